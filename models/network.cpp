@@ -1,0 +1,105 @@
+#include "network.hpp"
+
+#include "conv.hpp"
+#include "dense.hpp"
+#include "pool.hpp"
+
+#include <stdexcept>
+
+namespace actbench {
+
+Network::Network(Context& ctx, const NetworkSpec& spec, int batch, InputShape input)
+    : ctx_(ctx), spec_(spec), batch_(batch), input_(input) {
+    const ModelSpec& m = spec.model;
+    if (m.name != "lenet") throw std::invalid_argument("unknown model '" + m.name + "' (valid: lenet)");
+    if (batch < 1) throw std::invalid_argument("batch must be at least 1");
+    const ActivationInfo& act = find_activation(spec.activation);
+    const bool bias = spec.bias.has_value();
+
+    // Check the spatial sizes before oneDNN sees them, so a bad spec gets a message, not a oneDNN status.
+    int h = input.height, w = input.width;
+    for (int stage = 1; stage <= 2; ++stage) {
+        h = h + 2 * m.padding - m.kernel + 1;
+        w = w + 2 * m.padding - m.kernel + 1;
+        if (h < 2 || w < 2)
+            throw std::invalid_argument("model lenet: conv" + std::to_string(stage) + " (kernel " +
+                                        std::to_string(m.kernel) + ", padding " + std::to_string(m.padding) +
+                                        ") leaves a " + std::to_string(h) + "x" + std::to_string(w) +
+                                        " map, too small for the 2x2 max-pool");
+        h /= 2;
+        w /= 2;
+    }
+
+    layers_.push_back(std::make_unique<Conv2d>("conv1", ConvSpec{m.conv1, m.kernel, 1, m.padding, bias}));
+    layers_.push_back(std::make_unique<Activation>("act1", act));
+    layers_.push_back(std::make_unique<MaxPool2d>("pool1", PoolSpec{2, 2}));
+    layers_.push_back(std::make_unique<Conv2d>("conv2", ConvSpec{m.conv2, m.kernel, 1, m.padding, bias}));
+    layers_.push_back(std::make_unique<Activation>("act2", act));
+    layers_.push_back(std::make_unique<MaxPool2d>("pool2", PoolSpec{2, 2}));
+    layers_.push_back(std::make_unique<Dense>("dense1", DenseSpec{m.dense, bias}));
+    layers_.push_back(std::make_unique<Activation>("act3", act));
+    layers_.push_back(std::make_unique<Dense>("dense2", DenseSpec{input.classes, bias}));
+
+    input_mem_ = memory(plain_desc({batch, input.channels, input.height, input.width}), ctx.engine);
+    memory::desc d = input_mem_.get_desc();
+    for (std::size_t i = 0; i < layers_.size(); ++i) {
+        d = layers_[i]->build(ctx, d, i > 0);
+        out_descs_.push_back(d);
+    }
+    loss_.build(ctx, d);
+}
+
+LossResult Network::forward(const std::int32_t* labels, int rows) {
+    const memory* x = &input_mem_;
+    for (auto& layer : layers_) x = &layer->forward(ctx_, *x);
+    return loss_.forward(ctx_, *x, labels, rows);
+}
+
+void Network::backward() {
+    const memory* g = &loss_.backward(ctx_);
+    for (auto it = layers_.rbegin(); it != layers_.rend(); ++it) g = &(*it)->backward(ctx_, *g);
+    ctx_.stream.wait();
+}
+
+void Network::initialise(const InitInfo& init, Rng& rng) {
+    for (Param* p : params()) {
+        std::vector<float> values(logical_count(p->dims));
+        if (p->weight_decay) {
+            init.fill(values, p->fan_in, p->fan_out, rng);
+        } else {
+            std::fill(values.begin(), values.end(), static_cast<float>(spec_.bias.value_or(0.0)));
+        }
+        from_plain(ctx_, values, p->value);
+        std::vector<float> zeros(values.size(), 0.f);
+        from_plain(ctx_, zeros, p->grad);
+    }
+}
+
+std::vector<Param*> Network::params() {
+    std::vector<Param*> all;
+    for (auto& layer : layers_)
+        for (Param* p : layer->params()) all.push_back(p);
+    return all;
+}
+
+std::vector<Activation*> Network::activations() {
+    std::vector<Activation*> acts;
+    for (auto& layer : layers_)
+        if (auto* a = dynamic_cast<Activation*>(layer.get())) acts.push_back(a);
+    return acts;
+}
+
+std::vector<std::string> Network::describe() const {
+    std::vector<std::string> lines;
+    for (std::size_t i = 0; i < layers_.size(); ++i) {
+        std::string dims;
+        for (auto v : out_descs_[i].dims()) {
+            if (!dims.empty()) dims += 'x';
+            dims += std::to_string(v);
+        }
+        lines.push_back(layers_[i]->kind() + " -> " + dims);
+    }
+    return lines;
+}
+
+}  // namespace actbench

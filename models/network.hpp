@@ -1,0 +1,74 @@
+// A sequential network built from a model spec, for one batch size.
+//
+// lenet:  input [N, C, H, W]
+//   → conv K×K (conv1 channels, padding) → act → max-pool 2
+//   → conv K×K (conv2 channels, padding) → act → max-pool 2
+//   → dense (dense units) → act → dense (classes) → softmax cross-entropy
+// (LeCun et al. 1998, with the widths and activation settable.)
+#pragma once
+
+#include "activation.hpp"
+#include "init.hpp"
+#include "loss.hpp"
+#include "onednn.hpp"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace actbench {
+
+struct ModelSpec {
+    std::string name = "lenet";
+    int conv1 = 32;
+    int conv2 = 64;
+    int dense = 128;
+    int kernel = 5;
+    int padding = 2;
+};
+
+struct InputShape {
+    int channels = 1, height = 28, width = 28, classes = 10;
+};
+
+struct NetworkSpec {
+    ModelSpec model;
+    std::string activation = "relu";
+    std::optional<double> bias = 0.0;  // nullopt: the layers have no bias parameter at all
+};
+
+class Network {
+public:
+    // Throws std::invalid_argument when the spec does not fit the input (e.g. a kernel larger than the map).
+    Network(Context& ctx, const NetworkSpec& spec, int batch, InputShape input);
+
+    int batch() const { return batch_; }
+    Context& context() { return ctx_; }
+    const InputShape& input_shape() const { return input_; }
+    // The plain NCHW input buffer of batch × C × H × W floats; fill it, then call forward().
+    float* input() { return data_of(input_mem_); }
+    // Forward through the loss; rows ≥ `rows` are padding and are not counted.
+    LossResult forward(const std::int32_t* labels, int rows);
+    // Backward from the loss of the last forward; fills every parameter's gradient.
+    void backward();
+
+    // Draws every weight tensor from `init` (in layer order, plain element order) and sets every bias.
+    void initialise(const InitInfo& init, Rng& rng);
+
+    std::vector<Param*> params();
+    std::vector<Activation*> activations();
+    std::vector<std::string> describe() const;  // one line per layer
+
+private:
+    Context& ctx_;
+    NetworkSpec spec_;
+    int batch_;
+    InputShape input_;
+    memory input_mem_;
+    std::vector<std::unique_ptr<Layer>> layers_;
+    std::vector<memory::desc> out_descs_;
+    SoftmaxCrossEntropy loss_;
+};
+
+}  // namespace actbench

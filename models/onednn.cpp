@@ -1,0 +1,54 @@
+#include "onednn.hpp"
+
+#include <stdexcept>
+
+namespace actbench {
+
+std::size_t logical_count(const memory::dims& dims) {
+    std::size_t n = 1;
+    for (auto d : dims) n *= static_cast<std::size_t>(d);
+    return n;
+}
+
+memory::desc plain_desc(const memory::dims& dims) {
+    switch (dims.size()) {
+        case 1: return {dims, dt::f32, tag::a};
+        case 2: return {dims, dt::f32, tag::ab};
+        case 3: return {dims, dt::f32, tag::abc};
+        case 4: return {dims, dt::f32, tag::abcd};
+        default: throw std::invalid_argument("plain_desc: rank " + std::to_string(dims.size()) + " not supported");
+    }
+}
+
+memory::desc any_desc(const memory::dims& dims) { return {dims, dt::f32, tag::any}; }
+
+const memory& as_layout(Context& ctx, const memory& m, const memory::desc& want, memory& scratch) {
+    if (m.get_desc() == want) return m;
+    if (!scratch || scratch.get_desc() != want) scratch = memory(want, ctx.engine);
+    memory src = m;  // a handle copy: execute() takes non-const references
+    dnnl::reorder(src, scratch).execute(ctx.stream, src, scratch);
+    ctx.stream.wait();
+    return scratch;
+}
+
+std::vector<float> to_plain(Context& ctx, const memory& m) {
+    const memory::desc d = m.get_desc();
+    const memory::desc plain = plain_desc(d.dims());
+    std::vector<float> out(logical_count(d.dims()));
+    memory dst(plain, ctx.engine, out.data());
+    memory src = m;
+    dnnl::reorder(src, dst).execute(ctx.stream, src, dst);
+    ctx.stream.wait();
+    return out;
+}
+
+void from_plain(Context& ctx, const std::vector<float>& values, const memory& m) {
+    const memory::desc d = m.get_desc();
+    if (values.size() != logical_count(d.dims())) throw std::invalid_argument("from_plain: size mismatch");
+    memory src(plain_desc(d.dims()), ctx.engine, const_cast<float*>(values.data()));
+    memory dst = m;
+    dnnl::reorder(src, dst).execute(ctx.stream, src, dst);
+    ctx.stream.wait();
+}
+
+}  // namespace actbench

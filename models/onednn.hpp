@@ -1,0 +1,72 @@
+// The thin layer between actbench and oneDNN 2.x: the execution context, layout helpers and the layer
+// interface. All primitive construction lives in the layer files (conv.cpp, pool.cpp, dense.cpp,
+// activation.cpp, loss.cpp), one per layer, so a port to the 3.x API is one file per layer.
+//
+// Layout policy: primitives choose their own layouts (format_tag::any), which is about 2× faster than
+// forcing nchw on this machine; data is reordered only where a producer's layout differs from what the
+// consumer's primitive chose (as_layout). Parameters live in the layout the forward primitive chose and
+// are initialised and read in the plain layout (oihw / oi / x) through reorders, so the numbers never
+// depend on the layout or the ISA's preferred blocking.
+#pragma once
+
+#include <oneapi/dnnl/dnnl.hpp>
+
+#include <string>
+#include <vector>
+
+namespace actbench {
+
+using dnnl::memory;
+using tag = memory::format_tag;
+using dt = memory::data_type;
+
+struct Context {
+    dnnl::engine engine{dnnl::engine::kind::cpu, 0};
+    dnnl::stream stream{engine};
+};
+
+inline float* data_of(const memory& m) { return static_cast<float*>(m.get_data_handle()); }
+// Number of floats a memory of this descriptor holds, padding of blocked layouts included.
+inline std::size_t floats_in(const memory::desc& d) { return d.get_size() / sizeof(float); }
+std::size_t logical_count(const memory::dims& dims);
+
+// The plain layout for dims of rank 1 to 4: x, nc, ncw, nchw (oihw for weights is the same order).
+memory::desc plain_desc(const memory::dims& dims);
+memory::desc any_desc(const memory::dims& dims);
+
+// Returns `m` when it already has layout `want`; otherwise reorders it into `scratch` (allocated on the
+// first call) and returns that.
+const memory& as_layout(Context& ctx, const memory& m, const memory::desc& want, memory& scratch);
+
+// Copy a memory of any layout into a plain (row-major, logical order) vector, and back.
+std::vector<float> to_plain(Context& ctx, const memory& m);
+void from_plain(Context& ctx, const std::vector<float>& values, const memory& m);
+
+// A learnable tensor: its value and gradient share one layout (the forward primitive's).
+struct Param {
+    std::string name;       // "conv1.weight"
+    memory::dims dims;      // logical dims, e.g. {oc, ic, kh, kw}
+    memory value;
+    memory grad;
+    bool weight_decay = true;  // false for biases
+    // Fan-in and fan-out as the initialisers count them (kernel area included for convolutions).
+    double fan_in = 0, fan_out = 0;
+};
+
+// One layer of a sequential network. build() is called once with the input descriptor (the previous
+// layer's output, in its layout) and creates every primitive and buffer; forward() and backward() then
+// only execute. A network is built for one batch size: oneDNN's execute() does not check shapes.
+class Layer {
+public:
+    virtual ~Layer() = default;
+    virtual std::string kind() const = 0;
+    // Returns the output descriptor. need_diff_src is false for the first layer (no backward-data pass).
+    virtual memory::desc build(Context& ctx, const memory::desc& src, bool need_diff_src) = 0;
+    // `src` has exactly the descriptor passed to build(). Returns the output.
+    virtual const memory& forward(Context& ctx, const memory& src) = 0;
+    // `diff_dst` may be in any layout of the output's dims. Returns diff_src (empty if not needed).
+    virtual const memory& backward(Context& ctx, const memory& diff_dst) = 0;
+    virtual std::vector<Param*> params() { return {}; }
+};
+
+}  // namespace actbench

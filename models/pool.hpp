@@ -1,0 +1,35 @@
+// Max pooling on oneDNN (pooling_forward / pooling_backward with the workspace).
+//
+// Shapes: src [N, C, H, W]  dst [N, C, OH, OW], OH = (H − K) / stride + 1 (no padding).
+// y[n,c,i,j] = max over the K×K window; the gradient flows to the arg-max only. The forward primitive is
+// built with forward_training, because an inference hint silently drops the workspace that backward needs.
+#pragma once
+
+#include "onednn.hpp"
+
+namespace actbench {
+
+struct PoolSpec {
+    int kernel = 2;
+    int stride = 2;
+};
+
+class MaxPool2d final : public Layer {
+public:
+    MaxPool2d(std::string name, PoolSpec spec) : name_(std::move(name)), spec_(spec) {}
+    std::string kind() const override { return "maxpool"; }
+    memory::desc build(Context& ctx, const memory::desc& src, bool need_diff_src) override;
+    const memory& forward(Context& ctx, const memory& src) override;
+    const memory& backward(Context& ctx, const memory& diff_dst) override;
+
+private:
+    std::string name_;
+    PoolSpec spec_;
+    bool need_diff_src_ = true;
+    dnnl::pooling_forward fwd_;
+    dnnl::pooling_backward bwd_;
+    memory dst_, workspace_, diff_src_, diff_dst_scratch_;
+    memory::desc diff_dst_want_;
+};
+
+}  // namespace actbench

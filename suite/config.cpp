@@ -1,0 +1,304 @@
+#include "config.hpp"
+
+#include "error.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <limits>
+#include <sstream>
+
+namespace actbench {
+
+namespace {
+
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+    std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        cur[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j)
+            cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+        std::swap(prev, cur);
+    }
+    return prev[b.size()];
+}
+
+std::string join(const std::vector<std::string>& items) {
+    std::string s;
+    for (const auto& i : items) s += (s.empty() ? "" : ", ") + i;
+    return s;
+}
+
+// Reads one YAML file with positions in every message.
+class Reader {
+public:
+    explicit Reader(std::string file) : file_(std::move(file)) {}
+
+    [[noreturn]] void fail(const YAML::Node& at, const std::string& what) const {
+        const YAML::Mark m = at.Mark();
+        if (m.is_null()) throw InputError(file_ + ": " + what);
+        throw InputError(file_ + ":" + std::to_string(m.line + 1) + ":" + std::to_string(m.column + 1) + ": " + what);
+    }
+
+    // A mapping whose keys must all be in `allowed`.
+    void expect_map(const YAML::Node& node, const std::string& section, const std::vector<std::string>& allowed) const {
+        if (!node.IsMap()) fail(node, "'" + section + "' must be a mapping of keys to values");
+        for (auto it = node.begin(); it != node.end(); ++it) {
+            const std::string key = it->first.as<std::string>();
+            if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
+            std::string best;
+            std::size_t best_d = std::numeric_limits<std::size_t>::max();
+            for (const auto& a : allowed) {
+                const std::size_t d = edit_distance(key, a);
+                if (d < best_d) best_d = d, best = a;
+            }
+            std::string msg = "unknown key '" + key + "' in " + section;
+            if (best_d <= std::max<std::size_t>(2, key.size() / 3)) msg += " (did you mean '" + best + "'?)";
+            msg += "; valid keys: " + join(allowed);
+            fail(it->first, msg);
+        }
+    }
+
+    std::string str(const YAML::Node& n, const std::string& what) const {
+        if (!n.IsScalar()) fail(n, what + ": expected a string");
+        return n.as<std::string>();
+    }
+
+    double number(const YAML::Node& n, const std::string& what, double lo, double hi) const {
+        double v = 0;
+        if (!n.IsScalar() || !YAML::convert<double>::decode(n, v) || !std::isfinite(v))
+            fail(n, what + ": expected a number, got " + describe(n));
+        if (v < lo || v > hi) fail(n, what + ": " + n.Scalar() + " is out of range; expected " + range(lo, hi));
+        return v;
+    }
+
+    std::int64_t integer(const YAML::Node& n, const std::string& what, std::int64_t lo, std::int64_t hi) const {
+        std::int64_t v = 0;
+        if (!n.IsScalar() || !YAML::convert<std::int64_t>::decode(n, v))
+            fail(n, what + ": expected an integer, got " + describe(n));
+        if (v < lo || v > hi)
+            fail(n, what + ": " + n.Scalar() + " is out of range; expected " + std::to_string(lo) + ".." + std::to_string(hi));
+        return v;
+    }
+
+    // A scalar or a sequence of scalars, as a list of nodes.
+    std::vector<YAML::Node> list(const YAML::Node& n, const std::string& what) const {
+        std::vector<YAML::Node> items;
+        if (n.IsScalar()) {
+            items.push_back(n);
+        } else if (n.IsSequence()) {
+            for (const auto& item : n) items.push_back(item);
+        } else {
+            fail(n, what + ": expected a value or a list of values");
+        }
+        if (items.empty()) fail(n, what + ": the list is empty; expected at least one value");
+        return items;
+    }
+
+private:
+    static std::string describe(const YAML::Node& n) {
+        if (n.IsScalar()) return "'" + n.Scalar() + "'";
+        if (n.IsSequence()) return "a list";
+        if (n.IsMap()) return "a mapping";
+        return "nothing";
+    }
+    static std::string range(double lo, double hi) {
+        std::ostringstream s;
+        s << "[" << lo << ", " << hi << "]";
+        return s.str();
+    }
+    std::string file_;
+};
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+void read_dataset(const Reader& r, const YAML::Node& n, DatasetConfig& d) {
+    if (!n.IsMap()) r.fail(n, "'dataset' must be a mapping of keys to values");
+    if (n["kind"]) d.kind = r.str(n["kind"], "dataset.kind");
+    if (d.kind == "idx") {
+        r.expect_map(n, "dataset (kind idx)", {"kind", "path", "classes", "train_subset", "test_subset", "normalize"});
+        if (n["path"]) d.path = r.str(n["path"], "dataset.path");
+        if (n["classes"]) d.classes = static_cast<int>(r.integer(n["classes"], "dataset.classes", 2, 256));
+        if (n["train_subset"]) d.train_subset = static_cast<std::size_t>(r.integer(n["train_subset"], "dataset.train_subset", 0, 1LL << 40));
+        if (n["test_subset"]) d.test_subset = static_cast<std::size_t>(r.integer(n["test_subset"], "dataset.test_subset", 0, 1LL << 40));
+    } else if (d.kind == "synthetic_shapes") {
+        r.expect_map(n, "dataset (kind synthetic_shapes)",
+                     {"kind", "classes", "train_count", "test_count", "size", "noise", "seed", "normalize"});
+        d.classes = 4;
+        if (n["classes"]) d.classes = static_cast<int>(r.integer(n["classes"], "dataset.classes", 2, 6));
+        if (n["train_count"]) d.train_count = static_cast<int>(r.integer(n["train_count"], "dataset.train_count", 2, 1000000));
+        if (n["test_count"]) d.test_count = static_cast<int>(r.integer(n["test_count"], "dataset.test_count", 2, 1000000));
+        if (n["size"]) d.size = static_cast<int>(r.integer(n["size"], "dataset.size", 12, 256));
+        if (n["noise"]) d.noise = r.number(n["noise"], "dataset.noise", 0, 255);
+        if (n["seed"]) d.seed = static_cast<std::uint64_t>(r.integer(n["seed"], "dataset.seed", 0, std::numeric_limits<std::int64_t>::max()));
+        if (d.train_count < d.classes || d.test_count < d.classes)
+            r.fail(n, "dataset: train_count and test_count must be at least the number of classes");
+    } else {
+        r.fail(n["kind"], "dataset.kind: unknown dataset kind '" + d.kind + "'; valid: idx, synthetic_shapes");
+    }
+    if (n["normalize"]) {
+        d.normalize = r.str(n["normalize"], "dataset.normalize");
+        if (d.normalize != "none" && d.normalize != "unit" && d.normalize != "standard")
+            r.fail(n["normalize"], "dataset.normalize: unknown mode '" + d.normalize + "'; valid: none, unit, standard");
+    }
+}
+
+void read_model(const Reader& r, const YAML::Node& n, ModelSpec& m) {
+    r.expect_map(n, "model", {"name", "conv1", "conv2", "dense", "kernel", "padding"});
+    if (n["name"]) {
+        m.name = r.str(n["name"], "model.name");
+        if (m.name != "lenet") r.fail(n["name"], "model.name: unknown model '" + m.name + "'; valid: lenet");
+    }
+    if (n["conv1"]) m.conv1 = static_cast<int>(r.integer(n["conv1"], "model.conv1", 1, 4096));
+    if (n["conv2"]) m.conv2 = static_cast<int>(r.integer(n["conv2"], "model.conv2", 1, 4096));
+    if (n["dense"]) m.dense = static_cast<int>(r.integer(n["dense"], "model.dense", 1, 65536));
+    if (n["kernel"]) m.kernel = static_cast<int>(r.integer(n["kernel"], "model.kernel", 1, 15));
+    if (n["padding"]) m.padding = static_cast<int>(r.integer(n["padding"], "model.padding", 0, 7));
+}
+
+void read_train(const Reader& r, const YAML::Node& n, TrainConfig& t) {
+    r.expect_map(n, "train", {"epochs", "batch", "lr", "momentum", "weight_decay", "probe"});
+    if (n["epochs"]) t.epochs = static_cast<int>(r.integer(n["epochs"], "train.epochs", 1, 100000));
+    if (n["batch"]) t.batch = static_cast<int>(r.integer(n["batch"], "train.batch", 1, 65536));
+    if (n["lr"]) t.sgd.lr = r.number(n["lr"], "train.lr", 1e-12, 1e6);
+    if (n["momentum"]) t.sgd.momentum = r.number(n["momentum"], "train.momentum", 0, 0.999999);
+    if (n["weight_decay"]) t.sgd.weight_decay = r.number(n["weight_decay"], "train.weight_decay", 0, kInf);
+    if (n["probe"]) t.probe = static_cast<int>(r.integer(n["probe"], "train.probe", 1, 1000000));
+}
+
+void read_sweep(const Reader& r, const YAML::Node& n, SweepAxes& s) {
+    r.expect_map(n, "sweep", {"activation", "init", "bias", "seed"});
+    if (n["activation"]) {
+        s.activation.clear();
+        for (const auto& item : r.list(n["activation"], "sweep.activation")) {
+            const std::string name = r.str(item, "sweep.activation");
+            try {
+                find_activation(name);
+            } catch (const std::invalid_argument& e) {
+                r.fail(item, std::string("sweep.activation: ") + e.what());
+            }
+            s.activation.push_back(name);
+        }
+    }
+    if (n["init"]) {
+        s.init.clear();
+        for (const auto& item : r.list(n["init"], "sweep.init")) {
+            const std::string name = r.str(item, "sweep.init");
+            try {
+                find_init(name);
+            } catch (const std::invalid_argument& e) {
+                r.fail(item, std::string("sweep.init: ") + e.what());
+            }
+            s.init.push_back(name);
+        }
+    }
+    if (n["bias"]) {
+        s.bias.clear();
+        for (const auto& item : r.list(n["bias"], "sweep.bias")) {
+            if (item.IsScalar() && item.Scalar() == "none") s.bias.push_back(std::nullopt);
+            else s.bias.push_back(r.number(item, "sweep.bias (a number, or none for no bias parameters)", -1e3, 1e3));
+        }
+    }
+    if (n["seed"]) {
+        s.seed.clear();
+        for (const auto& item : r.list(n["seed"], "sweep.seed"))
+            s.seed.push_back(r.integer(item, "sweep.seed", 0, std::numeric_limits<std::int64_t>::max()));
+    }
+    auto no_duplicates = [&](const YAML::Node& axis, const std::string& name, std::size_t count, auto&& key_of) {
+        for (std::size_t i = 0; i < count; ++i)
+            for (std::size_t j = 0; j < i; ++j)
+                if (key_of(i) == key_of(j)) r.fail(axis, "sweep." + name + ": value " + key_of(i) + " appears twice");
+    };
+    if (n["activation"]) no_duplicates(n["activation"], "activation", s.activation.size(), [&](std::size_t i) { return s.activation[i]; });
+    if (n["init"]) no_duplicates(n["init"], "init", s.init.size(), [&](std::size_t i) { return s.init[i]; });
+    if (n["bias"]) no_duplicates(n["bias"], "bias", s.bias.size(), [&](std::size_t i) { return bias_json(s.bias[i]).dump(); });
+    if (n["seed"]) no_duplicates(n["seed"], "seed", s.seed.size(), [&](std::size_t i) { return std::to_string(s.seed[i]); });
+}
+
+}  // namespace
+
+Config parse_config(const std::string& text, const std::string& file) {
+    Reader r(file);
+    YAML::Node root;
+    try {
+        root = YAML::Load(text);
+    } catch (const YAML::Exception& e) {
+        throw InputError(file + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) +
+                         ": YAML syntax error: " + e.msg);
+    }
+    if (!root || root.IsNull()) throw InputError(file + ": the file is empty; expected a sweep config (see README)");
+    Config c;
+    c.file = file;
+    try {
+        r.expect_map(root, "the config", {"name", "dataset", "model", "train", "sweep", "out"});
+        if (root["name"]) {
+            c.name = r.str(root["name"], "name");
+            if (c.name.empty() || c.name.find_first_of("/\\") != std::string::npos || c.name == "." || c.name == "..")
+                r.fail(root["name"], "name: expected a non-empty name without slashes");
+        }
+        if (root["dataset"]) read_dataset(r, root["dataset"], c.dataset);
+        if (root["model"]) read_model(r, root["model"], c.model);
+        if (root["train"]) read_train(r, root["train"], c.train);
+        if (root["sweep"]) read_sweep(r, root["sweep"], c.sweep);
+        c.out = root["out"] ? r.str(root["out"], "out") : "runs/" + c.name;
+    } catch (const YAML::Exception& e) {
+        throw InputError(file + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) +
+                         ": " + e.msg);
+    }
+    return c;
+}
+
+Config load_config(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) throw InputError(path + ": cannot open the config file");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return parse_config(ss.str(), path);
+}
+
+nlohmann::json dataset_json(const DatasetConfig& d) {
+    nlohmann::json j{{"kind", d.kind}, {"normalize", d.normalize}, {"classes", d.classes}};
+    if (d.kind == "idx") {
+        j["path"] = d.path;
+        j["train_subset"] = d.train_subset;
+        j["test_subset"] = d.test_subset;
+    } else {
+        j["train_count"] = d.train_count;
+        j["test_count"] = d.test_count;
+        j["size"] = d.size;
+        j["noise"] = d.noise;
+        j["seed"] = d.seed;
+    }
+    return j;
+}
+
+nlohmann::json model_json(const ModelSpec& m) {
+    return {{"name", m.name}, {"conv1", m.conv1}, {"conv2", m.conv2}, {"dense", m.dense},
+            {"kernel", m.kernel}, {"padding", m.padding}};
+}
+
+nlohmann::json train_json(const TrainConfig& t) {
+    return {{"epochs", t.epochs}, {"batch", t.batch}, {"lr", t.sgd.lr}, {"momentum", t.sgd.momentum},
+            {"weight_decay", t.sgd.weight_decay}, {"probe", t.probe}};
+}
+
+nlohmann::json bias_json(const std::optional<double>& bias) {
+    if (bias) return *bias;
+    return "none";
+}
+
+nlohmann::json config_json(const Config& c) {
+    nlohmann::json sweep;
+    sweep["activation"] = c.sweep.activation;
+    sweep["init"] = c.sweep.init;
+    sweep["bias"] = nlohmann::json::array();
+    for (const auto& b : c.sweep.bias) sweep["bias"].push_back(bias_json(b));
+    sweep["seed"] = c.sweep.seed;
+    return {{"name", c.name}, {"dataset", dataset_json(c.dataset)}, {"model", model_json(c.model)},
+            {"train", train_json(c.train)}, {"sweep", sweep}};
+}
+
+}  // namespace actbench

@@ -1,0 +1,77 @@
+// The sweep configuration: a YAML file, validated and typed before anything runs.
+//
+//   name: quick                     # the sweep's name; runs go to runs/<name> unless out: says otherwise
+//   dataset: {kind: idx, path: DIR, classes: 10, train_subset: N, test_subset: N, normalize: standard}
+//          | {kind: synthetic_shapes, classes: 4, train_count: N, test_count: N, size: 28, noise: 8, seed: 1}
+//   model:   {name: lenet, conv1: 32, conv2: 64, dense: 128, kernel: 5, padding: 2}
+//   train:   {epochs: 3, batch: 64, lr: 0.05, momentum: 0.9, weight_decay: 0, probe: 512}
+//   sweep:   {activation: [...], init: [...], bias: [0, 0.1, none], seed: [1, 2]}
+//   out: runs/quick
+//
+// Every error names the file, line and column and what was expected; unknown keys suggest the closest
+// valid one.
+#pragma once
+
+#include "network.hpp"
+#include "sgd.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace actbench {
+
+struct DatasetConfig {
+    std::string kind = "idx";  // idx | synthetic_shapes
+    // idx
+    std::string path = "/usr/share/datasets/fashion-mnist";
+    int classes = 10;
+    std::size_t train_subset = 0;  // 0: all; else the first N/classes images of each class
+    std::size_t test_subset = 0;
+    std::string normalize = "standard";  // none | unit | standard
+    // synthetic_shapes
+    int train_count = 2000, test_count = 500, size = 28;
+    double noise = 8.0;
+    std::uint64_t seed = 1;
+};
+
+struct TrainConfig {
+    int epochs = 3;
+    int batch = 64;
+    SgdSpec sgd;
+    int probe = 512;  // training images (the first of the training set) for sparsity statistics
+};
+
+struct SweepAxes {
+    std::vector<std::string> activation{"relu"};
+    std::vector<std::string> init{"he_normal"};
+    std::vector<std::optional<double>> bias{0.0};  // nullopt: no bias parameters
+    std::vector<std::int64_t> seed{1};
+};
+
+struct Config {
+    std::string file;  // where it was read from, for messages
+    std::string name = "sweep";
+    DatasetConfig dataset;
+    ModelSpec model;
+    TrainConfig train;
+    SweepAxes sweep;
+    std::string out;  // run directory; default runs/<name>
+};
+
+// Reads and validates; throws InputError ("FILE:LINE:COL: ...").
+Config load_config(const std::string& path);
+Config parse_config(const std::string& text, const std::string& file);
+
+// The settings every trial shares, canonical (sorted keys), without the sweep axes and the output path.
+nlohmann::json dataset_json(const DatasetConfig& d);
+nlohmann::json model_json(const ModelSpec& m);
+nlohmann::json train_json(const TrainConfig& t);
+nlohmann::json bias_json(const std::optional<double>& bias);
+// The whole config (sweep axes included, output path excluded), for the manifest and the config hash.
+nlohmann::json config_json(const Config& c);
+
+}  // namespace actbench

@@ -1,0 +1,22 @@
+// From a dataset config to the arrays a trainer reads: the dataset (subsets applied), the normaliser
+// fitted on its training split, and the probe set.
+#pragma once
+
+#include "config.hpp"
+#include "dataset.hpp"
+
+#include <vector>
+
+namespace actbench {
+
+struct PreparedData {
+    Dataset data;
+    Normalizer normalizer;
+    std::vector<std::size_t> train_indices;  // 0..train.count()-1
+    std::vector<std::size_t> test_indices;
+};
+
+// Throws InputError naming the file and what was wrong.
+PreparedData prepare_data(const DatasetConfig& config);
+
+}  // namespace actbench

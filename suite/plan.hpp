@@ -1,0 +1,38 @@
+// The plan: every cell of the sweep grid × seed as a Trial with fully resolved settings.
+//
+// A trial's id is a hash of its resolved settings (canonical JSON, sorted keys), not of its position in the
+// grid, and its random streams are seeded from (id, stream name): adding a value to an axis, reordering the
+// axes or resuming never changes another trial's numbers.
+#pragma once
+
+#include "config.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace actbench {
+
+struct Trial {
+    std::string id;  // 16 hex digits
+    DatasetConfig dataset;
+    ModelSpec model;
+    TrainConfig train;
+    std::string activation;
+    std::string init;
+    std::optional<double> bias;
+    std::int64_t seed = 1;
+
+    nlohmann::json settings() const;  // canonical: sorted keys
+    std::string label() const;         // "relu he_normal bias=0 seed=1"
+};
+
+std::string trial_id(const nlohmann::json& settings);
+
+// Axis order: activation, init, bias, seed (the last varies fastest).
+std::vector<Trial> make_plan(const Config& config);
+
+}  // namespace actbench

@@ -1,0 +1,153 @@
+#include "report.hpp"
+
+#include "error.hpp"
+#include "run_store.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <sstream>
+
+namespace actbench {
+
+namespace {
+
+using nlohmann::json;
+
+struct TrialRecord {
+    json summary;
+    std::vector<json> metrics;
+};
+
+struct Group {
+    std::string activation, init, bias;
+    std::vector<const TrialRecord*> trials;
+};
+
+std::string fmt(const char* format, double v) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, format, v);
+    return buf;
+}
+
+double mean(const std::vector<double>& v) {
+    double s = 0;
+    for (double x : v) s += x;
+    return v.empty() ? NAN : s / static_cast<double>(v.size());
+}
+
+double sample_std(const std::vector<double>& v) {
+    if (v.size() < 2) return NAN;
+    const double m = mean(v);
+    double s = 0;
+    for (double x : v) s += (x - m) * (x - m);
+    return std::sqrt(s / static_cast<double>(v.size() - 1));
+}
+
+// Position of `value` on an axis of the config, so rows follow the config's order.
+std::size_t axis_rank(const json& axis, const json& value) {
+    if (axis.is_array())
+        for (std::size_t i = 0; i < axis.size(); ++i)
+            if (axis[i] == value) return i;
+    return SIZE_MAX;
+}
+
+}  // namespace
+
+std::string report_markdown(const std::filesystem::path& run_dir) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    if (!fs::is_directory(run_dir, ec)) throw InputError(run_dir.string() + ": no such run directory");
+    const fs::path manifest_path = run_dir / "manifest.json";
+    if (!fs::exists(manifest_path))
+        throw InputError(manifest_path.string() + ": not found; expected a run directory written by 'actbench run'");
+    const json manifest = read_json(manifest_path);
+
+    std::vector<fs::path> dirs;
+    for (const auto& entry : fs::directory_iterator(run_dir))
+        if (entry.is_directory() && fs::exists(entry.path() / "summary.json")) dirs.push_back(entry.path());
+    std::sort(dirs.begin(), dirs.end());
+    std::vector<TrialRecord> records;
+    for (const auto& d : dirs) records.push_back({read_json(d / "summary.json"), read_jsonl(d / "metrics.jsonl")});
+
+    const json sweep = manifest.value("config", json::object()).value("sweep", json::object());
+    std::map<std::tuple<std::size_t, std::size_t, std::size_t, std::string>, Group> groups;
+    int ok = 0, diverged = 0;
+    for (const auto& r : records) {
+        const json& s = r.summary.at("settings");
+        const json act = s.at("activation"), init = s.at("init"), bias = s.at("bias");
+        auto key = std::make_tuple(axis_rank(sweep.value("activation", json()), act),
+                                   axis_rank(sweep.value("init", json()), init),
+                                   axis_rank(sweep.value("bias", json()), bias),
+                                   act.dump() + init.dump() + bias.dump());
+        Group& g = groups[key];
+        g.activation = act.get<std::string>();
+        g.init = init.get<std::string>();
+        g.bias = bias.is_string() ? bias.get<std::string>() : bias.dump();
+        g.trials.push_back(&r);
+        (r.summary.value("status", "") == "ok" ? ok : diverged)++;
+    }
+
+    std::ostringstream md;
+    const json env = manifest.value("environment", json::object());
+    md << "# actbench report: " << manifest.value("sweep", "?") << "\n\n";
+    md << records.size() << " trials (" << ok << " ok, " << diverged << " diverged) from `"
+       << run_dir.lexically_normal().string() << "`.  \n";
+    md << "actbench " << env.value("actbench_version", "?") << " (" << env.value("git_commit", "?") << "), oneDNN "
+       << env.value("onednn_version", "?") << ", OpenCV " << env.value("opencv_version", "?") << ", "
+       << env.value("cpu_model", "?") << ", ISA " << env.value("cpu_isa", "?") << ", "
+       << env.value("threads_per_trial", 0) << " thread(s) per trial.\n\n";
+
+    md << "| activation | init | bias | seeds | diverged | test accuracy | train loss by epoch | zero fraction init → final | dead units |\n";
+    md << "|---|---|---|---:|---:|---|---|---|---:|\n";
+    for (const auto& [key, g] : groups) {
+        std::vector<double> acc, z0, z1, dead;
+        std::vector<std::vector<double>> loss_by_epoch;
+        int group_diverged = 0;
+        for (const TrialRecord* t : g.trials) {
+            if (t->summary.value("status", "") != "ok") {
+                ++group_diverged;
+                continue;
+            }
+            acc.push_back(t->summary.at("final_test_accuracy").get<double>());
+            if (t->summary["zero_fraction_init"].is_number()) z0.push_back(t->summary["zero_fraction_init"].get<double>());
+            if (t->summary["zero_fraction_final"].is_number()) z1.push_back(t->summary["zero_fraction_final"].get<double>());
+            if (t->summary["dead_fraction_final"].is_number()) dead.push_back(t->summary["dead_fraction_final"].get<double>());
+            for (const json& row : t->metrics) {
+                const int epoch = row.value("epoch", 0);
+                if (epoch < 1 || !row.contains("train_loss") || !row["train_loss"].is_number()) continue;
+                if (loss_by_epoch.size() < static_cast<std::size_t>(epoch)) loss_by_epoch.resize(epoch);
+                loss_by_epoch[epoch - 1].push_back(row["train_loss"].get<double>());
+            }
+        }
+        std::string accuracy = "—";
+        if (!acc.empty()) {
+            accuracy = fmt("%.4f", mean(acc));
+            if (acc.size() > 1) accuracy += " ± " + fmt("%.4f", sample_std(acc));
+        }
+        std::string losses;
+        for (const auto& l : loss_by_epoch) losses += (losses.empty() ? "" : " / ") + fmt("%.3f", mean(l));
+        if (losses.empty()) losses = "—";
+        const std::string zeros = z0.empty() ? "—" : fmt("%.3f", mean(z0)) + " → " + fmt("%.3f", mean(z1));
+        const std::string dead_units = dead.empty() ? "n/a" : fmt("%.3f", mean(dead));
+        md << "| " << g.activation << " | " << g.init << " | " << g.bias << " | " << g.trials.size() << " | "
+           << group_diverged << " | " << accuracy << " | " << losses << " | " << zeros << " | " << dead_units << " |\n";
+    }
+    md << "\n"
+       << "*test accuracy*: top-1 accuracy on the whole test split after the last epoch, mean ± sample standard "
+          "deviation over the seeds that did not diverge (a diverged trial has a NaN/Inf training loss and is "
+          "counted under *diverged*).  \n"
+       << "*train loss by epoch*: mean cross-entropy over each epoch's mini-batches, averaged over seeds.  \n"
+       << "*zero fraction*: fraction of exact zeros in the activation layers' outputs over the probe set (the "
+          "first training images, the same for every trial), averaged over layers and seeds, at initialisation "
+          "and after the last epoch.  \n"
+       << "*dead units*: after the last epoch, fraction of units (conv channels, dense neurons) whose "
+          "pre-activation is ≤ 0 for every probe image, averaged over layers and seeds; rectifiers only (n/a "
+          "otherwise).\n";
+    return md.str();
+}
+
+}  // namespace actbench

@@ -1,0 +1,15 @@
+// Reports from stored runs only (never retraining): the same run directory in gives byte-identical text out.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+namespace actbench {
+
+// A Markdown report of one run directory: per activation × init × bias over seeds, final test accuracy
+// (mean ± sample std), mean training loss per epoch, zero fraction at initialisation and at the end, and
+// the dead-unit fraction at the end, each defined in the caption. Throws InputError for a directory that is
+// not a run directory or holds unreadable files.
+std::string report_markdown(const std::filesystem::path& run_dir);
+
+}  // namespace actbench

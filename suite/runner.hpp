@@ -1,0 +1,32 @@
+// Runs the trials of a plan: parallel trials (--jobs), a fixed thread count per trial, resume (a trial whose
+// summary.json exists is skipped), and a clean stop on SIGINT/SIGTERM (finished trials stay; the running
+// ones leave no summary and are retrained next time).
+#pragma once
+
+#include "config.hpp"
+
+#include <filesystem>
+#include <string>
+
+namespace actbench {
+
+struct RunOptions {
+    std::filesystem::path out;  // empty: the config's out
+    int jobs = 0;               // 0: cores / threads_per_trial
+    int threads_per_trial = 1;
+    bool resume = true;
+    bool quiet = false;
+};
+
+struct RunTotals {
+    int planned = 0, skipped = 0, ok = 0, diverged = 0, failed = 0;
+    bool interrupted = false;
+};
+
+// Throws InputError for a run directory that belongs to a different config.
+RunTotals run_sweep(const Config& config, const RunOptions& options);
+
+// The environment recorded in manifest.json: version and commit, library versions, CPU, ISA, threads.
+nlohmann::json environment_json(int threads_per_trial);
+
+}  // namespace actbench

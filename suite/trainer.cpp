@@ -1,0 +1,212 @@
+#include "trainer.hpp"
+
+#include "error.hpp"
+#include "rng.hpp"
+#include "run_store.hpp"
+#include "sgd.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <limits>
+
+namespace actbench {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point t0) {
+    return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+// JSON cannot hold NaN or Inf; a non-finite value is stored as null.
+nlohmann::json finite_or_null(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
+
+nlohmann::json fractions_json(const std::vector<double>& v) {
+    nlohmann::json a = nlohmann::json::array();
+    for (double x : v) a.push_back(finite_or_null(x));
+    return a;
+}
+
+double mean_of(const std::vector<double>& v) {
+    double s = 0;
+    int n = 0;
+    for (double x : v)
+        if (std::isfinite(x)) s += x, ++n;
+    return n ? s / n : std::numeric_limits<double>::quiet_NaN();
+}
+
+std::string jsonl(const std::vector<nlohmann::json>& rows) {
+    std::string s;
+    for (const auto& r : rows) s += r.dump() + "\n";
+    return s;
+}
+
+}  // namespace
+
+ProbeStats evaluate(Network& net, const ImageSet& set, const std::vector<std::size_t>& indices,
+                    const Normalizer& norm, bool want_sparsity) {
+    const int batch = net.batch();
+    std::vector<std::int32_t> labels(batch);
+    const auto acts = net.activations();
+    std::vector<double> zeros(acts.size(), 0), total(acts.size(), 0);
+    std::vector<std::vector<char>> alive(acts.size());
+    double loss = 0;
+    long correct = 0;
+    for (std::size_t first = 0; first < indices.size(); first += batch) {
+        const int rows = static_cast<int>(std::min<std::size_t>(batch, indices.size() - first));
+        fill_batch(set, indices, first, batch, norm, net.input(), labels.data());
+        const LossResult r = net.forward(labels.data(), rows);
+        loss += r.loss_sum;
+        correct += r.correct;
+        if (!want_sparsity) continue;
+        for (std::size_t l = 0; l < acts.size(); ++l) {
+            // Plain copies, so padding of blocked layouts is not counted as zeros.
+            const std::vector<float> out = to_plain(net.context(), acts[l]->last_dst());
+            const std::vector<float> pre = to_plain(net.context(), acts[l]->last_src());
+            const auto dims = acts[l]->last_dst().get_desc().dims();
+            const std::size_t channels = dims[1];
+            const std::size_t spatial = out.size() / (dims[0] * channels);
+            alive[l].resize(channels, 0);
+            for (int n = 0; n < rows; ++n)
+                for (std::size_t c = 0; c < channels; ++c) {
+                    const std::size_t base = (n * channels + c) * spatial;
+                    for (std::size_t k = 0; k < spatial; ++k) {
+                        zeros[l] += out[base + k] == 0.f;
+                        if (pre[base + k] > 0.f) alive[l][c] = 1;
+                    }
+                }
+            total[l] += static_cast<double>(rows) * channels * spatial;
+        }
+    }
+    ProbeStats s;
+    s.loss = loss / static_cast<double>(indices.size());
+    s.accuracy = static_cast<double>(correct) / static_cast<double>(indices.size());
+    if (want_sparsity) {
+        for (std::size_t l = 0; l < acts.size(); ++l) {
+            s.zero_fraction.push_back(zeros[l] / total[l]);
+            if (!acts[l]->info().rectifier) {
+                s.dead_fraction.push_back(std::numeric_limits<double>::quiet_NaN());
+                continue;
+            }
+            std::size_t dead = 0;
+            for (char a : alive[l]) dead += !a;
+            s.dead_fraction.push_back(static_cast<double>(dead) / static_cast<double>(alive[l].size()));
+        }
+    }
+    return s;
+}
+
+TrialOutcome run_trial(const Trial& trial, const PreparedData& data, const std::filesystem::path& dir,
+                       const std::atomic<bool>* stop) {
+    const auto t_start = Clock::now();
+    const ImageSet& train = data.data.train;
+    const int batch = trial.train.batch;
+    if (train.count() < static_cast<std::size_t>(batch))
+        throw InputError("trial " + trial.id + ": the training split has " + std::to_string(train.count()) +
+                         " images, fewer than one batch of " + std::to_string(batch));
+
+    std::filesystem::create_directories(dir);
+    const nlohmann::json settings = trial.settings();
+    write_atomic(dir / "trial.yaml", to_yaml(nlohmann::json{{"id", trial.id}, {"settings", settings}}));
+
+    Context ctx;
+    const InputShape shape{train.channels, train.height, train.width, data.data.classes};
+    Network net(ctx, NetworkSpec{trial.model, trial.activation, trial.bias}, batch, shape);
+    Rng init_rng(stream_seed(trial.id, "init"));
+    net.initialise(find_init(trial.init), init_rng);
+    Sgd sgd(net.params(), trial.train.sgd);
+    Rng order_rng(stream_seed(trial.id, "data_order"));
+
+    std::vector<std::size_t> probe(data.train_indices.begin(),
+                                   data.train_indices.begin() +
+                                       std::min<std::size_t>(trial.train.probe, data.train_indices.size()));
+    std::vector<nlohmann::json> metrics, timing;
+    long step = 0;
+    std::string status = "ok";
+    long diverged_step = -1;
+    double best_test_accuracy = 0;
+    std::vector<double> zero_init;
+
+    auto record = [&](int epoch, double train_loss, double train_accuracy, double train_seconds) {
+        const auto t_eval = Clock::now();
+        const ProbeStats test = evaluate(net, data.data.test, data.test_indices, data.normalizer, false);
+        const ProbeStats pr = evaluate(net, train, probe, data.normalizer, true);
+        nlohmann::json row{{"epoch", epoch},
+                           {"step", step},
+                           {"test_loss", finite_or_null(test.loss)},
+                           {"test_accuracy", test.accuracy},
+                           {"probe_loss", finite_or_null(pr.loss)},
+                           {"probe_accuracy", pr.accuracy},
+                           {"zero_fraction", fractions_json(pr.zero_fraction)},
+                           {"dead_fraction", fractions_json(pr.dead_fraction)}};
+        if (epoch > 0) {
+            row["train_loss"] = finite_or_null(train_loss);
+            row["train_accuracy"] = train_accuracy;
+        }
+        metrics.push_back(row);
+        if (epoch == 0) zero_init = pr.zero_fraction;
+        best_test_accuracy = std::max(best_test_accuracy, test.accuracy);
+        nlohmann::json t{{"epoch", epoch}, {"eval_seconds", seconds_since(t_eval)}};
+        if (epoch > 0) {
+            t["train_seconds"] = train_seconds;
+            t["train_images_per_second"] = train_seconds > 0 ? (train.count() / batch * batch) / train_seconds : 0.0;
+        }
+        timing.push_back(t);
+        write_atomic(dir / "metrics.jsonl", jsonl(metrics));
+        write_atomic(dir / "timing.jsonl", jsonl(timing));
+        return pr;
+    };
+
+    ProbeStats last = record(0, 0, 0, 0);
+    std::vector<std::size_t> order = data.train_indices;
+    std::vector<std::int32_t> labels(batch);
+    const std::size_t steps_per_epoch = order.size() / batch;
+    int epochs_done = 0;
+    double last_train_loss = std::numeric_limits<double>::quiet_NaN();
+    for (int epoch = 1; epoch <= trial.train.epochs && status == "ok"; ++epoch) {
+        // Fisher–Yates with the trial's own stream: the order depends on the trial id and epoch only.
+        for (std::size_t i = order.size() - 1; i > 0; --i) std::swap(order[i], order[order_rng.below(i + 1)]);
+        const auto t_epoch = Clock::now();
+        double loss_sum = 0;
+        long correct = 0;
+        for (std::size_t s = 0; s < steps_per_epoch; ++s) {
+            if (stop && stop->load()) return {"interrupted", {}, seconds_since(t_start)};
+            fill_batch(train, order, s * batch, batch, data.normalizer, net.input(), labels.data());
+            const LossResult r = net.forward(labels.data(), batch);
+            ++step;
+            if (!std::isfinite(r.loss_sum)) {
+                status = "diverged";
+                diverged_step = step;
+                break;
+            }
+            loss_sum += r.loss_sum;
+            correct += r.correct;
+            net.backward();
+            sgd.step();
+        }
+        if (status != "ok") break;
+        const double seen = static_cast<double>(steps_per_epoch * batch);
+        last_train_loss = loss_sum / seen;
+        last = record(epoch, last_train_loss, correct / seen, seconds_since(t_epoch));
+        epochs_done = epoch;
+    }
+
+    const nlohmann::json& final_row = metrics.back();
+    nlohmann::json summary{{"id", trial.id},
+                           {"status", status},
+                           {"settings", settings},
+                           {"epochs_completed", epochs_done},
+                           {"steps", step},
+                           {"final_test_accuracy", final_row["test_accuracy"]},
+                           {"best_test_accuracy", best_test_accuracy},
+                           {"final_train_loss", finite_or_null(last_train_loss)},
+                           {"zero_fraction_init", finite_or_null(mean_of(zero_init))},
+                           {"zero_fraction_final", finite_or_null(mean_of(last.zero_fraction))},
+                           {"dead_fraction_final", finite_or_null(mean_of(last.dead_fraction))}};
+    if (status == "diverged") summary["diverged_step"] = diverged_step;
+    write_atomic(dir / "summary.json", summary.dump(2) + "\n");
+    return {status, summary, seconds_since(t_start)};
+}
+
+}  // namespace actbench
