@@ -1,0 +1,194 @@
+// End-to-end: the real actbench binary, run as a subprocess on IDX files written to a temporary directory.
+#include "idx.hpp"
+#include "synthetic_shapes.hpp"
+#include "temp_dir.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+using namespace actbench;
+using actbench::test::TempDir;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Result {
+    int code = -1;
+    std::string out, err;
+};
+
+std::string slurp(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+Result run_actbench(const TempDir& dir, const std::string& args) {
+    const fs::path out = dir / "stdout.txt", err = dir / "stderr.txt";
+    const std::string cmd = std::string(ACTBENCH_BINARY) + " " + args + " >" + out.string() + " 2>" + err.string();
+    const int status = std::system(cmd.c_str());
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(out), slurp(err)};
+}
+
+// Four classes of synthetic shapes written as IDX files (gzip), like a small Fashion-MNIST.
+void write_idx_dataset(const fs::path& dir) {
+    fs::create_directories(dir);
+    const Dataset d = make_synthetic_shapes(ShapesSpec{4, 256, 96, 16, 6.0, 5});
+    write_idx_images((dir / "train-images-idx3-ubyte.gz").string(), d.train);
+    write_idx_labels((dir / "train-labels-idx1-ubyte.gz").string(), d.train.labels);
+    write_idx_images((dir / "t10k-images-idx3-ubyte.gz").string(), d.test);
+    write_idx_labels((dir / "t10k-labels-idx1-ubyte.gz").string(), d.test.labels);
+}
+
+std::string config_text(const fs::path& data) {
+    return "name: e2e\n"
+           "dataset: {kind: idx, path: " + data.string() + ", classes: 4, normalize: standard}\n"
+           "model: {conv1: 4, conv2: 8, dense: 16, kernel: 3, padding: 1}\n"
+           "train: {epochs: 2, batch: 16, lr: 0.05, probe: 64}\n"
+           "sweep:\n"
+           "  activation: [relu, tanh]\n"
+           "  init: [he_normal]\n"
+           "  bias: [0.1]\n"
+           "  seed: [1, 2]\n";
+}
+
+fs::path write_config(const TempDir& dir, const std::string& name, const std::string& text) {
+    const fs::path p = dir / name;
+    std::ofstream(p) << text;
+    return p;
+}
+
+std::map<std::string, std::string> metrics_files(const fs::path& run_dir) {
+    std::map<std::string, std::string> files;
+    for (const auto& e : fs::directory_iterator(run_dir))
+        if (e.is_directory()) {
+            files[e.path().filename().string() + "/metrics.jsonl"] = slurp(e.path() / "metrics.jsonl");
+            files[e.path().filename().string() + "/summary.json"] = slurp(e.path() / "summary.json");
+        }
+    return files;
+}
+
+}  // namespace
+
+TEST_CASE("actbench run and report on IDX files, end to end", "[cli][e2e]") {
+    TempDir dir;
+    write_idx_dataset(dir / "data");
+    const fs::path cfg = write_config(dir, "e2e.yaml", config_text(dir / "data"));
+    const fs::path runs = dir / "runs";
+
+    const Result run = run_actbench(dir, "run " + cfg.string() + " --out " + runs.string() + " --jobs 2");
+    INFO(run.err);
+    REQUIRE(run.code == 0);
+    REQUIRE(fs::exists(runs / "manifest.json"));
+    const auto files = metrics_files(runs);
+    REQUIRE(files.size() == 2 * 4);
+    for (const auto& [name, text] : files) {
+        if (name.find("metrics") == std::string::npos) continue;
+        CHECK(std::count(text.begin(), text.end(), '\n') == 3);  // epoch 0, 1, 2
+        CHECK(text.find("\"zero_fraction\"") != std::string::npos);
+        CHECK(text.find("seconds") == std::string::npos);  // wall-clock figures live in timing.jsonl
+    }
+    for (const auto& e : fs::directory_iterator(runs))
+        if (e.is_directory()) {
+            CHECK(fs::exists(e.path() / "trial.yaml"));
+            CHECK(fs::exists(e.path() / "timing.jsonl"));
+        }
+    for (const auto& e : fs::recursive_directory_iterator(runs))
+        CHECK(e.path().string().find(".tmp") == std::string::npos);
+
+    const Result report = run_actbench(dir, "report " + runs.string());
+    INFO(report.err);
+    REQUIRE(report.code == 0);
+    CHECK_THAT(report.out, Catch::Contains("# actbench report: e2e"));
+    CHECK_THAT(report.out, Catch::Contains("| relu | he_normal | 0.1 | 2 | 0 |"));
+    CHECK_THAT(report.out, Catch::Contains("| tanh | he_normal | 0.1 | 2 | 0 |"));
+    CHECK_THAT(report.out, Catch::Contains("zero fraction"));
+    CHECK(report.out.find("relu") < report.out.find("| tanh"));
+    // Same runs in, same report out.
+    CHECK(run_actbench(dir, "report " + runs.string()).out == report.out);
+
+    SECTION("resuming skips finished trials and changes nothing") {
+        const Result again = run_actbench(dir, "run " + cfg.string() + " --out " + runs.string());
+        REQUIRE(again.code == 0);
+        CHECK_THAT(again.err, Catch::Contains("4 already done, 0 to run"));
+        CHECK(metrics_files(runs) == files);
+    }
+    SECTION("the same config run again, with one job, gives byte-identical metrics") {
+        const fs::path runs2 = dir / "runs2";
+        REQUIRE(run_actbench(dir, "run " + cfg.string() + " --out " + runs2.string() + " --jobs 1 --quiet").code == 0);
+        CHECK(metrics_files(runs2) == files);
+    }
+    SECTION("a run directory of another config is refused, naming what differs") {
+        std::string text = config_text(dir / "data");
+        text.replace(text.find("lr: 0.05"), 8, "lr: 0.02");
+        const fs::path other = write_config(dir, "other.yaml", text);
+        const Result r = run_actbench(dir, "run " + other.string() + " --out " + runs.string());
+        CHECK(r.code == 2);
+        CHECK_THAT(r.err, Catch::Contains("manifest.json") && Catch::Contains("config.train.lr"));
+    }
+}
+
+TEST_CASE("bad input to the binary: one clear message and exit status 2", "[cli][errors]") {
+    TempDir dir;
+    write_idx_dataset(dir / "data");
+    const std::string text = config_text(dir / "data");
+
+    SECTION("missing IDX file") {
+        fs::remove(dir / "data" / "t10k-labels-idx1-ubyte.gz");
+        const Result r = run_actbench(dir, "run " + write_config(dir, "c.yaml", text).string() + " --out " + (dir / "r").string());
+        CHECK(r.code == 2);
+        CHECK_THAT(r.err, Catch::Contains("t10k-labels-idx1-ubyte.gz: no such file"));
+        CHECK(r.err.find("internal error") == std::string::npos);
+    }
+    SECTION("corrupt IDX file") {
+        const fs::path labels = dir / "data" / "train-labels-idx1-ubyte.gz";
+        fs::remove(labels);
+        std::ofstream(dir / "data" / "train-labels-idx1-ubyte", std::ios::binary) << std::string("\x00\x00\x08\x01\x00\x00\x01\x00\x03", 9);
+        const Result r = run_actbench(dir, "run " + write_config(dir, "c.yaml", text).string() + " --out " + (dir / "r").string());
+        CHECK(r.code == 2);
+        CHECK_THAT(r.err, Catch::Contains("train-labels-idx1-ubyte: byte offset 9") && Catch::Contains("truncated"));
+        // Nothing half-written: no trial has a summary.
+        for (const auto& e : fs::recursive_directory_iterator(dir / "r"))
+            CHECK(e.path().filename() != "summary.json");
+    }
+    SECTION("unknown key in the YAML") {
+        std::string bad = text;
+        bad.replace(bad.find("  init:"), 7, "  inits:");
+        const Result r = run_actbench(dir, "run " + write_config(dir, "bad.yaml", bad).string());
+        CHECK(r.code == 2);
+        CHECK_THAT(r.err, Catch::Contains("bad.yaml:7:3: unknown key 'inits' in sweep (did you mean 'init'?)"));
+    }
+    SECTION("missing config and bad run directory") {
+        CHECK(run_actbench(dir, "run " + (dir / "none.yaml").string()).code == 2);
+        const Result r = run_actbench(dir, "report " + (dir / "data").string());
+        CHECK(r.code == 2);
+        CHECK_THAT(r.err, Catch::Contains("manifest.json: not found"));
+    }
+    SECTION("usage errors") {
+        CHECK(run_actbench(dir, "").code == 2);
+        CHECK(run_actbench(dir, "run").code == 2);
+        CHECK(run_actbench(dir, "run x.yaml --jobs 0").code == 2);
+    }
+}
+
+TEST_CASE("the command line: help, version and list", "[cli]") {
+    TempDir dir;
+    const Result help = run_actbench(dir, "--help");
+    CHECK(help.code == 0);
+    CHECK_THAT(help.out, Catch::Contains("run") && Catch::Contains("report"));
+    const Result run_help = run_actbench(dir, "run --help");
+    CHECK_THAT(run_help.out, Catch::Contains("--jobs") && Catch::Contains("--threads-per-trial") && Catch::Contains("--out"));
+    const Result version = run_actbench(dir, "--version");
+    CHECK(version.code == 0);
+    CHECK_THAT(version.out, Catch::StartsWith("actbench 0.1.0 (git "));
+    const Result list = run_actbench(dir, "list activations");
+    CHECK(list.code == 0);
+    CHECK_THAT(list.out, Catch::Contains("relu") && Catch::Contains("max(0, x)") && Catch::Contains("sigmoid"));
+}
