@@ -1,0 +1,69 @@
+// Throughput of one training step of the LeNet-style model (forward, backward, SGD update) and of one
+// evaluation forward, at batch 64 on 28×28 input. Threads come from OMP_NUM_THREADS.
+//   build/bench/bench_training --benchmark_counters_tabular=true
+// items_per_second is images per second; FLOP/s uses the model's multiply-adds counted below.
+#include "network.hpp"
+#include "sgd.hpp"
+
+#include <benchmark/benchmark.h>
+
+using namespace actbench;
+
+namespace {
+
+// Multiply-adds ×2 per image for the forward pass of lenet at 28×28 (padding keeps the size before pooling).
+double forward_flops(const ModelSpec& m) {
+    const double k2 = m.kernel * m.kernel;
+    const double conv1 = 28.0 * 28 * m.conv1 * 1 * k2;
+    const double conv2 = 14.0 * 14 * m.conv2 * m.conv1 * k2;
+    const double dense = 7.0 * 7 * m.conv2 * m.dense + m.dense * 10.0;
+    return 2 * (conv1 + conv2 + dense);
+}
+
+void fill_input(Network& net, std::vector<std::int32_t>& labels) {
+    Rng rng(1);
+    const std::size_t n = static_cast<std::size_t>(net.batch()) * 28 * 28;
+    for (std::size_t i = 0; i < n; ++i) net.input()[i] = static_cast<float>(rng.normal());
+    for (auto& l : labels) l = static_cast<std::int32_t>(rng.below(10));
+}
+
+void BM_TrainStep(benchmark::State& state) {
+    const ModelSpec m{"lenet", static_cast<int>(state.range(0)), static_cast<int>(state.range(1)),
+                      static_cast<int>(state.range(2)), 5, 2};
+    Context ctx;
+    const int batch = 64;
+    Network net(ctx, NetworkSpec{m, "relu", 0.0}, batch, InputShape{1, 28, 28, 10});
+    Rng rng(2);
+    net.initialise(find_init("he_normal"), rng);
+    Sgd sgd(net.params(), SgdSpec{0.001, 0.9, 0.0});
+    std::vector<std::int32_t> labels(batch);
+    fill_input(net, labels);
+    for (auto _ : state) {
+        benchmark::DoNotOptimize(net.forward(labels.data(), batch));
+        net.backward();
+        sgd.step();
+    }
+    state.SetItemsProcessed(state.iterations() * batch);
+    // A training step costs about 3× the forward pass (forward, backward-data, backward-weights).
+    state.counters["GFLOP/s"] = benchmark::Counter(3 * forward_flops(m) * batch * state.iterations() / 1e9,
+                                                   benchmark::Counter::kIsRate);
+}
+
+void BM_EvalForward(benchmark::State& state) {
+    const ModelSpec m{"lenet", static_cast<int>(state.range(0)), static_cast<int>(state.range(1)),
+                      static_cast<int>(state.range(2)), 5, 2};
+    Context ctx;
+    const int batch = 64;
+    Network net(ctx, NetworkSpec{m, "relu", 0.0}, batch, InputShape{1, 28, 28, 10});
+    Rng rng(2);
+    net.initialise(find_init("he_normal"), rng);
+    std::vector<std::int32_t> labels(batch);
+    fill_input(net, labels);
+    for (auto _ : state) benchmark::DoNotOptimize(net.forward(labels.data(), batch));
+    state.SetItemsProcessed(state.iterations() * batch);
+}
+
+}  // namespace
+
+BENCHMARK(BM_TrainStep)->Args({32, 64, 128})->Args({16, 32, 64})->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_EvalForward)->Args({32, 64, 128})->Args({16, 32, 64})->Unit(benchmark::kMillisecond)->UseRealTime();
