@@ -27,17 +27,30 @@ void fill_input(Network& net, std::vector<std::int32_t>& labels) {
     for (auto& l : labels) l = static_cast<std::int32_t>(rng.below(10));
 }
 
-void BM_TrainStep(benchmark::State& state) {
-    const ModelSpec m{"lenet", static_cast<int>(state.range(0)), static_cast<int>(state.range(1)),
-                      static_cast<int>(state.range(2)), 5, 2};
-    Context ctx;
-    const int batch = 64;
-    Network net(ctx, NetworkSpec{m, "relu", 0.0}, batch, InputShape{1, 28, 28, 10});
+constexpr int kBatch = 64;
+
+ModelSpec model_of(const benchmark::State& state) {
+    return {"lenet", static_cast<int>(state.range(0)), static_cast<int>(state.range(1)),
+            static_cast<int>(state.range(2)), 5, 2};
+}
+
+// A He-initialised ReLU network with random input and labels.
+Network make_network(Context& ctx, const ModelSpec& m, std::vector<std::int32_t>& labels) {
+    Network net(ctx, NetworkSpec{m, "relu", 0.0}, kBatch, InputShape{1, 28, 28, 10});
     Rng rng(2);
     net.initialise(find_init("he_normal"), rng);
-    Sgd sgd(net.params(), SgdSpec{0.001, 0.9, 0.0});
-    std::vector<std::int32_t> labels(batch);
+    labels.resize(kBatch);
     fill_input(net, labels);
+    return net;
+}
+
+void BM_TrainStep(benchmark::State& state) {
+    const ModelSpec m = model_of(state);
+    const int batch = kBatch;
+    Context ctx;
+    std::vector<std::int32_t> labels;
+    Network net = make_network(ctx, m, labels);
+    Sgd sgd(net.params(), SgdSpec{0.001, 0.9, 0.0});
     for (auto _ : state) {
         benchmark::DoNotOptimize(net.forward(labels.data(), batch));
         net.backward();
@@ -50,15 +63,10 @@ void BM_TrainStep(benchmark::State& state) {
 }
 
 void BM_EvalForward(benchmark::State& state) {
-    const ModelSpec m{"lenet", static_cast<int>(state.range(0)), static_cast<int>(state.range(1)),
-                      static_cast<int>(state.range(2)), 5, 2};
+    const int batch = kBatch;
     Context ctx;
-    const int batch = 64;
-    Network net(ctx, NetworkSpec{m, "relu", 0.0}, batch, InputShape{1, 28, 28, 10});
-    Rng rng(2);
-    net.initialise(find_init("he_normal"), rng);
-    std::vector<std::int32_t> labels(batch);
-    fill_input(net, labels);
+    std::vector<std::int32_t> labels;
+    Network net = make_network(ctx, model_of(state), labels);
     for (auto _ : state) benchmark::DoNotOptimize(net.forward(labels.data(), batch));
     state.SetItemsProcessed(state.iterations() * batch);
 }

@@ -171,30 +171,23 @@ void read_train(const Reader& r, const YAML::Node& n, TrainConfig& t) {
 
 void read_sweep(const Reader& r, const YAML::Node& n, SweepAxes& s) {
     r.expect_map(n, "sweep", {"activation", "init", "bias", "seed"});
-    if (n["activation"]) {
-        s.activation.clear();
-        for (const auto& item : r.list(n["activation"], "sweep.activation")) {
-            const std::string name = r.str(item, "sweep.activation");
+    // A list of names, each checked by `find` (which throws std::invalid_argument listing the valid ones).
+    auto names = [&](const char* axis, auto&& find) {
+        std::vector<std::string> out;
+        const std::string what = std::string("sweep.") + axis;
+        for (const auto& item : r.list(n[axis], what)) {
+            const std::string name = r.str(item, what);
             try {
-                find_activation(name);
+                find(name);
             } catch (const std::invalid_argument& e) {
-                r.fail(item, std::string("sweep.activation: ") + e.what());
+                r.fail(item, what + ": " + e.what());
             }
-            s.activation.push_back(name);
+            out.push_back(name);
         }
-    }
-    if (n["init"]) {
-        s.init.clear();
-        for (const auto& item : r.list(n["init"], "sweep.init")) {
-            const std::string name = r.str(item, "sweep.init");
-            try {
-                find_init(name);
-            } catch (const std::invalid_argument& e) {
-                r.fail(item, std::string("sweep.init: ") + e.what());
-            }
-            s.init.push_back(name);
-        }
-    }
+        return out;
+    };
+    if (n["activation"]) s.activation = names("activation", find_activation);
+    if (n["init"]) s.init = names("init", find_init);
     if (n["bias"]) {
         s.bias.clear();
         for (const auto& item : r.list(n["bias"], "sweep.bias")) {

@@ -1,0 +1,65 @@
+#include "weighted.hpp"
+
+namespace actbench {
+
+memory::desc WeightedLayer::adopt(Context& ctx, const dnnl::primitive_desc& fwd, const dnnl::primitive_desc* bwd_data,
+                                  const dnnl::primitive_desc& bwd_weights, const memory::dims& weight_dims,
+                                  double fan_in, double fan_out) {
+    fwd_ = dnnl::primitive(fwd);
+    src_want_ = fwd.src_desc();
+    dst_ = memory(fwd.dst_desc(), ctx.engine);
+    const memory::desc wd = fwd.weights_desc(0);
+    weight_ = Param{name_ + ".weight", weight_dims, memory(wd, ctx.engine), memory(wd, ctx.engine), true, fan_in, fan_out};
+    if (has_bias_) {
+        const memory::desc bd = fwd.weights_desc(1);
+        bias_ = Param{name_ + ".bias", {weight_dims[0]}, memory(bd, ctx.engine), memory(bd, ctx.engine), false,
+                      fan_in, fan_out};
+    }
+    if (bwd_data) {
+        bwd_data_ = dnnl::primitive(*bwd_data);
+        bwd_data_diff_dst_want_ = bwd_data->diff_dst_desc();
+        bwd_data_weight_want_ = bwd_data->weights_desc(0);
+        diff_src_ = memory(bwd_data->diff_src_desc(), ctx.engine);
+    }
+    bwd_weights_ = dnnl::primitive(bwd_weights);
+    bwd_src_want_ = bwd_weights.src_desc();
+    bwd_w_diff_dst_want_ = bwd_weights.diff_dst_desc();
+    if (bwd_weights.diff_weights_desc(0) != wd) diff_weight_raw_ = memory(bwd_weights.diff_weights_desc(0), ctx.engine);
+    return fwd.dst_desc();
+}
+
+const memory& WeightedLayer::forward(Context& ctx, const memory& src) {
+    src_used_ = as_layout(ctx, src, src_want_, src_scratch_);
+    std::unordered_map<int, memory> args{{DNNL_ARG_SRC, src_used_}, {DNNL_ARG_WEIGHTS, weight_.value},
+                                         {DNNL_ARG_DST, dst_}};
+    if (has_bias_) args.emplace(DNNL_ARG_BIAS, bias_.value);
+    fwd_.execute(ctx.stream, args);
+    return dst_;
+}
+
+const memory& WeightedLayer::backward(Context& ctx, const memory& diff_dst) {
+    const memory& dd_w = as_layout(ctx, diff_dst, bwd_w_diff_dst_want_, diff_dst_scratch_);
+    const memory& src_w = as_layout(ctx, src_used_, bwd_src_want_, bwd_src_scratch_);
+    const memory& diff_weight = diff_weight_raw_ ? diff_weight_raw_ : weight_.grad;
+    std::unordered_map<int, memory> args{{DNNL_ARG_SRC, src_w}, {DNNL_ARG_DIFF_DST, dd_w},
+                                         {DNNL_ARG_DIFF_WEIGHTS, diff_weight}};
+    if (has_bias_) args.emplace(DNNL_ARG_DIFF_BIAS, bias_.grad);
+    bwd_weights_.execute(ctx.stream, args);
+    if (diff_weight_raw_)
+        dnnl::reorder(diff_weight_raw_, weight_.grad).execute(ctx.stream, diff_weight_raw_, weight_.grad);
+
+    if (bwd_data_) {
+        const memory& dd = as_layout(ctx, diff_dst, bwd_data_diff_dst_want_, diff_dst_scratch2_);
+        const memory& wt = as_layout(ctx, weight_.value, bwd_data_weight_want_, weight_scratch_);
+        bwd_data_.execute(ctx.stream, {{DNNL_ARG_DIFF_DST, dd}, {DNNL_ARG_WEIGHTS, wt}, {DNNL_ARG_DIFF_SRC, diff_src_}});
+    }
+    ctx.stream.wait();
+    return diff_src_;
+}
+
+std::vector<Param*> WeightedLayer::params() {
+    if (has_bias_) return {&weight_, &bias_};
+    return {&weight_};
+}
+
+}  // namespace actbench
