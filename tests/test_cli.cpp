@@ -192,3 +192,29 @@ TEST_CASE("the command line: help, version and list", "[cli]") {
     CHECK(list.code == 0);
     CHECK_THAT(list.out, Catch::Contains("relu") && Catch::Contains("max(0, x)") && Catch::Contains("sigmoid"));
 }
+
+TEST_CASE("a diverging trial is a result, and the sweep goes on", "[cli][e2e]") {
+    TempDir dir;
+    write_idx_dataset(dir / "data");
+    std::string text = config_text(dir / "data");
+    text.replace(text.find("lr: 0.05"), 8, "lr: 900000");
+    text.replace(text.find("seed: [1, 2]"), 12, "seed: [1]");
+    const fs::path runs = dir / "runs";
+    const Result r = run_actbench(dir, "run " + write_config(dir, "c.yaml", text).string() + " --out " + runs.string());
+    INFO(r.err);
+    CHECK(r.code == 0);
+    int diverged = 0;
+    for (const auto& e : fs::directory_iterator(runs))
+        if (e.is_directory()) {
+            const std::string summary = slurp(e.path() / "summary.json");
+            REQUIRE_FALSE(summary.empty());
+            if (summary.find("\"status\": \"diverged\"") != std::string::npos) {
+                ++diverged;
+                CHECK_THAT(summary, Catch::Contains("\"diverged_step\""));
+            }
+        }
+    CHECK(diverged >= 1);
+    const Result report = run_actbench(dir, "report " + runs.string());
+    CHECK(report.code == 0);
+    CHECK_THAT(report.out, Catch::Contains("diverged)"));
+}
