@@ -13,6 +13,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <filesystem>
 #include <iostream>
 
 namespace {
@@ -80,7 +81,13 @@ int main(int argc, char** argv) {
         }
         if (*report) {
             const std::string text = report_markdown(run_dir);
-            if (!report_out.empty()) write_atomic(report_out, text);
+            if (!report_out.empty()) {
+                const std::filesystem::path parent = std::filesystem::path(report_out).parent_path();
+                std::error_code ec;
+                if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+                if (ec) throw InputError(parent.string() + ": cannot create: " + ec.message());
+                write_atomic(report_out, text);
+            }
             std::cout << text;
             return 0;
         }
