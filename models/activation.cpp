@@ -1,41 +1,50 @@
 #include "activation.hpp"
 
+#include <omp.h>
+
+#include <algorithm>
 #include <cmath>
+#include <sstream>
 #include <stdexcept>
 
 namespace actbench {
 
 namespace {
-double relu_f(double x) { return x > 0 ? x : 0; }
-double relu_df(double x) { return x > 0 ? 1 : 0; }
-double tanh_f(double x) { return std::tanh(x); }
-double tanh_df(double x) {
-    const double t = std::tanh(x);
-    return 1 - t * t;
-}
-double sigmoid_f(double x) { return 1 / (1 + std::exp(-x)); }
-double sigmoid_df(double x) {
-    const double s = sigmoid_f(x);
-    return s * (1 - s);
-}
-}  // namespace
 
-const std::vector<ActivationInfo>& activation_table() {
-    static const std::vector<ActivationInfo> table{
-        {"relu", "f(x) = max(0, x)",
-         "Nair & Hinton 2010; Glorot, Bordes & Bengio 2011 (Deep Sparse Rectifier Neural Networks)",
-         dnnl::algorithm::eltwise_relu, 0.f, 0.f, relu_f, relu_df, {0.0}, true},
-        {"tanh", "f(x) = tanh(x)", "LeCun et al. 1998 (Efficient BackProp)", dnnl::algorithm::eltwise_tanh, 0.f,
-         0.f, tanh_f, tanh_df, {}, false},
-        {"sigmoid", "f(x) = 1 / (1 + exp(-x))", "Rumelhart, Hinton & Williams 1986",
-         dnnl::algorithm::eltwise_logistic, 0.f, 0.f, sigmoid_f, sigmoid_df, {}, false},
-    };
-    return table;
+bool is_builtin(const ActivationInfo& a) { return a.kernel != ActivationKernel::formula; }
+
+std::string format_number(double v) {
+    std::ostringstream s;
+    s << v;
+    return s.str();
 }
+
+// Runs body(begin, end) over [0, n) in chunks on the trial's OpenMP threads. Elementwise kernels give the
+// same bits whatever the split.
+template <class Body>
+void parallel_chunks(std::size_t n, Body&& body) {
+    constexpr std::size_t kChunk = 4096;
+    const std::size_t chunks = (n + kChunk - 1) / kChunk;
+    if (chunks <= 1) {
+        body(std::size_t{0}, n);
+        return;
+    }
+#pragma omp parallel for schedule(static)
+    for (std::size_t c = 0; c < chunks; ++c) body(c * kChunk, std::min(n, (c + 1) * kChunk));
+}
+
+bool has_padding(const memory::desc& d) {
+    for (int i = 0; i < d.data.ndims; ++i)
+        if (d.data.padded_dims[i] != d.data.dims[i]) return true;
+    return false;
+}
+
+}  // namespace
 
 std::string activation_names() {
     std::string names;
     for (const auto& a : activation_table()) {
+        if (!is_builtin(a)) continue;
         if (!names.empty()) names += ", ";
         names += a.name;
     }
@@ -44,36 +53,295 @@ std::string activation_names() {
 
 const ActivationInfo& find_activation(std::string_view name) {
     for (const auto& a : activation_table())
-        if (a.name == name) return a;
-    throw std::invalid_argument("unknown activation '" + std::string(name) + "' (valid: " + activation_names() +
-                                ")");
+        if (a.name == name && is_builtin(a)) return a;
+    throw std::invalid_argument("unknown activation '" + std::string(name) + "' (valid: " + activation_names() + ")");
 }
+
+double ActivationSpec::param(std::string_view n) const {
+    for (std::size_t i = 0; i < info->params.size(); ++i)
+        if (info->params[i].name == n) return params[i];
+    throw std::invalid_argument("activation " + name + " has no parameter '" + std::string(n) + "'");
+}
+
+double ActivationSpec::f(double x) const { return formula ? formula->value(x) : info->f(x, params.data()); }
+double ActivationSpec::df(double x) const { return formula ? formula->derivative(x) : info->df(x, params.data()); }
+std::vector<double> ActivationSpec::kinks() const { return formula ? std::vector<double>{} : info->kinks(params.data()); }
+int ActivationSpec::width_multiplier() const {
+    return info->kernel == ActivationKernel::maxout ? static_cast<int>(params[0]) : 1;
+}
+
+ActivationSpec builtin_activation(std::string_view name) { return activation_variant(std::string(name), name, {}); }
+
+ActivationSpec activation_variant(std::string name, std::string_view base, const std::map<std::string, double>& params) {
+    const ActivationInfo& info = find_activation(base);
+    ActivationSpec spec;
+    spec.name = std::move(name);
+    spec.info = &info;
+    for (const auto& p : info.params) spec.params.push_back(p.default_value);
+    for (const auto& [key, value] : params) {
+        std::size_t i = 0;
+        while (i < info.params.size() && info.params[i].name != key) ++i;
+        if (i == info.params.size()) {
+            std::string valid;
+            for (const auto& p : info.params) valid += (valid.empty() ? "" : ", ") + std::string(p.name);
+            throw std::invalid_argument("activation " + std::string(base) + " has no parameter '" + key + "' (" +
+                                        (valid.empty() ? "it takes none" : "valid: " + valid) + ")");
+        }
+        const ActivationParam& p = info.params[i];
+        if (!(value >= p.min && value <= p.max))
+            throw std::invalid_argument(std::string(base) + "." + key + " = " + format_number(value) +
+                                        " is out of range; expected [" + format_number(p.min) + ", " +
+                                        format_number(p.max) + "]");
+        spec.params[i] = value;
+    }
+    if (info.kernel == ActivationKernel::rrelu && spec.params[0] > spec.params[1])
+        throw std::invalid_argument("rrelu: lower (" + format_number(spec.params[0]) + ") must not exceed upper (" +
+                                    format_number(spec.params[1]) + ")");
+    if (info.kernel == ActivationKernel::maxout && spec.params[0] != std::floor(spec.params[0]))
+        throw std::invalid_argument("maxout.pieces must be a whole number");
+    return spec;
+}
+
+ActivationSpec formula_activation(std::string name, std::string_view expr, const std::map<std::string, double>& params) {
+    for (const auto& [key, value] : params)
+        if (key == "x" || key == "pi" || key == "e")
+            throw FormulaError(0, "parameter name '" + key + "' is reserved (x, pi, e)");
+    auto f = std::make_shared<Formula>(Formula::parse(expr, params));
+    f->check();
+    ActivationSpec spec;
+    spec.name = std::move(name);
+    for (const auto& a : activation_table())
+        if (a.kernel == ActivationKernel::formula) spec.info = &a;
+    spec.formula = std::move(f);
+    spec.formula_params = params;
+    return spec;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The layer.
 
 memory::desc Activation::build(Context& ctx, const memory::desc& src, bool need_diff_src) {
     src_desc_ = src;
-    dnnl::eltwise_forward::desc fd(dnnl::prop_kind::forward_training, info_->algorithm, src, info_->alpha,
-                                   info_->beta);
-    dnnl::eltwise_forward::primitive_desc fpd(fd, ctx.engine);
-    fwd_ = dnnl::eltwise_forward(fpd);
-    dst_ = memory(fpd.dst_desc(), ctx.engine);
-    if (need_diff_src) {
-        dnnl::eltwise_backward::desc bd(info_->algorithm, src, src, info_->alpha, info_->beta);
-        dnnl::eltwise_backward::primitive_desc bpd(bd, ctx.engine, fpd);
-        bwd_ = dnnl::eltwise_backward(bpd);
-        diff_src_ = memory(bpd.diff_src_desc(), ctx.engine);
+    const ActivationInfo& info = *spec_.info;
+    const double* p = spec_.params.data();
+    switch (info.kernel) {
+        case ActivationKernel::eltwise: {
+            const EltwiseArgs args = info.eltwise(p);
+            dnnl::eltwise_forward::desc fd(dnnl::prop_kind::forward_training, args.algorithm, src, args.alpha, args.beta);
+            dnnl::eltwise_forward::primitive_desc fpd(fd, ctx.engine);
+            fwd_ = dnnl::eltwise_forward(fpd);
+            dst_ = memory(fpd.dst_desc(), ctx.engine);
+            if (need_diff_src) {
+                dnnl::eltwise_backward::desc bd(args.algorithm, src, src, args.alpha, args.beta);
+                dnnl::eltwise_backward::primitive_desc bpd(bd, ctx.engine, fpd);
+                bwd_ = dnnl::eltwise_backward(bpd);
+                diff_src_ = memory(bpd.diff_src_desc(), ctx.engine);
+            }
+            work_desc_ = src;
+            return fpd.dst_desc();
+        }
+        case ActivationKernel::prelu: {
+            // One slope per channel (weights [1, C, 1, 1]) or one for the layer ([1, 1, 1, 1]). The shared
+            // form uses oneDNN's slow reference kernel; per channel is the fast path.
+            memory::dims wdims(src.dims().size(), 1);
+            if (p[1] < 0.5) wdims[1] = src.dims()[1];
+            const memory::desc wd = plain_desc(wdims);
+            dnnl::prelu_forward::desc fd(dnnl::prop_kind::forward_training, src, wd);
+            dnnl::prelu_forward::primitive_desc fpd(fd, ctx.engine);
+            fwd_ = dnnl::prelu_forward(fpd);
+            dst_ = memory(fpd.dst_desc(), ctx.engine);
+            slope_ = Param{name_ + ".slope", wdims, memory(fpd.weights_desc(), ctx.engine),
+                           memory(fpd.weights_desc(), ctx.engine), ParamRole::slope, static_cast<float>(p[0]), 0, 0};
+            dnnl::prelu_backward::desc bd(src, fpd.weights_desc(), src, fpd.weights_desc());
+            dnnl::prelu_backward::primitive_desc bpd(bd, ctx.engine, fpd);
+            bwd_ = dnnl::prelu_backward(bpd);
+            diff_src_ = memory(bpd.diff_src_desc(), ctx.engine);
+            work_desc_ = src;
+            return fpd.dst_desc();
+        }
+        case ActivationKernel::maxout: {
+            const int k = spec_.width_multiplier();
+            memory::dims d = src.dims();
+            if (d[1] % k != 0)
+                throw std::invalid_argument(name_ + ": maxout with " + std::to_string(k) + " pieces needs a channel count divisible by " +
+                                            std::to_string(k) + ", got " + std::to_string(d[1]));
+            direct_ = false;
+            work_desc_ = plain_desc(src.dims());
+            d[1] /= k;
+            dst_ = memory(plain_desc(d), ctx.engine);
+            diff_src_ = memory(work_desc_, ctx.engine);
+            argmax_.assign(logical_count(d), 0);
+            return dst_.get_desc();
+        }
+        default: {
+            // Our elementwise kernels work on the raw buffer when the layout has no padding (blocked
+            // layouts pad channels to 16; f(0) ≠ 0 would write into the padding), else on plain copies.
+            direct_ = !has_padding(src);
+            work_desc_ = direct_ ? src : plain_desc(src.dims());
+            dst_ = memory(work_desc_, ctx.engine);
+            diff_src_ = memory(work_desc_, ctx.engine);
+            if (info.kernel == ActivationKernel::rrelu) draws_.assign(floats_in(work_desc_), 0.f);
+            return work_desc_;
+        }
     }
-    return fpd.dst_desc();
+}
+
+std::vector<Param*> Activation::params() {
+    if (spec_.info->kernel == ActivationKernel::prelu) return {&slope_};
+    return {};
 }
 
 const memory& Activation::forward(Context& ctx, const memory& src) {
     src_used_ = src;
-    fwd_.execute(ctx.stream, {{DNNL_ARG_SRC, src}, {DNNL_ARG_DST, dst_}});
+    const ActivationInfo& info = *spec_.info;
+    const double* p = spec_.params.data();
+    if (info.kernel == ActivationKernel::eltwise) {
+        fwd_.execute(ctx.stream, {{DNNL_ARG_SRC, src}, {DNNL_ARG_DST, dst_}});
+        return dst_;
+    }
+    if (info.kernel == ActivationKernel::prelu) {
+        fwd_.execute(ctx.stream, {{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, slope_.value}, {DNNL_ARG_DST, dst_}});
+        return dst_;
+    }
+    const memory& in = as_layout(ctx, src, work_desc_, src_work_);
+    const float* x = data_of(in);
+    float* y = data_of(dst_);
+    const std::size_t n = floats_in(work_desc_);
+    switch (info.kernel) {
+        case ActivationKernel::custom:
+            parallel_chunks(n, [&](std::size_t b, std::size_t e) { info.forward(x + b, y + b, e - b, p); });
+            break;
+        case ActivationKernel::formula:
+            spec_.formula->forward(x, y, n);
+            break;
+        case ActivationKernel::rrelu: {
+            const bool pytorch = p[2] > 0.5;
+            const float lo = static_cast<float>(p[0]), hi = static_cast<float>(p[1]);
+            if (!training_) {
+                const float slope = pytorch ? (lo + hi) / 2 : 2 / (lo + hi);
+                parallel_chunks(n, [&](std::size_t b, std::size_t e) {
+                    for (std::size_t i = b; i < e; ++i) y[i] = x[i] > 0 ? x[i] : slope * x[i];
+                });
+                break;
+            }
+            const std::uint64_t key = seed_ + 0xd1b54a32d192ed03ULL * ++calls_;
+            float* slopes = draws_.data();
+            parallel_chunks(n, [&](std::size_t b, std::size_t e) {
+                for (std::size_t i = b; i < e; ++i) {
+                    const float r = lo + (hi - lo) * counter_uniform(key, i);
+                    slopes[i] = pytorch ? r : 1.f / r;
+                    y[i] = x[i] > 0 ? x[i] : slopes[i] * x[i];
+                }
+            });
+            break;
+        }
+        case ActivationKernel::noisy_relu: {
+            if (!training_) {
+                parallel_chunks(n, [&](std::size_t b, std::size_t e) {
+                    for (std::size_t i = b; i < e; ++i) y[i] = x[i] > 0 ? x[i] : 0.f;
+                });
+                break;
+            }
+            const std::uint64_t key = seed_ + 0xd1b54a32d192ed03ULL * ++calls_;
+            const float sigma = static_cast<float>(p[0]);
+            parallel_chunks(n, [&](std::size_t b, std::size_t e) {
+                for (std::size_t i = b; i < e; ++i) {
+                    // Box–Muller from two counter-based uniforms; 1 − u lies in (0, 1], so the log is finite.
+                    const float u1 = 1.f - counter_uniform(key, 2 * i), u2 = counter_uniform(key, 2 * i + 1);
+                    const float z = std::sqrt(-2.f * std::log(u1)) * std::cos(6.2831853f * u2);
+                    const float v = x[i] + sigma * z;
+                    y[i] = v > 0 ? v : 0.f;
+                }
+            });
+            break;
+        }
+        case ActivationKernel::maxout: {
+            const auto d = src_desc_.dims();
+            const int k = spec_.width_multiplier();
+            const std::size_t batch = d[0], out_c = d[1] / k, spatial = n / (batch * d[1]);
+            for (std::size_t b = 0; b < batch; ++b)
+                for (std::size_t c = 0; c < out_c; ++c) {
+                    const float* piece = x + (b * d[1] + c * k) * spatial;
+                    float* out = y + (b * out_c + c) * spatial;
+                    std::uint8_t* arg = argmax_.data() + (b * out_c + c) * spatial;
+                    for (std::size_t s = 0; s < spatial; ++s) {
+                        float best = piece[s];
+                        std::uint8_t which = 0;
+                        for (int j = 1; j < k; ++j)
+                            if (piece[j * spatial + s] > best) best = piece[j * spatial + s], which = static_cast<std::uint8_t>(j);
+                        out[s] = best;
+                        arg[s] = which;
+                    }
+                }
+            break;
+        }
+        default: break;
+    }
     return dst_;
 }
 
 const memory& Activation::backward(Context& ctx, const memory& diff_dst) {
-    const memory& dd = as_layout(ctx, diff_dst, src_desc_, diff_dst_scratch_);
-    bwd_.execute(ctx.stream, {{DNNL_ARG_SRC, src_used_}, {DNNL_ARG_DIFF_DST, dd}, {DNNL_ARG_DIFF_SRC, diff_src_}});
+    const ActivationInfo& info = *spec_.info;
+    const double* p = spec_.params.data();
+    if (info.kernel == ActivationKernel::eltwise) {
+        const memory& dd = as_layout(ctx, diff_dst, src_desc_, diff_dst_scratch_);
+        bwd_.execute(ctx.stream, {{DNNL_ARG_SRC, src_used_}, {DNNL_ARG_DIFF_DST, dd}, {DNNL_ARG_DIFF_SRC, diff_src_}});
+        return diff_src_;
+    }
+    if (info.kernel == ActivationKernel::prelu) {
+        const memory& dd = as_layout(ctx, diff_dst, src_desc_, diff_dst_scratch_);
+        bwd_.execute(ctx.stream, {{DNNL_ARG_SRC, src_used_}, {DNNL_ARG_WEIGHTS, slope_.value}, {DNNL_ARG_DIFF_DST, dd},
+                                  {DNNL_ARG_DIFF_SRC, diff_src_}, {DNNL_ARG_DIFF_WEIGHTS, slope_.grad}});
+        return diff_src_;
+    }
+    const memory& in = as_layout(ctx, src_used_, work_desc_, src_work_);
+    const memory& dd = as_layout(ctx, diff_dst, dst_.get_desc(), diff_dst_work_);
+    const float* x = data_of(in);
+    const float* dy = data_of(dd);
+    float* dx = data_of(diff_src_);
+    const std::size_t n = floats_in(work_desc_);
+    switch (info.kernel) {
+        case ActivationKernel::custom:
+            parallel_chunks(n, [&](std::size_t b, std::size_t e) { info.backward(x + b, dy + b, dx + b, e - b, p); });
+            break;
+        case ActivationKernel::formula:
+            spec_.formula->backward(x, dy, dx, n);
+            break;
+        case ActivationKernel::rrelu: {
+            // Exactly the slopes forward drew (or the fixed evaluation slope).
+            const bool pytorch = p[2] > 0.5;
+            const float fixed = pytorch ? static_cast<float>((p[0] + p[1]) / 2) : static_cast<float>(2 / (p[0] + p[1]));
+            const float* slopes = draws_.data();
+            const bool drawn = training_;
+            parallel_chunks(n, [&](std::size_t b, std::size_t e) {
+                for (std::size_t i = b; i < e; ++i) dx[i] = x[i] > 0 ? dy[i] : (drawn ? slopes[i] : fixed) * dy[i];
+            });
+            break;
+        }
+        case ActivationKernel::noisy_relu: {
+            // d/dx max(0, x + n) = [x + n > 0] = [y > 0], with forward's noise.
+            const float* y = data_of(dst_);
+            parallel_chunks(n, [&](std::size_t b, std::size_t e) {
+                for (std::size_t i = b; i < e; ++i) dx[i] = y[i] > 0 ? dy[i] : 0.f;
+            });
+            break;
+        }
+        case ActivationKernel::maxout: {
+            const auto d = src_desc_.dims();
+            const int k = spec_.width_multiplier();
+            const std::size_t batch = d[0], out_c = d[1] / k, spatial = n / (batch * d[1]);
+            std::fill(dx, dx + n, 0.f);
+            for (std::size_t b = 0; b < batch; ++b)
+                for (std::size_t c = 0; c < out_c; ++c) {
+                    float* piece = dx + (b * d[1] + c * k) * spatial;
+                    const float* g = dy + (b * out_c + c) * spatial;
+                    const std::uint8_t* arg = argmax_.data() + (b * out_c + c) * spatial;
+                    for (std::size_t s = 0; s < spatial; ++s) piece[arg[s] * spatial + s] = g[s];
+                }
+            break;
+        }
+        default: break;
+    }
     return diff_src_;
 }
 

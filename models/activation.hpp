@@ -1,55 +1,138 @@
-// Activations: each is described once, in activation_table(). The CLI, the tests and the reports iterate
-// over that table; nothing else lists activation names.
+// Activations. Each family is described once, in activation_table(): name, formula, parameters with
+// defaults, how it is computed (a oneDNN eltwise algorithm, oneDNN PReLU, or a kernel of ours), a scalar
+// reference f and f′ for tests, its kinks, and its source. The config validator, `actbench list
+// activations`, `show activation`, the tests and the benchmarks all iterate over that table.
 //
-// Shapes: src [N, C(, H, W)]  dst same. y = f(x) elementwise; dx = f′(x) · dy.
+// A trial uses an ActivationSpec: a family with every parameter resolved (defaults filled in), or a formula
+// from the config (see formula.hpp).
+//
+// Shapes: src [N, C(, H, W)]  dst the same, except maxout: src [N, k·C(, H, W)] → dst [N, C(, H, W)].
 #pragma once
 
+#include "formula.hpp"
 #include "onednn.hpp"
 
+#include <cstdint>
+#include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace actbench {
 
+struct ActivationParam {
+    std::string_view name;
+    double default_value;
+    double min, max;  // the valid range
+    std::string_view meaning;
+};
+
+enum class ActivationKernel {
+    eltwise,     // a oneDNN eltwise primitive
+    prelu,       // oneDNN prelu_forward / prelu_backward, learned slopes
+    custom,      // a deterministic elementwise kernel of ours
+    rrelu,       // randomised leaky ReLU (training draws one slope per element)
+    noisy_relu,  // ReLU with Gaussian noise added in training
+    maxout,      // max over k adjacent channels
+    formula,     // a formula from the config
+};
+
+struct EltwiseArgs {
+    dnnl::algorithm algorithm;
+    float alpha = 0.f, beta = 0.f;
+};
+
 struct ActivationInfo {
     std::string_view name;
     std::string_view formula;
     std::string_view source;
-    dnnl::algorithm algorithm;  // oneDNN eltwise algorithm used for forward and backward
-    float alpha = 0.f, beta = 0.f;
-    double (*f)(double);        // scalar reference, for tests
-    double (*df)(double);       // its derivative
-    std::vector<double> kinks;  // points where f is not differentiable (gradient checks stay away)
-    // Rectifier: f(x) = 0 for every x ≤ 0, so a unit whose pre-activation is ≤ 0 on every probe image
-    // passes no gradient ("dead"). For the others the dead-unit fraction is not reported.
+    std::vector<ActivationParam> params;
+    ActivationKernel kernel;
+    std::string_view computed_by;  // for listings: "oneDNN eltwise_relu, alpha = slope"
+    // kernel == eltwise: the algorithm and its alpha/beta from the parameters
+    EltwiseArgs (*eltwise)(const double* p) = nullptr;
+    // kernel == custom: y = f(x) and dx = f′(x)·dy over arrays
+    void (*forward)(const float* x, float* y, std::size_t n, const double* p) = nullptr;
+    void (*backward)(const float* x, const float* dy, float* dx, std::size_t n, const double* p) = nullptr;
+    // Scalar reference (evaluation mode for the stochastic ones); null for maxout, which is not elementwise.
+    double (*f)(double x, const double* p) = nullptr;
+    double (*df)(double x, const double* p) = nullptr;
+    // Points where f is not differentiable, so gradient checks stay away from them.
+    std::vector<double> (*kinks)(const double* p) = nullptr;
+    // f(x) = 0 for every x ≤ 0, so a unit whose pre-activation is ≤ 0 on every probe image is dead.
     bool rectifier = false;
 };
 
 const std::vector<ActivationInfo>& activation_table();
-// Throws std::invalid_argument naming the valid activations when `name` is unknown.
+std::string activation_names();  // "relu, leaky_relu, …"
+// Throws std::invalid_argument naming the valid families.
 const ActivationInfo& find_activation(std::string_view name);
-std::string activation_names();  // "relu, tanh, sigmoid"
+
+// A resolved activation: what one trial uses.
+struct ActivationSpec {
+    std::string name;                         // as the sweep names it: "relu", "very_leaky", "swish_1702"
+    const ActivationInfo* info = nullptr;     // the family (the "formula" family for formulas)
+    std::vector<double> params;               // every parameter of the family, in table order
+    std::shared_ptr<const Formula> formula;   // kernel == formula
+    std::map<std::string, double> formula_params;
+
+    double param(std::string_view name) const;  // throws std::invalid_argument
+    double f(double x) const;                   // scalar reference (evaluation mode)
+    double df(double x) const;
+    std::vector<double> kinks() const;
+    int width_multiplier() const;               // maxout: k, else 1
+};
+
+// A built-in with its defaults ("relu"), throws std::invalid_argument listing the valid names.
+ActivationSpec builtin_activation(std::string_view name);
+// A named parameterisation of a family: {base: leaky_relu, slope: 0.18}. Throws std::invalid_argument
+// naming an unknown family or parameter (with the valid ones) or a value out of range.
+ActivationSpec activation_variant(std::string name, std::string_view base, const std::map<std::string, double>& params);
+// A formula: parsed and checked on [−8, 8]. Throws FormulaError.
+ActivationSpec formula_activation(std::string name, std::string_view expr, const std::map<std::string, double>& params);
+
+// Counter-based uniform in [0, 1) from (key, index): the same draw for the same element in forward and
+// backward, and whatever the thread count.
+inline float counter_uniform(std::uint64_t key, std::uint64_t index) {
+    std::uint64_t z = key + index * 0x9e3779b97f4a7c15ULL;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    z ^= z >> 31;
+    return static_cast<float>(z >> 40) * 0x1.0p-24f;
+}
 
 class Activation final : public Layer {
 public:
-    Activation(std::string name, const ActivationInfo& info) : name_(std::move(name)), info_(&info) {}
+    // `seed` keys the random draws of rrelu and noisy_relu (one stream per layer of a trial).
+    Activation(std::string name, ActivationSpec spec, std::uint64_t seed = 0)
+        : name_(std::move(name)), spec_(std::move(spec)), seed_(seed) {}
     std::string kind() const override { return "activation"; }
-    const ActivationInfo& info() const { return *info_; }
+    const ActivationSpec& spec() const { return spec_; }
     memory::desc build(Context& ctx, const memory::desc& src, bool need_diff_src) override;
     const memory& forward(Context& ctx, const memory& src) override;
     const memory& backward(Context& ctx, const memory& diff_dst) override;
+    std::vector<Param*> params() override;
+    void set_training(bool training) override { training_ = training; }
     // The last forward's input (pre-activation) and output, for probe statistics.
     const memory& last_src() const { return src_used_; }
     const memory& last_dst() const { return dst_; }
 
 private:
+    // Our kernels read and write the raw buffer; for a padded blocked layout they work on plain copies.
+    bool plain_io() const { return !direct_; }
     std::string name_;
-    const ActivationInfo* info_;
-    dnnl::eltwise_forward fwd_;
-    dnnl::eltwise_backward bwd_;
-    memory::desc src_desc_;
-    memory src_used_, dst_, diff_src_, diff_dst_scratch_;
+    ActivationSpec spec_;
+    std::uint64_t seed_;
+    bool training_ = true;
+    std::uint64_t calls_ = 0;  // forward calls in training: keys each step's draws
+    bool direct_ = true;
+    memory::desc src_desc_, work_desc_;
+    dnnl::primitive fwd_, bwd_;
+    Param slope_;
+    memory src_used_, src_work_, dst_, dst_work_, diff_src_, diff_src_work_, diff_dst_scratch_, diff_dst_work_;
+    std::vector<float> draws_;          // rrelu: the slope of each element in the last training forward
+    std::vector<std::uint8_t> argmax_;  // maxout: which piece won
 };
 
 }  // namespace actbench

@@ -3,6 +3,7 @@
 #include "conv.hpp"
 #include "dense.hpp"
 #include "pool.hpp"
+#include "rng.hpp"
 
 #include <stdexcept>
 
@@ -13,7 +14,8 @@ Network::Network(Context& ctx, const NetworkSpec& spec, int batch, InputShape in
     const ModelSpec& m = spec.model;
     if (m.name != "lenet") throw std::invalid_argument("unknown model '" + m.name + "' (valid: lenet)");
     if (batch < 1) throw std::invalid_argument("batch must be at least 1");
-    const ActivationInfo& act = find_activation(spec.activation);
+    const ActivationSpec& act = spec.activation;
+    const int k = act.width_multiplier();
     const bool bias = spec.bias.has_value();
 
     // Check the spatial sizes before oneDNN sees them, so a bad spec gets a message, not a oneDNN status.
@@ -30,14 +32,19 @@ Network::Network(Context& ctx, const NetworkSpec& spec, int batch, InputShape in
         w /= 2;
     }
 
-    layers_.push_back(std::make_unique<Conv2d>("conv1", ConvSpec{m.conv1, m.kernel, 1, m.padding, bias}));
-    layers_.push_back(std::make_unique<Activation>("act1", act));
+    // Each activation layer draws from its own stream.
+    auto activation = [&](const std::string& name) {
+        std::uint64_t state = spec.noise_seed ^ fnv1a64(name);
+        return std::make_unique<Activation>(name, act, splitmix64(state));
+    };
+    layers_.push_back(std::make_unique<Conv2d>("conv1", ConvSpec{m.conv1 * k, m.kernel, 1, m.padding, bias}));
+    layers_.push_back(activation("act1"));
     layers_.push_back(std::make_unique<MaxPool2d>("pool1", PoolSpec{2, 2}));
-    layers_.push_back(std::make_unique<Conv2d>("conv2", ConvSpec{m.conv2, m.kernel, 1, m.padding, bias}));
-    layers_.push_back(std::make_unique<Activation>("act2", act));
+    layers_.push_back(std::make_unique<Conv2d>("conv2", ConvSpec{m.conv2 * k, m.kernel, 1, m.padding, bias}));
+    layers_.push_back(activation("act2"));
     layers_.push_back(std::make_unique<MaxPool2d>("pool2", PoolSpec{2, 2}));
-    layers_.push_back(std::make_unique<Dense>("dense1", DenseSpec{m.dense, bias}));
-    layers_.push_back(std::make_unique<Activation>("act3", act));
+    layers_.push_back(std::make_unique<Dense>("dense1", DenseSpec{m.dense * k, bias}));
+    layers_.push_back(activation("act3"));
     layers_.push_back(std::make_unique<Dense>("dense2", DenseSpec{input.classes, bias}));
 
     input_mem_ = memory(plain_desc({batch, input.channels, input.height, input.width}), ctx.engine);
@@ -61,13 +68,17 @@ void Network::backward() {
     ctx_.stream.wait();
 }
 
+void Network::set_training(bool training) {
+    for (auto& layer : layers_) layer->set_training(training);
+}
+
 void Network::initialise(const InitInfo& init, Rng& rng) {
     for (Param* p : params()) {
         std::vector<float> values(logical_count(p->dims));
-        if (p->weight_decay) {
-            init.fill(values, p->fan_in, p->fan_out, rng);
-        } else {
-            std::fill(values.begin(), values.end(), static_cast<float>(spec_.bias.value_or(0.0)));
+        switch (p->role) {
+            case ParamRole::weight: init.fill(values, p->fan_in, p->fan_out, rng); break;
+            case ParamRole::bias: std::fill(values.begin(), values.end(), static_cast<float>(spec_.bias.value_or(0.0))); break;
+            case ParamRole::slope: std::fill(values.begin(), values.end(), p->initial); break;
         }
         from_plain(ctx_, values, p->value);
         std::vector<float> zeros(values.size(), 0.f);

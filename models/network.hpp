@@ -4,7 +4,8 @@
 //   → conv K×K (conv1 channels, padding) → act → max-pool 2
 //   → conv K×K (conv2 channels, padding) → act → max-pool 2
 //   → dense (dense units) → act → dense (classes) → softmax cross-entropy
-// (LeCun et al. 1998, with the widths and activation settable.)
+// (LeCun et al. 1998, with the widths and activation settable.) With maxout of k pieces, each layer before
+// an activation is k× wider, so the activations' outputs keep the spec's widths.
 #pragma once
 
 #include "activation.hpp"
@@ -34,8 +35,9 @@ struct InputShape {
 
 struct NetworkSpec {
     ModelSpec model;
-    std::string activation = "relu";
+    ActivationSpec activation = builtin_activation("relu");
     std::optional<double> bias = 0.0;  // nullopt: the layers have no bias parameter at all
+    std::uint64_t noise_seed = 0;      // keys the draws of stochastic activations (rrelu, noisy_relu)
 };
 
 class Network {
@@ -52,6 +54,8 @@ public:
     LossResult forward(const std::int32_t* labels, int rows);
     // Backward from the loss of the last forward; fills every parameter's gradient.
     void backward();
+    // Training mode (the default) or evaluation mode: stochastic activations draw noise only in training.
+    void set_training(bool training);
 
     // Draws every weight tensor from `init` (in layer order, plain element order) and sets every bias.
     void initialise(const InitInfo& init, Rng& rng);

@@ -42,13 +42,18 @@ const memory& as_layout(Context& ctx, const memory& m, const memory::desc& want,
 std::vector<float> to_plain(Context& ctx, const memory& m);
 void from_plain(Context& ctx, const std::vector<float>& values, const memory& m);
 
+// What a parameter is: it decides how it is initialised and whether weight decay applies (weights only;
+// never biases or PReLU slopes, as in He et al. 2015).
+enum class ParamRole { weight, bias, slope };
+
 // A learnable tensor: its value and gradient share one layout (the forward primitive's).
 struct Param {
     std::string name;       // "conv1.weight"
     memory::dims dims;      // logical dims, e.g. {oc, ic, kh, kw}
     memory value;
     memory grad;
-    bool weight_decay = true;  // false for biases
+    ParamRole role = ParamRole::weight;
+    float initial = 0;      // the starting value of a slope
     // Fan-in and fan-out as the initialisers count them (kernel area included for convolutions).
     double fan_in = 0, fan_out = 0;
 };
@@ -67,6 +72,8 @@ public:
     // `diff_dst` may be in any layout of the output's dims. Returns diff_src (empty if not needed).
     virtual const memory& backward(Context& ctx, const memory& diff_dst) = 0;
     virtual std::vector<Param*> params() { return {}; }
+    // Training or evaluation mode (stochastic activations draw noise only in training).
+    virtual void set_training(bool) {}
 };
 
 }  // namespace actbench

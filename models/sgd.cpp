@@ -10,7 +10,7 @@ void Sgd::step() {
     const float lr = static_cast<float>(spec_.lr), mu = static_cast<float>(spec_.momentum);
     for (std::size_t i = 0; i < params_.size(); ++i) {
         Param& p = *params_[i];
-        const float decay = p.weight_decay ? static_cast<float>(spec_.weight_decay) : 0.f;
+        const float decay = p.role == ParamRole::weight ? static_cast<float>(spec_.weight_decay) : 0.f;
         float* w = data_of(p.value);
         const float* g = data_of(p.grad);
         float* v = velocity_[i].data();

@@ -1,5 +1,5 @@
 // Stochastic gradient descent with momentum (the PyTorch form, Sutskever et al. 2013 without Nesterov):
-//   v ← μ·v + g + λ·w   (λ, the L2 weight decay, only on parameters with weight_decay set: not on biases)
+//   v ← μ·v + g + λ·w   (λ, the L2 weight decay, only on weights: not on biases or PReLU slopes)
 //   w ← w − η·v
 // The update is elementwise, so it runs on the parameters in whatever layout the primitives chose.
 #pragma once

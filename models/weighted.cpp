@@ -9,11 +9,12 @@ memory::desc WeightedLayer::adopt(Context& ctx, const dnnl::primitive_desc& fwd,
     src_want_ = fwd.src_desc();
     dst_ = memory(fwd.dst_desc(), ctx.engine);
     const memory::desc wd = fwd.weights_desc(0);
-    weight_ = Param{name_ + ".weight", weight_dims, memory(wd, ctx.engine), memory(wd, ctx.engine), true, fan_in, fan_out};
+    weight_ = Param{name_ + ".weight", weight_dims, memory(wd, ctx.engine), memory(wd, ctx.engine), ParamRole::weight, 0,
+                    fan_in, fan_out};
     if (has_bias_) {
         const memory::desc bd = fwd.weights_desc(1);
-        bias_ = Param{name_ + ".bias", {weight_dims[0]}, memory(bd, ctx.engine), memory(bd, ctx.engine), false,
-                      fan_in, fan_out};
+        bias_ = Param{name_ + ".bias", {weight_dims[0]}, memory(bd, ctx.engine), memory(bd, ctx.engine),
+                      ParamRole::bias, 0, fan_in, fan_out};
     }
     if (bwd_data) {
         bwd_data_ = dnnl::primitive(*bwd_data);

@@ -5,6 +5,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <fstream>
 #include <limits>
@@ -38,9 +39,12 @@ public:
     explicit Reader(std::string file) : file_(std::move(file)) {}
 
     [[noreturn]] void fail(const YAML::Node& at, const std::string& what) const {
-        const YAML::Mark m = at.Mark();
-        if (m.is_null()) throw InputError(file_ + ": " + what);
-        throw InputError(file_ + ":" + std::to_string(m.line + 1) + ":" + std::to_string(m.column + 1) + ": " + what);
+        throw InputError(where(at.Mark()) + what);
+    }
+    // "FILE:LINE:COL: " (or "FILE: " without a position)
+    std::string where(const YAML::Mark& m) const {
+        if (m.is_null()) return file_ + ": ";
+        return file_ + ":" + std::to_string(m.line + 1) + ":" + std::to_string(m.column + 1) + ": ";
     }
 
     // A mapping whose keys must all be in `allowed`.
@@ -169,7 +173,8 @@ void read_train(const Reader& r, const YAML::Node& n, TrainConfig& t) {
     if (n["probe"]) t.probe = static_cast<int>(r.integer(n["probe"], "train.probe", 1, 1000000));
 }
 
-void read_sweep(const Reader& r, const YAML::Node& n, SweepAxes& s) {
+void read_sweep(const Reader& r, const YAML::Node& n, SweepAxes& s,
+                const std::map<std::string, ActivationSpec>& defined) {
     r.expect_map(n, "sweep", {"activation", "init", "bias", "seed"});
     // A list of names, each checked by `find` (which throws std::invalid_argument listing the valid ones).
     auto names = [&](const char* axis, auto&& find) {
@@ -186,7 +191,10 @@ void read_sweep(const Reader& r, const YAML::Node& n, SweepAxes& s) {
         }
         return out;
     };
-    if (n["activation"]) s.activation = names("activation", find_activation);
+    if (n["activation"])
+        s.activation = names("activation", [&](const std::string& name) {
+            if (!defined.count(name)) find_activation(name);
+        });
     if (n["init"]) s.init = names("init", find_init);
     if (n["bias"]) {
         s.bias.clear();
@@ -211,6 +219,69 @@ void read_sweep(const Reader& r, const YAML::Node& n, SweepAxes& s) {
     if (n["seed"]) no_duplicates(n["seed"], "seed", s.seed.size(), [&](std::size_t i) { return std::to_string(s.seed[i]); });
 }
 
+std::map<std::string, double> read_params(const Reader& r, const YAML::Node& n, const std::string& what) {
+    std::map<std::string, double> params;
+    if (!n.IsMap()) r.fail(n, what + ": expected a mapping of parameter names to numbers");
+    for (auto it = n.begin(); it != n.end(); ++it)
+        params[it->first.as<std::string>()] = r.number(it->second, what + "." + it->first.as<std::string>(), -1e12, 1e12);
+    return params;
+}
+
+void read_activations(const Reader& r, const YAML::Node& n, std::map<std::string, ActivationSpec>& out) {
+    if (!n.IsMap()) r.fail(n, "'activations' must map names to definitions ({base: ...} or {expr: ...})");
+    for (auto it = n.begin(); it != n.end(); ++it) {
+        const std::string name = it->first.as<std::string>();
+        const std::string what = "activations." + name;
+        const YAML::Node& def = it->second;
+        bool valid_name = !name.empty() && !std::isdigit(static_cast<unsigned char>(name[0]));
+        for (char ch : name) valid_name &= std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '-';
+        if (!valid_name) r.fail(it->first, what + ": a name is letters, digits, '_' and '-', not starting with a digit");
+        bool builtin = true;
+        try {
+            find_activation(name);
+        } catch (const std::invalid_argument&) {
+            builtin = false;
+        }
+        if (builtin) r.fail(it->first, what + ": '" + name + "' is a built-in activation; give the variant another name");
+        if (!def.IsMap() || (!def["base"] && !def["expr"]))
+            r.fail(def, what + ": expected {base: FAMILY, PARAM: VALUE, ...} or {expr: FORMULA, params: {...}}");
+        if (def["base"] && def["expr"]) r.fail(def, what + ": give either base or expr, not both");
+        try {
+            if (def["expr"]) {
+                r.expect_map(def, what, {"expr", "params"});
+                const YAML::Node& e = def["expr"];
+                const std::map<std::string, double> params = def["params"] ? read_params(r, def["params"], what + ".params")
+                                                                           : std::map<std::string, double>{};
+                try {
+                    out.emplace(name, formula_activation(name, r.str(e, what + ".expr"), params));
+                } catch (const FormulaError& fe) {
+                    // Point at the character in the file: a quoted scalar starts one column after its mark.
+                    YAML::Mark m = e.Mark();
+                    if (fe.column > 0) m.column += fe.column - 1 + (e.Tag() == "!" ? 1 : 0);
+                    YAML::Node at = e;
+                    const std::string msg = what + ".expr: " + std::string(fe.what()).substr(fe.column > 0 ? std::string(fe.what()).find(": ") + 2 : 0);
+                    throw InputError(r.where(m) + msg + " in \"" + e.Scalar() + "\"");
+                }
+            } else {
+                const std::string base = r.str(def["base"], what + ".base");
+                std::map<std::string, double> params;
+                for (auto p = def.begin(); p != def.end(); ++p) {
+                    const std::string key = p->first.as<std::string>();
+                    if (key != "base") params[key] = r.number(p->second, what + "." + key, -1e12, 1e12);
+                }
+                try {
+                    find_activation(base);
+                } catch (const std::invalid_argument& e) {
+                    r.fail(def["base"], what + ".base: " + e.what());
+                }
+                out.emplace(name, activation_variant(name, base, params));
+            }
+        } catch (const std::invalid_argument& e) {
+            r.fail(def, what + ": " + e.what());
+        }
+    }
+}
+
 }  // namespace
 
 Config parse_config(const std::string& text, const std::string& file) {
@@ -226,7 +297,7 @@ Config parse_config(const std::string& text, const std::string& file) {
     Config c;
     c.file = file;
     try {
-        r.expect_map(root, "the config", {"name", "dataset", "model", "train", "sweep", "out"});
+        r.expect_map(root, "the config", {"name", "dataset", "model", "train", "activations", "sweep", "out"});
         if (root["name"]) {
             c.name = r.str(root["name"], "name");
             if (c.name.empty() || c.name.find_first_of("/\\") != std::string::npos || c.name == "." || c.name == "..")
@@ -235,7 +306,8 @@ Config parse_config(const std::string& text, const std::string& file) {
         if (root["dataset"]) read_dataset(r, root["dataset"], c.dataset);
         if (root["model"]) read_model(r, root["model"], c.model);
         if (root["train"]) read_train(r, root["train"], c.train);
-        if (root["sweep"]) read_sweep(r, root["sweep"], c.sweep);
+        if (root["activations"]) read_activations(r, root["activations"], c.activations);
+        if (root["sweep"]) read_sweep(r, root["sweep"], c.sweep, c.activations);
         c.out = root["out"] ? r.str(root["out"], "out") : "runs/" + c.name;
     } catch (const YAML::Exception& e) {
         throw InputError(file + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) +
@@ -283,6 +355,18 @@ nlohmann::json bias_json(const std::optional<double>& bias) {
     return "none";
 }
 
+nlohmann::json activation_json(const ActivationSpec& a) {
+    if (a.formula) return {{"expr", a.formula->text()}, {"params", a.formula_params}};
+    nlohmann::json j{{"base", std::string(a.info->name)}};
+    for (std::size_t i = 0; i < a.params.size(); ++i) j[std::string(a.info->params[i].name)] = a.params[i];
+    return j;
+}
+
+ActivationSpec resolve_activation(const Config& c, const std::string& name) {
+    if (auto it = c.activations.find(name); it != c.activations.end()) return it->second;
+    return builtin_activation(name);
+}
+
 nlohmann::json config_json(const Config& c) {
     nlohmann::json sweep;
     sweep["activation"] = c.sweep.activation;
@@ -290,8 +374,10 @@ nlohmann::json config_json(const Config& c) {
     sweep["bias"] = nlohmann::json::array();
     for (const auto& b : c.sweep.bias) sweep["bias"].push_back(bias_json(b));
     sweep["seed"] = c.sweep.seed;
+    nlohmann::json activations = nlohmann::json::object();
+    for (const auto& [name, spec] : c.activations) activations[name] = activation_json(spec);
     return {{"name", c.name}, {"dataset", dataset_json(c.dataset)}, {"model", model_json(c.model)},
-            {"train", train_json(c.train)}, {"sweep", sweep}};
+            {"train", train_json(c.train)}, {"activations", activations}, {"sweep", sweep}};
 }
 
 }  // namespace actbench

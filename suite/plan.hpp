@@ -21,7 +21,7 @@ struct Trial {
     DatasetConfig dataset;
     ModelSpec model;
     TrainConfig train;
-    std::string activation;
+    ActivationSpec activation;
     std::string init;
     std::optional<double> bias;
     std::int64_t seed = 1;

@@ -47,6 +47,7 @@ std::string jsonl(const std::vector<nlohmann::json>& rows) {
 ProbeStats evaluate(Network& net, const ImageSet& set, const std::vector<std::size_t>& indices,
                     const Normalizer& norm, bool want_sparsity) {
     const int batch = net.batch();
+    net.set_training(false);  // stochastic activations use their evaluation form
     std::vector<std::int32_t> labels(batch);
     const auto acts = net.activations();
     std::vector<double> zeros(acts.size(), 0), total(acts.size(), 0);
@@ -79,13 +80,14 @@ ProbeStats evaluate(Network& net, const ImageSet& set, const std::vector<std::si
             total[l] += static_cast<double>(rows) * channels * spatial;
         }
     }
+    net.set_training(true);
     ProbeStats s;
     s.loss = loss / static_cast<double>(indices.size());
     s.accuracy = static_cast<double>(correct) / static_cast<double>(indices.size());
     if (want_sparsity) {
         for (std::size_t l = 0; l < acts.size(); ++l) {
             s.zero_fraction.push_back(zeros[l] / total[l]);
-            if (!acts[l]->info().rectifier) {
+            if (!acts[l]->spec().info->rectifier) {
                 s.dead_fraction.push_back(std::numeric_limits<double>::quiet_NaN());
                 continue;
             }
@@ -112,7 +114,8 @@ TrialOutcome run_trial(const Trial& trial, const PreparedData& data, const std::
 
     Context ctx;
     const InputShape shape{train.channels, train.height, train.width, data.data.classes};
-    Network net(ctx, NetworkSpec{trial.model, trial.activation, trial.bias}, batch, shape);
+    Network net(ctx, NetworkSpec{trial.model, trial.activation, trial.bias, stream_seed(trial.id, "activation_noise")},
+                batch, shape);
     Rng init_rng(stream_seed(trial.id, "init"));
     net.initialise(find_init(trial.init), init_rng);
     Sgd sgd(net.params(), trial.train.sgd);

@@ -197,7 +197,9 @@ TEST_CASE("a diverging trial is a result, and the sweep goes on", "[cli][e2e]") 
     TempDir dir;
     write_idx_dataset(dir / "data");
     std::string text = config_text(dir / "data");
-    text.replace(text.find("lr: 0.05"), 8, "lr: 900000");
+    // A linear network (identity) at a huge learning rate: the weights grow geometrically until they overflow.
+    text.replace(text.find("lr: 0.05"), 8, "lr: 1000000");
+    text.replace(text.find("[relu, tanh]"), 12, "[identity, relu]");
     text.replace(text.find("seed: [1, 2]"), 12, "seed: [1]");
     const fs::path runs = dir / "runs";
     const Result r = run_actbench(dir, "run " + write_config(dir, "c.yaml", text).string() + " --out " + runs.string());

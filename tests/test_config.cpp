@@ -77,7 +77,7 @@ TEST_CASE("config errors name the file, line and column and what was expected", 
     std::string unknown_act = kGood;
     unknown_act.replace(unknown_act.find("[relu, tanh]"), 12, "[relu, tanhh]");
     CHECK_THAT(error_of(unknown_act), Catch::Contains("cfg.yaml:9:22: sweep.activation: unknown activation 'tanhh'") &&
-                                          Catch::Contains("valid: relu, tanh, sigmoid"));
+                                          Catch::Contains("valid: relu, leaky_relu, prelu"));
 
     CHECK_THAT(error_of("name: x\ntrain: {lr: -1}\n"), Catch::Contains("cfg.yaml:2:13: train.lr: -1 is out of range"));
     CHECK_THAT(error_of("name: x\nsweep: {seed: [1, 1]}\n"), Catch::Contains("value 1 appears twice"));

@@ -10,7 +10,7 @@ namespace {
 NetworkSpec small_spec(const std::string& activation, std::optional<double> bias = 0.0) {
     NetworkSpec spec;
     spec.model = ModelSpec{"lenet", 4, 8, 16, 3, 1};
-    spec.activation = activation;
+    spec.activation = builtin_activation(activation);
     spec.bias = bias;
     return spec;
 }
@@ -67,7 +67,7 @@ TEST_CASE("bias none builds layers without bias parameters", "[network]") {
     Rng rng(1);
     with.initialise(find_init("he_normal"), rng);
     for (Param* p : with.params())
-        if (!p->weight_decay)
+        if (p->role == ParamRole::bias)
             for (float v : to_plain(ctx, p->value)) REQUIRE(v == 0.1f);
 }
 
@@ -86,7 +86,7 @@ TEST_CASE("a tiny training run on synthetic shapes lowers the loss", "[network][
     const int batch = 32;
     NetworkSpec spec;
     spec.model = ModelSpec{"lenet", 8, 16, 32, 3, 1};
-    spec.activation = "relu";
+    spec.activation = builtin_activation("relu");
     Network net(ctx, spec, batch, InputShape{1, 16, 16, 4});
     Rng rng(7);
     net.initialise(find_init("he_normal"), rng);
