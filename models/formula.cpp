@@ -388,27 +388,34 @@ double Formula::derivative(double x) const {
 }
 
 void Formula::check(double lo, double hi) const {
-    auto where = [](double x) {
+    auto number = [](double x) {
+        if (std::isnan(x)) return std::string("NaN");
+        if (std::isinf(x)) return std::string(x > 0 ? "+Inf" : "-Inf");
         char buf[64];
         std::snprintf(buf, sizeof buf, "%.6g", x);
         return std::string(buf);
     };
     const int points = 1601;
-    // The grid is shifted off round numbers so it does not sit exactly on the usual kinks (0, ±1, …).
-    const double shift = (hi - lo) / (points - 1) * 0.2718281828;
+    const double step = (hi - lo) / (points - 1);
     for (int k = 0; k < points; ++k) {
-        const double x = lo + (hi - lo) * k / (points - 1) + shift;
-        const double f = value(x), d = derivative(x);
-        if (!std::isfinite(f)) throw FormulaError(0, "the formula is " + where(f) + " at x = " + where(x) + "; it must be finite on [" + where(lo) + ", " + where(hi) + "]");
-        if (!std::isfinite(d)) throw FormulaError(0, "the formula's derivative is " + where(d) + " at x = " + where(x));
-        const double h = 1e-5 * std::max(1.0, std::abs(x));
-        const double fp = value(x + h), fm = value(x - h);
-        const double left = (f - fm) / h, right = (fp - f) / h;
-        if (std::abs(left - right) > 1e-3 * (1 + std::abs(left) + std::abs(right))) continue;  // a kink
-        const double central = (fp - fm) / (2 * h);
-        if (std::abs(central - d) > 1e-4 * (1 + std::abs(d)))
-            throw FormulaError(0, "the derivative at x = " + where(x) + " is " + where(d) +
-                                      " but a finite difference gives " + where(central));
+        // Every grid point, and one shifted off round numbers, so the derivative check does not sit on the
+        // usual kinks (0, ±1, …) while the finiteness check does visit them.
+        for (const double x : {lo + step * k, lo + step * (k + 0.2718281828)}) {
+            const double f = value(x), d = derivative(x);
+            if (!std::isfinite(f))
+                throw FormulaError(0, "the formula is " + number(f) + " at x = " + number(x) + "; it must be finite on [" +
+                                          number(lo) + ", " + number(hi) + "]");
+            if (!std::isfinite(d)) throw FormulaError(0, "the formula's derivative is " + number(d) + " at x = " + number(x));
+            const double h = 1e-5 * std::max(1.0, std::abs(x));
+            const double fp = value(x + h), fm = value(x - h);
+            const double left = (f - fm) / h, right = (fp - f) / h;
+            if (!std::isfinite(fp) || !std::isfinite(fm)) continue;  // the neighbours are checked as grid points
+            if (std::abs(left - right) > 1e-3 * (1 + std::abs(left) + std::abs(right))) continue;  // a kink
+            const double central = (fp - fm) / (2 * h);
+            if (std::abs(central - d) > 1e-4 * (1 + std::abs(d)))
+                throw FormulaError(0, "the derivative at x = " + number(x) + " is " + number(d) +
+                                          " but a finite difference gives " + number(central));
+        }
     }
 }
 

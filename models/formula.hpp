@@ -25,7 +25,7 @@ namespace actbench {
 
 struct FormulaError : std::runtime_error {
     FormulaError(int column, const std::string& what)
-        : std::runtime_error("column " + std::to_string(column) + ": " + what), column(column) {}
+        : std::runtime_error(column > 0 ? "column " + std::to_string(column) + ": " + what : what), column(column) {}
     int column;  // 1-based; 0 when the error is not at one place (e.g. a failed check)
 };
 

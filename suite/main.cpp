@@ -1,11 +1,12 @@
 // The actbench command line.
 //   actbench run CONFIG [--out DIR] [--jobs N] [--threads-per-trial M] [--no-resume] [--quiet]
 //   actbench report RUN_DIR [--out FILE]
-//   actbench list activations|inits
+//   actbench list activations|inits [--json]
+//   actbench show activation NAME [--config FILE] [--range A:B] [--points N] [--plot FILE.svg] [--json]
 // Exit status: 0 success; 1 some trials failed or the run was interrupted; 2 bad input or usage.
 #include "config.hpp"
+#include "describe.hpp"
 #include "error.hpp"
-#include "init.hpp"
 #include "report.hpp"
 #include "run_store.hpp"
 #include "runner.hpp"
@@ -18,30 +19,43 @@
 
 namespace {
 
-int cmd_list(const std::string& what) {
-    using namespace actbench;
-    if (what == "activations") {
-        for (const auto& a : activation_table())
-            std::cout << a.name << "\n  " << a.formula << "\n  source: " << a.source << "\n";
-    } else {
-        for (const auto& i : init_table())
-            std::cout << i.name << "\n  " << i.formula << "\n  source: " << i.source << "\n";
+using namespace actbench;
+
+void write_output_file(const std::string& path, const std::string& text) {
+    const std::filesystem::path parent = std::filesystem::path(path).parent_path();
+    std::error_code ec;
+    if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+    if (ec) throw InputError(parent.string() + ": cannot create: " + ec.message());
+    write_atomic(path, text);
+}
+
+// "A:B" → (A, B)
+std::pair<double, double> parse_range(const std::string& text) {
+    const auto colon = text.find(':');
+    try {
+        if (colon == std::string::npos) throw std::invalid_argument("");
+        std::size_t used_a = 0, used_b = 0;
+        const double a = std::stod(text.substr(0, colon), &used_a);
+        const double b = std::stod(text.substr(colon + 1), &used_b);
+        if (used_a != colon || used_b != text.size() - colon - 1 || !(a < b)) throw std::invalid_argument("");
+        return {a, b};
+    } catch (const std::exception&) {
+        throw InputError("--range '" + text + "': expected A:B with A < B, e.g. -4:4");
     }
-    return 0;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-    using namespace actbench;
     CLI::App app{"actbench: a reproducible benchmark of activations x weight initialisations x bias settings on "
                  "small oneDNN CNNs"};
     app.require_subcommand(1);
     app.set_version_flag("--version", std::string("actbench ") + kVersion + " (git " + kGitCommit + ")");
 
-    std::string config_path, out, report_out, list_what;
+    std::string config_path, out, report_out, list_what, show_name, show_range = "-4:4", show_plot;
     RunOptions options;
-    bool no_resume = false;
+    bool no_resume = false, json = false;
+    int show_points = 17;
     auto* run = app.add_subcommand("run", "Train every trial of a sweep config and store the results");
     run->add_option("config", config_path, "Sweep config (YAML)")->required();
     run->add_option("--out", out, "Run directory (default: the config's out, or runs/<name>)");
@@ -58,8 +72,18 @@ int main(int argc, char** argv) {
     report->add_option("run_dir", run_dir, "Run directory written by 'actbench run'")->required();
     report->add_option("--out", report_out, "Also write the report to this file");
 
-    auto* list = app.add_subcommand("list", "List the built-in activations or weight initialisations");
+    auto* list = app.add_subcommand("list", "List the built-in activations (formula, parameters, source) or initialisers");
     list->add_option("what", list_what, "activations | inits")->required()->check(CLI::IsMember({"activations", "inits"}));
+    list->add_flag("--json", json, "Print JSON");
+
+    auto* show = app.add_subcommand("show", "Show an activation's f(x) and f'(x) over a range");
+    show->add_option("what", list_what, "activation")->required()->check(CLI::IsMember({"activation"}));
+    show->add_option("name", show_name, "A built-in, or a name from the config's activations: section")->required();
+    show->add_option("--config", config_path, "Config whose activations: section defines NAME");
+    show->add_option("--range", show_range, "A:B, the range of x (default -4:4)");
+    show->add_option("--points", show_points, "Number of points (default 17)")->check(CLI::Range(2, 100000));
+    show->add_option("--plot", show_plot, "Write an SVG plot of f and f' to this file");
+    show->add_flag("--json", json, "Print JSON");
 
     try {
         app.parse(argc, argv);
@@ -81,17 +105,38 @@ int main(int argc, char** argv) {
         }
         if (*report) {
             const std::string text = report_markdown(run_dir);
-            if (!report_out.empty()) {
-                const std::filesystem::path parent = std::filesystem::path(report_out).parent_path();
-                std::error_code ec;
-                if (!parent.empty()) std::filesystem::create_directories(parent, ec);
-                if (ec) throw InputError(parent.string() + ": cannot create: " + ec.message());
-                write_atomic(report_out, text);
-            }
+            if (!report_out.empty()) write_output_file(report_out, text);
             std::cout << text;
             return 0;
         }
-        if (*list) return cmd_list(list_what);
+        if (*list) {
+            if (list_what == "activations") std::cout << (json ? activations_json().dump(2) + "\n" : activations_text());
+            else std::cout << (json ? inits_json().dump(2) + "\n" : inits_text());
+            return 0;
+        }
+        if (*show) {
+            const auto [lo, hi] = parse_range(show_range);
+            ActivationSpec spec;
+            try {
+                if (!config_path.empty()) {
+                    const Config config = load_config(config_path);
+                    spec = resolve_activation(config, show_name);
+                } else {
+                    spec = builtin_activation(show_name);
+                }
+            } catch (const std::invalid_argument& e) {
+                throw InputError(std::string(e.what()) + (config_path.empty() ? " (for a variant defined in a config, add --config FILE)" : ""));
+            }
+            Curve curve;
+            try {
+                curve = activation_curve(spec, lo, hi, show_points);
+            } catch (const std::invalid_argument& e) {
+                throw InputError(e.what());
+            }
+            if (!show_plot.empty()) write_output_file(show_plot, curve_svg(spec, curve));
+            std::cout << (json ? curve_json(spec, curve).dump(2) + "\n" : curve_text(spec, curve));
+            return 0;
+        }
     } catch (const InputError& e) {
         std::cerr << "actbench: error: " << e.what() << "\n";
         return 2;

@@ -10,6 +10,9 @@
 #include <cstdlib>
 #include <fstream>
 #include <map>
+#include <set>
+
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 using namespace actbench;
@@ -219,4 +222,61 @@ TEST_CASE("a diverging trial is a result, and the sweep goes on", "[cli][e2e]") 
     const Result report = run_actbench(dir, "report " + runs.string());
     CHECK(report.code == 0);
     CHECK_THAT(report.out, Catch::Contains("diverged)"));
+}
+
+TEST_CASE("list activations and show activation, for built-ins and config variants", "[cli][activation]") {
+    TempDir dir;
+    const Result list = run_actbench(dir, "list activations --json");
+    REQUIRE(list.code == 0);
+    const auto all = nlohmann::json::parse(list.out);
+    std::set<std::string> names;
+    for (const auto& a : all) names.insert(a["name"].get<std::string>());
+    for (const char* n : {"relu", "leaky_relu", "prelu", "rrelu", "noisy_relu", "elu", "selu", "softplus", "sigmoid", "tanh",
+                          "softsign", "swish", "silu", "gelu", "gelu_tanh", "mish", "hardswish", "clipped_relu", "relu6",
+                          "abs", "identity", "maxout"})
+        CHECK(names.count(n) == 1);
+    CHECK_THAT(run_actbench(dir, "list inits").out, Catch::Contains("he_normal"));
+
+    const Result show = run_actbench(dir, "show activation leaky_relu --range -2:2 --points 5 --json");
+    REQUIRE(show.code == 0);
+    const auto curve = nlohmann::json::parse(show.out);
+    CHECK(curve["x"] == nlohmann::json{-2.0, -1.0, 0.0, 1.0, 2.0});
+    CHECK(curve["f"][0].get<double>() == Approx(-0.02));
+    CHECK(curve["df"][4].get<double>() == 1.0);
+
+    const fs::path cfg = write_config(dir, "a.yaml",
+                                      "name: a\nactivations:\n  swish_1702: {expr: \"x * sigmoid(1.702 * x)\"}\n"
+                                      "sweep: {activation: [swish_1702]}\n");
+    const fs::path svg = dir / "plots" / "swish.svg";
+    const Result variant = run_actbench(dir, "show activation swish_1702 --config " + cfg.string() + " --plot " + svg.string());
+    INFO(variant.err);
+    REQUIRE(variant.code == 0);
+    CHECK_THAT(variant.out, Catch::Contains("x * sigmoid(1.702 * x)"));
+    const std::string plot = slurp(svg);
+    CHECK_THAT(plot, Catch::StartsWith("<svg") && Catch::Contains("f'(x)") && Catch::Contains("<path d=\" M"));
+
+    CHECK_THAT(run_actbench(dir, "show activation swish_1702").err, Catch::Contains("unknown activation") && Catch::Contains("--config"));
+    CHECK(run_actbench(dir, "show activation relu --range 3:1").code == 2);
+    CHECK(run_actbench(dir, "show activation maxout").code == 2);
+}
+
+TEST_CASE("a sweep over config-defined and stochastic activations trains end to end", "[cli][e2e][activation]") {
+    TempDir dir;
+    write_idx_dataset(dir / "data");
+    std::string text = config_text(dir / "data");
+    text.replace(text.find("sweep:"), 6,
+                 "activations:\n"
+                 "  very_leaky: {base: leaky_relu, slope: 0.18}\n"
+                 "  swish_f: {expr: \"x * sigmoid(x)\"}\n"
+                 "sweep:");
+    text.replace(text.find("[relu, tanh]"), 12, "[very_leaky, swish_f, prelu, rrelu, noisy_relu, maxout]");
+    text.replace(text.find("lr: 0.05"), 8, "lr: 0.01");
+    text.replace(text.find("seed: [1, 2]"), 12, "seed: [1]");
+    const fs::path runs = dir / "runs";
+    const Result r = run_actbench(dir, "run " + write_config(dir, "c.yaml", text).string() + " --out " + runs.string());
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    const Result report = run_actbench(dir, "report " + runs.string());
+    for (const char* n : {"very_leaky", "swish_f", "prelu", "rrelu", "noisy_relu", "maxout"})
+        CHECK_THAT(report.out, Catch::Contains(std::string("| ") + n + " | he_normal | 0.1 | 1 | 0 |"));
 }

@@ -4,6 +4,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <cmath>
+
 #include <map>
 #include <set>
 
@@ -91,4 +93,45 @@ TEST_CASE("config errors name the file, line and column and what was expected", 
 
 TEST_CASE("a missing config file is a clear error", "[config][errors]") {
     CHECK_THROWS_WITH(load_config("/nonexistent/x.yaml"), Catch::Contains("/nonexistent/x.yaml: cannot open"));
+}
+
+TEST_CASE("activations defined in the config are used like built-ins", "[config][activation]") {
+    std::string text = kGood;
+    text.replace(text.find("sweep:"), 6,
+                 "activations:\n"
+                 "  very_leaky: {base: leaky_relu, slope: 0.18}\n"
+                 "  swish_1702: {expr: \"x * sigmoid(beta * x)\", params: {beta: 1.702}}\n"
+                 "sweep:");
+    text.replace(text.find("[relu, tanh]"), 12, "[relu, very_leaky, swish_1702]");
+    const Config c = parse_config(text, "cfg.yaml");
+    REQUIRE(c.activations.size() == 2);
+    CHECK(c.activations.at("very_leaky").param("slope") == 0.18);
+    CHECK(c.activations.at("swish_1702").f(1.0) == Approx(1 / (1 + std::exp(-1.702))));
+    const auto plan = make_plan(c);
+    CHECK(plan.size() == 3 * 2 * 3 * 2);
+    const auto& t = plan[2 * 3 * 2];  // the first very_leaky trial
+    CHECK(t.activation.name == "very_leaky");
+    CHECK(t.settings()["activation_def"] == nlohmann::json{{"base", "leaky_relu"}, {"slope", 0.18}});
+    // Changing a variant's parameter changes its trials' ids, and only theirs.
+    std::string other = text;
+    other.replace(other.find("slope: 0.18"), 11, "slope: 0.2");
+    const auto plan2 = make_plan(parse_config(other, "cfg.yaml"));
+    for (std::size_t i = 0; i < plan.size(); ++i)
+        CHECK((plan[i].id == plan2[i].id) == (plan[i].activation.name != "very_leaky"));
+}
+
+TEST_CASE("bad activation definitions point at the file, line and column", "[config][activation][errors]") {
+    auto with = [](const std::string& defs) {
+        return error_of("name: x\nactivations:\n" + defs + "sweep: {activation: [relu]}\n");
+    };
+    CHECK_THAT(with("  v: {base: leaky, slope: 0.1}\n"), Catch::Contains("cfg.yaml:3:13: activations.v.base: unknown activation 'leaky'"));
+    CHECK_THAT(with("  v: {base: leaky_relu, slop: 0.1}\n"), Catch::Contains("cfg.yaml:3:6: activations.v: activation leaky_relu has no parameter 'slop' (valid: slope)"));
+    CHECK_THAT(with("  v: {base: leaky_relu, slope: 3}\n"), Catch::Contains("out of range"));
+    CHECK_THAT(with("  v: {expr: \"x * sigmod(x)\"}\n"), Catch::Contains("cfg.yaml:3:18: activations.v.expr: unknown function 'sigmod'"));
+    CHECK_THAT(with("  v: {expr: x * beta}\n"), Catch::Contains("cfg.yaml:3:17: activations.v.expr: unknown name 'beta'"));
+    CHECK_THAT(with("  v: {expr: \"log(x)\"}\n"), Catch::Contains("activations.v.expr: the formula is NaN at x = -8"));
+    CHECK_THAT(with("  relu: {base: leaky_relu}\n"), Catch::Contains("'relu' is a built-in activation"));
+    CHECK_THAT(with("  v: {slope: 0.1}\n"), Catch::Contains("expected {base: FAMILY"));
+    CHECK_THAT(with("  v: {expr: x, paramz: {}}\n"), Catch::Contains("unknown key 'paramz'") && Catch::Contains("did you mean 'params'"));
+    CHECK_THAT(error_of("name: x\nsweep: {activation: [very_leaky]}\n"), Catch::Contains("unknown activation 'very_leaky'"));
 }

@@ -1,0 +1,98 @@
+#include "describe.hpp"
+
+#include "init.hpp"
+#include "svg_plot.hpp"
+
+#include <cstdio>
+#include <sstream>
+#include <stdexcept>
+
+namespace actbench {
+
+namespace {
+std::string param_text(const ActivationParam& p) {
+    std::ostringstream s;
+    s << p.name << " = " << p.default_value << " in [" << p.min << ", " << p.max << "]: " << p.meaning;
+    return s.str();
+}
+}  // namespace
+
+nlohmann::json activations_json() {
+    nlohmann::json all = nlohmann::json::array();
+    for (const auto& a : activation_table()) {
+        if (a.kernel == ActivationKernel::formula) continue;
+        nlohmann::json params = nlohmann::json::array();
+        for (const auto& p : a.params)
+            params.push_back({{"name", p.name}, {"default", p.default_value}, {"min", p.min}, {"max", p.max}, {"meaning", p.meaning}});
+        all.push_back({{"name", a.name}, {"formula", a.formula}, {"params", params}, {"computed_by", a.computed_by},
+                       {"source", a.source}, {"rectifier", a.rectifier}});
+    }
+    return all;
+}
+
+std::string activations_text() {
+    std::ostringstream s;
+    for (const auto& a : activation_table()) {
+        if (a.kernel == ActivationKernel::formula) continue;
+        s << a.name << "\n  " << a.formula << "\n";
+        for (const auto& p : a.params) s << "  param " << param_text(p) << "\n";
+        s << "  computed by: " << a.computed_by << "\n  source: " << a.source << "\n";
+    }
+    s << "\nNew variants go in a config's activations: section, e.g.\n"
+         "  activations:\n"
+         "    very_leaky: {base: leaky_relu, slope: 0.18}\n"
+         "    swish_1702: {expr: \"x * sigmoid(beta * x)\", params: {beta: 1.702}}\n";
+    return s.str();
+}
+
+nlohmann::json inits_json() {
+    nlohmann::json all = nlohmann::json::array();
+    for (const auto& i : init_table()) all.push_back({{"name", i.name}, {"formula", i.formula}, {"source", i.source}});
+    return all;
+}
+
+std::string inits_text() {
+    std::ostringstream s;
+    for (const auto& i : init_table()) s << i.name << "\n  " << i.formula << "\n  source: " << i.source << "\n";
+    return s.str();
+}
+
+Curve activation_curve(const ActivationSpec& spec, double lo, double hi, int points) {
+    if (spec.info->kernel == ActivationKernel::maxout)
+        throw std::invalid_argument(spec.name + ": maxout is a max over channels, not a function of one x; nothing to show");
+    if (!(lo < hi)) throw std::invalid_argument("the range must have A < B");
+    if (points < 2 || points > 100000) throw std::invalid_argument("points must be 2..100000");
+    Curve c;
+    for (int k = 0; k < points; ++k) {
+        const double x = lo + (hi - lo) * k / (points - 1);
+        c.x.push_back(x);
+        c.f.push_back(spec.f(x));
+        c.df.push_back(spec.df(x));
+    }
+    return c;
+}
+
+std::string curve_text(const ActivationSpec& spec, const Curve& c) {
+    std::ostringstream s;
+    const bool stochastic = spec.info->kernel == ActivationKernel::rrelu || spec.info->kernel == ActivationKernel::noisy_relu;
+    s << spec.name << ": " << (spec.formula ? spec.formula->text() : std::string(spec.info->formula)) << "\n";
+    if (stochastic) s << "(evaluation form; training draws noise)\n";
+    s << "        x          f(x)         f'(x)\n";
+    for (std::size_t i = 0; i < c.x.size(); ++i) {
+        char line[96];
+        std::snprintf(line, sizeof line, "%9.4f  %12.6g  %12.6g\n", c.x[i], c.f[i], c.df[i]);
+        s << line;
+    }
+    return s.str();
+}
+
+nlohmann::json curve_json(const ActivationSpec& spec, const Curve& c) {
+    return {{"name", spec.name}, {"x", c.x}, {"f", c.f}, {"df", c.df}};
+}
+
+std::string curve_svg(const ActivationSpec& spec, const Curve& c) {
+    return svg_line_plot({spec.name + ": f(x) and f'(x)", "x", "", 640, 400},
+                         {{"f(x)", "#1f77b4", c.x, c.f}, {"f'(x)", "#d62728", c.x, c.df}});
+}
+
+}  // namespace actbench
