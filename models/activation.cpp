@@ -1,5 +1,7 @@
 #include "activation.hpp"
 
+#include "kernels.hpp"
+
 #include <omp.h>
 
 #include <algorithm>
@@ -219,39 +221,25 @@ const memory& Activation::forward(Context& ctx, const memory& src) {
             const float lo = static_cast<float>(p[0]), hi = static_cast<float>(p[1]);
             if (!training_) {
                 const float slope = pytorch ? (lo + hi) / 2 : 2 / (lo + hi);
-                parallel_chunks(n, [&](std::size_t b, std::size_t e) {
-                    for (std::size_t i = b; i < e; ++i) y[i] = x[i] > 0 ? x[i] : slope * x[i];
-                });
+                parallel_chunks(n, [&](std::size_t b, std::size_t e) { kernels::leaky_forward(x + b, y + b, e - b, slope); });
                 break;
             }
             const std::uint64_t key = seed_ + 0xd1b54a32d192ed03ULL * ++calls_;
             float* slopes = draws_.data();
             parallel_chunks(n, [&](std::size_t b, std::size_t e) {
-                for (std::size_t i = b; i < e; ++i) {
-                    const float r = lo + (hi - lo) * counter_uniform(key, i);
-                    slopes[i] = pytorch ? r : 1.f / r;
-                    y[i] = x[i] > 0 ? x[i] : slopes[i] * x[i];
-                }
+                kernels::rrelu_train_forward(x + b, y + b, slopes + b, e - b, b, key, lo, hi, pytorch);
             });
             break;
         }
         case ActivationKernel::noisy_relu: {
             if (!training_) {
-                parallel_chunks(n, [&](std::size_t b, std::size_t e) {
-                    for (std::size_t i = b; i < e; ++i) y[i] = x[i] > 0 ? x[i] : 0.f;
-                });
+                parallel_chunks(n, [&](std::size_t b, std::size_t e) { kernels::relu_forward(x + b, y + b, e - b); });
                 break;
             }
             const std::uint64_t key = seed_ + 0xd1b54a32d192ed03ULL * ++calls_;
             const float sigma = static_cast<float>(p[0]);
             parallel_chunks(n, [&](std::size_t b, std::size_t e) {
-                for (std::size_t i = b; i < e; ++i) {
-                    // Box–Muller from two counter-based uniforms; 1 − u lies in (0, 1], so the log is finite.
-                    const float u1 = 1.f - counter_uniform(key, 2 * i), u2 = counter_uniform(key, 2 * i + 1);
-                    const float z = std::sqrt(-2.f * std::log(u1)) * std::cos(6.2831853f * u2);
-                    const float v = x[i] + sigma * z;
-                    y[i] = v > 0 ? v : 0.f;
-                }
+                kernels::noisy_relu_train_forward(x + b, y + b, e - b, b, key, sigma);
             });
             break;
         }
@@ -309,21 +297,21 @@ const memory& Activation::backward(Context& ctx, const memory& diff_dst) {
             break;
         case ActivationKernel::rrelu: {
             // Exactly the slopes forward drew (or the fixed evaluation slope).
-            const bool pytorch = p[2] > 0.5;
-            const float fixed = pytorch ? static_cast<float>((p[0] + p[1]) / 2) : static_cast<float>(2 / (p[0] + p[1]));
-            const float* slopes = draws_.data();
-            const bool drawn = training_;
-            parallel_chunks(n, [&](std::size_t b, std::size_t e) {
-                for (std::size_t i = b; i < e; ++i) dx[i] = x[i] > 0 ? dy[i] : (drawn ? slopes[i] : fixed) * dy[i];
-            });
+            if (training_) {
+                const float* slopes = draws_.data();
+                parallel_chunks(n, [&](std::size_t b, std::size_t e) {
+                    kernels::leaky_backward_drawn(x + b, dy + b, slopes + b, dx + b, e - b);
+                });
+            } else {
+                const float fixed = static_cast<float>(p[2] > 0.5 ? (p[0] + p[1]) / 2 : 2 / (p[0] + p[1]));
+                parallel_chunks(n, [&](std::size_t b, std::size_t e) { kernels::leaky_backward(x + b, dy + b, dx + b, e - b, fixed); });
+            }
             break;
         }
         case ActivationKernel::noisy_relu: {
             // d/dx max(0, x + n) = [x + n > 0] = [y > 0], with forward's noise.
             const float* y = data_of(dst_);
-            parallel_chunks(n, [&](std::size_t b, std::size_t e) {
-                for (std::size_t i = b; i < e; ++i) dx[i] = y[i] > 0 ? dy[i] : 0.f;
-            });
+            parallel_chunks(n, [&](std::size_t b, std::size_t e) { kernels::pass_where_positive(y + b, dy + b, dx + b, e - b); });
             break;
         }
         case ActivationKernel::maxout: {

@@ -92,16 +92,6 @@ ActivationSpec activation_variant(std::string name, std::string_view base, const
 // A formula: parsed and checked on [−8, 8]. Throws FormulaError.
 ActivationSpec formula_activation(std::string name, std::string_view expr, const std::map<std::string, double>& params);
 
-// Counter-based uniform in [0, 1) from (key, index): the same draw for the same element in forward and
-// backward, and whatever the thread count.
-inline float counter_uniform(std::uint64_t key, std::uint64_t index) {
-    std::uint64_t z = key + index * 0x9e3779b97f4a7c15ULL;
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    z ^= z >> 31;
-    return static_cast<float>(z >> 40) * 0x1.0p-24f;
-}
-
 class Activation final : public Layer {
 public:
     // `seed` keys the random draws of rrelu and noisy_relu (one stream per layer of a trial).

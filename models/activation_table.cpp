@@ -1,6 +1,8 @@
 // The table of activation families: the one place each activation is described.
 #include "activation.hpp"
 
+#include "kernels.hpp"
+
 #include <cmath>
 
 namespace actbench {
@@ -75,14 +77,8 @@ const std::vector<ActivationInfo>& activation_table() {
         {"selu", "f(x) = lambda·x for x > 0, lambda·alpha·(exp(x) − 1) otherwise; lambda ≈ 1.0507, alpha ≈ 1.6733",
          "Klambauer, Unterthiner, Mayr & Hochreiter 2017, arXiv 1706.02515", {}, ActivationKernel::custom,
          "actbench kernel (oneDNN 2.6 has no selu)", nullptr,
-         [](const float* x, float* y, std::size_t n, const double*) {
-             const float l = static_cast<float>(kSeluLambda), la = static_cast<float>(kSeluLambda * kSeluAlpha);
-             for (std::size_t i = 0; i < n; ++i) y[i] = x[i] > 0 ? l * x[i] : la * std::expm1(x[i]);
-         },
-         [](const float* x, const float* dy, float* dx, std::size_t n, const double*) {
-             const float l = static_cast<float>(kSeluLambda), la = static_cast<float>(kSeluLambda * kSeluAlpha);
-             for (std::size_t i = 0; i < n; ++i) dx[i] = dy[i] * (x[i] > 0 ? l : la * std::exp(x[i]));
-         },
+         [](const float* x, float* y, std::size_t n, const double*) { kernels::selu_forward(x, y, n); },
+         [](const float* x, const float* dy, float* dx, std::size_t n, const double*) { kernels::selu_backward(x, dy, dx, n); },
          [](double x, const double*) { return x > 0 ? kSeluLambda * x : kSeluLambda * kSeluAlpha * std::expm1(x); },
          [](double x, const double*) { return x > 0 ? kSeluLambda : kSeluLambda * kSeluAlpha * std::exp(x); },
          kink_at_zero, false},
@@ -91,15 +87,10 @@ const std::vector<ActivationInfo>& activation_table() {
          {{"beta", 1, 1e-3, 1e3, "sharpness; large beta approaches ReLU"}}, ActivationKernel::custom,
          "actbench kernel (oneDNN's soft_relu ignores beta)", nullptr,
          [](const float* x, float* y, std::size_t n, const double* p) {
-             const float b = static_cast<float>(p[0]), inv = 1.f / b;
-             for (std::size_t i = 0; i < n; ++i) {
-                 const float z = b * x[i];
-                 y[i] = (std::max(z, 0.f) + std::log1p(std::exp(-std::abs(z)))) * inv;
-             }
+             kernels::softplus_forward(x, y, n, static_cast<float>(p[0]));
          },
          [](const float* x, const float* dy, float* dx, std::size_t n, const double* p) {
-             const float b = static_cast<float>(p[0]);
-             for (std::size_t i = 0; i < n; ++i) dx[i] = dy[i] / (1.f + std::exp(-b * x[i]));
+             kernels::softplus_backward(x, dy, dx, n, static_cast<float>(p[0]));
          },
          [](double x, const double* p) { return softplus(p[0] * x) / p[0]; },
          [](double x, const double* p) { return sigmoid(p[0] * x); }, no_kinks, false},
@@ -117,15 +108,8 @@ const std::vector<ActivationInfo>& activation_table() {
 
         {"softsign", "f(x) = x / (1 + |x|)", "Bergstra et al. 2009; Glorot & Bengio 2010", {}, ActivationKernel::custom,
          "actbench kernel", nullptr,
-         [](const float* x, float* y, std::size_t n, const double*) {
-             for (std::size_t i = 0; i < n; ++i) y[i] = x[i] / (1.f + std::abs(x[i]));
-         },
-         [](const float* x, const float* dy, float* dx, std::size_t n, const double*) {
-             for (std::size_t i = 0; i < n; ++i) {
-                 const float d = 1.f + std::abs(x[i]);
-                 dx[i] = dy[i] / (d * d);
-             }
-         },
+         [](const float* x, float* y, std::size_t n, const double*) { kernels::softsign_forward(x, y, n); },
+         [](const float* x, const float* dy, float* dx, std::size_t n, const double*) { kernels::softsign_backward(x, dy, dx, n); },
          [](double x, const double*) { return x / (1 + std::abs(x)); },
          [](double x, const double*) { return 1 / ((1 + std::abs(x)) * (1 + std::abs(x))); }, no_kinks, false},
 

@@ -1,5 +1,7 @@
 #include "formula.hpp"
 
+#include "vecmath.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -211,46 +213,30 @@ private:
     std::size_t pos_ = 0;
 };
 
-}  // namespace
-
-Formula Formula::parse(std::string_view text, const std::map<std::string, double>& params) {
-    if (text.size() > kMaxLength) throw FormulaError(static_cast<int>(kMaxLength) + 1, "the formula is longer than 2000 characters");
-    Formula f;
-    f.text_ = std::string(text);
-    const int root = Parser(text, params, f.nodes_).parse();
-    // Keep only the nodes the result depends on (folding leaves dead constants behind).
-    std::vector<int> keep(f.nodes_.size(), 0);
-    keep[root] = 1;
-    for (int i = root; i >= 0; --i)
-        if (keep[i]) {
-            if (f.nodes_[i].a >= 0) keep[f.nodes_[i].a] = 1;
-            if (f.nodes_[i].b >= 0) keep[f.nodes_[i].b] = 1;
-        }
-    std::vector<int> new_index(f.nodes_.size(), -1);
-    std::vector<Node> kept;
-    for (int i = 0; i <= root; ++i)
-        if (keep[i]) {
-            Node n = f.nodes_[i];
-            if (n.a >= 0) n.a = new_index[n.a];
-            if (n.b >= 0) n.b = new_index[n.b];
-            new_index[i] = static_cast<int>(kept.size());
-            kept.push_back(n);
-        }
-    f.nodes_ = std::move(kept);
-    return f;
-}
+// Float evaluation uses the vectorisable functions of vecmath.hpp; double (scalar checks) uses libm.
+inline float m_exp(float x) { return vecmath::exp(x); }
+inline double m_exp(double x) { return std::exp(x); }
+inline float m_log(float x) { return vecmath::log(x); }
+inline double m_log(double x) { return std::log(x); }
+inline float m_log1p(float x) { return vecmath::log1p(x); }
+inline double m_log1p(double x) { return std::log1p(x); }
+inline float m_sigmoid(float x) { return vecmath::sigmoid(x); }
+inline double m_sigmoid(double x) { return sigmoid_of(x); }
+inline float m_softplus(float x) { return vecmath::softplus(x); }
+inline double m_softplus(double x) { return softplus_of(x); }
 
 template <class T>
-void Formula::eval_block(const T* x, std::size_t n, T* val, T* der, bool want_derivative) const {
+[[gnu::always_inline]] inline void eval_nodes(const std::vector<Node>& nodes_, const T* x, std::size_t n, T* val, T* der,
+                                            bool want_derivative) {
     // val and der hold kBlock values per node; node k's block starts at k * kBlock.
     for (std::size_t k = 0; k < nodes_.size(); ++k) {
         const Node& node = nodes_[k];
         T* v = val + k * kBlock;
-        T* d = der + k * kBlock;
+        T* d = want_derivative ? der + k * kBlock : nullptr;
         const T* va = node.a >= 0 ? val + node.a * kBlock : nullptr;
         const T* vb = node.b >= 0 ? val + node.b * kBlock : nullptr;
-        const T* da = node.a >= 0 ? der + node.a * kBlock : nullptr;
-        const T* db = node.b >= 0 ? der + node.b * kBlock : nullptr;
+        const T* da = want_derivative && node.a >= 0 ? der + node.a * kBlock : nullptr;
+        const T* db = want_derivative && node.b >= 0 ? der + node.b * kBlock : nullptr;
         const bool dv = want_derivative;
         switch (node.op) {
             case Op::constant:
@@ -289,20 +275,20 @@ void Formula::eval_block(const T* x, std::size_t n, T* val, T* der, bool want_de
                         for (std::size_t i = 0; i < n; ++i) d[i] = p * std::pow(va[i], p - T(1)) * da[i];
                     } else {
                         for (std::size_t i = 0; i < n; ++i)
-                            d[i] = v[i] * (db[i] * std::log(va[i]) + vb[i] * da[i] / va[i]);
+                            d[i] = v[i] * (db[i] * m_log(va[i]) + vb[i] * da[i] / va[i]);
                     }
                 }
                 break;
             case Op::exp:
-                for (std::size_t i = 0; i < n; ++i) v[i] = std::exp(va[i]);
+                for (std::size_t i = 0; i < n; ++i) v[i] = m_exp(va[i]);
                 if (dv) for (std::size_t i = 0; i < n; ++i) d[i] = v[i] * da[i];
                 break;
             case Op::log:
-                for (std::size_t i = 0; i < n; ++i) v[i] = std::log(va[i]);
+                for (std::size_t i = 0; i < n; ++i) v[i] = m_log(va[i]);
                 if (dv) for (std::size_t i = 0; i < n; ++i) d[i] = da[i] / va[i];
                 break;
             case Op::log1p:
-                for (std::size_t i = 0; i < n; ++i) v[i] = std::log1p(va[i]);
+                for (std::size_t i = 0; i < n; ++i) v[i] = m_log1p(va[i]);
                 if (dv) for (std::size_t i = 0; i < n; ++i) d[i] = da[i] / (T(1) + va[i]);
                 break;
             case Op::sqrt:
@@ -318,18 +304,18 @@ void Formula::eval_block(const T* x, std::size_t n, T* val, T* der, bool want_de
                 if (dv) for (std::size_t i = 0; i < n; ++i) d[i] = (T(1) - v[i] * v[i]) * da[i];
                 break;
             case Op::sigmoid:
-                for (std::size_t i = 0; i < n; ++i) v[i] = sigmoid_of(va[i]);
+                for (std::size_t i = 0; i < n; ++i) v[i] = m_sigmoid(va[i]);
                 if (dv) for (std::size_t i = 0; i < n; ++i) d[i] = v[i] * (T(1) - v[i]) * da[i];
                 break;
             case Op::softplus:
-                for (std::size_t i = 0; i < n; ++i) v[i] = softplus_of(va[i]);
-                if (dv) for (std::size_t i = 0; i < n; ++i) d[i] = sigmoid_of(va[i]) * da[i];
+                for (std::size_t i = 0; i < n; ++i) v[i] = m_softplus(va[i]);
+                if (dv) for (std::size_t i = 0; i < n; ++i) d[i] = m_sigmoid(va[i]) * da[i];
                 break;
             case Op::erf:
                 for (std::size_t i = 0; i < n; ++i) v[i] = std::erf(va[i]);
                 if (dv) {
                     const T c = static_cast<T>(2.0 / std::sqrt(M_PI));
-                    for (std::size_t i = 0; i < n; ++i) d[i] = c * std::exp(-va[i] * va[i]) * da[i];
+                    for (std::size_t i = 0; i < n; ++i) d[i] = c * m_exp(-va[i] * va[i]) * da[i];
                 }
                 break;
             case Op::min:
@@ -344,6 +330,44 @@ void Formula::eval_block(const T* x, std::size_t n, T* val, T* der, bool want_de
     }
 }
 
+
+// The float evaluation, built for plain x86-64, AVX2 and AVX-512 (chosen at load time); the loops in
+// eval_nodes vectorise where their functions do (tanh, erf and pow stay scalar libm calls).
+__attribute__((target_clones("default", "avx2", "avx512f"))) void eval_block_f32(const std::vector<Node>& nodes, const float* x,
+                                                                                  std::size_t n, float* val, float* der,
+                                                                                  bool want_derivative) {
+    eval_nodes<float>(nodes, x, n, val, der, want_derivative);
+}
+
+}  // namespace
+
+Formula Formula::parse(std::string_view text, const std::map<std::string, double>& params) {
+    if (text.size() > kMaxLength) throw FormulaError(static_cast<int>(kMaxLength) + 1, "the formula is longer than 2000 characters");
+    Formula f;
+    f.text_ = std::string(text);
+    const int root = Parser(text, params, f.nodes_).parse();
+    // Keep only the nodes the result depends on (folding leaves dead constants behind).
+    std::vector<int> keep(f.nodes_.size(), 0);
+    keep[root] = 1;
+    for (int i = root; i >= 0; --i)
+        if (keep[i]) {
+            if (f.nodes_[i].a >= 0) keep[f.nodes_[i].a] = 1;
+            if (f.nodes_[i].b >= 0) keep[f.nodes_[i].b] = 1;
+        }
+    std::vector<int> new_index(f.nodes_.size(), -1);
+    std::vector<Node> kept;
+    for (int i = 0; i <= root; ++i)
+        if (keep[i]) {
+            Node n = f.nodes_[i];
+            if (n.a >= 0) n.a = new_index[n.a];
+            if (n.b >= 0) n.b = new_index[n.b];
+            new_index[i] = static_cast<int>(kept.size());
+            kept.push_back(n);
+        }
+    f.nodes_ = std::move(kept);
+    return f;
+}
+
 void Formula::forward(const float* x, float* y, std::size_t n) const {
     const std::size_t blocks = (n + kBlock - 1) / kBlock;
     const std::size_t root = nodes_.size() - 1;
@@ -353,7 +377,7 @@ void Formula::forward(const float* x, float* y, std::size_t n) const {
 #pragma omp for schedule(static)
         for (std::size_t b = 0; b < blocks; ++b) {
             const std::size_t first = b * kBlock, count = std::min(kBlock, n - first);
-            eval_block<float>(x + first, count, val.data(), nullptr, false);
+            eval_block_f32(nodes_, x + first, count, val.data(), nullptr, false);
             std::copy(val.data() + root * kBlock, val.data() + root * kBlock + count, y + first);
         }
     }
@@ -368,7 +392,7 @@ void Formula::backward(const float* x, const float* dy, float* dx, std::size_t n
 #pragma omp for schedule(static)
         for (std::size_t b = 0; b < blocks; ++b) {
             const std::size_t first = b * kBlock, count = std::min(kBlock, n - first);
-            eval_block<float>(x + first, count, val.data(), der.data(), true);
+            eval_block_f32(nodes_, x + first, count, val.data(), der.data(), true);
             const float* d = der.data() + root * kBlock;
             for (std::size_t i = 0; i < count; ++i) dx[first + i] = d[i] * dy[first + i];
         }
@@ -377,13 +401,13 @@ void Formula::backward(const float* x, const float* dy, float* dx, std::size_t n
 
 double Formula::value(double x) const {
     std::vector<double> val(nodes_.size() * kBlock), der(nodes_.size() * kBlock);
-    eval_block<double>(&x, 1, val.data(), der.data(), false);
+    eval_nodes<double>(nodes_, &x, 1, val.data(), der.data(), false);
     return val[(nodes_.size() - 1) * kBlock];
 }
 
 double Formula::derivative(double x) const {
     std::vector<double> val(nodes_.size() * kBlock), der(nodes_.size() * kBlock);
-    eval_block<double>(&x, 1, val.data(), der.data(), true);
+    eval_nodes<double>(nodes_, &x, 1, val.data(), der.data(), true);
     return der[(nodes_.size() - 1) * kBlock];
 }
 

@@ -59,9 +59,6 @@ public:
     };
 
 private:
-    template <class T>
-    void eval_block(const T* x, std::size_t n, T* val, T* der, bool want_derivative) const;
-
     std::string text_;
     std::vector<Node> nodes_;  // postfix order; the last node is the result
 };

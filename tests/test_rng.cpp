@@ -46,7 +46,7 @@ TEST_CASE("uniform and normal have the right moments", "[rng]") {
     CHECK(sn4 / n == Approx(3.0).margin(0.1));  // the normal's kurtosis
 }
 
-TEST_CASE("below(n) covers [0, n) evenly", "[rng]") {
+TEST_CASE("below(n) covers 0..n-1 evenly", "[rng]") {
     Rng r(3);
     std::vector<int> counts(7, 0);
     for (int i = 0; i < 70000; ++i) {

@@ -1,0 +1,32 @@
+// actbench's own elementwise activation kernels (those oneDNN 2.6 lacks). Each is built three times —
+// for plain x86-64, AVX2 and AVX-512 — and the CPU picks one at load time (GCC target_clones). They are
+// pure elementwise float code compiled with -ffp-contract=off, so every version gives the same bits.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace actbench::kernels {
+
+void selu_forward(const float* x, float* y, std::size_t n);
+void selu_backward(const float* x, const float* dy, float* dx, std::size_t n);
+void softplus_forward(const float* x, float* y, std::size_t n, float beta);
+void softplus_backward(const float* x, const float* dy, float* dx, std::size_t n, float beta);
+void softsign_forward(const float* x, float* y, std::size_t n);
+void softsign_backward(const float* x, const float* dy, float* dx, std::size_t n);
+
+// Training forms. Element i of the tensor uses the draws of counter (key, first + i).
+// rrelu: slope = lower + (upper − lower)·u (pytorch) or 1 / (lower + (upper − lower)·u) (Xu et al.).
+void rrelu_train_forward(const float* x, float* y, float* slopes, std::size_t n, std::size_t first,
+                         std::uint64_t key, float lower, float upper, bool pytorch);
+void leaky_forward(const float* x, float* y, std::size_t n, float slope);
+void leaky_backward_drawn(const float* x, const float* dy, const float* slopes, float* dx, std::size_t n);
+void leaky_backward(const float* x, const float* dy, float* dx, std::size_t n, float slope);
+// noisy relu: y = max(0, x + sigma·z), z standard normal by Box–Muller from the draws of (key, first + i)
+// and (key ^ 0x5851f42d4c957f2d, first + i).
+void noisy_relu_train_forward(const float* x, float* y, std::size_t n, std::size_t first, std::uint64_t key,
+                              float sigma);
+void relu_forward(const float* x, float* y, std::size_t n);
+void pass_where_positive(const float* y, const float* dy, float* dx, std::size_t n);  // dx = dy·[y > 0]
+
+}  // namespace actbench::kernels
