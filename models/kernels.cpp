@@ -93,23 +93,48 @@ ACTBENCH_CLONES void leaky_backward(const float* x, const float* dy, float* dx, 
 
 ACTBENCH_CLONES void noisy_relu_train_forward(const float* x, float* y, std::size_t n, std::size_t first,
                                               std::uint64_t key, float sigma) {
-    // The two uniforms of Box–Muller come from two keys at the same index.
+    // Cost: measured at about 8× ReLU's forward time on one AVX-512 core (ReLU runs at copy speed; this is
+    // compute-bound: two hashes, a log, a square root and a sine/cosine pair per two values). A table-driven
+    // normal (ziggurat or an inverse-CDF table with gathers) would be the next step to approach 3×.
+    // Box–Muller gives two normals per pair of uniforms; both are used. Element g of the tensor, in block
+    // B = g / 4096 at offset o = g % 4096, takes the cos (o < 2048) or the sin (o ≥ 2048) normal of draw
+    // B·2048 + o % 2048. The draws are a function of g alone, so any split of the tensor gives the same noise.
+    constexpr std::size_t kBlock = 4096, kHalf = kBlock / 2;
     const std::uint64_t key2 = key ^ 0x5851f42d4c957f2dULL;
-    over_counter_blocks(n, first, key, [&](std::uint32_t k0, std::uint32_t k1, std::uint32_t lo, std::size_t b, std::size_t e)
-                                           __attribute__((always_inline)) {
-        const std::uint32_t j0 = vecmath::counter_k0(key2), j1 = vecmath::counter_k1(key2, first + b);
-        const std::uint32_t count = static_cast<std::uint32_t>(e - b);
-        const float* xb = x + b;
-        float* yb = y + b;
-        for (std::uint32_t i = 0; i < count; ++i) {
+    float zc[kHalf], zs[kHalf];
+    std::size_t g = first;
+    const std::size_t end = first + n;
+    while (g < end) {
+        const std::size_t block = g / kBlock, o0 = g % kBlock, o1 = std::min(kBlock, o0 + (end - g));
+        // Offsets j of the draws this piece needs: [o0, o1) in the cos half and [o0 − 2048, o1 − 2048) in the sin half.
+        const std::uint32_t j0 = static_cast<std::uint32_t>(o0 >= kHalf ? o0 - kHalf : (o1 > kHalf ? 0 : o0));
+        const std::uint32_t j1 = static_cast<std::uint32_t>(o1 <= kHalf ? o1 : (o0 < kHalf ? kHalf : o1 - kHalf));
+        const std::uint64_t draw = static_cast<std::uint64_t>(block) * kHalf;
+        const std::uint32_t a0 = vecmath::counter_k0(key), a1 = vecmath::counter_k1(key, draw);
+        const std::uint32_t b0 = vecmath::counter_k0(key2), b1 = vecmath::counter_k1(key2, draw);
+        const std::uint32_t base = static_cast<std::uint32_t>(draw);
+        for (std::uint32_t j = j0; j < j1; ++j) {
             // 1 − u lies in (0, 1], so the log is finite.
-            const float u1 = 1.f - vecmath::counter_uniform32(k0, k1, lo + i);
-            const float u2 = vecmath::counter_uniform32(j0, j1, lo + i);
-            const float z = std::sqrt(-2.f * vecmath::log(u1)) * vecmath::cos_turns(u2);
-            const float v = xb[i] + sigma * z;
-            yb[i] = v > 0.f ? v : 0.f;
+            const float u1 = 1.f - vecmath::counter_uniform32(a0, a1, base + j);
+            const float u2 = vecmath::counter_uniform32(b0, b1, base + j);
+            const float r = sigma * std::sqrt(-2.f * vecmath::log(u1));
+            float c, s;
+            vecmath::cos_sin_turns(u2, c, s);
+            zc[j] = r * c;
+            zs[j] = r * s;
         }
-    });
+        const float* xb = x + (g - first) - o0;  // element o of this block is xb[o]
+        float* yb = y + (g - first) - o0;
+        for (std::size_t o = o0; o < std::min(o1, kHalf); ++o) {
+            const float v = xb[o] + zc[o];
+            yb[o] = v > 0.f ? v : 0.f;
+        }
+        for (std::size_t o = std::max(o0, kHalf); o < o1; ++o) {
+            const float v = xb[o] + zs[o - kHalf];
+            yb[o] = v > 0.f ? v : 0.f;
+        }
+        g += o1 - o0;
+    }
 }
 
 ACTBENCH_CLONES void relu_forward(const float* x, float* y, std::size_t n) {

@@ -22,8 +22,8 @@ void rrelu_train_forward(const float* x, float* y, float* slopes, std::size_t n,
 void leaky_forward(const float* x, float* y, std::size_t n, float slope);
 void leaky_backward_drawn(const float* x, const float* dy, const float* slopes, float* dx, std::size_t n);
 void leaky_backward(const float* x, const float* dy, float* dx, std::size_t n, float slope);
-// noisy relu: y = max(0, x + sigma·z), z standard normal by Box–Muller from the draws of (key, first + i)
-// and (key ^ 0x5851f42d4c957f2d, first + i).
+// noisy relu: y = max(0, x + sigma·z), z standard normal by Box–Muller (both of its outputs used; see
+// kernels.cpp for which draw each element takes).
 void noisy_relu_train_forward(const float* x, float* y, std::size_t n, std::size_t first, std::uint64_t key,
                               float sigma);
 void relu_forward(const float* x, float* y, std::size_t n);
