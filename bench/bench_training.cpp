@@ -38,7 +38,7 @@ ModelSpec model_of(const benchmark::State& state) {
 Network make_network(Context& ctx, const ModelSpec& m, std::vector<std::int32_t>& labels) {
     Network net(ctx, NetworkSpec{m, builtin_activation("relu"), 0.0}, kBatch, InputShape{1, 28, 28, 10});
     Rng rng(2);
-    net.initialise(find_init("he_normal"), rng);
+    net.initialise(builtin_init("he_normal"), rng);
     labels.resize(kBatch);
     fill_input(net, labels);
     return net;

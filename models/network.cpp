@@ -72,11 +72,11 @@ void Network::set_training(bool training) {
     for (auto& layer : layers_) layer->set_training(training);
 }
 
-void Network::initialise(const InitInfo& init, Rng& rng) {
+void Network::initialise(const InitSpec& init, Rng& rng) {
     for (Param* p : params()) {
         std::vector<float> values(logical_count(p->dims));
         switch (p->role) {
-            case ParamRole::weight: init.fill(values, p->fan_in, p->fan_out, rng); break;
+            case ParamRole::weight: init.fill(values, static_cast<std::size_t>(p->dims[0]), p->fan_in, p->fan_out, rng); break;
             case ParamRole::bias: std::fill(values.begin(), values.end(), static_cast<float>(spec_.bias.value_or(0.0))); break;
             case ParamRole::slope: std::fill(values.begin(), values.end(), p->initial); break;
         }

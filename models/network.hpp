@@ -58,7 +58,7 @@ public:
     void set_training(bool training);
 
     // Draws every weight tensor from `init` (in layer order, plain element order) and sets every bias.
-    void initialise(const InitInfo& init, Rng& rng);
+    void initialise(const InitSpec& init, Rng& rng);
 
     std::vector<Param*> params();
     std::vector<Activation*> activations();

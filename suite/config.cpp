@@ -174,7 +174,7 @@ void read_train(const Reader& r, const YAML::Node& n, TrainConfig& t) {
 }
 
 void read_sweep(const Reader& r, const YAML::Node& n, SweepAxes& s,
-                const std::map<std::string, ActivationSpec>& defined) {
+                const std::map<std::string, ActivationSpec>& defined, const std::map<std::string, InitSpec>& defined_inits) {
     r.expect_map(n, "sweep", {"activation", "init", "bias", "seed"});
     // A list of names, each checked by `find` (which throws std::invalid_argument listing the valid ones).
     auto names = [&](const char* axis, auto&& find) {
@@ -195,7 +195,10 @@ void read_sweep(const Reader& r, const YAML::Node& n, SweepAxes& s,
         s.activation = names("activation", [&](const std::string& name) {
             if (!defined.count(name)) find_activation(name);
         });
-    if (n["init"]) s.init = names("init", find_init);
+    if (n["init"])
+        s.init = names("init", [&](const std::string& name) {
+            if (!defined_inits.count(name)) find_init(name);
+        });
     if (n["bias"]) {
         s.bias.clear();
         for (const auto& item : r.list(n["bias"], "sweep.bias")) {
@@ -282,6 +285,50 @@ void read_activations(const Reader& r, const YAML::Node& n, std::map<std::string
     }
 }
 
+void read_inits(const Reader& r, const YAML::Node& n, std::map<std::string, InitSpec>& out) {
+    if (!n.IsMap()) r.fail(n, "'inits' must map names to definitions ({base: FAMILY, PARAM: VALUE, ...})");
+    for (auto it = n.begin(); it != n.end(); ++it) {
+        const std::string name = it->first.as<std::string>();
+        const std::string what = "inits." + name;
+        const YAML::Node& def = it->second;
+        bool builtin = true;
+        try {
+            find_init(name);
+        } catch (const std::invalid_argument&) {
+            builtin = false;
+        }
+        if (builtin) r.fail(it->first, what + ": '" + name + "' is a built-in init; give the variant another name");
+        if (!def.IsMap() || !def["base"]) r.fail(def, what + ": expected {base: FAMILY, PARAM: VALUE, ...}");
+        const std::string base = r.str(def["base"], what + ".base");
+        try {
+            find_init(base);
+        } catch (const std::invalid_argument& e) {
+            r.fail(def["base"], what + ".base: " + e.what());
+        }
+        std::map<std::string, double> params;
+        for (auto p = def.begin(); p != def.end(); ++p) {
+            const std::string key = p->first.as<std::string>();
+            if (key == "base") continue;
+            double v = 0;
+            if (p->second.IsScalar() && !YAML::convert<double>::decode(p->second, v)) {
+                try {
+                    v = init_choice(base, key, p->second.Scalar());
+                } catch (const std::invalid_argument& e) {
+                    r.fail(p->second, what + "." + key + ": " + e.what());
+                }
+            } else {
+                v = r.number(p->second, what + "." + key, -1e12, 1e12);
+            }
+            params[key] = v;
+        }
+        try {
+            out.emplace(name, init_variant(name, base, params));
+        } catch (const std::invalid_argument& e) {
+            r.fail(def, what + ": " + e.what());
+        }
+    }
+}
+
 }  // namespace
 
 Config parse_config(const std::string& text, const std::string& file) {
@@ -297,7 +344,7 @@ Config parse_config(const std::string& text, const std::string& file) {
     Config c;
     c.file = file;
     try {
-        r.expect_map(root, "the config", {"name", "dataset", "model", "train", "activations", "sweep", "out"});
+        r.expect_map(root, "the config", {"name", "dataset", "model", "train", "activations", "inits", "sweep", "out"});
         if (root["name"]) {
             c.name = r.str(root["name"], "name");
             if (c.name.empty() || c.name.find_first_of("/\\") != std::string::npos || c.name == "." || c.name == "..")
@@ -307,7 +354,8 @@ Config parse_config(const std::string& text, const std::string& file) {
         if (root["model"]) read_model(r, root["model"], c.model);
         if (root["train"]) read_train(r, root["train"], c.train);
         if (root["activations"]) read_activations(r, root["activations"], c.activations);
-        if (root["sweep"]) read_sweep(r, root["sweep"], c.sweep, c.activations);
+        if (root["inits"]) read_inits(r, root["inits"], c.inits);
+        if (root["sweep"]) read_sweep(r, root["sweep"], c.sweep, c.activations, c.inits);
         c.out = root["out"] ? r.str(root["out"], "out") : "runs/" + c.name;
     } catch (const YAML::Exception& e) {
         throw InputError(file + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) +
@@ -367,6 +415,21 @@ ActivationSpec resolve_activation(const Config& c, const std::string& name) {
     return builtin_activation(name);
 }
 
+nlohmann::json init_json(const InitSpec& i) {
+    nlohmann::json j{{"base", std::string(i.info->name)}};
+    for (std::size_t k = 0; k < i.params.size(); ++k) {
+        const InitParam& p = i.info->params[k];
+        if (p.choices.empty()) j[std::string(p.name)] = i.params[k];
+        else j[std::string(p.name)] = std::string(p.choices[static_cast<std::size_t>(i.params[k])]);
+    }
+    return j;
+}
+
+InitSpec resolve_init(const Config& c, const std::string& name) {
+    if (auto it = c.inits.find(name); it != c.inits.end()) return it->second;
+    return builtin_init(name);
+}
+
 nlohmann::json config_json(const Config& c) {
     nlohmann::json sweep;
     sweep["activation"] = c.sweep.activation;
@@ -376,8 +439,10 @@ nlohmann::json config_json(const Config& c) {
     sweep["seed"] = c.sweep.seed;
     nlohmann::json activations = nlohmann::json::object();
     for (const auto& [name, spec] : c.activations) activations[name] = activation_json(spec);
+    nlohmann::json inits = nlohmann::json::object();
+    for (const auto& [name, spec] : c.inits) inits[name] = init_json(spec);
     return {{"name", c.name}, {"dataset", dataset_json(c.dataset)}, {"model", model_json(c.model)},
-            {"train", train_json(c.train)}, {"activations", activations}, {"sweep", sweep}};
+            {"train", train_json(c.train)}, {"activations", activations}, {"inits", inits}, {"sweep", sweep}};
 }
 
 }  // namespace actbench

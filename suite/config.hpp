@@ -5,6 +5,7 @@
 //          | {kind: synthetic_shapes, classes: 4, train_count: N, test_count: N, size: 28, noise: 8, seed: 1}
 //   model:   {name: lenet, conv1: 32, conv2: 64, dense: 128, kernel: 5, padding: 2}
 //   train:   {epochs: 3, batch: 64, lr: 0.05, momentum: 0.9, weight_decay: 0, probe: 512}
+//   inits:   {he_out: {base: he_normal, mode: fan_out}}
 //   activations: {very_leaky: {base: leaky_relu, slope: 0.18}, swish_1702: {expr: "x * sigmoid(1.702 * x)"}}
 //   sweep:   {activation: [...], init: [...], bias: [0, 0.1, none], seed: [1, 2]}
 //   out: runs/quick
@@ -60,6 +61,8 @@ struct Config {
     // Activations defined in the config: named parameterisations ({base: leaky_relu, slope: 0.18}) and
     // formulas ({expr: "x * sigmoid(beta * x)", params: {beta: 1.702}}), usable in sweep.activation.
     std::map<std::string, ActivationSpec> activations;
+    // Initialisers defined in the config: {base: he_normal, mode: fan_out, gain: 1.2}.
+    std::map<std::string, InitSpec> inits;
     DatasetConfig dataset;
     ModelSpec model;
     TrainConfig train;
@@ -80,6 +83,9 @@ nlohmann::json bias_json(const std::optional<double>& bias);
 nlohmann::json activation_json(const ActivationSpec& a);
 // A name from sweep.activation: defined in the config's activations:, or a built-in with its defaults.
 ActivationSpec resolve_activation(const Config& c, const std::string& name);
+// {"base": family, <every parameter>: value}
+nlohmann::json init_json(const InitSpec& i);
+InitSpec resolve_init(const Config& c, const std::string& name);
 // The whole config (sweep axes included, output path excluded), for the manifest and the config hash.
 nlohmann::json config_json(const Config& c);
 

@@ -47,13 +47,33 @@ std::string activations_text() {
 
 nlohmann::json inits_json() {
     nlohmann::json all = nlohmann::json::array();
-    for (const auto& i : init_table()) all.push_back({{"name", i.name}, {"formula", i.formula}, {"source", i.source}});
+    for (const auto& i : init_table()) {
+        nlohmann::json params = nlohmann::json::array();
+        for (const auto& p : i.params) {
+            nlohmann::json j{{"name", p.name}, {"default", p.default_value}, {"min", p.min}, {"max", p.max}, {"meaning", p.meaning}};
+            if (!p.choices.empty()) j["choices"] = p.choices;
+            params.push_back(j);
+        }
+        all.push_back({{"name", i.name}, {"formula", i.formula}, {"params", params}, {"source", i.source}});
+    }
     return all;
 }
 
 std::string inits_text() {
     std::ostringstream s;
-    for (const auto& i : init_table()) s << i.name << "\n  " << i.formula << "\n  source: " << i.source << "\n";
+    for (const auto& i : init_table()) {
+        s << i.name << "\n  " << i.formula << "\n";
+        for (const auto& p : i.params) {
+            s << "  param " << p.name << " = ";
+            if (p.choices.empty()) s << p.default_value << " in [" << p.min << ", " << p.max << "]";
+            else s << p.choices[static_cast<std::size_t>(p.default_value)] << " (or " << p.choices.back() << ")";
+            s << ": " << p.meaning << "\n";
+        }
+        s << "  source: " << i.source << "\n";
+    }
+    s << "\nNew variants go in a config's inits: section, e.g.\n"
+         "  inits:\n"
+         "    he_fan_out: {base: he_normal, mode: fan_out}\n";
     return s.str();
 }
 

@@ -22,7 +22,7 @@ struct Trial {
     ModelSpec model;
     TrainConfig train;
     ActivationSpec activation;
-    std::string init;
+    InitSpec init;
     std::optional<double> bias;
     std::int64_t seed = 1;
 

@@ -117,7 +117,7 @@ TrialOutcome run_trial(const Trial& trial, const PreparedData& data, const std::
     Network net(ctx, NetworkSpec{trial.model, trial.activation, trial.bias, stream_seed(trial.id, "activation_noise")},
                 batch, shape);
     Rng init_rng(stream_seed(trial.id, "init"));
-    net.initialise(find_init(trial.init), init_rng);
+    net.initialise(trial.init, init_rng);
     Sgd sgd(net.params(), trial.train.sgd);
     Rng order_rng(stream_seed(trial.id, "data_order"));
 

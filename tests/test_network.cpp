@@ -27,7 +27,7 @@ TEST_CASE("the whole network's gradient agrees with finite differences", "[netwo
         const int batch = 4;
         Network net(ctx, small_spec(act, 0.05), batch, InputShape{1, 12, 12, 3});
         Rng init_rng(62);
-        net.initialise(find_init("he_normal"), init_rng);
+        net.initialise(builtin_init("he_normal"), init_rng);
         const auto x = random_vector(batch * 144, rng);
         std::vector<std::int32_t> labels{0, 1, 2, 1};
         auto mean_loss = [&] {
@@ -69,7 +69,7 @@ TEST_CASE("bias none builds layers without bias parameters", "[network]") {
     CHECK(with.params().size() == 8);
     CHECK(without.params().size() == 4);
     Rng rng(1);
-    with.initialise(find_init("he_normal"), rng);
+    with.initialise(builtin_init("he_normal"), rng);
     for (Param* p : with.params())
         if (p->role == ParamRole::bias)
             for (float v : to_plain(ctx, p->value)) REQUIRE(v == 0.1f);
@@ -95,7 +95,7 @@ TEST_CASE("a tiny training run on synthetic shapes lowers the loss", "[network][
     spec.activation = builtin_activation(act);
     Network net(ctx, spec, batch, InputShape{1, 16, 16, 4});
     Rng rng(7);
-    net.initialise(find_init("he_normal"), rng);
+    net.initialise(builtin_init("he_normal"), rng);
     // Maxout's output has about twice ReLU's second moment, so He init (made for ReLU) starts it hot: it
     // trains at a lower learning rate (at 0.02 this run diverges).
     Sgd sgd(net.params(), SgdSpec{act == "maxout" ? 0.005 : 0.02, 0.9, 0.0});
