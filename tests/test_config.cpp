@@ -135,3 +135,20 @@ TEST_CASE("bad activation definitions point at the file, line and column", "[con
     CHECK_THAT(with("  v: {expr: x, paramz: {}}\n"), Catch::Contains("unknown key 'paramz'") && Catch::Contains("did you mean 'params'"));
     CHECK_THAT(error_of("name: x\nsweep: {activation: [very_leaky]}\n"), Catch::Contains("unknown activation 'very_leaky'"));
 }
+
+TEST_CASE("inits defined in the config are used like built-ins", "[config][init]") {
+    std::string text = kGood;
+    text.replace(text.find("sweep:"), 6, "inits:\n  he_out: {base: he_normal, mode: fan_out, gain: 1.5}\nsweep:");
+    text.replace(text.find("[he_normal, xavier_uniform]"), 27, "[he_normal, he_out, orthogonal]");
+    const Config c = parse_config(text, "cfg.yaml");
+    REQUIRE(c.inits.count("he_out") == 1);
+    CHECK(c.inits.at("he_out").param("mode") == 1);
+    const auto plan = make_plan(c);
+    CHECK(plan.size() == 2 * 3 * 3 * 2);
+    CHECK(plan[6].settings()["init_def"] == nlohmann::json{{"base", "he_normal"}, {"gain", 1.5}, {"mode", "fan_out"}, {"a", 0.0}});
+    auto with = [](const std::string& defs) { return error_of("name: x\ninits:\n" + defs + "sweep: {init: [he_normal]}\n"); };
+    CHECK_THAT(with("  v: {base: he_normal, mode: fanout}\n"), Catch::Contains("cfg.yaml:3:30: inits.v.mode:") && Catch::Contains("fan_in, fan_out"));
+    CHECK_THAT(with("  v: {base: kaiming}\n"), Catch::Contains("cfg.yaml:3:13: inits.v.base: unknown init 'kaiming'"));
+    CHECK_THAT(with("  he_normal: {base: he_normal}\n"), Catch::Contains("built-in init"));
+    CHECK_THAT(with("  v: {base: he_normal, gian: 2}\n"), Catch::Contains("no parameter 'gian'"));
+}
