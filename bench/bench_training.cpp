@@ -3,7 +3,7 @@
 //   build/bench/bench_training --benchmark_counters_tabular=true
 // items_per_second is images per second; FLOP/s uses the model's multiply-adds counted below.
 #include "network.hpp"
-#include "sgd.hpp"
+#include "optimizer.hpp"
 
 #include <benchmark/benchmark.h>
 
@@ -50,11 +50,11 @@ void BM_TrainStep(benchmark::State& state) {
     Context ctx;
     std::vector<std::int32_t> labels;
     Network net = make_network(ctx, m, labels);
-    Sgd sgd(net.params(), SgdSpec{0.001, 0.9, 0.0});
+    Optimizer optimizer(net.params(), OptimizerSpec{});
     for (auto _ : state) {
         benchmark::DoNotOptimize(net.forward(labels.data(), batch));
         net.backward();
-        sgd.step();
+        optimizer.step(0.001);
     }
     state.SetItemsProcessed(state.iterations() * batch);
     // A training step costs about 3× the forward pass (forward, backward-data, backward-weights).

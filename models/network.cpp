@@ -64,7 +64,22 @@ LossResult Network::forward(const std::int32_t* labels, int rows) {
 
 void Network::backward() {
     const memory* g = &loss_.backward(ctx_);
-    for (auto it = layers_.rbegin(); it != layers_.rend(); ++it) g = &(*it)->backward(ctx_, *g);
+    if (l1_scratch_.size() != layers_.size()) l1_scratch_.resize(layers_.size());
+    for (std::size_t i = layers_.size(); i-- > 0;) {
+        auto* act = dynamic_cast<Activation*>(layers_[i].get());
+        if (act && activation_l1_ > 0) {
+            // g is ∂loss/∂a in some layout; bring it to a's layout and add λ·sign(a)/N elementwise.
+            const memory& a = act->last_dst();
+            const memory& ga = as_layout(ctx_, *g, a.get_desc(), l1_scratch_[i]);
+            float* gd = data_of(ga);
+            const float* ad = data_of(a);
+            const float c = static_cast<float>(activation_l1_ / batch_);
+            const std::size_t n = floats_in(a.get_desc());
+            for (std::size_t k = 0; k < n; ++k) gd[k] += ad[k] > 0.f ? c : (ad[k] < 0.f ? -c : 0.f);
+            g = &ga;
+        }
+        g = &layers_[i]->backward(ctx_, *g);
+    }
     ctx_.stream.wait();
 }
 

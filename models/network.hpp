@@ -56,6 +56,9 @@ public:
     void backward();
     // Training mode (the default) or evaluation mode: stochastic activations draw noise only in training.
     void set_training(bool training);
+    // An L1 penalty λ·(1/N)·Σ|a| on every activation layer's output a (Glorot, Bordes & Bengio 2011 use it to
+    // encourage sparsity); backward adds its gradient λ·sign(a)/N. The reported loss excludes it.
+    void set_activation_l1(double lambda) { activation_l1_ = lambda; }
 
     // Draws every weight tensor from `init` (in layer order, plain element order) and sets every bias.
     void initialise(const InitSpec& init, Rng& rng);
@@ -73,6 +76,8 @@ private:
     std::vector<std::unique_ptr<Layer>> layers_;
     std::vector<memory::desc> out_descs_;
     SoftmaxCrossEntropy loss_;
+    double activation_l1_ = 0;
+    std::vector<memory> l1_scratch_;
 };
 
 }  // namespace actbench

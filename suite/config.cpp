@@ -163,14 +163,45 @@ void read_model(const Reader& r, const YAML::Node& n, ModelSpec& m) {
     if (n["padding"]) m.padding = static_cast<int>(r.integer(n["padding"], "model.padding", 0, 7));
 }
 
+std::string read_choice(const Reader& r, const YAML::Node& n, const std::string& what,
+                        const std::vector<std::string_view>& choices) {
+    const std::string v = r.str(n, what);
+    std::string valid;
+    for (auto c : choices) {
+        if (c == v) return v;
+        valid += (valid.empty() ? "" : ", ") + std::string(c);
+    }
+    r.fail(n, what + ": unknown value '" + v + "'; valid: " + valid);
+}
+
 void read_train(const Reader& r, const YAML::Node& n, TrainConfig& t) {
-    r.expect_map(n, "train", {"epochs", "batch", "lr", "momentum", "weight_decay", "probe"});
+    r.expect_map(n, "train", {"epochs", "batch", "lr", "optimizer", "momentum", "beta1", "beta2", "epsilon",
+                              "weight_decay", "clip_norm", "schedule", "l1_activation", "probe"});
     if (n["epochs"]) t.epochs = static_cast<int>(r.integer(n["epochs"], "train.epochs", 1, 100000));
     if (n["batch"]) t.batch = static_cast<int>(r.integer(n["batch"], "train.batch", 1, 65536));
-    if (n["lr"]) t.sgd.lr = r.number(n["lr"], "train.lr", 1e-12, 1e6);
-    if (n["momentum"]) t.sgd.momentum = r.number(n["momentum"], "train.momentum", 0, 0.999999);
-    if (n["weight_decay"]) t.sgd.weight_decay = r.number(n["weight_decay"], "train.weight_decay", 0, kInf);
+    if (n["lr"]) t.lr = r.number(n["lr"], "train.lr", 1e-12, 1e6);
+    OptimizerSpec& o = t.optimizer;
+    if (n["optimizer"]) o.kind = read_choice(r, n["optimizer"], "train.optimizer", optimizer_kinds());
+    if (n["momentum"]) o.momentum = r.number(n["momentum"], "train.momentum", 0, 0.999999);
+    if (n["beta1"]) o.beta1 = r.number(n["beta1"], "train.beta1", 0, 0.999999);
+    if (n["beta2"]) o.beta2 = r.number(n["beta2"], "train.beta2", 0, 0.99999999);
+    if (n["epsilon"]) o.epsilon = r.number(n["epsilon"], "train.epsilon", 1e-20, 1);
+    if (n["weight_decay"]) o.weight_decay = r.number(n["weight_decay"], "train.weight_decay", 0, 1e3);
+    if (n["clip_norm"]) o.clip_norm = r.number(n["clip_norm"], "train.clip_norm", 0, 1e12);
+    if (n["l1_activation"]) t.l1_activation = r.number(n["l1_activation"], "train.l1_activation", 0, 1e3);
     if (n["probe"]) t.probe = static_cast<int>(r.integer(n["probe"], "train.probe", 1, 1000000));
+    if (const YAML::Node& s = n["schedule"]) {
+        ScheduleSpec& sc = t.schedule;
+        if (s.IsScalar()) {
+            sc.kind = read_choice(r, s, "train.schedule", schedule_kinds());
+        } else {
+            r.expect_map(s, "train.schedule", {"kind", "step_epochs", "gamma", "warmup_epochs"});
+            if (s["kind"]) sc.kind = read_choice(r, s["kind"], "train.schedule.kind", schedule_kinds());
+            if (s["step_epochs"]) sc.step_epochs = r.number(s["step_epochs"], "train.schedule.step_epochs", 1e-6, 1e6);
+            if (s["gamma"]) sc.gamma = r.number(s["gamma"], "train.schedule.gamma", 0, 1e3);
+            if (s["warmup_epochs"]) sc.warmup_epochs = r.number(s["warmup_epochs"], "train.schedule.warmup_epochs", 0, 1e6);
+        }
+    }
 }
 
 void read_sweep(const Reader& r, const YAML::Node& n, SweepAxes& s,
@@ -394,8 +425,14 @@ nlohmann::json model_json(const ModelSpec& m) {
 }
 
 nlohmann::json train_json(const TrainConfig& t) {
-    return {{"epochs", t.epochs}, {"batch", t.batch}, {"lr", t.sgd.lr}, {"momentum", t.sgd.momentum},
-            {"weight_decay", t.sgd.weight_decay}, {"probe", t.probe}};
+    const OptimizerSpec& o = t.optimizer;
+    nlohmann::json optimizer{{"kind", o.kind}, {"weight_decay", o.weight_decay}, {"clip_norm", o.clip_norm}};
+    if (o.kind == "momentum" || o.kind == "nesterov") optimizer["momentum"] = o.momentum;
+    if (o.kind == "adam") optimizer["beta1"] = o.beta1, optimizer["beta2"] = o.beta2, optimizer["epsilon"] = o.epsilon;
+    nlohmann::json schedule{{"kind", t.schedule.kind}, {"warmup_epochs", t.schedule.warmup_epochs}};
+    if (t.schedule.kind == "step") schedule["step_epochs"] = t.schedule.step_epochs, schedule["gamma"] = t.schedule.gamma;
+    return {{"epochs", t.epochs}, {"batch", t.batch}, {"lr", t.lr}, {"optimizer", optimizer}, {"schedule", schedule},
+            {"l1_activation", t.l1_activation}, {"probe", t.probe}};
 }
 
 nlohmann::json bias_json(const std::optional<double>& bias) {

@@ -4,7 +4,9 @@
 //   dataset: {kind: idx, path: DIR, classes: 10, train_subset: N, test_subset: N, normalize: standard}
 //          | {kind: synthetic_shapes, classes: 4, train_count: N, test_count: N, size: 28, noise: 8, seed: 1}
 //   model:   {name: lenet, conv1: 32, conv2: 64, dense: 128, kernel: 5, padding: 2}
-//   train:   {epochs: 3, batch: 64, lr: 0.05, momentum: 0.9, weight_decay: 0, probe: 512}
+//   train:   {epochs: 3, batch: 64, lr: 0.05, optimizer: momentum, momentum: 0.9, weight_decay: 0, clip_norm: 0,
+//             schedule: constant | {kind: step|cosine, step_epochs, gamma, warmup_epochs}, l1_activation: 0,
+//             probe: 512}
 //   inits:   {he_out: {base: he_normal, mode: fan_out}}
 //   activations: {very_leaky: {base: leaky_relu, slope: 0.18}, swish_1702: {expr: "x * sigmoid(1.702 * x)"}}
 //   sweep:   {activation: [...], init: [...], bias: [0, 0.1, none], seed: [1, 2]}
@@ -15,7 +17,7 @@
 #pragma once
 
 #include "network.hpp"
-#include "sgd.hpp"
+#include "optimizer.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -44,7 +46,10 @@ struct DatasetConfig {
 struct TrainConfig {
     int epochs = 3;
     int batch = 64;
-    SgdSpec sgd;
+    double lr = 0.05;
+    OptimizerSpec optimizer;
+    ScheduleSpec schedule;
+    double l1_activation = 0;  // λ of an L1 penalty λ·mean over the batch of Σ|a| on activation outputs
     int probe = 512;  // training images (the first of the training set) for sparsity statistics
 };
 

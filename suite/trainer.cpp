@@ -3,7 +3,7 @@
 #include "error.hpp"
 #include "rng.hpp"
 #include "run_store.hpp"
-#include "sgd.hpp"
+#include "optimizer.hpp"
 
 #include <chrono>
 #include <cmath>
@@ -118,7 +118,8 @@ TrialOutcome run_trial(const Trial& trial, const PreparedData& data, const std::
                 batch, shape);
     Rng init_rng(stream_seed(trial.id, "init"));
     net.initialise(trial.init, init_rng);
-    Sgd sgd(net.params(), trial.train.sgd);
+    Optimizer optimizer(net.params(), trial.train.optimizer);
+    net.set_activation_l1(trial.train.l1_activation);
     Rng order_rng(stream_seed(trial.id, "data_order"));
 
     std::vector<std::size_t> probe(data.train_indices.begin(),
@@ -186,7 +187,8 @@ TrialOutcome run_trial(const Trial& trial, const PreparedData& data, const std::
             loss_sum += r.loss_sum;
             correct += r.correct;
             net.backward();
-            sgd.step();
+            optimizer.step(scheduled_lr(trial.train.schedule, trial.train.lr, step - 1,
+                                        static_cast<long>(steps_per_epoch), static_cast<long>(steps_per_epoch) * trial.train.epochs));
         }
         if (status != "ok") break;
         const double seen = static_cast<double>(steps_per_epoch * batch);

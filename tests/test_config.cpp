@@ -42,8 +42,9 @@ TEST_CASE("a valid config parses into typed settings and a plan", "[config]") {
     CHECK(c.out == "runs/t");
     CHECK(c.dataset.kind == "synthetic_shapes");
     CHECK(c.model.conv2 == 8);
-    CHECK(c.train.sgd.lr == 0.05);
-    CHECK(c.train.sgd.momentum == 0.9);
+    CHECK(c.train.lr == 0.05);
+    CHECK(c.train.optimizer.kind == "momentum");
+    CHECK(c.train.optimizer.momentum == 0.9);
     REQUIRE(c.sweep.bias.size() == 3);
     CHECK_FALSE(c.sweep.bias[2].has_value());
     const auto plan = make_plan(c);
