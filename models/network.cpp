@@ -5,6 +5,7 @@
 #include "pool.hpp"
 #include "rng.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace actbench {
@@ -16,7 +17,15 @@ Network::Network(Context& ctx, const NetworkSpec& spec, int batch, InputShape in
     if (batch < 1) throw std::invalid_argument("batch must be at least 1");
     const ActivationSpec& act = spec.activation;
     const int k = act.width_multiplier();
-    const bool bias = spec.bias.has_value();
+    const bool bias = spec.bias.value.has_value();
+    for (const auto& [layer, value] : spec.bias.overrides) {
+        const auto names = bias_layer_names(m);
+        if (std::find(names.begin(), names.end(), layer) == names.end()) {
+            std::string valid;
+            for (const auto& n : names) valid += (valid.empty() ? "" : ", ") + n;
+            throw std::invalid_argument("bias override for unknown layer '" + layer + "' (layers with a bias: " + valid + ")");
+        }
+    }
 
     // Check the spatial sizes before oneDNN sees them, so a bad spec gets a message, not a oneDNN status.
     int h = input.height, w = input.width;
@@ -92,7 +101,13 @@ void Network::initialise(const InitSpec& init, Rng& rng) {
         std::vector<float> values(logical_count(p->dims));
         switch (p->role) {
             case ParamRole::weight: init.fill(values, static_cast<std::size_t>(p->dims[0]), p->fan_in, p->fan_out, rng); break;
-            case ParamRole::bias: std::fill(values.begin(), values.end(), static_cast<float>(spec_.bias.value_or(0.0))); break;
+            case ParamRole::bias: {
+                const std::string layer = p->name.substr(0, p->name.find('.'));
+                const auto it = spec_.bias.overrides.find(layer);
+                const double v = it != spec_.bias.overrides.end() ? it->second : spec_.bias.value.value_or(0.0);
+                std::fill(values.begin(), values.end(), static_cast<float>(v));
+                break;
+            }
             case ParamRole::slope: std::fill(values.begin(), values.end(), p->initial); break;
         }
         from_plain(ctx_, values, p->value);
@@ -100,6 +115,8 @@ void Network::initialise(const InitSpec& init, Rng& rng) {
         from_plain(ctx_, zeros, p->grad);
     }
 }
+
+std::vector<std::string> Network::bias_layer_names(const ModelSpec&) { return {"conv1", "conv2", "dense1", "dense2"}; }
 
 std::vector<Param*> Network::params() {
     std::vector<Param*> all;

@@ -13,6 +13,7 @@
 #include "loss.hpp"
 #include "onednn.hpp"
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -33,10 +34,24 @@ struct InputShape {
     int channels = 1, height = 28, width = 28, classes = 10;
 };
 
+// Bias setting: a constant for every layer's bias, with per-layer overrides by layer name (AlexNet set
+// some layers' biases to 1 and others to 0), or none: the layers have no bias parameter at all.
+struct BiasSetting {
+    std::optional<double> value = 0.0;  // nullopt: no bias parameters
+    std::map<std::string, double> overrides;
+    BiasSetting() = default;
+    // A number or none converts implicitly.
+    BiasSetting(double v) : value(v) {}                   // NOLINT
+    BiasSetting(std::nullopt_t) : value(std::nullopt) {}  // NOLINT
+    BiasSetting(std::optional<double> v) : value(v) {}    // NOLINT
+    BiasSetting(double v, std::map<std::string, double> o) : value(v), overrides(std::move(o)) {}
+    bool operator==(const BiasSetting&) const = default;
+};
+
 struct NetworkSpec {
     ModelSpec model;
     ActivationSpec activation = builtin_activation("relu");
-    std::optional<double> bias = 0.0;  // nullopt: the layers have no bias parameter at all
+    BiasSetting bias;
     std::uint64_t noise_seed = 0;      // keys the draws of stochastic activations (rrelu, noisy_relu)
 };
 
@@ -66,6 +81,8 @@ public:
     std::vector<Param*> params();
     std::vector<Activation*> activations();
     std::vector<std::string> describe() const;  // one line per layer
+    // The names of the layers that have a bias parameter (for per-layer bias overrides).
+    static std::vector<std::string> bias_layer_names(const ModelSpec& model);
 
 private:
     Context& ctx_;

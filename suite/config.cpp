@@ -204,7 +204,7 @@ void read_train(const Reader& r, const YAML::Node& n, TrainConfig& t) {
     }
 }
 
-void read_sweep(const Reader& r, const YAML::Node& n, SweepAxes& s,
+void read_sweep(const Reader& r, const YAML::Node& n, SweepAxes& s, const ModelSpec& model,
                 const std::map<std::string, ActivationSpec>& defined, const std::map<std::string, InitSpec>& defined_inits) {
     r.expect_map(n, "sweep", {"activation", "init", "bias", "seed"});
     // A list of names, each checked by `find` (which throws std::invalid_argument listing the valid ones).
@@ -232,9 +232,35 @@ void read_sweep(const Reader& r, const YAML::Node& n, SweepAxes& s,
         });
     if (n["bias"]) {
         s.bias.clear();
-        for (const auto& item : r.list(n["bias"], "sweep.bias")) {
-            if (item.IsScalar() && item.Scalar() == "none") s.bias.push_back(std::nullopt);
-            else s.bias.push_back(r.number(item, "sweep.bias (a number, or none for no bias parameters)", -1e3, 1e3));
+        const YAML::Node& axis = n["bias"];
+        // A single mapping is one value; otherwise a value or a list of values.
+        std::vector<YAML::Node> items;
+        if (axis.IsMap()) items.push_back(axis);
+        else items = r.list(axis, "sweep.bias");
+        for (const auto& item : items) {
+            if (item.IsScalar() && item.Scalar() == "none") {
+                s.bias.push_back(BiasSetting(std::nullopt));
+            } else if (item.IsMap()) {
+                BiasSetting b(0.0, {});
+                for (auto it = item.begin(); it != item.end(); ++it) {
+                    const std::string layer = it->first.as<std::string>();
+                    const double v = r.number(it->second, "sweep.bias." + layer, -1e3, 1e3);
+                    if (layer == "default") {
+                        b.value = v;
+                        continue;
+                    }
+                    const auto names = Network::bias_layer_names(model);
+                    if (std::find(names.begin(), names.end(), layer) == names.end()) {
+                        std::string valid = "default";
+                        for (const auto& nm : names) valid += ", " + nm;
+                        r.fail(it->first, "sweep.bias: unknown layer '" + layer + "'; valid: " + valid);
+                    }
+                    b.overrides[layer] = v;
+                }
+                s.bias.push_back(b);
+            } else {
+                s.bias.push_back(BiasSetting(r.number(item, "sweep.bias (a number, none for no bias parameters, or {default: x, LAYER: y})", -1e3, 1e3)));
+            }
         }
     }
     if (n["seed"]) {
@@ -386,7 +412,7 @@ Config parse_config(const std::string& text, const std::string& file) {
         if (root["train"]) read_train(r, root["train"], c.train);
         if (root["activations"]) read_activations(r, root["activations"], c.activations);
         if (root["inits"]) read_inits(r, root["inits"], c.inits);
-        if (root["sweep"]) read_sweep(r, root["sweep"], c.sweep, c.activations, c.inits);
+        if (root["sweep"]) read_sweep(r, root["sweep"], c.sweep, c.model, c.activations, c.inits);
         c.out = root["out"] ? r.str(root["out"], "out") : "runs/" + c.name;
     } catch (const YAML::Exception& e) {
         throw InputError(file + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) +
@@ -435,9 +461,12 @@ nlohmann::json train_json(const TrainConfig& t) {
             {"l1_activation", t.l1_activation}, {"probe", t.probe}};
 }
 
-nlohmann::json bias_json(const std::optional<double>& bias) {
-    if (bias) return *bias;
-    return "none";
+nlohmann::json bias_json(const BiasSetting& bias) {
+    if (!bias.value) return "none";
+    if (bias.overrides.empty()) return *bias.value;
+    nlohmann::json j{{"default", *bias.value}};
+    for (const auto& [layer, v] : bias.overrides) j[layer] = v;
+    return j;
 }
 
 nlohmann::json activation_json(const ActivationSpec& a) {

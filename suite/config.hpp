@@ -9,7 +9,7 @@
 //             probe: 512}
 //   inits:   {he_out: {base: he_normal, mode: fan_out}}
 //   activations: {very_leaky: {base: leaky_relu, slope: 0.18}, swish_1702: {expr: "x * sigmoid(1.702 * x)"}}
-//   sweep:   {activation: [...], init: [...], bias: [0, 0.1, none], seed: [1, 2]}
+//   sweep:   {activation: [...], init: [...], bias: [0, 0.1, none, {default: 0, dense1: 1}], seed: [1, 2]}
 //   out: runs/quick
 //
 // Every error names the file, line and column and what was expected; unknown keys suggest the closest
@@ -56,7 +56,7 @@ struct TrainConfig {
 struct SweepAxes {
     std::vector<std::string> activation{"relu"};
     std::vector<std::string> init{"he_normal"};
-    std::vector<std::optional<double>> bias{0.0};  // nullopt: no bias parameters
+    std::vector<BiasSetting> bias{BiasSetting{}};  // a number, none, or {default: x, LAYER: y}
     std::vector<std::int64_t> seed{1};
 };
 
@@ -83,7 +83,7 @@ Config parse_config(const std::string& text, const std::string& file);
 nlohmann::json dataset_json(const DatasetConfig& d);
 nlohmann::json model_json(const ModelSpec& m);
 nlohmann::json train_json(const TrainConfig& t);
-nlohmann::json bias_json(const std::optional<double>& bias);
+nlohmann::json bias_json(const BiasSetting& bias);
 // What defines an activation: {"base": family, <every parameter>: value} or {"expr": ..., "params": {...}}.
 nlohmann::json activation_json(const ActivationSpec& a);
 // A name from sweep.activation: defined in the config's activations:, or a built-in with its defaults.

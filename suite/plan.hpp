@@ -23,7 +23,7 @@ struct Trial {
     TrainConfig train;
     ActivationSpec activation;
     InitSpec init;
-    std::optional<double> bias;
+    BiasSetting bias;
     std::int64_t seed = 1;
 
     nlohmann::json settings() const;  // canonical: sorted keys

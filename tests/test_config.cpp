@@ -46,7 +46,7 @@ TEST_CASE("a valid config parses into typed settings and a plan", "[config]") {
     CHECK(c.train.optimizer.kind == "momentum");
     CHECK(c.train.optimizer.momentum == 0.9);
     REQUIRE(c.sweep.bias.size() == 3);
-    CHECK_FALSE(c.sweep.bias[2].has_value());
+    CHECK_FALSE(c.sweep.bias[2].value.has_value());
     const auto plan = make_plan(c);
     CHECK(plan.size() == 2 * 2 * 3 * 2);
     std::set<std::string> ids;
@@ -152,4 +152,19 @@ TEST_CASE("inits defined in the config are used like built-ins", "[config][init]
     CHECK_THAT(with("  v: {base: kaiming}\n"), Catch::Contains("cfg.yaml:3:13: inits.v.base: unknown init 'kaiming'"));
     CHECK_THAT(with("  he_normal: {base: he_normal}\n"), Catch::Contains("built-in init"));
     CHECK_THAT(with("  v: {base: he_normal, gian: 2}\n"), Catch::Contains("no parameter 'gian'"));
+}
+
+TEST_CASE("bias settings: constants, none, and per-layer overrides", "[config][bias]") {
+    std::string text = kGood;
+    text.replace(text.find("[0, 0.1, none]"), 14, "[0, {default: 0.1, dense1: 1.0}, none]");
+    const Config c = parse_config(text, "cfg.yaml");
+    REQUIRE(c.sweep.bias.size() == 3);
+    CHECK(c.sweep.bias[1].value == 0.1);
+    CHECK(c.sweep.bias[1].overrides.at("dense1") == 1.0);
+    CHECK(bias_json(c.sweep.bias[1]) == nlohmann::json{{"default", 0.1}, {"dense1", 1.0}});
+    CHECK(bias_json(c.sweep.bias[0]) == nlohmann::json(0.0));
+    CHECK(bias_json(c.sweep.bias[2]) == nlohmann::json("none"));
+    std::string bad = kGood;
+    bad.replace(bad.find("[0, 0.1, none]"), 14, "[{default: 0, dense3: 1}]");
+    CHECK_THAT(error_of(bad), Catch::Contains("cfg.yaml:11:23: sweep.bias: unknown layer 'dense3'; valid: default, conv1, conv2, dense1, dense2"));
 }

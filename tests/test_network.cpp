@@ -181,3 +181,17 @@ TEST_CASE("the L1 activation penalty's gradient agrees with finite differences",
     for (std::size_t k = 0; k < params.size(); ++k) without += dot(to_plain(ctx, params[k]->grad), dirs[k]);
     CHECK(std::abs(without - analytic) > 1e-3 * std::abs(analytic));
 }
+
+TEST_CASE("per-layer bias overrides set those layers' biases only", "[network][bias]") {
+    Context ctx;
+    NetworkSpec spec = small_spec("relu");
+    spec.bias = BiasSetting(0.1, {{"dense1", 1.0}});
+    Network net(ctx, spec, 2, InputShape{1, 12, 12, 3});
+    Rng rng(1);
+    net.initialise(builtin_init("he_normal"), rng);
+    for (Param* p : net.params())
+        if (p->role == ParamRole::bias)
+            for (float v : to_plain(ctx, p->value)) REQUIRE(v == (p->name == "dense1.bias" ? 1.0f : 0.1f));
+    spec.bias = BiasSetting(0.0, {{"conv9", 1.0}});
+    CHECK_THROWS_WITH(Network(ctx, spec, 2, InputShape{1, 12, 12, 3}), Catch::Contains("conv9") && Catch::Contains("conv1, conv2, dense1, dense2"));
+}
