@@ -11,13 +11,11 @@ using namespace actbench;
 
 namespace {
 
-// Multiply-adds ×2 per image for the forward pass of lenet at 28×28 (padding keeps the size before pooling).
-double forward_flops(const ModelSpec& m) {
-    const double k2 = m.kernel * m.kernel;
-    const double conv1 = 28.0 * 28 * m.conv1 * 1 * k2;
-    const double conv2 = 14.0 * 14 * m.conv2 * m.conv1 * k2;
-    const double dense = 7.0 * 7 * m.conv2 * m.dense + m.dense * 10.0;
-    return 2 * (conv1 + conv2 + dense);
+// FLOPs per image of the forward pass: 2 × the multiply-adds the network counts per layer.
+double forward_flops(const Network& net) {
+    double macs = 0;
+    for (const auto& l : net.summary()) macs += l.forward_macs;
+    return 2 * macs;
 }
 
 void fill_input(Network& net, std::vector<std::int32_t>& labels) {
@@ -30,8 +28,9 @@ void fill_input(Network& net, std::vector<std::int32_t>& labels) {
 constexpr int kBatch = 64;
 
 ModelSpec model_of(const benchmark::State& state) {
-    return {"lenet", static_cast<int>(state.range(0)), static_cast<int>(state.range(1)),
-            static_cast<int>(state.range(2)), 5, 2};
+    return ModelSpec::make("lenet", {{"conv1", static_cast<double>(state.range(0))},
+                                     {"conv2", static_cast<double>(state.range(1))},
+                                     {"dense", static_cast<double>(state.range(2))}});
 }
 
 // A He-initialised ReLU network with random input and labels.
@@ -58,7 +57,7 @@ void BM_TrainStep(benchmark::State& state) {
     }
     state.SetItemsProcessed(state.iterations() * batch);
     // A training step costs about 3× the forward pass (forward, backward-data, backward-weights).
-    state.counters["GFLOP/s"] = benchmark::Counter(3 * forward_flops(m) * batch * state.iterations() / 1e9,
+    state.counters["GFLOP/s"] = benchmark::Counter(3 * forward_flops(net) * batch * state.iterations() / 1e9,
                                                    benchmark::Counter::kIsRate);
 }
 

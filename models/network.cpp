@@ -1,7 +1,9 @@
 #include "network.hpp"
 
+#include "batchnorm.hpp"
 #include "conv.hpp"
 #include "dense.hpp"
+#include "dropout.hpp"
 #include "pool.hpp"
 #include "rng.hpp"
 
@@ -10,16 +12,26 @@
 
 namespace actbench {
 
+namespace {
+std::string dims_text(const memory::dims& d) {
+    std::string s;
+    for (std::size_t i = 1; i < d.size(); ++i) {
+        if (!s.empty()) s += 'x';
+        s += std::to_string(d[i]);
+    }
+    return s;
+}
+}  // namespace
+
 Network::Network(Context& ctx, const NetworkSpec& spec, int batch, InputShape input)
     : ctx_(ctx), spec_(spec), batch_(batch), input_(input) {
-    const ModelSpec& m = spec.model;
-    if (m.name != "lenet") throw std::invalid_argument("unknown model '" + m.name + "' (valid: lenet)");
     if (batch < 1) throw std::invalid_argument("batch must be at least 1");
     const ActivationSpec& act = spec.activation;
     const int k = act.width_multiplier();
     const bool bias = spec.bias.value.has_value();
+    specs_ = spec.model.layers(input.classes);
     for (const auto& [layer, value] : spec.bias.overrides) {
-        const auto names = bias_layer_names(m);
+        const auto names = bias_layer_names(spec.model);
         if (std::find(names.begin(), names.end(), layer) == names.end()) {
             std::string valid;
             for (const auto& n : names) valid += (valid.empty() ? "" : ", ") + n;
@@ -27,39 +39,55 @@ Network::Network(Context& ctx, const NetworkSpec& spec, int batch, InputShape in
         }
     }
 
-    // Check the spatial sizes before oneDNN sees them, so a bad spec gets a message, not a oneDNN status.
-    int h = input.height, w = input.width;
-    for (int stage = 1; stage <= 2; ++stage) {
-        h = h + 2 * m.padding - m.kernel + 1;
-        w = w + 2 * m.padding - m.kernel + 1;
-        if (h < 2 || w < 2)
-            throw std::invalid_argument("model lenet: conv" + std::to_string(stage) + " (kernel " +
-                                        std::to_string(m.kernel) + ", padding " + std::to_string(m.padding) +
-                                        ") leaves a " + std::to_string(h) + "x" + std::to_string(w) +
-                                        " map, too small for the 2x2 max-pool");
-        h /= 2;
-        w /= 2;
-    }
-
-    // Each activation layer draws from its own stream.
-    auto activation = [&](const std::string& name) {
-        std::uint64_t state = spec.noise_seed ^ fnv1a64(name);
-        return std::make_unique<Activation>(name, act, splitmix64(state));
-    };
-    layers_.push_back(std::make_unique<Conv2d>("conv1", ConvSpec{m.conv1 * k, m.kernel, 1, m.padding, bias}));
-    layers_.push_back(activation("act1"));
-    layers_.push_back(std::make_unique<MaxPool2d>("pool1", PoolSpec{2, 2}));
-    layers_.push_back(std::make_unique<Conv2d>("conv2", ConvSpec{m.conv2 * k, m.kernel, 1, m.padding, bias}));
-    layers_.push_back(activation("act2"));
-    layers_.push_back(std::make_unique<MaxPool2d>("pool2", PoolSpec{2, 2}));
-    layers_.push_back(std::make_unique<Dense>("dense1", DenseSpec{m.dense * k, bias}));
-    layers_.push_back(activation("act3"));
-    layers_.push_back(std::make_unique<Dense>("dense2", DenseSpec{input.classes, bias}));
-
     input_mem_ = memory(plain_desc({batch, input.channels, input.height, input.width}), ctx.engine);
     memory::desc d = input_mem_.get_desc();
-    for (std::size_t i = 0; i < layers_.size(); ++i) {
-        d = layers_[i]->build(ctx, d, i > 0);
+    for (std::size_t i = 0; i < specs_.size(); ++i) {
+        const LayerSpec& l = specs_[i];
+        const auto dims = d.dims();
+        auto fail = [&](const std::string& what) {
+            throw std::invalid_argument("model " + spec.model.name + ": layer " + std::to_string(i + 1) + " (" + l.name +
+                                        ") gets input " + dims_text(dims) + ": " + what);
+        };
+        // The layer before an activation (batch norm in between or not) is k× wider for maxout.
+        bool feeds_act = false;
+        for (std::size_t j = i + 1; j < specs_.size(); ++j) {
+            if (specs_[j].kind == LayerSpec::Kind::batchnorm) continue;
+            feeds_act = specs_[j].kind == LayerSpec::Kind::act;
+            break;
+        }
+        const int units = l.units * (feeds_act ? k : 1);
+        std::unique_ptr<Layer> layer;
+        switch (l.kind) {
+            case LayerSpec::Kind::conv: {
+                if (dims.size() != 4) fail("a conv layer needs an image, not a flat vector");
+                const auto oh = dims[2] + 2 * l.padding - l.kernel + 1, ow = dims[3] + 2 * l.padding - l.kernel + 1;
+                if (oh < 1 || ow < 1)
+                    fail("a " + std::to_string(l.kernel) + "x" + std::to_string(l.kernel) + " kernel with padding " +
+                         std::to_string(l.padding) + " leaves no output");
+                layer = std::make_unique<Conv2d>(l.name, ConvSpec{units, l.kernel, 1, l.padding, bias});
+                break;
+            }
+            case LayerSpec::Kind::pool:
+                if (dims.size() != 4) fail("a max-pool needs an image, not a flat vector");
+                if (dims[2] < l.kernel || dims[3] < l.kernel) fail("smaller than the 2x2 pooling window");
+                layer = std::make_unique<MaxPool2d>(l.name, PoolSpec{l.kernel, l.stride});
+                break;
+            case LayerSpec::Kind::dense: layer = std::make_unique<Dense>(l.name, DenseSpec{units, bias}); break;
+            case LayerSpec::Kind::act: {
+                // Each activation layer draws from its own stream.
+                std::uint64_t state = spec.noise_seed ^ fnv1a64(l.name);
+                layer = std::make_unique<Activation>(l.name, act, splitmix64(state));
+                break;
+            }
+            case LayerSpec::Kind::batchnorm: layer = std::make_unique<BatchNorm>(l.name); break;
+            case LayerSpec::Kind::dropout: {
+                std::uint64_t state = spec.noise_seed ^ fnv1a64(l.name);
+                layer = std::make_unique<Dropout>(l.name, l.rate, splitmix64(state));
+                break;
+            }
+        }
+        d = layer->build(ctx, d, i > 0);
+        layers_.push_back(std::move(layer));
         out_descs_.push_back(d);
     }
     loss_.build(ctx, d);
@@ -108,15 +136,14 @@ void Network::initialise(const InitSpec& init, Rng& rng) {
                 std::fill(values.begin(), values.end(), static_cast<float>(v));
                 break;
             }
-            case ParamRole::slope: std::fill(values.begin(), values.end(), p->initial); break;
+            case ParamRole::slope:
+            case ParamRole::norm: std::fill(values.begin(), values.end(), p->initial); break;
         }
         from_plain(ctx_, values, p->value);
         std::vector<float> zeros(values.size(), 0.f);
         from_plain(ctx_, zeros, p->grad);
     }
 }
-
-std::vector<std::string> Network::bias_layer_names(const ModelSpec&) { return {"conv1", "conv2", "dense1", "dense2"}; }
 
 std::vector<Param*> Network::params() {
     std::vector<Param*> all;
@@ -132,17 +159,29 @@ std::vector<Activation*> Network::activations() {
     return acts;
 }
 
-std::vector<std::string> Network::describe() const {
-    std::vector<std::string> lines;
+std::vector<Network::LayerSummary> Network::summary() const {
+    std::vector<LayerSummary> out;
+    memory::dims in = input_mem_.get_desc().dims();
     for (std::size_t i = 0; i < layers_.size(); ++i) {
-        std::string dims;
-        for (auto v : out_descs_[i].dims()) {
-            if (!dims.empty()) dims += 'x';
-            dims += std::to_string(v);
-        }
-        lines.push_back(layers_[i]->kind() + " -> " + dims);
+        LayerSummary s{specs_[i].name, layers_[i]->kind(), out_descs_[i].dims(), 0, 0};
+        for (Param* p : const_cast<Layer&>(*layers_[i]).params()) s.params += logical_count(p->dims);
+        const double out_per_image = static_cast<double>(logical_count(s.output)) / static_cast<double>(s.output[0]);
+        const double in_per_image = static_cast<double>(logical_count(in)) / static_cast<double>(in[0]);
+        if (specs_[i].kind == LayerSpec::Kind::conv)
+            s.forward_macs = out_per_image * static_cast<double>(in[1]) * specs_[i].kernel * specs_[i].kernel;
+        else if (specs_[i].kind == LayerSpec::Kind::dense)
+            s.forward_macs = out_per_image * in_per_image;
+        out.push_back(s);
+        in = s.output;
     }
-    return lines;
+    return out;
+}
+
+std::vector<std::string> Network::bias_layer_names(const ModelSpec& model) {
+    std::vector<std::string> names;
+    for (const auto& l : model.layers(2))
+        if (l.kind == LayerSpec::Kind::conv || l.kind == LayerSpec::Kind::dense) names.push_back(l.name);
+    return names;
 }
 
 }  // namespace actbench

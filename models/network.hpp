@@ -1,16 +1,12 @@
-// A sequential network built from a model spec, for one batch size.
-//
-// lenet:  input [N, C, H, W]
-//   → conv K×K (conv1 channels, padding) → act → max-pool 2
-//   → conv K×K (conv2 channels, padding) → act → max-pool 2
-//   → dense (dense units) → act → dense (classes) → softmax cross-entropy
-// (LeCun et al. 1998, with the widths and activation settable.) With maxout of k pieces, each layer before
-// an activation is k× wider, so the activations' outputs keep the spec's widths.
+// A sequential network built from a model spec (model_zoo.hpp), for one batch size: the layers, then the
+// softmax cross-entropy. With maxout of k pieces, each layer before an activation is k× wider, so the
+// activations' outputs keep the spec's widths.
 #pragma once
 
 #include "activation.hpp"
 #include "init.hpp"
 #include "loss.hpp"
+#include "model_zoo.hpp"
 #include "onednn.hpp"
 
 #include <map>
@@ -20,15 +16,6 @@
 #include <vector>
 
 namespace actbench {
-
-struct ModelSpec {
-    std::string name = "lenet";
-    int conv1 = 32;
-    int conv2 = 64;
-    int dense = 128;
-    int kernel = 5;
-    int padding = 2;
-};
 
 struct InputShape {
     int channels = 1, height = 28, width = 28, classes = 10;
@@ -80,7 +67,14 @@ public:
 
     std::vector<Param*> params();
     std::vector<Activation*> activations();
-    std::vector<std::string> describe() const;  // one line per layer
+    // One entry per layer: its name, kind, output dims, parameter count and forward multiply-adds per image.
+    struct LayerSummary {
+        std::string name, kind;
+        memory::dims output;
+        std::size_t params = 0;
+        double forward_macs = 0;
+    };
+    std::vector<LayerSummary> summary() const;
     // The names of the layers that have a bias parameter (for per-layer bias overrides).
     static std::vector<std::string> bias_layer_names(const ModelSpec& model);
 
@@ -92,6 +86,7 @@ private:
     memory input_mem_;
     std::vector<std::unique_ptr<Layer>> layers_;
     std::vector<memory::desc> out_descs_;
+    std::vector<LayerSpec> specs_;
     SoftmaxCrossEntropy loss_;
     double activation_l1_ = 0;
     std::vector<memory> l1_scratch_;

@@ -43,8 +43,8 @@ std::vector<float> to_plain(Context& ctx, const memory& m);
 void from_plain(Context& ctx, const std::vector<float>& values, const memory& m);
 
 // What a parameter is: it decides how it is initialised and whether weight decay applies (weights only;
-// never biases or PReLU slopes, as in He et al. 2015).
-enum class ParamRole { weight, bias, slope };
+// never biases, PReLU slopes (He et al. 2015) or batch-norm scales and shifts).
+enum class ParamRole { weight, bias, slope, norm };
 
 // A learnable tensor: its value and gradient share one layout (the forward primitive's).
 struct Param {
@@ -53,7 +53,7 @@ struct Param {
     memory value;
     memory grad;
     ParamRole role = ParamRole::weight;
-    float initial = 0;      // the starting value of a slope
+    float initial = 0;      // the starting value of a slope or a batch-norm scale/shift
     // Fan-in and fan-out as the initialisers count them (kernel area included for convolutions).
     double fan_in = 0, fan_out = 0;
 };

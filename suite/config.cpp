@@ -151,16 +151,33 @@ void read_dataset(const Reader& r, const YAML::Node& n, DatasetConfig& d) {
 }
 
 void read_model(const Reader& r, const YAML::Node& n, ModelSpec& m) {
-    r.expect_map(n, "model", {"name", "conv1", "conv2", "dense", "kernel", "padding"});
+    if (!n.IsMap()) r.fail(n, "'model' must be a mapping: {name: FAMILY, PARAM: VALUE, ..., batchnorm: none|before|after, dropout: RATE}");
+    std::string name = m.name;
     if (n["name"]) {
-        m.name = r.str(n["name"], "model.name");
-        if (m.name != "lenet") r.fail(n["name"], "model.name: unknown model '" + m.name + "'; valid: lenet");
+        name = r.str(n["name"], "model.name");
+        try {
+            find_model(name);
+        } catch (const std::invalid_argument& e) {
+            r.fail(n["name"], std::string("model.name: ") + e.what());
+        }
     }
-    if (n["conv1"]) m.conv1 = static_cast<int>(r.integer(n["conv1"], "model.conv1", 1, 4096));
-    if (n["conv2"]) m.conv2 = static_cast<int>(r.integer(n["conv2"], "model.conv2", 1, 4096));
-    if (n["dense"]) m.dense = static_cast<int>(r.integer(n["dense"], "model.dense", 1, 65536));
-    if (n["kernel"]) m.kernel = static_cast<int>(r.integer(n["kernel"], "model.kernel", 1, 15));
-    if (n["padding"]) m.padding = static_cast<int>(r.integer(n["padding"], "model.padding", 0, 7));
+    const ModelInfo& info = find_model(name);
+    std::vector<std::string> allowed{"name", "batchnorm", "dropout"};
+    for (const auto& p : info.params) allowed.emplace_back(p.name);
+    r.expect_map(n, "model (" + name + ")", allowed);
+    std::map<std::string, double> params;
+    for (const auto& p : info.params)
+        if (const YAML::Node& v = n[std::string(p.name)])
+            params[std::string(p.name)] = static_cast<double>(r.integer(v, "model." + std::string(p.name),
+                                                                        static_cast<std::int64_t>(p.min), static_cast<std::int64_t>(p.max)));
+    std::string batchnorm = "none";
+    if (n["batchnorm"]) {
+        batchnorm = r.str(n["batchnorm"], "model.batchnorm");
+        if (batchnorm != "none" && batchnorm != "before" && batchnorm != "after")
+            r.fail(n["batchnorm"], "model.batchnorm: unknown placement '" + batchnorm + "'; valid: none, before, after");
+    }
+    const double dropout = n["dropout"] ? r.number(n["dropout"], "model.dropout", 0, 0.99) : 0.0;
+    m = ModelSpec::make(name, params, batchnorm, dropout);
 }
 
 std::string read_choice(const Reader& r, const YAML::Node& n, const std::string& what,
@@ -446,8 +463,9 @@ nlohmann::json dataset_json(const DatasetConfig& d) {
 }
 
 nlohmann::json model_json(const ModelSpec& m) {
-    return {{"name", m.name}, {"conv1", m.conv1}, {"conv2", m.conv2}, {"dense", m.dense},
-            {"kernel", m.kernel}, {"padding", m.padding}};
+    nlohmann::json j{{"name", m.name}, {"batchnorm", m.batchnorm}, {"dropout", m.dropout}};
+    for (const auto& [k, v] : m.params) j[k] = static_cast<long>(v);
+    return j;
 }
 
 nlohmann::json train_json(const TrainConfig& t) {

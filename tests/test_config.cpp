@@ -41,7 +41,7 @@ TEST_CASE("a valid config parses into typed settings and a plan", "[config]") {
     CHECK(c.name == "t");
     CHECK(c.out == "runs/t");
     CHECK(c.dataset.kind == "synthetic_shapes");
-    CHECK(c.model.conv2 == 8);
+    CHECK(c.model.param("conv2") == 8);
     CHECK(c.train.lr == 0.05);
     CHECK(c.train.optimizer.kind == "momentum");
     CHECK(c.train.optimizer.momentum == 0.9);
@@ -89,7 +89,10 @@ TEST_CASE("config errors name the file, line and column and what was expected", 
     CHECK_THAT(error_of(""), Catch::Contains("cfg.yaml: the file is empty"));
     CHECK_THAT(error_of("- 1\n- 2\n"), Catch::Contains("must be a mapping"));
     CHECK_THAT(error_of("dataset: {kind: cifar}\n"), Catch::Contains("unknown dataset kind 'cifar'"));
-    CHECK_THAT(error_of("model: {name: resnet}\n"), Catch::Contains("unknown model 'resnet'; valid: lenet"));
+    CHECK_THAT(error_of("model: {name: resnet}\n"), Catch::Contains("unknown model 'resnet' (valid: lenet, mlp, plain_deep, vgg_small)"));
+    CHECK_THAT(error_of("model: {name: mlp, conv1: 3}\n"), Catch::Contains("cfg.yaml:1:20: unknown key 'conv1' in model (mlp)"));
+    CHECK_THAT(error_of("model: {name: plain_deep, depth: 31}\n"), Catch::Contains("model.depth: 31 is out of range; expected 1..30"));
+    CHECK_THAT(error_of("model: {batchnorm: middle}\n"), Catch::Contains("unknown placement 'middle'"));
 }
 
 TEST_CASE("a missing config file is a clear error", "[config][errors]") {

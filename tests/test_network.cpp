@@ -9,7 +9,7 @@ using namespace actbench::test;
 namespace {
 NetworkSpec small_spec(const std::string& activation, std::optional<double> bias = 0.0) {
     NetworkSpec spec;
-    spec.model = ModelSpec{"lenet", 4, 8, 16, 3, 1};
+    spec.model = ModelSpec::make("lenet", {{"conv1", 4}, {"conv2", 8}, {"dense", 16}, {"kernel", 3}, {"padding", 1}});
     spec.activation = builtin_activation(activation);
     spec.bias = bias;
     return spec;
@@ -78,9 +78,14 @@ TEST_CASE("bias none builds layers without bias parameters", "[network]") {
 TEST_CASE("a spec that does not fit the input is refused with a message", "[network]") {
     Context ctx;
     NetworkSpec spec = small_spec("relu");
-    spec.model.kernel = 7;
-    spec.model.padding = 0;
-    CHECK_THROWS_WITH(Network(ctx, spec, 2, InputShape{1, 12, 12, 3}), Catch::Contains("conv2"));
+    spec.model = ModelSpec::make("lenet", {{"kernel", 7}, {"padding", 0}});
+    CHECK_THROWS_WITH(Network(ctx, spec, 2, InputShape{1, 12, 12, 3}),
+                      Catch::Contains("model lenet: layer 4 (conv2) gets input 32x3x3: a 7x7 kernel with padding 0 leaves no output"));
+    spec.model = ModelSpec::make("plain_deep", {{"depth", 30}});
+    CHECK_NOTHROW(Network(ctx, spec, 2, InputShape{1, 12, 12, 3}));
+    spec.model = ModelSpec::make("vgg_small");
+    CHECK_THROWS_WITH(Network(ctx, spec, 2, InputShape{1, 4, 4, 3}),
+                      Catch::Contains("model vgg_small: layer 15 (pool3) gets input 128x1x1: smaller than the 2x2 pooling window"));
 }
 
 TEST_CASE("a tiny training run on synthetic shapes lowers the loss", "[network][training]") {
@@ -91,7 +96,7 @@ TEST_CASE("a tiny training run on synthetic shapes lowers the loss", "[network][
     const Normalizer norm = make_normalizer(data.train, "standard");
     const int batch = 32;
     NetworkSpec spec;
-    spec.model = ModelSpec{"lenet", 8, 16, 32, 3, 1};
+    spec.model = ModelSpec::make("lenet", {{"conv1", 8}, {"conv2", 16}, {"dense", 32}, {"kernel", 3}, {"padding", 1}});
     spec.activation = builtin_activation(act);
     Network net(ctx, spec, batch, InputShape{1, 16, 16, 4});
     Rng rng(7);

@@ -1,0 +1,65 @@
+#include "batchnorm.hpp"
+
+namespace actbench {
+
+memory::desc BatchNorm::build(Context& ctx, const memory::desc& src, bool) {
+    src_desc_ = src;
+    const auto dims = src.dims();
+    const memory::dim c = dims[1];
+    per_channel_ = static_cast<double>(logical_count(dims) / static_cast<std::size_t>(c));
+    using bnf = dnnl::batch_normalization_forward;
+    const auto flags = dnnl::normalization_flags::use_scale | dnnl::normalization_flags::use_shift;
+    bnf::primitive_desc train_pd(bnf::desc(dnnl::prop_kind::forward_training, src, epsilon_, flags), ctx.engine);
+    bnf::primitive_desc eval_pd(
+        bnf::desc(dnnl::prop_kind::forward_inference, src, epsilon_, flags | dnnl::normalization_flags::use_global_stats),
+        ctx.engine);
+    fwd_train_ = bnf(train_pd);
+    fwd_eval_ = bnf(eval_pd);
+    using bnb = dnnl::batch_normalization_backward;
+    bnb::primitive_desc bpd(bnb::desc(dnnl::prop_kind::backward, src, src, epsilon_, flags), ctx.engine, train_pd);
+    bwd_ = bnb(bpd);
+    dst_ = memory(train_pd.dst_desc(), ctx.engine);
+    mean_ = memory(train_pd.mean_desc(), ctx.engine);
+    variance_ = memory(train_pd.variance_desc(), ctx.engine);
+    running_mean_.assign(c, 0.f);
+    running_var_.assign(c, 1.f);
+    run_mean_mem_ = memory(train_pd.mean_desc(), ctx.engine, running_mean_.data());
+    run_var_mem_ = memory(train_pd.variance_desc(), ctx.engine, running_var_.data());
+    diff_src_ = memory(bpd.diff_src_desc(), ctx.engine);
+    const memory::desc cd = plain_desc({c});
+    scale_ = Param{name_ + ".scale", {c}, memory(cd, ctx.engine), memory(cd, ctx.engine), ParamRole::norm, 1.f, 0, 0};
+    shift_ = Param{name_ + ".shift", {c}, memory(cd, ctx.engine), memory(cd, ctx.engine), ParamRole::norm, 0.f, 0, 0};
+    return train_pd.dst_desc();
+}
+
+const memory& BatchNorm::forward(Context& ctx, const memory& src) {
+    src_used_ = src;
+    if (!training_) {
+        fwd_eval_.execute(ctx.stream, {{DNNL_ARG_SRC, src}, {DNNL_ARG_DST, dst_}, {DNNL_ARG_MEAN, run_mean_mem_},
+                                       {DNNL_ARG_VARIANCE, run_var_mem_}, {DNNL_ARG_SCALE, scale_.value},
+                                       {DNNL_ARG_SHIFT, shift_.value}});
+        return dst_;
+    }
+    fwd_train_.execute(ctx.stream, {{DNNL_ARG_SRC, src}, {DNNL_ARG_DST, dst_}, {DNNL_ARG_MEAN, mean_},
+                                    {DNNL_ARG_VARIANCE, variance_}, {DNNL_ARG_SCALE, scale_.value},
+                                    {DNNL_ARG_SHIFT, shift_.value}});
+    ctx.stream.wait();
+    const float* m = data_of(mean_);
+    const float* v = data_of(variance_);
+    const double unbias = per_channel_ > 1 ? per_channel_ / (per_channel_ - 1) : 1.0;
+    for (std::size_t k = 0; k < running_mean_.size(); ++k) {
+        running_mean_[k] = (1 - momentum_) * running_mean_[k] + momentum_ * m[k];
+        running_var_[k] = (1 - momentum_) * running_var_[k] + momentum_ * static_cast<float>(v[k] * unbias);
+    }
+    return dst_;
+}
+
+const memory& BatchNorm::backward(Context& ctx, const memory& diff_dst) {
+    const memory& dd = as_layout(ctx, diff_dst, src_desc_, diff_dst_scratch_);
+    bwd_.execute(ctx.stream, {{DNNL_ARG_SRC, src_used_}, {DNNL_ARG_MEAN, mean_}, {DNNL_ARG_VARIANCE, variance_},
+                              {DNNL_ARG_DIFF_DST, dd}, {DNNL_ARG_SCALE, scale_.value}, {DNNL_ARG_DIFF_SRC, diff_src_},
+                              {DNNL_ARG_DIFF_SCALE, scale_.grad}, {DNNL_ARG_DIFF_SHIFT, shift_.grad}});
+    return diff_src_;
+}
+
+}  // namespace actbench

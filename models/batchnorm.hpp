@@ -1,0 +1,40 @@
+// Batch normalisation on oneDNN (batch_normalization_forward / _backward), Ioffe & Szegedy 2015.
+//
+// Shapes: src [N, C(, H, W)]  scale γ [C]  shift β [C]  dst same as src.
+// Training: y = γ·(x − μ_B)/√(σ²_B + ε) + β with the batch's per-channel mean and variance, and running
+// statistics r ← (1 − m)·r + m·batch (m = 0.1; the running variance uses the unbiased batch variance).
+// Evaluation: the running statistics instead of the batch's. γ starts at 1, β at 0; neither is
+// weight-decayed.
+#pragma once
+
+#include "onednn.hpp"
+
+namespace actbench {
+
+class BatchNorm final : public Layer {
+public:
+    explicit BatchNorm(std::string name, float epsilon = 1e-5f, float momentum = 0.1f)
+        : name_(std::move(name)), epsilon_(epsilon), momentum_(momentum) {}
+    std::string kind() const override { return "batchnorm"; }
+    memory::desc build(Context& ctx, const memory::desc& src, bool need_diff_src) override;
+    const memory& forward(Context& ctx, const memory& src) override;
+    const memory& backward(Context& ctx, const memory& diff_dst) override;
+    std::vector<Param*> params() override { return {&scale_, &shift_}; }
+    void set_training(bool training) override { training_ = training; }
+    const std::vector<float>& running_mean() const { return running_mean_; }
+    const std::vector<float>& running_variance() const { return running_var_; }
+
+private:
+    std::string name_;
+    float epsilon_, momentum_;
+    bool training_ = true;
+    double per_channel_ = 1;  // N·H·W, for the unbiased variance
+    Param scale_, shift_;
+    dnnl::batch_normalization_forward fwd_train_, fwd_eval_;
+    dnnl::batch_normalization_backward bwd_;
+    memory::desc src_desc_;
+    memory src_used_, dst_, mean_, variance_, run_mean_mem_, run_var_mem_, diff_src_, diff_dst_scratch_;
+    std::vector<float> running_mean_, running_var_;
+};
+
+}  // namespace actbench

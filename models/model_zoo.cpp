@@ -1,0 +1,148 @@
+#include "model_zoo.hpp"
+
+#include <cmath>
+#include <sstream>
+#include <stdexcept>
+
+namespace actbench {
+
+namespace {
+
+using K = LayerSpec::Kind;
+
+LayerSpec conv(int channels, int kernel, int padding) { return {K::conv, channels, kernel, padding, 1, 0, ""}; }
+LayerSpec pool() { return {K::pool, 0, 2, 0, 2, 0, ""}; }
+LayerSpec dense(int units) { return {K::dense, units, 0, 0, 1, 0, ""}; }
+LayerSpec act() { return {K::act, 0, 0, 0, 1, 0, ""}; }
+
+int as_int(double v) { return static_cast<int>(std::lround(v)); }
+
+std::string format_number(double v) {
+    std::ostringstream s;
+    s << v;
+    return s.str();
+}
+
+}  // namespace
+
+const std::vector<ModelInfo>& model_table() {
+    static const std::vector<ModelInfo> table{
+        {"lenet", "conv k×k (conv1) → act → pool → conv k×k (conv2) → act → pool → dense (dense) → act (LeCun et al. 1998)",
+         {{"conv1", 32, 1, 4096, "channels of the first conv layer"},
+          {"conv2", 64, 1, 4096, "channels of the second conv layer"},
+          {"dense", 128, 1, 65536, "units of the hidden dense layer"},
+          {"kernel", 5, 1, 15, "conv kernel size"},
+          {"padding", 2, 0, 7, "conv padding"}},
+         [](const double* p) {
+             return std::vector<LayerSpec>{conv(as_int(p[0]), as_int(p[3]), as_int(p[4])), act(), pool(),
+                                           conv(as_int(p[1]), as_int(p[3]), as_int(p[4])), act(), pool(),
+                                           dense(as_int(p[2])), act()};
+         }},
+        {"mlp", "(dense (width) → act) × depth",
+         {{"depth", 3, 1, 100, "hidden layers"}, {"width", 256, 1, 65536, "units per hidden layer"}},
+         [](const double* p) {
+             std::vector<LayerSpec> l;
+             for (int i = 0; i < as_int(p[0]); ++i) l.push_back(dense(as_int(p[1]))), l.push_back(act());
+             return l;
+         }},
+        {"plain_deep",
+         "(conv k×k (width) → act) × depth, no shortcuts; 2×2 max-pools after layers ⌈depth/3⌉ and ⌈2·depth/3⌉ "
+         "(He et al. 2015's plain nets, for the depth and initialisation studies)",
+         {{"depth", 10, 1, 30, "conv layers"}, {"width", 32, 1, 4096, "channels of every conv layer"},
+          {"kernel", 3, 1, 15, "conv kernel size (odd: the padding keeps the size)"}},
+         [](const double* p) {
+             const int depth = as_int(p[0]), k = as_int(p[2]);
+             std::vector<LayerSpec> l;
+             for (int i = 1; i <= depth; ++i) {
+                 l.push_back(conv(as_int(p[1]), k, k / 2));
+                 l.push_back(act());
+                 if (depth >= 3 && (i == (depth + 2) / 3 || i == (2 * depth + 2) / 3)) l.push_back(pool());
+             }
+             return l;
+         }},
+        {"vgg_small",
+         "(conv 3×3 → act → conv 3×3 → act → pool) with width1, width2, width3 channels → dense (dense) → act "
+         "(Simonyan & Zisserman 2014, scaled down; 28×28 grey or 32×32 colour input)",
+         {{"width1", 32, 1, 4096, "channels of block 1"}, {"width2", 64, 1, 4096, "channels of block 2"},
+          {"width3", 128, 1, 4096, "channels of block 3"}, {"dense", 256, 1, 65536, "units of the hidden dense layer"}},
+         [](const double* p) {
+             std::vector<LayerSpec> l;
+             for (int b = 0; b < 3; ++b) {
+                 const int w = as_int(p[b]);
+                 l.insert(l.end(), {conv(w, 3, 1), act(), conv(w, 3, 1), act(), pool()});
+             }
+             l.push_back(dense(as_int(p[3])));
+             l.push_back(act());
+             return l;
+         }},
+    };
+    return table;
+}
+
+std::string model_names() {
+    std::string s;
+    for (const auto& m : model_table()) s += (s.empty() ? "" : ", ") + std::string(m.name);
+    return s;
+}
+
+const ModelInfo& find_model(std::string_view name) {
+    for (const auto& m : model_table())
+        if (m.name == name) return m;
+    throw std::invalid_argument("unknown model '" + std::string(name) + "' (valid: " + model_names() + ")");
+}
+
+ModelSpec ModelSpec::make(std::string_view name, const std::map<std::string, double>& params, std::string batchnorm,
+                          double dropout) {
+    const ModelInfo& info = find_model(name);
+    ModelSpec spec;
+    spec.name = std::string(name);
+    for (const auto& p : info.params) spec.params[std::string(p.name)] = p.default_value;
+    for (const auto& [key, value] : params) {
+        const ModelParam* found = nullptr;
+        for (const auto& p : info.params)
+            if (p.name == key) found = &p;
+        if (!found) {
+            std::string valid;
+            for (const auto& p : info.params) valid += (valid.empty() ? "" : ", ") + std::string(p.name);
+            throw std::invalid_argument("model " + spec.name + " has no parameter '" + key + "' (valid: " + valid +
+                                        ", batchnorm, dropout)");
+        }
+        if (!(value >= found->min && value <= found->max) || value != std::floor(value))
+            throw std::invalid_argument("model " + spec.name + "." + key + " = " + format_number(value) +
+                                        " is out of range; expected a whole number in [" + format_number(found->min) +
+                                        ", " + format_number(found->max) + "]");
+        spec.params[key] = value;
+    }
+    if (batchnorm != "none" && batchnorm != "before" && batchnorm != "after")
+        throw std::invalid_argument("model.batchnorm: unknown placement '" + batchnorm + "' (valid: none, before, after)");
+    if (!(dropout >= 0 && dropout < 1)) throw std::invalid_argument("model.dropout must be in [0, 1)");
+    spec.batchnorm = std::move(batchnorm);
+    spec.dropout = dropout;
+    return spec;
+}
+
+std::vector<LayerSpec> ModelSpec::layers(int classes) const {
+    const ModelInfo& info = find_model(name);
+    std::vector<double> p;
+    for (const auto& param : info.params) p.push_back(params.at(std::string(param.name)));
+    const std::vector<LayerSpec> hidden = info.layers(p.data());
+    std::vector<LayerSpec> out;
+    std::map<K, int> counts;
+    auto add = [&](LayerSpec l) {
+        static const char* const names[] = {"conv", "pool", "dense", "act", "bn", "dropout"};
+        l.name = names[static_cast<int>(l.kind)] + std::to_string(++counts[l.kind]);
+        out.push_back(std::move(l));
+    };
+    K previous = K::conv;
+    for (const auto& l : hidden) {
+        if (l.kind == K::act && batchnorm == "before") add({K::batchnorm});
+        add(l);
+        if (l.kind == K::act && batchnorm == "after") add({K::batchnorm});
+        if (l.kind == K::act && previous == K::dense && dropout > 0) add({K::dropout, 0, 0, 0, 1, dropout, ""});
+        if (l.kind != K::act) previous = l.kind;
+    }
+    add(dense(classes));
+    return out;
+}
+
+}  // namespace actbench

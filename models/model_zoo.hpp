@@ -1,0 +1,64 @@
+// Model families, each described once in model_table(): name, description, parameters with defaults, and
+// how it expands into a list of layers. A model is a family with its parameters set, plus where batch
+// normalisation goes and the dropout rate; the builder (Network) checks the shapes as it goes.
+//
+//   lenet       conv k×k (conv1) → act → pool 2 → conv k×k (conv2) → act → pool 2 → dense (dense) → act
+//   mlp         (dense (width) → act) × depth
+//   plain_deep  (conv 3×3 (width) → act) × depth, no shortcuts; a 2×2 max-pool after layers ⌈depth/3⌉
+//               and ⌈2·depth/3⌉ to keep the cost down (He et al. 2015's depth/initialisation study)
+//   vgg_small   (conv 3×3 → act → conv 3×3 → act → pool 2) with width1, width2, width3 channels → dense → act
+// and then dense (classes) and the softmax cross-entropy. With batchnorm: before, each act is preceded by
+// a batch-norm layer; after: followed by one. Dropout (rate > 0) follows each hidden dense layer's act.
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace actbench {
+
+struct LayerSpec {
+    enum class Kind { conv, pool, dense, act, batchnorm, dropout } kind;
+    int units = 0;     // conv: channels; dense: outputs
+    int kernel = 3;    // conv, pool
+    int padding = 0;   // conv
+    int stride = 1;    // pool uses 2
+    double rate = 0;   // dropout
+    std::string name;  // "conv1", "act2", …: unique, used for bias overrides and per-layer metrics
+};
+
+struct ModelParam {
+    std::string_view name;
+    double default_value, min, max;
+    std::string_view meaning;
+};
+
+struct ModelInfo {
+    std::string_view name;
+    std::string_view description;
+    std::vector<ModelParam> params;
+    // The hidden layers (everything before the final dense layer), from the parameters in table order.
+    std::vector<LayerSpec> (*layers)(const double* p);
+};
+
+const std::vector<ModelInfo>& model_table();
+std::string model_names();
+const ModelInfo& find_model(std::string_view name);  // throws std::invalid_argument listing the valid ones
+
+struct ModelSpec {
+    std::string name = "lenet";
+    std::map<std::string, double> params;  // every parameter of the family (defaults filled in)
+    std::string batchnorm = "none";        // none | before | after (the activation)
+    double dropout = 0;
+
+    // A family with some parameters set. Throws std::invalid_argument for an unknown family, parameter,
+    // an out-of-range value or a bad batchnorm placement.
+    static ModelSpec make(std::string_view name, const std::map<std::string, double>& params = {},
+                          std::string batchnorm = "none", double dropout = 0);
+    double param(std::string_view n) const { return params.at(std::string(n)); }
+    // The full layer list, the final dense (classes) included; layers get unique names.
+    std::vector<LayerSpec> layers(int classes) const;
+};
+
+}  // namespace actbench
