@@ -55,9 +55,12 @@ const memory& BatchNorm::forward(Context& ctx, const memory& src) {
 }
 
 const memory& BatchNorm::backward(Context& ctx, const memory& diff_dst) {
+    // oneDNN 2.6 refuses to execute the backward primitive without DNNL_ARG_SHIFT when use_shift is set,
+    // although the shift does not enter the gradient ("could not execute a primitive", measured).
     const memory& dd = as_layout(ctx, diff_dst, src_desc_, diff_dst_scratch_);
     bwd_.execute(ctx.stream, {{DNNL_ARG_SRC, src_used_}, {DNNL_ARG_MEAN, mean_}, {DNNL_ARG_VARIANCE, variance_},
-                              {DNNL_ARG_DIFF_DST, dd}, {DNNL_ARG_SCALE, scale_.value}, {DNNL_ARG_DIFF_SRC, diff_src_},
+                              {DNNL_ARG_DIFF_DST, dd}, {DNNL_ARG_SCALE, scale_.value}, {DNNL_ARG_SHIFT, shift_.value},
+                              {DNNL_ARG_DIFF_SRC, diff_src_},
                               {DNNL_ARG_DIFF_SCALE, scale_.grad}, {DNNL_ARG_DIFF_SHIFT, shift_.grad}});
     return diff_src_;
 }

@@ -1,5 +1,7 @@
 #include "layer_check.hpp"
 #include "network.hpp"
+
+#include <map>
 #include "optimizer.hpp"
 #include "synthetic_shapes.hpp"
 
@@ -199,4 +201,56 @@ TEST_CASE("per-layer bias overrides set those layers' biases only", "[network][b
             for (float v : to_plain(ctx, p->value)) REQUIRE(v == (p->name == "dense1.bias" ? 1.0f : 0.1f));
     spec.bias = BiasSetting(0.0, {{"conv9", 1.0}});
     CHECK_THROWS_WITH(Network(ctx, spec, 2, InputShape{1, 12, 12, 3}), Catch::Contains("conv9") && Catch::Contains("conv1, conv2, dense1, dense2"));
+}
+
+TEST_CASE("every model family, with batch norm and dropout, trains on synthetic shapes", "[network][training][models]") {
+    struct Case {
+        const char* name;
+        std::map<std::string, double> params;
+        const char* batchnorm;
+        double dropout;
+    };
+    const Case cases[] = {
+        {"lenet", {{"conv1", 8}, {"conv2", 16}, {"dense", 32}, {"kernel", 3}, {"padding", 1}}, "after", 0.2},
+        {"mlp", {{"depth", 2}, {"width", 64}}, "before", 0.0},
+        {"plain_deep", {{"depth", 6}, {"width", 16}}, "none", 0.0},
+        {"vgg_small", {{"width1", 16}, {"width2", 16}, {"width3", 32}, {"dense", 32}}, "after", 0.0},
+    };
+    for (const auto& c : cases) {
+        INFO("model " << c.name << ", batchnorm " << c.batchnorm << ", dropout " << c.dropout);
+        Context ctx;
+        const Dataset data = make_synthetic_shapes(ShapesSpec{4, 512, 128, 16, 6.0, 3});
+        const Normalizer norm = make_normalizer(data.train, "standard");
+        const int batch = 32;
+        NetworkSpec spec;
+        spec.model = ModelSpec::make(c.name, c.params, c.batchnorm, c.dropout);
+        Network net(ctx, spec, batch, InputShape{1, 16, 16, 4});
+        Rng rng(7);
+        net.initialise(builtin_init("he_normal"), rng);
+        Optimizer optimizer(net.params(), OptimizerSpec{});
+        std::vector<std::size_t> order(data.train.count());
+        for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+        std::vector<std::int32_t> labels(batch);
+        auto epoch_loss = [&](bool train) {
+            net.set_training(train);
+            double loss = 0;
+            for (std::size_t first = 0; first + batch <= order.size(); first += batch) {
+                fill_batch(data.train, order, first, batch, norm, net.input(), labels.data());
+                loss += net.forward(labels.data(), batch).loss_sum;
+                if (train) {
+                    net.backward();
+                    optimizer.step(0.01);
+                }
+            }
+            return loss / static_cast<double>(order.size() / batch * batch);
+        };
+        const double before = epoch_loss(false);
+        for (int e = 0; e < 8; ++e) {
+            for (std::size_t i = order.size() - 1; i > 0; --i) std::swap(order[i], order[rng.below(i + 1)]);
+            epoch_loss(true);
+        }
+        const double after = epoch_loss(false);
+        INFO("loss before " << before << ", after " << after);
+        CHECK(after < 0.6 * std::min(before, std::log(4.0)));
+    }
 }
