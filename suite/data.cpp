@@ -38,4 +38,14 @@ PreparedData prepare_data(const DatasetConfig& config) {
     return p;
 }
 
+InputShape dataset_input_shape(const DatasetConfig& config) {
+    if (config.kind == "synthetic_shapes") return {1, config.size, config.size, config.classes};
+    try {
+        const Dataset d = load_idx_directory(config.path, config.classes);
+        return {d.train.channels, d.train.height, d.train.width, config.classes};
+    } catch (const DataError& e) {
+        throw InputError(e.what());
+    }
+}
+
 }  // namespace actbench

@@ -4,6 +4,7 @@
 
 #include "config.hpp"
 #include "dataset.hpp"
+#include "network.hpp"
 
 #include <vector>
 
@@ -18,5 +19,8 @@ struct PreparedData {
 
 // Throws InputError naming the file and what was wrong.
 PreparedData prepare_data(const DatasetConfig& config);
+
+// The network input a dataset config gives (channels, size, classes); for IDX data this loads the files.
+InputShape dataset_input_shape(const DatasetConfig& config);
 
 }  // namespace actbench

@@ -3,6 +3,7 @@
 #include "init.hpp"
 #include "svg_plot.hpp"
 
+#include <cmath>
 #include <cstdio>
 #include <sstream>
 #include <stdexcept>
@@ -75,6 +76,72 @@ std::string inits_text() {
          "  inits:\n"
          "    he_fan_out: {base: he_normal, mode: fan_out}\n";
     return s.str();
+}
+
+nlohmann::json models_json() {
+    nlohmann::json all = nlohmann::json::array();
+    for (const auto& m : model_table()) {
+        nlohmann::json params = nlohmann::json::array();
+        for (const auto& p : m.params)
+            params.push_back({{"name", p.name}, {"default", p.default_value}, {"min", p.min}, {"max", p.max}, {"meaning", p.meaning}});
+        all.push_back({{"name", m.name}, {"description", m.description}, {"params", params}});
+    }
+    return all;
+}
+
+std::string models_text() {
+    std::ostringstream s;
+    for (const auto& m : model_table()) {
+        s << m.name << "\n  " << m.description << "\n";
+        for (const auto& p : m.params)
+            s << "  param " << p.name << " = " << p.default_value << " in [" << p.min << ", " << p.max << "]: " << p.meaning << "\n";
+    }
+    s << "Every model also takes batchnorm: none | before | after (the activation) and dropout: RATE (after each\n"
+         "hidden dense layer's activation).\n";
+    return s.str();
+}
+
+ModelInspection inspect_model(const ModelSpec& model, const InputShape& input, const InitSpec& init) {
+    Context ctx;
+    NetworkSpec spec;
+    spec.model = model;
+    Network net(ctx, spec, 1, input);
+    Rng rng(1);
+    net.initialise(init, rng);
+    nlohmann::json layers = nlohmann::json::array();
+    std::ostringstream t;
+    char line[256];
+    std::snprintf(line, sizeof line, "%-10s %-11s %-14s %10s %14s %12s\n", "layer", "kind", "output", "params",
+                  "forward MFLOP", "init std");
+    t << model.name << " on " << input.channels << "x" << input.height << "x" << input.width << " input, "
+      << input.classes << " classes, init " << init.name << "\n" << line;
+    double forward = 0, training = 0;
+    std::size_t params = 0;
+    const auto summary = net.summary();
+    auto all_params = net.params();
+    for (std::size_t i = 0; i < summary.size(); ++i) {
+        const auto& l = summary[i];
+        std::string out;
+        for (std::size_t k = 1; k < l.output.size(); ++k) out += (out.empty() ? "" : "x") + std::to_string(l.output[k]);
+        const double flops = 2 * l.forward_macs;
+        forward += flops;
+        training += flops * (i == 0 ? 2 : 3);
+        params += l.params;
+        double weight_std = NAN;
+        for (Param* p : all_params)
+            if (p->role == ParamRole::weight && p->name == l.name + ".weight") weight_std = init.std_of(p->fan_in, p->fan_out);
+        nlohmann::json j{{"name", l.name}, {"kind", l.kind}, {"output", out}, {"params", l.params}, {"forward_flops", flops}};
+        j["init_std"] = std::isfinite(weight_std) ? nlohmann::json(weight_std) : nlohmann::json(nullptr);
+        layers.push_back(j);
+        std::snprintf(line, sizeof line, "%-10s %-11s %-14s %10zu %14.3f %12s\n", l.name.c_str(), l.kind.c_str(), out.c_str(),
+                      l.params, flops / 1e6, std::isfinite(weight_std) ? std::to_string(weight_std).substr(0, 8).c_str() : "");
+        t << line;
+    }
+    t << "total: " << params << " parameters; " << forward / 1e6 << " MFLOP forward, " << training / 1e6
+      << " MFLOP per training image (forward + backward-data + backward-weights)\n";
+    return {{{"model", model.name}, {"layers", layers}, {"params", params}, {"forward_flops", forward},
+             {"training_flops", training}},
+            t.str()};
 }
 
 Curve activation_curve(const ActivationSpec& spec, double lo, double hi, int points) {

@@ -3,6 +3,8 @@
 #pragma once
 
 #include "activation.hpp"
+#include "init.hpp"
+#include "network.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -14,6 +16,18 @@ nlohmann::json activations_json();
 std::string activations_text();
 nlohmann::json inits_json();
 std::string inits_text();
+
+nlohmann::json models_json();
+std::string models_text();
+
+// `inspect model`: layers, output shapes, parameter counts, FLOPs per image (forward, and a training step:
+// forward + backward-data + backward-weights, the first layer having no backward-data pass), and the initial
+// weight standard deviation per layer under `init`.
+struct ModelInspection {
+    nlohmann::json json;
+    std::string text;
+};
+ModelInspection inspect_model(const ModelSpec& model, const InputShape& input, const InitSpec& init);
 
 struct Curve {
     std::vector<double> x, f, df;

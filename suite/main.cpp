@@ -5,6 +5,7 @@
 //   actbench show activation NAME [--config FILE] [--range A:B] [--points N] [--plot FILE.svg] [--json]
 // Exit status: 0 success; 1 some trials failed or the run was interrupted; 2 bad input or usage.
 #include "config.hpp"
+#include "data.hpp"
 #include "describe.hpp"
 #include "error.hpp"
 #include "report.hpp"
@@ -72,8 +73,8 @@ int main(int argc, char** argv) {
     report->add_option("run_dir", run_dir, "Run directory written by 'actbench run'")->required();
     report->add_option("--out", report_out, "Also write the report to this file");
 
-    auto* list = app.add_subcommand("list", "List the built-in activations (formula, parameters, source) or initialisers");
-    list->add_option("what", list_what, "activations | inits")->required()->check(CLI::IsMember({"activations", "inits"}));
+    auto* list = app.add_subcommand("list", "List the built-in activations, initialisers or models (formula, parameters, source)");
+    list->add_option("what", list_what, "activations | inits | models")->required()->check(CLI::IsMember({"activations", "inits", "models"}));
     list->add_flag("--json", json, "Print JSON");
 
     auto* show = app.add_subcommand("show", "Show an activation's f(x) and f'(x) over a range");
@@ -84,6 +85,13 @@ int main(int argc, char** argv) {
     show->add_option("--points", show_points, "Number of points (default 17)")->check(CLI::Range(2, 100000));
     show->add_option("--plot", show_plot, "Write an SVG plot of f and f' to this file");
     show->add_flag("--json", json, "Print JSON");
+
+    std::string inspect_what, inspect_target, inspect_init = "he_normal";
+    auto* inspect = app.add_subcommand("inspect", "Describe a model: layers, shapes, parameters, FLOPs, initial weight std");
+    inspect->add_option("what", inspect_what, "model")->required()->check(CLI::IsMember({"model"}));
+    inspect->add_option("target", inspect_target, "A sweep config (its model, input and first init) or a model family name")->required();
+    inspect->add_option("--init", inspect_init, "Initialiser for the std column, with a family name (default he_normal)");
+    inspect->add_flag("--json", json, "Print JSON");
 
     try {
         app.parse(argc, argv);
@@ -111,7 +119,29 @@ int main(int argc, char** argv) {
         }
         if (*list) {
             if (list_what == "activations") std::cout << (json ? activations_json().dump(2) + "\n" : activations_text());
+            else if (list_what == "models") std::cout << (json ? models_json().dump(2) + "\n" : models_text());
             else std::cout << (json ? inits_json().dump(2) + "\n" : inits_text());
+            return 0;
+        }
+        if (*inspect) {
+            ModelSpec model;
+            InputShape input;
+            InitSpec init;
+            try {
+                if (std::filesystem::is_regular_file(inspect_target)) {
+                    const Config config = load_config(inspect_target);
+                    model = config.model;
+                    input = dataset_input_shape(config.dataset);
+                    init = resolve_init(config, config.sweep.init.front());
+                } else {
+                    model = ModelSpec::make(inspect_target);
+                    init = builtin_init(inspect_init);
+                }
+                const ModelInspection r = inspect_model(model, input, init);
+                std::cout << (json ? r.json.dump(2) + "\n" : r.text);
+            } catch (const std::invalid_argument& e) {
+                throw InputError(e.what());
+            }
             return 0;
         }
         if (*show) {

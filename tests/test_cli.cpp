@@ -280,3 +280,25 @@ TEST_CASE("a sweep over config-defined and stochastic activations trains end to 
     for (const char* n : {"very_leaky", "swish_f", "prelu", "rrelu", "noisy_relu", "maxout"})
         CHECK_THAT(report.out, Catch::Contains(std::string("| ") + n + " | he_normal | 0.1 | 1 | 0 |"));
 }
+
+TEST_CASE("inspect model and list models", "[cli][models]") {
+    TempDir dir;
+    const Result lenet = run_actbench(dir, "inspect model lenet --json");
+    REQUIRE(lenet.code == 0);
+    const auto j = nlohmann::json::parse(lenet.out);
+    // conv1 1→32 5×5: 832 parameters; conv2 32→64: 51,264; dense 3136→128: 401,536; dense 128→10: 1,290.
+    CHECK(j["params"] == 832 + 51264 + 401536 + 1290);
+    CHECK(j["forward_flops"].get<double>() == Approx(2.0 * (28 * 28 * 32 * 25 + 14 * 14 * 64 * 32 * 25 + 3136 * 128 + 1280)));
+    CHECK(j["layers"][0]["init_std"].get<double>() == Approx(std::sqrt(2.0 / 25)));
+    const fs::path cfg = write_config(dir, "m.yaml",
+                                      "name: m\ndataset: {kind: synthetic_shapes, size: 32, classes: 5}\n"
+                                      "model: {name: vgg_small, width1: 16, batchnorm: before, dropout: 0.5}\n"
+                                      "sweep: {init: [xavier_uniform]}\n");
+    const Result vgg = run_actbench(dir, "inspect model " + cfg.string());
+    INFO(vgg.err);
+    REQUIRE(vgg.code == 0);
+    CHECK_THAT(vgg.out, Catch::Contains("vgg_small on 1x32x32 input, 5 classes, init xavier_uniform") &&
+                            Catch::Contains("batchnorm") && Catch::Contains("dropout") && Catch::Contains("16x32x32"));
+    CHECK_THAT(run_actbench(dir, "list models").out, Catch::Contains("plain_deep") && Catch::Contains("vgg_small"));
+    CHECK(run_actbench(dir, "inspect model resnet").code == 2);
+}
