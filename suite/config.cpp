@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <limits>
 #include <sstream>
@@ -150,33 +151,73 @@ void read_dataset(const Reader& r, const YAML::Node& n, DatasetConfig& d) {
     }
 }
 
-void read_model(const Reader& r, const YAML::Node& n, ModelSpec& m) {
+// Where a model named in a config but not a family is looked for: models/NAME.yaml beside the config, then
+// in its parent directory (so configs/claims/*.yaml find configs/models/), then configs/models/ under the
+// working directory.
+std::filesystem::path find_model_file(const std::string& config_file, const std::string& name) {
+    namespace fs = std::filesystem;
+    const fs::path dir = fs::path(config_file).parent_path();
+    for (const fs::path& candidate : {dir / "models" / (name + ".yaml"), dir / ".." / "models" / (name + ".yaml"),
+                                      fs::path("configs") / "models" / (name + ".yaml")}) {
+        std::error_code ec;
+        if (fs::is_regular_file(candidate, ec)) return candidate.lexically_normal();
+    }
+    return {};
+}
+
+void read_model(const Reader& r, const YAML::Node& n, ModelSpec& m, const std::string& config_file, int depth = 0) {
     if (!n.IsMap()) r.fail(n, "'model' must be a mapping: {name: FAMILY, PARAM: VALUE, ..., batchnorm: none|before|after, dropout: RATE}");
     std::string name = m.name;
+    std::map<std::string, double> params;
+    std::string batchnorm = "none";
+    double dropout = 0;
     if (n["name"]) {
         name = r.str(n["name"], "model.name");
+        bool family = true;
         try {
             find_model(name);
         } catch (const std::invalid_argument& e) {
-            r.fail(n["name"], std::string("model.name: ") + e.what());
+            family = false;
+        }
+        if (!family) {
+            // A named spec from configs/models/NAME.yaml; the keys given here override it.
+            const std::filesystem::path file = find_model_file(config_file, name);
+            if (file.empty())
+                r.fail(n["name"], "model.name: unknown model '" + name + "' (valid: " + model_names() +
+                                      ", or a spec file models/" + name + ".yaml beside the config or in configs/models/)");
+            if (depth > 8) r.fail(n["name"], "model.name: model files refer to each other more than 8 deep");
+            std::ifstream in(file);
+            std::stringstream text;
+            text << in.rdbuf();
+            const Reader inner(file.string());
+            YAML::Node doc;
+            try {
+                doc = YAML::Load(text.str());
+            } catch (const YAML::Exception& e) {
+                throw InputError(inner.where(e.mark) + "YAML syntax error: " + e.msg);
+            }
+            ModelSpec base;
+            read_model(inner, doc, base, file.string(), depth + 1);
+            name = base.name;
+            params = base.params;
+            batchnorm = base.batchnorm;
+            dropout = base.dropout;
         }
     }
     const ModelInfo& info = find_model(name);
     std::vector<std::string> allowed{"name", "batchnorm", "dropout"};
     for (const auto& p : info.params) allowed.emplace_back(p.name);
     r.expect_map(n, "model (" + name + ")", allowed);
-    std::map<std::string, double> params;
     for (const auto& p : info.params)
         if (const YAML::Node& v = n[std::string(p.name)])
             params[std::string(p.name)] = static_cast<double>(r.integer(v, "model." + std::string(p.name),
                                                                         static_cast<std::int64_t>(p.min), static_cast<std::int64_t>(p.max)));
-    std::string batchnorm = "none";
     if (n["batchnorm"]) {
         batchnorm = r.str(n["batchnorm"], "model.batchnorm");
         if (batchnorm != "none" && batchnorm != "before" && batchnorm != "after")
             r.fail(n["batchnorm"], "model.batchnorm: unknown placement '" + batchnorm + "'; valid: none, before, after");
     }
-    const double dropout = n["dropout"] ? r.number(n["dropout"], "model.dropout", 0, 0.99) : 0.0;
+    if (n["dropout"]) dropout = r.number(n["dropout"], "model.dropout", 0, 0.99);
     m = ModelSpec::make(name, params, batchnorm, dropout);
 }
 
@@ -425,7 +466,7 @@ Config parse_config(const std::string& text, const std::string& file) {
                 r.fail(root["name"], "name: expected a non-empty name without slashes");
         }
         if (root["dataset"]) read_dataset(r, root["dataset"], c.dataset);
-        if (root["model"]) read_model(r, root["model"], c.model);
+        if (root["model"]) read_model(r, root["model"], c.model, file);
         if (root["train"]) read_train(r, root["train"], c.train);
         if (root["activations"]) read_activations(r, root["activations"], c.activations);
         if (root["inits"]) read_inits(r, root["inits"], c.inits);

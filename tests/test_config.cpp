@@ -1,10 +1,13 @@
 #include "config.hpp"
 #include "error.hpp"
 #include "plan.hpp"
+#include "temp_dir.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 
 #include <map>
 #include <set>
@@ -89,7 +92,7 @@ TEST_CASE("config errors name the file, line and column and what was expected", 
     CHECK_THAT(error_of(""), Catch::Contains("cfg.yaml: the file is empty"));
     CHECK_THAT(error_of("- 1\n- 2\n"), Catch::Contains("must be a mapping"));
     CHECK_THAT(error_of("dataset: {kind: cifar}\n"), Catch::Contains("unknown dataset kind 'cifar'"));
-    CHECK_THAT(error_of("model: {name: resnet}\n"), Catch::Contains("unknown model 'resnet' (valid: lenet, mlp, plain_deep, vgg_small)"));
+    CHECK_THAT(error_of("model: {name: resnet}\n"), Catch::Contains("cfg.yaml:1:15: model.name: unknown model 'resnet' (valid: lenet, mlp, plain_deep, vgg_small, or a spec file"));
     CHECK_THAT(error_of("model: {name: mlp, conv1: 3}\n"), Catch::Contains("cfg.yaml:1:20: unknown key 'conv1' in model (mlp)"));
     CHECK_THAT(error_of("model: {name: plain_deep, depth: 31}\n"), Catch::Contains("model.depth: 31 is out of range; expected 1..30"));
     CHECK_THAT(error_of("model: {batchnorm: middle}\n"), Catch::Contains("unknown placement 'middle'"));
@@ -170,4 +173,41 @@ TEST_CASE("bias settings: constants, none, and per-layer overrides", "[config][b
     std::string bad = kGood;
     bad.replace(bad.find("[0, 0.1, none]"), 14, "[{default: 0, dense3: 1}]");
     CHECK_THAT(error_of(bad), Catch::Contains("cfg.yaml:11:23: sweep.bias: unknown layer 'dense3'; valid: default, conv1, conv2, dense1, dense2"));
+}
+
+TEST_CASE("a model spec from configs/models/NAME.yaml, with inline overrides", "[config][models]") {
+    actbench::test::TempDir dir;
+    std::filesystem::create_directories(dir / "models");
+    std::ofstream(dir / "models" / "deep20.yaml") << "name: plain_deep\ndepth: 20\nwidth: 16\n";
+    std::ofstream(dir / "models" / "broken.yaml") << "name: plain_deep\ndepth: 40\n";
+    std::ofstream(dir / "models" / "loop.yaml") << "name: loop\n";
+    std::ofstream(dir / "a.yaml") << "name: a\nmodel: {name: deep20, width: 32, batchnorm: after}\n";
+    const Config c = load_config((dir / "a.yaml").string());
+    CHECK(c.model.name == "plain_deep");
+    CHECK(c.model.param("depth") == 20);
+    CHECK(c.model.param("width") == 32);
+    CHECK(c.model.batchnorm == "after");
+    std::ofstream(dir / "b.yaml") << "name: b\nmodel: {name: broken}\n";
+    CHECK_THROWS_WITH(load_config((dir / "b.yaml").string()), Catch::Contains("broken.yaml:2:8: model.depth: 40 is out of range"));
+    std::ofstream(dir / "c.yaml") << "name: c\nmodel: {name: nothing}\n";
+    CHECK_THROWS_WITH(load_config((dir / "c.yaml").string()), Catch::Contains("unknown model 'nothing'") && Catch::Contains("models/nothing.yaml"));
+    std::ofstream(dir / "d.yaml") << "name: d\nmodel: {name: loop}\n";
+    CHECK_THROWS_WITH(load_config((dir / "d.yaml").string()), Catch::Contains("more than 8 deep"));
+}
+
+TEST_CASE("the committed model specs and sweep configs are valid", "[config][models]") {
+    for (const auto& entry : std::filesystem::directory_iterator(std::string(ACTBENCH_SOURCE_DIR) + "/configs")) {
+        if (entry.path().extension() != ".yaml") continue;
+        INFO(entry.path());
+        CHECK_NOTHROW(load_config(entry.path().string()));
+    }
+    for (const auto& entry : std::filesystem::directory_iterator(std::string(ACTBENCH_SOURCE_DIR) + "/configs/models")) {
+        INFO(entry.path());
+        const std::string name = entry.path().stem().string();
+        actbench::test::TempDir dir;
+        std::ofstream(dir / "x.yaml") << "name: x\nmodel: {name: " << name << "}\n";
+        std::filesystem::create_directories(dir / "models");
+        std::filesystem::copy_file(entry.path(), dir / "models" / entry.path().filename());
+        CHECK_NOTHROW(load_config((dir / "x.yaml").string()));
+    }
 }
