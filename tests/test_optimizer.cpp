@@ -10,9 +10,9 @@ namespace {
 // A parameter of two values with the given role, value and gradient.
 struct Fixture {
     Context ctx;
-    Param weight, bias, slope;
+    Param weight, bias, slope, norm;
     Fixture() {
-        for (Param* p : {&weight, &bias, &slope}) {
+        for (Param* p : {&weight, &bias, &slope, &norm}) {
             p->dims = {2};
             p->value = memory(plain_desc({2}), ctx.engine);
             p->grad = memory(plain_desc({2}), ctx.engine);
@@ -20,9 +20,11 @@ struct Fixture {
         weight.role = ParamRole::weight;
         bias.role = ParamRole::bias;
         slope.role = ParamRole::slope;
+        norm.role = ParamRole::norm;
         set(weight, {1.0f, -2.0f}, {0.5f, 0.25f});
         set(bias, {0.1f, 0.2f}, {-1.0f, 1.0f});
         set(slope, {0.25f, 0.25f}, {0.0f, 0.0f});
+        set(norm, {1.0f, 1.0f}, {0.0f, 0.0f});
     }
     static void set(Param& p, std::vector<float> v, std::vector<float> g) {
         std::copy(v.begin(), v.end(), data_of(p.value));
@@ -35,12 +37,13 @@ struct Fixture {
 TEST_CASE("each optimiser's update matches a hand-computed step", "[optimizer]") {
     SECTION("sgd with weight decay on weights only") {
         Fixture f;
-        Optimizer opt({&f.weight, &f.bias, &f.slope}, OptimizerSpec{"sgd", 0, 0.9, 0.999, 1e-8, 0.1, 0});
+        Optimizer opt({&f.weight, &f.bias, &f.slope, &f.norm}, OptimizerSpec{"sgd", 0, 0.9, 0.999, 1e-8, 0.1, 0});
         opt.step(0.5);
         CHECK(Fixture::w(f.weight, 0) == Approx(1.0 - 0.5 * (0.5 + 0.1 * 1.0)));
         CHECK(Fixture::w(f.weight, 1) == Approx(-2.0 - 0.5 * (0.25 + 0.1 * -2.0)));
         CHECK(Fixture::w(f.bias, 0) == Approx(0.1 + 0.5));         // no decay on biases
         CHECK(Fixture::w(f.slope, 0) == Approx(0.25));             // nor on PReLU slopes
+        CHECK(Fixture::w(f.norm, 0) == Approx(1.0));               // nor on batch-norm scales
     }
     SECTION("momentum, two steps") {
         Fixture f;
