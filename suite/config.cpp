@@ -49,7 +49,8 @@ public:
     }
 
     // A mapping whose keys must all be in `allowed`.
-    void expect_map(const YAML::Node& node, const std::string& section, const std::vector<std::string>& allowed) const {
+    void expect_map(const YAML::Node& node, const std::string& section, const std::vector<std::string>& allowed,
+                    const std::string& also_valid = "") const {
         if (!node.IsMap()) fail(node, "'" + section + "' must be a mapping of keys to values");
         for (auto it = node.begin(); it != node.end(); ++it) {
             const std::string key = it->first.as<std::string>();
@@ -62,7 +63,7 @@ public:
             }
             std::string msg = "unknown key '" + key + "' in " + section;
             if (best_d <= std::max<std::size_t>(2, key.size() / 3)) msg += " (did you mean '" + best + "'?)";
-            msg += "; valid keys: " + join(allowed);
+            msg += "; valid keys: " + join(allowed) + also_valid;
             fail(it->first, msg);
         }
     }
@@ -264,7 +265,14 @@ void read_train(const Reader& r, const YAML::Node& n, TrainConfig& t) {
 
 void read_sweep(const Reader& r, const YAML::Node& n, SweepAxes& s, const ModelSpec& model,
                 const std::map<std::string, ActivationSpec>& defined, const std::map<std::string, InitSpec>& defined_inits) {
-    r.expect_map(n, "sweep", {"activation", "init", "bias", "seed"});
+    if (!n.IsMap()) r.fail(n, "'sweep' must be a mapping of axes to values");
+    for (auto it = n.begin(); it != n.end(); ++it) {
+        const std::string key = it->first.as<std::string>();
+        if (key.find('.') != std::string::npos) continue;  // a dotted path: read by read_grid
+        static const std::vector<std::string> special{"activation", "init", "bias", "seed", "zip", "exclude"};
+        if (std::find(special.begin(), special.end(), key) != special.end()) continue;
+        r.expect_map(n, "sweep", special, ", or a setting's dotted path such as train.lr");
+    }
     // A list of names, each checked by `find` (which throws std::invalid_argument listing the valid ones).
     auto names = [&](const char* axis, auto&& find) {
         std::vector<std::string> out;
@@ -444,6 +452,229 @@ void read_inits(const Reader& r, const YAML::Node& n, std::map<std::string, Init
     }
 }
 
+// A YAML scalar as JSON: an integer, a number, or a string.
+nlohmann::json scalar_json(const YAML::Node& n) {
+    std::int64_t i = 0;
+    double d = 0;
+    if (YAML::convert<std::int64_t>::decode(n, i)) return i;
+    if (YAML::convert<double>::decode(n, d)) return d;
+    return n.Scalar();
+}
+
+// Merges `over` into `base`: mappings merge key by key, anything else replaces (for extends:).
+YAML::Node merge(const YAML::Node& base, const YAML::Node& over) {
+    if (!base.IsMap() || !over.IsMap()) return over;
+    YAML::Node out = YAML::Clone(base);
+    for (auto it = over.begin(); it != over.end(); ++it) {
+        const std::string key = it->first.as<std::string>();
+        out[key] = out[key] ? merge(out[key], it->second) : it->second;
+    }
+    return out;
+}
+
+// The sections (dataset, model, train) of `root`.
+Sections read_sections(const Reader& r, const YAML::Node& root, const std::string& file) {
+    Sections s;
+    if (root["dataset"]) read_dataset(r, root["dataset"], s.dataset);
+    if (root["model"]) read_model(r, root["model"], s.model, file);
+    if (root["train"]) read_train(r, root["train"], s.train);
+    return s;
+}
+
+// The axes, zip groups, exclusions, cells and per-cell sections of a config whose special axes are read.
+void read_grid(const Reader& r, const YAML::Node& root, Config& c) {
+    const YAML::Node sweep = root["sweep"];
+    std::map<std::string, YAML::Node> path_keys;                 // axis → its key node (for messages)
+    std::map<std::string, std::vector<YAML::Node>> path_values;  // axis → its value nodes
+    std::vector<std::string> order;
+    if (sweep && sweep.IsMap())
+        for (auto it = sweep.begin(); it != sweep.end(); ++it) {
+            const std::string key = it->first.as<std::string>();
+            if (key == "zip" || key == "exclude") continue;
+            order.push_back(key);
+            if (key.find('.') == std::string::npos) continue;
+            const std::string section = key.substr(0, key.find('.'));
+            if (section != "dataset" && section != "model" && section != "train")
+                r.fail(it->first, "sweep." + key + ": a dotted path starts with dataset, model or train");
+            path_keys[key] = it->first;
+            path_values[key] = r.list(it->second, "sweep." + key);
+        }
+    for (const char* special : {"activation", "init", "bias", "seed"})
+        if (std::find(order.begin(), order.end(), special) == order.end()) order.emplace_back(special);
+
+    for (const auto& name : order) {
+        Axis a{name, {}};
+        if (name == "activation") for (const auto& v : c.sweep.activation) a.values.emplace_back(v);
+        else if (name == "init") for (const auto& v : c.sweep.init) a.values.emplace_back(v);
+        else if (name == "bias") for (const auto& v : c.sweep.bias) a.values.push_back(bias_json(v));
+        else if (name == "seed") for (const auto& v : c.sweep.seed) a.values.emplace_back(v);
+        else
+            for (const auto& v : path_values[name]) {
+                if (!v.IsScalar()) r.fail(v, "sweep." + name + ": expected a value (a number or a word)");
+                a.values.push_back(scalar_json(v));
+            }
+        for (std::size_t i = 0; i < a.values.size(); ++i)
+            for (std::size_t j = 0; j < i; ++j)
+                if (a.values[i] == a.values[j] && name.find('.') != std::string::npos)
+                    r.fail(path_values[name][i], "sweep." + name + ": value " + a.values[i].dump() + " appears twice");
+        c.axes.push_back(std::move(a));
+    }
+    auto axis_index = [&](const std::string& name) -> int {
+        for (std::size_t i = 0; i < c.axes.size(); ++i)
+            if (c.axes[i].name == name) return static_cast<int>(i);
+        return -1;
+    };
+    auto axis_names = [&] {
+        std::string s;
+        for (const auto& a : c.axes) s += (s.empty() ? "" : ", ") + a.name;
+        return s;
+    };
+
+    // zip: groups of axes that move together.
+    std::vector<int> group_of(c.axes.size(), -1);
+    if (sweep && sweep["zip"]) {
+        const YAML::Node z = sweep["zip"];
+        if (!z.IsSequence()) r.fail(z, "sweep.zip: expected a list of groups, e.g. [[train.lr, train.momentum]]");
+        for (const auto& group : z) {
+            if (!group.IsSequence() || group.size() < 2) r.fail(group, "sweep.zip: each group is a list of two or more axes");
+            std::vector<std::string> names;
+            for (const auto& item : group) {
+                const std::string name = r.str(item, "sweep.zip");
+                const int i = axis_index(name);
+                if (i < 0) r.fail(item, "sweep.zip: '" + name + "' is not an axis; axes: " + axis_names());
+                if (group_of[i] >= 0) r.fail(item, "sweep.zip: '" + name + "' is in two groups");
+                if (!names.empty() && c.axes[i].values.size() != c.axes[axis_index(names[0])].values.size())
+                    r.fail(item, "sweep.zip: '" + name + "' has " + std::to_string(c.axes[i].values.size()) + " values but '" +
+                                     names[0] + "' has " + std::to_string(c.axes[axis_index(names[0])].values.size()) +
+                                     "; zipped axes need the same number");
+                group_of[i] = static_cast<int>(c.zip.size());
+                names.push_back(name);
+            }
+            c.zip.push_back(names);
+        }
+    }
+    // exclude: combinations to drop.
+    std::vector<YAML::Node> exclude_nodes;
+    if (sweep && sweep["exclude"]) {
+        const YAML::Node x = sweep["exclude"];
+        if (!x.IsSequence()) r.fail(x, "sweep.exclude: expected a list of {axis: value, ...}");
+        for (const auto& rule : x) {
+            if (!rule.IsMap()) r.fail(rule, "sweep.exclude: each entry is a mapping {axis: value, ...}");
+            nlohmann::json j = nlohmann::json::object();
+            for (auto it = rule.begin(); it != rule.end(); ++it) {
+                const std::string name = it->first.as<std::string>();
+                if (axis_index(name) < 0) r.fail(it->first, "sweep.exclude: '" + name + "' is not an axis; axes: " + axis_names());
+                j[name] = name == "bias" && it->second.IsMap() ? nlohmann::json::object() : scalar_json(it->second);
+                if (name == "bias" && it->second.IsMap())
+                    for (auto b = it->second.begin(); b != it->second.end(); ++b) j[name][b->first.as<std::string>()] = scalar_json(b->second);
+            }
+            c.exclude.push_back(j);
+            exclude_nodes.push_back(rule);
+        }
+    }
+
+    // The cells: a mixed-radix counter over the groups (a zip group, or one axis), the first slowest.
+    std::vector<std::vector<int>> groups;  // axis indices per group, in axis order
+    for (std::size_t i = 0; i < c.axes.size(); ++i) {
+        if (group_of[i] >= 0) {
+            bool first = true;
+            for (std::size_t j = 0; j < i; ++j) first &= group_of[j] != group_of[i];
+            if (!first) continue;
+            std::vector<int> members;
+            for (std::size_t j = 0; j < c.axes.size(); ++j)
+                if (group_of[j] == group_of[i]) members.push_back(static_cast<int>(j));
+            groups.push_back(members);
+        } else {
+            groups.push_back({static_cast<int>(i)});
+        }
+    }
+    std::vector<std::size_t> counter(groups.size(), 0);
+    std::vector<int> rule_used(c.exclude.size(), 0);
+    for (bool done = false; !done;) {
+        nlohmann::json values = nlohmann::json::object();
+        nlohmann::json path_part = nlohmann::json::object();
+        for (std::size_t g = 0; g < groups.size(); ++g)
+            for (int a : groups[g]) {
+                values[c.axes[a].name] = c.axes[a].values[counter[g]];
+                if (c.axes[a].name.find('.') != std::string::npos) path_part[c.axes[a].name] = c.axes[a].values[counter[g]];
+            }
+        bool excluded = false;
+        for (std::size_t k = 0; k < c.exclude.size(); ++k) {
+            bool match = true;
+            for (auto it = c.exclude[k].begin(); it != c.exclude[k].end(); ++it) match &= values[it.key()] == *it;
+            if (match) excluded = true, rule_used[k] = 1;
+        }
+        if (!excluded) {
+            const std::string key = path_part.dump();
+            if (!c.variants.count(key)) {
+                // Put this cell's path values into a copy of the config and read its sections, so every setting
+                // is validated exactly as if it were written in the file.
+                YAML::Node copy = YAML::Clone(root);
+                std::size_t g_index = 0;
+                (void)g_index;
+                for (auto it = path_part.begin(); it != path_part.end(); ++it) {
+                    const std::string& path = it.key();
+                    const int a = axis_index(path);
+                    std::size_t pos = 0;
+                    for (std::size_t g = 0; g < groups.size(); ++g)
+                        for (int m : groups[g])
+                            if (m == a) pos = counter[g];
+                    std::vector<std::string> parts;
+                    for (std::size_t b = 0, e; b <= path.size(); b = e + 1) {
+                        e = path.find('.', b);
+                        if (e == std::string::npos) e = path.size();
+                        parts.push_back(path.substr(b, e - b));
+                    }
+                    YAML::Node node = copy;
+                    for (std::size_t q = 0; q + 1 < parts.size(); ++q) {
+                        if (!node[parts[q]] || !node[parts[q]].IsMap()) node[parts[q]] = YAML::Node(YAML::NodeType::Map);
+                        node.reset(node[parts[q]]);
+                    }
+                    node[parts.back()] = path_values[path][pos];
+                }
+                try {
+                    c.variants.emplace(key, read_sections(r, copy, c.file));
+                } catch (const InputError& e) {
+                    const YAML::Node& first_key = path_keys[path_part.begin().key()];
+                    throw InputError(std::string(e.what()) + "\n  (in the sweep cell " + path_part.dump() + ", axes at " +
+                                     r.where(first_key.Mark()).substr(0, r.where(first_key.Mark()).size() - 2) + ")");
+                }
+            }
+            c.combinations.push_back({values, key});
+        }
+        std::size_t g = groups.size();
+        while (g-- > 0) {
+            if (++counter[g] < c.axes[groups[g][0]].values.size()) break;
+            counter[g] = 0;
+            if (g == 0) done = true;
+        }
+        if (groups.empty()) done = true;
+    }
+    for (std::size_t k = 0; k < rule_used.size(); ++k)
+        if (!rule_used[k]) r.fail(exclude_nodes[k], "sweep.exclude: this rule matches no combination of the axes' values");
+    if (c.combinations.empty()) r.fail(sweep, "sweep: every combination is excluded; nothing to run");
+}
+
+}  // namespace
+
+namespace {
+// extends: FILE (relative to the config): the base is read and validated on its own first, so its errors
+// name its own file and lines; then this file's keys are merged over it (mappings merge, values replace).
+YAML::Node resolve_extends(const Reader& r, const YAML::Node& root, const std::string& file, int depth) {
+    if (depth > 8) r.fail(root["extends"], "extends: more than 8 files deep");
+    const std::string base_name = r.str(root["extends"], "extends");
+    const std::filesystem::path base_path = std::filesystem::path(file).parent_path() / base_name;
+    std::ifstream in(base_path);
+    if (!in) r.fail(root["extends"], "extends: cannot open " + base_path.string());
+    std::stringstream text;
+    text << in.rdbuf();
+    parse_config(text.str(), base_path.string());
+    YAML::Node base = YAML::Load(text.str());
+    if (base["extends"]) base = resolve_extends(Reader(base_path.string()), base, base_path.string(), depth + 1);
+    YAML::Node over = YAML::Clone(root);
+    over.remove("extends");
+    return merge(base, over);
+}
 }  // namespace
 
 Config parse_config(const std::string& text, const std::string& file) {
@@ -459,18 +690,21 @@ Config parse_config(const std::string& text, const std::string& file) {
     Config c;
     c.file = file;
     try {
-        r.expect_map(root, "the config", {"name", "dataset", "model", "train", "activations", "inits", "sweep", "out"});
+        r.expect_map(root, "the config", {"extends", "name", "dataset", "model", "train", "activations", "inits", "sweep", "out"});
+        if (root["extends"]) root = resolve_extends(r, root, file, 0);
         if (root["name"]) {
             c.name = r.str(root["name"], "name");
             if (c.name.empty() || c.name.find_first_of("/\\") != std::string::npos || c.name == "." || c.name == "..")
                 r.fail(root["name"], "name: expected a non-empty name without slashes");
         }
-        if (root["dataset"]) read_dataset(r, root["dataset"], c.dataset);
-        if (root["model"]) read_model(r, root["model"], c.model, file);
-        if (root["train"]) read_train(r, root["train"], c.train);
+        const Sections base = read_sections(r, root, file);
+        c.dataset = base.dataset;
+        c.model = base.model;
+        c.train = base.train;
         if (root["activations"]) read_activations(r, root["activations"], c.activations);
         if (root["inits"]) read_inits(r, root["inits"], c.inits);
         if (root["sweep"]) read_sweep(r, root["sweep"], c.sweep, c.model, c.activations, c.inits);
+        read_grid(r, root, c);
         c.out = root["out"] ? r.str(root["out"], "out") : "runs/" + c.name;
     } catch (const YAML::Exception& e) {
         throw InputError(file + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) +
@@ -556,12 +790,10 @@ InitSpec resolve_init(const Config& c, const std::string& name) {
 }
 
 nlohmann::json config_json(const Config& c) {
-    nlohmann::json sweep;
-    sweep["activation"] = c.sweep.activation;
-    sweep["init"] = c.sweep.init;
-    sweep["bias"] = nlohmann::json::array();
-    for (const auto& b : c.sweep.bias) sweep["bias"].push_back(bias_json(b));
-    sweep["seed"] = c.sweep.seed;
+    // The axes as an ordered list (a JSON object would sort them), then zip and exclude.
+    nlohmann::json axes = nlohmann::json::array();
+    for (const auto& a : c.axes) axes.push_back({{"name", a.name}, {"values", a.values}});
+    nlohmann::json sweep{{"axes", axes}, {"zip", c.zip}, {"exclude", c.exclude}};
     nlohmann::json activations = nlohmann::json::object();
     for (const auto& [name, spec] : c.activations) activations[name] = activation_json(spec);
     nlohmann::json inits = nlohmann::json::object();

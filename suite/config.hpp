@@ -10,7 +10,10 @@
 //             probe: 512}
 //   inits:   {he_out: {base: he_normal, mode: fan_out}}
 //   activations: {very_leaky: {base: leaky_relu, slope: 0.18}, swish_1702: {expr: "x * sigmoid(1.702 * x)"}}
-//   sweep:   {activation: [...], init: [...], bias: [0, 0.1, none, {default: 0, dense1: 1}], seed: [1, 2]}
+//   sweep:   {activation: [...], init: [...], bias: [0, 0.1, none, {default: 0, dense1: 1}], seed: [1, 2],
+//             train.lr: [0.01, 0.1], model.batchnorm: [none, after], ...,     (any setting by its dotted path)
+//             zip: [[train.lr, train.momentum]], exclude: [{activation: sigmoid, train.lr: 0.1}]}
+//   extends: base.yaml              (start from another config; maps merge, other values replace)
 //   out: runs/quick
 //
 // Every error names the file, line and column and what was expected; unknown keys suggest the closest
@@ -61,6 +64,27 @@ struct SweepAxes {
     std::vector<std::int64_t> seed{1};
 };
 
+// One axis of the sweep: "activation", "init", "bias", "seed", or a dotted path into the config
+// ("train.lr", "model.batchnorm", "dataset.normalize"), with its values as JSON.
+struct Axis {
+    std::string name;
+    std::vector<nlohmann::json> values;
+};
+
+// The settings a trial shares with the config apart from activation, init, bias and seed: the sections
+// after the dotted-path axes' values are put in.
+struct Sections {
+    DatasetConfig dataset;
+    ModelSpec model = ModelSpec::make("lenet");
+    TrainConfig train;
+};
+
+// One cell of the grid: the value of every axis, and the key of its Sections in Config::variants.
+struct Combination {
+    nlohmann::json values;  // {"activation": "relu", "train.lr": 0.1, ...}
+    std::string variant;
+};
+
 struct Config {
     std::string file;  // where it was read from, for messages
     std::string name = "sweep";
@@ -74,6 +98,15 @@ struct Config {
     TrainConfig train;
     SweepAxes sweep;
     std::string out;  // run directory; default runs/<name>
+
+    // The grid: axes in the order the file gives them (the first varies slowest; activation, init, bias and
+    // seed are always axes, with one value when the file does not sweep them), zip groups that move
+    // together, exclusions, and every cell that remains, in order.
+    std::vector<Axis> axes;
+    std::vector<std::vector<std::string>> zip;
+    nlohmann::json exclude = nlohmann::json::array();
+    std::vector<Combination> combinations;
+    std::map<std::string, Sections> variants;
 };
 
 // Reads and validates; throws InputError ("FILE:LINE:COL: ...").

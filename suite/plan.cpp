@@ -3,6 +3,7 @@
 #include "rng.hpp"
 
 #include <cstdio>
+#include <map>
 
 namespace actbench {
 
@@ -25,17 +26,21 @@ std::string trial_id(const nlohmann::json& settings) {
 
 std::vector<Trial> make_plan(const Config& config) {
     std::vector<Trial> trials;
-    for (const auto& activation_name : config.sweep.activation) {
-        const ActivationSpec activation = resolve_activation(config, activation_name);
-        for (const auto& init_name : config.sweep.init) {
-            const InitSpec init = resolve_init(config, init_name);
-            for (const auto& bias : config.sweep.bias)
-                for (const auto seed : config.sweep.seed) {
-                    Trial t{"", config.dataset, config.model, config.train, activation, init, bias, seed};
-                    t.id = trial_id(t.settings());
-                    trials.push_back(std::move(t));
-                }
-        }
+    std::map<std::string, BiasSetting> biases;
+    for (const auto& b : config.sweep.bias) biases[bias_json(b).dump()] = b;
+    for (const Combination& cell : config.combinations) {
+        const Sections& sections = config.variants.at(cell.variant);
+        Trial t;
+        t.dataset = sections.dataset;
+        t.model = sections.model;
+        t.train = sections.train;
+        t.activation = resolve_activation(config, cell.values.at("activation").get<std::string>());
+        t.init = resolve_init(config, cell.values.at("init").get<std::string>());
+        t.bias = biases.at(cell.values.at("bias").dump());
+        t.seed = cell.values.at("seed").get<std::int64_t>();
+        t.axes = cell.values;
+        t.id = trial_id(t.settings());
+        trials.push_back(std::move(t));
     }
     return trials;
 }

@@ -25,6 +25,7 @@ struct Trial {
     InitSpec init;
     BiasSetting bias;
     std::int64_t seed = 1;
+    nlohmann::json axes;  // this trial's value on every axis of the sweep (for reports; not part of the id)
 
     nlohmann::json settings() const;  // canonical: sorted keys
     std::string label() const;         // "relu he_normal bias=0 seed=1"
@@ -32,7 +33,7 @@ struct Trial {
 
 std::string trial_id(const nlohmann::json& settings);
 
-// Axis order: activation, init, bias, seed (the last varies fastest).
+// The config's cells in order (the first axis in the file varies slowest).
 std::vector<Trial> make_plan(const Config& config);
 
 }  // namespace actbench

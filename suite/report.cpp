@@ -23,7 +23,7 @@ struct TrialRecord {
 };
 
 struct Group {
-    std::string activation, init, bias;
+    std::vector<std::string> cells;  // the group's value on each column axis
     std::vector<const TrialRecord*> trials;
 };
 
@@ -73,20 +73,28 @@ std::string report_markdown(const std::filesystem::path& run_dir) {
     std::vector<TrialRecord> records;
     for (const auto& d : dirs) records.push_back({read_json(d / "summary.json"), read_jsonl(d / "metrics.jsonl")});
 
-    const json sweep = manifest.value("config", json::object()).value("sweep", json::object());
-    std::map<std::tuple<std::size_t, std::size_t, std::size_t, std::string>, Group> groups;
+    // Columns: every axis of the sweep but the seed, in the config's order; one row per combination of their
+    // values that has trials, in the order of the axes' values.
+    const json axes = manifest.value("config", json::object()).value("sweep", json::object()).value("axes", json::array());
+    std::vector<std::string> columns;
+    std::vector<json> column_values;
+    for (const auto& a : axes)
+        if (a.value("name", "") != "seed") columns.push_back(a.value("name", "")), column_values.push_back(a.value("values", json::array()));
+    std::map<std::pair<std::vector<std::size_t>, std::string>, Group> groups;
     int ok = 0, diverged = 0;
     for (const auto& r : records) {
-        const json& s = r.summary.at("settings");
-        const json act = s.at("activation"), init = s.at("init"), bias = s.at("bias");
-        auto key = std::make_tuple(axis_rank(sweep.value("activation", json()), act),
-                                   axis_rank(sweep.value("init", json()), init),
-                                   axis_rank(sweep.value("bias", json()), bias),
-                                   act.dump() + init.dump() + bias.dump());
-        Group& g = groups[key];
-        g.activation = act.get<std::string>();
-        g.init = init.get<std::string>();
-        g.bias = bias.is_string() ? bias.get<std::string>() : bias.dump();
+        const json values = r.summary.value("axes", json::object());
+        std::vector<std::size_t> ranks;
+        std::string text_key;
+        Group cells;
+        for (std::size_t i = 0; i < columns.size(); ++i) {
+            const json v = values.value(columns[i], json());
+            ranks.push_back(axis_rank(column_values[i], v));
+            text_key += v.dump() + "|";
+            cells.cells.push_back(v.is_string() ? v.get<std::string>() : v.dump());
+        }
+        Group& g = groups[{ranks, text_key}];
+        g.cells = cells.cells;
         g.trials.push_back(&r);
         (r.summary.value("status", "") == "ok" ? ok : diverged)++;
     }
@@ -101,8 +109,10 @@ std::string report_markdown(const std::filesystem::path& run_dir) {
        << env.value("cpu_model", "?") << ", ISA " << env.value("cpu_isa", "?") << ", "
        << env.value("threads_per_trial", 0) << " thread(s) per trial.\n\n";
 
-    md << "| activation | init | bias | seeds | diverged | test accuracy | train loss by epoch | zero fraction init → final | dead units |\n";
-    md << "|---|---|---|---:|---:|---|---|---|---:|\n";
+    for (const auto& c : columns) md << "| " << c << " ";
+    md << "| seeds | diverged | test accuracy | train loss by epoch | zero fraction init → final | dead units |\n";
+    for (std::size_t i = 0; i < columns.size(); ++i) md << "|---";
+    md << "|---:|---:|---|---|---|---:|\n";
     for (const auto& [key, g] : groups) {
         std::vector<double> acc, z0, z1, dead;
         std::vector<std::vector<double>> loss_by_epoch;
@@ -133,7 +143,8 @@ std::string report_markdown(const std::filesystem::path& run_dir) {
         if (losses.empty()) losses = "—";
         const std::string zeros = z0.empty() ? "—" : fmt("%.3f", mean(z0)) + " → " + fmt("%.3f", mean(z1));
         const std::string dead_units = dead.empty() ? "n/a" : fmt("%.3f", mean(dead));
-        md << "| " << g.activation << " | " << g.init << " | " << g.bias << " | " << g.trials.size() << " | "
+        for (const auto& cell : g.cells) md << "| " << cell << " ";
+        md << "| " << g.trials.size() << " | "
            << group_diverged << " | " << accuracy << " | " << losses << " | " << zeros << " | " << dead_units << " |\n";
     }
     md << "\n"

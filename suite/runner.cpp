@@ -14,6 +14,7 @@
 #include <atomic>
 #include <csignal>
 #include <fstream>
+#include <map>
 #include <iostream>
 #include <mutex>
 #include <thread>
@@ -118,7 +119,12 @@ RunTotals run_sweep(const Config& config, const RunOptions& options) {
                   << " threads) -> " << out.string() << "\n";
     if (todo.empty()) return totals;
 
-    const PreparedData data = prepare_data(config.dataset);
+    // Each distinct dataset setting (a sweep may vary dataset.*) is prepared once and shared by its trials.
+    std::map<std::string, PreparedData> datasets;
+    for (const Trial* t : todo) {
+        const std::string key = dataset_json(t->dataset).dump();
+        if (!datasets.count(key)) datasets.emplace(key, prepare_data(t->dataset));
+    }
     cv::setNumThreads(1);  // OpenCV's pool must not compete with oneDNN's threads
 
     g_stop.store(false);
@@ -140,7 +146,7 @@ RunTotals run_sweep(const Config& config, const RunOptions& options) {
             if (i >= todo.size()) return;
             const Trial& t = *todo[i];
             try {
-                const TrialOutcome r = run_trial(t, data, out / t.id, &g_stop);
+                const TrialOutcome r = run_trial(t, datasets.at(dataset_json(t.dataset).dump()), out / t.id, &g_stop);
                 std::lock_guard lock(mu);
                 if (r.status == "interrupted") continue;
                 ++done;

@@ -200,6 +200,7 @@ TrialOutcome run_trial(const Trial& trial, const PreparedData& data, const std::
     const nlohmann::json& final_row = metrics.back();
     nlohmann::json summary{{"id", trial.id},
                            {"status", status},
+                           {"axes", trial.axes},
                            {"settings", settings},
                            {"epochs_completed", epochs_done},
                            {"steps", step},

@@ -302,3 +302,23 @@ TEST_CASE("inspect model and list models", "[cli][models]") {
     CHECK_THAT(run_actbench(dir, "list models").out, Catch::Contains("plain_deep") && Catch::Contains("vgg_small"));
     CHECK(run_actbench(dir, "inspect model resnet").code == 2);
 }
+
+TEST_CASE("a sweep over dotted-path axes runs, and the report has a column per axis", "[cli][e2e][sweep]") {
+    TempDir dir;
+    const fs::path cfg = write_config(dir, "s.yaml",
+                                      "name: s\n"
+                                      "dataset: {kind: synthetic_shapes, classes: 3, train_count: 96, test_count: 30, size: 16}\n"
+                                      "model: {name: mlp, depth: 1, width: 16}\n"
+                                      "train: {epochs: 1, batch: 16, probe: 32}\n"
+                                      "sweep:\n  train.lr: [0.01, 0.1]\n  model.batchnorm: [none, after]\n  dataset.normalize: [unit, standard]\n"
+                                      "  exclude: [{train.lr: 0.1, dataset.normalize: unit}]\n");
+    const fs::path runs = dir / "runs";
+    const Result r = run_actbench(dir, "run " + cfg.string() + " --out " + runs.string());
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    CHECK_THAT(r.err, Catch::Contains("6 trials"));
+    const Result report = run_actbench(dir, "report " + runs.string());
+    CHECK_THAT(report.out, Catch::Contains("| train.lr | model.batchnorm | dataset.normalize | activation | init | bias | seeds |"));
+    CHECK_THAT(report.out, Catch::Contains("| 0.01 | after | standard | relu | he_normal | 0.0 | 1 |"));
+    CHECK(report.out.find("| 0.1 | none | unit |") == std::string::npos);
+}

@@ -211,3 +211,68 @@ TEST_CASE("the committed model specs and sweep configs are valid", "[config][mod
         CHECK_NOTHROW(load_config((dir / "x.yaml").string()));
     }
 }
+
+TEST_CASE("any setting is an axis by its dotted path; zip and exclude shape the grid", "[config][sweep]") {
+    const std::string base = "name: g\n"
+                             "dataset: {kind: synthetic_shapes}\n"
+                             "model: {name: mlp, depth: 2}\n"
+                             "train: {lr: 0.05}\n";
+    SECTION("the product of the axes, first axis slowest") {
+        const Config c = parse_config(base + "sweep:\n  train.lr: [0.01, 0.1]\n  model.batchnorm: [none, after]\n  activation: [relu, tanh]\n", "cfg.yaml");
+        const auto plan = make_plan(c);
+        REQUIRE(plan.size() == 8);
+        CHECK(plan[0].train.lr == 0.01);
+        CHECK(plan[0].model.batchnorm == "none");
+        CHECK(plan[1].activation.name == "tanh");
+        CHECK(plan[2].model.batchnorm == "after");
+        CHECK(plan[4].train.lr == 0.1);
+        CHECK(plan[7].axes == nlohmann::json{{"train.lr", 0.1}, {"model.batchnorm", "after"}, {"activation", "tanh"},
+                                             {"init", "he_normal"}, {"bias", 0.0}, {"seed", 1}});
+        CHECK(plan[0].model.param("depth") == 2);  // the rest of the section stays
+    }
+    SECTION("zip moves axes together; exclude drops cells") {
+        const Config c = parse_config(base + "sweep:\n  train.lr: [0.01, 0.1, 1.0]\n  train.momentum: [0.9, 0.5, 0]\n"
+                                             "  activation: [relu, sigmoid]\n  zip: [[train.lr, train.momentum]]\n"
+                                             "  exclude: [{activation: sigmoid, train.lr: 1.0}]\n", "cfg.yaml");
+        const auto plan = make_plan(c);
+        REQUIRE(plan.size() == 5);
+        CHECK(plan[2].train.lr == 0.1);
+        CHECK(plan[2].train.optimizer.momentum == 0.5);
+        CHECK(plan[4].train.lr == 1.0);
+        CHECK(plan[4].activation.name == "relu");
+    }
+    SECTION("a new value on one axis leaves the other trials' ids alone") {
+        const auto a = make_plan(parse_config(base + "sweep: {train.lr: [0.01, 0.1]}\n", "cfg.yaml"));
+        const auto b = make_plan(parse_config(base + "sweep: {train.lr: [0.03, 0.01, 0.1]}\n", "cfg.yaml"));
+        CHECK(a[0].id == b[1].id);
+        CHECK(a[1].id == b[2].id);
+    }
+    SECTION("errors point at the axis") {
+        CHECK_THAT(error_of(base + "sweep: {train.lr: [0.01, -1]}\n"), Catch::Contains("cfg.yaml:5:26: train.lr: -1 is out of range"));
+        CHECK_THAT(error_of(base + "sweep: {train.lrr: [0.01]}\n"), Catch::Contains("unknown key 'lrr' in train") && Catch::Contains("sweep cell"));
+        CHECK_THAT(error_of(base + "sweep: {trian.lr: [0.01]}\n"), Catch::Contains("cfg.yaml:5:9: sweep.trian.lr: a dotted path starts with dataset, model or train"));
+        CHECK_THAT(error_of(base + "sweep: {train.lr: [1, 2], zip: [[train.lr, seed]]}\n"), Catch::Contains("'seed' has 1 values but 'train.lr' has 2"));
+        CHECK_THAT(error_of(base + "sweep: {train.lr: [1, 2], zip: [[train.lr, train.epochs]]}\n"), Catch::Contains("'train.epochs' is not an axis"));
+        CHECK_THAT(error_of(base + "sweep: {train.lr: [1, 2], exclude: [{train.lr: 3}]}\n"), Catch::Contains("matches no combination"));
+        CHECK_THAT(error_of(base + "sweep: {train.lr: [1], exclude: [{train.lr: 1}]}\n"), Catch::Contains("every combination is excluded"));
+        CHECK_THAT(error_of(base + "sweep: {train.lr: [1, 1]}\n"), Catch::Contains("value 1 appears twice"));
+    }
+}
+
+TEST_CASE("extends starts from another config and overrides it", "[config][sweep]") {
+    actbench::test::TempDir dir;
+    std::ofstream(dir / "base.yaml") << "name: base\ndataset: {kind: synthetic_shapes, classes: 3}\ntrain: {lr: 0.05, epochs: 4}\n"
+                                        "sweep: {activation: [relu, tanh]}\n";
+    std::ofstream(dir / "child.yaml") << "extends: base.yaml\nname: child\ntrain: {lr: 0.01}\n";
+    const Config c = load_config((dir / "child.yaml").string());
+    CHECK(c.name == "child");
+    CHECK(c.train.lr == 0.01);
+    CHECK(c.train.epochs == 4);  // merged, not replaced
+    CHECK(c.dataset.classes == 3);
+    CHECK(make_plan(c).size() == 2);
+    std::ofstream(dir / "bad.yaml") << "extends: nowhere.yaml\n";
+    CHECK_THROWS_WITH(load_config((dir / "bad.yaml").string()), Catch::Contains("bad.yaml:1:10: extends: cannot open"));
+    std::ofstream(dir / "broken_base.yaml") << "name: b\ntrain: {lr: fast}\n";
+    std::ofstream(dir / "uses_broken.yaml") << "extends: broken_base.yaml\n";
+    CHECK_THROWS_WITH(load_config((dir / "uses_broken.yaml").string()), Catch::Contains("broken_base.yaml:2:13: train.lr: expected a number"));
+}
