@@ -3,7 +3,8 @@
 //   actbench report RUN_DIR [--out FILE]
 //   actbench list activations|inits [--json]
 //   actbench show activation NAME [--config FILE] [--range A:B] [--points N] [--plot FILE.svg] [--json]
-// Exit status: 0 success; 1 some trials failed or the run was interrupted; 2 bad input or usage.
+// Exit status: 0 success; 1 interrupted; 2 bad input or usage; 3 internal error; 100 + n when n trials failed
+// (capped at 255). A diverged trial is a result, not a failure.
 #include "config.hpp"
 #include "data.hpp"
 #include "describe.hpp"
@@ -66,11 +67,14 @@ int main(int argc, char** argv) {
                     "OpenMP threads per trial; results repeat bit for bit at a fixed value (default 1)")
         ->check(CLI::Range(1, 1024));
     run->add_flag("--no-resume", no_resume, "Retrain trials that already have a summary");
+    run->add_flag("--retry-failed", options.retry_failed, "Rerun trials recorded as failed (resume skips them otherwise)");
+    std::string shard;
+    run->add_option("--shard", shard, "I/N: run only shard I of N (by trial id); N machines split a sweep this way");
     run->add_flag("--quiet", options.quiet, "No progress messages on stderr");
 
-    std::string run_dir;
-    auto* report = app.add_subcommand("report", "Print a Markdown report of a run directory (never retrains)");
-    report->add_option("run_dir", run_dir, "Run directory written by 'actbench run'")->required();
+    std::vector<std::string> run_dirs;
+    auto* report = app.add_subcommand("report", "Print a Markdown report of run directories (never retrains); shards merge");
+    report->add_option("run_dir", run_dirs, "Run directories written by 'actbench run' for one config")->required();
     report->add_option("--out", report_out, "Also write the report to this file");
 
     auto* list = app.add_subcommand("list", "List the built-in activations, initialisers or models (formula, parameters, source)");
@@ -105,14 +109,16 @@ int main(int argc, char** argv) {
             const Config config = load_config(config_path);
             options.out = out;
             options.resume = !no_resume;
+            if (!shard.empty()) std::tie(options.shard_index, options.shard_count) = parse_shard(shard);
             const RunTotals t = run_sweep(config, options);
             if (!options.quiet)
                 std::cerr << "actbench: " << t.ok << " ok, " << t.diverged << " diverged, " << t.failed << " failed, "
                           << t.skipped << " already done" << (t.interrupted ? " (interrupted)" : "") << "\n";
-            return (t.failed > 0 || t.interrupted) ? 1 : 0;
+            if (t.failed > 0) return 100 + std::min(t.failed, 155);  // the count of failed trials, above 100
+            return t.interrupted ? 1 : 0;
         }
         if (*report) {
-            const std::string text = report_markdown(run_dir);
+            const std::string text = report_markdown(std::vector<std::filesystem::path>(run_dirs.begin(), run_dirs.end()));
             if (!report_out.empty()) write_output_file(report_out, text);
             std::cout << text;
             return 0;

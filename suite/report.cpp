@@ -57,21 +57,36 @@ std::size_t axis_rank(const json& axis, const json& value) {
 
 }  // namespace
 
-std::string report_markdown(const std::filesystem::path& run_dir) {
-    namespace fs = std::filesystem;
-    std::error_code ec;
-    if (!fs::is_directory(run_dir, ec)) throw InputError(run_dir.string() + ": no such run directory");
-    const fs::path manifest_path = run_dir / "manifest.json";
-    if (!fs::exists(manifest_path))
-        throw InputError(manifest_path.string() + ": not found; expected a run directory written by 'actbench run'");
-    const json manifest = read_json(manifest_path);
+std::string report_markdown(const std::filesystem::path& run_dir) { return report_markdown(std::vector{run_dir}); }
 
-    std::vector<fs::path> dirs;
-    for (const auto& entry : fs::directory_iterator(run_dir))
-        if (entry.is_directory() && fs::exists(entry.path() / "summary.json")) dirs.push_back(entry.path());
-    std::sort(dirs.begin(), dirs.end());
+std::string report_markdown(const std::vector<std::filesystem::path>& run_dirs) {
+    namespace fs = std::filesystem;
+    json manifest;
+    std::map<std::string, fs::path> trial_dirs;  // by trial id: the first directory that has it
+    for (const auto& run_dir : run_dirs) {
+        std::error_code ec;
+        if (!fs::is_directory(run_dir, ec)) throw InputError(run_dir.string() + ": no such run directory");
+        const fs::path manifest_path = run_dir / "manifest.json";
+        if (!fs::exists(manifest_path))
+            throw InputError(manifest_path.string() + ": not found; expected a run directory written by 'actbench run'");
+        const json m = read_json(manifest_path);
+        if (manifest.is_null()) manifest = m;
+        else if (m.value("config_hash", "") != manifest.value("config_hash", ""))
+            throw InputError(manifest_path.string() + ": a different sweep from " + (run_dirs[0] / "manifest.json").string() +
+                             " (config hashes differ); only runs of one config merge into a report");
+        for (const auto& entry : fs::directory_iterator(run_dir))
+            if (entry.is_directory() && fs::exists(entry.path() / "summary.json"))
+                trial_dirs.emplace(entry.path().filename().string(), entry.path());
+    }
     std::vector<TrialRecord> records;
-    for (const auto& d : dirs) records.push_back({read_json(d / "summary.json"), read_jsonl(d / "metrics.jsonl")});
+    for (const auto& [id, d] : trial_dirs) {
+        json summary = read_json(d / "summary.json");
+        std::vector<json> metrics;
+        if (summary.value("status", "") != "failed") metrics = read_jsonl(d / "metrics.jsonl");
+        records.push_back({std::move(summary), std::move(metrics)});
+    }
+    std::string dir_names;
+    for (const auto& d : run_dirs) dir_names += (dir_names.empty() ? "`" : ", `") + d.lexically_normal().string() + "`";
 
     // Columns: every axis of the sweep but the seed, in the config's order; one row per combination of their
     // values that has trials, in the order of the axes' values.
@@ -81,7 +96,7 @@ std::string report_markdown(const std::filesystem::path& run_dir) {
     for (const auto& a : axes)
         if (a.value("name", "") != "seed") columns.push_back(a.value("name", "")), column_values.push_back(a.value("values", json::array()));
     std::map<std::pair<std::vector<std::size_t>, std::string>, Group> groups;
-    int ok = 0, diverged = 0;
+    int ok = 0, diverged = 0, failed = 0;
     for (const auto& r : records) {
         const json values = r.summary.value("axes", json::object());
         std::vector<std::size_t> ranks;
@@ -96,14 +111,15 @@ std::string report_markdown(const std::filesystem::path& run_dir) {
         Group& g = groups[{ranks, text_key}];
         g.cells = cells.cells;
         g.trials.push_back(&r);
-        (r.summary.value("status", "") == "ok" ? ok : diverged)++;
+        const std::string status = r.summary.value("status", "");
+        (status == "ok" ? ok : status == "diverged" ? diverged : failed)++;
     }
 
     std::ostringstream md;
     const json env = manifest.value("environment", json::object());
     md << "# actbench report: " << manifest.value("sweep", "?") << "\n\n";
-    md << records.size() << " trials (" << ok << " ok, " << diverged << " diverged) from `"
-       << run_dir.lexically_normal().string() << "`.  \n";
+    md << records.size() << " trials (" << ok << " ok, " << diverged << " diverged" << (failed ? ", " + std::to_string(failed) + " failed" : "")
+       << ") from " << dir_names << ".  \n";
     md << "actbench " << env.value("actbench_version", "?") << " (" << env.value("git_commit", "?") << "), oneDNN "
        << env.value("onednn_version", "?") << ", OpenCV " << env.value("opencv_version", "?") << ", "
        << env.value("cpu_model", "?") << ", ISA " << env.value("cpu_isa", "?") << ", "
@@ -119,7 +135,7 @@ std::string report_markdown(const std::filesystem::path& run_dir) {
         int group_diverged = 0;
         for (const TrialRecord* t : g.trials) {
             if (t->summary.value("status", "") != "ok") {
-                ++group_diverged;
+                group_diverged += t->summary.value("status", "") == "diverged";
                 continue;
             }
             acc.push_back(t->summary.at("final_test_accuracy").get<double>());

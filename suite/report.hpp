@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace actbench {
 
@@ -11,5 +12,8 @@ namespace actbench {
 // the dead-unit fraction at the end, each defined in the caption. Throws InputError for a directory that is
 // not a run directory or holds unreadable files.
 std::string report_markdown(const std::filesystem::path& run_dir);
+// Several run directories of one sweep (e.g. its shards) merged into one report; their manifests must
+// describe the same config. A trial stored in more than one directory is counted once.
+std::string report_markdown(const std::vector<std::filesystem::path>& run_dirs);
 
 }  // namespace actbench

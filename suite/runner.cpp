@@ -3,6 +3,7 @@
 #include "data.hpp"
 #include "error.hpp"
 #include "plan.hpp"
+#include "rng.hpp"
 #include "run_store.hpp"
 #include "trainer.hpp"
 #include "version.hpp"
@@ -11,7 +12,11 @@
 #include <omp.h>
 #include <opencv2/core.hpp>
 
+#include <unistd.h>
+
 #include <atomic>
+#include <chrono>
+#include <cstdio>
 #include <csignal>
 #include <fstream>
 #include <map>
@@ -49,8 +54,16 @@ std::string isa_name(dnnl::cpu_isa isa) {
         case dnnl::cpu_isa::avx512_core_bf16: return "avx512_core_bf16";
         case dnnl::cpu_isa::avx512_core_amx: return "avx512_core_amx";
         case dnnl::cpu_isa::avx2_vnni: return "avx2_vnni";
+        case dnnl::cpu_isa::all: return "all";
         default: return "other";
     }
+}
+
+dnnl::cpu_isa isa_from_name(const std::string& name) {
+    for (auto isa : {dnnl::cpu_isa::sse41, dnnl::cpu_isa::avx, dnnl::cpu_isa::avx2, dnnl::cpu_isa::avx512_core,
+                     dnnl::cpu_isa::avx512_core_vnni, dnnl::cpu_isa::avx512_core_bf16, dnnl::cpu_isa::all})
+        if (isa_name(isa) == name) return isa;
+    throw InputError("isa: unknown ISA '" + name + "'");
 }
 
 }  // namespace
@@ -66,7 +79,26 @@ nlohmann::json environment_json(int threads_per_trial) {
             {"threads_per_trial", threads_per_trial}};
 }
 
+std::pair<int, int> parse_shard(const std::string& text) {
+    const auto slash = text.find('/');
+    try {
+        if (slash == std::string::npos) throw std::invalid_argument("");
+        std::size_t a = 0, b = 0;
+        const int i = std::stoi(text.substr(0, slash), &a), n = std::stoi(text.substr(slash + 1), &b);
+        if (a != slash || b != text.size() - slash - 1 || n < 1 || i < 0 || i >= n) throw std::invalid_argument("");
+        return {i, n};
+    } catch (const std::exception&) {
+        throw InputError("--shard '" + text + "': expected I/N with 0 <= I < N, e.g. 0/4");
+    }
+}
+
+bool in_shard(const std::string& id, int index, int count) {
+    return static_cast<int>(fnv1a64(id) % static_cast<std::uint64_t>(count)) == index;
+}
+
 RunTotals run_sweep(const Config& config, const RunOptions& options) {
+    // A pinned ISA must be set before oneDNN generates any kernel (and before it reports the ISA).
+    if (!config.isa.empty()) dnnl::set_max_cpu_isa(isa_from_name(config.isa));
     const std::filesystem::path out = options.out.empty() ? std::filesystem::path(config.out) : options.out;
     const int threads = std::max(1, options.threads_per_trial);
     const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -107,16 +139,27 @@ RunTotals run_sweep(const Config& config, const RunOptions& options) {
     totals.planned = static_cast<int>(plan.size());
     std::vector<const Trial*> todo;
     for (const auto& t : plan) {
-        if (options.resume && std::filesystem::exists(out / t.id / "summary.json")) {
-            ++totals.skipped;
+        if (!in_shard(t.id, options.shard_index, options.shard_count)) {
+            ++totals.other_shards;
             continue;
+        }
+        const auto summary = out / t.id / "summary.json";
+        if (options.resume && std::filesystem::exists(summary)) {
+            const bool failed = read_json(summary).value("status", "") == "failed";
+            if (!(failed && options.retry_failed)) {
+                ++totals.skipped;
+                continue;
+            }
         }
         todo.push_back(&t);
     }
     if (!options.quiet)
-        std::cerr << "actbench: " << config.name << ": " << plan.size() << " trials, " << totals.skipped
-                  << " already done, " << todo.size() << " to run (" << jobs << " jobs x " << threads
-                  << " threads) -> " << out.string() << "\n";
+        std::cerr << "actbench: " << config.name << ": " << plan.size() << " trials"
+                  << (options.shard_count > 1 ? ", " + std::to_string(plan.size() - totals.other_shards) + " in shard " +
+                                                    std::to_string(options.shard_index) + "/" + std::to_string(options.shard_count)
+                                              : std::string())
+                  << ", " << totals.skipped << " already done, " << todo.size() << " to run (" << jobs << " jobs x "
+                  << threads << " threads) -> " << out.string() << "\n";
     if (todo.empty()) return totals;
 
     // Each distinct dataset setting (a sweep may vary dataset.*) is prepared once and shared by its trials.
@@ -137,6 +180,9 @@ RunTotals run_sweep(const Config& config, const RunOptions& options) {
 
     std::atomic<std::size_t> next{0};
     std::mutex mu;
+    // On a terminal, a status line on stderr (rewritten in place); quiet otherwise.
+    const bool progress = !options.quiet && ::isatty(STDERR_FILENO);
+    const auto started = std::chrono::steady_clock::now();
     int done = totals.skipped;
     std::exception_ptr first_error;
     auto worker = [&] {
@@ -160,9 +206,27 @@ RunTotals run_sweep(const Config& config, const RunOptions& options) {
                 if (!first_error) first_error = std::current_exception();
                 g_stop.store(true);
             } catch (const std::exception& e) {
+                // A failed trial is a result too: recorded, so a resume skips it unless --retry-failed.
                 std::lock_guard lock(mu);
                 ++totals.failed;
+                ++done;
                 std::cerr << "actbench: trial " << t.id << " (" << t.label() << ") failed: " << e.what() << "\n";
+                try {
+                    std::filesystem::create_directories(out / t.id);
+                    write_atomic(out / t.id / "summary.json",
+                                 nlohmann::json{{"id", t.id}, {"status", "failed"}, {"error", e.what()}, {"axes", t.axes},
+                                                {"settings", t.settings()}}.dump(2) + "\n");
+                } catch (const std::exception&) {
+                }
+            }
+            if (progress) {
+                std::lock_guard lock(mu);
+                const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+                const int finished = done - totals.skipped, left = static_cast<int>(todo.size()) - finished;
+                const double eta = finished > 0 ? elapsed / finished * left : 0;
+                std::fprintf(stderr, "\r\033[K[%d/%zu] running %d, failed %d, elapsed %.0f s, ETA %.0f s", done,
+                             plan.size() - totals.other_shards, std::min(jobs, left), totals.failed, elapsed, eta);
+                if (left == 0) std::fprintf(stderr, "\n");
             }
         }
     };

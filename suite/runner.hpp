@@ -15,11 +15,19 @@ struct RunOptions {
     int jobs = 0;               // 0: cores / threads_per_trial
     int threads_per_trial = 1;
     bool resume = true;
+    bool retry_failed = false;  // rerun trials whose summary says failed
     bool quiet = false;
+    int shard_index = 0, shard_count = 1;  // run only the trials with fnv1a(id) mod count == index
 };
 
+// "I/N" → (I, N); throws InputError unless 0 ≤ I < N.
+std::pair<int, int> parse_shard(const std::string& text);
+// Whether trial `id` belongs to shard index/count: a function of the id only, so N machines split any sweep
+// the same way and the union of their run directories is the unsharded run.
+bool in_shard(const std::string& id, int index, int count);
+
 struct RunTotals {
-    int planned = 0, skipped = 0, ok = 0, diverged = 0, failed = 0;
+    int planned = 0, other_shards = 0, skipped = 0, ok = 0, diverged = 0, failed = 0;
     bool interrupted = false;
 };
 
