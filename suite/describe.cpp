@@ -1,9 +1,18 @@
 #include "describe.hpp"
 
+#include "config.hpp"
+#include "data.hpp"
 #include "init.hpp"
+#include "optimizer.hpp"
+#include "plan.hpp"
 #include "svg_plot.hpp"
 
+#include <omp.h>
+
+#include <chrono>
 #include <cmath>
+#include <map>
+#include <thread>
 #include <cstdio>
 #include <sstream>
 #include <stdexcept>
@@ -141,6 +150,80 @@ ModelInspection inspect_model(const ModelSpec& model, const InputShape& input, c
       << " MFLOP per training image (forward + backward-data + backward-weights)\n";
     return {{{"model", model.name}, {"layers", layers}, {"params", params}, {"forward_flops", forward},
              {"training_flops", training}},
+            t.str()};
+}
+
+PlanEstimate estimate_plan(const Config& config, int jobs) {
+    const std::vector<Trial> trials = make_plan(config);
+    std::vector<std::string> varying;
+    for (const auto& a : config.axes)
+        if (a.values.size() > 1) varying.push_back(a.name);
+    // Throughput: a few training steps of the first trial's network, one thread (the default per trial).
+    omp_set_num_threads(1);
+    const Trial& first = trials.front();
+    const InputShape shape = dataset_input_shape(first.dataset);
+    Context ctx;
+    Network net(ctx, NetworkSpec{first.model, first.activation, first.bias, 1}, first.train.batch, shape);
+    Rng rng(1);
+    net.initialise(first.init, rng);
+    Optimizer optimizer(net.params(), first.train.optimizer);
+    std::vector<std::int32_t> labels(first.train.batch, 0);
+    const std::size_t inputs = static_cast<std::size_t>(first.train.batch) * shape.channels * shape.height * shape.width;
+    for (std::size_t i = 0; i < inputs; ++i) net.input()[i] = static_cast<float>(rng.normal());
+    auto step = [&] {
+        net.forward(labels.data(), first.train.batch);
+        net.backward();
+        optimizer.step(1e-6);
+    };
+    step();
+    const auto t0 = std::chrono::steady_clock::now();
+    const int steps = 5;
+    for (int i = 0; i < steps; ++i) step();
+    const double seconds_per_image = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() / (steps * first.train.batch);
+    auto flops = [](const ModelSpec& model, const InputShape& in) {
+        const auto m = inspect_model(model, in, builtin_init("he_normal")).json;
+        return std::make_pair(m["training_flops"].get<double>(), m["forward_flops"].get<double>());
+    };
+    const auto [train_ref, forward_ref] = flops(first.model, shape);
+    const double flops_per_second = train_ref / seconds_per_image;
+    std::map<std::string, std::pair<double, double>> sizes;  // dataset → (train, test) images
+    double total = 0;
+    nlohmann::json rows = nlohmann::json::array();
+    std::ostringstream t;
+    t << "id               ";
+    for (const auto& v : varying) t << " " << v;
+    t << "  est. seconds\n";
+    for (const auto& trial : trials) {
+        const std::string key = dataset_json(trial.dataset).dump();
+        if (!sizes.count(key)) {
+            const PreparedData d = prepare_data(trial.dataset);
+            sizes[key] = {static_cast<double>(d.data.train.count()), static_cast<double>(d.data.test.count())};
+        }
+        const auto [n_train, n_test] = sizes[key];
+        const auto [train_flops, forward_flops] = flops(trial.model, dataset_input_shape(trial.dataset));
+        const double work = train_flops * n_train * trial.train.epochs +
+                            forward_flops * (n_test + std::min<double>(trial.train.probe, n_train)) * (trial.train.epochs + 1);
+        const double seconds = work / flops_per_second;
+        total += seconds;
+        nlohmann::json row{{"id", trial.id}, {"estimated_seconds", seconds}};
+        t << trial.id << " ";
+        for (const auto& v : varying) {
+            row[v] = trial.axes[v];
+            t << " " << (trial.axes[v].is_string() ? trial.axes[v].get<std::string>() : trial.axes[v].dump());
+        }
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "  %.0f", seconds);
+        t << buf << "\n";
+        rows.push_back(row);
+    }
+    (void)forward_ref;
+    const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    const int parallel = jobs > 0 ? jobs : cores;
+    const double wall = total / std::min<double>(parallel, static_cast<double>(trials.size()));
+    t << trials.size() << " trials; measured " << flops_per_second / 1e9 << " GFLOP/s per trial (1 thread); about "
+      << static_cast<long>(wall) << " s of wall time with " << parallel << " jobs\n";
+    return {{{"trials", rows}, {"count", trials.size()}, {"gflops_per_second", flops_per_second / 1e9},
+             {"estimated_wall_seconds", wall}, {"jobs", parallel}},
             t.str()};
 }
 

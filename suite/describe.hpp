@@ -29,6 +29,16 @@ struct ModelInspection {
 };
 ModelInspection inspect_model(const ModelSpec& model, const InputShape& input, const InitSpec& init);
 
+// `plan`: the trials (id and the axes with more than one value), their count, and an estimate of the wall
+// time on this machine: each trial's FLOPs (training steps and evaluations, from the model) divided by the
+// throughput of a few training steps of the first trial's network measured now.
+struct PlanEstimate {
+    nlohmann::json json;
+    std::string text;
+};
+struct Config;
+PlanEstimate estimate_plan(const Config& config, int jobs);
+
 struct Curve {
     std::vector<double> x, f, df;
 };

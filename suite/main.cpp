@@ -12,6 +12,7 @@
 #include "report.hpp"
 #include "run_store.hpp"
 #include "runner.hpp"
+#include "verify.hpp"
 #include "version.hpp"
 
 #include <CLI/CLI.hpp>
@@ -97,6 +98,19 @@ int main(int argc, char** argv) {
     inspect->add_option("--init", inspect_init, "Initialiser for the std column, with a family name (default he_normal)");
     inspect->add_flag("--json", json, "Print JSON");
 
+    auto* validate = app.add_subcommand("validate", "Check a config (keys, types, ranges, names) without running anything");
+    validate->add_option("config", config_path, "Sweep config (YAML)")->required();
+
+    auto* plan = app.add_subcommand("plan", "List a config's trials (id and the settings that vary) with an estimate of the wall time");
+    plan->add_option("config", config_path, "Sweep config (YAML)")->required();
+    plan->add_option("--jobs", options.jobs, "Trials in parallel, for the estimate (default: cores / threads per trial)");
+    plan->add_flag("--json", json, "Print JSON");
+
+    std::string verify_dir, verify_trial;
+    auto* verify = app.add_subcommand("verify", "Retrain stored trials and check that their metrics repeat bit for bit");
+    verify->add_option("run_dir", verify_dir, "Run directory")->required();
+    verify->add_option("--trial", verify_trial, "Only this trial id");
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -128,6 +142,25 @@ int main(int argc, char** argv) {
             else if (list_what == "models") std::cout << (json ? models_json().dump(2) + "\n" : models_text());
             else std::cout << (json ? inits_json().dump(2) + "\n" : inits_text());
             return 0;
+        }
+        if (*validate) {
+            const Config config = load_config(config_path);
+            std::cout << config_path << ": ok, " << config.combinations.size() << " trials\n";
+            return 0;
+        }
+        if (*plan) {
+            const Config config = load_config(config_path);
+            const PlanEstimate e = estimate_plan(config, options.jobs);
+            std::cout << (json ? e.json.dump(2) + "\n" : e.text);
+            return 0;
+        }
+        if (*verify) {
+            int differing = 0;
+            for (const auto& r : verify_run(verify_dir, verify_trial)) {
+                std::cout << r.id << ": " << (r.identical ? "identical" : "DIFFERS: " + r.difference) << "\n";
+                differing += !r.identical;
+            }
+            return differing > 0 ? 1 : 0;
         }
         if (*inspect) {
             ModelSpec model;

@@ -322,3 +322,100 @@ TEST_CASE("a sweep over dotted-path axes runs, and the report has a column per a
     CHECK_THAT(report.out, Catch::Contains("| 0.01 | after | standard | relu | he_normal | 0.0 | 1 |"));
     CHECK(report.out.find("| 0.1 | none | unit |") == std::string::npos);
 }
+
+namespace {
+// A small sweep on synthetic data: 8 trials of a tiny network.
+std::string small_sweep(const std::string& name) {
+    return "name: " + name + "\n"
+           "dataset: {kind: synthetic_shapes, classes: 3, train_count: 192, test_count: 60, size: 16}\n"
+           "model: {conv1: 4, conv2: 8, dense: 16, kernel: 3, padding: 1}\n"
+           "train: {epochs: 2, batch: 16, lr: 0.05, probe: 32}\n"
+           "sweep: {activation: [relu, tanh, rrelu, noisy_relu], seed: [1, 2]}\n";
+}
+}  // namespace
+
+TEST_CASE("shards 0/2 and 1/2, merged, equal the unsharded run", "[cli][e2e][reproducibility]") {
+    TempDir dir;
+    const fs::path cfg = write_config(dir, "s.yaml", small_sweep("s"));
+    REQUIRE(run_actbench(dir, "run " + cfg.string() + " --out " + (dir / "all").string() + " --quiet").code == 0);
+    const Result s0 = run_actbench(dir, "run " + cfg.string() + " --out " + (dir / "s0").string() + " --shard 0/2");
+    const Result s1 = run_actbench(dir, "run " + cfg.string() + " --out " + (dir / "s1").string() + " --shard 1/2 --quiet");
+    REQUIRE(s0.code == 0);
+    REQUIRE(s1.code == 0);
+    CHECK_THAT(s0.err, Catch::Contains("in shard 0/2"));
+    auto all = metrics_files(dir / "all");
+    auto part0 = metrics_files(dir / "s0"), part1 = metrics_files(dir / "s1");
+    CHECK(!part0.empty());
+    CHECK(!part1.empty());
+    part0.insert(part1.begin(), part1.end());
+    CHECK(part0 == all);
+    // The merged report equals the unsharded one (apart from the line naming the directories).
+    auto body = [](std::string text) { return text.substr(text.find("| activation")); };
+    CHECK(body(run_actbench(dir, "report " + (dir / "s0").string() + " " + (dir / "s1").string()).out) ==
+          body(run_actbench(dir, "report " + (dir / "all").string()).out));
+    CHECK(run_actbench(dir, "run " + cfg.string() + " --shard 2/2").code == 2);
+}
+
+TEST_CASE("a sweep killed part-way and resumed equals an uninterrupted one", "[cli][e2e][reproducibility]") {
+    TempDir dir;
+    std::string text = small_sweep("k");
+    text.replace(text.find("epochs: 2"), 9, "epochs: 6");
+    const fs::path cfg = write_config(dir, "k.yaml", text);
+    REQUIRE(run_actbench(dir, "run " + cfg.string() + " --out " + (dir / "whole").string() + " --quiet --jobs 2").code == 0);
+    // Start the same sweep, SIGKILL it once the first trial is stored, then resume.
+    const fs::path part = dir / "part";
+    const std::string cmd = std::string(ACTBENCH_BINARY) + " run " + cfg.string() + " --out " + part.string() + " --quiet --jobs 1 & "
+                            "pid=$!; for i in $(seq 1 400); do ls " + part.string() + "/*/summary.json >/dev/null 2>&1 && break; sleep 0.02; done; "
+                            "kill -9 $pid; wait $pid 2>/dev/null; true";
+    REQUIRE(std::system(cmd.c_str()) == 0);
+    std::size_t finished = 0;
+    for (const auto& e : fs::directory_iterator(part)) finished += fs::exists(e.path() / "summary.json");
+    CHECK(finished < 8);  // it was interrupted
+    const Result resumed = run_actbench(dir, "run " + cfg.string() + " --out " + part.string() + " --jobs 2");
+    REQUIRE(resumed.code == 0);
+    CHECK(metrics_files(part) == metrics_files(dir / "whole"));
+    for (const auto& e : fs::recursive_directory_iterator(part)) CHECK(e.path().string().find(".tmp") == std::string::npos);
+}
+
+TEST_CASE("validate, plan and verify", "[cli][reproducibility]") {
+    TempDir dir;
+    const fs::path cfg = write_config(dir, "v.yaml", small_sweep("v"));
+    const Result validate = run_actbench(dir, "validate " + cfg.string());
+    CHECK(validate.code == 0);
+    CHECK_THAT(validate.out, Catch::Contains("ok, 8 trials"));
+    const Result plan = run_actbench(dir, "plan " + cfg.string() + " --json");
+    REQUIRE(plan.code == 0);
+    const auto p = nlohmann::json::parse(plan.out);
+    CHECK(p["count"] == 8);
+    CHECK(p["trials"][0].contains("activation"));
+    CHECK(p["estimated_wall_seconds"].get<double>() > 0);
+    const fs::path runs = dir / "runs";
+    REQUIRE(run_actbench(dir, "run " + cfg.string() + " --out " + runs.string() + " --quiet").code == 0);
+    const Result verify = run_actbench(dir, "verify " + runs.string());
+    INFO(verify.out << verify.err);
+    CHECK(verify.code == 0);
+    CHECK(std::count(verify.out.begin(), verify.out.end(), '\n') == 8);
+    CHECK(verify.out.find("DIFFERS") == std::string::npos);
+    // Tamper with one stored metric: verify names it.
+    const std::string id = verify.out.substr(0, verify.out.find(':'));
+    const fs::path metrics = runs / id / "metrics.jsonl";
+    std::string m = slurp(metrics);
+    const auto at = m.find("\"test_accuracy\":");
+    m.replace(at, 16, "\"test_accuracy\":0.123456,\"x\":");
+    std::ofstream(metrics, std::ios::binary) << m;
+    const Result tampered = run_actbench(dir, "verify " + runs.string() + " --trial " + id);
+    CHECK(tampered.code == 1);
+    CHECK_THAT(tampered.out, Catch::Contains("DIFFERS: epoch 0: test_accuracy stored 0.123456"));
+    CHECK(run_actbench(dir, "validate " + (dir / "nothing.yaml").string()).code == 2);
+}
+
+TEST_CASE("a pinned ISA is used and recorded", "[cli][reproducibility]") {
+    TempDir dir;
+    const fs::path cfg = write_config(dir, "i.yaml", "name: i\nisa: avx2\n" + small_sweep("i").substr(small_sweep("i").find('\n') + 1));
+    std::string text = slurp(cfg);
+    text.replace(text.find("[relu, tanh, rrelu, noisy_relu]"), 31, "[relu]");
+    text.replace(text.find("seed: [1, 2]"), 12, "seed: [1]");
+    std::ofstream(cfg) << text;
+    REQUIRE(run_actbench(dir, "run " + cfg.string() + " --out " + (dir / "r").string() + " --quiet").code == 0);
+    CHECK_THAT(slurp(dir / "r" / "manifest.json"), Catch::Contains("\"cpu_isa\": \"avx2\""));
+}
