@@ -419,3 +419,31 @@ TEST_CASE("a pinned ISA is used and recorded", "[cli][reproducibility]") {
     REQUIRE(run_actbench(dir, "run " + cfg.string() + " --out " + (dir / "r").string() + " --quiet").code == 0);
     CHECK_THAT(slurp(dir / "r" / "manifest.json"), Catch::Contains("\"cpu_isa\": \"avx2\""));
 }
+
+TEST_CASE("Ctrl-C stops cleanly, and a new axis value leaves existing trials' numbers alone", "[cli][e2e][reproducibility]") {
+    TempDir dir;
+    std::string text = small_sweep("c");
+    text.replace(text.find("epochs: 2"), 9, "epochs: 6");
+    const fs::path cfg = write_config(dir, "c.yaml", text);
+    const fs::path part = dir / "part";
+    const std::string cmd = std::string(ACTBENCH_BINARY) + " run " + cfg.string() + " --out " + part.string() + " --jobs 1 2>" +
+                            (dir / "err.txt").string() + " & pid=$!; for i in $(seq 1 400); do ls " + part.string() +
+                            "/*/summary.json >/dev/null 2>&1 && break; sleep 0.02; done; kill -INT $pid; wait $pid; echo $? > " +
+                            (dir / "rc.txt").string();
+    REQUIRE(std::system(cmd.c_str()) == 0);
+    CHECK(std::stoi(slurp(dir / "rc.txt")) == 1);
+    CHECK_THAT(slurp(dir / "err.txt"), Catch::Contains("(interrupted)"));
+    for (const auto& e : fs::recursive_directory_iterator(part)) CHECK(e.path().string().find(".tmp") == std::string::npos);
+
+    // One more activation: the relu and tanh trials keep their ids and their numbers.
+    const fs::path a = write_config(dir, "a.yaml", small_sweep("n"));
+    std::string more = small_sweep("n");
+    more.replace(more.find("[relu, tanh, rrelu, noisy_relu]"), 31, "[relu, elu, tanh, rrelu, noisy_relu]");
+    const fs::path b = write_config(dir, "b.yaml", more);
+    REQUIRE(run_actbench(dir, "run " + a.string() + " --out " + (dir / "a").string() + " --quiet").code == 0);
+    REQUIRE(run_actbench(dir, "run " + b.string() + " --out " + (dir / "b").string() + " --quiet").code == 0);
+    const auto fa = metrics_files(dir / "a");
+    const auto fb = metrics_files(dir / "b");
+    CHECK(fb.size() == fa.size() + 4);
+    for (const auto& [name, content] : fa) CHECK(fb.at(name) == content);
+}
