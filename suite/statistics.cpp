@@ -1,0 +1,105 @@
+#include "statistics.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+namespace actbench {
+
+namespace {
+
+// The continued fraction of the incomplete beta function (modified Lentz).
+double beta_fraction(double a, double b, double x) {
+    const double tiny = 1e-300, eps = 1e-15;
+    double c = 1, d = 1 - (a + b) * x / (a + 1);
+    if (std::abs(d) < tiny) d = tiny;
+    d = 1 / d;
+    double h = d;
+    for (int m = 1; m <= 10000; ++m) {
+        const double m2 = 2.0 * m;
+        double aa = m * (b - m) * x / ((a + m2 - 1) * (a + m2));
+        d = 1 + aa * d;
+        if (std::abs(d) < tiny) d = tiny;
+        c = 1 + aa / c;
+        if (std::abs(c) < tiny) c = tiny;
+        d = 1 / d;
+        h *= d * c;
+        aa = -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1));
+        d = 1 + aa * d;
+        if (std::abs(d) < tiny) d = tiny;
+        c = 1 + aa / c;
+        if (std::abs(c) < tiny) c = tiny;
+        d = 1 / d;
+        const double delta = d * c;
+        h *= delta;
+        if (std::abs(delta - 1) < eps) break;
+    }
+    return h;
+}
+
+}  // namespace
+
+double incomplete_beta(double a, double b, double x) {
+    if (x <= 0) return 0;
+    if (x >= 1) return 1;
+    const double front = std::exp(std::lgamma(a + b) - std::lgamma(a) - std::lgamma(b) + a * std::log(x) + b * std::log1p(-x));
+    // The fraction converges fast for x < (a+1)/(a+b+2); use the symmetry I_x(a,b) = 1 − I_{1−x}(b,a) otherwise.
+    if (x < (a + 1) / (a + b + 2)) return front * beta_fraction(a, b, x) / a;
+    return 1 - front * beta_fraction(b, a, 1 - x) / b;
+}
+
+double student_t_cdf(double t, double nu) {
+    const double x = nu / (nu + t * t);
+    const double tail = 0.5 * incomplete_beta(nu / 2, 0.5, x);  // P(T > |t|)
+    return t >= 0 ? 1 - tail : tail;
+}
+
+double student_t_quantile(double q, double nu) {
+    double lo = -1e6, hi = 1e6;
+    for (int i = 0; i < 200; ++i) {
+        const double mid = 0.5 * (lo + hi);
+        (student_t_cdf(mid, nu) < q ? lo : hi) = mid;
+    }
+    return 0.5 * (lo + hi);
+}
+
+Summary summarise(std::vector<double> v) {
+    Summary s;
+    s.n = v.size();
+    if (v.empty()) return s;
+    std::sort(v.begin(), v.end());
+    s.min = v.front();
+    s.max = v.back();
+    s.median = v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
+    s.mean = std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
+    double ss = 0;
+    for (double x : v) ss += (x - s.mean) * (x - s.mean);
+    s.std = v.size() > 1 ? std::sqrt(ss / static_cast<double>(v.size() - 1)) : 0;
+    s.ci_low = s.ci_high = s.mean;
+    if (v.size() > 1) {
+        const double half = student_t_quantile(0.975, static_cast<double>(v.size() - 1)) * s.std / std::sqrt(static_cast<double>(v.size()));
+        s.ci_low = s.mean - half;
+        s.ci_high = s.mean + half;
+    }
+    return s;
+}
+
+Comparison welch_test(const std::vector<double>& a, const std::vector<double>& b) {
+    Comparison c;
+    const Summary sa = summarise(a), sb = summarise(b);
+    c.difference = sa.mean - sb.mean;
+    if (sa.n < 2 || sb.n < 2) return c;
+    const double va = sa.std * sa.std / static_cast<double>(sa.n), vb = sb.std * sb.std / static_cast<double>(sb.n);
+    if (va + vb <= 0) return c;
+    c.t = c.difference / std::sqrt(va + vb);
+    c.df = (va + vb) * (va + vb) / (va * va / static_cast<double>(sa.n - 1) + vb * vb / static_cast<double>(sb.n - 1));
+    c.p_value = 2 * (1 - student_t_cdf(std::abs(c.t), c.df));
+    const double na = static_cast<double>(sa.n), nb = static_cast<double>(sb.n);
+    const double pooled = std::sqrt(((na - 1) * sa.std * sa.std + (nb - 1) * sb.std * sb.std) / (na + nb - 2));
+    const double correction = 1 - 3 / (4 * (na + nb) - 9);
+    c.hedges_g = pooled > 0 ? c.difference / pooled * correction : 0;
+    c.valid = true;
+    return c;
+}
+
+}  // namespace actbench
