@@ -5,6 +5,7 @@
 #include "run_store.hpp"
 #include "optimizer.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <limits>
@@ -50,8 +51,10 @@ ProbeStats evaluate(Network& net, const ImageSet& set, const std::vector<std::si
     net.set_training(false);  // stochastic activations use their evaluation form
     std::vector<std::int32_t> labels(batch);
     const auto acts = net.activations();
-    std::vector<double> zeros(acts.size(), 0), total(acts.size(), 0);
-    std::vector<std::vector<char>> alive(acts.size());
+    const std::size_t L = acts.size();
+    std::vector<double> zeros(L, 0), total(L, 0), flat(L, 0), sum(L, 0), sum_abs(L, 0), sum_sq(L, 0);
+    std::vector<std::vector<char>> alive(L), active(L);
+    std::vector<memory> ones(L);
     double loss = 0;
     long correct = 0;
     for (std::size_t first = 0; first < indices.size(); first += batch) {
@@ -61,20 +64,39 @@ ProbeStats evaluate(Network& net, const ImageSet& set, const std::vector<std::si
         loss += r.loss_sum;
         correct += r.correct;
         if (!want_sparsity) continue;
-        for (std::size_t l = 0; l < acts.size(); ++l) {
+        for (std::size_t l = 0; l < L; ++l) {
             // Plain copies, so padding of blocked layouts is not counted as zeros.
             const std::vector<float> out = to_plain(net.context(), acts[l]->last_dst());
             const std::vector<float> pre = to_plain(net.context(), acts[l]->last_src());
+            const bool maxout = acts[l]->spec().info->kernel == ActivationKernel::maxout;
+            // f′ at every element: the layer's own backward with ∂L/∂y = 1 (not for maxout, a max over pieces).
+            std::vector<float> slope;
+            if (!maxout) {
+                const auto d = acts[l]->last_dst().get_desc().dims();
+                if (!ones[l]) {
+                    ones[l] = memory(plain_desc(d), net.context().engine);
+                    std::fill(data_of(ones[l]), data_of(ones[l]) + logical_count(d), 1.f);
+                }
+                slope = to_plain(net.context(), acts[l]->backward(net.context(), ones[l]));
+            }
             const auto dims = acts[l]->last_dst().get_desc().dims();
             const std::size_t channels = dims[1];
             const std::size_t spatial = out.size() / (dims[0] * channels);
             alive[l].resize(channels, 0);
+            active[l].resize(channels, 0);
             for (int n = 0; n < rows; ++n)
                 for (std::size_t c = 0; c < channels; ++c) {
                     const std::size_t base = (n * channels + c) * spatial;
                     for (std::size_t k = 0; k < spatial; ++k) {
-                        zeros[l] += out[base + k] == 0.f;
-                        if (pre[base + k] > 0.f) alive[l][c] = 1;
+                        const double y = out[base + k];
+                        zeros[l] += y == 0.0;
+                        sum[l] += y, sum_abs[l] += std::abs(y), sum_sq[l] += y * y;
+                        if (!maxout && pre[base + k] > 0.f) alive[l][c] = 1;
+                        if (!maxout) {
+                            const bool is_flat = std::abs(slope[base + k]) < kFlatEpsilon;
+                            flat[l] += is_flat;
+                            if (!is_flat) active[l][c] = 1;
+                        }
                     }
                 }
             total[l] += static_cast<double>(rows) * channels * spatial;
@@ -84,20 +106,53 @@ ProbeStats evaluate(Network& net, const ImageSet& set, const std::vector<std::si
     ProbeStats s;
     s.loss = loss / static_cast<double>(indices.size());
     s.accuracy = static_cast<double>(correct) / static_cast<double>(indices.size());
-    if (want_sparsity) {
-        for (std::size_t l = 0; l < acts.size(); ++l) {
-            s.zero_fraction.push_back(zeros[l] / total[l]);
-            if (!acts[l]->spec().info->rectifier) {
-                s.dead_fraction.push_back(std::numeric_limits<double>::quiet_NaN());
-                continue;
-            }
-            std::size_t dead = 0;
-            for (char a : alive[l]) dead += !a;
-            s.dead_fraction.push_back(static_cast<double>(dead) / static_cast<double>(alive[l].size()));
+    if (!want_sparsity) return s;
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    auto unit_fraction = [](const std::vector<char>& flags, bool count_unset) {
+        std::size_t k = 0;
+        for (char f : flags) k += count_unset ? !f : f;
+        return static_cast<double>(k) / static_cast<double>(flags.size());
+    };
+    for (std::size_t l = 0; l < L; ++l) {
+        const ActivationInfo& info = *acts[l]->spec().info;
+        const bool maxout = info.kernel == ActivationKernel::maxout;
+        s.zero_fraction.push_back(zeros[l] / total[l]);
+        s.dead_fraction.push_back(info.rectifier ? unit_fraction(alive[l], true) : nan);
+        s.inactive_fraction.push_back(!info.rectifier && !maxout ? unit_fraction(active[l], true) : nan);
+        s.saturated_fraction.push_back(maxout ? nan : flat[l] / total[l]);
+        s.mean.push_back(sum[l] / total[l]);
+        s.mean_abs.push_back(sum_abs[l] / total[l]);
+        s.second_moment.push_back(sum_sq[l] / total[l]);
+        double slope = nan;
+        if (info.kernel == ActivationKernel::prelu) {
+            const auto v = to_plain(net.context(), acts[l]->params()[0]->value);
+            double t = 0;
+            for (float x : v) t += x;
+            slope = t / static_cast<double>(v.size());
         }
+        s.prelu_slope.push_back(slope);
     }
     return s;
 }
+
+namespace {
+// L2 norm of each weighted layer's weight gradient (in layer order).
+std::vector<double> weight_grad_norms(Network& net) {
+    std::vector<double> norms;
+    for (Param* p : net.params()) {
+        if (p->role != ParamRole::weight) continue;
+        const float* g = data_of(p->grad);
+        const std::size_t n = floats_in(p->grad.get_desc());
+        double s = 0;
+        for (std::size_t k = 0; k < n; ++k) s += static_cast<double>(g[k]) * g[k];
+        norms.push_back(std::sqrt(s));
+    }
+    return norms;
+}
+double ratio_first_last(const std::vector<double>& norms) {
+    return norms.size() >= 2 && norms.back() > 0 ? norms.front() / norms.back() : std::numeric_limits<double>::quiet_NaN();
+}
+}  // namespace
 
 TrialOutcome run_trial(const Trial& trial, const PreparedData& data, const std::filesystem::path& dir,
                        const std::atomic<bool>* stop) {
@@ -130,7 +185,11 @@ TrialOutcome run_trial(const Trial& trial, const PreparedData& data, const std::
     std::string status = "ok";
     long diverged_step = -1;
     double best_test_accuracy = 0;
-    std::vector<double> zero_init;
+    std::vector<double> zero_init, first_step_norms;
+    const double target = trial.train.target;
+    long steps_to_target = -1;
+    int epochs_to_target = -1;
+    double loss_auc = 0;
 
     auto record = [&](int epoch, double train_loss, double train_accuracy, double train_seconds) {
         const auto t_eval = Clock::now();
@@ -143,7 +202,19 @@ TrialOutcome run_trial(const Trial& trial, const PreparedData& data, const std::
                            {"probe_loss", finite_or_null(pr.loss)},
                            {"probe_accuracy", pr.accuracy},
                            {"zero_fraction", fractions_json(pr.zero_fraction)},
-                           {"dead_fraction", fractions_json(pr.dead_fraction)}};
+                           {"dead_fraction", fractions_json(pr.dead_fraction)},
+                           {"inactive_fraction", fractions_json(pr.inactive_fraction)},
+                           {"saturated_fraction", fractions_json(pr.saturated_fraction)},
+                           {"mean", fractions_json(pr.mean)},
+                           {"mean_abs", fractions_json(pr.mean_abs)},
+                           {"second_moment", fractions_json(pr.second_moment)}};
+        if (std::any_of(pr.prelu_slope.begin(), pr.prelu_slope.end(), [](double v) { return std::isfinite(v); }))
+            row["prelu_slope"] = fractions_json(pr.prelu_slope);
+        if (epoch > 0) {
+            const auto norms = weight_grad_norms(net);
+            row["grad_norm"] = fractions_json(norms);
+            row["grad_ratio"] = finite_or_null(ratio_first_last(norms));
+        }
         if (epoch > 0) {
             row["train_loss"] = finite_or_null(train_loss);
             row["train_accuracy"] = train_accuracy;
@@ -187,12 +258,16 @@ TrialOutcome run_trial(const Trial& trial, const PreparedData& data, const std::
             loss_sum += r.loss_sum;
             correct += r.correct;
             net.backward();
+            if (step == 1) first_step_norms = weight_grad_norms(net);
             optimizer.step(scheduled_lr(trial.train.schedule, trial.train.lr, step - 1,
                                         static_cast<long>(steps_per_epoch), static_cast<long>(steps_per_epoch) * trial.train.epochs));
         }
         if (status != "ok") break;
         const double seen = static_cast<double>(steps_per_epoch * batch);
         last_train_loss = loss_sum / seen;
+        const double train_error = 1 - correct / seen;
+        if (epochs_to_target < 0 && train_error <= target) epochs_to_target = epoch, steps_to_target = step;
+        loss_auc += last_train_loss;
         last = record(epoch, last_train_loss, correct / seen, seconds_since(t_epoch));
         epochs_done = epoch;
     }
@@ -209,7 +284,17 @@ TrialOutcome run_trial(const Trial& trial, const PreparedData& data, const std::
                            {"final_train_loss", finite_or_null(last_train_loss)},
                            {"zero_fraction_init", finite_or_null(mean_of(zero_init))},
                            {"zero_fraction_final", finite_or_null(mean_of(last.zero_fraction))},
-                           {"dead_fraction_final", finite_or_null(mean_of(last.dead_fraction))}};
+                           {"dead_fraction_final", finite_or_null(mean_of(last.dead_fraction))},
+                           {"inactive_fraction_final", finite_or_null(mean_of(last.inactive_fraction))},
+                           {"saturated_fraction_final", finite_or_null(mean_of(last.saturated_fraction))},
+                           {"grad_norm_first_step", fractions_json(first_step_norms)},
+                           {"grad_ratio_first_step", finite_or_null(ratio_first_last(first_step_norms))},
+                           {"target_train_error", target},
+                           // Censored (never reached in the run): null, reported as "> max".
+                           {"epochs_to_target", epochs_to_target >= 0 ? nlohmann::json(epochs_to_target) : nlohmann::json(nullptr)},
+                           {"steps_to_target", steps_to_target >= 0 ? nlohmann::json(steps_to_target) : nlohmann::json(nullptr)},
+                           // Σ over epochs of the epoch's mean training loss (area under the curve, in epochs).
+                           {"train_loss_auc", finite_or_null(loss_auc)}};
     if (status == "diverged") summary["diverged_step"] = diverged_step;
     write_atomic(dir / "summary.json", summary.dump(2) + "\n");
     return {status, summary, seconds_since(t_start)};

@@ -358,8 +358,9 @@ TEST_CASE("shards 0/2 and 1/2, merged, equal the unsharded run", "[cli][e2e][rep
 
 TEST_CASE("a sweep killed part-way and resumed equals an uninterrupted one", "[cli][e2e][reproducibility]") {
     TempDir dir;
+    // Long enough (about 0.3 s a trial) that the kill lands while trials are still running, even on a busy machine.
     std::string text = small_sweep("k");
-    text.replace(text.find("epochs: 2"), 9, "epochs: 6");
+    text.replace(text.find("epochs: 2"), 9, "epochs: 30");
     const fs::path cfg = write_config(dir, "k.yaml", text);
     REQUIRE(run_actbench(dir, "run " + cfg.string() + " --out " + (dir / "whole").string() + " --quiet --jobs 2").code == 0);
     // Start the same sweep, SIGKILL it once the first trial is stored, then resume.
