@@ -691,7 +691,7 @@ Config parse_config(const std::string& text, const std::string& file) {
     Config c;
     c.file = file;
     try {
-        r.expect_map(root, "the config", {"extends", "name", "isa", "dataset", "model", "train", "activations", "inits", "sweep", "out"});
+        r.expect_map(root, "the config", {"extends", "name", "isa", "baseline", "dataset", "model", "train", "activations", "inits", "sweep", "out"});
         if (root["extends"]) root = resolve_extends(r, root, file, 0);
         if (root["name"]) {
             c.name = r.str(root["name"], "name");
@@ -707,6 +707,11 @@ Config parse_config(const std::string& text, const std::string& file) {
         if (root["sweep"]) read_sweep(r, root["sweep"], c.sweep, c.model, c.activations, c.inits);
         read_grid(r, root, c);
         c.out = root["out"] ? r.str(root["out"], "out") : "runs/" + c.name;
+        if (root["baseline"]) {
+            c.baseline = r.str(root["baseline"], "baseline");
+            if (std::find(c.sweep.activation.begin(), c.sweep.activation.end(), c.baseline) == c.sweep.activation.end())
+                r.fail(root["baseline"], "baseline: '" + c.baseline + "' is not a value of sweep.activation");
+        }
         if (root["isa"])
             c.isa = read_choice(r, root["isa"], "isa", {"sse41", "avx", "avx2", "avx512_core", "avx512_core_vnni", "avx512_core_bf16"});
     } catch (const YAML::Exception& e) {
@@ -801,7 +806,7 @@ nlohmann::json config_json(const Config& c) {
     for (const auto& [name, spec] : c.activations) activations[name] = activation_json(spec);
     nlohmann::json inits = nlohmann::json::object();
     for (const auto& [name, spec] : c.inits) inits[name] = init_json(spec);
-    return {{"name", c.name}, {"isa", c.isa}, {"dataset", dataset_json(c.dataset)}, {"model", model_json(c.model)},
+    return {{"name", c.name}, {"isa", c.isa}, {"baseline", c.baseline}, {"dataset", dataset_json(c.dataset)}, {"model", model_json(c.model)},
             {"train", train_json(c.train)}, {"activations", activations}, {"inits", inits}, {"sweep", sweep}};
 }
 

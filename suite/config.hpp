@@ -102,6 +102,8 @@ struct Config {
     // Pin oneDNN's instruction set (sse41, avx, avx2, avx512_core, avx512_core_vnni, avx512_core_bf16), so
     // results repeat across CPU generations; empty: the best the CPU has.
     std::string isa;
+    // The activation the report compares every other one with (difference, Welch's p, Hedges' g); empty: none.
+    std::string baseline;
 
     // The grid: axes in the order the file gives them (the first varies slowest; activation, init, bias and
     // seed are always axes, with one value when the file does not sweep them), zip groups that move

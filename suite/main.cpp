@@ -76,7 +76,7 @@ int main(int argc, char** argv) {
     std::vector<std::string> run_dirs;
     auto* report = app.add_subcommand("report", "Print a Markdown report of run directories (never retrains); shards merge");
     report->add_option("run_dir", run_dirs, "Run directories written by 'actbench run' for one config")->required();
-    report->add_option("--out", report_out, "Also write the report to this file");
+    report->add_option("--out", report_out, "Also write report.md, report.csv, report.json, report.html and the SVG plots into this directory");
 
     auto* list = app.add_subcommand("list", "List the built-in activations, initialisers or models (formula, parameters, source)");
     list->add_option("what", list_what, "activations | inits | models")->required()->check(CLI::IsMember({"activations", "inits", "models"}));
@@ -132,9 +132,16 @@ int main(int argc, char** argv) {
             return t.interrupted ? 1 : 0;
         }
         if (*report) {
-            const std::string text = report_markdown(std::vector<std::filesystem::path>(run_dirs.begin(), run_dirs.end()));
-            if (!report_out.empty()) write_output_file(report_out, text);
-            std::cout << text;
+            const ReportFiles files = build_report(std::vector<std::filesystem::path>(run_dirs.begin(), run_dirs.end()));
+            if (!report_out.empty()) {
+                const std::filesystem::path dir(report_out);
+                write_output_file((dir / "report.md").string(), files.markdown);
+                write_output_file((dir / "report.csv").string(), files.csv);
+                write_output_file((dir / "report.json").string(), files.json);
+                write_output_file((dir / "report.html").string(), files.html);
+                for (const auto& [name, svg] : files.svgs) write_output_file((dir / name).string(), svg);
+            }
+            std::cout << files.markdown;
             return 0;
         }
         if (*list) {

@@ -57,6 +57,7 @@ std::string svg_line_plot(const PlotSpec& spec, const std::vector<Series>& serie
             if (std::isfinite(s.x[i]) && std::isfinite(s.y[i])) {
                 x0 = std::min(x0, s.x[i]), x1 = std::max(x1, s.x[i]);
                 y0 = std::min(y0, s.y[i]), y1 = std::max(y1, s.y[i]);
+                if (s.band_low.size() == s.x.size()) y0 = std::min(y0, s.band_low[i]), y1 = std::max(y1, s.band_high[i]);
             }
     if (!std::isfinite(x0)) x0 = 0, x1 = 1, y0 = 0, y1 = 1;
     if (x1 - x0 < 1e-12) x1 = x0 + 1;
@@ -91,6 +92,12 @@ std::string svg_line_plot(const PlotSpec& spec, const std::vector<Series>& serie
         << escape(spec.y_label) << "</text>\n";
     int legend = 0;
     for (const auto& s : series) {
+        if (s.band_low.size() == s.x.size() && !s.x.empty()) {
+            std::string band;
+            for (std::size_t i = 0; i < s.x.size(); ++i) band += (i ? " L" : "M") + num(px(s.x[i])) + " " + num(py(s.band_high[i]));
+            for (std::size_t i = s.x.size(); i-- > 0;) band += " L" + num(px(s.x[i])) + " " + num(py(s.band_low[i]));
+            svg << "<path d=\"" << band << " Z\" fill=\"" << s.color << "\" fill-opacity=\"0.15\" stroke=\"none\"/>\n";
+        }
         std::string path;
         bool pen_down = false;
         for (std::size_t i = 0; i < s.x.size(); ++i) {
@@ -101,7 +108,8 @@ std::string svg_line_plot(const PlotSpec& spec, const std::vector<Series>& serie
             path += (pen_down ? " L" : " M") + num(px(s.x[i])) + " " + num(py(s.y[i]));
             pen_down = true;
         }
-        svg << "<path d=\"" << path << "\" fill=\"none\" stroke=\"" << s.color << "\" stroke-width=\"2\"/>\n";
+        svg << "<path d=\"" << path << "\" fill=\"none\" stroke=\"" << s.color << "\" stroke-width=\"2\""
+            << (s.dashed ? " stroke-dasharray=\"6 4\"" : "") << "/>\n";
         const double ly = top + 14 + 16 * legend++;
         svg << "<line x1=\"" << num(left + 10) << "\" y1=\"" << num(ly - 4) << "\" x2=\"" << num(left + 30) << "\" y2=\""
             << num(ly - 4) << "\" stroke=\"" << s.color << "\" stroke-width=\"2\"/>\n";

@@ -10,6 +10,8 @@ struct Series {
     std::string label;
     std::string color;  // any SVG colour
     std::vector<double> x, y;
+    std::vector<double> band_low, band_high;  // optional: a shaded band around the line (same length as x)
+    bool dashed = false;
 };
 
 struct PlotSpec {

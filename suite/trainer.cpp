@@ -163,6 +163,10 @@ TrialOutcome run_trial(const Trial& trial, const PreparedData& data, const std::
         throw InputError("trial " + trial.id + ": the training split has " + std::to_string(train.count()) +
                          " images, fewer than one batch of " + std::to_string(batch));
 
+    // A trial directory without a summary is an interrupted attempt (maybe killed mid-write, leaving a
+    // temporary file): start it afresh.
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
     std::filesystem::create_directories(dir);
     const nlohmann::json settings = trial.settings();
     write_atomic(dir / "trial.yaml", to_yaml(nlohmann::json{{"id", trial.id}, {"settings", settings}}));
