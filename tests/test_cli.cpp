@@ -452,3 +452,36 @@ TEST_CASE("Ctrl-C stops cleanly, and a new axis value leaves existing trials' nu
     CHECK(fb.size() == fa.size() + 4);
     for (const auto& [name, content] : fa) CHECK(fb.at(name) == content);
 }
+
+TEST_CASE("report --out writes md, csv, json, html and plots, identically each time", "[cli][report]") {
+    TempDir dir;
+    std::string text = small_sweep("r");
+    text.insert(0, "baseline: relu\n");
+    text.replace(text.find("train: {"), 8, "train: {target: 0.4, ");
+    text.replace(text.find("sweep: {"), 8, "sweep: {train.lr: [0.02, 0.05], ");
+    const fs::path cfg = write_config(dir, "r.yaml", text);
+    const fs::path runs = dir / "runs";
+    REQUIRE(run_actbench(dir, "run " + cfg.string() + " --out " + runs.string() + " --quiet").code == 0);
+    const Result a = run_actbench(dir, "report " + runs.string() + " --out " + (dir / "ra").string());
+    const Result b = run_actbench(dir, "report " + runs.string() + " --out " + (dir / "rb").string());
+    INFO(a.err);
+    REQUIRE(a.code == 0);
+    for (const char* f : {"report.md", "report.csv", "report.json", "report.html", "loss.svg", "accuracy.svg", "zeros.svg", "dead_vs_lr.svg"}) {
+        INFO(f);
+        REQUIRE(fs::exists(dir / "ra" / f));
+        CHECK(slurp(dir / "ra" / f) == slurp(dir / "rb" / f));
+    }
+    CHECK(slurp(dir / "ra" / "report.md") == a.out);
+    CHECK_THAT(a.out, Catch::Contains("## Accuracy") && Catch::Contains("vs relu: Δ | p (Welch) | g") && Catch::Contains("## Convergence") &&
+                          Catch::Contains("## Gradient flow") && Catch::Contains("Warning:** some groups have fewer than 5 seeds"));
+    CHECK_THAT(a.out, Catch::Contains("| 0.02 | tanh | he_normal | 0.0 | 2 | "));
+    const std::string csv = slurp(dir / "ra" / "report.csv");
+    CHECK(std::count(csv.begin(), csv.end(), '\n') == 1 + 16 + 8);  // header, trials, groups
+    const auto j = nlohmann::json::parse(slurp(dir / "ra" / "report.json"));
+    CHECK(j["trials"].size() == 16);
+    CHECK(j["groups"].size() == 8);
+    CHECK(j["groups"][1].contains("vs_baseline"));
+    const std::string html = slurp(dir / "ra" / "report.html");
+    CHECK_THAT(html, Catch::StartsWith("<!DOCTYPE html>") && Catch::Contains("<svg") && Catch::Contains("<table>"));
+    CHECK(html.find("http://") == html.find("http://www.w3.org/2000/svg"));  // no external resources
+}
