@@ -326,9 +326,9 @@ ReportFiles build_report(const std::vector<fs::path>& run_dirs) {
         ++gi;
     }
     md << "\n*target*: training error " << fmt("%.2f", target)
-       << ", measured over each epoch's mini-batches; *epochs/steps to target*: the first epoch whose training error is at or "
-          "below it (and the step at its end), median over seeds; a trial that never gets there is censored and counts as "
-          "> max, never dropped. *loss AUC*: the sum over epochs of the mean training loss (the area under the curve, in "
+       << ", measured step by step over the most recent epoch's worth of mini-batches; *steps to target*: the first step "
+          "at which it is at or below the target, and *epochs*: the epoch of that step, medians over seeds; a trial that "
+          "never gets there is censored and counts as > max, never dropped. *loss AUC*: the sum over epochs of the mean training loss (the area under the curve, in "
           "epochs), mean ± std.\n\n";
 
     // 4. Sparsity and dead or inactive units.

@@ -1,6 +1,7 @@
 #include "trainer.hpp"
 
 #include "error.hpp"
+#include "metrics.hpp"
 #include "rng.hpp"
 #include "run_store.hpp"
 #include "optimizer.hpp"
@@ -52,8 +53,8 @@ ProbeStats evaluate(Network& net, const ImageSet& set, const std::vector<std::si
     std::vector<std::int32_t> labels(batch);
     const auto acts = net.activations();
     const std::size_t L = acts.size();
-    std::vector<double> zeros(L, 0), total(L, 0), flat(L, 0), sum(L, 0), sum_abs(L, 0), sum_sq(L, 0);
-    std::vector<std::vector<char>> alive(L), active(L);
+    std::vector<UnitTally> tallies;
+    for (Activation* a : acts) tallies.emplace_back(static_cast<std::size_t>(a->last_dst().get_desc().dims()[1]));
     std::vector<memory> ones(L);
     double loss = 0;
     long correct = 0;
@@ -68,38 +69,22 @@ ProbeStats evaluate(Network& net, const ImageSet& set, const std::vector<std::si
             // Plain copies, so padding of blocked layouts is not counted as zeros.
             const std::vector<float> out = to_plain(net.context(), acts[l]->last_dst());
             const std::vector<float> pre = to_plain(net.context(), acts[l]->last_src());
-            const bool maxout = acts[l]->spec().info->kernel == ActivationKernel::maxout;
-            // f′ at every element: the layer's own backward with ∂L/∂y = 1 (not for maxout, a max over pieces).
+            // f′ at every element: the layer's own backward with ∂L/∂y = 1 (not for maxout, a max over pieces,
+            // whose input and output shapes differ).
             std::vector<float> slope;
+            const auto dims = acts[l]->last_dst().get_desc().dims();
+            const bool maxout = acts[l]->spec().info->kernel == ActivationKernel::maxout;
             if (!maxout) {
-                const auto d = acts[l]->last_dst().get_desc().dims();
                 if (!ones[l]) {
-                    ones[l] = memory(plain_desc(d), net.context().engine);
-                    std::fill(data_of(ones[l]), data_of(ones[l]) + logical_count(d), 1.f);
+                    ones[l] = memory(plain_desc(dims), net.context().engine);
+                    std::fill(data_of(ones[l]), data_of(ones[l]) + logical_count(dims), 1.f);
                 }
                 slope = to_plain(net.context(), acts[l]->backward(net.context(), ones[l]));
             }
-            const auto dims = acts[l]->last_dst().get_desc().dims();
-            const std::size_t channels = dims[1];
-            const std::size_t spatial = out.size() / (dims[0] * channels);
-            alive[l].resize(channels, 0);
-            active[l].resize(channels, 0);
-            for (int n = 0; n < rows; ++n)
-                for (std::size_t c = 0; c < channels; ++c) {
-                    const std::size_t base = (n * channels + c) * spatial;
-                    for (std::size_t k = 0; k < spatial; ++k) {
-                        const double y = out[base + k];
-                        zeros[l] += y == 0.0;
-                        sum[l] += y, sum_abs[l] += std::abs(y), sum_sq[l] += y * y;
-                        if (!maxout && pre[base + k] > 0.f) alive[l][c] = 1;
-                        if (!maxout) {
-                            const bool is_flat = std::abs(slope[base + k]) < kFlatEpsilon;
-                            flat[l] += is_flat;
-                            if (!is_flat) active[l][c] = 1;
-                        }
-                    }
-                }
-            total[l] += static_cast<double>(rows) * channels * spatial;
+            const std::size_t spatial = out.size() / static_cast<std::size_t>(dims[0] * dims[1]);
+            // Maxout's pre-activations have k× the channels: its dead/inactive units are not defined here.
+            tallies[l].add(maxout ? out.data() : pre.data(), out.data(), maxout ? nullptr : slope.data(),
+                           static_cast<std::size_t>(rows), spatial, kFlatEpsilon);
         }
     }
     net.set_training(true);
@@ -108,21 +93,17 @@ ProbeStats evaluate(Network& net, const ImageSet& set, const std::vector<std::si
     s.accuracy = static_cast<double>(correct) / static_cast<double>(indices.size());
     if (!want_sparsity) return s;
     const double nan = std::numeric_limits<double>::quiet_NaN();
-    auto unit_fraction = [](const std::vector<char>& flags, bool count_unset) {
-        std::size_t k = 0;
-        for (char f : flags) k += count_unset ? !f : f;
-        return static_cast<double>(k) / static_cast<double>(flags.size());
-    };
     for (std::size_t l = 0; l < L; ++l) {
         const ActivationInfo& info = *acts[l]->spec().info;
         const bool maxout = info.kernel == ActivationKernel::maxout;
-        s.zero_fraction.push_back(zeros[l] / total[l]);
-        s.dead_fraction.push_back(info.rectifier ? unit_fraction(alive[l], true) : nan);
-        s.inactive_fraction.push_back(!info.rectifier && !maxout ? unit_fraction(active[l], true) : nan);
-        s.saturated_fraction.push_back(maxout ? nan : flat[l] / total[l]);
-        s.mean.push_back(sum[l] / total[l]);
-        s.mean_abs.push_back(sum_abs[l] / total[l]);
-        s.second_moment.push_back(sum_sq[l] / total[l]);
+        const UnitTally& t = tallies[l];
+        s.zero_fraction.push_back(t.zero_fraction());
+        s.dead_fraction.push_back(info.rectifier ? t.dead_fraction() : nan);
+        s.inactive_fraction.push_back(!info.rectifier && !maxout ? t.inactive_fraction() : nan);
+        s.saturated_fraction.push_back(maxout ? nan : t.saturated_fraction());
+        s.mean.push_back(t.mean());
+        s.mean_abs.push_back(t.mean_abs());
+        s.second_moment.push_back(t.second_moment());
         double slope = nan;
         if (info.kernel == ActivationKernel::prelu) {
             const auto v = to_plain(net.context(), acts[l]->params()[0]->value);
@@ -191,8 +172,7 @@ TrialOutcome run_trial(const Trial& trial, const PreparedData& data, const std::
     double best_test_accuracy = 0;
     std::vector<double> zero_init, first_step_norms;
     const double target = trial.train.target;
-    long steps_to_target = -1;
-    int epochs_to_target = -1;
+    std::vector<int> correct_per_step;
     double loss_auc = 0;
 
     auto record = [&](int epoch, double train_loss, double train_accuracy, double train_seconds) {
@@ -261,6 +241,7 @@ TrialOutcome run_trial(const Trial& trial, const PreparedData& data, const std::
             }
             loss_sum += r.loss_sum;
             correct += r.correct;
+            correct_per_step.push_back(r.correct);
             net.backward();
             if (step == 1) first_step_norms = weight_grad_norms(net);
             optimizer.step(scheduled_lr(trial.train.schedule, trial.train.lr, step - 1,
@@ -269,14 +250,16 @@ TrialOutcome run_trial(const Trial& trial, const PreparedData& data, const std::
         if (status != "ok") break;
         const double seen = static_cast<double>(steps_per_epoch * batch);
         last_train_loss = loss_sum / seen;
-        const double train_error = 1 - correct / seen;
-        if (epochs_to_target < 0 && train_error <= target) epochs_to_target = epoch, steps_to_target = step;
         loss_auc += last_train_loss;
         last = record(epoch, last_train_loss, correct / seen, seconds_since(t_epoch));
         epochs_done = epoch;
     }
 
     const nlohmann::json& final_row = metrics.back();
+    // Training error over the last epoch's worth of mini-batches, step by step.
+    const std::optional<long> to_target = steps_to_target(correct_per_step, batch, steps_per_epoch, target);
+    const long steps_to = to_target.value_or(-1);
+    const long epochs_to = to_target ? (steps_to + static_cast<long>(steps_per_epoch) - 1) / static_cast<long>(steps_per_epoch) : -1;
     nlohmann::json summary{{"id", trial.id},
                            {"status", status},
                            {"axes", trial.axes},
@@ -295,8 +278,8 @@ TrialOutcome run_trial(const Trial& trial, const PreparedData& data, const std::
                            {"grad_ratio_first_step", finite_or_null(ratio_first_last(first_step_norms))},
                            {"target_train_error", target},
                            // Censored (never reached in the run): null, reported as "> max".
-                           {"epochs_to_target", epochs_to_target >= 0 ? nlohmann::json(epochs_to_target) : nlohmann::json(nullptr)},
-                           {"steps_to_target", steps_to_target >= 0 ? nlohmann::json(steps_to_target) : nlohmann::json(nullptr)},
+                           {"epochs_to_target", epochs_to >= 0 ? nlohmann::json(epochs_to) : nlohmann::json(nullptr)},
+                           {"steps_to_target", steps_to >= 0 ? nlohmann::json(steps_to) : nlohmann::json(nullptr)},
                            // Σ over epochs of the epoch's mean training loss (area under the curve, in epochs).
                            {"train_loss_auc", finite_or_null(loss_auc)}};
     if (status == "diverged") summary["diverged_step"] = diverged_step;

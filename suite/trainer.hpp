@@ -16,7 +16,8 @@
 //   grad_norm[k], grad_ratio    — L2 norm of each weighted layer's weight gradient at the epoch's last step,
 //                                 and first layer / last layer (vanishing gradients show as ≪ 1)
 // The summary adds the same gradient norms at the first step, steps/epochs to the target training error
-// (censored when never reached) and the area under the training-loss curve.
+// (the error over the last epoch's worth of mini-batches, step by step; censored when never reached) and the
+// area under the training-loss curve.
 // Training drops the last partial mini-batch of each epoch (the order is reshuffled every epoch).
 #pragma once
 

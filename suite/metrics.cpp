@@ -1,0 +1,52 @@
+#include "metrics.hpp"
+
+#include <cmath>
+
+namespace actbench {
+
+void UnitTally::add(const float* pre, const float* out, const float* slope, std::size_t rows, std::size_t spatial,
+                    double flat_epsilon) {
+    const std::size_t channels = alive_.size();
+    for (std::size_t n = 0; n < rows; ++n)
+        for (std::size_t c = 0; c < channels; ++c) {
+            const std::size_t base = (n * channels + c) * spatial;
+            for (std::size_t k = 0; k < spatial; ++k) {
+                const double y = out[base + k];
+                zeros_ += y == 0.0;
+                sum_ += y, sum_abs_ += std::abs(y), sum_sq_ += y * y;
+                if (pre[base + k] > 0.f) alive_[c] = 1;
+                if (slope) {
+                    const bool is_flat = std::abs(slope[base + k]) < flat_epsilon;
+                    flat_ += is_flat;
+                    if (!is_flat) active_[c] = 1;
+                }
+            }
+        }
+    total_ += static_cast<double>(rows * channels * spatial);
+}
+
+double UnitTally::dead_fraction() const {
+    std::size_t dead = 0;
+    for (char a : alive_) dead += !a;
+    return alive_.empty() ? 0 : static_cast<double>(dead) / static_cast<double>(alive_.size());
+}
+
+double UnitTally::inactive_fraction() const {
+    std::size_t inactive = 0;
+    for (char a : active_) inactive += !a;
+    return active_.empty() ? 0 : static_cast<double>(inactive) / static_cast<double>(active_.size());
+}
+
+std::optional<long> steps_to_target(const std::vector<int>& correct, int batch, std::size_t window, double target) {
+    long in_window = 0;
+    for (std::size_t k = 0; k < correct.size(); ++k) {
+        in_window += correct[k];
+        if (k >= window) in_window -= correct[k - window];
+        const std::size_t n = std::min(k + 1, window);
+        const double error = 1 - static_cast<double>(in_window) / static_cast<double>(n * static_cast<std::size_t>(batch));
+        if (error <= target) return static_cast<long>(k + 1);
+    }
+    return std::nullopt;
+}
+
+}  // namespace actbench

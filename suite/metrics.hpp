@@ -1,0 +1,38 @@
+// Metric definitions as pure functions, so each can be tested on hand-built data with a known answer.
+// (DESIGN.md, "Metrics — definitions"; the report's captions state the same.)
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <vector>
+
+namespace actbench {
+
+// Per-unit bookkeeping over a probe set for one activation layer. A unit is a channel of a conv layer or a
+// neuron of a dense layer; tensors are plain [rows, channels, spatial].
+class UnitTally {
+public:
+    explicit UnitTally(std::size_t channels) : alive_(channels, 0), active_(channels, 0) {}
+    // pre: pre-activations; out: outputs; slope: f′(pre) (may be null: no flatness statistics).
+    void add(const float* pre, const float* out, const float* slope, std::size_t rows, std::size_t spatial, double flat_epsilon);
+    double zero_fraction() const { return total_ > 0 ? zeros_ / total_ : 0; }
+    double saturated_fraction() const { return total_ > 0 ? flat_ / total_ : 0; }
+    // Units whose pre-activation is ≤ 0 for every element seen: for rectifiers they pass no gradient.
+    double dead_fraction() const;
+    // Units with |f′| < ε for every element seen.
+    double inactive_fraction() const;
+    double mean() const { return total_ > 0 ? sum_ / total_ : 0; }
+    double mean_abs() const { return total_ > 0 ? sum_abs_ / total_ : 0; }
+    double second_moment() const { return total_ > 0 ? sum_sq_ / total_ : 0; }
+
+private:
+    std::vector<char> alive_, active_;
+    double zeros_ = 0, flat_ = 0, total_ = 0, sum_ = 0, sum_abs_ = 0, sum_sq_ = 0;
+};
+
+// Steps to a target training error: the first step (1-based) at which the training error over the most recent
+// `window` mini-batches (fewer at the start) is at or below `target`; nullopt when it never is (censored).
+// correct[k] is how many of the `batch` images of step k+1 were classified correctly.
+std::optional<long> steps_to_target(const std::vector<int>& correct, int batch, std::size_t window, double target);
+
+}  // namespace actbench

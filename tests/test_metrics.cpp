@@ -1,0 +1,39 @@
+#include "metrics.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace actbench;
+
+TEST_CASE("a layer with exactly 3 dead channels", "[metrics]") {
+    // 2 images × 8 channels × 4 positions; channels 1, 4 and 6 are ≤ 0 everywhere (one of them exactly 0).
+    const std::size_t rows = 2, channels = 8, spatial = 4;
+    std::vector<float> pre(rows * channels * spatial), out(pre.size()), slope(pre.size());
+    for (std::size_t n = 0; n < rows; ++n)
+        for (std::size_t c = 0; c < channels; ++c)
+            for (std::size_t k = 0; k < spatial; ++k) {
+                const std::size_t i = (n * channels + c) * spatial + k;
+                const bool dead = c == 1 || c == 4 || c == 6;
+                pre[i] = dead ? (c == 6 ? 0.f : -1.f - static_cast<float>(k)) : (k == 0 && n == 1 ? 0.5f : -0.5f);
+                out[i] = pre[i] > 0 ? pre[i] : 0.f;
+                slope[i] = pre[i] > 0 ? 1.f : 0.f;
+            }
+    UnitTally t(channels);
+    t.add(pre.data(), out.data(), slope.data(), rows, spatial, 1e-3);
+    CHECK(t.dead_fraction() == Approx(3.0 / 8));
+    CHECK(t.inactive_fraction() == Approx(3.0 / 8));
+    // Zeros: every element except the one positive element of each of the 5 live channels.
+    CHECK(t.zero_fraction() == Approx(1 - 5.0 / 64));
+    CHECK(t.mean() == Approx(5 * 0.5 / 64));
+    CHECK(t.second_moment() == Approx(5 * 0.25 / 64));
+}
+
+TEST_CASE("steps to target: a curve that crosses at step 17, and a censored one", "[metrics]") {
+    // Batches of 10; 5 correct for 16 steps, then 10. Over a window of 4 steps the error at step 17 is
+    // 15 wrong of 40 = 0.375 (first at or below 0.375), and at step 19 it is 5/40 = 0.125.
+    std::vector<int> correct(16, 5);
+    for (int i = 0; i < 10; ++i) correct.push_back(10);
+    CHECK(steps_to_target(correct, 10, 4, 0.375) == 17);
+    CHECK(steps_to_target(correct, 10, 4, 0.125) == 19);
+    CHECK(steps_to_target(correct, 10, 4, 0.5) == 1);
+    CHECK_FALSE(steps_to_target(std::vector<int>(30, 5), 10, 4, 0.25).has_value());
+}
