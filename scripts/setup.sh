@@ -11,6 +11,7 @@ PACKAGES=(
   libopencv-dev                          # image decoding and drawing
   libyaml-cpp-dev libcli11-dev nlohmann-json3-dev zlib1g-dev
   catch2 libbenchmark-dev                # tests and benchmarks
+  chromium                               # the report page is checked in a real browser (headless)
   dataset-fashion-mnist                  # the default real dataset: /usr/share/datasets/fashion-mnist
 )
 

@@ -485,3 +485,37 @@ TEST_CASE("report --out writes md, csv, json, html and plots, identically each t
     CHECK_THAT(html, Catch::StartsWith("<!DOCTYPE html>") && Catch::Contains("<svg") && Catch::Contains("<table>"));
     CHECK(html.find("http://") == html.find("http://www.w3.org/2000/svg"));  // no external resources
 }
+
+TEST_CASE("the HTML report opens in a real browser with its tables and plots", "[cli][report][browser]") {
+    // scripts/setup.sh installs Debian's chromium for this test.
+    REQUIRE(fs::exists("/usr/bin/chromium"));
+    TempDir dir;
+    const fs::path cfg = write_config(dir, "b.yaml", small_sweep("b"));
+    REQUIRE(run_actbench(dir, "run " + cfg.string() + " --out " + (dir / "runs").string() + " --quiet").code == 0);
+    REQUIRE(run_actbench(dir, "report " + (dir / "runs").string() + " --out " + (dir / "rep").string()).code == 0);
+    const std::string flags = " --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking "
+                              "--disable-component-update --disable-sync --user-data-dir=" + (dir / "profile").string() + " ";
+    const std::string page = "file://" + (dir / "rep" / "report.html").string();
+    // The DOM as the browser built it: the tables and the three SVG plots are there.
+    const std::string dom_cmd = "/usr/bin/chromium" + flags + "--dump-dom " + page + " > " + (dir / "dom.html").string() + " 2>" +
+                                (dir / "chromium.log").string();
+    REQUIRE(std::system(dom_cmd.c_str()) == 0);
+    const std::string dom = slurp(dir / "dom.html");
+    INFO(slurp(dir / "chromium.log"));
+    CHECK(std::count(dom.begin(), dom.end(), '\n') > 50);
+    std::size_t svgs = 0, tables = 0;
+    for (std::size_t p = 0; (p = dom.find("<svg", p)) != std::string::npos; ++p) ++svgs;
+    for (std::size_t p = 0; (p = dom.find("<table", p)) != std::string::npos; ++p) ++tables;
+    CHECK(svgs == 3);
+    CHECK(tables == 6);
+    CHECK_THAT(dom, Catch::Contains("<figure id=\"loss\">") && Catch::Contains("Training loss"));
+    // A screenshot renders (a blank or failed page would be a few kB at most).
+    const std::string shot_cmd = "/usr/bin/chromium" + flags + "--window-size=1200,3000 --screenshot=" + (dir / "page.png").string() + " " +
+                                 page + " >/dev/null 2>&1";
+    REQUIRE(std::system(shot_cmd.c_str()) == 0);
+    REQUIRE(fs::exists(dir / "page.png"));
+    CHECK(fs::file_size(dir / "page.png") > 50000);
+    const std::string log = slurp(dir / "chromium.log");
+    CHECK(log.find("Uncaught") == std::string::npos);
+    CHECK(log.find("Failed to load resource") == std::string::npos);
+}
