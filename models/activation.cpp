@@ -1,6 +1,7 @@
 #include "activation.hpp"
 
 #include "kernels.hpp"
+#include "params.hpp"
 
 #include <omp.h>
 
@@ -14,12 +15,6 @@ namespace actbench {
 namespace {
 
 bool is_builtin(const ActivationInfo& a) { return a.kernel != ActivationKernel::formula; }
-
-std::string format_number(double v) {
-    std::ostringstream s;
-    s << v;
-    return s.str();
-}
 
 // Runs body(begin, end) over [0, n) in chunks on the trial's OpenMP threads. Elementwise kernels give the
 // same bits whatever the split.
@@ -79,23 +74,7 @@ ActivationSpec activation_variant(std::string name, std::string_view base, const
     ActivationSpec spec;
     spec.name = std::move(name);
     spec.info = &info;
-    for (const auto& p : info.params) spec.params.push_back(p.default_value);
-    for (const auto& [key, value] : params) {
-        std::size_t i = 0;
-        while (i < info.params.size() && info.params[i].name != key) ++i;
-        if (i == info.params.size()) {
-            std::string valid;
-            for (const auto& p : info.params) valid += (valid.empty() ? "" : ", ") + std::string(p.name);
-            throw std::invalid_argument("activation " + std::string(base) + " has no parameter '" + key + "' (" +
-                                        (valid.empty() ? "it takes none" : "valid: " + valid) + ")");
-        }
-        const ActivationParam& p = info.params[i];
-        if (!(value >= p.min && value <= p.max))
-            throw std::invalid_argument(std::string(base) + "." + key + " = " + format_number(value) +
-                                        " is out of range; expected [" + format_number(p.min) + ", " +
-                                        format_number(p.max) + "]");
-        spec.params[i] = value;
-    }
+    spec.params = resolve_params(info.params, params, "activation", base);
     if (info.kernel == ActivationKernel::rrelu && spec.params[0] > spec.params[1])
         throw std::invalid_argument("rrelu: lower (" + format_number(spec.params[0]) + ") must not exceed upper (" +
                                     format_number(spec.params[1]) + ")");

@@ -1,5 +1,7 @@
 #include "init.hpp"
 
+#include "params.hpp"
+
 #include <cmath>
 #include <sstream>
 #include <stdexcept>
@@ -51,12 +53,6 @@ void fill_orthogonal(std::vector<float>& w, std::size_t rows, double, double, co
 }
 
 const InitParam kGain{"gain", 1, 0, 100, "multiplies the weights", {}};
-
-std::string format_number(double v) {
-    std::ostringstream s;
-    s << v;
-    return s.str();
-}
 
 }  // namespace
 
@@ -150,21 +146,7 @@ InitSpec builtin_init(std::string_view name) { return init_variant(std::string(n
 InitSpec init_variant(std::string name, std::string_view base, const std::map<std::string, double>& params) {
     const InitInfo& info = find_init(base);
     InitSpec spec{std::move(name), &info, {}};
-    for (const auto& p : info.params) spec.params.push_back(p.default_value);
-    for (const auto& [key, value] : params) {
-        std::size_t i = 0;
-        while (i < info.params.size() && info.params[i].name != key) ++i;
-        if (i == info.params.size()) {
-            std::string valid;
-            for (const auto& p : info.params) valid += (valid.empty() ? "" : ", ") + std::string(p.name);
-            throw std::invalid_argument("init " + std::string(base) + " has no parameter '" + key + "' (valid: " + valid + ")");
-        }
-        const InitParam& p = info.params[i];
-        if (!(value >= p.min && value <= p.max))
-            throw std::invalid_argument(std::string(base) + "." + key + " = " + format_number(value) +
-                                        " is out of range; expected [" + format_number(p.min) + ", " + format_number(p.max) + "]");
-        spec.params[i] = value;
-    }
+    spec.params = resolve_params(info.params, params, "init", base);
     return spec;
 }
 

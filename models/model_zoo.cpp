@@ -1,5 +1,7 @@
 #include "model_zoo.hpp"
 
+#include "params.hpp"
+
 #include <cmath>
 #include <sstream>
 #include <stdexcept>
@@ -16,12 +18,6 @@ LayerSpec dense(int units) { return {K::dense, units, 0, 0, 1, 0, ""}; }
 LayerSpec act() { return {K::act, 0, 0, 0, 1, 0, ""}; }
 
 int as_int(double v) { return static_cast<int>(std::lround(v)); }
-
-std::string format_number(double v) {
-    std::ostringstream s;
-    s << v;
-    return s.str();
-}
 
 }  // namespace
 
@@ -96,23 +92,8 @@ ModelSpec ModelSpec::make(std::string_view name, const std::map<std::string, dou
     const ModelInfo& info = find_model(name);
     ModelSpec spec;
     spec.name = std::string(name);
-    for (const auto& p : info.params) spec.params[std::string(p.name)] = p.default_value;
-    for (const auto& [key, value] : params) {
-        const ModelParam* found = nullptr;
-        for (const auto& p : info.params)
-            if (p.name == key) found = &p;
-        if (!found) {
-            std::string valid;
-            for (const auto& p : info.params) valid += (valid.empty() ? "" : ", ") + std::string(p.name);
-            throw std::invalid_argument("model " + spec.name + " has no parameter '" + key + "' (valid: " + valid +
-                                        ", batchnorm, dropout)");
-        }
-        if (!(value >= found->min && value <= found->max) || value != std::floor(value))
-            throw std::invalid_argument("model " + spec.name + "." + key + " = " + format_number(value) +
-                                        " is out of range; expected a whole number in [" + format_number(found->min) +
-                                        ", " + format_number(found->max) + "]");
-        spec.params[key] = value;
-    }
+    const std::vector<double> values = resolve_params(info.params, params, "model", name, true);
+    for (std::size_t i = 0; i < values.size(); ++i) spec.params[std::string(info.params[i].name)] = values[i];
     if (batchnorm != "none" && batchnorm != "before" && batchnorm != "after")
         throw std::invalid_argument("model.batchnorm: unknown placement '" + batchnorm + "' (valid: none, before, after)");
     if (!(dropout >= 0 && dropout < 1)) throw std::invalid_argument("model.dropout must be in [0, 1)");
@@ -135,9 +116,9 @@ std::vector<LayerSpec> ModelSpec::layers(int classes) const {
     };
     K previous = K::conv;
     for (const auto& l : hidden) {
-        if (l.kind == K::act && batchnorm == "before") add({K::batchnorm});
+        if (l.kind == K::act && batchnorm == "before") add({K::batchnorm, 0, 0, 0, 1, 0, ""});
         add(l);
-        if (l.kind == K::act && batchnorm == "after") add({K::batchnorm});
+        if (l.kind == K::act && batchnorm == "after") add({K::batchnorm, 0, 0, 0, 1, 0, ""});
         if (l.kind == K::act && previous == K::dense && dropout > 0) add({K::dropout, 0, 0, 0, 1, dropout, ""});
         if (l.kind != K::act) previous = l.kind;
     }

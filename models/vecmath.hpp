@@ -63,25 +63,8 @@ inline float log1p(float x) {
     return d == 0.f ? x : log(u) * (x / d);
 }
 
-// cos(2π·u) for u in [0, 1): reduced to a quarter turn, then Cephes' sin/cos polynomials on [−π/4, π/4].
-inline float cos_turns(float u) {
-    const float q = u * 4.f;  // quarter turns
-    const float j = static_cast<float>(static_cast<std::int32_t>(q + 0.5f));
-    const float y = (q - j) * 1.57079632679489662f;
-    const float z = y * y;
-    float c = 2.443315711809948E-5f;
-    c = c * z - 1.388731625493765E-3f;
-    c = c * z + 4.166664568298827E-2f;
-    c = c * z * z - 0.5f * z + 1.f;
-    float s = -1.9515295891E-4f;
-    s = s * z + 8.3321608736E-3f;
-    s = s * z - 1.6666654611E-1f;
-    s = s * z * y + y;
-    const std::int32_t k = static_cast<std::int32_t>(j) & 3;
-    return k == 0 ? c : (k == 1 ? -s : (k == 2 ? -c : s));
-}
-
-// cos(2πu) and sin(2πu) together (Box–Muller uses both).
+// cos(2πu) and sin(2πu) for u in [0, 1): reduced to a quarter turn, then Cephes' sin/cos polynomials on
+// [−π/4, π/4].
 inline void cos_sin_turns(float u, float& cos_out, float& sin_out) {
     const float q = u * 4.f;
     const float j = static_cast<float>(static_cast<std::int32_t>(q + 0.5f));
@@ -99,6 +82,12 @@ inline void cos_sin_turns(float u, float& cos_out, float& sin_out) {
     // cos(kπ/2 + y), sin(kπ/2 + y)
     cos_out = k == 0 ? c : (k == 1 ? -s : (k == 2 ? -c : s));
     sin_out = k == 0 ? s : (k == 1 ? c : (k == 2 ? -s : -c));
+}
+
+inline float cos_turns(float u) {
+    float c, s;
+    cos_sin_turns(u, c, s);
+    return c;
 }
 
 inline float sigmoid(float x) { return 1.f / (1.f + exp(-x)); }

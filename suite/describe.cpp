@@ -131,7 +131,10 @@ ModelInspection inspect_model(const ModelSpec& model, const InputShape& input, c
     for (std::size_t i = 0; i < summary.size(); ++i) {
         const auto& l = summary[i];
         std::string out;
-        for (std::size_t k = 1; k < l.output.size(); ++k) out += (out.empty() ? "" : "x") + std::to_string(l.output[k]);
+        for (std::size_t k = 1; k < l.output.size(); ++k) {
+            if (!out.empty()) out += 'x';
+            out += std::to_string(l.output[k]);
+        }
         const double flops = 2 * l.forward_macs;
         forward += flops;
         training += flops * (i == 0 ? 2 : 3);
@@ -262,7 +265,7 @@ nlohmann::json curve_json(const ActivationSpec& spec, const Curve& c) {
 
 std::string curve_svg(const ActivationSpec& spec, const Curve& c) {
     return svg_line_plot({spec.name + ": f(x) and f'(x)", "x", "", 640, 400},
-                         {{"f(x)", "#1f77b4", c.x, c.f}, {"f'(x)", "#d62728", c.x, c.df}});
+                         {{"f(x)", "#1f77b4", c.x, c.f, {}, {}, false}, {"f'(x)", "#d62728", c.x, c.df, {}, {}, false}});
 }
 
 }  // namespace actbench

@@ -1,0 +1,47 @@
+// Named parameters of a family (an activation, an initialiser, a model): defaults filled in, unknown names
+// refused with the valid ones listed, values checked against their ranges. One implementation for all three
+// tables.
+#pragma once
+
+#include <cmath>
+#include <map>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace actbench {
+
+inline std::string format_number(double v) {
+    std::ostringstream s;
+    s << v;
+    return s.str();
+}
+
+// Info has name, default_value, min and max. `kind` names the table in messages ("activation", "init",
+// "model"). With whole_numbers, values must be integers.
+template <class Info>
+std::vector<double> resolve_params(const std::vector<Info>& info, const std::map<std::string, double>& given, std::string_view kind,
+                                   std::string_view family, bool whole_numbers = false) {
+    std::vector<double> values;
+    for (const auto& p : info) values.push_back(p.default_value);
+    for (const auto& [key, value] : given) {
+        std::size_t i = 0;
+        while (i < info.size() && info[i].name != key) ++i;
+        if (i == info.size()) {
+            std::string valid;
+            for (const auto& p : info) valid += (valid.empty() ? "" : ", ") + std::string(p.name);
+            throw std::invalid_argument(std::string(kind) + " " + std::string(family) + " has no parameter '" + key + "' (" +
+                                        (valid.empty() ? "it takes none" : "valid: " + valid) + ")");
+        }
+        if (!(value >= info[i].min && value <= info[i].max) || (whole_numbers && value != std::floor(value)))
+            throw std::invalid_argument(std::string(family) + "." + key + " = " + format_number(value) + " is out of range; expected " +
+                                        (whole_numbers ? "a whole number in " : "") + "[" + format_number(info[i].min) + ", " +
+                                        format_number(info[i].max) + "]");
+        values[i] = value;
+    }
+    return values;
+}
+
+}  // namespace actbench
