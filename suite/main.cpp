@@ -76,6 +76,9 @@ int main(int argc, char** argv) {
     std::vector<std::string> run_dirs;
     auto* report = app.add_subcommand("report", "Print a Markdown report of run directories (never retrains); shards merge");
     report->add_option("run_dir", run_dirs, "Run directories written by 'actbench run' for one config")->required();
+    std::string pivot_rows, pivot_cols;
+    report->add_option("--rows", pivot_rows, "With --cols: a table of accuracy with a row per value of this axis");
+    report->add_option("--cols", pivot_cols, "With --rows: … and a column per value of this axis");
     report->add_option("--out", report_out, "Also write report.md, report.csv, report.json, report.html and the SVG plots into this directory");
 
     auto* list = app.add_subcommand("list", "List the built-in activations, initialisers or models (formula, parameters, source)");
@@ -132,7 +135,8 @@ int main(int argc, char** argv) {
             return t.interrupted ? 1 : 0;
         }
         if (*report) {
-            const ReportFiles files = build_report(std::vector<std::filesystem::path>(run_dirs.begin(), run_dirs.end()));
+            const ReportFiles files =
+                build_report(std::vector<std::filesystem::path>(run_dirs.begin(), run_dirs.end()), pivot_rows, pivot_cols);
             if (!report_out.empty()) {
                 const std::filesystem::path dir(report_out);
                 write_output_file((dir / "report.md").string(), files.markdown);

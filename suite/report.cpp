@@ -144,7 +144,7 @@ std::string markdown_table_to_html(const std::string& md) {
 
 }  // namespace
 
-ReportFiles build_report(const std::vector<fs::path>& run_dirs) {
+ReportFiles build_report(const std::vector<fs::path>& run_dirs, const std::string& pivot_rows, const std::string& pivot_cols) {
     json manifest;
     std::map<std::string, fs::path> trial_dirs;  // by trial id: the first directory that has it
     for (const auto& run_dir : run_dirs) {
@@ -371,6 +371,40 @@ ReportFiles build_report(const std::vector<fs::path>& run_dirs) {
     }
     md << "\nThe L2 norm of the first weighted layer's weight gradient divided by the last one's, at the first training step "
           "and at the last; vanishing gradients show as ratios ≪ 1. Per-layer norms are in metrics.jsonl (grad_norm).\n\n";
+
+    // Pivot: mean final accuracy by two axes.
+    if (!pivot_rows.empty() || !pivot_cols.empty()) {
+        std::string names;
+        for (const auto& a : axes) names += (names.empty() ? "" : ", ") + a.value("name", "");
+        const json* row_values = nullptr;
+        const json* col_values = nullptr;
+        for (const auto& a : axes) {
+            if (a.value("name", "") == pivot_rows) row_values = &a["values"];
+            if (a.value("name", "") == pivot_cols) col_values = &a["values"];
+        }
+        if (!row_values || !col_values || pivot_rows == pivot_cols)
+            throw InputError("--rows '" + pivot_rows + "' and --cols '" + pivot_cols + "': expected two different axes of the sweep (" + names + ")");
+        md << "## Test accuracy by " << pivot_rows << " × " << pivot_cols << "\n\n| " << pivot_rows << " \\ " << pivot_cols;
+        for (const auto& c : *col_values) md << " | " << (c.is_string() ? c.get<std::string>() : c.dump());
+        md << " |\n|---";
+        for (std::size_t i = 0; i < col_values->size(); ++i) md << "|---:";
+        md << "|\n";
+        for (const auto& r : *row_values) {
+            md << "| " << (r.is_string() ? r.get<std::string>() : r.dump());
+            for (const auto& c : *col_values) {
+                std::vector<double> acc;
+                for (const auto& rec : records) {
+                    const json v = rec.summary.value("axes", json::object());
+                    if (rec.summary.value("status", "") == "ok" && v.value(pivot_rows, json()) == r && v.value(pivot_cols, json()) == c)
+                        acc.push_back(rec.summary.value("final_test_accuracy", 0.0));
+                }
+                md << " | " << mean_std(acc, "%.4f");
+            }
+            md << " |\n";
+        }
+        md << "\nMean ± std of the final test accuracy over every finished trial with that pair of values (the other axes "
+              "and the seeds pooled).\n\n";
+    }
 
     // 6. Cost.
     md << "## Cost\n\n";

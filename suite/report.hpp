@@ -21,7 +21,10 @@ struct ReportFiles {
     std::string markdown, csv, json, html;
     std::map<std::string, std::string> svgs;  // file name → SVG
 };
-ReportFiles build_report(const std::vector<std::filesystem::path>& run_dirs);
+// pivot_rows/pivot_cols (axis names, both or neither): an extra table of mean final test accuracy with one
+// row per value of the first axis and one column per value of the second, the other axes pooled.
+ReportFiles build_report(const std::vector<std::filesystem::path>& run_dirs, const std::string& pivot_rows = "",
+                         const std::string& pivot_cols = "");
 // Several run directories of one sweep (e.g. its shards) merged into one report; their manifests must
 // describe the same config. A trial stored in more than one directory is counted once.
 std::string report_markdown(const std::vector<std::filesystem::path>& run_dirs);

@@ -484,6 +484,10 @@ TEST_CASE("report --out writes md, csv, json, html and plots, identically each t
     const std::string html = slurp(dir / "ra" / "report.html");
     CHECK_THAT(html, Catch::StartsWith("<!DOCTYPE html>") && Catch::Contains("<svg") && Catch::Contains("<table>"));
     CHECK(html.find("http://") == html.find("http://www.w3.org/2000/svg"));  // no external resources
+    const Result pivot = run_actbench(dir, "report " + runs.string() + " --rows activation --cols train.lr");
+    CHECK(pivot.code == 0);
+    CHECK_THAT(pivot.out, Catch::Contains("## Test accuracy by activation × train.lr") && Catch::Contains("| activation \\ train.lr | 0.02 | 0.05 |"));
+    CHECK(run_actbench(dir, "report " + runs.string() + " --rows activation --cols model.depth").code == 2);
 }
 
 TEST_CASE("the HTML report opens in a real browser with its tables and plots", "[cli][report][browser]") {
