@@ -5,6 +5,7 @@
 //   actbench show activation NAME [--config FILE] [--range A:B] [--points N] [--plot FILE.svg] [--json]
 // Exit status: 0 success; 1 interrupted; 2 bad input or usage; 3 internal error; 100 + n when n trials failed
 // (capped at 255). A diverged trial is a result, not a failure.
+#include "bench.hpp"
 #include "config.hpp"
 #include "data.hpp"
 #include "describe.hpp"
@@ -114,6 +115,19 @@ int main(int argc, char** argv) {
     verify->add_option("run_dir", verify_dir, "Run directory")->required();
     verify->add_option("--trial", verify_trial, "Only this trial id");
 
+    BenchOptions bench_options;
+    std::string bench_model = "lenet";
+    std::map<std::string, double> bench_params;
+    auto* bench = app.add_subcommand("bench", "Measure the fp32 matmul peak and a model's training throughput, and their ratio");
+    bench->add_option("--model", bench_model, "Model family (default lenet)");
+    bench->add_option("--conv1", bench_params["conv1"], "lenet: first conv channels (default 32)");
+    bench->add_option("--conv2", bench_params["conv2"], "lenet: second conv channels (default 64)");
+    bench->add_option("--dense", bench_params["dense"], "lenet: hidden dense units (default 128)");
+    bench->add_option("--batch", bench_options.batch, "Batch size (default 64)")->check(CLI::Range(1, 65536));
+    bench->add_option("--threads", bench_options.threads, "OpenMP threads (default 2)")->check(CLI::Range(1, 1024));
+    bench->add_option("--seconds", bench_options.seconds, "Seconds per measurement (default 3)")->check(CLI::Range(0.1, 600.0));
+    bench->add_flag("--json", json, "Print JSON");
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -152,6 +166,19 @@ int main(int argc, char** argv) {
             if (list_what == "activations") std::cout << (json ? activations_json().dump(2) + "\n" : activations_text());
             else if (list_what == "models") std::cout << (json ? models_json().dump(2) + "\n" : models_text());
             else std::cout << (json ? inits_json().dump(2) + "\n" : inits_text());
+            return 0;
+        }
+        if (*bench) {
+            std::map<std::string, double> params;
+            for (const auto& [k, v] : bench_params)
+                if (bench->count("--" + k)) params[k] = v;
+            try {
+                bench_options.model = ModelSpec::make(bench_model, params);
+            } catch (const std::invalid_argument& e) {
+                throw InputError(e.what());
+            }
+            const BenchResult r = run_bench(bench_options);
+            std::cout << (json ? r.json.dump(2) + "\n" : r.text);
             return 0;
         }
         if (*validate) {

@@ -523,3 +523,17 @@ TEST_CASE("the HTML report opens in a real browser with its tables and plots", "
     CHECK(log.find("Uncaught") == std::string::npos);
     CHECK(log.find("Failed to load resource") == std::string::npos);
 }
+
+TEST_CASE("bench measures the matmul peak and the training throughput in one run", "[cli][bench]") {
+    TempDir dir;
+    const Result r = run_actbench(dir, "bench --seconds 0.2 --threads 1 --conv1 8 --conv2 16 --dense 32 --json");
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    const auto j = nlohmann::json::parse(r.out);
+    CHECK(j["matmul_peak_gflops"].get<double>() > 1);
+    CHECK(j["training_images_per_second"].get<double>() > 10);
+    CHECK(j["efficiency"].get<double>() > 0);
+    CHECK(j["efficiency"].get<double>() < 2);
+    CHECK(j["evaluation_vs_training"].get<double>() > 1);
+    CHECK(run_actbench(dir, "bench --model resnet").code == 2);
+}

@@ -1,0 +1,27 @@
+// `actbench bench`: this machine's fp32 matrix-multiply peak (oneDNN matmul, large square sizes) and a model's
+// training and evaluation throughput, measured in one run, with the efficiency achieved ÷ peak.
+#pragma once
+
+#include "model_zoo.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+namespace actbench {
+
+struct BenchOptions {
+    ModelSpec model = ModelSpec::make("lenet");
+    int batch = 64;
+    int threads = 2;
+    double seconds = 3;  // per measurement, after warm-up
+};
+
+struct BenchResult {
+    nlohmann::json json;
+    std::string text;
+};
+
+BenchResult run_bench(const BenchOptions& options);
+
+}  // namespace actbench
