@@ -235,7 +235,7 @@ std::string read_choice(const Reader& r, const YAML::Node& n, const std::string&
 
 void read_train(const Reader& r, const YAML::Node& n, TrainConfig& t) {
     r.expect_map(n, "train", {"epochs", "batch", "lr", "optimizer", "momentum", "beta1", "beta2", "epsilon",
-                              "weight_decay", "clip_norm", "schedule", "l1_activation", "target", "probe"});
+                              "weight_decay", "clip_norm", "schedule", "l1_activation", "target", "eval_every", "probe"});
     if (n["epochs"]) t.epochs = static_cast<int>(r.integer(n["epochs"], "train.epochs", 1, 100000));
     if (n["batch"]) t.batch = static_cast<int>(r.integer(n["batch"], "train.batch", 1, 65536));
     if (n["lr"]) t.lr = r.number(n["lr"], "train.lr", 1e-12, 1e6);
@@ -249,6 +249,7 @@ void read_train(const Reader& r, const YAML::Node& n, TrainConfig& t) {
     if (n["clip_norm"]) o.clip_norm = r.number(n["clip_norm"], "train.clip_norm", 0, 1e12);
     if (n["l1_activation"]) t.l1_activation = r.number(n["l1_activation"], "train.l1_activation", 0, 1e3);
     if (n["probe"]) t.probe = static_cast<int>(r.integer(n["probe"], "train.probe", 1, 1000000));
+    if (n["eval_every"]) t.eval_every = static_cast<int>(r.integer(n["eval_every"], "train.eval_every (steps; 0: only at epoch ends)", 0, 100000000));
     if (n["target"]) t.target = r.number(n["target"], "train.target (a training error)", 0, 1);
     if (const YAML::Node& s = n["schedule"]) {
         ScheduleSpec& sc = t.schedule;
@@ -759,7 +760,7 @@ nlohmann::json train_json(const TrainConfig& t) {
     nlohmann::json schedule{{"kind", t.schedule.kind}, {"warmup_epochs", t.schedule.warmup_epochs}};
     if (t.schedule.kind == "step") schedule["step_epochs"] = t.schedule.step_epochs, schedule["gamma"] = t.schedule.gamma;
     return {{"epochs", t.epochs}, {"batch", t.batch}, {"lr", t.lr}, {"optimizer", optimizer}, {"schedule", schedule},
-            {"l1_activation", t.l1_activation}, {"target", t.target}, {"probe", t.probe}};
+            {"l1_activation", t.l1_activation}, {"target", t.target}, {"eval_every", t.eval_every}, {"probe", t.probe}};
 }
 
 nlohmann::json bias_json(const BiasSetting& bias) {

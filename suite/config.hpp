@@ -55,6 +55,7 @@ struct TrainConfig {
     ScheduleSpec schedule;
     double l1_activation = 0;  // λ of an L1 penalty λ·mean over the batch of Σ|a| on activation outputs
     double target = 0.25;      // training error whose first crossing measures convergence speed
+    int eval_every = 0;        // > 0: also evaluate every this many steps (a finer convergence curve)
     int probe = 512;  // training images (the first of the training set) for sparsity statistics
 };
 

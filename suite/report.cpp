@@ -61,19 +61,23 @@ std::string mean_std(const std::vector<double>& v, const char* format) {
     return v.size() > 1 ? fmt(format, s.mean) + " ± " + fmt(format, s.std) : fmt(format, s.mean);
 }
 
-// Mean over seeds of a per-epoch metric, by epoch (epoch 0 included when present).
+// Mean over seeds of a metric at each evaluation point (keyed by step; with epoch_ends_only, the rows at the
+// end of an epoch only, not the optional every-K-steps ones).
 std::vector<std::pair<double, double>> curve(const Group& g, const char* x_key, const char* y_key,
-                                             std::vector<double>* lo = nullptr, std::vector<double>* hi = nullptr) {
-    std::map<int, std::vector<double>> ys;
-    std::map<int, double> xs;
+                                             std::vector<double>* lo = nullptr, std::vector<double>* hi = nullptr,
+                                             bool epoch_ends_only = false) {
+    std::map<long, std::vector<double>> ys;
+    std::map<long, double> xs;
     for (const TrialRecord* t : g.trials) {
         if (t->summary.value("status", "") != "ok") continue;
-        for (const json& row : t->metrics)
+        for (const json& row : t->metrics) {
+            if (epoch_ends_only && !row.value("epoch", json()).is_number_integer()) continue;
             if (row.contains(y_key) && row[y_key].is_number()) {
-                const int e = row.value("epoch", 0);
-                ys[e].push_back(row[y_key].get<double>());
-                xs[e] = row.value(x_key, 0.0);
+                const long step = row.value("step", 0L);
+                ys[step].push_back(row[y_key].get<double>());
+                xs[step] = row.value(x_key, 0.0);
             }
+        }
     }
     std::vector<std::pair<double, double>> out;
     for (const auto& [e, v] : ys) {
@@ -241,7 +245,7 @@ ReportFiles build_report(const std::vector<fs::path>& run_dirs, const std::strin
         int group_diverged = 0;
         for (const TrialRecord* t : g.trials) group_diverged += t->summary.value("status", "") == "diverged";
         std::string losses;
-        for (const auto& [x, y] : curve(g, "epoch", "train_loss")) losses += (losses.empty() ? "" : " / ") + fmt("%.3f", y);
+        for (const auto& [x, y] : curve(g, "epoch", "train_loss", nullptr, nullptr, true)) losses += (losses.empty() ? "" : " / ") + fmt("%.3f", y);
         const auto z0 = field(g, "zero_fraction_init"), z1 = field(g, "zero_fraction_final"), dead = field(g, "dead_fraction_final");
         row_start(md, g);
         md << "| " << g.trials.size() << " | " << group_diverged << " | " << mean_std(field(g, "final_test_accuracy"), "%.4f") << " | "

@@ -175,11 +175,14 @@ TrialOutcome run_trial(const Trial& trial, const PreparedData& data, const std::
     std::vector<int> correct_per_step;
     double loss_auc = 0;
 
-    auto record = [&](int epoch, double train_loss, double train_accuracy, double train_seconds) {
+    // An evaluation point: `epoch` is whole at the end of an epoch and fractional for the optional evaluations
+    // every K steps (train.eval_every); train_loss/train_accuracy run over the epoch's steps so far.
+    auto record = [&](double epoch, double train_loss, double train_accuracy, double train_seconds) {
+        const bool epoch_end = epoch == std::floor(epoch);
         const auto t_eval = Clock::now();
         const ProbeStats test = evaluate(net, data.data.test, data.test_indices, data.normalizer, false);
         const ProbeStats pr = evaluate(net, train, probe, data.normalizer, true);
-        nlohmann::json row{{"epoch", epoch},
+        nlohmann::json row{{"epoch", epoch_end ? nlohmann::json(static_cast<int>(epoch)) : nlohmann::json(epoch)},
                            {"step", step},
                            {"test_loss", finite_or_null(test.loss)},
                            {"test_accuracy", test.accuracy},
@@ -206,8 +209,8 @@ TrialOutcome run_trial(const Trial& trial, const PreparedData& data, const std::
         metrics.push_back(row);
         if (epoch == 0) zero_init = pr.zero_fraction;
         best_test_accuracy = std::max(best_test_accuracy, test.accuracy);
-        nlohmann::json t{{"epoch", epoch}, {"eval_seconds", seconds_since(t_eval)}};
-        if (epoch > 0) {
+        nlohmann::json t{{"epoch", row["epoch"]}, {"eval_seconds", seconds_since(t_eval)}};
+        if (epoch > 0 && epoch_end) {
             t["train_seconds"] = train_seconds;
             t["train_images_per_second"] = train_seconds > 0 ? (train.count() / batch * batch) / train_seconds : 0.0;
         }
@@ -246,6 +249,12 @@ TrialOutcome run_trial(const Trial& trial, const PreparedData& data, const std::
             if (step == 1) first_step_norms = weight_grad_norms(net);
             optimizer.step(scheduled_lr(trial.train.schedule, trial.train.lr, step - 1,
                                         static_cast<long>(steps_per_epoch), static_cast<long>(steps_per_epoch) * trial.train.epochs));
+            const int every = trial.train.eval_every;
+            if (every > 0 && step % every == 0 && s + 1 < steps_per_epoch) {
+                const double seen_so_far = static_cast<double>((s + 1) * static_cast<std::size_t>(batch));
+                record(epoch - 1 + static_cast<double>(s + 1) / static_cast<double>(steps_per_epoch), loss_sum / seen_so_far,
+                       correct / seen_so_far, 0);
+            }
         }
         if (status != "ok") break;
         const double seen = static_cast<double>(steps_per_epoch * batch);

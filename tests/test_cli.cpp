@@ -537,3 +537,23 @@ TEST_CASE("bench measures the matmul peak and the training throughput in one run
     CHECK(j["evaluation_vs_training"].get<double>() > 1);
     CHECK(run_actbench(dir, "bench --model resnet").code == 2);
 }
+
+TEST_CASE("train.eval_every adds evaluations between epoch ends", "[cli][e2e][report]") {
+    TempDir dir;
+    std::string text = small_sweep("e");
+    text.replace(text.find("train: {"), 8, "train: {eval_every: 4, ");
+    text.replace(text.find("[relu, tanh, rrelu, noisy_relu]"), 31, "[relu]");
+    text.replace(text.find("seed: [1, 2]"), 12, "seed: [1]");
+    const fs::path cfg = write_config(dir, "e.yaml", text);
+    REQUIRE(run_actbench(dir, "run " + cfg.string() + " --out " + (dir / "r").string() + " --quiet").code == 0);
+    // 192 images, batch 16: 12 steps an epoch; evaluations at steps 4 and 8 of each epoch, and at its end.
+    const auto files = metrics_files(dir / "r");
+    const std::string metrics = files.begin()->second;
+    CHECK(std::count(metrics.begin(), metrics.end(), '\n') == 1 + 2 * 3);
+    CHECK_THAT(metrics, Catch::Contains("\"epoch\":0.3333333333333333") && Catch::Contains("\"step\":20"));
+    const Result report = run_actbench(dir, "report " + (dir / "r").string());
+    CHECK(report.code == 0);
+    // The per-epoch training loss column lists epoch ends only.
+    const auto row = report.out.substr(report.out.find("| relu | he_normal"));
+    CHECK(std::count(row.begin(), row.begin() + static_cast<long>(row.find('\n')), '/') == 1);
+}
