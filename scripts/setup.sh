@@ -13,6 +13,7 @@ PACKAGES=(
   catch2 libbenchmark-dev                # tests and benchmarks
   chromium                               # the report page is checked in a real browser (headless)
   dataset-fashion-mnist                  # the default real dataset: /usr/share/datasets/fashion-mnist
+  opencv-doc                             # OpenCV's digits.png (dataset kind opencv_digits)
 )
 
 missing=()

@@ -121,6 +121,17 @@ private:
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
+std::string read_choice(const Reader& r, const YAML::Node& n, const std::string& what,
+                        const std::vector<std::string_view>& choices) {
+    const std::string v = r.str(n, what);
+    std::string valid;
+    for (auto c : choices) {
+        if (c == v) return v;
+        valid += (valid.empty() ? "" : ", ") + std::string(c);
+    }
+    r.fail(n, what + ": unknown value '" + v + "'; valid: " + valid);
+}
+
 void read_dataset(const Reader& r, const YAML::Node& n, DatasetConfig& d) {
     if (!n.IsMap()) r.fail(n, "'dataset' must be a mapping of keys to values");
     if (n["kind"]) d.kind = r.str(n["kind"], "dataset.kind");
@@ -128,6 +139,25 @@ void read_dataset(const Reader& r, const YAML::Node& n, DatasetConfig& d) {
         r.expect_map(n, "dataset (kind idx)", {"kind", "path", "classes", "train_subset", "test_subset", "normalize"});
         if (n["path"]) d.path = r.str(n["path"], "dataset.path");
         if (n["classes"]) d.classes = static_cast<int>(r.integer(n["classes"], "dataset.classes", 2, 256));
+        if (n["train_subset"]) d.train_subset = static_cast<std::size_t>(r.integer(n["train_subset"], "dataset.train_subset", 0, 1LL << 40));
+        if (n["test_subset"]) d.test_subset = static_cast<std::size_t>(r.integer(n["test_subset"], "dataset.test_subset", 0, 1LL << 40));
+    } else if (d.kind == "cifar" || d.kind == "image_folder" || d.kind == "opencv_digits") {
+        const std::vector<std::string> keys =
+            d.kind == "cifar" ? std::vector<std::string>{"kind", "path", "labels", "train_subset", "test_subset", "normalize"}
+            : d.kind == "image_folder"
+                ? std::vector<std::string>{"kind", "path", "size", "channels", "test_fraction", "train_subset", "test_subset", "normalize"}
+                : std::vector<std::string>{"kind", "path", "test_fraction", "train_subset", "test_subset", "normalize"};
+        r.expect_map(n, "dataset (kind " + d.kind + ")", keys);
+        if (!n["path"] && d.kind != "opencv_digits") r.fail(n, "dataset (kind " + d.kind + "): expected a path");
+        d.path = n["path"] ? r.str(n["path"], "dataset.path")
+                           : std::string("/usr/share/doc/opencv-doc/examples/data/digits.png");
+        if (n["labels"]) d.labels = read_choice(r, n["labels"], "dataset.labels", {"fine", "coarse"});
+        if (n["size"]) d.size = static_cast<int>(r.integer(n["size"], "dataset.size", 8, 512));
+        if (n["channels"]) {
+            d.channels = static_cast<int>(r.integer(n["channels"], "dataset.channels", 1, 3));
+            if (d.channels == 2) r.fail(n["channels"], "dataset.channels: expected 1 (grey) or 3 (colour)");
+        }
+        if (n["test_fraction"]) d.test_fraction = r.number(n["test_fraction"], "dataset.test_fraction", 0.01, 0.99);
         if (n["train_subset"]) d.train_subset = static_cast<std::size_t>(r.integer(n["train_subset"], "dataset.train_subset", 0, 1LL << 40));
         if (n["test_subset"]) d.test_subset = static_cast<std::size_t>(r.integer(n["test_subset"], "dataset.test_subset", 0, 1LL << 40));
     } else if (d.kind == "synthetic_shapes") {
@@ -143,7 +173,7 @@ void read_dataset(const Reader& r, const YAML::Node& n, DatasetConfig& d) {
         if (d.train_count < d.classes || d.test_count < d.classes)
             r.fail(n, "dataset: train_count and test_count must be at least the number of classes");
     } else {
-        r.fail(n["kind"], "dataset.kind: unknown dataset kind '" + d.kind + "'; valid: idx, synthetic_shapes");
+        r.fail(n["kind"], "dataset.kind: unknown dataset kind '" + d.kind + "'; valid: idx, cifar, image_folder, opencv_digits, synthetic_shapes");
     }
     if (n["normalize"]) {
         d.normalize = r.str(n["normalize"], "dataset.normalize");
@@ -220,17 +250,6 @@ void read_model(const Reader& r, const YAML::Node& n, ModelSpec& m, const std::s
     }
     if (n["dropout"]) dropout = r.number(n["dropout"], "model.dropout", 0, 0.99);
     m = ModelSpec::make(name, params, batchnorm, dropout);
-}
-
-std::string read_choice(const Reader& r, const YAML::Node& n, const std::string& what,
-                        const std::vector<std::string_view>& choices) {
-    const std::string v = r.str(n, what);
-    std::string valid;
-    for (auto c : choices) {
-        if (c == v) return v;
-        valid += (valid.empty() ? "" : ", ") + std::string(c);
-    }
-    r.fail(n, what + ": unknown value '" + v + "'; valid: " + valid);
 }
 
 void read_train(const Reader& r, const YAML::Node& n, TrainConfig& t) {
@@ -731,12 +750,17 @@ Config load_config(const std::string& path) {
 }
 
 nlohmann::json dataset_json(const DatasetConfig& d) {
-    nlohmann::json j{{"kind", d.kind}, {"normalize", d.normalize}, {"classes", d.classes}};
-    if (d.kind == "idx") {
+    nlohmann::json j{{"kind", d.kind}, {"normalize", d.normalize}};
+    if (d.kind != "synthetic_shapes") {
         j["path"] = d.path;
         j["train_subset"] = d.train_subset;
         j["test_subset"] = d.test_subset;
-    } else {
+    }
+    if (d.kind == "idx" || d.kind == "synthetic_shapes") j["classes"] = d.classes;
+    if (d.kind == "cifar") j["labels"] = d.labels;
+    if (d.kind == "image_folder") j["size"] = d.size, j["channels"] = d.channels;
+    if (d.kind == "image_folder" || d.kind == "opencv_digits") j["test_fraction"] = d.test_fraction;
+    if (d.kind == "synthetic_shapes") {
         j["train_count"] = d.train_count;
         j["test_count"] = d.test_count;
         j["size"] = d.size;

@@ -34,14 +34,17 @@
 namespace actbench {
 
 struct DatasetConfig {
-    std::string kind = "idx";  // idx | synthetic_shapes
-    // idx
+    std::string kind = "idx";  // idx | cifar | image_folder | opencv_digits | synthetic_shapes
+    // idx, cifar, image_folder, opencv_digits
     std::string path = "/usr/share/datasets/fashion-mnist";
-    int classes = 10;
+    int classes = 10;                // idx
+    std::string labels = "fine";     // cifar (CIFAR-100): fine | coarse
+    int channels = 1;                // image_folder: 1 (grey) or 3 (colour)
+    double test_fraction = 0.2;      // image_folder without train/test folders, opencv_digits
     std::size_t train_subset = 0;  // 0: all; else the first N/classes images of each class
     std::size_t test_subset = 0;
     std::string normalize = "standard";  // none | unit | standard
-    // synthetic_shapes
+    // synthetic_shapes; size also for image_folder
     int train_count = 2000, test_count = 500, size = 28;
     double noise = 8.0;
     std::uint64_t seed = 1;

@@ -2,6 +2,7 @@
 
 #include "error.hpp"
 #include "idx.hpp"
+#include "image_formats.hpp"
 #include "synthetic_shapes.hpp"
 
 namespace actbench {
@@ -17,8 +18,11 @@ std::vector<std::size_t> iota(std::size_t n) {
 PreparedData prepare_data(const DatasetConfig& config) {
     PreparedData p;
     try {
-        if (config.kind == "idx") {
-            p.data = load_idx_directory(config.path, config.classes);
+        if (config.kind != "synthetic_shapes") {
+            if (config.kind == "idx") p.data = load_idx_directory(config.path, config.classes);
+            else if (config.kind == "cifar") p.data = load_cifar(config.path, config.labels);
+            else if (config.kind == "image_folder") p.data = load_image_folder(config.path, config.size, config.channels, config.test_fraction);
+            else p.data = load_opencv_digits(config.path, config.test_fraction);
             if (config.train_subset > 0)
                 p.data.train = select(p.data.train, stratified_head(p.data.train, p.data.classes, config.train_subset));
             if (config.test_subset > 0)
@@ -40,12 +44,8 @@ PreparedData prepare_data(const DatasetConfig& config) {
 
 InputShape dataset_input_shape(const DatasetConfig& config) {
     if (config.kind == "synthetic_shapes") return {1, config.size, config.size, config.classes};
-    try {
-        const Dataset d = load_idx_directory(config.path, config.classes);
-        return {d.train.channels, d.train.height, d.train.width, config.classes};
-    } catch (const DataError& e) {
-        throw InputError(e.what());
-    }
+    const PreparedData d = prepare_data(config);
+    return {d.data.train.channels, d.data.train.height, d.data.train.width, d.data.classes};
 }
 
 }  // namespace actbench
