@@ -90,4 +90,30 @@ void fill_batch(const ImageSet& set, const std::vector<std::size_t>& indices, st
     }
 }
 
+void fill_batch_augmented(const ImageSet& set, const std::vector<std::size_t>& indices, std::size_t first, int batch,
+                          const Normalizer& norm, const Augmentation& aug, Rng& rng, float* out, std::int32_t* labels) {
+    fill_batch(set, indices, first, batch, norm, out, labels);
+    if (!aug.active()) return;
+    const int h = set.height, w = set.width, c = set.channels;
+    const std::size_t plane = static_cast<std::size_t>(h) * w;
+    std::vector<float> copy(plane);
+    for (int r = 0; r < batch && first + r < indices.size(); ++r) {
+        const int p = aug.crop_padding;
+        const int dy = p > 0 ? static_cast<int>(rng.below(2 * p + 1)) - p : 0;
+        const int dx = p > 0 ? static_cast<int>(rng.below(2 * p + 1)) - p : 0;
+        const bool flip = aug.flip && rng.uniform() < 0.5;
+        for (int ch = 0; ch < c; ++ch) {
+            float* img = out + (static_cast<std::size_t>(r) * c + ch) * plane;
+            std::copy(img, img + plane, copy.begin());
+            const float outside = norm.shift[ch];  // a raw 0 pixel after normalisation
+            for (int y = 0; y < h; ++y)
+                for (int x = 0; x < w; ++x) {
+                    const int sx = (flip ? w - 1 - x : x) + dx, sy = y + dy;
+                    img[static_cast<std::size_t>(y) * w + x] =
+                        sx >= 0 && sx < w && sy >= 0 && sy < h ? copy[static_cast<std::size_t>(sy) * w + sx] : outside;
+                }
+        }
+    }
+}
+
 }  // namespace actbench

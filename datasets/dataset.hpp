@@ -2,6 +2,8 @@
 // Fashion-MNIST (70,000 images of 28×28) is 55 MB resident this way.
 #pragma once
 
+#include "rng.hpp"
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -43,5 +45,19 @@ Normalizer make_normalizer(const ImageSet& train, const std::string& mode);
 // and their labels into `labels`; rows past the end of `indices` are zero images with label 0 (padding).
 void fill_batch(const ImageSet& set, const std::vector<std::size_t>& indices, std::size_t first, int batch,
                 const Normalizer& norm, float* out, std::int32_t* labels);
+
+// Training-time augmentation (off by default): a random crop — the image shifted by up to `crop_padding`
+// pixels each way, zero (before normalisation) where it leaves the frame, i.e. padding then cropping back to
+// size — and a horizontal flip with probability 1/2 (Krizhevsky et al. 2012). Draws come from the caller's
+// Rng, so a trial's augmentations repeat exactly.
+struct Augmentation {
+    int crop_padding = 0;
+    bool flip = false;
+    bool active() const { return crop_padding > 0 || flip; }
+};
+
+// fill_batch, with each real row augmented in place afterwards (padding rows stay zero).
+void fill_batch_augmented(const ImageSet& set, const std::vector<std::size_t>& indices, std::size_t first, int batch,
+                          const Normalizer& norm, const Augmentation& aug, Rng& rng, float* out, std::int32_t* labels);
 
 }  // namespace actbench

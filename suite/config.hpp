@@ -20,6 +20,7 @@
 // valid one.
 #pragma once
 
+#include "dataset.hpp"
 #include "network.hpp"
 #include "optimizer.hpp"
 
@@ -44,6 +45,7 @@ struct DatasetConfig {
     std::size_t train_subset = 0;  // 0: all; else the first N/classes images of each class
     std::size_t test_subset = 0;
     std::string normalize = "standard";  // none | unit | standard
+    Augmentation augment;                // training batches only; off by default
     // synthetic_shapes; size also for image_folder
     int train_count = 2000, test_count = 500, size = 28;
     double noise = 8.0;

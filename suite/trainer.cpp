@@ -161,6 +161,7 @@ TrialOutcome run_trial(const Trial& trial, const PreparedData& data, const std::
     Optimizer optimizer(net.params(), trial.train.optimizer);
     net.set_activation_l1(trial.train.l1_activation);
     Rng order_rng(stream_seed(trial.id, "data_order"));
+    Rng augment_rng(stream_seed(trial.id, "augment"));
 
     std::vector<std::size_t> probe(data.train_indices.begin(),
                                    data.train_indices.begin() +
@@ -234,7 +235,8 @@ TrialOutcome run_trial(const Trial& trial, const PreparedData& data, const std::
         long correct = 0;
         for (std::size_t s = 0; s < steps_per_epoch; ++s) {
             if (stop && stop->load()) return {"interrupted", {}, seconds_since(t_start)};
-            fill_batch(train, order, s * batch, batch, data.normalizer, net.input(), labels.data());
+            fill_batch_augmented(train, order, s * batch, batch, data.normalizer, trial.dataset.augment, augment_rng,
+                                 net.input(), labels.data());
             const LossResult r = net.forward(labels.data(), batch);
             ++step;
             if (!std::isfinite(r.loss_sum)) {

@@ -276,3 +276,13 @@ TEST_CASE("extends starts from another config and overrides it", "[config][sweep
     std::ofstream(dir / "uses_broken.yaml") << "extends: broken_base.yaml\n";
     CHECK_THROWS_WITH(load_config((dir / "uses_broken.yaml").string()), Catch::Contains("broken_base.yaml:2:13: train.lr: expected a number"));
 }
+
+TEST_CASE("dataset augmentation settings", "[config][augment]") {
+    const Config c = parse_config("name: a\ndataset: {kind: synthetic_shapes, augment: {crop_padding: 2, flip: true}}\n", "cfg.yaml");
+    CHECK(c.dataset.augment.crop_padding == 2);
+    CHECK(c.dataset.augment.flip);
+    CHECK(dataset_json(c.dataset)["augment"] == nlohmann::json{{"crop_padding", 2}, {"flip", true}});
+    CHECK(dataset_json(parse_config("name: a\n", "cfg.yaml").dataset).count("augment") == 0);  // off: ids unchanged
+    CHECK_THAT(error_of("dataset: {augment: {flip: maybe}}\n"), Catch::Contains("cfg.yaml:1:26: dataset.augment.flip: expected true or false"));
+    CHECK_THAT(error_of("dataset: {augment: {crop: 2}}\n"), Catch::Contains("unknown key 'crop' in dataset.augment"));
+}

@@ -157,3 +157,39 @@ TEST_CASE("normalisation: unit and standard", "[dataset]") {
     CHECK(m2 / out.size() == Approx(1).epsilon(1e-4));
     CHECK_THROWS_WITH(make_normalizer(s, "zscore"), Catch::Contains("none, unit, standard"));
 }
+
+TEST_CASE("augmentation: shifted crops and flips, repeatable from the seed", "[dataset][augment]") {
+    ImageSet s;
+    s.height = 4, s.width = 4;
+    for (int i = 0; i < 16; ++i) s.pixels.push_back(static_cast<std::uint8_t>(i + 1));
+    s.labels = {3};
+    const Normalizer none = make_normalizer(s, "none");
+    std::vector<std::size_t> idx{0};
+    std::vector<float> plain(16), a(16), b(16);
+    std::vector<std::int32_t> labels(1);
+    fill_batch(s, idx, 0, 1, none, plain.data(), labels.data());
+    Rng r1(4), r2(4);
+    // Flip only: each image is either itself or its mirror, and the same seed gives the same choices.
+    int flipped = 0;
+    for (int k = 0; k < 50; ++k) {
+        fill_batch_augmented(s, idx, 0, 1, none, Augmentation{0, true}, r1, a.data(), labels.data());
+        fill_batch_augmented(s, idx, 0, 1, none, Augmentation{0, true}, r2, b.data(), labels.data());
+        REQUIRE(a == b);
+        if (a != plain) {
+            ++flipped;
+            for (int y = 0; y < 4; ++y)
+                for (int x = 0; x < 4; ++x) REQUIRE(a[y * 4 + x] == plain[y * 4 + 3 - x]);
+        }
+    }
+    CHECK(flipped > 10);
+    CHECK(flipped < 40);
+    // Crops: a shifted window with zeros where it leaves the image; every pixel kept comes from the original.
+    bool shifted = false;
+    for (int k = 0; k < 30; ++k) {
+        fill_batch_augmented(s, idx, 0, 1, none, Augmentation{2, false}, r1, a.data(), labels.data());
+        for (float v : a) REQUIRE((v == 0.f || (v >= 1.f && v <= 16.f)));
+        shifted |= a != plain;
+    }
+    CHECK(shifted);
+    CHECK(labels[0] == 3);
+}
