@@ -283,6 +283,6 @@ TEST_CASE("dataset augmentation settings", "[config][augment]") {
     CHECK(c.dataset.augment.flip);
     CHECK(dataset_json(c.dataset)["augment"] == nlohmann::json{{"crop_padding", 2}, {"flip", true}});
     CHECK(dataset_json(parse_config("name: a\n", "cfg.yaml").dataset).count("augment") == 0);  // off: ids unchanged
-    CHECK_THAT(error_of("dataset: {augment: {flip: maybe}}\n"), Catch::Contains("cfg.yaml:1:26: dataset.augment.flip: expected true or false"));
+    CHECK_THAT(error_of("dataset: {augment: {flip: maybe}}\n"), Catch::Contains("cfg.yaml:1:27: dataset.augment.flip: expected true or false"));
     CHECK_THAT(error_of("dataset: {augment: {crop: 2}}\n"), Catch::Contains("unknown key 'crop' in dataset.augment"));
 }
