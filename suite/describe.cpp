@@ -2,12 +2,14 @@
 
 #include "config.hpp"
 #include "data.hpp"
+#include "error.hpp"
 #include "init.hpp"
 #include "optimizer.hpp"
 #include "plan.hpp"
 #include "svg_plot.hpp"
 
 #include <omp.h>
+#include <opencv2/imgcodecs.hpp>
 
 #include <chrono>
 #include <cmath>
@@ -227,6 +229,93 @@ PlanEstimate estimate_plan(const Config& config, int jobs) {
       << static_cast<long>(wall) << " s of wall time with " << parallel << " jobs\n";
     return {{{"trials", rows}, {"count", trials.size()}, {"gflops_per_second", flops_per_second / 1e9},
              {"estimated_wall_seconds", wall}, {"jobs", parallel}},
+            t.str()};
+}
+
+nlohmann::json datasets_json() {
+    return nlohmann::json::array({
+        {{"kind", "idx"}, {"description", "MNIST-style IDX files, raw or gzip: {train,t10k}-{images-idx3,labels-idx1}-ubyte[.gz]"},
+         {"keys", {"path", "classes"}}},
+        {{"kind", "cifar"}, {"description", "CIFAR-10 (data_batch_1..5.bin, test_batch.bin) or CIFAR-100 (train.bin, test.bin)"},
+         {"keys", {"path", "labels"}}},
+        {{"kind", "image_folder"}, {"description", "one sub-folder per class (or train/ and test/ with them), any format OpenCV reads"},
+         {"keys", {"path", "size", "channels", "test_fraction"}}},
+        {{"kind", "opencv_digits"}, {"description", "OpenCV's digits.png: 5,000 digits of 20x20 (Debian opencv-doc)"},
+         {"keys", {"path", "test_fraction"}}},
+        {{"kind", "synthetic_shapes"}, {"description", "shapes drawn with OpenCV, deterministic from the seed; needs no files"},
+         {"keys", {"classes", "train_count", "test_count", "size", "noise", "seed"}}},
+    });
+}
+
+std::string datasets_text() {
+    std::ostringstream s;
+    for (const auto& d : datasets_json()) {
+        s << d["kind"].get<std::string>() << "\n  " << d["description"].get<std::string>() << "\n  keys:";
+        for (const auto& k : d["keys"]) s << " " << k.get<std::string>();
+        s << "\n";
+    }
+    s << "Every kind also takes train_subset, test_subset, normalize (none | unit | standard) and augment.\n";
+    return s.str();
+}
+
+DatasetInspection inspect_dataset(const DatasetConfig& config, const std::string& sheet_path) {
+    const PreparedData p = prepare_data(config);
+    const Dataset& d = p.data;
+    auto per_class = [&](const ImageSet& set) {
+        std::vector<std::size_t> n(d.classes, 0);
+        for (auto l : set.labels) ++n[l];
+        return n;
+    };
+    const auto train_counts = per_class(d.train), test_counts = per_class(d.test);
+    std::vector<double> mean(d.train.channels, 0), sd(d.train.channels, 0);
+    const std::size_t plane = static_cast<std::size_t>(d.train.height) * d.train.width;
+    for (int c = 0; c < d.train.channels; ++c) {
+        double s1 = 0, s2 = 0;
+        for (std::size_t i = 0; i < d.train.count(); ++i)
+            for (std::size_t k = 0; k < plane; ++k) {
+                const double v = d.train.image(i)[c * plane + k] / 255.0;
+                s1 += v, s2 += v * v;
+            }
+        const double n = static_cast<double>(plane * d.train.count());
+        mean[c] = s1 / n;
+        sd[c] = std::sqrt(std::max(0.0, s2 / n - mean[c] * mean[c]));
+    }
+    std::ostringstream t;
+    t << d.name << ": " << d.train.count() << " training and " << d.test.count() << " test images of " << d.train.channels << "x"
+      << d.train.height << "x" << d.train.width << ", " << d.classes << " classes\n";
+    for (int c = 0; c < d.train.channels; ++c)
+        t << "channel " << c << ": training pixels mean " << mean[c] << ", std " << sd[c] << " (of x/255)\n";
+    t << "class      train   test\n";
+    for (int c = 0; c < d.classes; ++c) {
+        char line[128];
+        std::snprintf(line, sizeof line, "%-9s %6zu %6zu\n", d.class_names[c].substr(0, 9).c_str(), train_counts[c], test_counts[c]);
+        t << line;
+    }
+    if (!sheet_path.empty()) {
+        // One row per class, up to 10 training images each, 2 px gaps.
+        const int h = d.train.height, w = d.train.width, ch = d.train.channels, per_row = 10, gap = 2;
+        cv::Mat sheet(d.classes * (h + gap), per_row * (w + gap), ch == 1 ? CV_8UC1 : CV_8UC3, cv::Scalar::all(255));
+        std::vector<int> placed(d.classes, 0);
+        for (std::size_t i = 0; i < d.train.count(); ++i) {
+            const int c = d.train.labels[i];
+            if (placed[c] >= per_row) continue;
+            const int x0 = placed[c]++ * (w + gap), y0 = c * (h + gap);
+            const std::uint8_t* img = d.train.image(i);
+            for (int y = 0; y < h; ++y)
+                for (int x = 0; x < w; ++x) {
+                    const std::size_t at = static_cast<std::size_t>(y) * w + x;
+                    if (ch == 1) sheet.at<std::uint8_t>(y0 + y, x0 + x) = img[at];
+                    else sheet.at<cv::Vec3b>(y0 + y, x0 + x) = cv::Vec3b(img[2 * plane + at], img[plane + at], img[at]);  // RGB planes → BGR
+                }
+        }
+        if (!cv::imwrite(sheet_path, sheet)) throw InputError(sheet_path + ": cannot write the contact sheet");
+        t << "contact sheet: " << sheet_path << "\n";
+    }
+    nlohmann::json classes = nlohmann::json::array();
+    for (int c = 0; c < d.classes; ++c)
+        classes.push_back({{"name", d.class_names[c]}, {"train", train_counts[c]}, {"test", test_counts[c]}});
+    return {{{"name", d.name}, {"train", d.train.count()}, {"test", d.test.count()}, {"channels", d.train.channels},
+             {"height", d.train.height}, {"width", d.train.width}, {"classes", classes}, {"pixel_mean", mean}, {"pixel_std", sd}},
             t.str()};
 }
 

@@ -39,6 +39,18 @@ struct PlanEstimate {
 struct Config;
 PlanEstimate estimate_plan(const Config& config, int jobs);
 
+std::string datasets_text();
+nlohmann::json datasets_json();
+
+// `inspect dataset`: counts per split and class, image shape, per-channel pixel mean and std (of x/255) of the
+// training split; with a sheet path, a PNG contact sheet of up to 10 training images per class (one row each).
+struct DatasetInspection {
+    nlohmann::json json;
+    std::string text;
+};
+struct DatasetConfig;
+DatasetInspection inspect_dataset(const DatasetConfig& config, const std::string& sheet_path);
+
 struct Curve {
     std::vector<double> x, f, df;
 };

@@ -83,7 +83,9 @@ int main(int argc, char** argv) {
     report->add_option("--out", report_out, "Also write report.md, report.csv, report.json, report.html and the SVG plots into this directory");
 
     auto* list = app.add_subcommand("list", "List the built-in activations, initialisers or models (formula, parameters, source)");
-    list->add_option("what", list_what, "activations | inits | models")->required()->check(CLI::IsMember({"activations", "inits", "models"}));
+    list->add_option("what", list_what, "activations | inits | models | datasets")
+        ->required()
+        ->check(CLI::IsMember({"activations", "inits", "models", "datasets"}));
     list->add_flag("--json", json, "Print JSON");
 
     auto* show = app.add_subcommand("show", "Show an activation's f(x) and f'(x) over a range");
@@ -95,9 +97,11 @@ int main(int argc, char** argv) {
     show->add_option("--plot", show_plot, "Write an SVG plot of f and f' to this file");
     show->add_flag("--json", json, "Print JSON");
 
-    std::string inspect_what, inspect_target, inspect_init = "he_normal";
-    auto* inspect = app.add_subcommand("inspect", "Describe a model: layers, shapes, parameters, FLOPs, initial weight std");
-    inspect->add_option("what", inspect_what, "model")->required()->check(CLI::IsMember({"model"}));
+    std::string inspect_what, inspect_target, inspect_init = "he_normal", inspect_sheet;
+    auto* inspect = app.add_subcommand("inspect", "Describe a model (layers, shapes, parameters, FLOPs, initial weight std) or a "
+                                                  "config's dataset (counts, shape, pixel statistics, a contact sheet)");
+    inspect->add_option("what", inspect_what, "model | dataset")->required()->check(CLI::IsMember({"model", "dataset"}));
+    inspect->add_option("--sheet", inspect_sheet, "dataset: write a PNG contact sheet of samples per class");
     inspect->add_option("target", inspect_target, "A sweep config (its model, input and first init) or a model family name")->required();
     inspect->add_option("--init", inspect_init, "Initialiser for the std column, with a family name (default he_normal)");
     inspect->add_flag("--json", json, "Print JSON");
@@ -165,6 +169,7 @@ int main(int argc, char** argv) {
         if (*list) {
             if (list_what == "activations") std::cout << (json ? activations_json().dump(2) + "\n" : activations_text());
             else if (list_what == "models") std::cout << (json ? models_json().dump(2) + "\n" : models_text());
+            else if (list_what == "datasets") std::cout << (json ? datasets_json().dump(2) + "\n" : datasets_text());
             else std::cout << (json ? inits_json().dump(2) + "\n" : inits_text());
             return 0;
         }
@@ -199,6 +204,12 @@ int main(int argc, char** argv) {
                 differing += !r.identical;
             }
             return differing > 0 ? 1 : 0;
+        }
+        if (*inspect && inspect_what == "dataset") {
+            const Config config = load_config(inspect_target);
+            const DatasetInspection r = inspect_dataset(config.dataset, inspect_sheet);
+            std::cout << (json ? r.json.dump(2) + "\n" : r.text);
+            return 0;
         }
         if (*inspect) {
             ModelSpec model;

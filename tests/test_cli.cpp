@@ -13,6 +13,7 @@
 #include <set>
 
 #include <nlohmann/json.hpp>
+#include <opencv2/imgcodecs.hpp>
 #include <sstream>
 
 using namespace actbench;
@@ -556,4 +557,23 @@ TEST_CASE("train.eval_every adds evaluations between epoch ends", "[cli][e2e][re
     // The per-epoch training loss column lists epoch ends only.
     const auto row = report.out.substr(report.out.find("| relu | he_normal"));
     CHECK(std::count(row.begin(), row.begin() + static_cast<long>(row.find('\n')), '/') == 1);
+}
+
+TEST_CASE("inspect dataset and list datasets", "[cli][datasets]") {
+    TempDir dir;
+    const fs::path cfg = write_config(dir, "d.yaml", "name: d\ndataset: {kind: synthetic_shapes, classes: 3, train_count: 30, test_count: 9, size: 16}\n");
+    const Result r = run_actbench(dir, "inspect dataset " + cfg.string() + " --json --sheet " + (dir / "sheet.png").string());
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    const auto j = nlohmann::json::parse(r.out);
+    CHECK(j["train"] == 30);
+    CHECK(j["classes"][2]["name"] == "triangle");
+    CHECK(j["classes"][2]["train"] == 10);
+    CHECK(j["pixel_mean"][0].get<double>() > 0);
+    REQUIRE(fs::exists(dir / "sheet.png"));
+    const cv::Mat sheet = cv::imread((dir / "sheet.png").string(), cv::IMREAD_UNCHANGED);
+    CHECK(sheet.rows == 3 * 18);
+    CHECK(sheet.cols == 10 * 18);
+    CHECK_THAT(run_actbench(dir, "list datasets").out, Catch::Contains("opencv_digits") && Catch::Contains("image_folder"));
+    CHECK(run_actbench(dir, "inspect dataset " + (dir / "none.yaml").string()).code == 2);
 }
