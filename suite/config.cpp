@@ -136,17 +136,17 @@ void read_dataset(const Reader& r, const YAML::Node& n, DatasetConfig& d) {
     if (!n.IsMap()) r.fail(n, "'dataset' must be a mapping of keys to values");
     if (n["kind"]) d.kind = r.str(n["kind"], "dataset.kind");
     if (d.kind == "idx") {
-        r.expect_map(n, "dataset (kind idx)", {"kind", "path", "classes", "train_subset", "test_subset", "normalize", "augment"});
+        r.expect_map(n, "dataset (kind idx)", {"kind", "path", "classes", "train_subset", "test_subset", "normalize", "augment", "validation", "validation_seed"});
         if (n["path"]) d.path = r.str(n["path"], "dataset.path");
         if (n["classes"]) d.classes = static_cast<int>(r.integer(n["classes"], "dataset.classes", 2, 256));
         if (n["train_subset"]) d.train_subset = static_cast<std::size_t>(r.integer(n["train_subset"], "dataset.train_subset", 0, 1LL << 40));
         if (n["test_subset"]) d.test_subset = static_cast<std::size_t>(r.integer(n["test_subset"], "dataset.test_subset", 0, 1LL << 40));
     } else if (d.kind == "cifar" || d.kind == "image_folder" || d.kind == "opencv_digits") {
         const std::vector<std::string> keys =
-            d.kind == "cifar" ? std::vector<std::string>{"kind", "path", "labels", "train_subset", "test_subset", "normalize", "augment"}
+            d.kind == "cifar" ? std::vector<std::string>{"kind", "path", "labels", "train_subset", "test_subset", "normalize", "augment", "validation", "validation_seed"}
             : d.kind == "image_folder"
-                ? std::vector<std::string>{"kind", "path", "size", "channels", "test_fraction", "train_subset", "test_subset", "normalize", "augment"}
-                : std::vector<std::string>{"kind", "path", "test_fraction", "train_subset", "test_subset", "normalize", "augment"};
+                ? std::vector<std::string>{"kind", "path", "size", "channels", "test_fraction", "train_subset", "test_subset", "normalize", "augment", "validation", "validation_seed"}
+                : std::vector<std::string>{"kind", "path", "test_fraction", "train_subset", "test_subset", "normalize", "augment", "validation", "validation_seed"};
         r.expect_map(n, "dataset (kind " + d.kind + ")", keys);
         if (!n["path"] && d.kind != "opencv_digits") r.fail(n, "dataset (kind " + d.kind + "): expected a path");
         d.path = n["path"] ? r.str(n["path"], "dataset.path")
@@ -162,7 +162,7 @@ void read_dataset(const Reader& r, const YAML::Node& n, DatasetConfig& d) {
         if (n["test_subset"]) d.test_subset = static_cast<std::size_t>(r.integer(n["test_subset"], "dataset.test_subset", 0, 1LL << 40));
     } else if (d.kind == "synthetic_shapes") {
         r.expect_map(n, "dataset (kind synthetic_shapes)",
-                     {"kind", "classes", "train_count", "test_count", "size", "noise", "seed", "normalize", "augment"});
+                     {"kind", "classes", "train_count", "test_count", "size", "noise", "seed", "normalize", "augment", "validation", "validation_seed"});
         d.classes = 4;
         if (n["classes"]) d.classes = static_cast<int>(r.integer(n["classes"], "dataset.classes", 2, 6));
         if (n["train_count"]) d.train_count = static_cast<int>(r.integer(n["train_count"], "dataset.train_count", 2, 1000000));
@@ -175,6 +175,9 @@ void read_dataset(const Reader& r, const YAML::Node& n, DatasetConfig& d) {
     } else {
         r.fail(n["kind"], "dataset.kind: unknown dataset kind '" + d.kind + "'; valid: idx, cifar, image_folder, opencv_digits, synthetic_shapes");
     }
+    if (n["validation"]) d.validation = r.number(n["validation"], "dataset.validation (a fraction of the training split)", 0, 0.5);
+    if (n["validation_seed"])
+        d.validation_seed = static_cast<std::uint64_t>(r.integer(n["validation_seed"], "dataset.validation_seed", 0, std::numeric_limits<std::int64_t>::max()));
     if (const YAML::Node& a = n["augment"]) {
         r.expect_map(a, "dataset.augment", {"crop_padding", "flip"});
         if (a["crop_padding"]) d.augment.crop_padding = static_cast<int>(r.integer(a["crop_padding"], "dataset.augment.crop_padding", 0, 64));
@@ -762,6 +765,7 @@ Config load_config(const std::string& path) {
 nlohmann::json dataset_json(const DatasetConfig& d) {
     nlohmann::json j{{"kind", d.kind}, {"normalize", d.normalize}};
     if (d.augment.active()) j["augment"] = {{"crop_padding", d.augment.crop_padding}, {"flip", d.augment.flip}};
+    if (d.validation > 0) j["validation"] = d.validation, j["validation_seed"] = d.validation_seed;
     if (d.kind != "synthetic_shapes") {
         j["path"] = d.path;
         j["train_subset"] = d.train_subset;

@@ -42,6 +42,8 @@ struct DatasetConfig {
     std::string labels = "fine";     // cifar (CIFAR-100): fine | coarse
     int channels = 1;                // image_folder: 1 (grey) or 3 (colour)
     double test_fraction = 0.2;      // image_folder without train/test folders, opencv_digits
+    double validation = 0;           // a fraction of the training split held out for validation (stratified)
+    std::uint64_t validation_seed = 1;  // which images: the same for every trial of a config
     std::size_t train_subset = 0;  // 0: all; else the first N/classes images of each class
     std::size_t test_subset = 0;
     std::string normalize = "standard";  // none | unit | standard

@@ -3,7 +3,10 @@
 #include "error.hpp"
 #include "idx.hpp"
 #include "image_formats.hpp"
+#include "rng.hpp"
 #include "synthetic_shapes.hpp"
+
+#include <cmath>
 
 namespace actbench {
 
@@ -35,6 +38,24 @@ PreparedData prepare_data(const DatasetConfig& config) {
         throw InputError(e.what());
     } catch (const std::invalid_argument& e) {
         throw InputError(std::string("dataset: ") + e.what());
+    }
+    if (config.validation > 0) {
+        // Stratified and seeded: each class's images in a shuffled order (the config's own stream, the same for
+        // every trial), the first round(n·fraction) of them held out.
+        Rng rng(stream_seed("validation/" + std::to_string(config.validation_seed), "split"));
+        std::vector<std::vector<std::size_t>> by_class(p.data.classes);
+        for (std::size_t i = 0; i < p.data.train.count(); ++i) by_class[p.data.train.labels[i]].push_back(i);
+        std::vector<char> held(p.data.train.count(), 0);
+        for (auto& members : by_class) {
+            for (std::size_t i = members.size(); i > 1; --i) std::swap(members[i - 1], members[rng.below(i)]);
+            const auto n = static_cast<std::size_t>(std::llround(static_cast<double>(members.size()) * config.validation));
+            for (std::size_t k = 0; k < n; ++k) held[members[k]] = 1;
+        }
+        std::vector<std::size_t> keep, out;
+        for (std::size_t i = 0; i < held.size(); ++i) (held[i] ? out : keep).push_back(i);
+        p.validation = select(p.data.train, out);
+        p.data.train = select(p.data.train, keep);
+        p.validation_indices = iota(p.validation.count());
     }
     p.normalizer = make_normalizer(p.data.train, config.normalize);
     p.train_indices = iota(p.data.train.count());

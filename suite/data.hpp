@@ -15,6 +15,8 @@ struct PreparedData {
     Normalizer normalizer;
     std::vector<std::size_t> train_indices;  // 0..train.count()-1
     std::vector<std::size_t> test_indices;
+    ImageSet validation;  // held out of the training split (empty unless dataset.validation > 0)
+    std::vector<std::size_t> validation_indices;
 };
 
 // Throws InputError naming the file and what was wrong.

@@ -266,8 +266,11 @@ ReportFiles build_report(const std::vector<fs::path>& run_dirs, const std::strin
 
     // 2. Accuracy with intervals and the baseline comparison.
     md << "## Accuracy\n\n";
-    header(md, "n | final: mean | 95% CI | median | best: mean" + std::string(baseline.empty() ? "" : " | vs " + baseline + ": Δ | p (Welch) | g"),
-           baseline.empty() ? "|---:|---:|---|---:|---:|" : "|---:|---:|---|---:|---:|---:|---:|---:|");
+    bool any_validation = false;
+    for (const auto& r : records) any_validation |= r.summary.contains("final_val_accuracy");
+    header(md, "n | final: mean | 95% CI | median | best: mean" + std::string(any_validation ? " | validation: final" : "") +
+                   std::string(baseline.empty() ? "" : " | vs " + baseline + ": Δ | p (Welch) | g"),
+           std::string("|---:|---:|---|---:|---:") + (any_validation ? "|---:" : "") + (baseline.empty() ? "|" : "|---:|---:|---:|"));
     for (const auto& [key, g] : groups) {
         const auto acc = field(g, "final_test_accuracy");
         const Summary s = summarise(acc);
@@ -275,6 +278,7 @@ ReportFiles build_report(const std::vector<fs::path>& run_dirs, const std::strin
         md << "| " << s.n << " | " << (s.n ? fmt("%.4f", s.mean) : "—") << " | "
            << (s.n > 1 ? "[" + fmt("%.4f", s.ci_low) + ", " + fmt("%.4f", s.ci_high) + "]" : "—") << " | "
            << (s.n ? fmt("%.4f", s.median) : "—") << " | " << mean_std(field(g, "best_test_accuracy"), "%.4f");
+        if (any_validation) md << " | " << mean_std(field(g, "final_val_accuracy"), "%.4f");
         json gj{{"axes", g.values}, {"trials", g.trials.size()}, {"final_test_accuracy", {{"n", s.n}, {"mean", s.mean}, {"std", s.std},
                {"median", s.median}, {"ci95", {s.ci_low, s.ci_high}}}}};
         if (!baseline.empty()) {
@@ -298,6 +302,7 @@ ReportFiles build_report(const std::vector<fs::path>& run_dirs, const std::strin
     }
     md << "\n*final*: test accuracy after the last epoch over the seeds that finished; *95% CI*: Student-t interval "
           "for the mean; *best*: the highest test accuracy of any epoch."
+       << (any_validation ? " *validation*: accuracy on the images held out of the training split (dataset.validation)." : "")
        << (baseline.empty() ? "" : " *vs " + baseline + "*: difference of means from the " + baseline +
                                        " group with the same other settings, Welch's two-sided t-test p-value, and "
                                        "Hedges' g (difference over the pooled standard deviation, small-sample corrected).")

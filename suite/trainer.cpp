@@ -170,7 +170,7 @@ TrialOutcome run_trial(const Trial& trial, const PreparedData& data, const std::
     long step = 0;
     std::string status = "ok";
     long diverged_step = -1;
-    double best_test_accuracy = 0;
+    double best_test_accuracy = 0, best_val_accuracy = 0;
     std::vector<double> zero_init, first_step_norms;
     const double target = trial.train.target;
     std::vector<int> correct_per_step;
@@ -183,6 +183,8 @@ TrialOutcome run_trial(const Trial& trial, const PreparedData& data, const std::
         const auto t_eval = Clock::now();
         const ProbeStats test = evaluate(net, data.data.test, data.test_indices, data.normalizer, false);
         const ProbeStats pr = evaluate(net, train, probe, data.normalizer, true);
+        const bool has_validation = data.validation.count() > 0;
+        const ProbeStats val = has_validation ? evaluate(net, data.validation, data.validation_indices, data.normalizer, false) : ProbeStats{};
         nlohmann::json row{{"epoch", epoch_end ? nlohmann::json(static_cast<int>(epoch)) : nlohmann::json(epoch)},
                            {"step", step},
                            {"test_loss", finite_or_null(test.loss)},
@@ -196,6 +198,11 @@ TrialOutcome run_trial(const Trial& trial, const PreparedData& data, const std::
                            {"mean", fractions_json(pr.mean)},
                            {"mean_abs", fractions_json(pr.mean_abs)},
                            {"second_moment", fractions_json(pr.second_moment)}};
+        if (has_validation) {
+            row["val_loss"] = finite_or_null(val.loss);
+            row["val_accuracy"] = val.accuracy;
+            best_val_accuracy = std::max(best_val_accuracy, val.accuracy);
+        }
         if (std::any_of(pr.prelu_slope.begin(), pr.prelu_slope.end(), [](double v) { return std::isfinite(v); }))
             row["prelu_slope"] = fractions_json(pr.prelu_slope);
         if (epoch > 0) {
@@ -294,6 +301,10 @@ TrialOutcome run_trial(const Trial& trial, const PreparedData& data, const std::
                            // Σ over epochs of the epoch's mean training loss (area under the curve, in epochs).
                            {"train_loss_auc", finite_or_null(loss_auc)}};
     if (status == "diverged") summary["diverged_step"] = diverged_step;
+    if (final_row.contains("val_accuracy")) {
+        summary["final_val_accuracy"] = final_row["val_accuracy"];
+        summary["best_val_accuracy"] = best_val_accuracy;
+    }
     write_atomic(dir / "summary.json", summary.dump(2) + "\n");
     return {status, summary, seconds_since(t_start)};
 }

@@ -577,3 +577,20 @@ TEST_CASE("inspect dataset and list datasets", "[cli][datasets]") {
     CHECK_THAT(run_actbench(dir, "list datasets").out, Catch::Contains("opencv_digits") && Catch::Contains("image_folder"));
     CHECK(run_actbench(dir, "inspect dataset " + (dir / "none.yaml").string()).code == 2);
 }
+
+TEST_CASE("a validation split held out of training, stratified and the same for every trial", "[cli][e2e][datasets]") {
+    TempDir dir;
+    std::string text = small_sweep("v");
+    text.replace(text.find("size: 16}"), 9, "size: 16, validation: 0.25}");
+    text.replace(text.find("seed: [1, 2]"), 12, "seed: [1]");
+    const fs::path cfg = write_config(dir, "v.yaml", text);
+    const Result ds = run_actbench(dir, "inspect dataset " + cfg.string() + " --json");
+    REQUIRE(ds.code == 0);
+    CHECK(nlohmann::json::parse(ds.out)["train"] == 144);  // 192 minus 48 held out, 16 of each class
+    REQUIRE(run_actbench(dir, "run " + cfg.string() + " --out " + (dir / "r").string() + " --quiet").code == 0);
+    for (const auto& [name, content] : metrics_files(dir / "r")) {
+        if (name.find("summary") != std::string::npos) CHECK_THAT(content, Catch::Contains("\"final_val_accuracy\""));
+        else CHECK_THAT(content, Catch::Contains("\"val_accuracy\""));
+    }
+    CHECK_THAT(run_actbench(dir, "report " + (dir / "r").string()).out, Catch::Contains("validation: final"));
+}
