@@ -2,6 +2,7 @@
 
 #include "error.hpp"
 #include "idx.hpp"
+#include "image_cache.hpp"
 #include "image_formats.hpp"
 #include "rng.hpp"
 #include "synthetic_shapes.hpp"
@@ -18,13 +19,25 @@ std::vector<std::size_t> iota(std::size_t n) {
 }
 }  // namespace
 
-PreparedData prepare_data(const DatasetConfig& config) {
+PreparedData prepare_data(const DatasetConfig& config, const std::filesystem::path& cache_dir) {
     PreparedData p;
     try {
         if (config.kind != "synthetic_shapes") {
             if (config.kind == "idx") p.data = load_idx_directory(config.path, config.classes);
             else if (config.kind == "cifar") p.data = load_cifar(config.path, config.labels);
-            else if (config.kind == "image_folder") p.data = load_image_folder(config.path, config.size, config.channels, config.test_fraction);
+            else if (config.kind == "image_folder") {
+                std::filesystem::path cache;
+                if (!cache_dir.empty())
+                    cache = cache_dir / ("image_folder-" + image_folder_key(config.path, config.size, config.channels, config.test_fraction) + ".bin");
+                std::optional<Dataset> cached = cache.empty() ? std::nullopt : read_dataset_cache(cache);
+                if (cached) {
+                    p.data = std::move(*cached);
+                    p.data.name = std::filesystem::path(config.path).filename().string();
+                } else {
+                    p.data = load_image_folder(config.path, config.size, config.channels, config.test_fraction);
+                    if (!cache.empty()) write_dataset_cache(cache, p.data);
+                }
+            }
             else p.data = load_opencv_digits(config.path, config.test_fraction);
             if (config.train_subset > 0)
                 p.data.train = select(p.data.train, stratified_head(p.data.train, p.data.classes, config.train_subset));

@@ -6,6 +6,7 @@
 #include "dataset.hpp"
 #include "network.hpp"
 
+#include <filesystem>
 #include <vector>
 
 namespace actbench {
@@ -19,8 +20,9 @@ struct PreparedData {
     std::vector<std::size_t> validation_indices;
 };
 
-// Throws InputError naming the file and what was wrong.
-PreparedData prepare_data(const DatasetConfig& config);
+// Throws InputError naming the file and what was wrong. With a cache directory, an image folder is decoded
+// once into a cache file there and read back from it while the folder stays the same.
+PreparedData prepare_data(const DatasetConfig& config, const std::filesystem::path& cache_dir = {});
 
 // The network input a dataset config gives (channels, size, classes); for IDX data this loads the files.
 InputShape dataset_input_shape(const DatasetConfig& config);

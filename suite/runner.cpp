@@ -166,7 +166,8 @@ RunTotals run_sweep(const Config& config, const RunOptions& options) {
     std::map<std::string, PreparedData> datasets;
     for (const Trial* t : todo) {
         const std::string key = dataset_json(t->dataset).dump();
-        if (!datasets.count(key)) datasets.emplace(key, prepare_data(t->dataset));
+        // Decoded image folders are cached next to the run store (runs/.cache beside runs/<sweep>).
+        if (!datasets.count(key)) datasets.emplace(key, prepare_data(t->dataset, out.parent_path() / ".cache"));
     }
     cv::setNumThreads(1);  // OpenCV's pool must not compete with oneDNN's threads
 

@@ -14,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
 #include <sstream>
 
 using namespace actbench;
@@ -593,4 +594,28 @@ TEST_CASE("a validation split held out of training, stratified and the same for 
         else CHECK_THAT(content, Catch::Contains("\"val_accuracy\""));
     }
     CHECK_THAT(run_actbench(dir, "report " + (dir / "r").string()).out, Catch::Contains("validation: final"));
+}
+
+TEST_CASE("an image-folder sweep decodes once into a cache beside the run store", "[cli][e2e][datasets]") {
+    TempDir dir;
+    for (int c = 0; c < 3; ++c) {
+        fs::create_directories(dir / "imgs" / ("class" + std::to_string(c)));
+        for (int i = 0; i < 12; ++i) {
+            cv::Mat img(20, 20, CV_8UC1, cv::Scalar(0));
+            cv::circle(img, cv::Point(10, 10), 3 + 2 * c, cv::Scalar(200 + i), 1 + c % 2);
+            std::string name = std::to_string(i);
+            name += ".png";
+            cv::imwrite((dir / "imgs" / ("class" + std::to_string(c)) / name).string(), img);
+        }
+    }
+    const fs::path cfg = write_config(dir, "f.yaml",
+                                      "name: f\ndataset: {kind: image_folder, path: " + (dir / "imgs").string() +
+                                          ", size: 16, test_fraction: 0.25}\nmodel: {name: mlp, depth: 1, width: 16}\n"
+                                          "train: {epochs: 2, batch: 9, probe: 9}\n");
+    REQUIRE(run_actbench(dir, "run " + cfg.string() + " --out " + (dir / "runs" / "a").string() + " --quiet").code == 0);
+    std::size_t caches = 0;
+    for (const auto& e : fs::directory_iterator(dir / "runs" / ".cache")) caches += e.path().filename().string().rfind("image_folder-", 0) == 0;
+    CHECK(caches == 1);
+    REQUIRE(run_actbench(dir, "run " + cfg.string() + " --out " + (dir / "runs" / "b").string() + " --quiet").code == 0);
+    CHECK(metrics_files(dir / "runs" / "a") == metrics_files(dir / "runs" / "b"));  // decoded and cached: the same images
 }

@@ -1,3 +1,4 @@
+#include "image_cache.hpp"
 #include "image_formats.hpp"
 #include "rng.hpp"
 #include "temp_dir.hpp"
@@ -151,4 +152,45 @@ TEST_CASE("OpenCV's digits.png: 5,000 digits, 500 per class", "[datasets][digits
     cv::imwrite((dir / "small.png").string(), cv::Mat(10, 10, CV_8UC1, cv::Scalar(0)));
     CHECK_THROWS_WITH(load_opencv_digits((dir / "small.png").string(), 0.2), Catch::Contains("expected 2000x1000"));
     CHECK_THROWS_WITH(load_opencv_digits((dir / "none.png").string(), 0.2), Catch::Contains("apt-get install opencv-doc"));
+}
+
+TEST_CASE("the image-folder cache round-trips, and a corrupt cache is ignored", "[datasets][cache]") {
+    TempDir dir;
+    for (const char* c : {"a", "b"}) {
+        fs::create_directories(dir / "imgs" / c);
+        for (int i = 0; i < 3; ++i) {
+            std::string name = std::to_string(i);
+            name += ".png";
+            cv::imwrite((dir / "imgs" / c / name).string(), cv::Mat(6, 6, CV_8UC3, cv::Scalar(i * 20, 50, 90)));
+        }
+    }
+    const std::string folder = (dir / "imgs").string();
+    const Dataset d = load_image_folder(folder, 4, 3, 0.34);
+    const std::string key = image_folder_key(folder, 4, 3, 0.34);
+    CHECK(key.size() == 16);
+    CHECK(key != image_folder_key(folder, 5, 3, 0.34));
+    const fs::path file = dir / "cache" / ("x-" + key + ".bin");
+    write_dataset_cache(file, d);
+    const auto back = read_dataset_cache(file);
+    REQUIRE(back.has_value());
+    CHECK(back->train.pixels == d.train.pixels);
+    CHECK(back->test.labels == d.test.labels);
+    CHECK(back->class_names == d.class_names);
+    // A changed file changes the key.
+    cv::imwrite((dir / "imgs" / "a" / "0.png").string(), cv::Mat(7, 6, CV_8UC3, cv::Scalar(1, 2, 3)));
+    CHECK(image_folder_key(folder, 4, 3, 0.34) != key);
+    // Truncated or garbled caches are ignored, never trusted.
+    std::string bytes;
+    {
+        std::ifstream in(file, std::ios::binary);
+        bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
+    Rng rng(3);
+    for (int k = 0; k < 200; ++k) {
+        std::string b = bytes.substr(0, rng.below(bytes.size() + 1));
+        for (int f = 0; f < 2 && !b.empty(); ++f) b[rng.below(b.size())] = static_cast<char>(rng.next());
+        std::ofstream(file, std::ios::binary) << b;
+        const auto r = read_dataset_cache(file);
+        if (r) REQUIRE(b == bytes);  // only an intact cache is accepted (it carries a hash of its content)
+    }
 }
