@@ -132,6 +132,12 @@ std::string read_choice(const Reader& r, const YAML::Node& n, const std::string&
     r.fail(n, what + ": unknown value '" + v + "'; valid: " + valid);
 }
 
+double read_subset(const Reader& r, const YAML::Node& n, const std::string& what) {
+    const double v = r.number(n, what + " (a count, or a fraction below 1)", 0, static_cast<double>(1LL << 40));
+    if (v >= 1 && v != std::floor(v)) r.fail(n, what + ": " + n.Scalar() + " is neither a whole count nor a fraction below 1");
+    return v;
+}
+
 void read_dataset(const Reader& r, const YAML::Node& n, DatasetConfig& d) {
     if (!n.IsMap()) r.fail(n, "'dataset' must be a mapping of keys to values");
     if (n["kind"]) d.kind = r.str(n["kind"], "dataset.kind");
@@ -139,8 +145,8 @@ void read_dataset(const Reader& r, const YAML::Node& n, DatasetConfig& d) {
         r.expect_map(n, "dataset (kind idx)", {"kind", "path", "classes", "train_subset", "test_subset", "normalize", "augment", "validation", "validation_seed"});
         if (n["path"]) d.path = r.str(n["path"], "dataset.path");
         if (n["classes"]) d.classes = static_cast<int>(r.integer(n["classes"], "dataset.classes", 2, 256));
-        if (n["train_subset"]) d.train_subset = static_cast<std::size_t>(r.integer(n["train_subset"], "dataset.train_subset", 0, 1LL << 40));
-        if (n["test_subset"]) d.test_subset = static_cast<std::size_t>(r.integer(n["test_subset"], "dataset.test_subset", 0, 1LL << 40));
+        if (n["train_subset"]) d.train_subset = read_subset(r, n["train_subset"], "dataset.train_subset");
+        if (n["test_subset"]) d.test_subset = read_subset(r, n["test_subset"], "dataset.test_subset");
     } else if (d.kind == "cifar" || d.kind == "image_folder" || d.kind == "opencv_digits") {
         const std::vector<std::string> keys =
             d.kind == "cifar" ? std::vector<std::string>{"kind", "path", "labels", "train_subset", "test_subset", "normalize", "augment", "validation", "validation_seed"}
@@ -158,8 +164,8 @@ void read_dataset(const Reader& r, const YAML::Node& n, DatasetConfig& d) {
             if (d.channels == 2) r.fail(n["channels"], "dataset.channels: expected 1 (grey) or 3 (colour)");
         }
         if (n["test_fraction"]) d.test_fraction = r.number(n["test_fraction"], "dataset.test_fraction", 0.01, 0.99);
-        if (n["train_subset"]) d.train_subset = static_cast<std::size_t>(r.integer(n["train_subset"], "dataset.train_subset", 0, 1LL << 40));
-        if (n["test_subset"]) d.test_subset = static_cast<std::size_t>(r.integer(n["test_subset"], "dataset.test_subset", 0, 1LL << 40));
+        if (n["train_subset"]) d.train_subset = read_subset(r, n["train_subset"], "dataset.train_subset");
+        if (n["test_subset"]) d.test_subset = read_subset(r, n["test_subset"], "dataset.test_subset");
     } else if (d.kind == "synthetic_shapes") {
         r.expect_map(n, "dataset (kind synthetic_shapes)",
                      {"kind", "classes", "train_count", "test_count", "size", "noise", "seed", "normalize", "augment", "validation", "validation_seed"});
@@ -768,8 +774,10 @@ nlohmann::json dataset_json(const DatasetConfig& d) {
     if (d.validation > 0) j["validation"] = d.validation, j["validation_seed"] = d.validation_seed;
     if (d.kind != "synthetic_shapes") {
         j["path"] = d.path;
-        j["train_subset"] = d.train_subset;
-        j["test_subset"] = d.test_subset;
+        // Counts stay integers in the canonical settings (so trial ids do not depend on how they were written).
+        auto subset = [](double v) { return v >= 1 || v == 0 ? nlohmann::json(static_cast<std::int64_t>(v)) : nlohmann::json(v); };
+        j["train_subset"] = subset(d.train_subset);
+        j["test_subset"] = subset(d.test_subset);
     }
     if (d.kind == "idx" || d.kind == "synthetic_shapes") j["classes"] = d.classes;
     if (d.kind == "cifar") j["labels"] = d.labels;

@@ -44,8 +44,10 @@ struct DatasetConfig {
     double test_fraction = 0.2;      // image_folder without train/test folders, opencv_digits
     double validation = 0;           // a fraction of the training split held out for validation (stratified)
     std::uint64_t validation_seed = 1;  // which images: the same for every trial of a config
-    std::size_t train_subset = 0;  // 0: all; else the first N/classes images of each class
-    std::size_t test_subset = 0;
+    // 0: all; N ≥ 1: the first N/classes images of each class; 0 < f < 1: that fraction of the split, taken
+    // the same class-balanced way.
+    double train_subset = 0;
+    double test_subset = 0;
     std::string normalize = "standard";  // none | unit | standard
     Augmentation augment;                // training batches only; off by default
     // synthetic_shapes; size also for image_folder

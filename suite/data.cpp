@@ -39,10 +39,13 @@ PreparedData prepare_data(const DatasetConfig& config, const std::filesystem::pa
                 }
             }
             else p.data = load_opencv_digits(config.path, config.test_fraction);
+            auto count = [](double v, std::size_t n) {
+                return v >= 1 ? static_cast<std::size_t>(v) : static_cast<std::size_t>(std::llround(v * static_cast<double>(n)));
+            };
             if (config.train_subset > 0)
-                p.data.train = select(p.data.train, stratified_head(p.data.train, p.data.classes, config.train_subset));
+                p.data.train = select(p.data.train, stratified_head(p.data.train, p.data.classes, count(config.train_subset, p.data.train.count())));
             if (config.test_subset > 0)
-                p.data.test = select(p.data.test, stratified_head(p.data.test, p.data.classes, config.test_subset));
+                p.data.test = select(p.data.test, stratified_head(p.data.test, p.data.classes, count(config.test_subset, p.data.test.count())));
         } else {
             p.data = make_synthetic_shapes(ShapesSpec{config.classes, config.train_count, config.test_count,
                                                       config.size, config.noise, config.seed});

@@ -286,3 +286,11 @@ TEST_CASE("dataset augmentation settings", "[config][augment]") {
     CHECK_THAT(error_of("dataset: {augment: {flip: maybe}}\n"), Catch::Contains("cfg.yaml:1:27: dataset.augment.flip: expected true or false"));
     CHECK_THAT(error_of("dataset: {augment: {crop: 2}}\n"), Catch::Contains("unknown key 'crop' in dataset.augment"));
 }
+
+TEST_CASE("subsets: a count or a fraction", "[config][datasets]") {
+    const Config a = parse_config("name: a\ndataset: {train_subset: 12000, test_subset: 0.5}\n", "cfg.yaml");
+    CHECK(a.dataset.train_subset == 12000);
+    CHECK(a.dataset.test_subset == 0.5);
+    CHECK(dataset_json(a.dataset)["train_subset"].dump() == "12000");
+    CHECK_THAT(error_of("dataset: {train_subset: 1.5}\n"), Catch::Contains("neither a whole count nor a fraction below 1"));
+}
