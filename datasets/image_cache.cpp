@@ -3,6 +3,8 @@
 #include "idx.hpp"
 #include "rng.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
@@ -101,7 +103,7 @@ std::optional<Dataset> read_dataset_cache(const fs::path& file) {
 void write_dataset_cache(const fs::path& file, const Dataset& d) {
     std::error_code ec;
     fs::create_directories(file.parent_path(), ec);
-    const fs::path tmp = file.string() + ".tmp";
+    const fs::path tmp = file.string() + ".tmp." + std::to_string(::getpid());  // writers in parallel (shards) never share one
     {
         std::ostringstream o;
         o.write(kMagic, 8);

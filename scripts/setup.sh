@@ -14,6 +14,7 @@ PACKAGES=(
   chromium                               # the report page is checked in a real browser (headless)
   dataset-fashion-mnist                  # the default real dataset: /usr/share/datasets/fashion-mnist
   opencv-doc                             # OpenCV's digits.png (dataset kind opencv_digits)
+  slurm-wlm munge                        # the Slurm integration test runs a single-node cluster
 )
 
 missing=()

@@ -13,11 +13,13 @@
 #include "report.hpp"
 #include "run_store.hpp"
 #include "runner.hpp"
+#include "slurm.hpp"
 #include "verify.hpp"
 #include "version.hpp"
 
 #include <CLI/CLI.hpp>
 
+#include <cstdio>
 #include <filesystem>
 #include <iostream>
 
@@ -132,6 +134,18 @@ int main(int argc, char** argv) {
     bench->add_option("--seconds", bench_options.seconds, "Seconds per measurement (default 3)")->check(CLI::Range(0.1, 600.0));
     bench->add_flag("--json", json, "Print JSON");
 
+    SlurmOptions slurm_options;
+    bool slurm_submit = false;
+    auto* slurm = app.add_subcommand("slurm", "Write (and with --submit, submit) a Slurm job array running the sweep's shards, and a report job after it");
+    slurm->add_option("config", slurm_options.config, "Sweep config (YAML)")->required();
+    slurm->add_option("--out", slurm_options.out, "Run directory on storage every node shares")->required();
+    slurm->add_option("--tasks", slurm_options.tasks, "Array tasks = shards (default 4)")->check(CLI::Range(1, 100000));
+    slurm->add_option("--partition", slurm_options.partition, "Slurm partition");
+    slurm->add_option("--time", slurm_options.time, "Time limit per task, HH:MM:SS (default 04:00:00)");
+    slurm->add_option("--cpus-per-task", slurm_options.cpus_per_task, "CPUs per task = trials in parallel per task (default 2)")
+        ->check(CLI::Range(1, 4096));
+    slurm->add_flag("--submit", slurm_submit, "Submit both jobs with sbatch and print their ids");
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -184,6 +198,39 @@ int main(int argc, char** argv) {
             }
             const BenchResult r = run_bench(bench_options);
             std::cout << (json ? r.json.dump(2) + "\n" : r.text);
+            return 0;
+        }
+        if (*slurm) {
+            const Config config = load_config(slurm_options.config);  // refuse a bad config before a cluster does
+            slurm_options.config = std::filesystem::absolute(slurm_options.config).string();
+            slurm_options.out = std::filesystem::absolute(slurm_options.out).lexically_normal().string();
+            slurm_options.binary = std::filesystem::read_symlink("/proc/self/exe").string();
+            slurm_options.command.clear();
+            for (int i = 0; i < argc; ++i) slurm_options.command += (i ? " " : "") + std::string(argv[i]);
+            const std::filesystem::path dir(slurm_options.out);
+            const std::string array = (dir / "actbench-array.sbatch").string(), report_job = (dir / "actbench-report.sbatch").string();
+            write_output_file(array, slurm_array_script(slurm_options));
+            write_output_file(report_job, slurm_report_script(slurm_options));
+            std::cout << config.name << ": " << config.combinations.size() << " trials in " << slurm_options.tasks << " tasks\n"
+                      << "wrote " << array << "\nwrote " << report_job << "\n";
+            if (!slurm_submit) {
+                std::cout << "submit with: jobid=$(sbatch --parsable " << array << ") && sbatch --dependency=afterok:$jobid " << report_job << "\n";
+                return 0;
+            }
+            auto sbatch = [](const std::string& args) {
+                std::string out;
+                FILE* p = ::popen(("sbatch --parsable " + args + " 2>&1").c_str(), "r");
+                if (!p) throw InputError("cannot run sbatch");
+                char buf[256];
+                while (std::fgets(buf, sizeof buf, p)) out += buf;
+                const int rc = ::pclose(p);
+                while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
+                if (rc != 0) throw InputError("sbatch failed: " + out);
+                return out.substr(0, out.find(';'));  // "id;cluster" on federated clusters
+            };
+            const std::string array_id = sbatch(array);
+            const std::string report_id = sbatch("--dependency=afterok:" + array_id + " " + report_job);
+            std::cout << "submitted array job " << array_id << " and report job " << report_id << "\n";
             return 0;
         }
         if (*validate) {
