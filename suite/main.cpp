@@ -1,8 +1,12 @@
 // The actbench command line.
-//   actbench run CONFIG [--out DIR] [--jobs N] [--threads-per-trial M] [--no-resume] [--quiet]
-//   actbench report RUN_DIR [--out FILE]
-//   actbench list activations|inits [--json]
+//   actbench run CONFIG [--out DIR] [--jobs N] [--threads-per-trial M] [--shard I/N] [--no-resume] [--retry-failed] [--quiet]
+//   actbench report RUN_DIR... [--out DIR] [--rows AXIS --cols AXIS]
+//   actbench validate CONFIG | plan CONFIG [--json] | verify RUN_DIR [--trial ID]
+//   actbench list activations|inits|models|datasets [--json]
 //   actbench show activation NAME [--config FILE] [--range A:B] [--points N] [--plot FILE.svg] [--json]
+//   actbench inspect model CONFIG_OR_FAMILY [--json] | inspect dataset CONFIG [--sheet FILE.png] [--json]
+//   actbench bench [--model F] [--batch B] [--threads T] [--json]
+//   actbench slurm CONFIG --out DIR [--tasks N] [--partition P] [--time T] [--cpus-per-task C] [--submit]
 // Exit status: 0 success; 1 interrupted; 2 bad input or usage; 3 internal error; 100 + n when n trials failed
 // (capped at 255). A diverged trial is a result, not a failure.
 #include "bench.hpp"
@@ -84,7 +88,7 @@ int main(int argc, char** argv) {
     report->add_option("--cols", pivot_cols, "With --rows: … and a column per value of this axis");
     report->add_option("--out", report_out, "Also write report.md, report.csv, report.json, report.html and the SVG plots into this directory");
 
-    auto* list = app.add_subcommand("list", "List the built-in activations, initialisers or models (formula, parameters, source)");
+    auto* list = app.add_subcommand("list", "List the built-in activations, initialisers, models or dataset kinds (formula, parameters, source)");
     list->add_option("what", list_what, "activations | inits | models | datasets")
         ->required()
         ->check(CLI::IsMember({"activations", "inits", "models", "datasets"}));
