@@ -163,10 +163,36 @@ PlanEstimate estimate_plan(const Config& config, int jobs) {
     std::vector<std::string> varying;
     for (const auto& a : config.axes)
         if (a.values.size() > 1) varying.push_back(a.name);
+    // Each distinct dataset is loaded once (its shape and split sizes), and each model × input counted once.
+    struct DataFacts {
+        InputShape shape;
+        double n_train = 0, n_test = 0;
+    };
+    std::map<std::string, DataFacts> data_facts;
+    auto facts_of = [&](const DatasetConfig& d) -> const DataFacts& {
+        const std::string key = dataset_json(d).dump();
+        if (!data_facts.count(key)) {
+            const PreparedData p = prepare_data(d);
+            data_facts[key] = {{p.data.train.channels, p.data.train.height, p.data.train.width, p.data.classes},
+                               static_cast<double>(p.data.train.count()), static_cast<double>(p.data.test.count())};
+        }
+        return data_facts[key];
+    };
+    std::map<std::string, std::pair<double, double>> model_flops;  // (training, forward) FLOPs per image
+    auto flops = [&](const ModelSpec& model, const InputShape& in) {
+        const std::string key = model_json(model).dump() + "/" + std::to_string(in.channels) + "x" + std::to_string(in.height) +
+                                "x" + std::to_string(in.width) + "/" + std::to_string(in.classes);
+        if (!model_flops.count(key)) {
+            const auto m = inspect_model(model, in, builtin_init("he_normal")).json;
+            model_flops[key] = {m["training_flops"].get<double>(), m["forward_flops"].get<double>()};
+        }
+        return model_flops[key];
+    };
+
     // Throughput: a few training steps of the first trial's network, one thread (the default per trial).
     omp_set_num_threads(1);
     const Trial& first = trials.front();
-    const InputShape shape = dataset_input_shape(first.dataset);
+    const InputShape shape = facts_of(first.dataset).shape;
     Context ctx;
     Network net(ctx, NetworkSpec{first.model, first.activation, first.bias, 1}, first.train.batch, shape);
     Rng rng(1);
@@ -185,13 +211,7 @@ PlanEstimate estimate_plan(const Config& config, int jobs) {
     const int steps = 5;
     for (int i = 0; i < steps; ++i) step();
     const double seconds_per_image = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() / (steps * first.train.batch);
-    auto flops = [](const ModelSpec& model, const InputShape& in) {
-        const auto m = inspect_model(model, in, builtin_init("he_normal")).json;
-        return std::make_pair(m["training_flops"].get<double>(), m["forward_flops"].get<double>());
-    };
-    const auto [train_ref, forward_ref] = flops(first.model, shape);
-    const double flops_per_second = train_ref / seconds_per_image;
-    std::map<std::string, std::pair<double, double>> sizes;  // dataset → (train, test) images
+    const double flops_per_second = flops(first.model, shape).first / seconds_per_image;
     double total = 0;
     nlohmann::json rows = nlohmann::json::array();
     std::ostringstream t;
@@ -199,13 +219,9 @@ PlanEstimate estimate_plan(const Config& config, int jobs) {
     for (const auto& v : varying) t << " " << v;
     t << "  est. seconds\n";
     for (const auto& trial : trials) {
-        const std::string key = dataset_json(trial.dataset).dump();
-        if (!sizes.count(key)) {
-            const PreparedData d = prepare_data(trial.dataset);
-            sizes[key] = {static_cast<double>(d.data.train.count()), static_cast<double>(d.data.test.count())};
-        }
-        const auto [n_train, n_test] = sizes[key];
-        const auto [train_flops, forward_flops] = flops(trial.model, dataset_input_shape(trial.dataset));
+        const DataFacts& facts = facts_of(trial.dataset);
+        const double n_train = facts.n_train, n_test = facts.n_test;
+        const auto [train_flops, forward_flops] = flops(trial.model, facts.shape);
         const double work = train_flops * n_train * trial.train.epochs +
                             forward_flops * (n_test + std::min<double>(trial.train.probe, n_train)) * (trial.train.epochs + 1);
         const double seconds = work / flops_per_second;
@@ -221,7 +237,6 @@ PlanEstimate estimate_plan(const Config& config, int jobs) {
         t << buf << "\n";
         rows.push_back(row);
     }
-    (void)forward_ref;
     const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     const int parallel = jobs > 0 ? jobs : cores;
     const double wall = total / std::min<double>(parallel, static_cast<double>(trials.size()));

@@ -18,6 +18,36 @@ NetworkSpec small_spec(const std::string& activation, std::optional<double> bias
 }
 }  // namespace
 
+// Mean training loss on synthetic shapes before and after `epochs` epochs of momentum SGD at `lr` (the loss
+// measured in evaluation mode, the order reshuffled every epoch from `rng`).
+std::pair<double, double> loss_before_after(Network& net, const Dataset& data, double lr, int epochs, Rng& rng) {
+    const Normalizer norm = make_normalizer(data.train, "standard");
+    const int batch = net.batch();
+    Optimizer optimizer(net.params(), OptimizerSpec{});
+    std::vector<std::size_t> order(data.train.count());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::vector<std::int32_t> labels(batch);
+    auto epoch_loss = [&](bool train) {
+        net.set_training(train);
+        double loss = 0;
+        for (std::size_t first = 0; first + batch <= order.size(); first += batch) {
+            fill_batch(data.train, order, first, batch, norm, net.input(), labels.data());
+            loss += net.forward(labels.data(), batch).loss_sum;
+            if (train) {
+                net.backward();
+                optimizer.step(lr);
+            }
+        }
+        return loss / static_cast<double>(order.size() / batch * batch);
+    };
+    const double before = epoch_loss(false);
+    for (int e = 0; e < epochs; ++e) {
+        for (std::size_t i = order.size() - 1; i > 0; --i) std::swap(order[i], order[rng.below(i + 1)]);
+        epoch_loss(true);
+    }
+    return {before, epoch_loss(false)};
+}
+
 // The directional derivative of `objective` along a random direction in the space of all parameters:
 // {central difference with step eps, ⟨gradient from net.backward() after one objective(), direction⟩}.
 template <class Objective>
@@ -102,7 +132,6 @@ TEST_CASE("a tiny training run on synthetic shapes lowers the loss", "[network][
     INFO("activation " << act);
     Context ctx;
     const Dataset data = make_synthetic_shapes(ShapesSpec{4, 512, 128, 16, 6.0, 3});
-    const Normalizer norm = make_normalizer(data.train, "standard");
     const int batch = 32;
     NetworkSpec spec;
     spec.model = ModelSpec::make("lenet", {{"conv1", 8}, {"conv2", 16}, {"dense", 32}, {"kernel", 3}, {"padding", 1}});
@@ -112,32 +141,7 @@ TEST_CASE("a tiny training run on synthetic shapes lowers the loss", "[network][
     net.initialise(builtin_init("he_normal"), rng);
     // Maxout's output has about twice ReLU's second moment, so He init (made for ReLU) starts it hot: it
     // trains at a lower learning rate (at 0.02 this run diverges).
-    Optimizer optimizer(net.params(), OptimizerSpec{});
-    const double lr = act == "maxout" ? 0.005 : 0.02;
-    std::vector<std::size_t> order(data.train.count());
-    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::vector<std::int32_t> labels(batch);
-    auto epoch_loss = [&](bool train) {
-        double loss = 0;
-        for (std::size_t first = 0; first + batch <= order.size(); first += batch) {
-            fill_batch(data.train, order, first, batch, norm, net.input(), labels.data());
-            loss += net.forward(labels.data(), batch).loss_sum;
-            if (train) {
-                net.backward();
-                optimizer.step(lr);
-            }
-        }
-        return loss / static_cast<double>(order.size() / batch * batch);
-    };
-    net.set_training(false);
-    const double before = epoch_loss(false);
-    net.set_training(true);
-    for (int e = 0; e < 10; ++e) {
-        for (std::size_t i = order.size() - 1; i > 0; --i) std::swap(order[i], order[rng.below(i + 1)]);
-        epoch_loss(true);
-    }
-    net.set_training(false);
-    const double after = epoch_loss(false);
+    const auto [before, after] = loss_before_after(net, data, act == "maxout" ? 0.005 : 0.02, 10, rng);
     INFO("loss before " << before << ", after " << after);
     CHECK(before > 1.0);  // chance is log 4 = 1.39; He-initialised ReLU logits start larger
     CHECK(after < 0.5 * std::log(4.0));
@@ -205,36 +209,13 @@ TEST_CASE("every model family, with batch norm and dropout, trains on synthetic 
         INFO("model " << c.name << ", batchnorm " << c.batchnorm << ", dropout " << c.dropout);
         Context ctx;
         const Dataset data = make_synthetic_shapes(ShapesSpec{4, 512, 128, 16, 6.0, 3});
-        const Normalizer norm = make_normalizer(data.train, "standard");
         const int batch = 32;
         NetworkSpec spec;
         spec.model = ModelSpec::make(c.name, c.params, c.batchnorm, c.dropout);
         Network net(ctx, spec, batch, InputShape{1, 16, 16, 4});
         Rng rng(7);
         net.initialise(builtin_init("he_normal"), rng);
-        Optimizer optimizer(net.params(), OptimizerSpec{});
-        std::vector<std::size_t> order(data.train.count());
-        for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-        std::vector<std::int32_t> labels(batch);
-        auto epoch_loss = [&](bool train) {
-            net.set_training(train);
-            double loss = 0;
-            for (std::size_t first = 0; first + batch <= order.size(); first += batch) {
-                fill_batch(data.train, order, first, batch, norm, net.input(), labels.data());
-                loss += net.forward(labels.data(), batch).loss_sum;
-                if (train) {
-                    net.backward();
-                    optimizer.step(0.01);
-                }
-            }
-            return loss / static_cast<double>(order.size() / batch * batch);
-        };
-        const double before = epoch_loss(false);
-        for (int e = 0; e < 8; ++e) {
-            for (std::size_t i = order.size() - 1; i > 0; --i) std::swap(order[i], order[rng.below(i + 1)]);
-            epoch_loss(true);
-        }
-        const double after = epoch_loss(false);
+        const auto [before, after] = loss_before_after(net, data, 0.01, 8, rng);
         INFO("loss before " << before << ", after " << after);
         CHECK(after < 0.6 * std::min(before, std::log(4.0)));
     }
