@@ -294,3 +294,17 @@ TEST_CASE("subsets: a count or a fraction", "[config][datasets]") {
     CHECK(dataset_json(a.dataset)["train_subset"].dump() == "12000");
     CHECK_THAT(error_of("dataset: {train_subset: 1.5}\n"), Catch::Contains("neither a whole count nor a fraction below 1"));
 }
+
+TEST_CASE("bad values for the later config keys name the place and the valid values", "[config][errors]") {
+    CHECK_THAT(error_of("isa: avx9\n"), Catch::Contains("cfg.yaml:1:6: isa: unknown value 'avx9'; valid: sse41, avx, avx2"));
+    CHECK_THAT(error_of("baseline: relu\nsweep: {activation: [tanh, sigmoid]}\n"),
+               Catch::Contains("cfg.yaml:1:11: baseline: 'relu' is not a value of sweep.activation"));
+    CHECK_THAT(error_of("train: {optimizer: rmsprop}\n"), Catch::Contains("cfg.yaml:1:20: train.optimizer: unknown value 'rmsprop'; valid: sgd, momentum, nesterov, adam"));
+    CHECK_THAT(error_of("train: {schedule: linear}\n"), Catch::Contains("train.schedule: unknown value 'linear'; valid: constant, step, cosine"));
+    CHECK_THAT(error_of("train: {schedule: {kind: step, gama: 0.5}}\n"), Catch::Contains("unknown key 'gama' in train.schedule (did you mean 'gamma'?)"));
+    CHECK_THAT(error_of("train: {eval_every: -3}\n"), Catch::Contains("train.eval_every (steps; 0: only at epoch ends): -3 is out of range"));
+    CHECK_THAT(error_of("train: {target: 2}\n"), Catch::Contains("train.target (a training error): 2 is out of range"));
+    CHECK_THAT(error_of("dataset: {kind: cifar}\n"), Catch::Contains("dataset (kind cifar): expected a path"));
+    CHECK_THAT(error_of("dataset: {kind: image_folder, path: x, channels: 2}\n"), Catch::Contains("dataset.channels: expected 1 (grey) or 3 (colour)"));
+    CHECK_THAT(error_of("dataset: {validation: 0.9}\n"), Catch::Contains("dataset.validation (a fraction of the training split): 0.9 is out of range"));
+}
