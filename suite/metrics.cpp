@@ -1,5 +1,6 @@
 #include "metrics.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace actbench {
@@ -14,7 +15,9 @@ void UnitTally::add(const float* pre, const float* out, const float* slope, std:
                 const double y = out[base + k];
                 zeros_ += y == 0.0;
                 sum_ += y, sum_abs_ += std::abs(y), sum_sq_ += y * y;
-                if (pre[base + k] > 0.f) alive_[c] = 1;
+                const double z = pre[base + k];
+                pre_sum_ += z, pre_sum_sq_ += z * z;
+                if (z > 0.0) alive_[c] = 1;
                 if (slope) {
                     const bool is_flat = std::abs(slope[base + k]) < flat_epsilon;
                     flat_ += is_flat;
@@ -23,6 +26,12 @@ void UnitTally::add(const float* pre, const float* out, const float* slope, std:
             }
         }
     total_ += static_cast<double>(rows * channels * spatial);
+}
+
+double UnitTally::pre_std() const {
+    if (total_ <= 0) return 0;
+    const double mean = pre_sum_ / total_;
+    return std::sqrt(std::max(0.0, pre_sum_sq_ / total_ - mean * mean));
 }
 
 double UnitTally::dead_fraction() const {

@@ -24,10 +24,14 @@ public:
     double mean() const { return total_ > 0 ? sum_ / total_ : 0; }
     double mean_abs() const { return total_ > 0 ? sum_abs_ / total_ : 0; }
     double second_moment() const { return total_ > 0 ? sum_sq_ / total_ : 0; }
+    // Of the pre-activation: its mean and (population) standard deviation over every element seen. With a
+    // Gaussian pre-activation N(μ, σ²), a rectifier's zero fraction is Φ(−μ/σ) (Glorot et al. 2011's ~50%).
+    double pre_mean() const { return total_ > 0 ? pre_sum_ / total_ : 0; }
+    double pre_std() const;
 
 private:
     std::vector<char> alive_, active_;
-    double zeros_ = 0, flat_ = 0, total_ = 0, sum_ = 0, sum_abs_ = 0, sum_sq_ = 0;
+    double zeros_ = 0, flat_ = 0, total_ = 0, sum_ = 0, sum_abs_ = 0, sum_sq_ = 0, pre_sum_ = 0, pre_sum_sq_ = 0;
 };
 
 // Steps to a target training error: the first step (1-based) at which the training error over the most recent

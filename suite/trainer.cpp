@@ -104,6 +104,8 @@ ProbeStats evaluate(Network& net, const ImageSet& set, const std::vector<std::si
         s.mean.push_back(t.mean());
         s.mean_abs.push_back(t.mean_abs());
         s.second_moment.push_back(t.second_moment());
+        s.pre_mean.push_back(maxout ? nan : t.pre_mean());
+        s.pre_std.push_back(maxout ? nan : t.pre_std());
         double slope = nan;
         if (info.kernel == ActivationKernel::prelu) {
             const auto v = to_plain(net.context(), acts[l]->params()[0]->value);
@@ -197,7 +199,9 @@ TrialOutcome run_trial(const Trial& trial, const PreparedData& data, const std::
                            {"saturated_fraction", fractions_json(pr.saturated_fraction)},
                            {"mean", fractions_json(pr.mean)},
                            {"mean_abs", fractions_json(pr.mean_abs)},
-                           {"second_moment", fractions_json(pr.second_moment)}};
+                           {"second_moment", fractions_json(pr.second_moment)},
+                           {"pre_mean", fractions_json(pr.pre_mean)},
+                           {"pre_std", fractions_json(pr.pre_std)}};
         if (has_validation) {
             row["val_loss"] = finite_or_null(val.loss);
             row["val_accuracy"] = val.accuracy;

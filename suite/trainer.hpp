@@ -12,6 +12,7 @@
 //   inactive_fraction[l]        — the others: units with |f′| < 1e-3 on every probe image (null for rectifiers)
 //   saturated_fraction[l]       — elements with |f′| < 1e-3
 //   mean, mean_abs, second_moment[l] — of the layer's output over the probe set
+//   pre_mean, pre_std[l]        — of the layer's pre-activation over the probe set (null for maxout)
 //   prelu_slope[l]              — PReLU: the mean learned slope
 //   grad_norm[k], grad_ratio    — L2 norm of each weighted layer's weight gradient at the epoch's last step,
 //                                 and first layer / last layer (vanishing gradients show as ≪ 1)
@@ -53,6 +54,7 @@ struct ProbeStats {
     std::vector<double> inactive_fraction;  // others: units with |f′| < ε on every probe image; rectifiers, maxout: NaN
     std::vector<double> saturated_fraction; // elements with |f′| < ε (maxout: NaN)
     std::vector<double> mean, mean_abs, second_moment;  // of the output
+    std::vector<double> pre_mean, pre_std;              // of the pre-activation (maxout: NaN)
     std::vector<double> prelu_slope;        // mean learned slope (PReLU layers; NaN for others)
 };
 

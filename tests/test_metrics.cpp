@@ -1,6 +1,7 @@
 #include "metrics.hpp"
 
 #include <catch2/catch.hpp>
+#include <cmath>
 
 using namespace actbench;
 
@@ -25,6 +26,25 @@ TEST_CASE("a layer with exactly 3 dead channels", "[metrics]") {
     CHECK(t.zero_fraction() == Approx(1 - 5.0 / 64));
     CHECK(t.mean() == Approx(5 * 0.5 / 64));
     CHECK(t.second_moment() == Approx(5 * 0.25 / 64));
+}
+
+TEST_CASE("pre-activation mean and std against a two-pass reference", "[metrics]") {
+    const std::size_t rows = 3, channels = 2, spatial = 5;
+    std::vector<float> pre(rows * channels * spatial), out(pre.size());
+    for (std::size_t i = 0; i < pre.size(); ++i) {
+        pre[i] = 0.3f * static_cast<float>(i % 7) - 0.8f;
+        out[i] = pre[i] > 0 ? pre[i] : 0.f;
+    }
+    UnitTally t(channels);
+    t.add(pre.data(), out.data(), nullptr, rows, spatial, 1e-3);
+    double mean = 0, var = 0;
+    for (float z : pre) mean += z;
+    mean /= static_cast<double>(pre.size());
+    for (float z : pre) var += (z - mean) * (z - mean);
+    var /= static_cast<double>(pre.size());
+    CHECK(t.pre_mean() == Approx(mean));
+    CHECK(t.pre_std() == Approx(std::sqrt(var)));
+    CHECK(UnitTally(4).pre_std() == 0);
 }
 
 TEST_CASE("steps to target: a curve that crosses at step 17, and a censored one", "[metrics]") {
