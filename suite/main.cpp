@@ -162,6 +162,7 @@ int main(int argc, char** argv) {
             const Config config = load_config(config_path);
             options.out = out;
             options.resume = !no_resume;
+            for (int i = 0; i < argc; ++i) options.command += (i ? " " : "") + std::string(argv[i]);
             if (!shard.empty()) std::tie(options.shard_index, options.shard_count) = parse_shard(shard);
             const RunTotals t = run_sweep(config, options);
             if (!options.quiet)

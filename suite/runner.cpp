@@ -235,6 +235,21 @@ RunTotals run_sweep(const Config& config, const RunOptions& options) {
     for (int j = 0; j < std::min<int>(jobs, static_cast<int>(todo.size())); ++j) pool.emplace_back(worker);
     for (auto& th : pool) th.join();
     totals.interrupted = g_stop.load() && !first_error;
+    {
+        const auto log_path = out / "runs.jsonl";
+        std::string log = std::filesystem::exists(log_path) ? read_text(log_path) : std::string();
+        const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        log += nlohmann::json{{"command", options.command},
+                              {"commit", kGitCommit},
+                              {"jobs", jobs},
+                              {"threads_per_trial", threads},
+                              {"trials_finished", done - totals.skipped},
+                              {"interrupted", totals.interrupted},
+                              {"wall_seconds", std::round(wall * 10) / 10}}
+                   .dump() +
+               "\n";
+        write_atomic(log_path, log);
+    }
     sigaction(SIGINT, &old_int, nullptr);
     sigaction(SIGTERM, &old_term, nullptr);
     if (first_error) std::rethrow_exception(first_error);

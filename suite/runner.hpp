@@ -18,6 +18,7 @@ struct RunOptions {
     bool retry_failed = false;  // rerun trials whose summary says failed
     bool quiet = false;
     int shard_index = 0, shard_count = 1;  // run only the trials with fnv1a(id) mod count == index
+    std::string command;        // the command line, recorded with the wall time in the run directory's runs.jsonl
 };
 
 // "I/N" → (I, N); throws InputError unless 0 ≤ I < N.
@@ -31,7 +32,9 @@ struct RunTotals {
     bool interrupted = false;
 };
 
-// Throws InputError for a run directory that belongs to a different config.
+// Throws InputError for a run directory that belongs to a different config. Every invocation that trains
+// anything appends a line to the run directory's runs.jsonl: the command, the actbench commit, the jobs and
+// threads, how many trials it finished and its wall time (the report's header quotes them).
 RunTotals run_sweep(const Config& config, const RunOptions& options);
 
 // The environment recorded in manifest.json: version and commit, library versions, CPU, ISA, threads.
