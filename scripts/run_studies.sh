@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Runs the canonical studies and writes their reports: for each config, `actbench run` into runs/<name>
+# (resuming: finished trials are skipped) and `actbench report` into reports/<name>, where <name> is the
+# config file's name without .yaml. The report header quotes the run command, its commit and wall time.
+#   scripts/run_studies.sh                      every study: configs/claims/*.yaml, then configs/activations.yaml
+#   scripts/run_studies.sh configs/claims/x.yaml ...   only these
+#   REPORT_ONLY=1 scripts/run_studies.sh        regenerate the reports from the stored runs, no training
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+[[ -x build/actbench ]] || scripts/setup.sh
+configs=("$@")
+if ((${#configs[@]} == 0)); then configs=(configs/claims/*.yaml configs/activations.yaml); fi
+for config in "${configs[@]}"; do
+  name="$(basename "$config" .yaml)"
+  if [[ -z "${REPORT_ONLY:-}" ]]; then
+    echo "== $name: build/actbench run $config --out runs/$name --quiet" >&2
+    build/actbench run "$config" --out "runs/$name" --quiet
+  fi
+  build/actbench report "runs/$name" --out "reports/$name" >/dev/null
+  echo "== $name: reports/$name/report.md" >&2
+done
