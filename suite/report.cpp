@@ -89,6 +89,32 @@ std::vector<std::pair<double, double>> curve(const Group& g, const char* x_key, 
     return out;
 }
 
+// Per-layer metric `key` (an array, one value per activation layer) at each evaluation step, averaged over the
+// group's finished trials; null entries (a metric undefined for that layer) are skipped.
+std::map<long, std::vector<double>> layer_curve(const Group& g, const char* key) {
+    std::map<long, std::vector<double>> sum, count;
+    for (const TrialRecord* t : g.trials) {
+        if (t->summary.value("status", "") != "ok") continue;
+        for (const json& row : t->metrics) {
+            const json v = row.value(key, json());
+            if (!v.is_array()) continue;
+            auto& s = sum[row.value("step", 0L)];
+            auto& c = count[row.value("step", 0L)];
+            s.resize(std::max(s.size(), v.size()), 0.0), c.resize(s.size(), 0.0);
+            for (std::size_t l = 0; l < v.size(); ++l)
+                if (v[l].is_number()) s[l] += v[l].get<double>(), c[l] += 1;
+        }
+    }
+    for (auto& [step, s] : sum)
+        for (std::size_t l = 0; l < s.size(); ++l) s[l] = count[step][l] > 0 ? s[l] / count[step][l] : NAN;
+    return sum;
+}
+
+double at(const std::vector<double>& v, std::size_t i) { return i < v.size() ? v[i] : NAN; }
+
+// Standard normal CDF.
+double normal_cdf(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
+
 const char* const kPalette[] = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf", "#7f7f7f", "#bcbd22"};
 
 std::string csv_escape(const std::string& s) {
@@ -231,6 +257,22 @@ ReportFiles build_report(const std::vector<fs::path>& run_dirs, const std::strin
        << env.value("onednn_version", "?") << ", OpenCV " << env.value("opencv_version", "?") << ", "
        << env.value("cpu_model", "?") << ", ISA " << env.value("cpu_isa", "?") << ", "
        << env.value("threads_per_trial", 0) << " thread(s) per trial.\n\n";
+    // How the runs were produced: each `actbench run` invocation that trained something (runs.jsonl).
+    double wall_total = 0;
+    std::string commands;
+    for (const auto& run_dir : run_dirs) {
+        if (!fs::exists(run_dir / "runs.jsonl")) continue;
+        for (const json& r : read_jsonl(run_dir / "runs.jsonl")) {
+            wall_total += r.value("wall_seconds", 0.0);
+            commands += "- `" + r.value("command", std::string("?")) + "` (commit " + r.value("commit", std::string("?")) + ", " +
+                        std::to_string(r.value("jobs", 0)) + " jobs × " + std::to_string(r.value("threads_per_trial", 0)) +
+                        " thread(s)): " + std::to_string(r.value("trials_finished", 0)) + " trials in " +
+                        fmt("%.0f", r.value("wall_seconds", 0.0)) + " s" + (r.value("interrupted", false) ? ", interrupted" : "") + "\n";
+        }
+    }
+    if (!commands.empty())
+        md << "Produced by" << (run_dirs.size() > 1 ? " (all directories)" : "") << ":\n\n" << commands << "\nWall time: "
+           << fmt("%.0f", wall_total) << " s (" << fmt("%.1f", wall_total / 60) << " min) in all.\n\n";
     std::size_t fewest = SIZE_MAX;
     for (const auto& [k, g] : groups) fewest = std::min(fewest, g.trials.size());
     if (!groups.empty() && fewest < 5)
@@ -268,9 +310,10 @@ ReportFiles build_report(const std::vector<fs::path>& run_dirs, const std::strin
     md << "## Accuracy\n\n";
     bool any_validation = false;
     for (const auto& r : records) any_validation |= r.summary.contains("final_val_accuracy");
-    header(md, "n | final: mean | 95% CI | median | best: mean" + std::string(any_validation ? " | validation: final" : "") +
+    header(md, "n | final: mean | 95% CI | median | best: mean | train accuracy | gap (train − test)" +
+                   std::string(any_validation ? " | validation: final" : "") +
                    std::string(baseline.empty() ? "" : " | vs " + baseline + ": Δ | p (Welch) | g"),
-           std::string("|---:|---:|---|---:|---:") + (any_validation ? "|---:" : "") + (baseline.empty() ? "|" : "|---:|---:|---:|"));
+           std::string("|---:|---:|---|---:|---:|---:|---:") + (any_validation ? "|---:" : "") + (baseline.empty() ? "|" : "|---:|---:|---:|"));
     for (const auto& [key, g] : groups) {
         const auto acc = field(g, "final_test_accuracy");
         const Summary s = summarise(acc);
@@ -278,6 +321,14 @@ ReportFiles build_report(const std::vector<fs::path>& run_dirs, const std::strin
         md << "| " << s.n << " | " << (s.n ? fmt("%.4f", s.mean) : "—") << " | "
            << (s.n > 1 ? "[" + fmt("%.4f", s.ci_low) + ", " + fmt("%.4f", s.ci_high) + "]" : "—") << " | "
            << (s.n ? fmt("%.4f", s.median) : "—") << " | " << mean_std(field(g, "best_test_accuracy"), "%.4f");
+        // Training accuracy: the running mean over the last epoch's mini-batches (as the model changed during it).
+        std::vector<double> train_acc, gap;
+        for (const TrialRecord* t : g.trials)
+            if (t->summary.value("status", "") == "ok" && !t->metrics.empty() && t->metrics.back().value("train_accuracy", json()).is_number()) {
+                train_acc.push_back(t->metrics.back()["train_accuracy"].get<double>());
+                gap.push_back(train_acc.back() - t->summary.value("final_test_accuracy", 0.0));
+            }
+        md << " | " << mean_std(train_acc, "%.4f") << " | " << mean_std(gap, "%.4f");
         if (any_validation) md << " | " << mean_std(field(g, "final_val_accuracy"), "%.4f");
         json gj{{"axes", g.values}, {"trials", g.trials.size()}, {"final_test_accuracy", {{"n", s.n}, {"mean", s.mean}, {"std", s.std},
                {"median", s.median}, {"ci95", {s.ci_low, s.ci_high}}}}};
@@ -301,7 +352,9 @@ ReportFiles build_report(const std::vector<fs::path>& run_dirs, const std::strin
         groups_json.push_back(gj);
     }
     md << "\n*final*: test accuracy after the last epoch over the seeds that finished; *95% CI*: Student-t interval "
-          "for the mean; *best*: the highest test accuracy of any epoch."
+          "for the mean; *best*: the highest test accuracy of any epoch; *train accuracy*: the running accuracy over the "
+          "last epoch's mini-batches (training mode: dropout, RReLU and noise draws on); *gap*: train accuracy − final "
+          "test accuracy, per trial, mean ± std."
        << (any_validation ? " *validation*: accuracy on the images held out of the training split (dataset.validation)." : "")
        << (baseline.empty() ? "" : " *vs " + baseline + "*: difference of means from the " + baseline +
                                        " group with the same other settings, Welch's two-sided t-test p-value, and "
@@ -366,6 +419,43 @@ ReportFiles build_report(const std::vector<fs::path>& run_dirs, const std::strin
           "*dead*: units (conv channels, dense neurons) whose pre-activation is ≤ 0 for every probe image — for the ReLU "
           "family they pass no gradient. *inactive*: for the other activations, units with |f′| < 0.001 on every probe "
           "image. *saturated*: elements with |f′| < 0.001 (for ReLU these are its zeros). Final values after the last epoch.\n\n";
+
+    // 4b. Per activation layer.
+    md << "## Per activation layer\n\n";
+    header(md, "layer | zero fraction: init | Φ(−μ/σ) init | final | dead / inactive: final | mean: init | lowest | final | "
+               "second moment: init | pre-activation μ, σ: init | PReLU slope: final",
+           "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|");
+    for (const auto& [key, g] : groups) {
+        const auto zeros = layer_curve(g, "zero_fraction"), dead = layer_curve(g, "dead_fraction"),
+                   inactive = layer_curve(g, "inactive_fraction"), mean = layer_curve(g, "mean"),
+                   second = layer_curve(g, "second_moment"), pre_mean = layer_curve(g, "pre_mean"), pre_std = layer_curve(g, "pre_std"),
+                   slope = layer_curve(g, "prelu_slope");
+        if (zeros.empty()) continue;
+        const std::size_t layers = zeros.begin()->second.size();
+        const bool rectifier = !dead.empty() && std::isfinite(at(dead.rbegin()->second, 0));
+        auto first = [](const std::map<long, std::vector<double>>& m, std::size_t l) { return m.empty() ? NAN : at(m.begin()->second, l); };
+        auto last = [](const std::map<long, std::vector<double>>& m, std::size_t l) { return m.empty() ? NAN : at(m.rbegin()->second, l); };
+        for (std::size_t l = 0; l < layers; ++l) {
+            double lowest = INFINITY;
+            for (const auto& [step, v] : mean) lowest = std::min(lowest, at(v, l));
+            const double mu = first(pre_mean, l), sigma = first(pre_std, l);
+            const double inactive_or_dead = rectifier ? last(dead, l) : last(inactive, l);
+            row_start(md, g);
+            md << "| " << l + 1 << " | " << fmt("%.3f", first(zeros, l)) << " | "
+               << (rectifier && sigma > 0 ? fmt("%.3f", normal_cdf(-mu / sigma)) : "—") << " | " << fmt("%.3f", last(zeros, l)) << " | "
+               << fmt("%.3f", inactive_or_dead) << (std::isfinite(inactive_or_dead) ? (rectifier ? " dead" : " inactive") : "") << " | "
+               << fmt("%.3f", first(mean, l)) << " | " << fmt("%.3f", lowest) << " | " << fmt("%.3f", last(mean, l)) << " | "
+               << fmt("%.3g", first(second, l)) << " | "
+               << (std::isfinite(mu) ? fmt("%.3f", mu) + ", " + fmt("%.3f", sigma) : "—") << " | " << fmt("%.3f", last(slope, l)) << " |\n";
+        }
+    }
+    md << "\nOne row per activation layer (1 = nearest the input), over the probe set, averaged over seeds. "
+          "*Φ(−μ/σ)*: the zero fraction a rectifier would have if its pre-activation were Gaussian with the measured "
+          "mean μ and standard deviation σ (rectifiers only). *dead*: rectifier units with pre-activation ≤ 0 on every probe "
+          "image; *inactive*: other units with |f′| < 0.001 on every probe image. *mean*: of the layer's output, at "
+          "initialisation, at the lowest of the evaluation points (the seed-averaged curve) and after the last epoch. "
+          "*second moment*: E[y²] of the output at initialisation (a signal that shrinks or grows layer by layer shows here). "
+          "*PReLU slope*: the mean learned slope of the layer.\n\n";
 
     // 5. Gradient flow.
     md << "## Gradient flow\n\n";

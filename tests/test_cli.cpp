@@ -99,7 +99,12 @@ TEST_CASE("actbench run and report on IDX files, end to end", "[cli][e2e]") {
         CHECK(std::count(text.begin(), text.end(), '\n') == 3);  // epoch 0, 1, 2
         CHECK(text.find("\"zero_fraction\"") != std::string::npos);
         CHECK(text.find("seconds") == std::string::npos);  // wall-clock figures live in timing.jsonl
+        CHECK(text.find("\"pre_std\"") != std::string::npos);
     }
+    // The invocation is logged with its command line and wall time, for the report's header.
+    const std::string log = slurp(runs / "runs.jsonl");
+    CHECK(std::count(log.begin(), log.end(), '\n') == 1);
+    CHECK_THAT(log, Catch::Contains("\"trials_finished\":4") && Catch::Contains("--jobs 2") && Catch::Contains("\"wall_seconds\""));
     for (const auto& e : fs::directory_iterator(runs))
         if (e.is_directory()) {
             CHECK(fs::exists(e.path() / "trial.yaml"));
@@ -115,6 +120,8 @@ TEST_CASE("actbench run and report on IDX files, end to end", "[cli][e2e]") {
     CHECK_THAT(report.out, Catch::Contains("| relu | he_normal | 0.1 | 2 | 0 |"));
     CHECK_THAT(report.out, Catch::Contains("| tanh | he_normal | 0.1 | 2 | 0 |"));
     CHECK_THAT(report.out, Catch::Contains("zero fraction"));
+    CHECK_THAT(report.out, Catch::Contains("Produced by:") && Catch::Contains(" --out " + runs.string() + " --jobs 2` (commit "));
+    CHECK_THAT(report.out, Catch::Contains("## Per activation layer") && Catch::Contains("| relu | he_normal | 0.1 | 2 |"));
     CHECK(report.out.find("relu") < report.out.find("| tanh"));
     // Same runs in, same report out.
     CHECK(run_actbench(dir, "report " + runs.string()).out == report.out);
@@ -124,6 +131,7 @@ TEST_CASE("actbench run and report on IDX files, end to end", "[cli][e2e]") {
         REQUIRE(again.code == 0);
         CHECK_THAT(again.err, Catch::Contains("4 already done, 0 to run"));
         CHECK(metrics_files(runs) == files);
+        CHECK(slurp(runs / "runs.jsonl") == log);  // nothing trained, nothing logged
     }
     SECTION("the same config run again, with one job, gives byte-identical metrics") {
         const fs::path runs2 = dir / "runs2";
@@ -513,7 +521,7 @@ TEST_CASE("the HTML report opens in a real browser with its tables and plots", "
     for (std::size_t p = 0; (p = dom.find("<svg", p)) != std::string::npos; ++p) ++svgs;
     for (std::size_t p = 0; (p = dom.find("<table", p)) != std::string::npos; ++p) ++tables;
     CHECK(svgs == 3);
-    CHECK(tables == 6);
+    CHECK(tables == 7);
     CHECK_THAT(dom, Catch::Contains("<figure id=\"loss\">") && Catch::Contains("Training loss"));
     // A screenshot renders (a blank or failed page would be a few kB at most).
     const std::string shot_cmd = "/usr/bin/chromium" + flags + "--window-size=1200,3000 --screenshot=" + (dir / "page.png").string() + " " +
