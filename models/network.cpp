@@ -95,12 +95,22 @@ Network::Network(Context& ctx, const NetworkSpec& spec, int batch, InputShape in
 
 LossResult Network::forward(const std::int32_t* labels, int rows) {
     const memory* x = &input_mem_;
-    for (auto& layer : layers_) x = &layer->forward(ctx_, *x);
+    for (std::size_t i = 0; i < layers_.size(); ++i) {
+        ProfileScope timed(ctx_, specs_[i].kind == LayerSpec::Kind::act ? "activation" : "forward", specs_[i].name);
+        x = &layers_[i]->forward(ctx_, *x);
+    }
+    static const std::string loss_name = "loss";
+    ProfileScope timed(ctx_, "loss", loss_name);
     return loss_.forward(ctx_, *x, labels, rows);
 }
 
 void Network::backward() {
-    const memory* g = &loss_.backward(ctx_);
+    static const std::string loss_name = "loss";
+    const memory* g = nullptr;
+    {
+        ProfileScope timed(ctx_, "loss", loss_name);
+        g = &loss_.backward(ctx_);
+    }
     if (l1_scratch_.size() != layers_.size()) l1_scratch_.resize(layers_.size());
     for (std::size_t i = layers_.size(); i-- > 0;) {
         auto* act = dynamic_cast<Activation*>(layers_[i].get());
@@ -115,6 +125,8 @@ void Network::backward() {
             for (std::size_t k = 0; k < n; ++k) gd[k] += ad[k] > 0.f ? c : (ad[k] < 0.f ? -c : 0.f);
             g = &ga;
         }
+        // Weighted layers charge their backward-weights pass to that category themselves.
+        ProfileScope timed(ctx_, act ? "activation" : "backward-data", specs_[i].name);
         g = &layers_[i]->backward(ctx_, *g);
     }
     ctx_.stream.wait();

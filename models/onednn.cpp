@@ -22,8 +22,29 @@ memory::desc plain_desc(const memory::dims& dims) {
 
 memory::desc any_desc(const memory::dims& dims) { return {dims, dt::f32, tag::any}; }
 
+ProfileScope::ProfileScope(Context& ctx, const char* category, const std::string& section)
+    : profile_(ctx.profile), category_(category), section_(&section) {
+    if (!profile_) return;
+    profile_->nested.push_back(0);
+    start_ = std::chrono::steady_clock::now();
+}
+
+ProfileScope::~ProfileScope() {
+    if (!profile_) return;
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    const double inner = profile_->nested.back();
+    profile_->nested.pop_back();
+    if (!profile_->nested.empty()) profile_->nested.back() += elapsed;
+    profile_->seconds[{category_, *section_}] += elapsed - inner;
+}
+
+namespace {
+const std::string kNoSection;
+}
+
 const memory& as_layout(Context& ctx, const memory& m, const memory::desc& want, memory& scratch) {
     if (m.get_desc() == want) return m;
+    ProfileScope timed(ctx, "reorder", kNoSection);
     if (!scratch || scratch.get_desc() != want) scratch = memory(want, ctx.engine);
     memory src = m;  // a handle copy: execute() takes non-const references
     dnnl::reorder(src, scratch).execute(ctx.stream, src, scratch);

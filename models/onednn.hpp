@@ -11,7 +11,10 @@
 
 #include <oneapi/dnnl/dnnl.hpp>
 
+#include <chrono>
+#include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace actbench {
@@ -20,9 +23,34 @@ using dnnl::memory;
 using tag = memory::format_tag;
 using dt = memory::data_type;
 
+// Wall time per (category, section) — e.g. ("backward-weights", "conv2"), ("reorder", "") — collected when
+// `actbench bench --profile` sets Context::profile. Sections nest; each counts only its own time, so a reorder
+// inside a layer's forward is charged to "reorder", not to the layer.
+struct Profile {
+    std::map<std::pair<std::string, std::string>, double> seconds;
+    std::vector<double> nested;  // per open section: the time of the sections inside it
+};
+
 struct Context {
     dnnl::engine engine{dnnl::engine::kind::cpu, 0};
     dnnl::stream stream{engine};
+    Profile* profile = nullptr;  // null: no timing (the default; one pointer test per section)
+};
+
+// Times its scope into ctx.profile when there is one. CPU primitives run synchronously on the calling
+// thread, so the wall time of the scope is the work's.
+class ProfileScope {
+public:
+    ProfileScope(Context& ctx, const char* category, const std::string& section);
+    ~ProfileScope();
+    ProfileScope(const ProfileScope&) = delete;
+    ProfileScope& operator=(const ProfileScope&) = delete;
+
+private:
+    Profile* profile_;
+    const char* category_;
+    const std::string* section_;
+    std::chrono::steady_clock::time_point start_;
 };
 
 inline float* data_of(const memory& m) { return static_cast<float*>(m.get_data_handle()); }

@@ -1,5 +1,7 @@
 #include "weighted.hpp"
 
+#include <optional>
+
 namespace actbench {
 
 memory::desc WeightedLayer::adopt(Context& ctx, const dnnl::primitive_desc& fwd, const dnnl::primitive_desc* bwd_data,
@@ -39,6 +41,7 @@ const memory& WeightedLayer::forward(Context& ctx, const memory& src) {
 }
 
 const memory& WeightedLayer::backward(Context& ctx, const memory& diff_dst) {
+    std::optional<ProfileScope> timed_weights(std::in_place, ctx, "backward-weights", name_);
     const memory& dd_w = as_layout(ctx, diff_dst, bwd_w_diff_dst_want_, diff_dst_scratch_);
     const memory& src_w = as_layout(ctx, src_used_, bwd_src_want_, bwd_src_scratch_);
     const memory& diff_weight = diff_weight_raw_ ? diff_weight_raw_ : weight_.grad;
@@ -46,8 +49,12 @@ const memory& WeightedLayer::backward(Context& ctx, const memory& diff_dst) {
                                          {DNNL_ARG_DIFF_WEIGHTS, diff_weight}};
     if (has_bias_) args.emplace(DNNL_ARG_DIFF_BIAS, bias_.grad);
     bwd_weights_.execute(ctx.stream, args);
-    if (diff_weight_raw_)
+    if (diff_weight_raw_) {
+        static const std::string none;
+        ProfileScope timed(ctx, "reorder", none);
         dnnl::reorder(diff_weight_raw_, weight_.grad).execute(ctx.stream, diff_weight_raw_, weight_.grad);
+    }
+    timed_weights.reset();
 
     if (bwd_data_) {
         const memory& dd = as_layout(ctx, diff_dst, bwd_data_diff_dst_want_, diff_dst_scratch2_);

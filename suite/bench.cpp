@@ -1,12 +1,16 @@
 #include "bench.hpp"
 
 #include "describe.hpp"
+#include "dataset.hpp"
 #include "network.hpp"
 #include "optimizer.hpp"
 
 #include <omp.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdio>
+#include <map>
 #include <sstream>
 
 namespace actbench {
@@ -64,11 +68,41 @@ BenchResult run_bench(const BenchOptions& o) {
     std::vector<std::int32_t> labels(o.batch);
     for (auto& l : labels) l = static_cast<std::int32_t>(rng.below(10));
     for (std::size_t i = 0; i < static_cast<std::size_t>(o.batch) * 28 * 28; ++i) net.input()[i] = static_cast<float>(rng.normal());
+    long profile_steps = 0;
     const double train_step = time_per_call([&] {
         net.forward(labels.data(), o.batch);
         net.backward();
         optimizer.step(1e-6);
     }, o.seconds);
+    // The profile: the same training step with every section timed, and a batch prepared as the trainer does
+    // (uint8 images normalised into the input buffer) timed as "data".
+    Profile profile;
+    if (o.profile) {
+        ImageSet images;
+        images.height = images.width = 28;
+        images.pixels.resize(static_cast<std::size_t>(o.batch) * 28 * 28);
+        for (auto& p : images.pixels) p = static_cast<std::uint8_t>(rng.below(256));
+        images.labels.assign(static_cast<std::size_t>(o.batch), 0);
+        std::vector<std::size_t> indices(static_cast<std::size_t>(o.batch));
+        for (std::size_t i = 0; i < indices.size(); ++i) indices[i] = i;
+        const Normalizer norm = make_normalizer(images, "standard");
+        std::vector<float> batch_buffer(images.pixels.size());
+        static const std::string none, data = "batch", optimizer_name = "step";
+        ctx.profile = &profile;
+        profile_steps = 0;
+        time_per_call([&] {
+            {
+                ProfileScope timed(ctx, "data", data);
+                fill_batch(images, indices, 0, o.batch, norm, batch_buffer.data(), labels.data());
+            }
+            net.forward(labels.data(), o.batch);
+            net.backward();
+            ProfileScope timed(ctx, "optimizer", optimizer_name);
+            optimizer.step(1e-6);
+            ++profile_steps;
+        }, o.seconds);
+        ctx.profile = nullptr;
+    }
     net.set_training(false);
     const double eval_step = time_per_call([&] { net.forward(labels.data(), o.batch); }, o.seconds);
     const nlohmann::json shape = inspect_model(o.model, input, builtin_init("he_normal")).json;
@@ -90,6 +124,37 @@ BenchResult run_bench(const BenchOptions& o) {
       << "evaluation: " << static_cast<long>(eval_ips) << " images/s, " << eval_ips / train_ips << "x training\n"
       << "(training FLOPs per image: forward + backward-data + backward-weights of conv and dense layers, as `inspect "
          "model` counts them)\n";
+    if (o.profile && profile_steps > 0) {
+        // time_per_call's two warm-up calls are timed too: divide by every call made.
+        const double calls = static_cast<double>(profile_steps);
+        std::map<std::string, double> by_category;
+        double total = 0;
+        for (const auto& [key, sec] : profile.seconds) by_category[key.first] += sec, total += sec;
+        std::vector<std::pair<double, std::pair<std::string, std::string>>> sections;
+        for (const auto& [key, sec] : profile.seconds) sections.push_back({sec, key});
+        std::sort(sections.rbegin(), sections.rend());
+        nlohmann::json pj{{"steps", profile_steps}, {"ms_per_step", total / calls * 1e3}, {"categories", nlohmann::json::object()},
+                          {"sections", nlohmann::json::array()}};
+        t << "\nprofile: " << profile_steps << " training steps, " << total / calls * 1e3 << " ms per step (timed sections)\n";
+        t << "  category            ms/step   share\n";
+        char line[160];
+        std::vector<std::pair<double, std::string>> categories;
+        for (const auto& [c, sec] : by_category) categories.push_back({sec, c});
+        std::sort(categories.rbegin(), categories.rend());
+        for (const auto& [sec, c] : categories) {
+            std::snprintf(line, sizeof line, "  %-18s %8.3f  %5.1f%%\n", c.c_str(), sec / calls * 1e3, 100 * sec / total);
+            t << line;
+            pj["categories"][c] = {{"ms_per_step", sec / calls * 1e3}, {"share", sec / total}};
+        }
+        t << "  layer      category            ms/step   share\n";
+        for (const auto& [sec, key] : sections) {
+            std::snprintf(line, sizeof line, "  %-10s %-18s %8.3f  %5.1f%%\n", key.second.empty() ? "-" : key.second.c_str(),
+                          key.first.c_str(), sec / calls * 1e3, 100 * sec / total);
+            t << line;
+            pj["sections"].push_back({{"category", key.first}, {"section", key.second}, {"ms_per_step", sec / calls * 1e3}, {"share", sec / total}});
+        }
+        j["profile"] = pj;
+    }
     return {j, t.str()};
 }
 

@@ -1,5 +1,7 @@
 // `actbench bench`: this machine's fp32 matrix-multiply peak (oneDNN matmul, large square sizes) and a model's
-// training and evaluation throughput, measured in one run, with the efficiency achieved ÷ peak.
+// training and evaluation throughput, measured in one run, with the efficiency achieved ÷ peak. With --profile,
+// a further timed run of training steps breaks the step down by category (forward, backward-data,
+// backward-weights, activation, reorder, loss, optimizer, data) and by layer.
 #pragma once
 
 #include "model_zoo.hpp"
@@ -15,6 +17,7 @@ struct BenchOptions {
     int batch = 64;
     int threads = 2;
     double seconds = 3;  // per measurement, after warm-up
+    bool profile = false;  // also time each layer and direction, reorders, the optimiser and data preparation
 };
 
 struct BenchResult {

@@ -5,7 +5,7 @@
 //   actbench list activations|inits|models|datasets [--json]
 //   actbench show activation NAME [--config FILE] [--range A:B] [--points N] [--plot FILE.svg] [--json]
 //   actbench inspect model CONFIG_OR_FAMILY [--json] | inspect dataset CONFIG [--sheet FILE.png] [--json]
-//   actbench bench [--model F] [--batch B] [--threads T] [--json]
+//   actbench bench [--model F] [--batch B] [--threads T] [--profile] [--json]
 //   actbench slurm CONFIG --out DIR [--tasks N] [--partition P] [--time T] [--cpus-per-task C] [--submit]
 // Exit status: 0 success; 1 interrupted; 2 bad input or usage; 3 internal error; 100 + n when n trials failed
 // (capped at 255). A diverged trial is a result, not a failure.
@@ -136,6 +136,8 @@ int main(int argc, char** argv) {
     bench->add_option("--batch", bench_options.batch, "Batch size (default 64)")->check(CLI::Range(1, 65536));
     bench->add_option("--threads", bench_options.threads, "OpenMP threads (default 2)")->check(CLI::Range(1, 1024));
     bench->add_option("--seconds", bench_options.seconds, "Seconds per measurement (default 3)")->check(CLI::Range(0.1, 600.0));
+    bench->add_flag("--profile", bench_options.profile,
+                    "Also time each layer and direction, reorders, the optimiser and data preparation");
     bench->add_flag("--json", json, "Print JSON");
 
     SlurmOptions slurm_options;

@@ -545,7 +545,34 @@ TEST_CASE("bench measures the matmul peak and the training throughput in one run
     CHECK(j["efficiency"].get<double>() > 0);
     CHECK(j["efficiency"].get<double>() < 2);
     CHECK(j["evaluation_vs_training"].get<double>() > 1);
+    CHECK_FALSE(j.contains("profile"));
     CHECK(run_actbench(dir, "bench --model resnet").code == 2);
+}
+
+TEST_CASE("bench --profile breaks a training step down by category and layer", "[cli][bench]") {
+    TempDir dir;
+    const Result r = run_actbench(dir, "bench --seconds 0.2 --threads 1 --conv1 8 --conv2 16 --dense 32 --profile --json");
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    const auto p = nlohmann::json::parse(r.out).at("profile");
+    CHECK(p["steps"].get<long>() >= 3);
+    double share = 0;
+    for (const char* c : {"forward", "backward-data", "backward-weights", "activation", "loss", "optimizer", "data"}) {
+        INFO(c);
+        REQUIRE(p["categories"].contains(c));
+        CHECK(p["categories"][c]["ms_per_step"].get<double>() > 0);
+    }
+    for (const auto& [name, c] : p["categories"].items()) share += c["share"].get<double>();
+    CHECK(share == Approx(1.0));
+    // Every weighted layer appears with its forward and backward-weights time; act1..act3 as activation.
+    std::set<std::string> sections;
+    for (const auto& sct : p["sections"]) sections.insert(sct["section"].get<std::string>() + " " + sct["category"].get<std::string>());
+    for (const char* s : {"conv1 forward", "conv2 backward-weights", "conv2 backward-data", "dense1 backward-weights",
+                          "act1 activation", "act3 activation", "pool1 forward", "step optimizer", "batch data"})
+        CHECK(sections.count(s) == 1);
+    // The text form prints the same table.
+    const Result text = run_actbench(dir, "bench --seconds 0.2 --threads 1 --conv1 8 --conv2 16 --dense 32 --profile");
+    CHECK_THAT(text.out, Catch::Contains("profile: ") && Catch::Contains("backward-weights"));
 }
 
 TEST_CASE("train.eval_every adds evaluations between epoch ends", "[cli][e2e][report]") {
