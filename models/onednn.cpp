@@ -25,7 +25,9 @@ memory::desc any_desc(const memory::dims& dims) { return {dims, dt::f32, tag::an
 ProfileScope::ProfileScope(Context& ctx, const char* category, const std::string& section)
     : profile_(ctx.profile), category_(category), section_(&section) {
     if (!profile_) return;
+    if (section.empty() && !profile_->sections.empty()) section_ = profile_->sections.back();
     profile_->nested.push_back(0);
+    profile_->sections.push_back(section_);
     start_ = std::chrono::steady_clock::now();
 }
 
@@ -34,6 +36,7 @@ ProfileScope::~ProfileScope() {
     const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
     const double inner = profile_->nested.back();
     profile_->nested.pop_back();
+    profile_->sections.pop_back();
     if (!profile_->nested.empty()) profile_->nested.back() += elapsed;
     profile_->seconds[{category_, *section_}] += elapsed - inner;
 }

@@ -23,12 +23,13 @@ using dnnl::memory;
 using tag = memory::format_tag;
 using dt = memory::data_type;
 
-// Wall time per (category, section) — e.g. ("backward-weights", "conv2"), ("reorder", "") — collected when
+// Wall time per (category, section) — e.g. ("backward-weights", "conv2"), ("reorder", "conv2") — collected when
 // `actbench bench --profile` sets Context::profile. Sections nest; each counts only its own time, so a reorder
 // inside a layer's forward is charged to "reorder", not to the layer.
 struct Profile {
     std::map<std::pair<std::string, std::string>, double> seconds;
-    std::vector<double> nested;  // per open section: the time of the sections inside it
+    std::vector<double> nested;                // per open section: the time of the sections inside it
+    std::vector<const std::string*> sections;  // the open sections' names (an unnamed one takes its parent's)
 };
 
 struct Context {
