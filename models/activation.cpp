@@ -122,19 +122,29 @@ memory::desc Activation::build(Context& ctx, const memory::desc& src, bool need_
             return fpd.dst_desc();
         }
         case ActivationKernel::prelu: {
-            // One slope per channel (weights [1, C, 1, 1]) or one for the layer ([1, 1, 1, 1]). The slopes take
-            // the layout the primitive picks (format_tag::any): with plain slopes and blocked (aBcd16b) data
-            // oneDNN 2.6 falls back to its reference kernel, ~100 ms per call on conv2 of lenet at batch 64,
-            // about 40x the jit kernel. The shared form always uses the reference kernel.
+            // The primitive always gets one slope per channel (weights [1, C, 1, 1]) in the layout it picks
+            // (format_tag::any): with plain slopes and blocked (aBcd16b) data, or with a single broadcast
+            // slope, oneDNN 2.6 falls back to its reference kernel, ~100 ms per call on conv2 of lenet at batch
+            // 64, some 300x the jit kernel's 0.3 ms. The shared form's parameter is one slope ([1, 1, 1, 1]),
+            // copied to every channel before forward; its gradient is the sum of the channels' gradients.
             memory::dims wdims(src.dims().size(), 1);
-            if (p[1] < 0.5) wdims[1] = src.dims()[1];
+            wdims[1] = src.dims()[1];
+            shared_slope_ = p[1] >= 0.5;
             const memory::desc wd(wdims, memory::data_type::f32, memory::format_tag::any);
             dnnl::prelu_forward::desc fd(dnnl::prop_kind::forward_training, src, wd);
             dnnl::prelu_forward::primitive_desc fpd(fd, ctx.engine);
             fwd_ = dnnl::prelu_forward(fpd);
             dst_ = memory(fpd.dst_desc(), ctx.engine);
-            slope_ = Param{name_ + ".slope", wdims, memory(fpd.weights_desc(), ctx.engine),
-                           memory(fpd.weights_desc(), ctx.engine), ParamRole::slope, static_cast<float>(p[0]), 0, 0};
+            if (shared_slope_) {
+                const memory::dims one(src.dims().size(), 1);
+                slope_ = Param{name_ + ".slope", one, memory(plain_desc(one), ctx.engine), memory(plain_desc(one), ctx.engine),
+                               ParamRole::slope, static_cast<float>(p[0]), 0, 0};
+                wide_slope_ = memory(fpd.weights_desc(), ctx.engine);
+                wide_slope_grad_ = memory(fpd.weights_desc(), ctx.engine);
+            } else {
+                slope_ = Param{name_ + ".slope", wdims, memory(fpd.weights_desc(), ctx.engine),
+                               memory(fpd.weights_desc(), ctx.engine), ParamRole::slope, static_cast<float>(p[0]), 0, 0};
+            }
             dnnl::prelu_backward::desc bd(src, fpd.weights_desc(), src, fpd.weights_desc());
             dnnl::prelu_backward::primitive_desc bpd(bd, ctx.engine, fpd);
             bwd_ = dnnl::prelu_backward(bpd);
@@ -183,7 +193,11 @@ const memory& Activation::forward(Context& ctx, const memory& src) {
         return dst_;
     }
     if (info.kernel == ActivationKernel::prelu) {
-        fwd_.execute(ctx.stream, {{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, slope_.value}, {DNNL_ARG_DST, dst_}});
+        if (shared_slope_) {
+            const std::size_t channels = static_cast<std::size_t>(src_desc_.dims()[1]);
+            from_plain(ctx, std::vector<float>(channels, data_of(slope_.value)[0]), wide_slope_);
+        }
+        fwd_.execute(ctx.stream, {{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, shared_slope_ ? wide_slope_ : slope_.value}, {DNNL_ARG_DST, dst_}});
         return dst_;
     }
     const memory& in = as_layout(ctx, src, work_desc_, src_work_);
@@ -259,8 +273,14 @@ const memory& Activation::backward(Context& ctx, const memory& diff_dst) {
     }
     if (info.kernel == ActivationKernel::prelu) {
         const memory& dd = as_layout(ctx, diff_dst, src_desc_, diff_dst_scratch_);
-        bwd_.execute(ctx.stream, {{DNNL_ARG_SRC, src_used_}, {DNNL_ARG_WEIGHTS, slope_.value}, {DNNL_ARG_DIFF_DST, dd},
-                                  {DNNL_ARG_DIFF_SRC, diff_src_}, {DNNL_ARG_DIFF_WEIGHTS, slope_.grad}});
+        bwd_.execute(ctx.stream, {{DNNL_ARG_SRC, src_used_}, {DNNL_ARG_WEIGHTS, shared_slope_ ? wide_slope_ : slope_.value},
+                                  {DNNL_ARG_DIFF_DST, dd}, {DNNL_ARG_DIFF_SRC, diff_src_},
+                                  {DNNL_ARG_DIFF_WEIGHTS, shared_slope_ ? wide_slope_grad_ : slope_.grad}});
+        if (shared_slope_) {
+            double sum = 0;  // in channel order: the same bits every time
+            for (float g : to_plain(ctx, wide_slope_grad_)) sum += g;
+            data_of(slope_.grad)[0] = static_cast<float>(sum);
+        }
         return diff_src_;
     }
     const memory& in = as_layout(ctx, src_used_, work_desc_, src_work_);

@@ -120,6 +120,8 @@ private:
     memory::desc src_desc_, work_desc_;
     dnnl::primitive fwd_, bwd_;
     Param slope_;
+    bool shared_slope_ = false;             // prelu with one slope: the primitive sees it copied per channel
+    memory wide_slope_, wide_slope_grad_;   // that copy and its per-channel gradient
     memory src_used_, src_work_, dst_, dst_work_, diff_src_, diff_src_work_, diff_dst_scratch_, diff_dst_work_;
     std::vector<float> draws_;          // rrelu: the slope of each element in the last training forward
     std::vector<std::uint8_t> argmax_;  // maxout: which piece won

@@ -111,6 +111,40 @@ TEST_CASE("activations work on oneDNN's blocked layouts, padded channels include
     }
 }
 
+TEST_CASE("PReLU on a blocked, padded layout: output and slope gradients against a scalar reference", "[activation][gradient]") {
+    // The jit path: slopes in the primitive's layout (per channel), or one shared slope copied to every channel.
+    Context ctx;
+    const memory::dims dims{2, 20, 3, 3};  // nChw16c pads 20 channels to 32
+    const memory::desc blocked(dims, dt::f32, tag::nChw16c);
+    const std::size_t channels = 20, spatial = 9;
+    Rng rng(17);
+    const auto x = random_vector(logical_count(dims), rng);
+    const auto dy = random_vector(logical_count(dims), rng);
+    for (const bool shared : {false, true}) {
+        INFO((shared ? "shared" : "per channel"));
+        Activation act("act", activation_variant("p", "prelu", {{"shared", shared ? 1.0 : 0.0}}), 1);
+        act.build(ctx, blocked, true);
+        Param& slope = *act.params()[0];
+        CHECK(logical_count(slope.dims) == (shared ? 1 : channels));
+        std::vector<float> a = random_vector(logical_count(slope.dims), rng, 0.3);
+        from_plain(ctx, a, slope.value);
+        memory in(blocked, ctx.engine);
+        from_plain(ctx, x, in);
+        const auto y = to_plain(ctx, act.forward(ctx, in));
+        const auto dx = to_plain(ctx, act.backward(ctx, plain_memory(ctx, dims, dy)));
+        const auto grad = to_plain(ctx, slope.grad);
+        std::vector<double> want(grad.size(), 0.0);
+        for (std::size_t i = 0; i < x.size(); ++i) {
+            const std::size_t c = (i / spatial) % channels;
+            const float ac = a[shared ? 0 : c];
+            REQUIRE(y[i] == Approx(x[i] > 0 ? x[i] : ac * x[i]).margin(1e-6));
+            REQUIRE(dx[i] == Approx(x[i] > 0 ? dy[i] : ac * dy[i]).margin(1e-6));
+            if (x[i] <= 0) want[shared ? 0 : c] += static_cast<double>(x[i]) * dy[i];
+        }
+        for (std::size_t c = 0; c < grad.size(); ++c) CHECK(grad[c] == Approx(want[c]).epsilon(1e-4).margin(1e-5));
+    }
+}
+
 TEST_CASE("rrelu: training slopes are drawn in range, evaluation uses the fixed slope, backward reuses the draws", "[activation][rrelu]") {
     Context ctx;
     const memory::dims dims{8, 16, 16, 16};
