@@ -295,7 +295,7 @@ ReportFiles build_report(const std::vector<fs::path>& run_dirs, const std::strin
            << (z0.empty() ? "—" : fmt("%.3f", summarise(z0).mean) + " → " + fmt("%.3f", summarise(z1).mean)) << " | "
            << (dead.empty() ? "n/a" : fmt("%.3f", summarise(dead).mean)) << " |\n";
     }
-    md << "\n*test accuracy*: top-1 accuracy on the whole test split after the last epoch, mean ± sample standard "
+    md << "\n*test accuracy*: top-1 accuracy on the test split (the whole of it, or the class-balanced dataset.test_subset the config names) after the last epoch, mean ± sample standard "
           "deviation over the seeds that did not diverge (a diverged trial has a NaN/Inf training loss and is "
           "counted under *diverged*).  \n"
        << "*train loss by epoch*: mean cross-entropy over each epoch's mini-batches, averaged over seeds.  \n"
