@@ -571,7 +571,7 @@ ReportFiles build_report(const std::vector<fs::path>& run_dirs, const std::strin
 
     // Plots: training loss against steps (mean over seeds, band min–max), test accuracy against epochs, zero fraction
     // per layer at initialisation and at the end, and the dead fraction against the learning rate when it is swept.
-    std::vector<Series> loss, accuracy, zeros;
+    std::vector<Series> loss, accuracy, zeros, last_mean;
     std::size_t colour = 0;
     for (const auto& [key, g] : groups) {
         std::string label;
@@ -583,6 +583,12 @@ ReportFiles build_report(const std::vector<fs::path>& run_dirs, const std::strin
         Series a{label, col, {}, {}, {}, {}};
         for (const auto& [x, y] : curve(g, "epoch", "test_accuracy")) a.x.push_back(x), a.y.push_back(y);
         accuracy.push_back(a);
+        // The last activation layer's mean output against the step (Glorot & Bengio 2010's saturation of the
+        // top hidden layer shows here).
+        Series m{label, col, {}, {}, {}, {}};
+        for (const auto& [step, v] : layer_curve(g, "mean"))
+            if (!v.empty() && std::isfinite(v.back())) m.x.push_back(static_cast<double>(step)), m.y.push_back(v.back());
+        last_mean.push_back(m);
         // Zero fraction per layer: the first and last metrics rows, averaged over seeds.
         std::vector<std::vector<double>> init_layers, final_layers;
         for (const TrialRecord* t : g.trials) {
@@ -605,6 +611,7 @@ ReportFiles build_report(const std::vector<fs::path>& run_dirs, const std::strin
     }
     files.svgs["loss.svg"] = svg_line_plot({"Training loss (mean over seeds, band: min to max)", "step", "cross-entropy", 760, 440}, loss);
     files.svgs["accuracy.svg"] = svg_line_plot({"Test accuracy", "epoch", "top-1 accuracy", 760, 440}, accuracy);
+    files.svgs["last_layer_mean.svg"] = svg_line_plot({"Mean output of the last activation layer (probe set, mean over seeds)", "step", "mean activation", 760, 440}, last_mean);
     files.svgs["zeros.svg"] = svg_line_plot({"Zero fraction per activation layer (dashed: at initialisation)", "activation layer", "fraction of exact zeros", 760, 440}, zeros);
     const auto lr_col = std::find(columns.begin(), columns.end(), "train.lr");
     if (lr_col != columns.end()) {

@@ -476,7 +476,7 @@ TEST_CASE("report --out writes md, csv, json, html and plots, identically each t
     const Result b = run_actbench(dir, "report " + runs.string() + " --out " + (dir / "rb").string());
     INFO(a.err);
     REQUIRE(a.code == 0);
-    for (const char* f : {"report.md", "report.csv", "report.json", "report.html", "loss.svg", "accuracy.svg", "zeros.svg", "dead_vs_lr.svg"}) {
+    for (const char* f : {"report.md", "report.csv", "report.json", "report.html", "loss.svg", "accuracy.svg", "zeros.svg", "dead_vs_lr.svg", "last_layer_mean.svg"}) {
         INFO(f);
         REQUIRE(fs::exists(dir / "ra" / f));
         CHECK(slurp(dir / "ra" / f) == slurp(dir / "rb" / f));
@@ -520,7 +520,7 @@ TEST_CASE("the HTML report opens in a real browser with its tables and plots", "
     std::size_t svgs = 0, tables = 0;
     for (std::size_t p = 0; (p = dom.find("<svg", p)) != std::string::npos; ++p) ++svgs;
     for (std::size_t p = 0; (p = dom.find("<table", p)) != std::string::npos; ++p) ++tables;
-    CHECK(svgs == 3);
+    CHECK(svgs == 4);
     CHECK(tables == 7);
     CHECK_THAT(dom, Catch::Contains("<figure id=\"loss\">") && Catch::Contains("Training loss"));
     // A screenshot renders (a blank or failed page would be a few kB at most).
