@@ -28,7 +28,17 @@ bool ends_with(const std::string& s, const std::string& suffix) {
 std::vector<std::uint8_t> gunzip(const std::vector<std::uint8_t>& in, const std::string& path) {
     z_stream zs{};
     if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) throw DataError(path + ": cannot initialise zlib");
-    std::vector<std::uint8_t> out(std::max<std::size_t>(in.size() * 4, 1 << 16));
+    // Presized from the gzip trailer's ISIZE (the uncompressed size mod 2^32) so the whole image file is
+    // one allocation of its final size: growing a 4×-compressed guess kept 100 MB alive for Fashion-MNIST's
+    // 47 MB of training images. A wrong ISIZE (corrupt or >4 GiB data) only means the buffer grows.
+    std::size_t guess = 1 << 16;
+    if (in.size() >= 18) {
+        const std::size_t n = in.size();
+        guess = std::max<std::size_t>(guess, (std::size_t{in[n - 1]} << 24) | (std::size_t{in[n - 2]} << 16) |
+                                                 (std::size_t{in[n - 3]} << 8) | std::size_t{in[n - 4]});
+        guess = std::min(guess + 1, kMaxDecompressed);  // +1: Z_STREAM_END is seen with room to spare
+    }
+    std::vector<std::uint8_t> out(guess);
     zs.next_in = const_cast<Bytef*>(in.data());
     zs.avail_in = static_cast<uInt>(in.size());
     int rc = Z_OK;
@@ -60,6 +70,7 @@ std::vector<std::uint8_t> gunzip(const std::vector<std::uint8_t>& in, const std:
     }
     out.resize(zs.total_out);
     inflateEnd(&zs);
+    if (out.capacity() > out.size() + (1 << 16)) out.shrink_to_fit();
     return out;
 }
 
@@ -89,13 +100,17 @@ std::vector<std::uint8_t> read_maybe_gzip(const std::string& path) {
     if (std::filesystem::is_directory(path, ec)) throw DataError(path + ": is a directory, expected a file");
     std::ifstream in(path, std::ios::binary);
     if (!in) throw DataError(path + ": cannot open: " + std::strerror(errno));
-    std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (in.bad()) throw DataError(path + ": read error");
+    // One read into a buffer of the file's size (an istreambuf_iterator copy grows by doubling).
+    const auto size = std::filesystem::file_size(path, ec);
+    if (ec) throw DataError(path + ": cannot read its size: " + ec.message());
+    std::vector<std::uint8_t> bytes(static_cast<std::size_t>(size));
+    in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+    if (in.bad() || static_cast<std::size_t>(in.gcount()) != bytes.size()) throw DataError(path + ": read error");
     if (bytes.size() >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b) return gunzip(bytes, path);
     return bytes;
 }
 
-IdxArray parse_idx(const std::vector<std::uint8_t>& bytes, const std::string& path, int expected_rank) {
+IdxArray parse_idx(std::vector<std::uint8_t> bytes, const std::string& path, int expected_rank) {
     const std::string where = ends_with(path, ".gz") ? " (of the decompressed data)" : "";
     auto fail = [&](std::size_t offset, const std::string& what) -> DataError {
         return DataError(path + ": byte offset " + std::to_string(offset) + where + ": " + what);
@@ -131,7 +146,9 @@ IdxArray parse_idx(const std::vector<std::uint8_t>& bytes, const std::string& pa
                                      std::to_string(offset) + "-byte header, found " + std::to_string(have));
     if (have > total)
         throw fail(offset + total, std::to_string(have - total) + " unexpected bytes after the data");
-    arr.data.assign(bytes.begin() + static_cast<std::ptrdiff_t>(offset), bytes.end());
+    // The header is dropped in place: no second copy of the data.
+    bytes.erase(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(offset));
+    arr.data = std::move(bytes);
     return arr;
 }
 

@@ -30,7 +30,7 @@ struct IdxArray {
 };
 // Parses an IDX unsigned-byte array with `expected_rank` dimensions from `bytes` (read from `path`, which is
 // only used in messages). Throws DataError.
-IdxArray parse_idx(const std::vector<std::uint8_t>& bytes, const std::string& path, int expected_rank);
+IdxArray parse_idx(std::vector<std::uint8_t> bytes, const std::string& path, int expected_rank);
 
 // An image file (idx3) and its label file (idx1): counts must match and every label be < classes.
 ImageSet load_idx_pair(const std::string& images_path, const std::string& labels_path, int classes);
