@@ -2,6 +2,7 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -30,13 +31,15 @@ std::vector<std::uint8_t> gunzip(const std::vector<std::uint8_t>& in, const std:
     if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) throw DataError(path + ": cannot initialise zlib");
     // Presized from the gzip trailer's ISIZE (the uncompressed size mod 2^32) so the whole image file is
     // one allocation of its final size: growing a 4×-compressed guess kept 100 MB alive for Fashion-MNIST's
-    // 47 MB of training images. A wrong ISIZE (corrupt or >4 GiB data) only means the buffer grows.
+    // 47 MB of training images. A wrong ISIZE (corrupt or >4 GiB data) only means the buffer grows or
+    // shrinks; it is capped at deflate's largest ratio (1032:1), so a corrupt trailer cannot ask for gigabytes.
     std::size_t guess = 1 << 16;
     if (in.size() >= 18) {
         const std::size_t n = in.size();
-        guess = std::max<std::size_t>(guess, (std::size_t{in[n - 1]} << 24) | (std::size_t{in[n - 2]} << 16) |
-                                                 (std::size_t{in[n - 3]} << 8) | std::size_t{in[n - 4]});
-        guess = std::min(guess + 1, kMaxDecompressed);  // +1: Z_STREAM_END is seen with room to spare
+        const std::size_t isize = (std::size_t{in[n - 1]} << 24) | (std::size_t{in[n - 2]} << 16) |
+                                  (std::size_t{in[n - 3]} << 8) | std::size_t{in[n - 4]};
+        // +1: Z_STREAM_END is seen with room to spare.
+        guess = std::clamp<std::size_t>(isize + 1, guess, std::min(n * 1032 + (1 << 16), kMaxDecompressed));
     }
     std::vector<std::uint8_t> out(guess);
     zs.next_in = const_cast<Bytef*>(in.data());

@@ -97,6 +97,12 @@ TEST_CASE("bad IDX files give one clear message with the file and byte offset", 
         write_bytes(gz, std::vector<std::uint8_t>(z.begin(), z.begin() + static_cast<std::ptrdiff_t>(z.size() / 2)));
         CHECK_THROWS_WITH(load_idx_pair(gz.string(), lbl.string(), 10),
                           Catch::Contains("img.gz") && Catch::Contains("truncated gzip"));
+        // A gzip trailer whose length field (ISIZE, which presizes the buffer) claims 4 GiB: refused by zlib's
+        // length check, after a buffer capped by the compressed size, not 4 GiB.
+        auto huge = z;
+        for (std::size_t i = huge.size() - 4; i < huge.size(); ++i) huge[i] = 0xff;
+        write_bytes(gz, huge);
+        CHECK_THROWS_WITH(load_idx_pair(gz.string(), lbl.string(), 10), Catch::Contains("img.gz") && Catch::Contains("corrupt gzip"));
         for (std::size_t i = 10; i < z.size(); ++i) z[i] ^= 0x5a;
         write_bytes(gz, z);
         CHECK_THROWS_AS(load_idx_pair(gz.string(), lbl.string(), 10), DataError);
