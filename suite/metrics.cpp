@@ -5,21 +5,24 @@
 
 namespace actbench {
 
-void UnitTally::add(const float* pre, const float* out, const float* slope, std::size_t rows, std::size_t spatial,
+void UnitTally::add(ChannelView pre, ChannelView out, ChannelView slope, std::size_t rows, std::size_t spatial,
                     double flat_epsilon) {
     const std::size_t channels = alive_.size();
     for (std::size_t n = 0; n < rows; ++n)
         for (std::size_t c = 0; c < channels; ++c) {
-            const std::size_t base = (n * channels + c) * spatial;
+            const float* y_at = out.data + out.base(n, c, channels, spatial);
+            const float* z_at = pre.data + pre.base(n, c, channels, spatial);
+            const float* s_at = slope.data ? slope.data + slope.base(n, c, channels, spatial) : nullptr;
+            const std::size_t ys = out.stride(), zs = pre.stride(), ss = slope.stride();
             for (std::size_t k = 0; k < spatial; ++k) {
-                const double y = out[base + k];
+                const double y = y_at[k * ys];
                 zeros_ += y == 0.0;
                 sum_ += y, sum_abs_ += std::abs(y), sum_sq_ += y * y;
-                const double z = pre[base + k];
+                const double z = z_at[k * zs];
                 pre_sum_ += z, pre_sum_sq_ += z * z;
                 if (z > 0.0) alive_[c] = 1;
-                if (slope) {
-                    const bool is_flat = std::abs(slope[base + k]) < flat_epsilon;
+                if (s_at) {
+                    const bool is_flat = std::abs(s_at[k * ss]) < flat_epsilon;
                     flat_ += is_flat;
                     if (!is_flat) active_[c] = 1;
                 }

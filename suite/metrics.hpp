@@ -8,13 +8,32 @@
 
 namespace actbench {
 
+// A [rows, channels, spatial] float tensor read in place: plain (block 0), or with channels blocked by
+// `block` as oneDNN's nChw16c / aBcd16b (block 16; channels padded to a multiple of the block).
+struct ChannelView {
+    const float* data = nullptr;
+    std::size_t block = 0;
+    // Element (n, c, k) is data[base(n, c) + k · stride()].
+    std::size_t base(std::size_t n, std::size_t c, std::size_t channels, std::size_t spatial) const {
+        if (block == 0) return (n * channels + c) * spatial;
+        const std::size_t blocks = (channels + block - 1) / block;
+        return (n * blocks + c / block) * spatial * block + c % block;
+    }
+    std::size_t stride() const { return block == 0 ? 1 : block; }
+};
+
 // Per-unit bookkeeping over a probe set for one activation layer. A unit is a channel of a conv layer or a
-// neuron of a dense layer; tensors are plain [rows, channels, spatial].
+// neuron of a dense layer; tensors are [rows, channels, spatial], visited in that logical order whatever
+// their layout, so the sums are the same bits for a plain and a blocked copy of the same tensor.
 class UnitTally {
 public:
     explicit UnitTally(std::size_t channels) : alive_(channels, 0), active_(channels, 0) {}
-    // pre: pre-activations; out: outputs; slope: f′(pre) (may be null: no flatness statistics).
-    void add(const float* pre, const float* out, const float* slope, std::size_t rows, std::size_t spatial, double flat_epsilon);
+    // pre: pre-activations; out: outputs; slope: f′(pre) (data may be null: no flatness statistics).
+    void add(ChannelView pre, ChannelView out, ChannelView slope, std::size_t rows, std::size_t spatial, double flat_epsilon);
+    // The same for plain arrays.
+    void add(const float* pre, const float* out, const float* slope, std::size_t rows, std::size_t spatial, double flat_epsilon) {
+        add(ChannelView{pre, 0}, ChannelView{out, 0}, ChannelView{slope, 0}, rows, spatial, flat_epsilon);
+    }
     double zero_fraction() const { return total_ > 0 ? zeros_ / total_ : 0; }
     double saturated_fraction() const { return total_ > 0 ? flat_ / total_ : 0; }
     // Units whose pre-activation is ≤ 0 for every element seen: for rectifiers they pass no gradient.

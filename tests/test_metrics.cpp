@@ -47,6 +47,38 @@ TEST_CASE("pre-activation mean and std against a two-pass reference", "[metrics]
     CHECK(UnitTally(4).pre_std() == 0);
 }
 
+TEST_CASE("a channel-blocked view gives the same bits as the plain tensor, padding ignored", "[metrics]") {
+    // 3 rows × 20 channels (blocked by 16: padded to 32) × 5 positions.
+    const std::size_t rows = 3, channels = 20, spatial = 5, block = 16, padded = 32;
+    std::vector<float> pre(rows * channels * spatial), out(pre.size()), slope(pre.size());
+    for (std::size_t i = 0; i < pre.size(); ++i) {
+        pre[i] = std::sin(0.37f * static_cast<float>(i)) - 0.2f;
+        out[i] = pre[i] > 0 ? pre[i] : 0.01f * pre[i];
+        slope[i] = pre[i] > 0 ? 1.f : 0.0005f;
+    }
+    auto blocked = [&](const std::vector<float>& plain) {
+        std::vector<float> b(rows * padded * spatial, -7.f);  // padding channels hold garbage
+        for (std::size_t n = 0; n < rows; ++n)
+            for (std::size_t c = 0; c < channels; ++c)
+                for (std::size_t k = 0; k < spatial; ++k)
+                    b[((n * (padded / block) + c / block) * spatial + k) * block + c % block] = plain[(n * channels + c) * spatial + k];
+        return b;
+    };
+    const auto bpre = blocked(pre), bout = blocked(out), bslope = blocked(slope);
+    UnitTally a(channels), b(channels);
+    a.add(pre.data(), out.data(), slope.data(), rows, spatial, 1e-3);
+    b.add(ChannelView{bpre.data(), block}, ChannelView{bout.data(), block}, ChannelView{bslope.data(), block}, rows, spatial, 1e-3);
+    CHECK(a.zero_fraction() == b.zero_fraction());
+    CHECK(a.mean() == b.mean());
+    CHECK(a.second_moment() == b.second_moment());
+    CHECK(a.pre_mean() == b.pre_mean());
+    CHECK(a.pre_std() == b.pre_std());
+    CHECK(a.dead_fraction() == b.dead_fraction());
+    CHECK(a.inactive_fraction() == b.inactive_fraction());
+    CHECK(a.saturated_fraction() == b.saturated_fraction());
+    CHECK(a.saturated_fraction() > 0);
+}
+
 TEST_CASE("steps to target: a curve that crosses at step 17, and a censored one", "[metrics]") {
     // Batches of 10; 5 correct for 16 steps, then 10. Over a window of 4 steps the error at step 17 is
     // 15 wrong of 40 = 0.375 (first at or below 0.375), and at step 19 it is 5/40 = 0.125.
