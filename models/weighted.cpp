@@ -50,8 +50,7 @@ const memory& WeightedLayer::backward(Context& ctx, const memory& diff_dst) {
     if (has_bias_) args.emplace(DNNL_ARG_DIFF_BIAS, bias_.grad);
     bwd_weights_.execute(ctx.stream, args);
     if (diff_weight_raw_) {
-        static const std::string none;
-        ProfileScope timed(ctx, "reorder", none);
+        ProfileScope timed(ctx, "reorder", name_);
         dnnl::reorder(diff_weight_raw_, weight_.grad).execute(ctx.stream, diff_weight_raw_, weight_.grad);
     }
     timed_weights.reset();

@@ -90,7 +90,7 @@ BenchResult run_bench(const BenchOptions& o) {
         for (std::size_t i = 0; i < indices.size(); ++i) indices[i] = i;
         const Normalizer norm = make_normalizer(images, "standard");
         std::vector<float> batch_buffer(images.pixels.size());
-        static const std::string none, data = "batch", optimizer_name = "step";
+        static const std::string data = "batch", optimizer_name = "step";
         ctx.profile = &profile;
         profile_steps = 0;
         time_per_call([&] {
