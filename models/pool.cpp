@@ -13,6 +13,10 @@ memory::desc MaxPool2d::build(Context& ctx, const memory::desc& src, bool need_d
                                    any_desc(ddims), strides, kernel, pad, pad);
     dnnl::pooling_forward::primitive_desc fpd(fd, ctx.engine);
     fwd_ = dnnl::pooling_forward(fpd);
+    // Evaluation needs no workspace: the inference primitive only reads src and writes dst (same maxima).
+    dnnl::pooling_forward::desc id(dnnl::prop_kind::forward_inference, dnnl::algorithm::pooling_max, src,
+                                   fpd.dst_desc(), strides, kernel, pad, pad);
+    infer_ = dnnl::pooling_forward(dnnl::pooling_forward::primitive_desc(id, ctx.engine));
     dst_ = memory(fpd.dst_desc(), ctx.engine);
     workspace_ = memory(fpd.workspace_desc(), ctx.engine);
 
@@ -28,6 +32,10 @@ memory::desc MaxPool2d::build(Context& ctx, const memory::desc& src, bool need_d
 }
 
 const memory& MaxPool2d::forward(Context& ctx, const memory& src) {
+    if (!training_) {
+        infer_.execute(ctx.stream, {{DNNL_ARG_SRC, src}, {DNNL_ARG_DST, dst_}});
+        return dst_;
+    }
     fwd_.execute(ctx.stream, {{DNNL_ARG_SRC, src}, {DNNL_ARG_DST, dst_}, {DNNL_ARG_WORKSPACE, workspace_}});
     return dst_;
 }

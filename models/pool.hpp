@@ -2,7 +2,8 @@
 //
 // Shapes: src [N, C, H, W]  dst [N, C, OH, OW], OH = (H − K) / stride + 1 (no padding).
 // y[n,c,i,j] = max over the K×K window; the gradient flows to the arg-max only. The forward primitive is
-// built with forward_training, because an inference hint silently drops the workspace that backward needs.
+// built with forward_training, because an inference hint silently drops the workspace that backward needs;
+// evaluation mode runs a second, forward_inference primitive that skips the workspace.
 #pragma once
 
 #include "onednn.hpp"
@@ -21,12 +22,14 @@ public:
     memory::desc build(Context& ctx, const memory::desc& src, bool need_diff_src) override;
     const memory& forward(Context& ctx, const memory& src) override;
     const memory& backward(Context& ctx, const memory& diff_dst) override;
+    void set_training(bool training) override { training_ = training; }
 
 private:
     std::string name_;
     PoolSpec spec_;
     bool need_diff_src_ = true;
-    dnnl::pooling_forward fwd_;
+    bool training_ = true;
+    dnnl::pooling_forward fwd_, infer_;  // training (writes the arg-max workspace) and evaluation
     dnnl::pooling_backward bwd_;
     memory dst_, workspace_, diff_src_, diff_dst_scratch_;
     memory::desc diff_dst_want_;

@@ -4,7 +4,7 @@
 using namespace actbench;
 using namespace actbench::test;
 
-TEST_CASE("max-pool forward matches the scalar reference, odd sizes drop the last row", "[pool]") {
+TEST_CASE("max-pool forward matches the scalar reference, odd sizes drop the last row, in training and evaluation", "[pool]") {
     Context ctx;
     Rng rng(31);
     const int n = 2, c = 16, h = 7, w = 6;
@@ -14,6 +14,9 @@ TEST_CASE("max-pool forward matches the scalar reference, odd sizes drop the las
     const auto x = random_vector(static_cast<std::size_t>(n) * c * h * w, rng);
     memory in = plain_memory(ctx, {n, c, h, w}, x);
     const auto y = to_plain(ctx, pool.forward(ctx, in));
+    // Evaluation runs the workspace-free inference primitive: the same maxima.
+    pool.set_training(false);
+    CHECK(to_plain(ctx, pool.forward(ctx, in)) == y);
     for (int i = 0; i < n * c; ++i)
         for (int a = 0; a < 3; ++a)
             for (int b = 0; b < 3; ++b) {
