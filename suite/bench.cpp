@@ -57,6 +57,39 @@ double matmul_gflops(Context& ctx, double seconds) {
     return best;
 }
 
+// Prints one profile (sections timed over `calls_made` steps) as a table by category and one by layer, and
+// returns it as JSON.
+nlohmann::json report_profile(const Profile& profile, long calls_made, const char* what, std::ostringstream& t) {
+    const double calls = static_cast<double>(calls_made);
+    std::map<std::string, double> by_category;
+    double total = 0;
+    for (const auto& [key, sec] : profile.seconds) by_category[key.first] += sec, total += sec;
+    std::vector<std::pair<double, std::pair<std::string, std::string>>> sections;
+    for (const auto& [key, sec] : profile.seconds) sections.push_back({sec, key});
+    std::sort(sections.rbegin(), sections.rend());
+    nlohmann::json pj{{"steps", calls_made}, {"ms_per_step", total / calls * 1e3}, {"categories", nlohmann::json::object()},
+                      {"sections", nlohmann::json::array()}};
+    t << "\nprofile: " << calls_made << " " << what << " steps, " << total / calls * 1e3 << " ms per step (timed sections)\n";
+    t << "  category            ms/step   share\n";
+    char line[160];
+    std::vector<std::pair<double, std::string>> categories;
+    for (const auto& [c, sec] : by_category) categories.push_back({sec, c});
+    std::sort(categories.rbegin(), categories.rend());
+    for (const auto& [sec, c] : categories) {
+        std::snprintf(line, sizeof line, "  %-18s %8.3f  %5.1f%%\n", c.c_str(), sec / calls * 1e3, 100 * sec / total);
+        t << line;
+        pj["categories"][c] = {{"ms_per_step", sec / calls * 1e3}, {"share", sec / total}};
+    }
+    t << "  layer      category            ms/step   share\n";
+    for (const auto& [sec, key] : sections) {
+        std::snprintf(line, sizeof line, "  %-10s %-18s %8.3f  %5.1f%%\n", key.second.empty() ? "-" : key.second.c_str(),
+                      key.first.c_str(), sec / calls * 1e3, 100 * sec / total);
+        t << line;
+        pj["sections"].push_back({{"category", key.first}, {"section", key.second}, {"ms_per_step", sec / calls * 1e3}, {"share", sec / total}});
+    }
+    return pj;
+}
+
 }  // namespace
 
 BenchResult run_bench(const BenchOptions& o) {
@@ -108,6 +141,16 @@ BenchResult run_bench(const BenchOptions& o) {
     }
     net.set_training(false);
     const double eval_step = time_per_call([&] { net.forward(labels.data(), o.batch); }, o.seconds);
+    Profile eval_profile;
+    long eval_profile_steps = 0;
+    if (o.profile) {
+        ctx.profile = &eval_profile;
+        time_per_call([&] {
+            net.forward(labels.data(), o.batch);
+            ++eval_profile_steps;
+        }, o.seconds);
+        ctx.profile = nullptr;
+    }
     const nlohmann::json shape = inspect_model(o.model, input, builtin_init("he_normal")).json;
     const double train_flops = shape["training_flops"].get<double>(), forward_flops = shape["forward_flops"].get<double>();
     const double train_ips = o.batch / train_step, eval_ips = o.batch / eval_step;
@@ -127,37 +170,10 @@ BenchResult run_bench(const BenchOptions& o) {
       << "evaluation: " << static_cast<long>(eval_ips) << " images/s, " << eval_ips / train_ips << "x training\n"
       << "(training FLOPs per image: forward + backward-data + backward-weights of conv and dense layers, as `inspect "
          "model` counts them)\n";
-    if (o.profile && profile_steps > 0) {
-        // time_per_call's two warm-up calls are timed too: divide by every call made.
-        const double calls = static_cast<double>(profile_steps);
-        std::map<std::string, double> by_category;
-        double total = 0;
-        for (const auto& [key, sec] : profile.seconds) by_category[key.first] += sec, total += sec;
-        std::vector<std::pair<double, std::pair<std::string, std::string>>> sections;
-        for (const auto& [key, sec] : profile.seconds) sections.push_back({sec, key});
-        std::sort(sections.rbegin(), sections.rend());
-        nlohmann::json pj{{"steps", profile_steps}, {"ms_per_step", total / calls * 1e3}, {"categories", nlohmann::json::object()},
-                          {"sections", nlohmann::json::array()}};
-        t << "\nprofile: " << profile_steps << " training steps, " << total / calls * 1e3 << " ms per step (timed sections)\n";
-        t << "  category            ms/step   share\n";
-        char line[160];
-        std::vector<std::pair<double, std::string>> categories;
-        for (const auto& [c, sec] : by_category) categories.push_back({sec, c});
-        std::sort(categories.rbegin(), categories.rend());
-        for (const auto& [sec, c] : categories) {
-            std::snprintf(line, sizeof line, "  %-18s %8.3f  %5.1f%%\n", c.c_str(), sec / calls * 1e3, 100 * sec / total);
-            t << line;
-            pj["categories"][c] = {{"ms_per_step", sec / calls * 1e3}, {"share", sec / total}};
-        }
-        t << "  layer      category            ms/step   share\n";
-        for (const auto& [sec, key] : sections) {
-            std::snprintf(line, sizeof line, "  %-10s %-18s %8.3f  %5.1f%%\n", key.second.empty() ? "-" : key.second.c_str(),
-                          key.first.c_str(), sec / calls * 1e3, 100 * sec / total);
-            t << line;
-            pj["sections"].push_back({{"category", key.first}, {"section", key.second}, {"ms_per_step", sec / calls * 1e3}, {"share", sec / total}});
-        }
-        j["profile"] = pj;
-    }
+    // The step counters include time_per_call's two warm-up calls, which are timed too.
+    if (o.profile && profile_steps > 0) j["profile"] = report_profile(profile, profile_steps, "training", t);
+    if (o.profile && eval_profile_steps > 0)
+        j["evaluation_profile"] = report_profile(eval_profile, eval_profile_steps, "evaluation", t);
     return {j, t.str()};
 }
 

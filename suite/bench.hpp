@@ -1,7 +1,8 @@
 // `actbench bench`: this machine's fp32 matrix-multiply peak (oneDNN matmul, large square sizes) and a model's
 // training and evaluation throughput, measured in one run, with the efficiency achieved ÷ peak. With --profile,
 // a further timed run of training steps breaks the step down by category (forward, backward-data,
-// backward-weights, activation, reorder, loss, optimizer, data) and by layer.
+// backward-weights, activation, reorder, loss, optimizer, data) and by layer, and a timed run of evaluation
+// steps does the same for the forward pass in evaluation mode.
 #pragma once
 
 #include "model_zoo.hpp"

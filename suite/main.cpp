@@ -137,7 +137,7 @@ int main(int argc, char** argv) {
     bench->add_option("--threads", bench_options.threads, "OpenMP threads (default 2)")->check(CLI::Range(1, 1024));
     bench->add_option("--seconds", bench_options.seconds, "Seconds per measurement (default 3)")->check(CLI::Range(0.1, 600.0));
     bench->add_flag("--profile", bench_options.profile,
-                    "Also time each layer and direction, reorders, the optimiser and data preparation");
+                    "Also time each layer and direction, reorders, the optimiser and data preparation, for a training and an evaluation step");
     bench->add_flag("--json", json, "Print JSON");
 
     SlurmOptions slurm_options;

@@ -549,7 +549,7 @@ TEST_CASE("bench measures the matmul peak and the training throughput in one run
     CHECK(run_actbench(dir, "bench --model resnet").code == 2);
 }
 
-TEST_CASE("bench --profile breaks a training step down by category and layer", "[cli][bench]") {
+TEST_CASE("bench --profile breaks a training step and an evaluation step down by category and layer", "[cli][bench]") {
     TempDir dir;
     const Result r = run_actbench(dir, "bench --seconds 0.2 --threads 1 --conv1 8 --conv2 16 --dense 32 --profile --json");
     INFO(r.err);
@@ -570,9 +570,18 @@ TEST_CASE("bench --profile breaks a training step down by category and layer", "
     for (const char* s : {"conv1 forward", "conv2 backward-weights", "conv2 backward-data", "dense1 backward-weights",
                           "act1 activation", "act3 activation", "pool1 forward", "step optimizer", "batch data"})
         CHECK(sections.count(s) == 1);
-    // The text form prints the same table.
+    // The evaluation step (a forward pass in evaluation mode) is profiled separately: forward and activation
+    // sections only, no backward, optimiser or data.
+    const auto e = nlohmann::json::parse(r.out).at("evaluation_profile");
+    CHECK(e["steps"].get<long>() >= 3);
+    CHECK(e["categories"].contains("forward"));
+    CHECK(e["categories"].contains("activation"));
+    for (const char* c : {"backward-data", "backward-weights", "optimizer", "data"}) CHECK_FALSE(e["categories"].contains(c));
+    CHECK(e["ms_per_step"].get<double>() < p["ms_per_step"].get<double>());
+    // The text form prints the same tables.
     const Result text = run_actbench(dir, "bench --seconds 0.2 --threads 1 --conv1 8 --conv2 16 --dense 32 --profile");
-    CHECK_THAT(text.out, Catch::Contains("profile: ") && Catch::Contains("backward-weights"));
+    CHECK_THAT(text.out, Catch::Contains("training steps") && Catch::Contains("backward-weights") &&
+                             Catch::Contains("evaluation steps"));
 }
 
 TEST_CASE("train.eval_every adds evaluations between epoch ends", "[cli][e2e][report]") {
