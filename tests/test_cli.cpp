@@ -498,6 +498,12 @@ TEST_CASE("report --out writes md, csv, json, html and plots, identically each t
     CHECK(pivot.code == 0);
     CHECK_THAT(pivot.out, Catch::Contains("## Test accuracy by activation × train.lr") && Catch::Contains("| activation \\ train.lr | 0.02 | 0.05 |"));
     CHECK(run_actbench(dir, "report " + runs.string() + " --rows activation --cols model.depth").code == 2);
+    // A damaged run log is bad input: the file and line are named, exit 2, and no report is written.
+    std::ofstream(runs / "runs.jsonl", std::ios::app) << "{\"command\": \"actbench run\", \"jobs\": \n";
+    const Result damaged = run_actbench(dir, "report " + runs.string() + " --out " + (dir / "rc").string());
+    CHECK(damaged.code == 2);
+    CHECK_THAT(damaged.err, Catch::Contains("runs.jsonl:2: not valid JSON"));
+    CHECK_FALSE(fs::exists(dir / "rc" / "report.md"));
 }
 
 TEST_CASE("the HTML report opens in a real browser with its tables and plots", "[cli][report][browser]") {
