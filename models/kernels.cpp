@@ -93,9 +93,14 @@ ACTBENCH_CLONES void leaky_backward(const float* x, const float* dy, float* dx, 
 
 ACTBENCH_CLONES void noisy_relu_train_forward(const float* x, float* y, std::size_t n, std::size_t first,
                                               std::uint64_t key, float sigma) {
-    // Cost: measured at about 8× ReLU's forward time on one AVX-512 core (ReLU runs at copy speed; this is
-    // compute-bound: two hashes, a log, a square root and a sine/cosine pair per two values). A table-driven
-    // normal (ziggurat or an inverse-CDF table with gathers) would be the next step to approach 3×.
+    // Cost: about 9.5× ReLU's forward time on one AVX-512 core (bench_activations; ReLU runs at copy speed
+    // from L3, about 0.35 cycles per value). This is compute-bound: two hashes, a log, a square root and a
+    // sine/cosine pair per two values. Tried and measured on the same tensor, not adopted: a 256-layer
+    // ziggurat (Marsaglia & Tsang) with AVX-512 intrinsics — 9.5× as well: the counter hash alone is 2.25×,
+    // the two 16-lane table gathers per vector add 3.2× on this AMD core, and the ~1.5% of draws that miss
+    // the fast path (a fifth of all 16-lane vectors) add 3.9× more. Any exact normal needs the per-element
+    // counter draw (RReLU, one draw and a division, is 2.5×) plus a transform, so 3× is out of reach without
+    // an approximate normal.
     // Box–Muller gives two normals per pair of uniforms; both are used. Element g of the tensor, in block
     // B = g / 4096 at offset o = g % 4096, takes the cos (o < 2048) or the sin (o ≥ 2048) normal of draw
     // B·2048 + o % 2048. The draws are a function of g alone, so any split of the tensor gives the same noise.

@@ -97,7 +97,7 @@ BenchResult run_bench(const BenchOptions& o) {
     Context ctx;
     const double peak = matmul_gflops(ctx, o.seconds);
     const InputShape input{1, 28, 28, 10};
-    Network net(ctx, NetworkSpec{o.model, builtin_activation("relu"), 0.0, 1}, o.batch, input);
+    Network net(ctx, NetworkSpec{o.model, o.activation, 0.0, 1}, o.batch, input);
     Rng rng(1);
     net.initialise(builtin_init("he_normal"), rng);
     Optimizer optimizer(net.params(), OptimizerSpec{});
@@ -151,11 +151,11 @@ BenchResult run_bench(const BenchOptions& o) {
         }, o.seconds);
         ctx.profile = nullptr;
     }
-    const nlohmann::json shape = inspect_model(o.model, input, builtin_init("he_normal")).json;
+    const nlohmann::json shape = inspect_model(o.model, input, builtin_init("he_normal"), o.activation).json;
     const double train_flops = shape["training_flops"].get<double>(), forward_flops = shape["forward_flops"].get<double>();
     const double train_ips = o.batch / train_step, eval_ips = o.batch / eval_step;
     const double achieved = train_flops * train_ips / 1e9;
-    nlohmann::json j{{"model", o.model.name}, {"model_params", o.model.params}, {"batch", o.batch}, {"threads", o.threads},
+    nlohmann::json j{{"model", o.model.name}, {"model_params", o.model.params}, {"activation", o.activation.name}, {"batch", o.batch}, {"threads", o.threads},
                      {"matmul_peak_gflops", peak}, {"training_flops_per_image", train_flops},
                      {"forward_flops_per_image", forward_flops}, {"training_images_per_second", train_ips},
                      {"training_gflops", achieved}, {"efficiency", achieved / peak},
@@ -163,7 +163,7 @@ BenchResult run_bench(const BenchOptions& o) {
     std::ostringstream t;
     t << "model " << o.model.name;
     for (const auto& [k, v] : o.model.params) t << " " << k << "=" << v;
-    t << ", batch " << o.batch << ", " << o.threads << " thread(s)\n"
+    t << ", activation " << o.activation.name << ", batch " << o.batch << ", " << o.threads << " thread(s)\n"
       << "fp32 matmul peak (oneDNN, 1024² and 2048², plain and preferred layouts): " << static_cast<long>(peak) << " GFLOP/s\n"
       << "training: " << static_cast<long>(train_ips) << " images/s x " << train_flops / 1e6 << " MFLOP/image = "
       << static_cast<long>(achieved) << " GFLOP/s, efficiency " << achieved / peak << " of peak\n"

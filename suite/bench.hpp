@@ -5,6 +5,7 @@
 // steps does the same for the forward pass in evaluation mode.
 #pragma once
 
+#include "activation.hpp"
 #include "model_zoo.hpp"
 
 #include <nlohmann/json.hpp>
@@ -15,6 +16,7 @@ namespace actbench {
 
 struct BenchOptions {
     ModelSpec model = ModelSpec::make("lenet");
+    ActivationSpec activation = builtin_activation("relu");
     int batch = 64;
     int threads = 2;
     double seconds = 3;  // per measurement, after warm-up

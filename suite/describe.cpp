@@ -112,10 +112,12 @@ std::string models_text() {
     return s.str();
 }
 
-ModelInspection inspect_model(const ModelSpec& model, const InputShape& input, const InitSpec& init) {
+ModelInspection inspect_model(const ModelSpec& model, const InputShape& input, const InitSpec& init,
+                               const ActivationSpec& activation) {
     Context ctx;
     NetworkSpec spec;
     spec.model = model;
+    spec.activation = activation;
     Network net(ctx, spec, 1, input);
     Rng rng(1);
     net.initialise(init, rng);

@@ -27,7 +27,9 @@ struct ModelInspection {
     nlohmann::json json;
     std::string text;
 };
-ModelInspection inspect_model(const ModelSpec& model, const InputShape& input, const InitSpec& init);
+// The FLOPs count the layers as built for `activation` (maxout widens the layers before it).
+ModelInspection inspect_model(const ModelSpec& model, const InputShape& input, const InitSpec& init,
+                               const ActivationSpec& activation = builtin_activation("relu"));
 
 // `plan`: the trials (id and the axes with more than one value), their count, and an estimate of the wall
 // time on this machine: each trial's FLOPs (training steps and evaluations, from the model) divided by the

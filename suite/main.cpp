@@ -5,7 +5,7 @@
 //   actbench list activations|inits|models|datasets [--json]
 //   actbench show activation NAME [--config FILE] [--range A:B] [--points N] [--plot FILE.svg] [--json]
 //   actbench inspect model CONFIG_OR_FAMILY [--json] | inspect dataset CONFIG [--sheet FILE.png] [--json]
-//   actbench bench [--model F] [--batch B] [--threads T] [--profile] [--json]
+//   actbench bench [--model F] [--activation A] [--batch B] [--threads T] [--profile] [--json]
 //   actbench slurm CONFIG --out DIR [--tasks N] [--partition P] [--time T] [--cpus-per-task C] [--submit]
 // Exit status: 0 success; 1 interrupted; 2 bad input or usage; 3 internal error; 100 + n when n trials failed
 // (capped at 255). A diverged trial is a result, not a failure.
@@ -128,11 +128,13 @@ int main(int argc, char** argv) {
     BenchOptions bench_options;
     std::string bench_model = "lenet";
     std::map<std::string, double> bench_params;
+    std::string bench_activation = "relu";
     auto* bench = app.add_subcommand("bench", "Measure the fp32 matmul peak and a model's training throughput, and their ratio");
     bench->add_option("--model", bench_model, "Model family (default lenet)");
     bench->add_option("--conv1", bench_params["conv1"], "lenet: first conv channels (default 32)");
     bench->add_option("--conv2", bench_params["conv2"], "lenet: second conv channels (default 64)");
     bench->add_option("--dense", bench_params["dense"], "lenet: hidden dense units (default 128)");
+    bench->add_option("--activation", bench_activation, "A built-in activation, with its default parameters (default relu)");
     bench->add_option("--batch", bench_options.batch, "Batch size (default 64)")->check(CLI::Range(1, 65536));
     bench->add_option("--threads", bench_options.threads, "OpenMP threads (default 2)")->check(CLI::Range(1, 1024));
     bench->add_option("--seconds", bench_options.seconds, "Seconds per measurement (default 3)")->check(CLI::Range(0.1, 600.0));
@@ -200,6 +202,7 @@ int main(int argc, char** argv) {
                 if (bench->count("--" + k)) params[k] = v;
             try {
                 bench_options.model = ModelSpec::make(bench_model, params);
+                bench_options.activation = builtin_activation(bench_activation);
             } catch (const std::invalid_argument& e) {
                 throw InputError(e.what());
             }

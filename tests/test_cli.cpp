@@ -552,7 +552,18 @@ TEST_CASE("bench measures the matmul peak and the training throughput in one run
     CHECK(j["efficiency"].get<double>() < 2);
     CHECK(j["evaluation_vs_training"].get<double>() > 1);
     CHECK_FALSE(j.contains("profile"));
+    CHECK(j["activation"] == "relu");
     CHECK(run_actbench(dir, "bench --model resnet").code == 2);
+    // Another activation: the same model, its own step; maxout's wider layers count more FLOPs.
+    const Result m = run_actbench(dir, "bench --seconds 0.2 --threads 1 --conv1 8 --conv2 16 --dense 32 --activation maxout --json");
+    INFO(m.err);
+    REQUIRE(m.code == 0);
+    const auto mj = nlohmann::json::parse(m.out);
+    CHECK(mj["activation"] == "maxout");
+    CHECK(mj["training_flops_per_image"].get<double>() > 1.5 * j["training_flops_per_image"].get<double>());
+    const Result bad = run_actbench(dir, "bench --activation relu7");
+    CHECK(bad.code == 2);
+    CHECK_THAT(bad.err, Catch::Contains("relu7") && Catch::Contains("noisy_relu"));
 }
 
 TEST_CASE("bench --profile breaks a training step and an evaluation step down by category and layer", "[cli][bench]") {
