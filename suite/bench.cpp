@@ -57,7 +57,7 @@ double matmul_gflops(Context& ctx, double seconds) {
     return best;
 }
 
-// Prints one profile (sections timed over `calls_made` steps) as a table by category and one by layer, and
+// Writes one profile (sections timed over `calls_made` steps) to `t` as a table by category and one by layer, and
 // returns it as JSON.
 nlohmann::json report_profile(const Profile& profile, long calls_made, const char* what, std::ostringstream& t) {
     const double calls = static_cast<double>(calls_made);
