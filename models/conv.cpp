@@ -33,4 +33,15 @@ memory::desc Conv2d::build(Context& ctx, const memory::desc& src, bool need_diff
     return adopt(ctx, fpd, need_diff_src ? &bpd : nullptr, wpd, wdims, ic * area, oc * area);
 }
 
+dnnl::primitive_desc Conv2d::forward_desc(Context& ctx, const memory::desc& src, const memory::desc& weights,
+                                          const memory::desc* bias, const memory::desc& dst,
+                                          const dnnl::primitive_attr& attr) const {
+    const memory::dims strides{spec_.stride, spec_.stride}, pad{spec_.padding, spec_.padding};
+    using cf = dnnl::convolution_forward;
+    const auto alg = dnnl::algorithm::convolution_direct;
+    const auto fd = bias ? cf::desc(dnnl::prop_kind::forward_training, alg, src, weights, *bias, dst, strides, pad, pad)
+                         : cf::desc(dnnl::prop_kind::forward_training, alg, src, weights, dst, strides, pad, pad);
+    return cf::primitive_desc(fd, attr, ctx.engine);
+}
+
 }  // namespace actbench

@@ -25,6 +25,9 @@ public:
     memory::desc build(Context& ctx, const memory::desc& src, bool need_diff_src) override;
 
 private:
+    dnnl::primitive_desc forward_desc(Context& ctx, const memory::desc& src, const memory::desc& weights,
+                                      const memory::desc* bias, const memory::desc& dst,
+                                      const dnnl::primitive_attr& attr) const override;
     ConvSpec spec_;
 };
 

@@ -31,4 +31,13 @@ memory::desc Dense::build(Context& ctx, const memory::desc& src, bool need_diff_
     return adopt(ctx, fpd, need_diff_src ? &bpd : nullptr, wpd, wdims, fan_in, static_cast<double>(oc));
 }
 
+dnnl::primitive_desc Dense::forward_desc(Context& ctx, const memory::desc& src, const memory::desc& weights,
+                                         const memory::desc* bias, const memory::desc& dst,
+                                         const dnnl::primitive_attr& attr) const {
+    using ipf = dnnl::inner_product_forward;
+    const auto fd = bias ? ipf::desc(dnnl::prop_kind::forward_training, src, weights, *bias, dst)
+                         : ipf::desc(dnnl::prop_kind::forward_training, src, weights, dst);
+    return ipf::primitive_desc(fd, attr, ctx.engine);
+}
+
 }  // namespace actbench

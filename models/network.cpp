@@ -5,6 +5,7 @@
 #include "dense.hpp"
 #include "dropout.hpp"
 #include "pool.hpp"
+#include "weighted.hpp"
 #include "rng.hpp"
 
 #include <algorithm>
@@ -91,12 +92,24 @@ Network::Network(Context& ctx, const NetworkSpec& spec, int batch, InputShape in
         out_descs_.push_back(d);
     }
     loss_.build(ctx, d);
+    fused_.assign(layers_.size(), false);
+    if (act.info->kernel == ActivationKernel::eltwise) {
+        const EltwiseArgs args = act.info->eltwise(act.params.data());
+        for (std::size_t i = 0; i + 1 < layers_.size(); ++i)
+            if (auto* w = dynamic_cast<WeightedLayer*>(layers_[i].get()); w && specs_[i + 1].kind == LayerSpec::Kind::act)
+                fused_[i] = w->fuse_activation(ctx, args);
+    }
 }
 
 LossResult Network::forward(const std::int32_t* labels, int rows) {
     const memory* x = &input_mem_;
     for (std::size_t i = 0; i < layers_.size(); ++i) {
         ProfileScope timed(ctx_, specs_[i].kind == LayerSpec::Kind::act ? "activation" : "forward", specs_[i].name);
+        if (!training_ && fusion_ && fused_[i]) {
+            x = &static_cast<WeightedLayer&>(*layers_[i]).forward_fused(ctx_, *x);
+            ++i;  // the activation ran inside
+            continue;
+        }
         x = &layers_[i]->forward(ctx_, *x);
     }
     static const std::string loss_name = "loss";
@@ -133,8 +146,11 @@ void Network::backward() {
 }
 
 void Network::set_training(bool training) {
+    training_ = training;
     for (auto& layer : layers_) layer->set_training(training);
 }
+
+std::size_t Network::fused_layers() const { return static_cast<std::size_t>(std::count(fused_.begin(), fused_.end(), true)); }
 
 void Network::initialise(const InitSpec& init, Rng& rng) {
     for (Param* p : params()) {

@@ -54,10 +54,18 @@ public:
     float* input() { return data_of(input_mem_); }
     // Forward through the loss; rows ≥ `rows` are padding and are not counted.
     LossResult forward(const std::int32_t* labels, int rows);
+    // Row-major log-probabilities of the last forward (batch × classes).
+    const float* log_probabilities() const { return loss_.log_probabilities(); }
     // Backward from the loss of the last forward; fills every parameter's gradient.
     void backward();
     // Training mode (the default) or evaluation mode: stochastic activations draw noise only in training.
     void set_training(bool training);
+    // In evaluation mode, a conv or dense layer followed directly by a oneDNN eltwise activation runs both as one
+    // fused primitive (same bits; see weighted.hpp). On by default; turn it off to read the activation layers'
+    // inputs and outputs after a forward (the probe statistics do).
+    void set_evaluation_fusion(bool on) { fusion_ = on; }
+    // The layers whose activation is fused in evaluation.
+    std::size_t fused_layers() const;
     // An L1 penalty λ·(1/N)·Σ|a| on every activation layer's output a (Glorot, Bordes & Bengio 2011 use it to
     // encourage sparsity); backward adds its gradient λ·sign(a)/N. The reported loss excludes it.
     void set_activation_l1(double lambda) { activation_l1_ = lambda; }
@@ -89,6 +97,8 @@ private:
     std::vector<LayerSpec> specs_;
     SoftmaxCrossEntropy loss_;
     double activation_l1_ = 0;
+    bool training_ = true, fusion_ = true;
+    std::vector<bool> fused_;  // per layer: it runs the next (activation) layer fused in evaluation
     std::vector<memory> l1_scratch_;
 };
 

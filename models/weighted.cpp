@@ -8,6 +8,7 @@ memory::desc WeightedLayer::adopt(Context& ctx, const dnnl::primitive_desc& fwd,
                                   const dnnl::primitive_desc& bwd_weights, const memory::dims& weight_dims,
                                   double fan_in, double fan_out) {
     fwd_ = dnnl::primitive(fwd);
+    fwd_impl_ = fwd.impl_info_str();
     src_want_ = fwd.src_desc();
     dst_ = memory(fwd.dst_desc(), ctx.engine);
     const memory::desc wd = fwd.weights_desc(0);
@@ -31,14 +32,16 @@ memory::desc WeightedLayer::adopt(Context& ctx, const dnnl::primitive_desc& fwd,
     return fwd.dst_desc();
 }
 
-const memory& WeightedLayer::forward(Context& ctx, const memory& src) {
+const memory& WeightedLayer::run_forward(Context& ctx, const memory& src, dnnl::primitive& primitive) {
     src_used_ = as_layout(ctx, src, src_want_, src_scratch_);
     std::unordered_map<int, memory> args{{DNNL_ARG_SRC, src_used_}, {DNNL_ARG_WEIGHTS, weight_.value},
                                          {DNNL_ARG_DST, dst_}};
     if (has_bias_) args.emplace(DNNL_ARG_BIAS, bias_.value);
-    fwd_.execute(ctx.stream, args);
+    primitive.execute(ctx.stream, args);
     return dst_;
 }
+
+const memory& WeightedLayer::forward(Context& ctx, const memory& src) { return run_forward(ctx, src, fwd_); }
 
 const memory& WeightedLayer::backward(Context& ctx, const memory& diff_dst) {
     std::optional<ProfileScope> timed_weights(std::in_place, ctx, "backward-weights", name_);
@@ -63,6 +66,34 @@ const memory& WeightedLayer::backward(Context& ctx, const memory& diff_dst) {
     ctx.stream.wait();
     return diff_src_;
 }
+
+bool WeightedLayer::fuse_activation(Context& ctx, const EltwiseArgs& activation) {
+    // Only activations computed exactly (selects, min/max, |x|, one multiply): for these no implementation can
+    // round differently. The transcendental ones (sigmoid, tanh, elu, gelu, swish, mish, ...) are left
+    // unfused: oneDNN's post-op and standalone eltwise may approximate them differently (measured: sigmoid and
+    // mish on plain layouts differ in the last bit).
+    using A = dnnl::algorithm;
+    const bool exact = activation.algorithm == A::eltwise_relu || activation.algorithm == A::eltwise_clip_v2 ||
+                       activation.algorithm == A::eltwise_abs ||
+                       (activation.algorithm == A::eltwise_linear && activation.alpha == 1.f && activation.beta == 0.f);
+    if (!exact) return false;
+    dnnl::post_ops ops;
+    ops.append_eltwise(1.f, activation.algorithm, activation.alpha, activation.beta);
+    dnnl::primitive_attr attr;
+    attr.set_post_ops(ops);
+    const memory::desc bias = has_bias_ ? bias_.value.get_desc() : memory::desc();
+    dnnl::primitive_desc pd;
+    try {
+        pd = forward_desc(ctx, src_want_, weight_.value.get_desc(), has_bias_ ? &bias : nullptr, dst_.get_desc(), attr);
+    } catch (const dnnl::error&) {
+        return false;  // no implementation takes this post-op on these layouts
+    }
+    if (pd.impl_info_str() != fwd_impl_) return false;
+    fused_fwd_ = dnnl::primitive(pd);
+    return true;
+}
+
+const memory& WeightedLayer::forward_fused(Context& ctx, const memory& src) { return run_forward(ctx, src, fused_fwd_); }
 
 std::vector<Param*> WeightedLayer::params() {
     if (has_bias_) return {&weight_, &bias_};

@@ -5,8 +5,15 @@
 // (forcing forward's can fall back to the reference kernel, ~100× slower, measured), so the weight is
 // reordered for it each step; backward-weights writes its own layout and is reordered into the gradient's
 // when they differ. Backward-weights overwrites the gradient; it does not accumulate.
+//
+// Evaluation can fuse the activation that follows into the forward primitive as a oneDNN eltwise post-op: one
+// pass over the output instead of two. It is only done for activations computed exactly (ReLU, leaky ReLU,
+// clipped ReLU, |x|, identity) and when oneDNN runs the fused primitive with the same implementation and
+// layouts as the plain forward, so the results are the same bits (tests/test_network.cpp checks every
+// eltwise activation).
 #pragma once
 
+#include "activation.hpp"
 #include "onednn.hpp"
 
 namespace actbench {
@@ -17,6 +24,13 @@ public:
     const memory& backward(Context& ctx, const memory& diff_dst) override;
     std::vector<Param*> params() override;
 
+    // Builds the fused evaluation primitive; false (nothing built) when oneDNN would not run it with the
+    // plain forward's implementation and layouts.
+    bool fuse_activation(Context& ctx, const EltwiseArgs& activation);
+    // forward() followed by the fused activation, into this layer's output buffer (evaluation only: the
+    // activation layer it replaces keeps nothing for backward).
+    const memory& forward_fused(Context& ctx, const memory& src);
+
 protected:
     WeightedLayer(std::string name, bool bias) : name_(std::move(name)), has_bias_(bias) {}
     // Called at the end of a subclass's build(): creates the primitives, parameters and buffers from the
@@ -24,12 +38,18 @@ protected:
     memory::desc adopt(Context& ctx, const dnnl::primitive_desc& fwd, const dnnl::primitive_desc* bwd_data,
                        const dnnl::primitive_desc& bwd_weights, const memory::dims& weight_dims, double fan_in,
                        double fan_out);
+    // The forward primitive descriptor with these attributes, on the plain forward's memory descriptors.
+    virtual dnnl::primitive_desc forward_desc(Context& ctx, const memory::desc& src, const memory::desc& weights,
+                                              const memory::desc* bias, const memory::desc& dst,
+                                              const dnnl::primitive_attr& attr) const = 0;
     std::string name_;
     bool has_bias_;
 
 private:
+    const memory& run_forward(Context& ctx, const memory& src, dnnl::primitive& primitive);
     Param weight_, bias_;
-    dnnl::primitive fwd_, bwd_data_, bwd_weights_;
+    dnnl::primitive fwd_, bwd_data_, bwd_weights_, fused_fwd_;
+    std::string fwd_impl_;  // oneDNN's name for the forward implementation
     memory::desc src_want_, bwd_src_want_, bwd_data_diff_dst_want_, bwd_w_diff_dst_want_, bwd_data_weight_want_;
     memory src_scratch_, bwd_src_scratch_, diff_dst_scratch_, diff_dst_scratch2_, weight_scratch_;
     memory src_used_;  // the src of the last forward, in forward's layout

@@ -62,6 +62,7 @@ ProbeStats evaluate(Network& net, const ImageSet& set, const std::vector<std::si
                     const Normalizer& norm, bool want_sparsity) {
     const int batch = net.batch();
     net.set_training(false);  // stochastic activations use their evaluation form
+    net.set_evaluation_fusion(!want_sparsity);  // the probe statistics read each activation layer's input and output
     std::vector<std::int32_t> labels(batch);
     const auto acts = net.activations();
     const std::size_t L = acts.size();
@@ -103,6 +104,7 @@ ProbeStats evaluate(Network& net, const ImageSet& set, const std::vector<std::si
         }
     }
     net.set_training(true);
+    net.set_evaluation_fusion(true);
     ProbeStats s;
     s.loss = loss / static_cast<double>(indices.size());
     s.accuracy = static_cast<double>(correct) / static_cast<double>(indices.size());

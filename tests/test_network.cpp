@@ -220,3 +220,51 @@ TEST_CASE("every model family, with batch norm and dropout, trains on synthetic 
         CHECK(after < 0.6 * std::min(before, std::log(4.0)));
     }
 }
+
+TEST_CASE("evaluation with the activation fused into conv and dense gives the unfused bits", "[network][fusion]") {
+    // Every oneDNN-eltwise activation (and non-default parameters), on tiny plain layouts and on 16-channel
+    // blocked ones: the log-probabilities of an evaluation forward with fusion on equal those with it off, bit
+    // for bit, and only the exactly computed activations fuse.
+    Context ctx;
+    std::vector<ActivationSpec> acts;
+    for (const auto& info : activation_table())
+        if (info.kernel == ActivationKernel::eltwise) acts.push_back(builtin_activation(info.name));
+    acts.push_back(activation_variant("very_leaky", "leaky_relu", {{"slope", 0.18}}));
+    acts.push_back(activation_variant("elu2", "elu", {{"alpha", 2.0}}));
+    REQUIRE(acts.size() > 10);
+    const std::vector<ModelSpec> models{
+        ModelSpec::make("lenet", {{"conv1", 4}, {"conv2", 8}, {"dense", 16}, {"kernel", 3}, {"padding", 1}}),
+        ModelSpec::make("lenet", {{"conv1", 16}, {"conv2", 32}, {"dense", 32}})};
+    const int batch = 16;
+    for (const ModelSpec& model : models)
+        for (const ActivationSpec& act : acts) {
+            INFO(act.name << " on conv1 = " << model.params.at("conv1"));
+            NetworkSpec spec;
+            spec.model = model;
+            spec.activation = act;
+            Network net(ctx, spec, batch, InputShape{});
+            // The exact ones fuse into both convolutions and the hidden dense layer; the rest not at all.
+            const bool exact = act.name == "relu" || act.name == "leaky_relu" || act.name == "very_leaky" ||
+                               act.name == "relu6" || act.name == "clipped_relu" || act.name == "abs" || act.name == "identity";
+            CHECK(net.fused_layers() == (exact ? 3u : 0u));
+            Rng rng(41);
+            net.initialise(builtin_init("he_normal"), rng);
+            const auto x = random_vector(static_cast<std::size_t>(batch) * 28 * 28, rng);
+            std::copy(x.begin(), x.end(), net.input());
+            std::vector<std::int32_t> labels(batch);
+            for (auto& l : labels) l = static_cast<std::int32_t>(rng.below(10));
+            net.set_training(false);
+            net.set_evaluation_fusion(false);
+            const LossResult plain = net.forward(labels.data(), batch);
+            const std::vector<float> expected(net.log_probabilities(), net.log_probabilities() + batch * 10);
+            net.set_evaluation_fusion(true);
+            const LossResult fused = net.forward(labels.data(), batch);
+            const std::vector<float> got(net.log_probabilities(), net.log_probabilities() + batch * 10);
+            CHECK(got == expected);
+            CHECK(fused.loss_sum == plain.loss_sum);
+            // Training mode never fuses: a training forward after evaluation gives the unfused bits too.
+            net.set_training(true);
+            net.forward(labels.data(), batch);
+            CHECK(std::vector<float>(net.log_probabilities(), net.log_probabilities() + batch * 10) == expected);
+        }
+}
