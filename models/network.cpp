@@ -5,8 +5,8 @@
 #include "dense.hpp"
 #include "dropout.hpp"
 #include "pool.hpp"
-#include "weighted.hpp"
 #include "rng.hpp"
+#include "weighted.hpp"
 
 #include <algorithm>
 #include <stdexcept>
