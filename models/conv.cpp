@@ -13,11 +13,8 @@ memory::desc Conv2d::build(Context& ctx, const memory::desc& src, bool need_diff
     const auto alg = dnnl::algorithm::convolution_direct;
 
     using cf = dnnl::convolution_forward;
-    auto fd = has_bias_ ? cf::desc(dnnl::prop_kind::forward_training, alg, any_desc(sd), any_desc(wdims), bias_md,
-                                   any_desc(ddims), strides, pad, pad)
-                        : cf::desc(dnnl::prop_kind::forward_training, alg, any_desc(sd), any_desc(wdims),
-                                   any_desc(ddims), strides, pad, pad);
-    cf::primitive_desc fpd(fd, ctx.engine);
+    cf::primitive_desc fpd(forward_op(any_desc(sd), any_desc(wdims), has_bias_ ? &bias_md : nullptr, any_desc(ddims)),
+                           ctx.engine);
 
     dnnl::convolution_backward_data::primitive_desc bpd;
     if (need_diff_src) {
@@ -33,15 +30,19 @@ memory::desc Conv2d::build(Context& ctx, const memory::desc& src, bool need_diff
     return adopt(ctx, fpd, need_diff_src ? &bpd : nullptr, wpd, wdims, ic * area, oc * area);
 }
 
-dnnl::primitive_desc Conv2d::forward_desc(Context& ctx, const memory::desc& src, const memory::desc& weights,
-                                          const memory::desc* bias, const memory::desc& dst,
-                                          const dnnl::primitive_attr& attr) const {
+dnnl::convolution_forward::desc Conv2d::forward_op(const memory::desc& src, const memory::desc& weights,
+                                                   const memory::desc* bias, const memory::desc& dst) const {
     const memory::dims strides{spec_.stride, spec_.stride}, pad{spec_.padding, spec_.padding};
     using cf = dnnl::convolution_forward;
     const auto alg = dnnl::algorithm::convolution_direct;
-    const auto fd = bias ? cf::desc(dnnl::prop_kind::forward_training, alg, src, weights, *bias, dst, strides, pad, pad)
-                         : cf::desc(dnnl::prop_kind::forward_training, alg, src, weights, dst, strides, pad, pad);
-    return cf::primitive_desc(fd, attr, ctx.engine);
+    return bias ? cf::desc(dnnl::prop_kind::forward_training, alg, src, weights, *bias, dst, strides, pad, pad)
+                : cf::desc(dnnl::prop_kind::forward_training, alg, src, weights, dst, strides, pad, pad);
+}
+
+dnnl::primitive_desc Conv2d::forward_desc(Context& ctx, const memory::desc& src, const memory::desc& weights,
+                                          const memory::desc* bias, const memory::desc& dst,
+                                          const dnnl::primitive_attr& attr) const {
+    return dnnl::convolution_forward::primitive_desc(forward_op(src, weights, bias, dst), attr, ctx.engine);
 }
 
 }  // namespace actbench

@@ -14,6 +14,8 @@
 namespace actbench {
 
 namespace {
+const std::string kLossSection = "loss";  // the loss's profile section, forward and backward
+
 std::string dims_text(const memory::dims& d) {
     std::string s;
     for (std::size_t i = 1; i < d.size(); ++i) {
@@ -112,16 +114,14 @@ LossResult Network::forward(const std::int32_t* labels, int rows) {
         }
         x = &layers_[i]->forward(ctx_, *x);
     }
-    static const std::string loss_name = "loss";
-    ProfileScope timed(ctx_, "loss", loss_name);
+    ProfileScope timed(ctx_, "loss", kLossSection);
     return loss_.forward(ctx_, *x, labels, rows);
 }
 
 void Network::backward() {
-    static const std::string loss_name = "loss";
     const memory* g = nullptr;
     {
-        ProfileScope timed(ctx_, "loss", loss_name);
+        ProfileScope timed(ctx_, "loss", kLossSection);
         g = &loss_.backward(ctx_);
     }
     if (l1_scratch_.size() != layers_.size()) l1_scratch_.resize(layers_.size());

@@ -35,6 +35,20 @@ double time_per_call(Step&& step, double seconds) {
     return elapsed / static_cast<double>(calls);
 }
 
+// Runs `step` as time_per_call does, with every section timed into `profile`; returns the calls made (the
+// warm-up calls included: they are timed too).
+template <class Step>
+long profiled_calls(Context& ctx, Profile& profile, Step&& step, double seconds) {
+    long calls = 0;
+    ctx.profile = &profile;
+    time_per_call([&] {
+        step();
+        ++calls;
+    }, seconds);
+    ctx.profile = nullptr;
+    return calls;
+}
+
 // The fp32 matrix-multiply peak: oneDNN matmul on square matrices, the best of a few sizes and of two
 // layouts — plain row-major, and the layouts the primitive prefers (format_tag::any: blocked weights,
 // which let oneDNN use its brgemm kernels where it has them).
@@ -124,9 +138,7 @@ BenchResult run_bench(const BenchOptions& o) {
         const Normalizer norm = make_normalizer(images, "standard");
         std::vector<float> batch_buffer(images.pixels.size());
         static const std::string data = "batch", optimizer_name = "step";
-        ctx.profile = &profile;
-        profile_steps = 0;
-        time_per_call([&] {
+        profile_steps = profiled_calls(ctx, profile, [&] {
             {
                 ProfileScope timed(ctx, "data", data);
                 fill_batch(images, indices, 0, o.batch, norm, batch_buffer.data(), labels.data());
@@ -135,22 +147,13 @@ BenchResult run_bench(const BenchOptions& o) {
             net.backward();
             ProfileScope timed(ctx, "optimizer", optimizer_name);
             optimizer.step(1e-6);
-            ++profile_steps;
         }, o.seconds);
-        ctx.profile = nullptr;
     }
     net.set_training(false);
     const double eval_step = time_per_call([&] { net.forward(labels.data(), o.batch); }, o.seconds);
     Profile eval_profile;
-    long eval_profile_steps = 0;
-    if (o.profile) {
-        ctx.profile = &eval_profile;
-        time_per_call([&] {
-            net.forward(labels.data(), o.batch);
-            ++eval_profile_steps;
-        }, o.seconds);
-        ctx.profile = nullptr;
-    }
+    const long eval_profile_steps =
+        o.profile ? profiled_calls(ctx, eval_profile, [&] { net.forward(labels.data(), o.batch); }, o.seconds) : 0;
     const nlohmann::json shape = inspect_model(o.model, input, builtin_init("he_normal"), o.activation).json;
     const double train_flops = shape["training_flops"].get<double>(), forward_flops = shape["forward_flops"].get<double>();
     const double train_ips = o.batch / train_step, eval_ips = o.batch / eval_step;
@@ -170,9 +173,8 @@ BenchResult run_bench(const BenchOptions& o) {
       << "evaluation: " << static_cast<long>(eval_ips) << " images/s, " << eval_ips / train_ips << "x training\n"
       << "(training FLOPs per image: forward + backward-data + backward-weights of conv and dense layers, as `inspect "
          "model` counts them)\n";
-    // The step counters include time_per_call's two warm-up calls, which are timed too.
-    if (o.profile && profile_steps > 0) j["profile"] = report_profile(profile, profile_steps, "training", t);
-    if (o.profile && eval_profile_steps > 0)
+    if (profile_steps > 0) j["profile"] = report_profile(profile, profile_steps, "training", t);
+    if (eval_profile_steps > 0)
         j["evaluation_profile"] = report_profile(eval_profile, eval_profile_steps, "evaluation", t);
     return {j, t.str()};
 }
