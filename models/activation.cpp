@@ -174,6 +174,7 @@ memory::desc Activation::build(Context& ctx, const memory::desc& src, bool need_
             dst_ = memory(work_desc_, ctx.engine);
             diff_src_ = memory(work_desc_, ctx.engine);
             if (info.kernel == ActivationKernel::rrelu) draws_.assign(floats_in(work_desc_), 0.f);
+            if (info.kernel == ActivationKernel::noisy_relu) noise_pool_.assign(kernels::kNoisePoolFloats, 0.f);
             return work_desc_;
         }
     }
@@ -233,8 +234,10 @@ const memory& Activation::forward(Context& ctx, const memory& src) {
             }
             const std::uint64_t key = seed_ + 0xd1b54a32d192ed03ULL * ++calls_;
             const float sigma = static_cast<float>(p[0]);
+            kernels::noise_pool(noise_pool_.data(), key);
+            const float* pool = noise_pool_.data();
             parallel_chunks(n, [&](std::size_t b, std::size_t e) {
-                kernels::noisy_relu_train_forward(x + b, y + b, e - b, b, key, sigma);
+                kernels::noisy_relu_train_forward(x + b, y + b, e - b, b, key, sigma, pool);
             });
             break;
         }

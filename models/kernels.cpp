@@ -3,6 +3,7 @@
 #include "vecmath.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 
 #define ACTBENCH_CLONES __attribute__((target_clones("default", "avx2", "avx512f")))
@@ -91,55 +92,135 @@ ACTBENCH_CLONES void leaky_backward(const float* x, const float* dy, float* dx, 
     for (std::size_t i = 0; i < n; ++i) dx[i] = x[i] > 0.f ? dy[i] : slope * dy[i];
 }
 
-ACTBENCH_CLONES void noisy_relu_train_forward(const float* x, float* y, std::size_t n, std::size_t first,
-                                              std::uint64_t key, float sigma) {
-    // Cost: about 9.5× ReLU's forward time on one AVX-512 core (bench_activations; ReLU runs at copy speed
-    // from L3, about 0.35 cycles per value). This is compute-bound: two hashes, a log, a square root and a
-    // sine/cosine pair per two values. Tried and measured on the same tensor, not adopted: a 256-layer
-    // ziggurat (Marsaglia & Tsang) with AVX-512 intrinsics — 9.5× as well: the counter hash alone is 2.25×,
-    // the two 16-lane table gathers per vector add 3.2× on this AMD core, and the ~1.5% of draws that miss
-    // the fast path (a fifth of all 16-lane vectors) add 3.9× more. Any exact normal needs the per-element
-    // counter draw (RReLU, one draw and a division, is 2.5×) plus a transform, so 3× is out of reach without
-    // an approximate normal.
-    // Box–Muller gives two normals per pair of uniforms; both are used. Element g of the tensor, in block
-    // B = g / 4096 at offset o = g % 4096, takes the cos (o < 2048) or the sin (o ≥ 2048) normal of draw
-    // B·2048 + o % 2048. The draws are a function of g alone, so any split of the tensor gives the same noise.
-    constexpr std::size_t kBlock = 4096, kHalf = kBlock / 2;
+// Why a pool. Noisy ReLU must stay within 3× of ReLU's time, and ReLU runs at memory speed (about 0.6
+// cycles per value on one core). An exact normal per element — a counter hash, then Box–Muller's log, square
+// root and sine/cosine per pair — costs about 9–10× ReLU on both AMD machines this was measured on (AVX2 and
+// AVX-512; a vectorised ziggurat measured the same: table gathers and the draws that miss its fast path).
+// So each call draws kNoisePool exact normals once (about 0.1× ReLU's time on a 64×32×28×28 tensor) and every
+// element mixes four of them:
+//   group G = 32 consecutive elements (g = 32G + 8k + l: row k = 0..3, lane l = 0..7); three counter hashes of
+//   (key, 3G + j) give four pool offsets o0..o3 (14 bits each) and 32 sign bits s;
+//   inputs  a = ±pool[o0 + l], b = ±pool[o1 + l], c = ±pool[o2 + l], d = ±pool[o3 + l]  (sign bits l, l+8, l+16, l+24)
+//   outputs z(k=0) = (a+b+c+d)/2, z(1) = (a−b+c−d)/2, z(2) = (a+b−c−d)/2, z(3) = (a−b−c+d)/2.
+// The 4-point Hadamard matrix / 2 is orthogonal, so four independent N(0, 1) inputs give four independent
+// N(0, 1) outputs. What the pool costs: two elements in different groups share a pool entry with probability
+// about 16/kNoisePool (0.1%), and then are dependent though uncorrelated (the signs are independent); the pool
+// is scaled to mean square 1, so one call's noise has variance 1 to within sampling error (an unscaled pool
+// of 16,384 would carry its own ±1.1% into every value of the call) at the price of an O(1/kNoisePool)
+// departure from the exact normal marginal. tests/test_activations.cpp checks moments, a Kolmogorov–Smirnov
+// distance and neighbour correlations on one call. Cost, pool included: 2.0× ReLU's forward on one Zen 3 core
+// (AVX2), against 10.6× for the exact per-element Box–Muller it replaced (bench_activations, medians of 3).
+ACTBENCH_CLONES void noise_pool(float* pool, std::uint64_t key) {
+    // Box–Muller, both outputs used: pool[j] = r·cos θ and pool[kNoisePool/2 + j] = r·sin θ of draw j.
+    constexpr std::uint32_t kHalf = kNoisePool / 2;
     const std::uint64_t key2 = key ^ 0x5851f42d4c957f2dULL;
-    float zc[kHalf], zs[kHalf];
-    std::size_t g = first;
-    const std::size_t end = first + n;
-    while (g < end) {
-        const std::size_t block = g / kBlock, o0 = g % kBlock, o1 = std::min(kBlock, o0 + (end - g));
-        // Offsets j of the draws this piece needs: [o0, o1) in the cos half and [o0 − 2048, o1 − 2048) in the sin half.
-        const std::uint32_t j0 = static_cast<std::uint32_t>(o0 >= kHalf ? o0 - kHalf : (o1 > kHalf ? 0 : o0));
-        const std::uint32_t j1 = static_cast<std::uint32_t>(o1 <= kHalf ? o1 : (o0 < kHalf ? kHalf : o1 - kHalf));
-        const std::uint64_t draw = static_cast<std::uint64_t>(block) * kHalf;
-        const std::uint32_t a0 = vecmath::counter_k0(key), a1 = vecmath::counter_k1(key, draw);
-        const std::uint32_t b0 = vecmath::counter_k0(key2), b1 = vecmath::counter_k1(key2, draw);
-        const std::uint32_t base = static_cast<std::uint32_t>(draw);
-        for (std::uint32_t j = j0; j < j1; ++j) {
-            // 1 − u lies in (0, 1], so the log is finite.
-            const float u1 = 1.f - vecmath::counter_uniform32(a0, a1, base + j);
-            const float u2 = vecmath::counter_uniform32(b0, b1, base + j);
-            const float r = sigma * std::sqrt(-2.f * vecmath::log(u1));
-            float c, s;
-            vecmath::cos_sin_turns(u2, c, s);
-            zc[j] = r * c;
-            zs[j] = r * s;
-        }
-        const float* xb = x + (g - first) - o0;  // element o of this block is xb[o]
-        float* yb = y + (g - first) - o0;
-        for (std::size_t o = o0; o < std::min(o1, kHalf); ++o) {
-            const float v = xb[o] + zc[o];
-            yb[o] = v > 0.f ? v : 0.f;
-        }
-        for (std::size_t o = std::max(o0, kHalf); o < o1; ++o) {
-            const float v = xb[o] + zs[o - kHalf];
-            yb[o] = v > 0.f ? v : 0.f;
-        }
-        g += o1 - o0;
+    const std::uint32_t a0 = vecmath::counter_k0(key), a1 = vecmath::counter_k1(key, 0);
+    const std::uint32_t b0 = vecmath::counter_k0(key2), b1 = vecmath::counter_k1(key2, 0);
+    float* __restrict zc = pool;
+    float* __restrict zs = pool + kHalf;
+    for (std::uint32_t j = 0; j < kHalf; ++j) {
+        // 1 − u lies in (0, 1], so the log is finite.
+        const float u1 = 1.f - vecmath::counter_uniform32(a0, a1, j);
+        const float u2 = vecmath::counter_uniform32(b0, b1, j);
+        const float r = std::sqrt(-2.f * vecmath::log(u1));
+        float c, s;
+        vecmath::cos_sin_turns(u2, c, s);
+        zc[j] = r * c;
+        zs[j] = r * s;
     }
+    // Mean square in double, eight partial sums in a fixed order: the same bits in every build.
+    double partial[8] = {};
+    for (std::size_t i = 0; i < kNoisePool; i += 8)
+        for (std::size_t l = 0; l < 8; ++l) partial[l] += static_cast<double>(pool[i + l]) * pool[i + l];
+    double sum = 0;
+    for (double p : partial) sum += p;
+    const float scale = static_cast<float>(std::sqrt(static_cast<double>(kNoisePool) / sum));
+    for (std::size_t i = 0; i < kNoisePool; ++i) pool[i] *= scale;
+    for (std::size_t i = 0; i < 7; ++i) pool[kNoisePool + i] = pool[i];
+}
+
+namespace {
+
+constexpr std::uint64_t kMixKey = 0x2545f4914f6cdd1dULL;
+constexpr std::uint32_t kPoolMask = kNoisePool - 1;
+static_assert((kNoisePool & kPoolMask) == 0 && kNoisePool <= 65536, "offsets are 16-bit halves of a hash");
+
+// One group's four input rows at lane l, signed; then row k's output. Shared by the scalar and the vector
+// paths so both give the same bits.
+[[gnu::always_inline]] inline float signed_entry(const float* entry, std::uint32_t sign_bits, unsigned bit) {
+    return std::bit_cast<float>(std::bit_cast<std::uint32_t>(*entry) ^ ((sign_bits >> bit) << 31));
+}
+
+// The noise of element g (any g), by the definition above; for the ragged ends of a piece.
+float noise_at(std::size_t g, std::uint64_t mix_key, const float* pool) {
+    const std::uint64_t group = g / 32;
+    const unsigned row = static_cast<unsigned>(g % 32) / 8, lane = static_cast<unsigned>(g % 8);
+    std::uint32_t h[3];
+    for (std::uint64_t j = 0; j < 3; ++j)
+        h[j] = vecmath::counter_hash32(vecmath::counter_k0(mix_key), vecmath::counter_k1(mix_key, 3 * group + j),
+                                       static_cast<std::uint32_t>(3 * group + j));
+    const float a = signed_entry(pool + (h[0] & kPoolMask) + lane, h[2], lane);
+    const float b = signed_entry(pool + ((h[0] >> 16) & kPoolMask) + lane, h[2], lane + 8);
+    const float c = signed_entry(pool + (h[1] & kPoolMask) + lane, h[2], lane + 16);
+    const float d = signed_entry(pool + ((h[1] >> 16) & kPoolMask) + lane, h[2], lane + 24);
+    const float ab = a + b, cd = c + d, amb = a - b, cmd = c - d;
+    switch (row) {
+        case 0: return ab + cd;
+        case 1: return amb + cmd;
+        case 2: return ab - cd;
+        default: return amb - cmd;
+    }
+}
+
+}  // namespace
+
+ACTBENCH_CLONES void noisy_relu_train_forward(const float* __restrict x, float* __restrict y, std::size_t n,
+                                              std::size_t first, std::uint64_t key, float sigma,
+                                              const float* __restrict pool) {
+    const std::uint64_t mix_key = key ^ kMixKey;
+    const float half_sigma = 0.5f * sigma;
+    const std::size_t end = first + n;
+    const auto one = [&](std::size_t g) {
+        const float v = x[g - first] + half_sigma * noise_at(g, mix_key, pool);
+        y[g - first] = v > 0.f ? v : 0.f;
+    };
+    std::size_t g = first;
+    for (; g < end && g % 32 != 0; ++g) one(g);
+    // Whole groups, up to 128 at a time: their hashes in one vectorised loop, then the mixing.
+    constexpr std::size_t kGroups = 128;
+    std::uint32_t h[3 * kGroups];
+    while (end - g >= 32) {
+        const std::size_t groups = std::min(kGroups, (end - g) / 32);
+        const std::uint64_t index = 3 * (g / 32);
+        const std::uint32_t k0 = vecmath::counter_k0(mix_key), k1 = vecmath::counter_k1(mix_key, index);
+        if ((index >> 32) != ((index + 3 * groups - 1) >> 32)) {  // the counter's upper half changes inside: rare
+            for (std::size_t e = g + 32; g < e; ++g) one(g);
+            continue;
+        }
+        const std::uint32_t lo = static_cast<std::uint32_t>(index);
+        for (std::uint32_t i = 0; i < 3 * groups; ++i) h[i] = vecmath::counter_hash32(k0, k1, lo + i);
+        for (std::size_t q = 0; q < groups; ++q, g += 32) {
+            const std::uint32_t h0 = h[3 * q], h1 = h[3 * q + 1], s = h[3 * q + 2];
+            const float* pa = pool + (h0 & kPoolMask);
+            const float* pb = pool + ((h0 >> 16) & kPoolMask);
+            const float* pc = pool + (h1 & kPoolMask);
+            const float* pd = pool + ((h1 >> 16) & kPoolMask);
+            const float* xg = x + (g - first);
+            float* yg = y + (g - first);
+            for (unsigned l = 0; l < 8; ++l) {
+                const float a = signed_entry(pa + l, s, l), b = signed_entry(pb + l, s, l + 8);
+                const float c = signed_entry(pc + l, s, l + 16), d = signed_entry(pd + l, s, l + 24);
+                const float ab = a + b, cd = c + d, amb = a - b, cmd = c - d;
+                const float v0 = xg[l] + half_sigma * (ab + cd), v1 = xg[l + 8] + half_sigma * (amb + cmd);
+                const float v2 = xg[l + 16] + half_sigma * (ab - cd), v3 = xg[l + 24] + half_sigma * (amb - cmd);
+                yg[l] = v0 > 0.f ? v0 : 0.f;
+                yg[l + 8] = v1 > 0.f ? v1 : 0.f;
+                yg[l + 16] = v2 > 0.f ? v2 : 0.f;
+                yg[l + 24] = v3 > 0.f ? v3 : 0.f;
+            }
+        }
+    }
+    for (; g < end; ++g) one(g);
 }
 
 ACTBENCH_CLONES void relu_forward(const float* x, float* y, std::size_t n) {

@@ -22,10 +22,15 @@ void rrelu_train_forward(const float* x, float* y, float* slopes, std::size_t n,
 void leaky_forward(const float* x, float* y, std::size_t n, float slope);
 void leaky_backward_drawn(const float* x, const float* dy, const float* slopes, float* dx, std::size_t n);
 void leaky_backward(const float* x, const float* dy, float* dx, std::size_t n, float slope);
-// noisy relu: y = max(0, x + sigma·z), z standard normal by Box–Muller (both of its outputs used; see
-// kernels.cpp for which draw each element takes).
+// noisy relu: y = max(0, x + sigma·z), z ~ N(0, 1) per element. The normals come from a pool of
+// kNoisePool exact Box–Muller draws made once per call (noise_pool), mixed four at a time by a 4-point
+// Hadamard transform with hashed offsets and signs (see kernels.cpp). Element first + i of the tensor
+// takes the same z whatever the split of the tensor.
+inline constexpr std::size_t kNoisePool = 16384;
+inline constexpr std::size_t kNoisePoolFloats = kNoisePool + 7;  // the first 7 repeated at the end
+void noise_pool(float* pool, std::uint64_t key);  // pool[kNoisePoolFloats], mean square exactly 1 (in double)
 void noisy_relu_train_forward(const float* x, float* y, std::size_t n, std::size_t first, std::uint64_t key,
-                              float sigma);
+                              float sigma, const float* pool);
 void relu_forward(const float* x, float* y, std::size_t n);
 void pass_where_positive(const float* y, const float* dy, float* dx, std::size_t n);  // dx = dy·[y > 0]
 

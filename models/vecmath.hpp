@@ -111,8 +111,11 @@ inline std::uint32_t lowbias32(std::uint32_t x) {
 }
 // The uniform for the 32-bit index `lo` of a block whose keys k0, k1 already hold the key and the
 // index's upper half (see counter_uniform).
+inline std::uint32_t counter_hash32(std::uint32_t k0, std::uint32_t k1, std::uint32_t lo) {
+    return lowbias32((lo ^ k1) * 0x9e3779b9u + k0);
+}
 inline float counter_uniform32(std::uint32_t k0, std::uint32_t k1, std::uint32_t lo) {
-    return static_cast<float>(lowbias32((lo ^ k1) * 0x9e3779b9u + k0) >> 8) * 0x1.0p-24f;
+    return static_cast<float>(counter_hash32(k0, k1, lo) >> 8) * 0x1.0p-24f;
 }
 inline std::uint32_t counter_k0(std::uint64_t key) { return static_cast<std::uint32_t>(key); }
 inline std::uint32_t counter_k1(std::uint64_t key, std::uint64_t index) {

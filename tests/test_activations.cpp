@@ -1,8 +1,10 @@
 #include "activation.hpp"
+#include "kernels.hpp"
 #include "layer_check.hpp"
 
 #include <omp.h>
 
+#include <algorithm>
 #include <cmath>
 
 using namespace actbench;
@@ -232,6 +234,66 @@ TEST_CASE("noisy_relu adds N(0, sigma^2) in training and is plain ReLU in evalua
     act.set_training(false);
     const auto ye = to_plain(ctx, act.forward(ctx, in2));
     for (std::size_t i = 0; i < n; ++i) REQUIRE(ye[i] == std::max(x[i], 0.f));
+}
+
+TEST_CASE("noisy_relu's noise: one call's values are standard normal, uncorrelated, and the same for any split", "[activation][noisy]") {
+    std::vector<float> pool(kernels::kNoisePoolFloats);
+    kernels::noise_pool(pool.data(), 99);
+    double square = 0;
+    for (std::size_t i = 0; i < kernels::kNoisePool; ++i) square += static_cast<double>(pool[i]) * pool[i];
+    CHECK(square / kernels::kNoisePool == Approx(1.0).epsilon(1e-6));
+    for (std::size_t i = 0; i < 7; ++i) REQUIRE(pool[kernels::kNoisePool + i] == pool[i]);
+
+    // x = 100 keeps every value positive, so y − 100 is sigma·z (to 1e-5).
+    const std::size_t n = std::size_t{1} << 20;
+    const std::vector<float> x(n, 100.f);
+    std::vector<float> y(n);
+    kernels::noisy_relu_train_forward(x.data(), y.data(), n, 0, 1234, 1.f, pool.data());
+    std::vector<double> z(n);
+    double mean = 0, var = 0, fourth = 0;
+    for (std::size_t i = 0; i < n; ++i) z[i] = y[i] - 100.0, mean += z[i];
+    mean /= n;
+    for (double v : z) var += (v - mean) * (v - mean), fourth += std::pow(v - mean, 4);
+    var /= n;
+    fourth /= n;
+    const double bound = 4 / std::sqrt(static_cast<double>(n));
+    CHECK(std::abs(mean) < bound);
+    CHECK(var == Approx(1.0).margin(0.01));
+    CHECK(fourth / (var * var) == Approx(3.0).margin(0.05));
+    // Neighbours in a row (lag 1), the Hadamard partners of a lane (lag 8) and the next group (lag 32) are
+    // uncorrelated; the partners are independent too: E[z_k² z_k'²] = 1 for independent standard normals.
+    for (std::size_t lag : {1, 8, 32}) {
+        double product = 0;
+        for (std::size_t i = 0; i + lag < n; ++i) product += z[i] * z[i + lag];
+        INFO("lag " << lag);
+        CHECK(std::abs(product / static_cast<double>(n - lag)) < bound);
+    }
+    double squares = 0;
+    for (std::size_t i = 0; i < n; i += 16) squares += z[i] * z[i] * z[i + 8] * z[i + 8];
+    CHECK(squares / static_cast<double>(n / 16) == Approx(1.0).margin(0.05));
+    // Kolmogorov–Smirnov distance to the normal CDF: below the 1% critical value 1.63/√n.
+    std::vector<double> sorted = z;
+    std::sort(sorted.begin(), sorted.end());
+    double ks = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        const double cdf = 0.5 * std::erfc(-sorted[i] / std::sqrt(2.0));
+        ks = std::max({ks, std::abs(cdf - static_cast<double>(i) / n), std::abs(cdf - static_cast<double>(i + 1) / n)});
+    }
+    CHECK(ks < 1.63 / std::sqrt(static_cast<double>(n)));
+
+    // Any split of the tensor, ragged ends included, gives the same bits; sigma scales the noise.
+    const std::size_t cuts[] = {0, 5, 13, 77, 4096, 4099, 50001, n};
+    std::vector<float> pieces(n);
+    for (std::size_t c = 0; c + 1 < std::size(cuts); ++c)
+        kernels::noisy_relu_train_forward(x.data() + cuts[c], pieces.data() + cuts[c], cuts[c + 1] - cuts[c], cuts[c], 1234,
+                                          1.f, pool.data());
+    CHECK(pieces == y);
+    kernels::noisy_relu_train_forward(x.data(), pieces.data(), n, 0, 1235, 1.f, pool.data());
+    CHECK(pieces != y);
+    // Negative inputs: ReLU of x + z (z known to the rounding of 100 + z).
+    const std::vector<float> low(n, -1.f);
+    kernels::noisy_relu_train_forward(low.data(), pieces.data(), n, 0, 1234, 1.f, pool.data());
+    for (std::size_t i = 0; i < n; i += 97) REQUIRE(pieces[i] == Approx(std::max(z[i] - 1.0, 0.0)).margin(1e-5));
 }
 
 TEST_CASE("maxout: output shape, values and gradients", "[activation][maxout]") {
