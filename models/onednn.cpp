@@ -1,6 +1,7 @@
 #include "onednn.hpp"
 
 #include <stdexcept>
+#include <tuple>
 
 namespace actbench {
 
@@ -64,6 +65,18 @@ std::vector<float> to_plain(Context& ctx, const memory& m) {
     dnnl::reorder(src, dst).execute(ctx.stream, src, dst);
     ctx.stream.wait();
     return out;
+}
+
+std::optional<std::size_t> channel_block(const memory::desc& d) {
+    const memory::dims dims = d.dims();
+    if (dims.empty() || dims.size() > 4) return std::nullopt;
+    if (d == plain_desc(dims)) return 0;
+    if (dims.size() < 3) return std::nullopt;
+    const bool four = dims.size() == 4;
+    for (const auto& [block, tag3, tag4] : {std::tuple{16, tag::aBc16b, tag::aBcd16b}, std::tuple{8, tag::aBc8b, tag::aBcd8b},
+                                            std::tuple{4, tag::aBc4b, tag::aBcd4b}})
+        if (d == memory::desc(dims, dt::f32, four ? tag4 : tag3)) return static_cast<std::size_t>(block);
+    return std::nullopt;
 }
 
 void from_plain(Context& ctx, const std::vector<float>& values, const memory& m) {

@@ -9,7 +9,7 @@
 namespace actbench {
 
 // A [rows, channels, spatial] float tensor read in place: plain (block 0), or with channels blocked by
-// `block` as oneDNN's nChw16c / aBcd16b (block 16; channels padded to a multiple of the block).
+// `block` as oneDNN's nChw16c / nChw8c (aBcd16b, aBcd8b; channels padded to a multiple of the block).
 struct ChannelView {
     const float* data = nullptr;
     std::size_t block = 0;
