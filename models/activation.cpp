@@ -173,7 +173,6 @@ memory::desc Activation::build(Context& ctx, const memory::desc& src, bool need_
             work_desc_ = direct_ ? src : plain_desc(src.dims());
             dst_ = memory(work_desc_, ctx.engine);
             diff_src_ = memory(work_desc_, ctx.engine);
-            if (info.kernel == ActivationKernel::rrelu) draws_.assign(floats_in(work_desc_), 0.f);
             if (info.kernel == ActivationKernel::noisy_relu) noise_pool_.assign(kernels::kNoisePoolFloats, 0.f);
             return work_desc_;
         }
@@ -220,10 +219,9 @@ const memory& Activation::forward(Context& ctx, const memory& src) {
                 parallel_chunks(n, [&](std::size_t b, std::size_t e) { kernels::leaky_forward(x + b, y + b, e - b, slope); });
                 break;
             }
-            const std::uint64_t key = seed_ + 0xd1b54a32d192ed03ULL * ++calls_;
-            float* slopes = draws_.data();
+            last_key_ = seed_ + 0xd1b54a32d192ed03ULL * ++calls_;
             parallel_chunks(n, [&](std::size_t b, std::size_t e) {
-                kernels::rrelu_train_forward(x + b, y + b, slopes + b, e - b, b, key, lo, hi, pytorch);
+                kernels::rrelu_train(x + b, x + b, y + b, e - b, b, last_key_, lo, hi, pytorch);
             });
             break;
         }
@@ -300,11 +298,12 @@ const memory& Activation::backward(Context& ctx, const memory& diff_dst) {
             spec_.formula->backward(x, dy, dx, n);
             break;
         case ActivationKernel::rrelu: {
-            // Exactly the slopes forward drew (or the fixed evaluation slope).
+            // Exactly the slopes forward drew, drawn again from its key (or the fixed evaluation slope).
             if (training_) {
-                const float* slopes = draws_.data();
+                const bool pytorch = p[2] > 0.5;
+                const float lo = static_cast<float>(p[0]), hi = static_cast<float>(p[1]);
                 parallel_chunks(n, [&](std::size_t b, std::size_t e) {
-                    kernels::leaky_backward_drawn(x + b, dy + b, slopes + b, dx + b, e - b);
+                    kernels::rrelu_train(x + b, dy + b, dx + b, e - b, b, last_key_, lo, hi, pytorch);
                 });
             } else {
                 const float fixed = static_cast<float>(p[2] > 0.5 ? (p[0] + p[1]) / 2 : 2 / (p[0] + p[1]));

@@ -123,7 +123,7 @@ private:
     bool shared_slope_ = false;             // prelu with one slope: the primitive sees it copied per channel
     memory wide_slope_, wide_slope_grad_;   // that copy and its per-channel gradient
     memory src_used_, src_work_, dst_, dst_work_, diff_src_, diff_src_work_, diff_dst_scratch_, diff_dst_work_;
-    std::vector<float> draws_;          // rrelu: the slope of each element in the last training forward
+    std::uint64_t last_key_ = 0;        // rrelu: the key of the last training forward's slopes
     std::vector<float> noise_pool_;     // noisy_relu: the normals of the last training forward's pool
     std::vector<std::uint8_t> argmax_;  // maxout: which piece won
 };

@@ -61,31 +61,26 @@ template <class Body>
     }
 }
 
-ACTBENCH_CLONES void rrelu_train_forward(const float* x, float* y, float* slopes, std::size_t n, std::size_t first,
-                                         std::uint64_t key, float lower, float upper, bool pytorch) {
+ACTBENCH_CLONES void rrelu_train(const float* x, const float* v, float* out, std::size_t n, std::size_t first,
+                                 std::uint64_t key, float lower, float upper, bool pytorch) {
     const float width = upper - lower;
     over_counter_blocks(n, first, key, [&](std::uint32_t k0, std::uint32_t k1, std::uint32_t lo, std::size_t b, std::size_t e)
                                            __attribute__((always_inline)) {
         const std::uint32_t count = static_cast<std::uint32_t>(e - b);
-        float* s = slopes + b;
         const float* xb = x + b;
-        float* yb = y + b;
+        const float* vb = v + b;
+        float* ob = out + b;
         for (std::uint32_t i = 0; i < count; ++i) {
             const float r = lower + width * vecmath::counter_uniform32(k0, k1, lo + i);
             const float slope = pytorch ? r : 1.f / r;
-            s[i] = slope;
-            const float neg = slope * xb[i];
-            yb[i] = xb[i] > 0.f ? xb[i] : neg;
+            const float neg = slope * vb[i];
+            ob[i] = xb[i] > 0.f ? vb[i] : neg;
         }
     });
 }
 
 ACTBENCH_CLONES void leaky_forward(const float* x, float* y, std::size_t n, float slope) {
     for (std::size_t i = 0; i < n; ++i) y[i] = x[i] > 0.f ? x[i] : slope * x[i];
-}
-
-ACTBENCH_CLONES void leaky_backward_drawn(const float* x, const float* dy, const float* slopes, float* dx, std::size_t n) {
-    for (std::size_t i = 0; i < n; ++i) dx[i] = x[i] > 0.f ? dy[i] : slopes[i] * dy[i];
 }
 
 ACTBENCH_CLONES void leaky_backward(const float* x, const float* dy, float* dx, std::size_t n, float slope) {

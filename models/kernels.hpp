@@ -16,11 +16,13 @@ void softsign_forward(const float* x, float* y, std::size_t n);
 void softsign_backward(const float* x, const float* dy, float* dx, std::size_t n);
 
 // Training forms. Element i of the tensor uses the draws of counter (key, first + i).
-// rrelu: slope = lower + (upper − lower)·u (pytorch) or 1 / (lower + (upper − lower)·u) (Xu et al.).
-void rrelu_train_forward(const float* x, float* y, float* slopes, std::size_t n, std::size_t first,
-                         std::uint64_t key, float lower, float upper, bool pytorch);
+// rrelu: out = v where x > 0, slope·v elsewhere, with slope = lower + (upper − lower)·u (pytorch) or
+// 1 / (lower + (upper − lower)·u) (Xu et al.). Forward passes v = x (out = y); backward v = dy (out = dx) with
+// forward's key, so it redraws exactly forward's slopes rather than storing them: a stream fewer to memory
+// each way, and no slope tensor kept per layer.
+void rrelu_train(const float* x, const float* v, float* out, std::size_t n, std::size_t first, std::uint64_t key,
+                 float lower, float upper, bool pytorch);
 void leaky_forward(const float* x, float* y, std::size_t n, float slope);
-void leaky_backward_drawn(const float* x, const float* dy, const float* slopes, float* dx, std::size_t n);
 void leaky_backward(const float* x, const float* dy, float* dx, std::size_t n, float slope);
 // noisy relu: y = max(0, x + sigma·z), z ~ N(0, 1) per element. The normals come from a pool of
 // kNoisePool exact Box–Muller draws made once per call (noise_pool), mixed four at a time by a 4-point
