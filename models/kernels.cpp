@@ -140,8 +140,7 @@ constexpr std::uint64_t kMixKey = 0x2545f4914f6cdd1dULL;
 constexpr std::uint32_t kPoolMask = kNoisePool - 1;
 static_assert((kNoisePool & kPoolMask) == 0 && kNoisePool <= 65536, "offsets are 16-bit halves of a hash");
 
-// One group's four input rows at lane l, signed; then row k's output. Shared by the scalar and the vector
-// paths so both give the same bits.
+// A pool entry with bit `bit` of the group's sign bits applied; the scalar and the vector paths both use it.
 [[gnu::always_inline]] inline float signed_entry(const float* entry, std::uint32_t sign_bits, unsigned bit) {
     return std::bit_cast<float>(std::bit_cast<std::uint32_t>(*entry) ^ ((sign_bits >> bit) << 31));
 }

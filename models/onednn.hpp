@@ -14,8 +14,8 @@
 #include <chrono>
 #include <map>
 #include <string>
-#include <utility>
 #include <optional>
+#include <utility>
 #include <vector>
 
 namespace actbench {
@@ -70,11 +70,11 @@ const memory& as_layout(Context& ctx, const memory& m, const memory::desc& want,
 
 // Copy a memory of any layout into a plain (row-major, logical order) vector, and back.
 std::vector<float> to_plain(Context& ctx, const memory& m);
+void from_plain(Context& ctx, const std::vector<float>& values, const memory& m);
 // How a 3-D or 4-D layout stores channels, for reading it in place: 0 when plain (abc, abcd), b when the
 // channels are blocked by b = 4, 8 or 16 and the rest is in plain order (aBc8b, aBcd16b, …: oneDNN's nChw16c
 // on AVX-512, nChw8c on AVX2), nullopt for any other layout (and for every other rank but plain).
 std::optional<std::size_t> channel_block(const memory::desc& d);
-void from_plain(Context& ctx, const std::vector<float>& values, const memory& m);
 
 // What a parameter is: it decides how it is initialised and whether weight decay applies (weights only;
 // never biases, PReLU slopes (He et al. 2015) or batch-norm scales and shifts).
