@@ -13,8 +13,8 @@
 
 #include <chrono>
 #include <map>
-#include <string>
 #include <optional>
+#include <string>
 #include <utility>
 #include <vector>
 

@@ -109,8 +109,8 @@ inline std::uint32_t lowbias32(std::uint32_t x) {
     x ^= x >> 16;
     return x;
 }
-// The uniform for the 32-bit index `lo` of a block whose keys k0, k1 already hold the key and the
-// index's upper half (see counter_uniform).
+// The 32 hashed bits, and the uniform from their top 24, for the 32-bit index `lo` of a block whose keys
+// k0, k1 already hold the key and the index's upper half (see counter_uniform).
 inline std::uint32_t counter_hash32(std::uint32_t k0, std::uint32_t k1, std::uint32_t lo) {
     return lowbias32((lo ^ k1) * 0x9e3779b9u + k0);
 }
