@@ -2,7 +2,7 @@
 // batch 64), in bytes per second and as a ratio to a plain copy of the same bytes measured in the same
 // benchmark, with the same OpenMP threads — so the ratio is comparable across machines and loads.
 //   OMP_NUM_THREADS=1 build/bench/bench_activations
-// Bytes: forward reads x and writes y (2 × 25.7 MB); backward reads x and dy and writes dx (3 ×).
+// Bytes: forward reads x and writes y (2 × 6.4 MB); backward reads x and dy and writes dx (3 ×).
 // Also: a formula activation (x * sigmoid(x)) against the built-in swish, whose ratio the issue bounds.
 #include "activation.hpp"
 

@@ -16,10 +16,12 @@ void softsign_forward(const float* x, float* y, std::size_t n);
 void softsign_backward(const float* x, const float* dy, float* dx, std::size_t n);
 
 // Training forms. Element i of the tensor uses the draws of counter (key, first + i).
-// rrelu: out = v where x > 0, slope·v elsewhere, with slope = lower + (upper − lower)·u (pytorch) or
-// 1 / (lower + (upper − lower)·u) (Xu et al.). Forward passes v = x (out = y); backward v = dy (out = dx) with
-// forward's key, so it redraws exactly forward's slopes rather than storing them: a stream fewer to memory
-// each way, and no slope tensor kept per layer.
+// rrelu: out = v where x > 0, slope·v elsewhere, with slope = r (pytorch) or 1/r (Xu et al.), r = lower + step·m,
+// step = (upper − lower)·2^-16 and m a 16-bit uniform integer: element i takes the low half (i % 16 < 8) or the
+// high half (i % 16 ≥ 8) of the counter hash of (key, 8·⌊i/16⌋ + i % 8), so one hash serves elements i and i + 8
+// of a block of 16. Forward passes v = x (out = y); backward v = dy (out = dx) with forward's key, so it
+// redraws exactly forward's slopes rather than storing them: a stream fewer to memory each way, and no slope
+// tensor kept per layer.
 void rrelu_train(const float* x, const float* v, float* out, std::size_t n, std::size_t first, std::uint64_t key,
                  float lower, float upper, bool pytorch);
 void leaky_forward(const float* x, float* y, std::size_t n, float slope);

@@ -101,18 +101,30 @@ inline float softplus(float x) {
 // A uniform in [0, 1) from a 64-bit key and a 64-bit index, through 32-bit multiplies only so it
 // vectorises: the index, mixed with the key, through Wellons' lowbias32 hash (three multiplies in all). Same draw for the same (key, index)
 // in forward and backward, whatever the thread count or the vector width.
-inline std::uint32_t lowbias32(std::uint32_t x) {
+// The *_in_place forms also take GCC vector types of std::uint32_t (vector_size), lane by lane; by
+// reference, so no vector crosses a function boundary by value.
+template <class U>
+inline void lowbias32_in_place(U& x) {
     x ^= x >> 16;
     x *= 0x7feb352du;
     x ^= x >> 15;
     x *= 0x846ca68bu;
     x ^= x >> 16;
+}
+inline std::uint32_t lowbias32(std::uint32_t x) {
+    lowbias32_in_place(x);
     return x;
 }
 // The 32 hashed bits, and the uniform from their top 24, for the 32-bit index `lo` of a block whose keys
 // k0, k1 already hold the key and the index's upper half (see counter_uniform).
+template <class U>
+inline void counter_hash32_in_place(std::uint32_t k0, std::uint32_t k1, U& lo) {
+    lo = (lo ^ k1) * 0x9e3779b9u + k0;
+    lowbias32_in_place(lo);
+}
 inline std::uint32_t counter_hash32(std::uint32_t k0, std::uint32_t k1, std::uint32_t lo) {
-    return lowbias32((lo ^ k1) * 0x9e3779b9u + k0);
+    counter_hash32_in_place(k0, k1, lo);
+    return lo;
 }
 inline float counter_uniform32(std::uint32_t k0, std::uint32_t k1, std::uint32_t lo) {
     return static_cast<float>(counter_hash32(k0, k1, lo) >> 8) * 0x1.0p-24f;

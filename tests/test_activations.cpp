@@ -1,10 +1,12 @@
 #include "activation.hpp"
 #include "kernels.hpp"
 #include "layer_check.hpp"
+#include "vecmath.hpp"
 
 #include <omp.h>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 
 using namespace actbench;
@@ -202,6 +204,65 @@ TEST_CASE("rrelu and noisy_relu draws depend on the seed only, not on the thread
         other.build(ctx, plain_desc(dims), true);
         memory in = plain_memory(ctx, dims, x);
         CHECK(to_plain(ctx, other.forward(ctx, in)) != outputs[0]);
+    }
+}
+
+TEST_CASE("rrelu_train: every value is the definition's, whatever the split", "[activation][rrelu]") {
+    // Element i: h = counter_hash32 of (key, 8·⌊i/16⌋ + i % 8), m = its low 16 bits for i % 16 < 8, else its high
+    // 16; r = lower + (upper − lower)·2^-16·m, slope = 1/r (Xu et al.) or r (PyTorch); out = v where x > 0,
+    // slope·v elsewhere. `first` sits just below 2^33 so the hash counter's upper half changes inside the
+    // tensor; the pieces start and end off the blocks of 16.
+    const std::size_t n = (std::size_t{1} << 18) + 5;
+    const std::size_t first = (std::size_t{1} << 33) - 1003;
+    Rng rng(11);
+    const auto x = random_vector(n, rng), v = random_vector(n, rng);
+    struct Params {
+        float lower, upper;
+        bool pytorch;
+    };
+    for (const Params& p : {Params{3.f, 8.f, false}, Params{0.125f, 1.f / 3, true}, Params{1e-6f, 1e6f, false},
+                            Params{5.f, 5.f, false}}) {
+        INFO("lower " << p.lower << ", upper " << p.upper << ", pytorch " << p.pytorch);
+        const std::uint64_t key = 0x1234567890abcdefULL;
+        std::vector<float> out(n), pieces(n);
+        kernels::rrelu_train(x.data(), v.data(), out.data(), n, first, key, p.lower, p.upper, p.pytorch);
+        const float step = (p.upper - p.lower) * 0x1p-16f;
+        std::size_t mismatches = 0;
+        std::vector<std::size_t> seen(1 << 16);
+        std::vector<double> draws(n);
+        for (std::size_t i = 0; i < n; ++i) {
+            const std::uint64_t g = first + i, counter = g / 16 * 8 + g % 8;
+            const std::uint32_t h = vecmath::counter_hash32(vecmath::counter_k0(key), vecmath::counter_k1(key, counter),
+                                                            static_cast<std::uint32_t>(counter));
+            const std::uint32_t m = g % 16 < 8 ? h & 0xffff : h >> 16;
+            ++seen[m];
+            draws[i] = m / 65536.0 - 0.5;
+            const float r = p.lower + step * static_cast<float>(m);
+            const float slope = p.pytorch ? r : 1.f / r;
+            const float want = x[i] > 0.f ? v[i] : slope * v[i];
+            mismatches += std::bit_cast<std::uint32_t>(want) != std::bit_cast<std::uint32_t>(out[i]);
+        }
+        CHECK(mismatches == 0);
+        // The 16-bit draws are uniform: a chi-square over 256 bins of m / 256 (255 degrees of freedom; 330 is
+        // about the 0.1% tail).
+        double chi2 = 0;
+        for (std::size_t bin = 0; bin < 256; ++bin) {
+            double count = 0;
+            for (std::size_t k = 0; k < 256; ++k) count += static_cast<double>(seen[bin * 256 + k]);
+            chi2 += (count - n / 256.0) * (count - n / 256.0) / (n / 256.0);
+        }
+        CHECK(chi2 < 330);
+        // The two halves of one hash (elements i and i + 8 of a block) are uncorrelated: the correlation of
+        // uniforms on [−1/2, 1/2) (variance 1/12) within 4 standard errors of 0.
+        double product = 0, pairs = 0;
+        for (std::size_t i = 0; i + 8 < n; ++i)
+            if ((first + i) % 16 < 8) product += draws[i] * draws[i + 8], ++pairs;
+        CHECK(std::abs(product / pairs * 12) < 4 / std::sqrt(pairs));
+        const std::size_t cuts[] = {0, 3, 17, 999, 1003, 1011, 70001, n};
+        for (std::size_t c = 0; c + 1 < std::size(cuts); ++c)
+            kernels::rrelu_train(x.data() + cuts[c], v.data() + cuts[c], pieces.data() + cuts[c], cuts[c + 1] - cuts[c],
+                                 first + cuts[c], key, p.lower, p.upper, p.pytorch);
+        CHECK(pieces == out);
     }
 }
 
