@@ -55,7 +55,7 @@ const std::vector<ActivationInfo>& activation_table() {
          {{"lower", 3, 1e-6, 1e6, "lower bound of the draw"},
           {"upper", 8, 1e-6, 1e6, "upper bound of the draw"},
           {"pytorch", 0, 0, 1, "1: draw the slope itself (PyTorch); 0: draw its inverse (Xu et al.)"}},
-         ActivationKernel::rrelu, "actbench kernel, counter-based draws", nullptr, nullptr, nullptr,
+         ActivationKernel::rrelu, "actbench kernel, counter-based draws (16-bit uniforms, two per hash)", nullptr, nullptr, nullptr,
          [](double x, const double* p) { return x > 0 ? x : x * (p[2] > 0.5 ? (p[0] + p[1]) / 2 : 2 / (p[0] + p[1])); },
          [](double x, const double* p) { return x > 0 ? 1.0 : (p[2] > 0.5 ? (p[0] + p[1]) / 2 : 2 / (p[0] + p[1])); },
          kink_at_zero, false},

@@ -48,20 +48,6 @@ ACTBENCH_CLONES void softsign_backward(const float* x, const float* dy, float* d
     }
 }
 
-// Calls body(k0, k1, lo, begin, end) over [0, n) in pieces whose indices first + i share their upper 32
-// bits, so the loops inside use 32-bit counters only (and vectorise); the draws equal counter_uniform's.
-template <class Body>
-[[gnu::always_inline]] inline void over_counter_blocks(std::size_t n, std::size_t first, std::uint64_t key, Body&& body) {
-    std::size_t i = 0;
-    while (i < n) {
-        const std::uint64_t index = first + i;
-        const std::size_t room = static_cast<std::size_t>((std::uint64_t{1} << 32) - (index & 0xffffffffu));
-        const std::size_t end = std::min(n, i + room);
-        body(vecmath::counter_k0(key), vecmath::counter_k1(key, index), static_cast<std::uint32_t>(index), i, end);
-        i = end;
-    }
-}
-
 // RReLU's draws, two slopes per hash. ReLU runs at memory speed, so RReLU's forward is bound by the work per
 // value: one counter hash per value (a 24-bit uniform) cost 3.2–3.6× ReLU's forward on an AVX2 Zen 3 core, where
 // vector integer work runs at about three operations a cycle. Sharing each hash between two values, as two
