@@ -51,8 +51,10 @@ ACTBENCH_CLONES void softsign_backward(const float* x, const float* dy, float* d
 // RReLU's draws, two slopes per hash. ReLU runs at memory speed, so RReLU's forward is bound by the work per
 // value: one counter hash per value (a 24-bit uniform) cost 3.2–3.6× ReLU's forward on an AVX2 Zen 3 core, where
 // vector integer work runs at about three operations a cycle. Sharing each hash between two values, as two
-// 16-bit uniforms, takes a quarter of that work away. The definition (kernels.hpp) puts the two values of a
-// hash eight apart, so one 8-lane hash serves 16 consecutive values with no shuffles.
+// 16-bit uniforms, brings it to 2.0–2.3× there (bench_activations). The definition (kernels.hpp) puts the two
+// values of a hash eight apart, so one 8-lane hash serves 16 consecutive values with no shuffles. GCC vector
+// types keep one source for every build (default, AVX2, AVX-512) and the scalar path of the ragged ends
+// computes each value with the same operations in the same order, so all give the same bits.
 namespace {
 
 using u32x8 = std::uint32_t __attribute__((vector_size(32)));

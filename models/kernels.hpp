@@ -15,10 +15,11 @@ void softplus_backward(const float* x, const float* dy, float* dx, std::size_t n
 void softsign_forward(const float* x, float* y, std::size_t n);
 void softsign_backward(const float* x, const float* dy, float* dx, std::size_t n);
 
-// Training forms. Element i of the tensor uses the draws of counter (key, first + i).
+// Training forms. x[0] is element `first` of the whole tensor, and each element's draws depend on its index g
+// in the whole tensor and the key only, so any split of the tensor gives the same values.
 // rrelu: out = v where x > 0, slope·v elsewhere, with slope = r (pytorch) or 1/r (Xu et al.), r = lower + step·m,
-// step = (upper − lower)·2^-16 and m a 16-bit uniform integer: element i takes the low half (i % 16 < 8) or the
-// high half (i % 16 ≥ 8) of the counter hash of (key, 8·⌊i/16⌋ + i % 8), so one hash serves elements i and i + 8
+// step = (upper − lower)·2^-16 and m a 16-bit uniform integer: element g takes the low half (g % 16 < 8) or the
+// high half (g % 16 ≥ 8) of the counter hash of (key, 8·⌊g/16⌋ + g % 8), so one hash serves elements g and g + 8
 // of a block of 16. Forward passes v = x (out = y); backward v = dy (out = dx) with forward's key, so it
 // redraws exactly forward's slopes rather than storing them: a stream fewer to memory each way, and no slope
 // tensor kept per layer.
@@ -28,8 +29,8 @@ void leaky_forward(const float* x, float* y, std::size_t n, float slope);
 void leaky_backward(const float* x, const float* dy, float* dx, std::size_t n, float slope);
 // noisy relu: y = max(0, x + sigma·z), z ~ N(0, 1) per element. The normals come from a pool of
 // kNoisePool exact Box–Muller draws made once per call (noise_pool), mixed four at a time by a 4-point
-// Hadamard transform with hashed offsets and signs (see kernels.cpp). Element first + i of the tensor
-// takes the same z whatever the split of the tensor.
+// Hadamard transform with hashed offsets and signs (see kernels.cpp); a call's pool is shared by all
+// the pieces of one tensor.
 inline constexpr std::size_t kNoisePool = 16384;
 inline constexpr std::size_t kNoisePoolFloats = kNoisePool + 7;  // the first 7 repeated at the end
 void noise_pool(float* pool, std::uint64_t key);  // pool[kNoisePoolFloats], mean square exactly 1 (in double)
