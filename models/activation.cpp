@@ -30,6 +30,19 @@ void parallel_chunks(std::size_t n, Body&& body) {
     for (std::size_t c = 0; c < chunks; ++c) body(c * kChunk, std::min(n, (c + 1) * kChunk));
 }
 
+// RReLU's parameters [lower, upper, pytorch] as its kernels take them, and its evaluation slope,
+// 2/(lower + upper) (Xu et al.) or (lower + upper)/2 (PyTorch), worked out in double and rounded once:
+// the same value for forward and backward.
+struct RreluSetting {
+    float lower, upper, eval_slope;
+    bool pytorch;
+};
+RreluSetting rrelu_setting(const double* p) {
+    const bool pytorch = p[2] > 0.5;
+    return {static_cast<float>(p[0]), static_cast<float>(p[1]),
+            static_cast<float>(pytorch ? (p[0] + p[1]) / 2 : 2 / (p[0] + p[1])), pytorch};
+}
+
 bool has_padding(const memory::desc& d) {
     for (int i = 0; i < d.data.ndims; ++i)
         if (d.data.padded_dims[i] != d.data.dims[i]) return true;
@@ -212,16 +225,14 @@ const memory& Activation::forward(Context& ctx, const memory& src) {
             spec_.formula->forward(x, y, n);
             break;
         case ActivationKernel::rrelu: {
-            const bool pytorch = p[2] > 0.5;
-            const float lo = static_cast<float>(p[0]), hi = static_cast<float>(p[1]);
+            const RreluSetting r = rrelu_setting(p);
             if (!training_) {
-                const float slope = pytorch ? (lo + hi) / 2 : 2 / (lo + hi);
-                parallel_chunks(n, [&](std::size_t b, std::size_t e) { kernels::leaky_forward(x + b, y + b, e - b, slope); });
+                parallel_chunks(n, [&](std::size_t b, std::size_t e) { kernels::leaky_forward(x + b, y + b, e - b, r.eval_slope); });
                 break;
             }
             last_key_ = seed_ + 0xd1b54a32d192ed03ULL * ++calls_;
             parallel_chunks(n, [&](std::size_t b, std::size_t e) {
-                kernels::rrelu_train(x + b, x + b, y + b, e - b, b, last_key_, lo, hi, pytorch);
+                kernels::rrelu_train(x + b, x + b, y + b, e - b, b, last_key_, r.lower, r.upper, r.pytorch);
             });
             break;
         }
@@ -299,15 +310,15 @@ const memory& Activation::backward(Context& ctx, const memory& diff_dst) {
             break;
         case ActivationKernel::rrelu: {
             // Exactly the slopes forward drew, drawn again from its key (or the fixed evaluation slope).
+            const RreluSetting r = rrelu_setting(p);
             if (training_) {
-                const bool pytorch = p[2] > 0.5;
-                const float lo = static_cast<float>(p[0]), hi = static_cast<float>(p[1]);
                 parallel_chunks(n, [&](std::size_t b, std::size_t e) {
-                    kernels::rrelu_train(x + b, dy + b, dx + b, e - b, b, last_key_, lo, hi, pytorch);
+                    kernels::rrelu_train(x + b, dy + b, dx + b, e - b, b, last_key_, r.lower, r.upper, r.pytorch);
                 });
             } else {
-                const float fixed = static_cast<float>(p[2] > 0.5 ? (p[0] + p[1]) / 2 : 2 / (p[0] + p[1]));
-                parallel_chunks(n, [&](std::size_t b, std::size_t e) { kernels::leaky_backward(x + b, dy + b, dx + b, e - b, fixed); });
+                parallel_chunks(n, [&](std::size_t b, std::size_t e) {
+                    kernels::leaky_backward(x + b, dy + b, dx + b, e - b, r.eval_slope);
+                });
             }
             break;
         }

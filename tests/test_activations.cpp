@@ -182,6 +182,9 @@ TEST_CASE("rrelu: training slopes are drawn in range, evaluation uses the fixed 
         const auto ye = to_plain(ctx, act.forward(ctx, in));
         const float fixed = static_cast<float>(pytorch ? (lo + hi) / 2 : 2 / (lo + hi));
         for (float v : ye) REQUIRE(v == Approx(-fixed));
+        // Backward at evaluation (the probe statistics' f′) uses exactly forward's fixed slope.
+        const auto dxe = to_plain(ctx, act.backward(ctx, dy));
+        for (std::size_t i = 0; i < n; ++i) REQUIRE(dxe[i] == -ye[i]);
     }
 }
 
