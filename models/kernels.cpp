@@ -64,8 +64,7 @@ using f32x8 = float __attribute__((vector_size(32)));
 // The slope of element i (any i), by the definition; for the ragged ends of a piece.
 float rrelu_slope(std::uint64_t i, std::uint64_t key, float lower, float step, bool pytorch) {
     const std::uint64_t counter = i / 16 * 8 + i % 8;
-    const std::uint32_t h = vecmath::counter_hash32(vecmath::counter_k0(key), vecmath::counter_k1(key, counter),
-                                                    static_cast<std::uint32_t>(counter));
+    const std::uint32_t h = vecmath::counter_hash(key, counter);
     const std::uint32_t bits = i % 16 < 8 ? h & 0xffffu : h >> 16;
     const float r = lower + step * static_cast<float>(bits);
     return pytorch ? r : 1.f / r;
@@ -183,9 +182,7 @@ float noise_at(std::size_t g, std::uint64_t mix_key, const float* pool) {
     const std::uint64_t group = g / 32;
     const unsigned row = static_cast<unsigned>(g % 32) / 8, lane = static_cast<unsigned>(g % 8);
     std::uint32_t h[3];
-    for (std::uint64_t j = 0; j < 3; ++j)
-        h[j] = vecmath::counter_hash32(vecmath::counter_k0(mix_key), vecmath::counter_k1(mix_key, 3 * group + j),
-                                       static_cast<std::uint32_t>(3 * group + j));
+    for (std::uint64_t j = 0; j < 3; ++j) h[j] = vecmath::counter_hash(mix_key, 3 * group + j);
     const float a = signed_entry(pool + (h[0] & kPoolMask) + lane, h[2], lane);
     const float b = signed_entry(pool + ((h[0] >> 16) & kPoolMask) + lane, h[2], lane + 8);
     const float c = signed_entry(pool + (h[1] & kPoolMask) + lane, h[2], lane + 16);

@@ -133,8 +133,12 @@ inline std::uint32_t counter_k0(std::uint64_t key) { return static_cast<std::uin
 inline std::uint32_t counter_k1(std::uint64_t key, std::uint64_t index) {
     return static_cast<std::uint32_t>(key >> 32) ^ static_cast<std::uint32_t>(index >> 32) * 0x9e3779b9u;
 }
+// The 32 hashed bits and the uniform for any 64-bit index: one value at a time (ragged ends, references).
+inline std::uint32_t counter_hash(std::uint64_t key, std::uint64_t index) {
+    return counter_hash32(counter_k0(key), counter_k1(key, index), static_cast<std::uint32_t>(index));
+}
 inline float counter_uniform(std::uint64_t key, std::uint64_t index) {
-    return counter_uniform32(counter_k0(key), counter_k1(key, index), static_cast<std::uint32_t>(index));
+    return static_cast<float>(counter_hash(key, index) >> 8) * 0x1.0p-24f;
 }
 
 }  // namespace actbench::vecmath

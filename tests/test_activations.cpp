@@ -235,8 +235,7 @@ TEST_CASE("rrelu_train: every value is the definition's, whatever the split", "[
         std::vector<double> draws(n);
         for (std::size_t i = 0; i < n; ++i) {
             const std::uint64_t g = first + i, counter = g / 16 * 8 + g % 8;
-            const std::uint32_t h = vecmath::counter_hash32(vecmath::counter_k0(key), vecmath::counter_k1(key, counter),
-                                                            static_cast<std::uint32_t>(counter));
+            const std::uint32_t h = vecmath::counter_hash(key, counter);
             const std::uint32_t m = g % 16 < 8 ? h & 0xffff : h >> 16;
             ++seen[m];
             draws[i] = m / 65536.0 - 0.5;
