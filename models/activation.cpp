@@ -38,7 +38,7 @@ struct RreluSetting {
     bool pytorch;
 };
 RreluSetting rrelu_setting(const double* p) {
-    const bool pytorch = p[2] > 0.5;
+    const bool pytorch = p[2] != 0;  // 0 or 1: a whole-number parameter
     return {static_cast<float>(p[0]), static_cast<float>(p[1]),
             static_cast<float>(pytorch ? (p[0] + p[1]) / 2 : 2 / (p[0] + p[1])), pytorch};
 }
@@ -91,8 +91,6 @@ ActivationSpec activation_variant(std::string name, std::string_view base, const
     if (info.kernel == ActivationKernel::rrelu && spec.params[0] > spec.params[1])
         throw std::invalid_argument("rrelu: lower (" + format_number(spec.params[0]) + ") must not exceed upper (" +
                                     format_number(spec.params[1]) + ")");
-    if (info.kernel == ActivationKernel::maxout && spec.params[0] != std::floor(spec.params[0]))
-        throw std::invalid_argument("maxout.pieces must be a whole number");
     return spec;
 }
 
@@ -142,7 +140,7 @@ memory::desc Activation::build(Context& ctx, const memory::desc& src, bool need_
             // copied to every channel before forward; its gradient is the sum of the channels' gradients.
             memory::dims wdims(src.dims().size(), 1);
             wdims[1] = src.dims()[1];
-            shared_slope_ = p[1] >= 0.5;
+            shared_slope_ = p[1] != 0;  // 0 or 1: a whole-number parameter
             const memory::desc wd(wdims, memory::data_type::f32, memory::format_tag::any);
             dnnl::prelu_forward::desc fd(dnnl::prop_kind::forward_training, src, wd);
             dnnl::prelu_forward::primitive_desc fpd(fd, ctx.engine);

@@ -26,6 +26,9 @@ struct ActivationParam {
     double default_value;
     double min, max;  // the valid range
     std::string_view meaning;
+    // A choice or a count (PReLU's shared, RReLU's pytorch, maxout's pieces): the code branches on the exact
+    // value, so a fraction is refused rather than rounded one way here and another way in the trial id.
+    bool whole_number = false;
 };
 
 enum class ActivationKernel {

@@ -42,7 +42,7 @@ const std::vector<ActivationInfo>& activation_table() {
         {"prelu", "f(x) = x for x > 0, a·x otherwise, a learned (per channel, or one shared)",
          "He, Zhang, Ren & Sun 2015, arXiv 1502.01852 (a starts at 0.25; no weight decay on a)",
          {{"init", 0.25, -1, 1, "the slopes' starting value"},
-          {"shared", 0, 0, 1, "1: one slope for the layer; 0: one per channel"}},
+          {"shared", 0, 0, 1, "1: one slope for the layer; 0: one per channel", true}},
          ActivationKernel::prelu, "oneDNN prelu_forward / prelu_backward", nullptr, nullptr, nullptr,
          [](double x, const double* p) { return x > 0 ? x : p[0] * x; },
          [](double x, const double* p) { return x > 0 ? 1.0 : p[0]; }, kink_at_zero, false},
@@ -54,10 +54,10 @@ const std::vector<ActivationInfo>& activation_table() {
          "pytorch = 1 convention",
          {{"lower", 3, 1e-6, 1e6, "lower bound of the draw"},
           {"upper", 8, 1e-6, 1e6, "upper bound of the draw"},
-          {"pytorch", 0, 0, 1, "1: draw the slope itself (PyTorch); 0: draw its inverse (Xu et al.)"}},
+          {"pytorch", 0, 0, 1, "1: draw the slope itself (PyTorch); 0: draw its inverse (Xu et al.)", true}},
          ActivationKernel::rrelu, "actbench kernel, counter-based draws (16-bit uniforms, two per hash)", nullptr, nullptr, nullptr,
-         [](double x, const double* p) { return x > 0 ? x : x * (p[2] > 0.5 ? (p[0] + p[1]) / 2 : 2 / (p[0] + p[1])); },
-         [](double x, const double* p) { return x > 0 ? 1.0 : (p[2] > 0.5 ? (p[0] + p[1]) / 2 : 2 / (p[0] + p[1])); },
+         [](double x, const double* p) { return x > 0 ? x : x * (p[2] != 0 ? (p[0] + p[1]) / 2 : 2 / (p[0] + p[1])); },
+         [](double x, const double* p) { return x > 0 ? 1.0 : (p[2] != 0 ? (p[0] + p[1]) / 2 : 2 / (p[0] + p[1])); },
          kink_at_zero, false},
 
         {"noisy_relu", "training: f(x) = max(0, x + n), n ~ N(0, sigma^2) per element; evaluation: max(0, x)",
@@ -194,7 +194,7 @@ const std::vector<ActivationInfo>& activation_table() {
 
         {"maxout", "f(x)_c = max over j < k of x_{k·c + j}: the max of k adjacent channels (the layer before is k× wider)",
          "Goodfellow, Warde-Farley, Mirza, Courville & Bengio 2013, arXiv 1302.4389",
-         {{"pieces", 2, 2, 16, "k, the number of pieces per unit"}}, ActivationKernel::maxout, "actbench kernel",
+         {{"pieces", 2, 2, 16, "k, the number of pieces per unit", true}}, ActivationKernel::maxout, "actbench kernel",
          nullptr, nullptr, nullptr, nullptr, nullptr, no_kinks, false},
 
         {"formula", "f(x) given by an expression in the config (activations: NAME: {expr: ..., params: {...}})",

@@ -20,9 +20,10 @@ void fill_normal(std::vector<float>& w, double std, Rng& rng) {
     for (auto& v : w) v = static_cast<float>(std * rng.normal());
 }
 
-// He et al. 2015: std = gain·√(2 / ((1 + a²)·fan)), fan = fan_in (mode 0) or fan_out (mode 1).
+// He et al. 2015: std = gain·√(2 / ((1 + a²)·fan)), fan = fan_in (mode 0) or fan_out (mode 1; the mode is a
+// choice index, a whole number).
 double he_std(double fan_in, double fan_out, const double* p) {
-    const double fan = p[1] > 0.5 ? fan_out : fan_in;
+    const double fan = p[1] == 1 ? fan_out : fan_in;
     return p[0] * std::sqrt(2.0 / ((1 + p[2] * p[2]) * fan));
 }
 

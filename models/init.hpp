@@ -21,6 +21,9 @@ struct InitParam {
     double min, max;
     std::string_view meaning;
     std::vector<std::string_view> choices;  // non-empty: the value is an index into these names
+    // Choices are indices: a fraction is refused (0.7 would otherwise name one choice in the trial id and
+    // select another in the code).
+    bool whole_number() const { return !choices.empty(); }
 };
 
 struct InitInfo {

@@ -19,8 +19,17 @@ inline std::string format_number(double v) {
     return s.str();
 }
 
+// Whether a table's parameter takes only whole numbers (a count, a flag or a choice index): a member
+// `whole_number` that is a flag or a function, where the table has one.
+template <class Info>
+bool takes_whole_numbers(const Info& p) {
+    if constexpr (requires { p.whole_number(); }) return p.whole_number();
+    else if constexpr (requires { p.whole_number; }) return p.whole_number;
+    else return false;
+}
+
 // Info has name, default_value, min and max. `kind` names the table in messages ("activation", "init",
-// "model"). With whole_numbers, values must be integers.
+// "model"). With whole_numbers, every value must be an integer; otherwise those parameters whose Info says so.
 template <class Info>
 std::vector<double> resolve_params(const std::vector<Info>& info, const std::map<std::string, double>& given, std::string_view kind,
                                    std::string_view family, bool whole_numbers = false) {
@@ -35,9 +44,12 @@ std::vector<double> resolve_params(const std::vector<Info>& info, const std::map
             throw std::invalid_argument(std::string(kind) + " " + std::string(family) + " has no parameter '" + key + "' (" +
                                         (valid.empty() ? "it takes none" : "valid: " + valid) + ")");
         }
-        if (!(value >= info[i].min && value <= info[i].max) || (whole_numbers && value != std::floor(value)))
-            throw std::invalid_argument(std::string(family) + "." + key + " = " + format_number(value) + " is out of range; expected " +
-                                        (whole_numbers ? "a whole number in " : "") + "[" + format_number(info[i].min) + ", " +
+        const bool whole = whole_numbers || takes_whole_numbers(info[i]);
+        const bool in_range = value >= info[i].min && value <= info[i].max;
+        if (!in_range || (whole && value != std::floor(value)))
+            throw std::invalid_argument(std::string(family) + "." + key + " = " + format_number(value) +
+                                        (in_range ? " is not a whole number" : " is out of range") + "; expected " +
+                                        (whole ? "a whole number in " : "") + "[" + format_number(info[i].min) + ", " +
                                         format_number(info[i].max) + "]");
         values[i] = value;
     }

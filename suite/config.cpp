@@ -440,6 +440,13 @@ void read_activations(const Reader& r, const YAML::Node& n, std::map<std::string
                 } catch (const std::invalid_argument& e) {
                     r.fail(def["base"], what + ".base: " + e.what());
                 }
+                for (const auto& [key, v] : params) {  // each value on its own first, so an error points at it
+                    try {
+                        activation_variant(name, base, {{key, v}});
+                    } catch (const std::invalid_argument& e) {
+                        if (std::string(e.what()).find("no parameter") == std::string::npos) r.fail(def[key], what + "." + key + ": " + e.what());
+                    }
+                }
                 out.emplace(name, activation_variant(name, base, params));
             }
         } catch (const std::invalid_argument& e) {
@@ -481,6 +488,11 @@ void read_inits(const Reader& r, const YAML::Node& n, std::map<std::string, Init
                 }
             } else {
                 v = r.number(p->second, what + "." + key, -1e12, 1e12);
+            }
+            try {  // each value on its own first, so an error points at it
+                init_variant(name, base, {{key, v}});
+            } catch (const std::invalid_argument& e) {
+                r.fail(p->second, what + "." + key + ": " + e.what());
             }
             params[key] = v;
         }

@@ -160,6 +160,23 @@ TEST_CASE("inits defined in the config are used like built-ins", "[config][init]
     CHECK_THAT(with("  v: {base: he_normal, gian: 2}\n"), Catch::Contains("no parameter 'gian'"));
 }
 
+TEST_CASE("a choice parameter is a name or a whole number, never a fraction", "[config][init][activation][errors]") {
+    // A fraction would be truncated in the trial id and compared in the code: one id, two behaviours.
+    auto init_with = [](const std::string& def) { return error_of("name: x\ninits:\n  v: " + def + "\nsweep: {init: [v]}\n"); };
+    CHECK_THAT(init_with("{base: he_normal, mode: 0.7}"), Catch::Contains("cfg.yaml:3:30: inits.v.mode:") && Catch::Contains("0.7 is not a whole number"));
+    CHECK_THAT(init_with("{base: he_uniform, mode: 2}"), Catch::Contains("inits.v.mode:") && Catch::Contains("out of range"));
+    CHECK(init_with("{base: he_normal, mode: 1}").empty());
+    const Config by_index = parse_config("name: x\ninits:\n  v: {base: he_normal, mode: 1}\nsweep: {init: [v]}\n", "cfg.yaml");
+    const Config by_name = parse_config("name: x\ninits:\n  v: {base: he_normal, mode: fan_out}\nsweep: {init: [v]}\n", "cfg.yaml");
+    CHECK(make_plan(by_index)[0].id == make_plan(by_name)[0].id);
+    CHECK(by_index.inits.at("v").std_of(100, 400) == Approx(std::sqrt(2.0 / 400)));
+    auto act_with = [](const std::string& def) { return error_of("name: x\nactivations:\n  v: " + def + "\nsweep: {activation: [v]}\n"); };
+    CHECK_THAT(act_with("{base: prelu, shared: 0.5}"), Catch::Contains("cfg.yaml:3:28: activations.v.shared:") && Catch::Contains("whole number"));
+    CHECK_THAT(act_with("{base: rrelu, pytorch: 0.3}"), Catch::Contains("activations.v.pytorch:") && Catch::Contains("whole number"));
+    CHECK_THAT(act_with("{base: maxout, pieces: 2.5}"), Catch::Contains("activations.v.pieces:") && Catch::Contains("whole number"));
+    CHECK(act_with("{base: prelu, shared: 1}").empty());
+}
+
 TEST_CASE("bias settings: constants, none, and per-layer overrides", "[config][bias]") {
     std::string text = kGood;
     text.replace(text.find("[0, 0.1, none]"), 14, "[0, {default: 0.1, dense1: 1.0}, none]");
