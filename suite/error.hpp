@@ -1,6 +1,9 @@
-// Errors caused by the user's input (a config, a data file, a run directory). The command line prints the
-// message as it is and exits with status 2; the message names the file (and line/column or byte offset)
-// and what was expected.
+// The two kinds of failure the command line reports as the user's to fix, each with its own exit status:
+//   InputError (exit 2): the input is wrong — a config, a data file, a run directory, a command-line value.
+//     The message names the file (and line/column or byte offset) and what was expected.
+//   IoError (exit 4): the input may be fine but the system failed to store a result — a full disk, a
+//     read-only or vanished directory, a quota, a device error. The message names the file and the
+//     system's reason; rerunning after freeing space resumes where the run stopped.
 #pragma once
 
 #include <stdexcept>
@@ -9,6 +12,10 @@
 namespace actbench {
 
 struct InputError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+struct IoError : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 

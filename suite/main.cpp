@@ -7,7 +7,8 @@
 //   actbench inspect model CONFIG_OR_FAMILY [--json] | inspect dataset CONFIG [--sheet FILE.png] [--json]
 //   actbench bench [--model F] [--activation A] [--batch B] [--threads T] [--profile] [--json]
 //   actbench slurm CONFIG --out DIR [--tasks N] [--partition P] [--time T] [--cpus-per-task C] [--submit]
-// Exit status: 0 success; 1 interrupted; 2 bad input or usage; 3 internal error; 100 + n when n trials failed
+// Exit status: 0 success; 1 interrupted (verify: a trial differs); 2 bad input or usage; 3 internal error;
+// 4 I/O error (a full disk, a read-only directory: nothing wrong with the input); 100 + n when n trials failed
 // (capped at 255). A diverged trial is a result, not a failure.
 #include "bench.hpp"
 #include "config.hpp"
@@ -35,7 +36,7 @@ void write_output_file(const std::string& path, const std::string& text) {
     const std::filesystem::path parent = std::filesystem::path(path).parent_path();
     std::error_code ec;
     if (!parent.empty()) std::filesystem::create_directories(parent, ec);
-    if (ec) throw InputError(parent.string() + ": cannot create: " + ec.message());
+    if (ec) throw IoError(parent.string() + ": cannot create: " + ec.message());
     write_atomic(path, text);
 }
 
@@ -171,7 +172,9 @@ int main(int argc, char** argv) {
             const RunTotals t = run_sweep(config, options);
             if (!options.quiet)
                 std::cerr << "actbench: " << t.ok << " ok, " << t.diverged << " diverged, " << t.failed << " failed, "
-                          << t.skipped << " already done" << (t.interrupted ? " (interrupted)" : "") << "\n";
+                          << t.skipped << " already done"
+                          << (t.elsewhere ? ", " + std::to_string(t.elsewhere) + " run by another runner" : std::string())
+                          << (t.interrupted ? " (interrupted)" : "") << "\n";
             if (t.failed > 0) return 100 + std::min(t.failed, 155);  // the count of failed trials, above 100
             return t.interrupted ? 1 : 0;
         }
@@ -255,10 +258,18 @@ int main(int argc, char** argv) {
             return 0;
         }
         if (*verify) {
+            const VerifyReport report = verify_run(verify_dir, verify_trial);
+            for (const auto& note : report.notes) std::cout << "note: " << note << "\n";
             int differing = 0;
-            for (const auto& r : verify_run(verify_dir, verify_trial)) {
-                std::cout << r.id << ": " << (r.identical ? "identical" : "DIFFERS: " + r.difference) << "\n";
-                differing += !r.identical;
+            for (const auto& r : report.trials) {
+                using O = VerifyResult::Outcome;
+                std::cout << r.id << ": "
+                          << (r.outcome == O::identical ? "identical"
+                              : r.outcome == O::differs ? "DIFFERS: " + r.detail
+                              : r.outcome == O::damaged ? "DAMAGED: " + r.detail
+                                                        : "not retrained: recorded as failed (" + r.detail + ")")
+                          << "\n";
+                differing += r.outcome == O::differs || r.outcome == O::damaged;
             }
             return differing > 0 ? 1 : 0;
         }
@@ -315,6 +326,9 @@ int main(int argc, char** argv) {
     } catch (const InputError& e) {
         std::cerr << "actbench: error: " << e.what() << "\n";
         return 2;
+    } catch (const IoError& e) {
+        std::cerr << "actbench: I/O error: " << e.what() << "\n";
+        return 4;
     } catch (const std::exception& e) {
         std::cerr << "actbench: internal error: " << e.what() << "\n";
         return 3;

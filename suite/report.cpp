@@ -180,26 +180,29 @@ ReportFiles build_report(const std::vector<fs::path>& run_dirs, const std::strin
     for (const auto& run_dir : run_dirs) {
         std::error_code ec;
         if (!fs::is_directory(run_dir, ec)) throw InputError(run_dir.string() + ": no such run directory");
-        const fs::path manifest_path = run_dir / "manifest.json";
-        if (!fs::exists(manifest_path))
-            throw InputError(manifest_path.string() + ": not found; expected a run directory written by 'actbench run'");
-        const json m = read_json(manifest_path);
+        const fs::path manifest_path = run_dir / kManifestFile;
+        const json m = read_manifest(run_dir);
         if (manifest.is_null()) manifest = m;
         else if (m.value("config_hash", "") != manifest.value("config_hash", ""))
             throw InputError(manifest_path.string() + ": a different sweep from " + (run_dirs[0] / "manifest.json").string() +
                              " (config hashes differ); only runs of one config merge into a report");
         for (const auto& entry : fs::directory_iterator(run_dir))
-            if (entry.is_directory() && fs::exists(entry.path() / "summary.json"))
+            if (entry.is_directory() && fs::exists(entry.path() / kSummaryFile))
                 trial_dirs.emplace(entry.path().filename().string(), entry.path());
     }
     std::vector<TrialRecord> records;
+    std::vector<std::pair<std::string, std::string>> damaged;  // trial id, what is wrong: listed, never used
     for (const auto& [id, d] : trial_dirs) {
-        TrialRecord r{read_json(d / "summary.json"), {}, {}};
-        if (r.summary.value("status", "") != "failed") {
-            r.metrics = read_jsonl(d / "metrics.jsonl");
-            if (fs::exists(d / "timing.jsonl")) r.timing = read_jsonl(d / "timing.jsonl");
+        try {
+            TrialRecord r{read_summary(d), {}, {}};
+            if (r.summary["status"] != "failed") {
+                r.metrics = read_metrics(d, r.summary);
+                r.timing = read_timing(d);
+            }
+            records.push_back(std::move(r));
+        } catch (const InputError& e) {
+            damaged.emplace_back(id, e.what());
         }
-        records.push_back(std::move(r));
     }
     std::string dir_names;
     for (const auto& d : run_dirs) dir_names += (dir_names.empty() ? "`" : ", `") + d.lexically_normal().string() + "`";
@@ -261,8 +264,7 @@ ReportFiles build_report(const std::vector<fs::path>& run_dirs, const std::strin
     double wall_total = 0;
     std::string commands;
     for (const auto& run_dir : run_dirs) {
-        if (!fs::exists(run_dir / "runs.jsonl")) continue;
-        for (const json& r : read_jsonl(run_dir / "runs.jsonl")) {
+        for (const json& r : read_run_log(run_dir)) {
             wall_total += r.value("wall_seconds", 0.0);
             commands += "- `" + r.value("command", std::string("?")) + "` (commit " + r.value("commit", std::string("?")) + ", " +
                         std::to_string(r.value("jobs", 0)) + " jobs × " + std::to_string(r.value("threads_per_trial", 0)) +
@@ -273,6 +275,12 @@ ReportFiles build_report(const std::vector<fs::path>& run_dirs, const std::strin
     if (!commands.empty())
         md << "Produced by" << (run_dirs.size() > 1 ? " (all directories)" : "") << ":\n\n" << commands << "\nWall time: "
            << fmt("%.0f", wall_total) << " s (" << fmt("%.1f", wall_total / 60) << " min) in all.\n\n";
+    if (!damaged.empty()) {
+        md << "**Damaged:** " << damaged.size() << " trial folder(s) hold files that fail the run store's checks; they are left out of "
+              "every table below (`actbench run` retrains them):\n\n";
+        for (const auto& [id, why] : damaged) md << "- " << id << ": " << why << "\n";
+        md << "\n";
+    }
     std::size_t fewest = SIZE_MAX;
     for (const auto& [k, g] : groups) fewest = std::min(fewest, g.trials.size());
     if (!groups.empty() && fewest < 5)
@@ -566,8 +574,14 @@ ReportFiles build_report(const std::vector<fs::path>& run_dirs, const std::strin
         csv << "\n";
     }
     files.csv = csv.str();
-    files.json = json{{"sweep", manifest.value("sweep", "")}, {"environment", env}, {"config", config}, {"groups", groups_json},
-                      {"trials", trials_json}}.dump(2) + "\n";
+    json report_json{{"sweep", manifest.value("sweep", "")}, {"environment", env}, {"config", config}, {"groups", groups_json},
+                      {"trials", trials_json}};
+    if (!damaged.empty()) {
+        json d = json::array();
+        for (const auto& [id, why] : damaged) d.push_back({{"id", id}, {"error", why}});
+        report_json["damaged"] = d;
+    }
+    files.json = report_json.dump(2) + "\n";
 
     // Plots: training loss against steps (mean over seeds, band min–max), test accuracy against epochs, zero fraction
     // per layer at initialisation and at the end, and the dead fraction against the learning rate when it is swept.

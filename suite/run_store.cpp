@@ -5,6 +5,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -20,7 +21,7 @@ void write_atomic(const std::filesystem::path& path, const std::string& content)
     const std::filesystem::path tmp =
         path.string() + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(counter++);
     const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) throw InputError(tmp.string() + ": cannot create: " + std::strerror(errno));
+    if (fd < 0) throw IoError(tmp.string() + ": cannot create: " + std::strerror(errno));
     const char* p = content.data();
     std::size_t left = content.size();
     while (left > 0) {
@@ -30,19 +31,19 @@ void write_atomic(const std::filesystem::path& path, const std::string& content)
             const std::string why = std::strerror(errno);
             ::close(fd);
             ::unlink(tmp.c_str());
-            throw InputError(tmp.string() + ": write failed: " + why);
+            throw IoError(tmp.string() + ": write failed: " + why);
         }
         p += n;
         left -= static_cast<std::size_t>(n);
     }
     if (::fsync(fd) != 0 || ::close(fd) != 0) {
         ::unlink(tmp.c_str());
-        throw InputError(tmp.string() + ": cannot flush to disk: " + std::strerror(errno));
+        throw IoError(tmp.string() + ": cannot flush to disk: " + std::strerror(errno));
     }
     if (::rename(tmp.c_str(), path.c_str()) != 0) {
         const std::string why = std::strerror(errno);
         ::unlink(tmp.c_str());
-        throw InputError(path.string() + ": cannot rename into place: " + why);
+        throw IoError(path.string() + ": cannot rename into place: " + why);
     }
 }
 
@@ -78,6 +79,205 @@ nlohmann::json read_json(const std::filesystem::path& path) {
     } catch (const nlohmann::json::parse_error& e) {
         throw InputError(path.string() + ": byte offset " + std::to_string(e.byte) + ": not valid JSON");
     }
+}
+
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+// What a field may hold.
+enum class Kind { string, object, integer, number, number_or_null, integer_or_null, numbers };  // numbers: a list of number|null
+
+bool has_kind(const json& v, Kind k) {
+    switch (k) {
+        case Kind::string: return v.is_string();
+        case Kind::object: return v.is_object();
+        case Kind::integer: return v.is_number_integer();
+        case Kind::number: return v.is_number();
+        case Kind::number_or_null: return v.is_number() || v.is_null();
+        case Kind::integer_or_null: return v.is_number_integer() || v.is_null();
+        case Kind::numbers:
+            if (!v.is_array()) return false;
+            for (const auto& x : v)
+                if (!x.is_number() && !x.is_null()) return false;
+            return true;
+    }
+    return false;
+}
+
+const char* kind_name(Kind k) {
+    switch (k) {
+        case Kind::string: return "a string";
+        case Kind::object: return "an object";
+        case Kind::integer: return "a whole number";
+        case Kind::number: return "a number";
+        case Kind::number_or_null: return "a number or null";
+        case Kind::integer_or_null: return "a whole number or null";
+        case Kind::numbers: return "a list of numbers (or nulls)";
+    }
+    return "?";
+}
+
+struct Field {
+    const char* name;
+    Kind kind;
+    bool required;
+};
+
+// `where` is "FILE" or "FILE:LINE".
+void check_fields(const json& j, const std::vector<Field>& fields, const std::string& where, const char* what) {
+    if (!j.is_object()) throw InputError(where + ": expected " + what + " (a JSON object), found " + j.type_name());
+    for (const Field& f : fields) {
+        const auto it = j.find(f.name);
+        if (it == j.end()) {
+            if (f.required) throw InputError(where + ": " + what + " has no \"" + f.name + "\"; expected " + kind_name(f.kind));
+            continue;
+        }
+        if (!has_kind(*it, f.kind))
+            throw InputError(where + ": \"" + f.name + "\" is " + it->dump() + "; expected " + kind_name(f.kind));
+    }
+}
+
+// The trainer's summary fields (trainer.cpp writes them); the report and verify read nothing else.
+const std::vector<Field> kSummaryOutcome{
+    {"epochs_completed", Kind::integer, true},         {"steps", Kind::integer, true},
+    {"final_test_accuracy", Kind::number, true},       {"best_test_accuracy", Kind::number, true},
+    {"final_train_loss", Kind::number_or_null, true},  {"zero_fraction_init", Kind::number_or_null, true},
+    {"zero_fraction_final", Kind::number_or_null, true}, {"dead_fraction_final", Kind::number_or_null, true},
+    {"inactive_fraction_final", Kind::number_or_null, true}, {"saturated_fraction_final", Kind::number_or_null, true},
+    {"grad_norm_first_step", Kind::numbers, true},     {"grad_ratio_first_step", Kind::number_or_null, true},
+    {"target_train_error", Kind::number, true},        {"epochs_to_target", Kind::integer_or_null, true},
+    {"steps_to_target", Kind::integer_or_null, true},  {"train_loss_auc", Kind::number_or_null, true},
+    {"diverged_step", Kind::integer, false},           {"final_val_accuracy", Kind::number, false},
+    {"best_val_accuracy", Kind::number, false}};
+
+const std::vector<Field> kMetricsRow{
+    {"epoch", Kind::number, true},           {"step", Kind::integer, true},
+    {"test_loss", Kind::number_or_null, true}, {"test_accuracy", Kind::number, true},
+    {"probe_loss", Kind::number_or_null, true}, {"probe_accuracy", Kind::number, true},
+    {"zero_fraction", Kind::numbers, true},  {"dead_fraction", Kind::numbers, true},
+    {"inactive_fraction", Kind::numbers, true}, {"saturated_fraction", Kind::numbers, true},
+    {"mean", Kind::numbers, true},           {"mean_abs", Kind::numbers, true},
+    {"second_moment", Kind::numbers, true},  {"pre_mean", Kind::numbers, true},
+    {"pre_std", Kind::numbers, true},        {"prelu_slope", Kind::numbers, false},
+    {"grad_norm", Kind::numbers, false},     {"grad_ratio", Kind::number_or_null, false},
+    {"train_loss", Kind::number_or_null, false}, {"train_accuracy", Kind::number, false},
+    {"val_loss", Kind::number_or_null, false}, {"val_accuracy", Kind::number, false}};
+
+}  // namespace
+
+json read_manifest(const fs::path& run_dir) {
+    const fs::path path = run_dir / kManifestFile;
+    if (!fs::exists(path)) throw InputError(path.string() + ": not found; expected a run directory written by 'actbench run'");
+    const json m = read_json(path);
+    check_fields(m, {{"sweep", Kind::string, true}, {"config_file", Kind::string, true}, {"config", Kind::object, true},
+                     {"config_hash", Kind::string, true}, {"environment", Kind::object, true}},
+                 path.string(), "a run manifest");
+    check_fields(m["environment"], {{"actbench_version", Kind::string, true}, {"git_commit", Kind::string, true},
+                                    {"onednn_version", Kind::string, true}, {"opencv_version", Kind::string, true},
+                                    {"cpu_model", Kind::string, true}, {"cpu_isa", Kind::string, true},
+                                    {"threads_per_trial", Kind::integer, true}},
+                 path.string() + ": environment", "the environment");
+    return m;
+}
+
+std::vector<json> read_run_log(const fs::path& run_dir) {
+    const fs::path path = run_dir / kRunLogFile;
+    if (!fs::exists(path)) return {};
+    std::vector<json> rows = read_jsonl(path);
+    for (std::size_t i = 0; i < rows.size(); ++i)
+        check_fields(rows[i], {{"command", Kind::string, true}, {"commit", Kind::string, true}, {"jobs", Kind::integer, true},
+                               {"threads_per_trial", Kind::integer, true}, {"trials_finished", Kind::integer, true},
+                               {"wall_seconds", Kind::number, true}},
+                     path.string() + ":" + std::to_string(i + 1), "a run-log line");
+    return rows;
+}
+
+json read_summary(const fs::path& trial_dir) {
+    const fs::path path = trial_dir / kSummaryFile;
+    const json s = read_json(path);
+    check_fields(s, {{"id", Kind::string, true}, {"status", Kind::string, true}, {"axes", Kind::object, true},
+                     {"settings", Kind::object, true}},
+                 path.string(), "a trial summary");
+    if (s["id"] != trial_dir.filename().string())
+        throw InputError(path.string() + ": \"id\" is " + s["id"].dump() + "; expected the folder's name, \"" +
+                         trial_dir.filename().string() + "\"");
+    const std::string status = s["status"];
+    if (status == "failed") check_fields(s, {{"error", Kind::string, true}}, path.string(), "a failed trial's summary");
+    else if (status == "ok" || status == "diverged") check_fields(s, kSummaryOutcome, path.string(), "a trial summary");
+    else throw InputError(path.string() + ": \"status\" is \"" + status + "\"; expected ok, diverged or failed");
+    return s;
+}
+
+std::vector<json> read_metrics(const fs::path& trial_dir, const json& summary) {
+    const fs::path path = trial_dir / kMetricsFile;
+    if (!fs::exists(path)) throw InputError(path.string() + ": not found; a finished trial has one");
+    const std::vector<json> rows = read_jsonl(path);
+    for (std::size_t i = 0; i < rows.size(); ++i)
+        check_fields(rows[i], kMetricsRow, path.string() + ":" + std::to_string(i + 1), "a metrics line");
+    if (rows.empty()) throw InputError(path.string() + ": empty; expected one line per evaluation point");
+    // Complete: the trainer writes the summary from the last line, after the last epoch's line.
+    const json& last = rows.back();
+    const bool ok = summary.value("status", "") == "ok";
+    if (last["test_accuracy"] != summary["final_test_accuracy"] || (ok && last["epoch"] != summary["epochs_completed"]))
+        throw InputError(path.string() + ":" + std::to_string(rows.size()) + ": the last line is epoch " + last["epoch"].dump() +
+                         " with test accuracy " + last["test_accuracy"].dump() + ", but " + kSummaryFile + " says epoch " +
+                         summary["epochs_completed"].dump() + " with " + summary["final_test_accuracy"].dump() +
+                         "; the file is truncated or does not belong to this trial");
+    return rows;
+}
+
+std::vector<json> read_timing(const fs::path& trial_dir) {
+    const fs::path path = trial_dir / kTimingFile;
+    if (!fs::exists(path)) return {};
+    std::vector<json> rows = read_jsonl(path);
+    for (std::size_t i = 0; i < rows.size(); ++i)
+        check_fields(rows[i], {{"epoch", Kind::number, true}, {"eval_seconds", Kind::number, true}, {"train_seconds", Kind::number, false},
+                               {"train_images_per_second", Kind::number, false}},
+                     path.string() + ":" + std::to_string(i + 1), "a timing line");
+    return rows;
+}
+
+void append_line_locked(const fs::path& path, const std::string& line) {
+    const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) throw IoError(path.string() + ": cannot open for appending: " + std::strerror(errno));
+    // O_APPEND makes each write land at the end; the lock also covers filesystems (NFS) where it does not.
+    while (::flock(fd, LOCK_EX) != 0)
+        if (errno != EINTR) break;
+    const std::string text = line + "\n";
+    const char* p = text.data();
+    std::size_t left = text.size();
+    std::string why;
+    while (left > 0) {
+        const ssize_t n = ::write(fd, p, left);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            why = std::strerror(errno);
+            break;
+        }
+        p += n;
+        left -= static_cast<std::size_t>(n);
+    }
+    if (why.empty() && ::fsync(fd) != 0) why = std::strerror(errno);
+    ::close(fd);  // releases the lock
+    if (!why.empty()) throw IoError(path.string() + ": cannot append: " + why);
+}
+
+TrialClaim::TrialClaim(const fs::path& run_dir, const std::string& name, bool wait) {
+    std::error_code ec;
+    fs::create_directories(run_dir / kClaimsDir, ec);
+    const fs::path path = run_dir / kClaimsDir / name;
+    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd_ < 0) throw IoError(path.string() + ": cannot create the claim: " + std::strerror(errno));
+    int rc;
+    while ((rc = ::flock(fd_, wait ? LOCK_EX : LOCK_EX | LOCK_NB)) != 0 && errno == EINTR) {
+    }
+    held_ = rc == 0;
+}
+
+TrialClaim::~TrialClaim() {
+    if (fd_ >= 0) ::close(fd_);  // releases the lock; the empty file stays (removing it would race a new claimer)
 }
 
 std::vector<std::string> json_differences(const nlohmann::json& a, const nlohmann::json& b, const std::string& prefix) {

@@ -15,7 +15,7 @@
 
 namespace actbench {
 
-// Writes `content` to `path` atomically (temporary file + fsync + rename). Throws InputError on failure.
+// Writes `content` to `path` atomically (temporary file + fsync + rename). Throws IoError on failure.
 void write_atomic(const std::filesystem::path& path, const std::string& content);
 
 std::string read_text(const std::filesystem::path& path);  // throws InputError naming the file
@@ -23,6 +23,47 @@ std::string read_text(const std::filesystem::path& path);  // throws InputError 
 // One JSON document per line; throws InputError naming the file and line.
 std::vector<nlohmann::json> read_jsonl(const std::filesystem::path& path);
 nlohmann::json read_json(const std::filesystem::path& path);
+
+// The run store's files, read and checked. Each reader throws InputError naming the file (and line) and
+// what was expected when a file is missing, is not JSON, or holds a value of the wrong type; a trial whose
+// files fail these checks is damaged: resume retrains it, report lists it apart, verify says so.
+inline constexpr const char* kManifestFile = "manifest.json";
+inline constexpr const char* kRunLogFile = "runs.jsonl";
+inline constexpr const char* kSummaryFile = "summary.json";
+inline constexpr const char* kMetricsFile = "metrics.jsonl";
+inline constexpr const char* kTimingFile = "timing.jsonl";
+inline constexpr const char* kClaimsDir = ".claims";  // per-trial lock files of concurrent runners
+
+nlohmann::json read_manifest(const std::filesystem::path& run_dir);
+std::vector<nlohmann::json> read_run_log(const std::filesystem::path& run_dir);  // empty when there is none
+// summary.json: an object with id (the folder's name), status ok | diverged | failed, axes and settings, and
+// the summary metrics as numbers (or null where the trainer writes null).
+nlohmann::json read_summary(const std::filesystem::path& trial_dir);
+// metrics.jsonl of a finished trial: one object per evaluation point, each metric a number, null or a
+// list of them, and complete: its last line is the summary's last epoch with the summary's final accuracy.
+std::vector<nlohmann::json> read_metrics(const std::filesystem::path& trial_dir, const nlohmann::json& summary);
+std::vector<nlohmann::json> read_timing(const std::filesystem::path& trial_dir);  // empty when there is none
+
+// Appends one line to a log shared by concurrent processes (runs.jsonl): one write() under an exclusive
+// flock, so no line is lost or interleaved. Throws IoError.
+void append_line_locked(const std::filesystem::path& path, const std::string& line);
+
+// An exclusive claim on one trial (or another name) among concurrent runners: a flock on
+// <run_dir>/.claims/<name>, taken without waiting (held() says whether it was) or, with wait, when the holder
+// lets go. The kernel releases it when the holder exits, however it exits, so a killed runner leaves no
+// stale claim.
+class TrialClaim {
+public:
+    TrialClaim(const std::filesystem::path& run_dir, const std::string& name, bool wait = false);  // throws IoError
+    ~TrialClaim();
+    TrialClaim(const TrialClaim&) = delete;
+    TrialClaim& operator=(const TrialClaim&) = delete;
+    bool held() const { return held_; }
+
+private:
+    int fd_ = -1;
+    bool held_ = false;
+};
 
 // The JSON paths ("train.lr", "sweep.seed") at which two documents differ.
 std::vector<std::string> json_differences(const nlohmann::json& a, const nlohmann::json& b,

@@ -96,44 +96,64 @@ bool in_shard(const std::string& id, int index, int count) {
     return static_cast<int>(fnv1a64(id) % static_cast<std::uint64_t>(count)) == index;
 }
 
+void pin_isa(const std::string& isa) {
+    // Must run before oneDNN generates any kernel (and before it reports the ISA).
+    if (!isa.empty()) dnnl::set_max_cpu_isa(isa_from_name(isa));
+}
+
+namespace {
+
+// What must match for stored trials to be comparable with new ones.
+nlohmann::json run_identity(const nlohmann::json& config_doc, const std::string& config_hash, int threads, const std::string& isa) {
+    return {{"config", config_doc}, {"config_hash", config_hash}, {"threads_per_trial", threads}, {"cpu_isa", isa}};
+}
+
+// Refuses a run directory whose manifest records another sweep (or thread count, or ISA).
+void check_manifest(const std::filesystem::path& out, const nlohmann::json& identity) {
+    if (!std::filesystem::exists(out / kManifestFile)) return;
+    const nlohmann::json old = read_manifest(out);
+    const nlohmann::json old_identity = run_identity(old["config"], old["config_hash"], old["environment"]["threads_per_trial"],
+                                                     old["environment"]["cpu_isa"]);
+    if (old_identity == identity) return;
+    std::string what;
+    for (const auto& d : json_differences(old_identity, identity))
+        if (d != "config_hash") what += "\n  " + d;
+    throw InputError((out / kManifestFile).string() + ": this run directory holds a different sweep; these settings differ:" + what +
+                     "\nuse another --out directory, or remove this one to start again");
+}
+
+// Whether a trial is finished (a complete summary), and whether it failed. A damaged summary is not finished.
+enum class Stored { none, finished, failed, damaged };
+Stored stored_state(const std::filesystem::path& trial_dir, std::string* why = nullptr) {
+    if (!std::filesystem::exists(trial_dir / kSummaryFile)) return Stored::none;
+    try {
+        const nlohmann::json s = read_summary(trial_dir);
+        if (s["status"] == "failed") return Stored::failed;
+        read_metrics(trial_dir, s);
+        return Stored::finished;
+    } catch (const InputError& e) {
+        if (why) *why = e.what();
+        return Stored::damaged;
+    }
+}
+
+}  // namespace
+
 RunTotals run_sweep(const Config& config, const RunOptions& options) {
-    // A pinned ISA must be set before oneDNN generates any kernel (and before it reports the ISA).
-    if (!config.isa.empty()) dnnl::set_max_cpu_isa(isa_from_name(config.isa));
+    pin_isa(config.isa);
     const std::filesystem::path out = options.out.empty() ? std::filesystem::path(config.out) : options.out;
+    if (out.empty()) throw InputError("the run directory is empty: give --out DIR or the config's out:");
     const int threads = std::max(1, options.threads_per_trial);
     const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     const int jobs = options.jobs > 0 ? options.jobs : std::max(1, cores / threads);
 
     const nlohmann::json config_doc = config_json(config);
     const std::string config_hash = trial_id(config_doc);
-    // What must match for stored trials to be comparable with new ones.
-    nlohmann::json identity{{"config", config_doc}, {"config_hash", config_hash}, {"threads_per_trial", threads},
-                            {"cpu_isa", environment_json(threads)["cpu_isa"]}};
-    std::error_code ec;
-    std::filesystem::create_directories(out, ec);
-    if (ec) throw InputError(out.string() + ": cannot create the run directory: " + ec.message());
-    const auto manifest_path = out / "manifest.json";
-    if (std::filesystem::exists(manifest_path)) {
-        const nlohmann::json old = read_json(manifest_path);
-        nlohmann::json old_identity{{"config", old.value("config", nlohmann::json())},
-                                    {"config_hash", old.value("config_hash", "")},
-                                    {"threads_per_trial", old.value("environment", nlohmann::json::object()).value("threads_per_trial", 0)},
-                                    {"cpu_isa", old.value("environment", nlohmann::json::object()).value("cpu_isa", "")}};
-        if (old_identity != identity) {
-            std::string what;
-            for (const auto& d : json_differences(old_identity, identity))
-                if (d != "config_hash") what += "\n  " + d;
-            throw InputError(manifest_path.string() + ": this run directory holds a different sweep; these settings differ:" +
-                             what + "\nuse another --out directory, or remove this one to start again");
-        }
-    }
-    nlohmann::json manifest{{"sweep", config.name},
-                            {"config_file", config.file},
-                            {"config", config_doc},
-                            {"config_hash", config_hash},
-                            {"environment", environment_json(threads)}};
-    write_atomic(manifest_path, manifest.dump(2) + "\n");
+    const nlohmann::json environment = environment_json(threads);
+    const nlohmann::json identity = run_identity(config_doc, config_hash, threads, environment["cpu_isa"]);
+    check_manifest(out, identity);
 
+    // Everything is checked before anything is written: the plan, what is left to do, and the data.
     const std::vector<Trial> plan = make_plan(config);
     RunTotals totals;
     totals.planned = static_cast<int>(plan.size());
@@ -143,15 +163,39 @@ RunTotals run_sweep(const Config& config, const RunOptions& options) {
             ++totals.other_shards;
             continue;
         }
-        const auto summary = out / t.id / "summary.json";
-        if (options.resume && std::filesystem::exists(summary)) {
-            const bool failed = read_json(summary).value("status", "") == "failed";
-            if (!(failed && options.retry_failed)) {
-                ++totals.skipped;
-                continue;
-            }
+        std::string why;
+        const Stored state = options.resume ? stored_state(out / t.id, &why) : Stored::none;
+        if (state == Stored::damaged && !options.quiet) std::cerr << "actbench: retraining " << t.id << ": " << why << "\n";
+        if (state == Stored::finished || (state == Stored::failed && !options.retry_failed)) {
+            ++totals.skipped;
+            continue;
         }
         todo.push_back(&t);
+    }
+    // Each distinct dataset setting (a sweep may vary dataset.*) is prepared once and shared by its trials.
+    std::map<std::string, PreparedData> datasets;
+    for (const Trial* t : todo) {
+        const std::string key = dataset_json(t->dataset).dump();
+        // Decoded image folders are cached next to the run store (runs/.cache beside runs/<sweep>).
+        if (!datasets.count(key)) datasets.emplace(key, prepare_data(t->dataset, out.parent_path() / ".cache"));
+    }
+
+    std::error_code ec;
+    std::filesystem::create_directories(out, ec);
+    if (ec) throw IoError(out.string() + ": cannot create the run directory: " + ec.message());
+    {
+        // One writer of the manifest at a time: a second runner of another config into this directory is
+        // refused here even when both started before either wrote it.
+        const TrialClaim manifest_claim(out, kManifestFile, /*wait=*/true);
+        check_manifest(out, identity);
+        if (!std::filesystem::exists(out / kManifestFile))
+            write_atomic(out / kManifestFile, nlohmann::json{{"sweep", config.name},
+                                                             {"config_file", config.file},
+                                                             {"config", config_doc},
+                                                             {"config_hash", config_hash},
+                                                             {"environment", environment}}
+                                                      .dump(2) +
+                                                  "\n");
     }
     if (!options.quiet)
         std::cerr << "actbench: " << config.name << ": " << plan.size() << " trials"
@@ -161,15 +205,8 @@ RunTotals run_sweep(const Config& config, const RunOptions& options) {
                   << ", " << totals.skipped << " already done, " << todo.size() << " to run (" << jobs << " jobs x "
                   << threads << " threads) -> " << out.string() << "\n";
     if (todo.empty()) return totals;
-
-    // Each distinct dataset setting (a sweep may vary dataset.*) is prepared once and shared by its trials.
-    std::map<std::string, PreparedData> datasets;
-    for (const Trial* t : todo) {
-        const std::string key = dataset_json(t->dataset).dump();
-        // Decoded image folders are cached next to the run store (runs/.cache beside runs/<sweep>).
-        if (!datasets.count(key)) datasets.emplace(key, prepare_data(t->dataset, out.parent_path() / ".cache"));
-    }
     cv::setNumThreads(1);  // OpenCV's pool must not compete with oneDNN's threads
+    const auto run_started = std::filesystem::file_time_type::clock::now();
 
     g_stop.store(false);
     struct sigaction sa {};
@@ -193,6 +230,18 @@ RunTotals run_sweep(const Config& config, const RunOptions& options) {
             if (i >= todo.size()) return;
             const Trial& t = *todo[i];
             try {
+                // Concurrent runners into one directory split the trials: whoever holds the claim trains it;
+                // the others skip it, and skip it too when it was finished while they were planning.
+                const TrialClaim claim(out, t.id);
+                const std::filesystem::path summary = out / t.id / kSummaryFile;
+                if (!claim.held() ||
+                    (options.resume ? stored_state(out / t.id) == Stored::finished ||
+                                          (stored_state(out / t.id) == Stored::failed && !options.retry_failed)
+                                    : std::filesystem::exists(summary) && std::filesystem::last_write_time(summary) > run_started)) {
+                    std::lock_guard lock(mu);
+                    ++totals.elsewhere;
+                    continue;
+                }
                 const TrialOutcome r = run_trial(t, datasets.at(dataset_json(t.dataset).dump()), out / t.id, &g_stop);
                 std::lock_guard lock(mu);
                 if (r.status == "interrupted") continue;
@@ -206,6 +255,10 @@ RunTotals run_sweep(const Config& config, const RunOptions& options) {
                 std::lock_guard lock(mu);
                 if (!first_error) first_error = std::current_exception();
                 g_stop.store(true);
+            } catch (const IoError&) {  // a full disk stops the sweep; it is not the trial's failure
+                std::lock_guard lock(mu);
+                if (!first_error) first_error = std::current_exception();
+                g_stop.store(true);
             } catch (const std::exception& e) {
                 // A failed trial is a result too: recorded, so a resume skips it unless --retry-failed.
                 std::lock_guard lock(mu);
@@ -214,7 +267,7 @@ RunTotals run_sweep(const Config& config, const RunOptions& options) {
                 std::cerr << "actbench: trial " << t.id << " (" << t.label() << ") failed: " << e.what() << "\n";
                 try {
                     std::filesystem::create_directories(out / t.id);
-                    write_atomic(out / t.id / "summary.json",
+                    write_atomic(out / t.id / kSummaryFile,
                                  nlohmann::json{{"id", t.id}, {"status", "failed"}, {"error", e.what()}, {"axes", t.axes},
                                                 {"settings", t.settings()}}.dump(2) + "\n");
                 } catch (const std::exception&) {
@@ -236,19 +289,15 @@ RunTotals run_sweep(const Config& config, const RunOptions& options) {
     for (auto& th : pool) th.join();
     totals.interrupted = g_stop.load() && !first_error;
     {
-        const auto log_path = out / "runs.jsonl";
-        std::string log = std::filesystem::exists(log_path) ? read_text(log_path) : std::string();
         const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-        log += nlohmann::json{{"command", options.command},
-                              {"commit", kGitCommit},
-                              {"jobs", jobs},
-                              {"threads_per_trial", threads},
-                              {"trials_finished", done - totals.skipped},
-                              {"interrupted", totals.interrupted},
-                              {"wall_seconds", std::round(wall * 10) / 10}}
-                   .dump() +
-               "\n";
-        write_atomic(log_path, log);
+        append_line_locked(out / kRunLogFile, nlohmann::json{{"command", options.command},
+                                                             {"commit", kGitCommit},
+                                                             {"jobs", jobs},
+                                                             {"threads_per_trial", threads},
+                                                             {"trials_finished", done - totals.skipped},
+                                                             {"interrupted", totals.interrupted},
+                                                             {"wall_seconds", std::round(wall * 10) / 10}}
+                                                  .dump());
     }
     sigaction(SIGINT, &old_int, nullptr);
     sigaction(SIGTERM, &old_term, nullptr);

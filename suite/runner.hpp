@@ -29,13 +29,19 @@ bool in_shard(const std::string& id, int index, int count);
 
 struct RunTotals {
     int planned = 0, other_shards = 0, skipped = 0, ok = 0, diverged = 0, failed = 0;
+    int elsewhere = 0;  // trained (or being trained) by another runner into the same directory
     bool interrupted = false;
 };
 
-// Throws InputError for a run directory that belongs to a different config. Every invocation that trains
+// Throws InputError for a run directory that belongs to a different config, before writing anything: the
+// plan, the stored trials and the data are all checked first. Runners started concurrently on one directory
+// split its trials through per-trial claims (TrialClaim) and never train one twice. Every invocation that trains
 // anything appends a line to the run directory's runs.jsonl: the command, the actbench commit, the jobs and
 // threads, how many trials it finished and its wall time (the report's header quotes them).
 RunTotals run_sweep(const Config& config, const RunOptions& options);
+
+// Caps oneDNN at a pinned ISA (a config's isa:, empty: no cap); call before any oneDNN primitive is made.
+void pin_isa(const std::string& isa);
 
 // The environment recorded in manifest.json: version and commit, library versions, CPU, ISA, threads.
 nlohmann::json environment_json(int threads_per_trial);

@@ -163,7 +163,8 @@ TrialOutcome run_trial(const Trial& trial, const PreparedData& data, const std::
     // temporary file): start it afresh.
     std::error_code ec;
     std::filesystem::remove_all(dir, ec);
-    std::filesystem::create_directories(dir);
+    std::filesystem::create_directories(dir, ec);
+    if (ec) throw IoError(dir.string() + ": cannot create the trial's folder: " + ec.message());
     const nlohmann::json settings = trial.settings();
     write_atomic(dir / "trial.yaml", to_yaml(nlohmann::json{{"id", trial.id}, {"settings", settings}}));
 

@@ -5,9 +5,11 @@
 #include "error.hpp"
 #include "plan.hpp"
 #include "run_store.hpp"
+#include "runner.hpp"
 #include "trainer.hpp"
 
 #include <omp.h>
+#include <unistd.h>
 
 #include <random>
 
@@ -32,33 +34,66 @@ std::string first_difference(const std::vector<nlohmann::json>& stored, const st
 
 }  // namespace
 
-std::vector<VerifyResult> verify_run(const std::filesystem::path& run_dir, const std::string& only_trial) {
+namespace {
+// A scratch folder under $TMPDIR, removed when verify ends, however it ends.
+struct ScratchDir {
+    std::filesystem::path path;
+    ScratchDir() {
+        std::random_device rd;
+        path = std::filesystem::temp_directory_path() / ("actbench-verify-" + std::to_string(::getpid()) + "-" + std::to_string(rd()));
+    }
+    ~ScratchDir() {
+        std::error_code ec;
+        std::filesystem::remove_all(path, ec);
+    }
+};
+}  // namespace
+
+VerifyReport verify_run(const std::filesystem::path& run_dir, const std::string& only_trial) {
     namespace fs = std::filesystem;
-    const nlohmann::json manifest = read_json(run_dir / "manifest.json");
-    const std::string config_file = manifest.value("config_file", "");
+    const nlohmann::json manifest = read_manifest(run_dir);
+    const std::string config_file = manifest["config_file"];
     const Config config = load_config(config_file);
-    if (trial_id(config_json(config)) != manifest.value("config_hash", ""))
+    if (trial_id(config_json(config)) != manifest["config_hash"])
         throw InputError(config_file + ": this config has changed since " + run_dir.string() +
                          " was run (its hash differs from the manifest's); verify needs the config that made the run");
-    omp_set_num_threads(manifest.value("environment", nlohmann::json::object()).value("threads_per_trial", 1));
-    std::vector<VerifyResult> results;
+    // The run's environment: its pinned ISA (as the runner pinned it) and its threads per trial.
+    pin_isa(config.isa);
+    VerifyReport report;
+    const nlohmann::json& recorded = manifest["environment"];
+    const std::string isa_here = environment_json(1)["cpu_isa"];
+    if (recorded["cpu_isa"] != isa_here)
+        report.notes.push_back("the run used oneDNN's " + recorded["cpu_isa"].get<std::string>() + " kernels and this machine runs " +
+                               isa_here + (config.isa.empty() ? " (the config pins no isa:)" : " even with the config's isa: " + config.isa) +
+                               "; results from different ISAs may differ in the last bits");
+    omp_set_num_threads(recorded["threads_per_trial"].get<int>());
     std::map<std::string, PreparedData> datasets;
-    std::random_device rd;
-    const fs::path scratch = fs::temp_directory_path() / ("actbench-verify-" + std::to_string(rd()));
+    const ScratchDir scratch;
     for (const Trial& t : make_plan(config)) {
         if (!only_trial.empty() && t.id != only_trial) continue;
-        if (!fs::exists(run_dir / t.id / "summary.json")) continue;
+        const fs::path stored = run_dir / t.id;
+        if (!fs::exists(stored / kSummaryFile)) continue;
+        std::vector<nlohmann::json> stored_metrics;
+        try {
+            const nlohmann::json summary = read_summary(stored);
+            if (summary["status"] == "failed") {
+                report.trials.push_back({t.id, VerifyResult::Outcome::failed, summary["error"]});
+                continue;
+            }
+            stored_metrics = read_metrics(stored, summary);
+        } catch (const InputError& e) {
+            report.trials.push_back({t.id, VerifyResult::Outcome::damaged, e.what()});
+            continue;
+        }
         const std::string key = dataset_json(t.dataset).dump();
         if (!datasets.count(key)) datasets.emplace(key, prepare_data(t.dataset));
-        run_trial(t, datasets.at(key), scratch / t.id);
-        const std::string diff = first_difference(read_jsonl(run_dir / t.id / "metrics.jsonl"), read_jsonl(scratch / t.id / "metrics.jsonl"));
-        results.push_back({t.id, diff.empty(), diff});
+        run_trial(t, datasets.at(key), scratch.path / t.id);
+        const std::string diff = first_difference(stored_metrics, read_jsonl(scratch.path / t.id / kMetricsFile));
+        report.trials.push_back({t.id, diff.empty() ? VerifyResult::Outcome::identical : VerifyResult::Outcome::differs, diff});
     }
-    std::error_code ec;
-    fs::remove_all(scratch, ec);
-    if (!only_trial.empty() && results.empty())
+    if (!only_trial.empty() && report.trials.empty())
         throw InputError(run_dir.string() + ": no finished trial " + only_trial);
-    return results;
+    return report;
 }
 
 }  // namespace actbench

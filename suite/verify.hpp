@@ -9,12 +9,20 @@ namespace actbench {
 
 struct VerifyResult {
     std::string id;
-    bool identical = false;
-    std::string difference;  // the first metric that differs: "epoch 2: test_loss 0.41 vs 0.42"
+    enum class Outcome { identical, differs, damaged, failed } outcome = Outcome::identical;
+    // differs: the first metric that differs ("epoch 2: test_loss 0.41 vs 0.42"); damaged: what is wrong with the
+    // stored files; failed: the stored error (a failed trial is not retrained).
+    std::string detail;
+};
+
+struct VerifyReport {
+    std::vector<std::string> notes;  // said before the trials: e.g. this CPU's ISA differs from the recorded one
+    std::vector<VerifyResult> trials;
 };
 
 // Retrains the trials of `run_dir` (or only `trial_id`) from the config file its manifest names, which must
-// still have the recorded hash, with the recorded threads per trial. Throws InputError.
-std::vector<VerifyResult> verify_run(const std::filesystem::path& run_dir, const std::string& only_trial);
+// still have the recorded hash, in the recorded environment: the threads per trial and the config's pinned
+// ISA. Throws InputError; leaves no scratch files behind, however it ends.
+VerifyReport verify_run(const std::filesystem::path& run_dir, const std::string& only_trial);
 
 }  // namespace actbench

@@ -70,13 +70,21 @@ fs::path write_config(const TempDir& dir, const std::string& name, const std::st
     return p;
 }
 
+// The trial folders of a run directory (not .claims, where concurrent runners take their locks).
+std::vector<fs::path> trial_dirs(const fs::path& run_dir) {
+    std::vector<fs::path> dirs;
+    for (const auto& e : fs::directory_iterator(run_dir))
+        if (e.is_directory() && e.path().filename().string()[0] != '.') dirs.push_back(e.path());
+    std::sort(dirs.begin(), dirs.end());
+    return dirs;
+}
+
 std::map<std::string, std::string> metrics_files(const fs::path& run_dir) {
     std::map<std::string, std::string> files;
-    for (const auto& e : fs::directory_iterator(run_dir))
-        if (e.is_directory()) {
-            files[e.path().filename().string() + "/metrics.jsonl"] = slurp(e.path() / "metrics.jsonl");
-            files[e.path().filename().string() + "/summary.json"] = slurp(e.path() / "summary.json");
-        }
+    for (const fs::path& d : trial_dirs(run_dir)) {
+        files[d.filename().string() + "/metrics.jsonl"] = slurp(d / "metrics.jsonl");
+        files[d.filename().string() + "/summary.json"] = slurp(d / "summary.json");
+    }
     return files;
 }
 
@@ -105,11 +113,10 @@ TEST_CASE("actbench run and report on IDX files, end to end", "[cli][e2e]") {
     const std::string log = slurp(runs / "runs.jsonl");
     CHECK(std::count(log.begin(), log.end(), '\n') == 1);
     CHECK_THAT(log, Catch::Contains("\"trials_finished\":4") && Catch::Contains("--jobs 2") && Catch::Contains("\"wall_seconds\""));
-    for (const auto& e : fs::directory_iterator(runs))
-        if (e.is_directory()) {
-            CHECK(fs::exists(e.path() / "trial.yaml"));
-            CHECK(fs::exists(e.path() / "timing.jsonl"));
-        }
+    for (const fs::path& d : trial_dirs(runs)) {
+        CHECK(fs::exists(d / "trial.yaml"));
+        CHECK(fs::exists(d / "timing.jsonl"));
+    }
     for (const auto& e : fs::recursive_directory_iterator(runs))
         CHECK(e.path().string().find(".tmp") == std::string::npos);
 
@@ -159,6 +166,8 @@ TEST_CASE("bad input to the binary: one clear message and exit status 2", "[cli]
         CHECK(r.code == 2);
         CHECK_THAT(r.err, Catch::Contains("t10k-labels-idx1-ubyte.gz: no such file"));
         CHECK(r.err.find("internal error") == std::string::npos);
+        // Nothing written: the corrected config then runs into the same directory (no stale manifest refuses it).
+        CHECK_FALSE(fs::exists(dir / "r" / "manifest.json"));
     }
     SECTION("corrupt IDX file") {
         const fs::path labels = dir / "data" / "train-labels-idx1-ubyte.gz";
@@ -167,9 +176,8 @@ TEST_CASE("bad input to the binary: one clear message and exit status 2", "[cli]
         const Result r = run_actbench(dir, "run " + write_config(dir, "c.yaml", text).string() + " --out " + (dir / "r").string());
         CHECK(r.code == 2);
         CHECK_THAT(r.err, Catch::Contains("train-labels-idx1-ubyte: byte offset 9") && Catch::Contains("truncated"));
-        // Nothing half-written: no trial has a summary.
-        for (const auto& e : fs::recursive_directory_iterator(dir / "r"))
-            CHECK(e.path().filename() != "summary.json");
+        // Nothing written before the data are checked: not even the run directory.
+        CHECK_FALSE(fs::exists(dir / "r"));
     }
     SECTION("unknown key in the YAML") {
         std::string bad = text;
@@ -219,15 +227,14 @@ TEST_CASE("a diverging trial is a result, and the sweep goes on", "[cli][e2e]") 
     INFO(r.err);
     CHECK(r.code == 0);
     int diverged = 0;
-    for (const auto& e : fs::directory_iterator(runs))
-        if (e.is_directory()) {
-            const std::string summary = slurp(e.path() / "summary.json");
-            REQUIRE_FALSE(summary.empty());
-            if (summary.find("\"status\": \"diverged\"") != std::string::npos) {
-                ++diverged;
-                CHECK_THAT(summary, Catch::Contains("\"diverged_step\""));
-            }
+    for (const fs::path& d : trial_dirs(runs)) {
+        const std::string summary = slurp(d / "summary.json");
+        REQUIRE_FALSE(summary.empty());
+        if (summary.find("\"status\": \"diverged\"") != std::string::npos) {
+            ++diverged;
+            CHECK_THAT(summary, Catch::Contains("\"diverged_step\""));
         }
+    }
     CHECK(diverged >= 1);
     const Result report = run_actbench(dir, "report " + runs.string());
     CHECK(report.code == 0);
