@@ -1,6 +1,7 @@
 // End-to-end: the real actbench binary, run as a subprocess on IDX files written to a temporary directory.
 #include "idx.hpp"
 #include "synthetic_shapes.hpp"
+#include "cli_helpers.hpp"
 #include "temp_dir.hpp"
 
 #include <catch2/catch.hpp>
@@ -18,77 +19,9 @@
 #include <sstream>
 
 using namespace actbench;
-using actbench::test::TempDir;
+using namespace actbench::test;
 namespace fs = std::filesystem;
 
-namespace {
-
-struct Result {
-    int code = -1;
-    std::string out, err;
-};
-
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
-Result run_actbench(const TempDir& dir, const std::string& args) {
-    const fs::path out = dir / "stdout.txt", err = dir / "stderr.txt";
-    const std::string cmd = std::string(ACTBENCH_BINARY) + " " + args + " >" + out.string() + " 2>" + err.string();
-    const int status = std::system(cmd.c_str());
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(out), slurp(err)};
-}
-
-// Four classes of synthetic shapes written as IDX files (gzip), like a small Fashion-MNIST.
-void write_idx_dataset(const fs::path& dir) {
-    fs::create_directories(dir);
-    const Dataset d = make_synthetic_shapes(ShapesSpec{4, 256, 96, 16, 6.0, 5});
-    write_idx_images((dir / "train-images-idx3-ubyte.gz").string(), d.train);
-    write_idx_labels((dir / "train-labels-idx1-ubyte.gz").string(), d.train.labels);
-    write_idx_images((dir / "t10k-images-idx3-ubyte.gz").string(), d.test);
-    write_idx_labels((dir / "t10k-labels-idx1-ubyte.gz").string(), d.test.labels);
-}
-
-std::string config_text(const fs::path& data) {
-    return "name: e2e\n"
-           "dataset: {kind: idx, path: " + data.string() + ", classes: 4, normalize: standard}\n"
-           "model: {conv1: 4, conv2: 8, dense: 16, kernel: 3, padding: 1}\n"
-           "train: {epochs: 2, batch: 16, lr: 0.05, probe: 64}\n"
-           "sweep:\n"
-           "  activation: [relu, tanh]\n"
-           "  init: [he_normal]\n"
-           "  bias: [0.1]\n"
-           "  seed: [1, 2]\n";
-}
-
-fs::path write_config(const TempDir& dir, const std::string& name, const std::string& text) {
-    const fs::path p = dir / name;
-    std::ofstream(p) << text;
-    return p;
-}
-
-// The trial folders of a run directory (not .claims, where concurrent runners take their locks).
-std::vector<fs::path> trial_dirs(const fs::path& run_dir) {
-    std::vector<fs::path> dirs;
-    for (const auto& e : fs::directory_iterator(run_dir))
-        if (e.is_directory() && e.path().filename().string()[0] != '.') dirs.push_back(e.path());
-    std::sort(dirs.begin(), dirs.end());
-    return dirs;
-}
-
-std::map<std::string, std::string> metrics_files(const fs::path& run_dir) {
-    std::map<std::string, std::string> files;
-    for (const fs::path& d : trial_dirs(run_dir)) {
-        files[d.filename().string() + "/metrics.jsonl"] = slurp(d / "metrics.jsonl");
-        files[d.filename().string() + "/summary.json"] = slurp(d / "summary.json");
-    }
-    return files;
-}
-
-}  // namespace
 
 TEST_CASE("actbench run and report on IDX files, end to end", "[cli][e2e]") {
     TempDir dir;
@@ -340,16 +273,6 @@ TEST_CASE("a sweep over dotted-path axes runs, and the report has a column per a
     CHECK(report.out.find("| 0.1 | none | unit |") == std::string::npos);
 }
 
-namespace {
-// A small sweep on synthetic data: 8 trials of a tiny network.
-std::string small_sweep(const std::string& name) {
-    return "name: " + name + "\n"
-           "dataset: {kind: synthetic_shapes, classes: 3, train_count: 192, test_count: 60, size: 16}\n"
-           "model: {conv1: 4, conv2: 8, dense: 16, kernel: 3, padding: 1}\n"
-           "train: {epochs: 2, batch: 16, lr: 0.05, probe: 32}\n"
-           "sweep: {activation: [relu, tanh, rrelu, noisy_relu], seed: [1, 2]}\n";
-}
-}  // namespace
 
 TEST_CASE("shards 0/2 and 1/2, merged, equal the unsharded run", "[cli][e2e][reproducibility]") {
     TempDir dir;
