@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <set>
 #include <sstream>
 
 namespace actbench {
@@ -37,7 +38,10 @@ std::string join(const std::vector<std::string>& items) {
 // Reads one YAML file with positions in every message.
 class Reader {
 public:
-    explicit Reader(std::string file) : file_(std::move(file)) {}
+    Reader(std::string file, std::string text) : file_(std::move(file)) {
+        std::istringstream in(text);
+        for (std::string line; std::getline(in, line);) lines_.push_back(line);
+    }
 
     [[noreturn]] void fail(const YAML::Node& at, const std::string& what) const {
         throw InputError(where(at.Mark()) + what);
@@ -104,6 +108,34 @@ public:
         return items;
     }
 
+    // The place in the file of character `column` (1-based) of scalar `n`'s value: after the opening quote of a
+    // quoted scalar, on the content lines of a block scalar (| or >, one character per line break), else
+    // on the mark's line.
+    YAML::Mark position_in_scalar(const YAML::Node& n, int column) const {
+        YAML::Mark m = n.Mark();
+        if (m.line < 0 || static_cast<std::size_t>(m.line) >= lines_.size() || column < 1) return m;
+        const std::string& first = lines_[m.line];
+        const char indicator = static_cast<std::size_t>(m.column) < first.size() ? first[m.column] : '\0';
+        if (indicator != '|' && indicator != '>') {
+            m.column += column - 1 + (indicator == '"' || indicator == '\'' ? 1 : 0);
+            return m;
+        }
+        int remaining = column - 1;
+        for (std::size_t l = m.line + 1; l < lines_.size(); ++l) {
+            const std::string& line = lines_[l];
+            const std::size_t indent = line.find_first_not_of(' ');
+            if (indent == std::string::npos) continue;  // a blank line inside the block
+            const int length = static_cast<int>(line.size() - indent);
+            if (remaining <= length) {
+                m.line = static_cast<int>(l);
+                m.column = static_cast<int>(indent) + remaining;
+                return m;
+            }
+            remaining -= length + 1;  // the line and its break
+        }
+        return n.Mark();
+    }
+
 private:
     static std::string describe(const YAML::Node& n) {
         if (n.IsScalar()) return "'" + n.Scalar() + "'";
@@ -117,9 +149,8 @@ private:
         return s.str();
     }
     std::string file_;
+    std::vector<std::string> lines_;
 };
-
-constexpr double kInf = std::numeric_limits<double>::infinity();
 
 std::string read_choice(const Reader& r, const YAML::Node& n, const std::string& what,
                         const std::vector<std::string_view>& choices) {
@@ -136,6 +167,53 @@ double read_subset(const Reader& r, const YAML::Node& n, const std::string& what
     const double v = r.number(n, what + " (a count, or a fraction below 1)", 0, static_cast<double>(1LL << 40));
     if (v >= 1 && v != std::floor(v)) r.fail(n, what + ": " + n.Scalar() + " is neither a whole count nor a fraction below 1");
     return v;
+}
+
+// Every mapping in `n` holds each key once: YAML forbids duplicates, and yaml-cpp would keep the first and
+// silently ignore the rest (a second train: block).
+void check_unique_keys(const Reader& r, const YAML::Node& n) {
+    if (n.IsSequence())
+        for (const auto& item : n) check_unique_keys(r, item);
+    if (!n.IsMap()) return;
+    std::map<std::string, YAML::Mark> seen;
+    for (auto it = n.begin(); it != n.end(); ++it) {
+        if (it->first.IsScalar()) {
+            const auto [at, fresh] = seen.emplace(it->first.Scalar(), it->first.Mark());
+            if (!fresh)
+                r.fail(it->first, "duplicate key '" + it->first.Scalar() + "' (first at line " + std::to_string(at->second.line + 1) +
+                                      "); a mapping holds each key once — merge the two");
+        }
+        check_unique_keys(r, it->second);
+    }
+}
+
+// The text of a config or model file: a regular file (not a directory, a FIFO or a device), read whole.
+std::string read_config_text(const std::filesystem::path& path, const std::string& what) {
+    std::error_code ec;
+    const auto status = std::filesystem::status(path, ec);
+    if (ec || !std::filesystem::exists(status)) throw InputError(path.string() + ": cannot open the " + what + ": no such file");
+    if (std::filesystem::is_directory(status))
+        throw InputError(path.string() + ": is a directory; expected the " + what + " (a YAML file)");
+    if (!std::filesystem::is_regular_file(status))
+        throw InputError(path.string() + ": is not a regular file; expected the " + what + " (a YAML file)");
+    std::ifstream in(path);
+    if (!in) throw InputError(path.string() + ": cannot open the " + what);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+// Parses YAML text with every syntax error and duplicate key placed.
+YAML::Node load_yaml(const Reader& r, const std::string& text, const std::string& file) {
+    YAML::Node root;
+    try {
+        root = YAML::Load(text);
+    } catch (const YAML::Exception& e) {
+        throw InputError(file + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) +
+                         ": YAML syntax error: " + e.msg);
+    }
+    check_unique_keys(r, root);
+    return root;
 }
 
 void read_dataset(const Reader& r, const YAML::Node& n, DatasetConfig& d) {
@@ -236,16 +314,9 @@ void read_model(const Reader& r, const YAML::Node& n, ModelSpec& m, const std::s
                 r.fail(n["name"], "model.name: unknown model '" + name + "' (valid: " + model_names() +
                                       ", or a spec file models/" + name + ".yaml beside the config or in configs/models/)");
             if (depth > 8) r.fail(n["name"], "model.name: model files refer to each other more than 8 deep");
-            std::ifstream in(file);
-            std::stringstream text;
-            text << in.rdbuf();
-            const Reader inner(file.string());
-            YAML::Node doc;
-            try {
-                doc = YAML::Load(text.str());
-            } catch (const YAML::Exception& e) {
-                throw InputError(inner.where(e.mark) + "YAML syntax error: " + e.msg);
-            }
+            const std::string text = read_config_text(file, "model spec");
+            const Reader inner(file.string(), text);
+            const YAML::Node doc = load_yaml(inner, text, file.string());
             ModelSpec base;
             read_model(inner, doc, base, file.string(), depth + 1);
             name = base.name;
@@ -375,9 +446,9 @@ void read_sweep(const Reader& r, const YAML::Node& n, SweepAxes& s, const ModelS
             s.seed.push_back(r.integer(item, "sweep.seed", 0, std::numeric_limits<std::int64_t>::max()));
     }
     auto no_duplicates = [&](const YAML::Node& axis, const std::string& name, std::size_t count, auto&& key_of) {
+        std::set<std::string> seen;  // linear in the axis's length (a list of 100,000 seeds)
         for (std::size_t i = 0; i < count; ++i)
-            for (std::size_t j = 0; j < i; ++j)
-                if (key_of(i) == key_of(j)) r.fail(axis, "sweep." + name + ": value " + key_of(i) + " appears twice");
+            if (!seen.insert(key_of(i)).second) r.fail(axis, "sweep." + name + ": value " + key_of(i) + " appears twice");
     };
     if (n["activation"]) no_duplicates(n["activation"], "activation", s.activation.size(), [&](std::size_t i) { return s.activation[i]; });
     if (n["init"]) no_duplicates(n["init"], "init", s.init.size(), [&](std::size_t i) { return s.init[i]; });
@@ -421,12 +492,11 @@ void read_activations(const Reader& r, const YAML::Node& n, std::map<std::string
                 try {
                     out.emplace(name, formula_activation(name, r.str(e, what + ".expr"), params));
                 } catch (const FormulaError& fe) {
-                    // Point at the character in the file: a quoted scalar starts one column after its mark.
-                    YAML::Mark m = e.Mark();
-                    if (fe.column > 0) m.column += fe.column - 1 + (e.Tag() == "!" ? 1 : 0);
-                    YAML::Node at = e;
+                    const YAML::Mark m = fe.column > 0 ? r.position_in_scalar(e, fe.column) : e.Mark();
                     const std::string msg = what + ".expr: " + std::string(fe.what()).substr(fe.column > 0 ? std::string(fe.what()).find(": ") + 2 : 0);
-                    throw InputError(r.where(m) + msg + " in \"" + e.Scalar() + "\"");
+                    std::string shown = e.Scalar();
+                    while (!shown.empty() && std::isspace(static_cast<unsigned char>(shown.back()))) shown.pop_back();
+                    throw InputError(r.where(m) + msg + " in \"" + shown + "\"");
                 }
             } else {
                 const std::string base = r.str(def["base"], what + ".base");
@@ -565,10 +635,12 @@ void read_grid(const Reader& r, const YAML::Node& root, Config& c) {
                 if (!v.IsScalar()) r.fail(v, "sweep." + name + ": expected a value (a number or a word)");
                 a.values.push_back(scalar_json(v));
             }
-        for (std::size_t i = 0; i < a.values.size(); ++i)
-            for (std::size_t j = 0; j < i; ++j)
-                if (a.values[i] == a.values[j] && name.find('.') != std::string::npos)
+        if (name.find('.') != std::string::npos) {
+            std::set<std::string> seen;
+            for (std::size_t i = 0; i < a.values.size(); ++i)
+                if (!seen.insert(a.values[i].dump()).second)
                     r.fail(path_values[name][i], "sweep." + name + ": value " + a.values[i].dump() + " appears twice");
+        }
         c.axes.push_back(std::move(a));
     }
     auto axis_index = [&](const std::string& name) -> int {
@@ -710,40 +782,52 @@ void read_grid(const Reader& r, const YAML::Node& root, Config& c) {
 }  // namespace
 
 namespace {
+
+Config parse_config_chain(const std::string& text, const std::string& file, std::vector<std::filesystem::path> chain);
+
 // extends: FILE (relative to the config): the base is read and validated on its own first, so its errors
 // name its own file and lines; then this file's keys are merged over it (mappings merge, values replace).
-YAML::Node resolve_extends(const Reader& r, const YAML::Node& root, const std::string& file, int depth) {
-    if (depth > 8) r.fail(root["extends"], "extends: more than 8 files deep");
+// `chain` holds the files that extend, this one last: a base already in it is a cycle.
+YAML::Node resolve_extends(const Reader& r, const YAML::Node& root, const std::string& file, std::vector<std::filesystem::path> chain) {
+    namespace fs = std::filesystem;
     const std::string base_name = r.str(root["extends"], "extends");
-    const std::filesystem::path base_path = std::filesystem::path(file).parent_path() / base_name;
-    std::ifstream in(base_path);
-    if (!in) r.fail(root["extends"], "extends: cannot open " + base_path.string());
-    std::stringstream text;
-    text << in.rdbuf();
-    parse_config(text.str(), base_path.string());
-    YAML::Node base = YAML::Load(text.str());
-    if (base["extends"]) base = resolve_extends(Reader(base_path.string()), base, base_path.string(), depth + 1);
+    if (base_name.empty()) r.fail(root["extends"], "extends: expected a config file's path");
+    const fs::path base_path = fs::path(file).parent_path() / base_name;
+    std::error_code ec;
+    const fs::path canonical = fs::weakly_canonical(base_path, ec);
+    if (std::find(chain.begin(), chain.end(), canonical) != chain.end()) {
+        std::string cycle;
+        for (auto it = std::find(chain.begin(), chain.end(), canonical); it != chain.end(); ++it) cycle += it->string() + " -> ";
+        r.fail(root["extends"], "extends: a cycle: " + cycle + canonical.string());
+    }
+    if (chain.size() > 8) r.fail(root["extends"], "extends: more than 8 files deep");
+    std::string text;
+    try {
+        text = read_config_text(base_path, "base config");
+    } catch (const InputError& e) {
+        r.fail(root["extends"], std::string("extends: ") + e.what());
+    }
+    parse_config_chain(text, base_path.string(), chain);  // its own errors, with its own positions
+    const Reader base_reader(base_path.string(), text);
+    YAML::Node base = YAML::Load(text);
+    chain.push_back(canonical);
+    if (base["extends"]) base = resolve_extends(base_reader, base, base_path.string(), chain);
     YAML::Node over = YAML::Clone(root);
     over.remove("extends");
     return merge(base, over);
 }
-}  // namespace
 
-Config parse_config(const std::string& text, const std::string& file) {
-    Reader r(file);
-    YAML::Node root;
-    try {
-        root = YAML::Load(text);
-    } catch (const YAML::Exception& e) {
-        throw InputError(file + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) +
-                         ": YAML syntax error: " + e.msg);
-    }
+Config parse_config_chain(const std::string& text, const std::string& file, std::vector<std::filesystem::path> chain) {
+    Reader r(file, text);
+    YAML::Node root = load_yaml(r, text, file);
     if (!root || root.IsNull()) throw InputError(file + ": the file is empty; expected a sweep config (see README)");
     Config c;
     c.file = file;
     try {
         r.expect_map(root, "the config", {"extends", "name", "isa", "baseline", "dataset", "model", "train", "activations", "inits", "sweep", "out"});
-        if (root["extends"]) root = resolve_extends(r, root, file, 0);
+        std::error_code ec;
+        chain.push_back(std::filesystem::weakly_canonical(file, ec));
+        if (root["extends"]) root = resolve_extends(r, root, file, chain);
         if (root["name"]) {
             c.name = r.str(root["name"], "name");
             if (c.name.empty() || c.name.find_first_of("/\\") != std::string::npos || c.name == "." || c.name == "..")
@@ -758,6 +842,7 @@ Config parse_config(const std::string& text, const std::string& file) {
         if (root["sweep"]) read_sweep(r, root["sweep"], c.sweep, c.model, c.activations, c.inits);
         read_grid(r, root, c);
         c.out = root["out"] ? r.str(root["out"], "out") : "runs/" + c.name;
+        if (c.out.empty()) r.fail(root["out"], "out: expected a run directory's path (or leave out: out, for runs/<name>)");
         if (root["baseline"]) {
             c.baseline = r.str(root["baseline"], "baseline");
             if (std::find(c.sweep.activation.begin(), c.sweep.activation.end(), c.baseline) == c.sweep.activation.end())
@@ -772,13 +857,11 @@ Config parse_config(const std::string& text, const std::string& file) {
     return c;
 }
 
-Config load_config(const std::string& path) {
-    std::ifstream in(path);
-    if (!in) throw InputError(path + ": cannot open the config file");
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return parse_config(ss.str(), path);
-}
+}  // namespace
+
+Config parse_config(const std::string& text, const std::string& file) { return parse_config_chain(text, file, {}); }
+
+Config load_config(const std::string& path) { return parse_config(read_config_text(path, "config file"), path); }
 
 nlohmann::json dataset_json(const DatasetConfig& d) {
     nlohmann::json j{{"kind", d.kind}, {"normalize", d.normalize}};

@@ -24,6 +24,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -48,10 +49,11 @@ std::pair<double, double> parse_range(const std::string& text) {
         std::size_t used_a = 0, used_b = 0;
         const double a = std::stod(text.substr(0, colon), &used_a);
         const double b = std::stod(text.substr(colon + 1), &used_b);
-        if (used_a != colon || used_b != text.size() - colon - 1 || !(a < b)) throw std::invalid_argument("");
+        if (used_a != colon || used_b != text.size() - colon - 1 || !(a < b) || !std::isfinite(a) || !std::isfinite(b))
+            throw std::invalid_argument("");
         return {a, b};
     } catch (const std::exception&) {
-        throw InputError("--range '" + text + "': expected A:B with A < B, e.g. -4:4");
+        throw InputError("--range '" + text + "': expected A:B with finite numbers A < B, e.g. -4:4");
     }
 }
 
@@ -155,6 +157,19 @@ int main(int argc, char** argv) {
         ->check(CLI::Range(1, 4096));
     slurm->add_flag("--submit", slurm_submit, "Submit both jobs with sbatch and print their ids");
 
+    // An unknown command is named, with the valid ones (CLI11 would only say that one is required).
+    if (argc > 1 && argv[1][0] != '-') {
+        std::string valid;
+        bool known = false;
+        for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+            known |= sub->get_name() == argv[1];
+            valid += (valid.empty() ? "" : ", ") + sub->get_name();
+        }
+        if (!known) {
+            std::cerr << "actbench: error: unknown command '" << argv[1] << "'; valid: " << valid << " (see actbench --help)\n";
+            return 2;
+        }
+    }
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -214,6 +229,7 @@ int main(int argc, char** argv) {
             return 0;
         }
         if (*slurm) {
+            check_slurm_options(slurm_options);
             const Config config = load_config(slurm_options.config);  // refuse a bad config before a cluster does
             slurm_options.config = std::filesystem::absolute(slurm_options.config).string();
             slurm_options.out = std::filesystem::absolute(slurm_options.out).lexically_normal().string();

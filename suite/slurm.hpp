@@ -15,6 +15,12 @@ struct SlurmOptions {
     std::string command;  // the command line that generated the script, recorded in it
 };
 
+// Throws InputError for a value that Slurm would refuse or that would break the script: a time limit not in
+// one of sbatch's forms (MINUTES, MINUTES:SECONDS, HOURS:MINUTES:SECONDS, DAYS-HOURS, DAYS-HOURS:MINUTES,
+// DAYS-HOURS:MINUTES:SECONDS, or UNLIMITED), a partition name that is not a list of plain names, a run
+// directory with a line break.
+void check_slurm_options(const SlurmOptions& o);
+
 // The array script: task i runs `actbench run CONFIG --shard i/N --out OUT` (a re-queued task resumes).
 std::string slurm_array_script(const SlurmOptions& o);
 // The report script, to submit with --dependency=afterok:<array job id>.

@@ -129,6 +129,27 @@ TEST_CASE("bad input to the binary: one clear message and exit status 2", "[cli]
         CHECK(run_actbench(dir, "").code == 2);
         CHECK(run_actbench(dir, "run").code == 2);
         CHECK(run_actbench(dir, "run x.yaml --jobs 0").code == 2);
+        const Result unknown = run_actbench(dir, "frobnicate x.yaml");
+        CHECK(unknown.code == 2);
+        CHECK_THAT(unknown.err, Catch::Contains("unknown command 'frobnicate'; valid: run, report, list, show"));
+    }
+    SECTION("values that are not what they claim: an infinite range, a time limit that is not a time") {
+        const Result range = run_actbench(dir, "show activation relu --range -inf:inf");
+        CHECK(range.code == 2);
+        CHECK_THAT(range.err, Catch::Contains("--range '-inf:inf': expected A:B with finite numbers"));
+        CHECK(range.out.find("nan") == std::string::npos);
+        const fs::path cfg = write_config(dir, "c.yaml", text);
+        for (const char* bad : {"banana", "4h", "1:2:3:4", "-1"}) {
+            const Result r = run_actbench(dir, "slurm " + cfg.string() + " --out " + (dir / "s").string() + " --time " + bad);
+            CHECK(r.code == 2);
+            CHECK_THAT(r.err, Catch::Contains(std::string("--time '") + bad + "': expected a Slurm time limit"));
+        }
+        CHECK_FALSE(fs::exists(dir / "s"));
+        for (const char* good : {"90", "30:00", "04:00:00", "2-12", "1-00:30", "1-00:00:00"})
+            CHECK(run_actbench(dir, "slurm " + cfg.string() + " --out " + (dir / "s").string() + " --time " + good).code == 0);
+        const Result part = run_actbench(dir, "slurm " + cfg.string() + " --out " + (dir / "s").string() + " --partition 'cpu;rm -rf'");
+        CHECK(part.code == 2);
+        CHECK_THAT(part.err, Catch::Contains("--partition 'cpu;rm -rf': expected a partition name"));
     }
 }
 
