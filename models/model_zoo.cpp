@@ -126,4 +126,40 @@ std::vector<LayerSpec> ModelSpec::layers(int classes) const {
     return out;
 }
 
+void check_input_fits(const ModelSpec& model, int channels, int height, int width, int classes) {
+    const std::vector<LayerSpec> layers = model.layers(classes);
+    bool image = true;  // until the first dense layer flattens it
+    for (std::size_t i = 0; i < layers.size(); ++i) {
+        const LayerSpec& l = layers[i];
+        auto fail = [&](const std::string& what) {
+            const std::string input = image ? std::to_string(channels) + "x" + std::to_string(height) + "x" + std::to_string(width)
+                                            : std::to_string(channels);
+            throw std::invalid_argument("model " + model.name + ": layer " + std::to_string(i + 1) + " (" + l.name + ") gets input " +
+                                        input + ": " + what);
+        };
+        switch (l.kind) {
+            case LayerSpec::Kind::conv:
+                if (!image) fail("a conv layer needs an image, not a flat vector");
+                if (height + 2 * l.padding < l.kernel || width + 2 * l.padding < l.kernel)
+                    fail("a " + std::to_string(l.kernel) + "x" + std::to_string(l.kernel) + " kernel with padding " +
+                         std::to_string(l.padding) + " leaves no output");
+                height += 2 * l.padding - l.kernel + 1;
+                width += 2 * l.padding - l.kernel + 1;
+                channels = l.units;
+                break;
+            case LayerSpec::Kind::pool:
+                if (!image) fail("a max-pool needs an image, not a flat vector");
+                if (height < l.kernel || width < l.kernel) fail("smaller than the 2x2 pooling window");
+                height = (height - l.kernel) / l.stride + 1;
+                width = (width - l.kernel) / l.stride + 1;
+                break;
+            case LayerSpec::Kind::dense:
+                channels = l.units;
+                image = false;
+                break;
+            default: break;  // activations, batch norm and dropout keep the shape
+        }
+    }
+}
+
 }  // namespace actbench

@@ -61,4 +61,10 @@ struct ModelSpec {
     std::vector<LayerSpec> layers(int classes) const;
 };
 
+// Throws std::invalid_argument when an input of channels × height × width leaves a layer nothing to work on
+// (a kernel larger than its padded input, a pooling window larger than its input, a conv after a dense
+// layer), naming the layer and its input. Pure arithmetic: what the builder checks before it builds
+// anything, and what `validate` checks where the config fixes the input size.
+void check_input_fits(const ModelSpec& model, int channels, int height, int width, int classes);
+
 }  // namespace actbench

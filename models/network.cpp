@@ -16,14 +16,6 @@ namespace actbench {
 namespace {
 const std::string kLossSection = "loss";  // the loss's profile section, forward and backward
 
-std::string dims_text(const memory::dims& d) {
-    std::string s;
-    for (std::size_t i = 1; i < d.size(); ++i) {
-        if (!s.empty()) s += 'x';
-        s += std::to_string(d[i]);
-    }
-    return s;
-}
 }  // namespace
 
 Network::Network(Context& ctx, const NetworkSpec& spec, int batch, InputShape input)
@@ -32,6 +24,7 @@ Network::Network(Context& ctx, const NetworkSpec& spec, int batch, InputShape in
     const ActivationSpec& act = spec.activation;
     const int k = act.width_multiplier();
     const bool bias = spec.bias.value.has_value();
+    check_input_fits(spec.model, input.channels, input.height, input.width, input.classes);
     specs_ = spec.model.layers(input.classes);
     for (const auto& [layer, value] : spec.bias.overrides) {
         const auto names = bias_layer_names(spec.model);
@@ -46,11 +39,6 @@ Network::Network(Context& ctx, const NetworkSpec& spec, int batch, InputShape in
     memory::desc d = input_mem_.get_desc();
     for (std::size_t i = 0; i < specs_.size(); ++i) {
         const LayerSpec& l = specs_[i];
-        const auto dims = d.dims();
-        auto fail = [&](const std::string& what) {
-            throw std::invalid_argument("model " + spec.model.name + ": layer " + std::to_string(i + 1) + " (" + l.name +
-                                        ") gets input " + dims_text(dims) + ": " + what);
-        };
         // The layer before an activation (batch norm in between or not) is k× wider for maxout.
         bool feeds_act = false;
         for (std::size_t j = i + 1; j < specs_.size(); ++j) {
@@ -61,18 +49,10 @@ Network::Network(Context& ctx, const NetworkSpec& spec, int batch, InputShape in
         const int units = l.units * (feeds_act ? k : 1);
         std::unique_ptr<Layer> layer;
         switch (l.kind) {
-            case LayerSpec::Kind::conv: {
-                if (dims.size() != 4) fail("a conv layer needs an image, not a flat vector");
-                const auto oh = dims[2] + 2 * l.padding - l.kernel + 1, ow = dims[3] + 2 * l.padding - l.kernel + 1;
-                if (oh < 1 || ow < 1)
-                    fail("a " + std::to_string(l.kernel) + "x" + std::to_string(l.kernel) + " kernel with padding " +
-                         std::to_string(l.padding) + " leaves no output");
+            case LayerSpec::Kind::conv:  // shapes checked above (check_input_fits)
                 layer = std::make_unique<Conv2d>(l.name, ConvSpec{units, l.kernel, 1, l.padding, bias});
                 break;
-            }
             case LayerSpec::Kind::pool:
-                if (dims.size() != 4) fail("a max-pool needs an image, not a flat vector");
-                if (dims[2] < l.kernel || dims[3] < l.kernel) fail("smaller than the 2x2 pooling window");
                 layer = std::make_unique<MaxPool2d>(l.name, PoolSpec{l.kernel, l.stride});
                 break;
             case LayerSpec::Kind::dense: layer = std::make_unique<Dense>(l.name, DenseSpec{units, bias}); break;

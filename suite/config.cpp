@@ -5,6 +5,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cmath>
 #include <filesystem>
@@ -603,6 +604,46 @@ Sections read_sections(const Reader& r, const YAML::Node& root, const std::strin
     return s;
 }
 
+// The input's channels × height × width where the config alone fixes it (not IDX files, whose header does).
+std::optional<std::array<int, 3>> known_input(const DatasetConfig& d) {
+    if (d.kind == "synthetic_shapes") return std::array<int, 3>{1, d.size, d.size};
+    if (d.kind == "image_folder") return std::array<int, 3>{d.channels, d.size, d.size};
+    if (d.kind == "opencv_digits") return std::array<int, 3>{1, 20, 20};
+    if (d.kind == "cifar") return std::array<int, 3>{3, 32, 32};
+    return std::nullopt;
+}
+
+// At most how many training images a trial gets, where the config alone bounds it: the synthetic count or a
+// train_subset count, less the validation split (rounded per class, so up to classes/2 more may stay).
+std::optional<double> known_train_count(const DatasetConfig& d) {
+    double n = 0;
+    if (d.kind == "synthetic_shapes") n = d.train_count;
+    else if (d.train_subset >= 1) n = d.train_subset;
+    else return std::nullopt;
+    return d.validation > 0 ? std::floor(n * (1 - d.validation) + d.classes / 2.0) : n;
+}
+
+// What `run` would refuse for a cell, refused here with the key's place: a model whose layers the input
+// does not fit, a batch larger than the training split.
+void check_cell_fits(const Reader& r, const YAML::Node& root, const Sections& s) {
+    if (const auto in = known_input(s.dataset)) {
+        try {
+            check_input_fits(s.model, (*in)[0], (*in)[1], (*in)[2], std::max(2, s.dataset.classes));
+        } catch (const std::invalid_argument& e) {
+            const YAML::Node at = root["model"] ? root["model"] : root;
+            r.fail(at, e.what() + std::string(" (dataset ") + s.dataset.kind + " gives " + std::to_string((*in)[0]) + "x" +
+                           std::to_string((*in)[1]) + "x" + std::to_string((*in)[2]) + " images)");
+        }
+    }
+    if (const auto n = known_train_count(s.dataset); n && *n < s.train.batch) {
+        const YAML::Node at = root["train"] && root["train"]["batch"] ? root["train"]["batch"] : root["train"] ? root["train"] : root;
+        const bool given = root["train"] && root["train"]["batch"];
+        r.fail(at, "train.batch: " + std::to_string(s.train.batch) + (given ? "" : " (the default)") + " is larger than the training split (at most " +
+                       std::to_string(static_cast<long>(*n)) + " images" + (s.dataset.validation > 0 ? " after dataset.validation" : "") +
+                       "); a trial needs at least one full batch");
+    }
+}
+
 // The axes, zip groups, exclusions, cells and per-cell sections of a config whose special axes are read.
 void read_grid(const Reader& r, const YAML::Node& root, Config& c) {
     const YAML::Node sweep = root["sweep"];
@@ -757,8 +798,11 @@ void read_grid(const Reader& r, const YAML::Node& root, Config& c) {
                     node[parts.back()] = path_values[path][pos];
                 }
                 try {
-                    c.variants.emplace(key, read_sections(r, copy, c.file));
+                    Sections sections = read_sections(r, copy, c.file);
+                    check_cell_fits(r, root, sections);  // the file's own nodes, for their positions
+                    c.variants.emplace(key, std::move(sections));
                 } catch (const InputError& e) {
+                    if (path_part.empty()) throw;  // no dotted-path axes: the file's own settings
                     const YAML::Node& first_key = path_keys[path_part.begin().key()];
                     throw InputError(std::string(e.what()) + "\n  (in the sweep cell " + path_part.dump() + ", axes at " +
                                      r.where(first_key.Mark()).substr(0, r.where(first_key.Mark()).size() - 2) + ")");

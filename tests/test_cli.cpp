@@ -573,7 +573,8 @@ TEST_CASE("train.eval_every adds evaluations between epoch ends", "[cli][e2e][re
 
 TEST_CASE("inspect dataset and list datasets", "[cli][datasets]") {
     TempDir dir;
-    const fs::path cfg = write_config(dir, "d.yaml", "name: d\ndataset: {kind: synthetic_shapes, classes: 3, train_count: 30, test_count: 9, size: 16}\n");
+    const fs::path cfg = write_config(dir, "d.yaml", "name: d\ndataset: {kind: synthetic_shapes, classes: 3, train_count: 30, test_count: 9, size: 16}\n"
+                                                       "train: {batch: 8}\n");
     const Result r = run_actbench(dir, "inspect dataset " + cfg.string() + " --json --sheet " + (dir / "sheet.png").string());
     INFO(r.err);
     REQUIRE(r.code == 0);

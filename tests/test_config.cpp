@@ -370,3 +370,18 @@ TEST_CASE("validating a long axis takes linear time", "[config][sweep]") {
     CHECK(c.combinations.size() == 100000);
     CHECK_THAT(error_of("name: many\nsweep: {seed: [" + seeds + ", 17]}\n"), Catch::Contains("sweep.seed: value 17 appears twice"));
 }
+
+TEST_CASE("what run would refuse for a cell is refused by validate with the key's place", "[config][errors]") {
+    const std::string data = "dataset: {kind: synthetic_shapes, classes: 3, train_count: 192, test_count: 60, size: 12}\n";
+    CHECK_THAT(error_of("name: k\n" + data + "model: {conv1: 4, conv2: 8, dense: 16, kernel: 9, padding: 0}\n"),
+               Catch::Contains("cfg.yaml:3:8: model lenet: layer 4 (conv2) gets input 4x2x2: a 9x9 kernel with padding 0 leaves no output "
+                               "(dataset synthetic_shapes gives 1x12x12 images)"));
+    CHECK_THAT(error_of("name: k\n" + data + "model: {kernel: 3}\nsweep: {model.kernel: [3, 9]}\n"),
+               Catch::Contains("gets input 32x4x4: a 9x9 kernel with padding 2") && Catch::Contains("(in the sweep cell {\"model.kernel\":9}, axes at cfg.yaml:4:9)"));
+    CHECK_THAT(error_of("name: k\n" + data + "train: {batch: 500}\n"),
+               Catch::Contains("cfg.yaml:3:16: train.batch: 500 is larger than the training split (at most 192 images)"));
+    CHECK_THAT(error_of("name: k\n" + data.substr(0, data.size() - 2) + ", validation: 0.5}\ntrain: {batch: 150}\n"),
+               Catch::Contains("train.batch: 150 is larger than the training split (at most 97 images after dataset.validation)"));
+    CHECK_THAT(error_of("name: k\ndataset: {train_subset: 40}\n"), Catch::Contains("train.batch: 64 (the default) is larger"));
+    CHECK(error_of("name: k\n" + data + "train: {batch: 192}\n").empty());
+}
