@@ -31,8 +31,9 @@ std::vector<std::uint8_t> gunzip(const std::vector<std::uint8_t>& in, const std:
     if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) throw DataError(path + ": cannot initialise zlib");
     // Presized from the gzip trailer's ISIZE (the uncompressed size mod 2^32) so the whole image file is
     // one allocation of its final size: growing a 4×-compressed guess kept 100 MB alive for Fashion-MNIST's
-    // 47 MB of training images. A wrong ISIZE (corrupt or >4 GiB data) only means the buffer grows or
-    // shrinks; it is capped at deflate's largest ratio (1032:1), so a corrupt trailer cannot ask for gigabytes.
+    // 47 MB of training images. A wrong ISIZE (corrupt or >4 GiB data, or the last of several members) only
+    // means the buffer grows or shrinks; it is capped at deflate's largest ratio (1032:1), so a corrupt
+    // trailer cannot ask for gigabytes.
     std::size_t guess = 1 << 16;
     if (in.size() >= 18) {
         const std::size_t n = in.size();
@@ -42,36 +43,41 @@ std::vector<std::uint8_t> gunzip(const std::vector<std::uint8_t>& in, const std:
         guess = std::clamp<std::size_t>(isize + 1, guess, std::min(n * 1032 + (1 << 16), kMaxDecompressed));
     }
     std::vector<std::uint8_t> out(guess);
+    std::size_t produced = 0, consumed = 0;  // across members (inflateReset zeroes zlib's own totals)
     zs.next_in = const_cast<Bytef*>(in.data());
     zs.avail_in = static_cast<uInt>(in.size());
-    int rc = Z_OK;
-    while (rc != Z_STREAM_END) {
-        if (zs.total_out == out.size()) {
-            if (out.size() >= kMaxDecompressed) {
-                inflateEnd(&zs);
-                throw DataError(path + ": decompresses to more than 4 GiB; not an IDX file");
-            }
+    auto fail = [&](const std::string& what) {
+        inflateEnd(&zs);
+        throw DataError(path + ": " + what);
+    };
+    for (;;) {
+        if (produced == out.size()) {
+            if (out.size() >= kMaxDecompressed) fail("decompresses to more than 4 GiB; not an IDX file");
             out.resize(std::min(out.size() * 2, kMaxDecompressed));
         }
-        zs.next_out = out.data() + zs.total_out;
-        zs.avail_out = static_cast<uInt>(out.size() - zs.total_out);
-        rc = inflate(&zs, Z_NO_FLUSH);
-        if (rc == Z_STREAM_END) break;
-        if (rc == Z_BUF_ERROR && zs.avail_in == 0) {
-            const auto consumed = zs.total_in;
-            inflateEnd(&zs);
-            throw DataError(path + ": truncated gzip stream: compressed data ends at byte offset " +
-                            std::to_string(consumed) + " before the end of the stream");
+        zs.next_out = out.data() + produced;
+        zs.avail_out = static_cast<uInt>(out.size() - produced);
+        const uLong in_before = zs.total_in, out_before = zs.total_out;
+        const int rc = inflate(&zs, Z_NO_FLUSH);
+        produced += zs.total_out - out_before;
+        consumed += zs.total_in - in_before;
+        if (rc == Z_STREAM_END) {
+            if (zs.avail_in == 0) break;
+            // Another member follows (RFC 1952 §2.2: a gzip file is a series of members), or junk does.
+            if (zs.avail_in >= 2 && zs.next_in[0] == 0x1f && zs.next_in[1] == 0x8b) {
+                inflateReset(&zs);
+                continue;
+            }
+            fail("byte offset " + std::to_string(consumed) + ": " + std::to_string(zs.avail_in) +
+                 " bytes after the end of the gzip data that are not another gzip member");
         }
-        if (rc != Z_OK && rc != Z_BUF_ERROR) {
-            const auto consumed = zs.total_in;
-            const std::string msg = zs.msg ? zs.msg : "error " + std::to_string(rc);
-            inflateEnd(&zs);
-            throw DataError(path + ": corrupt gzip data near compressed byte offset " + std::to_string(consumed) +
-                            ": " + msg);
-        }
+        if (rc == Z_BUF_ERROR && zs.avail_in == 0)
+            fail("truncated gzip stream: compressed data ends at byte offset " + std::to_string(consumed) + " before the end of the stream");
+        if (rc != Z_OK && rc != Z_BUF_ERROR)
+            fail("corrupt gzip data near compressed byte offset " + std::to_string(consumed) + ": " +
+                 (zs.msg ? zs.msg : "error " + std::to_string(rc)));
     }
-    out.resize(zs.total_out);
+    out.resize(produced);
     inflateEnd(&zs);
     if (out.capacity() > out.size() + (1 << 16)) out.shrink_to_fit();
     return out;
@@ -97,10 +103,19 @@ void put_u32(std::vector<std::uint8_t>& b, std::uint32_t v) {
 
 }  // namespace
 
+void require_regular_file(const std::string& path, const std::string& expected) {
+    std::error_code ec;
+    const auto status = std::filesystem::status(path, ec);
+    if (ec && ec != std::errc::no_such_file_or_directory) throw DataError(path + ": cannot open: " + ec.message());
+    if (!std::filesystem::exists(status)) throw DataError(path + ": no such file");
+    if (std::filesystem::is_directory(status)) throw DataError(path + ": is a directory, expected " + expected);
+    if (!std::filesystem::is_regular_file(status))
+        throw DataError(path + ": is not a regular file (a FIFO, device or socket); expected " + expected);
+}
+
 std::vector<std::uint8_t> read_maybe_gzip(const std::string& path) {
     std::error_code ec;
-    if (!std::filesystem::exists(path, ec)) throw DataError(path + ": no such file");
-    if (std::filesystem::is_directory(path, ec)) throw DataError(path + ": is a directory, expected a file");
+    require_regular_file(path, "a file");
     std::ifstream in(path, std::ios::binary);
     if (!in) throw DataError(path + ": cannot open: " + std::strerror(errno));
     // One read into a buffer of the file's size (an istreambuf_iterator copy grows by doubling).

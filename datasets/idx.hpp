@@ -21,7 +21,13 @@ struct DataError : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
-// The file's bytes, gunzipped when it starts with the gzip magic (1f 8b). Throws DataError.
+// Throws DataError unless `path` is a regular file (after symlinks): a directory, a FIFO (which would block a
+// reader forever), a device or a socket is refused, as is a path that does not exist. `expected` says what
+// the file should be ("an IDX file").
+void require_regular_file(const std::string& path, const std::string& expected);
+
+// The file's bytes, gunzipped when it starts with the gzip magic (1f 8b): every member of a multi-member
+// file (as `cat a.gz b.gz` makes), and bytes after the last member refused. Throws DataError.
 std::vector<std::uint8_t> read_maybe_gzip(const std::string& path);
 
 struct IdxArray {

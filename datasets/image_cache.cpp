@@ -52,10 +52,15 @@ std::string image_folder_key(const std::string& dir, int size, int channels, dou
     std::vector<std::string> entries;
     std::error_code ec;
     for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-        if (!it->is_regular_file()) continue;
-        const auto time = it->last_write_time(ec).time_since_epoch().count();
-        entries.push_back(fs::relative(it->path(), dir).string() + "|" + std::to_string(it->file_size(ec)) + "|" + std::to_string(time));
+        std::error_code entry_ec;
+        if (!it->is_regular_file(entry_ec)) continue;
+        const auto time = it->last_write_time(entry_ec).time_since_epoch().count();
+        entries.push_back(fs::relative(it->path(), dir).string() + "|" + std::to_string(it->file_size(entry_ec)) + "|" + std::to_string(time));
     }
+    // A folder that cannot be walked (a symlink loop, a permission) is named, never hashed in part: a partial
+    // listing could match an old cache of a different folder state.
+    std::error_code is_dir_ec;
+    if (ec && fs::is_directory(dir, is_dir_ec)) throw DataError(dir + ": cannot list the image folder: " + ec.message());
     std::sort(entries.begin(), entries.end());
     std::uint64_t h = fnv1a64(fs::absolute(dir).lexically_normal().string());
     for (const auto& e : entries) h = fnv1a64(e + "\n", h);

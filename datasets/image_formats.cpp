@@ -33,6 +33,32 @@ void split_per_class(const ImageSet& all, int classes, double test_fraction, Dat
     ds.test = select(all, test_idx);
 }
 
+// The entries of a folder; a folder that cannot be listed (permissions, a symlink loop: ELOOP) is a DataError
+// naming it, not a filesystem_error escaping as an internal error.
+std::vector<fs::path> list_folder(const fs::path& dir) {
+    std::vector<fs::path> entries;
+    std::error_code ec;
+    fs::directory_iterator it(dir, ec);
+    for (; !ec && it != fs::directory_iterator(); it.increment(ec)) {
+        std::error_code bad;
+        (void)fs::status(it->path(), bad);  // a link that loops or leads nowhere
+        if (bad) throw DataError(it->path().string() + ": cannot follow: " + bad.message() + "; expected an image or a class folder");
+        entries.push_back(it->path());
+    }
+    if (ec) throw DataError(dir.string() + ": cannot list the folder: " + ec.message());
+    return entries;
+}
+
+// cv::imread, with OpenCV's own refusals (a header claiming more than 2^30 pixels, a decoder error) turned
+// into a DataError naming the file.
+cv::Mat read_image(const std::string& path, int flags) {
+    try {
+        return cv::imread(path, flags);
+    } catch (const cv::Exception& e) {
+        throw DataError(path + ": OpenCV refuses this image: " + e.err + "; expected an image of at most 2^30 pixels");
+    }
+}
+
 // Copies a cv::Mat (8-bit, 1 or 3 channels, HWC, BGR) into NCHW planes (RGB order for colour).
 void put_image(const cv::Mat& img, ImageSet& set) {
     const int c = img.channels();
@@ -112,10 +138,13 @@ Dataset load_image_folder(const std::string& dir, int size, int channels, double
     const bool has_splits = fs::is_directory(fs::path(dir) / "train", ec) && fs::is_directory(fs::path(dir) / "test", ec);
     const fs::path class_root = has_splits ? fs::path(dir) / "train" : fs::path(dir);
     std::vector<std::string> classes;
-    for (const auto& e : fs::directory_iterator(class_root))
-        if (e.is_directory()) classes.push_back(e.path().filename().string());
+    for (const fs::path& e : list_folder(class_root))
+        if (fs::is_directory(e, ec)) classes.push_back(e.filename().string());
     std::sort(classes.begin(), classes.end());
     if (classes.empty()) throw DataError(class_root.string() + ": no class sub-folders; expected one folder of images per class");
+    if (classes.size() == 1)
+        throw DataError(class_root.string() + ": only one class sub-folder (" + classes[0] +
+                        "); a classifier needs at least two, one folder of images per class");
     auto read_split = [&](const fs::path& root) {
         ImageSet set;
         set.channels = channels;
@@ -124,13 +153,13 @@ Dataset load_image_folder(const std::string& dir, int size, int channels, double
             const fs::path folder = root / classes[c];
             if (!fs::is_directory(folder, ec)) throw DataError(folder.string() + ": missing; every split needs every class's folder");
             std::vector<fs::path> files;
-            for (const auto& e : fs::directory_iterator(folder))
-                if (e.is_regular_file()) files.push_back(e.path());
+            for (const fs::path& e : list_folder(folder))
+                if (fs::is_regular_file(e, ec)) files.push_back(e);  // not FIFOs, devices, dangling or looping links
             std::sort(files.begin(), files.end());
             if (files.empty()) throw DataError(folder.string() + ": the class folder is empty; expected images");
             for (const auto& f : files) {
                 if (fs::file_size(f, ec) == 0) throw DataError(f.string() + ": zero-size file; expected an image");
-                const cv::Mat raw = cv::imread(f.string(), channels == 1 ? cv::IMREAD_GRAYSCALE : cv::IMREAD_COLOR);
+                const cv::Mat raw = read_image(f.string(), channels == 1 ? cv::IMREAD_GRAYSCALE : cv::IMREAD_COLOR);
                 if (raw.empty()) throw DataError(f.string() + ": OpenCV cannot decode this file; expected an image (PNG, JPEG, BMP, PGM, …)");
                 cv::Mat img;
                 cv::resize(raw, img, cv::Size(size, size), 0, 0, cv::INTER_AREA);
@@ -158,7 +187,8 @@ Dataset load_opencv_digits(const std::string& path, double test_fraction) {
     std::error_code ec;
     if (!fs::exists(path, ec))
         throw DataError(path + ": no such file; expected OpenCV's digits.png (Debian: apt-get install opencv-doc)");
-    const cv::Mat sheet = cv::imread(path, cv::IMREAD_GRAYSCALE);
+    require_regular_file(path, "OpenCV's digits.png");
+    const cv::Mat sheet = read_image(path, cv::IMREAD_GRAYSCALE);
     if (sheet.empty()) throw DataError(path + ": OpenCV cannot decode this file; expected digits.png");
     if (sheet.cols != 2000 || sheet.rows != 1000)
         throw DataError(path + ": the sheet is " + std::to_string(sheet.cols) + "x" + std::to_string(sheet.rows) +

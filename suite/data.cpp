@@ -5,6 +5,7 @@
 #include "image_cache.hpp"
 #include "image_formats.hpp"
 #include "rng.hpp"
+#include "params.hpp"  // format_number
 #include "synthetic_shapes.hpp"
 
 #include <cmath>
@@ -54,7 +55,19 @@ PreparedData prepare_data(const DatasetConfig& config, const std::filesystem::pa
         throw InputError(e.what());
     } catch (const std::invalid_argument& e) {
         throw InputError(std::string("dataset: ") + e.what());
+    } catch (const std::filesystem::filesystem_error& e) {
+        throw InputError(e.path1().string() + ": " + e.code().message());
     }
+    // A subset or a split that selects nothing would train on nothing or store a null accuracy.
+    auto require_images = [&](const ImageSet& set, const char* split, const std::string& why) {
+        if (set.count() == 0)
+            throw InputError((config.kind == "synthetic_shapes" ? std::string("dataset (synthetic_shapes)") : config.path + ": dataset") +
+                             ": the " + split + " split has no images" + why);
+    };
+    require_images(p.data.train, "training",
+                   config.train_subset > 0 ? " after train_subset " + format_number(config.train_subset) + "; raise it" : "");
+    require_images(p.data.test, "test",
+                   config.test_subset > 0 ? " after test_subset " + format_number(config.test_subset) + "; raise it" : "");
     if (config.validation > 0) {
         // Stratified and seeded: each class's images in a shuffled order (the config's own stream, the same for
         // every trial), the first round(n·fraction) of them held out.
@@ -72,6 +85,9 @@ PreparedData prepare_data(const DatasetConfig& config, const std::filesystem::pa
         p.validation = select(p.data.train, out);
         p.data.train = select(p.data.train, keep);
         p.validation_indices = iota(p.validation.count());
+        require_images(p.validation, "validation", " (dataset.validation " + format_number(config.validation) + " of " +
+                                                       std::to_string(held.size()) + " training images rounds to none per class); raise it");
+        require_images(p.data.train, "training", " left after dataset.validation; lower it");
     }
     p.normalizer = make_normalizer(p.data.train, config.normalize);
     p.train_indices = iota(p.data.train.count());

@@ -178,6 +178,11 @@ RunTotals run_sweep(const Config& config, const RunOptions& options) {
         const std::string key = dataset_json(t->dataset).dump();
         // Decoded image folders are cached next to the run store (runs/.cache beside runs/<sweep>).
         if (!datasets.count(key)) datasets.emplace(key, prepare_data(t->dataset, out.parent_path() / ".cache"));
+        const std::size_t train_count = datasets.at(key).data.train.count();
+        if (train_count < static_cast<std::size_t>(t->train.batch))  // what validate cannot know without the data
+            throw InputError(config.file + ": train.batch: " + std::to_string(t->train.batch) + " is larger than the training split of " +
+                             t->dataset.path + " (" + std::to_string(train_count) + " images" +
+                             (t->dataset.validation > 0 ? " after dataset.validation" : "") + ") in trial " + t->id + " (" + t->label() + ")");
     }
 
     std::error_code ec;

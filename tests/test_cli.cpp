@@ -112,6 +112,24 @@ TEST_CASE("bad input to the binary: one clear message and exit status 2", "[cli]
         // Nothing written before the data are checked: not even the run directory.
         CHECK_FALSE(fs::exists(dir / "r"));
     }
+    SECTION("a subset, a validation split or a batch the data cannot fill: refused before anything is written") {
+        const std::string data_line = "dataset: {kind: idx, path: " + (dir / "data").string() + ", classes: 4, normalize: standard";
+        const std::string rest = text.substr(text.find("model:"));
+        struct Case {
+            std::string dataset_keys, train_batch, message;
+        };
+        for (const Case& c : {Case{", test_subset: 0.001}", "batch: 16", "the test split has no images after test_subset 0.001; raise it"},
+                              Case{", train_subset: 0.001}", "batch: 16", "the training split has no images after train_subset 0.001"},
+                              Case{"}", "batch: 300", "train.batch: 300 is larger than the training split of " + (dir / "data").string() + " (256 images)"}}) {
+            std::string cfg_text = "name: e2e\n" + data_line + c.dataset_keys + "\n" + rest;
+            cfg_text.replace(cfg_text.find("batch: 16"), 9, c.train_batch);
+            const Result r = run_actbench(dir, "run " + write_config(dir, "sub.yaml", cfg_text).string() + " --out " + (dir / "r").string());
+            INFO(r.err);
+            CHECK(r.code == 2);
+            CHECK_THAT(r.err, Catch::Contains(c.message));
+            CHECK_FALSE(fs::exists(dir / "r"));
+        }
+    }
     SECTION("unknown key in the YAML") {
         std::string bad = text;
         bad.replace(bad.find("  init:"), 7, "  inits:");

@@ -4,6 +4,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <sys/stat.h>
+
 #include <fstream>
 
 using namespace actbench;
@@ -198,4 +200,32 @@ TEST_CASE("augmentation: shifted crops and flips, repeatable from the seed", "[d
     }
     CHECK(shifted);
     CHECK(labels[0] == 3);
+}
+
+TEST_CASE("gzip: every member of a multi-member file is read; junk after the last is refused", "[idx][errors]") {
+    TempDir dir;
+    const ImageSet set = tiny_set(6, 4, 3);
+    write_idx_images((dir / "img.gz").string(), set);
+    write_idx_images((dir / "img").string(), set);
+    const auto gz = bytes_of(dir / "img.gz"), raw = bytes_of(dir / "img");
+    // The same data as two members, split anywhere (what `cat a.gz b.gz` makes of a split file).
+    write_bytes(dir / "half1", std::vector<std::uint8_t>(raw.begin(), raw.begin() + 10));
+    write_bytes(dir / "half2", std::vector<std::uint8_t>(raw.begin() + 10, raw.end()));
+    REQUIRE(std::system(("gzip -n -c " + (dir / "half1").string() + " > " + (dir / "two.gz").string() + " && gzip -n -c " +
+                         (dir / "half2").string() + " >> " + (dir / "two.gz").string()).c_str()) == 0);
+    CHECK(read_maybe_gzip((dir / "two.gz").string()) == raw);
+    auto junk = gz;
+    for (std::uint8_t b : {0x00, 0x42, 0x13}) junk.push_back(b);
+    write_bytes(dir / "junk.gz", junk);
+    CHECK_THROWS_WITH(read_maybe_gzip((dir / "junk.gz").string()),
+                      Catch::Contains("junk.gz: byte offset " + std::to_string(gz.size()) + ": 3 bytes after the end of the gzip data"));
+}
+
+TEST_CASE("a data path that is a FIFO, a directory or a device is refused, never read", "[idx][errors]") {
+    TempDir dir;
+    REQUIRE(::mkfifo((dir / "fifo").c_str(), 0644) == 0);  // opening it for reading would block until a writer comes
+    CHECK_THROWS_WITH(read_maybe_gzip((dir / "fifo").string()), Catch::Contains("fifo: is not a regular file (a FIFO, device or socket)"));
+    CHECK_THROWS_WITH(read_maybe_gzip(dir.path().string()), Catch::Contains("is a directory"));
+    CHECK_THROWS_WITH(read_maybe_gzip("/dev/zero"), Catch::Contains("/dev/zero: is not a regular file"));
+    CHECK_THROWS_WITH(read_maybe_gzip((dir / "none").string()), Catch::Contains("none: no such file"));
 }

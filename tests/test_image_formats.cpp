@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 #include <opencv2/imgcodecs.hpp>
+#include <zlib.h>
 
 #include <filesystem>
 #include <fstream>
@@ -192,5 +193,45 @@ TEST_CASE("the image-folder cache round-trips, and a corrupt cache is ignored", 
         std::ofstream(file, std::ios::binary) << b;
         const auto r = read_dataset_cache(file);
         if (r) REQUIRE(b == bytes);  // only an intact cache is accepted (it carries a hash of its content)
+    }
+}
+
+namespace {
+// A PNG whose header claims width × height pixels (valid signature, chunks and CRCs) and holds no image data.
+std::vector<std::uint8_t> png_header_only(std::uint32_t width, std::uint32_t height) {
+    std::vector<std::uint8_t> b{0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R'};
+    for (std::uint32_t v : {width, height})
+        for (int shift : {24, 16, 8, 0}) b.push_back(static_cast<std::uint8_t>(v >> shift));
+    for (int v : {8, 0, 0, 0, 0}) b.push_back(static_cast<std::uint8_t>(v));  // 8-bit grey, no interlace
+    auto end_chunk = [&](std::size_t type_at) {  // the CRC of the chunk's type and data
+        const uLong crc = crc32(0, b.data() + type_at, static_cast<uInt>(b.size() - type_at));
+        for (int shift : {24, 16, 8, 0}) b.push_back(static_cast<std::uint8_t>(crc >> shift));
+    };
+    end_chunk(12);
+    // An empty IDAT: libpng reads the header up to the first IDAT and wants one there.
+    for (int v : {0, 0, 0, 0, 0x49, 0x44, 0x41, 0x54}) b.push_back(static_cast<std::uint8_t>(v));
+    end_chunk(b.size() - 4);
+    for (int v : {0, 0, 0, 0, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82}) b.push_back(static_cast<std::uint8_t>(v));  // IEND
+    return b;
+}
+}  // namespace
+
+TEST_CASE("image folders that would train nonsense or escape as internal errors are refused by name", "[datasets][folder][errors]") {
+    TempDir dir;
+    fs::create_directories(dir / "only");
+    cv::imwrite((dir / "only" / "a.png").string(), cv::Mat(8, 8, CV_8UC1, cv::Scalar(1)));
+    cv::imwrite((dir / "only" / "b.png").string(), cv::Mat(8, 8, CV_8UC1, cv::Scalar(2)));
+    CHECK_THROWS_WITH(load_image_folder(dir.path().string(), 8, 1, 0.5), Catch::Contains("only one class sub-folder (only)"));
+    fs::create_directories(dir / "other");
+    cv::imwrite((dir / "other" / "c.png").string(), cv::Mat(8, 8, CV_8UC1, cv::Scalar(3)));
+    cv::imwrite((dir / "other" / "d.png").string(), cv::Mat(8, 8, CV_8UC1, cv::Scalar(4)));
+    CHECK(load_image_folder(dir.path().string(), 8, 1, 0.5).classes == 2);
+    SECTION("a symbolic link loop") {
+        fs::create_symlink("loop", dir / "other" / "loop");
+        CHECK_THROWS_WITH(load_image_folder(dir.path().string(), 8, 1, 0.5), Catch::Contains("loop: cannot follow: Too many levels of symbolic links"));
+    }
+    SECTION("a PNG whose header claims more than 2^30 pixels") {
+        write_bytes(dir / "other" / "huge.png", png_header_only(40000, 40000));
+        CHECK_THROWS_WITH(load_image_folder(dir.path().string(), 8, 1, 0.5), Catch::Contains("huge.png: OpenCV refuses this image"));
     }
 }
