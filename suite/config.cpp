@@ -753,62 +753,79 @@ void read_grid(const Reader& r, const YAML::Node& root, Config& c) {
             groups.push_back({static_cast<int>(i)});
         }
     }
-    std::vector<std::size_t> counter(groups.size(), 0);
-    std::vector<int> rule_used(c.exclude.size(), 0);
-    for (bool done = false; !done;) {
-        nlohmann::json values = nlohmann::json::object();
+    const std::size_t axis_count = c.axes.size();
+    std::vector<std::size_t> group_of_axis(axis_count);
+    for (std::size_t g = 0; g < groups.size(); ++g)
+        for (int a : groups[g]) group_of_axis[a] = g;
+    // Each exclusion rule as (axis, value index) pairs; a rule naming a value its axis does not have
+    // matches no cell.
+    std::vector<std::vector<std::pair<std::size_t, std::uint32_t>>> rules(c.exclude.size());
+    std::vector<char> rule_possible(c.exclude.size(), 1), rule_used(c.exclude.size(), 0);
+    for (std::size_t k = 0; k < c.exclude.size(); ++k)
+        for (auto it = c.exclude[k].begin(); it != c.exclude[k].end(); ++it) {
+            const auto a = static_cast<std::size_t>(axis_index(it.key()));
+            const auto& values = c.axes[a].values;
+            const auto at = std::find(values.begin(), values.end(), *it);
+            if (at == values.end()) rule_possible[k] = 0;
+            else rules[k].emplace_back(a, static_cast<std::uint32_t>(at - values.begin()));
+        }
+    std::vector<std::size_t> path_axes;  // the dotted-path axes, whose values pick a cell's sections
+    for (std::size_t a = 0; a < axis_count; ++a)
+        if (c.axes[a].name.find('.') != std::string::npos) path_axes.push_back(a);
+    std::map<std::vector<std::uint32_t>, std::uint32_t> variant_of;  // path axes' value indices → variant
+
+    // Reads the sections of a cell whose path axes have these value indices, validated exactly as if its
+    // values were written in the file: they are put into a copy of the config.
+    auto read_variant = [&](const std::vector<std::uint32_t>& key) {
+        YAML::Node copy = YAML::Clone(root);
         nlohmann::json path_part = nlohmann::json::object();
-        for (std::size_t g = 0; g < groups.size(); ++g)
-            for (int a : groups[g]) {
-                values[c.axes[a].name] = c.axes[a].values[counter[g]];
-                if (c.axes[a].name.find('.') != std::string::npos) path_part[c.axes[a].name] = c.axes[a].values[counter[g]];
+        for (std::size_t p = 0; p < path_axes.size(); ++p) {
+            const std::string& path = c.axes[path_axes[p]].name;
+            path_part[path] = c.axes[path_axes[p]].values[key[p]];
+            std::vector<std::string> parts;
+            for (std::size_t b = 0, e; b <= path.size(); b = e + 1) {
+                e = path.find('.', b);
+                if (e == std::string::npos) e = path.size();
+                parts.push_back(path.substr(b, e - b));
             }
+            YAML::Node node = copy;
+            for (std::size_t q = 0; q + 1 < parts.size(); ++q) {
+                if (!node[parts[q]] || !node[parts[q]].IsMap()) node[parts[q]] = YAML::Node(YAML::NodeType::Map);
+                node.reset(node[parts[q]]);
+            }
+            node[parts.back()] = path_values[path][key[p]];
+        }
+        try {
+            Sections sections = read_sections(r, copy, c.file);
+            check_cell_fits(r, root, sections);  // the file's own nodes, for their positions
+            return sections;
+        } catch (const InputError& e) {
+            if (path_part.empty()) throw;  // no dotted-path axes: the file's own settings
+            const YAML::Node& first_key = path_keys[path_part.begin().key()];
+            throw InputError(std::string(e.what()) + "\n  (in the sweep cell " + path_part.dump() + ", axes at " +
+                             r.where(first_key.Mark()).substr(0, r.where(first_key.Mark()).size() - 2) + ")");
+        }
+    };
+
+    std::vector<std::size_t> counter(groups.size(), 0);
+    std::vector<std::uint32_t> index(axis_count), key(path_axes.size());
+    for (bool done = false; !done;) {
+        for (std::size_t a = 0; a < axis_count; ++a) index[a] = static_cast<std::uint32_t>(counter[group_of_axis[a]]);
         bool excluded = false;
-        for (std::size_t k = 0; k < c.exclude.size(); ++k) {
-            bool match = true;
-            for (auto it = c.exclude[k].begin(); it != c.exclude[k].end(); ++it) match &= values[it.key()] == *it;
+        for (std::size_t k = 0; k < rules.size(); ++k) {
+            bool match = rule_possible[k];
+            for (const auto& [a, v] : rules[k]) match &= index[a] == v;
             if (match) excluded = true, rule_used[k] = 1;
         }
         if (!excluded) {
-            const std::string key = path_part.dump();
-            if (!c.variants.count(key)) {
-                // Put this cell's path values into a copy of the config and read its sections, so every setting
-                // is validated exactly as if it were written in the file.
-                YAML::Node copy = YAML::Clone(root);
-                std::size_t g_index = 0;
-                (void)g_index;
-                for (auto it = path_part.begin(); it != path_part.end(); ++it) {
-                    const std::string& path = it.key();
-                    const int a = axis_index(path);
-                    std::size_t pos = 0;
-                    for (std::size_t g = 0; g < groups.size(); ++g)
-                        for (int m : groups[g])
-                            if (m == a) pos = counter[g];
-                    std::vector<std::string> parts;
-                    for (std::size_t b = 0, e; b <= path.size(); b = e + 1) {
-                        e = path.find('.', b);
-                        if (e == std::string::npos) e = path.size();
-                        parts.push_back(path.substr(b, e - b));
-                    }
-                    YAML::Node node = copy;
-                    for (std::size_t q = 0; q + 1 < parts.size(); ++q) {
-                        if (!node[parts[q]] || !node[parts[q]].IsMap()) node[parts[q]] = YAML::Node(YAML::NodeType::Map);
-                        node.reset(node[parts[q]]);
-                    }
-                    node[parts.back()] = path_values[path][pos];
-                }
-                try {
-                    Sections sections = read_sections(r, copy, c.file);
-                    check_cell_fits(r, root, sections);  // the file's own nodes, for their positions
-                    c.variants.emplace(key, std::move(sections));
-                } catch (const InputError& e) {
-                    if (path_part.empty()) throw;  // no dotted-path axes: the file's own settings
-                    const YAML::Node& first_key = path_keys[path_part.begin().key()];
-                    throw InputError(std::string(e.what()) + "\n  (in the sweep cell " + path_part.dump() + ", axes at " +
-                                     r.where(first_key.Mark()).substr(0, r.where(first_key.Mark()).size() - 2) + ")");
-                }
+            for (std::size_t p = 0; p < path_axes.size(); ++p) key[p] = index[path_axes[p]];
+            auto it = variant_of.find(key);
+            if (it == variant_of.end()) {
+                c.variants.push_back(read_variant(key));
+                it = variant_of.emplace(key, static_cast<std::uint32_t>(c.variants.size() - 1)).first;
             }
-            c.combinations.push_back({values, key});
+            c.cell_value_index.insert(c.cell_value_index.end(), index.begin(), index.end());
+            c.cell_variant.push_back(it->second);
         }
         std::size_t g = groups.size();
         while (g-- > 0) {
@@ -820,7 +837,7 @@ void read_grid(const Reader& r, const YAML::Node& root, Config& c) {
     }
     for (std::size_t k = 0; k < rule_used.size(); ++k)
         if (!rule_used[k]) r.fail(exclude_nodes[k], "sweep.exclude: this rule matches no combination of the axes' values");
-    if (c.combinations.empty()) r.fail(sweep, "sweep: every combination is excluded; nothing to run");
+    if (c.cell_count() == 0) r.fail(sweep, "sweep: every combination is excluded; nothing to run");
 }
 
 }  // namespace
@@ -906,6 +923,12 @@ Config parse_config_chain(const std::string& text, const std::string& file, std:
 Config parse_config(const std::string& text, const std::string& file) { return parse_config_chain(text, file, {}); }
 
 Config load_config(const std::string& path) { return parse_config(read_config_text(path, "config file"), path); }
+
+nlohmann::json Config::cell_values(std::size_t i) const {
+    nlohmann::json values = nlohmann::json::object();
+    for (std::size_t a = 0; a < axes.size(); ++a) values[axes[a].name] = cell_value(i, a);
+    return values;
+}
 
 nlohmann::json dataset_json(const DatasetConfig& d) {
     nlohmann::json j{{"kind", d.kind}, {"normalize", d.normalize}};

@@ -90,12 +90,6 @@ struct Sections {
     TrainConfig train;
 };
 
-// One cell of the grid: the value of every axis, and the key of its Sections in Config::variants.
-struct Combination {
-    nlohmann::json values;  // {"activation": "relu", "train.lr": 0.1, ...}
-    std::string variant;
-};
-
 struct Config {
     std::string file;  // where it was read from, for messages
     std::string name = "sweep";
@@ -121,8 +115,20 @@ struct Config {
     std::vector<Axis> axes;
     std::vector<std::vector<std::string>> zip;
     nlohmann::json exclude = nlohmann::json::array();
-    std::vector<Combination> combinations;
-    std::map<std::string, Sections> variants;
+    // The cells, compactly (a sweep may have a million): cell i's value index on axis a is
+    // cell_value_index[i·axes.size() + a]; its sections (dataset, model, train with the dotted-path axes' values
+    // put in) are variants[cell_variant[i]], one per distinct combination of those values.
+    std::vector<std::uint32_t> cell_value_index;
+    std::vector<std::uint32_t> cell_variant;
+    std::vector<Sections> variants;
+
+    std::size_t cell_count() const { return cell_variant.size(); }
+    // The value of every axis in cell i: {"activation": "relu", "train.lr": 0.1, ...}
+    nlohmann::json cell_values(std::size_t i) const;
+    const nlohmann::json& cell_value(std::size_t i, std::size_t axis) const {
+        return axes[axis].values[cell_value_index[i * axes.size() + axis]];
+    }
+    const Sections& cell_sections(std::size_t i) const { return variants[cell_variant[i]]; }
 };
 
 // Reads and validates; throws InputError ("FILE:LINE:COL: ...").

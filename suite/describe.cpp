@@ -160,11 +160,10 @@ ModelInspection inspect_model(const ModelSpec& model, const InputShape& input, c
             t.str()};
 }
 
-PlanEstimate estimate_plan(const Config& config, int jobs) {
-    const std::vector<Trial> trials = make_plan(config);
-    std::vector<std::string> varying;
-    for (const auto& a : config.axes)
-        if (a.values.size() > 1) varying.push_back(a.name);
+void write_plan(const Config& config, int jobs, bool json, std::ostream& out) {
+    std::vector<std::size_t> varying;  // axes with more than one value
+    for (std::size_t a = 0; a < config.axes.size(); ++a)
+        if (config.axes[a].values.size() > 1) varying.push_back(a);
     // Each distinct dataset is loaded once (its shape and split sizes), and each model × input counted once.
     struct DataFacts {
         InputShape shape;
@@ -193,7 +192,7 @@ PlanEstimate estimate_plan(const Config& config, int jobs) {
 
     // Throughput: a few training steps of the first trial's network, one thread (the default per trial).
     omp_set_num_threads(1);
-    const Trial& first = trials.front();
+    const Trial first = make_trial(config, 0);
     const InputShape shape = facts_of(first.dataset).shape;
     Context ctx;
     Network net(ctx, NetworkSpec{first.model, first.activation, first.bias, 1}, first.train.batch, shape);
@@ -214,39 +213,55 @@ PlanEstimate estimate_plan(const Config& config, int jobs) {
     for (int i = 0; i < steps; ++i) step();
     const double seconds_per_image = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() / (steps * first.train.batch);
     const double flops_per_second = flops(first.model, shape).first / seconds_per_image;
+
+    // A trial's estimate depends on its sections only (the work, not the activation), so per variant.
+    std::vector<double> variant_seconds;
+    for (const Sections& s : config.variants) {
+        const DataFacts& facts = facts_of(s.dataset);
+        const auto [train_flops, forward_flops] = flops(s.model, facts.shape);
+        const double work = train_flops * facts.n_train * s.train.epochs +
+                            forward_flops * (facts.n_test + std::min<double>(s.train.probe, facts.n_train)) * (s.train.epochs + 1);
+        variant_seconds.push_back(work / flops_per_second);
+    }
+    const std::size_t count = config.cell_count();
     double total = 0;
-    nlohmann::json rows = nlohmann::json::array();
-    std::ostringstream t;
-    t << "id               ";
-    for (const auto& v : varying) t << " " << v;
-    t << "  est. seconds\n";
-    for (const auto& trial : trials) {
-        const DataFacts& facts = facts_of(trial.dataset);
-        const double n_train = facts.n_train, n_test = facts.n_test;
-        const auto [train_flops, forward_flops] = flops(trial.model, facts.shape);
-        const double work = train_flops * n_train * trial.train.epochs +
-                            forward_flops * (n_test + std::min<double>(trial.train.probe, n_train)) * (trial.train.epochs + 1);
-        const double seconds = work / flops_per_second;
-        total += seconds;
-        nlohmann::json row{{"id", trial.id}, {"estimated_seconds", seconds}};
-        t << trial.id << " ";
-        for (const auto& v : varying) {
-            row[v] = trial.axes[v];
-            t << " " << (trial.axes[v].is_string() ? trial.axes[v].get<std::string>() : trial.axes[v].dump());
+    for (std::size_t i = 0; i < count; ++i) total += variant_seconds[config.cell_variant[i]];
+    const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    const int parallel = jobs > 0 ? jobs : cores;
+    const double wall = total / std::min<double>(parallel, static_cast<double>(count));
+
+    const TrialIds ids(config);
+    if (json) {
+        out << "{\"count\": " << count << ", \"estimated_wall_seconds\": " << nlohmann::json(wall).dump()
+            << ", \"gflops_per_second\": " << nlohmann::json(flops_per_second / 1e9).dump() << ", \"jobs\": " << parallel
+            << ", \"trials\": [\n";
+    } else {
+        out << "id               ";
+        for (std::size_t a : varying) out << " " << config.axes[a].name;
+        out << "  est. seconds\n";
+    }
+    for (std::size_t i = 0; i < count; ++i) {
+        const double seconds = variant_seconds[config.cell_variant[i]];
+        const std::string id = ids.id(i);
+        if (json) {
+            nlohmann::json row{{"id", id}, {"estimated_seconds", seconds}};
+            for (std::size_t a : varying) row[config.axes[a].name] = config.cell_value(i, a);
+            out << "  " << row.dump() << (i + 1 < count ? ",\n" : "\n");
+            continue;
+        }
+        out << id << " ";
+        for (std::size_t a : varying) {
+            const nlohmann::json& v = config.cell_value(i, a);
+            out << " " << (v.is_string() ? v.get<std::string>() : v.dump());
         }
         char buf[32];
         std::snprintf(buf, sizeof buf, "  %.0f", seconds);
-        t << buf << "\n";
-        rows.push_back(row);
+        out << buf << "\n";
     }
-    const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    const int parallel = jobs > 0 ? jobs : cores;
-    const double wall = total / std::min<double>(parallel, static_cast<double>(trials.size()));
-    t << trials.size() << " trials; measured " << flops_per_second / 1e9 << " GFLOP/s per trial (1 thread); about "
-      << static_cast<long>(wall) << " s of wall time with " << parallel << " jobs\n";
-    return {{{"trials", rows}, {"count", trials.size()}, {"gflops_per_second", flops_per_second / 1e9},
-             {"estimated_wall_seconds", wall}, {"jobs", parallel}},
-            t.str()};
+    if (json) out << "]}\n";
+    else
+        out << count << " trials; measured " << flops_per_second / 1e9 << " GFLOP/s per trial (1 thread); about "
+            << static_cast<long>(wall) << " s of wall time with " << parallel << " jobs\n";
 }
 
 nlohmann::json datasets_json() {

@@ -240,7 +240,7 @@ int main(int argc, char** argv) {
             const std::string array = (dir / "actbench-array.sbatch").string(), report_job = (dir / "actbench-report.sbatch").string();
             write_output_file(array, slurm_array_script(slurm_options));
             write_output_file(report_job, slurm_report_script(slurm_options));
-            std::cout << config.name << ": " << config.combinations.size() << " trials in " << slurm_options.tasks << " tasks\n"
+            std::cout << config.name << ": " << config.cell_count() << " trials in " << slurm_options.tasks << " tasks\n"
                       << "wrote " << array << "\nwrote " << report_job << "\n";
             if (!slurm_submit) {
                 std::cout << "submit with: jobid=$(sbatch --parsable " << array << ") && sbatch --dependency=afterok:$jobid " << report_job << "\n";
@@ -264,13 +264,12 @@ int main(int argc, char** argv) {
         }
         if (*validate) {
             const Config config = load_config(config_path);
-            std::cout << config_path << ": ok, " << config.combinations.size() << " trials\n";
+            std::cout << config_path << ": ok, " << config.cell_count() << " trials\n";
             return 0;
         }
         if (*plan) {
             const Config config = load_config(config_path);
-            const PlanEstimate e = estimate_plan(config, options.jobs);
-            std::cout << (json ? e.json.dump(2) + "\n" : e.text);
+            write_plan(config, options.jobs, json, std::cout);
             return 0;
         }
         if (*verify) {

@@ -33,7 +33,25 @@ struct Trial {
 
 std::string trial_id(const nlohmann::json& settings);
 
+// The trial of cell `cell` (0 ≤ cell < config.cell_count()).
+Trial make_trial(const Config& config, std::size_t cell);
+
 // The config's cells in order (the first axis in the file varies slowest).
 std::vector<Trial> make_plan(const Config& config);
+
+// Every cell's trial id without building its Trial: the canonical settings text assembled from pieces
+// serialised once per distinct section, activation, init and bias. A million-cell plan takes seconds and
+// little memory; the ids are those of make_trial (tested).
+class TrialIds {
+public:
+    explicit TrialIds(const Config& config);
+    std::string id(std::size_t cell) const;
+
+private:
+    const Config& config_;
+    std::size_t activation_axis_, init_axis_, bias_axis_, seed_axis_;
+    std::vector<std::string> variant_text_;                  // ,"dataset":…  /  ,"model":…  /  ,"train":…
+    std::vector<std::string> activation_text_, init_text_, bias_text_;  // per value of the axis
+};
 
 }  // namespace actbench

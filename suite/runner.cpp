@@ -22,6 +22,7 @@
 #include <map>
 #include <iostream>
 #include <mutex>
+#include <set>
 #include <thread>
 
 namespace actbench {
@@ -154,35 +155,41 @@ RunTotals run_sweep(const Config& config, const RunOptions& options) {
     check_manifest(out, identity);
 
     // Everything is checked before anything is written: the plan, what is left to do, and the data.
-    const std::vector<Trial> plan = make_plan(config);
+    const TrialIds ids(config);
+    const std::size_t planned = config.cell_count();
     RunTotals totals;
-    totals.planned = static_cast<int>(plan.size());
-    std::vector<const Trial*> todo;
-    for (const auto& t : plan) {
-        if (!in_shard(t.id, options.shard_index, options.shard_count)) {
+    totals.planned = static_cast<int>(planned);
+    std::vector<std::size_t> todo;  // cells; their Trials are made as they run
+    for (std::size_t cell = 0; cell < planned; ++cell) {
+        const std::string id = ids.id(cell);
+        if (!in_shard(id, options.shard_index, options.shard_count)) {
             ++totals.other_shards;
             continue;
         }
         std::string why;
-        const Stored state = options.resume ? stored_state(out / t.id, &why) : Stored::none;
-        if (state == Stored::damaged && !options.quiet) std::cerr << "actbench: retraining " << t.id << ": " << why << "\n";
+        const Stored state = options.resume ? stored_state(out / id, &why) : Stored::none;
+        if (state == Stored::damaged && !options.quiet) std::cerr << "actbench: retraining " << id << ": " << why << "\n";
         if (state == Stored::finished || (state == Stored::failed && !options.retry_failed)) {
             ++totals.skipped;
             continue;
         }
-        todo.push_back(&t);
+        todo.push_back(cell);
     }
     // Each distinct dataset setting (a sweep may vary dataset.*) is prepared once and shared by its trials.
     std::map<std::string, PreparedData> datasets;
-    for (const Trial* t : todo) {
-        const std::string key = dataset_json(t->dataset).dump();
+    std::set<std::uint32_t> variants_checked;
+    for (const std::size_t cell : todo) {
+        if (!variants_checked.insert(config.cell_variant[cell]).second) continue;
+        const Sections& sections = config.cell_sections(cell);
+        const std::string key = dataset_json(sections.dataset).dump();
         // Decoded image folders are cached next to the run store (runs/.cache beside runs/<sweep>).
-        if (!datasets.count(key)) datasets.emplace(key, prepare_data(t->dataset, out.parent_path() / ".cache"));
+        if (!datasets.count(key)) datasets.emplace(key, prepare_data(sections.dataset, out.parent_path() / ".cache"));
         const std::size_t train_count = datasets.at(key).data.train.count();
-        if (train_count < static_cast<std::size_t>(t->train.batch))  // what validate cannot know without the data
-            throw InputError(config.file + ": train.batch: " + std::to_string(t->train.batch) + " is larger than the training split of " +
-                             t->dataset.path + " (" + std::to_string(train_count) + " images" +
-                             (t->dataset.validation > 0 ? " after dataset.validation" : "") + ") in trial " + t->id + " (" + t->label() + ")");
+        if (train_count < static_cast<std::size_t>(sections.train.batch))  // what validate cannot know without the data
+            throw InputError(config.file + ": train.batch: " + std::to_string(sections.train.batch) + " is larger than the training split of " +
+                             sections.dataset.path + " (" + std::to_string(train_count) + " images" +
+                             (sections.dataset.validation > 0 ? " after dataset.validation" : "") + ") in the sweep cell " +
+                             config.cell_values(cell).dump());
     }
 
     std::error_code ec;
@@ -203,8 +210,8 @@ RunTotals run_sweep(const Config& config, const RunOptions& options) {
                                                   "\n");
     }
     if (!options.quiet)
-        std::cerr << "actbench: " << config.name << ": " << plan.size() << " trials"
-                  << (options.shard_count > 1 ? ", " + std::to_string(plan.size() - totals.other_shards) + " in shard " +
+        std::cerr << "actbench: " << config.name << ": " << planned << " trials"
+                  << (options.shard_count > 1 ? ", " + std::to_string(planned - totals.other_shards) + " in shard " +
                                                     std::to_string(options.shard_index) + "/" + std::to_string(options.shard_count)
                                               : std::string())
                   << ", " << totals.skipped << " already done, " << todo.size() << " to run (" << jobs << " jobs x "
@@ -233,7 +240,7 @@ RunTotals run_sweep(const Config& config, const RunOptions& options) {
         while (!g_stop.load()) {
             const std::size_t i = next.fetch_add(1);
             if (i >= todo.size()) return;
-            const Trial& t = *todo[i];
+            const Trial t = make_trial(config, todo[i]);
             try {
                 // Concurrent runners into one directory split the trials: whoever holds the claim trains it;
                 // the others skip it, and skip it too when it was finished while they were planning.
@@ -253,7 +260,7 @@ RunTotals run_sweep(const Config& config, const RunOptions& options) {
                 ++done;
                 (r.status == "ok" ? totals.ok : totals.diverged)++;
                 if (!options.quiet)
-                    std::cerr << "[" << done << "/" << plan.size() << "] " << t.id << " " << t.label() << ": "
+                    std::cerr << "[" << done << "/" << planned << "] " << t.id << " " << t.label() << ": "
                               << r.status << ", test accuracy " << r.summary["final_test_accuracy"].dump() << " ("
                               << static_cast<int>(r.seconds) << " s)\n";
             } catch (const InputError&) {
@@ -284,7 +291,7 @@ RunTotals run_sweep(const Config& config, const RunOptions& options) {
                 const int finished = done - totals.skipped, left = static_cast<int>(todo.size()) - finished;
                 const double eta = finished > 0 ? elapsed / finished * left : 0;
                 std::fprintf(stderr, "\r\033[K[%d/%zu] running %d, failed %d, elapsed %.0f s, ETA %.0f s", done,
-                             plan.size() - totals.other_shards, std::min(jobs, left), totals.failed, elapsed, eta);
+                             planned - totals.other_shards, std::min(jobs, left), totals.failed, elapsed, eta);
                 if (left == 0) std::fprintf(stderr, "\n");
             }
         }

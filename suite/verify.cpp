@@ -69,10 +69,13 @@ VerifyReport verify_run(const std::filesystem::path& run_dir, const std::string&
     omp_set_num_threads(recorded["threads_per_trial"].get<int>());
     std::map<std::string, PreparedData> datasets;
     const ScratchDir scratch;
-    for (const Trial& t : make_plan(config)) {
-        if (!only_trial.empty() && t.id != only_trial) continue;
-        const fs::path stored = run_dir / t.id;
+    const TrialIds ids(config);
+    for (std::size_t cell = 0; cell < config.cell_count(); ++cell) {
+        const std::string id = ids.id(cell);
+        if (!only_trial.empty() && id != only_trial) continue;
+        const fs::path stored = run_dir / id;
         if (!fs::exists(stored / kSummaryFile)) continue;
+        const Trial t = make_trial(config, cell);
         std::vector<nlohmann::json> stored_metrics;
         try {
             const nlohmann::json summary = read_summary(stored);

@@ -361,6 +361,27 @@ TEST_CASE("a sweep killed part-way and resumed equals an uninterrupted one", "[c
     for (const auto& e : fs::recursive_directory_iterator(part)) CHECK(e.path().string().find(".tmp") == std::string::npos);
 }
 
+TEST_CASE("validate and plan of a million-trial sweep stay bounded: streamed, never materialised", "[cli][plan]") {
+    TempDir dir;
+    std::string seeds;
+    for (int i = 0; i < 25000; ++i) seeds += (i ? ", " : "") + std::to_string(i);
+    const fs::path cfg = write_config(dir, "big.yaml",
+                                      "name: big\ndataset: {kind: synthetic_shapes, classes: 3, train_count: 192, test_count: 60, size: 16}\n"
+                                      "model: {conv1: 4, conv2: 8, dense: 16, kernel: 3, padding: 1}\ntrain: {epochs: 1, batch: 16}\n"
+                                      "sweep:\n  activation: [relu, tanh, elu, selu, gelu, silu, softplus, leaky_relu, sigmoid, mish]\n"
+                                      "  train.lr: [0.01, 0.02, 0.05, 0.1]\n  seed: [" + seeds + "]\n");
+    // 1.5 GB of address space: the plan used to hold every trial and its JSON row (4.2 GB resident).
+    const std::string limit = "ulimit -v 1500000; ";
+    const Result validate = run_actbench(dir, "validate " + cfg.string(), limit);
+    CHECK(validate.code == 0);
+    CHECK_THAT(validate.out, Catch::Contains("ok, 1000000 trials"));
+    const Result plan = run_actbench(dir, "plan " + cfg.string(), limit);
+    INFO(plan.err);
+    REQUIRE(plan.code == 0);
+    CHECK(std::count(plan.out.begin(), plan.out.end(), '\n') == 1000002);
+    CHECK_THAT(plan.out, Catch::Contains("1000000 trials; measured"));
+}
+
 TEST_CASE("validate, plan and verify", "[cli][reproducibility]") {
     TempDir dir;
     const fs::path cfg = write_config(dir, "v.yaml", small_sweep("v"));

@@ -367,7 +367,7 @@ TEST_CASE("validating a long axis takes linear time", "[config][sweep]") {
     std::string seeds;
     for (int i = 0; i < 100000; ++i) seeds += (i ? ", " : "") + std::to_string(i);
     const Config c = parse_config("name: many\nsweep: {seed: [" + seeds + "]}\n", "cfg.yaml");
-    CHECK(c.combinations.size() == 100000);
+    CHECK(c.cell_count() == 100000);
     CHECK_THAT(error_of("name: many\nsweep: {seed: [" + seeds + ", 17]}\n"), Catch::Contains("sweep.seed: value 17 appears twice"));
 }
 
@@ -384,4 +384,36 @@ TEST_CASE("what run would refuse for a cell is refused by validate with the key'
                Catch::Contains("train.batch: 150 is larger than the training split (at most 97 images after dataset.validation)"));
     CHECK_THAT(error_of("name: k\ndataset: {train_subset: 40}\n"), Catch::Contains("train.batch: 64 (the default) is larger"));
     CHECK(error_of("name: k\n" + data + "train: {batch: 192}\n").empty());
+}
+
+TEST_CASE("the ids a plan lists without building trials are the trials' own ids", "[config][plan]") {
+    // Every kind of axis value: config-defined activations and inits, bias maps and none, dotted paths, zip.
+    const Config c = parse_config(R"yaml(name: ids
+dataset: {kind: synthetic_shapes, classes: 3, train_count: 60, test_count: 30, size: 16}
+model: {conv1: 4, conv2: 8, dense: 16, kernel: 3, padding: 1}
+train: {epochs: 2, batch: 8}
+activations:
+  swish_1702: {expr: "x * sigmoid(beta * x)", params: {beta: 1.702}}
+  leaky_18: {base: leaky_relu, slope: 0.18}
+inits:
+  he_out: {base: he_normal, mode: fan_out, gain: 1.5}
+sweep:
+  activation: [relu, swish_1702, leaky_18, prelu]
+  train.lr: [0.01, 0.1]
+  train.momentum: [0.5, 0.9]
+  init: [he_normal, he_out]
+  model.batchnorm: [none, after]
+  bias: [0, none, {default: 0.1, dense1: 1}]
+  seed: [1, 7]
+  zip: [[train.lr, train.momentum]]
+  exclude: [{activation: prelu, model.batchnorm: after}]
+)yaml", "cfg.yaml");
+    const TrialIds ids(c);
+    REQUIRE(c.cell_count() == 4 * 2 * 2 * 2 * 3 * 2 - 2 * 2 * 3 * 2);
+    for (std::size_t i = 0; i < c.cell_count(); ++i) {
+        const Trial t = make_trial(c, i);
+        INFO(t.settings().dump());
+        REQUIRE(ids.id(i) == t.id);
+        CHECK(c.cell_values(i) == t.axes);
+    }
 }
