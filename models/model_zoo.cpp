@@ -126,8 +126,9 @@ std::vector<LayerSpec> ModelSpec::layers(int classes) const {
     return out;
 }
 
-void check_input_fits(const ModelSpec& model, int channels, int height, int width, int classes) {
+ModelFootprint check_input_fits(const ModelSpec& model, int channels, int height, int width, int classes) {
     const std::vector<LayerSpec> layers = model.layers(classes);
+    ModelFootprint f;
     bool image = true;  // until the first dense layer flattens it
     for (std::size_t i = 0; i < layers.size(); ++i) {
         const LayerSpec& l = layers[i];
@@ -143,6 +144,7 @@ void check_input_fits(const ModelSpec& model, int channels, int height, int widt
                 if (height + 2 * l.padding < l.kernel || width + 2 * l.padding < l.kernel)
                     fail("a " + std::to_string(l.kernel) + "x" + std::to_string(l.kernel) + " kernel with padding " +
                          std::to_string(l.padding) + " leaves no output");
+                f.params += (static_cast<double>(channels) * l.kernel * l.kernel + 1) * l.units;
                 height += 2 * l.padding - l.kernel + 1;
                 width += 2 * l.padding - l.kernel + 1;
                 channels = l.units;
@@ -154,12 +156,15 @@ void check_input_fits(const ModelSpec& model, int channels, int height, int widt
                 width = (width - l.kernel) / l.stride + 1;
                 break;
             case LayerSpec::Kind::dense:
+                f.params += (static_cast<double>(channels) * (image ? static_cast<double>(height) * width : 1) + 1) * l.units;
                 channels = l.units;
                 image = false;
                 break;
             default: break;  // activations, batch norm and dropout keep the shape
         }
+        f.values_per_image += static_cast<double>(channels) * (image ? static_cast<double>(height) * width : 1);
     }
+    return f;
 }
 
 }  // namespace actbench

@@ -61,10 +61,20 @@ struct ModelSpec {
     std::vector<LayerSpec> layers(int classes) const;
 };
 
+// What a model holds for one input shape, counted from its layer list (maxout's k× wider layers not
+// included: an estimate, for refusing what cannot fit a machine).
+struct ModelFootprint {
+    double params = 0;            // weights and biases
+    double values_per_image = 0;  // every layer's output elements for one image
+    // Bytes for one trial at this batch: fp32 weights, gradients and up to two optimizer moments; per image
+    // each layer's output, its gradient and an activation's saved input or a pooling workspace.
+    double bytes(int batch) const { return 4 * (4 * params + 3 * values_per_image * batch); }
+};
+
 // Throws std::invalid_argument when an input of channels × height × width leaves a layer nothing to work on
 // (a kernel larger than its padded input, a pooling window larger than its input, a conv after a dense
 // layer), naming the layer and its input. Pure arithmetic: what the builder checks before it builds
 // anything, and what `validate` checks where the config fixes the input size.
-void check_input_fits(const ModelSpec& model, int channels, int height, int width, int classes);
+ModelFootprint check_input_fits(const ModelSpec& model, int channels, int height, int width, int classes);
 
 }  // namespace actbench

@@ -1,8 +1,11 @@
 #include "config.hpp"
 
 #include "error.hpp"
+#include "params.hpp"  // format_number
 
 #include <yaml-cpp/yaml.h>
+
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
@@ -623,17 +626,45 @@ std::optional<double> known_train_count(const DatasetConfig& d) {
     return d.validation > 0 ? std::floor(n * (1 - d.validation) + d.classes / 2.0) : n;
 }
 
+// This machine's memory (physical RAM), in bytes.
+double machine_memory() {
+    return static_cast<double>(::sysconf(_SC_PHYS_PAGES)) * static_cast<double>(::sysconf(_SC_PAGESIZE));
+}
+
+std::string gigabytes(double bytes) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, bytes < 1e11 ? "%.1f GB" : "%.0f GB", bytes / 1e9);
+    return buf;
+}
+
 // What `run` would refuse for a cell, refused here with the key's place: a model whose layers the input
-// does not fit, a batch larger than the training split.
+// does not fit, a batch larger than the training split, a synthetic dataset or one trial's model that
+// cannot fit this machine's memory (they would die later of bad_alloc or an opaque oneDNN error).
 void check_cell_fits(const Reader& r, const YAML::Node& root, const Sections& s) {
+    const double memory = machine_memory();
+    if (s.dataset.kind == "synthetic_shapes") {
+        const double bytes = (static_cast<double>(s.dataset.train_count) + s.dataset.test_count) * s.dataset.size * s.dataset.size;
+        if (bytes > memory / 2) {
+            const YAML::Node d = root["dataset"];
+            r.fail(d && d["train_count"] ? d["train_count"] : d ? d : root,
+                   "dataset: " + std::to_string(s.dataset.train_count + s.dataset.test_count) + " synthetic images of " +
+                       std::to_string(s.dataset.size) + "x" + std::to_string(s.dataset.size) + " take " + gigabytes(bytes) +
+                       "; this machine has " + gigabytes(memory) + " (at most half of it goes to the data)");
+        }
+    }
     if (const auto in = known_input(s.dataset)) {
+        ModelFootprint footprint;
+        const YAML::Node at = root["model"] ? root["model"] : root;
         try {
-            check_input_fits(s.model, (*in)[0], (*in)[1], (*in)[2], std::max(2, s.dataset.classes));
+            footprint = check_input_fits(s.model, (*in)[0], (*in)[1], (*in)[2], std::max(2, s.dataset.classes));
         } catch (const std::invalid_argument& e) {
-            const YAML::Node at = root["model"] ? root["model"] : root;
             r.fail(at, e.what() + std::string(" (dataset ") + s.dataset.kind + " gives " + std::to_string((*in)[0]) + "x" +
                            std::to_string((*in)[1]) + "x" + std::to_string((*in)[2]) + " images)");
         }
+        if (footprint.bytes(s.train.batch) > memory)
+            r.fail(at, "model " + s.model.name + ": one trial needs about " + gigabytes(footprint.bytes(s.train.batch)) + " (" +
+                           format_number(footprint.params) + " parameters with their gradients and optimizer state, and a batch of " +
+                           std::to_string(s.train.batch) + " images' activations); this machine has " + gigabytes(memory));
     }
     if (const auto n = known_train_count(s.dataset); n && *n < s.train.batch) {
         const YAML::Node at = root["train"] && root["train"]["batch"] ? root["train"]["batch"] : root["train"] ? root["train"] : root;

@@ -36,7 +36,13 @@ PreparedData prepare_data(const DatasetConfig& config, const std::filesystem::pa
                     p.data.name = std::filesystem::path(config.path).filename().string();
                 } else {
                     p.data = load_image_folder(config.path, config.size, config.channels, config.test_fraction);
-                    if (!cache.empty()) write_dataset_cache(cache, p.data);
+                    if (!cache.empty()) {
+                        try {
+                            write_dataset_cache(cache, p.data);
+                        } catch (const DataError& e) {  // the data are fine; the disk is not
+                            throw IoError(e.what());
+                        }
+                    }
                 }
             }
             else p.data = load_opencv_digits(config.path, config.test_fraction);

@@ -8,7 +8,8 @@
 //   actbench bench [--model F] [--activation A] [--batch B] [--threads T] [--profile] [--json]
 //   actbench slurm CONFIG --out DIR [--tasks N] [--partition P] [--time T] [--cpus-per-task C] [--submit]
 // Exit status: 0 success; 1 interrupted (verify: a trial differs); 2 bad input or usage; 3 internal error;
-// 4 I/O error (a full disk, a read-only directory: nothing wrong with the input); 100 + n when n trials failed
+// 4 the system failed: an I/O error (a full disk, a read-only directory) or out of memory, with nothing wrong
+// in the input; 100 + n when n trials failed
 // (capped at 255). A diverged trial is a result, not a failure.
 #include "bench.hpp"
 #include "config.hpp"
@@ -343,6 +344,9 @@ int main(int argc, char** argv) {
         return 2;
     } catch (const IoError& e) {
         std::cerr << "actbench: I/O error: " << e.what() << "\n";
+        return 4;
+    } catch (const std::bad_alloc&) {
+        std::cerr << "actbench: out of memory: lower --jobs, train.batch or the model's size (validate estimates what one trial needs)\n";
         return 4;
     } catch (const std::exception& e) {
         std::cerr << "actbench: internal error: " << e.what() << "\n";

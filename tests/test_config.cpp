@@ -1,4 +1,5 @@
 #include "config.hpp"
+#include "describe.hpp"
 #include "error.hpp"
 #include "plan.hpp"
 #include "temp_dir.hpp"
@@ -415,5 +416,25 @@ sweep:
         INFO(t.settings().dump());
         REQUIRE(ids.id(i) == t.id);
         CHECK(c.cell_values(i) == t.axes);
+    }
+}
+
+TEST_CASE("a dataset or a model that cannot fit this machine's memory is refused by validate, naming the key", "[config][errors]") {
+    // 1.7 TB of mlp weights, 65 GB of synthetic images: they used to pass validate and die of bad_alloc.
+    CHECK_THAT(error_of("name: m\ndataset: {kind: synthetic_shapes, classes: 3, train_count: 192, test_count: 60, size: 16}\n"
+                        "model: {name: mlp, depth: 100, width: 65536}\n"),
+               Catch::Contains("cfg.yaml:3:8: model mlp: one trial needs about ") && Catch::Contains("this machine has"));
+    CHECK_THAT(error_of("name: m\ndataset: {kind: synthetic_shapes, classes: 3, train_count: 1000000, test_count: 60, size: 256}\n"),
+               Catch::Contains("cfg.yaml:2:60: dataset: 1000060 synthetic images of 256x256 take 65.5 GB"));
+    // The estimate itself: lenet 32/64/128 on 28x28 has 1,663,370 parameters and fits easily.
+    const ModelFootprint lenet = check_input_fits(ModelSpec::make("lenet"), 1, 28, 28, 10);
+    CHECK(lenet.params == 32 * (25 + 1) + 64 * (32 * 25 + 1) + 128 * (64 * 7 * 7 + 1) + 10 * (128 + 1));
+    CHECK(lenet.values_per_image == 2 * 32 * 28 * 28 + 32 * 14 * 14 + 2 * 64 * 14 * 14 + 64 * 7 * 7 + 2 * 128 + 10);
+    CHECK(lenet.bytes(64) < 1e9);
+    // The arithmetic count agrees with the built network's for every family.
+    for (const auto& info : model_table()) {
+        INFO(info.name);
+        const ModelSpec m = ModelSpec::make(info.name);
+        CHECK(check_input_fits(m, 1, 28, 28, 10).params == inspect_model(m, InputShape{1, 28, 28, 10}, builtin_init("he_normal")).json["params"].get<double>());
     }
 }
