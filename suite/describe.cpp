@@ -340,7 +340,7 @@ DatasetInspection inspect_dataset(const DatasetConfig& config, const std::string
                     else sheet.at<cv::Vec3b>(y0 + y, x0 + x) = cv::Vec3b(img[2 * plane + at], img[plane + at], img[at]);  // RGB planes → BGR
                 }
         }
-        if (!cv::imwrite(sheet_path, sheet)) throw InputError(sheet_path + ": cannot write the contact sheet");
+        if (!cv::imwrite(sheet_path, sheet)) throw IoError(sheet_path + ": cannot write the contact sheet");
         t << "contact sheet: " << sheet_path << "\n";
     }
     nlohmann::json classes = nlohmann::json::array();

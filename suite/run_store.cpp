@@ -48,6 +48,10 @@ void write_atomic(const std::filesystem::path& path, const std::string& content)
 }
 
 std::string read_text(const std::filesystem::path& path) {
+    std::error_code ec;
+    const auto status = std::filesystem::status(path, ec);
+    if (std::filesystem::exists(status) && !std::filesystem::is_regular_file(status))  // a FIFO would block the reader
+        throw InputError(path.string() + ": is not a regular file; expected a file of the run store");
     std::ifstream in(path, std::ios::binary);
     if (!in) throw InputError(path.string() + ": cannot open");
     std::stringstream ss;

@@ -6,6 +6,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <cstdlib>
@@ -101,6 +102,15 @@ TEST_CASE("bad input to the binary: one clear message and exit status 2", "[cli]
         CHECK(r.err.find("internal error") == std::string::npos);
         // Nothing written: the corrected config then runs into the same directory (no stale manifest refuses it).
         CHECK_FALSE(fs::exists(dir / "r" / "manifest.json"));
+    }
+    SECTION("an IDX path that is a FIFO is refused at once, not read forever") {
+        fs::remove(dir / "data" / "train-images-idx3-ubyte.gz");
+        REQUIRE(::mkfifo((dir / "data" / "train-images-idx3-ubyte.gz").c_str(), 0644) == 0);
+        const Result r = run_actbench(dir, "run " + write_config(dir, "c.yaml", text).string() + " --out " + (dir / "r").string(),
+                                      "timeout 60 ");  // a hang would end as 124
+        CHECK(r.code == 2);
+        CHECK_THAT(r.err, Catch::Contains("train-images-idx3-ubyte.gz: is not a regular file (a FIFO, device or socket)"));
+        CHECK_FALSE(fs::exists(dir / "r"));
     }
     SECTION("corrupt IDX file") {
         const fs::path labels = dir / "data" / "train-labels-idx1-ubyte.gz";

@@ -6,6 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <sys/stat.h>
+
 using namespace actbench::test;
 
 namespace {
@@ -138,6 +140,13 @@ TEST_CASE("a damaged trial is never used: resume retrains it, report lists it, v
         CHECK(r.code == 2);
         CHECK_THAT(r.err, Catch::Contains("manifest.json: \"environment\" is \"x\""));
         CHECK(r.err.find("internal error") == std::string::npos);
+    }
+    SECTION("a summary that is a FIFO is damaged, not read forever") {
+        fs::remove(d / "summary.json");
+        REQUIRE(::mkfifo((d / "summary.json").c_str(), 0644) == 0);
+        const Result r = run_actbench(dir, "report " + runs.string(), "timeout 60 ");
+        CHECK(r.code == 0);
+        CHECK_THAT(r.out, Catch::Contains((d / "summary.json").string() + ": is not a regular file"));
     }
     SECTION("a run log line that is not an object") {
         std::ofstream(runs / "runs.jsonl") << "[1]\n";
