@@ -143,6 +143,13 @@ void check_fields(const json& j, const std::vector<Field>& fields, const std::st
     }
 }
 
+// One JSON object per line, each with `fields`; `what` names a line in messages.
+std::vector<json> read_checked_jsonl(const fs::path& path, const std::vector<Field>& fields, const char* what) {
+    std::vector<json> rows = read_jsonl(path);
+    for (std::size_t i = 0; i < rows.size(); ++i) check_fields(rows[i], fields, path.string() + ":" + std::to_string(i + 1), what);
+    return rows;
+}
+
 // The trainer's summary fields (trainer.cpp writes them); the report and verify read nothing else.
 const std::vector<Field> kSummaryOutcome{
     {"epochs_completed", Kind::integer, true},         {"steps", Kind::integer, true},
@@ -189,13 +196,11 @@ json read_manifest(const fs::path& run_dir) {
 std::vector<json> read_run_log(const fs::path& run_dir) {
     const fs::path path = run_dir / kRunLogFile;
     if (!fs::exists(path)) return {};
-    std::vector<json> rows = read_jsonl(path);
-    for (std::size_t i = 0; i < rows.size(); ++i)
-        check_fields(rows[i], {{"command", Kind::string, true}, {"commit", Kind::string, true}, {"jobs", Kind::integer, true},
+    return read_checked_jsonl(path,
+                              {{"command", Kind::string, true}, {"commit", Kind::string, true}, {"jobs", Kind::integer, true},
                                {"threads_per_trial", Kind::integer, true}, {"trials_finished", Kind::integer, true},
                                {"wall_seconds", Kind::number, true}},
-                     path.string() + ":" + std::to_string(i + 1), "a run-log line");
-    return rows;
+                              "a run-log line");
 }
 
 json read_summary(const fs::path& trial_dir) {
@@ -217,9 +222,7 @@ json read_summary(const fs::path& trial_dir) {
 std::vector<json> read_metrics(const fs::path& trial_dir, const json& summary) {
     const fs::path path = trial_dir / kMetricsFile;
     if (!fs::exists(path)) throw InputError(path.string() + ": not found; a finished trial has one");
-    const std::vector<json> rows = read_jsonl(path);
-    for (std::size_t i = 0; i < rows.size(); ++i)
-        check_fields(rows[i], kMetricsRow, path.string() + ":" + std::to_string(i + 1), "a metrics line");
+    const std::vector<json> rows = read_checked_jsonl(path, kMetricsRow, "a metrics line");
     if (rows.empty()) throw InputError(path.string() + ": empty; expected one line per evaluation point");
     // Complete: the trainer writes the summary from the last line, after the last epoch's line.
     const json& last = rows.back();
@@ -235,12 +238,10 @@ std::vector<json> read_metrics(const fs::path& trial_dir, const json& summary) {
 std::vector<json> read_timing(const fs::path& trial_dir) {
     const fs::path path = trial_dir / kTimingFile;
     if (!fs::exists(path)) return {};
-    std::vector<json> rows = read_jsonl(path);
-    for (std::size_t i = 0; i < rows.size(); ++i)
-        check_fields(rows[i], {{"epoch", Kind::number, true}, {"eval_seconds", Kind::number, true}, {"train_seconds", Kind::number, false},
+    return read_checked_jsonl(path,
+                              {{"epoch", Kind::number, true}, {"eval_seconds", Kind::number, true}, {"train_seconds", Kind::number, false},
                                {"train_images_per_second", Kind::number, false}},
-                     path.string() + ":" + std::to_string(i + 1), "a timing line");
-    return rows;
+                              "a timing line");
 }
 
 void append_line_locked(const fs::path& path, const std::string& line) {

@@ -64,16 +64,17 @@ TEST_CASE("concurrent runners into one directory split the trials and train none
 TEST_CASE("a runner killed with SIGKILL beside another leaves no stale claim; a resume completes the sweep", "[store][concurrency][e2e]") {
     TempDir dir;
     std::string text = small_sweep("k");
-    text.replace(text.find("epochs: 2"), 9, "epochs: 20");
+    text.replace(text.find("epochs: 2"), 9, "epochs: 150");  // long enough that A is still running when killed
     const fs::path cfg = write_config(dir, "k.yaml", text);
     REQUIRE(run_actbench(dir, "run " + cfg.string() + " --out " + (dir / "alone").string() + " --quiet --jobs 2").code == 0);
     const fs::path out = dir / "shared";
     const std::string run = std::string(ACTBENCH_BINARY) + " run " + cfg.string() + " --out " + out.string() + " --quiet --jobs 1";
     // A and B start together; A is killed once a first trial is stored, B runs to its end.
     const std::string cmd = run + " & a=$!; " + run + " & b=$!; for i in $(seq 1 500); do ls " + out.string() +
-                            "/*/summary.json >/dev/null 2>&1 && break; sleep 0.02; done; kill -9 $a; wait $a 2>/dev/null; wait $b; echo $? > " +
-                            (dir / "rc_b").string();
+                            "/*/summary.json >/dev/null 2>&1 && break; sleep 0.02; done; kill -9 $a && touch " + (dir / "killed").string() +
+                            "; wait $a 2>/dev/null; wait $b; echo $? > " + (dir / "rc_b").string();
     REQUIRE(std::system(("bash -c '" + cmd + "'").c_str()) == 0);
+    REQUIRE(fs::exists(dir / "killed"));  // A was still running
     CHECK(std::stoi(slurp(dir / "rc_b")) == 0);
     // What A was training when it died is retrained now: its claim went with it.
     const Result resumed = run_actbench(dir, "run " + cfg.string() + " --out " + out.string() + " --jobs 2");
