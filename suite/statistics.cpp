@@ -98,8 +98,25 @@ Comparison welch_test(const std::vector<double>& a, const std::vector<double>& b
     const double pooled = std::sqrt(((na - 1) * sa.std * sa.std + (nb - 1) * sb.std * sb.std) / (na + nb - 2));
     const double correction = 1 - 3 / (4 * (na + nb) - 9);
     c.hedges_g = pooled > 0 ? c.difference / pooled * correction : 0;
+    const double half = student_t_quantile(0.975, c.df) * std::sqrt(va + vb);
+    c.ci_low = c.difference - half;
+    c.ci_high = c.difference + half;
     c.valid = true;
     return c;
+}
+
+std::vector<double> holm_adjust(const std::vector<double>& p) {
+    const std::size_t m = p.size();
+    std::vector<std::size_t> order(m);
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return p[a] < p[b]; });
+    std::vector<double> adjusted(m);
+    double running = 0;  // the step-down adjustment is made monotone by a running maximum
+    for (std::size_t k = 0; k < m; ++k) {
+        running = std::max(running, std::min(1.0, static_cast<double>(m - k) * p[order[k]]));
+        adjusted[order[k]] = running;
+    }
+    return adjusted;
 }
 
 }  // namespace actbench

@@ -26,9 +26,15 @@ struct Comparison {
     double t = 0, df = 0;    // Welch's statistic and its Welch–Satterthwaite degrees of freedom
     double p_value = 1;      // two-sided
     double hedges_g = 0;     // (mean(a) − mean(b)) / pooled std, small-sample corrected
+    double ci_low = 0, ci_high = 0;  // 95% Welch interval for the difference: d ± t(0.975, df)·√(s²a/na + s²b/nb)
     bool valid = false;      // both groups have ≥ 2 values and some variance
 };
 // Welch's unequal-variance t-test of a against b (Welch 1947), and Hedges' g (Hedges 1981).
 Comparison welch_test(const std::vector<double>& a, const std::vector<double>& b);
+
+// Holm's step-down adjustment of a family of p-values (Holm 1979, "A simple sequentially rejective multiple
+// test procedure"): the k-th smallest of m becomes max over j ≤ k of min(1, (m − j + 1)·p(j)). Rejecting
+// where the adjusted p < α keeps the family-wise error rate at α, under any dependence between the tests.
+std::vector<double> holm_adjust(const std::vector<double>& p);
 
 }  // namespace actbench

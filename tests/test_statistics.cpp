@@ -41,6 +41,25 @@ TEST_CASE("Welch's t-test and Hedges' g against known values", "[statistics]") {
     CHECK(c.df == Approx(24.98853).epsilon(1e-5));
     CHECK(c.p_value == Approx(0.021378).epsilon(1e-3));
     CHECK(c.hedges_g < 0);
+    // The 95% interval of the difference, as R's t.test(a, b) gives it: [-3.984096, -0.349237] (the same script:
+    // the t quantile 2.059586 at ν = 24.98853 by bisection on the Simpson-integrated CDF).
+    CHECK(c.difference == Approx(-2.1666667).epsilon(1e-6));
+    CHECK(c.ci_low == Approx(-3.984096).epsilon(1e-5));
+    CHECK(c.ci_high == Approx(-0.349237).epsilon(1e-5));
     CHECK_FALSE(welch_test({1}, {2, 3}).valid);
     CHECK_FALSE(welch_test({1, 1}, {1, 1}).valid);
+}
+
+TEST_CASE("Holm's adjustment against R's p.adjust(method = \"holm\")", "[statistics]") {
+    // p.adjust(c(0.01, 0.04, 0.03, 0.005), "holm") = 0.03 0.06 0.06 0.02
+    const std::vector<double> adjusted = holm_adjust({0.01, 0.04, 0.03, 0.005});
+    REQUIRE(adjusted.size() == 4);
+    CHECK(adjusted[0] == Approx(0.03));
+    CHECK(adjusted[1] == Approx(0.06));
+    CHECK(adjusted[2] == Approx(0.06));
+    CHECK(adjusted[3] == Approx(0.02));
+    // Capped at 1, ties kept in order, the empty family empty.
+    CHECK(holm_adjust({0.5, 0.5, 0.9}) == std::vector<double>{1.0, 1.0, 1.0});
+    CHECK(holm_adjust({}).empty());
+    CHECK(holm_adjust({0.02}) == std::vector<double>{0.02});
 }
