@@ -909,6 +909,38 @@ YAML::Node resolve_extends(const Reader& r, const YAML::Node& root, const std::s
     return merge(base, over);
 }
 
+// baseline: an activation of sweep.activation, or {AXIS: VALUE} naming a value of another axis.
+void read_baseline(const Reader& r, const YAML::Node& n, Config& c) {
+    YAML::Node value_node = n;
+    if (n.IsMap()) {
+        if (n.size() != 1) r.fail(n, "baseline: expected one axis and its value, e.g. {bias: 0}");
+        c.baseline_axis = n.begin()->first.as<std::string>();
+        value_node = n.begin()->second;
+    } else if (!n.IsScalar()) {
+        r.fail(n, "baseline: expected an activation of sweep.activation, or {AXIS: VALUE}");
+    }
+    const Axis* axis = nullptr;
+    std::string names;
+    for (const Axis& a : c.axes) {
+        names += (names.empty() ? "" : ", ") + a.name;
+        if (a.name == c.baseline_axis) axis = &a;
+    }
+    if (!axis || c.baseline_axis == "seed")
+        r.fail(n.IsMap() ? n.begin()->first : n, "baseline: '" + c.baseline_axis + "' is not an axis to compare along; axes: " + names);
+    if (!value_node.IsScalar()) r.fail(value_node, "baseline: expected a value of " + c.baseline_axis);
+    // Compared as the grid compares them: the axis's own JSON values (bias values are numbers or none).
+    const nlohmann::json value = c.baseline_axis == "activation" || c.baseline_axis == "init" ? nlohmann::json(value_node.Scalar())
+                                                                                           : scalar_json(value_node);
+    for (const auto& v : axis->values)
+        if (v == value) {
+            c.baseline = v;
+            return;
+        }
+    std::string valid;
+    for (const auto& v : axis->values) valid += (valid.empty() ? "" : ", ") + (v.is_string() ? v.get<std::string>() : v.dump());
+    r.fail(value_node, "baseline: '" + value_node.Scalar() + "' is not a value of sweep." + c.baseline_axis + " (" + valid + ")");
+}
+
 Config parse_config_chain(const std::string& text, const std::string& file, std::vector<std::filesystem::path> chain) {
     Reader r(file, text);
     YAML::Node root = load_yaml(r, text, file);
@@ -936,9 +968,7 @@ Config parse_config_chain(const std::string& text, const std::string& file, std:
         c.out = root["out"] ? r.str(root["out"], "out") : "runs/" + c.name;
         if (c.out.empty()) r.fail(root["out"], "out: expected a run directory's path (or leave out: out, for runs/<name>)");
         if (root["baseline"]) {
-            c.baseline = r.str(root["baseline"], "baseline");
-            if (std::find(c.sweep.activation.begin(), c.sweep.activation.end(), c.baseline) == c.sweep.activation.end())
-                r.fail(root["baseline"], "baseline: '" + c.baseline + "' is not a value of sweep.activation");
+            read_baseline(r, root["baseline"], c);
         }
         if (root["isa"])
             c.isa = read_choice(r, root["isa"], "isa", {"sse41", "avx", "avx2", "avx512_core", "avx512_core_vnni", "avx512_core_bf16"});
@@ -1047,7 +1077,12 @@ nlohmann::json config_json(const Config& c) {
     for (const auto& [name, spec] : c.activations) activations[name] = activation_json(spec);
     nlohmann::json inits = nlohmann::json::object();
     for (const auto& [name, spec] : c.inits) inits[name] = init_json(spec);
-    return {{"name", c.name}, {"isa", c.isa}, {"baseline", c.baseline}, {"dataset", dataset_json(c.dataset)}, {"model", model_json(c.model)},
+    // An activation baseline stays a plain string (and none an empty one): the hashes of configs written before
+    // other axes could be baselines do not change.
+    const nlohmann::json baseline = c.baseline.is_null()                ? nlohmann::json("")
+                                    : c.baseline_axis == "activation" ? c.baseline
+                                                                      : nlohmann::json{{c.baseline_axis, c.baseline}};
+    return {{"name", c.name}, {"isa", c.isa}, {"baseline", baseline}, {"dataset", dataset_json(c.dataset)}, {"model", model_json(c.model)},
             {"train", train_json(c.train)}, {"activations", activations}, {"inits", inits}, {"sweep", sweep}};
 }
 

@@ -106,8 +106,11 @@ struct Config {
     // Pin oneDNN's instruction set (sse41, avx, avx2, avx512_core, avx512_core_vnni, avx512_core_bf16), so
     // results repeat across CPU generations; empty: the best the CPU has.
     std::string isa;
-    // The activation the report compares every other one with (difference, Welch's p, Hedges' g); empty: none.
-    std::string baseline;
+    // The value the report compares the others of its axis with (difference, intervals, Welch's p, Holm):
+    // `baseline: relu` (an activation) or `baseline: {AXIS: VALUE}` for another axis ({bias: 0}, {init:
+    // he_normal}, {train.lr: 0.01}). Null: none (the report then ranks without testing).
+    std::string baseline_axis = "activation";
+    nlohmann::json baseline;
 
     // The grid: axes in the order the file gives them (the first varies slowest; activation, init, bias and
     // seed are always axes, with one value when the file does not sweep them), zip groups that move

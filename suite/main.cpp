@@ -201,6 +201,7 @@ int main(int argc, char** argv) {
                 const std::filesystem::path dir(report_out);
                 write_output_file((dir / "report.md").string(), files.markdown);
                 write_output_file((dir / "report.csv").string(), files.csv);
+                write_output_file((dir / "summary.csv").string(), files.summary_csv);
                 write_output_file((dir / "report.json").string(), files.json);
                 write_output_file((dir / "report.html").string(), files.html);
                 for (const auto& [name, svg] : files.svgs) write_output_file((dir / name).string(), svg);

@@ -9,6 +9,16 @@ namespace actbench {
 
 namespace {
 
+// Text is laid out from an upper bound on its width: 12 px sans-serif (DejaVu Sans, Debian's default) stays
+// under 8 px a character for digits and lower case.
+constexpr double kCharWidth = 8, kFontSize = 12, kLineHeight = 16;
+
+double text_width(const std::string& s) {
+    std::size_t chars = 0;
+    for (unsigned char c : s) chars += (c & 0xC0) != 0x80;  // UTF-8: count code points
+    return kCharWidth * static_cast<double>(chars);
+}
+
 std::string num(double v) {
     char buf[32];
     std::snprintf(buf, sizeof buf, "%.2f", v);
@@ -27,94 +37,319 @@ std::string escape(const std::string& s) {
         if (c == '<') out += "&lt;";
         else if (c == '>') out += "&gt;";
         else if (c == '&') out += "&amp;";
+        else if (c == '"') out += "&quot;";
         else out += c;
     }
     return out;
 }
 
-// About five round tick values covering [lo, hi].
-std::vector<double> ticks(double lo, double hi) {
+// `s` shortened with "…" to fit `width` pixels, whole UTF-8 characters only.
+std::string fit(const std::string& s, double width) {
+    if (text_width(s) <= width) return s;
+    std::string out;
+    for (std::size_t i = 0; i < s.size();) {
+        const unsigned char c = static_cast<unsigned char>(s[i]);
+        const std::size_t length = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+        if (text_width(out + s.substr(i, length)) + kCharWidth > width) break;  // room for the "…"
+        out += s.substr(i, length);
+        i += length;
+    }
+    return out + "…";
+}
+
+// Round tick values covering [lo, hi], as many as fit `length` pixels with labels `label_width` wide apart.
+std::vector<double> ticks(double lo, double hi, double length, bool horizontal) {
     const double span = hi - lo;
-    const double raw = span / 5;
-    const double mag = std::pow(10, std::floor(std::log10(raw)));
-    double step = mag;
-    for (double m : {1.0, 2.0, 5.0, 10.0})
-        if (mag * m >= raw) {
-            step = mag * m;
-            break;
+    int target = 5;
+    for (;; --target) {
+        const double raw = span / target;
+        const double mag = std::pow(10, std::floor(std::log10(raw)));
+        double step = mag;
+        for (double m : {1.0, 2.0, 5.0, 10.0})
+            if (mag * m >= raw) {
+                step = mag * m;
+                break;
+            }
+        std::vector<double> t;
+        for (double v = std::ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) t.push_back(std::abs(v) < step * 1e-9 ? 0.0 : v);
+        double widest = 0;
+        for (double v : t) widest = std::max(widest, horizontal ? text_width(tick_label(v)) : kLineHeight);
+        const double spacing = t.size() > 1 ? length * step / span : length;
+        if (target <= 2 || spacing >= widest + 10) return t;
+    }
+}
+
+struct Range {
+    double lo = INFINITY, hi = -INFINITY;
+    void add(double v) {
+        if (std::isfinite(v)) lo = std::min(lo, v), hi = std::max(hi, v);
+    }
+    void settle(bool pad) {
+        if (!std::isfinite(lo)) lo = 0, hi = 1;
+        if (hi - lo < 1e-12) lo -= 0.5, hi += 0.5;
+        if (pad) {
+            const double p = 0.05 * (hi - lo);
+            lo -= p, hi += p;
         }
-    std::vector<double> t;
-    for (double v = std::ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) t.push_back(v);
-    return t;
+    }
+};
+
+struct LegendEntry {
+    std::string label, color;
+    bool dashed;
+};
+
+// The legend as rows of entries across `width`, from (x, y); returns its height.
+double legend(std::ostringstream& svg, const std::vector<LegendEntry>& entries, double x, double y, double width) {
+    if (entries.empty()) return 0;
+    double widest = 0;
+    for (const auto& e : entries) widest = std::max(widest, text_width(e.label));
+    const double entry_width = std::min(width, 34 + widest + 16);
+    const int per_row = std::max(1, static_cast<int>(width / entry_width));
+    const int rows = static_cast<int>((entries.size() + per_row - 1) / per_row);
+    const double height = rows * kLineHeight + 8;
+    svg << "<g class=\"legend\"><rect x=\"" << num(x) << "\" y=\"" << num(y) << "\" width=\"" << num(width) << "\" height=\"" << num(height)
+        << "\" fill=\"#fafafa\" stroke=\"#ddd\"/>\n";
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        const double ex = x + 6 + static_cast<double>(i % per_row) * entry_width;
+        const double ey = y + 4 + static_cast<double>(i / per_row) * kLineHeight + 12;
+        svg << "<line x1=\"" << num(ex) << "\" y1=\"" << num(ey - 4) << "\" x2=\"" << num(ex + 24) << "\" y2=\"" << num(ey - 4)
+            << "\" stroke=\"" << entries[i].color << "\" stroke-width=\"2\"" << (entries[i].dashed ? " stroke-dasharray=\"6 4\"" : "") << "/>\n";
+        svg << "<text x=\"" << num(ex + 30) << "\" y=\"" << num(ey) << "\">" << escape(fit(entries[i].label, entry_width - 40))
+            << "<title>" << escape(entries[i].label) << "</title></text>\n";
+    }
+    svg << "</g>\n";
+    return height;
+}
+
+std::string header(double width, double height) {
+    std::ostringstream s;
+    s << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << num(width) << "\" height=\"" << num(height) << "\" viewBox=\"0 0 "
+      << num(width) << " " << num(height) << "\" font-family=\"sans-serif\" font-size=\"" << kFontSize << "\">\n"
+      << "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n";
+    return s.str();
 }
 
 }  // namespace
 
-std::string svg_line_plot(const PlotSpec& spec, const std::vector<Series>& series) {
-    double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
-    for (const auto& s : series)
-        for (std::size_t i = 0; i < s.x.size(); ++i)
-            if (std::isfinite(s.x[i]) && std::isfinite(s.y[i])) {
-                x0 = std::min(x0, s.x[i]), x1 = std::max(x1, s.x[i]);
-                y0 = std::min(y0, s.y[i]), y1 = std::max(y1, s.y[i]);
-                if (s.band_low.size() == s.x.size()) y0 = std::min(y0, s.band_low[i]), y1 = std::max(y1, s.band_high[i]);
+std::string svg_small_multiples(const MultiPlotSpec& spec, const std::vector<Panel>& panels) {
+    auto tx = [&](double x) { return spec.log_x ? (x > 0 ? std::log10(x) : NAN) : x; };
+    auto ty = [&](double y) { return spec.log_y ? (y > 0 ? std::log10(y) : NAN) : y; };
+    Range xr, yr;
+    std::vector<LegendEntry> entries;
+    for (const auto& p : panels)
+        for (const auto& s : p.series) {
+            for (std::size_t i = 0; i < s.x.size(); ++i) {
+                if (!std::isfinite(tx(s.x[i])) || !std::isfinite(ty(s.y[i]))) continue;
+                xr.add(tx(s.x[i]));
+                yr.add(ty(s.y[i]));
+                if (s.band_low.size() == s.x.size()) yr.add(ty(s.band_low[i])), yr.add(ty(s.band_high[i]));
             }
-    if (!std::isfinite(x0)) x0 = 0, x1 = 1, y0 = 0, y1 = 1;
-    if (x1 - x0 < 1e-12) x1 = x0 + 1;
-    if (y1 - y0 < 1e-12) y0 -= 0.5, y1 += 0.5;
-    const double pad = 0.05 * (y1 - y0);
-    y0 -= pad, y1 += pad;
+            if (std::none_of(entries.begin(), entries.end(), [&](const LegendEntry& e) { return e.label == s.label && e.color == s.color; }))
+                entries.push_back({s.label, s.color, s.dashed});
+        }
+    if (!spec.x_names.empty()) xr.lo = 0.5, xr.hi = static_cast<double>(spec.x_names.size()) + 0.5;
+    xr.settle(false);
+    yr.settle(true);
 
-    const double left = 60, right = spec.width - 20, top = 36, bottom = spec.height - 48;
-    auto px = [&](double x) { return left + (x - x0) / (x1 - x0) * (right - left); };
-    auto py = [&](double y) { return bottom - (y - y0) / (y1 - y0) * (bottom - top); };
+    const double outer_left = 28, panel_left = 52, panel_right = 14, panel_top = 22, panel_bottom = 30;
+    const double cell_w = panel_left + spec.panel_width + panel_right, cell_h = panel_top + spec.panel_height + panel_bottom;
+    const int columns = std::max(1, std::min<int>(spec.columns, static_cast<int>(panels.size())));
+    const int rows = static_cast<int>((panels.size() + columns - 1) / columns);
+    const double width = outer_left + columns * cell_w;
+    std::ostringstream body;
+    const double title_h = 28;
+    const double legend_h = entries.size() > 1 || (entries.size() == 1 && !entries[0].label.empty())
+                                ? legend(body, entries, outer_left, title_h, width - outer_left - 8) + 8
+                                : 0;
+    const double grid_top = title_h + legend_h;
+    const double height = grid_top + rows * cell_h + 24;
 
+    // Ticks, the same for every panel.
+    std::vector<std::pair<double, std::string>> x_ticks;
+    if (!spec.x_names.empty()) {
+        double widest = 0;
+        for (const auto& n : spec.x_names) widest = std::max(widest, text_width(n));
+        const double slot = spec.panel_width / static_cast<double>(spec.x_names.size());
+        const std::size_t every = std::max<std::size_t>(1, static_cast<std::size_t>(std::ceil((widest + 8) / slot)));
+        for (std::size_t i = 0; i < spec.x_names.size(); i += every) x_ticks.emplace_back(static_cast<double>(i + 1), spec.x_names[i]);
+    } else {
+        for (double t : ticks(xr.lo, xr.hi, spec.panel_width, true)) x_ticks.emplace_back(t, tick_label(spec.log_x ? std::pow(10, t) : t));
+    }
+    std::vector<double> y_ticks = ticks(yr.lo, yr.hi, spec.panel_height, false);
+    if (spec.log_y) {  // whole powers of ten only
+        std::vector<double> powers;
+        for (double t : y_ticks)
+            if (std::abs(t - std::round(t)) < 1e-9) powers.push_back(std::round(t));
+        if (powers.empty()) powers.push_back(std::ceil(yr.lo));
+        y_ticks = powers;
+    }
+
+    std::size_t index = 0;
+    for (const auto& p : panels) {
+        const double left = outer_left + static_cast<double>(index % columns) * cell_w + panel_left;
+        const double top = grid_top + static_cast<double>(index / columns) * cell_h + panel_top;
+        const double right = left + spec.panel_width, bottom = top + spec.panel_height;
+        ++index;
+        auto px = [&](double x) { return left + (tx(x) - xr.lo) / (xr.hi - xr.lo) * (right - left); };
+        auto py_scaled = [&](double y) { return bottom - (y - yr.lo) / (yr.hi - yr.lo) * (bottom - top); };
+        auto py = [&](double y) { return py_scaled(ty(y)); };
+        body << "<g class=\"panel\">\n";
+        if (!p.title.empty())
+            body << "<text class=\"panel-title\" x=\"" << num((left + right) / 2) << "\" y=\"" << num(top - 7) << "\" text-anchor=\"middle\">"
+                 << escape(fit(p.title, spec.panel_width)) << "<title>" << escape(p.title) << "</title></text>\n";
+        for (const auto& [t, label] : x_ticks) {
+            const double x = spec.x_names.empty() ? left + (t - xr.lo) / (xr.hi - xr.lo) * (right - left) : px(t);
+            body << "<line x1=\"" << num(x) << "\" y1=\"" << num(top) << "\" x2=\"" << num(x) << "\" y2=\"" << num(bottom) << "\" stroke=\"#eee\"/>\n"
+                 << "<text x=\"" << num(x) << "\" y=\"" << num(bottom + 14) << "\" text-anchor=\"middle\">" << escape(label) << "</text>\n";
+        }
+        for (double t : y_ticks)
+            body << "<line x1=\"" << num(left) << "\" y1=\"" << num(py_scaled(t)) << "\" x2=\"" << num(right) << "\" y2=\""
+                 << num(py_scaled(t)) << "\" stroke=\"#eee\"/>\n<text x=\"" << num(left - 5) << "\" y=\"" << num(py_scaled(t) + 4)
+                 << "\" text-anchor=\"end\">" << tick_label(spec.log_y ? std::pow(10, t) : t) << "</text>\n";
+        body << "<rect class=\"plot-area\" x=\"" << num(left) << "\" y=\"" << num(top) << "\" width=\"" << num(right - left)
+             << "\" height=\"" << num(bottom - top) << "\" fill=\"none\" stroke=\"#888\"/>\n";
+        for (const auto& s : p.series) {
+            bool band_drawable = s.band_low.size() == s.x.size() && !s.x.empty();
+            for (std::size_t i = 0; band_drawable && i < s.x.size(); ++i)
+                band_drawable = std::isfinite(px(s.x[i])) && std::isfinite(py(s.band_low[i])) && std::isfinite(py(s.band_high[i]));
+            if (band_drawable) {
+                std::string band;
+                for (std::size_t i = 0; i < s.x.size(); ++i) band += (i ? " L" : "M") + num(px(s.x[i])) + " " + num(py(s.band_high[i]));
+                for (std::size_t i = s.x.size(); i-- > 0;) band += " L" + num(px(s.x[i])) + " " + num(py(s.band_low[i]));
+                body << "<path d=\"" << band << " Z\" fill=\"" << s.color << "\" fill-opacity=\"0.15\" stroke=\"none\"/>\n";
+            }
+            std::string path, points;
+            bool pen_down = false;
+            for (std::size_t i = 0; i < s.x.size(); ++i) {
+                if (!std::isfinite(tx(s.x[i])) || !std::isfinite(ty(s.y[i]))) {
+                    pen_down = false;
+                    continue;
+                }
+                path += (pen_down ? " L" : " M") + num(px(s.x[i])) + " " + num(py(s.y[i]));
+                pen_down = true;
+                points += "<circle cx=\"" + num(px(s.x[i])) + "\" cy=\"" + num(py(s.y[i])) + "\" r=\"2\" fill=\"" + s.color + "\"><title>" +
+                          escape(s.label + (s.label.empty() ? "" : ": ") + spec.x_label + " " +
+                                 (spec.x_names.empty() ? tick_label(s.x[i]) : spec.x_names[static_cast<std::size_t>(s.x[i]) - 1]) + ", " +
+                                 spec.y_label + " " + tick_label(s.y[i])) +
+                          "</title></circle>\n";
+            }
+            if (path.empty()) continue;
+            body << "<path d=\"" << path << "\" fill=\"none\" stroke=\"" << s.color << "\" stroke-width=\"1.6\""
+                 << (s.dashed ? " stroke-dasharray=\"6 4\"" : "") << "><title>" << escape(s.label) << "</title></path>\n"
+                 << points;
+        }
+        body << "</g>\n";
+    }
     std::ostringstream svg;
-    svg << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << spec.width << "\" height=\"" << spec.height
-        << "\" viewBox=\"0 0 " << spec.width << " " << spec.height << "\" font-family=\"sans-serif\" font-size=\"12\">\n";
-    svg << "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n";
-    svg << "<text x=\"" << spec.width / 2 << "\" y=\"20\" text-anchor=\"middle\" font-size=\"14\">" << escape(spec.title) << "</text>\n";
-    for (double t : ticks(x0, x1)) {
+    svg << header(width, height);
+    svg << "<text x=\"" << num(width / 2) << "\" y=\"19\" text-anchor=\"middle\" font-size=\"14\">" << escape(fit(spec.title, width - 20))
+        << "</text>\n";
+    svg << body.str();
+    svg << "<text x=\"" << num(width / 2) << "\" y=\"" << num(height - 6) << "\" text-anchor=\"middle\">" << escape(spec.x_label) << "</text>\n";
+    svg << "<text transform=\"translate(14," << num(grid_top + rows * cell_h / 2) << ") rotate(-90)\" text-anchor=\"middle\">"
+        << escape(fit(spec.y_label, rows * cell_h)) << "</text>\n";
+    svg << "</svg>\n";
+    return svg.str();
+}
+
+std::string svg_line_plot(const PlotSpec& spec, const std::vector<Series>& series) {
+    MultiPlotSpec m{spec.title, spec.x_label, spec.y_label, 1, spec.width - 100, spec.height - 120, {}, false};
+    return svg_small_multiples(m, {Panel{"", series}});
+}
+
+std::string svg_forest_plot(const std::string& title, const std::string& x_label, const std::vector<ForestRow>& rows, double reference) {
+    Range xr;
+    double widest = 0;
+    for (const auto& r : rows) {
+        xr.add(r.low), xr.add(r.high), xr.add(r.estimate), xr.add(r.reference);
+        widest = std::max(widest, text_width(r.label));
+    }
+    xr.add(reference);
+    xr.settle(true);
+    const double label_w = std::min(widest, 320.0) + 12, left = label_w + 10, plot_w = 520, right = left + plot_w;
+    const double top = 34, row_h = 18, bottom = top + std::max<std::size_t>(rows.size(), 1) * row_h;
+    const double width = right + 20, height = bottom + 44;
+    auto px = [&](double x) { return left + (x - xr.lo) / (xr.hi - xr.lo) * plot_w; };
+    std::ostringstream svg;
+    svg << header(width, height);
+    svg << "<text x=\"" << num(width / 2) << "\" y=\"19\" text-anchor=\"middle\" font-size=\"14\">" << escape(fit(title, width - 20)) << "</text>\n";
+    for (double t : ticks(xr.lo, xr.hi, plot_w, true))
         svg << "<line x1=\"" << num(px(t)) << "\" y1=\"" << num(top) << "\" x2=\"" << num(px(t)) << "\" y2=\"" << num(bottom)
-            << "\" stroke=\"#e5e5e5\"/>\n";
-        svg << "<text x=\"" << num(px(t)) << "\" y=\"" << num(bottom + 16) << "\" text-anchor=\"middle\">" << tick_label(t) << "</text>\n";
+            << "\" stroke=\"#eee\"/>\n<text x=\"" << num(px(t)) << "\" y=\"" << num(bottom + 15) << "\" text-anchor=\"middle\">"
+            << tick_label(t) << "</text>\n";
+    svg << "<rect class=\"plot-area\" x=\"" << num(left) << "\" y=\"" << num(top) << "\" width=\"" << num(plot_w) << "\" height=\""
+        << num(bottom - top) << "\" fill=\"none\" stroke=\"#888\"/>\n";
+    if (std::isfinite(reference))
+        svg << "<line x1=\"" << num(px(reference)) << "\" y1=\"" << num(top) << "\" x2=\"" << num(px(reference)) << "\" y2=\"" << num(bottom)
+            << "\" stroke=\"#555\" stroke-dasharray=\"5 4\"><title>baseline " << tick_label(reference) << "</title></line>\n";
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        const ForestRow& r = rows[i];
+        const double y = top + (static_cast<double>(i) + 0.5) * row_h;
+        svg << "<text x=\"" << num(label_w) << "\" y=\"" << num(y + 4) << "\" text-anchor=\"end\">" << escape(fit(r.label, label_w - 4))
+            << "<title>" << escape(r.label) << "</title></text>\n";
+        if (std::isfinite(r.reference) && !std::isfinite(reference))
+            svg << "<line x1=\"" << num(px(r.reference)) << "\" y1=\"" << num(y - 7) << "\" x2=\"" << num(px(r.reference)) << "\" y2=\""
+                << num(y + 7) << "\" stroke=\"#999\" stroke-width=\"2\"/>\n";
+        const std::string hover = r.label + ": " + tick_label(r.estimate) + " [" + tick_label(r.low) + ", " + tick_label(r.high) + "]" +
+                                  (r.note.empty() ? "" : "; " + r.note);
+        if (std::isfinite(r.low) && std::isfinite(r.high))
+            svg << "<line x1=\"" << num(px(r.low)) << "\" y1=\"" << num(y) << "\" x2=\"" << num(px(r.high)) << "\" y2=\"" << num(y)
+                << "\" stroke=\"" << r.color << "\" stroke-width=\"2\"><title>" << escape(hover) << "</title></line>\n";
+        if (std::isfinite(r.estimate))
+            svg << "<circle cx=\"" << num(px(r.estimate)) << "\" cy=\"" << num(y) << "\" r=\"4\" fill=\"" << r.color << "\"><title>"
+                << escape(hover) << "</title></circle>\n";
     }
-    for (double t : ticks(y0, y1)) {
-        svg << "<line x1=\"" << num(left) << "\" y1=\"" << num(py(t)) << "\" x2=\"" << num(right) << "\" y2=\"" << num(py(t))
-            << "\" stroke=\"#e5e5e5\"/>\n";
-        svg << "<text x=\"" << num(left - 6) << "\" y=\"" << num(py(t) + 4) << "\" text-anchor=\"end\">" << tick_label(t) << "</text>\n";
-    }
-    svg << "<rect x=\"" << num(left) << "\" y=\"" << num(top) << "\" width=\"" << num(right - left) << "\" height=\""
-        << num(bottom - top) << "\" fill=\"none\" stroke=\"#444\"/>\n";
-    svg << "<text x=\"" << num((left + right) / 2) << "\" y=\"" << spec.height - 12 << "\" text-anchor=\"middle\">"
-        << escape(spec.x_label) << "</text>\n";
-    svg << "<text transform=\"translate(16," << num((top + bottom) / 2) << ") rotate(-90)\" text-anchor=\"middle\">"
-        << escape(spec.y_label) << "</text>\n";
-    int legend = 0;
-    for (const auto& s : series) {
-        if (s.band_low.size() == s.x.size() && !s.x.empty()) {
-            std::string band;
-            for (std::size_t i = 0; i < s.x.size(); ++i) band += (i ? " L" : "M") + num(px(s.x[i])) + " " + num(py(s.band_high[i]));
-            for (std::size_t i = s.x.size(); i-- > 0;) band += " L" + num(px(s.x[i])) + " " + num(py(s.band_low[i]));
-            svg << "<path d=\"" << band << " Z\" fill=\"" << s.color << "\" fill-opacity=\"0.15\" stroke=\"none\"/>\n";
+    svg << "<text x=\"" << num(left + plot_w / 2) << "\" y=\"" << num(height - 8) << "\" text-anchor=\"middle\">" << escape(x_label) << "</text>\n";
+    svg << "</svg>\n";
+    return svg.str();
+}
+
+std::string svg_heatmap(const std::string& title, const std::vector<std::string>& row_labels, const std::vector<std::string>& column_labels,
+                        const std::vector<std::vector<double>>& values, const std::vector<std::vector<std::string>>& marks,
+                        const std::string& note) {
+    Range vr;
+    for (const auto& row : values)
+        for (double v : row) vr.add(v);
+    vr.settle(false);
+    double row_w = 0, col_w = 64;
+    for (const auto& l : row_labels) row_w = std::max(row_w, text_width(l));
+    for (const auto& l : column_labels) col_w = std::max(col_w, std::min(text_width(l), 200.0) + 10);
+    row_w = std::min(row_w, 240.0) + 12;
+    const double left = row_w + 6, top = 52, cell_h = 22;
+    const double width = std::max(left + col_w * static_cast<double>(column_labels.size()) + 20, text_width(title) + 40);
+    const double height = top + cell_h * static_cast<double>(row_labels.size()) + 34;
+    std::ostringstream svg;
+    svg << header(width, height);
+    svg << "<text x=\"" << num(width / 2) << "\" y=\"19\" text-anchor=\"middle\" font-size=\"14\">" << escape(title) << "</text>\n";
+    for (std::size_t c = 0; c < column_labels.size(); ++c)
+        svg << "<text x=\"" << num(left + (static_cast<double>(c) + 0.5) * col_w) << "\" y=\"" << num(top - 8) << "\" text-anchor=\"middle\">"
+            << escape(fit(column_labels[c], col_w - 8)) << "<title>" << escape(column_labels[c]) << "</title></text>\n";
+    svg << "<g class=\"plot-area-group\">\n";
+    for (std::size_t r = 0; r < row_labels.size(); ++r) {
+        const double y = top + static_cast<double>(r) * cell_h;
+        svg << "<text x=\"" << num(row_w) << "\" y=\"" << num(y + 15) << "\" text-anchor=\"end\">" << escape(fit(row_labels[r], row_w - 4))
+            << "<title>" << escape(row_labels[r]) << "</title></text>\n";
+        for (std::size_t c = 0; c < column_labels.size(); ++c) {
+            const double v = c < values[r].size() ? values[r][c] : NAN;
+            const double x = left + static_cast<double>(c) * col_w;
+            // White (lowest) to a deep blue (highest); the text turns white on the darker half.
+            const double f = std::isfinite(v) ? (v - vr.lo) / (vr.hi - vr.lo) : 0;
+            char fill[16];
+            std::snprintf(fill, sizeof fill, "#%02x%02x%02x", static_cast<int>(247 - 200 * f), static_cast<int>(251 - 150 * f),
+                          static_cast<int>(255 - 80 * f));
+            const std::string mark = r < marks.size() && c < marks[r].size() ? marks[r][c] : "";
+            const std::string text = std::isfinite(v) ? tick_label(std::round(v * 1000) / 1000) + mark : "";
+            svg << "<rect x=\"" << num(x) << "\" y=\"" << num(y) << "\" width=\"" << num(col_w - 2) << "\" height=\"" << num(cell_h - 2)
+                << "\" fill=\"" << (std::isfinite(v) ? fill : "#f4f4f4") << "\"><title>" << escape(row_labels[r] + ", " + column_labels[c] + ": " + text)
+                << "</title></rect>\n";
+            if (!text.empty())
+                svg << "<text x=\"" << num(x + col_w / 2 - 1) << "\" y=\"" << num(y + 15) << "\" text-anchor=\"middle\" fill=\""
+                    << (f > 0.55 ? "white" : "#222") << "\">" << escape(text) << "</text>\n";
         }
-        std::string path;
-        bool pen_down = false;
-        for (std::size_t i = 0; i < s.x.size(); ++i) {
-            if (!std::isfinite(s.x[i]) || !std::isfinite(s.y[i])) {
-                pen_down = false;
-                continue;
-            }
-            path += (pen_down ? " L" : " M") + num(px(s.x[i])) + " " + num(py(s.y[i]));
-            pen_down = true;
-        }
-        svg << "<path d=\"" << path << "\" fill=\"none\" stroke=\"" << s.color << "\" stroke-width=\"2\""
-            << (s.dashed ? " stroke-dasharray=\"6 4\"" : "") << "/>\n";
-        const double ly = top + 14 + 16 * legend++;
-        svg << "<line x1=\"" << num(left + 10) << "\" y1=\"" << num(ly - 4) << "\" x2=\"" << num(left + 30) << "\" y2=\""
-            << num(ly - 4) << "\" stroke=\"" << s.color << "\" stroke-width=\"2\"/>\n";
-        svg << "<text x=\"" << num(left + 36) << "\" y=\"" << num(ly) << "\">" << escape(s.label) << "</text>\n";
     }
+    svg << "</g>\n";
+    svg << "<text x=\"" << num(6) << "\" y=\"" << num(height - 10) << "\">" << escape(fit(note, width - 12)) << "</text>\n";
     svg << "</svg>\n";
     return svg.str();
 }

@@ -1,4 +1,10 @@
-// Line plots as self-contained SVG (no scripts, no external fonts), for reports and `show activation`.
+// Plots as self-contained SVG (no scripts, no external fonts), for reports and `show activation`.
+//
+// Every plot keeps its legend outside the data area and lays its text out so that no two labels overlap,
+// however many series or panels it has: legends wrap into rows above the panels, tick labels thin out to
+// the space they have, long names are shortened with "…". Points and bars carry an SVG <title> (their
+// values on hover). Data areas are <rect class="plot-area">, legends <g class="legend">, so a browser test
+// can check the layout.
 #pragma once
 
 #include <string>
@@ -19,7 +25,41 @@ struct PlotSpec {
     int width = 640, height = 400;
 };
 
-// Non-finite points are skipped (the line breaks there).
+// One panel with a legend above it. Non-finite points are skipped (the line breaks there).
 std::string svg_line_plot(const PlotSpec& spec, const std::vector<Series>& series);
+
+// Small multiples: one panel per entry, wrapping into rows of `columns`, with shared x and y ranges so
+// panels compare, and one legend (every distinct label and colour) above them.
+struct Panel {
+    std::string title;
+    std::vector<Series> series;
+};
+struct MultiPlotSpec {
+    std::string title, x_label, y_label;
+    int columns = 4;
+    int panel_width = 240, panel_height = 170;
+    std::vector<std::string> x_names;  // non-empty: x is categorical, x = 1..n named by these (one tick each)
+    bool log_x = false;                // x on a log10 scale (learning rates)
+    bool log_y = false;                // y on a log10 scale (losses, whose diverged seeds run to 10^4 and more)
+};
+std::string svg_small_multiples(const MultiPlotSpec& spec, const std::vector<Panel>& panels);
+
+// A forest plot: one row per entry (in the given order), the estimate as a dot and its interval as a bar,
+// with a dashed vertical line at `reference` (when finite) or a grey tick at each row's own reference.
+struct ForestRow {
+    std::string label;
+    double estimate = 0, low = 0, high = 0;
+    double reference = 0.0 / 0.0;  // this row's baseline (NaN: none)
+    std::string color = "#1f77b4";
+    std::string note;  // added to the hover text
+};
+std::string svg_forest_plot(const std::string& title, const std::string& x_label, const std::vector<ForestRow>& rows,
+                            double reference);
+
+// A heatmap: values[r][c] coloured on one scale (NaN: empty), the value written in each cell with `marks[r][c]`
+// after it (e.g. "▲"), row and column labels outside the grid.
+std::string svg_heatmap(const std::string& title, const std::vector<std::string>& row_labels,
+                        const std::vector<std::string>& column_labels, const std::vector<std::vector<double>>& values,
+                        const std::vector<std::vector<std::string>>& marks, const std::string& note);
 
 }  // namespace actbench

@@ -61,9 +61,11 @@ TEST_CASE("actbench run and report on IDX files, end to end", "[cli][e2e]") {
     CHECK_THAT(report.out, Catch::Contains("| relu | he_normal | 0.1 | 2 | 0 |"));
     CHECK_THAT(report.out, Catch::Contains("| tanh | he_normal | 0.1 | 2 | 0 |"));
     CHECK_THAT(report.out, Catch::Contains("zero fraction"));
-    CHECK_THAT(report.out, Catch::Contains("Produced by:") && Catch::Contains(" --out " + runs.string() + " --jobs 2` (commit "));
+    CHECK_THAT(report.out, Catch::Contains("Produced by the commands below") && Catch::Contains(" --out " + runs.string() + " --jobs 2` (commit "));
     CHECK_THAT(report.out, Catch::Contains("## Per activation layer") && Catch::Contains("| relu | he_normal | 0.1 | 2 |"));
-    CHECK(report.out.find("relu") < report.out.find("| tanh"));
+    // The summary ranks first; the long tables follow the config's order.
+    CHECK(report.out.find("## Summary: which activation") < report.out.find("## Overview"));
+    CHECK(report.out.find("| relu | he_normal | 0.1 | 2 | 0 |") < report.out.find("| tanh | he_normal | 0.1 | 2 | 0 |"));
     // Same runs in, same report out.
     CHECK(run_actbench(dir, "report " + runs.string()).out == report.out);
 
@@ -476,7 +478,8 @@ TEST_CASE("report --out writes md, csv, json, html and plots, identically each t
     const Result b = run_actbench(dir, "report " + runs.string() + " --out " + (dir / "rb").string());
     INFO(a.err);
     REQUIRE(a.code == 0);
-    for (const char* f : {"report.md", "report.csv", "report.json", "report.html", "loss.svg", "accuracy.svg", "zeros.svg", "dead_vs_lr.svg", "last_layer_mean.svg"}) {
+    for (const char* f : {"report.md", "report.csv", "summary.csv", "report.json", "report.html", "loss.svg", "accuracy.svg", "zeros.svg",
+                          "dead_vs_lr.svg", "last_layer_mean.svg", "forest.svg", "heatmap.svg"}) {
         INFO(f);
         REQUIRE(fs::exists(dir / "ra" / f));
         CHECK(slurp(dir / "ra" / f) == slurp(dir / "rb" / f));
@@ -490,9 +493,27 @@ TEST_CASE("report --out writes md, csv, json, html and plots, identically each t
     const auto j = nlohmann::json::parse(slurp(dir / "ra" / "report.json"));
     CHECK(j["trials"].size() == 16);
     CHECK(j["groups"].size() == 8);
-    CHECK(j["groups"][1].contains("vs_baseline"));
+    // The summary: one ranking per learning rate, relu the baseline, every other activation compared with it.
+    const auto& summary = j["summary"];
+    CHECK(summary["baseline"] == "relu");
+    REQUIRE(summary["rankings"].size() == 2);
+    CHECK(summary["comparisons"] == 6);
+    for (const auto& ranking : summary["rankings"]) {
+        REQUIRE(ranking["entries"].size() == 4);
+        for (const auto& e : ranking["entries"]) {
+            CHECK(e["verdict"] == (e["activation"] == "relu" ? "baseline" : e["p_holm"].is_null() ? "not_tested" : e["verdict"].get<std::string>()));
+            if (e["activation"] != "relu" && !e["p_holm"].is_null()) CHECK(e["p_holm"].get<double>() >= e["p_value"].get<double>());
+        }
+    }
+    const std::string summary_csv = slurp(dir / "ra" / "summary.csv");
+    CHECK(std::count(summary_csv.begin(), summary_csv.end(), '\n') == 1 + 8);
+    CHECK_THAT(summary_csv, Catch::StartsWith("train.lr,init,bias,rank,activation,n,mean,ci95_low,ci95_high,difference,"));
+    CHECK_THAT(a.out, Catch::Contains("**With train.lr 0.02**") && Catch::Contains("| rank | activation | n | test accuracy | 95% CI | Δ vs baseline |"));
     const std::string html = slurp(dir / "ra" / "report.html");
-    CHECK_THAT(html, Catch::StartsWith("<!DOCTYPE html>") && Catch::Contains("<svg") && Catch::Contains("<table>"));
+    CHECK_THAT(html, Catch::StartsWith("<!DOCTYPE html>") && Catch::Contains("<svg") && Catch::Contains("<table class=\"sortable\">"));
+    // **Warning:** is bold in the page, not a stray pair of <em>s (the page is rendered, not re-parsed from Markdown).
+    CHECK_THAT(html, Catch::Contains("<strong>Warning:</strong>"));
+    CHECK(html.find("<em></em>") == std::string::npos);
     CHECK(html.find("http://") == html.find("http://www.w3.org/2000/svg"));  // no external resources
     const Result pivot = run_actbench(dir, "report " + runs.string() + " --rows activation --cols train.lr");
     CHECK(pivot.code == 0);
@@ -526,8 +547,8 @@ TEST_CASE("the HTML report opens in a real browser with its tables and plots", "
     std::size_t svgs = 0, tables = 0;
     for (std::size_t p = 0; (p = dom.find("<svg", p)) != std::string::npos; ++p) ++svgs;
     for (std::size_t p = 0; (p = dom.find("<table", p)) != std::string::npos; ++p) ++tables;
-    CHECK(svgs == 4);
-    CHECK(tables == 7);
+    CHECK(svgs == 5);    // forest, loss, accuracy, last layer mean, zeros
+    CHECK(tables == 8);  // the ranking, then overview, accuracy, convergence, sparsity, per layer, gradients, cost
     CHECK_THAT(dom, Catch::Contains("<figure id=\"loss\">") && Catch::Contains("Training loss"));
     // A screenshot renders (a blank or failed page would be a few kB at most).
     const std::string shot_cmd = "/usr/bin/chromium" + flags + "--window-size=1200,3000 --screenshot=" + (dir / "page.png").string() + " " +

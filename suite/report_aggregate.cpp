@@ -1,0 +1,298 @@
+// Report, stage 2: trials → groups (one per combination of the axes but the seed), each group's statistics
+// computed once, and the ranking of the compared axis's values against the baseline, with the sentences it
+// supports. Renderers only format what is here.
+#include "report_data.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <set>
+
+namespace actbench {
+
+using nlohmann::json;
+
+namespace {
+
+// Position of `value` on an axis of the config, so groups follow the config's order.
+std::size_t axis_rank(const json& axis, const json& value) {
+    if (axis.is_array())
+        for (std::size_t i = 0; i < axis.size(); ++i)
+            if (axis[i] == value) return i;
+    return SIZE_MAX;
+}
+
+std::string value_text(const json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
+
+double median_of(std::vector<double> v) { return v.empty() ? NAN : summarise(std::move(v)).median; }
+double mean_of(const std::vector<double>& v) { return v.empty() ? NAN : summarise(v).mean; }
+
+// A summary field of the trial, when it is a number.
+bool number(const TrialRecord& t, const char* name, double& out) {
+    const auto it = t.summary.find(name);
+    if (it == t.summary.end() || !it->is_number()) return false;
+    out = it->get<double>();
+    return true;
+}
+
+GroupStats group_stats(const std::vector<const TrialRecord*>& trials) {
+    GroupStats s;
+    std::vector<double> epochs_to, steps_to, seconds_to, ips, train_s, eval_s;
+    for (const TrialRecord* t : trials) {
+        for (const json& row : t->timing) {  // wall clock, every status: what the trials cost
+            if (row.contains("train_images_per_second")) ips.push_back(row["train_images_per_second"].get<double>());
+            if (row.contains("train_seconds")) train_s.push_back(row["train_seconds"].get<double>());
+            eval_s.push_back(row["eval_seconds"].get<double>());
+        }
+        if (t->status() == "diverged") ++s.diverged;
+        if (t->status() == "failed") ++s.failed;
+        if (!t->ok()) continue;
+        ++s.finished;
+        double v = 0;
+        const double acc = t->summary["final_test_accuracy"].get<double>();
+        s.accuracy.push_back(acc);
+        s.best.push_back(t->summary["best_test_accuracy"].get<double>());
+        // Training accuracy: the running mean over the last epoch's mini-batches (as the model changed during it).
+        if (t->metrics.back().contains("train_accuracy")) {
+            s.train_accuracy.push_back(t->metrics.back()["train_accuracy"].get<double>());
+            s.gap.push_back(s.train_accuracy.back() - acc);
+        }
+        if (number(*t, "final_val_accuracy", v)) s.validation.push_back(v);
+        if (number(*t, "train_loss_auc", v)) s.loss_auc.push_back(v);
+        if (number(*t, "final_train_loss", v)) s.final_loss.push_back(v);
+        if (number(*t, "zero_fraction_init", v)) s.zero_init.push_back(v);
+        if (number(*t, "zero_fraction_final", v)) s.zero_final.push_back(v);
+        if (number(*t, "dead_fraction_final", v)) s.dead.push_back(v);
+        if (number(*t, "inactive_fraction_final", v)) s.inactive.push_back(v);
+        if (number(*t, "saturated_fraction_final", v)) s.saturated.push_back(v);
+        if (number(*t, "grad_ratio_first_step", v)) s.grad_ratio_first.push_back(v);
+        if (t->metrics.back().value("grad_ratio", json()).is_number()) s.grad_ratio_last.push_back(t->metrics.back()["grad_ratio"].get<double>());
+        // A trial that never reached the target is censored: it sorts above every reached one, never dropped.
+        const bool hit = t->summary["epochs_to_target"].is_number();
+        s.reached += hit;
+        epochs_to.push_back(hit ? t->summary["epochs_to_target"].get<double>() : INFINITY);
+        steps_to.push_back(hit ? t->summary["steps_to_target"].get<double>() : INFINITY);
+        // Seconds: the training time of the epochs up to and including the one that reached the target.
+        double seconds = INFINITY;
+        if (hit) {
+            seconds = 0;
+            for (const json& row : t->timing)
+                if (row["epoch"].get<double>() >= 1 && row["epoch"].get<double>() <= t->summary["epochs_to_target"].get<double>())
+                    seconds += row.value("train_seconds", 0.0);
+        }
+        seconds_to.push_back(seconds);
+    }
+    s.acc = summarise(s.accuracy);
+    s.median_epochs_to_target = median_of(epochs_to);
+    s.median_steps_to_target = median_of(steps_to);
+    s.median_seconds_to_target = median_of(seconds_to);
+    s.images_per_second = mean_of(ips);
+    s.train_seconds = mean_of(train_s);
+    s.eval_seconds = mean_of(eval_s);
+    return s;
+}
+
+std::string fixed(double v, int digits) {  // with its sign: a difference
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%+.*f", digits, v);
+    return buf;
+}
+
+std::string decimal(double v, int digits) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.*f", digits, v);
+    return buf;
+}
+
+// "a (+0.012 [+0.004, +0.020]), b (…)"
+std::string listed(const std::vector<const RankedEntry*>& entries, const std::string& axis_value_of_group_key) {
+    std::string out;
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        const RankedEntry& e = *entries[i];
+        out += (i == 0 ? "" : i + 1 == entries.size() ? " and " : ", ");
+        out += "**" + value_text(e.group->values[axis_value_of_group_key]) + "** (" + fixed(e.vs_baseline.difference, 4) + " [" +
+               fixed(e.vs_baseline.ci_low, 4) + ", " + fixed(e.vs_baseline.ci_high, 4) + "])";
+    }
+    return out;
+}
+
+}  // namespace
+
+std::string Aggregate::context_text(const json& values, const std::vector<std::string>& leave_out) const {
+    std::string text;
+    for (std::size_t i = 0; i < columns.size(); ++i) {  // in the config's order; only axes with more than one value
+        if (column_values[i].size() < 2 || !values.contains(columns[i])) continue;
+        if (std::find(leave_out.begin(), leave_out.end(), columns[i]) != leave_out.end()) continue;
+        text += (text.empty() ? "" : ", ") + columns[i] + " " + value_text(values[columns[i]]);
+    }
+    return text;
+}
+
+std::string Group::label() const {
+    std::string s;
+    for (const auto& c : cells) s += (s.empty() ? "" : " ") + c;
+    return s;
+}
+
+Aggregate aggregate(const LoadedRuns& runs) {
+    Aggregate a;
+    a.manifest = runs.manifest;
+    a.config = runs.manifest["config"];
+    a.environment = runs.manifest["environment"];
+    a.dirs = runs.dirs;
+    a.damaged = runs.damaged;
+    a.run_log = runs.run_log;
+    const json baseline = a.config.value("baseline", json(""));
+    if (baseline.is_object() && baseline.size() == 1) a.compared_axis = baseline.begin().key(), a.baseline = *baseline.begin();
+    else if (baseline.is_string() && !baseline.get<std::string>().empty()) a.baseline = baseline;
+    a.target = a.config.value("train", json::object()).value("target", 0.25);
+    a.epochs = a.config.value("train", json::object()).value("epochs", 0);
+    a.trial_count = static_cast<int>(runs.trials.size());
+
+    // Columns: every axis of the sweep but the seed, in the config's order.
+    for (const auto& axis : a.config.value("sweep", json::object()).value("axes", json::array()))
+        if (axis.value("name", "") != "seed") a.columns.push_back(axis.value("name", "")), a.column_values.push_back(axis.value("values", json::array()));
+    std::map<std::pair<std::vector<std::size_t>, std::string>, Group> by_key;  // in the order of the axes' values
+    for (const TrialRecord& r : runs.trials) {
+        const json& values = r.summary["axes"];
+        std::vector<std::size_t> ranks;
+        std::string text_key;
+        Group cells;
+        cells.values = json::object();
+        for (std::size_t i = 0; i < a.columns.size(); ++i) {
+            const json v = values.value(a.columns[i], json());
+            ranks.push_back(axis_rank(a.column_values[i], v));
+            text_key += v.dump() + "|";
+            cells.cells.push_back(value_text(v));
+            cells.values[a.columns[i]] = v;
+        }
+        Group& g = by_key[{ranks, text_key}];
+        g.cells = cells.cells;
+        g.values = cells.values;
+        g.trials.push_back(&r);
+        const std::string status = r.status();
+        (status == "ok" ? a.ok : status == "diverged" ? a.diverged : a.failed)++;
+    }
+    for (auto& [key, g] : by_key) {
+        g.stats = group_stats(g.trials);
+        a.groups.push_back(std::move(g));
+    }
+    if (a.baseline.is_null()) {  // no baseline: rank along activation when it varies, else the first axis that does
+        std::string varying;
+        for (std::size_t i = 0; i < a.columns.size(); ++i)
+            if (a.column_values[i].size() > 1 && (varying.empty() || a.columns[i] == "activation")) varying = a.columns[i];
+        if (!varying.empty()) a.compared_axis = varying;
+    }
+
+    // Rankings: the compared axis's values among groups that share every other axis's value.
+    std::map<std::string, std::size_t> context_index;
+    for (const Group& g : a.groups) {
+        json context = g.values;
+        context.erase(a.compared_axis);
+        const std::string key = context.dump();
+        if (!context_index.count(key)) {
+            context_index[key] = a.rankings.size();
+            Ranking r;
+            r.context = context;
+            r.context_label = a.context_text(context, {});
+            a.rankings.push_back(r);
+        }
+        Ranking& r = a.rankings[context_index[key]];
+        RankedEntry e;
+        e.group = &g;
+        e.is_baseline = !a.baseline.is_null() && g.values.value(a.compared_axis, json()) == a.baseline;
+        if (e.is_baseline) r.baseline = &g;
+        r.entries.push_back(e);
+    }
+    // One family for the whole report: every comparison with the baseline, Holm-adjusted together.
+    std::vector<RankedEntry*> tested;
+    for (Ranking& r : a.rankings) {
+        std::stable_sort(r.entries.begin(), r.entries.end(), [](const RankedEntry& x, const RankedEntry& y) {
+            const double mx = x.group->stats.acc.n ? x.group->stats.acc.mean : -INFINITY;
+            const double my = y.group->stats.acc.n ? y.group->stats.acc.mean : -INFINITY;
+            return mx > my;
+        });
+        for (std::size_t i = 0; i < r.entries.size(); ++i) {
+            RankedEntry& e = r.entries[i];
+            e.rank = static_cast<int>(i + 1);
+            if (e.is_baseline) {
+                e.verdict = RankedEntry::Verdict::baseline;
+            } else if (r.baseline) {
+                e.vs_baseline = welch_test(e.group->stats.accuracy, r.baseline->stats.accuracy);
+                if (e.vs_baseline.valid) tested.push_back(&e);
+            }
+        }
+    }
+    std::vector<double> p;
+    for (const RankedEntry* e : tested) p.push_back(e->vs_baseline.p_value);
+    const std::vector<double> adjusted = holm_adjust(p);
+    for (std::size_t i = 0; i < tested.size(); ++i) {
+        RankedEntry& e = *tested[i];
+        e.p_adjusted = adjusted[i];
+        e.verdict = adjusted[i] >= a.alpha ? RankedEntry::Verdict::within_noise
+                    : e.vs_baseline.difference > 0 ? RankedEntry::Verdict::better
+                                                   : RankedEntry::Verdict::worse;
+    }
+
+    // What the rankings support, in sentences.
+    const std::string axis = a.compared_axis;
+    for (const Ranking& r : a.rankings) {
+        const std::string where = r.context_label.empty() ? "" : "With " + r.context_label + ": ";
+        if (r.entries.empty()) continue;
+        const RankedEntry& top = r.entries.front();
+        std::string text = where + (where.empty() ? "The" : "the") + " highest mean final test accuracy is **" + value_text(top.group->values[axis]) + "**'s, " +
+                           (top.group->stats.acc.n ? decimal(top.group->stats.acc.mean, 4) : std::string("—")) + " over " +
+                           std::to_string(top.group->stats.acc.n) + " seed(s).";
+        if (a.baseline.is_null()) {
+            // said once, after the contexts
+        } else if (!r.baseline) {
+            text += " No " + a.baseline_text() + " group shares these settings, so nothing here is compared with the baseline.";
+        } else {
+            std::vector<const RankedEntry*> better, worse, noise, untested;
+            for (const RankedEntry& e : r.entries) {
+                if (e.verdict == RankedEntry::Verdict::better) better.push_back(&e);
+                if (e.verdict == RankedEntry::Verdict::worse) worse.push_back(&e);
+                if (e.verdict == RankedEntry::Verdict::within_noise) noise.push_back(&e);
+                if (e.verdict == RankedEntry::Verdict::not_tested) untested.push_back(&e);
+            }
+            const std::size_t compared = r.entries.size() - 1;
+            text += " Of the " + std::to_string(compared) + " other " + axis + " value(s) set against **" + a.baseline_text() + "** (" +
+                    decimal(r.baseline->stats.acc.mean, 4) + "), ";
+            text += better.empty() ? std::string("none beats it") : std::to_string(better.size()) + " beat it: " + listed(better, axis);
+            text += worse.empty() ? "; none falls behind it" : "; " + std::to_string(worse.size()) + " fall behind it: " + listed(worse, axis);
+            text += ". ";
+            if (!noise.empty())
+                text += "The other " + std::to_string(noise.size()) +
+                        " are not distinguished from it with these seeds — which is not evidence that they are equal: a smaller "
+                        "difference than their intervals span could still be there. ";
+            if (!untested.empty())
+                text += std::to_string(untested.size()) + " could not be tested (fewer than two finished seeds on a side, or no variance). ";
+            text += "Differences are in final test accuracy (with their 95% intervals), tested by Welch's t-test and Holm-adjusted over "
+                    "the report's " + std::to_string(tested.size()) + " comparisons at α = 0.05.";
+        }
+        a.findings.push_back(spans(text));
+    }
+    if (a.baseline.is_null())
+        a.findings.push_back(spans("The config names no `baseline:`, so no difference is tested: the ranking orders means, and their "
+                                   "intervals (below) say how far apart they are. Set `baseline: VALUE` (an activation) or "
+                                   "`baseline: {AXIS: VALUE}` to test every other value against one."));
+    int censored = 0, with_diverged = 0;
+    for (const Group& g : a.groups) {
+        censored += std::isinf(g.stats.median_steps_to_target);
+        with_diverged += g.stats.diverged > 0;
+    }
+    if (censored > 0)
+        a.findings.push_back(spans(std::to_string(censored) + " group(s) did not reach the training-error target of " +
+                                   decimal(a.target, 2) + " in their median seed within " + std::to_string(a.epochs) +
+                                   " epoch(s): their convergence shows as *> max* (censored, not dropped)."));
+    if (a.diverged > 0)
+        a.findings.push_back(spans(std::to_string(a.diverged) + " trial(s) in " + std::to_string(with_diverged) +
+                                   " group(s) diverged (a NaN or infinite training loss); they count in *diverged* and are left out of "
+                                   "the means, so those groups' means are over fewer seeds."));
+    a.findings.push_back(spans("What this does not say: these are orderings at this budget — " + std::to_string(a.epochs) +
+                               " epoch(s), this model, this dataset, one learning rate per group unless `train.lr` is an axis — not "
+                               "the merit of one " + a.compared_axis + " in general, nor the absolute numbers of the papers."));
+    return a;
+}
+
+}  // namespace actbench

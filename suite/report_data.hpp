@@ -1,0 +1,108 @@
+// The report's stages before rendering: load (run directories → checked trials) and aggregate (trials →
+// groups, every statistic computed once, the ranking against the baseline and what it supports).
+#pragma once
+
+#include "report_document.hpp"
+#include "statistics.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace actbench {
+
+// One stored trial, as the run store's readers checked it.
+struct TrialRecord {
+    nlohmann::json summary;
+    std::vector<nlohmann::json> metrics, timing;
+    const std::string& status() const { return summary["status"].get_ref<const std::string&>(); }
+    bool ok() const { return status() == "ok"; }
+};
+
+struct LoadedRuns {
+    std::vector<std::filesystem::path> dirs;
+    nlohmann::json manifest;  // the first directory's; every other one must hold the same config
+    std::vector<TrialRecord> trials;                            // by trial id, each once
+    std::vector<std::pair<std::string, std::string>> damaged;   // trial id, what is wrong: listed, never used
+    std::vector<nlohmann::json> run_log;                        // every directory's runs.jsonl lines
+};
+// Throws InputError for a missing directory, a damaged manifest or run log, or directories of different configs.
+LoadedRuns load_runs(const std::vector<std::filesystem::path>& dirs);
+
+// A group's statistics over its seeds (the trials that finished, status ok, unless said otherwise).
+struct GroupStats {
+    int diverged = 0, failed = 0;
+    std::vector<double> accuracy;  // final test accuracy per finished trial
+    Summary acc;                   // of accuracy
+    std::vector<double> best, train_accuracy, gap, validation;
+    int reached = 0, finished = 0;
+    double median_epochs_to_target = NAN, median_steps_to_target = NAN;  // +inf: censored (the median never got there)
+    double median_seconds_to_target = NAN;
+    std::vector<double> loss_auc, final_loss, zero_init, zero_final, dead, inactive, saturated, grad_ratio_first, grad_ratio_last;
+    double images_per_second = NAN, train_seconds = NAN, eval_seconds = NAN;
+};
+
+struct Group {
+    std::vector<std::string> cells;  // the group's value on each column axis, as text
+    nlohmann::json values;           // the same, as JSON by axis name
+    std::vector<const TrialRecord*> trials;
+    GroupStats stats;
+    std::string label() const;       // the cells joined by spaces
+};
+
+// A group set against the baseline group with the same other settings.
+struct RankedEntry {
+    const Group* group = nullptr;
+    int rank = 0;  // 1 = the highest mean final test accuracy in its context
+    bool is_baseline = false;
+    Comparison vs_baseline;  // valid only with a baseline group of ≥ 2 seeds and some variance
+    double p_adjusted = NAN;  // Holm over the context's comparisons
+    enum class Verdict { baseline, better, worse, within_noise, not_tested } verdict = Verdict::not_tested;
+};
+
+// The ranking of the compared axis's values among the groups that share every other axis's value.
+struct Ranking {
+    nlohmann::json context;     // the other axes' values ({} when only the compared axis is swept)
+    std::string context_label;  // "init he_normal, bias 0" or ""
+    std::vector<RankedEntry> entries;  // by rank
+    const Group* baseline = nullptr;
+};
+
+struct Aggregate {
+    nlohmann::json manifest, config, environment;
+    std::vector<std::filesystem::path> dirs;
+    std::vector<std::string> columns;  // every axis but the seed, in the config's order
+    std::vector<nlohmann::json> column_values;
+    std::vector<Group> groups;  // in the order of the axes' values
+    int ok = 0, diverged = 0, failed = 0, trial_count = 0;
+    std::vector<std::pair<std::string, std::string>> damaged;
+    std::vector<nlohmann::json> run_log;
+    // The axis whose values the summary ranks: the config's baseline axis, else activation when it varies, else
+    // the first axis that does.
+    std::string compared_axis = "activation";
+    nlohmann::json baseline;              // a value of the compared axis; null: none (rank without testing)
+    std::string baseline_text() const { return baseline.is_string() ? baseline.get<std::string>() : baseline.dump(); }
+    // "init he_normal, bias 0.1": a group's values on the axes that vary, but those in `leave_out`.
+    std::string context_text(const nlohmann::json& values, const std::vector<std::string>& leave_out) const;
+    std::vector<Ranking> rankings;        // one per context
+    std::vector<Text> findings;           // what the rankings support, in sentences
+    double target = 0.25;
+    int epochs = 0;
+    double alpha = 0.05;                  // the family-wise error rate of the verdicts
+};
+
+Aggregate aggregate(const LoadedRuns& runs);
+
+// Stage 3: the document (report_sections.cpp), and one renderer per format, each in its own file.
+// pivot_rows/pivot_cols: see build_report.
+Document report_document(const Aggregate& a, const std::string& pivot_rows, const std::string& pivot_cols);
+std::string render_markdown(const Document& doc);  // report_markdown.cpp
+std::string render_html(const Document& doc);      // report_html.cpp: one self-contained page
+std::string render_csv(const Aggregate& a);          // report_exports.cpp: a row per trial, then per group
+std::string render_summary_csv(const Aggregate& a);  // the ranking: a row per group and context
+std::string render_json(const Aggregate& a);         // everything above, typed (numbers, null for censored)
+
+}  // namespace actbench

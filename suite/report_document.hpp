@@ -1,0 +1,60 @@
+// The report as a document: what each renderer (Markdown, HTML) turns into its own format. Aggregation
+// builds it once; no renderer reads another's output.
+//
+// Text is a list of spans, each plain, emphasised (a defined term), strong (a warning) or code (a command,
+// a file). `spans("*term*: text with **strong** and `code`")` builds them from that inline notation, which
+// is this model's own shorthand for captions written in C++ (not Markdown parsed back from a renderer).
+#pragma once
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+namespace actbench {
+
+struct Span {
+    enum class Style { plain, em, strong, code } style = Style::plain;
+    std::string text;
+};
+using Text = std::vector<Span>;
+
+// "*a*" → em, "**a**" → strong, "`a`" → code; anything else plain. An unmatched marker stays literal.
+Text spans(const std::string& notation);
+
+struct Cell {
+    std::string text;
+    double sort = NAN;  // the value a sortable table orders by (NaN: order by the text)
+};
+
+struct Table {
+    std::string title;  // above the table (e.g. the settings its rows share); may be empty
+    std::vector<std::string> header;
+    std::vector<bool> numeric;  // per column: right-aligned, sorted by number
+    std::vector<std::vector<Cell>> rows;
+    Text caption;
+};
+
+// An SVG figure, inline in the HTML and a file beside it (`file`), referred to from the Markdown.
+struct Figure {
+    std::string id;  // also the file name without .svg
+    std::string title;
+    std::string svg;
+};
+
+struct Section {
+    std::string id;     // the HTML anchor
+    std::string title;  // empty: no heading (the page's opening)
+    int level = 2;      // 1: the page title
+    std::vector<Text> paragraphs;  // before the tables
+    std::vector<Text> bullets;     // a list after the paragraphs
+    std::vector<Text> closing;     // paragraphs after the list
+    std::vector<Table> tables;
+    std::vector<Figure> figures;
+};
+
+struct Document {
+    std::string title;
+    std::vector<Section> sections;
+};
+
+}  // namespace actbench

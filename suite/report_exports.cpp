@@ -1,0 +1,183 @@
+// Report, stage 3d: the aggregate as data — CSV (a row per trial, then per group), the summary's ranking as
+// its own CSV, and JSON with everything typed (numbers as numbers, null where a value is censored or absent).
+#include "report_data.hpp"
+
+#include <sstream>
+
+namespace actbench {
+
+using nlohmann::json;
+
+namespace {
+
+std::string csv_escape(const std::string& s) {
+    if (s.find_first_of(",\"\n") == std::string::npos) return s;
+    std::string out = "\"";
+    for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return out + "\"";
+}
+
+json number_or_null(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
+json mean_or_null(const std::vector<double>& v) { return v.empty() ? json(nullptr) : json(summarise(v).mean); }
+
+const char* verdict_name(RankedEntry::Verdict v) {
+    switch (v) {
+        case RankedEntry::Verdict::baseline: return "baseline";
+        case RankedEntry::Verdict::better: return "better";
+        case RankedEntry::Verdict::worse: return "worse";
+        case RankedEntry::Verdict::within_noise: return "not_distinguished";
+        case RankedEntry::Verdict::not_tested: return "not_tested";
+    }
+    return "";
+}
+
+// The summary fields the CSV carries per trial and per group.
+const char* const kFields[] = {"final_test_accuracy", "best_test_accuracy", "epochs_to_target", "steps_to_target", "train_loss_auc",
+                               "zero_fraction_init", "zero_fraction_final", "dead_fraction_final", "inactive_fraction_final",
+                               "grad_ratio_first_step"};
+
+json entry_json(const Aggregate& a, const RankedEntry& e) {
+    const GroupStats& st = e.group->stats;
+    const Comparison& c = e.vs_baseline;
+    const bool compared = c.valid && !e.is_baseline;
+    const std::vector<double>& flat = !st.dead.empty() ? st.dead : st.inactive;
+    return {{"rank", e.rank},
+            {a.compared_axis, e.group->values[a.compared_axis]},
+            {"n", st.acc.n},
+            {"mean", st.acc.n ? json(st.acc.mean) : json(nullptr)},
+            {"ci95", st.acc.n > 1 ? json{st.acc.ci_low, st.acc.ci_high} : json(nullptr)},
+            {"difference", compared ? json(c.difference) : json(nullptr)},
+            {"difference_ci95", compared ? json{c.ci_low, c.ci_high} : json(nullptr)},
+            {"p_value", compared ? json(c.p_value) : json(nullptr)},
+            {"p_holm", compared ? json(e.p_adjusted) : json(nullptr)},
+            {"verdict", verdict_name(e.verdict)},
+            {"median_steps_to_target", number_or_null(st.median_steps_to_target)},
+            {"censored", std::isinf(st.median_steps_to_target)},
+            {!st.dead.empty() ? "dead_fraction" : "inactive_fraction", mean_or_null(flat)},
+            {"diverged", st.diverged}};
+}
+
+std::string plain(const Text& text) {
+    std::string s;
+    for (const Span& span : text) s += span.text;
+    return s;
+}
+
+}  // namespace
+
+std::string render_csv(const Aggregate& a) {
+    std::ostringstream csv;
+    csv << "row";
+    for (const auto& c : a.columns) csv << "," << csv_escape(c);
+    csv << ",seed,status,trials";
+    for (const char* f : kFields) csv << "," << f;
+    csv << "\n";
+    for (const Group& g : a.groups)
+        for (const TrialRecord* t : g.trials) {
+            csv << "trial";
+            for (const auto& cell : g.cells) csv << "," << csv_escape(cell);
+            csv << "," << t->summary["axes"].value("seed", json()).dump() << "," << t->status() << ",1";
+            for (const char* f : kFields) {
+                const json v = t->summary.value(f, json());
+                csv << "," << (v.is_number() ? v.dump() : std::string());
+            }
+            csv << "\n";
+        }
+    for (const Group& g : a.groups) {
+        csv << "group";
+        for (const auto& cell : g.cells) csv << "," << csv_escape(cell);
+        csv << ",,," << g.trials.size();
+        for (const char* f : kFields) {
+            std::vector<double> v;
+            for (const TrialRecord* t : g.trials)
+                if (t->ok() && t->summary.value(f, json()).is_number()) v.push_back(t->summary[f].get<double>());
+            csv << "," << (v.empty() ? std::string() : json(summarise(v).mean).dump());
+        }
+        csv << "\n";
+    }
+    return csv.str();
+}
+
+std::string render_summary_csv(const Aggregate& a) {
+    std::ostringstream csv;
+    std::vector<std::string> context_axes;
+    for (const auto& c : a.columns)
+        if (c != a.compared_axis) context_axes.push_back(c);
+    for (const auto& c : context_axes) csv << csv_escape(c) << ",";
+    csv << "rank," << csv_escape(a.compared_axis)
+        << ",n,mean,ci95_low,ci95_high,difference,difference_ci95_low,difference_ci95_high,p_value,p_holm,verdict,"
+           "median_steps_to_target,censored,dead_or_inactive_fraction,diverged\n";
+    auto num = [](const json& v) { return v.is_null() ? std::string() : v.dump(); };
+    for (const Ranking& r : a.rankings)
+        for (const RankedEntry& e : r.entries) {
+            const json j = entry_json(a, e);
+            for (const auto& c : context_axes) {
+                const json v = r.context.value(c, json());
+                csv << csv_escape(v.is_string() ? v.get<std::string>() : v.dump()) << ",";
+            }
+            const json& value = j[a.compared_axis];
+            const json flat = j.contains("dead_fraction") ? j["dead_fraction"] : j["inactive_fraction"];
+            csv << e.rank << "," << csv_escape(value.is_string() ? value.get<std::string>() : value.dump()) << "," << j["n"] << ","
+                << num(j["mean"]) << "," << (j["ci95"].is_null() ? "," : num(j["ci95"][0]) + "," + num(j["ci95"][1])) << ","
+                << num(j["difference"]) << ","
+                << (j["difference_ci95"].is_null() ? "," : num(j["difference_ci95"][0]) + "," + num(j["difference_ci95"][1])) << ","
+                << num(j["p_value"]) << "," << num(j["p_holm"]) << "," << j["verdict"].get<std::string>() << ","
+                << num(j["median_steps_to_target"]) << "," << (j["censored"].get<bool>() ? "true" : "false") << "," << num(flat) << ","
+                << e.group->stats.diverged << "\n";
+        }
+    return csv.str();
+}
+
+std::string render_json(const Aggregate& a) {
+    json rankings = json::array();
+    std::size_t comparisons = 0;
+    for (const Ranking& r : a.rankings) {
+        json entries = json::array();
+        for (const RankedEntry& e : r.entries) {
+            entries.push_back(entry_json(a, e));
+            comparisons += e.vs_baseline.valid && !e.is_baseline;
+        }
+        rankings.push_back({{"context", r.context}, {"entries", entries}});
+    }
+    json findings = json::array();
+    for (const Text& t : a.findings) findings.push_back(plain(t));
+    json groups = json::array();
+    for (const Group& g : a.groups) {
+        const GroupStats& st = g.stats;
+        groups.push_back({{"axes", g.values},
+                          {"trials", g.trials.size()},
+                          {"final_test_accuracy", {{"n", st.acc.n}, {"mean", st.acc.mean}, {"std", st.acc.std}, {"median", st.acc.median},
+                                                   {"ci95", {st.acc.ci_low, st.acc.ci_high}}}},
+                          {"convergence", {{"reached", st.reached}, {"finished", st.finished},
+                                           {"median_epochs_to_target", number_or_null(st.median_epochs_to_target)},
+                                           {"median_steps_to_target", number_or_null(st.median_steps_to_target)}}},
+                          {"diverged", st.diverged}});
+    }
+    json trials = json::array();
+    for (const Group& g : a.groups)
+        for (const TrialRecord* t : g.trials) {
+            json tj = t->summary;
+            tj.erase("settings");
+            trials.push_back(tj);
+        }
+    json out{{"sweep", a.manifest["sweep"]},
+             {"environment", a.environment},
+             {"config", a.config},
+             {"summary", {{"compared_axis", a.compared_axis},
+                          {"baseline", a.baseline.is_null() ? json(nullptr) : a.baseline},
+                          {"alpha", a.alpha},
+                          {"adjustment", "holm"},
+                          {"comparisons", comparisons},
+                          {"rankings", rankings},
+                          {"findings", findings}}},
+             {"groups", groups},
+             {"trials", trials}};
+    if (!a.damaged.empty()) {
+        json d = json::array();
+        for (const auto& [id, why] : a.damaged) d.push_back({{"id", id}, {"error", why}});
+        out["damaged"] = d;
+    }
+    return out.dump(2) + "\n";
+}
+
+}  // namespace actbench

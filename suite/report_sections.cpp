@@ -1,0 +1,637 @@
+// Report, stage 3a: the aggregate as a document — the summary first (ranking, findings, forest plot,
+// heatmap), then the long tables, then the curves as small multiples. Every caption defines its columns.
+#include "error.hpp"
+#include "report.hpp"
+#include "report_data.hpp"
+#include "svg_plot.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <set>
+
+namespace actbench {
+
+using nlohmann::json;
+
+namespace {
+
+const char* const kPalette[] = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf", "#7f7f7f", "#bcbd22"};
+
+std::string fmt(const char* format, double v) {
+    if (!std::isfinite(v)) return "—";
+    char buf[64];
+    std::snprintf(buf, sizeof buf, format, v);
+    return buf;
+}
+
+std::string mean_std(const std::vector<double>& v, const char* format) {
+    if (v.empty()) return "—";
+    const Summary s = summarise(v);
+    return v.size() > 1 ? fmt(format, s.mean) + " ± " + fmt(format, s.std) : fmt(format, s.mean);
+}
+
+Cell cell(std::string text, double sort = NAN) { return {std::move(text), sort}; }
+Cell stat_cell(const std::vector<double>& v, const char* format) { return cell(mean_std(v, format), v.empty() ? NAN : summarise(v).mean); }
+
+std::string value_text(const json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
+
+// A table with a column per axis, then `rest`; `numeric` says which of `rest` are numbers.
+Table group_table(const Aggregate& a, const std::vector<std::string>& rest) {
+    Table t;
+    t.header = a.columns;
+    t.numeric.assign(a.columns.size(), false);
+    for (const auto& r : rest) t.header.push_back(r), t.numeric.push_back(true);
+    return t;
+}
+std::vector<Cell> group_cells(const Group& g) {
+    std::vector<Cell> row;
+    for (const auto& c : g.cells) row.push_back(cell(c));
+    return row;
+}
+
+// Mean over a group's finished trials of a metric at each evaluation point (by step), with its min and max.
+struct Curve {
+    std::vector<double> x, y, low, high;
+};
+Curve curve(const Group& g, const char* x_key, const char* y_key, bool epoch_ends_only = false) {
+    std::map<long, std::vector<double>> ys;
+    std::map<long, double> xs;
+    for (const TrialRecord* t : g.trials) {
+        if (!t->ok()) continue;
+        for (const json& row : t->metrics) {
+            if (epoch_ends_only && !row["epoch"].is_number_integer()) continue;
+            if (!row.contains(y_key) || !row[y_key].is_number()) continue;
+            const long step = row["step"].get<long>();
+            ys[step].push_back(row[y_key].get<double>());
+            xs[step] = row[x_key].get<double>();
+        }
+    }
+    Curve c;
+    for (const auto& [step, v] : ys) {
+        const Summary s = summarise(v);
+        c.x.push_back(xs[step]), c.y.push_back(s.mean), c.low.push_back(s.min), c.high.push_back(s.max);
+    }
+    return c;
+}
+
+// A per-layer metric (a list, one value per activation layer) at each evaluation step, averaged over the
+// group's finished trials; null entries (undefined for that layer) are skipped.
+std::map<long, std::vector<double>> layer_curve(const Group& g, const char* key) {
+    std::map<long, std::vector<double>> sum, count;
+    for (const TrialRecord* t : g.trials) {
+        if (!t->ok()) continue;
+        for (const json& row : t->metrics) {
+            if (!row.contains(key)) continue;
+            const json& v = row[key];
+            auto& s = sum[row["step"].get<long>()];
+            auto& c = count[row["step"].get<long>()];
+            s.resize(std::max(s.size(), v.size()), 0.0), c.resize(s.size(), 0.0);
+            for (std::size_t l = 0; l < v.size(); ++l)
+                if (v[l].is_number()) s[l] += v[l].get<double>(), c[l] += 1;
+        }
+    }
+    for (auto& [step, s] : sum)
+        for (std::size_t l = 0; l < s.size(); ++l) s[l] = count[step][l] > 0 ? s[l] / count[step][l] : NAN;
+    return sum;
+}
+
+double at(const std::vector<double>& v, std::size_t i) { return i < v.size() ? v[i] : NAN; }
+double normal_cdf(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
+
+const char* verdict_text(RankedEntry::Verdict v) {
+    switch (v) {
+        case RankedEntry::Verdict::baseline: return "baseline";
+        case RankedEntry::Verdict::better: return "better";
+        case RankedEntry::Verdict::worse: return "worse";
+        case RankedEntry::Verdict::within_noise: return "not distinguished";
+        case RankedEntry::Verdict::not_tested: return "not tested";
+    }
+    return "";
+}
+const char* verdict_color(RankedEntry::Verdict v) {
+    switch (v) {
+        case RankedEntry::Verdict::baseline: return "#222222";
+        case RankedEntry::Verdict::better: return "#2ca02c";
+        case RankedEntry::Verdict::worse: return "#d62728";
+        default: return "#7f9fbf";
+    }
+}
+
+Section section(std::string id, std::string title) {
+    Section s;
+    s.id = std::move(id);
+    s.title = std::move(title);
+    return s;
+}
+
+std::string steps_text(double steps) { return std::isinf(steps) ? "> max" : fmt("%.0f", steps); }
+
+Section opening(const Aggregate& a) {
+    Section s;
+    s.level = 1;
+    s.title = "actbench report: " + a.manifest.value("sweep", std::string("?"));
+    std::string dirs;
+    for (const auto& d : a.dirs) dirs += (dirs.empty() ? "`" : ", `") + d.lexically_normal().string() + "`";
+    s.paragraphs.push_back(spans(std::to_string(a.trial_count) + " trials (" + std::to_string(a.ok) + " ok, " + std::to_string(a.diverged) +
+                                 " diverged" + (a.failed ? ", " + std::to_string(a.failed) + " failed" : "") + ") from " + dirs + "."));
+    const json& env = a.environment;
+    s.paragraphs.push_back(spans("actbench " + env["actbench_version"].get<std::string>() + " (" + env["git_commit"].get<std::string>() +
+                                 "), oneDNN " + env["onednn_version"].get<std::string>() + ", OpenCV " + env["opencv_version"].get<std::string>() +
+                                 ", " + env["cpu_model"].get<std::string>() + ", ISA " + env["cpu_isa"].get<std::string>() + ", " +
+                                 std::to_string(env["threads_per_trial"].get<int>()) + " thread(s) per trial."));
+    double wall = 0;
+    for (const json& r : a.run_log) {
+        wall += r["wall_seconds"].get<double>();
+        s.bullets.push_back(spans("`" + r["command"].get<std::string>() + "` (commit " + r["commit"].get<std::string>() + ", " +
+                                  std::to_string(r["jobs"].get<int>()) + " jobs × " + std::to_string(r["threads_per_trial"].get<int>()) +
+                                  " thread(s)): " + std::to_string(r["trials_finished"].get<int>()) + " trials in " +
+                                  fmt("%.0f", r["wall_seconds"].get<double>()) + " s" + (r.value("interrupted", false) ? ", interrupted" : "")));
+    }
+    if (!a.run_log.empty())
+        s.paragraphs.push_back(spans("Produced by" + std::string(a.dirs.size() > 1 ? " (all directories)" : "") + " the commands below; wall time " +
+                                     fmt("%.0f", wall) + " s (" + fmt("%.1f", wall / 60) + " min) in all."));
+    std::size_t fewest = SIZE_MAX;
+    for (const Group& g : a.groups) fewest = std::min(fewest, g.trials.size());
+    if (!a.groups.empty() && fewest < 5)
+        s.closing.push_back(spans("**Warning:** some groups have fewer than 5 seeds (the smallest has " + std::to_string(fewest) +
+                                     "); their standard deviations and intervals are rough, and differences of a point or so are within noise."));
+    if (!a.damaged.empty()) {
+        s.closing.push_back(spans("**Damaged:** " + std::to_string(a.damaged.size()) +
+                                  " trial folder(s) hold files that fail the run store's checks; they are left out of every table below "
+                                  "(`actbench run` retrains them):"));
+        Table t;
+        t.header = {"trial", "what is wrong"};
+        t.numeric = {false, false};
+        for (const auto& [id, why] : a.damaged) t.rows.push_back({cell(id), cell(why)});
+        s.tables.push_back(t);
+    }
+    return s;
+}
+
+Section summary(const Aggregate& a) {
+    Section s;
+    s.id = "summary";
+    s.title = "Summary: which " + a.compared_axis + ", and how sure";
+    s.paragraphs = a.findings;
+    const bool with_baseline = !a.baseline.is_null();
+    for (const Ranking& r : a.rankings) {
+        Table t;
+        t.header = {"rank", a.compared_axis, "n", "test accuracy", "95% CI"};
+        if (with_baseline) {
+            for (const char* h : {"Δ vs baseline", "95% CI of Δ", "p (Welch)", "p (Holm)", "verdict"}) t.header.push_back(h);
+        }
+        for (const char* h : {"median steps to target", "dead / inactive", "diverged"}) t.header.push_back(h);
+        t.numeric.assign(t.header.size(), true);
+        t.numeric[1] = false;
+        t.numeric[4] = false;
+        if (with_baseline) t.numeric[6] = false, t.numeric[9] = false;
+        for (const RankedEntry& e : r.entries) {
+            const GroupStats& st = e.group->stats;
+            std::vector<Cell> row{cell(std::to_string(e.rank), e.rank), cell(value_text(e.group->values[a.compared_axis])),
+                                  cell(std::to_string(st.acc.n), static_cast<double>(st.acc.n)),
+                                  cell(st.acc.n ? fmt("%.4f", st.acc.mean) : "—", st.acc.n ? st.acc.mean : NAN),
+                                  cell(st.acc.n > 1 ? "[" + fmt("%.4f", st.acc.ci_low) + ", " + fmt("%.4f", st.acc.ci_high) + "]" : "—")};
+            if (with_baseline) {
+                const Comparison& c = e.vs_baseline;
+                const bool shown = c.valid && !e.is_baseline;
+                row.push_back(cell(shown ? fmt("%+.4f", c.difference) : "—", shown ? c.difference : NAN));
+                row.push_back(cell(shown ? "[" + fmt("%+.4f", c.ci_low) + ", " + fmt("%+.4f", c.ci_high) + "]" : "—"));
+                row.push_back(cell(shown ? fmt("%.3g", c.p_value) : "—", shown ? c.p_value : NAN));
+                row.push_back(cell(shown ? fmt("%.3g", e.p_adjusted) : "—", shown ? e.p_adjusted : NAN));
+                row.push_back(cell(verdict_text(e.verdict)));
+            }
+            const std::vector<double>& flat = !st.dead.empty() ? st.dead : st.inactive;
+            row.push_back(cell(steps_text(st.median_steps_to_target), std::isinf(st.median_steps_to_target) ? 1e300 : st.median_steps_to_target));
+            row.push_back(cell(flat.empty() ? "n/a" : fmt("%.3f", summarise(flat).mean) + (!st.dead.empty() ? " dead" : " inactive"),
+                               flat.empty() ? NAN : summarise(flat).mean));
+            row.push_back(cell(std::to_string(st.diverged), st.diverged));
+            t.rows.push_back(row);
+        }
+        if (!r.context_label.empty()) t.title = "With " + r.context_label;
+        s.tables.push_back(t);
+    }
+    if (!s.tables.empty()) {
+        Text& caption = s.tables.back().caption;
+        const Text definitions = spans(std::string("Ranked by mean final test accuracy over the seeds that finished (*n*), with its 95% Student-t interval.") +
+                          (with_baseline ? " *Δ*: the difference from **" + a.baseline_text() + "** with the same other settings, with its 95% Welch "
+                                           "interval; *p (Welch)*: Welch's two-sided t-test; *p (Holm)*: adjusted over every comparison in "
+                                           "this report; *verdict*: better or worse where p (Holm) < 0.05, else not distinguished (which "
+                                           "does not mean equal)."
+                                         : std::string()) +
+                          " *median steps to target*: the median over seeds of the first step at which the training error (over the last "
+                          "epoch's mini-batches) reached " + fmt("%.2f", a.target) + "; *> max*: the median seed never did (censored). "
+                          "*dead / inactive*: the final fraction of dead units (rectifiers) or inactive ones (others).");
+        caption.insert(caption.end(), definitions.begin(), definitions.end());
+    }
+    return s;
+}
+
+// Forest plot of every group's mean final accuracy; the baseline as a line (one context) or a tick per row.
+Figure forest(const Aggregate& a) {
+    std::vector<ForestRow> rows;
+    for (const Ranking& r : a.rankings)
+        for (const RankedEntry& e : r.entries) {
+            const Summary& acc = e.group->stats.acc;
+            if (acc.n == 0) continue;
+            ForestRow row;
+            row.label = value_text(e.group->values[a.compared_axis]) + (r.context_label.empty() ? "" : " (" + r.context_label + ")");
+            row.estimate = acc.mean;
+            row.low = acc.n > 1 ? acc.ci_low : acc.mean;
+            row.high = acc.n > 1 ? acc.ci_high : acc.mean;
+            row.reference = r.baseline && r.baseline->stats.acc.n ? r.baseline->stats.acc.mean : NAN;
+            row.color = verdict_color(e.verdict);
+            row.note = std::string(verdict_text(e.verdict)) + ", n = " + std::to_string(acc.n);
+            rows.push_back(row);
+        }
+    std::stable_sort(rows.begin(), rows.end(), [](const ForestRow& x, const ForestRow& y) { return x.estimate > y.estimate; });
+    const bool one_context = a.rankings.size() == 1 && a.rankings[0].baseline;
+    const double reference = one_context && a.rankings[0].baseline->stats.acc.n ? a.rankings[0].baseline->stats.acc.mean : NAN;
+    return {"forest", "Final test accuracy by group",
+            svg_forest_plot("Final test accuracy, mean and 95% interval over seeds" +
+                                std::string(a.baseline.is_null() ? "" : " (dashed / grey tick: " + a.baseline_text() + ")"),
+                            "final test accuracy", rows, reference)};
+}
+
+// The compared axis against every other combination of axes: mean accuracy, marked where it differs from the baseline.
+Figure heatmap(const Aggregate& a) {
+    std::vector<std::string> row_labels, column_labels;
+    std::map<std::string, std::size_t> row_of;
+    for (std::size_t i = 0; i < a.columns.size(); ++i)
+        if (a.columns[i] == a.compared_axis)
+            for (const auto& v : a.column_values[i]) row_of[v.dump()] = row_labels.size(), row_labels.push_back(value_text(v));
+    std::vector<std::vector<double>> values(row_labels.size(), std::vector<double>(a.rankings.size(), NAN));
+    std::vector<std::vector<std::string>> marks(row_labels.size(), std::vector<std::string>(a.rankings.size()));
+    for (std::size_t c = 0; c < a.rankings.size(); ++c) {
+        column_labels.push_back(a.rankings[c].context_label);
+        for (const RankedEntry& e : a.rankings[c].entries) {
+            const auto it = row_of.find(e.group->values[a.compared_axis].dump());
+            if (it == row_of.end() || e.group->stats.acc.n == 0) continue;
+            values[it->second][c] = e.group->stats.acc.mean;
+            marks[it->second][c] = e.verdict == RankedEntry::Verdict::better ? " ▲" : e.verdict == RankedEntry::Verdict::worse ? " ▼" : "";
+        }
+    }
+    return {"heatmap", "Mean final test accuracy by " + a.compared_axis + " and the other axes",
+            svg_heatmap("Mean final test accuracy: " + a.compared_axis + " × the other axes", row_labels, column_labels, values, marks,
+                        a.baseline.is_null() ? "" : "▲ / ▼: better / worse than " + a.baseline_text() + " in that column (Holm-adjusted p < 0.05)")};
+}
+
+// Curves as small multiples: a panel per value of the compared axis, a colour per combination of the others.
+template <class AddSeries>
+std::vector<Panel> by_compared_value(const Aggregate& a, AddSeries&& add) {
+    std::vector<Panel> panels;
+    std::map<std::string, std::size_t> panel_of;
+    std::map<std::string, std::size_t> colour_of;  // by context
+    for (const Ranking& r : a.rankings) colour_of.emplace(r.context.dump(), colour_of.size());
+    for (const Group& g : a.groups) {
+        const std::string key = g.values[a.compared_axis].dump();
+        if (!panel_of.count(key)) panel_of[key] = panels.size(), panels.push_back({value_text(g.values[a.compared_axis]), {}});
+        json context = g.values;
+        context.erase(a.compared_axis);
+        const std::string label = a.context_text(g.values, {a.compared_axis});
+        add(g, label.empty() ? "mean over seeds" : label, kPalette[colour_of[context.dump()] % 10], panels[panel_of[key]].series);
+    }
+    return panels;
+}
+
+MultiPlotSpec multiples(const std::string& title, const std::string& x, const std::string& y) {
+    MultiPlotSpec m;
+    m.title = title, m.x_label = x, m.y_label = y;
+    return m;
+}
+
+std::vector<Figure> curves(const Aggregate& a) {
+    std::vector<Figure> figures;
+    const std::string per = " (a panel per " + a.compared_axis + ")";
+    auto line = [](const Curve& c, const std::string& label, const char* colour, bool band) {
+        Series s{label, colour, c.x, c.y, band ? c.low : std::vector<double>{}, band ? c.high : std::vector<double>{}, false};
+        return s;
+    };
+    MultiPlotSpec loss = multiples("Training loss, mean over seeds (band: min to max; log scale)" + per, "step", "cross-entropy");
+    loss.log_y = true;  // a diverging seed's loss runs to 10^4 and more
+    figures.push_back({"loss", "Training loss",
+                       svg_small_multiples(loss,
+                                           by_compared_value(a, [&](const Group& g, const std::string& l, const char* c, std::vector<Series>& out) {
+                                               out.push_back(line(curve(g, "step", "train_loss"), l, c, true));
+                                           }))});
+    figures.push_back({"accuracy", "Test accuracy",
+                       svg_small_multiples(multiples("Test accuracy, mean over seeds (band: min to max)" + per, "epoch", "top-1 accuracy"),
+                                           by_compared_value(a, [&](const Group& g, const std::string& l, const char* c, std::vector<Series>& out) {
+                                               out.push_back(line(curve(g, "epoch", "test_accuracy"), l, c, true));
+                                           }))});
+    // The last activation layer's mean output (Glorot & Bengio 2010's saturation of the top hidden layer shows here).
+    figures.push_back({"last_layer_mean", "Mean output of the last activation layer",
+                       svg_small_multiples(multiples("Mean output of the last activation layer (probe set, mean over seeds)" + per, "step", "mean activation"),
+                                           by_compared_value(a, [&](const Group& g, const std::string& l, const char* c, std::vector<Series>& out) {
+                                               Series s{l, c, {}, {}, {}, {}, false};
+                                               for (const auto& [step, v] : layer_curve(g, "mean"))
+                                                   if (!v.empty() && std::isfinite(v.back())) s.x.push_back(static_cast<double>(step)), s.y.push_back(v.back());
+                                               out.push_back(s);
+                                           }))});
+    // Zero fraction per activation layer, at initialisation (dashed) and at the end.
+    std::size_t layers = 0;
+    for (const Group& g : a.groups)
+        for (const TrialRecord* t : g.trials)
+            if (t->ok()) layers = std::max(layers, t->metrics.front()["zero_fraction"].size());
+    MultiPlotSpec zeros = multiples("Zero fraction per activation layer (dashed: at initialisation; solid: at the end)" + per,
+                                    "activation layer", "fraction of exact zeros");
+    for (std::size_t l = 0; l < layers; ++l) zeros.x_names.push_back("act" + std::to_string(l + 1));
+    figures.push_back({"zeros", "Zero fraction per activation layer",
+                       svg_small_multiples(zeros, by_compared_value(a, [&](const Group& g, const std::string& l, const char* c, std::vector<Series>& out) {
+                           const auto per_layer = layer_curve(g, "zero_fraction");
+                           if (per_layer.empty()) return;
+                           for (int which = 0; which < 2; ++which) {
+                               const auto& v = which == 0 ? per_layer.begin()->second : per_layer.rbegin()->second;
+                               Series s{l + (which == 0 ? " (init)" : ""), c, {}, {}, {}, {}, which == 0};
+                               for (std::size_t k = 0; k < v.size(); ++k) s.x.push_back(static_cast<double>(k + 1)), s.y.push_back(v[k]);
+                               out.push_back(s);
+                           }
+                       }))});
+    // The dead fraction against the learning rate, when the rate is an axis.
+    if (std::find(a.columns.begin(), a.columns.end(), "train.lr") != a.columns.end()) {
+        std::vector<Panel> panels;
+        std::map<std::string, std::size_t> panel_of, colour_of;
+        std::map<std::pair<std::size_t, std::string>, std::size_t> series_of;
+        for (const Group& g : a.groups) {
+            if (g.stats.dead.empty()) continue;
+            const std::string key = g.values[a.compared_axis].dump();
+            if (!panel_of.count(key)) panel_of[key] = panels.size(), panels.push_back({value_text(g.values[a.compared_axis]), {}});
+            std::string label = a.context_text(g.values, {a.compared_axis, "train.lr"});
+            if (label.empty()) label = "mean over seeds";
+            const std::size_t p = panel_of[key];
+            if (!colour_of.count(label)) colour_of.emplace(label, colour_of.size());
+            if (!series_of.count({p, label})) {
+                series_of[{p, label}] = panels[p].series.size();
+                panels[p].series.push_back({label, kPalette[colour_of[label] % 10], {}, {}, {}, {}, false});
+            }
+            Series& s = panels[p].series[series_of[{p, label}]];
+            s.x.push_back(g.values["train.lr"].get<double>());
+            s.y.push_back(summarise(g.stats.dead).mean);
+        }
+        for (Panel& p : panels)
+            for (Series& s : p.series) {  // in the order of the rate
+                std::vector<std::size_t> order(s.x.size());
+                for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+                std::sort(order.begin(), order.end(), [&](std::size_t i, std::size_t j) { return s.x[i] < s.x[j]; });
+                Series sorted = s;
+                for (std::size_t i = 0; i < order.size(); ++i) sorted.x[i] = s.x[order[i]], sorted.y[i] = s.y[order[i]];
+                s = sorted;
+            }
+        if (!panels.empty()) {
+            MultiPlotSpec m = multiples("Dead-unit fraction after training against the learning rate" + per, "learning rate (log scale)", "dead fraction");
+            m.log_x = true;
+            figures.push_back({"dead_vs_lr", "Dead-unit fraction against the learning rate", svg_small_multiples(m, panels)});
+        }
+    }
+    return figures;
+}
+
+}  // namespace
+
+Document report_document(const Aggregate& a, const std::string& pivot_rows, const std::string& pivot_cols) {
+    Document doc;
+    doc.title = "actbench report: " + a.manifest.value("sweep", std::string("?"));
+    doc.sections.push_back(opening(a));
+    Section sum = summary(a);
+    sum.figures.push_back(forest(a));
+    if (a.rankings.size() > 1) sum.figures.push_back(heatmap(a));
+    doc.sections.push_back(sum);
+
+    // The long tables.
+    {
+        Section s = section("overview", "Overview");
+        Table t = group_table(a, {"seeds", "diverged", "test accuracy", "train loss by epoch", "zero fraction init → final", "dead units"});
+        t.numeric[a.columns.size() + 3] = false, t.numeric[a.columns.size() + 4] = false;
+        for (const Group& g : a.groups) {
+            std::string losses;
+            const Curve c = curve(g, "epoch", "train_loss", true);
+            for (double y : c.y) losses += (losses.empty() ? "" : " / ") + fmt("%.3f", y);
+            const GroupStats& st = g.stats;
+            auto row = group_cells(g);
+            row.push_back(cell(std::to_string(g.trials.size()), static_cast<double>(g.trials.size())));
+            row.push_back(cell(std::to_string(st.diverged), st.diverged));
+            row.push_back(stat_cell(st.accuracy, "%.4f"));
+            row.push_back(cell(losses.empty() ? "—" : losses));
+            row.push_back(cell(st.zero_init.empty() ? "—" : fmt("%.3f", summarise(st.zero_init).mean) + " → " + fmt("%.3f", summarise(st.zero_final).mean)));
+            row.push_back(cell(st.dead.empty() ? "n/a" : fmt("%.3f", summarise(st.dead).mean), st.dead.empty() ? NAN : summarise(st.dead).mean));
+            t.rows.push_back(row);
+        }
+        t.caption = spans("*test accuracy*: top-1 accuracy on the test split (the whole of it, or the class-balanced dataset.test_subset the "
+                          "config names) after the last epoch, mean ± sample standard deviation over the seeds that did not diverge (a "
+                          "diverged trial has a NaN/Inf training loss and is counted under *diverged*). *train loss by epoch*: mean "
+                          "cross-entropy over each epoch's mini-batches, averaged over seeds. *zero fraction*: fraction of exact zeros in the "
+                          "activation layers' outputs over the probe set (the first training images, the same for every trial), averaged "
+                          "over layers and seeds, at initialisation and after the last epoch. *dead units*: after the last epoch, fraction of "
+                          "units (conv channels, dense neurons) whose pre-activation is ≤ 0 for every probe image, averaged over layers and "
+                          "seeds; rectifiers only (n/a otherwise).");
+        s.tables.push_back(t);
+        doc.sections.push_back(s);
+    }
+    {
+        Section s = section("accuracy-table", "Accuracy");
+        bool any_validation = false;
+        for (const Group& g : a.groups) any_validation |= !g.stats.validation.empty();
+        std::vector<std::string> rest{"n", "final: mean", "95% CI", "median", "best: mean", "train accuracy", "gap (train − test)"};
+        if (any_validation) rest.push_back("validation: final");
+        if (!a.baseline.is_null()) rest.push_back("vs " + a.baseline_text() + ": Δ"), rest.push_back("p (Welch)"), rest.push_back("g");
+        Table t = group_table(a, rest);
+        t.numeric[a.columns.size() + 2] = false;
+        std::map<const Group*, const RankedEntry*> entry_of;
+        for (const Ranking& r : a.rankings)
+            for (const RankedEntry& e : r.entries) entry_of[e.group] = &e;
+        for (const Group& g : a.groups) {
+            const Summary& acc = g.stats.acc;
+            auto row = group_cells(g);
+            row.push_back(cell(std::to_string(acc.n), static_cast<double>(acc.n)));
+            row.push_back(cell(acc.n ? fmt("%.4f", acc.mean) : "—", acc.n ? acc.mean : NAN));
+            row.push_back(cell(acc.n > 1 ? "[" + fmt("%.4f", acc.ci_low) + ", " + fmt("%.4f", acc.ci_high) + "]" : "—"));
+            row.push_back(cell(acc.n ? fmt("%.4f", acc.median) : "—", acc.n ? acc.median : NAN));
+            row.push_back(stat_cell(g.stats.best, "%.4f"));
+            row.push_back(stat_cell(g.stats.train_accuracy, "%.4f"));
+            row.push_back(stat_cell(g.stats.gap, "%.4f"));
+            if (any_validation) row.push_back(stat_cell(g.stats.validation, "%.4f"));
+            if (!a.baseline.is_null()) {
+                const RankedEntry* e = entry_of[&g];
+                const bool shown = e && e->vs_baseline.valid && !e->is_baseline;
+                row.push_back(cell(shown ? fmt("%+.4f", e->vs_baseline.difference) : "—", shown ? e->vs_baseline.difference : NAN));
+                row.push_back(cell(shown ? fmt("%.3g", e->vs_baseline.p_value) : "—", shown ? e->vs_baseline.p_value : NAN));
+                row.push_back(cell(shown ? fmt("%+.2f", e->vs_baseline.hedges_g) : "—", shown ? e->vs_baseline.hedges_g : NAN));
+            }
+            t.rows.push_back(row);
+        }
+        t.caption = spans("*final*: test accuracy after the last epoch over the seeds that finished; *95% CI*: Student-t interval for the mean; "
+                          "*best*: the highest test accuracy of any epoch; *train accuracy*: the running accuracy over the last epoch's "
+                          "mini-batches (training mode: dropout, RReLU and noise draws on); *gap*: train accuracy − final test accuracy, per "
+                          "trial, mean ± std." +
+                          std::string(any_validation ? " *validation*: accuracy on the images held out of the training split (dataset.validation)." : "") +
+                          (a.baseline.is_null() ? std::string()
+                                              : " *vs " + a.baseline_text() + "*: difference of means from the " + a.baseline_text() +
+                                                    " group with the same other settings, Welch's two-sided t-test p-value (unadjusted; the "
+                                                    "Summary gives the Holm-adjusted one), and Hedges' g (difference over the pooled standard "
+                                                    "deviation, small-sample corrected)."));
+        s.tables.push_back(t);
+        doc.sections.push_back(s);
+    }
+    {
+        Section s = section("convergence", "Convergence");
+        Table t = group_table(a, {"reached target", "median epochs to target", "median steps to target", "loss AUC", "train loss at the end"});
+        for (const Group& g : a.groups) {
+            const GroupStats& st = g.stats;
+            auto row = group_cells(g);
+            row.push_back(cell(std::to_string(st.reached) + "/" + std::to_string(st.finished), st.finished ? double(st.reached) / st.finished : NAN));
+            row.push_back(cell(std::isinf(st.median_epochs_to_target) ? "> " + std::to_string(a.epochs) : fmt("%.1f", st.median_epochs_to_target),
+                               std::isinf(st.median_epochs_to_target) ? 1e300 : st.median_epochs_to_target));
+            row.push_back(cell(steps_text(st.median_steps_to_target), std::isinf(st.median_steps_to_target) ? 1e300 : st.median_steps_to_target));
+            row.push_back(stat_cell(st.loss_auc, "%.3f"));
+            row.push_back(stat_cell(st.final_loss, "%.3f"));
+            t.rows.push_back(row);
+        }
+        t.caption = spans("*target*: training error " + fmt("%.2f", a.target) +
+                          ", measured step by step over the most recent epoch's worth of mini-batches; *steps to target*: the first step at "
+                          "which it is at or below the target, and *epochs*: the epoch of that step, medians over seeds; a trial that never "
+                          "gets there is censored and counts as > max, never dropped; seconds to target are in the Cost table. *loss AUC*: "
+                          "the sum over epochs of the mean training loss (the area under the curve, in epochs), mean ± std.");
+        s.tables.push_back(t);
+        doc.sections.push_back(s);
+    }
+    {
+        Section s = section("sparsity", "Sparsity, dead and inactive units");
+        Table t = group_table(a, {"zero fraction: init", "final", "dead (rectifiers)", "inactive (others)", "saturated"});
+        for (const Group& g : a.groups) {
+            const GroupStats& st = g.stats;
+            auto row = group_cells(g);
+            row.push_back(stat_cell(st.zero_init, "%.3f"));
+            row.push_back(stat_cell(st.zero_final, "%.3f"));
+            row.push_back(st.dead.empty() ? cell("n/a") : stat_cell(st.dead, "%.3f"));
+            row.push_back(st.inactive.empty() ? cell("n/a") : stat_cell(st.inactive, "%.3f"));
+            row.push_back(stat_cell(st.saturated, "%.3f"));
+            t.rows.push_back(row);
+        }
+        t.caption = spans("All over the probe set, averaged over the activation layers. *zero fraction*: exact zeros in the outputs. *dead*: units "
+                          "(conv channels, dense neurons) whose pre-activation is ≤ 0 for every probe image — for the ReLU family they pass no "
+                          "gradient. *inactive*: for the other activations, units with |f′| < 0.001 on every probe image. *saturated*: elements "
+                          "with |f′| < 0.001 (for ReLU these are its zeros). Final values after the last epoch.");
+        s.tables.push_back(t);
+        doc.sections.push_back(s);
+    }
+    {
+        Section s = section("per-layer", "Per activation layer");
+        Table t = group_table(a, {"layer", "zero fraction: init", "Φ(−μ/σ) init", "final", "dead / inactive: final", "mean: init", "lowest",
+                                  "final", "second moment: init", "pre-activation μ, σ: init", "PReLU slope: final"});
+        t.numeric[a.columns.size() + 4] = false, t.numeric[a.columns.size() + 9] = false;
+        for (const Group& g : a.groups) {
+            const auto zeros = layer_curve(g, "zero_fraction"), dead = layer_curve(g, "dead_fraction"),
+                       inactive = layer_curve(g, "inactive_fraction"), mean = layer_curve(g, "mean"), second = layer_curve(g, "second_moment"),
+                       pre_mean = layer_curve(g, "pre_mean"), pre_std = layer_curve(g, "pre_std"), slope = layer_curve(g, "prelu_slope");
+            if (zeros.empty()) continue;
+            const std::size_t layers = zeros.begin()->second.size();
+            const bool rectifier = !dead.empty() && std::isfinite(at(dead.rbegin()->second, 0));
+            auto first = [](const std::map<long, std::vector<double>>& m, std::size_t l) { return m.empty() ? NAN : at(m.begin()->second, l); };
+            auto last = [](const std::map<long, std::vector<double>>& m, std::size_t l) { return m.empty() ? NAN : at(m.rbegin()->second, l); };
+            for (std::size_t l = 0; l < layers; ++l) {
+                double lowest = INFINITY;
+                for (const auto& [step, v] : mean) lowest = std::min(lowest, at(v, l));
+                const double mu = first(pre_mean, l), sigma = first(pre_std, l);
+                const double flat = rectifier ? last(dead, l) : last(inactive, l);
+                const double phi = rectifier && sigma > 0 ? normal_cdf(-mu / sigma) : NAN;
+                auto row = group_cells(g);
+                row.push_back(cell(std::to_string(l + 1), static_cast<double>(l + 1)));
+                row.push_back(cell(fmt("%.3f", first(zeros, l)), first(zeros, l)));
+                row.push_back(cell(fmt("%.3f", phi), phi));
+                row.push_back(cell(fmt("%.3f", last(zeros, l)), last(zeros, l)));
+                row.push_back(cell(fmt("%.3f", flat) + (std::isfinite(flat) ? (rectifier ? " dead" : " inactive") : ""), flat));
+                row.push_back(cell(fmt("%.3f", first(mean, l)), first(mean, l)));
+                row.push_back(cell(fmt("%.3f", lowest), lowest));
+                row.push_back(cell(fmt("%.3f", last(mean, l)), last(mean, l)));
+                row.push_back(cell(fmt("%.3g", first(second, l)), first(second, l)));
+                row.push_back(cell(std::isfinite(mu) ? fmt("%.3f", mu) + ", " + fmt("%.3f", sigma) : "—"));
+                row.push_back(cell(fmt("%.3f", last(slope, l)), last(slope, l)));
+                t.rows.push_back(row);
+            }
+        }
+        t.caption = spans("One row per activation layer (1 = nearest the input), over the probe set, averaged over seeds. *Φ(−μ/σ)*: the zero "
+                          "fraction a rectifier would have if its pre-activation were Gaussian with the measured mean μ and standard deviation σ "
+                          "(rectifiers only). *dead*: rectifier units with pre-activation ≤ 0 on every probe image; *inactive*: other units with "
+                          "|f′| < 0.001 on every probe image. *mean*: of the layer's output, at initialisation, at the lowest of the evaluation "
+                          "points (the seed-averaged curve) and after the last epoch. *second moment*: E[y²] of the output at initialisation (a "
+                          "signal that shrinks or grows layer by layer shows here). *PReLU slope*: the mean learned slope of the layer.");
+        s.tables.push_back(t);
+        doc.sections.push_back(s);
+    }
+    {
+        Section s = section("gradients", "Gradient flow");
+        Table t = group_table(a, {"first/last layer gradient norm: first step", "last step"});
+        for (const Group& g : a.groups) {
+            auto row = group_cells(g);
+            row.push_back(stat_cell(g.stats.grad_ratio_first, "%.3g"));
+            row.push_back(stat_cell(g.stats.grad_ratio_last, "%.3g"));
+            t.rows.push_back(row);
+        }
+        t.caption = spans("The L2 norm of the first weighted layer's weight gradient divided by the last one's, at the first training step and "
+                          "at the last; vanishing gradients show as ratios ≪ 1. Per-layer norms are in metrics.jsonl (grad_norm).");
+        s.tables.push_back(t);
+        doc.sections.push_back(s);
+    }
+    if (!pivot_rows.empty() || !pivot_cols.empty()) {
+        std::string names;
+        const json* row_values = nullptr;
+        const json* col_values = nullptr;
+        for (const auto& axis : a.config["sweep"]["axes"]) {
+            names += (names.empty() ? "" : ", ") + axis["name"].get<std::string>();
+            if (axis["name"] == pivot_rows) row_values = &axis["values"];
+            if (axis["name"] == pivot_cols) col_values = &axis["values"];
+        }
+        if (!row_values || !col_values || pivot_rows == pivot_cols)
+            throw InputError("--rows '" + pivot_rows + "' and --cols '" + pivot_cols + "': expected two different axes of the sweep (" + names + ")");
+        Section s = section("pivot", "Test accuracy by " + pivot_rows + " × " + pivot_cols);
+        Table t;
+        t.header.push_back(pivot_rows + " \\ " + pivot_cols);
+        t.numeric.push_back(false);
+        for (const auto& c : *col_values) t.header.push_back(value_text(c)), t.numeric.push_back(true);
+        for (const auto& r : *row_values) {
+            std::vector<Cell> row{cell(value_text(r))};
+            for (const auto& c : *col_values) {
+                std::vector<double> acc;
+                for (const Group& g : a.groups)
+                    for (const TrialRecord* rec : g.trials) {
+                        const json& v = rec->summary["axes"];
+                        if (rec->ok() && v.value(pivot_rows, json()) == r && v.value(pivot_cols, json()) == c)
+                            acc.push_back(rec->summary["final_test_accuracy"].get<double>());
+                    }
+                row.push_back(stat_cell(acc, "%.4f"));
+            }
+            t.rows.push_back(row);
+        }
+        t.caption = spans("Mean ± std of the final test accuracy over every finished trial with that pair of values (the other axes and the seeds pooled).");
+        s.tables.push_back(t);
+        doc.sections.push_back(s);
+    }
+    {
+        Section s = section("cost", "Cost");
+        Table t = group_table(a, {"training images/s", "seconds per epoch (training)", "seconds per evaluation", "median seconds to target"});
+        for (const Group& g : a.groups) {
+            const GroupStats& st = g.stats;
+            auto row = group_cells(g);
+            row.push_back(cell(fmt("%.0f", st.images_per_second), st.images_per_second));
+            row.push_back(cell(fmt("%.2f", st.train_seconds), st.train_seconds));
+            row.push_back(cell(fmt("%.2f", st.eval_seconds), st.eval_seconds));
+            row.push_back(cell(std::isinf(st.median_seconds_to_target) ? "> max" : fmt("%.1f", st.median_seconds_to_target),
+                               std::isinf(st.median_seconds_to_target) ? 1e300 : st.median_seconds_to_target));
+            t.rows.push_back(row);
+        }
+        t.caption = spans("Wall-clock figures from timing.jsonl (not part of the reproducible metrics): means over epochs and seeds, " +
+                          std::to_string(a.environment["threads_per_trial"].get<int>()) +
+                          " thread(s) per trial; an evaluation covers the test split and the probe set; *seconds to target*: the training "
+                          "time of the epochs up to the one that reached the convergence target, median over seeds (censored: > max).");
+        s.tables.push_back(t);
+        doc.sections.push_back(s);
+    }
+    Section plots = section("plots", "Curves");
+    plots.paragraphs.push_back(spans("One panel per value of " + a.compared_axis + ", on shared axes so panels compare; inside a panel, a colour per "
+                                     "combination of the other axes. Hover a point for its value."));
+    plots.figures = curves(a);
+    doc.sections.push_back(plots);
+    return doc;
+}
+
+}  // namespace actbench
