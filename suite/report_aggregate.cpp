@@ -104,15 +104,22 @@ std::string decimal(double v, int digits) {
     return buf;
 }
 
-// "a (+0.012 [+0.004, +0.020]), b (…)"
-std::string listed(const std::vector<const RankedEntry*>& entries, const std::string& axis_value_of_group_key) {
+// "a (+0.012 [+0.004, +0.020]), b (…)": the largest differences first, at most five named.
+std::string listed(std::vector<const RankedEntry*> entries, const std::string& axis_value_of_group_key) {
+    std::stable_sort(entries.begin(), entries.end(), [](const RankedEntry* x, const RankedEntry* y) {
+        return std::abs(x->vs_baseline.difference) > std::abs(y->vs_baseline.difference);
+    });
+    constexpr std::size_t kNamed = 5;
+    const std::size_t more = entries.size() > kNamed ? entries.size() - kNamed : 0;
+    if (more) entries.resize(kNamed);
     std::string out;
     for (std::size_t i = 0; i < entries.size(); ++i) {
         const RankedEntry& e = *entries[i];
-        out += (i == 0 ? "" : i + 1 == entries.size() ? " and " : ", ");
+        out += (i == 0 ? "" : i + 1 == entries.size() && !more ? " and " : ", ");
         out += "**" + value_text(e.group->values[axis_value_of_group_key]) + "** (" + fixed(e.vs_baseline.difference, 4) + " [" +
                fixed(e.vs_baseline.ci_low, 4) + ", " + fixed(e.vs_baseline.ci_high, 4) + "])";
     }
+    if (more) out += " and " + std::to_string(more) + " more (the table below lists them)";
     return out;
 }
 

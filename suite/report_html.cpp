@@ -71,7 +71,7 @@ void table_html(std::ostringstream& html, const Table& t) {
     if (!t.title.empty()) html << "<p class=\"table-title\"><strong>" << escape(t.title) << "</strong></p>\n";
     const bool collapsed = t.rows.size() > kCollapsedRows;
     if (collapsed) html << "<details><summary>Show the table (" << t.rows.size() << " rows)</summary>\n";
-    html << "<table class=\"sortable\"><thead><tr>";
+    html << "<div class=\"table-wrap\"><table class=\"sortable\"><thead><tr>";
     for (std::size_t c = 0; c < t.header.size(); ++c)
         html << "<th" << (t.numeric[c] ? " class=\"num\"" : "") << " title=\"sort by this column\">" << escape(t.header[c]) << "</th>";
     html << "</tr></thead>\n<tbody>\n";
@@ -84,7 +84,7 @@ void table_html(std::ostringstream& html, const Table& t) {
         }
         html << "</tr>\n";
     }
-    html << "</tbody></table>\n";
+    html << "</tbody></table></div>\n";
     if (collapsed) html << "</details>\n";
     if (!t.caption.empty()) html << "<p class=\"caption\">" << inline_html(t.caption) << "</p>\n";
 }
@@ -96,6 +96,7 @@ std::string render_html(const Document& doc) {
     html << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" << escape(doc.title) << "</title>\n"
          << "<style>body{font-family:sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;color:#222;line-height:1.4}"
             "table{border-collapse:collapse;margin:1em 0;font-size:14px}td,th{border:1px solid #ccc;padding:3px 8px;text-align:left}"
+            "td{white-space:nowrap}.table-wrap{overflow-x:auto}"
             "td.num,th.num{text-align:right}th{background:#f3f3f3;cursor:pointer;user-select:none}"
             "th[aria-sort=ascending]::after{content:' ▲'}th[aria-sort=descending]::after{content:' ▼'}"
             "figure{margin:1.5em 0;overflow-x:auto}figure svg{max-width:none}.caption{font-size:13px;color:#444;max-width:1100px}"

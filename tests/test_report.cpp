@@ -1,0 +1,299 @@
+// The report on hand-built run directories (no training): grouping, ranking against the baseline, censoring,
+// damaged files; and the page as a person sees it, at 88 groups, in a real browser.
+#include "cli_helpers.hpp"
+#include "report.hpp"
+#include "run_store.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <regex>
+
+using namespace actbench;
+using namespace actbench::test;
+using nlohmann::json;
+
+namespace {
+
+// A run directory written the way the trainer and runner write one, with the results given.
+class FakeRun {
+public:
+    FakeRun(fs::path dir, json axes, std::string baseline = "relu") : dir_(std::move(dir)), axes_(std::move(axes)) {
+        fs::create_directories(dir_);
+        json axis_list = json::array();
+        for (auto it = axes_.begin(); it != axes_.end(); ++it) axis_list.push_back({{"name", it.key()}, {"values", *it}});
+        const json config{{"name", "fake"}, {"baseline", baseline}, {"train", {{"epochs", 2}, {"target", 0.25}}},
+                          {"sweep", {{"axes", axis_list}, {"zip", json::array()}, {"exclude", json::array()}}}};
+        const json manifest{{"sweep", "fake"}, {"config_file", "fake.yaml"}, {"config", config}, {"config_hash", "0123456789abcdef"},
+                            {"environment", {{"actbench_version", "0.1.0"}, {"git_commit", "test"}, {"onednn_version", "2.6.3"},
+                                             {"opencv_version", "4.6.0"}, {"cpu_model", "test CPU"}, {"cpu_isa", "avx2"},
+                                             {"threads_per_trial", 1}}}};
+        write_atomic(dir_ / "manifest.json", manifest.dump(2));
+        write_atomic(dir_ / "runs.jsonl", json{{"command", "actbench run fake.yaml"}, {"commit", "test"}, {"jobs", 2},
+                                               {"threads_per_trial", 1}, {"trials_finished", 0}, {"interrupted", false},
+                                               {"wall_seconds", 1.5}}.dump() + "\n");
+    }
+
+    // One trial: its value on every axis (the seed included), its final accuracy, the step it reached the
+    // target at (null: never), its status.
+    fs::path trial(const json& values, double accuracy, json steps_to_target = 40, const std::string& status = "ok") {
+        std::string id = "t";
+        id += std::to_string(count_++);
+        const fs::path d = dir_ / id;
+        fs::create_directories(d);
+        json metrics;
+        std::string lines;
+        for (int epoch = 0; epoch <= 2; ++epoch) {
+            const double acc = epoch == 2 ? accuracy : 0.1 + 0.3 * epoch;
+            json row{{"epoch", epoch}, {"step", 30 * epoch}, {"test_loss", 2.0 - 0.5 * epoch}, {"test_accuracy", acc},
+                     {"probe_loss", 2.0 - 0.5 * epoch}, {"probe_accuracy", acc}, {"zero_fraction", {0.5, 0.5 + 0.1 * epoch}},
+                     {"dead_fraction", {0.0, 0.05 * epoch}}, {"inactive_fraction", {nullptr, nullptr}}, {"saturated_fraction", {0.5, 0.5}},
+                     {"mean", {0.3, 0.2}}, {"mean_abs", {0.3, 0.2}}, {"second_moment", {0.2, 0.1}}, {"pre_mean", {0.0, 0.0}},
+                     {"pre_std", {1.0, 1.0}}};
+            if (epoch > 0) row["train_loss"] = 1.5 - 0.4 * epoch, row["train_accuracy"] = acc + 0.02, row["grad_norm"] = {0.1, 0.2}, row["grad_ratio"] = 0.5;
+            lines += row.dump() + "\n";
+        }
+        write_atomic(d / "metrics.jsonl", lines);
+        write_atomic(d / "timing.jsonl", json{{"epoch", 1}, {"eval_seconds", 0.1}, {"train_seconds", 1.0}, {"train_images_per_second", 900.0}}.dump() + "\n");
+        json summary{{"id", id}, {"status", status}, {"axes", values}, {"settings", json::object()}, {"epochs_completed", 2}, {"steps", 60},
+                     {"final_test_accuracy", accuracy}, {"best_test_accuracy", accuracy}, {"final_train_loss", 0.7},
+                     {"zero_fraction_init", 0.5}, {"zero_fraction_final", 0.6}, {"dead_fraction_final", 0.05},
+                     {"inactive_fraction_final", nullptr}, {"saturated_fraction_final", 0.5}, {"grad_norm_first_step", {0.1, 0.2}},
+                     {"grad_ratio_first_step", 0.5}, {"target_train_error", 0.25},
+                     {"epochs_to_target", steps_to_target.is_null() ? json(nullptr) : json(1)}, {"steps_to_target", steps_to_target},
+                     {"train_loss_auc", 1.8}};
+        if (status == "diverged") summary["diverged_step"] = 45;
+        write_atomic(d / "summary.json", summary.dump(2));
+        return d;
+    }
+
+    const fs::path& dir() const { return dir_; }
+
+private:
+    fs::path dir_;
+    json axes_;
+    int count_ = 0;
+};
+
+json summary_json(const fs::path& run_dir) { return json::parse(build_report({run_dir}).json)["summary"]; }
+
+const json& entry(const json& ranking, const std::string& activation) {
+    for (const auto& e : ranking["entries"])
+        if (e["activation"] == activation) return e;
+    FAIL("no entry " << activation);
+    return ranking;
+}
+
+}  // namespace
+
+TEST_CASE("the summary ranks the compared axis and tests each value against the baseline with the same settings", "[report]") {
+    TempDir dir;
+    FakeRun run(dir / "runs", {{"activation", {"relu", "good", "same", "bad"}}, {"init", {"he_normal"}}, {"bias", {0.0}},
+                               {"seed", {1, 2, 3, 4, 5}}});
+    const std::vector<double> noise{0.000, 0.004, -0.004, 0.002, -0.002};
+    for (int s = 0; s < 5; ++s) {
+        const json base{{"init", "he_normal"}, {"bias", 0.0}, {"seed", s + 1}};
+        auto with = [&](const char* a) { json v = base; v["activation"] = a; return v; };
+        run.trial(with("relu"), 0.80 + noise[s]);
+        run.trial(with("good"), 0.90 + noise[(s + 1) % 5]);
+        run.trial(with("same"), 0.801 + noise[(s + 2) % 5]);
+        run.trial(with("bad"), 0.60 + noise[(s + 3) % 5]);
+    }
+    const json summary = summary_json(run.dir());
+    CHECK(summary["compared_axis"] == "activation");
+    CHECK(summary["comparisons"] == 3);
+    REQUIRE(summary["rankings"].size() == 1);
+    const json& r = summary["rankings"][0];
+    CHECK(r["entries"][0]["activation"] == "good");
+    CHECK(r["entries"][3]["activation"] == "bad");
+    CHECK(entry(r, "good")["verdict"] == "better");
+    CHECK(entry(r, "bad")["verdict"] == "worse");
+    CHECK(entry(r, "same")["verdict"] == "not_distinguished");
+    CHECK(entry(r, "relu")["verdict"] == "baseline");
+    CHECK(entry(r, "relu")["difference"].is_null());
+    // The difference and its interval: 0.1 exactly in the means, inside the Welch interval.
+    const json& good = entry(r, "good");
+    CHECK(good["difference"].get<double>() == Approx(0.1));
+    CHECK(good["difference_ci95"][0].get<double>() < 0.1);
+    CHECK(good["difference_ci95"][1].get<double>() > 0.1);
+    // Holm over three comparisons: the smallest p is multiplied by 3 (capped at 1).
+    const double p_same = entry(r, "same")["p_value"].get<double>();
+    CHECK(entry(r, "same")["p_holm"].get<double>() == Approx(std::min(1.0, p_same)).epsilon(1e-12));  // the largest p: × 1, then the running max
+    CHECK(entry(r, "bad")["p_holm"].get<double>() >= entry(r, "bad")["p_value"].get<double>());
+    const std::string md = build_report({run.dir()}).markdown;
+    CHECK_THAT(md, Catch::Contains("Of the 3 other activation value(s) set against **relu** (0.8000), 1 beat it: **good** (+0.1000"));
+    CHECK_THAT(md, Catch::Contains("1 fall behind it: **bad**") && Catch::Contains("The other 1 are not distinguished from it"));
+    CHECK_THAT(md, Catch::Contains("| 1 | good | 5 | 0.9000 |"));
+}
+
+TEST_CASE("with other axes swept, each context has its ranking and its own baseline; the heatmap shows them", "[report]") {
+    TempDir dir;
+    FakeRun run(dir / "runs", {{"activation", {"relu", "elu"}}, {"init", {"he_normal", "xavier_uniform"}}, {"bias", {0.0}}, {"seed", {1, 2, 3}}});
+    for (int s = 1; s <= 3; ++s)
+        for (const char* init : {"he_normal", "xavier_uniform"}) {
+            const double shift = std::string(init) == "he_normal" ? 0.0 : -0.3;  // xavier much worse for both
+            run.trial({{"activation", "relu"}, {"init", init}, {"bias", 0.0}, {"seed", s}}, 0.80 + shift + 0.001 * s);
+            run.trial({{"activation", "elu"}, {"init", init}, {"bias", 0.0}, {"seed", s}}, 0.85 + shift + 0.001 * s);
+        }
+    const ReportFiles files = build_report({run.dir()});
+    const json summary = json::parse(files.json)["summary"];
+    REQUIRE(summary["rankings"].size() == 2);
+    for (const auto& r : summary["rankings"]) {
+        // elu is compared with the relu of its own init: +0.05 in both, not +0.35 or −0.25.
+        CHECK(entry(r, "elu")["difference"].get<double>() == Approx(0.05));
+        CHECK(entry(r, "elu")["verdict"] == "better");
+    }
+    CHECK(files.svgs.count("heatmap.svg") == 1);
+    CHECK_THAT(files.svgs.at("heatmap.svg"), Catch::Contains("init xavier_uniform") && Catch::Contains("▲"));
+    CHECK_THAT(files.markdown, Catch::Contains("**With init he_normal**") && Catch::Contains("**With init xavier_uniform**"));
+}
+
+TEST_CASE("a group that never reaches the target is censored, shown as > max and null, never dropped", "[report]") {
+    TempDir dir;
+    FakeRun run(dir / "runs", {{"activation", {"relu", "sigmoid"}}, {"init", {"he_normal"}}, {"bias", {0.0}}, {"seed", {1, 2, 3}}});
+    for (int s = 1; s <= 3; ++s) {
+        run.trial({{"activation", "relu"}, {"init", "he_normal"}, {"bias", 0.0}, {"seed", s}}, 0.8, 40);
+        run.trial({{"activation", "sigmoid"}, {"init", "he_normal"}, {"bias", 0.0}, {"seed", s}}, 0.3, s == 1 ? json(50) : json(nullptr));
+    }
+    run.trial({{"activation", "sigmoid"}, {"init", "he_normal"}, {"bias", 0.0}, {"seed", 4}}, 0.1, nullptr, "diverged");
+    const ReportFiles files = build_report({run.dir()});
+    const json summary = json::parse(files.json)["summary"];
+    const json& sigmoid = entry(summary["rankings"][0], "sigmoid");
+    CHECK(sigmoid["median_steps_to_target"].is_null());
+    CHECK(sigmoid["censored"] == true);
+    CHECK(sigmoid["n"] == 3);  // the diverged seed is counted apart, not in the mean
+    CHECK(sigmoid["diverged"] == 1);
+    CHECK(entry(summary["rankings"][0], "relu")["median_steps_to_target"] == 40);
+    CHECK_THAT(files.markdown, Catch::Contains("| 2 | sigmoid | 3 | 0.3000 |") && Catch::Contains("| > max |"));
+    CHECK_THAT(files.markdown, Catch::Contains("1 group(s) did not reach the training-error target of 0.25"));
+    CHECK_THAT(files.markdown, Catch::Contains("1 trial(s) in 1 group(s) diverged"));
+    const std::string csv = files.summary_csv;
+    CHECK_THAT(csv, Catch::Contains(",sigmoid,3,") && Catch::Contains(",true,"));
+}
+
+TEST_CASE("without a baseline the report ranks without testing, along the axis that varies", "[report]") {
+    TempDir dir;
+    FakeRun run(dir / "runs", {{"activation", {"relu"}}, {"init", {"he_normal"}}, {"bias", {0.0, 0.1}}, {"seed", {1, 2}}}, "");
+    for (int s = 1; s <= 2; ++s)
+        for (double b : {0.0, 0.1}) run.trial({{"activation", "relu"}, {"init", "he_normal"}, {"bias", b}, {"seed", s}}, 0.8 + b / 10);
+    const ReportFiles files = build_report({run.dir()});
+    const json summary = json::parse(files.json)["summary"];
+    CHECK(summary["compared_axis"] == "bias");
+    CHECK(summary["baseline"].is_null());
+    CHECK(summary["comparisons"] == 0);
+    CHECK(summary["rankings"][0]["entries"][0]["bias"] == 0.1);
+    CHECK(summary["rankings"][0]["entries"][0]["verdict"] == "not_tested");
+    CHECK_THAT(files.markdown, Catch::Contains("## Summary: which bias, and how sure") && Catch::Contains("names no `baseline:`"));
+}
+
+TEST_CASE("a damaged trial in a hand-built run is listed with its file and line and left out of the ranking", "[report][store]") {
+    TempDir dir;
+    FakeRun run(dir / "runs", {{"activation", {"relu", "elu"}}, {"init", {"he_normal"}}, {"bias", {0.0}}, {"seed", {1, 2}}});
+    for (int s = 1; s <= 2; ++s) {
+        run.trial({{"activation", "relu"}, {"init", "he_normal"}, {"bias", 0.0}, {"seed", s}}, 0.8);
+        run.trial({{"activation", "elu"}, {"init", "he_normal"}, {"bias", 0.0}, {"seed", s}}, 0.9);
+    }
+    const fs::path broken = run.trial({{"activation", "elu"}, {"init", "he_normal"}, {"bias", 0.0}, {"seed", 3}}, 0.99);
+    std::string metrics = slurp(broken / "metrics.jsonl");
+    metrics.replace(metrics.find("\"step\":30"), 9, "\"step\":\"30\"");
+    std::ofstream(broken / "metrics.jsonl") << metrics;
+    const ReportFiles files = build_report({run.dir()});
+    CHECK_THAT(files.markdown, Catch::Contains((broken / "metrics.jsonl").string() + ":2: \"step\" is \"30\"; expected a whole number"));
+    const json j = json::parse(files.json);
+    CHECK(j["damaged"].size() == 1);
+    CHECK(entry(j["summary"]["rankings"][0], "elu")["n"] == 2);
+}
+
+TEST_CASE("a report of 88 groups reads in a real browser: no overlapping labels, legends off the data, sortable tables", "[report][browser]") {
+    // scripts/setup.sh installs Debian's chromium for this test.
+    REQUIRE(fs::exists("/usr/bin/chromium"));
+    TempDir dir;
+    // 22 activations × 2 inits × 2 biases = 88 groups of 2 seeds, with long names, as configs/activations.yaml has.
+    std::vector<std::string> activations{"relu"};
+    for (int i = 1; i < 22; ++i) activations.push_back("activation_with_a_long_name_" + std::to_string(i));
+    FakeRun run(dir / "runs", {{"activation", activations}, {"init", {"he_normal", "xavier_uniform"}}, {"bias", {0.0, 0.1}}, {"seed", {1, 2}}});
+    for (std::size_t a = 0; a < activations.size(); ++a)
+        for (const char* init : {"he_normal", "xavier_uniform"})
+            for (double bias : {0.0, 0.1})
+                for (int s = 1; s <= 2; ++s)
+                    run.trial({{"activation", activations[a]}, {"init", init}, {"bias", bias}, {"seed", s}}, 0.7 + 0.01 * a + 0.003 * s,
+                              a % 5 == 4 ? json(nullptr) : json(30 + a));
+    const Result report = run_actbench(dir, "report " + run.dir().string() + " --out " + (dir / "rep").string());
+    REQUIRE(report.code == 0);
+    // The page as saved, with two scripts added around it: one collecting errors first, one checking the layout last.
+    std::string page = slurp(dir / "rep" / "report.html");
+    page.insert(page.find("<head>") + 6, "<script>window.__errors=[];window.addEventListener('error',function(e){window.__errors.push(String(e.message));});</script>");
+    const char* const check = R"js(<script>
+(function () {
+  var out = {overlaps: [], legend_on_data: [], outside: [], sorted: false, reversed: false, errors: window.__errors, svgs: 0, texts: 0};
+  var hit = function (a, b, slack) { return a.left < b.right - slack && b.left < a.right - slack && a.top < b.bottom - slack && b.top < a.bottom - slack; };
+  document.querySelectorAll('figure svg').forEach(function (svg) {
+    out.svgs++;
+    var box = svg.getBoundingClientRect();
+    var texts = Array.prototype.map.call(svg.querySelectorAll('text'), function (t) { return {r: t.getBoundingClientRect(), s: t.textContent}; })
+      .filter(function (t) { return t.r.width > 0; });
+    out.texts += texts.length;
+    for (var i = 0; i < texts.length; i++) {
+      var r = texts[i].r;
+      if (r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1 || r.bottom > box.bottom + 1) out.outside.push(texts[i].s);
+      for (var j = i + 1; j < texts.length; j++)
+        if (hit(r, texts[j].r, 1)) out.overlaps.push(svg.parentNode.id + ': "' + texts[i].s + '" / "' + texts[j].s + '"');
+    }
+    var areas = Array.prototype.map.call(svg.querySelectorAll('rect.plot-area'), function (r) { return r.getBoundingClientRect(); });
+    svg.querySelectorAll('g.legend').forEach(function (g) {
+      var l = g.getBoundingClientRect();
+      areas.forEach(function (a) { if (hit(l, a, 0)) out.legend_on_data.push(svg.parentNode.id); });
+    });
+  });
+  var table = document.querySelector('table.sortable');
+  var heads = table.querySelectorAll('th');
+  var col = -1;
+  heads.forEach(function (th, i) { if (th.textContent === 'test accuracy') col = i; });
+  var values = function () { return Array.prototype.map.call(table.tBodies[0].rows, function (r) { return parseFloat(r.cells[col].dataset.sort); }); };
+  var ordered = function (v, up) { for (var i = 1; i < v.length; i++) if (up ? v[i] < v[i - 1] : v[i] > v[i - 1]) return false; return v.length > 1; };
+  heads[col].click();
+  out.sorted = ordered(values(), true);
+  heads[col].click();
+  out.reversed = ordered(values(), false);
+  var pre = document.createElement('pre');
+  pre.id = 'layout-result';
+  pre.textContent = JSON.stringify(out);
+  document.body.appendChild(pre);
+})();
+</script>)js";
+    page.insert(page.rfind("</body>"), check);
+    std::ofstream(dir / "rep" / "checked.html") << page;
+    const std::string flags = " --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking "
+                              "--disable-component-update --disable-sync --user-data-dir=" + (dir / "profile").string() + " ";
+    const std::string url = "file://" + (dir / "rep" / "checked.html").string();
+    REQUIRE(std::system(("/usr/bin/chromium" + flags + "--virtual-time-budget=5000 --dump-dom " + url + " > " + (dir / "dom.html").string() +
+                         " 2>" + (dir / "chromium.log").string()).c_str()) == 0);
+    const std::string dom = slurp(dir / "dom.html");
+    const std::smatch m = [&] {
+        std::smatch found;
+        std::regex_search(dom, found, std::regex("<pre id=\"layout-result\">([^<]*)</pre>"));
+        return found;
+    }();
+    INFO(slurp(dir / "chromium.log"));
+    REQUIRE(m.size() == 2);
+    std::string text = m[1].str();
+    for (const auto& [entity, ch] : std::vector<std::pair<std::string, std::string>>{{"&quot;", "\""}, {"&lt;", "<"}, {"&gt;", ">"}, {"&amp;", "&"}})
+        for (std::size_t p; (p = text.find(entity)) != std::string::npos;) text.replace(p, entity.size(), ch);
+    const json result = json::parse(text);
+    INFO(result.dump(2));
+    CHECK(result["svgs"] == 6);  // forest, heatmap, loss, accuracy, last layer mean, zeros (no learning-rate axis, so no dead-vs-lr)
+    CHECK(result["texts"].get<int>() > 500);
+    CHECK(result["overlaps"].empty());
+    CHECK(result["legend_on_data"].empty());
+    CHECK(result["outside"].empty());
+    CHECK(result["errors"].empty());
+    CHECK(result["sorted"] == true);
+    CHECK(result["reversed"] == true);
+    // The page as a person sees it, kept beside the test binary.
+    const fs::path artifacts = fs::path(ACTBENCH_BINARY).parent_path() / "test-artifacts";
+    fs::create_directories(artifacts);
+    REQUIRE(std::system(("/usr/bin/chromium" + flags + "--window-size=1300,4000 --screenshot=" + (artifacts / "report-88-groups.png").string() +
+                         " file://" + (dir / "rep" / "report.html").string() + " >/dev/null 2>&1").c_str()) == 0);
+    CHECK(fs::file_size(artifacts / "report-88-groups.png") > 100000);
+}
