@@ -176,39 +176,104 @@ const std::vector<Field> kMetricsRow{
     {"train_loss", Kind::number_or_null, false}, {"train_accuracy", Kind::number, false},
     {"val_loss", Kind::number_or_null, false}, {"val_accuracy", Kind::number, false}};
 
+const std::vector<Field> kManifest{{"sweep", Kind::string, true}, {"config_file", Kind::string, true}, {"config", Kind::object, true},
+                                   {"config_hash", Kind::string, true}, {"environment", Kind::object, true}};
+const std::vector<Field> kEnvironment{{"actbench_version", Kind::string, true}, {"git_commit", Kind::string, true},
+                                      {"onednn_version", Kind::string, true}, {"opencv_version", Kind::string, true},
+                                      {"cpu_model", Kind::string, true}, {"cpu_isa", Kind::string, true},
+                                      {"threads_per_trial", Kind::integer, true}};
+const std::vector<Field> kRunLogLine{{"command", Kind::string, true}, {"commit", Kind::string, true}, {"jobs", Kind::integer, true},
+                                     {"threads_per_trial", Kind::integer, true}, {"trials_finished", Kind::integer, true},
+                                     {"wall_seconds", Kind::number, true}};
+const std::vector<Field> kTimingRow{{"epoch", Kind::number, true}, {"eval_seconds", Kind::number, true}, {"train_seconds", Kind::number, false},
+                                    {"train_images_per_second", Kind::number, false}};
+const std::vector<Field> kSummaryHead{{"id", Kind::string, true}, {"status", Kind::string, true}, {"axes", Kind::object, true},
+                                      {"settings", Kind::object, true}};
+
+std::string jsonl(const std::vector<json>& rows) {
+    std::string s;
+    for (const auto& r : rows) s += r.dump() + "\n";
+    return s;
+}
+
+// What a writer was about to store fails its own reader's table: a bug in actbench, not bad input.
+void check_written(const json& j, const std::vector<Field>& fields, const fs::path& path, const char* what) {
+    try {
+        check_fields(j, fields, path.string(), what);
+    } catch (const InputError& e) {
+        throw std::logic_error(std::string("refusing to write ") + e.what());
+    }
+}
+
 }  // namespace
+
+const char* status_name(TrialStatus s) {
+    switch (s) {
+        case TrialStatus::ok: return "ok";
+        case TrialStatus::diverged: return "diverged";
+        case TrialStatus::failed: return "failed";
+    }
+    return "";
+}
+
+void write_manifest(const fs::path& run_dir, const json& manifest) {
+    const fs::path path = run_dir / kManifestFile;
+    check_written(manifest, kManifest, path, "a run manifest");
+    check_written(manifest["environment"], kEnvironment, path, "the environment");
+    write_atomic(path, manifest.dump(2) + "\n");
+}
+
+void write_trial_settings(const fs::path& trial_dir, const std::string& id, const json& settings) {
+    write_atomic(trial_dir / kTrialFile, to_yaml(json{{"id", id}, {"settings", settings}}));
+}
+
+void write_metrics(const fs::path& trial_dir, const std::vector<json>& rows) {
+    for (const json& row : rows) check_written(row, kMetricsRow, trial_dir / kMetricsFile, "a metrics line");
+    write_atomic(trial_dir / kMetricsFile, jsonl(rows));
+}
+
+void write_timing(const fs::path& trial_dir, const std::vector<json>& rows) {
+    for (const json& row : rows) check_written(row, kTimingRow, trial_dir / kTimingFile, "a timing line");
+    write_atomic(trial_dir / kTimingFile, jsonl(rows));
+}
+
+void write_summary(const fs::path& trial_dir, const json& summary) {
+    const fs::path path = trial_dir / kSummaryFile;
+    check_written(summary, kSummaryHead, path, "a trial summary");
+    check_written(summary, kSummaryOutcome, path, "a trial summary");
+    write_atomic(path, summary.dump(2) + "\n");
+}
+
+void write_failed_summary(const fs::path& trial_dir, const std::string& id, const std::string& error, const json& axes,
+                          const json& settings) {
+    write_atomic(trial_dir / kSummaryFile, json{{"id", id}, {"status", status_name(TrialStatus::failed)}, {"error", error},
+                                                {"axes", axes}, {"settings", settings}}.dump(2) + "\n");
+}
+
+void append_run_log(const fs::path& run_dir, const json& line) {
+    check_written(line, kRunLogLine, run_dir / kRunLogFile, "a run-log line");
+    append_line_locked(run_dir / kRunLogFile, line.dump());
+}
 
 json read_manifest(const fs::path& run_dir) {
     const fs::path path = run_dir / kManifestFile;
     if (!fs::exists(path)) throw InputError(path.string() + ": not found; expected a run directory written by 'actbench run'");
     const json m = read_json(path);
-    check_fields(m, {{"sweep", Kind::string, true}, {"config_file", Kind::string, true}, {"config", Kind::object, true},
-                     {"config_hash", Kind::string, true}, {"environment", Kind::object, true}},
-                 path.string(), "a run manifest");
-    check_fields(m["environment"], {{"actbench_version", Kind::string, true}, {"git_commit", Kind::string, true},
-                                    {"onednn_version", Kind::string, true}, {"opencv_version", Kind::string, true},
-                                    {"cpu_model", Kind::string, true}, {"cpu_isa", Kind::string, true},
-                                    {"threads_per_trial", Kind::integer, true}},
-                 path.string() + ": environment", "the environment");
+    check_fields(m, kManifest, path.string(), "a run manifest");
+    check_fields(m["environment"], kEnvironment, path.string() + ": environment", "the environment");
     return m;
 }
 
 std::vector<json> read_run_log(const fs::path& run_dir) {
     const fs::path path = run_dir / kRunLogFile;
     if (!fs::exists(path)) return {};
-    return read_checked_jsonl(path,
-                              {{"command", Kind::string, true}, {"commit", Kind::string, true}, {"jobs", Kind::integer, true},
-                               {"threads_per_trial", Kind::integer, true}, {"trials_finished", Kind::integer, true},
-                               {"wall_seconds", Kind::number, true}},
-                              "a run-log line");
+    return read_checked_jsonl(path, kRunLogLine, "a run-log line");
 }
 
 json read_summary(const fs::path& trial_dir) {
     const fs::path path = trial_dir / kSummaryFile;
     const json s = read_json(path);
-    check_fields(s, {{"id", Kind::string, true}, {"status", Kind::string, true}, {"axes", Kind::object, true},
-                     {"settings", Kind::object, true}},
-                 path.string(), "a trial summary");
+    check_fields(s, kSummaryHead, path.string(), "a trial summary");
     if (s["id"] != trial_dir.filename().string())
         throw InputError(path.string() + ": \"id\" is " + s["id"].dump() + "; expected the folder's name, \"" +
                          trial_dir.filename().string() + "\"");
@@ -238,10 +303,7 @@ std::vector<json> read_metrics(const fs::path& trial_dir, const json& summary) {
 std::vector<json> read_timing(const fs::path& trial_dir) {
     const fs::path path = trial_dir / kTimingFile;
     if (!fs::exists(path)) return {};
-    return read_checked_jsonl(path,
-                              {{"epoch", Kind::number, true}, {"eval_seconds", Kind::number, true}, {"train_seconds", Kind::number, false},
-                               {"train_images_per_second", Kind::number, false}},
-                              "a timing line");
+    return read_checked_jsonl(path, kTimingRow, "a timing line");
 }
 
 void append_line_locked(const fs::path& path, const std::string& line) {

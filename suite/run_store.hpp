@@ -33,6 +33,25 @@ inline constexpr const char* kSummaryFile = "summary.json";
 inline constexpr const char* kMetricsFile = "metrics.jsonl";
 inline constexpr const char* kTimingFile = "timing.jsonl";
 inline constexpr const char* kClaimsDir = ".claims";  // per-trial lock files of concurrent runners
+inline constexpr const char* kTrialFile = "trial.yaml";
+
+// A finished trial's status. "interrupted" is never stored: an interrupted trial leaves no summary.
+enum class TrialStatus { ok, diverged, failed };
+const char* status_name(TrialStatus s);
+
+// The writers: each file has one, and it checks what it writes with the same field table its reader checks,
+// so a writer cannot store what a reader would call damaged (adding a metric is one row in that table, in
+// run_store.cpp, beside the trainer's line that computes it).
+void write_manifest(const std::filesystem::path& run_dir, const nlohmann::json& manifest);
+void write_trial_settings(const std::filesystem::path& trial_dir, const std::string& id, const nlohmann::json& settings);
+void write_metrics(const std::filesystem::path& trial_dir, const std::vector<nlohmann::json>& rows);
+void write_timing(const std::filesystem::path& trial_dir, const std::vector<nlohmann::json>& rows);
+// summary.json: a finished trial's outcome (status ok or diverged), or a failure's error.
+void write_summary(const std::filesystem::path& trial_dir, const nlohmann::json& summary);
+void write_failed_summary(const std::filesystem::path& trial_dir, const std::string& id, const std::string& error,
+                          const nlohmann::json& axes, const nlohmann::json& settings);
+// One line of runs.jsonl per `actbench run` that trained something (append_line_locked).
+void append_run_log(const std::filesystem::path& run_dir, const nlohmann::json& line);
 
 nlohmann::json read_manifest(const std::filesystem::path& run_dir);
 std::vector<nlohmann::json> read_run_log(const std::filesystem::path& run_dir);  // empty when there is none

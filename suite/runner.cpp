@@ -201,13 +201,11 @@ RunTotals run_sweep(const Config& config, const RunOptions& options) {
         const TrialClaim manifest_claim(out, kManifestFile, /*wait=*/true);
         check_manifest(out, identity);
         if (!std::filesystem::exists(out / kManifestFile))
-            write_atomic(out / kManifestFile, nlohmann::json{{"sweep", config.name},
-                                                             {"config_file", config.file},
-                                                             {"config", config_doc},
-                                                             {"config_hash", config_hash},
-                                                             {"environment", environment}}
-                                                      .dump(2) +
-                                                  "\n");
+            write_manifest(out, {{"sweep", config.name},
+                                 {"config_file", config.file},
+                                 {"config", config_doc},
+                                 {"config_hash", config_hash},
+                                 {"environment", environment}});
     }
     if (!options.quiet)
         std::cerr << "actbench: " << config.name << ": " << planned << " trials"
@@ -279,9 +277,7 @@ RunTotals run_sweep(const Config& config, const RunOptions& options) {
                 std::cerr << "actbench: trial " << t.id << " (" << t.label() << ") failed: " << e.what() << "\n";
                 try {
                     std::filesystem::create_directories(out / t.id);
-                    write_atomic(out / t.id / kSummaryFile,
-                                 nlohmann::json{{"id", t.id}, {"status", "failed"}, {"error", e.what()}, {"axes", t.axes},
-                                                {"settings", t.settings()}}.dump(2) + "\n");
+                    write_failed_summary(out / t.id, t.id, e.what(), t.axes, t.settings());
                 } catch (const std::exception&) {
                 }
             }
@@ -302,14 +298,13 @@ RunTotals run_sweep(const Config& config, const RunOptions& options) {
     totals.interrupted = g_stop.load() && !first_error;
     {
         const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-        append_line_locked(out / kRunLogFile, nlohmann::json{{"command", options.command},
-                                                             {"commit", kGitCommit},
-                                                             {"jobs", jobs},
-                                                             {"threads_per_trial", threads},
-                                                             {"trials_finished", done - totals.skipped},
-                                                             {"interrupted", totals.interrupted},
-                                                             {"wall_seconds", std::round(wall * 10) / 10}}
-                                                  .dump());
+        append_run_log(out, {{"command", options.command},
+                             {"commit", kGitCommit},
+                             {"jobs", jobs},
+                             {"threads_per_trial", threads},
+                             {"trials_finished", done - totals.skipped},
+                             {"interrupted", totals.interrupted},
+                             {"wall_seconds", std::round(wall * 10) / 10}});
     }
     sigaction(SIGINT, &old_int, nullptr);
     sigaction(SIGTERM, &old_term, nullptr);

@@ -38,11 +38,6 @@ double mean_of(const std::vector<double>& v) {
     return n ? s / n : std::numeric_limits<double>::quiet_NaN();
 }
 
-std::string jsonl(const std::vector<nlohmann::json>& rows) {
-    std::string s;
-    for (const auto& r : rows) s += r.dump() + "\n";
-    return s;
-}
 
 // A [N, C, spatial] view of `m` without copying when its layout is plain or channel-blocked (what the conv,
 // pool and dense primitives pick: by 16 on AVX-512, by 8 on AVX2); otherwise a plain copy into `copy`.
@@ -166,7 +161,7 @@ TrialOutcome run_trial(const Trial& trial, const PreparedData& data, const std::
     std::filesystem::create_directories(dir, ec);
     if (ec) throw IoError(dir.string() + ": cannot create the trial's folder: " + ec.message());
     const nlohmann::json settings = trial.settings();
-    write_atomic(dir / "trial.yaml", to_yaml(nlohmann::json{{"id", trial.id}, {"settings", settings}}));
+    write_trial_settings(dir, trial.id, settings);
 
     Context ctx;
     const InputShape shape{train.channels, train.height, train.width, data.data.classes};
@@ -241,8 +236,8 @@ TrialOutcome run_trial(const Trial& trial, const PreparedData& data, const std::
             t["train_images_per_second"] = train_seconds > 0 ? (train.count() / batch * batch) / train_seconds : 0.0;
         }
         timing.push_back(t);
-        write_atomic(dir / "metrics.jsonl", jsonl(metrics));
-        write_atomic(dir / "timing.jsonl", jsonl(timing));
+        write_metrics(dir, metrics);
+        write_timing(dir, timing);
         return pr;
     };
 
@@ -323,7 +318,7 @@ TrialOutcome run_trial(const Trial& trial, const PreparedData& data, const std::
         summary["final_val_accuracy"] = final_row["val_accuracy"];
         summary["best_val_accuracy"] = best_val_accuracy;
     }
-    write_atomic(dir / "summary.json", summary.dump(2) + "\n");
+    write_summary(dir, summary);
     return {status, summary, seconds_since(t_start)};
 }
 
