@@ -265,12 +265,14 @@ Aggregate aggregate(const LoadedRuns& runs) {
             const std::size_t compared = r.entries.size() - 1;
             text += " Of the " + std::to_string(compared) + " other " + axis + " value(s) set against **" + a.baseline_text() + "** (" +
                     decimal(r.baseline->stats.acc.mean, 4) + "), ";
-            text += better.empty() ? std::string("none beats it") : std::to_string(better.size()) + " beat it: " + listed(better, axis);
-            text += worse.empty() ? "; none falls behind it" : "; " + std::to_string(worse.size()) + " fall behind it: " + listed(worse, axis);
+            text += better.empty() ? std::string("none beats it")
+                                   : std::to_string(better.size()) + (better.size() == 1 ? " beats" : " beat") + " it: " + listed(better, axis);
+            text += worse.empty() ? "; none falls behind it"
+                                  : "; " + std::to_string(worse.size()) + (worse.size() == 1 ? " falls" : " fall") + " behind it: " + listed(worse, axis);
             text += ". ";
             if (!noise.empty())
-                text += "The other " + std::to_string(noise.size()) +
-                        " are not distinguished from it with these seeds — which is not evidence that they are equal: a smaller "
+                text += "The other " + std::to_string(noise.size()) + (noise.size() == 1 ? " is" : " are") +
+                        " not distinguished from it with these seeds — which is not evidence that they are equal: a smaller "
                         "difference than their intervals span could still be there. ";
             if (!untested.empty())
                 text += std::to_string(untested.size()) + " could not be tested (fewer than two finished seeds on a side, or no variance). ";

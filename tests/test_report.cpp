@@ -122,8 +122,8 @@ TEST_CASE("the summary ranks the compared axis and tests each value against the 
     CHECK(entry(r, "same")["p_holm"].get<double>() == Approx(std::min(1.0, p_same)).epsilon(1e-12));  // the largest p: × 1, then the running max
     CHECK(entry(r, "bad")["p_holm"].get<double>() >= entry(r, "bad")["p_value"].get<double>());
     const std::string md = build_report({run.dir()}).markdown;
-    CHECK_THAT(md, Catch::Contains("Of the 3 other activation value(s) set against **relu** (0.8000), 1 beat it: **good** (+0.1000"));
-    CHECK_THAT(md, Catch::Contains("1 fall behind it: **bad**") && Catch::Contains("The other 1 are not distinguished from it"));
+    CHECK_THAT(md, Catch::Contains("Of the 3 other activation value(s) set against **relu** (0.8000), 1 beats it: **good** (+0.1000"));
+    CHECK_THAT(md, Catch::Contains("1 falls behind it: **bad**") && Catch::Contains("The other 1 is not distinguished from it"));
     CHECK_THAT(md, Catch::Contains("| 1 | good | 5 | 0.9000 |"));
 }
 
