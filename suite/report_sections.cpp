@@ -250,7 +250,8 @@ Figure forest(const Aggregate& a) {
     return {"forest", "Final test accuracy by group",
             svg_forest_plot("Final test accuracy, mean and 95% interval over seeds" +
                                 std::string(a.baseline.is_null() ? "" : " (dashed / grey tick: " + a.baseline_text() + ")"),
-                            "final test accuracy", rows, reference)};
+                            "final test accuracy", rows, reference,
+                            a.baseline.is_null() ? "" : "green: better than the baseline; red: worse; blue-grey: not distinguished; black: the baseline")};
 }
 
 // The compared axis against every other combination of axes: mean accuracy, marked where it differs from the baseline.

@@ -258,7 +258,8 @@ std::string svg_line_plot(const PlotSpec& spec, const std::vector<Series>& serie
     return svg_small_multiples(m, {Panel{"", series}});
 }
 
-std::string svg_forest_plot(const std::string& title, const std::string& x_label, const std::vector<ForestRow>& rows, double reference) {
+std::string svg_forest_plot(const std::string& title, const std::string& x_label, const std::vector<ForestRow>& rows, double reference,
+                            const std::string& note) {
     Range xr;
     double widest = 0;
     for (const auto& r : rows) {
@@ -267,9 +268,9 @@ std::string svg_forest_plot(const std::string& title, const std::string& x_label
     }
     xr.add(reference);
     xr.settle(true);
-    const double label_w = std::min(widest, 320.0) + 12, left = label_w + 10, plot_w = 520, right = left + plot_w;
+    const double label_w = std::min(widest, 460.0) + 12, left = label_w + 10, plot_w = 520, right = left + plot_w;
     const double top = 34, row_h = 18, bottom = top + std::max<std::size_t>(rows.size(), 1) * row_h;
-    const double width = right + 20, height = bottom + 44;
+    const double width = right + 20, height = bottom + (note.empty() ? 44 : 62);
     auto px = [&](double x) { return left + (x - xr.lo) / (xr.hi - xr.lo) * plot_w; };
     std::ostringstream svg;
     svg << header(width, height);
@@ -300,7 +301,10 @@ std::string svg_forest_plot(const std::string& title, const std::string& x_label
             svg << "<circle cx=\"" << num(px(r.estimate)) << "\" cy=\"" << num(y) << "\" r=\"4\" fill=\"" << r.color << "\"><title>"
                 << escape(hover) << "</title></circle>\n";
     }
-    svg << "<text x=\"" << num(left + plot_w / 2) << "\" y=\"" << num(height - 8) << "\" text-anchor=\"middle\">" << escape(x_label) << "</text>\n";
+    svg << "<text x=\"" << num(left + plot_w / 2) << "\" y=\"" << num(bottom + 34) << "\" text-anchor=\"middle\">" << escape(x_label) << "</text>\n";
+    if (!note.empty())
+        svg << "<text x=\"" << num(width - 10) << "\" y=\"" << num(height - 8) << "\" text-anchor=\"end\">" << escape(fit(note, width - 20))
+            << "</text>\n";
     svg << "</svg>\n";
     return svg.str();
 }

@@ -37,7 +37,7 @@ struct Panel {
 struct MultiPlotSpec {
     std::string title, x_label, y_label;
     int columns = 4;
-    int panel_width = 240, panel_height = 170;
+    int panel_width = 200, panel_height = 160;  // four panels a row fit a 1,100-pixel page
     std::vector<std::string> x_names;  // non-empty: x is categorical, x = 1..n named by these (one tick each)
     bool log_x = false;                // x on a log10 scale (learning rates)
     bool log_y = false;                // y on a log10 scale (losses, whose diverged seeds run to 10^4 and more)
@@ -53,8 +53,9 @@ struct ForestRow {
     std::string color = "#1f77b4";
     std::string note;  // added to the hover text
 };
+// `note` goes under the x axis (e.g. what the colours mean).
 std::string svg_forest_plot(const std::string& title, const std::string& x_label, const std::vector<ForestRow>& rows,
-                            double reference);
+                            double reference, const std::string& note = "");
 
 // A heatmap: values[r][c] coloured on one scale (NaN: empty), the value written in each cell with `marks[r][c]`
 // after it (e.g. "▲"), row and column labels outside the grid.
