@@ -64,7 +64,7 @@ Network::Network(Context& ctx, const NetworkSpec& spec, int batch, InputShape in
             }
             case LayerSpec::Kind::batchnorm: layer = std::make_unique<BatchNorm>(l.name); break;
             case LayerSpec::Kind::dropout: {
-                std::uint64_t state = spec.noise_seed ^ fnv1a64(l.name);
+                std::uint64_t state = spec.dropout_seed.value_or(spec.noise_seed) ^ fnv1a64(l.name);
                 layer = std::make_unique<Dropout>(l.name, l.rate, splitmix64(state));
                 break;
             }
@@ -132,11 +132,24 @@ void Network::set_training(bool training) {
 
 std::size_t Network::fused_layers() const { return static_cast<std::size_t>(std::count(fused_.begin(), fused_.end(), true)); }
 
-void Network::initialise(const InitSpec& init, Rng& rng) {
+void Network::initialise(const InitSpec& init, Rng& rng) { initialise_with(init, [&](const Param&) -> Rng& { return rng; }); }
+
+void Network::initialise_paired(const InitSpec& init, std::uint64_t seed) {
+    std::optional<Rng> rng;
+    initialise_with(init, [&](const Param& p) -> Rng& {
+        std::string key = p.name;
+        for (auto d : p.dims) key.append("/").append(std::to_string(d));
+        rng.emplace(seed ^ fnv1a64(key));
+        return *rng;
+    });
+}
+
+template <class RngFor>
+void Network::initialise_with(const InitSpec& init, RngFor&& rng_for) {
     for (Param* p : params()) {
         std::vector<float> values(logical_count(p->dims));
         switch (p->role) {
-            case ParamRole::weight: init.fill(values, static_cast<std::size_t>(p->dims[0]), p->fan_in, p->fan_out, rng); break;
+            case ParamRole::weight: init.fill(values, static_cast<std::size_t>(p->dims[0]), p->fan_in, p->fan_out, rng_for(*p)); break;
             case ParamRole::bias: {
                 const std::string layer = p->name.substr(0, p->name.find('.'));
                 const auto it = spec_.bias.overrides.find(layer);

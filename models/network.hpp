@@ -40,6 +40,8 @@ struct NetworkSpec {
     ActivationSpec activation = builtin_activation("relu");
     BiasSetting bias;
     std::uint64_t noise_seed = 0;      // keys the draws of stochastic activations (rrelu, noisy_relu)
+    // Keys the dropout masks; unset: noise_seed. Paired trials share it across activations (see trainer.cpp).
+    std::optional<std::uint64_t> dropout_seed = std::nullopt;
 };
 
 class Network {
@@ -72,6 +74,10 @@ public:
 
     // Draws every weight tensor from `init` (in layer order, plain element order) and sets every bias.
     void initialise(const InitSpec& init, Rng& rng);
+    // The same, but each weight tensor draws from its own stream, keyed by `seed`, its name and its shape: two
+    // networks that share a layer of one shape get the same underlying draws there, whatever their other
+    // layers or activations (the init only scales or maps them). Common random numbers for paired comparisons.
+    void initialise_paired(const InitSpec& init, std::uint64_t seed);
 
     std::vector<Param*> params();
     std::vector<Activation*> activations();
@@ -87,6 +93,10 @@ public:
     static std::vector<std::string> bias_layer_names(const ModelSpec& model);
 
 private:
+    // Initialises every parameter; a weight draws from rng_for(its Param).
+    template <class RngFor>
+    void initialise_with(const InitSpec& init, RngFor&& rng_for);
+
     Context& ctx_;
     NetworkSpec spec_;
     int batch_;

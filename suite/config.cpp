@@ -948,7 +948,7 @@ Config parse_config_chain(const std::string& text, const std::string& file, std:
     Config c;
     c.file = file;
     try {
-        r.expect_map(root, "the config", {"extends", "name", "isa", "baseline", "dataset", "model", "train", "activations", "inits", "sweep", "out"});
+        r.expect_map(root, "the config", {"extends", "name", "isa", "seeds", "baseline", "dataset", "model", "train", "activations", "inits", "sweep", "out"});
         std::error_code ec;
         chain.push_back(std::filesystem::weakly_canonical(file, ec));
         if (root["extends"]) root = resolve_extends(r, root, file, chain);
@@ -972,6 +972,7 @@ Config parse_config_chain(const std::string& text, const std::string& file, std:
         }
         if (root["isa"])
             c.isa = read_choice(r, root["isa"], "isa", {"sse41", "avx", "avx2", "avx512_core", "avx512_core_vnni", "avx512_core_bf16"});
+        if (root["seeds"]) c.paired_seeds = read_choice(r, root["seeds"], "seeds", {"paired", "independent"}) == "paired";
     } catch (const YAML::Exception& e) {
         throw InputError(file + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) +
                          ": " + e.msg);
@@ -1082,8 +1083,10 @@ nlohmann::json config_json(const Config& c) {
     const nlohmann::json baseline = c.baseline.is_null()                ? nlohmann::json("")
                                     : c.baseline_axis == "activation" ? c.baseline
                                                                       : nlohmann::json{{c.baseline_axis, c.baseline}};
-    return {{"name", c.name}, {"isa", c.isa}, {"baseline", baseline}, {"dataset", dataset_json(c.dataset)}, {"model", model_json(c.model)},
+    nlohmann::json doc = {{"name", c.name}, {"isa", c.isa}, {"baseline", baseline}, {"dataset", dataset_json(c.dataset)}, {"model", model_json(c.model)},
             {"train", train_json(c.train)}, {"activations", activations}, {"inits", inits}, {"sweep", sweep}};
+    if (c.paired_seeds) doc["seeds"] = "paired";  // independent is the behaviour older configs hashed without the key
+    return doc;
 }
 
 }  // namespace actbench

@@ -109,6 +109,11 @@ struct Config {
     // The value the report compares the others of its axis with (difference, intervals, Welch's p, Holm):
     // `baseline: relu` (an activation) or `baseline: {AXIS: VALUE}` for another axis ({bias: 0}, {init:
     // he_normal}, {train.lr: 0.01}). Null: none (the report then ranks without testing).
+    // seeds: paired (the default) or independent. Paired: trials with the same seed and dataset share their data
+    // order, augmentation and dropout draws, and their initial weights wherever a layer has the same shape
+    // (common random numbers), so differences between them are paired. Independent: every stream is keyed
+    // by the trial's own id (actbench's behaviour before pairing; those trials keep their ids and numbers).
+    bool paired_seeds = true;
     std::string baseline_axis = "activation";
     nlohmann::json baseline;
 

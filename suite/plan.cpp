@@ -8,9 +8,14 @@
 namespace actbench {
 
 nlohmann::json Trial::settings() const {
-    return {{"dataset", dataset_json(dataset)}, {"model", model_json(model)}, {"train", train_json(train)},
-            {"activation", activation.name}, {"activation_def", activation_json(activation)}, {"init", init.name}, {"init_def", init_json(init)}, {"bias", bias_json(bias)}, {"seed", seed}};
+    nlohmann::json s{{"dataset", dataset_json(dataset)}, {"model", model_json(model)}, {"train", train_json(train)},
+                     {"activation", activation.name}, {"activation_def", activation_json(activation)}, {"init", init.name},
+                     {"init_def", init_json(init)}, {"bias", bias_json(bias)}, {"seed", seed}};
+    if (paired_seeds) s["seeds"] = "paired";
+    return s;
 }
+
+std::string Trial::pair_key() const { return "seed " + std::to_string(seed) + " data " + dataset_json(dataset).dump(); }
 
 std::string Trial::label() const {
     return activation.name + " " + init.name + " bias=" + bias_json(bias).dump() + " seed=" + std::to_string(seed);
@@ -53,6 +58,7 @@ Trial make_trial(const Config& config, std::size_t cell) {
     t.init = resolve_init(config, config.cell_value(cell, axis_position(config, "init")).get<std::string>());
     t.bias = bias_of(config, config.cell_value(cell, axis_position(config, "bias")));
     t.seed = config.cell_value(cell, axis_position(config, "seed")).get<std::int64_t>();
+    t.paired_seeds = config.paired_seeds;
     t.axes = config.cell_values(cell);
     t.id = trial_id(t.settings());
     return t;
@@ -66,7 +72,7 @@ std::vector<Trial> make_plan(const Config& config) {
 }
 
 // Trial::settings() as nlohmann::json dumps it: an object's keys in sorted order ("activation" <
-// "activation_def" < "bias" < "dataset" < "init" < "init_def" < "model" < "seed" < "train"), no spaces.
+// "activation_def" < "bias" < "dataset" < "init" < "init_def" < "model" < "seed" < "seeds" < "train"), no spaces.
 TrialIds::TrialIds(const Config& config)
     : config_(config),
       activation_axis_(axis_position(config, "activation")),
@@ -84,6 +90,7 @@ TrialIds::TrialIds(const Config& config)
         init_text_.push_back(",\"init\":" + json(name).dump() + ",\"init_def\":" + init_json(resolve_init(config, name)).dump());
     }
     for (const auto& v : config.axes[bias_axis_].values) bias_text_.push_back(",\"bias\":" + bias_json(bias_of(config, v)).dump());
+    if (config.paired_seeds) seeds_text_ = ",\"seeds\":\"paired\"";
     for (const Sections& s : config.variants)
         variant_text_.push_back(",\"dataset\":" + dataset_json(s.dataset).dump() + "\x1f,\"model\":" + model_json(s.model).dump() +
                                 "\x1f,\"train\":" + train_json(s.train).dump());
@@ -99,6 +106,7 @@ std::string TrialIds::id(std::size_t cell) const {
     text += init_text_[value(init_axis_)];
     text.append(variant, cut1 + 1, cut2 - cut1 - 1);                  // model
     text += ",\"seed\":" + config_.axes[seed_axis_].values[value(seed_axis_)].dump();
+    text += seeds_text_;
     text.append(variant, cut2 + 1, std::string::npos);                // train
     text += "}";
     return hex_hash(text);

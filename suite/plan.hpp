@@ -25,9 +25,12 @@ struct Trial {
     InitSpec init;
     BiasSetting bias;
     std::int64_t seed = 1;
+    bool paired_seeds = true;  // see Config::paired_seeds; recorded in the settings (so in the id) when true
     nlohmann::json axes;  // this trial's value on every axis of the sweep (for reports; not part of the id)
 
     nlohmann::json settings() const;  // canonical: sorted keys
+    // What the shared random streams of a paired trial are keyed by: its seed and its dataset (and split).
+    std::string pair_key() const;
     std::string label() const;         // "relu he_normal bias=0 seed=1"
 };
 
@@ -52,6 +55,7 @@ private:
     std::size_t activation_axis_, init_axis_, bias_axis_, seed_axis_;
     std::vector<std::string> variant_text_;                  // ,"dataset":…  /  ,"model":…  /  ,"train":…
     std::vector<std::string> activation_text_, init_text_, bias_text_;  // per value of the axis
+    std::string seeds_text_;  // ,"seeds":"paired" or nothing
 };
 
 }  // namespace actbench

@@ -163,16 +163,26 @@ TrialOutcome run_trial(const Trial& trial, const PreparedData& data, const std::
     const nlohmann::json settings = trial.settings();
     write_trial_settings(dir, trial.id, settings);
 
+    // Random streams. Paired (common random numbers): the data order, augmentation, dropout and the initial
+    // weights are keyed by the seed and the dataset, so trials that differ only in activation, init scale or
+    // bias see the same data and the same draws. The activation's own draws (RReLU, noisy ReLU) stay keyed to
+    // the trial. Independent: every stream keyed to the trial.
+    auto shared_stream = [&](const char* stream) { return stream_seed(trial.paired_seeds ? trial.pair_key() : trial.id, stream); };
     Context ctx;
     const InputShape shape{train.channels, train.height, train.width, data.data.classes};
-    Network net(ctx, NetworkSpec{trial.model, trial.activation, trial.bias, stream_seed(trial.id, "activation_noise")},
-                batch, shape);
-    Rng init_rng(stream_seed(trial.id, "init"));
-    net.initialise(trial.init, init_rng);
+    NetworkSpec spec{trial.model, trial.activation, trial.bias, stream_seed(trial.id, "activation_noise")};
+    if (trial.paired_seeds) spec.dropout_seed = shared_stream("dropout");
+    Network net(ctx, spec, batch, shape);
+    if (trial.paired_seeds) {
+        net.initialise_paired(trial.init, shared_stream("init"));
+    } else {
+        Rng init_rng(stream_seed(trial.id, "init"));
+        net.initialise(trial.init, init_rng);
+    }
     Optimizer optimizer(net.params(), trial.train.optimizer);
     net.set_activation_l1(trial.train.l1_activation);
-    Rng order_rng(stream_seed(trial.id, "data_order"));
-    Rng augment_rng(stream_seed(trial.id, "augment"));
+    Rng order_rng(shared_stream("data_order"));
+    Rng augment_rng(shared_stream("augment"));
 
     std::vector<std::size_t> probe(data.train_indices.begin(),
                                    data.train_indices.begin() +
@@ -248,7 +258,7 @@ TrialOutcome run_trial(const Trial& trial, const PreparedData& data, const std::
     int epochs_done = 0;
     double last_train_loss = std::numeric_limits<double>::quiet_NaN();
     for (int epoch = 1; epoch <= trial.train.epochs && status == "ok"; ++epoch) {
-        // Fisher–Yates with the trial's own stream: the order depends on the trial id and epoch only.
+        // Fisher–Yates with the data-order stream: the order depends on the stream's key and the epoch only.
         for (std::size_t i = order.size() - 1; i > 0; --i) std::swap(order[i], order[order_rng.below(i + 1)]);
         const auto t_epoch = Clock::now();
         double loss_sum = 0;

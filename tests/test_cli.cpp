@@ -701,3 +701,36 @@ TEST_CASE("an image-folder sweep decodes once into a cache beside the run store"
     REQUIRE(run_actbench(dir, "run " + cfg.string() + " --out " + (dir / "runs" / "b").string() + " --quiet").code == 0);
     CHECK(metrics_files(dir / "runs" / "a") == metrics_files(dir / "runs" / "b"));  // decoded and cached: the same images
 }
+
+TEST_CASE("paired seeds: two names for one function give bit-identical metrics for the same seed", "[cli][e2e][pairing]") {
+    TempDir dir;
+    const std::string body =
+        "dataset: {kind: synthetic_shapes, classes: 3, train_count: 96, test_count: 30, size: 16}\n"
+        "model: {conv1: 4, conv2: 8, dense: 16, kernel: 3, padding: 1, dropout: 0.2}\n"
+        "train: {epochs: 2, batch: 16, lr: 0.05, probe: 32}\n"
+        "activations: {leaky_default: {base: leaky_relu, slope: 0.01}}\n"
+        "sweep: {activation: [silu, swish, relu6, clipped_relu, leaky_relu, leaky_default], seed: [3]}\n";
+    auto run = [&](const std::string& name, const std::string& seeds) {
+        const fs::path cfg = write_config(dir, name + ".yaml", "name: " + name + "\n" + seeds + body);
+        REQUIRE(run_actbench(dir, "run " + cfg.string() + " --out " + (dir / name).string() + " --quiet").code == 0);
+        std::map<std::string, std::string> by_activation;
+        for (const fs::path& d : trial_dirs(dir / name))
+            by_activation[nlohmann::json::parse(slurp(d / "summary.json"))["axes"]["activation"]] = slurp(d / "metrics.jsonl");
+        return by_activation;
+    };
+    const auto paired = run("paired", "");
+    REQUIRE(paired.size() == 6);
+    CHECK(paired.at("silu") == paired.at("swish"));
+    CHECK(paired.at("relu6") == paired.at("clipped_relu"));
+    CHECK(paired.at("leaky_relu") == paired.at("leaky_default"));
+    CHECK(paired.at("silu") != paired.at("relu6"));
+    // seeds: independent keys every stream to the trial: the same functions differ by seed alone.
+    const auto independent = run("independent", "seeds: independent\n");
+    CHECK(independent.at("silu") != independent.at("swish"));
+    CHECK(independent.at("relu6") != independent.at("clipped_relu"));
+    // And its trials keep the ids they had before seeds could be paired: no "seeds" in their settings.
+    for (const fs::path& d : trial_dirs(dir / "independent"))
+        CHECK_FALSE(nlohmann::json::parse(slurp(d / "summary.json"))["settings"].contains("seeds"));
+    for (const fs::path& d : trial_dirs(dir / "paired"))
+        CHECK(nlohmann::json::parse(slurp(d / "summary.json"))["settings"]["seeds"] == "paired");
+}

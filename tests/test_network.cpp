@@ -268,3 +268,36 @@ TEST_CASE("evaluation with the activation fused into conv and dense gives the un
             CHECK(std::vector<float>(net.log_probabilities(), net.log_probabilities() + batch * 10) == expected);
         }
 }
+
+TEST_CASE("paired initialisation: a weight tensor's draws depend only on the seed, its layer and shape, and the init's scale", "[network][init][pairing]") {
+    Context ctx;
+    const InputShape in{1, 16, 16, 3};
+    auto weights = [&](const NetworkSpec& spec, const InitSpec& init, std::uint64_t seed) {
+        Network net(ctx, spec, 4, in);
+        net.initialise_paired(init, seed);
+        std::map<std::string, std::vector<float>> w;
+        for (Param* p : net.params())
+            if (p->role == ParamRole::weight) w[p->name] = to_plain(ctx, p->value);
+        return w;
+    };
+    const InitSpec he = builtin_init("he_normal"), xavier = builtin_init("xavier_normal");
+    const auto relu = weights(small_spec("relu"), he, 7);
+    // Another activation, bias setting or a second network: the same weights, bit for bit.
+    CHECK(weights(small_spec("tanh", std::nullopt), he, 7) == relu);
+    CHECK(weights(small_spec("relu"), he, 7) == relu);
+    CHECK(weights(small_spec("relu"), he, 8) != relu);
+    // Another init of the same kind only rescales the same draws.
+    const auto x = weights(small_spec("relu"), xavier, 7);
+    for (const auto& [name, w] : relu) {
+        INFO(name);
+        const std::vector<float>& v = x.at(name);
+        const double ratio = static_cast<double>(v[0]) / w[0];
+        for (std::size_t i = 0; i < w.size(); i += 7) CHECK(v[i] == Approx(ratio * w[i]).epsilon(1e-5));
+    }
+    // A model with a wider conv2: conv1 keeps its draws (same name and shape); the layers whose shape changed differ.
+    NetworkSpec wider = small_spec("relu");
+    wider.model = ModelSpec::make("lenet", {{"conv1", 4}, {"conv2", 12}, {"dense", 16}, {"kernel", 3}, {"padding", 1}});
+    const auto w2 = weights(wider, he, 7);
+    CHECK(w2.at("conv1.weight") == relu.at("conv1.weight"));
+    CHECK(w2.at("conv2.weight") != relu.at("conv2.weight"));
+}
