@@ -1,5 +1,7 @@
 #include "statistics.hpp"
 
+#include "rng.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -117,6 +119,115 @@ std::vector<double> holm_adjust(const std::vector<double>& p) {
         adjusted[order[k]] = running;
     }
     return adjusted;
+}
+
+}  // namespace actbench
+
+namespace actbench {
+
+Comparison paired_test(const std::vector<double>& a, const std::vector<double>& b) {
+    Comparison c;
+    std::vector<double> d(a.size());
+    for (std::size_t i = 0; i < a.size(); ++i) d[i] = a[i] - b[i];
+    const Summary s = summarise(d);
+    c.difference = s.mean;
+    if (s.n < 2 || s.std <= 0) return c;
+    const double se = s.std / std::sqrt(static_cast<double>(s.n));
+    c.t = s.mean / se;
+    c.df = static_cast<double>(s.n - 1);
+    c.p_value = 2 * (1 - student_t_cdf(std::abs(c.t), c.df));
+    c.hedges_g = s.mean / s.std;
+    c.ci_low = s.ci_low;
+    c.ci_high = s.ci_high;
+    c.valid = true;
+    return c;
+}
+
+std::vector<double> bh_adjust(const std::vector<double>& p) {
+    const std::size_t m = p.size();
+    std::vector<std::size_t> order(m);
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return p[a] < p[b]; });
+    std::vector<double> adjusted(m);
+    double running = 1;  // the step-up adjustment is made monotone by a running minimum from the largest down
+    for (std::size_t k = m; k-- > 0;) {
+        running = std::min(running, std::min(1.0, static_cast<double>(m) * p[order[k]] / static_cast<double>(k + 1)));
+        adjusted[order[k]] = running;
+    }
+    return adjusted;
+}
+
+double interquartile_mean(std::vector<double> v) {
+    if (v.empty()) return NAN;
+    std::sort(v.begin(), v.end());
+    const std::size_t cut = v.size() / 4;
+    return std::accumulate(v.begin() + static_cast<std::ptrdiff_t>(cut), v.end() - static_cast<std::ptrdiff_t>(cut), 0.0) /
+           static_cast<double>(v.size() - 2 * cut);
+}
+
+namespace {
+// The (1 − level)/2 and (1 + level)/2 quantiles of sorted values (linear interpolation between order statistics).
+Interval percentile_interval(std::vector<double> stats, double level) {
+    std::sort(stats.begin(), stats.end());
+    auto quantile = [&](double q) {
+        const double at = q * static_cast<double>(stats.size() - 1);
+        const auto lo = static_cast<std::size_t>(std::floor(at));
+        const std::size_t hi = std::min(lo + 1, stats.size() - 1);
+        return stats[lo] + (at - static_cast<double>(lo)) * (stats[hi] - stats[lo]);
+    };
+    return {quantile((1 - level) / 2), quantile((1 + level) / 2)};
+}
+
+std::vector<double> resample(const std::vector<double>& v, Rng& rng) {
+    std::vector<double> r(v.size());
+    for (auto& x : r) x = v[rng.below(v.size())];
+    return r;
+}
+}  // namespace
+
+Interval bootstrap_interval(const std::vector<double>& values, double (*statistic)(std::vector<double>), std::uint64_t seed, int resamples,
+                            double level) {
+    if (values.empty()) return {NAN, NAN};
+    Rng rng(seed);
+    std::vector<double> stats(static_cast<std::size_t>(resamples));
+    for (auto& s : stats) s = statistic(resample(values, rng));
+    return percentile_interval(std::move(stats), level);
+}
+
+double probability_of_improvement(const std::vector<double>& x, const std::vector<double>& y) {
+    if (x.empty() || y.empty()) return NAN;
+    double score = 0;
+    for (double a : x)
+        for (double b : y) score += a > b ? 1.0 : a == b ? 0.5 : 0.0;
+    return score / (static_cast<double>(x.size()) * static_cast<double>(y.size()));
+}
+
+Interval probability_of_improvement_interval(const std::vector<double>& x, const std::vector<double>& y, std::uint64_t seed, int resamples,
+                                             double level) {
+    if (x.empty() || y.empty()) return {NAN, NAN};
+    Rng rng(seed);
+    std::vector<double> stats(static_cast<std::size_t>(resamples));
+    for (auto& s : stats) {
+        const auto rx = resample(x, rng);
+        s = probability_of_improvement(rx, resample(y, rng));
+    }
+    return percentile_interval(std::move(stats), level);
+}
+
+int seeds_for_power(double effect, double alpha, double power, bool paired, int limit) {
+    const double e = std::abs(effect);
+    if (!(e > 0) || !std::isfinite(e)) return -1;
+    auto enough = [&](int n) {
+        const double nu = paired ? n - 1 : 2.0 * n - 2;
+        return e * std::sqrt(paired ? n : n / 2.0) >= student_t_quantile(1 - alpha / 2, nu) + student_t_quantile(power, nu);
+    };
+    if (!enough(limit)) return -1;
+    int lo = 1, hi = limit;  // enough(hi); the requirement only falls as n grows
+    while (hi - lo > 1) {
+        const int mid = lo + (hi - lo) / 2;
+        (mid >= 2 && enough(mid) ? hi : lo) = mid;
+    }
+    return hi;
 }
 
 }  // namespace actbench
