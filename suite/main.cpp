@@ -1,6 +1,6 @@
 // The actbench command line.
 //   actbench run CONFIG [--out DIR] [--jobs N] [--threads-per-trial M] [--shard I/N] [--no-resume] [--retry-failed] [--quiet]
-//   actbench report RUN_DIR... [--out DIR] [--rows AXIS --cols AXIS]
+//   actbench report RUN_DIR... [--out DIR] [--rows AXIS --cols AXIS] [--adjust holm|bh]
 //   actbench validate CONFIG | plan CONFIG [--json] | verify RUN_DIR [--trial ID]
 //   actbench list activations|inits|models|datasets [--json]
 //   actbench show activation NAME [--config FILE] [--range A:B] [--points N] [--plot FILE.svg] [--json]
@@ -90,6 +90,9 @@ int main(int argc, char** argv) {
     std::string pivot_rows, pivot_cols;
     report->add_option("--rows", pivot_rows, "With --cols: a table of accuracy with a row per value of this axis");
     report->add_option("--cols", pivot_cols, "With --rows: … and a column per value of this axis");
+    std::string report_adjust = "holm";
+    report->add_option("--adjust", report_adjust, "Multiplicity adjustment of the comparisons with the baseline: holm (family-wise error, default) or bh (false discovery rate)")
+        ->check(CLI::IsMember({"holm", "bh"}));
     report->add_option("--out", report_out, "Also write report.md, report.csv, report.json, report.html and the SVG plots into this directory");
 
     auto* list = app.add_subcommand("list", "List the built-in activations, initialisers, models or dataset kinds (formula, parameters, source)");
@@ -196,7 +199,7 @@ int main(int argc, char** argv) {
         }
         if (*report) {
             const ReportFiles files =
-                build_report(std::vector<std::filesystem::path>(run_dirs.begin(), run_dirs.end()), pivot_rows, pivot_cols);
+                build_report(std::vector<std::filesystem::path>(run_dirs.begin(), run_dirs.end()), pivot_rows, pivot_cols, report_adjust);
             if (!report_out.empty()) {
                 const std::filesystem::path dir(report_out);
                 write_output_file((dir / "report.md").string(), files.markdown);

@@ -6,9 +6,10 @@
 
 namespace actbench {
 
-ReportFiles build_report(const std::vector<std::filesystem::path>& run_dirs, const std::string& pivot_rows, const std::string& pivot_cols) {
+ReportFiles build_report(const std::vector<std::filesystem::path>& run_dirs, const std::string& pivot_rows, const std::string& pivot_cols,
+                         const std::string& adjustment) {
     const LoadedRuns runs = load_runs(run_dirs);
-    const Aggregate a = aggregate(runs);
+    const Aggregate a = aggregate(runs, adjustment);
     const Document doc = report_document(a, pivot_rows, pivot_cols);
     ReportFiles files;
     files.markdown = render_markdown(doc);

@@ -22,7 +22,8 @@ struct ReportFiles {
 // InputError for a directory that is not a run directory, a damaged manifest or run log, or bad pivot axes.
 // pivot_rows/pivot_cols (axis names, both or neither): an extra table of mean final test accuracy with one
 // row per value of the first axis and one column per value of the second, the other axes pooled.
+// adjustment: holm (the family-wise error rate, the default) or bh (Benjamini–Hochberg, the false discovery rate).
 ReportFiles build_report(const std::vector<std::filesystem::path>& run_dirs, const std::string& pivot_rows = "",
-                         const std::string& pivot_cols = "");
+                         const std::string& pivot_cols = "", const std::string& adjustment = "holm");
 
 }  // namespace actbench

@@ -2,8 +2,10 @@
 // computed once, and the ranking of the compared axis's values against the baseline, with the sentences it
 // supports. Renderers only format what is here.
 #include "report_data.hpp"
+#include "rng.hpp"  // fnv1a64: the bootstrap seeds
 
 #include <algorithm>
+#include <climits>
 #include <cstdio>
 #include <map>
 #include <set>
@@ -25,7 +27,6 @@ std::size_t axis_rank(const json& axis, const json& value) {
 std::string value_text(const json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
 
 double median_of(std::vector<double> v) { return v.empty() ? NAN : summarise(std::move(v)).median; }
-double mean_of(const std::vector<double>& v) { return v.empty() ? NAN : summarise(v).mean; }
 
 // A summary field of the trial, when it is a number.
 bool number(const TrialRecord& t, const char* name, double& out) {
@@ -51,6 +52,7 @@ GroupStats group_stats(const std::vector<const TrialRecord*>& trials) {
         double v = 0;
         const double acc = t->summary["final_test_accuracy"].get<double>();
         s.accuracy.push_back(acc);
+        s.accuracy_seeds.push_back(t->summary["axes"].value("seed", std::int64_t{0}));
         s.best.push_back(t->summary["best_test_accuracy"].get<double>());
         // Training accuracy: the running mean over the last epoch's mini-batches (as the model changed during it).
         if (t->metrics.back().contains("train_accuracy")) {
@@ -83,6 +85,8 @@ GroupStats group_stats(const std::vector<const TrialRecord*>& trials) {
         seconds_to.push_back(seconds);
     }
     s.acc = summarise(s.accuracy);
+    s.outcomes = s.accuracy;
+    s.outcomes.insert(s.outcomes.end(), static_cast<std::size_t>(s.diverged), -INFINITY);
     s.median_epochs_to_target = median_of(epochs_to);
     s.median_steps_to_target = median_of(steps_to);
     s.median_seconds_to_target = median_of(seconds_to);
@@ -123,6 +127,47 @@ std::string listed(std::vector<const RankedEntry*> entries, const std::string& a
     return out;
 }
 
+// The difference over the pooled standard deviation of the two groups (Cohen's d), for the power estimate.
+double standardised_difference(const std::vector<double>& a, double difference, const std::vector<double>& b) {
+    const Summary sa = summarise(a), sb = summarise(b);
+    if (sa.n < 2 || sb.n < 2) return NAN;
+    const double na = static_cast<double>(sa.n), nb = static_cast<double>(sb.n);
+    const double pooled = std::sqrt(((na - 1) * sa.std * sa.std + (nb - 1) * sb.std * sb.std) / (na + nb - 2));
+    return pooled > 0 ? difference / pooled : NAN;
+}
+
+// A group against its context's baseline: paired over the seeds both finished when the run's seeds are paired
+// (at least two of them), Welch's otherwise; and the probability of improvement over every trial, a diverged
+// one counted as the worst outcome.
+void compare_with_baseline(RankedEntry& e, const Group& baseline, bool paired_seeds) {
+    const GroupStats& g = e.group->stats;
+    const GroupStats& b = baseline.stats;
+    std::vector<double> x, y;
+    if (paired_seeds)
+        for (std::size_t i = 0; i < g.accuracy.size(); ++i)
+            for (std::size_t j = 0; j < b.accuracy.size(); ++j)
+                if (g.accuracy_seeds[i] == b.accuracy_seeds[j]) x.push_back(g.accuracy[i]), y.push_back(b.accuracy[j]);
+    e.paired = x.size() >= 2;
+    if (e.paired) {
+        e.pairs = static_cast<int>(x.size());
+        e.vs_baseline = paired_test(x, y);
+        int won = 0;
+        for (std::size_t i = 0; i < x.size(); ++i) won += x[i] > y[i];
+        e.wins = static_cast<double>(won) / static_cast<double>(x.size());
+    } else {
+        e.vs_baseline = welch_test(g.accuracy, b.accuracy);
+    }
+    e.improvement = probability_of_improvement(g.outcomes, b.outcomes);
+    e.improvement_interval = probability_of_improvement_interval(g.outcomes, b.outcomes, fnv1a64(e.group->label() + "|improvement"));
+}
+
+const Group* baseline_of(const Aggregate& a, const RankedEntry& e) {
+    for (const Ranking& r : a.rankings)
+        for (const RankedEntry& x : r.entries)
+            if (&x == &e) return r.baseline;
+    return nullptr;
+}
+
 }  // namespace
 
 std::string Aggregate::context_text(const json& values, const std::vector<std::string>& leave_out) const {
@@ -141,8 +186,9 @@ std::string Group::label() const {
     return s;
 }
 
-Aggregate aggregate(const LoadedRuns& runs) {
+Aggregate aggregate(const LoadedRuns& runs, const std::string& adjustment) {
     Aggregate a;
+    a.adjustment = adjustment;
     a.manifest = runs.manifest;
     a.config = runs.manifest["config"];
     a.environment = runs.manifest["environment"];
@@ -182,6 +228,10 @@ Aggregate aggregate(const LoadedRuns& runs) {
     }
     for (auto& [key, g] : by_key) {
         g.stats = group_stats(g.trials);
+        // Seeded by the group, so the same runs give the same intervals on every machine.
+        g.stats.mean_bootstrap = bootstrap_interval(g.stats.accuracy, mean_of, fnv1a64(g.label() + "|mean"));
+        g.stats.iqm = interquartile_mean(g.stats.accuracy);
+        g.stats.iqm_bootstrap = bootstrap_interval(g.stats.accuracy, interquartile_mean, fnv1a64(g.label() + "|iqm"));
         a.groups.push_back(std::move(g));
     }
     if (a.baseline.is_null()) {  // no baseline: rank along activation when it varies, else the first axis that does
@@ -211,7 +261,8 @@ Aggregate aggregate(const LoadedRuns& runs) {
         if (e.is_baseline) r.baseline = &g;
         r.entries.push_back(e);
     }
-    // One family for the whole report: every comparison with the baseline, Holm-adjusted together.
+    // One family for the whole report: every comparison with the baseline, adjusted together.
+    a.paired_seeds = a.config.value("seeds", "") == "paired";
     std::vector<RankedEntry*> tested;
     for (Ranking& r : a.rankings) {
         std::stable_sort(r.entries.begin(), r.entries.end(), [](const RankedEntry& x, const RankedEntry& y) {
@@ -225,20 +276,25 @@ Aggregate aggregate(const LoadedRuns& runs) {
             if (e.is_baseline) {
                 e.verdict = RankedEntry::Verdict::baseline;
             } else if (r.baseline) {
-                e.vs_baseline = welch_test(e.group->stats.accuracy, r.baseline->stats.accuracy);
+                compare_with_baseline(e, *r.baseline, a.paired_seeds);
                 if (e.vs_baseline.valid) tested.push_back(&e);
             }
         }
     }
+    a.comparisons = tested.size();
     std::vector<double> p;
     for (const RankedEntry* e : tested) p.push_back(e->vs_baseline.p_value);
-    const std::vector<double> adjusted = holm_adjust(p);
+    const std::vector<double> adjusted = a.adjustment == "bh" ? bh_adjust(p) : holm_adjust(p);
     for (std::size_t i = 0; i < tested.size(); ++i) {
         RankedEntry& e = *tested[i];
         e.p_adjusted = adjusted[i];
-        e.verdict = adjusted[i] >= a.alpha ? RankedEntry::Verdict::within_noise
-                    : e.vs_baseline.difference > 0 ? RankedEntry::Verdict::better
-                                                   : RankedEntry::Verdict::worse;
+        // Power after the correction: α/m, Holm's (and Bonferroni's) strictest threshold.
+        const double effect = e.paired ? e.vs_baseline.hedges_g : standardised_difference(e.group->stats.accuracy, e.vs_baseline.difference,
+                                                                                          baseline_of(a, e)->stats.accuracy);
+        e.seeds_needed = seeds_for_power(effect, a.alpha / static_cast<double>(tested.size()), 0.8, e.paired);
+        const int have = e.paired ? e.pairs : static_cast<int>(std::min(e.group->stats.acc.n, baseline_of(a, e)->stats.acc.n));
+        if (adjusted[i] < a.alpha) e.verdict = e.vs_baseline.difference > 0 ? RankedEntry::Verdict::better : RankedEntry::Verdict::worse;
+        else e.verdict = e.seeds_needed < 0 || e.seeds_needed > have ? RankedEntry::Verdict::underpowered : RankedEntry::Verdict::within_noise;
     }
 
     // What the rankings support, in sentences.
@@ -255,12 +311,15 @@ Aggregate aggregate(const LoadedRuns& runs) {
         } else if (!r.baseline) {
             text += " No " + a.baseline_text() + " group shares these settings, so nothing here is compared with the baseline.";
         } else {
-            std::vector<const RankedEntry*> better, worse, noise, untested;
+            std::vector<const RankedEntry*> better, worse, noise, underpowered, untested;
+            int paired = 0;
             for (const RankedEntry& e : r.entries) {
                 if (e.verdict == RankedEntry::Verdict::better) better.push_back(&e);
                 if (e.verdict == RankedEntry::Verdict::worse) worse.push_back(&e);
                 if (e.verdict == RankedEntry::Verdict::within_noise) noise.push_back(&e);
-                if (e.verdict == RankedEntry::Verdict::not_tested) untested.push_back(&e);
+                if (e.verdict == RankedEntry::Verdict::underpowered) underpowered.push_back(&e);
+                if (e.verdict == RankedEntry::Verdict::not_tested && !e.is_baseline) untested.push_back(&e);
+                paired += e.paired;
             }
             const std::size_t compared = r.entries.size() - 1;
             text += " Of the " + std::to_string(compared) + " other " + axis + " value(s) set against **" + a.baseline_text() + "** (" +
@@ -270,14 +329,30 @@ Aggregate aggregate(const LoadedRuns& runs) {
             text += worse.empty() ? "; none falls behind it"
                                   : "; " + std::to_string(worse.size()) + (worse.size() == 1 ? " falls" : " fall") + " behind it: " + listed(worse, axis);
             text += ". ";
+            if (!underpowered.empty()) {
+                int fewest = INT_MAX, most = 0;
+                for (const RankedEntry* e : underpowered)
+                    if (e->seeds_needed > 0) fewest = std::min(fewest, e->seeds_needed), most = std::max(most, e->seeds_needed);
+                text += std::to_string(underpowered.size()) + (underpowered.size() == 1 ? " is" : " are") +
+                        " underpowered: " +
+                        (most == 0 ? std::string("their observed differences are too small to detect with any practical number of seeds")
+                                   : "detecting the observed difference" + std::string(underpowered.size() == 1 ? "" : "s") +
+                                         " with 80% power would take about " +
+                                         (fewest == most ? std::to_string(most) : std::to_string(fewest) + "–" + std::to_string(most)) +
+                                         " seeds per group") +
+                        " — no verdict either way. ";
+            }
             if (!noise.empty())
-                text += "The other " + std::to_string(noise.size()) + (noise.size() == 1 ? " is" : " are") +
-                        " not distinguished from it with these seeds — which is not evidence that they are equal: a smaller "
-                        "difference than their intervals span could still be there. ";
+                text += std::to_string(noise.size()) + (noise.size() == 1 ? " is" : " are") +
+                        " not distinguished from it although the seeds would have sufficed for the observed difference — which "
+                        "still does not show that they are equal. ";
             if (!untested.empty())
                 text += std::to_string(untested.size()) + " could not be tested (fewer than two finished seeds on a side, or no variance). ";
-            text += "Differences are in final test accuracy (with their 95% intervals), tested by Welch's t-test and Holm-adjusted over "
-                    "the report's " + std::to_string(tested.size()) + " comparisons at α = 0.05.";
+            text += "Differences are in final test accuracy (with their 95% intervals), " +
+                    std::string(paired > 0 ? "paired over the seeds both groups finished (common random numbers)"
+                                           : "by Welch's t-test (the seeds are not paired)") +
+                    ", " + (a.adjustment == "bh" ? "Benjamini–Hochberg" : "Holm") + "-adjusted over the report's " +
+                    std::to_string(tested.size()) + " comparisons at α = 0.05.";
         }
         a.findings.push_back(spans(text));
     }

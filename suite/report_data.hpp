@@ -36,7 +36,13 @@ LoadedRuns load_runs(const std::vector<std::filesystem::path>& dirs);
 struct GroupStats {
     int diverged = 0, failed = 0;
     std::vector<double> accuracy;  // final test accuracy per finished trial
+    std::vector<std::int64_t> accuracy_seeds;  // the seed of each, for pairing
     Summary acc;                   // of accuracy
+    Interval mean_bootstrap;       // seeded percentile bootstrap interval of the mean
+    double iqm = NAN;              // interquartile mean of accuracy, and its bootstrap interval
+    Interval iqm_bootstrap;
+    // accuracy with −inf for each diverged trial: the worst outcome, for the rank-based statistics
+    std::vector<double> outcomes;
     std::vector<double> best, train_accuracy, gap, validation;
     int reached = 0, finished = 0;
     double median_epochs_to_target = NAN, median_steps_to_target = NAN;  // +inf: censored (the median never got there)
@@ -58,9 +64,18 @@ struct RankedEntry {
     const Group* group = nullptr;
     int rank = 0;  // 1 = the highest mean final test accuracy in its context
     bool is_baseline = false;
-    Comparison vs_baseline;  // valid only with a baseline group of ≥ 2 seeds and some variance
-    double p_adjusted = NAN;  // Holm over the context's comparisons
-    enum class Verdict { baseline, better, worse, within_noise, not_tested } verdict = Verdict::not_tested;
+    // Paired over the seeds both groups finished when the run's seeds are paired and there are ≥ 2 such seeds
+    // (the mean of per-seed differences, the paired t-test); Welch's otherwise. Valid only with ≥ 2 values a
+    // side and some variance.
+    Comparison vs_baseline;
+    bool paired = false;
+    int pairs = 0;
+    double wins = NAN;        // paired: the fraction of seeds on which the group beat the baseline
+    double p_adjusted = NAN;  // over the report's family (Holm, or Benjamini–Hochberg)
+    double improvement = NAN; // P(group > baseline), diverged trials the worst outcome
+    Interval improvement_interval;
+    int seeds_needed = -1;    // per group (paired: pairs) for 80% power at the observed difference, after the correction
+    enum class Verdict { baseline, better, worse, within_noise, underpowered, not_tested } verdict = Verdict::not_tested;
 };
 
 // The ranking of the compared axis's values among the groups that share every other axis's value.
@@ -91,10 +106,14 @@ struct Aggregate {
     std::vector<Text> findings;           // what the rankings support, in sentences
     double target = 0.25;
     int epochs = 0;
-    double alpha = 0.05;                  // the family-wise error rate of the verdicts
+    double alpha = 0.05;                  // the family-wise error rate (Holm) or false discovery rate (BH) of the verdicts
+    std::string adjustment = "holm";      // holm | bh
+    bool paired_seeds = false;            // the config paired its seeds (common random numbers)
+    std::size_t comparisons = 0;          // the family's size
 };
 
-Aggregate aggregate(const LoadedRuns& runs);
+// adjustment: holm (family-wise error) or bh (false discovery rate).
+Aggregate aggregate(const LoadedRuns& runs, const std::string& adjustment = "holm");
 
 // Stage 3: the document (report_sections.cpp), and one renderer per format, each in its own file.
 // pivot_rows/pivot_cols: see build_report.

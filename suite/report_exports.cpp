@@ -26,6 +26,7 @@ const char* verdict_name(RankedEntry::Verdict v) {
         case RankedEntry::Verdict::better: return "better";
         case RankedEntry::Verdict::worse: return "worse";
         case RankedEntry::Verdict::within_noise: return "not_distinguished";
+        case RankedEntry::Verdict::underpowered: return "underpowered";
         case RankedEntry::Verdict::not_tested: return "not_tested";
     }
     return "";
@@ -48,8 +49,16 @@ json entry_json(const Aggregate& a, const RankedEntry& e) {
             {"ci95", st.acc.n > 1 ? json{st.acc.ci_low, st.acc.ci_high} : json(nullptr)},
             {"difference", compared ? json(c.difference) : json(nullptr)},
             {"difference_ci95", compared ? json{c.ci_low, c.ci_high} : json(nullptr)},
+            {"test", compared ? json(e.paired ? "paired" : "welch") : json(nullptr)},
+            {"pairs", e.paired ? json(e.pairs) : json(nullptr)},
+            {"wins", e.paired ? json(e.wins) : json(nullptr)},
             {"p_value", compared ? json(c.p_value) : json(nullptr)},
-            {"p_holm", compared ? json(e.p_adjusted) : json(nullptr)},
+            {"p_adjusted", compared ? json(e.p_adjusted) : json(nullptr)},
+            {"probability_of_improvement", std::isfinite(e.improvement) && !e.is_baseline ? json(e.improvement) : json(nullptr)},
+            {"probability_of_improvement_ci95", std::isfinite(e.improvement) && !e.is_baseline
+                                                    ? json{e.improvement_interval.low, e.improvement_interval.high}
+                                                    : json(nullptr)},
+            {"seeds_for_80_percent_power", compared && e.seeds_needed > 0 ? json(e.seeds_needed) : json(nullptr)},
             {"verdict", verdict_name(e.verdict)},
             {"median_steps_to_target", number_or_null(st.median_steps_to_target)},
             {"censored", std::isinf(st.median_steps_to_target)},
@@ -105,8 +114,9 @@ std::string render_summary_csv(const Aggregate& a) {
         if (c != a.compared_axis) context_axes.push_back(c);
     for (const auto& c : context_axes) csv << csv_escape(c) << ",";
     csv << "rank," << csv_escape(a.compared_axis)
-        << ",n,mean,ci95_low,ci95_high,difference,difference_ci95_low,difference_ci95_high,p_value,p_holm,verdict,"
-           "median_steps_to_target,censored,dead_or_inactive_fraction,diverged\n";
+        << ",n,mean,ci95_low,ci95_high,difference,difference_ci95_low,difference_ci95_high,test,pairs,wins,p_value,p_adjusted,"
+           "probability_of_improvement,probability_of_improvement_ci95_low,probability_of_improvement_ci95_high,seeds_for_80_percent_power,"
+           "verdict,median_steps_to_target,censored,dead_or_inactive_fraction,diverged\n";
     auto num = [](const json& v) { return v.is_null() ? std::string() : v.dump(); };
     for (const Ranking& r : a.rankings)
         for (const RankedEntry& e : r.entries) {
@@ -121,7 +131,12 @@ std::string render_summary_csv(const Aggregate& a) {
                 << num(j["mean"]) << "," << (j["ci95"].is_null() ? "," : num(j["ci95"][0]) + "," + num(j["ci95"][1])) << ","
                 << num(j["difference"]) << ","
                 << (j["difference_ci95"].is_null() ? "," : num(j["difference_ci95"][0]) + "," + num(j["difference_ci95"][1])) << ","
-                << num(j["p_value"]) << "," << num(j["p_holm"]) << "," << j["verdict"].get<std::string>() << ","
+                << (j["test"].is_null() ? "" : j["test"].get<std::string>()) << "," << num(j["pairs"]) << "," << num(j["wins"]) << ","
+                << num(j["p_value"]) << "," << num(j["p_adjusted"]) << "," << num(j["probability_of_improvement"]) << ","
+                << (j["probability_of_improvement_ci95"].is_null()
+                        ? ","
+                        : num(j["probability_of_improvement_ci95"][0]) + "," + num(j["probability_of_improvement_ci95"][1]))
+                << "," << num(j["seeds_for_80_percent_power"]) << "," << j["verdict"].get<std::string>() << ","
                 << num(j["median_steps_to_target"]) << "," << (j["censored"].get<bool>() ? "true" : "false") << "," << num(flat) << ","
                 << e.group->stats.diverged << "\n";
         }
@@ -147,7 +162,10 @@ std::string render_json(const Aggregate& a) {
         groups.push_back({{"axes", g.values},
                           {"trials", g.trials.size()},
                           {"final_test_accuracy", {{"n", st.acc.n}, {"mean", st.acc.mean}, {"std", st.acc.std}, {"median", st.acc.median},
-                                                   {"ci95", {st.acc.ci_low, st.acc.ci_high}}}},
+                                                   {"ci95", {st.acc.ci_low, st.acc.ci_high}},
+                                                   {"bootstrap_ci95", {number_or_null(st.mean_bootstrap.low), number_or_null(st.mean_bootstrap.high)}},
+                                                   {"iqm", number_or_null(st.iqm)},
+                                                   {"iqm_ci95", {number_or_null(st.iqm_bootstrap.low), number_or_null(st.iqm_bootstrap.high)}}}},
                           {"convergence", {{"reached", st.reached}, {"finished", st.finished},
                                            {"median_epochs_to_target", number_or_null(st.median_epochs_to_target)},
                                            {"median_steps_to_target", number_or_null(st.median_steps_to_target)}}},
@@ -166,7 +184,8 @@ std::string render_json(const Aggregate& a) {
              {"summary", {{"compared_axis", a.compared_axis},
                           {"baseline", a.baseline.is_null() ? json(nullptr) : a.baseline},
                           {"alpha", a.alpha},
-                          {"adjustment", "holm"},
+                          {"adjustment", a.adjustment},
+                          {"paired_seeds", a.paired_seeds},
                           {"comparisons", comparisons},
                           {"rankings", rankings},
                           {"findings", findings}}},

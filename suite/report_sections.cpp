@@ -105,6 +105,7 @@ const char* verdict_text(RankedEntry::Verdict v) {
         case RankedEntry::Verdict::better: return "better";
         case RankedEntry::Verdict::worse: return "worse";
         case RankedEntry::Verdict::within_noise: return "not distinguished";
+        case RankedEntry::Verdict::underpowered: return "underpowered";
         case RankedEntry::Verdict::not_tested: return "not tested";
     }
     return "";
@@ -175,17 +176,19 @@ Section summary(const Aggregate& a) {
     s.title = "Summary: which " + a.compared_axis + ", and how sure";
     s.paragraphs = a.findings;
     const bool with_baseline = !a.baseline.is_null();
+    const std::string adjusted = a.adjustment == "bh" ? "p (BH)" : "p (Holm)";
     for (const Ranking& r : a.rankings) {
         Table t;
         t.header = {"rank", a.compared_axis, "n", "test accuracy", "95% CI"};
+        std::vector<std::size_t> text_columns{1, 4};
         if (with_baseline) {
-            for (const char* h : {"Δ vs baseline", "95% CI of Δ", "p (Welch)", "p (Holm)", "verdict"}) t.header.push_back(h);
+            for (const std::string& h : std::vector<std::string>{"Δ vs baseline", "95% CI of Δ", "test", "p", adjusted, "P(> baseline)", "seeds for 80% power", "verdict"})
+                t.header.push_back(h);
+            for (std::size_t c : {6, 7, 10, 12}) text_columns.push_back(c);
         }
         for (const char* h : {"median steps to target", "dead / inactive", "diverged"}) t.header.push_back(h);
         t.numeric.assign(t.header.size(), true);
-        t.numeric[1] = false;
-        t.numeric[4] = false;
-        if (with_baseline) t.numeric[6] = false, t.numeric[9] = false;
+        for (std::size_t c : text_columns) t.numeric[c] = false;
         for (const RankedEntry& e : r.entries) {
             const GroupStats& st = e.group->stats;
             std::vector<Cell> row{cell(std::to_string(e.rank), e.rank), cell(value_text(e.group->values[a.compared_axis])),
@@ -197,8 +200,17 @@ Section summary(const Aggregate& a) {
                 const bool shown = c.valid && !e.is_baseline;
                 row.push_back(cell(shown ? fmt("%+.4f", c.difference) : "—", shown ? c.difference : NAN));
                 row.push_back(cell(shown ? "[" + fmt("%+.4f", c.ci_low) + ", " + fmt("%+.4f", c.ci_high) + "]" : "—"));
+                row.push_back(cell(!shown ? "—" : e.paired ? "paired, " + std::to_string(e.pairs) + " seeds, wins " + fmt("%.0f%%", 100 * e.wins)
+                                                           : std::string("Welch")));
                 row.push_back(cell(shown ? fmt("%.3g", c.p_value) : "—", shown ? c.p_value : NAN));
                 row.push_back(cell(shown ? fmt("%.3g", e.p_adjusted) : "—", shown ? e.p_adjusted : NAN));
+                const bool poi = !e.is_baseline && std::isfinite(e.improvement);
+                row.push_back(cell(poi ? fmt("%.2f", e.improvement) + " [" + fmt("%.2f", e.improvement_interval.low) + ", " +
+                                             fmt("%.2f", e.improvement_interval.high) + "]"
+                                       : "—",
+                                   poi ? e.improvement : NAN));
+                row.push_back(cell(!shown ? "—" : e.seeds_needed < 0 ? "> 100000" : std::to_string(e.seeds_needed),
+                                   !shown ? NAN : e.seeds_needed < 0 ? 1e300 : e.seeds_needed));
                 row.push_back(cell(verdict_text(e.verdict)));
             }
             const std::vector<double>& flat = !st.dead.empty() ? st.dead : st.inactive;
@@ -213,15 +225,25 @@ Section summary(const Aggregate& a) {
     }
     if (!s.tables.empty()) {
         Text& caption = s.tables.back().caption;
-        const Text definitions = spans(std::string("Ranked by mean final test accuracy over the seeds that finished (*n*), with its 95% Student-t interval.") +
-                          (with_baseline ? " *Δ*: the difference from **" + a.baseline_text() + "** with the same other settings, with its 95% Welch "
-                                           "interval; *p (Welch)*: Welch's two-sided t-test; *p (Holm)*: adjusted over every comparison in "
-                                           "this report; *verdict*: better or worse where p (Holm) < 0.05, else not distinguished (which "
-                                           "does not mean equal)."
-                                         : std::string()) +
-                          " *median steps to target*: the median over seeds of the first step at which the training error (over the last "
-                          "epoch's mini-batches) reached " + fmt("%.2f", a.target) + "; *> max*: the median seed never did (censored). "
-                          "*dead / inactive*: the final fraction of dead units (rectifiers) or inactive ones (others).");
+        const std::string family = std::to_string(a.comparisons) + " comparison(s)";
+        const std::string correction = a.adjustment == "bh" ? "Benjamini–Hochberg (false discovery rate)" : "Holm (family-wise error)";
+        const Text definitions = spans(
+            std::string("Ranked by mean final test accuracy over the seeds that finished (*n*), with its 95% Student-t interval; a diverged "
+                        "seed is left out of the mean and counted under *diverged*.") +
+            (with_baseline
+                 ? " *Δ*: the difference from **" + a.baseline_text() + "** with the same other settings, with its 95% interval. *test*: "
+                   "*paired* where both groups finished the same seeds (the run's seeds are paired: same data order and initial draws) — "
+                   "the mean of the per-seed differences, the paired t-test, and *wins*, the share of seeds on which the group beat the "
+                   "baseline — else *Welch*'s unequal-variance test. *p*: that test's two-sided p; *" + adjusted + "*: adjusted by " +
+                       correction + " over the report's family of " + family + ". *P(> baseline)*: the probability that a trial of the "
+                   "group beats one of the baseline (ties half; a diverged trial is the worst outcome), with its bootstrap interval "
+                   "(Agarwal et al. 2021). *seeds for 80% power*: per group (paired: seeds) to detect the observed difference at α/" +
+                       std::to_string(std::max<std::size_t>(a.comparisons, 1)) + ". *verdict*: *better* or *worse* where the adjusted p < 0.05; "
+                   "otherwise *underpowered* when the seeds here are fewer than that, else *not distinguished* — neither means equal."
+                 : std::string()) +
+            " *median steps to target*: the median over seeds of the first step at which the training error (over the last "
+            "epoch's mini-batches) reached " + fmt("%.2f", a.target) + "; *> max*: the median seed never did (censored). "
+            "*dead / inactive*: the final fraction of dead units (rectifiers) or inactive ones (others).");
         caption.insert(caption.end(), definitions.begin(), definitions.end());
     }
     return s;
@@ -432,11 +454,12 @@ Document report_document(const Aggregate& a, const std::string& pivot_rows, cons
         Section s = section("accuracy-table", "Accuracy");
         bool any_validation = false;
         for (const Group& g : a.groups) any_validation |= !g.stats.validation.empty();
-        std::vector<std::string> rest{"n", "final: mean", "95% CI", "median", "best: mean", "train accuracy", "gap (train − test)"};
+        std::vector<std::string> rest{"n", "final: mean", "95% CI", "bootstrap 95% CI", "IQM", "IQM 95% CI", "median", "best: mean",
+                                      "train accuracy", "gap (train − test)"};
         if (any_validation) rest.push_back("validation: final");
         if (!a.baseline.is_null()) rest.push_back("vs " + a.baseline_text() + ": Δ"), rest.push_back("p (Welch)"), rest.push_back("g");
         Table t = group_table(a, rest);
-        t.numeric[a.columns.size() + 2] = false;
+        for (std::size_t c : {2, 3, 5}) t.numeric[a.columns.size() + c] = false;
         std::map<const Group*, const RankedEntry*> entry_of;
         for (const Ranking& r : a.rankings)
             for (const RankedEntry& e : r.entries) entry_of[e.group] = &e;
@@ -446,6 +469,11 @@ Document report_document(const Aggregate& a, const std::string& pivot_rows, cons
             row.push_back(cell(std::to_string(acc.n), static_cast<double>(acc.n)));
             row.push_back(cell(acc.n ? fmt("%.4f", acc.mean) : "—", acc.n ? acc.mean : NAN));
             row.push_back(cell(acc.n > 1 ? "[" + fmt("%.4f", acc.ci_low) + ", " + fmt("%.4f", acc.ci_high) + "]" : "—"));
+            const Interval& mb = g.stats.mean_bootstrap;
+            const Interval& ib = g.stats.iqm_bootstrap;
+            row.push_back(cell(acc.n > 1 ? "[" + fmt("%.4f", mb.low) + ", " + fmt("%.4f", mb.high) + "]" : "—"));
+            row.push_back(cell(acc.n ? fmt("%.4f", g.stats.iqm) : "—", acc.n ? g.stats.iqm : NAN));
+            row.push_back(cell(acc.n > 1 ? "[" + fmt("%.4f", ib.low) + ", " + fmt("%.4f", ib.high) + "]" : "—"));
             row.push_back(cell(acc.n ? fmt("%.4f", acc.median) : "—", acc.n ? acc.median : NAN));
             row.push_back(stat_cell(g.stats.best, "%.4f"));
             row.push_back(stat_cell(g.stats.train_accuracy, "%.4f"));
@@ -461,6 +489,9 @@ Document report_document(const Aggregate& a, const std::string& pivot_rows, cons
             t.rows.push_back(row);
         }
         t.caption = spans("*final*: test accuracy after the last epoch over the seeds that finished; *95% CI*: Student-t interval for the mean; "
+                          "*bootstrap 95% CI*: the percentile bootstrap interval of the mean (2,000 resamples, seeded by the group, so the same "
+                          "runs give the same interval); *IQM*: the interquartile mean, the mean of the middle half of the seeds (Agarwal et "
+                          "al. 2021), with its bootstrap interval; "
                           "*best*: the highest test accuracy of any epoch; *train accuracy*: the running accuracy over the last epoch's "
                           "mini-batches (training mode: dropout, RReLU and noise draws on); *gap*: train accuracy − final test accuracy, per "
                           "trial, mean ± std." +

@@ -157,6 +157,10 @@ std::vector<double> bh_adjust(const std::vector<double>& p) {
     return adjusted;
 }
 
+double mean_of(std::vector<double> v) {
+    return v.empty() ? NAN : std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
+}
+
 double interquartile_mean(std::vector<double> v) {
     if (v.empty()) return NAN;
     std::sort(v.begin(), v.end());

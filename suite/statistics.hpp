@@ -52,6 +52,9 @@ struct Interval {
     double low = 0, high = 0;
 };
 
+// The arithmetic mean (NaN for none): cheap enough to bootstrap.
+double mean_of(std::vector<double> values);
+
 // The interquartile mean: the mean of the middle half, floor(n/4) values cut from each end (rliable's IQM,
 // Agarwal et al. 2021, "Deep reinforcement learning at the edge of the statistical precipice").
 double interquartile_mean(std::vector<double> values);

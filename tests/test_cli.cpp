@@ -501,8 +501,8 @@ TEST_CASE("report --out writes md, csv, json, html and plots, identically each t
     for (const auto& ranking : summary["rankings"]) {
         REQUIRE(ranking["entries"].size() == 4);
         for (const auto& e : ranking["entries"]) {
-            CHECK(e["verdict"] == (e["activation"] == "relu" ? "baseline" : e["p_holm"].is_null() ? "not_tested" : e["verdict"].get<std::string>()));
-            if (e["activation"] != "relu" && !e["p_holm"].is_null()) CHECK(e["p_holm"].get<double>() >= e["p_value"].get<double>());
+            CHECK(e["verdict"] == (e["activation"] == "relu" ? "baseline" : e["p_adjusted"].is_null() ? "not_tested" : e["verdict"].get<std::string>()));
+            if (e["activation"] != "relu" && !e["p_adjusted"].is_null()) CHECK(e["p_adjusted"].get<double>() >= e["p_value"].get<double>());
         }
     }
     const std::string summary_csv = slurp(dir / "ra" / "summary.csv");

@@ -19,12 +19,13 @@ namespace {
 // A run directory written the way the trainer and runner write one, with the results given.
 class FakeRun {
 public:
-    FakeRun(fs::path dir, json axes, std::string baseline = "relu") : dir_(std::move(dir)), axes_(std::move(axes)) {
+    FakeRun(fs::path dir, json axes, std::string baseline = "relu", bool paired = false) : dir_(std::move(dir)), axes_(std::move(axes)) {
         fs::create_directories(dir_);
         json axis_list = json::array();
         for (auto it = axes_.begin(); it != axes_.end(); ++it) axis_list.push_back({{"name", it.key()}, {"values", *it}});
-        const json config{{"name", "fake"}, {"baseline", baseline}, {"train", {{"epochs", 2}, {"target", 0.25}}},
-                          {"sweep", {{"axes", axis_list}, {"zip", json::array()}, {"exclude", json::array()}}}};
+        json config{{"name", "fake"}, {"baseline", baseline}, {"train", {{"epochs", 2}, {"target", 0.25}}},
+                    {"sweep", {{"axes", axis_list}, {"zip", json::array()}, {"exclude", json::array()}}}};
+        if (paired) config["seeds"] = "paired";
         const json manifest{{"sweep", "fake"}, {"config_file", "fake.yaml"}, {"config", config}, {"config_hash", "0123456789abcdef"},
                             {"environment", {{"actbench_version", "0.1.0"}, {"git_commit", "test"}, {"onednn_version", "2.6.3"},
                                              {"opencv_version", "4.6.0"}, {"cpu_model", "test CPU"}, {"cpu_isa", "avx2"},
@@ -109,7 +110,9 @@ TEST_CASE("the summary ranks the compared axis and tests each value against the 
     CHECK(r["entries"][3]["activation"] == "bad");
     CHECK(entry(r, "good")["verdict"] == "better");
     CHECK(entry(r, "bad")["verdict"] == "worse");
-    CHECK(entry(r, "same")["verdict"] == "not_distinguished");
+    // A difference of 0.001 against a seed spread of 0.003 is far below what 5 seeds can resolve.
+    CHECK(entry(r, "same")["verdict"] == "underpowered");
+    CHECK(entry(r, "same")["seeds_for_80_percent_power"].get<int>() > 5);
     CHECK(entry(r, "relu")["verdict"] == "baseline");
     CHECK(entry(r, "relu")["difference"].is_null());
     // The difference and its interval: 0.1 exactly in the means, inside the Welch interval.
@@ -119,12 +122,66 @@ TEST_CASE("the summary ranks the compared axis and tests each value against the 
     CHECK(good["difference_ci95"][1].get<double>() > 0.1);
     // Holm over three comparisons: the smallest p is multiplied by 3 (capped at 1).
     const double p_same = entry(r, "same")["p_value"].get<double>();
-    CHECK(entry(r, "same")["p_holm"].get<double>() == Approx(std::min(1.0, p_same)).epsilon(1e-12));  // the largest p: × 1, then the running max
-    CHECK(entry(r, "bad")["p_holm"].get<double>() >= entry(r, "bad")["p_value"].get<double>());
+    CHECK(entry(r, "same")["p_adjusted"].get<double>() == Approx(std::min(1.0, p_same)).epsilon(1e-12));  // the largest p: × 1, then the running max
+    CHECK(entry(r, "bad")["p_adjusted"].get<double>() >= entry(r, "bad")["p_value"].get<double>());
     const std::string md = build_report({run.dir()}).markdown;
     CHECK_THAT(md, Catch::Contains("Of the 3 other activation value(s) set against **relu** (0.8000), 1 beats it: **good** (+0.1000"));
-    CHECK_THAT(md, Catch::Contains("1 falls behind it: **bad**") && Catch::Contains("The other 1 is not distinguished from it"));
+    CHECK_THAT(md, Catch::Contains("1 falls behind it: **bad**") && Catch::Contains("1 is underpowered: detecting the observed difference with 80% power would take about"));
     CHECK_THAT(md, Catch::Contains("| 1 | good | 5 | 0.9000 |"));
+}
+
+TEST_CASE("paired seeds: the comparison pairs by seed, and a difference the seed spread hides becomes clear", "[report][pairing]") {
+    // Seeds differ a lot (0.70–0.86) but "better" beats relu by 0.010–0.014 on every seed: a paired comparison
+    // sees that; an unpaired one cannot.
+    const std::vector<double> seed_level{0.70, 0.86, 0.78, 0.74, 0.82};
+    const std::vector<double> gain{0.010, 0.014, 0.012, 0.011, 0.013};
+    auto build = [&](const fs::path& dir, bool paired) {
+        FakeRun run(dir, {{"activation", {"relu", "better"}}, {"init", {"he_normal"}}, {"bias", {0.0}}, {"seed", {1, 2, 3, 4, 5}}}, "relu", paired);
+        for (int s = 0; s < 5; ++s) {
+            run.trial({{"activation", "relu"}, {"init", "he_normal"}, {"bias", 0.0}, {"seed", s + 1}}, seed_level[s]);
+            run.trial({{"activation", "better"}, {"init", "he_normal"}, {"bias", 0.0}, {"seed", s + 1}}, seed_level[s] + gain[s]);
+        }
+        return entry(summary_json(dir)["rankings"][0], "better");
+    };
+    TempDir dir;
+    const json paired = build(dir / "paired", true), unpaired = build(dir / "unpaired", false);
+    CHECK(paired["test"] == "paired");
+    CHECK(paired["pairs"] == 5);
+    CHECK(paired["wins"] == 1.0);
+    CHECK(paired["difference"].get<double>() == Approx(0.012));
+    CHECK(paired["verdict"] == "better");
+    CHECK(unpaired["test"] == "welch");
+    CHECK(unpaired["verdict"] == "underpowered");
+    // The paired interval is far narrower: the seeds' common part cancels.
+    const double paired_width = paired["difference_ci95"][1].get<double>() - paired["difference_ci95"][0].get<double>();
+    const double unpaired_width = unpaired["difference_ci95"][1].get<double>() - unpaired["difference_ci95"][0].get<double>();
+    CHECK(paired_width < unpaired_width / 20);
+    // P(better > relu) over all pairs of trials is modest (the seed spread dominates), with its interval.
+    CHECK(paired["probability_of_improvement"].get<double>() == Approx(0.6));
+    CHECK(paired["probability_of_improvement_ci95"][0].get<double>() < 0.6);
+}
+
+TEST_CASE("Benjamini–Hochberg on request: report --adjust bh", "[report]") {
+    TempDir dir;
+    FakeRun run(dir / "runs", {{"activation", {"relu", "a", "b"}}, {"init", {"he_normal"}}, {"bias", {0.0}}, {"seed", {1, 2, 3}}});
+    for (int s = 1; s <= 3; ++s) {
+        run.trial({{"activation", "relu"}, {"init", "he_normal"}, {"bias", 0.0}, {"seed", s}}, 0.80 + 0.01 * s);
+        run.trial({{"activation", "a"}, {"init", "he_normal"}, {"bias", 0.0}, {"seed", s}}, 0.85 + 0.01 * s);
+        run.trial({{"activation", "b"}, {"init", "he_normal"}, {"bias", 0.0}, {"seed", s}}, 0.82 + 0.012 * s);
+    }
+    const json holm = json::parse(build_report({run.dir()}).json)["summary"];
+    const json bh = json::parse(build_report({run.dir()}, "", "", "bh").json)["summary"];
+    CHECK(holm["adjustment"] == "holm");
+    CHECK(bh["adjustment"] == "bh");
+    for (const char* g : {"a", "b"}) {
+        const double p = entry(holm["rankings"][0], g)["p_value"].get<double>();
+        CHECK(entry(bh["rankings"][0], g)["p_value"].get<double>() == p);
+        CHECK(entry(bh["rankings"][0], g)["p_adjusted"].get<double>() <= entry(holm["rankings"][0], g)["p_adjusted"].get<double>());
+    }
+    const Result r = run_actbench(dir, "report " + run.dir().string() + " --adjust bh");
+    CHECK(r.code == 0);
+    CHECK_THAT(r.out, Catch::Contains("| p (BH) |") && Catch::Contains("Benjamini–Hochberg"));
+    CHECK(run_actbench(dir, "report " + run.dir().string() + " --adjust bonferroni").code == 2);
 }
 
 TEST_CASE("with other axes swept, each context has its ranking and its own baseline; the heatmap shows them", "[report]") {
