@@ -154,6 +154,8 @@ void compare_with_baseline(RankedEntry& e, const Group& baseline, bool paired_se
         int won = 0;
         for (std::size_t i = 0; i < x.size(); ++i) won += x[i] > y[i];
         e.wins = static_cast<double>(won) / static_cast<double>(x.size());
+        const Comparison welch = welch_test(g.accuracy, b.accuracy);
+        if (welch.valid) e.welch_width = welch.ci_high - welch.ci_low;
     } else {
         e.vs_baseline = welch_test(g.accuracy, b.accuracy);
     }
@@ -297,6 +299,15 @@ Aggregate aggregate(const LoadedRuns& runs, const std::string& adjustment) {
         else e.verdict = e.seeds_needed < 0 || e.seeds_needed > have ? RankedEntry::Verdict::underpowered : RankedEntry::Verdict::within_noise;
     }
 
+    // What pairing bought: the paired intervals against Welch's on the same trials.
+    std::vector<double> ratios;
+    for (const RankedEntry* e : tested)
+        if (e->paired && e->welch_width > 0) ratios.push_back((e->vs_baseline.ci_high - e->vs_baseline.ci_low) / e->welch_width);
+    if (!ratios.empty()) {
+        const Summary r = summarise(ratios);
+        a.pairing_ratio_median = r.median, a.pairing_ratio_min = r.min, a.pairing_ratio_max = r.max;
+    }
+
     // What the rankings support, in sentences.
     const std::string axis = a.compared_axis;
     for (const Ranking& r : a.rankings) {
@@ -360,6 +371,11 @@ Aggregate aggregate(const LoadedRuns& runs, const std::string& adjustment) {
         a.findings.push_back(spans("The config names no `baseline:`, so no difference is tested: the ranking orders means, and their "
                                    "intervals (below) say how far apart they are. Set `baseline: VALUE` (an activation) or "
                                    "`baseline: {AXIS: VALUE}` to test every other value against one."));
+    if (std::isfinite(a.pairing_ratio_median))
+        a.findings.push_back(spans("Pairing by seed: the " + std::to_string(ratios.size()) +
+                                   " paired intervals of the differences are a median " + decimal(a.pairing_ratio_median, 2) + " (" +
+                                   decimal(a.pairing_ratio_min, 2) + "–" + decimal(a.pairing_ratio_max, 2) +
+                                   ") of the width Welch's unpaired intervals would have on the same trials."));
     int censored = 0, with_diverged = 0;
     for (const Group& g : a.groups) {
         censored += std::isinf(g.stats.median_steps_to_target);

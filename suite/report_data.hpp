@@ -71,6 +71,7 @@ struct RankedEntry {
     bool paired = false;
     int pairs = 0;
     double wins = NAN;        // paired: the fraction of seeds on which the group beat the baseline
+    double welch_width = NAN; // paired: the width of Welch's interval on the same trials, to show what pairing gained
     double p_adjusted = NAN;  // over the report's family (Holm, or Benjamini–Hochberg)
     double improvement = NAN; // P(group > baseline), diverged trials the worst outcome
     Interval improvement_interval;
@@ -110,6 +111,8 @@ struct Aggregate {
     std::string adjustment = "holm";      // holm | bh
     bool paired_seeds = false;            // the config paired its seeds (common random numbers)
     std::size_t comparisons = 0;          // the family's size
+    // Paired comparisons: each paired interval's width ÷ Welch's on the same trials (median, min, max; NaN: none).
+    double pairing_ratio_median = NAN, pairing_ratio_min = NAN, pairing_ratio_max = NAN;
 };
 
 // adjustment: holm (family-wise error) or bh (false discovery rate).

@@ -186,6 +186,9 @@ std::string render_json(const Aggregate& a) {
                           {"alpha", a.alpha},
                           {"adjustment", a.adjustment},
                           {"paired_seeds", a.paired_seeds},
+                          {"paired_to_welch_width", std::isfinite(a.pairing_ratio_median)
+                                                        ? json{{"median", a.pairing_ratio_median}, {"min", a.pairing_ratio_min}, {"max", a.pairing_ratio_max}}
+                                                        : json(nullptr)},
                           {"comparisons", comparisons},
                           {"rankings", rankings},
                           {"findings", findings}}},

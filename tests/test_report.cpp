@@ -156,6 +156,9 @@ TEST_CASE("paired seeds: the comparison pairs by seed, and a difference the seed
     const double paired_width = paired["difference_ci95"][1].get<double>() - paired["difference_ci95"][0].get<double>();
     const double unpaired_width = unpaired["difference_ci95"][1].get<double>() - unpaired["difference_ci95"][0].get<double>();
     CHECK(paired_width < unpaired_width / 20);
+    const json ratio = summary_json(dir / "paired")["paired_to_welch_width"];
+    CHECK(ratio["median"].get<double>() == Approx(paired_width / unpaired_width));
+    CHECK(summary_json(dir / "unpaired")["paired_to_welch_width"].is_null());
     // P(better > relu) over all pairs of trials is modest (the seed spread dominates), with its interval.
     CHECK(paired["probability_of_improvement"].get<double>() == Approx(0.6));
     CHECK(paired["probability_of_improvement_ci95"][0].get<double>() < 0.6);
