@@ -457,7 +457,7 @@ Document report_document(const Aggregate& a, const std::string& pivot_rows, cons
         std::vector<std::string> rest{"n", "final: mean", "95% CI", "bootstrap 95% CI", "IQM", "IQM 95% CI", "median", "best: mean",
                                       "train accuracy", "gap (train − test)"};
         if (any_validation) rest.push_back("validation: final");
-        if (!a.baseline.is_null()) rest.push_back("vs " + a.baseline_text() + ": Δ"), rest.push_back("p (Welch)"), rest.push_back("g");
+        if (!a.baseline.is_null()) rest.push_back("vs " + a.baseline_text() + ": Δ"), rest.push_back("p"), rest.push_back("effect size");
         Table t = group_table(a, rest);
         for (std::size_t c : {2, 3, 5}) t.numeric[a.columns.size() + c] = false;
         std::map<const Group*, const RankedEntry*> entry_of;
@@ -497,10 +497,12 @@ Document report_document(const Aggregate& a, const std::string& pivot_rows, cons
                           "trial, mean ± std." +
                           std::string(any_validation ? " *validation*: accuracy on the images held out of the training split (dataset.validation)." : "") +
                           (a.baseline.is_null() ? std::string()
-                                              : " *vs " + a.baseline_text() + "*: difference of means from the " + a.baseline_text() +
-                                                    " group with the same other settings, Welch's two-sided t-test p-value (unadjusted; the "
-                                                    "Summary gives the Holm-adjusted one), and Hedges' g (difference over the pooled standard "
-                                                    "deviation, small-sample corrected)."));
+                                              : " *vs " + a.baseline_text() + "*: the difference from the " + a.baseline_text() +
+                                                    " group with the same other settings and the two-sided p of the Summary's test (paired "
+                                                    "over common seeds, else Welch's; unadjusted: the Summary gives the adjusted one); *effect "
+                                                    "size*: Hedges' g (the difference over the pooled standard deviation, small-sample "
+                                                    "corrected) for an unpaired comparison, d_z (the mean difference over the differences' "
+                                                    "standard deviation) for a paired one."));
         s.tables.push_back(t);
         doc.sections.push_back(s);
     }

@@ -485,7 +485,7 @@ TEST_CASE("report --out writes md, csv, json, html and plots, identically each t
         CHECK(slurp(dir / "ra" / f) == slurp(dir / "rb" / f));
     }
     CHECK(slurp(dir / "ra" / "report.md") == a.out);
-    CHECK_THAT(a.out, Catch::Contains("## Accuracy") && Catch::Contains("vs relu: Δ | p (Welch) | g") && Catch::Contains("## Convergence") &&
+    CHECK_THAT(a.out, Catch::Contains("## Accuracy") && Catch::Contains("vs relu: Δ | p | effect size") && Catch::Contains("## Convergence") &&
                           Catch::Contains("## Gradient flow") && Catch::Contains("Warning:** some groups have fewer than 5 seeds"));
     CHECK_THAT(a.out, Catch::Contains("| 0.02 | tanh | he_normal | 0.0 | 2 | "));
     const std::string csv = slurp(dir / "ra" / "report.csv");
