@@ -1,6 +1,7 @@
 // The actbench command line.
 //   actbench run CONFIG [--out DIR] [--jobs N] [--threads-per-trial M] [--shard I/N] [--no-resume] [--retry-failed] [--quiet]
 //   actbench report RUN_DIR... [--out DIR] [--rows AXIS --cols AXIS] [--adjust holm|bh]
+//   actbench export RUN_DIR... [--format csv|jsonl] [--out DIR]
 //   actbench validate CONFIG | plan CONFIG [--json] | verify RUN_DIR [--trial ID]
 //   actbench list activations|inits|models|datasets [--json]
 //   actbench show activation NAME [--config FILE] [--range A:B] [--points N] [--plot FILE.svg] [--json]
@@ -16,6 +17,7 @@
 #include "data.hpp"
 #include "describe.hpp"
 #include "error.hpp"
+#include "export.hpp"
 #include "report.hpp"
 #include "run_store.hpp"
 #include "runner.hpp"
@@ -94,6 +96,13 @@ int main(int argc, char** argv) {
     report->add_option("--adjust", report_adjust, "Multiplicity adjustment of the comparisons with the baseline: holm (family-wise error, default) or bh (false discovery rate)")
         ->check(CLI::IsMember({"holm", "bh"}));
     report->add_option("--out", report_out, "Also write report.md, report.csv, report.json, report.html and the SVG plots into this directory");
+
+    std::vector<std::string> export_dirs;
+    std::string export_format = "csv", export_out = ".";
+    auto* exporter = app.add_subcommand("export", "Write tidy tables of run directories: trials, curves (long form) and groups, for pandas or R");
+    exporter->add_option("run_dir", export_dirs, "Run directories written by 'actbench run' for one config")->required();
+    exporter->add_option("--format", export_format, "csv (default) or jsonl")->check(CLI::IsMember({"csv", "jsonl"}));
+    exporter->add_option("--out", export_out, "Directory for trials, curves and groups (default: the current one)");
 
     auto* list = app.add_subcommand("list", "List the built-in activations, initialisers, models or dataset kinds (formula, parameters, source)");
     list->add_option("what", list_what, "activations | inits | models | datasets")
@@ -210,6 +219,14 @@ int main(int argc, char** argv) {
                 for (const auto& [name, svg] : files.svgs) write_output_file((dir / name).string(), svg);
             }
             std::cout << files.markdown;
+            return 0;
+        }
+        if (*exporter) {
+            const auto files = export_runs(std::vector<std::filesystem::path>(export_dirs.begin(), export_dirs.end()), export_format);
+            for (const auto& [name, text] : files) {
+                write_output_file((std::filesystem::path(export_out) / name).string(), text);
+                std::cout << "wrote " << (std::filesystem::path(export_out) / name).string() << "\n";
+            }
             return 0;
         }
         if (*list) {

@@ -1,6 +1,7 @@
 // Report, stage 3d: the aggregate as data — CSV (a row per trial, then per group), the summary's ranking as
 // its own CSV, and JSON with everything typed (numbers as numbers, null where a value is censored or absent).
 #include "report_data.hpp"
+#include "tidy_table.hpp"  // csv_escape
 
 #include <sstream>
 
@@ -10,12 +11,6 @@ using nlohmann::json;
 
 namespace {
 
-std::string csv_escape(const std::string& s) {
-    if (s.find_first_of(",\"\n") == std::string::npos) return s;
-    std::string out = "\"";
-    for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return out + "\"";
-}
 
 json number_or_null(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
 json mean_or_null(const std::vector<double>& v) { return v.empty() ? json(nullptr) : json(summarise(v).mean); }

@@ -1,0 +1,26 @@
+// `actbench export`: a sweep's results as tidy tables for pandas, polars or R — complete, nothing sampled away.
+//
+//   trials   one row per trial: trial_id, every axis of the sweep (the seed included) as its own column, status
+//            (ok | diverged | failed | damaged), error (why a trial failed or is damaged), and every summary
+//            metric; steps_to_target and epochs_to_target are empty when the target was never reached, with
+//            target_reached false beside them
+//   curves   one row per trial, evaluation point, metric and layer: trial_id, step, epoch, metric, layer (empty
+//            for a whole-network metric, else the 1-based activation or weighted layer), value (empty where the
+//            metric is undefined: null in metrics.jsonl)
+//   groups   one row per combination of the axes but the seed: the axes, trials, finished, diverged, failed, and
+//            the final test accuracy's n, mean, std, Student-t and bootstrap 95% intervals, interquartile mean,
+//            median, and the median steps to target (empty when censored, with steps_censored true)
+// Each as trials.csv (or .jsonl), curves.csv, groups.csv. Numbers keep full precision.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace actbench {
+
+// format: csv | jsonl. Returns file name → content. Throws InputError as `report` does.
+std::map<std::string, std::string> export_runs(const std::vector<std::filesystem::path>& run_dirs, const std::string& format);
+
+}  // namespace actbench

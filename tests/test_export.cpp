@@ -1,0 +1,97 @@
+// `actbench export`: the tidy tables' schema and completeness, on a hand-built run directory.
+#include "cli_helpers.hpp"
+#include "fake_run.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace actbench;
+using namespace actbench::test;
+
+namespace {
+std::vector<std::vector<std::string>> csv_rows(const std::string& text) {  // enough for these files: no quoted commas
+    std::vector<std::vector<std::string>> rows;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) {
+        std::vector<std::string> cells;
+        std::size_t b = 0;
+        for (std::size_t e; (e = line.find(',', b)) != std::string::npos; b = e + 1) cells.push_back(line.substr(b, e - b));
+        cells.push_back(line.substr(b));
+        rows.push_back(cells);
+    }
+    return rows;
+}
+std::size_t column(const std::vector<std::string>& header, const std::string& name) {
+    const auto it = std::find(header.begin(), header.end(), name);
+    REQUIRE(it != header.end());
+    return static_cast<std::size_t>(it - header.begin());
+}
+}  // namespace
+
+TEST_CASE("export writes tidy trials, long-form curves and groups, complete and in full precision", "[export]") {
+    TempDir dir;
+    FakeRun run(dir / "runs", {{"activation", {"relu", "tanh"}}, {"init", {"he_normal"}}, {"bias", {0.0}}, {"seed", {1, 2}}});
+    run.trial({{"activation", "relu"}, {"init", "he_normal"}, {"bias", 0.0}, {"seed", 1}}, 0.8123456789012345);
+    run.trial({{"activation", "relu"}, {"init", "he_normal"}, {"bias", 0.0}, {"seed", 2}}, 0.81, nullptr);  // never reached the target
+    run.trial({{"activation", "tanh"}, {"init", "he_normal"}, {"bias", 0.0}, {"seed", 1}}, 0.1, nullptr, "diverged");
+    const fs::path damaged = run.trial({{"activation", "tanh"}, {"init", "he_normal"}, {"bias", 0.0}, {"seed", 2}}, 0.7);
+    std::ofstream(damaged / "summary.json") << "{}";
+
+    const Result r = run_actbench(dir, "export " + run.dir().string() + " --out " + (dir / "out").string());
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    const auto trials = csv_rows(slurp(dir / "out" / "trials.csv"));
+    const auto& h = trials[0];
+    for (const char* c : {"trial_id", "activation", "init", "bias", "seed", "status", "error", "final_test_accuracy", "steps_to_target",
+                          "target_reached", "dead_fraction_final", "inactive_fraction_final"})
+        CHECK(std::find(h.begin(), h.end(), c) != h.end());
+    REQUIRE(trials.size() == 1 + 4);  // every trial, the damaged one too (status damaged, with the reason)
+    std::map<std::string, std::vector<std::string>> by_id;
+    for (std::size_t i = 1; i < trials.size(); ++i) by_id[trials[i][0]] = trials[i];
+    CHECK(by_id.at("t0")[column(h, "final_test_accuracy")] == "0.8123456789012345");
+    CHECK(by_id.at("t0")[column(h, "target_reached")] == "true");
+    CHECK(by_id.at("t1")[column(h, "steps_to_target")].empty());  // censored: empty, and said beside it
+    CHECK(by_id.at("t1")[column(h, "target_reached")] == "false");
+    CHECK(by_id.at("t1")[column(h, "inactive_fraction_final")].empty());  // not applicable to a rectifier
+    CHECK(by_id.at("t2")[column(h, "status")] == "diverged");
+    CHECK(by_id.at("t3")[column(h, "status")] == "damaged");
+    CHECK_THAT(by_id.at("t3")[column(h, "error")], Catch::Contains("summary.json"));
+
+    // Curves: every evaluation point of every usable trial, one row per metric and layer.
+    const auto curves = csv_rows(slurp(dir / "out" / "curves.csv"));
+    CHECK(curves[0] == std::vector<std::string>{"trial_id", "step", "epoch", "metric", "layer", "value"});
+    std::size_t expected = 0;
+    for (const char* t : {"t0", "t1", "t2"}) {
+        std::istringstream in(slurp(run.dir() / t / "metrics.jsonl"));
+        for (std::string line; std::getline(in, line);) {
+            const json row = json::parse(line);
+            for (auto it = row.begin(); it != row.end(); ++it)
+                if (it.key() != "step" && it.key() != "epoch") expected += it->is_array() ? it->size() : 1;
+        }
+    }
+    CHECK(curves.size() == 1 + expected);
+    bool null_as_empty = false;
+    for (const auto& c : curves)
+        if (c[3] == "inactive_fraction" && c[4] == "1") null_as_empty |= c[5].empty();
+    CHECK(null_as_empty);
+
+    const auto groups = csv_rows(slurp(dir / "out" / "groups.csv"));
+    REQUIRE(groups.size() == 1 + 2);
+    CHECK(groups[0][0] == "activation");
+    CHECK(groups[1][column(groups[0], "n")] == "2");
+    CHECK(groups[2][column(groups[0], "diverged")] == "1");
+    CHECK(groups[2][column(groups[0], "mean")].empty());  // no finished seed: no mean
+
+    // JSON Lines: the same rows, typed, null kept.
+    REQUIRE(run_actbench(dir, "export " + run.dir().string() + " --format jsonl --out " + (dir / "j").string()).code == 0);
+    std::istringstream in(slurp(dir / "j" / "trials.jsonl"));
+    std::size_t lines = 0;
+    for (std::string line; std::getline(in, line); ++lines) {
+        const json row = json::parse(line);
+        CHECK(row.contains("trial_id"));
+        if (row["trial_id"] == "t1") CHECK(row["steps_to_target"].is_null());
+        if (row["trial_id"] == "t0") CHECK(row["final_test_accuracy"].get<double>() == 0.8123456789012345);
+    }
+    CHECK(lines == 4);
+    CHECK(run_actbench(dir, "export " + run.dir().string() + " --format parquet").code == 2);
+    CHECK(run_actbench(dir, "export " + (dir / "nothing").string()).code == 2);
+}
