@@ -62,9 +62,24 @@ std::pair<double, double> parse_range(const std::string& text) {
 
 }  // namespace
 
+// A relative config path that is not under the working directory is looked up where the configs are installed,
+// share/actbench/ beside the binary's bin/ (so `actbench run configs/quick.yaml` works from anywhere).
+std::string locate_config(const std::string& path) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    if (path.empty() || fs::path(path).is_absolute() || fs::exists(path, ec)) return path;
+    const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+    if (ec) return path;
+    for (const fs::path& share : {exe.parent_path().parent_path() / "share" / "actbench", exe.parent_path() / "share" / "actbench"})
+        for (const fs::path& candidate : {share / path, share / "configs" / path})
+            if (fs::is_regular_file(candidate, ec)) return candidate.string();
+    return path;
+}
+
 int main(int argc, char** argv) {
     CLI::App app{"actbench: a reproducible benchmark of activations x weight initialisations x bias settings on "
-                 "small oneDNN CNNs"};
+                 "small oneDNN CNNs",
+                 "actbench"};
     app.require_subcommand(1);
     app.set_version_flag("--version", std::string("actbench ") + kVersion + " (git " + kGitCommit + ")");
 
@@ -109,6 +124,8 @@ int main(int argc, char** argv) {
         ->required()
         ->check(CLI::IsMember({"activations", "inits", "models", "datasets"}));
     list->add_flag("--json", json, "Print JSON");
+    bool names_only = false;
+    list->add_flag("--names", names_only, "Print the names only, one per line (for shell completion)");
 
     auto* show = app.add_subcommand("show", "Show an activation's f(x) and f'(x) over a range");
     show->add_option("what", list_what, "activation")->required()->check(CLI::IsMember({"activation"}));
@@ -191,6 +208,12 @@ int main(int argc, char** argv) {
     }
 
     try {
+        config_path = locate_config(config_path);
+        slurm_options.config = locate_config(slurm_options.config);
+        if (*inspect && !std::filesystem::exists(inspect_target)) {
+            const std::string found = locate_config(inspect_target);
+            if (found != inspect_target) inspect_target = found;
+        }
         if (*run) {
             const Config config = load_config(config_path);
             options.out = out;
@@ -227,6 +250,14 @@ int main(int argc, char** argv) {
                 write_output_file((std::filesystem::path(export_out) / name).string(), text);
                 std::cout << "wrote " << (std::filesystem::path(export_out) / name).string() << "\n";
             }
+            return 0;
+        }
+        if (*list && names_only) {
+            const nlohmann::json all = list_what == "activations" ? activations_json()
+                                       : list_what == "models"    ? models_json()
+                                       : list_what == "datasets"  ? datasets_json()
+                                                                  : inits_json();
+            for (const auto& item : all) std::cout << item.value(item.contains("name") ? "name" : "kind", std::string()) << "\n";
             return 0;
         }
         if (*list) {

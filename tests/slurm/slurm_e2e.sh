@@ -58,10 +58,11 @@ CONF
 export SLURM_CONF="$work/slurm.conf"
 munged --force --socket="$work/munge/munge.socket.2" --pid-file="$work/munge/munged.pid" --log-file="$work/log/munged.log" \
     || skip "munged would not start (see its message above)"
-slurmctld -f "$SLURM_CONF" || skip "slurmctld would not start"
-slurmd -f "$SLURM_CONF" || skip "slurmd would not start"
+logs() { for f in "$work"/log/*.log; do [[ -f $f ]] && { echo "--- $f"; tail -15 "$f"; }; done; }
+slurmctld -f "$SLURM_CONF" || { logs; skip "slurmctld would not start (its log above)"; }
+slurmd -f "$SLURM_CONF" || { logs; skip "slurmd would not start (its log above)"; }
 for i in $(seq 1 30); do sinfo -h -o %T 2>/dev/null | grep -q idle && break; sleep 1; done
-sinfo -h -o %T | grep -q idle || skip "the Slurm node did not become idle within 30 s: $(sinfo 2>&1 | tail -1)"
+sinfo -h -o %T | grep -q idle || { logs; skip "the Slurm node did not become idle within 30 s: $(sinfo 2>&1 | tail -1)"; }
 
 cat > "$work/sweep.yaml" <<CONF
 name: slurm_e2e
