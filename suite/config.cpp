@@ -941,17 +941,72 @@ void read_baseline(const Reader& r, const YAML::Node& n, Config& c) {
     r.fail(value_node, "baseline: '" + value_node.Scalar() + "' is not a value of sweep." + c.baseline_axis + " (" + valid + ")");
 }
 
+Config read_config(const Reader& r, const YAML::Node& root, const std::string& file);
+
+// tune: {axis: train.lr, values: [...], seeds: [...], select: validation_accuracy | validation_loss}. The two
+// stages are configs of their own, made by putting the axis into the sweep: stage 1 with the tuning seeds,
+// stage 2 (the candidates, one value per cell chosen from stage 1) with the sweep's seeds.
+void read_tune(const Reader& r, const YAML::Node& root, Config& c) {
+    const YAML::Node& n = root["tune"];
+    r.expect_map(n, "tune", {"axis", "values", "seeds", "select"});
+    for (const char* key : {"axis", "values", "seeds"})
+        if (!n[key]) r.fail(n, std::string("tune: expected ") + key + " (tune: {axis: train.lr, values: [0.003, 0.01, 0.03, 0.1], seeds: [101, 102]})");
+    TuneSpec t;
+    t.axis = r.str(n["axis"], "tune.axis");
+    const std::string section = t.axis.substr(0, t.axis.find('.'));
+    if (t.axis.find('.') == std::string::npos || (section != "train" && section != "model" && section != "dataset"))
+        r.fail(n["axis"], "tune.axis: expected a setting's dotted path (train.lr, train.momentum, model.dropout, …)");
+    if (root["sweep"] && root["sweep"][t.axis]) r.fail(n["axis"], "tune.axis: '" + t.axis + "' is also a sweep axis; tune it or sweep it, not both");
+    const auto values = r.list(n["values"], "tune.values");
+    if (values.size() < 2) r.fail(n["values"], "tune.values: expected at least two values to choose from");
+    if (n["select"]) t.select = read_choice(r, n["select"], "tune.select", {"validation_accuracy", "validation_loss"});
+    std::set<std::int64_t> final_seeds;
+    if (root["sweep"] && root["sweep"]["seed"])
+        for (const auto& item : r.list(root["sweep"]["seed"], "sweep.seed")) final_seeds.insert(item.as<std::int64_t>());
+    else final_seeds.insert(1);
+    for (const auto& item : r.list(n["seeds"], "tune.seeds")) {
+        const std::int64_t seed = r.integer(item, "tune.seeds", 0, std::numeric_limits<std::int64_t>::max());
+        // Kept apart from the final seeds: a trial chosen on its validation score is never also a final one.
+        if (final_seeds.count(seed)) r.fail(item, "tune.seeds: " + std::to_string(seed) + " is also a value of sweep.seed; tuning seeds must differ");
+        t.seeds.push_back(seed);
+    }
+    if (c.dataset.validation <= 0)
+        r.fail(n, "tune: choosing on a validation split needs one: set dataset.validation (e.g. 0.1), carved from the training split");
+    auto stage = [&](bool tuning) {
+        YAML::Node copy = YAML::Clone(root);
+        copy.remove("tune");
+        if (!copy["sweep"]) copy["sweep"] = YAML::Node(YAML::NodeType::Map);
+        copy["sweep"][t.axis] = n["values"];
+        if (tuning) copy["sweep"]["seed"] = n["seeds"];
+        return std::make_shared<const Config>(read_config(r, copy, c.file));
+    };
+    c.tuning_stage = stage(true);
+    c.final_stage = stage(false);
+    for (const Axis& a : c.tuning_stage->axes)
+        if (a.name == t.axis) t.values = a.values;
+    c.tune = t;
+}
+
 Config parse_config_chain(const std::string& text, const std::string& file, std::vector<std::filesystem::path> chain) {
     Reader r(file, text);
     YAML::Node root = load_yaml(r, text, file);
     if (!root || root.IsNull()) throw InputError(file + ": the file is empty; expected a sweep config (see README)");
-    Config c;
-    c.file = file;
     try {
-        r.expect_map(root, "the config", {"extends", "name", "isa", "seeds", "baseline", "dataset", "model", "train", "activations", "inits", "sweep", "out"});
+        r.expect_map(root, "the config", {"extends", "name", "isa", "seeds", "baseline", "tune", "dataset", "model", "train", "activations",
+                                          "inits", "sweep", "out"});
         std::error_code ec;
         chain.push_back(std::filesystem::weakly_canonical(file, ec));
         if (root["extends"]) root = resolve_extends(r, root, file, chain);
+    } catch (const YAML::Exception& e) {
+        throw InputError(file + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) + ": " + e.msg);
+    }
+    return read_config(r, root, file);
+}
+
+Config read_config(const Reader& r, const YAML::Node& root, const std::string& file) {
+    Config c;
+    c.file = file;
+    try {
         if (root["name"]) {
             c.name = r.str(root["name"], "name");
             if (c.name.empty() || c.name.find_first_of("/\\") != std::string::npos || c.name == "." || c.name == "..")
@@ -973,6 +1028,7 @@ Config parse_config_chain(const std::string& text, const std::string& file, std:
         if (root["isa"])
             c.isa = read_choice(r, root["isa"], "isa", {"sse41", "avx", "avx2", "avx512_core", "avx512_core_vnni", "avx512_core_bf16"});
         if (root["seeds"]) c.paired_seeds = read_choice(r, root["seeds"], "seeds", {"paired", "independent"}) == "paired";
+        if (root["tune"]) read_tune(r, root, c);
     } catch (const YAML::Exception& e) {
         throw InputError(file + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) +
                          ": " + e.msg);
@@ -1086,6 +1142,7 @@ nlohmann::json config_json(const Config& c) {
     nlohmann::json doc = {{"name", c.name}, {"isa", c.isa}, {"baseline", baseline}, {"dataset", dataset_json(c.dataset)}, {"model", model_json(c.model)},
             {"train", train_json(c.train)}, {"activations", activations}, {"inits", inits}, {"sweep", sweep}};
     if (c.paired_seeds) doc["seeds"] = "paired";  // independent is the behaviour older configs hashed without the key
+    if (c.tune) doc["tune"] = {{"axis", c.tune->axis}, {"values", c.tune->values}, {"seeds", c.tune->seeds}, {"select", c.tune->select}};
     return doc;
 }
 

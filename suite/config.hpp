@@ -28,6 +28,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -90,6 +91,14 @@ struct Sections {
     TrainConfig train;
 };
 
+// tune: each cell's value of one setting chosen on a validation split before its final seeds run.
+struct TuneSpec {
+    std::string axis;                     // a dotted path: train.lr
+    std::vector<nlohmann::json> values;   // as the grid holds them
+    std::vector<std::int64_t> seeds;      // the tuning seeds, never among the final ones
+    std::string select = "validation_accuracy";  // or validation_loss
+};
+
 struct Config {
     std::string file;  // where it was read from, for messages
     std::string name = "sweep";
@@ -137,6 +146,11 @@ struct Config {
         return axes[axis].values[cell_value_index[i * axes.size() + axis]];
     }
     const Sections& cell_sections(std::size_t i) const { return variants[cell_variant[i]]; }
+
+    // With tune: the two stages as grids of their own (the tuned axis an axis of both): stage 1 over the
+    // tuning seeds, stage 2's candidates over the sweep's seeds (one value per cell is run: see tuning.hpp).
+    std::optional<TuneSpec> tune;
+    std::shared_ptr<const Config> tuning_stage, final_stage;
 };
 
 // Reads and validates; throws InputError ("FILE:LINE:COL: ...").

@@ -161,6 +161,25 @@ ModelInspection inspect_model(const ModelSpec& model, const InputShape& input, c
 }
 
 void write_plan(const Config& config, int jobs, bool json, std::ostream& out) {
+    if (config.tune) {  // stage 1 as a plan of its own; stage 2's size is known, its values are chosen later
+        const Config& final_stage = *config.final_stage;
+        const std::size_t values = config.tune->values.size();
+        const std::size_t final_trials = final_stage.cell_count() / values;
+        if (!json)
+            out << "stage 1 (tuning " << config.tune->axis << " over " << values << " values, seeds " << nlohmann::json(config.tune->seeds).dump()
+                << ", chosen by " << config.tune->select << "):\n";
+        std::ostringstream stage1;
+        write_plan(*config.tuning_stage, jobs, json, stage1);
+        if (json) {
+            out << "{\"tuning\": " << stage1.str() << ", \"final\": {\"count\": " << final_trials
+                << ", \"chosen_from\": " << nlohmann::json(config.tune->values).dump() << "}}\n";
+            return;
+        }
+        out << stage1.str() << "stage 2 (final): " << final_trials << " trials, each cell's seeds " << "at the " << config.tune->axis
+            << " stage 1 chooses for it (" << final_stage.cell_count() << " candidates); their time is about stage 1's × "
+            << (config.sweep.seed.size()) << "/" << config.tune->seeds.size() << " ÷ " << values << "\n";
+        return;
+    }
     std::vector<std::size_t> varying;  // axes with more than one value
     for (std::size_t a = 0; a < config.axes.size(); ++a)
         if (config.axes[a].values.size() > 1) varying.push_back(a);

@@ -317,7 +317,11 @@ int main(int argc, char** argv) {
         }
         if (*validate) {
             const Config config = load_config(config_path);
-            std::cout << config_path << ": ok, " << config.cell_count() << " trials\n";
+            if (config.tune)
+                std::cout << config_path << ": ok, " << config.tuning_stage->cell_count() << " tuning trials, then "
+                          << config.final_stage->cell_count() / config.tune->values.size() << " final trials\n";
+            else
+                std::cout << config_path << ": ok, " << config.cell_count() << " trials\n";
             return 0;
         }
         if (*plan) {

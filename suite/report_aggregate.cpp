@@ -170,7 +170,42 @@ const Group* baseline_of(const Aggregate& a, const RankedEntry& e) {
     return nullptr;
 }
 
+// Stage 1's results per cell, and each cell's choice by the same rule the runner used (tuning.cpp).
+void tuning_cells(Aggregate& a, const LoadedRuns& runs, const json& tune) {
+    std::map<std::string, std::size_t> index;
+    for (const TrialRecord& r : runs.trials) {
+        const json& axes = r.summary["axes"];
+        if (axes.value("stage", "") != "tuning") continue;
+        const std::string key = tuning_group(axes, a.tune_axis);
+        if (!index.count(key)) {
+            index[key] = a.tuning.size();
+            Aggregate::TuningCell cell;
+            cell.values = json::parse(key);
+            for (const auto& v : tune["values"]) cell.tried.push_back({v, {}, static_cast<int>(tune["seeds"].size()), 0});
+            a.tuning.push_back(cell);
+        }
+        Aggregate::TuningCell& cell = a.tuning[index[key]];
+        for (TunedValue& v : cell.tried) {
+            if (v.value != axes[a.tune_axis]) continue;
+            const json score = r.ok() ? r.metrics.back().value(a.tune_select == "validation_loss" ? "val_loss" : "val_accuracy", json()) : json();
+            if (score.is_number()) v.scores.push_back(score.get<double>());
+            else ++v.diverged;
+        }
+    }
+    for (Aggregate::TuningCell& cell : a.tuning) {
+        cell.chosen = choose_value(cell.tried, a.tune_select);
+        cell.at_edge = cell.chosen == 0 || cell.chosen + 1 == static_cast<int>(cell.tried.size());
+    }
+}
+
 }  // namespace
+
+json Aggregate::context_of(const json& values) const {
+    json context = values;
+    context.erase(compared_axis);
+    if (!tune_axis.empty()) context.erase(tune_axis);
+    return context;
+}
 
 std::string Aggregate::context_text(const json& values, const std::vector<std::string>& leave_out) const {
     std::string text;
@@ -202,13 +237,26 @@ Aggregate aggregate(const LoadedRuns& runs, const std::string& adjustment) {
     else if (baseline.is_string() && !baseline.get<std::string>().empty()) a.baseline = baseline;
     a.target = a.config.value("train", json::object()).value("target", 0.25);
     a.epochs = a.config.value("train", json::object()).value("epochs", 0);
-    a.trial_count = static_cast<int>(runs.trials.size());
+    a.trial_count = static_cast<int>(runs.trials.size());  // both stages, with tune
 
-    // Columns: every axis of the sweep but the seed, in the config's order.
+    // Columns: every axis of the sweep but the seed, in the config's order; with tune, the tuned axis too (the
+    // value each cell chose).
     for (const auto& axis : a.config.value("sweep", json::object()).value("axes", json::array()))
         if (axis.value("name", "") != "seed") a.columns.push_back(axis.value("name", "")), a.column_values.push_back(axis.value("values", json::array()));
+    const json tune = a.config.value("tune", json());
+    std::vector<const TrialRecord*> final_trials;
+    if (tune.is_object()) {
+        a.tune_axis = tune["axis"].get<std::string>();
+        a.tune_select = tune["select"].get<std::string>();
+        a.columns.push_back(a.tune_axis);
+        a.column_values.push_back(tune["values"]);
+        tuning_cells(a, runs, tune);
+    }
+    for (const TrialRecord& r : runs.trials)
+        if (r.summary["axes"].value("stage", "") != "tuning") final_trials.push_back(&r);
     std::map<std::pair<std::vector<std::size_t>, std::string>, Group> by_key;  // in the order of the axes' values
-    for (const TrialRecord& r : runs.trials) {
+    for (const TrialRecord* record : final_trials) {
+        const TrialRecord& r = *record;
         const json& values = r.summary["axes"];
         std::vector<std::size_t> ranks;
         std::string text_key;
@@ -246,8 +294,7 @@ Aggregate aggregate(const LoadedRuns& runs, const std::string& adjustment) {
     // Rankings: the compared axis's values among groups that share every other axis's value.
     std::map<std::string, std::size_t> context_index;
     for (const Group& g : a.groups) {
-        json context = g.values;
-        context.erase(a.compared_axis);
+        const json context = a.context_of(g.values);
         const std::string key = context.dump();
         if (!context_index.count(key)) {
             context_index[key] = a.rankings.size();
@@ -390,7 +437,8 @@ Aggregate aggregate(const LoadedRuns& runs, const std::string& adjustment) {
                                    " group(s) diverged (a NaN or infinite training loss); they count in *diverged* and are left out of "
                                    "the means, so those groups' means are over fewer seeds."));
     a.findings.push_back(spans("What this does not say: these are orderings at this budget — " + std::to_string(a.epochs) +
-                               " epoch(s), this model, this dataset, one learning rate per group unless `train.lr` is an axis — not "
+                               " epoch(s), this model, this dataset, " + (a.tune_axis.empty() ? std::string("one learning rate per group unless `train.lr` is an axis")
+                                                                          : "`" + a.tune_axis + "` tuned per cell within the grid tried") + " — not "
                                "the merit of one " + a.compared_axis + " in general, nor the absolute numbers of the papers."));
     return a;
 }

@@ -4,6 +4,7 @@
 
 #include "report_document.hpp"
 #include "statistics.hpp"
+#include "tuning.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -103,6 +104,18 @@ struct Aggregate {
     std::string baseline_text() const { return baseline.is_string() ? baseline.get<std::string>() : baseline.dump(); }
     // "init he_normal, bias 0.1": a group's values on the axes that vary, but those in `leave_out`.
     std::string context_text(const nlohmann::json& values, const std::vector<std::string>& leave_out) const;
+    // A group's context: its values but the compared axis and the tuned one (a tuned value belongs to the group).
+    nlohmann::json context_of(const nlohmann::json& values) const;
+
+    // tune: the tuned axis, and per cell (every axis but the seed and the tuned one) its stage-1 results.
+    std::string tune_axis, tune_select;
+    struct TuningCell {
+        nlohmann::json values;          // the cell's axes
+        std::vector<TunedValue> tried;  // in the config's order of the values
+        int chosen = -1;
+        bool at_edge = false;           // the chosen value is the first or last of the grid
+    };
+    std::vector<TuningCell> tuning;
     std::vector<Ranking> rankings;        // one per context
     std::vector<Text> findings;           // what the rankings support, in sentences
     double target = 0.25;

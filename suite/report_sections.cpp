@@ -309,9 +309,8 @@ std::vector<Panel> by_compared_value(const Aggregate& a, AddSeries&& add) {
     for (const Group& g : a.groups) {
         const std::string key = g.values[a.compared_axis].dump();
         if (!panel_of.count(key)) panel_of[key] = panels.size(), panels.push_back({value_text(g.values[a.compared_axis]), {}});
-        json context = g.values;
-        context.erase(a.compared_axis);
-        const std::string label = a.context_text(g.values, {a.compared_axis});
+        const json context = a.context_of(g.values);
+        const std::string label = a.context_text(g.values, {a.compared_axis, a.tune_axis});
         add(g, label.empty() ? "mean over seeds" : label, kPalette[colour_of[context.dump()] % 10], panels[panel_of[key]].series);
     }
     return panels;
@@ -409,6 +408,70 @@ std::vector<Figure> curves(const Aggregate& a) {
     return figures;
 }
 
+// tune: per cell, the validation score of every value tried, the choice and whether it sits at the grid's edge;
+// and the tuning curves as small multiples.
+Section tuning_section(const Aggregate& a) {
+    Section s = section("tuning", "Tuning: " + a.tune_axis + " chosen per cell on the validation split");
+    const std::string score = a.tune_select == "validation_loss" ? "validation loss" : "validation accuracy";
+    int at_edge = 0;
+    for (const auto& cell : a.tuning) at_edge += cell.chosen >= 0 && cell.at_edge;
+    s.paragraphs.push_back(spans("Stage 1 trained every value of `" + a.tune_axis + "` with the tuning seeds on the training split minus "
+                                 "the validation split and chose, per cell, the value with the best mean " + score +
+                                 " (a value with a diverged seed is never chosen; ties go to the earlier value); stage 2 trained the "
+                                 "cell's final seeds at that value, and only those are in the tables above and below." +
+                                 (at_edge ? " **" + std::to_string(at_edge) + " of " + std::to_string(a.tuning.size()) +
+                                                " cell(s) chose a value at the edge of the grid**: the best may lie beyond it — widen the grid there."
+                                          : std::string(" Every choice lies inside the grid."))));
+    Table t;
+    std::vector<std::string> axes;
+    for (const auto& c : a.columns)
+        if (c != a.tune_axis && a.tuning.front().values.contains(c)) axes.push_back(c);
+    t.header = axes;
+    t.numeric.assign(axes.size(), false);
+    for (const auto& v : a.tuning.front().tried) t.header.push_back(a.tune_axis + " " + value_text(v.value)), t.numeric.push_back(true);
+    t.header.push_back("chosen"), t.numeric.push_back(true);
+    t.header.push_back("at the edge"), t.numeric.push_back(false);
+    for (const auto& tc : a.tuning) {
+        std::vector<Cell> row;
+        for (const auto& c : axes) row.push_back(cell(value_text(tc.values[c])));
+        for (std::size_t i = 0; i < tc.tried.size(); ++i) {
+            const TunedValue& v = tc.tried[i];
+            const double mean = v.scores.empty() ? NAN : summarise(v.scores).mean;
+            std::string text = v.diverged ? std::to_string(v.diverged) + " diverged" : fmt("%.4f", mean);
+            if (static_cast<int>(i) == tc.chosen) text += " ◀";
+            row.push_back(cell(text, v.diverged ? NAN : mean));
+        }
+        row.push_back(cell(tc.chosen >= 0 ? value_text(tc.tried[static_cast<std::size_t>(tc.chosen)].value) : "none"));
+        row.push_back(cell(tc.chosen >= 0 && tc.at_edge ? "yes" : ""));
+        t.rows.push_back(row);
+    }
+    t.caption = spans("Mean " + score + " over the tuning seeds for each value; ◀ marks the value chosen.");
+    s.tables.push_back(t);
+    // The tuning curves: a panel per compared value, a colour per other context.
+    std::vector<Panel> panels;
+    std::map<std::string, std::size_t> panel_of, colour_of;
+    bool positive = true;
+    for (const auto& v : a.tuning.front().tried) positive &= v.value.is_number() && v.value.get<double>() > 0;
+    for (const auto& cell : a.tuning) {
+        const std::string key = cell.values.value(a.compared_axis, json()).dump();
+        if (!panel_of.count(key)) panel_of[key] = panels.size(), panels.push_back({value_text(cell.values.value(a.compared_axis, json())), {}});
+        std::string label = a.context_text(cell.values, {a.compared_axis, a.tune_axis});
+        if (label.empty()) label = "mean over the tuning seeds";
+        if (!colour_of.count(label)) colour_of.emplace(label, colour_of.size());
+        Series series{label, kPalette[colour_of[label] % 10], {}, {}, {}, {}, false};
+        for (const TunedValue& v : cell.tried) {
+            if (!v.value.is_number()) continue;
+            series.x.push_back(v.value.get<double>());
+            series.y.push_back(v.scores.empty() || v.diverged ? NAN : summarise(v.scores).mean);
+        }
+        panels[panel_of[key]].series.push_back(series);
+    }
+    MultiPlotSpec m = multiples("Tuning: " + score + " against " + a.tune_axis + " (a panel per " + a.compared_axis + ")", a.tune_axis, score);
+    m.log_x = positive;
+    s.figures.push_back({"tuning", "Tuning curves", svg_small_multiples(m, panels)});
+    return s;
+}
+
 }  // namespace
 
 Document report_document(const Aggregate& a, const std::string& pivot_rows, const std::string& pivot_cols) {
@@ -419,6 +482,7 @@ Document report_document(const Aggregate& a, const std::string& pivot_rows, cons
     sum.figures.push_back(forest(a));
     if (a.rankings.size() > 1) sum.figures.push_back(heatmap(a));
     doc.sections.push_back(sum);
+    if (!a.tuning.empty()) doc.sections.push_back(tuning_section(a));
 
     // The long tables.
     {

@@ -6,6 +6,7 @@
 #include "rng.hpp"
 #include "run_store.hpp"
 #include "trainer.hpp"
+#include "tuning.hpp"
 #include "version.hpp"
 
 #include <oneapi/dnnl/dnnl.hpp>
@@ -140,7 +141,56 @@ Stored stored_state(const std::filesystem::path& trial_dir, std::string* why = n
 
 }  // namespace
 
+namespace {
+
+// The trials one invocation runs: cells of a grid (the config itself, or one of its tuning stages), labelled
+// with their stage in the trials' axes (empty: no stage).
+struct Stage {
+    const Config& grid;
+    std::vector<std::size_t> cells;
+    std::string label;
+};
+
+RunTotals run_stage(const Config& config, const Stage& stage, const RunOptions& options);
+
+std::vector<std::size_t> all_cells(const Config& grid) {
+    std::vector<std::size_t> cells(grid.cell_count());
+    for (std::size_t i = 0; i < cells.size(); ++i) cells[i] = i;
+    return cells;
+}
+
+RunTotals& operator+=(RunTotals& a, const RunTotals& b) {
+    a.planned += b.planned, a.other_shards += b.other_shards, a.skipped += b.skipped, a.ok += b.ok, a.diverged += b.diverged;
+    a.failed += b.failed, a.elsewhere += b.elsewhere, a.interrupted |= b.interrupted;
+    return a;
+}
+
+}  // namespace
+
 RunTotals run_sweep(const Config& config, const RunOptions& options) {
+    if (!config.tune) return run_stage(config, {config, all_cells(config), ""}, options);
+    // Stage 1, then the choice from what is stored (this run's and any earlier or concurrent one's), then stage 2.
+    RunTotals totals = run_stage(config, {*config.tuning_stage, all_cells(*config.tuning_stage), "tuning"}, options);
+    if (totals.interrupted) return totals;
+    const std::filesystem::path out = options.out.empty() ? std::filesystem::path(config.out) : options.out;
+    const TuningSelection selection = select_tuned(config, out);
+    if (selection.missing > 0) {
+        if (!options.quiet)
+            std::cerr << "actbench: " << config.name << ": " << selection.missing << " tuning trial(s) are not in " << out.string()
+                      << " yet (other shards?); run again when they are to choose each cell's " << config.tune->axis << " and run stage 2\n";
+        return totals;
+    }
+    if (selection.groups_without_choice > 0 && !options.quiet)
+        std::cerr << "actbench: " << config.name << ": " << selection.groups_without_choice << " cell(s) diverged at every "
+                  << config.tune->axis << " tried: no final trials for them\n";
+    totals += run_stage(config, {*config.final_stage, selection.final_cells, "final"}, options);
+    return totals;
+}
+
+namespace {
+
+RunTotals run_stage(const Config& config, const Stage& stage, const RunOptions& options) {
+    const Config& grid = stage.grid;
     pin_isa(config.isa);
     const std::filesystem::path out = options.out.empty() ? std::filesystem::path(config.out) : options.out;
     if (out.empty()) throw InputError("the run directory is empty: give --out DIR or the config's out:");
@@ -155,12 +205,12 @@ RunTotals run_sweep(const Config& config, const RunOptions& options) {
     check_manifest(out, identity);
 
     // Everything is checked before anything is written: the plan, what is left to do, and the data.
-    const TrialIds ids(config);
-    const std::size_t planned = config.cell_count();
+    const TrialIds ids(grid);
+    const std::size_t planned = stage.cells.size();
     RunTotals totals;
     totals.planned = static_cast<int>(planned);
     std::vector<std::size_t> todo;  // cells; their Trials are made as they run
-    for (std::size_t cell = 0; cell < planned; ++cell) {
+    for (const std::size_t cell : stage.cells) {
         const std::string id = ids.id(cell);
         if (!in_shard(id, options.shard_index, options.shard_count)) {
             ++totals.other_shards;
@@ -179,8 +229,8 @@ RunTotals run_sweep(const Config& config, const RunOptions& options) {
     std::map<std::string, PreparedData> datasets;
     std::set<std::uint32_t> variants_checked;
     for (const std::size_t cell : todo) {
-        if (!variants_checked.insert(config.cell_variant[cell]).second) continue;
-        const Sections& sections = config.cell_sections(cell);
+        if (!variants_checked.insert(grid.cell_variant[cell]).second) continue;
+        const Sections& sections = grid.cell_sections(cell);
         const std::string key = dataset_json(sections.dataset).dump();
         // Decoded image folders are cached next to the run store (runs/.cache beside runs/<sweep>).
         if (!datasets.count(key)) datasets.emplace(key, prepare_data(sections.dataset, out.parent_path() / ".cache"));
@@ -189,7 +239,7 @@ RunTotals run_sweep(const Config& config, const RunOptions& options) {
             throw InputError(config.file + ": train.batch: " + std::to_string(sections.train.batch) + " is larger than the training split of " +
                              sections.dataset.path + " (" + std::to_string(train_count) + " images" +
                              (sections.dataset.validation > 0 ? " after dataset.validation" : "") + ") in the sweep cell " +
-                             config.cell_values(cell).dump());
+                             grid.cell_values(cell).dump());
     }
 
     std::error_code ec;
@@ -208,7 +258,7 @@ RunTotals run_sweep(const Config& config, const RunOptions& options) {
                                  {"environment", environment}});
     }
     if (!options.quiet)
-        std::cerr << "actbench: " << config.name << ": " << planned << " trials"
+        std::cerr << "actbench: " << config.name << (stage.label.empty() ? "" : " (" + stage.label + " stage)") << ": " << planned << " trials"
                   << (options.shard_count > 1 ? ", " + std::to_string(planned - totals.other_shards) + " in shard " +
                                                     std::to_string(options.shard_index) + "/" + std::to_string(options.shard_count)
                                               : std::string())
@@ -238,7 +288,8 @@ RunTotals run_sweep(const Config& config, const RunOptions& options) {
         while (!g_stop.load()) {
             const std::size_t i = next.fetch_add(1);
             if (i >= todo.size()) return;
-            const Trial t = make_trial(config, todo[i]);
+            Trial t = make_trial(grid, todo[i]);
+            if (!stage.label.empty()) t.axes["stage"] = stage.label;  // for reports; not part of the id
             try {
                 // Concurrent runners into one directory split the trials: whoever holds the claim trains it;
                 // the others skip it, and skip it too when it was finished while they were planning.
@@ -311,5 +362,7 @@ RunTotals run_sweep(const Config& config, const RunOptions& options) {
     if (first_error) std::rethrow_exception(first_error);
     return totals;
 }
+
+}  // namespace
 
 }  // namespace actbench

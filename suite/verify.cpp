@@ -69,13 +69,17 @@ VerifyReport verify_run(const std::filesystem::path& run_dir, const std::string&
     omp_set_num_threads(recorded["threads_per_trial"].get<int>());
     std::map<std::string, PreparedData> datasets;
     const ScratchDir scratch;
-    const TrialIds ids(config);
-    for (std::size_t cell = 0; cell < config.cell_count(); ++cell) {
+    // The grids whose trials may be stored: the config's, or with tune its two stages.
+    std::vector<const Config*> grids{&config};
+    if (config.tune) grids = {config.tuning_stage.get(), config.final_stage.get()};
+    for (const Config* grid : grids) {
+    const TrialIds ids(*grid);
+    for (std::size_t cell = 0; cell < grid->cell_count(); ++cell) {
         const std::string id = ids.id(cell);
         if (!only_trial.empty() && id != only_trial) continue;
         const fs::path stored = run_dir / id;
         if (!fs::exists(stored / kSummaryFile)) continue;
-        const Trial t = make_trial(config, cell);
+        const Trial t = make_trial(*grid, cell);
         std::vector<nlohmann::json> stored_metrics;
         try {
             const nlohmann::json summary = read_summary(stored);
@@ -93,6 +97,7 @@ VerifyReport verify_run(const std::filesystem::path& run_dir, const std::string&
         run_trial(t, datasets.at(key), scratch.path / t.id);
         const std::string diff = first_difference(stored_metrics, read_jsonl(scratch.path / t.id / kMetricsFile));
         report.trials.push_back({t.id, diff.empty() ? VerifyResult::Outcome::identical : VerifyResult::Outcome::differs, diff});
+    }
     }
     if (!only_trial.empty() && report.trials.empty())
         throw InputError(run_dir.string() + ": no finished trial " + only_trial);

@@ -1,0 +1,119 @@
+// tune: the choice rule on hand-built results, the config's refusals, and two stages end to end (resume within
+// and between them, verify).
+#include "cli_helpers.hpp"
+#include "config.hpp"
+#include "error.hpp"
+#include "tuning.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+using namespace actbench;
+using namespace actbench::test;
+
+TEST_CASE("a cell chooses the best mean validation score; diverged or unfinished values never; ties go first", "[tuning]") {
+    auto value = [](double v, std::vector<double> scores, int diverged = 0) { return TunedValue{v, std::move(scores), 2, diverged}; };
+    CHECK(choose_value({value(0.01, {0.80, 0.82}), value(0.03, {0.85, 0.84}), value(0.1, {0.70, 0.72})}, "validation_accuracy") == 1);
+    CHECK(choose_value({value(0.01, {0.80, 0.82}), value(0.03, {0.95}, 1), value(0.1, {0.70, 0.72})}, "validation_accuracy") == 0);
+    CHECK(choose_value({value(0.01, {0.80, 0.82}), value(0.03, {0.99})}, "validation_accuracy") == 0);  // 0.03 lacks a seed
+    CHECK(choose_value({value(0.01, {0.81, 0.81}), value(0.03, {0.80, 0.82})}, "validation_accuracy") == 0);  // a tie
+    CHECK(choose_value({value(0.01, {0.5, 0.6}), value(0.03, {0.4, 0.45})}, "validation_loss") == 1);
+    CHECK(choose_value({value(0.01, {}, 2), value(0.03, {}, 2)}, "validation_accuracy") == -1);
+}
+
+TEST_CASE("bad tune blocks are refused with the file, line and column", "[tuning][config][errors]") {
+    const std::string base = "name: t\ndataset: {kind: synthetic_shapes, classes: 3, validation: 0.2}\nsweep: {activation: [relu], seed: [1, 2]}\n";
+    auto error_of = [](const std::string& text) {
+        try {
+            parse_config(text, "cfg.yaml");
+        } catch (const InputError& e) {
+            return std::string(e.what());
+        }
+        return std::string();
+    };
+    CHECK(error_of(base + "tune: {axis: train.lr, values: [0.01, 0.1], seeds: [101]}\n").empty());
+    CHECK_THAT(error_of(base + "tune: {axis: train.lr, values: [0.01, 0.1], seeds: [2]}\n"),
+               Catch::Contains("cfg.yaml:4:53: tune.seeds: 2 is also a value of sweep.seed"));
+    CHECK_THAT(error_of(base + "tune: {axis: train.lr, values: [0.01], seeds: [101]}\n"), Catch::Contains("tune.values: expected at least two"));
+    CHECK_THAT(error_of(base + "tune: {axis: lr, values: [0.01, 0.1], seeds: [101]}\n"), Catch::Contains("cfg.yaml:4:14: tune.axis: expected a setting's dotted path"));
+    CHECK_THAT(error_of(base + "tune: {axis: train.lr, values: [0.01, 0.1], seeds: [101], select: test_accuracy}\n"),
+               Catch::Contains("tune.select: unknown value 'test_accuracy'; valid: validation_accuracy, validation_loss"));
+    CHECK_THAT(error_of(base + "tune: {axis: train.lr, values: [0.01, 0.1], seed: [101]}\n"), Catch::Contains("unknown key 'seed' in tune (did you mean 'seeds'?)"));
+    CHECK_THAT(error_of(base + "tune: {axis: train.lr, values: [0.01, -1], seeds: [101]}\n"), Catch::Contains("train.lr: -1 is out of range"));
+    const std::string no_validation = "name: t\ndataset: {kind: synthetic_shapes, classes: 3}\nsweep: {activation: [relu]}\n";
+    CHECK_THAT(error_of(no_validation + "tune: {axis: train.lr, values: [0.01, 0.1], seeds: [101]}\n"),
+               Catch::Contains("cfg.yaml:4:7: tune: choosing on a validation split needs one: set dataset.validation"));
+    CHECK_THAT(error_of("name: t\ndataset: {kind: synthetic_shapes, classes: 3, validation: 0.2}\nsweep: {train.lr: [0.1, 0.2]}\n"
+                        "tune: {axis: train.lr, values: [0.01, 0.1], seeds: [101]}\n"),
+               Catch::Contains("tune.axis: 'train.lr' is also a sweep axis"));
+}
+
+TEST_CASE("two stages end to end: the final trials run at each cell's chosen value; resume within and between stages", "[tuning][cli][e2e]") {
+    TempDir dir;
+    const fs::path cfg = write_config(dir, "t.yaml",
+                                      "name: tuned\n"
+                                      "dataset: {kind: synthetic_shapes, classes: 3, train_count: 192, test_count: 60, size: 16, validation: 0.25}\n"
+                                      "model: {conv1: 4, conv2: 8, dense: 16, kernel: 3, padding: 1}\n"
+                                      "train: {epochs: 2, batch: 16, probe: 32}\n"
+                                      "baseline: relu\n"
+                                      "tune: {axis: train.lr, values: [0.003, 0.03, 0.3], seeds: [101, 102]}\n"
+                                      "sweep: {activation: [relu, tanh], seed: [1, 2, 3]}\n");
+    const Result validate = run_actbench(dir, "validate " + cfg.string());
+    CHECK_THAT(validate.out, Catch::Contains("ok, 12 tuning trials, then 6 final trials"));
+    const fs::path runs = dir / "runs";
+    Result r = run_actbench(dir, "run " + cfg.string() + " --out " + runs.string());
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    CHECK_THAT(r.err, Catch::Contains("(tuning stage): 12 trials") && Catch::Contains("(final stage): 6 trials") && Catch::Contains("18 ok"));
+    // Every final trial ran at the value its cell chose, the one the report shows.
+    const auto summary = nlohmann::json::parse(run_actbench(dir, "report " + runs.string() + " --out " + (dir / "rep").string()).code == 0
+                                                   ? slurp(dir / "rep" / "report.json")
+                                                   : std::string("{}"));
+    std::map<std::string, double> final_lr;
+    int tuning = 0, final = 0;
+    for (const fs::path& d : trial_dirs(runs)) {
+        const auto s = nlohmann::json::parse(slurp(d / "summary.json"));
+        const std::string stage = s["axes"]["stage"];
+        (stage == "tuning" ? tuning : final)++;
+        if (stage == "final") {
+            const std::string act = s["axes"]["activation"];
+            const double lr = s["settings"]["train"]["lr"];
+            if (final_lr.count(act)) CHECK(final_lr[act] == lr);  // one value per cell
+            final_lr[act] = lr;
+            CHECK(s["axes"]["train.lr"] == lr);
+        }
+    }
+    CHECK(tuning == 12);
+    CHECK(final == 6);
+    const std::string md = slurp(dir / "rep" / "report.md");
+    for (const auto& [act, lr] : final_lr) {
+        INFO(act << " " << lr);
+        const std::string row_start = "| " + act + " | he_normal | 0.0 |";
+        const auto at = md.find(row_start, md.find("## Tuning"));
+        REQUIRE(at != std::string::npos);
+        const std::string row = md.substr(at, md.find('\n', at) - at);
+        CHECK_THAT(row, Catch::Contains("| " + nlohmann::json(lr).dump() + " |"));
+    }
+    CHECK(summary["summary"]["rankings"][0]["entries"].size() == 2);  // the tuning trials are not in the ranking
+    // Resume: nothing to do; then a lost tuning trial and a lost final trial are retrained, and nothing changes.
+    const auto before = metrics_files(runs);
+    r = run_actbench(dir, "run " + cfg.string() + " --out " + runs.string());
+    CHECK_THAT(r.err, Catch::Contains("12 already done, 0 to run") && Catch::Contains("6 already done, 0 to run"));
+    int removed_tuning = 0, removed_final = 0;
+    for (const fs::path& d : trial_dirs(runs)) {
+        const std::string stage = nlohmann::json::parse(slurp(d / "summary.json"))["axes"]["stage"];
+        if (stage == "tuning" && removed_tuning++ == 0) fs::remove_all(d);
+        if (stage == "final" && removed_final++ == 0) fs::remove_all(d);
+    }
+    r = run_actbench(dir, "run " + cfg.string() + " --out " + runs.string());
+    CHECK_THAT(r.err, Catch::Contains("11 already done, 1 to run") && Catch::Contains("5 already done, 1 to run"));
+    CHECK(metrics_files(runs) == before);
+    // verify retrains trials of both stages.
+    const Result v = run_actbench(dir, "verify " + runs.string());
+    CHECK(v.code == 0);
+    CHECK(std::count(v.out.begin(), v.out.end(), '\n') == 18);
+    // plan shows both stages.
+    const Result plan = run_actbench(dir, "plan " + cfg.string());
+    CHECK_THAT(plan.out, Catch::Contains("stage 1 (tuning train.lr over 3 values") && Catch::Contains("stage 2 (final): 6 trials"));
+}
