@@ -1,0 +1,30 @@
+#include "sequential.hpp"
+
+#include "statistics.hpp"
+
+#include <cmath>
+
+namespace actbench {
+
+const char* decision_name(Decision d) {
+    switch (d) {
+        case Decision::undecided: return "undecided";
+        case Decision::better: return "better";
+        case Decision::worse: return "worse";
+        case Decision::equivalent: return "equivalent";
+    }
+    return "";
+}
+
+Decision decide(const std::vector<double>& group, const std::vector<double>& baseline, bool paired, double alpha, double margin) {
+    const Comparison c = paired ? paired_test(group, baseline) : welch_test(group, baseline);
+    if (!c.valid) return Decision::undecided;
+    if (c.p_value < alpha) return c.difference > 0 ? Decision::better : Decision::worse;
+    // TOST: both one-sided tests at α, i.e. the (1 − 2α) interval inside (−margin, +margin).
+    const double se = std::abs(c.t) > 0 ? std::abs(c.difference / c.t) : (c.ci_high - c.ci_low) / (2 * student_t_quantile(0.975, c.df));
+    const double q = student_t_quantile(1 - alpha, c.df);
+    if (c.difference - q * se > -margin && c.difference + q * se < margin) return Decision::equivalent;
+    return Decision::undecided;
+}
+
+}  // namespace actbench
