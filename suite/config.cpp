@@ -992,11 +992,32 @@ Config parse_config_chain(const std::string& text, const std::string& file, std:
     YAML::Node root = load_yaml(r, text, file);
     if (!root || root.IsNull()) throw InputError(file + ": the file is empty; expected a sweep config (see README)");
     try {
-        r.expect_map(root, "the config", {"extends", "name", "isa", "seeds", "baseline", "tune", "dataset", "model", "train", "activations",
-                                          "inits", "sweep", "out"});
+        r.expect_map(root, "the config", {"extends", "name", "isa", "seeds", "baseline", "tune", "adaptive", "dataset", "model", "train",
+                                          "activations", "inits", "sweep", "out"});
         std::error_code ec;
         chain.push_back(std::filesystem::weakly_canonical(file, ec));
         if (root["extends"]) root = resolve_extends(r, root, file, chain);
+        if (root["adaptive"]) {  // the seed axis becomes 1..max; the rounds decide how many of them run
+            const YAML::Node& a = root["adaptive"];
+            if (root["sweep"] && root["sweep"]["seed"])
+                r.fail(root["sweep"]["seed"], "sweep.seed: adaptive seeds run seeds 1..adaptive.max in rounds; remove sweep.seed");
+            if (!root["baseline"]) r.fail(a, "adaptive: rounds stop each comparison with the baseline when it is decided; set baseline:");
+            r.expect_map(a, "adaptive", {"min", "max", "step", "margin"});
+            AdaptiveSpec spec;
+            if (a["min"]) spec.min = static_cast<int>(r.integer(a["min"], "adaptive.min", 2, 10000));
+            if (a["max"]) spec.max = static_cast<int>(r.integer(a["max"], "adaptive.max", spec.min, 10000));
+            if (a["step"]) spec.step = static_cast<int>(r.integer(a["step"], "adaptive.step", 1, 10000));
+            if (a["margin"]) spec.margin = r.number(a["margin"], "adaptive.margin (an equivalence margin in test accuracy)", 0, 1);
+            if (spec.max < spec.min) r.fail(a, "adaptive: max must be at least min");
+            root = YAML::Clone(root);
+            if (!root["sweep"]) root["sweep"] = YAML::Node(YAML::NodeType::Map);
+            YAML::Node seeds(YAML::NodeType::Sequence);
+            for (int s = 1; s <= spec.max; ++s) seeds.push_back(s);
+            root["sweep"]["seed"] = seeds;
+            Config c = read_config(r, root, file);
+            c.adaptive = spec;
+            return c;
+        }
     } catch (const YAML::Exception& e) {
         throw InputError(file + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) + ": " + e.msg);
     }
@@ -1143,6 +1164,8 @@ nlohmann::json config_json(const Config& c) {
             {"train", train_json(c.train)}, {"activations", activations}, {"inits", inits}, {"sweep", sweep}};
     if (c.paired_seeds) doc["seeds"] = "paired";  // independent is the behaviour older configs hashed without the key
     if (c.tune) doc["tune"] = {{"axis", c.tune->axis}, {"values", c.tune->values}, {"seeds", c.tune->seeds}, {"select", c.tune->select}};
+    if (c.adaptive)
+        doc["adaptive"] = {{"min", c.adaptive->min}, {"max", c.adaptive->max}, {"step", c.adaptive->step}, {"margin", c.adaptive->margin}};
     return doc;
 }
 

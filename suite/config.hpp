@@ -23,6 +23,7 @@
 #include "dataset.hpp"
 #include "network.hpp"
 #include "optimizer.hpp"
+#include "sequential.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -150,6 +151,9 @@ struct Config {
     // With tune: the two stages as grids of their own (the tuned axis an axis of both): stage 1 over the
     // tuning seeds, stage 2's candidates over the sweep's seeds (one value per cell is run: see tuning.hpp).
     std::optional<TuneSpec> tune;
+    // adaptive: {min, max, step, margin}: seeds 1..max in rounds, each comparison with the baseline stopping when
+    // decided (sequential.hpp). The grid's seed axis is 1..max; the runner runs the rounds.
+    std::optional<AdaptiveSpec> adaptive;
     std::shared_ptr<const Config> tuning_stage, final_stage;
 };
 

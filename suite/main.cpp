@@ -320,6 +320,9 @@ int main(int argc, char** argv) {
             if (config.tune)
                 std::cout << config_path << ": ok, " << config.tuning_stage->cell_count() << " tuning trials, then "
                           << config.final_stage->cell_count() / config.tune->values.size() << " final trials\n";
+            else if (config.adaptive)
+                std::cout << config_path << ": ok, " << config.cell_count() / static_cast<std::size_t>(config.adaptive->max) * config.adaptive->min
+                          << " to " << config.cell_count() << " trials (adaptive seeds)\n";
             else
                 std::cout << config_path << ": ok, " << config.cell_count() << " trials\n";
             return 0;

@@ -5,6 +5,7 @@
 #include "rng.hpp"  // fnv1a64: the bootstrap seeds
 
 #include <algorithm>
+#include <optional>
 #include <climits>
 #include <cstdio>
 #include <map>
@@ -346,6 +347,42 @@ Aggregate aggregate(const LoadedRuns& runs, const std::string& adjustment) {
         else e.verdict = e.seeds_needed < 0 || e.seeds_needed > have ? RankedEntry::Verdict::underpowered : RankedEntry::Verdict::within_noise;
     }
 
+    // Adaptive seeds: the rounds' decisions, recomputed from the stored seeds by the runner's own rule.
+    if (a.config.contains("adaptive")) {
+        const json& d = a.config["adaptive"];
+        AdaptiveSpec spec{d["min"].get<int>(), d["max"].get<int>(), d["step"].get<int>(), d["margin"].get<double>()};
+        a.adaptive = spec;
+        std::vector<std::int64_t> seeds;
+        for (const auto& axis : a.config["sweep"]["axes"])
+            if (axis["name"] == "seed")
+                for (const auto& v : axis["values"]) seeds.push_back(v.get<std::int64_t>());
+        std::size_t m = 0;
+        for (const Ranking& r : a.rankings)
+            for (const RankedEntry& e : r.entries) m += !e.is_baseline && r.baseline;
+        const double alpha = a.alpha / (static_cast<double>(std::max<std::size_t>(m, 1)) * spec.rounds());
+        auto by_seed = [](const GroupStats& st) {
+            std::map<std::int64_t, double> out;
+            for (std::size_t i = 0; i < st.accuracy.size(); ++i) out[st.accuracy_seeds[i]] = st.accuracy[i];
+            return out;
+        };
+        for (Ranking& r : a.rankings) {
+            if (!r.baseline) continue;
+            for (RankedEntry& e : r.entries) {
+                if (e.is_baseline) continue;
+                const SequentialResult s = run_rounds(spec, seeds, by_seed(e.group->stats), by_seed(r.baseline->stats), a.paired_seeds, alpha,
+                                                      spec.rounds() - 1);
+                e.sequential = true;
+                e.sequential_seeds = s.seeds;
+                e.verdict = s.decision == Decision::better ? RankedEntry::Verdict::better
+                            : s.decision == Decision::worse ? RankedEntry::Verdict::worse
+                            : s.decision == Decision::equivalent ? RankedEntry::Verdict::equivalent
+                                                                 : RankedEntry::Verdict::undecided;
+            }
+        }
+        for (const Group& g : a.groups) a.adaptive_trials += static_cast<int>(g.trials.size());
+        a.fixed_design_trials = static_cast<int>(a.groups.size()) * spec.max;
+    }
+
     // What pairing bought: the paired intervals against Welch's on the same trials.
     std::vector<double> ratios;
     for (const RankedEntry* e : tested)
@@ -369,7 +406,7 @@ Aggregate aggregate(const LoadedRuns& runs, const std::string& adjustment) {
         } else if (!r.baseline) {
             text += " No " + a.baseline_text() + " group shares these settings, so nothing here is compared with the baseline.";
         } else {
-            std::vector<const RankedEntry*> better, worse, noise, underpowered, untested;
+            std::vector<const RankedEntry*> better, worse, noise, underpowered, untested, equivalent, undecided;
             int paired = 0;
             for (const RankedEntry& e : r.entries) {
                 if (e.verdict == RankedEntry::Verdict::better) better.push_back(&e);
@@ -377,6 +414,8 @@ Aggregate aggregate(const LoadedRuns& runs, const std::string& adjustment) {
                 if (e.verdict == RankedEntry::Verdict::within_noise) noise.push_back(&e);
                 if (e.verdict == RankedEntry::Verdict::underpowered) underpowered.push_back(&e);
                 if (e.verdict == RankedEntry::Verdict::not_tested && !e.is_baseline) untested.push_back(&e);
+                if (e.verdict == RankedEntry::Verdict::equivalent) equivalent.push_back(&e);
+                if (e.verdict == RankedEntry::Verdict::undecided) undecided.push_back(&e);
                 paired += e.paired;
             }
             const std::size_t compared = r.entries.size() - 1;
@@ -406,6 +445,12 @@ Aggregate aggregate(const LoadedRuns& runs, const std::string& adjustment) {
                         "still does not show that they are equal. ";
             if (!untested.empty())
                 text += std::to_string(untested.size()) + " could not be tested (fewer than two finished seeds on a side, or no variance). ";
+            if (!equivalent.empty())
+                text += std::to_string(equivalent.size()) + (equivalent.size() == 1 ? " is" : " are") + " equivalent to it within the margin: " +
+                        listed(equivalent, axis) + ". ";
+            if (!undecided.empty())
+                text += std::to_string(undecided.size()) + (undecided.size() == 1 ? " is" : " are") +
+                        " still undecided at the most seeds the design allows — no verdict either way. ";
             text += "Differences are in final test accuracy (with their 95% intervals), " +
                     std::string(paired > 0 ? "paired over the seeds both groups finished (common random numbers)"
                                            : "by Welch's t-test (the seeds are not paired)") +
@@ -423,6 +468,19 @@ Aggregate aggregate(const LoadedRuns& runs, const std::string& adjustment) {
                                    " paired intervals of the differences are a median " + decimal(a.pairing_ratio_median, 2) + " (" +
                                    decimal(a.pairing_ratio_min, 2) + "–" + decimal(a.pairing_ratio_max, 2) +
                                    ") of the width Welch's unpaired intervals would have on the same trials."));
+    if (a.adaptive) {
+        int decided = 0, comparisons = 0;
+        for (const Ranking& r : a.rankings)
+            for (const RankedEntry& e : r.entries)
+                if (e.sequential) comparisons += 1, decided += e.verdict != RankedEntry::Verdict::undecided;
+        a.findings.push_back(spans("Adaptive seeds (" + std::to_string(a.adaptive->min) + " to " + std::to_string(a.adaptive->max) + " in steps of " +
+                                   std::to_string(a.adaptive->step) + "): " + std::to_string(decided) + " of " + std::to_string(comparisons) +
+                                   " comparisons were decided — better, worse, or equivalent within ±" + decimal(a.adaptive->margin, 3) +
+                                   " — by α = 0.05 spent over " + std::to_string(a.adaptive->rounds()) + " rounds and " + std::to_string(comparisons) +
+                                   " comparisons; the rounds ran " + std::to_string(a.adaptive_trials) + " trials where a fixed design with " +
+                                   std::to_string(a.adaptive->max) + " seeds per group would use " + std::to_string(a.fixed_design_trials) +
+                                   ". The verdicts below are the rounds' decisions; the adjusted p beside them is for reference."));
+    }
     int censored = 0, with_diverged = 0;
     for (const Group& g : a.groups) {
         censored += std::isinf(g.stats.median_steps_to_target);

@@ -4,6 +4,7 @@
 
 #include "report_document.hpp"
 #include "statistics.hpp"
+#include "sequential.hpp"
 #include "tuning.hpp"
 
 #include <nlohmann/json.hpp>
@@ -77,7 +78,10 @@ struct RankedEntry {
     double improvement = NAN; // P(group > baseline), diverged trials the worst outcome
     Interval improvement_interval;
     int seeds_needed = -1;    // per group (paired: pairs) for 80% power at the observed difference, after the correction
-    enum class Verdict { baseline, better, worse, within_noise, underpowered, not_tested } verdict = Verdict::not_tested;
+    enum class Verdict { baseline, better, worse, within_noise, underpowered, not_tested, equivalent, undecided } verdict = Verdict::not_tested;
+    // adaptive: the rounds' decision (it replaces the adjusted test's verdict) and the seeds it took
+    bool sequential = false;
+    int sequential_seeds = 0;
 };
 
 // The ranking of the compared axis's values among the groups that share every other axis's value.
@@ -116,6 +120,9 @@ struct Aggregate {
         bool at_edge = false;           // the chosen value is the first or last of the grid
     };
     std::vector<TuningCell> tuning;
+    // adaptive: the design, and the trials the rounds ran against a fixed design with max seeds
+    std::optional<AdaptiveSpec> adaptive;
+    int adaptive_trials = 0, fixed_design_trials = 0;
     std::vector<Ranking> rankings;        // one per context
     std::vector<Text> findings;           // what the rankings support, in sentences
     double target = 0.25;

@@ -22,6 +22,8 @@ const char* verdict_name(RankedEntry::Verdict v) {
         case RankedEntry::Verdict::worse: return "worse";
         case RankedEntry::Verdict::within_noise: return "not_distinguished";
         case RankedEntry::Verdict::underpowered: return "underpowered";
+        case RankedEntry::Verdict::equivalent: return "equivalent";
+        case RankedEntry::Verdict::undecided: return "undecided";
         case RankedEntry::Verdict::not_tested: return "not_tested";
     }
     return "";
@@ -55,6 +57,7 @@ json entry_json(const Aggregate& a, const RankedEntry& e) {
                                                     : json(nullptr)},
             {"seeds_for_80_percent_power", compared && e.seeds_needed > 0 ? json(e.seeds_needed) : json(nullptr)},
             {"verdict", verdict_name(e.verdict)},
+            {"sequential_seeds", e.sequential ? json(e.sequential_seeds) : json(nullptr)},
             {"median_steps_to_target", number_or_null(st.median_steps_to_target)},
             {"censored", std::isinf(st.median_steps_to_target)},
             {!st.dead.empty() ? "dead_fraction" : "inactive_fraction", mean_or_null(flat)},

@@ -107,6 +107,8 @@ const char* verdict_text(RankedEntry::Verdict v) {
         case RankedEntry::Verdict::within_noise: return "not distinguished";
         case RankedEntry::Verdict::underpowered: return "underpowered";
         case RankedEntry::Verdict::not_tested: return "not tested";
+        case RankedEntry::Verdict::equivalent: return "equivalent";
+        case RankedEntry::Verdict::undecided: return "undecided at max";
     }
     return "";
 }
@@ -211,7 +213,8 @@ Section summary(const Aggregate& a) {
                                    poi ? e.improvement : NAN));
                 row.push_back(cell(!shown ? "—" : e.seeds_needed < 0 ? "> 100000" : std::to_string(e.seeds_needed),
                                    !shown ? NAN : e.seeds_needed < 0 ? 1e300 : e.seeds_needed));
-                row.push_back(cell(verdict_text(e.verdict)));
+                row.push_back(cell(std::string(verdict_text(e.verdict)) +
+                                   (e.sequential ? " (" + std::to_string(e.sequential_seeds) + " seeds)" : std::string())));
             }
             const std::vector<double>& flat = !st.dead.empty() ? st.dead : st.inactive;
             row.push_back(cell(steps_text(st.median_steps_to_target), std::isinf(st.median_steps_to_target) ? 1e300 : st.median_steps_to_target));

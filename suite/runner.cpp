@@ -6,6 +6,7 @@
 #include "rng.hpp"
 #include "run_store.hpp"
 #include "trainer.hpp"
+#include "sequential.hpp"
 #include "tuning.hpp"
 #include "version.hpp"
 
@@ -167,8 +168,102 @@ RunTotals& operator+=(RunTotals& a, const RunTotals& b) {
 
 }  // namespace
 
+namespace {
+
+// Adaptive seeds: rounds over the candidate cells, each adding seeds to the comparisons still undecided
+// (sequential.hpp), deciding from what is stored after each round.
+RunTotals run_adaptive(const Config& config, const Stage& candidates, const RunOptions& options) {
+    const AdaptiveSpec& spec = *config.adaptive;
+    const Config& grid = candidates.grid;
+    const std::filesystem::path out = options.out.empty() ? std::filesystem::path(config.out) : options.out;
+    std::vector<std::int64_t> seeds;
+    for (const Axis& a : grid.axes)
+        if (a.name == "seed")
+            for (const auto& v : a.values) seeds.push_back(v.get<std::int64_t>());
+    // The groups (a cell's values but the seed) and their contexts (but the baseline's axis too).
+    struct Group {
+        std::map<std::int64_t, std::size_t> cell_of_seed;
+        std::string context;
+        bool baseline = false;
+        bool decided = false;
+    };
+    std::map<std::string, Group> groups;
+    for (const std::size_t cell : candidates.cells) {
+        nlohmann::json key = grid.cell_values(cell);
+        const std::int64_t seed = key["seed"].get<std::int64_t>();
+        key.erase("seed");
+        nlohmann::json context = key;
+        context.erase(config.baseline_axis);
+        if (config.tune) context.erase(config.tune->axis);
+        Group& g = groups[key.dump()];
+        g.cell_of_seed[seed] = cell;
+        g.context = context.dump();
+        g.baseline = key.value(config.baseline_axis, nlohmann::json()) == config.baseline;
+    }
+    std::size_t comparisons = 0;
+    for (const auto& [key, g] : groups) comparisons += !g.baseline;
+    const double alpha = 0.05 / (static_cast<double>(std::max<std::size_t>(comparisons, 1)) * spec.rounds());
+    const TrialIds ids(grid);
+    RunTotals totals;
+    for (int round = 0; round < spec.rounds(); ++round) {
+        const int n = spec.seeds_at(round);
+        std::set<std::string> open_contexts;
+        for (const auto& [key, g] : groups)
+            if (!g.baseline && !g.decided) open_contexts.insert(g.context);
+        if (open_contexts.empty()) break;
+        std::vector<std::size_t> cells;
+        for (const auto& [key, g] : groups)
+            if ((g.baseline && open_contexts.count(g.context)) || (!g.baseline && !g.decided))
+                for (int i = 0; i < n; ++i)
+                    if (g.cell_of_seed.count(seeds[static_cast<std::size_t>(i)])) cells.push_back(g.cell_of_seed.at(seeds[static_cast<std::size_t>(i)]));
+        if (!options.quiet) std::cerr << "actbench: round " << round + 1 << " of at most " << spec.rounds() << ": " << n << " seeds\n";
+        totals += run_stage(config, {grid, cells, candidates.label}, options);
+        if (totals.interrupted) return totals;
+        // Decide from what is stored: every trial of this round must be there (other shards may still run).
+        std::map<std::string, std::map<std::int64_t, double>> accuracy;
+        std::size_t missing = 0;
+        for (const std::size_t cell : cells) {
+            const std::filesystem::path dir = out / ids.id(cell);
+            nlohmann::json key = grid.cell_values(cell);
+            const std::int64_t seed = key["seed"].get<std::int64_t>();
+            key.erase("seed");
+            try {
+                if (!std::filesystem::exists(dir / kSummaryFile)) throw InputError("missing");
+                const nlohmann::json summary = read_summary(dir);
+                if (summary["status"] == "ok") accuracy[key.dump()][seed] = summary["final_test_accuracy"].get<double>();
+            } catch (const InputError&) {
+                ++missing;
+            }
+        }
+        if (missing > 0) {
+            if (!options.quiet)
+                std::cerr << "actbench: " << missing << " trial(s) of round " << round + 1 << " are not in " << out.string()
+                          << " yet (other shards?); run again when they are to decide and go on\n";
+            return totals;
+        }
+        std::map<std::string, std::string> baseline_of;
+        for (const auto& [key, g] : groups)
+            if (g.baseline) baseline_of[g.context] = key;
+        int undecided = 0;
+        for (auto& [key, g] : groups) {
+            if (g.baseline || g.decided || !baseline_of.count(g.context)) continue;
+            const SequentialResult r =
+                run_rounds(spec, seeds, accuracy[key], accuracy[baseline_of[g.context]], config.paired_seeds, alpha, round);
+            g.decided = r.decision != Decision::undecided;
+            undecided += !g.decided;
+        }
+        if (!options.quiet) std::cerr << "actbench: after round " << round + 1 << ": " << undecided << " comparison(s) undecided\n";
+    }
+    return totals;
+}
+
+}  // namespace
+
 RunTotals run_sweep(const Config& config, const RunOptions& options) {
-    if (!config.tune) return run_stage(config, {config, all_cells(config), ""}, options);
+    if (!config.tune) {
+        const Stage all{config, all_cells(config), ""};
+        return config.adaptive ? run_adaptive(config, all, options) : run_stage(config, all, options);
+    }
     // Stage 1, then the choice from what is stored (this run's and any earlier or concurrent one's), then stage 2.
     RunTotals totals = run_stage(config, {*config.tuning_stage, all_cells(*config.tuning_stage), "tuning"}, options);
     if (totals.interrupted) return totals;
@@ -183,7 +278,8 @@ RunTotals run_sweep(const Config& config, const RunOptions& options) {
     if (selection.groups_without_choice > 0 && !options.quiet)
         std::cerr << "actbench: " << config.name << ": " << selection.groups_without_choice << " cell(s) diverged at every "
                   << config.tune->axis << " tried: no final trials for them\n";
-    totals += run_stage(config, {*config.final_stage, selection.final_cells, "final"}, options);
+    const Stage final_stage{*config.final_stage, selection.final_cells, "final"};
+    totals += config.adaptive ? run_adaptive(config, final_stage, options) : run_stage(config, final_stage, options);
     return totals;
 }
 

@@ -27,4 +27,26 @@ Decision decide(const std::vector<double>& group, const std::vector<double>& bas
     return Decision::undecided;
 }
 
+SequentialResult run_rounds(const AdaptiveSpec& spec, const std::vector<std::int64_t>& seeds, const std::map<std::int64_t, double>& group,
+                            const std::map<std::int64_t, double>& baseline, bool paired, double alpha, int last_round) {
+    SequentialResult result;
+    for (int round = 0; round <= last_round && round < spec.rounds(); ++round) {
+        const int n = spec.seeds_at(round);
+        std::vector<double> g, b;
+        for (int i = 0; i < n && i < static_cast<int>(seeds.size()); ++i) {
+            const auto gi = group.find(seeds[static_cast<std::size_t>(i)]), bi = baseline.find(seeds[static_cast<std::size_t>(i)]);
+            if (paired) {
+                if (gi != group.end() && bi != baseline.end()) g.push_back(gi->second), b.push_back(bi->second);
+            } else {
+                if (gi != group.end()) g.push_back(gi->second);
+                if (bi != baseline.end()) b.push_back(bi->second);
+            }
+        }
+        result.seeds = n;
+        result.decision = decide(g, b, paired, alpha, spec.margin);
+        if (result.decision != Decision::undecided) break;
+    }
+    return result;
+}
+
 }  // namespace actbench

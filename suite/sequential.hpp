@@ -10,6 +10,8 @@
 // conservative but valid under any dependence between looks and comparisons.
 #pragma once
 
+#include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -24,6 +26,16 @@ struct AdaptiveSpec {
 
 enum class Decision { undecided, better, worse, equivalent };
 const char* decision_name(Decision d);
+
+// A comparison through the rounds: `group` and `baseline` map each seed to its final accuracy (finished seeds
+// only); the looks are at the first seeds_at(r) seeds of `seeds` (the design's seed values, in order) for
+// r = 0 … last_round. Returns the first decision and the seeds it took, or undecided with the last look's.
+struct SequentialResult {
+    Decision decision = Decision::undecided;
+    int seeds = 0;
+};
+SequentialResult run_rounds(const AdaptiveSpec& spec, const std::vector<std::int64_t>& seeds, const std::map<std::int64_t, double>& group,
+                            const std::map<std::int64_t, double>& baseline, bool paired, double alpha, int last_round);
 
 // One look at a comparison: `group` and `baseline` hold the finished seeds' values, paired element by element
 // when `paired` (same length), else independent samples; `alpha` is the per-test level α'.
