@@ -17,6 +17,16 @@ const char* decision_name(Decision d) {
 }
 
 Decision decide(const std::vector<double>& group, const std::vector<double>& baseline, bool paired, double alpha, double margin) {
+    // Paired seeds can make two groups agree on every seed (two names for one function): no variance to test,
+    // but no uncertainty either — the differences are exact.
+    if (paired && group.size() >= 2 && group.size() == baseline.size()) {
+        bool constant = true;
+        for (std::size_t i = 1; i < group.size(); ++i) constant &= group[i] - baseline[i] == group[0] - baseline[0];
+        if (constant) {
+            const double d = group[0] - baseline[0];
+            return std::abs(d) < margin ? Decision::equivalent : d > 0 ? Decision::better : Decision::worse;
+        }
+    }
     const Comparison c = paired ? paired_test(group, baseline) : welch_test(group, baseline);
     if (!c.valid) return Decision::undecided;
     if (c.p_value < alpha) return c.difference > 0 ? Decision::better : Decision::worse;

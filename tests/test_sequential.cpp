@@ -79,3 +79,9 @@ TEST_CASE("under an alternative the rounds stop well before max; equal groups ar
     CHECK(AdaptiveSpec{3, 10, 4, 0.01}.rounds() == 3);  // 3, 7, 10
     CHECK(AdaptiveSpec{3, 10, 4, 0.01}.seeds_at(2) == 10);
 }
+
+TEST_CASE("paired groups that agree on every seed are decided at once", "[sequential][statistics]") {
+    CHECK(decide({0.8, 0.7, 0.9}, {0.8, 0.7, 0.9}, true, 0.001, 0.005) == Decision::equivalent);
+    CHECK(decide({0.81, 0.71, 0.91}, {0.8, 0.7, 0.9}, true, 0.001, 0.005) == Decision::better);
+    CHECK(decide({0.8, 0.7, 0.9}, {0.8, 0.7, 0.9}, false, 0.001, 0.005) == Decision::undecided);  // unpaired: the spread decides
+}

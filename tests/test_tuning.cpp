@@ -117,3 +117,42 @@ TEST_CASE("two stages end to end: the final trials run at each cell's chosen val
     const Result plan = run_actbench(dir, "plan " + cfg.string());
     CHECK_THAT(plan.out, Catch::Contains("stage 1 (tuning train.lr over 3 values") && Catch::Contains("stage 2 (final): 6 trials"));
 }
+
+TEST_CASE("adaptive seeds end to end: equal groups stop at the first round, the rest get more; reruns repeat the sequence", "[tuning][sequential][cli][e2e]") {
+    TempDir dir;
+    // relu_too is relu under another name: with paired seeds, the same bits on every seed, so equivalent at once.
+    const fs::path cfg = write_config(dir, "a.yaml",
+                                      "name: adaptive\n"
+                                      "dataset: {kind: synthetic_shapes, classes: 3, train_count: 192, test_count: 60, size: 16}\n"
+                                      "model: {conv1: 4, conv2: 8, dense: 16, kernel: 3, padding: 1}\n"
+                                      "train: {epochs: 2, batch: 16, lr: 0.05, probe: 32}\n"
+                                      "activations: {relu_too: {base: leaky_relu, slope: 0}}\n"
+                                      "baseline: relu\n"
+                                      "adaptive: {min: 3, max: 6, step: 3, margin: 0.005}\n"
+                                      "sweep: {activation: [relu, relu_too, tanh]}\n");
+    CHECK_THAT(run_actbench(dir, "validate " + cfg.string()).out, Catch::Contains("ok, 9 to 18 trials (adaptive seeds)"));
+    const fs::path runs = dir / "runs";
+    Result r = run_actbench(dir, "run " + cfg.string() + " --out " + runs.string());
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    std::map<std::string, int> seeds;
+    for (const fs::path& d : trial_dirs(runs)) ++seeds[nlohmann::json::parse(slurp(d / "summary.json"))["axes"]["activation"]];
+    CHECK(seeds["relu_too"] == 3);  // decided (equivalent) at the first look
+    CHECK(seeds["relu"] == seeds["tanh"]);  // the baseline runs as long as a comparison in its context is open
+    const auto report = nlohmann::json::parse(
+        (run_actbench(dir, "report " + runs.string() + " --out " + (dir / "rep").string()), slurp(dir / "rep" / "report.json")));
+    for (const auto& e : report["summary"]["rankings"][0]["entries"])
+        if (e["activation"] == "relu_too") {
+            CHECK(e["verdict"] == "equivalent");
+            CHECK(e["sequential_seeds"] == 3);
+        }
+    // The same stored results give the same rounds: a rerun trains nothing, and after losing a trial it retrains just that one.
+    const auto before = metrics_files(runs);
+    r = run_actbench(dir, "run " + cfg.string() + " --out " + runs.string());
+    CHECK(r.err.find("to run") != std::string::npos);
+    CHECK_THAT(r.err, !Catch::Contains("1 to run") && !Catch::Contains("3 to run"));
+    fs::remove_all(trial_dirs(runs).front());
+    r = run_actbench(dir, "run " + cfg.string() + " --out " + runs.string());
+    CHECK(metrics_files(runs) == before);
+    CHECK(run_actbench(dir, "validate " + write_config(dir, "b.yaml", "name: b\nadaptive: {min: 3, max: 6}\nsweep: {activation: [relu]}\n").string()).code == 2);
+}
