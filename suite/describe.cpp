@@ -175,9 +175,18 @@ void write_plan(const Config& config, int jobs, bool json, std::ostream& out) {
                 << ", \"chosen_from\": " << nlohmann::json(config.tune->values).dump() << "}}\n";
             return;
         }
-        out << stage1.str() << "stage 2 (final): " << final_trials << " trials, each cell's seeds " << "at the " << config.tune->axis
-            << " stage 1 chooses for it (" << final_stage.cell_count() << " candidates); their time is about stage 1's × "
-            << (config.sweep.seed.size()) << "/" << config.tune->seeds.size() << " ÷ " << values << "\n";
+        out << stage1.str() << "stage 2 (final): ";
+        if (config.adaptive)
+            out << final_trials / static_cast<std::size_t>(config.adaptive->max) * config.adaptive->min << " to " << final_trials
+                << " trials (adaptive seeds, " << config.adaptive->min << " to " << config.adaptive->max << ")";
+        else
+            out << final_trials << " trials";
+        out << ", each cell's seeds at the " << config.tune->axis << " stage 1 chooses for it; their time is about stage 1's × "
+            << (config.sweep.seed.size()) << "/" << config.tune->seeds.size() << " ÷ " << values
+            << (config.adaptive ? " for the most seeds, " + std::to_string(config.adaptive->min) + "/" + std::to_string(config.adaptive->max) +
+                                      " of that for the fewest"
+                                : std::string())
+            << "\n";
         return;
     }
     std::vector<std::size_t> varying;  // axes with more than one value
@@ -281,6 +290,11 @@ void write_plan(const Config& config, int jobs, bool json, std::ostream& out) {
     else
         out << count << " trials; measured " << flops_per_second / 1e9 << " GFLOP/s per trial (1 thread); about "
             << static_cast<long>(wall) << " s of wall time with " << parallel << " jobs\n";
+    if (config.adaptive && !json && !config.tune)
+        out << "adaptive seeds: rounds of " << config.adaptive->step << " from " << config.adaptive->min << " to " << config.adaptive->max
+            << " seeds, so between " << count / static_cast<std::size_t>(config.adaptive->max) * config.adaptive->min << " and " << count
+            << " of these trials run: about " << static_cast<long>(wall * config.adaptive->min / config.adaptive->max) << "–"
+            << static_cast<long>(wall) << " s\n";
 }
 
 nlohmann::json datasets_json() {

@@ -317,9 +317,13 @@ int main(int argc, char** argv) {
         }
         if (*validate) {
             const Config config = load_config(config_path);
-            if (config.tune)
-                std::cout << config_path << ": ok, " << config.tuning_stage->cell_count() << " tuning trials, then "
-                          << config.final_stage->cell_count() / config.tune->values.size() << " final trials\n";
+            if (config.tune) {
+                const std::size_t final_trials = config.final_stage->cell_count() / config.tune->values.size();
+                std::cout << config_path << ": ok, " << config.tuning_stage->cell_count() << " tuning trials, then ";
+                if (config.adaptive)
+                    std::cout << final_trials / static_cast<std::size_t>(config.adaptive->max) * config.adaptive->min << " to ";
+                std::cout << final_trials << " final trials\n";
+            }
             else if (config.adaptive)
                 std::cout << config_path << ": ok, " << config.cell_count() / static_cast<std::size_t>(config.adaptive->max) * config.adaptive->min
                           << " to " << config.cell_count() << " trials (adaptive seeds)\n";

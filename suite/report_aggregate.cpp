@@ -193,6 +193,14 @@ void tuning_cells(Aggregate& a, const LoadedRuns& runs, const json& tune) {
             else ++v.diverged;
         }
     }
+    // In the order of the axes' values, as the groups are.
+    auto ranks = [&](const json& values) {
+        std::vector<std::size_t> r;
+        for (std::size_t i = 0; i < a.columns.size(); ++i) r.push_back(axis_rank(a.column_values[i], values.value(a.columns[i], json())));
+        return r;
+    };
+    std::stable_sort(a.tuning.begin(), a.tuning.end(),
+                     [&](const Aggregate::TuningCell& x, const Aggregate::TuningCell& y) { return ranks(x.values) < ranks(y.values); });
     for (Aggregate::TuningCell& cell : a.tuning) {
         cell.chosen = choose_value(cell.tried, a.tune_select);
         cell.at_edge = cell.chosen == 0 || cell.chosen + 1 == static_cast<int>(cell.tried.size());
