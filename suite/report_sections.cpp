@@ -242,7 +242,10 @@ Section summary(const Aggregate& a) {
                    "group beats one of the baseline (ties half; a diverged trial is the worst outcome), with its bootstrap interval "
                    "(Agarwal et al. 2021). *seeds for 80% power*: per group (paired: seeds) to detect the observed difference at α/" +
                        std::to_string(std::max<std::size_t>(a.comparisons, 1)) + ". *verdict*: *better* or *worse* where the adjusted p < 0.05; "
-                   "otherwise *underpowered* when the seeds here are fewer than that, else *not distinguished* — neither means equal."
+                   "otherwise *underpowered* when the seeds here are fewer than that, else *not distinguished* — neither means equal." +
+                       std::string(a.adaptive ? " With adaptive seeds the verdict is instead the rounds' decision (better, worse, "
+                                                "equivalent within the margin, or undecided at the most seeds), with the seeds it took."
+                                              : "")
                  : std::string()) +
             " *median steps to target*: the median over seeds of the first step at which the training error (over the last "
             "epoch's mini-batches) reached " + fmt("%.2f", a.target) + "; *> max*: the median seed never did (censored). "
