@@ -47,6 +47,17 @@ TEST_CASE("bad tune blocks are refused with the file, line and column", "[tuning
     CHECK_THAT(error_of("name: t\ndataset: {kind: synthetic_shapes, classes: 3, validation: 0.2}\nsweep: {train.lr: [0.1, 0.2]}\n"
                         "tune: {axis: train.lr, values: [0.01, 0.1], seeds: [101]}\n"),
                Catch::Contains("tune.axis: 'train.lr' is also a sweep axis"));
+    // adaptive blocks
+    const std::string plain = "name: t\ndataset: {kind: synthetic_shapes, classes: 3}\n";
+    CHECK(error_of(plain + "baseline: relu\nsweep: {activation: [relu, tanh]}\nadaptive: {min: 3, max: 9, step: 3}\n").empty());
+    CHECK_THAT(error_of(plain + "sweep: {activation: [relu, tanh]}\nadaptive: {min: 3, max: 9}\n"),
+               Catch::Contains("cfg.yaml:4:11: adaptive: rounds stop each comparison with the baseline when it is decided; set baseline:"));
+    CHECK_THAT(error_of(plain + "baseline: relu\nsweep: {activation: [relu, tanh], seed: [1, 2]}\nadaptive: {min: 3, max: 9}\n"),
+               Catch::Contains("cfg.yaml:4:41: sweep.seed: adaptive seeds run seeds 1..adaptive.max in rounds; remove sweep.seed"));
+    CHECK_THAT(error_of(plain + "baseline: relu\nsweep: {activation: [relu, tanh]}\nadaptive: {min: 9, max: 3}\n"),
+               Catch::Contains("adaptive.max: 3 is out of range; expected 9.."));
+    CHECK_THAT(error_of(plain + "baseline: relu\nsweep: {activation: [relu, tanh]}\nadaptive: {min: 3, max: 9, stop: 3}\n"),
+               Catch::Contains("unknown key 'stop' in adaptive (did you mean 'step'?)"));
 }
 
 TEST_CASE("two stages end to end: the final trials run at each cell's chosen value; resume within and between stages", "[tuning][cli][e2e]") {
