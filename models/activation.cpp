@@ -61,9 +61,14 @@ std::string activation_names() {
     return names;
 }
 
-const ActivationInfo& find_activation(std::string_view name) {
+const ActivationInfo* lookup_activation(std::string_view name) {
     for (const auto& a : activation_table())
-        if (a.name == name && is_builtin(a)) return a;
+        if (a.name == name && is_builtin(a)) return &a;
+    return nullptr;
+}
+
+const ActivationInfo& find_activation(std::string_view name) {
+    if (const ActivationInfo* a = lookup_activation(name)) return *a;
     throw std::invalid_argument("unknown activation '" + std::string(name) + "' (valid: " + activation_names() + ")");
 }
 

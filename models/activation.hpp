@@ -71,6 +71,8 @@ const std::vector<ActivationInfo>& activation_table();
 std::string activation_names();  // "relu, leaky_relu, …"
 // Throws std::invalid_argument naming the valid families.
 const ActivationInfo& find_activation(std::string_view name);
+// The same without throwing: nullptr for a name that is not a built-in family.
+const ActivationInfo* lookup_activation(std::string_view name);
 
 // A resolved activation: what one trial uses.
 struct ActivationSpec {

@@ -130,9 +130,14 @@ std::string init_names() {
     return names;
 }
 
-const InitInfo& find_init(std::string_view name) {
+const InitInfo* lookup_init(std::string_view name) {
     for (const auto& i : init_table())
-        if (i.name == name) return i;
+        if (i.name == name) return &i;
+    return nullptr;
+}
+
+const InitInfo& find_init(std::string_view name) {
+    if (const InitInfo* i = lookup_init(name)) return *i;
     throw std::invalid_argument("unknown init '" + std::string(name) + "' (valid: " + init_names() + ")");
 }
 

@@ -40,6 +40,7 @@ struct InitInfo {
 const std::vector<InitInfo>& init_table();
 std::string init_names();
 const InitInfo& find_init(std::string_view name);  // throws std::invalid_argument listing the valid names
+const InitInfo* lookup_init(std::string_view name);  // nullptr for an unknown name
 
 // A resolved initialiser: a family with every parameter set.
 struct InitSpec {

@@ -81,9 +81,14 @@ std::string model_names() {
     return s;
 }
 
-const ModelInfo& find_model(std::string_view name) {
+const ModelInfo* lookup_model(std::string_view name) {
     for (const auto& m : model_table())
-        if (m.name == name) return m;
+        if (m.name == name) return &m;
+    return nullptr;
+}
+
+const ModelInfo& find_model(std::string_view name) {
+    if (const ModelInfo* m = lookup_model(name)) return *m;
     throw std::invalid_argument("unknown model '" + std::string(name) + "' (valid: " + model_names() + ")");
 }
 

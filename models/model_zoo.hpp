@@ -45,6 +45,7 @@ struct ModelInfo {
 const std::vector<ModelInfo>& model_table();
 std::string model_names();
 const ModelInfo& find_model(std::string_view name);  // throws std::invalid_argument listing the valid ones
+const ModelInfo* lookup_model(std::string_view name);  // nullptr for an unknown family
 
 struct ModelSpec {
     std::string name = "lenet";

@@ -305,13 +305,7 @@ void read_model(const Reader& r, const YAML::Node& n, ModelSpec& m, const std::s
     double dropout = 0;
     if (n["name"]) {
         name = r.str(n["name"], "model.name");
-        bool family = true;
-        try {
-            find_model(name);
-        } catch (const std::invalid_argument& e) {
-            family = false;
-        }
-        if (!family) {
+        if (!lookup_model(name)) {
             // A named spec from configs/models/NAME.yaml; the keys given here override it.
             const std::filesystem::path file = find_model_file(config_file, name);
             if (file.empty())
@@ -473,17 +467,11 @@ void read_activations(const Reader& r, const YAML::Node& n, std::map<std::string
     for (auto it = n.begin(); it != n.end(); ++it) {
         const std::string name = it->first.as<std::string>();
         const std::string what = "activations." + name;
-        const YAML::Node& def = it->second;
+        const YAML::Node def = it->second;  // a copy: the iterator's pair is a temporary
         bool valid_name = !name.empty() && !std::isdigit(static_cast<unsigned char>(name[0]));
         for (char ch : name) valid_name &= std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '-';
         if (!valid_name) r.fail(it->first, what + ": a name is letters, digits, '_' and '-', not starting with a digit");
-        bool builtin = true;
-        try {
-            find_activation(name);
-        } catch (const std::invalid_argument&) {
-            builtin = false;
-        }
-        if (builtin) r.fail(it->first, what + ": '" + name + "' is a built-in activation; give the variant another name");
+        if (lookup_activation(name)) r.fail(it->first, what + ": '" + name + "' is a built-in activation; give the variant another name");
         if (!def.IsMap() || (!def["base"] && !def["expr"]))
             r.fail(def, what + ": expected {base: FAMILY, PARAM: VALUE, ...} or {expr: FORMULA, params: {...}}");
         if (def["base"] && def["expr"]) r.fail(def, what + ": give either base or expr, not both");
@@ -534,14 +522,8 @@ void read_inits(const Reader& r, const YAML::Node& n, std::map<std::string, Init
     for (auto it = n.begin(); it != n.end(); ++it) {
         const std::string name = it->first.as<std::string>();
         const std::string what = "inits." + name;
-        const YAML::Node& def = it->second;
-        bool builtin = true;
-        try {
-            find_init(name);
-        } catch (const std::invalid_argument&) {
-            builtin = false;
-        }
-        if (builtin) r.fail(it->first, what + ": '" + name + "' is a built-in init; give the variant another name");
+        const YAML::Node def = it->second;  // a copy: the iterator's pair is a temporary
+        if (lookup_init(name)) r.fail(it->first, what + ": '" + name + "' is a built-in init; give the variant another name");
         if (!def.IsMap() || !def["base"]) r.fail(def, what + ": expected {base: FAMILY, PARAM: VALUE, ...}");
         const std::string base = r.str(def["base"], what + ".base");
         try {
