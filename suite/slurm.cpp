@@ -2,6 +2,7 @@
 
 #include "error.hpp"
 
+#include <cstdio>
 #include <regex>
 #include <sstream>
 
@@ -64,6 +65,18 @@ std::string slurm_report_script(const SlurmOptions& o) {
     s << header(o, "actbench-report", o.out + "/slurm-report-%j.out") << "set -euo pipefail\n"
       << "exec " << quote(o.binary) << " report " << quote(o.out) << " --out " << quote(o.out + "/report") << "\n";
     return s.str();
+}
+
+std::string sbatch_submit(const std::string& args) {
+    std::string out;
+    FILE* p = ::popen(("sbatch --parsable " + args + " 2>&1").c_str(), "r");
+    if (!p) throw InputError("cannot run sbatch");
+    char buf[256];
+    while (std::fgets(buf, sizeof buf, p)) out += buf;
+    const int rc = ::pclose(p);
+    while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
+    if (rc != 0) throw InputError("sbatch failed: " + out);
+    return out.substr(0, out.find(';'));  // "id;cluster" on federated clusters
 }
 
 }  // namespace actbench

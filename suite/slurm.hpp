@@ -26,4 +26,7 @@ std::string slurm_array_script(const SlurmOptions& o);
 // The report script, to submit with --dependency=afterok:<array job id>.
 std::string slurm_report_script(const SlurmOptions& o);
 
+// Runs `sbatch --parsable ARGS` and returns the job id. Throws InputError with sbatch's message when it fails.
+std::string sbatch_submit(const std::string& args);
+
 }  // namespace actbench
