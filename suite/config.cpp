@@ -1051,104 +1051,14 @@ nlohmann::json Config::cell_values(std::size_t i) const {
     return values;
 }
 
-nlohmann::json dataset_json(const DatasetConfig& d) {
-    nlohmann::json j{{"kind", d.kind}, {"normalize", d.normalize}};
-    if (d.augment.active()) j["augment"] = {{"crop_padding", d.augment.crop_padding}, {"flip", d.augment.flip}};
-    if (d.validation > 0) j["validation"] = d.validation, j["validation_seed"] = d.validation_seed;
-    if (d.kind != "synthetic_shapes") {
-        j["path"] = d.path;
-        // Counts stay integers in the canonical settings (so trial ids do not depend on how they were written).
-        auto subset = [](double v) { return v >= 1 || v == 0 ? nlohmann::json(static_cast<std::int64_t>(v)) : nlohmann::json(v); };
-        j["train_subset"] = subset(d.train_subset);
-        j["test_subset"] = subset(d.test_subset);
-    }
-    if (d.kind == "idx" || d.kind == "synthetic_shapes") j["classes"] = d.classes;
-    if (d.kind == "cifar") j["labels"] = d.labels;
-    if (d.kind == "image_folder") j["size"] = d.size, j["channels"] = d.channels;
-    if (d.kind == "image_folder" || d.kind == "opencv_digits") j["test_fraction"] = d.test_fraction;
-    if (d.kind == "synthetic_shapes") {
-        j["train_count"] = d.train_count;
-        j["test_count"] = d.test_count;
-        j["size"] = d.size;
-        j["noise"] = d.noise;
-        j["seed"] = d.seed;
-    }
-    return j;
-}
-
-nlohmann::json model_json(const ModelSpec& m) {
-    nlohmann::json j{{"name", m.name}, {"batchnorm", m.batchnorm}, {"dropout", m.dropout}};
-    for (const auto& [k, v] : m.params) j[k] = static_cast<long>(v);
-    return j;
-}
-
-nlohmann::json train_json(const TrainConfig& t) {
-    const OptimizerSpec& o = t.optimizer;
-    nlohmann::json optimizer{{"kind", o.kind}, {"weight_decay", o.weight_decay}, {"clip_norm", o.clip_norm}};
-    if (o.kind == "momentum" || o.kind == "nesterov") optimizer["momentum"] = o.momentum;
-    if (o.kind == "adam") optimizer["beta1"] = o.beta1, optimizer["beta2"] = o.beta2, optimizer["epsilon"] = o.epsilon;
-    nlohmann::json schedule{{"kind", t.schedule.kind}, {"warmup_epochs", t.schedule.warmup_epochs}};
-    if (t.schedule.kind == "step") schedule["step_epochs"] = t.schedule.step_epochs, schedule["gamma"] = t.schedule.gamma;
-    return {{"epochs", t.epochs}, {"batch", t.batch}, {"lr", t.lr}, {"optimizer", optimizer}, {"schedule", schedule},
-            {"l1_activation", t.l1_activation}, {"target", t.target}, {"eval_every", t.eval_every}, {"probe", t.probe}};
-}
-
-nlohmann::json bias_json(const BiasSetting& bias) {
-    if (!bias.value) return "none";
-    if (bias.overrides.empty()) return *bias.value;
-    nlohmann::json j{{"default", *bias.value}};
-    for (const auto& [layer, v] : bias.overrides) j[layer] = v;
-    return j;
-}
-
-nlohmann::json activation_json(const ActivationSpec& a) {
-    if (a.formula) return {{"expr", a.formula->text()}, {"params", a.formula_params}};
-    nlohmann::json j{{"base", std::string(a.info->name)}};
-    for (std::size_t i = 0; i < a.params.size(); ++i) j[std::string(a.info->params[i].name)] = a.params[i];
-    return j;
-}
-
 ActivationSpec resolve_activation(const Config& c, const std::string& name) {
     if (auto it = c.activations.find(name); it != c.activations.end()) return it->second;
     return builtin_activation(name);
 }
 
-nlohmann::json init_json(const InitSpec& i) {
-    nlohmann::json j{{"base", std::string(i.info->name)}};
-    for (std::size_t k = 0; k < i.params.size(); ++k) {
-        const InitParam& p = i.info->params[k];
-        if (p.choices.empty()) j[std::string(p.name)] = i.params[k];
-        else j[std::string(p.name)] = std::string(p.choices[static_cast<std::size_t>(i.params[k])]);
-    }
-    return j;
-}
-
 InitSpec resolve_init(const Config& c, const std::string& name) {
     if (auto it = c.inits.find(name); it != c.inits.end()) return it->second;
     return builtin_init(name);
-}
-
-nlohmann::json config_json(const Config& c) {
-    // The axes as an ordered list (a JSON object would sort them), then zip and exclude.
-    nlohmann::json axes = nlohmann::json::array();
-    for (const auto& a : c.axes) axes.push_back({{"name", a.name}, {"values", a.values}});
-    nlohmann::json sweep{{"axes", axes}, {"zip", c.zip}, {"exclude", c.exclude}};
-    nlohmann::json activations = nlohmann::json::object();
-    for (const auto& [name, spec] : c.activations) activations[name] = activation_json(spec);
-    nlohmann::json inits = nlohmann::json::object();
-    for (const auto& [name, spec] : c.inits) inits[name] = init_json(spec);
-    // An activation baseline stays a plain string (and none an empty one): the hashes of configs written before
-    // other axes could be baselines do not change.
-    const nlohmann::json baseline = c.baseline.is_null()                ? nlohmann::json("")
-                                    : c.baseline_axis == "activation" ? c.baseline
-                                                                      : nlohmann::json{{c.baseline_axis, c.baseline}};
-    nlohmann::json doc = {{"name", c.name}, {"isa", c.isa}, {"baseline", baseline}, {"dataset", dataset_json(c.dataset)}, {"model", model_json(c.model)},
-            {"train", train_json(c.train)}, {"activations", activations}, {"inits", inits}, {"sweep", sweep}};
-    if (c.paired_seeds) doc["seeds"] = "paired";  // independent is the behaviour older configs hashed without the key
-    if (c.tune) doc["tune"] = {{"axis", c.tune->axis}, {"values", c.tune->values}, {"seeds", c.tune->seeds}, {"select", c.tune->select}};
-    if (c.adaptive)
-        doc["adaptive"] = {{"min", c.adaptive->min}, {"max", c.adaptive->max}, {"step", c.adaptive->step}, {"margin", c.adaptive->margin}};
-    return doc;
 }
 
 }  // namespace actbench

@@ -161,19 +161,10 @@ struct Config {
 Config load_config(const std::string& path);
 Config parse_config(const std::string& text, const std::string& file);
 
-// The settings every trial shares, canonical (sorted keys), without the sweep axes and the output path.
-nlohmann::json dataset_json(const DatasetConfig& d);
-nlohmann::json model_json(const ModelSpec& m);
-nlohmann::json train_json(const TrainConfig& t);
-nlohmann::json bias_json(const BiasSetting& bias);
-// What defines an activation: {"base": family, <every parameter>: value} or {"expr": ..., "params": {...}}.
-nlohmann::json activation_json(const ActivationSpec& a);
 // A name from sweep.activation: defined in the config's activations:, or a built-in with its defaults.
 ActivationSpec resolve_activation(const Config& c, const std::string& name);
-// {"base": family, <every parameter>: value}
-nlohmann::json init_json(const InitSpec& i);
 InitSpec resolve_init(const Config& c, const std::string& name);
-// The whole config (sweep axes included, output path excluded), for the manifest and the config hash.
-nlohmann::json config_json(const Config& c);
 
 }  // namespace actbench
+
+#include "settings.hpp"  // the canonical settings of the types above
