@@ -478,6 +478,254 @@ Section tuning_section(const Aggregate& a) {
     return s;
 }
 
+Section overview_section(const Aggregate& a) {
+    Section s = section("overview", "Overview");
+    Table t = group_table(a, {"seeds", "diverged", "test accuracy", "train loss by epoch", "zero fraction init → final", "dead units"});
+    t.numeric[a.columns.size() + 3] = false, t.numeric[a.columns.size() + 4] = false;
+    for (const Group& g : a.groups) {
+        std::string losses;
+        const Curve c = curve(g, "epoch", "train_loss", true);
+        for (double y : c.y) losses += (losses.empty() ? "" : " / ") + fmt("%.3f", y);
+        const GroupStats& st = g.stats;
+        auto row = group_cells(g);
+        row.push_back(cell(std::to_string(g.trials.size()), static_cast<double>(g.trials.size())));
+        row.push_back(cell(std::to_string(st.diverged), st.diverged));
+        row.push_back(stat_cell(st.accuracy, "%.4f"));
+        row.push_back(cell(losses.empty() ? "—" : losses));
+        row.push_back(cell(st.zero_init.empty() ? "—" : fmt("%.3f", summarise(st.zero_init).mean) + " → " + fmt("%.3f", summarise(st.zero_final).mean)));
+        row.push_back(cell(st.dead.empty() ? "n/a" : fmt("%.3f", summarise(st.dead).mean), st.dead.empty() ? NAN : summarise(st.dead).mean));
+        t.rows.push_back(row);
+    }
+    t.caption = spans("*test accuracy*: top-1 accuracy on the test split (the whole of it, or the class-balanced dataset.test_subset the "
+                      "config names) after the last epoch, mean ± sample standard deviation over the seeds that did not diverge (a "
+                      "diverged trial has a NaN/Inf training loss and is counted under *diverged*). *train loss by epoch*: mean "
+                      "cross-entropy over each epoch's mini-batches, averaged over seeds. *zero fraction*: fraction of exact zeros in the "
+                      "activation layers' outputs over the probe set (the first training images, the same for every trial), averaged "
+                      "over layers and seeds, at initialisation and after the last epoch. *dead units*: after the last epoch, fraction of "
+                      "units (conv channels, dense neurons) whose pre-activation is ≤ 0 for every probe image, averaged over layers and "
+                      "seeds; rectifiers only (n/a otherwise).");
+    s.tables.push_back(t);
+    return s;
+}
+
+Section accuracy_section(const Aggregate& a) {
+    Section s = section("accuracy-table", "Accuracy");
+    bool any_validation = false;
+    for (const Group& g : a.groups) any_validation |= !g.stats.validation.empty();
+    std::vector<std::string> rest{"n", "final: mean", "95% CI", "bootstrap 95% CI", "IQM", "IQM 95% CI", "median", "best: mean",
+                                  "train accuracy", "gap (train − test)"};
+    if (any_validation) rest.push_back("validation: final");
+    if (!a.baseline.is_null()) rest.push_back("vs " + a.baseline_text() + ": Δ"), rest.push_back("p"), rest.push_back("effect size");
+    Table t = group_table(a, rest);
+    for (std::size_t c : {2, 3, 5}) t.numeric[a.columns.size() + c] = false;
+    std::map<const Group*, const RankedEntry*> entry_of;
+    for (const Ranking& r : a.rankings)
+        for (const RankedEntry& e : r.entries) entry_of[e.group] = &e;
+    for (const Group& g : a.groups) {
+        const Summary& acc = g.stats.acc;
+        auto row = group_cells(g);
+        row.push_back(cell(std::to_string(acc.n), static_cast<double>(acc.n)));
+        row.push_back(cell(acc.n ? fmt("%.4f", acc.mean) : "—", acc.n ? acc.mean : NAN));
+        row.push_back(cell(acc.n > 1 ? "[" + fmt("%.4f", acc.ci_low) + ", " + fmt("%.4f", acc.ci_high) + "]" : "—"));
+        const Interval& mb = g.stats.mean_bootstrap;
+        const Interval& ib = g.stats.iqm_bootstrap;
+        row.push_back(cell(acc.n > 1 ? "[" + fmt("%.4f", mb.low) + ", " + fmt("%.4f", mb.high) + "]" : "—"));
+        row.push_back(cell(acc.n ? fmt("%.4f", g.stats.iqm) : "—", acc.n ? g.stats.iqm : NAN));
+        row.push_back(cell(acc.n > 1 ? "[" + fmt("%.4f", ib.low) + ", " + fmt("%.4f", ib.high) + "]" : "—"));
+        row.push_back(cell(acc.n ? fmt("%.4f", acc.median) : "—", acc.n ? acc.median : NAN));
+        row.push_back(stat_cell(g.stats.best, "%.4f"));
+        row.push_back(stat_cell(g.stats.train_accuracy, "%.4f"));
+        row.push_back(stat_cell(g.stats.gap, "%.4f"));
+        if (any_validation) row.push_back(stat_cell(g.stats.validation, "%.4f"));
+        if (!a.baseline.is_null()) {
+            const RankedEntry* e = entry_of[&g];
+            const bool shown = e && e->vs_baseline.valid && !e->is_baseline;
+            row.push_back(cell(shown ? fmt("%+.4f", e->vs_baseline.difference) : "—", shown ? e->vs_baseline.difference : NAN));
+            row.push_back(cell(shown ? fmt("%.3g", e->vs_baseline.p_value) : "—", shown ? e->vs_baseline.p_value : NAN));
+            row.push_back(cell(shown ? fmt("%+.2f", e->vs_baseline.hedges_g) : "—", shown ? e->vs_baseline.hedges_g : NAN));
+        }
+        t.rows.push_back(row);
+    }
+    t.caption = spans("*final*: test accuracy after the last epoch over the seeds that finished; *95% CI*: Student-t interval for the mean; "
+                      "*bootstrap 95% CI*: the percentile bootstrap interval of the mean (2,000 resamples, seeded by the group, so the same "
+                      "runs give the same interval); *IQM*: the interquartile mean, the mean of the middle half of the seeds (Agarwal et "
+                      "al. 2021), with its bootstrap interval; "
+                      "*best*: the highest test accuracy of any epoch; *train accuracy*: the running accuracy over the last epoch's "
+                      "mini-batches (training mode: dropout, RReLU and noise draws on); *gap*: train accuracy − final test accuracy, per "
+                      "trial, mean ± std." +
+                      std::string(any_validation ? " *validation*: accuracy on the images held out of the training split (dataset.validation)." : "") +
+                      (a.baseline.is_null() ? std::string()
+                                          : " *vs " + a.baseline_text() + "*: the difference from the " + a.baseline_text() +
+                                                " group with the same other settings and the two-sided p of the Summary's test (paired "
+                                                "over common seeds, else Welch's; unadjusted: the Summary gives the adjusted one); *effect "
+                                                "size*: Hedges' g (the difference over the pooled standard deviation, small-sample "
+                                                "corrected) for an unpaired comparison, d_z (the mean difference over the differences' "
+                                                "standard deviation) for a paired one."));
+    s.tables.push_back(t);
+    return s;
+}
+
+Section convergence_section(const Aggregate& a) {
+    Section s = section("convergence", "Convergence");
+    Table t = group_table(a, {"reached target", "median epochs to target", "median steps to target", "loss AUC", "train loss at the end"});
+    for (const Group& g : a.groups) {
+        const GroupStats& st = g.stats;
+        auto row = group_cells(g);
+        row.push_back(cell(std::to_string(st.reached) + "/" + std::to_string(st.finished), st.finished ? double(st.reached) / st.finished : NAN));
+        row.push_back(cell(std::isinf(st.median_epochs_to_target) ? "> " + std::to_string(a.epochs) : fmt("%.1f", st.median_epochs_to_target),
+                           std::isinf(st.median_epochs_to_target) ? 1e300 : st.median_epochs_to_target));
+        row.push_back(cell(steps_text(st.median_steps_to_target), std::isinf(st.median_steps_to_target) ? 1e300 : st.median_steps_to_target));
+        row.push_back(stat_cell(st.loss_auc, "%.3f"));
+        row.push_back(stat_cell(st.final_loss, "%.3f"));
+        t.rows.push_back(row);
+    }
+    t.caption = spans("*target*: training error " + fmt("%.2f", a.target) +
+                      ", measured step by step over the most recent epoch's worth of mini-batches; *steps to target*: the first step at "
+                      "which it is at or below the target, and *epochs*: the epoch of that step, medians over seeds; a trial that never "
+                      "gets there is censored and counts as > max, never dropped; seconds to target are in the Cost table. *loss AUC*: "
+                      "the sum over epochs of the mean training loss (the area under the curve, in epochs), mean ± std.");
+    s.tables.push_back(t);
+    return s;
+}
+
+Section sparsity_section(const Aggregate& a) {
+    Section s = section("sparsity", "Sparsity, dead and inactive units");
+    Table t = group_table(a, {"zero fraction: init", "final", "dead (rectifiers)", "inactive (others)", "saturated"});
+    for (const Group& g : a.groups) {
+        const GroupStats& st = g.stats;
+        auto row = group_cells(g);
+        row.push_back(stat_cell(st.zero_init, "%.3f"));
+        row.push_back(stat_cell(st.zero_final, "%.3f"));
+        row.push_back(st.dead.empty() ? cell("n/a") : stat_cell(st.dead, "%.3f"));
+        row.push_back(st.inactive.empty() ? cell("n/a") : stat_cell(st.inactive, "%.3f"));
+        row.push_back(stat_cell(st.saturated, "%.3f"));
+        t.rows.push_back(row);
+    }
+    t.caption = spans("All over the probe set, averaged over the activation layers. *zero fraction*: exact zeros in the outputs. *dead*: units "
+                      "(conv channels, dense neurons) whose pre-activation is ≤ 0 for every probe image — for the ReLU family they pass no "
+                      "gradient. *inactive*: for the other activations, units with |f′| < 0.001 on every probe image. *saturated*: elements "
+                      "with |f′| < 0.001 (for ReLU these are its zeros). Final values after the last epoch.");
+    s.tables.push_back(t);
+    return s;
+}
+
+Section per_layer_section(const Aggregate& a) {
+    Section s = section("per-layer", "Per activation layer");
+    Table t = group_table(a, {"layer", "zero fraction: init", "Φ(−μ/σ) init", "final", "dead / inactive: final", "mean: init", "lowest",
+                              "final", "second moment: init", "pre-activation μ, σ: init", "PReLU slope: final"});
+    t.numeric[a.columns.size() + 4] = false, t.numeric[a.columns.size() + 9] = false;
+    for (const Group& g : a.groups) {
+        const auto zeros = layer_curve(g, "zero_fraction"), dead = layer_curve(g, "dead_fraction"),
+                   inactive = layer_curve(g, "inactive_fraction"), mean = layer_curve(g, "mean"), second = layer_curve(g, "second_moment"),
+                   pre_mean = layer_curve(g, "pre_mean"), pre_std = layer_curve(g, "pre_std"), slope = layer_curve(g, "prelu_slope");
+        if (zeros.empty()) continue;
+        const std::size_t layers = zeros.begin()->second.size();
+        const bool rectifier = !dead.empty() && std::isfinite(at(dead.rbegin()->second, 0));
+        auto first = [](const std::map<long, std::vector<double>>& m, std::size_t l) { return m.empty() ? NAN : at(m.begin()->second, l); };
+        auto last = [](const std::map<long, std::vector<double>>& m, std::size_t l) { return m.empty() ? NAN : at(m.rbegin()->second, l); };
+        for (std::size_t l = 0; l < layers; ++l) {
+            double lowest = INFINITY;
+            for (const auto& [step, v] : mean) lowest = std::min(lowest, at(v, l));
+            const double mu = first(pre_mean, l), sigma = first(pre_std, l);
+            const double flat = rectifier ? last(dead, l) : last(inactive, l);
+            const double phi = rectifier && sigma > 0 ? normal_cdf(-mu / sigma) : NAN;
+            auto row = group_cells(g);
+            row.push_back(cell(std::to_string(l + 1), static_cast<double>(l + 1)));
+            row.push_back(cell(fmt("%.3f", first(zeros, l)), first(zeros, l)));
+            row.push_back(cell(fmt("%.3f", phi), phi));
+            row.push_back(cell(fmt("%.3f", last(zeros, l)), last(zeros, l)));
+            row.push_back(cell(fmt("%.3f", flat) + (std::isfinite(flat) ? (rectifier ? " dead" : " inactive") : ""), flat));
+            row.push_back(cell(fmt("%.3f", first(mean, l)), first(mean, l)));
+            row.push_back(cell(fmt("%.3f", lowest), lowest));
+            row.push_back(cell(fmt("%.3f", last(mean, l)), last(mean, l)));
+            row.push_back(cell(fmt("%.3g", first(second, l)), first(second, l)));
+            row.push_back(cell(std::isfinite(mu) ? fmt("%.3f", mu) + ", " + fmt("%.3f", sigma) : "—"));
+            row.push_back(cell(fmt("%.3f", last(slope, l)), last(slope, l)));
+            t.rows.push_back(row);
+        }
+    }
+    t.caption = spans("One row per activation layer (1 = nearest the input), over the probe set, averaged over seeds. *Φ(−μ/σ)*: the zero "
+                      "fraction a rectifier would have if its pre-activation were Gaussian with the measured mean μ and standard deviation σ "
+                      "(rectifiers only). *dead*: rectifier units with pre-activation ≤ 0 on every probe image; *inactive*: other units with "
+                      "|f′| < 0.001 on every probe image. *mean*: of the layer's output, at initialisation, at the lowest of the evaluation "
+                      "points (the seed-averaged curve) and after the last epoch. *second moment*: E[y²] of the output at initialisation (a "
+                      "signal that shrinks or grows layer by layer shows here). *PReLU slope*: the mean learned slope of the layer.");
+    s.tables.push_back(t);
+    return s;
+}
+
+Section gradients_section(const Aggregate& a) {
+    Section s = section("gradients", "Gradient flow");
+    Table t = group_table(a, {"first/last layer gradient norm: first step", "last step"});
+    for (const Group& g : a.groups) {
+        auto row = group_cells(g);
+        row.push_back(stat_cell(g.stats.grad_ratio_first, "%.3g"));
+        row.push_back(stat_cell(g.stats.grad_ratio_last, "%.3g"));
+        t.rows.push_back(row);
+    }
+    t.caption = spans("The L2 norm of the first weighted layer's weight gradient divided by the last one's, at the first training step and "
+                      "at the last; vanishing gradients show as ratios ≪ 1. Per-layer norms are in metrics.jsonl (grad_norm).");
+    s.tables.push_back(t);
+    return s;
+}
+
+Section cost_section(const Aggregate& a) {
+    Section s = section("cost", "Cost");
+    Table t = group_table(a, {"training images/s", "seconds per epoch (training)", "seconds per evaluation", "median seconds to target"});
+    for (const Group& g : a.groups) {
+        const GroupStats& st = g.stats;
+        auto row = group_cells(g);
+        row.push_back(cell(fmt("%.0f", st.images_per_second), st.images_per_second));
+        row.push_back(cell(fmt("%.2f", st.train_seconds), st.train_seconds));
+        row.push_back(cell(fmt("%.2f", st.eval_seconds), st.eval_seconds));
+        row.push_back(cell(std::isinf(st.median_seconds_to_target) ? "> max" : fmt("%.1f", st.median_seconds_to_target),
+                           std::isinf(st.median_seconds_to_target) ? 1e300 : st.median_seconds_to_target));
+        t.rows.push_back(row);
+    }
+    t.caption = spans("Wall-clock figures from timing.jsonl (not part of the reproducible metrics): means over epochs and seeds, " +
+                      std::to_string(a.environment["threads_per_trial"].get<int>()) +
+                      " thread(s) per trial; an evaluation covers the test split and the probe set; *seconds to target*: the training "
+                      "time of the epochs up to the one that reached the convergence target, median over seeds (censored: > max).");
+    s.tables.push_back(t);
+    return s;
+}
+
+// The --rows/--cols pivot: mean final accuracy by two axes, the others pooled.
+Section pivot_section(const Aggregate& a, const std::string& pivot_rows, const std::string& pivot_cols) {
+    std::string names;
+    const json* row_values = nullptr;
+    const json* col_values = nullptr;
+    for (const auto& axis : a.config["sweep"]["axes"]) {
+        names += (names.empty() ? "" : ", ") + axis["name"].get<std::string>();
+        if (axis["name"] == pivot_rows) row_values = &axis["values"];
+        if (axis["name"] == pivot_cols) col_values = &axis["values"];
+    }
+    if (!row_values || !col_values || pivot_rows == pivot_cols)
+        throw InputError("--rows '" + pivot_rows + "' and --cols '" + pivot_cols + "': expected two different axes of the sweep (" + names + ")");
+    Section s = section("pivot", "Test accuracy by " + pivot_rows + " × " + pivot_cols);
+    Table t;
+    t.header.push_back(pivot_rows + " \\ " + pivot_cols);
+    t.numeric.push_back(false);
+    for (const auto& c : *col_values) t.header.push_back(value_text(c)), t.numeric.push_back(true);
+    for (const auto& r : *row_values) {
+        std::vector<Cell> row{cell(value_text(r))};
+        for (const auto& c : *col_values) {
+            std::vector<double> acc;
+            for (const Group& g : a.groups)
+                for (const TrialRecord* rec : g.trials) {
+                    const json& v = rec->summary["axes"];
+                    if (rec->ok() && v.value(pivot_rows, json()) == r && v.value(pivot_cols, json()) == c)
+                        acc.push_back(rec->summary["final_test_accuracy"].get<double>());
+                }
+            row.push_back(stat_cell(acc, "%.4f"));
+        }
+        t.rows.push_back(row);
+    }
+    t.caption = spans("Mean ± std of the final test accuracy over every finished trial with that pair of values (the other axes and the seeds pooled).");
+    s.tables.push_back(t);
+    return s;
+}
+
 }  // namespace
 
 Document report_document(const Aggregate& a, const std::string& pivot_rows, const std::string& pivot_cols) {
@@ -491,245 +739,14 @@ Document report_document(const Aggregate& a, const std::string& pivot_rows, cons
     if (!a.tuning.empty()) doc.sections.push_back(tuning_section(a));
 
     // The long tables.
-    {
-        Section s = section("overview", "Overview");
-        Table t = group_table(a, {"seeds", "diverged", "test accuracy", "train loss by epoch", "zero fraction init → final", "dead units"});
-        t.numeric[a.columns.size() + 3] = false, t.numeric[a.columns.size() + 4] = false;
-        for (const Group& g : a.groups) {
-            std::string losses;
-            const Curve c = curve(g, "epoch", "train_loss", true);
-            for (double y : c.y) losses += (losses.empty() ? "" : " / ") + fmt("%.3f", y);
-            const GroupStats& st = g.stats;
-            auto row = group_cells(g);
-            row.push_back(cell(std::to_string(g.trials.size()), static_cast<double>(g.trials.size())));
-            row.push_back(cell(std::to_string(st.diverged), st.diverged));
-            row.push_back(stat_cell(st.accuracy, "%.4f"));
-            row.push_back(cell(losses.empty() ? "—" : losses));
-            row.push_back(cell(st.zero_init.empty() ? "—" : fmt("%.3f", summarise(st.zero_init).mean) + " → " + fmt("%.3f", summarise(st.zero_final).mean)));
-            row.push_back(cell(st.dead.empty() ? "n/a" : fmt("%.3f", summarise(st.dead).mean), st.dead.empty() ? NAN : summarise(st.dead).mean));
-            t.rows.push_back(row);
-        }
-        t.caption = spans("*test accuracy*: top-1 accuracy on the test split (the whole of it, or the class-balanced dataset.test_subset the "
-                          "config names) after the last epoch, mean ± sample standard deviation over the seeds that did not diverge (a "
-                          "diverged trial has a NaN/Inf training loss and is counted under *diverged*). *train loss by epoch*: mean "
-                          "cross-entropy over each epoch's mini-batches, averaged over seeds. *zero fraction*: fraction of exact zeros in the "
-                          "activation layers' outputs over the probe set (the first training images, the same for every trial), averaged "
-                          "over layers and seeds, at initialisation and after the last epoch. *dead units*: after the last epoch, fraction of "
-                          "units (conv channels, dense neurons) whose pre-activation is ≤ 0 for every probe image, averaged over layers and "
-                          "seeds; rectifiers only (n/a otherwise).");
-        s.tables.push_back(t);
-        doc.sections.push_back(s);
-    }
-    {
-        Section s = section("accuracy-table", "Accuracy");
-        bool any_validation = false;
-        for (const Group& g : a.groups) any_validation |= !g.stats.validation.empty();
-        std::vector<std::string> rest{"n", "final: mean", "95% CI", "bootstrap 95% CI", "IQM", "IQM 95% CI", "median", "best: mean",
-                                      "train accuracy", "gap (train − test)"};
-        if (any_validation) rest.push_back("validation: final");
-        if (!a.baseline.is_null()) rest.push_back("vs " + a.baseline_text() + ": Δ"), rest.push_back("p"), rest.push_back("effect size");
-        Table t = group_table(a, rest);
-        for (std::size_t c : {2, 3, 5}) t.numeric[a.columns.size() + c] = false;
-        std::map<const Group*, const RankedEntry*> entry_of;
-        for (const Ranking& r : a.rankings)
-            for (const RankedEntry& e : r.entries) entry_of[e.group] = &e;
-        for (const Group& g : a.groups) {
-            const Summary& acc = g.stats.acc;
-            auto row = group_cells(g);
-            row.push_back(cell(std::to_string(acc.n), static_cast<double>(acc.n)));
-            row.push_back(cell(acc.n ? fmt("%.4f", acc.mean) : "—", acc.n ? acc.mean : NAN));
-            row.push_back(cell(acc.n > 1 ? "[" + fmt("%.4f", acc.ci_low) + ", " + fmt("%.4f", acc.ci_high) + "]" : "—"));
-            const Interval& mb = g.stats.mean_bootstrap;
-            const Interval& ib = g.stats.iqm_bootstrap;
-            row.push_back(cell(acc.n > 1 ? "[" + fmt("%.4f", mb.low) + ", " + fmt("%.4f", mb.high) + "]" : "—"));
-            row.push_back(cell(acc.n ? fmt("%.4f", g.stats.iqm) : "—", acc.n ? g.stats.iqm : NAN));
-            row.push_back(cell(acc.n > 1 ? "[" + fmt("%.4f", ib.low) + ", " + fmt("%.4f", ib.high) + "]" : "—"));
-            row.push_back(cell(acc.n ? fmt("%.4f", acc.median) : "—", acc.n ? acc.median : NAN));
-            row.push_back(stat_cell(g.stats.best, "%.4f"));
-            row.push_back(stat_cell(g.stats.train_accuracy, "%.4f"));
-            row.push_back(stat_cell(g.stats.gap, "%.4f"));
-            if (any_validation) row.push_back(stat_cell(g.stats.validation, "%.4f"));
-            if (!a.baseline.is_null()) {
-                const RankedEntry* e = entry_of[&g];
-                const bool shown = e && e->vs_baseline.valid && !e->is_baseline;
-                row.push_back(cell(shown ? fmt("%+.4f", e->vs_baseline.difference) : "—", shown ? e->vs_baseline.difference : NAN));
-                row.push_back(cell(shown ? fmt("%.3g", e->vs_baseline.p_value) : "—", shown ? e->vs_baseline.p_value : NAN));
-                row.push_back(cell(shown ? fmt("%+.2f", e->vs_baseline.hedges_g) : "—", shown ? e->vs_baseline.hedges_g : NAN));
-            }
-            t.rows.push_back(row);
-        }
-        t.caption = spans("*final*: test accuracy after the last epoch over the seeds that finished; *95% CI*: Student-t interval for the mean; "
-                          "*bootstrap 95% CI*: the percentile bootstrap interval of the mean (2,000 resamples, seeded by the group, so the same "
-                          "runs give the same interval); *IQM*: the interquartile mean, the mean of the middle half of the seeds (Agarwal et "
-                          "al. 2021), with its bootstrap interval; "
-                          "*best*: the highest test accuracy of any epoch; *train accuracy*: the running accuracy over the last epoch's "
-                          "mini-batches (training mode: dropout, RReLU and noise draws on); *gap*: train accuracy − final test accuracy, per "
-                          "trial, mean ± std." +
-                          std::string(any_validation ? " *validation*: accuracy on the images held out of the training split (dataset.validation)." : "") +
-                          (a.baseline.is_null() ? std::string()
-                                              : " *vs " + a.baseline_text() + "*: the difference from the " + a.baseline_text() +
-                                                    " group with the same other settings and the two-sided p of the Summary's test (paired "
-                                                    "over common seeds, else Welch's; unadjusted: the Summary gives the adjusted one); *effect "
-                                                    "size*: Hedges' g (the difference over the pooled standard deviation, small-sample "
-                                                    "corrected) for an unpaired comparison, d_z (the mean difference over the differences' "
-                                                    "standard deviation) for a paired one."));
-        s.tables.push_back(t);
-        doc.sections.push_back(s);
-    }
-    {
-        Section s = section("convergence", "Convergence");
-        Table t = group_table(a, {"reached target", "median epochs to target", "median steps to target", "loss AUC", "train loss at the end"});
-        for (const Group& g : a.groups) {
-            const GroupStats& st = g.stats;
-            auto row = group_cells(g);
-            row.push_back(cell(std::to_string(st.reached) + "/" + std::to_string(st.finished), st.finished ? double(st.reached) / st.finished : NAN));
-            row.push_back(cell(std::isinf(st.median_epochs_to_target) ? "> " + std::to_string(a.epochs) : fmt("%.1f", st.median_epochs_to_target),
-                               std::isinf(st.median_epochs_to_target) ? 1e300 : st.median_epochs_to_target));
-            row.push_back(cell(steps_text(st.median_steps_to_target), std::isinf(st.median_steps_to_target) ? 1e300 : st.median_steps_to_target));
-            row.push_back(stat_cell(st.loss_auc, "%.3f"));
-            row.push_back(stat_cell(st.final_loss, "%.3f"));
-            t.rows.push_back(row);
-        }
-        t.caption = spans("*target*: training error " + fmt("%.2f", a.target) +
-                          ", measured step by step over the most recent epoch's worth of mini-batches; *steps to target*: the first step at "
-                          "which it is at or below the target, and *epochs*: the epoch of that step, medians over seeds; a trial that never "
-                          "gets there is censored and counts as > max, never dropped; seconds to target are in the Cost table. *loss AUC*: "
-                          "the sum over epochs of the mean training loss (the area under the curve, in epochs), mean ± std.");
-        s.tables.push_back(t);
-        doc.sections.push_back(s);
-    }
-    {
-        Section s = section("sparsity", "Sparsity, dead and inactive units");
-        Table t = group_table(a, {"zero fraction: init", "final", "dead (rectifiers)", "inactive (others)", "saturated"});
-        for (const Group& g : a.groups) {
-            const GroupStats& st = g.stats;
-            auto row = group_cells(g);
-            row.push_back(stat_cell(st.zero_init, "%.3f"));
-            row.push_back(stat_cell(st.zero_final, "%.3f"));
-            row.push_back(st.dead.empty() ? cell("n/a") : stat_cell(st.dead, "%.3f"));
-            row.push_back(st.inactive.empty() ? cell("n/a") : stat_cell(st.inactive, "%.3f"));
-            row.push_back(stat_cell(st.saturated, "%.3f"));
-            t.rows.push_back(row);
-        }
-        t.caption = spans("All over the probe set, averaged over the activation layers. *zero fraction*: exact zeros in the outputs. *dead*: units "
-                          "(conv channels, dense neurons) whose pre-activation is ≤ 0 for every probe image — for the ReLU family they pass no "
-                          "gradient. *inactive*: for the other activations, units with |f′| < 0.001 on every probe image. *saturated*: elements "
-                          "with |f′| < 0.001 (for ReLU these are its zeros). Final values after the last epoch.");
-        s.tables.push_back(t);
-        doc.sections.push_back(s);
-    }
-    {
-        Section s = section("per-layer", "Per activation layer");
-        Table t = group_table(a, {"layer", "zero fraction: init", "Φ(−μ/σ) init", "final", "dead / inactive: final", "mean: init", "lowest",
-                                  "final", "second moment: init", "pre-activation μ, σ: init", "PReLU slope: final"});
-        t.numeric[a.columns.size() + 4] = false, t.numeric[a.columns.size() + 9] = false;
-        for (const Group& g : a.groups) {
-            const auto zeros = layer_curve(g, "zero_fraction"), dead = layer_curve(g, "dead_fraction"),
-                       inactive = layer_curve(g, "inactive_fraction"), mean = layer_curve(g, "mean"), second = layer_curve(g, "second_moment"),
-                       pre_mean = layer_curve(g, "pre_mean"), pre_std = layer_curve(g, "pre_std"), slope = layer_curve(g, "prelu_slope");
-            if (zeros.empty()) continue;
-            const std::size_t layers = zeros.begin()->second.size();
-            const bool rectifier = !dead.empty() && std::isfinite(at(dead.rbegin()->second, 0));
-            auto first = [](const std::map<long, std::vector<double>>& m, std::size_t l) { return m.empty() ? NAN : at(m.begin()->second, l); };
-            auto last = [](const std::map<long, std::vector<double>>& m, std::size_t l) { return m.empty() ? NAN : at(m.rbegin()->second, l); };
-            for (std::size_t l = 0; l < layers; ++l) {
-                double lowest = INFINITY;
-                for (const auto& [step, v] : mean) lowest = std::min(lowest, at(v, l));
-                const double mu = first(pre_mean, l), sigma = first(pre_std, l);
-                const double flat = rectifier ? last(dead, l) : last(inactive, l);
-                const double phi = rectifier && sigma > 0 ? normal_cdf(-mu / sigma) : NAN;
-                auto row = group_cells(g);
-                row.push_back(cell(std::to_string(l + 1), static_cast<double>(l + 1)));
-                row.push_back(cell(fmt("%.3f", first(zeros, l)), first(zeros, l)));
-                row.push_back(cell(fmt("%.3f", phi), phi));
-                row.push_back(cell(fmt("%.3f", last(zeros, l)), last(zeros, l)));
-                row.push_back(cell(fmt("%.3f", flat) + (std::isfinite(flat) ? (rectifier ? " dead" : " inactive") : ""), flat));
-                row.push_back(cell(fmt("%.3f", first(mean, l)), first(mean, l)));
-                row.push_back(cell(fmt("%.3f", lowest), lowest));
-                row.push_back(cell(fmt("%.3f", last(mean, l)), last(mean, l)));
-                row.push_back(cell(fmt("%.3g", first(second, l)), first(second, l)));
-                row.push_back(cell(std::isfinite(mu) ? fmt("%.3f", mu) + ", " + fmt("%.3f", sigma) : "—"));
-                row.push_back(cell(fmt("%.3f", last(slope, l)), last(slope, l)));
-                t.rows.push_back(row);
-            }
-        }
-        t.caption = spans("One row per activation layer (1 = nearest the input), over the probe set, averaged over seeds. *Φ(−μ/σ)*: the zero "
-                          "fraction a rectifier would have if its pre-activation were Gaussian with the measured mean μ and standard deviation σ "
-                          "(rectifiers only). *dead*: rectifier units with pre-activation ≤ 0 on every probe image; *inactive*: other units with "
-                          "|f′| < 0.001 on every probe image. *mean*: of the layer's output, at initialisation, at the lowest of the evaluation "
-                          "points (the seed-averaged curve) and after the last epoch. *second moment*: E[y²] of the output at initialisation (a "
-                          "signal that shrinks or grows layer by layer shows here). *PReLU slope*: the mean learned slope of the layer.");
-        s.tables.push_back(t);
-        doc.sections.push_back(s);
-    }
-    {
-        Section s = section("gradients", "Gradient flow");
-        Table t = group_table(a, {"first/last layer gradient norm: first step", "last step"});
-        for (const Group& g : a.groups) {
-            auto row = group_cells(g);
-            row.push_back(stat_cell(g.stats.grad_ratio_first, "%.3g"));
-            row.push_back(stat_cell(g.stats.grad_ratio_last, "%.3g"));
-            t.rows.push_back(row);
-        }
-        t.caption = spans("The L2 norm of the first weighted layer's weight gradient divided by the last one's, at the first training step and "
-                          "at the last; vanishing gradients show as ratios ≪ 1. Per-layer norms are in metrics.jsonl (grad_norm).");
-        s.tables.push_back(t);
-        doc.sections.push_back(s);
-    }
-    if (!pivot_rows.empty() || !pivot_cols.empty()) {
-        std::string names;
-        const json* row_values = nullptr;
-        const json* col_values = nullptr;
-        for (const auto& axis : a.config["sweep"]["axes"]) {
-            names += (names.empty() ? "" : ", ") + axis["name"].get<std::string>();
-            if (axis["name"] == pivot_rows) row_values = &axis["values"];
-            if (axis["name"] == pivot_cols) col_values = &axis["values"];
-        }
-        if (!row_values || !col_values || pivot_rows == pivot_cols)
-            throw InputError("--rows '" + pivot_rows + "' and --cols '" + pivot_cols + "': expected two different axes of the sweep (" + names + ")");
-        Section s = section("pivot", "Test accuracy by " + pivot_rows + " × " + pivot_cols);
-        Table t;
-        t.header.push_back(pivot_rows + " \\ " + pivot_cols);
-        t.numeric.push_back(false);
-        for (const auto& c : *col_values) t.header.push_back(value_text(c)), t.numeric.push_back(true);
-        for (const auto& r : *row_values) {
-            std::vector<Cell> row{cell(value_text(r))};
-            for (const auto& c : *col_values) {
-                std::vector<double> acc;
-                for (const Group& g : a.groups)
-                    for (const TrialRecord* rec : g.trials) {
-                        const json& v = rec->summary["axes"];
-                        if (rec->ok() && v.value(pivot_rows, json()) == r && v.value(pivot_cols, json()) == c)
-                            acc.push_back(rec->summary["final_test_accuracy"].get<double>());
-                    }
-                row.push_back(stat_cell(acc, "%.4f"));
-            }
-            t.rows.push_back(row);
-        }
-        t.caption = spans("Mean ± std of the final test accuracy over every finished trial with that pair of values (the other axes and the seeds pooled).");
-        s.tables.push_back(t);
-        doc.sections.push_back(s);
-    }
-    {
-        Section s = section("cost", "Cost");
-        Table t = group_table(a, {"training images/s", "seconds per epoch (training)", "seconds per evaluation", "median seconds to target"});
-        for (const Group& g : a.groups) {
-            const GroupStats& st = g.stats;
-            auto row = group_cells(g);
-            row.push_back(cell(fmt("%.0f", st.images_per_second), st.images_per_second));
-            row.push_back(cell(fmt("%.2f", st.train_seconds), st.train_seconds));
-            row.push_back(cell(fmt("%.2f", st.eval_seconds), st.eval_seconds));
-            row.push_back(cell(std::isinf(st.median_seconds_to_target) ? "> max" : fmt("%.1f", st.median_seconds_to_target),
-                               std::isinf(st.median_seconds_to_target) ? 1e300 : st.median_seconds_to_target));
-            t.rows.push_back(row);
-        }
-        t.caption = spans("Wall-clock figures from timing.jsonl (not part of the reproducible metrics): means over epochs and seeds, " +
-                          std::to_string(a.environment["threads_per_trial"].get<int>()) +
-                          " thread(s) per trial; an evaluation covers the test split and the probe set; *seconds to target*: the training "
-                          "time of the epochs up to the one that reached the convergence target, median over seeds (censored: > max).");
-        s.tables.push_back(t);
-        doc.sections.push_back(s);
-    }
+    doc.sections.push_back(overview_section(a));
+    doc.sections.push_back(accuracy_section(a));
+    doc.sections.push_back(convergence_section(a));
+    doc.sections.push_back(sparsity_section(a));
+    doc.sections.push_back(per_layer_section(a));
+    doc.sections.push_back(gradients_section(a));
+    if (!pivot_rows.empty() || !pivot_cols.empty()) doc.sections.push_back(pivot_section(a, pivot_rows, pivot_cols));
+    doc.sections.push_back(cost_section(a));
     Section plots = section("plots", "Curves");
     plots.paragraphs.push_back(spans("One panel per value of " + a.compared_axis + ", on shared axes so panels compare; inside a panel, a colour per "
                                      "combination of the other axes. Hover a point for its value."));
