@@ -1,5 +1,6 @@
 #include "config.hpp"
 
+#include "dataset_kinds.hpp"
 #include "error.hpp"
 #include "params.hpp"  // format_number
 
@@ -223,46 +224,36 @@ YAML::Node load_yaml(const Reader& r, const std::string& text, const std::string
 void read_dataset(const Reader& r, const YAML::Node& n, DatasetConfig& d) {
     if (!n.IsMap()) r.fail(n, "'dataset' must be a mapping of keys to values");
     if (n["kind"]) d.kind = r.str(n["kind"], "dataset.kind");
-    if (d.kind == "idx") {
-        r.expect_map(n, "dataset (kind idx)", {"kind", "path", "classes", "train_subset", "test_subset", "normalize", "augment", "validation", "validation_seed"});
-        if (n["path"]) d.path = r.str(n["path"], "dataset.path");
-        if (n["classes"]) d.classes = static_cast<int>(r.integer(n["classes"], "dataset.classes", 2, 256));
-        if (n["train_subset"]) d.train_subset = read_subset(r, n["train_subset"], "dataset.train_subset");
-        if (n["test_subset"]) d.test_subset = read_subset(r, n["test_subset"], "dataset.test_subset");
-    } else if (d.kind == "cifar" || d.kind == "image_folder" || d.kind == "opencv_digits") {
-        const std::vector<std::string> keys =
-            d.kind == "cifar" ? std::vector<std::string>{"kind", "path", "labels", "train_subset", "test_subset", "normalize", "augment", "validation", "validation_seed"}
-            : d.kind == "image_folder"
-                ? std::vector<std::string>{"kind", "path", "size", "channels", "test_fraction", "train_subset", "test_subset", "normalize", "augment", "validation", "validation_seed"}
-                : std::vector<std::string>{"kind", "path", "test_fraction", "train_subset", "test_subset", "normalize", "augment", "validation", "validation_seed"};
-        r.expect_map(n, "dataset (kind " + d.kind + ")", keys);
-        if (!n["path"] && d.kind != "opencv_digits") r.fail(n, "dataset (kind " + d.kind + "): expected a path");
-        d.path = n["path"] ? r.str(n["path"], "dataset.path")
-                           : std::string("/usr/share/doc/opencv-doc/examples/data/digits.png");
-        if (n["labels"]) d.labels = read_choice(r, n["labels"], "dataset.labels", {"fine", "coarse"});
-        if (n["size"]) d.size = static_cast<int>(r.integer(n["size"], "dataset.size", 8, 512));
-        if (n["channels"]) {
-            d.channels = static_cast<int>(r.integer(n["channels"], "dataset.channels", 1, 3));
-            if (d.channels == 2) r.fail(n["channels"], "dataset.channels: expected 1 (grey) or 3 (colour)");
-        }
-        if (n["test_fraction"]) d.test_fraction = r.number(n["test_fraction"], "dataset.test_fraction", 0.01, 0.99);
-        if (n["train_subset"]) d.train_subset = read_subset(r, n["train_subset"], "dataset.train_subset");
-        if (n["test_subset"]) d.test_subset = read_subset(r, n["test_subset"], "dataset.test_subset");
-    } else if (d.kind == "synthetic_shapes") {
-        r.expect_map(n, "dataset (kind synthetic_shapes)",
-                     {"kind", "classes", "train_count", "test_count", "size", "noise", "seed", "normalize", "augment", "validation", "validation_seed"});
-        d.classes = 4;
-        if (n["classes"]) d.classes = static_cast<int>(r.integer(n["classes"], "dataset.classes", 2, 6));
-        if (n["train_count"]) d.train_count = static_cast<int>(r.integer(n["train_count"], "dataset.train_count", 2, 1000000));
-        if (n["test_count"]) d.test_count = static_cast<int>(r.integer(n["test_count"], "dataset.test_count", 2, 1000000));
-        if (n["size"]) d.size = static_cast<int>(r.integer(n["size"], "dataset.size", 12, 256));
-        if (n["noise"]) d.noise = r.number(n["noise"], "dataset.noise", 0, 255);
-        if (n["seed"]) d.seed = static_cast<std::uint64_t>(r.integer(n["seed"], "dataset.seed", 0, std::numeric_limits<std::int64_t>::max()));
-        if (d.train_count < d.classes || d.test_count < d.classes)
-            r.fail(n, "dataset: train_count and test_count must be at least the number of classes");
-    } else {
-        r.fail(n["kind"], "dataset.kind: unknown dataset kind '" + d.kind + "'; valid: idx, cifar, image_folder, opencv_digits, synthetic_shapes");
+    const DatasetKind* kind = lookup_dataset_kind(d.kind);
+    if (!kind) r.fail(n["kind"], "dataset.kind: unknown dataset kind '" + d.kind + "'; valid: " + dataset_kind_names());
+    std::vector<std::string> keys(kCommonDatasetKeys.begin(), kCommonDatasetKeys.end());
+    keys.insert(keys.end(), kind->keys.begin(), kind->keys.end());
+    if (kind->subsets) keys.insert(keys.end(), {"train_subset", "test_subset"});
+    r.expect_map(n, "dataset (kind " + d.kind + ")", keys);
+    if (d.kind == "synthetic_shapes") d.classes = 4;
+    if (d.kind == "opencv_digits") d.path = "/usr/share/doc/opencv-doc/examples/data/digits.png";
+    if (!n["path"] && (d.kind == "cifar" || d.kind == "image_folder")) r.fail(n, "dataset (kind " + d.kind + "): expected a path");
+    if (n["path"]) d.path = r.str(n["path"], "dataset.path");
+    if (n["classes"])
+        d.classes = static_cast<int>(d.kind == "synthetic_shapes" ? r.integer(n["classes"], "dataset.classes", 2, 6)
+                                                                 : r.integer(n["classes"], "dataset.classes", 2, 256));
+    if (n["labels"]) d.labels = read_choice(r, n["labels"], "dataset.labels", {"fine", "coarse"});
+    if (n["size"])
+        d.size = static_cast<int>(d.kind == "synthetic_shapes" ? r.integer(n["size"], "dataset.size", 12, 256)
+                                                              : r.integer(n["size"], "dataset.size", 8, 512));
+    if (n["channels"]) {
+        d.channels = static_cast<int>(r.integer(n["channels"], "dataset.channels", 1, 3));
+        if (d.channels == 2) r.fail(n["channels"], "dataset.channels: expected 1 (grey) or 3 (colour)");
     }
+    if (n["test_fraction"]) d.test_fraction = r.number(n["test_fraction"], "dataset.test_fraction", 0.01, 0.99);
+    if (n["train_subset"]) d.train_subset = read_subset(r, n["train_subset"], "dataset.train_subset");
+    if (n["test_subset"]) d.test_subset = read_subset(r, n["test_subset"], "dataset.test_subset");
+    if (n["train_count"]) d.train_count = static_cast<int>(r.integer(n["train_count"], "dataset.train_count", 2, 1000000));
+    if (n["test_count"]) d.test_count = static_cast<int>(r.integer(n["test_count"], "dataset.test_count", 2, 1000000));
+    if (n["noise"]) d.noise = r.number(n["noise"], "dataset.noise", 0, 255);
+    if (n["seed"]) d.seed = static_cast<std::uint64_t>(r.integer(n["seed"], "dataset.seed", 0, std::numeric_limits<std::int64_t>::max()));
+    if (d.kind == "synthetic_shapes" && (d.train_count < d.classes || d.test_count < d.classes))
+        r.fail(n, "dataset: train_count and test_count must be at least the number of classes");
     if (n["validation"]) d.validation = r.number(n["validation"], "dataset.validation (a fraction of the training split)", 0, 0.5);
     if (n["validation_seed"])
         d.validation_seed = static_cast<std::uint64_t>(r.integer(n["validation_seed"], "dataset.validation_seed", 0, std::numeric_limits<std::int64_t>::max()));

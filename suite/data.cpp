@@ -1,12 +1,12 @@
 #include "data.hpp"
 
+#include "dataset_kinds.hpp"
+
 #include "error.hpp"
-#include "idx.hpp"
+#include "idx.hpp"  // DataError
 #include "image_cache.hpp"
-#include "image_formats.hpp"
 #include "rng.hpp"
 #include "params.hpp"  // format_number
-#include "synthetic_shapes.hpp"
 
 #include <cmath>
 
@@ -23,29 +23,25 @@ std::vector<std::size_t> iota(std::size_t n) {
 PreparedData prepare_data(const DatasetConfig& config, const std::filesystem::path& cache_dir) {
     PreparedData p;
     try {
-        if (config.kind != "synthetic_shapes") {
-            if (config.kind == "idx") p.data = load_idx_directory(config.path, config.classes);
-            else if (config.kind == "cifar") p.data = load_cifar(config.path, config.labels);
-            else if (config.kind == "image_folder") {
-                std::filesystem::path cache;
-                if (!cache_dir.empty())
-                    cache = cache_dir / ("image_folder-" + image_folder_key(config.path, config.size, config.channels, config.test_fraction) + ".bin");
-                std::optional<Dataset> cached = cache.empty() ? std::nullopt : read_dataset_cache(cache);
-                if (cached) {
-                    p.data = std::move(*cached);
-                    p.data.name = std::filesystem::path(config.path).filename().string();
-                } else {
-                    p.data = load_image_folder(config.path, config.size, config.channels, config.test_fraction);
-                    if (!cache.empty()) {
-                        try {
-                            write_dataset_cache(cache, p.data);
-                        } catch (const DataError& e) {  // the data are fine; the disk is not
-                            throw IoError(e.what());
-                        }
-                    }
+        const DatasetKind& kind = *lookup_dataset_kind(config.kind);  // the config reader checked the name
+        std::filesystem::path cache;
+        if (config.kind == "image_folder" && !cache_dir.empty())
+            cache = cache_dir / ("image_folder-" + image_folder_key(config.path, config.size, config.channels, config.test_fraction) + ".bin");
+        std::optional<Dataset> cached = cache.empty() ? std::nullopt : read_dataset_cache(cache);
+        if (cached) {
+            p.data = std::move(*cached);
+            p.data.name = std::filesystem::path(config.path).filename().string();
+        } else {
+            p.data = kind.load(config);
+            if (!cache.empty()) {
+                try {
+                    write_dataset_cache(cache, p.data);
+                } catch (const DataError& e) {  // the data are fine; the disk is not
+                    throw IoError(e.what());
                 }
             }
-            else p.data = load_opencv_digits(config.path, config.test_fraction);
+        }
+        if (kind.subsets) {
             auto count = [](double v, std::size_t n) {
                 return v >= 1 ? static_cast<std::size_t>(v) : static_cast<std::size_t>(std::llround(v * static_cast<double>(n)));
             };
@@ -53,9 +49,6 @@ PreparedData prepare_data(const DatasetConfig& config, const std::filesystem::pa
                 p.data.train = select(p.data.train, stratified_head(p.data.train, p.data.classes, count(config.train_subset, p.data.train.count())));
             if (config.test_subset > 0)
                 p.data.test = select(p.data.test, stratified_head(p.data.test, p.data.classes, count(config.test_subset, p.data.test.count())));
-        } else {
-            p.data = make_synthetic_shapes(ShapesSpec{config.classes, config.train_count, config.test_count,
-                                                      config.size, config.noise, config.seed});
         }
     } catch (const DataError& e) {
         throw InputError(e.what());

@@ -1,5 +1,7 @@
 #include "describe.hpp"
 
+#include "dataset_kinds.hpp"
+
 #include "config.hpp"
 #include "data.hpp"
 #include "error.hpp"
@@ -298,18 +300,14 @@ void write_plan(const Config& config, int jobs, bool json, std::ostream& out) {
 }
 
 nlohmann::json datasets_json() {
-    return nlohmann::json::array({
-        {{"kind", "idx"}, {"description", "MNIST-style IDX files, raw or gzip: {train,t10k}-{images-idx3,labels-idx1}-ubyte[.gz]"},
-         {"keys", {"path", "classes"}}},
-        {{"kind", "cifar"}, {"description", "CIFAR-10 (data_batch_1..5.bin, test_batch.bin) or CIFAR-100 (train.bin, test.bin)"},
-         {"keys", {"path", "labels"}}},
-        {{"kind", "image_folder"}, {"description", "one sub-folder per class (or train/ and test/ with them), any format OpenCV reads"},
-         {"keys", {"path", "size", "channels", "test_fraction"}}},
-        {{"kind", "opencv_digits"}, {"description", "OpenCV's digits.png: 5,000 digits of 20x20 (Debian opencv-doc)"},
-         {"keys", {"path", "test_fraction"}}},
-        {{"kind", "synthetic_shapes"}, {"description", "shapes drawn with OpenCV, deterministic from the seed; needs no files"},
-         {"keys", {"classes", "train_count", "test_count", "size", "noise", "seed"}}},
-    });
+    nlohmann::json all = nlohmann::json::array();
+    for (const DatasetKind& k : dataset_kinds()) {
+        nlohmann::json keys = nlohmann::json::array();
+        for (auto key : k.keys) keys.push_back(key);
+        if (k.subsets) keys.push_back("train_subset"), keys.push_back("test_subset");
+        all.push_back({{"kind", k.name}, {"description", k.description}, {"keys", keys}});
+    }
+    return all;
 }
 
 std::string datasets_text() {
@@ -319,7 +317,10 @@ std::string datasets_text() {
         for (const auto& k : d["keys"]) s << " " << k.get<std::string>();
         s << "\n";
     }
-    s << "Every kind also takes train_subset, test_subset, normalize (none | unit | standard) and augment.\n";
+    s << "Every kind also takes";
+    for (auto key : kCommonDatasetKeys)
+        if (key != "kind") s << " " << key;
+    s << " (normalize: none | unit | standard).\n";
     return s.str();
 }
 
