@@ -232,22 +232,10 @@ std::string Group::label() const {
     return s;
 }
 
-Aggregate aggregate(const LoadedRuns& runs, const std::string& adjustment) {
-    Aggregate a;
-    a.adjustment = adjustment;
-    a.manifest = runs.manifest;
-    a.config = runs.manifest["config"];
-    a.environment = runs.manifest["environment"];
-    a.dirs = runs.dirs;
-    a.damaged = runs.damaged;
-    a.run_log = runs.run_log;
-    const json baseline = a.config.value("baseline", json(""));
-    if (baseline.is_object() && baseline.size() == 1) a.compared_axis = baseline.begin().key(), a.baseline = *baseline.begin();
-    else if (baseline.is_string() && !baseline.get<std::string>().empty()) a.baseline = baseline;
-    a.target = a.config.value("train", json::object()).value("target", 0.25);
-    a.epochs = a.config.value("train", json::object()).value("epochs", 0);
-    a.trial_count = static_cast<int>(runs.trials.size());  // both stages, with tune
+namespace {
 
+// The groups: one per combination of the axes but the seed, each with its statistics.
+void build_groups(Aggregate& a, const LoadedRuns& runs) {
     // Columns: every axis of the sweep but the seed, in the config's order; with tune, the tuned axis too (the
     // value each cell chose).
     for (const auto& axis : a.config.value("sweep", json::object()).value("axes", json::array()))
@@ -300,6 +288,10 @@ Aggregate aggregate(const LoadedRuns& runs, const std::string& adjustment) {
         if (!varying.empty()) a.compared_axis = varying;
     }
 
+}
+
+// The rankings per context, and every comparison with the baseline, adjusted as one family.
+void rank_against_baseline(Aggregate& a) {
     // Rankings: the compared axis's values among groups that share every other axis's value.
     std::map<std::string, std::size_t> context_index;
     for (const Group& g : a.groups) {
@@ -355,6 +347,10 @@ Aggregate aggregate(const LoadedRuns& runs, const std::string& adjustment) {
         else e.verdict = e.seeds_needed < 0 || e.seeds_needed > have ? RankedEntry::Verdict::underpowered : RankedEntry::Verdict::within_noise;
     }
 
+}
+
+// Adaptive seeds: the verdicts are the rounds' decisions.
+void sequential_verdicts(Aggregate& a) {
     // Adaptive seeds: the rounds' decisions, recomputed from the stored seeds by the runner's own rule.
     if (a.config.contains("adaptive")) {
         const json& d = a.config["adaptive"];
@@ -391,15 +387,26 @@ Aggregate aggregate(const LoadedRuns& runs, const std::string& adjustment) {
         a.fixed_design_trials = static_cast<int>(a.groups.size()) * spec.max;
     }
 
+}
+
+// What pairing bought.
+void pairing_gain(Aggregate& a) {
     // What pairing bought: the paired intervals against Welch's on the same trials.
     std::vector<double> ratios;
-    for (const RankedEntry* e : tested)
-        if (e->paired && e->welch_width > 0) ratios.push_back((e->vs_baseline.ci_high - e->vs_baseline.ci_low) / e->welch_width);
+    for (const Ranking& r : a.rankings)
+        for (const RankedEntry& e : r.entries)
+            if (e.vs_baseline.valid && e.paired && e.welch_width > 0)
+                ratios.push_back((e.vs_baseline.ci_high - e.vs_baseline.ci_low) / e.welch_width);
+    a.pairing_count = ratios.size();
     if (!ratios.empty()) {
         const Summary r = summarise(ratios);
         a.pairing_ratio_median = r.median, a.pairing_ratio_min = r.min, a.pairing_ratio_max = r.max;
     }
 
+}
+
+// What the rankings support, in sentences.
+void write_findings(Aggregate& a) {
     // What the rankings support, in sentences.
     const std::string axis = a.compared_axis;
     for (const Ranking& r : a.rankings) {
@@ -463,7 +470,7 @@ Aggregate aggregate(const LoadedRuns& runs, const std::string& adjustment) {
                     std::string(paired > 0 ? "paired over the seeds both groups finished (common random numbers)"
                                            : "by Welch's t-test (the seeds are not paired)") +
                     ", " + (a.adjustment == "bh" ? "Benjamini–Hochberg" : "Holm") + "-adjusted over the report's " +
-                    std::to_string(tested.size()) + " comparisons at α = 0.05.";
+                    std::to_string(a.comparisons) + " comparisons at α = 0.05.";
         }
         a.findings.push_back(spans(text));
     }
@@ -472,7 +479,7 @@ Aggregate aggregate(const LoadedRuns& runs, const std::string& adjustment) {
                                    "intervals (below) say how far apart they are. Set `baseline: VALUE` (an activation) or "
                                    "`baseline: {AXIS: VALUE}` to test every other value against one."));
     if (std::isfinite(a.pairing_ratio_median))
-        a.findings.push_back(spans("Pairing by seed: the " + std::to_string(ratios.size()) +
+        a.findings.push_back(spans("Pairing by seed: the " + std::to_string(a.pairing_count) +
                                    " paired intervals of the differences are a median " + decimal(a.pairing_ratio_median, 2) + " (" +
                                    decimal(a.pairing_ratio_min, 2) + "–" + decimal(a.pairing_ratio_max, 2) +
                                    ") of the width Welch's unpaired intervals would have on the same trials."));
@@ -506,6 +513,31 @@ Aggregate aggregate(const LoadedRuns& runs, const std::string& adjustment) {
                                " epoch(s), this model, this dataset, " + (a.tune_axis.empty() ? std::string("one learning rate per group unless `train.lr` is an axis")
                                                                           : "`" + a.tune_axis + "` tuned per cell within the grid tried") + " — not "
                                "the merit of one " + a.compared_axis + " in general, nor the absolute numbers of the papers."));
+}
+
+}  // namespace
+
+Aggregate aggregate(const LoadedRuns& runs, const std::string& adjustment) {
+    Aggregate a;
+    a.adjustment = adjustment;
+    a.manifest = runs.manifest;
+    a.config = runs.manifest["config"];
+    a.environment = runs.manifest["environment"];
+    a.dirs = runs.dirs;
+    a.damaged = runs.damaged;
+    a.run_log = runs.run_log;
+    const json baseline = a.config.value("baseline", json(""));
+    if (baseline.is_object() && baseline.size() == 1) a.compared_axis = baseline.begin().key(), a.baseline = *baseline.begin();
+    else if (baseline.is_string() && !baseline.get<std::string>().empty()) a.baseline = baseline;
+    a.target = a.config.value("train", json::object()).value("target", 0.25);
+    a.epochs = a.config.value("train", json::object()).value("epochs", 0);
+    a.trial_count = static_cast<int>(runs.trials.size());  // both stages, with tune
+
+    build_groups(a, runs);
+    rank_against_baseline(a);
+    if (a.config.contains("adaptive")) sequential_verdicts(a);
+    pairing_gain(a);
+    write_findings(a);
     return a;
 }
 

@@ -133,6 +133,7 @@ struct Aggregate {
     std::size_t comparisons = 0;          // the family's size
     // Paired comparisons: each paired interval's width ÷ Welch's on the same trials (median, min, max; NaN: none).
     double pairing_ratio_median = NAN, pairing_ratio_min = NAN, pairing_ratio_max = NAN;
+    std::size_t pairing_count = 0;
 };
 
 // adjustment: holm (family-wise error) or bh (false discovery rate).
