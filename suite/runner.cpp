@@ -285,26 +285,10 @@ RunTotals run_sweep(const Config& config, const RunOptions& options) {
 
 namespace {
 
-RunTotals run_stage(const Config& config, const Stage& stage, const RunOptions& options) {
-    const Config& grid = stage.grid;
-    pin_isa(config.isa);
-    const std::filesystem::path out = options.out.empty() ? std::filesystem::path(config.out) : options.out;
-    if (out.empty()) throw InputError("the run directory is empty: give --out DIR or the config's out:");
-    const int threads = std::max(1, options.threads_per_trial);
-    const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    const int jobs = options.jobs > 0 ? options.jobs : std::max(1, cores / threads);
-
-    const nlohmann::json config_doc = config_json(config);
-    const std::string config_hash = trial_id(config_doc);
-    const nlohmann::json environment = environment_json(threads);
-    const nlohmann::json identity = run_identity(config_doc, config_hash, threads, environment["cpu_isa"]);
-    check_manifest(out, identity);
-
-    // Everything is checked before anything is written: the plan, what is left to do, and the data.
-    const TrialIds ids(grid);
-    const std::size_t planned = stage.cells.size();
-    RunTotals totals;
-    totals.planned = static_cast<int>(planned);
+// The stage's cells this invocation runs: in its shard, not finished (unless --no-resume), not failed (unless
+// --retry-failed). Counts the others in `totals`.
+std::vector<std::size_t> cells_to_run(const Stage& stage, const std::filesystem::path& out, const RunOptions& options, RunTotals& totals) {
+    const TrialIds ids(stage.grid);
     std::vector<std::size_t> todo;  // cells; their Trials are made as they run
     for (const std::size_t cell : stage.cells) {
         const std::string id = ids.id(cell);
@@ -321,7 +305,13 @@ RunTotals run_stage(const Config& config, const Stage& stage, const RunOptions& 
         }
         todo.push_back(cell);
     }
-    // Each distinct dataset setting (a sweep may vary dataset.*) is prepared once and shared by its trials.
+    return todo;
+}
+
+// Each distinct dataset setting (a sweep may vary dataset.*) prepared once and shared by its trials, and checked
+// against what validate cannot know without the data: a batch larger than the training split.
+std::map<std::string, PreparedData> prepare_stage_data(const Config& config, const Config& grid, const std::vector<std::size_t>& todo,
+                                                       const std::filesystem::path& out) {
     std::map<std::string, PreparedData> datasets;
     std::set<std::uint32_t> variants_checked;
     for (const std::size_t cell : todo) {
@@ -331,28 +321,54 @@ RunTotals run_stage(const Config& config, const Stage& stage, const RunOptions& 
         // Decoded image folders are cached next to the run store (runs/.cache beside runs/<sweep>).
         if (!datasets.count(key)) datasets.emplace(key, prepare_data(sections.dataset, out.parent_path() / ".cache"));
         const std::size_t train_count = datasets.at(key).data.train.count();
-        if (train_count < static_cast<std::size_t>(sections.train.batch))  // what validate cannot know without the data
+        if (train_count < static_cast<std::size_t>(sections.train.batch))
             throw InputError(config.file + ": train.batch: " + std::to_string(sections.train.batch) + " is larger than the training split of " +
                              sections.dataset.path + " (" + std::to_string(train_count) + " images" +
                              (sections.dataset.validation > 0 ? " after dataset.validation" : "") + ") in the sweep cell " +
                              grid.cell_values(cell).dump());
     }
+    return datasets;
+}
 
+// Creates the run directory and writes its manifest, or checks the one there: one writer at a time, so a second
+// runner of another config into this directory is refused even when both started before either wrote it.
+void record_manifest(const Config& config, const std::filesystem::path& out, const nlohmann::json& identity, const nlohmann::json& config_doc,
+                     const std::string& config_hash, const nlohmann::json& environment) {
     std::error_code ec;
     std::filesystem::create_directories(out, ec);
     if (ec) throw IoError(out.string() + ": cannot create the run directory: " + ec.message());
-    {
-        // One writer of the manifest at a time: a second runner of another config into this directory is
-        // refused here even when both started before either wrote it.
-        const TrialClaim manifest_claim(out, kManifestFile, /*wait=*/true);
-        check_manifest(out, identity);
-        if (!std::filesystem::exists(out / kManifestFile))
-            write_manifest(out, {{"sweep", config.name},
-                                 {"config_file", config.file},
-                                 {"config", config_doc},
-                                 {"config_hash", config_hash},
-                                 {"environment", environment}});
-    }
+    const TrialClaim manifest_claim(out, kManifestFile, /*wait=*/true);
+    check_manifest(out, identity);
+    if (!std::filesystem::exists(out / kManifestFile))
+        write_manifest(out, {{"sweep", config.name},
+                             {"config_file", config.file},
+                             {"config", config_doc},
+                             {"config_hash", config_hash},
+                             {"environment", environment}});
+}
+
+RunTotals run_stage(const Config& config, const Stage& stage, const RunOptions& options) {
+    const Config& grid = stage.grid;
+    pin_isa(config.isa);
+    const std::filesystem::path out = options.out.empty() ? std::filesystem::path(config.out) : options.out;
+    if (out.empty()) throw InputError("the run directory is empty: give --out DIR or the config's out:");
+    const int threads = std::max(1, options.threads_per_trial);
+    const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    const int jobs = options.jobs > 0 ? options.jobs : std::max(1, cores / threads);
+
+    const nlohmann::json config_doc = config_json(config);
+    const std::string config_hash = trial_id(config_doc);
+    const nlohmann::json environment = environment_json(threads);
+    const nlohmann::json identity = run_identity(config_doc, config_hash, threads, environment["cpu_isa"]);
+    check_manifest(out, identity);
+
+    // Everything is checked before anything is written: the plan, what is left to do, and the data.
+    const std::size_t planned = stage.cells.size();
+    RunTotals totals;
+    totals.planned = static_cast<int>(planned);
+    const std::vector<std::size_t> todo = cells_to_run(stage, out, options, totals);
+    const std::map<std::string, PreparedData> datasets = prepare_stage_data(config, grid, todo, out);
+    record_manifest(config, out, identity, config_doc, config_hash, environment);
     if (!options.quiet)
         std::cerr << "actbench: " << config.name << (stage.label.empty() ? "" : " (" + stage.label + " stage)") << ": " << planned << " trials"
                   << (options.shard_count > 1 ? ", " + std::to_string(planned - totals.other_shards) + " in shard " +
