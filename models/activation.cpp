@@ -246,10 +246,11 @@ const memory& Activation::forward(Context& ctx, const memory& src) {
             }
             const std::uint64_t key = seed_ + 0xd1b54a32d192ed03ULL * ++calls_;
             const float sigma = static_cast<float>(p[0]);
+            const bool sigmoid_variance = p[1] != 0;  // 0 or 1: a whole-number parameter
             kernels::noise_pool(noise_pool_.data(), key);
             const float* pool = noise_pool_.data();
             parallel_chunks(n, [&](std::size_t b, std::size_t e) {
-                kernels::noisy_relu_train_forward(x + b, y + b, e - b, b, key, sigma, pool);
+                kernels::noisy_relu_train_forward(x + b, y + b, e - b, b, key, sigma, pool, sigmoid_variance);
             });
             break;
         }
@@ -326,9 +327,15 @@ const memory& Activation::backward(Context& ctx, const memory& diff_dst) {
             break;
         }
         case ActivationKernel::noisy_relu: {
-            // d/dx max(0, x + n) = [x + n > 0] = [y > 0], with forward's noise.
+            // d/dx max(0, x + n) = [x + n > 0] = [y > 0], with forward's noise; with a variance of sigmoid(x) the
+            // noise's scale depends on x too (kernels.hpp).
             const float* y = data_of(dst_);
-            parallel_chunks(n, [&](std::size_t b, std::size_t e) { kernels::pass_where_positive(y + b, dy + b, dx + b, e - b); });
+            if (training_ && spec_.params[1] != 0)
+                parallel_chunks(n, [&](std::size_t b, std::size_t e) {
+                    kernels::noisy_relu_sigmoid_backward(x + b, y + b, dy + b, dx + b, e - b);
+                });
+            else
+                parallel_chunks(n, [&](std::size_t b, std::size_t e) { kernels::pass_where_positive(y + b, dy + b, dx + b, e - b); });
             break;
         }
         case ActivationKernel::maxout: {

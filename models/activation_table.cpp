@@ -59,9 +59,14 @@ const std::vector<ActivationInfo>& activation_table() {
          [](double x, const double* p) { return x > 0 ? 1.0 : (p[2] != 0 ? (p[0] + p[1]) / 2 : 2 / (p[0] + p[1])); },
          kink_at_zero, false},
 
-        {"noisy_relu", "training: f(x) = max(0, x + n), n ~ N(0, sigma^2) per element; evaluation: max(0, x)",
-         "Nair & Hinton 2010 (Rectified Linear Units Improve Restricted Boltzmann Machines)",
-         {{"sigma", 0.1, 0, 100, "standard deviation of the noise"}}, ActivationKernel::noisy_relu,
+        {"noisy_relu",
+         "training: f(x) = max(0, x + n), n ~ N(0, sigma^2) per element (variance 0, the default), or n ~ N(0, sigmoid(x)) "
+         "(variance 1: Nair & Hinton's NReLU, sigma unused); evaluation: max(0, x)",
+         "Nair & Hinton 2010 (Rectified Linear Units Improve Restricted Boltzmann Machines): NReLU's noise has variance "
+         "sigmoid(x); the fixed sigma form is the common simplification",
+         {{"sigma", 0.1, 0, 100, "standard deviation of the noise (variance 0)"},
+          {"variance", 0, 0, 1, "0: fixed, sigma^2; 1: sigmoid(x), as Nair & Hinton 2010 define NReLU", true}},
+         ActivationKernel::noisy_relu,
          "actbench kernel: per call 16,384 Box-Muller normals, each value a Hadamard mix of four at hashed offsets and signs", nullptr, nullptr, nullptr,
          [](double x, const double*) { return x > 0 ? x : 0.0; },
          [](double x, const double*) { return x > 0 ? 1.0 : 0.0; }, kink_at_zero, true},

@@ -198,14 +198,20 @@ float noise_at(std::size_t g, std::uint64_t mix_key, const float* pool) {
 
 }  // namespace
 
-ACTBENCH_CLONES void noisy_relu_train_forward(const float* __restrict x, float* __restrict y, std::size_t n,
-                                              std::size_t first, std::uint64_t key, float sigma,
-                                              const float* __restrict pool) {
+// The loop, once per noise form (the mode a compile-time constant, so the fixed-sigma loop stays as it was).
+template <bool kSigmoidVariance>
+__attribute__((always_inline)) inline void noisy_relu_body(const float* __restrict x, float* __restrict y, std::size_t n, std::size_t first,
+                                                           std::uint64_t key, float sigma, const float* __restrict pool) {
     const std::uint64_t mix_key = key ^ kMixKey;
     const float half_sigma = 0.5f * sigma;
     const std::size_t end = first + n;
+    // The mixes have variance 4: half of the standard deviation scales them to it.
+    const auto scale = [&](float xv) {
+        if constexpr (kSigmoidVariance) return 0.5f * std::sqrt(vecmath::sigmoid(xv));
+        else return half_sigma;
+    };
     const auto one = [&](std::size_t g) {
-        const float v = x[g - first] + half_sigma * noise_at(g, mix_key, pool);
+        const float v = x[g - first] + scale(x[g - first]) * noise_at(g, mix_key, pool);
         y[g - first] = v > 0.f ? v : 0.f;
     };
     std::size_t g = first;
@@ -235,8 +241,8 @@ ACTBENCH_CLONES void noisy_relu_train_forward(const float* __restrict x, float* 
                 const float a = signed_entry(pa + l, s, l), b = signed_entry(pb + l, s, l + 8);
                 const float c = signed_entry(pc + l, s, l + 16), d = signed_entry(pd + l, s, l + 24);
                 const float ab = a + b, cd = c + d, amb = a - b, cmd = c - d;
-                const float v0 = xg[l] + half_sigma * (ab + cd), v1 = xg[l + 8] + half_sigma * (amb + cmd);
-                const float v2 = xg[l + 16] + half_sigma * (ab - cd), v3 = xg[l + 24] + half_sigma * (amb - cmd);
+                const float v0 = xg[l] + scale(xg[l]) * (ab + cd), v1 = xg[l + 8] + scale(xg[l + 8]) * (amb + cmd);
+                const float v2 = xg[l + 16] + scale(xg[l + 16]) * (ab - cd), v3 = xg[l + 24] + scale(xg[l + 24]) * (amb - cmd);
                 yg[l] = v0 > 0.f ? v0 : 0.f;
                 yg[l + 8] = v1 > 0.f ? v1 : 0.f;
                 yg[l + 16] = v2 > 0.f ? v2 : 0.f;
@@ -247,8 +253,20 @@ ACTBENCH_CLONES void noisy_relu_train_forward(const float* __restrict x, float* 
     for (; g < end; ++g) one(g);
 }
 
+ACTBENCH_CLONES void noisy_relu_train_forward(const float* __restrict x, float* __restrict y, std::size_t n,
+                                              std::size_t first, std::uint64_t key, float sigma,
+                                              const float* __restrict pool, bool sigmoid_variance) {
+    if (sigmoid_variance) noisy_relu_body<true>(x, y, n, first, key, sigma, pool);
+    else noisy_relu_body<false>(x, y, n, first, key, sigma, pool);
+}
+
 ACTBENCH_CLONES void relu_forward(const float* x, float* y, std::size_t n) {
     for (std::size_t i = 0; i < n; ++i) y[i] = x[i] > 0.f ? x[i] : 0.f;
+}
+
+ACTBENCH_CLONES void noisy_relu_sigmoid_backward(const float* x, const float* y, const float* dy, float* dx, std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i)
+        dx[i] = y[i] > 0.f ? dy[i] * (1.f + 0.5f * (y[i] - x[i]) * (1.f - vecmath::sigmoid(x[i]))) : 0.f;
 }
 
 ACTBENCH_CLONES void pass_where_positive(const float* y, const float* dy, float* dx, std::size_t n) {

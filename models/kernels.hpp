@@ -34,8 +34,12 @@ void leaky_backward(const float* x, const float* dy, float* dx, std::size_t n, f
 inline constexpr std::size_t kNoisePool = 16384;
 inline constexpr std::size_t kNoisePoolFloats = kNoisePool + 7;  // the first 7 repeated at the end
 void noise_pool(float* pool, std::uint64_t key);  // pool[kNoisePoolFloats], mean square exactly 1 (in double)
+// With sigmoid_variance the noise's variance is sigmoid(x) (Nair & Hinton 2010's NReLU: y = max(0, x + N(0,
+// σ(x)))) and sigma is unused; the same draws, scaled per element by √σ(x).
 void noisy_relu_train_forward(const float* x, float* y, std::size_t n, std::size_t first, std::uint64_t key,
-                              float sigma, const float* pool);
+                              float sigma, const float* pool, bool sigmoid_variance = false);
+// Its derivative, the noise held fixed: dy/dx = [y > 0]·(1 + z·d√σ(x)/dx) = [y > 0]·(1 + (y − x)(1 − σ(x))/2).
+void noisy_relu_sigmoid_backward(const float* x, const float* y, const float* dy, float* dx, std::size_t n);
 void relu_forward(const float* x, float* y, std::size_t n);
 void pass_where_positive(const float* y, const float* dy, float* dx, std::size_t n);  // dx = dy·[y > 0]
 

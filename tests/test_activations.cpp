@@ -411,3 +411,53 @@ TEST_CASE("the rectifier flag matches f: zero for every x <= 0", "[activation]")
         CHECK(info.rectifier == zero_below);
     }
 }
+
+TEST_CASE("noisy_relu with variance sigmoid(x): Nair & Hinton's NReLU, its moments against x, its derivative, any split", "[activation][noisy]") {
+    // y = max(0, x + √σ(x)·z): the rectified normal's moments with μ = x and s = √σ(x):
+    // E[y] = μΦ(μ/s) + sφ(μ/s), E[y²] = (μ² + s²)Φ(μ/s) + μsφ(μ/s).
+    std::vector<float> pool(kernels::kNoisePoolFloats);
+    kernels::noise_pool(pool.data(), 4321);
+    const std::size_t n = std::size_t{1} << 18;
+    auto Phi = [](double v) { return 0.5 * std::erfc(-v / std::sqrt(2.0)); };
+    auto phi = [](double v) { return std::exp(-v * v / 2) / std::sqrt(2 * M_PI); };
+    for (const float x0 : {-2.f, -0.5f, 0.f, 1.f, 3.f}) {
+        INFO("x = " << x0);
+        const std::vector<float> x(n, x0);
+        std::vector<float> y(n);
+        kernels::noisy_relu_train_forward(x.data(), y.data(), n, 0, 4321, 0.1f, pool.data(), true);
+        double m1 = 0, m2 = 0;
+        for (float v : y) m1 += v, m2 += static_cast<double>(v) * v;
+        m1 /= n, m2 /= n;
+        const double mu = x0, s = std::sqrt(1 / (1 + std::exp(-mu))), r = mu / s;
+        CHECK(m1 == Approx(mu * Phi(r) + s * phi(r)).margin(0.006));
+        CHECK(m2 == Approx((mu * mu + s * s) * Phi(r) + mu * s * phi(r)).margin(0.012));
+    }
+    // The same bits for any split of the tensor, as for the fixed form.
+    std::vector<float> x(n), whole(n), pieces(n);
+    Rng rng(5);
+    for (auto& v : x) v = static_cast<float>(2 * rng.normal());
+    kernels::noisy_relu_train_forward(x.data(), whole.data(), n, 0, 99, 0.1f, pool.data(), true);
+    for (const std::size_t cut : {std::size_t{1}, std::size_t{33}, n / 3}) {
+        kernels::noisy_relu_train_forward(x.data(), pieces.data(), cut, 0, 99, 0.1f, pool.data(), true);
+        kernels::noisy_relu_train_forward(x.data() + cut, pieces.data() + cut, n - cut, cut, 99, 0.1f, pool.data(), true);
+        CHECK(pieces == whole);
+    }
+    // The derivative with the noise held fixed (the same key and element), by central differences away from the kink.
+    std::vector<float> dy(n, 1.f), dx(n);
+    kernels::noisy_relu_sigmoid_backward(x.data(), whole.data(), dy.data(), dx.data(), n);
+    int checked = 0;
+    for (std::size_t g = 0; g < n && checked < 200; g += 997) {
+        if (whole[g] < 0.2f) continue;  // away from max's kink
+        const float h = 1e-2f;
+        float up = 0, down = 0;
+        const float xu = x[g] + h, xd = x[g] - h;
+        kernels::noisy_relu_train_forward(&xu, &up, 1, g, 99, 0.1f, pool.data(), true);
+        kernels::noisy_relu_train_forward(&xd, &down, 1, g, 99, 0.1f, pool.data(), true);
+        CHECK(dx[g] == Approx((up - down) / (2 * h)).epsilon(0.02).margin(0.002));
+        ++checked;
+    }
+    CHECK(checked > 100);
+    // The default (variance 0) keeps its draws: the fixed form's numbers do not change with the new parameter.
+    CHECK(builtin_activation("noisy_relu").param("variance") == 0);
+    CHECK(activation_variant("nrelu", "noisy_relu", {{"variance", 1}}).param("variance") == 1);
+}
