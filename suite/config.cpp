@@ -648,11 +648,34 @@ void check_cell_fits(const Reader& r, const YAML::Node& root, const Sections& s)
     }
 }
 
-// The axes, zip groups, exclusions, cells and per-cell sections of a config whose special axes are read.
-void read_grid(const Reader& r, const YAML::Node& root, Config& c) {
-    const YAML::Node sweep = root["sweep"];
+
+// What the grid is read from, and what its steps hand on: the dotted-path axes' key and value nodes (for
+// messages and for the cells' sections), the zip group of each axis, the exclusion rules' nodes.
+struct GridSource {
+    YAML::Node root, sweep;
     std::map<std::string, YAML::Node> path_keys;                 // axis → its key node (for messages)
     std::map<std::string, std::vector<YAML::Node>> path_values;  // axis → its value nodes
+    std::vector<int> group_of;                                   // axis → its zip group, or −1
+    std::vector<YAML::Node> exclude_nodes;
+};
+
+int axis_index(const Config& c, const std::string& name) {
+    for (std::size_t i = 0; i < c.axes.size(); ++i)
+        if (c.axes[i].name == name) return static_cast<int>(i);
+    return -1;
+}
+
+std::string axis_names(const Config& c) {
+    std::string s;
+    for (const auto& a : c.axes) s += (s.empty() ? "" : ", ") + a.name;
+    return s;
+}
+
+// The axes in the file's order: the dotted paths as given, then activation, init, bias and seed.
+void read_axes(const Reader& r, GridSource& source, Config& c) {
+    const YAML::Node& sweep = source.sweep;
+    auto& path_keys = source.path_keys;
+    auto& path_values = source.path_values;
     std::vector<std::string> order;
     if (sweep && sweep.IsMap())
         for (auto it = sweep.begin(); it != sweep.end(); ++it) {
@@ -688,19 +711,13 @@ void read_grid(const Reader& r, const YAML::Node& root, Config& c) {
         }
         c.axes.push_back(std::move(a));
     }
-    auto axis_index = [&](const std::string& name) -> int {
-        for (std::size_t i = 0; i < c.axes.size(); ++i)
-            if (c.axes[i].name == name) return static_cast<int>(i);
-        return -1;
-    };
-    auto axis_names = [&] {
-        std::string s;
-        for (const auto& a : c.axes) s += (s.empty() ? "" : ", ") + a.name;
-        return s;
-    };
+}
 
-    // zip: groups of axes that move together.
-    std::vector<int> group_of(c.axes.size(), -1);
+// zip: groups of axes that move together.
+void read_zip(const Reader& r, GridSource& source, Config& c) {
+    const YAML::Node& sweep = source.sweep;
+    std::vector<int>& group_of = source.group_of;
+    group_of.assign(c.axes.size(), -1);
     if (sweep && sweep["zip"]) {
         const YAML::Node z = sweep["zip"];
         if (!z.IsSequence()) r.fail(z, "sweep.zip: expected a list of groups, e.g. [[train.lr, train.momentum]]");
@@ -709,12 +726,12 @@ void read_grid(const Reader& r, const YAML::Node& root, Config& c) {
             std::vector<std::string> names;
             for (const auto& item : group) {
                 const std::string name = r.str(item, "sweep.zip");
-                const int i = axis_index(name);
-                if (i < 0) r.fail(item, "sweep.zip: '" + name + "' is not an axis; axes: " + axis_names());
+                const int i = axis_index(c, name);
+                if (i < 0) r.fail(item, "sweep.zip: '" + name + "' is not an axis; axes: " + axis_names(c));
                 if (group_of[i] >= 0) r.fail(item, "sweep.zip: '" + name + "' is in two groups");
-                if (!names.empty() && c.axes[i].values.size() != c.axes[axis_index(names[0])].values.size())
+                if (!names.empty() && c.axes[i].values.size() != c.axes[axis_index(c, names[0])].values.size())
                     r.fail(item, "sweep.zip: '" + name + "' has " + std::to_string(c.axes[i].values.size()) + " values but '" +
-                                     names[0] + "' has " + std::to_string(c.axes[axis_index(names[0])].values.size()) +
+                                     names[0] + "' has " + std::to_string(c.axes[axis_index(c, names[0])].values.size()) +
                                      "; zipped axes need the same number");
                 group_of[i] = static_cast<int>(c.zip.size());
                 names.push_back(name);
@@ -722,8 +739,12 @@ void read_grid(const Reader& r, const YAML::Node& root, Config& c) {
             c.zip.push_back(names);
         }
     }
-    // exclude: combinations to drop.
-    std::vector<YAML::Node> exclude_nodes;
+}
+
+// exclude: combinations to drop.
+void read_exclude(const Reader& r, GridSource& source, Config& c) {
+    const YAML::Node& sweep = source.sweep;
+    auto& exclude_nodes = source.exclude_nodes;
     if (sweep && sweep["exclude"]) {
         const YAML::Node x = sweep["exclude"];
         if (!x.IsSequence()) r.fail(x, "sweep.exclude: expected a list of {axis: value, ...}");
@@ -732,7 +753,7 @@ void read_grid(const Reader& r, const YAML::Node& root, Config& c) {
             nlohmann::json j = nlohmann::json::object();
             for (auto it = rule.begin(); it != rule.end(); ++it) {
                 const std::string name = it->first.as<std::string>();
-                if (axis_index(name) < 0) r.fail(it->first, "sweep.exclude: '" + name + "' is not an axis; axes: " + axis_names());
+                if (axis_index(c, name) < 0) r.fail(it->first, "sweep.exclude: '" + name + "' is not an axis; axes: " + axis_names(c));
                 j[name] = name == "bias" && it->second.IsMap() ? nlohmann::json::object() : scalar_json(it->second);
                 if (name == "bias" && it->second.IsMap())
                     for (auto b = it->second.begin(); b != it->second.end(); ++b) j[name][b->first.as<std::string>()] = scalar_json(b->second);
@@ -742,6 +763,48 @@ void read_grid(const Reader& r, const YAML::Node& root, Config& c) {
         }
     }
 
+}
+
+// The sections of a cell whose path axes have these value indices, validated exactly as if its values were
+// written in the file: they are put into a copy of the config.
+Sections read_cell_sections(const Reader& r, const GridSource& source, const Config& c, const std::vector<std::size_t>& path_axes,
+                            const std::vector<std::uint32_t>& key) {
+    const YAML::Node& root = source.root;
+    YAML::Node copy = YAML::Clone(root);
+    nlohmann::json path_part = nlohmann::json::object();
+    for (std::size_t p = 0; p < path_axes.size(); ++p) {
+        const std::string& path = c.axes[path_axes[p]].name;
+        path_part[path] = c.axes[path_axes[p]].values[key[p]];
+        std::vector<std::string> parts;
+        for (std::size_t b = 0, e; b <= path.size(); b = e + 1) {
+            e = path.find('.', b);
+            if (e == std::string::npos) e = path.size();
+            parts.push_back(path.substr(b, e - b));
+        }
+        YAML::Node node = copy;
+        for (std::size_t q = 0; q + 1 < parts.size(); ++q) {
+            if (!node[parts[q]] || !node[parts[q]].IsMap()) node[parts[q]] = YAML::Node(YAML::NodeType::Map);
+            node.reset(node[parts[q]]);
+        }
+        node[parts.back()] = source.path_values.at(path)[key[p]];
+    }
+    try {
+        Sections sections = read_sections(r, copy, c.file);
+        check_cell_fits(r, root, sections);  // the file's own nodes, for their positions
+        return sections;
+    } catch (const InputError& e) {
+        if (path_part.empty()) throw;  // no dotted-path axes: the file's own settings
+        const YAML::Node& first_key = source.path_keys.at(path_part.begin().key());
+        throw InputError(std::string(e.what()) + "\n  (in the sweep cell " + path_part.dump() + ", axes at " +
+                         r.where(first_key.Mark()).substr(0, r.where(first_key.Mark()).size() - 2) + ")");
+    }
+}
+
+// The cells: every combination left, each with the sections its dotted-path values give.
+void enumerate_cells(const Reader& r, GridSource& source, Config& c) {
+    const YAML::Node& sweep = source.sweep;
+    const auto& group_of = source.group_of;
+    const auto& exclude_nodes = source.exclude_nodes;
     // The cells: a mixed-radix counter over the groups (a zip group, or one axis), the first slowest.
     std::vector<std::vector<int>> groups;  // axis indices per group, in axis order
     for (std::size_t i = 0; i < c.axes.size(); ++i) {
@@ -767,7 +830,7 @@ void read_grid(const Reader& r, const YAML::Node& root, Config& c) {
     std::vector<char> rule_possible(c.exclude.size(), 1), rule_used(c.exclude.size(), 0);
     for (std::size_t k = 0; k < c.exclude.size(); ++k)
         for (auto it = c.exclude[k].begin(); it != c.exclude[k].end(); ++it) {
-            const auto a = static_cast<std::size_t>(axis_index(it.key()));
+            const auto a = static_cast<std::size_t>(axis_index(c, it.key()));
             const auto& values = c.axes[a].values;
             const auto at = std::find(values.begin(), values.end(), *it);
             if (at == values.end()) rule_possible[k] = 0;
@@ -778,38 +841,6 @@ void read_grid(const Reader& r, const YAML::Node& root, Config& c) {
         if (c.axes[a].name.find('.') != std::string::npos) path_axes.push_back(a);
     std::map<std::vector<std::uint32_t>, std::uint32_t> variant_of;  // path axes' value indices → variant
 
-    // Reads the sections of a cell whose path axes have these value indices, validated exactly as if its
-    // values were written in the file: they are put into a copy of the config.
-    auto read_variant = [&](const std::vector<std::uint32_t>& key) {
-        YAML::Node copy = YAML::Clone(root);
-        nlohmann::json path_part = nlohmann::json::object();
-        for (std::size_t p = 0; p < path_axes.size(); ++p) {
-            const std::string& path = c.axes[path_axes[p]].name;
-            path_part[path] = c.axes[path_axes[p]].values[key[p]];
-            std::vector<std::string> parts;
-            for (std::size_t b = 0, e; b <= path.size(); b = e + 1) {
-                e = path.find('.', b);
-                if (e == std::string::npos) e = path.size();
-                parts.push_back(path.substr(b, e - b));
-            }
-            YAML::Node node = copy;
-            for (std::size_t q = 0; q + 1 < parts.size(); ++q) {
-                if (!node[parts[q]] || !node[parts[q]].IsMap()) node[parts[q]] = YAML::Node(YAML::NodeType::Map);
-                node.reset(node[parts[q]]);
-            }
-            node[parts.back()] = path_values[path][key[p]];
-        }
-        try {
-            Sections sections = read_sections(r, copy, c.file);
-            check_cell_fits(r, root, sections);  // the file's own nodes, for their positions
-            return sections;
-        } catch (const InputError& e) {
-            if (path_part.empty()) throw;  // no dotted-path axes: the file's own settings
-            const YAML::Node& first_key = path_keys[path_part.begin().key()];
-            throw InputError(std::string(e.what()) + "\n  (in the sweep cell " + path_part.dump() + ", axes at " +
-                             r.where(first_key.Mark()).substr(0, r.where(first_key.Mark()).size() - 2) + ")");
-        }
-    };
 
     std::vector<std::size_t> counter(groups.size(), 0);
     std::vector<std::uint32_t> index(axis_count), key(path_axes.size());
@@ -825,7 +856,7 @@ void read_grid(const Reader& r, const YAML::Node& root, Config& c) {
             for (std::size_t p = 0; p < path_axes.size(); ++p) key[p] = index[path_axes[p]];
             auto it = variant_of.find(key);
             if (it == variant_of.end()) {
-                c.variants.push_back(read_variant(key));
+                c.variants.push_back(read_cell_sections(r, source, c, path_axes, key));
                 it = variant_of.emplace(key, static_cast<std::uint32_t>(c.variants.size() - 1)).first;
             }
             c.cell_value_index.insert(c.cell_value_index.end(), index.begin(), index.end());
@@ -842,6 +873,16 @@ void read_grid(const Reader& r, const YAML::Node& root, Config& c) {
     for (std::size_t k = 0; k < rule_used.size(); ++k)
         if (!rule_used[k]) r.fail(exclude_nodes[k], "sweep.exclude: this rule matches no combination of the axes' values");
     if (c.cell_count() == 0) r.fail(sweep, "sweep: every combination is excluded; nothing to run");
+}
+
+// The axes, zip groups, exclusions, cells and per-cell sections of a config whose special axes are read.
+void read_grid(const Reader& r, const YAML::Node& root, Config& c) {
+    // Constructed, not assigned: assigning a yaml-cpp Node writes into the node it refers to.
+    GridSource source{root, root["sweep"], {}, {}, {}, {}};
+    read_axes(r, source, c);
+    read_zip(r, source, c);
+    read_exclude(r, source, c);
+    enumerate_cells(r, source, c);
 }
 
 }  // namespace
