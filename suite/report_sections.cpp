@@ -412,6 +412,10 @@ std::vector<Figure> curves(const Aggregate& a) {
         if (!panels.empty()) {
             MultiPlotSpec m = multiples("Dead-unit fraction after training against the learning rate" + per, "learning rate (log scale)", "dead fraction");
             m.log_x = true;
+            for (std::size_t i = 0; i < a.columns.size(); ++i)  // a tick at each rate of the sweep
+                if (a.columns[i] == "train.lr")
+                    for (const auto& v : a.column_values[i])
+                        if (v.is_number()) m.x_ticks.push_back(v.get<double>());
             figures.push_back({"dead_vs_lr", "Dead-unit fraction against the learning rate", svg_small_multiples(m, panels)});
         }
     }
@@ -478,6 +482,8 @@ Section tuning_section(const Aggregate& a) {
     }
     MultiPlotSpec m = multiples("Tuning: " + score + " against " + a.tune_axis + " (a panel per " + a.compared_axis + ")", a.tune_axis, score);
     m.log_x = positive;
+    for (const auto& v : a.tuning.front().tried)
+        if (v.value.is_number()) m.x_ticks.push_back(v.value.get<double>());  // a tick at each value tried
     s.figures.push_back({"tuning", "Tuning curves", svg_small_multiples(m, panels)});
     return s;
 }

@@ -173,6 +173,14 @@ std::string svg_small_multiples(const MultiPlotSpec& spec, const std::vector<Pan
         const double slot = spec.panel_width / static_cast<double>(spec.x_names.size());
         const std::size_t every = std::max<std::size_t>(1, static_cast<std::size_t>(std::ceil((widest + 8) / slot)));
         for (std::size_t i = 0; i < spec.x_names.size(); i += every) x_ticks.emplace_back(static_cast<double>(i + 1), spec.x_names[i]);
+    } else if (!spec.x_ticks.empty()) {
+        // Each given value, thinned to every k-th when their labels would not fit the panel.
+        double widest = 0;
+        for (double v : spec.x_ticks) widest = std::max(widest, text_width(tick_label(v)));
+        const double slot = spec.panel_width / static_cast<double>(spec.x_ticks.size());
+        const std::size_t every = std::max<std::size_t>(1, static_cast<std::size_t>(std::ceil((widest + 8) / slot)));
+        for (std::size_t i = 0; i < spec.x_ticks.size(); i += every)
+            if (std::isfinite(tx(spec.x_ticks[i]))) x_ticks.emplace_back(tx(spec.x_ticks[i]), tick_label(spec.x_ticks[i]));
     } else {
         for (double t : ticks(xr.lo, xr.hi, spec.panel_width, true)) x_ticks.emplace_back(t, tick_label(spec.log_x ? std::pow(10, t) : t));
     }
@@ -254,7 +262,9 @@ std::string svg_small_multiples(const MultiPlotSpec& spec, const std::vector<Pan
 }
 
 std::string svg_line_plot(const PlotSpec& spec, const std::vector<Series>& series) {
-    MultiPlotSpec m{spec.title, spec.x_label, spec.y_label, 1, spec.width - 100, spec.height - 120, {}, false};
+    MultiPlotSpec m;
+    m.title = spec.title, m.x_label = spec.x_label, m.y_label = spec.y_label;
+    m.columns = 1, m.panel_width = spec.width - 100, m.panel_height = spec.height - 120;
     return svg_small_multiples(m, {Panel{"", series}});
 }
 

@@ -40,6 +40,7 @@ struct MultiPlotSpec {
     int panel_width = 200, panel_height = 160;  // four panels a row fit a 1,100-pixel page
     std::vector<std::string> x_names;  // non-empty: x is categorical, x = 1..n named by these (one tick each)
     bool log_x = false;                // x on a log10 scale (learning rates)
+    std::vector<double> x_ticks;       // non-empty: ticks at these x values (e.g. the values tried), thinned to fit
     bool log_y = false;                // y on a log10 scale (losses, whose diverged seeds run to 10^4 and more)
 };
 std::string svg_small_multiples(const MultiPlotSpec& spec, const std::vector<Panel>& panels);
