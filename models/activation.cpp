@@ -30,17 +30,17 @@ void parallel_chunks(std::size_t n, Body&& body) {
     for (std::size_t c = 0; c < chunks; ++c) body(c * kChunk, std::min(n, (c + 1) * kChunk));
 }
 
-// RReLU's parameters [lower, upper, pytorch] as its kernels take them, and its evaluation slope,
-// 2/(lower + upper) (Xu et al.) or (lower + upper)/2 (PyTorch), worked out in double and rounded once:
-// the same value for forward and backward.
+// RReLU's parameters as its kernels take them, and its evaluation slope, 2/(lower + upper) (Xu et al.) or
+// (lower + upper)/2 (PyTorch), worked out in double and rounded once: the same value for forward and backward.
 struct RreluSetting {
     float lower, upper, eval_slope;
     bool pytorch;
 };
-RreluSetting rrelu_setting(const double* p) {
-    const bool pytorch = p[2] != 0;  // 0 or 1: a whole-number parameter
-    return {static_cast<float>(p[0]), static_cast<float>(p[1]),
-            static_cast<float>(pytorch ? (p[0] + p[1]) / 2 : 2 / (p[0] + p[1])), pytorch};
+RreluSetting rrelu_setting(const ActivationSpec& spec) {
+    const double lower = spec.param("lower"), upper = spec.param("upper");
+    const bool pytorch = spec.param("pytorch") != 0;  // 0 or 1: a whole-number parameter
+    return {static_cast<float>(lower), static_cast<float>(upper),
+            static_cast<float>(pytorch ? (lower + upper) / 2 : 2 / (lower + upper)), pytorch};
 }
 
 bool has_padding(const memory::desc& d) {
@@ -80,9 +80,11 @@ double ActivationSpec::param(std::string_view n) const {
 
 double ActivationSpec::f(double x) const { return formula ? formula->value(x) : info->f(x, params.data()); }
 double ActivationSpec::df(double x) const { return formula ? formula->derivative(x) : info->df(x, params.data()); }
-std::vector<double> ActivationSpec::kinks() const { return formula ? std::vector<double>{} : info->kinks(params.data()); }
+std::vector<double> ActivationSpec::kinks() const {
+    return formula || !info->kinks ? std::vector<double>{} : info->kinks(params.data());
+}
 int ActivationSpec::width_multiplier() const {
-    return info->kernel == ActivationKernel::maxout ? static_cast<int>(params[0]) : 1;
+    return info->kernel == ActivationKernel::maxout ? static_cast<int>(param("pieces")) : 1;
 }
 
 ActivationSpec builtin_activation(std::string_view name) { return activation_variant(std::string(name), name, {}); }
@@ -93,9 +95,9 @@ ActivationSpec activation_variant(std::string name, std::string_view base, const
     spec.name = std::move(name);
     spec.info = &info;
     spec.params = resolve_params(info.params, params, "activation", base);
-    if (info.kernel == ActivationKernel::rrelu && spec.params[0] > spec.params[1])
-        throw std::invalid_argument("rrelu: lower (" + format_number(spec.params[0]) + ") must not exceed upper (" +
-                                    format_number(spec.params[1]) + ")");
+    if (info.kernel == ActivationKernel::rrelu && spec.param("lower") > spec.param("upper"))
+        throw std::invalid_argument("rrelu: lower (" + format_number(spec.param("lower")) + ") must not exceed upper (" +
+                                    format_number(spec.param("upper")) + ")");
     return spec;
 }
 
@@ -145,7 +147,8 @@ memory::desc Activation::build(Context& ctx, const memory::desc& src, bool need_
             // copied to every channel before forward; its gradient is the sum of the channels' gradients.
             memory::dims wdims(src.dims().size(), 1);
             wdims[1] = src.dims()[1];
-            shared_slope_ = p[1] != 0;  // 0 or 1: a whole-number parameter
+            shared_slope_ = spec_.param("shared") != 0;  // 0 or 1: a whole-number parameter
+            const float init = static_cast<float>(spec_.param("init"));
             const memory::desc wd(wdims, memory::data_type::f32, memory::format_tag::any);
             dnnl::prelu_forward::desc fd(dnnl::prop_kind::forward_training, src, wd);
             dnnl::prelu_forward::primitive_desc fpd(fd, ctx.engine);
@@ -154,12 +157,12 @@ memory::desc Activation::build(Context& ctx, const memory::desc& src, bool need_
             if (shared_slope_) {
                 const memory::dims one(src.dims().size(), 1);
                 slope_ = Param{name_ + ".slope", one, memory(plain_desc(one), ctx.engine), memory(plain_desc(one), ctx.engine),
-                               ParamRole::slope, static_cast<float>(p[0]), 0, 0};
+                               ParamRole::slope, init, 0, 0};
                 wide_slope_ = memory(fpd.weights_desc(), ctx.engine);
                 wide_slope_grad_ = memory(fpd.weights_desc(), ctx.engine);
             } else {
                 slope_ = Param{name_ + ".slope", wdims, memory(fpd.weights_desc(), ctx.engine),
-                               memory(fpd.weights_desc(), ctx.engine), ParamRole::slope, static_cast<float>(p[0]), 0, 0};
+                               memory(fpd.weights_desc(), ctx.engine), ParamRole::slope, init, 0, 0};
             }
             dnnl::prelu_backward::desc bd(src, fpd.weights_desc(), src, fpd.weights_desc());
             dnnl::prelu_backward::primitive_desc bpd(bd, ctx.engine, fpd);
@@ -228,7 +231,7 @@ const memory& Activation::forward(Context& ctx, const memory& src) {
             spec_.formula->forward(x, y, n);
             break;
         case ActivationKernel::rrelu: {
-            const RreluSetting r = rrelu_setting(p);
+            const RreluSetting r = rrelu_setting(spec_);
             if (!training_) {
                 parallel_chunks(n, [&](std::size_t b, std::size_t e) { kernels::leaky_forward(x + b, y + b, e - b, r.eval_slope); });
                 break;
@@ -245,8 +248,8 @@ const memory& Activation::forward(Context& ctx, const memory& src) {
                 break;
             }
             const std::uint64_t key = seed_ + 0xd1b54a32d192ed03ULL * ++calls_;
-            const float sigma = static_cast<float>(p[0]);
-            const bool sigmoid_variance = p[1] != 0;  // 0 or 1: a whole-number parameter
+            const float sigma = static_cast<float>(spec_.param("sigma"));
+            const bool sigmoid_variance = spec_.param("variance") != 0;  // 0 or 1: a whole-number parameter
             kernels::noise_pool(noise_pool_.data(), key);
             const float* pool = noise_pool_.data();
             parallel_chunks(n, [&](std::size_t b, std::size_t e) {
@@ -314,7 +317,7 @@ const memory& Activation::backward(Context& ctx, const memory& diff_dst) {
             break;
         case ActivationKernel::rrelu: {
             // Exactly the slopes forward drew, drawn again from its key (or the fixed evaluation slope).
-            const RreluSetting r = rrelu_setting(p);
+            const RreluSetting r = rrelu_setting(spec_);
             if (training_) {
                 parallel_chunks(n, [&](std::size_t b, std::size_t e) {
                     kernels::rrelu_train(x + b, dy + b, dx + b, e - b, b, last_key_, r.lower, r.upper, r.pytorch);
@@ -330,7 +333,7 @@ const memory& Activation::backward(Context& ctx, const memory& diff_dst) {
             // d/dx max(0, x + n) = [x + n > 0] = [y > 0], with forward's noise; with a variance of sigmoid(x) the
             // noise's scale depends on x too (kernels.hpp).
             const float* y = data_of(dst_);
-            if (training_ && spec_.params[1] != 0)
+            if (training_ && spec_.param("variance") != 0)
                 parallel_chunks(n, [&](std::size_t b, std::size_t e) {
                     kernels::noisy_relu_sigmoid_backward(x + b, y + b, dy + b, dx + b, e - b);
                 });

@@ -50,7 +50,7 @@ struct ActivationInfo {
     std::string_view name;
     std::string_view formula;
     std::string_view source;
-    std::vector<ActivationParam> params;
+    std::vector<ActivationParam> params{};  // none by default
     ActivationKernel kernel;
     std::string_view computed_by;  // for listings: "oneDNN eltwise_relu, alpha = slope"
     // kernel == eltwise: the algorithm and its alpha/beta from the parameters
@@ -61,7 +61,7 @@ struct ActivationInfo {
     // Scalar reference (evaluation mode for the stochastic ones); null for maxout, which is not elementwise.
     double (*f)(double x, const double* p) = nullptr;
     double (*df)(double x, const double* p) = nullptr;
-    // Points where f is not differentiable, so gradient checks stay away from them.
+    // Points where f is not differentiable, so gradient checks stay away from them; null: none.
     std::vector<double> (*kinks)(const double* p) = nullptr;
     // f(x) = 0 for every x ≤ 0, so a unit whose pre-activation is ≤ 0 on every probe image is dead.
     bool rectifier = false;
