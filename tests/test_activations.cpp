@@ -461,3 +461,109 @@ TEST_CASE("noisy_relu with variance sigmoid(x): Nair & Hinton's NReLU, its momen
     CHECK(builtin_activation("noisy_relu").param("variance") == 0);
     CHECK(activation_variant("nrelu", "noisy_relu", {{"variance", 1}}).param("variance") == 1);
 }
+
+// Values published with each activation or computed by an independent implementation (Python's math module,
+// PyTorch's documented outputs), not from the table the kernels and f use: a wrong constant in a row, or a row
+// whose kernel and reference are wrong together, fails here.
+TEST_CASE("golden values: each activation at a few points, as its source gives them", "[activation][golden]") {
+    struct Golden {
+        ActivationSpec spec;
+        std::vector<std::pair<double, double>> points;  // (x, f(x)) in evaluation mode
+    };
+    const std::vector<Golden> golden{
+        {builtin_activation("relu"), {{-1, 0}, {2, 2}}},
+        {builtin_activation("leaky_relu"), {{-2, -0.02}, {3, 3}}},                       // Maas et al.: slope 0.01
+        {activation_variant("xu_leaky", "leaky_relu", {{"slope", 1 / 5.5}}), {{-5.5, -1}}},
+        {builtin_activation("prelu"), {{-1, -0.25}, {1, 1}}},                           // He et al.: a starts at 0.25
+        {builtin_activation("rrelu"), {{-5.5, -1}, {2, 2}}},                            // Xu et al.: x / ((3 + 8)/2)
+        {activation_variant("rrelu_torch", "rrelu", {{"lower", 0.125}, {"upper", 1.0 / 3}, {"pytorch", 1}}),
+         {{-24, -5.5}}},                                                                 // PyTorch: slope (1/8 + 1/3)/2
+        {builtin_activation("noisy_relu"), {{-1, 0}, {0.5, 0.5}}},
+        {builtin_activation("elu"), {{-1, -0.6321205588285577}, {1, 1}}},               // 1/e − 1
+        {builtin_activation("selu"), {{-1, -1.1113307378125625}, {1, 1.0507009873554805}}},  // Klambauer et al. eq. 14
+        {builtin_activation("softplus"), {{0, 0.6931471805599453}, {1, 1.3132616875182228}}},  // ln 2, ln(1 + e)
+        {activation_variant("softplus_2", "softplus", {{"beta", 2.0}}), {{1, 1.0634640055214863}}},
+        {builtin_activation("sigmoid"), {{0, 0.5}, {1, 0.7310585786300049}}},
+        {builtin_activation("tanh"), {{1, 0.7615941559557649}, {-1, -0.7615941559557649}}},
+        {builtin_activation("softsign"), {{3, 0.75}, {-1, -0.5}}},
+        {builtin_activation("swish"), {{1, 0.7310585786300049}}},
+        {activation_variant("swish_2", "swish", {{"beta", 2.0}}), {{1, 0.8807970779778823}}},
+        {builtin_activation("silu"), {{1, 0.7310585786300049}, {-1, -0.2689414213699951}}},
+        {builtin_activation("gelu"), {{1, 0.8413447460685429}, {-1, -0.15865525393145707}}},  // x·Φ(x)
+        {builtin_activation("gelu_tanh"), {{1, 0.8411919906082768}}},
+        {builtin_activation("mish"), {{1, 0.8650983882673103}}},                         // Misra 2019
+        {builtin_activation("hardswish"), {{1, 2.0 / 3}, {-1, -1.0 / 3}, {4, 4}, {-4, 0}}},
+        {builtin_activation("clipped_relu"), {{7, 6}, {3, 3}, {-1, 0}}},
+        {builtin_activation("relu6"), {{7, 6}, {-1, 0}}},
+        {builtin_activation("abs"), {{-2, 2}}},
+        {builtin_activation("identity"), {{-2, -2}}},
+    };
+    // Every built-in elementwise family has a row here.
+    for (const auto& info : activation_table()) {
+        if (info.kernel == ActivationKernel::formula || info.kernel == ActivationKernel::maxout) continue;
+        INFO("family " << info.name);
+        CHECK(std::any_of(golden.begin(), golden.end(), [&](const Golden& g) { return g.spec.info == &info; }));
+    }
+    Context ctx;
+    for (const auto& g : golden) {
+        INFO("activation " << g.spec.name);
+        const memory::dims dims{1, static_cast<memory::dim>(g.points.size()), 1, 1};
+        Activation act("act", g.spec, 1);
+        act.build(ctx, plain_desc(dims), false);
+        act.set_training(false);
+        if (!act.params().empty()) {
+            Param& slope = *act.params()[0];
+            from_plain(ctx, std::vector<float>(logical_count(slope.dims), slope.initial), slope.value);
+        }
+        std::vector<float> x;
+        for (const auto& [xi, fi] : g.points) x.push_back(static_cast<float>(xi));
+        memory in = plain_memory(ctx, dims, x);
+        const auto y = to_plain(ctx, act.forward(ctx, in));
+        for (std::size_t i = 0; i < x.size(); ++i) {
+            const auto [xi, fi] = g.points[i];
+            INFO("x = " << xi);
+            CHECK(g.spec.f(xi) == Approx(fi).epsilon(1e-12).margin(1e-15));
+            CHECK(y[i] == Approx(fi).epsilon(2e-6).margin(1e-7));
+        }
+    }
+}
+
+// oneDNN's convolutions read the padded channels of a blocked tensor as zeros; a kernel that wrote f(0) there
+// (sigmoid: 0.5) would leak into the next layer. Forward and backward leave their input's buffer as it was and
+// every padded channel of a blocked output zero.
+TEST_CASE("blocked layouts: no activation writes its input or a padded channel", "[activation]") {
+    Context ctx;
+    const memory::dims dims{2, 20, 3, 3};  // nChw16c pads 20 channels to 32
+    const memory::desc blocked(dims, dt::f32, tag::nChw16c);
+    const std::size_t padded_floats = blocked.get_size() / sizeof(float);
+    auto padding_is_zero = [&](const memory& m) {
+        if (m.get_desc() != blocked) return true;  // a plain output has no padding
+        const float* p = data_of(m);
+        for (std::size_t i = 0; i < padded_floats; ++i) {
+            const std::size_t inner = i % 16, block = (i / (16 * 9)) % 2;
+            if (block * 16 + inner >= 20 && p[i] != 0.f) return false;
+        }
+        return true;
+    };
+    Rng rng(8);
+    const auto x = random_vector(logical_count(dims), rng);
+    const auto r = random_vector(logical_count(dims), rng);
+    for (const auto& spec : all_elementwise()) {
+        INFO("activation " << spec.name);
+        Activation act("act", spec, 1);
+        act.build(ctx, blocked, true);
+        if (!act.params().empty())
+            from_plain(ctx, std::vector<float>(logical_count(act.params()[0]->dims), act.params()[0]->initial), act.params()[0]->value);
+        memory in(blocked, ctx.engine), dy(blocked, ctx.engine);
+        from_plain(ctx, x, in);
+        from_plain(ctx, r, dy);
+        const std::vector<float> in_before(data_of(in), data_of(in) + padded_floats);
+        const std::vector<float> dy_before(data_of(dy), data_of(dy) + padded_floats);
+        const memory& y = act.forward(ctx, in);
+        CHECK(padding_is_zero(y));
+        const memory& dx = act.backward(ctx, dy);
+        CHECK(padding_is_zero(dx));
+        CHECK(std::equal(in_before.begin(), in_before.end(), data_of(in)));
+        CHECK(std::equal(dy_before.begin(), dy_before.end(), data_of(dy)));
+    }
+}
