@@ -93,6 +93,51 @@ inline void check_layer_gradients(Context& ctx, Layer& layer, const memory::dims
     }
 }
 
+// The same check one element at a time, for layers small enough: each input element and each parameter
+// element perturbed alone, so an error confined to a few elements (a wrong border, a wrong channel) is not
+// averaged away. The input must keep every element away from a kink by more than eps.
+inline void check_layer_gradients_elementwise(Context& ctx, Layer& layer, const memory::dims& in_dims, std::vector<float> x,
+                                              std::uint64_t seed, double eps = 1e-2, double tol = 2e-2) {
+    Rng rng(seed);
+    memory in = plain_memory(ctx, in_dims, x);
+    const memory::dims out_dims = layer.forward(ctx, in).get_desc().dims();
+    const std::vector<float> r = random_vector(logical_count(out_dims), rng);
+    auto objective = [&]() {
+        std::copy(x.begin(), x.end(), data_of(in));
+        return dot(to_plain(ctx, layer.forward(ctx, in)), r);
+    };
+    objective();
+    memory diff_dst = plain_memory(ctx, out_dims, r);
+    const std::vector<float> analytic_x = to_plain(ctx, layer.backward(ctx, diff_dst));
+    std::vector<std::vector<float>> analytic_p;
+    for (Param* p : layer.params()) analytic_p.push_back(to_plain(ctx, p->grad));
+    // Central difference of the objective in one coordinate of `v`, written back through `store`.
+    auto central = [&](std::vector<float>& v, std::size_t i, const std::function<void()>& store) {
+        const float v0 = v[i];
+        v[i] = v0 + static_cast<float>(eps);
+        store();
+        const double plus = objective();
+        v[i] = v0 - static_cast<float>(eps);
+        store();
+        const double minus = objective();
+        v[i] = v0;
+        store();
+        return (plus - minus) / (2 * eps);
+    };
+    for (std::size_t i = 0; i < x.size(); ++i) {
+        INFO("input element " << i << " at " << x[i]);
+        CHECK(central(x, i, [] {}) == Approx(analytic_x[i]).epsilon(tol).margin(1e-3));
+    }
+    const auto params = layer.params();
+    for (std::size_t k = 0; k < params.size(); ++k) {
+        std::vector<float> w = to_plain(ctx, params[k]->value);
+        for (std::size_t i = 0; i < w.size(); ++i) {
+            INFO(params[k]->name << " element " << i);
+            CHECK(central(w, i, [&] { from_plain(ctx, w, params[k]->value); }) == Approx(analytic_p[k][i]).epsilon(tol).margin(1e-3));
+        }
+    }
+}
+
 // Sets every parameter of `layer` to N(0, scale²) values, in plain order.
 inline void randomise_params(Context& ctx, Layer& layer, Rng& rng, double scale) {
     for (Param* p : layer.params()) from_plain(ctx, random_vector(logical_count(p->dims), rng, scale), p->value);

@@ -90,6 +90,13 @@ TEST_CASE("every activation's gradient agrees with finite differences, PReLU slo
             for (double k : kinks)
                 if (std::abs(v - k) < 0.05) v = static_cast<float>(k + (v < k ? -0.05 : 0.05));
         check_layer_gradients(ctx, act, dims, x, 42, true, 1e-3);
+        // Element by element on a small slice: two channels, so PReLU's per-channel slopes are each checked.
+        const memory::dims small{1, 2, 3, 3};
+        Activation one("act", spec, 1);
+        one.build(ctx, plain_desc(small), true);
+        one.set_training(false);
+        randomise_params(ctx, one, rng, 0.3);
+        check_layer_gradients_elementwise(ctx, one, small, std::vector<float>(x.begin(), x.begin() + 18), 43, 1e-3);
     }
 }
 

@@ -60,6 +60,12 @@ TEST_CASE("conv gradients agree with finite differences", "[conv][gradient]") {
         randomise_params(ctx, conv, rng, 0.2);
         check_layer_gradients(ctx, conv, {2, 4, 7, 7}, random_vector(2 * 4 * 7 * 7, rng), 13);
     }
+    SECTION("element by element, padded borders included") {
+        Conv2d conv("conv", ConvSpec{4, 3, 1, 1, true});
+        conv.build(ctx, plain_desc({1, 2, 5, 5}), true);
+        randomise_params(ctx, conv, rng, 0.3);
+        check_layer_gradients_elementwise(ctx, conv, {1, 2, 5, 5}, random_vector(2 * 25, rng), 15);
+    }
     SECTION("first layer: no input gradient, no bias") {
         Conv2d conv("conv", ConvSpec{8, 5, 1, 2, false});
         conv.build(ctx, plain_desc({2, 1, 10, 10}), false);

@@ -37,4 +37,8 @@ TEST_CASE("dense gradients agree with finite differences", "[dense][gradient]") 
         randomise_params(ctx, dense, rng, 0.2);
         check_layer_gradients(ctx, dense, {3, 8, 3, 3}, random_vector(3 * 72, rng), 23);
     }
+    Dense small("dense", DenseSpec{3, true});
+    small.build(ctx, plain_desc({2, 2, 2, 2}), true);
+    randomise_params(ctx, small, rng, 0.3);
+    check_layer_gradients_elementwise(ctx, small, {2, 2, 2, 2}, random_vector(16, rng), 24);
 }
