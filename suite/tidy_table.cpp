@@ -11,7 +11,10 @@ std::string csv_escape(const std::string& s) {
 
 std::string to_csv(const TidyTable& t) {
     std::string out;
-    for (std::size_t c = 0; c < t.columns.size(); ++c) out += (c ? "," : "") + csv_escape(t.columns[c]);
+    for (std::size_t c = 0; c < t.columns.size(); ++c) {
+        if (c) out += ",";
+        out += csv_escape(t.columns[c]);
+    }
     out += "\n";
     for (const auto& row : t.rows) {
         for (std::size_t c = 0; c < row.size(); ++c) {
