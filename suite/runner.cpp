@@ -347,8 +347,148 @@ void record_manifest(const Config& config, const std::filesystem::path& out, con
                              {"environment", environment}});
 }
 
+// SIGINT and SIGTERM set g_stop while a stage runs: workers finish the trial step they are in, the trial is
+// left unfinished (a resume retrains it), and the run log records the interruption. The old handlers return
+// when the stage ends, however it ends.
+class StopOnSignal {
+public:
+    StopOnSignal() {
+        g_stop.store(false);
+        struct sigaction sa {};
+        sa.sa_handler = on_signal;
+        sigemptyset(&sa.sa_mask);
+        sigaction(SIGINT, &sa, &old_int_);
+        sigaction(SIGTERM, &sa, &old_term_);
+    }
+    ~StopOnSignal() {
+        sigaction(SIGINT, &old_int_, nullptr);
+        sigaction(SIGTERM, &old_term_, nullptr);
+    }
+    StopOnSignal(const StopOnSignal&) = delete;
+    StopOnSignal& operator=(const StopOnSignal&) = delete;
+
+private:
+    struct sigaction old_int_ {}, old_term_ {};
+};
+
+// The worker threads of one stage: each takes the next cell, claims its trial, trains it, and records the
+// outcome in the shared totals under one mutex.
+class StageWorkers {
+public:
+    StageWorkers(const Stage& stage, const std::vector<std::size_t>& todo, const std::map<std::string, PreparedData>& datasets,
+                 const std::filesystem::path& out, const RunOptions& options, int jobs, int threads, RunTotals& totals)
+        : stage_(stage), todo_(todo), datasets_(datasets), out_(out), options_(options), jobs_(jobs), threads_(threads),
+          totals_(totals), done_(totals.skipped), progress_(!options.quiet && ::isatty(STDERR_FILENO)) {}
+
+    // Runs every cell of `todo` on `jobs` threads; rethrows the first input or I/O error, which stops the others.
+    void run() {
+        std::vector<std::thread> pool;
+        for (int j = 0; j < std::min<int>(jobs_, static_cast<int>(todo_.size())); ++j) pool.emplace_back([this] { work(); });
+        for (auto& th : pool) th.join();
+        totals_.interrupted = g_stop.load() && !first_error_;
+    }
+    std::exception_ptr first_error() const { return first_error_; }
+    int trials_finished() const { return done_ - totals_.skipped; }
+    double elapsed_seconds() const { return std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count(); }
+
+private:
+    void work() {
+        omp_set_num_threads(threads_);  // per thread: each worker's oneDNN calls use `threads` OpenMP threads
+        while (!g_stop.load()) {
+            const std::size_t i = next_.fetch_add(1);
+            if (i >= todo_.size()) return;
+            Trial t = make_trial(stage_.grid, todo_[i]);
+            if (!stage_.label.empty()) t.axes["stage"] = stage_.label;  // for reports; not part of the id
+            run_one(t);
+            if (progress_) print_progress();
+        }
+    }
+
+    void run_one(const Trial& t) {
+        try {
+            // Concurrent runners into one directory split the trials: whoever holds the claim trains it; the
+            // others skip it, and skip it too when it was finished while they were planning.
+            const TrialClaim claim(out_, t.id);
+            if (!claim.held() || done_elsewhere(t.id)) {
+                std::lock_guard lock(mu_);
+                ++totals_.elsewhere;
+                return;
+            }
+            const TrialOutcome r = run_trial(t, datasets_.at(dataset_json(t.dataset).dump()), out_ / t.id, &g_stop);
+            std::lock_guard lock(mu_);
+            if (r.status == "interrupted") return;
+            ++done_;
+            (r.status == "ok" ? totals_.ok : totals_.diverged)++;
+            if (!options_.quiet)
+                std::cerr << "[" << done_ << "/" << totals_.planned << "] " << t.id << " " << t.label() << ": " << r.status
+                          << ", test accuracy " << r.summary["final_test_accuracy"].dump() << " (" << static_cast<int>(r.seconds)
+                          << " s)\n";
+        } catch (const InputError&) {
+            stop_with_current_exception();
+        } catch (const IoError&) {  // a full disk stops the sweep; it is not the trial's failure
+            stop_with_current_exception();
+        } catch (const std::exception& e) {
+            record_failure(t, e.what());
+        }
+    }
+
+    // Finished (or failed, without --retry-failed) by another runner since this one planned.
+    bool done_elsewhere(const std::string& id) const {
+        if (!options_.resume) {
+            const std::filesystem::path summary = out_ / id / kSummaryFile;
+            return std::filesystem::exists(summary) && std::filesystem::last_write_time(summary) > run_started_;
+        }
+        const Stored state = stored_state(out_ / id);
+        return state == Stored::finished || (state == Stored::failed && !options_.retry_failed);
+    }
+
+    void stop_with_current_exception() {
+        std::lock_guard lock(mu_);
+        if (!first_error_) first_error_ = std::current_exception();
+        g_stop.store(true);
+    }
+
+    // A failed trial is a result too: recorded, so a resume skips it unless --retry-failed.
+    void record_failure(const Trial& t, const std::string& what) {
+        std::lock_guard lock(mu_);
+        ++totals_.failed;
+        ++done_;
+        std::cerr << "actbench: trial " << t.id << " (" << t.label() << ") failed: " << what << "\n";
+        try {
+            std::filesystem::create_directories(out_ / t.id);
+            write_failed_summary(out_ / t.id, t.id, what, t.axes, t.settings());
+        } catch (const std::exception&) {
+        }
+    }
+
+    // On a terminal, a status line on stderr, rewritten in place.
+    void print_progress() {
+        std::lock_guard lock(mu_);
+        const double elapsed = elapsed_seconds();
+        const int finished = trials_finished(), left = static_cast<int>(todo_.size()) - finished;
+        const double eta = finished > 0 ? elapsed / finished * left : 0;
+        std::fprintf(stderr, "\r\033[K[%d/%d] running %d, failed %d, elapsed %.0f s, ETA %.0f s", done_,
+                     totals_.planned - totals_.other_shards, std::min(jobs_, left), totals_.failed, elapsed, eta);
+        if (left == 0) std::fprintf(stderr, "\n");
+    }
+
+    const Stage& stage_;
+    const std::vector<std::size_t>& todo_;
+    const std::map<std::string, PreparedData>& datasets_;
+    const std::filesystem::path out_;
+    const RunOptions& options_;
+    const int jobs_, threads_;
+    RunTotals& totals_;
+    int done_;
+    const bool progress_;
+    const std::filesystem::file_time_type run_started_ = std::filesystem::file_time_type::clock::now();
+    const std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+    std::atomic<std::size_t> next_{0};
+    std::mutex mu_;
+    std::exception_ptr first_error_;
+};
+
 RunTotals run_stage(const Config& config, const Stage& stage, const RunOptions& options) {
-    const Config& grid = stage.grid;
     pin_isa(config.isa);
     const std::filesystem::path out = options.out.empty() ? std::filesystem::path(config.out) : options.out;
     if (out.empty()) throw InputError("the run directory is empty: give --out DIR or the config's out:");
@@ -367,7 +507,7 @@ RunTotals run_stage(const Config& config, const Stage& stage, const RunOptions& 
     RunTotals totals;
     totals.planned = static_cast<int>(planned);
     const std::vector<std::size_t> todo = cells_to_run(stage, out, options, totals);
-    const std::map<std::string, PreparedData> datasets = prepare_stage_data(config, grid, todo, out);
+    const std::map<std::string, PreparedData> datasets = prepare_stage_data(config, stage.grid, todo, out);
     record_manifest(config, out, identity, config_doc, config_hash, environment);
     if (!options.quiet)
         std::cerr << "actbench: " << config.name << (stage.label.empty() ? "" : " (" + stage.label + " stage)") << ": " << planned << " trials"
@@ -378,100 +518,18 @@ RunTotals run_stage(const Config& config, const Stage& stage, const RunOptions& 
                   << threads << " threads) -> " << out.string() << "\n";
     if (todo.empty()) return totals;
     cv::setNumThreads(1);  // OpenCV's pool must not compete with oneDNN's threads
-    const auto run_started = std::filesystem::file_time_type::clock::now();
 
-    g_stop.store(false);
-    struct sigaction sa {};
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    struct sigaction old_int {}, old_term {};
-    sigaction(SIGINT, &sa, &old_int);
-    sigaction(SIGTERM, &sa, &old_term);
-
-    std::atomic<std::size_t> next{0};
-    std::mutex mu;
-    // On a terminal, a status line on stderr (rewritten in place); quiet otherwise.
-    const bool progress = !options.quiet && ::isatty(STDERR_FILENO);
-    const auto started = std::chrono::steady_clock::now();
-    int done = totals.skipped;
-    std::exception_ptr first_error;
-    auto worker = [&] {
-        omp_set_num_threads(threads);  // per thread: each worker's oneDNN calls use `threads` OpenMP threads
-        while (!g_stop.load()) {
-            const std::size_t i = next.fetch_add(1);
-            if (i >= todo.size()) return;
-            Trial t = make_trial(grid, todo[i]);
-            if (!stage.label.empty()) t.axes["stage"] = stage.label;  // for reports; not part of the id
-            try {
-                // Concurrent runners into one directory split the trials: whoever holds the claim trains it;
-                // the others skip it, and skip it too when it was finished while they were planning.
-                const TrialClaim claim(out, t.id);
-                const std::filesystem::path summary = out / t.id / kSummaryFile;
-                if (!claim.held() ||
-                    (options.resume ? stored_state(out / t.id) == Stored::finished ||
-                                          (stored_state(out / t.id) == Stored::failed && !options.retry_failed)
-                                    : std::filesystem::exists(summary) && std::filesystem::last_write_time(summary) > run_started)) {
-                    std::lock_guard lock(mu);
-                    ++totals.elsewhere;
-                    continue;
-                }
-                const TrialOutcome r = run_trial(t, datasets.at(dataset_json(t.dataset).dump()), out / t.id, &g_stop);
-                std::lock_guard lock(mu);
-                if (r.status == "interrupted") continue;
-                ++done;
-                (r.status == "ok" ? totals.ok : totals.diverged)++;
-                if (!options.quiet)
-                    std::cerr << "[" << done << "/" << planned << "] " << t.id << " " << t.label() << ": "
-                              << r.status << ", test accuracy " << r.summary["final_test_accuracy"].dump() << " ("
-                              << static_cast<int>(r.seconds) << " s)\n";
-            } catch (const InputError&) {
-                std::lock_guard lock(mu);
-                if (!first_error) first_error = std::current_exception();
-                g_stop.store(true);
-            } catch (const IoError&) {  // a full disk stops the sweep; it is not the trial's failure
-                std::lock_guard lock(mu);
-                if (!first_error) first_error = std::current_exception();
-                g_stop.store(true);
-            } catch (const std::exception& e) {
-                // A failed trial is a result too: recorded, so a resume skips it unless --retry-failed.
-                std::lock_guard lock(mu);
-                ++totals.failed;
-                ++done;
-                std::cerr << "actbench: trial " << t.id << " (" << t.label() << ") failed: " << e.what() << "\n";
-                try {
-                    std::filesystem::create_directories(out / t.id);
-                    write_failed_summary(out / t.id, t.id, e.what(), t.axes, t.settings());
-                } catch (const std::exception&) {
-                }
-            }
-            if (progress) {
-                std::lock_guard lock(mu);
-                const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-                const int finished = done - totals.skipped, left = static_cast<int>(todo.size()) - finished;
-                const double eta = finished > 0 ? elapsed / finished * left : 0;
-                std::fprintf(stderr, "\r\033[K[%d/%zu] running %d, failed %d, elapsed %.0f s, ETA %.0f s", done,
-                             planned - totals.other_shards, std::min(jobs, left), totals.failed, elapsed, eta);
-                if (left == 0) std::fprintf(stderr, "\n");
-            }
-        }
-    };
-    std::vector<std::thread> pool;
-    for (int j = 0; j < std::min<int>(jobs, static_cast<int>(todo.size())); ++j) pool.emplace_back(worker);
-    for (auto& th : pool) th.join();
-    totals.interrupted = g_stop.load() && !first_error;
-    {
-        const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-        append_run_log(out, {{"command", options.command},
-                             {"commit", kGitCommit},
-                             {"jobs", jobs},
-                             {"threads_per_trial", threads},
-                             {"trials_finished", done - totals.skipped},
-                             {"interrupted", totals.interrupted},
-                             {"wall_seconds", std::round(wall * 10) / 10}});
-    }
-    sigaction(SIGINT, &old_int, nullptr);
-    sigaction(SIGTERM, &old_term, nullptr);
-    if (first_error) std::rethrow_exception(first_error);
+    const StopOnSignal stop_on_signal;
+    StageWorkers workers(stage, todo, datasets, out, options, jobs, threads, totals);
+    workers.run();
+    append_run_log(out, {{"command", options.command},
+                         {"commit", kGitCommit},
+                         {"jobs", jobs},
+                         {"threads_per_trial", threads},
+                         {"trials_finished", workers.trials_finished()},
+                         {"interrupted", totals.interrupted},
+                         {"wall_seconds", std::round(workers.elapsed_seconds() * 10) / 10}});
+    if (workers.first_error()) std::rethrow_exception(workers.first_error());
     return totals;
 }
 
