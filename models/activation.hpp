@@ -97,11 +97,15 @@ ActivationSpec activation_variant(std::string name, std::string_view base, const
 // A formula: parsed and checked on [−8, 8]. Throws FormulaError.
 ActivationSpec formula_activation(std::string name, std::string_view expr, const std::map<std::string, double>& params);
 
+namespace detail {
+class ActivationBackend;  // activation_backends.hpp: one per kind of computation
+}
+
 class Activation final : public Layer {
 public:
     // `seed` keys the random draws of rrelu and noisy_relu (one stream per layer of a trial).
-    Activation(std::string name, ActivationSpec spec, std::uint64_t seed = 0)
-        : name_(std::move(name)), spec_(std::move(spec)), seed_(seed) {}
+    Activation(std::string name, ActivationSpec spec, std::uint64_t seed = 0);
+    ~Activation() override;
     std::string kind() const override { return "activation"; }
     const ActivationSpec& spec() const { return spec_; }
     memory::desc build(Context& ctx, const memory::desc& src, bool need_diff_src) override;
@@ -111,26 +115,15 @@ public:
     void set_training(bool training) override { training_ = training; }
     // The last forward's input (pre-activation) and output, for probe statistics.
     const memory& last_src() const { return src_used_; }
-    const memory& last_dst() const { return dst_; }
+    const memory& last_dst() const;
 
 private:
-    // Our kernels read and write the raw buffer; for a padded blocked layout they work on plain copies.
-    bool plain_io() const { return !direct_; }
     std::string name_;
     ActivationSpec spec_;
     std::uint64_t seed_;
     bool training_ = true;
-    std::uint64_t calls_ = 0;  // forward calls in training: keys each step's draws
-    bool direct_ = true;
-    memory::desc src_desc_, work_desc_;
-    dnnl::primitive fwd_, bwd_;
-    Param slope_;
-    bool shared_slope_ = false;             // prelu with one slope: the primitive sees it copied per channel
-    memory wide_slope_, wide_slope_grad_;   // that copy and its per-channel gradient
-    memory src_used_, src_work_, dst_, dst_work_, diff_src_, diff_src_work_, diff_dst_scratch_, diff_dst_work_;
-    std::uint64_t last_key_ = 0;        // rrelu: the key of the last training forward's slopes
-    std::vector<float> noise_pool_;     // noisy_relu: the normals of the last training forward's pool
-    std::vector<std::uint8_t> argmax_;  // maxout: which piece won
+    std::unique_ptr<detail::ActivationBackend> backend_;  // chosen by the table's kernel in build()
+    memory src_used_;
 };
 
 }  // namespace actbench

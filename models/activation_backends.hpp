@@ -1,0 +1,30 @@
+// How the Activation layer computes, one class per kind of computation (the table's `kernel` picks one):
+// a oneDNN eltwise primitive, oneDNN PReLU with learned slopes, maxout over adjacent channels, or our
+// elementwise kernels (the custom ones, formulas, RReLU and noisy ReLU). Private to the layer.
+#pragma once
+
+#include "activation.hpp"
+
+#include <memory>
+
+namespace actbench::detail {
+
+class ActivationBackend {
+public:
+    virtual ~ActivationBackend() = default;
+    virtual memory::desc build(Context& ctx, const memory::desc& src, bool need_diff_src) = 0;
+    virtual const memory& forward(Context& ctx, const memory& src, bool training) = 0;
+    // `src` is forward's input, as the caller kept it.
+    virtual const memory& backward(Context& ctx, const memory& src, const memory& diff_dst, bool training) = 0;
+    virtual std::vector<Param*> params() { return {}; }
+    virtual const memory& dst() const = 0;
+};
+
+// activation_onednn.cpp
+std::unique_ptr<ActivationBackend> eltwise_backend(const ActivationSpec& spec);
+std::unique_ptr<ActivationBackend> prelu_backend(const std::string& layer, const ActivationSpec& spec);
+// activation_ours.cpp; `seed` keys the random draws of rrelu and noisy_relu.
+std::unique_ptr<ActivationBackend> maxout_backend(const std::string& layer, const ActivationSpec& spec);
+std::unique_ptr<ActivationBackend> elementwise_backend(const ActivationSpec& spec, std::uint64_t seed);
+
+}  // namespace actbench::detail
