@@ -143,6 +143,34 @@ std::vector<double> weight_grad_norms(Network& net) {
 double ratio_first_last(const std::vector<double>& norms) {
     return norms.size() >= 2 && norms.back() > 0 ? norms.front() / norms.back() : std::numeric_limits<double>::quiet_NaN();
 }
+
+// One evaluation point's row of metrics.jsonl from the test, probe and (optional) validation evaluations; the
+// training columns are added by the caller after the first epoch.
+nlohmann::json metrics_row(double epoch, long step, const ProbeStats& test, const ProbeStats& pr, const ProbeStats* val) {
+    const bool epoch_end = epoch == std::floor(epoch);
+    nlohmann::json row{{"epoch", epoch_end ? nlohmann::json(static_cast<int>(epoch)) : nlohmann::json(epoch)},
+                       {"step", step},
+                       {"test_loss", finite_or_null(test.loss)},
+                       {"test_accuracy", test.accuracy},
+                       {"probe_loss", finite_or_null(pr.loss)},
+                       {"probe_accuracy", pr.accuracy},
+                       {"zero_fraction", fractions_json(pr.zero_fraction)},
+                       {"dead_fraction", fractions_json(pr.dead_fraction)},
+                       {"inactive_fraction", fractions_json(pr.inactive_fraction)},
+                       {"saturated_fraction", fractions_json(pr.saturated_fraction)},
+                       {"mean", fractions_json(pr.mean)},
+                       {"mean_abs", fractions_json(pr.mean_abs)},
+                       {"second_moment", fractions_json(pr.second_moment)},
+                       {"pre_mean", fractions_json(pr.pre_mean)},
+                       {"pre_std", fractions_json(pr.pre_std)}};
+    if (val) {
+        row["val_loss"] = finite_or_null(val->loss);
+        row["val_accuracy"] = val->accuracy;
+    }
+    if (std::any_of(pr.prelu_slope.begin(), pr.prelu_slope.end(), [](double v) { return std::isfinite(v); }))
+        row["prelu_slope"] = fractions_json(pr.prelu_slope);
+    return row;
+}
 }  // namespace
 
 TrialOutcome run_trial(const Trial& trial, const PreparedData& data, const std::filesystem::path& dir,
@@ -206,34 +234,12 @@ TrialOutcome run_trial(const Trial& trial, const PreparedData& data, const std::
         const ProbeStats pr = evaluate(net, train, probe, data.normalizer, true);
         const bool has_validation = data.validation.count() > 0;
         const ProbeStats val = has_validation ? evaluate(net, data.validation, data.validation_indices, data.normalizer, false) : ProbeStats{};
-        nlohmann::json row{{"epoch", epoch_end ? nlohmann::json(static_cast<int>(epoch)) : nlohmann::json(epoch)},
-                           {"step", step},
-                           {"test_loss", finite_or_null(test.loss)},
-                           {"test_accuracy", test.accuracy},
-                           {"probe_loss", finite_or_null(pr.loss)},
-                           {"probe_accuracy", pr.accuracy},
-                           {"zero_fraction", fractions_json(pr.zero_fraction)},
-                           {"dead_fraction", fractions_json(pr.dead_fraction)},
-                           {"inactive_fraction", fractions_json(pr.inactive_fraction)},
-                           {"saturated_fraction", fractions_json(pr.saturated_fraction)},
-                           {"mean", fractions_json(pr.mean)},
-                           {"mean_abs", fractions_json(pr.mean_abs)},
-                           {"second_moment", fractions_json(pr.second_moment)},
-                           {"pre_mean", fractions_json(pr.pre_mean)},
-                           {"pre_std", fractions_json(pr.pre_std)}};
-        if (has_validation) {
-            row["val_loss"] = finite_or_null(val.loss);
-            row["val_accuracy"] = val.accuracy;
-            best_val_accuracy = std::max(best_val_accuracy, val.accuracy);
-        }
-        if (std::any_of(pr.prelu_slope.begin(), pr.prelu_slope.end(), [](double v) { return std::isfinite(v); }))
-            row["prelu_slope"] = fractions_json(pr.prelu_slope);
+        nlohmann::json row = metrics_row(epoch, step, test, pr, has_validation ? &val : nullptr);
+        if (has_validation) best_val_accuracy = std::max(best_val_accuracy, val.accuracy);
         if (epoch > 0) {
             const auto norms = weight_grad_norms(net);
             row["grad_norm"] = fractions_json(norms);
             row["grad_ratio"] = finite_or_null(ratio_first_last(norms));
-        }
-        if (epoch > 0) {
             row["train_loss"] = finite_or_null(train_loss);
             row["train_accuracy"] = train_accuracy;
         }
