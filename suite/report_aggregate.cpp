@@ -402,78 +402,83 @@ void pairing_gain(Aggregate& a) {
         const Summary r = summarise(ratios);
         a.pairing_ratio_median = r.median, a.pairing_ratio_min = r.min, a.pairing_ratio_max = r.max;
     }
+}
 
+// The sentences on one ranking's comparisons with its baseline: which values beat it, fall behind, are
+// underpowered, within noise, untested, equivalent or undecided, and how the differences were tested.
+std::string comparison_finding(const Aggregate& a, const Ranking& r) {
+    const std::string& axis = a.compared_axis;
+    std::vector<const RankedEntry*> better, worse, noise, underpowered, untested, equivalent, undecided;
+    int paired = 0;
+    for (const RankedEntry& e : r.entries) {
+        if (e.verdict == RankedEntry::Verdict::better) better.push_back(&e);
+        if (e.verdict == RankedEntry::Verdict::worse) worse.push_back(&e);
+        if (e.verdict == RankedEntry::Verdict::within_noise) noise.push_back(&e);
+        if (e.verdict == RankedEntry::Verdict::underpowered) underpowered.push_back(&e);
+        if (e.verdict == RankedEntry::Verdict::not_tested && !e.is_baseline) untested.push_back(&e);
+        if (e.verdict == RankedEntry::Verdict::equivalent) equivalent.push_back(&e);
+        if (e.verdict == RankedEntry::Verdict::undecided) undecided.push_back(&e);
+        paired += e.paired;
+    }
+    const std::size_t compared = r.entries.size() - 1;
+    std::string text = " Of the " + std::to_string(compared) + " other " + axis + " value(s) set against **" + a.baseline_text() +
+                       "** (" + decimal(r.baseline->stats.acc.mean, 4) + "), ";
+    text += better.empty() ? std::string("none beats it")
+                           : std::to_string(better.size()) + (better.size() == 1 ? " beats" : " beat") + " it: " + listed(better, axis);
+    text += worse.empty() ? "; none falls behind it"
+                          : "; " + std::to_string(worse.size()) + (worse.size() == 1 ? " falls" : " fall") + " behind it: " + listed(worse, axis);
+    text += ". ";
+    if (!underpowered.empty()) {
+        int fewest = INT_MAX, most = 0;
+        for (const RankedEntry* e : underpowered)
+            if (e->seeds_needed > 0) fewest = std::min(fewest, e->seeds_needed), most = std::max(most, e->seeds_needed);
+        text += std::to_string(underpowered.size()) + (underpowered.size() == 1 ? " is" : " are") +
+                " underpowered: " +
+                (most == 0 ? std::string("their observed differences are too small to detect with any practical number of seeds")
+                           : "detecting the observed difference" + std::string(underpowered.size() == 1 ? "" : "s") +
+                                 " with 80% power would take about " +
+                                 (fewest == most ? std::to_string(most) : std::to_string(fewest) + "–" + std::to_string(most)) +
+                                 " seeds per group") +
+                " — no verdict either way. ";
+    }
+    if (!noise.empty())
+        text += std::to_string(noise.size()) + (noise.size() == 1 ? " is" : " are") +
+                " not distinguished from it although the seeds would have sufficed for the observed difference — which "
+                "still does not show that they are equal. ";
+    if (!untested.empty())
+        text += std::to_string(untested.size()) + " could not be tested (fewer than two finished seeds on a side, or no variance). ";
+    if (!equivalent.empty())
+        text += std::to_string(equivalent.size()) + (equivalent.size() == 1 ? " is" : " are") + " equivalent to it within the margin: " +
+                listed(equivalent, axis) + ". ";
+    if (!undecided.empty())
+        text += std::to_string(undecided.size()) + (undecided.size() == 1 ? " is" : " are") +
+                " still undecided at the most seeds the design allows — no verdict either way. ";
+    text += "Differences are in final test accuracy (with their 95% intervals), " +
+            std::string(paired > 0 ? "paired over the seeds both groups finished (common random numbers)"
+                                   : "by Welch's t-test (the seeds are not paired)") +
+            ", " + (a.adjustment == "bh" ? "Benjamini–Hochberg" : "Holm") + "-adjusted over the report's " +
+            std::to_string(a.comparisons) + " comparisons at α = 0.05.";
+    return text;
+}
+
+// What one ranking supports: its leader and, against the baseline, its verdicts.
+std::string ranking_finding(const Aggregate& a, const Ranking& r) {
+    const std::string where = r.context_label.empty() ? "" : "With " + r.context_label + ": ";
+    const RankedEntry& top = r.entries.front();
+    std::string text = where + (where.empty() ? "The" : "the") + " highest mean final test accuracy is **" +
+                       value_text(top.group->values[a.compared_axis]) + "**'s, " +
+                       (top.group->stats.acc.n ? decimal(top.group->stats.acc.mean, 4) : std::string("—")) + " over " +
+                       std::to_string(top.group->stats.acc.n) + " seed(s).";
+    if (a.baseline.is_null()) return text;  // said once, after the contexts
+    if (!r.baseline)
+        return text + " No " + a.baseline_text() + " group shares these settings, so nothing here is compared with the baseline.";
+    return text + comparison_finding(a, r);
 }
 
 // What the rankings support, in sentences.
 void write_findings(Aggregate& a) {
-    // What the rankings support, in sentences.
-    const std::string axis = a.compared_axis;
-    for (const Ranking& r : a.rankings) {
-        const std::string where = r.context_label.empty() ? "" : "With " + r.context_label + ": ";
-        if (r.entries.empty()) continue;
-        const RankedEntry& top = r.entries.front();
-        std::string text = where + (where.empty() ? "The" : "the") + " highest mean final test accuracy is **" + value_text(top.group->values[axis]) + "**'s, " +
-                           (top.group->stats.acc.n ? decimal(top.group->stats.acc.mean, 4) : std::string("—")) + " over " +
-                           std::to_string(top.group->stats.acc.n) + " seed(s).";
-        if (a.baseline.is_null()) {
-            // said once, after the contexts
-        } else if (!r.baseline) {
-            text += " No " + a.baseline_text() + " group shares these settings, so nothing here is compared with the baseline.";
-        } else {
-            std::vector<const RankedEntry*> better, worse, noise, underpowered, untested, equivalent, undecided;
-            int paired = 0;
-            for (const RankedEntry& e : r.entries) {
-                if (e.verdict == RankedEntry::Verdict::better) better.push_back(&e);
-                if (e.verdict == RankedEntry::Verdict::worse) worse.push_back(&e);
-                if (e.verdict == RankedEntry::Verdict::within_noise) noise.push_back(&e);
-                if (e.verdict == RankedEntry::Verdict::underpowered) underpowered.push_back(&e);
-                if (e.verdict == RankedEntry::Verdict::not_tested && !e.is_baseline) untested.push_back(&e);
-                if (e.verdict == RankedEntry::Verdict::equivalent) equivalent.push_back(&e);
-                if (e.verdict == RankedEntry::Verdict::undecided) undecided.push_back(&e);
-                paired += e.paired;
-            }
-            const std::size_t compared = r.entries.size() - 1;
-            text += " Of the " + std::to_string(compared) + " other " + axis + " value(s) set against **" + a.baseline_text() + "** (" +
-                    decimal(r.baseline->stats.acc.mean, 4) + "), ";
-            text += better.empty() ? std::string("none beats it")
-                                   : std::to_string(better.size()) + (better.size() == 1 ? " beats" : " beat") + " it: " + listed(better, axis);
-            text += worse.empty() ? "; none falls behind it"
-                                  : "; " + std::to_string(worse.size()) + (worse.size() == 1 ? " falls" : " fall") + " behind it: " + listed(worse, axis);
-            text += ". ";
-            if (!underpowered.empty()) {
-                int fewest = INT_MAX, most = 0;
-                for (const RankedEntry* e : underpowered)
-                    if (e->seeds_needed > 0) fewest = std::min(fewest, e->seeds_needed), most = std::max(most, e->seeds_needed);
-                text += std::to_string(underpowered.size()) + (underpowered.size() == 1 ? " is" : " are") +
-                        " underpowered: " +
-                        (most == 0 ? std::string("their observed differences are too small to detect with any practical number of seeds")
-                                   : "detecting the observed difference" + std::string(underpowered.size() == 1 ? "" : "s") +
-                                         " with 80% power would take about " +
-                                         (fewest == most ? std::to_string(most) : std::to_string(fewest) + "–" + std::to_string(most)) +
-                                         " seeds per group") +
-                        " — no verdict either way. ";
-            }
-            if (!noise.empty())
-                text += std::to_string(noise.size()) + (noise.size() == 1 ? " is" : " are") +
-                        " not distinguished from it although the seeds would have sufficed for the observed difference — which "
-                        "still does not show that they are equal. ";
-            if (!untested.empty())
-                text += std::to_string(untested.size()) + " could not be tested (fewer than two finished seeds on a side, or no variance). ";
-            if (!equivalent.empty())
-                text += std::to_string(equivalent.size()) + (equivalent.size() == 1 ? " is" : " are") + " equivalent to it within the margin: " +
-                        listed(equivalent, axis) + ". ";
-            if (!undecided.empty())
-                text += std::to_string(undecided.size()) + (undecided.size() == 1 ? " is" : " are") +
-                        " still undecided at the most seeds the design allows — no verdict either way. ";
-            text += "Differences are in final test accuracy (with their 95% intervals), " +
-                    std::string(paired > 0 ? "paired over the seeds both groups finished (common random numbers)"
-                                           : "by Welch's t-test (the seeds are not paired)") +
-                    ", " + (a.adjustment == "bh" ? "Benjamini–Hochberg" : "Holm") + "-adjusted over the report's " +
-                    std::to_string(a.comparisons) + " comparisons at α = 0.05.";
-        }
-        a.findings.push_back(spans(text));
-    }
+    for (const Ranking& r : a.rankings)
+        if (!r.entries.empty()) a.findings.push_back(spans(ranking_finding(a, r)));
     if (a.baseline.is_null())
         a.findings.push_back(spans("The config names no `baseline:`, so no difference is tested: the ranking orders means, and their "
                                    "intervals (below) say how far apart they are. Set `baseline: VALUE` (an activation) or "
