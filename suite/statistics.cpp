@@ -107,11 +107,20 @@ Comparison welch_test(const std::vector<double>& a, const std::vector<double>& b
     return c;
 }
 
-std::vector<double> holm_adjust(const std::vector<double>& p) {
-    const std::size_t m = p.size();
-    std::vector<std::size_t> order(m);
+namespace {
+// The indices of p from its smallest value up, ties in their original order: the step order of Holm's and
+// Benjamini–Hochberg's procedures.
+std::vector<std::size_t> ascending_order(const std::vector<double>& p) {
+    std::vector<std::size_t> order(p.size());
     std::iota(order.begin(), order.end(), std::size_t{0});
     std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return p[a] < p[b]; });
+    return order;
+}
+}  // namespace
+
+std::vector<double> holm_adjust(const std::vector<double>& p) {
+    const std::size_t m = p.size();
+    const std::vector<std::size_t> order = ascending_order(p);
     std::vector<double> adjusted(m);
     double running = 0;  // the step-down adjustment is made monotone by a running maximum
     for (std::size_t k = 0; k < m; ++k) {
@@ -120,10 +129,6 @@ std::vector<double> holm_adjust(const std::vector<double>& p) {
     }
     return adjusted;
 }
-
-}  // namespace actbench
-
-namespace actbench {
 
 Comparison paired_test(const std::vector<double>& a, const std::vector<double>& b) {
     Comparison c;
@@ -145,9 +150,7 @@ Comparison paired_test(const std::vector<double>& a, const std::vector<double>& 
 
 std::vector<double> bh_adjust(const std::vector<double>& p) {
     const std::size_t m = p.size();
-    std::vector<std::size_t> order(m);
-    std::iota(order.begin(), order.end(), std::size_t{0});
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return p[a] < p[b]; });
+    const std::vector<std::size_t> order = ascending_order(p);
     std::vector<double> adjusted(m);
     double running = 1;  // the step-up adjustment is made monotone by a running minimum from the largest down
     for (std::size_t k = m; k-- > 0;) {
