@@ -98,20 +98,30 @@ memory::desc Activation::build(Context& ctx, const memory::desc& src, bool need_
         case ActivationKernel::rrelu:
         case ActivationKernel::noisy_relu: backend_ = detail::elementwise_backend(spec_, seed_); break;
     }
-    return backend_->build(ctx, src, need_diff_src);
+    const bool widen = src.data_type() != dt::f32 && spec_.info->kernel != ActivationKernel::eltwise;
+    if (!widen) return backend_->build(ctx, src, need_diff_src);
+    src_wide_desc_ = with_type(src, dt::f32);
+    const memory::desc out = backend_->build(ctx, src_wide_desc_, need_diff_src);
+    dst_narrow_ = memory(with_type(out, src.data_type()), ctx.engine);
+    return dst_narrow_.get_desc();
 }
 
 std::vector<Param*> Activation::params() { return backend_ ? backend_->params() : std::vector<Param*>{}; }
 
-const memory& Activation::last_dst() const { return backend_->dst(); }
+const memory& Activation::last_dst() const { return dst_narrow_ ? dst_narrow_ : backend_->dst(); }
 
 const memory& Activation::forward(Context& ctx, const memory& src) {
     src_used_ = src;
-    return backend_->forward(ctx, src, training_);
+    if (!dst_narrow_) return backend_->forward(ctx, src, training_);
+    src_wide_ = as_layout(ctx, src, src_wide_desc_, src_wide_scratch_);
+    memory y = backend_->forward(ctx, src_wide_, training_);
+    ProfileScope timed(ctx, "reorder", name_);
+    dnnl::reorder(y, dst_narrow_).execute(ctx.stream, y, dst_narrow_);
+    return dst_narrow_;
 }
 
 const memory& Activation::backward(Context& ctx, const memory& diff_dst) {
-    return backend_->backward(ctx, src_used_, diff_dst, training_);
+    return backend_->backward(ctx, dst_narrow_ ? src_wide_ : src_used_, diff_dst, training_);
 }
 
 }  // namespace actbench

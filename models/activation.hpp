@@ -6,6 +6,9 @@
 // A trial uses an ActivationSpec: a family with every parameter resolved (defaults filled in), or a formula
 // from the config (see formula.hpp).
 //
+// Precision: oneDNN eltwise activations run in bf16 on bf16 input; PReLU, maxout and our elementwise kernels
+// (custom, formulas, RReLU, noisy ReLU) compute in fp32 on the widened input and round their output to bf16.
+//
 // Shapes: src [N, C(, H, W)]  dst the same, except maxout: src [N, k·C(, H, W)] → dst [N, C(, H, W)].
 #pragma once
 
@@ -124,6 +127,10 @@ private:
     bool training_ = true;
     std::unique_ptr<detail::ActivationBackend> backend_;  // chosen by the table's kernel in build()
     memory src_used_;
+    // bf16 input to a backend that computes in fp32 (all but oneDNN eltwise): the input widened, and the
+    // output rounded back to bf16, so every activation layer's output has the network's precision.
+    memory::desc src_wide_desc_;
+    memory src_wide_, src_wide_scratch_, dst_narrow_;
 };
 
 }  // namespace actbench

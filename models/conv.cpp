@@ -13,17 +13,17 @@ memory::desc Conv2d::build(Context& ctx, const memory::desc& src, bool need_diff
     const auto alg = dnnl::algorithm::convolution_direct;
 
     using cf = dnnl::convolution_forward;
-    cf::primitive_desc fpd(forward_op(any_desc(sd), any_desc(wdims), has_bias_ ? &bias_md : nullptr, any_desc(ddims)),
+    cf::primitive_desc fpd(forward_op(data_any(sd), data_any(wdims), has_bias_ ? &bias_md : nullptr, output_any(ddims)),
                            ctx.engine);
 
     dnnl::convolution_backward_data::primitive_desc bpd;
     if (need_diff_src) {
-        dnnl::convolution_backward_data::desc bd(alg, any_desc(sd), any_desc(wdims), any_desc(ddims), strides, pad, pad);
+        dnnl::convolution_backward_data::desc bd(alg, data_any(sd), data_any(wdims), data_any(ddims), strides, pad, pad);
         bpd = dnnl::convolution_backward_data::primitive_desc(bd, ctx.engine, fpd);
     }
     using cbw = dnnl::convolution_backward_weights;
-    auto wd = has_bias_ ? cbw::desc(alg, any_desc(sd), any_desc(wdims), bias_md, any_desc(ddims), strides, pad, pad)
-                        : cbw::desc(alg, any_desc(sd), any_desc(wdims), any_desc(ddims), strides, pad, pad);
+    auto wd = has_bias_ ? cbw::desc(alg, data_any(sd), grad_any(wdims), bias_md, data_any(ddims), strides, pad, pad)
+                        : cbw::desc(alg, data_any(sd), grad_any(wdims), data_any(ddims), strides, pad, pad);
     cbw::primitive_desc wpd(wd, ctx.engine, fpd);
 
     const double area = static_cast<double>(k * k);

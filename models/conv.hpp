@@ -16,11 +16,13 @@ struct ConvSpec {
     int stride = 1;
     int padding = 2;
     bool bias = true;
+    Precision precision = Precision::fp32;
+    bool fp32_output = false;  // bf16: the output stays fp32 (the last layer's logits)
 };
 
 class Conv2d final : public WeightedLayer {
 public:
-    Conv2d(std::string name, ConvSpec spec) : WeightedLayer(std::move(name), spec.bias), spec_(spec) {}
+    Conv2d(std::string name, ConvSpec spec) : WeightedLayer(std::move(name), spec.bias, spec.precision, spec.fp32_output), spec_(spec) {}
     std::string kind() const override { return "conv"; }
     memory::desc build(Context& ctx, const memory::desc& src, bool need_diff_src) override;
 

@@ -13,17 +13,17 @@ memory::desc Dense::build(Context& ctx, const memory::desc& src, bool need_diff_
     const memory::desc bias_md({oc}, dt::f32, tag::x);
 
     using ipf = dnnl::inner_product_forward;
-    ipf::primitive_desc fpd(forward_op(any_desc(sd), any_desc(wdims), has_bias_ ? &bias_md : nullptr, any_desc(ddims)),
+    ipf::primitive_desc fpd(forward_op(data_any(sd), data_any(wdims), has_bias_ ? &bias_md : nullptr, output_any(ddims)),
                             ctx.engine);
 
     dnnl::inner_product_backward_data::primitive_desc bpd;
     if (need_diff_src) {
-        dnnl::inner_product_backward_data::desc bd(any_desc(sd), any_desc(wdims), any_desc(ddims));
+        dnnl::inner_product_backward_data::desc bd(data_any(sd), data_any(wdims), data_any(ddims));
         bpd = dnnl::inner_product_backward_data::primitive_desc(bd, ctx.engine, fpd);
     }
     using ipbw = dnnl::inner_product_backward_weights;
-    auto wd = has_bias_ ? ipbw::desc(any_desc(sd), any_desc(wdims), bias_md, any_desc(ddims))
-                        : ipbw::desc(any_desc(sd), any_desc(wdims), any_desc(ddims));
+    auto wd = has_bias_ ? ipbw::desc(data_any(sd), grad_any(wdims), bias_md, data_any(ddims))
+                        : ipbw::desc(data_any(sd), grad_any(wdims), data_any(ddims));
     ipbw::primitive_desc wpd(wd, ctx.engine, fpd);
 
     return adopt(ctx, fpd, need_diff_src ? &bpd : nullptr, wpd, wdims, fan_in, static_cast<double>(oc));

@@ -11,11 +11,13 @@ namespace actbench {
 struct DenseSpec {
     int out_features = 128;
     bool bias = true;
+    Precision precision = Precision::fp32;
+    bool fp32_output = false;  // bf16: the output stays fp32 (the last layer's logits)
 };
 
 class Dense final : public WeightedLayer {
 public:
-    Dense(std::string name, DenseSpec spec) : WeightedLayer(std::move(name), spec.bias), spec_(spec) {}
+    Dense(std::string name, DenseSpec spec) : WeightedLayer(std::move(name), spec.bias, spec.precision, spec.fp32_output), spec_(spec) {}
     std::string kind() const override { return "dense"; }
     memory::desc build(Context& ctx, const memory::desc& src, bool need_diff_src) override;
 

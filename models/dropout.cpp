@@ -7,15 +7,15 @@
 namespace actbench {
 
 memory::desc Dropout::build(Context& ctx, const memory::desc& src, bool) {
-    desc_ = src;
-    dst_ = memory(src, ctx.engine);
-    diff_src_ = memory(src, ctx.engine);
-    mask_.assign(floats_in(src), 0.f);
-    return src;
+    desc_ = with_type(src, dt::f32);  // a bf16 input is widened: the mask and scale are applied in fp32
+    dst_ = memory(desc_, ctx.engine);
+    diff_src_ = memory(desc_, ctx.engine);
+    mask_.assign(floats_in(desc_), 0.f);
+    return desc_;
 }
 
-const memory& Dropout::forward(Context&, const memory& src) {
-    const float* x = data_of(src);
+const memory& Dropout::forward(Context& ctx, const memory& src) {
+    const float* x = data_of(as_layout(ctx, src, desc_, src_scratch_));
     float* y = data_of(dst_);
     const std::size_t n = floats_in(desc_);
     if (!training_) {

@@ -25,7 +25,7 @@ private:
     std::uint64_t seed_, calls_ = 0;
     bool training_ = true;
     memory::desc desc_;
-    memory dst_, diff_src_, diff_dst_scratch_;
+    memory dst_, diff_src_, src_scratch_, diff_dst_scratch_;
     std::vector<float> mask_;  // 0 or 1/(1 − rate), per element of the last training forward
 };
 

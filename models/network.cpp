@@ -24,6 +24,7 @@ Network::Network(Context& ctx, const NetworkSpec& spec, int batch, InputShape in
     const ActivationSpec& act = spec.activation;
     const int k = act.width_multiplier();
     const bool bias = spec.bias.value.has_value();
+    require_precision(spec.precision);
     check_input_fits(spec.model, input.channels, input.height, input.width, input.classes);
     specs_ = spec.model.layers(input.classes);
     for (const auto& [layer, value] : spec.bias.overrides) {
@@ -47,15 +48,16 @@ Network::Network(Context& ctx, const NetworkSpec& spec, int batch, InputShape in
             break;
         }
         const int units = l.units * (feeds_act ? k : 1);
+        const bool last = i + 1 == specs_.size();  // the classifier: its logits stay fp32 for the loss
         std::unique_ptr<Layer> layer;
         switch (l.kind) {
             case LayerSpec::Kind::conv:  // shapes checked above (check_input_fits)
-                layer = std::make_unique<Conv2d>(l.name, ConvSpec{units, l.kernel, 1, l.padding, bias});
+                layer = std::make_unique<Conv2d>(l.name, ConvSpec{units, l.kernel, 1, l.padding, bias, spec.precision, last});
                 break;
             case LayerSpec::Kind::pool:
                 layer = std::make_unique<MaxPool2d>(l.name, PoolSpec{l.kernel, l.stride});
                 break;
-            case LayerSpec::Kind::dense: layer = std::make_unique<Dense>(l.name, DenseSpec{units, bias}); break;
+            case LayerSpec::Kind::dense: layer = std::make_unique<Dense>(l.name, DenseSpec{units, bias, spec.precision, last}); break;
             case LayerSpec::Kind::act: {
                 // Each activation layer draws from its own stream.
                 std::uint64_t state = spec.noise_seed ^ fnv1a64(l.name);
@@ -104,13 +106,14 @@ void Network::backward() {
         ProfileScope timed(ctx_, "loss", kLossSection);
         g = &loss_.backward(ctx_);
     }
-    if (l1_scratch_.size() != layers_.size()) l1_scratch_.resize(layers_.size());
+    if (l1_scratch_.size() != layers_.size()) l1_scratch_.resize(layers_.size()), l1_output_scratch_.resize(layers_.size());
     for (std::size_t i = layers_.size(); i-- > 0;) {
         auto* act = dynamic_cast<Activation*>(layers_[i].get());
         if (act && activation_l1_ > 0) {
-            // g is ∂loss/∂a in some layout; bring it to a's layout and add λ·sign(a)/N elementwise.
-            const memory& a = act->last_dst();
-            const memory& ga = as_layout(ctx_, *g, a.get_desc(), l1_scratch_[i]);
+            // g is ∂loss/∂a in some layout; bring it to a's layout (in fp32) and add λ·sign(a)/N elementwise.
+            const memory::desc want = with_type(act->last_dst().get_desc(), dt::f32);
+            const memory& a = as_layout(ctx_, act->last_dst(), want, l1_output_scratch_[i]);
+            const memory& ga = as_layout(ctx_, *g, want, l1_scratch_[i]);
             float* gd = data_of(ga);
             const float* ad = data_of(a);
             const float c = static_cast<float>(activation_l1_ / batch_);

@@ -42,6 +42,8 @@ struct NetworkSpec {
     std::uint64_t noise_seed = 0;      // keys the draws of stochastic activations (rrelu, noisy_relu)
     // Keys the dropout masks; unset: noise_seed. Paired trials share it across activations (see trainer.cpp).
     std::optional<std::uint64_t> dropout_seed = std::nullopt;
+    // bf16: mixed precision (onednn.hpp); refused where oneDNN has no native bf16 (require_precision).
+    Precision precision = Precision::fp32;
 };
 
 class Network {
@@ -109,7 +111,7 @@ private:
     double activation_l1_ = 0;
     bool training_ = true, fusion_ = true;
     std::vector<bool> fused_;  // per layer: it runs the next (activation) layer fused in evaluation
-    std::vector<memory> l1_scratch_;
+    std::vector<memory> l1_scratch_, l1_output_scratch_;
 };
 
 }  // namespace actbench

@@ -21,7 +21,52 @@ memory::desc plain_desc(const memory::dims& dims) {
     }
 }
 
-memory::desc any_desc(const memory::dims& dims) { return {dims, dt::f32, tag::any}; }
+memory::desc any_desc(const memory::dims& dims, dt type) { return {dims, type, tag::any}; }
+
+memory::desc with_type(const memory::desc& d, dt type) {
+    memory::desc out = d;
+    out.data.data_type = static_cast<dnnl_data_type_t>(type);
+    return out;
+}
+
+float* data_of(const memory& m) {
+    if (m.get_desc().data_type() != dt::f32) throw std::logic_error("data_of: not an f32 memory");
+    return static_cast<float*>(m.get_data_handle());
+}
+
+const char* precision_name(Precision p) { return p == Precision::bf16 ? "bf16" : "fp32"; }
+
+std::string cpu_isa_name(dnnl::cpu_isa isa) {
+    switch (isa) {
+        case dnnl::cpu_isa::sse41: return "sse41";
+        case dnnl::cpu_isa::avx: return "avx";
+        case dnnl::cpu_isa::avx2: return "avx2";
+        case dnnl::cpu_isa::avx512_mic: return "avx512_mic";
+        case dnnl::cpu_isa::avx512_mic_4ops: return "avx512_mic_4ops";
+        case dnnl::cpu_isa::avx512_core: return "avx512_core";
+        case dnnl::cpu_isa::avx512_core_vnni: return "avx512_core_vnni";
+        case dnnl::cpu_isa::avx512_core_bf16: return "avx512_core_bf16";
+        case dnnl::cpu_isa::avx512_core_amx: return "avx512_core_amx";
+        case dnnl::cpu_isa::avx2_vnni: return "avx2_vnni";
+        case dnnl::cpu_isa::all: return "all";
+        default: return "other";
+    }
+}
+
+std::string effective_isa_name() { return cpu_isa_name(dnnl::get_effective_cpu_isa()); }
+
+bool native_bf16() {
+    // The ISA values are bit sets: each includes the bits of the ISAs it extends (dnnl_types.h).
+    const auto bits = static_cast<unsigned>(dnnl::get_effective_cpu_isa());
+    const auto bf16 = static_cast<unsigned>(dnnl::cpu_isa::avx512_core_bf16);
+    return (bits & bf16) == bf16;
+}
+
+void require_precision(Precision p) {
+    if (p == Precision::bf16 && !native_bf16())
+        throw std::invalid_argument("precision bf16 needs a CPU with bf16 instructions (oneDNN ISA avx512_core_bf16 or "
+                                    "avx512_core_amx); oneDNN runs at " + effective_isa_name() + " here");
+}
 
 ProfileScope::ProfileScope(Context& ctx, const char* category, const std::string& section)
     : profile_(ctx.profile), category_(category), section_(&section) {

@@ -55,14 +55,34 @@ private:
     std::chrono::steady_clock::time_point start_;
 };
 
-inline float* data_of(const memory& m) { return static_cast<float*>(m.get_data_handle()); }
+// The floats of an f32 memory; throws std::logic_error for any other data type (a bf16 buffer read as floats
+// would be garbage, not an error).
+float* data_of(const memory& m);
 // Number of floats a memory of this descriptor holds, padding of blocked layouts included.
 inline std::size_t floats_in(const memory::desc& d) { return d.get_size() / sizeof(float); }
 std::size_t logical_count(const memory::dims& dims);
 
 // The plain layout for dims of rank 1 to 4: x, nc, ncw, nchw (oihw for weights is the same order).
 memory::desc plain_desc(const memory::dims& dims);
-memory::desc any_desc(const memory::dims& dims);
+memory::desc any_desc(const memory::dims& dims, dt type = dt::f32);
+// The same dims and layout (strides, blocking, padding) with another element type.
+memory::desc with_type(const memory::desc& d, dt type);
+
+// The element type of the tensors between layers. bf16 is mixed precision as frameworks do it: convolutions,
+// dense layers, pooling, batch norm and activations take and produce bf16; master weights, weight gradients,
+// the optimizer, the loss and every metric stay fp32 (see weighted.hpp).
+enum class Precision { fp32, bf16 };
+inline dt data_type_of(Precision p) { return p == Precision::bf16 ? dt::bf16 : dt::f32; }
+const char* precision_name(Precision p);
+
+// oneDNN's name for an ISA ("avx2", "avx512_core_bf16", …) and the one it runs at (after any cap).
+std::string cpu_isa_name(dnnl::cpu_isa isa);
+std::string effective_isa_name();
+// Whether oneDNN runs bf16 on bf16 instructions here (AVX-512 BF16 or AMX). On avx512_core without them it
+// would emulate bf16, slower than fp32; below that it has no bf16 kernels for most primitives.
+bool native_bf16();
+// Throws std::invalid_argument naming the ISA when precision is bf16 and native_bf16() is false.
+void require_precision(Precision p);
 
 // Returns `m` when it already has layout `want`; otherwise reorders it into `scratch` (allocated on the
 // first call) and returns that.

@@ -10,7 +10,7 @@ memory::desc MaxPool2d::build(Context& ctx, const memory::desc& src, bool need_d
     const memory::dims strides{s, s}, kernel{k, k}, pad{0, 0};
 
     dnnl::pooling_forward::desc fd(dnnl::prop_kind::forward_training, dnnl::algorithm::pooling_max, src,
-                                   any_desc(ddims), strides, kernel, pad, pad);
+                                   any_desc(ddims, src.data_type()), strides, kernel, pad, pad);
     dnnl::pooling_forward::primitive_desc fpd(fd, ctx.engine);
     fwd_ = dnnl::pooling_forward(fpd);
     // Evaluation needs no workspace: the inference primitive only reads src and writes dst (same maxima).

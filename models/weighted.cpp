@@ -11,9 +11,11 @@ memory::desc WeightedLayer::adopt(Context& ctx, const dnnl::primitive_desc& fwd,
     fwd_impl_ = fwd.impl_info_str();
     src_want_ = fwd.src_desc();
     dst_ = memory(fwd.dst_desc(), ctx.engine);
-    const memory::desc wd = fwd.weights_desc(0);
+    // The fp32 master weight and its gradient in forward's layout (in bf16, the layout chosen for the bf16 copy).
+    const memory::desc wd = with_type(fwd.weights_desc(0), dt::f32);
     weight_ = Param{name_ + ".weight", weight_dims, memory(wd, ctx.engine), memory(wd, ctx.engine), ParamRole::weight, 0,
                     fan_in, fan_out};
+    if (compute_ != dt::f32) weight_lp_ = memory(fwd.weights_desc(0), ctx.engine);
     if (has_bias_) {
         const memory::desc bd = fwd.weights_desc(1);
         bias_ = Param{name_ + ".bias", {weight_dims[0]}, memory(bd, ctx.engine), memory(bd, ctx.engine),
@@ -33,8 +35,13 @@ memory::desc WeightedLayer::adopt(Context& ctx, const dnnl::primitive_desc& fwd,
 }
 
 const memory& WeightedLayer::run_forward(Context& ctx, const memory& src, dnnl::primitive& primitive) {
+    if (weight_lp_ && (training_ || !weight_lp_current_)) {
+        ProfileScope timed(ctx, "reorder", name_);
+        dnnl::reorder(weight_.value, weight_lp_).execute(ctx.stream, weight_.value, weight_lp_);
+        weight_lp_current_ = true;
+    }
     src_used_ = as_layout(ctx, src, src_want_, src_scratch_);
-    std::unordered_map<int, memory> args{{DNNL_ARG_SRC, src_used_}, {DNNL_ARG_WEIGHTS, weight_.value},
+    std::unordered_map<int, memory> args{{DNNL_ARG_SRC, src_used_}, {DNNL_ARG_WEIGHTS, compute_weight()},
                                          {DNNL_ARG_DST, dst_}};
     if (has_bias_) args.emplace(DNNL_ARG_BIAS, bias_.value);
     primitive.execute(ctx.stream, args);
@@ -60,7 +67,7 @@ const memory& WeightedLayer::backward(Context& ctx, const memory& diff_dst) {
 
     if (bwd_data_) {
         const memory& dd = as_layout(ctx, diff_dst, bwd_data_diff_dst_want_, diff_dst_scratch2_);
-        const memory& wt = as_layout(ctx, weight_.value, bwd_data_weight_want_, weight_scratch_);
+        const memory& wt = as_layout(ctx, compute_weight(), bwd_data_weight_want_, weight_scratch_);
         bwd_data_.execute(ctx.stream, {{DNNL_ARG_DIFF_DST, dd}, {DNNL_ARG_WEIGHTS, wt}, {DNNL_ARG_DIFF_SRC, diff_src_}});
     }
     ctx.stream.wait();
@@ -84,7 +91,7 @@ bool WeightedLayer::fuse_activation(Context& ctx, const EltwiseArgs& activation)
     const memory::desc bias = has_bias_ ? bias_.value.get_desc() : memory::desc();
     dnnl::primitive_desc pd;
     try {
-        pd = forward_desc(ctx, src_want_, weight_.value.get_desc(), has_bias_ ? &bias : nullptr, dst_.get_desc(), attr);
+        pd = forward_desc(ctx, src_want_, compute_weight().get_desc(), has_bias_ ? &bias : nullptr, dst_.get_desc(), attr);
     } catch (const dnnl::error&) {
         return false;  // no implementation takes this post-op on these layouts
     }
@@ -94,6 +101,11 @@ bool WeightedLayer::fuse_activation(Context& ctx, const EltwiseArgs& activation)
 }
 
 const memory& WeightedLayer::forward_fused(Context& ctx, const memory& src) { return run_forward(ctx, src, fused_fwd_); }
+
+void WeightedLayer::set_training(bool training) {
+    training_ = training;
+    weight_lp_current_ = false;  // evaluation rounds the weights once, on its first forward
+}
 
 std::vector<Param*> WeightedLayer::params() {
     if (has_bias_) return {&weight_, &bias_};

@@ -6,6 +6,12 @@
 // reordered for it each step; backward-weights writes its own layout and is reordered into the gradient's
 // when they differ. Backward-weights overwrites the gradient; it does not accumulate.
 //
+// Precision: in bf16 the forward and backward-data primitives take bf16 src, weights and diff_dst, and
+// backward-weights writes fp32 gradients from bf16 src and diff_dst (oneDNN accumulates in fp32 throughout). The
+// weight itself stays fp32 (the master copy the optimizer updates) and is rounded into a bf16 copy before
+// forward: every training forward, and once per switch to evaluation. The bias stays fp32 (oneDNN adds it in
+// fp32). The output is bf16, or fp32 for the last layer, whose logits go to the fp32 loss.
+//
 // Evaluation can fuse the activation that follows into the forward primitive as a oneDNN eltwise post-op: one
 // pass over the output instead of two. It is only done for activations computed exactly (ReLU, leaky ReLU,
 // clipped ReLU, |x|, identity) and when oneDNN runs the fused primitive with the same implementation and
@@ -23,6 +29,7 @@ public:
     const memory& forward(Context& ctx, const memory& src) override;
     const memory& backward(Context& ctx, const memory& diff_dst) override;
     std::vector<Param*> params() override;
+    void set_training(bool training) override;
 
     // Builds the fused evaluation primitive; false (nothing built) when oneDNN would not run it with the
     // plain forward's implementation and layouts.
@@ -32,7 +39,14 @@ public:
     const memory& forward_fused(Context& ctx, const memory& src);
 
 protected:
-    WeightedLayer(std::string name, bool bias) : name_(std::move(name)), has_bias_(bias) {}
+    WeightedLayer(std::string name, bool bias, Precision precision, bool fp32_output)
+        : name_(std::move(name)), has_bias_(bias), compute_(data_type_of(precision)),
+          output_(fp32_output ? dt::f32 : compute_) {}
+    // Descriptors for a subclass's primitives, layout left to oneDNN: src, weights and diff_dst in the compute
+    // type; the output; weight gradients (always fp32).
+    memory::desc data_any(const memory::dims& dims) const { return any_desc(dims, compute_); }
+    memory::desc output_any(const memory::dims& dims) const { return any_desc(dims, output_); }
+    static memory::desc grad_any(const memory::dims& dims) { return any_desc(dims, dt::f32); }
     // Called at the end of a subclass's build(): creates the primitives, parameters and buffers from the
     // three primitive descriptors (bwd_data null for a first layer) and returns the output descriptor.
     memory::desc adopt(Context& ctx, const dnnl::primitive_desc& fwd, const dnnl::primitive_desc* bwd_data,
@@ -44,10 +58,15 @@ protected:
                                               const dnnl::primitive_attr& attr) const = 0;
     std::string name_;
     bool has_bias_;
+    dt compute_, output_;
 
 private:
     const memory& run_forward(Context& ctx, const memory& src, dnnl::primitive& primitive);
+    // The weight as the primitives take it: the fp32 master, or its bf16 copy.
+    const memory& compute_weight() const { return weight_lp_ ? weight_lp_ : weight_.value; }
     Param weight_, bias_;
+    memory weight_lp_;          // bf16: the master weight rounded, in forward's layout
+    bool training_ = true, weight_lp_current_ = false;
     dnnl::primitive fwd_, bwd_data_, bwd_weights_, fused_fwd_;
     std::string fwd_impl_;  // oneDNN's name for the forward implementation
     memory::desc src_want_, bwd_src_want_, bwd_data_diff_dst_want_, bwd_w_diff_dst_want_, bwd_data_weight_want_;

@@ -333,7 +333,7 @@ void read_model(const Reader& r, const YAML::Node& n, ModelSpec& m, const std::s
 
 void read_train(const Reader& r, const YAML::Node& n, TrainConfig& t) {
     r.expect_map(n, "train", {"epochs", "batch", "lr", "optimizer", "momentum", "beta1", "beta2", "epsilon",
-                              "weight_decay", "clip_norm", "schedule", "l1_activation", "target", "eval_every", "probe"});
+                              "weight_decay", "clip_norm", "schedule", "l1_activation", "target", "eval_every", "probe", "precision"});
     if (n["epochs"]) t.epochs = static_cast<int>(r.integer(n["epochs"], "train.epochs", 1, 100000));
     if (n["batch"]) t.batch = static_cast<int>(r.integer(n["batch"], "train.batch", 1, 65536));
     if (n["lr"]) t.lr = r.number(n["lr"], "train.lr", 1e-12, 1e6);
@@ -349,6 +349,8 @@ void read_train(const Reader& r, const YAML::Node& n, TrainConfig& t) {
     if (n["probe"]) t.probe = static_cast<int>(r.integer(n["probe"], "train.probe", 1, 1000000));
     if (n["eval_every"]) t.eval_every = static_cast<int>(r.integer(n["eval_every"], "train.eval_every (steps; 0: only at epoch ends)", 0, 100000000));
     if (n["target"]) t.target = r.number(n["target"], "train.target (a training error)", 0, 1);
+    if (n["precision"])
+        t.precision = read_choice(r, n["precision"], "train.precision", {"fp32", "bf16"}) == "bf16" ? Precision::bf16 : Precision::fp32;
     if (const YAML::Node& s = n["schedule"]) {
         ScheduleSpec& sc = t.schedule;
         if (s.IsScalar()) {

@@ -68,6 +68,7 @@ struct TrainConfig {
     double target = 0.25;      // training error whose first crossing measures convergence speed
     int eval_every = 0;        // > 0: also evaluate every this many steps (a finer convergence curve)
     int probe = 512;  // training images (the first of the training set) for sparsity statistics
+    Precision precision = Precision::fp32;  // fp32 | bf16 (mixed precision; onednn.hpp)
 };
 
 struct SweepAxes {

@@ -45,27 +45,10 @@ std::string cpu_model() {
     return "unknown";
 }
 
-std::string isa_name(dnnl::cpu_isa isa) {
-    switch (isa) {
-        case dnnl::cpu_isa::sse41: return "sse41";
-        case dnnl::cpu_isa::avx: return "avx";
-        case dnnl::cpu_isa::avx2: return "avx2";
-        case dnnl::cpu_isa::avx512_mic: return "avx512_mic";
-        case dnnl::cpu_isa::avx512_mic_4ops: return "avx512_mic_4ops";
-        case dnnl::cpu_isa::avx512_core: return "avx512_core";
-        case dnnl::cpu_isa::avx512_core_vnni: return "avx512_core_vnni";
-        case dnnl::cpu_isa::avx512_core_bf16: return "avx512_core_bf16";
-        case dnnl::cpu_isa::avx512_core_amx: return "avx512_core_amx";
-        case dnnl::cpu_isa::avx2_vnni: return "avx2_vnni";
-        case dnnl::cpu_isa::all: return "all";
-        default: return "other";
-    }
-}
-
 dnnl::cpu_isa isa_from_name(const std::string& name) {
     for (auto isa : {dnnl::cpu_isa::sse41, dnnl::cpu_isa::avx, dnnl::cpu_isa::avx2, dnnl::cpu_isa::avx512_core,
                      dnnl::cpu_isa::avx512_core_vnni, dnnl::cpu_isa::avx512_core_bf16, dnnl::cpu_isa::all})
-        if (isa_name(isa) == name) return isa;
+        if (cpu_isa_name(isa) == name) return isa;
     throw InputError("isa: unknown ISA '" + name + "'");
 }
 
@@ -78,7 +61,7 @@ nlohmann::json environment_json(int threads_per_trial) {
             {"onednn_version", std::to_string(v->major) + "." + std::to_string(v->minor) + "." + std::to_string(v->patch)},
             {"opencv_version", CV_VERSION},
             {"cpu_model", cpu_model()},
-            {"cpu_isa", isa_name(dnnl::get_effective_cpu_isa())},
+            {"cpu_isa", effective_isa_name()},
             {"threads_per_trial", threads_per_trial}};
 }
 

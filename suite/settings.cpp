@@ -44,8 +44,11 @@ nlohmann::json train_json(const TrainConfig& t) {
     if (o.kind == "adam") optimizer["beta1"] = o.beta1, optimizer["beta2"] = o.beta2, optimizer["epsilon"] = o.epsilon;
     nlohmann::json schedule{{"kind", t.schedule.kind}, {"warmup_epochs", t.schedule.warmup_epochs}};
     if (t.schedule.kind == "step") schedule["step_epochs"] = t.schedule.step_epochs, schedule["gamma"] = t.schedule.gamma;
-    return {{"epochs", t.epochs}, {"batch", t.batch}, {"lr", t.lr}, {"optimizer", optimizer}, {"schedule", schedule},
-            {"l1_activation", t.l1_activation}, {"target", t.target}, {"eval_every", t.eval_every}, {"probe", t.probe}};
+    nlohmann::json j{{"epochs", t.epochs}, {"batch", t.batch}, {"lr", t.lr}, {"optimizer", optimizer}, {"schedule", schedule},
+                     {"l1_activation", t.l1_activation}, {"target", t.target}, {"eval_every", t.eval_every}, {"probe", t.probe}};
+    // fp32 is what trials hashed before precision was a setting: their ids do not change.
+    if (t.precision != Precision::fp32) j["precision"] = precision_name(t.precision);
+    return j;
 }
 
 nlohmann::json bias_json(const BiasSetting& bias) {

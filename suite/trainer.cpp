@@ -200,6 +200,7 @@ TrialOutcome run_trial(const Trial& trial, const PreparedData& data, const std::
     const InputShape shape{train.channels, train.height, train.width, data.data.classes};
     NetworkSpec spec{trial.model, trial.activation, trial.bias, stream_seed(trial.id, "activation_noise")};
     if (trial.paired_seeds) spec.dropout_seed = shared_stream("dropout");
+    spec.precision = trial.train.precision;
     Network net(ctx, spec, batch, shape);
     if (trial.paired_seeds) {
         net.initialise_paired(trial.init, shared_stream("init"));
