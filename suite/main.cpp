@@ -287,6 +287,7 @@ Command validate_command(CLI::App& app) {
     sub->add_option("config", *config_path, "Sweep config (YAML)")->required();
     return {sub, [config_path] {
                 const Config config = load_config(locate_config(*config_path));
+                check_precision_supported(config);
                 // An adaptive design runs between min/max and all of its seeds.
                 auto fewest = [&](std::size_t all) {
                     return config.adaptive ? all / static_cast<std::size_t>(config.adaptive->max) * config.adaptive->min : all;
@@ -317,7 +318,9 @@ Command plan_command(CLI::App& app) {
     sub->add_option("--jobs", o->jobs, "Trials in parallel, for the estimate (default: cores / threads per trial)");
     sub->add_flag("--json", o->json, "Print JSON");
     return {sub, [o] {
-                write_plan(load_config(locate_config(o->config)), o->jobs, o->json, std::cout);
+                const Config config = load_config(locate_config(o->config));
+                check_precision_supported(config);
+                write_plan(config, o->jobs, o->json, std::cout);
                 return 0;
             }};
 }

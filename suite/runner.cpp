@@ -87,6 +87,22 @@ void pin_isa(const std::string& isa) {
     if (!isa.empty()) dnnl::set_max_cpu_isa(isa_from_name(isa));
 }
 
+void check_precision_supported(const Config& config) {
+    auto wants_bf16 = [](const Config& c) {
+        return std::any_of(c.variants.begin(), c.variants.end(), [](const Sections& s) { return s.train.precision == Precision::bf16; });
+    };
+    if (!wants_bf16(config) && !(config.tuning_stage && wants_bf16(*config.tuning_stage)) &&
+        !(config.final_stage && wants_bf16(*config.final_stage)))
+        return;
+    const std::string needs = config.file + ": train.precision bf16 needs a CPU with bf16 instructions (oneDNN ISA "
+                              "avx512_core_bf16 or avx512_core_amx); ";
+    if (!config.isa.empty()) {
+        const auto pinned = static_cast<unsigned>(isa_from_name(config.isa)), bf16 = static_cast<unsigned>(dnnl::cpu_isa::avx512_core_bf16);
+        if ((pinned & bf16) != bf16) throw InputError(needs + "the config pins isa: " + config.isa);
+    }
+    if (!native_bf16()) throw InputError(needs + "oneDNN runs at " + effective_isa_name() + " on this CPU (" + cpu_model() + ")");
+}
+
 namespace {
 
 // What must match for stored trials to be comparable with new ones.
@@ -473,6 +489,7 @@ private:
 
 RunTotals run_stage(const Config& config, const Stage& stage, const RunOptions& options) {
     pin_isa(config.isa);
+    check_precision_supported(config);
     const std::filesystem::path out = options.out.empty() ? std::filesystem::path(config.out) : options.out;
     if (out.empty()) throw InputError("the run directory is empty: give --out DIR or the config's out:");
     const int threads = std::max(1, options.threads_per_trial);

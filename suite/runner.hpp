@@ -43,6 +43,11 @@ RunTotals run_sweep(const Config& config, const RunOptions& options);
 // Caps oneDNN at a pinned ISA (a config's isa:, empty: no cap); call before any oneDNN primitive is made.
 void pin_isa(const std::string& isa);
 
+// Throws InputError when a cell of the config (or of its tuning and final stages) trains in bf16 and oneDNN would
+// have no native bf16 here: the config's isa: pin lacks it, or the CPU (or ONEDNN_MAX_CPU_ISA) does. validate,
+// plan, run and verify call it before anything else, so a bf16 sweep is refused up front, not trial by trial.
+void check_precision_supported(const Config& config);
+
 // The environment recorded in manifest.json: version and commit, library versions, CPU, ISA, threads.
 nlohmann::json environment_json(int threads_per_trial);
 

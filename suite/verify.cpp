@@ -59,6 +59,7 @@ VerifyReport verify_run(const std::filesystem::path& run_dir, const std::string&
                          " was run (its hash differs from the manifest's); verify needs the config that made the run");
     // The run's environment: its pinned ISA (as the runner pinned it) and its threads per trial.
     pin_isa(config.isa);
+    check_precision_supported(config);
     VerifyReport report;
     const nlohmann::json& recorded = manifest["environment"];
     const std::string isa_here = environment_json(1)["cpu_isa"];

@@ -1,4 +1,5 @@
 #include "activation.hpp"
+#include "activation_cases.hpp"
 #include "kernels.hpp"
 #include "layer_check.hpp"
 #include "vecmath.hpp"
@@ -12,41 +13,6 @@
 using namespace actbench;
 using namespace actbench::test;
 
-namespace {
-
-// Every built-in with its defaults, some non-default parameterisations, and formulas: what a config can use.
-std::vector<ActivationSpec> all_elementwise() {
-    std::vector<ActivationSpec> specs;
-    for (const auto& info : activation_table())
-        if (info.kernel != ActivationKernel::formula && info.kernel != ActivationKernel::maxout)
-            specs.push_back(builtin_activation(info.name));
-    specs.push_back(activation_variant("very_leaky", "leaky_relu", {{"slope", 0.18}}));
-    specs.push_back(activation_variant("elu_half", "elu", {{"alpha", 0.5}}));
-    specs.push_back(activation_variant("softplus_2", "softplus", {{"beta", 2.0}}));
-    specs.push_back(activation_variant("swish_1702", "swish", {{"beta", 1.702}}));
-    specs.push_back(activation_variant("relu3", "clipped_relu", {{"cap", 3.0}}));
-    specs.push_back(activation_variant("rrelu_torch", "rrelu", {{"lower", 0.125}, {"upper", 1.0 / 3}, {"pytorch", 1}}));
-    specs.push_back(activation_variant("prelu_shared", "prelu", {{"shared", 1}, {"init", 0.1}}));
-    specs.push_back(formula_activation("f_swish", "x * sigmoid(beta * x)", {{"beta", 1.702}}));
-    specs.push_back(formula_activation("f_mix", "log1p(exp(x)) - softplus(x) + tanh(x) * erf(x / 2) + sqrt(x*x + 1) / (2 + abs(x))", {}));
-    specs.push_back(formula_activation("f_pow", "pow(1 + x*x, 0.5) + (x^2)/3 - min(x, 1) + max(0, x)", {}));
-    return specs;
-}
-
-// A grid over [−6, 6] that keeps 0.05 away from every kink.
-std::vector<float> grid_away_from_kinks(const ActivationSpec& spec, std::size_t n) {
-    std::vector<float> x;
-    const auto kinks = spec.kinks();
-    for (std::size_t i = 0; x.size() < n; ++i) {
-        const double v = -6.0 + 12.0 * static_cast<double>(i % 977) / 976.0 + 1e-3 * static_cast<double>(i / 977);
-        bool near_kink = std::abs(v - 1.0) < 0.05 || std::abs(v) < 0.05;  // formulas' min(x, 1) and max(0, x)
-        for (double k : kinks) near_kink |= std::abs(v - k) < 0.05;
-        if (!near_kink) x.push_back(static_cast<float>(v));
-    }
-    return x;
-}
-
-}  // namespace
 
 TEST_CASE("every activation matches its scalar reference f and f' through the real kernel", "[activation]") {
     Context ctx;
