@@ -49,19 +49,21 @@ long profiled_calls(Context& ctx, Profile& profile, Step&& step, double seconds)
     return calls;
 }
 
-// The fp32 matrix-multiply peak: oneDNN matmul on square matrices, the best of a few sizes and of two
-// layouts — plain row-major, and the layouts the primitive prefers (format_tag::any: blocked weights,
-// which let oneDNN use its brgemm kernels where it has them).
-double matmul_gflops(Context& ctx, double seconds) {
+// The matrix-multiply peak in one precision: oneDNN matmul on square matrices, the best of a few sizes and of two
+// layouts — plain row-major, and the layouts the primitive prefers (format_tag::any: blocked weights, which let
+// oneDNN use its brgemm kernels where it has them). bf16 multiplies bf16 matrices into an fp32 result, as the
+// conv and dense layers' forward does.
+double matmul_gflops(Context& ctx, double seconds, Precision precision) {
+    const dt in = data_type_of(precision);
     double best = 0;
     for (memory::dim n : {1024, 2048})
         for (const tag layout : {tag::ab, tag::any}) {
-            const memory::desc a({n, n}, dt::f32, layout), b({n, n}, dt::f32, layout), c({n, n}, dt::f32, tag::ab);
+            const memory::desc a({n, n}, in, layout), b({n, n}, in, layout), c({n, n}, dt::f32, tag::ab);
             dnnl::matmul::primitive_desc pd(dnnl::matmul::desc(a, b, c), ctx.engine);
             dnnl::matmul mm(pd);
             memory ma(pd.src_desc(), ctx.engine), mb(pd.weights_desc(), ctx.engine), mc(pd.dst_desc(), ctx.engine);
-            std::fill(data_of(ma), data_of(ma) + floats_in(pd.src_desc()), 0.5f);
-            std::fill(data_of(mb), data_of(mb) + floats_in(pd.weights_desc()), 0.25f);
+            from_plain(ctx, std::vector<float>(static_cast<std::size_t>(n * n), 0.5f), ma);
+            from_plain(ctx, std::vector<float>(static_cast<std::size_t>(n * n), 0.25f), mb);
             const double t = time_per_call([&] {
                 mm.execute(ctx.stream, {{DNNL_ARG_SRC, ma}, {DNNL_ARG_WEIGHTS, mb}, {DNNL_ARG_DST, mc}});
                 ctx.stream.wait();
@@ -106,28 +108,36 @@ nlohmann::json report_profile(const Profile& profile, long calls_made, const cha
 
 }  // namespace
 
-BenchResult run_bench(const BenchOptions& o) {
-    omp_set_num_threads(o.threads);
-    Context ctx;
-    const double peak = matmul_gflops(ctx, o.seconds);
+namespace {
+
+// One precision's measurements of the model: seconds per training and per evaluation step, and, with --profile,
+// their breakdowns (JSON, with the tables written to `t`).
+struct Throughput {
+    double train_step = 0, eval_step = 0;
+    nlohmann::json profile, evaluation_profile;
+};
+
+Throughput measure_model(Context& ctx, const BenchOptions& o, Precision precision, bool profile, std::ostringstream& t) {
     const InputShape input{1, 28, 28, 10};
-    Network net(ctx, NetworkSpec{o.model, o.activation, 0.0, 1}, o.batch, input);
+    NetworkSpec spec{o.model, o.activation, 0.0, 1};
+    spec.precision = precision;
+    Network net(ctx, spec, o.batch, input);
     Rng rng(1);
     net.initialise(builtin_init("he_normal"), rng);
     Optimizer optimizer(net.params(), OptimizerSpec{});
     std::vector<std::int32_t> labels(o.batch);
     for (auto& l : labels) l = static_cast<std::int32_t>(rng.below(10));
     for (std::size_t i = 0; i < static_cast<std::size_t>(o.batch) * 28 * 28; ++i) net.input()[i] = static_cast<float>(rng.normal());
-    long profile_steps = 0;
-    const double train_step = time_per_call([&] {
+    Throughput r;
+    r.train_step = time_per_call([&] {
         net.forward(labels.data(), o.batch);
         net.backward();
         optimizer.step(1e-6);
     }, o.seconds);
-    // The profile: the same training step with every section timed, and a batch prepared as the trainer does
-    // (uint8 images normalised into the input buffer) timed as "data".
-    Profile profile;
-    if (o.profile) {
+    const std::string what = std::string(precision_name(precision)) + " training";
+    if (profile) {
+        // The same training step with every section timed, and a batch prepared as the trainer does (uint8 images
+        // normalised into the input buffer) timed as "data".
         ImageSet images;
         images.height = images.width = 28;
         images.pixels.resize(static_cast<std::size_t>(o.batch) * 28 * 28);
@@ -138,7 +148,8 @@ BenchResult run_bench(const BenchOptions& o) {
         const Normalizer norm = make_normalizer(images, "standard");
         std::vector<float> batch_buffer(images.pixels.size());
         static const std::string data = "batch", optimizer_name = "step";
-        profile_steps = profiled_calls(ctx, profile, [&] {
+        Profile p;
+        const long steps = profiled_calls(ctx, p, [&] {
             {
                 ProfileScope timed(ctx, "data", data);
                 fill_batch(images, indices, 0, o.batch, norm, batch_buffer.data(), labels.data());
@@ -148,34 +159,68 @@ BenchResult run_bench(const BenchOptions& o) {
             ProfileScope timed(ctx, "optimizer", optimizer_name);
             optimizer.step(1e-6);
         }, o.seconds);
+        r.profile = report_profile(p, steps, what.c_str(), t);
     }
     net.set_training(false);
-    const double eval_step = time_per_call([&] { net.forward(labels.data(), o.batch); }, o.seconds);
-    Profile eval_profile;
-    const long eval_profile_steps =
-        o.profile ? profiled_calls(ctx, eval_profile, [&] { net.forward(labels.data(), o.batch); }, o.seconds) : 0;
-    const nlohmann::json shape = inspect_model(o.model, input, builtin_init("he_normal"), o.activation).json;
+    r.eval_step = time_per_call([&] { net.forward(labels.data(), o.batch); }, o.seconds);
+    if (profile) {
+        Profile p;
+        const long steps = profiled_calls(ctx, p, [&] { net.forward(labels.data(), o.batch); }, o.seconds);
+        r.evaluation_profile = report_profile(p, steps, (std::string(precision_name(precision)) + " evaluation").c_str(), t);
+    }
+    return r;
+}
+
+}  // namespace
+
+BenchResult run_bench(const BenchOptions& o) {
+    omp_set_num_threads(o.threads);
+    require_precision(o.precision);
+    Context ctx;
+    const bool bf16 = o.precision == Precision::bf16;
+    const double peak = matmul_gflops(ctx, o.seconds, Precision::fp32);
+    const double peak16 = bf16 ? matmul_gflops(ctx, o.seconds, Precision::bf16) : 0;
+    std::ostringstream profiles;
+    const Throughput fp32 = measure_model(ctx, o, Precision::fp32, o.profile && !bf16, profiles);
+    const Throughput low = bf16 ? measure_model(ctx, o, Precision::bf16, o.profile, profiles) : Throughput{};
+
+    const nlohmann::json shape = inspect_model(o.model, InputShape{1, 28, 28, 10}, builtin_init("he_normal"), o.activation).json;
     const double train_flops = shape["training_flops"].get<double>(), forward_flops = shape["forward_flops"].get<double>();
-    const double train_ips = o.batch / train_step, eval_ips = o.batch / eval_step;
+    const double train_ips = o.batch / fp32.train_step, eval_ips = o.batch / fp32.eval_step;
     const double achieved = train_flops * train_ips / 1e9;
     nlohmann::json j{{"model", o.model.name}, {"model_params", o.model.params}, {"activation", o.activation.name}, {"batch", o.batch}, {"threads", o.threads},
-                     {"matmul_peak_gflops", peak}, {"training_flops_per_image", train_flops},
+                     {"cpu_isa", effective_isa_name()}, {"matmul_peak_gflops", peak}, {"training_flops_per_image", train_flops},
                      {"forward_flops_per_image", forward_flops}, {"training_images_per_second", train_ips},
                      {"training_gflops", achieved}, {"efficiency", achieved / peak},
                      {"evaluation_images_per_second", eval_ips}, {"evaluation_vs_training", eval_ips / train_ips}};
     std::ostringstream t;
     t << "model " << o.model.name;
     for (const auto& [k, v] : o.model.params) t << " " << k << "=" << v;
-    t << ", activation " << o.activation.name << ", batch " << o.batch << ", " << o.threads << " thread(s)\n"
+    t << ", activation " << o.activation.name << ", batch " << o.batch << ", " << o.threads << " thread(s), oneDNN ISA "
+      << effective_isa_name() << "\n"
       << "fp32 matmul peak (oneDNN, 1024² and 2048², plain and preferred layouts): " << static_cast<long>(peak) << " GFLOP/s\n"
       << "training: " << static_cast<long>(train_ips) << " images/s x " << train_flops / 1e6 << " MFLOP/image = "
       << static_cast<long>(achieved) << " GFLOP/s, efficiency " << achieved / peak << " of peak\n"
-      << "evaluation: " << static_cast<long>(eval_ips) << " images/s, " << eval_ips / train_ips << "x training\n"
-      << "(training FLOPs per image: forward + backward-data + backward-weights of conv and dense layers, as `inspect "
+      << "evaluation: " << static_cast<long>(eval_ips) << " images/s, " << eval_ips / train_ips << "x training\n";
+    if (bf16) {
+        // Each precision's efficiency is against its own peak; the ratios are what bf16 buys end to end.
+        const double train16 = o.batch / low.train_step, eval16 = o.batch / low.eval_step, achieved16 = train_flops * train16 / 1e9;
+        j["bf16"] = {{"matmul_peak_gflops", peak16}, {"training_images_per_second", train16}, {"training_gflops", achieved16},
+                     {"efficiency", achieved16 / peak16}, {"evaluation_images_per_second", eval16}};
+        j["bf16_vs_fp32"] = {{"matmul_peak", peak16 / peak}, {"training", train16 / train_ips}, {"evaluation", eval16 / eval_ips}};
+        t << "bf16 matmul peak (bf16 in, fp32 out): " << static_cast<long>(peak16) << " GFLOP/s\n"
+          << "bf16 training: " << static_cast<long>(train16) << " images/s = " << static_cast<long>(achieved16)
+          << " GFLOP/s, efficiency " << achieved16 / peak16 << " of the bf16 peak\n"
+          << "bf16 evaluation: " << static_cast<long>(eval16) << " images/s\n"
+          << "bf16 / fp32: matmul peak " << peak16 / peak << "x, training " << train16 / train_ips << "x, evaluation "
+          << eval16 / eval_ips << "x\n";
+    }
+    t << "(training FLOPs per image: forward + backward-data + backward-weights of conv and dense layers, as `inspect "
          "model` counts them)\n";
-    if (profile_steps > 0) j["profile"] = report_profile(profile, profile_steps, "training", t);
-    if (eval_profile_steps > 0)
-        j["evaluation_profile"] = report_profile(eval_profile, eval_profile_steps, "evaluation", t);
+    const Throughput& profiled = bf16 ? low : fp32;
+    if (!profiled.profile.is_null()) j["profile"] = profiled.profile;
+    if (!profiled.evaluation_profile.is_null()) j["evaluation_profile"] = profiled.evaluation_profile;
+    t << profiles.str();
     return {j, t.str()};
 }
 

@@ -2,7 +2,7 @@
 // training and evaluation throughput, measured in one run, with the efficiency achieved ÷ peak. With --profile,
 // a further timed run of training steps breaks the step down by category (forward, backward-data,
 // backward-weights, activation, reorder, loss, optimizer, data) and by layer, and a timed run of evaluation
-// steps does the same for the forward pass in evaluation mode.
+// steps does the same for the forward pass in evaluation mode. With --precision bf16, the same for bf16 beside fp32.
 #pragma once
 
 #include "activation.hpp"
@@ -21,6 +21,9 @@ struct BenchOptions {
     int threads = 2;
     double seconds = 3;  // per measurement, after warm-up
     bool profile = false;  // also time each layer and direction, reorders, the optimiser and data preparation
+    // bf16: also measure the bf16 matmul peak and the model in bf16, and their ratios to fp32; the profile is
+    // then bf16's. Refused (std::invalid_argument) where oneDNN has no native bf16.
+    Precision precision = Precision::fp32;
 };
 
 struct BenchResult {

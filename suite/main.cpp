@@ -354,12 +354,12 @@ Command verify_command(CLI::App& app) {
 Command bench_command(CLI::App& app) {
     struct Options {
         BenchOptions bench;
-        std::string model = "lenet", activation = "relu";
+        std::string model = "lenet", activation = "relu", precision = "fp32";
         std::map<std::string, double> params;
         bool json = false;
     };
     auto o = std::make_shared<Options>();
-    auto* sub = app.add_subcommand("bench", "Measure the fp32 matmul peak and a model's training throughput, and their ratio");
+    auto* sub = app.add_subcommand("bench", "Measure the matmul peak and a model's training throughput, and their ratio (fp32; with --precision bf16, bf16 beside it)");
     sub->add_option("--model", o->model, "Model family (default lenet)");
     sub->add_option("--conv1", o->params["conv1"], "lenet: first conv channels (default 32)");
     sub->add_option("--conv2", o->params["conv2"], "lenet: second conv channels (default 64)");
@@ -370,6 +370,8 @@ Command bench_command(CLI::App& app) {
     sub->add_option("--seconds", o->bench.seconds, "Seconds per measurement (default 3)")->check(CLI::Range(0.1, 600.0));
     sub->add_flag("--profile", o->bench.profile,
                   "Also time each layer and direction, reorders, the optimiser and data preparation, for a training and an evaluation step");
+    sub->add_option("--precision", o->precision, "fp32 (default), or bf16: also measure bf16 and its ratios to fp32")
+        ->check(CLI::IsMember({"fp32", "bf16"}));
     sub->add_flag("--json", o->json, "Print JSON");
     return {sub, [o, sub] {
                 std::map<std::string, double> params;
@@ -379,6 +381,8 @@ Command bench_command(CLI::App& app) {
                 try {
                     options.model = ModelSpec::make(o->model, params);
                     options.activation = builtin_activation(o->activation);
+                    options.precision = o->precision == "bf16" ? Precision::bf16 : Precision::fp32;
+                    require_precision(options.precision);
                 } catch (const std::invalid_argument& e) {
                     throw InputError(e.what());
                 }

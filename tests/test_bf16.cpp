@@ -18,7 +18,10 @@
 #include "optimizer.hpp"
 #include "pool.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <cstring>
+#include <set>
 #include <functional>
 
 using namespace actbench;
@@ -314,6 +317,30 @@ TEST_CASE("a bf16 trial repeats bit for bit, and its settings record the precisi
     for (const auto& trial : trial_dirs(dir / "a")) CHECK(slurp(trial / "trial.yaml").find("precision: bf16") != std::string::npos);
 }
 
+TEST_CASE("bench --precision bf16 measures both precisions' peaks and throughput, and profiles bf16", "[.bf16][cli][bench]") {
+    TempDir dir;
+    const Result r = run_actbench(dir, "bench --seconds 0.2 --threads 1 --conv1 8 --conv2 16 --dense 32 --precision bf16 --profile --json");
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    const auto j = nlohmann::json::parse(r.out);
+    CHECK(j["matmul_peak_gflops"].get<double>() > 1);
+    CHECK(j["bf16"]["matmul_peak_gflops"].get<double>() > 1);
+    CHECK(j["bf16"]["training_images_per_second"].get<double>() > 10);
+    CHECK(j["bf16"]["efficiency"].get<double>() > 0);
+    const auto& r16 = j["bf16"];
+    const auto& ratio = j["bf16_vs_fp32"];
+    CHECK(ratio["matmul_peak"].get<double>() == Approx(r16["matmul_peak_gflops"].get<double>() / j["matmul_peak_gflops"].get<double>()));
+    CHECK(ratio["training"].get<double>() ==
+          Approx(r16["training_images_per_second"].get<double>() / j["training_images_per_second"].get<double>()));
+    CHECK(ratio["evaluation"].get<double>() ==
+          Approx(r16["evaluation_images_per_second"].get<double>() / j["evaluation_images_per_second"].get<double>()));
+    // The profile is bf16's: the weights' rounding into their bf16 copies shows as reorders of the weighted layers.
+    std::set<std::string> sections;
+    for (const auto& sct : j["profile"]["sections"]) sections.insert(sct["section"].get<std::string>() + " " + sct["category"].get<std::string>());
+    CHECK(sections.count("conv2 reorder") == 1);
+    CHECK(sections.count("conv2 backward-weights") == 1);
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // Everywhere: where bf16 is missing, a bf16 sweep is refused before anything runs.
 
@@ -334,6 +361,10 @@ TEST_CASE("bf16 where oneDNN has no native bf16: validate, plan and run refuse i
     CHECK(r.code == 2);
     CHECK(r.err.find("oneDNN runs at avx2") != std::string::npos);
     CHECK_FALSE(fs::exists(dir / "out"));
+    const Result bench = run_actbench(dir, "bench --precision bf16 --seconds 0.1", "ONEDNN_MAX_CPU_ISA=AVX2 ");
+    CHECK(bench.code == 2);
+    CHECK(bench.err.find("precision bf16 needs a CPU with bf16 instructions") != std::string::npos);
+    CHECK(run_actbench(dir, "bench --precision fp16").code == 2);
 }
 
 TEST_CASE("train.precision: fp32 written out is the default's id; an unknown precision is refused with its position", "[bf16][config]") {
