@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <memory>
 
 namespace actbench {
 
@@ -173,170 +174,224 @@ nlohmann::json metrics_row(double epoch, long step, const ProbeStats& test, cons
 }
 }  // namespace
 
-TrialOutcome run_trial(const Trial& trial, const PreparedData& data, const std::filesystem::path& dir,
-                       const std::atomic<bool>* stop) {
-    const auto t_start = Clock::now();
-    const ImageSet& train = data.data.train;
-    const int batch = trial.train.batch;
-    if (train.count() < static_cast<std::size_t>(batch))
-        throw InputError("trial " + trial.id + ": the training split has " + std::to_string(train.count()) +
-                         " images, fewer than one batch of " + std::to_string(batch));
+namespace {
 
-    // A trial directory without a summary is an interrupted attempt (maybe killed mid-write, leaving a
-    // temporary file): start it afresh.
-    std::error_code ec;
-    std::filesystem::remove_all(dir, ec);
-    std::filesystem::create_directories(dir, ec);
-    if (ec) throw IoError(dir.string() + ": cannot create the trial's folder: " + ec.message());
-    const nlohmann::json settings = trial.settings();
-    write_trial_settings(dir, trial.id, settings);
+// A trial from its folder to its summary: the network and its random streams, the training loop, an evaluation
+// point (a row of metrics.jsonl and of timing.jsonl), and the summary built from what the loop gathered.
+class TrialRun {
+public:
+    TrialRun(const Trial& trial, const PreparedData& data, const std::filesystem::path& dir);
+    TrialOutcome run(const std::atomic<bool>* stop);
 
+private:
     // Random streams. Paired (common random numbers): the data order, augmentation, dropout and the initial
     // weights are keyed by the seed and the dataset, so trials that differ only in activation, init scale or
     // bias see the same data and the same draws. The activation's own draws (RReLU, noisy ReLU) stay keyed to
     // the trial. Independent: every stream keyed to the trial.
-    auto shared_stream = [&](const char* stream) { return stream_seed(trial.paired_seeds ? trial.pair_key() : trial.id, stream); };
-    Context ctx;
-    const InputShape shape{train.channels, train.height, train.width, data.data.classes};
-    NetworkSpec spec{trial.model, trial.activation, trial.bias, stream_seed(trial.id, "activation_noise")};
-    if (trial.paired_seeds) spec.dropout_seed = shared_stream("dropout");
-    spec.precision = trial.train.precision;
-    Network net(ctx, spec, batch, shape);
-    if (trial.paired_seeds) {
-        net.initialise_paired(trial.init, shared_stream("init"));
-    } else {
-        Rng init_rng(stream_seed(trial.id, "init"));
-        net.initialise(trial.init, init_rng);
+    std::uint64_t shared_stream(const char* stream) const {
+        return stream_seed(trial_.paired_seeds ? trial_.pair_key() : trial_.id, stream);
     }
-    Optimizer optimizer(net.params(), trial.train.optimizer);
-    net.set_activation_l1(trial.train.l1_activation);
-    Rng order_rng(shared_stream("data_order"));
-    Rng augment_rng(shared_stream("augment"));
-
-    std::vector<std::size_t> probe(data.train_indices.begin(),
-                                   data.train_indices.begin() +
-                                       std::min<std::size_t>(trial.train.probe, data.train_indices.size()));
-    std::vector<nlohmann::json> metrics, timing;
-    long step = 0;
-    std::string status = "ok";
-    long diverged_step = -1;
-    double best_test_accuracy = 0, best_val_accuracy = 0;
-    std::vector<double> zero_init, first_step_norms;
-    const double target = trial.train.target;
-    std::vector<int> correct_per_step;
-    double loss_auc = 0;
-
+    std::unique_ptr<Network> build_network();
     // An evaluation point: `epoch` is whole at the end of an epoch and fractional for the optional evaluations
     // every K steps (train.eval_every); train_loss/train_accuracy run over the epoch's steps so far.
-    auto record = [&](double epoch, double train_loss, double train_accuracy, double train_seconds) {
-        const bool epoch_end = epoch == std::floor(epoch);
-        const auto t_eval = Clock::now();
-        const ProbeStats test = evaluate(net, data.data.test, data.test_indices, data.normalizer, false);
-        const ProbeStats pr = evaluate(net, train, probe, data.normalizer, true);
-        const bool has_validation = data.validation.count() > 0;
-        const ProbeStats val = has_validation ? evaluate(net, data.validation, data.validation_indices, data.normalizer, false) : ProbeStats{};
-        nlohmann::json row = metrics_row(epoch, step, test, pr, has_validation ? &val : nullptr);
-        if (has_validation) best_val_accuracy = std::max(best_val_accuracy, val.accuracy);
-        if (epoch > 0) {
-            const auto norms = weight_grad_norms(net);
-            row["grad_norm"] = fractions_json(norms);
-            row["grad_ratio"] = finite_or_null(ratio_first_last(norms));
-            row["train_loss"] = finite_or_null(train_loss);
-            row["train_accuracy"] = train_accuracy;
-        }
-        metrics.push_back(row);
-        if (epoch == 0) zero_init = pr.zero_fraction;
-        best_test_accuracy = std::max(best_test_accuracy, test.accuracy);
-        nlohmann::json t{{"epoch", row["epoch"]}, {"eval_seconds", seconds_since(t_eval)}};
-        if (epoch > 0 && epoch_end) {
-            t["train_seconds"] = train_seconds;
-            t["train_images_per_second"] = train_seconds > 0 ? (train.count() / batch * batch) / train_seconds : 0.0;
-        }
-        timing.push_back(t);
-        write_metrics(dir, metrics);
-        write_timing(dir, timing);
-        return pr;
-    };
+    ProbeStats record(double epoch, double train_loss, double train_accuracy, double train_seconds);
+    // One epoch of steps; false when *stop interrupted it.
+    bool train_epoch(int epoch, const std::atomic<bool>* stop);
+    nlohmann::json summary() const;
 
-    ProbeStats last = record(0, 0, 0, 0);
-    std::vector<std::size_t> order = data.train_indices;
-    std::vector<std::int32_t> labels(batch);
-    const std::size_t steps_per_epoch = order.size() / batch;
-    int epochs_done = 0;
-    double last_train_loss = std::numeric_limits<double>::quiet_NaN();
-    for (int epoch = 1; epoch <= trial.train.epochs && status == "ok"; ++epoch) {
-        // Fisher–Yates with the data-order stream: the order depends on the stream's key and the epoch only.
-        for (std::size_t i = order.size() - 1; i > 0; --i) std::swap(order[i], order[order_rng.below(i + 1)]);
-        const auto t_epoch = Clock::now();
-        double loss_sum = 0;
-        long correct = 0;
-        for (std::size_t s = 0; s < steps_per_epoch; ++s) {
-            if (stop && stop->load()) return {"interrupted", {}, seconds_since(t_start)};
-            fill_batch_augmented(train, order, s * batch, batch, data.normalizer, trial.dataset.augment, augment_rng,
-                                 net.input(), labels.data());
-            const LossResult r = net.forward(labels.data(), batch);
-            ++step;
-            if (!std::isfinite(r.loss_sum)) {
-                status = "diverged";
-                diverged_step = step;
-                break;
-            }
-            loss_sum += r.loss_sum;
-            correct += r.correct;
-            correct_per_step.push_back(r.correct);
-            net.backward();
-            if (step == 1) first_step_norms = weight_grad_norms(net);
-            optimizer.step(scheduled_lr(trial.train.schedule, trial.train.lr, step - 1,
-                                        static_cast<long>(steps_per_epoch), static_cast<long>(steps_per_epoch) * trial.train.epochs));
-            const int every = trial.train.eval_every;
-            if (every > 0 && step % every == 0 && s + 1 < steps_per_epoch) {
-                const double seen_so_far = static_cast<double>((s + 1) * static_cast<std::size_t>(batch));
-                record(epoch - 1 + static_cast<double>(s + 1) / static_cast<double>(steps_per_epoch), loss_sum / seen_so_far,
-                       correct / seen_so_far, 0);
-            }
-        }
-        if (status != "ok") break;
-        const double seen = static_cast<double>(steps_per_epoch * batch);
-        last_train_loss = loss_sum / seen;
-        loss_auc += last_train_loss;
-        last = record(epoch, last_train_loss, correct / seen, seconds_since(t_epoch));
-        epochs_done = epoch;
+    const Trial& trial_;
+    const PreparedData& data_;
+    const ImageSet& train_;
+    const std::filesystem::path dir_;
+    const int batch_;
+    const Clock::time_point start_ = Clock::now();
+    nlohmann::json settings_;
+    Context ctx_;
+    std::unique_ptr<Network> net_;
+    Optimizer optimizer_;
+    Rng order_rng_, augment_rng_;
+    std::vector<std::size_t> probe_, order_;
+    std::vector<std::int32_t> labels_;
+    std::size_t steps_per_epoch_;
+
+    std::vector<nlohmann::json> metrics_, timing_;
+    long step_ = 0;
+    std::string status_ = "ok";
+    long diverged_step_ = -1;
+    double best_test_accuracy_ = 0, best_val_accuracy_ = 0;
+    std::vector<double> zero_init_, first_step_norms_;
+    std::vector<int> correct_per_step_;
+    double loss_auc_ = 0;
+    ProbeStats last_;
+    int epochs_done_ = 0;
+    double last_train_loss_ = std::numeric_limits<double>::quiet_NaN();
+};
+
+// Throws InputError before touching the folder when the data cannot give one batch.
+const ImageSet& checked_train_split(const Trial& trial, const PreparedData& data) {
+    const ImageSet& train = data.data.train;
+    if (train.count() < static_cast<std::size_t>(trial.train.batch))
+        throw InputError("trial " + trial.id + ": the training split has " + std::to_string(train.count()) +
+                         " images, fewer than one batch of " + std::to_string(trial.train.batch));
+    return train;
+}
+
+// A trial directory without a summary is an interrupted attempt (maybe killed mid-write, leaving a temporary
+// file): it starts afresh. Returns the settings written.
+nlohmann::json fresh_trial_dir(const Trial& trial, const std::filesystem::path& dir) {
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+    std::filesystem::create_directories(dir, ec);
+    if (ec) throw IoError(dir.string() + ": cannot create the trial's folder: " + ec.message());
+    nlohmann::json settings = trial.settings();
+    write_trial_settings(dir, trial.id, settings);
+    return settings;
+}
+
+TrialRun::TrialRun(const Trial& trial, const PreparedData& data, const std::filesystem::path& dir)
+    : trial_(trial), data_(data), train_(checked_train_split(trial, data)), dir_(dir), batch_(trial.train.batch),
+      settings_(fresh_trial_dir(trial, dir)), net_(build_network()), optimizer_(net_->params(), trial.train.optimizer),
+      order_rng_(shared_stream("data_order")), augment_rng_(shared_stream("augment")),
+      probe_(data.train_indices.begin(), data.train_indices.begin() + std::min<std::size_t>(trial.train.probe, data.train_indices.size())),
+      order_(data.train_indices), labels_(static_cast<std::size_t>(batch_)), steps_per_epoch_(order_.size() / static_cast<std::size_t>(batch_)) {
+    net_->set_activation_l1(trial.train.l1_activation);
+}
+
+std::unique_ptr<Network> TrialRun::build_network() {
+    const InputShape shape{train_.channels, train_.height, train_.width, data_.data.classes};
+    NetworkSpec spec{trial_.model, trial_.activation, trial_.bias, stream_seed(trial_.id, "activation_noise")};
+    if (trial_.paired_seeds) spec.dropout_seed = shared_stream("dropout");
+    spec.precision = trial_.train.precision;
+    auto net = std::make_unique<Network>(ctx_, spec, batch_, shape);
+    if (trial_.paired_seeds) {
+        net->initialise_paired(trial_.init, shared_stream("init"));
+    } else {
+        Rng init_rng(stream_seed(trial_.id, "init"));
+        net->initialise(trial_.init, init_rng);
     }
+    return net;
+}
 
-    const nlohmann::json& final_row = metrics.back();
+ProbeStats TrialRun::record(double epoch, double train_loss, double train_accuracy, double train_seconds) {
+    const bool epoch_end = epoch == std::floor(epoch);
+    const auto t_eval = Clock::now();
+    const ProbeStats test = evaluate(*net_, data_.data.test, data_.test_indices, data_.normalizer, false);
+    const ProbeStats pr = evaluate(*net_, train_, probe_, data_.normalizer, true);
+    const bool has_validation = data_.validation.count() > 0;
+    const ProbeStats val = has_validation ? evaluate(*net_, data_.validation, data_.validation_indices, data_.normalizer, false) : ProbeStats{};
+    nlohmann::json row = metrics_row(epoch, step_, test, pr, has_validation ? &val : nullptr);
+    if (has_validation) best_val_accuracy_ = std::max(best_val_accuracy_, val.accuracy);
+    if (epoch > 0) {
+        const auto norms = weight_grad_norms(*net_);
+        row["grad_norm"] = fractions_json(norms);
+        row["grad_ratio"] = finite_or_null(ratio_first_last(norms));
+        row["train_loss"] = finite_or_null(train_loss);
+        row["train_accuracy"] = train_accuracy;
+    }
+    metrics_.push_back(row);
+    if (epoch == 0) zero_init_ = pr.zero_fraction;
+    best_test_accuracy_ = std::max(best_test_accuracy_, test.accuracy);
+    nlohmann::json t{{"epoch", row["epoch"]}, {"eval_seconds", seconds_since(t_eval)}};
+    if (epoch > 0 && epoch_end) {
+        t["train_seconds"] = train_seconds;
+        t["train_images_per_second"] = train_seconds > 0 ? (train_.count() / batch_ * batch_) / train_seconds : 0.0;
+    }
+    timing_.push_back(t);
+    write_metrics(dir_, metrics_);
+    write_timing(dir_, timing_);
+    return pr;
+}
+
+bool TrialRun::train_epoch(int epoch, const std::atomic<bool>* stop) {
+    // Fisher–Yates with the data-order stream: the order depends on the stream's key and the epoch only.
+    for (std::size_t i = order_.size() - 1; i > 0; --i) std::swap(order_[i], order_[order_rng_.below(i + 1)]);
+    const auto t_epoch = Clock::now();
+    double loss_sum = 0;
+    long correct = 0;
+    for (std::size_t s = 0; s < steps_per_epoch_; ++s) {
+        if (stop && stop->load()) return false;
+        fill_batch_augmented(train_, order_, s * batch_, batch_, data_.normalizer, trial_.dataset.augment, augment_rng_,
+                             net_->input(), labels_.data());
+        const LossResult r = net_->forward(labels_.data(), batch_);
+        ++step_;
+        if (!std::isfinite(r.loss_sum)) {
+            status_ = "diverged";
+            diverged_step_ = step_;
+            return true;
+        }
+        loss_sum += r.loss_sum;
+        correct += r.correct;
+        correct_per_step_.push_back(r.correct);
+        net_->backward();
+        if (step_ == 1) first_step_norms_ = weight_grad_norms(*net_);
+        const long steps = static_cast<long>(steps_per_epoch_);
+        optimizer_.step(scheduled_lr(trial_.train.schedule, trial_.train.lr, step_ - 1, steps, steps * trial_.train.epochs));
+        const int every = trial_.train.eval_every;
+        if (every > 0 && step_ % every == 0 && s + 1 < steps_per_epoch_) {
+            const double seen_so_far = static_cast<double>((s + 1) * static_cast<std::size_t>(batch_));
+            record(epoch - 1 + static_cast<double>(s + 1) / static_cast<double>(steps_per_epoch_), loss_sum / seen_so_far,
+                   correct / seen_so_far, 0);
+        }
+    }
+    const double seen = static_cast<double>(steps_per_epoch_ * batch_);
+    last_train_loss_ = loss_sum / seen;
+    loss_auc_ += last_train_loss_;
+    last_ = record(epoch, last_train_loss_, correct / seen, seconds_since(t_epoch));
+    epochs_done_ = epoch;
+    return true;
+}
+
+TrialOutcome TrialRun::run(const std::atomic<bool>* stop) {
+    last_ = record(0, 0, 0, 0);
+    for (int epoch = 1; epoch <= trial_.train.epochs && status_ == "ok"; ++epoch)
+        if (!train_epoch(epoch, stop)) return {"interrupted", {}, seconds_since(start_)};
+    const nlohmann::json s = summary();
+    write_summary(dir_, s);
+    return {status_, s, seconds_since(start_)};
+}
+
+nlohmann::json TrialRun::summary() const {
+    const nlohmann::json& final_row = metrics_.back();
     // Training error over the last epoch's worth of mini-batches, step by step.
-    const std::optional<long> to_target = steps_to_target(correct_per_step, batch, steps_per_epoch, target);
+    const std::optional<long> to_target = steps_to_target(correct_per_step_, batch_, steps_per_epoch_, trial_.train.target);
     const long steps_to = to_target.value_or(-1);
-    const long epochs_to = to_target ? (steps_to + static_cast<long>(steps_per_epoch) - 1) / static_cast<long>(steps_per_epoch) : -1;
-    nlohmann::json summary{{"id", trial.id},
-                           {"status", status},
-                           {"axes", trial.axes},
-                           {"settings", settings},
-                           {"epochs_completed", epochs_done},
-                           {"steps", step},
+    const long per_epoch = static_cast<long>(steps_per_epoch_);
+    const long epochs_to = to_target ? (steps_to + per_epoch - 1) / per_epoch : -1;
+    nlohmann::json summary{{"id", trial_.id},
+                           {"status", status_},
+                           {"axes", trial_.axes},
+                           {"settings", settings_},
+                           {"epochs_completed", epochs_done_},
+                           {"steps", step_},
                            {"final_test_accuracy", final_row["test_accuracy"]},
-                           {"best_test_accuracy", best_test_accuracy},
-                           {"final_train_loss", finite_or_null(last_train_loss)},
-                           {"zero_fraction_init", finite_or_null(mean_of(zero_init))},
-                           {"zero_fraction_final", finite_or_null(mean_of(last.zero_fraction))},
-                           {"dead_fraction_final", finite_or_null(mean_of(last.dead_fraction))},
-                           {"inactive_fraction_final", finite_or_null(mean_of(last.inactive_fraction))},
-                           {"saturated_fraction_final", finite_or_null(mean_of(last.saturated_fraction))},
-                           {"grad_norm_first_step", fractions_json(first_step_norms)},
-                           {"grad_ratio_first_step", finite_or_null(ratio_first_last(first_step_norms))},
-                           {"target_train_error", target},
+                           {"best_test_accuracy", best_test_accuracy_},
+                           {"final_train_loss", finite_or_null(last_train_loss_)},
+                           {"zero_fraction_init", finite_or_null(mean_of(zero_init_))},
+                           {"zero_fraction_final", finite_or_null(mean_of(last_.zero_fraction))},
+                           {"dead_fraction_final", finite_or_null(mean_of(last_.dead_fraction))},
+                           {"inactive_fraction_final", finite_or_null(mean_of(last_.inactive_fraction))},
+                           {"saturated_fraction_final", finite_or_null(mean_of(last_.saturated_fraction))},
+                           {"grad_norm_first_step", fractions_json(first_step_norms_)},
+                           {"grad_ratio_first_step", finite_or_null(ratio_first_last(first_step_norms_))},
+                           {"target_train_error", trial_.train.target},
                            // Censored (never reached in the run): null, reported as "> max".
                            {"epochs_to_target", epochs_to >= 0 ? nlohmann::json(epochs_to) : nlohmann::json(nullptr)},
                            {"steps_to_target", steps_to >= 0 ? nlohmann::json(steps_to) : nlohmann::json(nullptr)},
                            // Σ over epochs of the epoch's mean training loss (area under the curve, in epochs).
-                           {"train_loss_auc", finite_or_null(loss_auc)}};
-    if (status == "diverged") summary["diverged_step"] = diverged_step;
+                           {"train_loss_auc", finite_or_null(loss_auc_)}};
+    if (status_ == "diverged") summary["diverged_step"] = diverged_step_;
     if (final_row.contains("val_accuracy")) {
         summary["final_val_accuracy"] = final_row["val_accuracy"];
-        summary["best_val_accuracy"] = best_val_accuracy;
+        summary["best_val_accuracy"] = best_val_accuracy_;
     }
-    write_summary(dir, summary);
-    return {status, summary, seconds_since(t_start)};
+    return summary;
+}
+
+}  // namespace
+
+TrialOutcome run_trial(const Trial& trial, const PreparedData& data, const std::filesystem::path& dir,
+                       const std::atomic<bool>* stop) {
+    return TrialRun(trial, data, dir).run(stop);
 }
 
 }  // namespace actbench
