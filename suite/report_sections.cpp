@@ -176,6 +176,42 @@ Section opening(const Aggregate& a) {
     return s;
 }
 
+// One ranked group's row of the summary table: rank, value, n, mean and interval; against the baseline the
+// difference, test, p-values, probability of improvement, seeds for power and verdict; then speed, dead units and
+// divergences.
+std::vector<Cell> summary_row(const Aggregate& a, const RankedEntry& e, bool with_baseline) {
+    const GroupStats& st = e.group->stats;
+    std::vector<Cell> row{cell(std::to_string(e.rank), e.rank), cell(value_text(e.group->values[a.compared_axis])),
+                          cell(std::to_string(st.acc.n), static_cast<double>(st.acc.n)),
+                          cell(st.acc.n ? fmt("%.4f", st.acc.mean) : "—", st.acc.n ? st.acc.mean : NAN),
+                          cell(st.acc.n > 1 ? "[" + fmt("%.4f", st.acc.ci_low) + ", " + fmt("%.4f", st.acc.ci_high) + "]" : "—")};
+    if (with_baseline) {
+        const Comparison& c = e.vs_baseline;
+        const bool shown = c.valid && !e.is_baseline;
+        row.push_back(cell(shown ? fmt("%+.4f", c.difference) : "—", shown ? c.difference : NAN));
+        row.push_back(cell(shown ? "[" + fmt("%+.4f", c.ci_low) + ", " + fmt("%+.4f", c.ci_high) + "]" : "—"));
+        row.push_back(cell(!shown ? "—" : e.paired ? "paired, " + std::to_string(e.pairs) + " seeds, wins " + fmt("%.0f%%", 100 * e.wins)
+                                                   : std::string("Welch")));
+        row.push_back(cell(shown ? fmt("%.3g", c.p_value) : "—", shown ? c.p_value : NAN));
+        row.push_back(cell(shown ? fmt("%.3g", e.p_adjusted) : "—", shown ? e.p_adjusted : NAN));
+        const bool poi = !e.is_baseline && std::isfinite(e.improvement);
+        row.push_back(cell(poi ? fmt("%.2f", e.improvement) + " [" + fmt("%.2f", e.improvement_interval.low) + ", " +
+                                     fmt("%.2f", e.improvement_interval.high) + "]"
+                               : "—",
+                           poi ? e.improvement : NAN));
+        row.push_back(cell(!shown ? "—" : e.seeds_needed < 0 ? "> 100000" : std::to_string(e.seeds_needed),
+                           !shown ? NAN : e.seeds_needed < 0 ? 1e300 : e.seeds_needed));
+        row.push_back(cell(std::string(verdict_text(e.verdict)) +
+                           (e.sequential ? " (" + std::to_string(e.sequential_seeds) + " seeds)" : std::string())));
+    }
+    const std::vector<double>& flat = !st.dead.empty() ? st.dead : st.inactive;
+    row.push_back(cell(steps_text(st.median_steps_to_target), std::isinf(st.median_steps_to_target) ? 1e300 : st.median_steps_to_target));
+    row.push_back(cell(flat.empty() ? "n/a" : fmt("%.3f", summarise(flat).mean) + (!st.dead.empty() ? " dead" : " inactive"),
+                       flat.empty() ? NAN : summarise(flat).mean));
+    row.push_back(cell(std::to_string(st.diverged), st.diverged));
+    return row;
+}
+
 Section summary(const Aggregate& a) {
     Section s;
     s.id = "summary";
@@ -195,38 +231,7 @@ Section summary(const Aggregate& a) {
         for (const char* h : {"median steps to target", "dead / inactive", "diverged"}) t.header.push_back(h);
         t.numeric.assign(t.header.size(), true);
         for (std::size_t c : text_columns) t.numeric[c] = false;
-        for (const RankedEntry& e : r.entries) {
-            const GroupStats& st = e.group->stats;
-            std::vector<Cell> row{cell(std::to_string(e.rank), e.rank), cell(value_text(e.group->values[a.compared_axis])),
-                                  cell(std::to_string(st.acc.n), static_cast<double>(st.acc.n)),
-                                  cell(st.acc.n ? fmt("%.4f", st.acc.mean) : "—", st.acc.n ? st.acc.mean : NAN),
-                                  cell(st.acc.n > 1 ? "[" + fmt("%.4f", st.acc.ci_low) + ", " + fmt("%.4f", st.acc.ci_high) + "]" : "—")};
-            if (with_baseline) {
-                const Comparison& c = e.vs_baseline;
-                const bool shown = c.valid && !e.is_baseline;
-                row.push_back(cell(shown ? fmt("%+.4f", c.difference) : "—", shown ? c.difference : NAN));
-                row.push_back(cell(shown ? "[" + fmt("%+.4f", c.ci_low) + ", " + fmt("%+.4f", c.ci_high) + "]" : "—"));
-                row.push_back(cell(!shown ? "—" : e.paired ? "paired, " + std::to_string(e.pairs) + " seeds, wins " + fmt("%.0f%%", 100 * e.wins)
-                                                           : std::string("Welch")));
-                row.push_back(cell(shown ? fmt("%.3g", c.p_value) : "—", shown ? c.p_value : NAN));
-                row.push_back(cell(shown ? fmt("%.3g", e.p_adjusted) : "—", shown ? e.p_adjusted : NAN));
-                const bool poi = !e.is_baseline && std::isfinite(e.improvement);
-                row.push_back(cell(poi ? fmt("%.2f", e.improvement) + " [" + fmt("%.2f", e.improvement_interval.low) + ", " +
-                                             fmt("%.2f", e.improvement_interval.high) + "]"
-                                       : "—",
-                                   poi ? e.improvement : NAN));
-                row.push_back(cell(!shown ? "—" : e.seeds_needed < 0 ? "> 100000" : std::to_string(e.seeds_needed),
-                                   !shown ? NAN : e.seeds_needed < 0 ? 1e300 : e.seeds_needed));
-                row.push_back(cell(std::string(verdict_text(e.verdict)) +
-                                   (e.sequential ? " (" + std::to_string(e.sequential_seeds) + " seeds)" : std::string())));
-            }
-            const std::vector<double>& flat = !st.dead.empty() ? st.dead : st.inactive;
-            row.push_back(cell(steps_text(st.median_steps_to_target), std::isinf(st.median_steps_to_target) ? 1e300 : st.median_steps_to_target));
-            row.push_back(cell(flat.empty() ? "n/a" : fmt("%.3f", summarise(flat).mean) + (!st.dead.empty() ? " dead" : " inactive"),
-                               flat.empty() ? NAN : summarise(flat).mean));
-            row.push_back(cell(std::to_string(st.diverged), st.diverged));
-            t.rows.push_back(row);
-        }
+        for (const RankedEntry& e : r.entries) t.rows.push_back(summary_row(a, e, with_baseline));
         if (!r.context_label.empty()) t.title = "With " + r.context_label;
         s.tables.push_back(t);
     }
@@ -332,6 +337,70 @@ MultiPlotSpec multiples(const std::string& title, const std::string& x, const st
     return m;
 }
 
+// Zero fraction per activation layer, at initialisation (dashed) and at the end.
+Figure zeros_figure(const Aggregate& a, const std::string& per) {
+    std::size_t layers = 0;
+    for (const Group& g : a.groups)
+        for (const TrialRecord* t : g.trials)
+            if (t->ok()) layers = std::max(layers, t->metrics.front()["zero_fraction"].size());
+    MultiPlotSpec zeros = multiples("Zero fraction per activation layer (dashed: at initialisation; solid: at the end)" + per,
+                                    "activation layer", "fraction of exact zeros");
+    for (std::size_t l = 0; l < layers; ++l) zeros.x_names.push_back("act" + std::to_string(l + 1));
+    return {"zeros", "Zero fraction per activation layer",
+            svg_small_multiples(zeros, by_compared_value(a, [&](const Group& g, const std::string& l, const char* c, std::vector<Series>& out) {
+                const auto per_layer = layer_curve(g, "zero_fraction");
+                if (per_layer.empty()) return;
+                for (int which = 0; which < 2; ++which) {
+                    const auto& v = which == 0 ? per_layer.begin()->second : per_layer.rbegin()->second;
+                    Series s{l + (which == 0 ? " (init)" : ""), c, {}, {}, {}, {}, which == 0};
+                    for (std::size_t k = 0; k < v.size(); ++k) s.x.push_back(static_cast<double>(k + 1)), s.y.push_back(v[k]);
+                    out.push_back(s);
+                }
+            }))};
+}
+
+// The dead fraction against the learning rate, when the rate is an axis: a panel per compared value, a line per
+// other setting, in the order of the rate.
+std::optional<Figure> dead_vs_lr_figure(const Aggregate& a, const std::string& per) {
+    if (std::find(a.columns.begin(), a.columns.end(), "train.lr") == a.columns.end()) return std::nullopt;
+    std::vector<Panel> panels;
+    std::map<std::string, std::size_t> panel_of, colour_of;
+    std::map<std::pair<std::size_t, std::string>, std::size_t> series_of;
+    for (const Group& g : a.groups) {
+        if (g.stats.dead.empty()) continue;
+        const std::string key = g.values[a.compared_axis].dump();
+        if (!panel_of.count(key)) panel_of[key] = panels.size(), panels.push_back({value_text(g.values[a.compared_axis]), {}});
+        std::string label = a.context_text(g.values, {a.compared_axis, "train.lr"});
+        if (label.empty()) label = "mean over seeds";
+        const std::size_t p = panel_of[key];
+        if (!colour_of.count(label)) colour_of.emplace(label, colour_of.size());
+        if (!series_of.count({p, label})) {
+            series_of[{p, label}] = panels[p].series.size();
+            panels[p].series.push_back({label, kPalette[colour_of[label] % 10], {}, {}, {}, {}, false});
+        }
+        Series& s = panels[p].series[series_of[{p, label}]];
+        s.x.push_back(g.values["train.lr"].get<double>());
+        s.y.push_back(summarise(g.stats.dead).mean);
+    }
+    for (Panel& p : panels)
+        for (Series& s : p.series) {  // in the order of the rate
+            std::vector<std::size_t> order(s.x.size());
+            for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+            std::sort(order.begin(), order.end(), [&](std::size_t i, std::size_t j) { return s.x[i] < s.x[j]; });
+            Series sorted = s;
+            for (std::size_t i = 0; i < order.size(); ++i) sorted.x[i] = s.x[order[i]], sorted.y[i] = s.y[order[i]];
+            s = sorted;
+        }
+    if (panels.empty()) return std::nullopt;
+    MultiPlotSpec m = multiples("Dead-unit fraction after training against the learning rate" + per, "learning rate (log scale)", "dead fraction");
+    m.log_x = true;
+    for (std::size_t i = 0; i < a.columns.size(); ++i)  // a tick at each rate of the sweep
+        if (a.columns[i] == "train.lr")
+            for (const auto& v : a.column_values[i])
+                if (v.is_number()) m.x_ticks.push_back(v.get<double>());
+    return Figure{"dead_vs_lr", "Dead-unit fraction against the learning rate", svg_small_multiples(m, panels)};
+}
+
 std::vector<Figure> curves(const Aggregate& a) {
     std::vector<Figure> figures;
     const std::string per = " (a panel per " + a.compared_axis + ")";
@@ -360,65 +429,8 @@ std::vector<Figure> curves(const Aggregate& a) {
                                                    if (!v.empty() && std::isfinite(v.back())) s.x.push_back(static_cast<double>(step)), s.y.push_back(v.back());
                                                out.push_back(s);
                                            }))});
-    // Zero fraction per activation layer, at initialisation (dashed) and at the end.
-    std::size_t layers = 0;
-    for (const Group& g : a.groups)
-        for (const TrialRecord* t : g.trials)
-            if (t->ok()) layers = std::max(layers, t->metrics.front()["zero_fraction"].size());
-    MultiPlotSpec zeros = multiples("Zero fraction per activation layer (dashed: at initialisation; solid: at the end)" + per,
-                                    "activation layer", "fraction of exact zeros");
-    for (std::size_t l = 0; l < layers; ++l) zeros.x_names.push_back("act" + std::to_string(l + 1));
-    figures.push_back({"zeros", "Zero fraction per activation layer",
-                       svg_small_multiples(zeros, by_compared_value(a, [&](const Group& g, const std::string& l, const char* c, std::vector<Series>& out) {
-                           const auto per_layer = layer_curve(g, "zero_fraction");
-                           if (per_layer.empty()) return;
-                           for (int which = 0; which < 2; ++which) {
-                               const auto& v = which == 0 ? per_layer.begin()->second : per_layer.rbegin()->second;
-                               Series s{l + (which == 0 ? " (init)" : ""), c, {}, {}, {}, {}, which == 0};
-                               for (std::size_t k = 0; k < v.size(); ++k) s.x.push_back(static_cast<double>(k + 1)), s.y.push_back(v[k]);
-                               out.push_back(s);
-                           }
-                       }))});
-    // The dead fraction against the learning rate, when the rate is an axis.
-    if (std::find(a.columns.begin(), a.columns.end(), "train.lr") != a.columns.end()) {
-        std::vector<Panel> panels;
-        std::map<std::string, std::size_t> panel_of, colour_of;
-        std::map<std::pair<std::size_t, std::string>, std::size_t> series_of;
-        for (const Group& g : a.groups) {
-            if (g.stats.dead.empty()) continue;
-            const std::string key = g.values[a.compared_axis].dump();
-            if (!panel_of.count(key)) panel_of[key] = panels.size(), panels.push_back({value_text(g.values[a.compared_axis]), {}});
-            std::string label = a.context_text(g.values, {a.compared_axis, "train.lr"});
-            if (label.empty()) label = "mean over seeds";
-            const std::size_t p = panel_of[key];
-            if (!colour_of.count(label)) colour_of.emplace(label, colour_of.size());
-            if (!series_of.count({p, label})) {
-                series_of[{p, label}] = panels[p].series.size();
-                panels[p].series.push_back({label, kPalette[colour_of[label] % 10], {}, {}, {}, {}, false});
-            }
-            Series& s = panels[p].series[series_of[{p, label}]];
-            s.x.push_back(g.values["train.lr"].get<double>());
-            s.y.push_back(summarise(g.stats.dead).mean);
-        }
-        for (Panel& p : panels)
-            for (Series& s : p.series) {  // in the order of the rate
-                std::vector<std::size_t> order(s.x.size());
-                for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-                std::sort(order.begin(), order.end(), [&](std::size_t i, std::size_t j) { return s.x[i] < s.x[j]; });
-                Series sorted = s;
-                for (std::size_t i = 0; i < order.size(); ++i) sorted.x[i] = s.x[order[i]], sorted.y[i] = s.y[order[i]];
-                s = sorted;
-            }
-        if (!panels.empty()) {
-            MultiPlotSpec m = multiples("Dead-unit fraction after training against the learning rate" + per, "learning rate (log scale)", "dead fraction");
-            m.log_x = true;
-            for (std::size_t i = 0; i < a.columns.size(); ++i)  // a tick at each rate of the sweep
-                if (a.columns[i] == "train.lr")
-                    for (const auto& v : a.column_values[i])
-                        if (v.is_number()) m.x_ticks.push_back(v.get<double>());
-            figures.push_back({"dead_vs_lr", "Dead-unit fraction against the learning rate", svg_small_multiples(m, panels)});
-        }
-    }
+    figures.push_back(zeros_figure(a, per));
+    if (auto dead = dead_vs_lr_figure(a, per)) figures.push_back(std::move(*dead));
     return figures;
 }
 

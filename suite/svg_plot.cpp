@@ -132,25 +132,141 @@ std::string header(double width, double height) {
 
 }  // namespace
 
-std::string svg_small_multiples(const MultiPlotSpec& spec, const std::vector<Panel>& panels) {
-    auto tx = [&](double x) { return spec.log_x ? (x > 0 ? std::log10(x) : NAN) : x; };
-    auto ty = [&](double y) { return spec.log_y ? (y > 0 ? std::log10(y) : NAN) : y; };
+namespace {
+
+// What every panel of a small-multiples plot shares: the transforms (log or linear), the data ranges after them,
+// and the ticks.
+struct SharedAxes {
+    const MultiPlotSpec& spec;
     Range xr, yr;
-    std::vector<LegendEntry> entries;
+    std::vector<std::pair<double, std::string>> x_ticks;
+    std::vector<double> y_ticks;
+    double tx(double x) const { return spec.log_x ? (x > 0 ? std::log10(x) : NAN) : x; }
+    double ty(double y) const { return spec.log_y ? (y > 0 ? std::log10(y) : NAN) : y; }
+};
+
+// Ranges over every panel's finite points (bands included), and the legend's entries, one per label and colour.
+void gather_ranges(SharedAxes& axes, const std::vector<Panel>& panels, std::vector<LegendEntry>& entries) {
+    const MultiPlotSpec& spec = axes.spec;
     for (const auto& p : panels)
         for (const auto& s : p.series) {
             for (std::size_t i = 0; i < s.x.size(); ++i) {
-                if (!std::isfinite(tx(s.x[i])) || !std::isfinite(ty(s.y[i]))) continue;
-                xr.add(tx(s.x[i]));
-                yr.add(ty(s.y[i]));
-                if (s.band_low.size() == s.x.size()) yr.add(ty(s.band_low[i])), yr.add(ty(s.band_high[i]));
+                if (!std::isfinite(axes.tx(s.x[i])) || !std::isfinite(axes.ty(s.y[i]))) continue;
+                axes.xr.add(axes.tx(s.x[i]));
+                axes.yr.add(axes.ty(s.y[i]));
+                if (s.band_low.size() == s.x.size()) axes.yr.add(axes.ty(s.band_low[i])), axes.yr.add(axes.ty(s.band_high[i]));
             }
             if (std::none_of(entries.begin(), entries.end(), [&](const LegendEntry& e) { return e.label == s.label && e.color == s.color; }))
                 entries.push_back({s.label, s.color, s.dashed});
         }
-    if (!spec.x_names.empty()) xr.lo = 0.5, xr.hi = static_cast<double>(spec.x_names.size()) + 0.5;
-    xr.settle(false);
-    yr.settle(true);
+    if (!spec.x_names.empty()) axes.xr.lo = 0.5, axes.xr.hi = static_cast<double>(spec.x_names.size()) + 0.5;
+    axes.xr.settle(false);
+    axes.yr.settle(true);
+}
+
+// Every k-th of n labels, k chosen so the widest fits its slot of the panel's width.
+std::size_t thinning(double widest, std::size_t n, double panel_width) {
+    const double slot = panel_width / static_cast<double>(n);
+    return std::max<std::size_t>(1, static_cast<std::size_t>(std::ceil((widest + 8) / slot)));
+}
+
+// x ticks: the category names, the given values, or round numbers; y ticks: round numbers (whole powers of ten
+// on a log scale).
+void choose_ticks(SharedAxes& axes) {
+    const MultiPlotSpec& spec = axes.spec;
+    if (!spec.x_names.empty()) {
+        double widest = 0;
+        for (const auto& n : spec.x_names) widest = std::max(widest, text_width(n));
+        const std::size_t every = thinning(widest, spec.x_names.size(), spec.panel_width);
+        for (std::size_t i = 0; i < spec.x_names.size(); i += every) axes.x_ticks.emplace_back(static_cast<double>(i + 1), spec.x_names[i]);
+    } else if (!spec.x_ticks.empty()) {
+        double widest = 0;
+        for (double v : spec.x_ticks) widest = std::max(widest, text_width(tick_label(v)));
+        const std::size_t every = thinning(widest, spec.x_ticks.size(), spec.panel_width);
+        for (std::size_t i = 0; i < spec.x_ticks.size(); i += every)
+            if (std::isfinite(axes.tx(spec.x_ticks[i]))) axes.x_ticks.emplace_back(axes.tx(spec.x_ticks[i]), tick_label(spec.x_ticks[i]));
+    } else {
+        for (double t : ticks(axes.xr.lo, axes.xr.hi, spec.panel_width, true))
+            axes.x_ticks.emplace_back(t, tick_label(spec.log_x ? std::pow(10, t) : t));
+    }
+    axes.y_ticks = ticks(axes.yr.lo, axes.yr.hi, spec.panel_height, false);
+    if (spec.log_y) {
+        std::vector<double> powers;
+        for (double t : axes.y_ticks)
+            if (std::abs(t - std::round(t)) < 1e-9) powers.push_back(std::round(t));
+        if (powers.empty()) powers.push_back(std::ceil(axes.yr.lo));
+        axes.y_ticks = powers;
+    }
+}
+
+// One series in a panel: its band (where every point of it is drawable), its line (broken at missing points) and
+// a dot with a tooltip per point.
+template <class Px, class Py>
+void draw_series(std::ostringstream& body, const SharedAxes& axes, const Series& s, Px&& px, Py&& py) {
+    const MultiPlotSpec& spec = axes.spec;
+    bool band_drawable = s.band_low.size() == s.x.size() && !s.x.empty();
+    for (std::size_t i = 0; band_drawable && i < s.x.size(); ++i)
+        band_drawable = std::isfinite(px(s.x[i])) && std::isfinite(py(s.band_low[i])) && std::isfinite(py(s.band_high[i]));
+    if (band_drawable) {
+        std::string band;
+        for (std::size_t i = 0; i < s.x.size(); ++i) band += (i ? " L" : "M") + num(px(s.x[i])) + " " + num(py(s.band_high[i]));
+        for (std::size_t i = s.x.size(); i-- > 0;) band += " L" + num(px(s.x[i])) + " " + num(py(s.band_low[i]));
+        body << "<path d=\"" << band << " Z\" fill=\"" << s.color << "\" fill-opacity=\"0.15\" stroke=\"none\"/>\n";
+    }
+    std::string path, points;
+    bool pen_down = false;
+    for (std::size_t i = 0; i < s.x.size(); ++i) {
+        if (!std::isfinite(axes.tx(s.x[i])) || !std::isfinite(axes.ty(s.y[i]))) {
+            pen_down = false;
+            continue;
+        }
+        path += (pen_down ? " L" : " M") + num(px(s.x[i])) + " " + num(py(s.y[i]));
+        pen_down = true;
+        points += "<circle cx=\"" + num(px(s.x[i])) + "\" cy=\"" + num(py(s.y[i])) + "\" r=\"2\" fill=\"" + s.color + "\"><title>" +
+                  escape(s.label + (s.label.empty() ? "" : ": ") + spec.x_label + " " +
+                         (spec.x_names.empty() ? tick_label(s.x[i]) : spec.x_names[static_cast<std::size_t>(s.x[i]) - 1]) + ", " +
+                         spec.y_label + " " + tick_label(s.y[i])) +
+                  "</title></circle>\n";
+    }
+    if (path.empty()) return;
+    body << "<path d=\"" << path << "\" fill=\"none\" stroke=\"" << s.color << "\" stroke-width=\"1.6\""
+         << (s.dashed ? " stroke-dasharray=\"6 4\"" : "") << "><title>" << escape(s.label) << "</title></path>\n"
+         << points;
+}
+
+// One panel with its plot area's top-left corner at (left, top): title, grid and tick labels, frame, series.
+void draw_panel(std::ostringstream& body, const SharedAxes& axes, const Panel& p, double left, double top) {
+    const MultiPlotSpec& spec = axes.spec;
+    const Range &xr = axes.xr, &yr = axes.yr;
+    const double right = left + spec.panel_width, bottom = top + spec.panel_height;
+    auto px = [&](double x) { return left + (axes.tx(x) - xr.lo) / (xr.hi - xr.lo) * (right - left); };
+    auto py_scaled = [&](double y) { return bottom - (y - yr.lo) / (yr.hi - yr.lo) * (bottom - top); };
+    auto py = [&](double y) { return py_scaled(axes.ty(y)); };
+    body << "<g class=\"panel\">\n";
+    if (!p.title.empty())
+        body << "<text class=\"panel-title\" x=\"" << num((left + right) / 2) << "\" y=\"" << num(top - 7) << "\" text-anchor=\"middle\">"
+             << escape(fit(p.title, spec.panel_width)) << "<title>" << escape(p.title) << "</title></text>\n";
+    for (const auto& [t, label] : axes.x_ticks) {
+        const double x = spec.x_names.empty() ? left + (t - xr.lo) / (xr.hi - xr.lo) * (right - left) : px(t);
+        body << "<line x1=\"" << num(x) << "\" y1=\"" << num(top) << "\" x2=\"" << num(x) << "\" y2=\"" << num(bottom) << "\" stroke=\"#eee\"/>\n"
+             << "<text x=\"" << num(x) << "\" y=\"" << num(bottom + 14) << "\" text-anchor=\"middle\">" << escape(label) << "</text>\n";
+    }
+    for (double t : axes.y_ticks)
+        body << "<line x1=\"" << num(left) << "\" y1=\"" << num(py_scaled(t)) << "\" x2=\"" << num(right) << "\" y2=\""
+             << num(py_scaled(t)) << "\" stroke=\"#eee\"/>\n<text x=\"" << num(left - 5) << "\" y=\"" << num(py_scaled(t) + 4)
+             << "\" text-anchor=\"end\">" << tick_label(spec.log_y ? std::pow(10, t) : t) << "</text>\n";
+    body << "<rect class=\"plot-area\" x=\"" << num(left) << "\" y=\"" << num(top) << "\" width=\"" << num(right - left)
+         << "\" height=\"" << num(bottom - top) << "\" fill=\"none\" stroke=\"#888\"/>\n";
+    for (const auto& s : p.series) draw_series(body, axes, s, px, py);
+    body << "</g>\n";
+}
+
+}  // namespace
+
+std::string svg_small_multiples(const MultiPlotSpec& spec, const std::vector<Panel>& panels) {
+    SharedAxes axes{spec, {}, {}, {}, {}};
+    std::vector<LegendEntry> entries;
+    gather_ranges(axes, panels, entries);
 
     const double outer_left = 28, panel_left = 52, panel_right = 14, panel_top = 22, panel_bottom = 30;
     const double cell_w = panel_left + spec.panel_width + panel_right, cell_h = panel_top + spec.panel_height + panel_bottom;
@@ -164,91 +280,11 @@ std::string svg_small_multiples(const MultiPlotSpec& spec, const std::vector<Pan
                                 : 0;
     const double grid_top = title_h + legend_h;
     const double height = grid_top + rows * cell_h + 24;
+    choose_ticks(axes);
+    for (std::size_t index = 0; index < panels.size(); ++index)
+        draw_panel(body, axes, panels[index], outer_left + static_cast<double>(index % columns) * cell_w + panel_left,
+                   grid_top + static_cast<double>(index / columns) * cell_h + panel_top);
 
-    // Ticks, the same for every panel.
-    std::vector<std::pair<double, std::string>> x_ticks;
-    if (!spec.x_names.empty()) {
-        double widest = 0;
-        for (const auto& n : spec.x_names) widest = std::max(widest, text_width(n));
-        const double slot = spec.panel_width / static_cast<double>(spec.x_names.size());
-        const std::size_t every = std::max<std::size_t>(1, static_cast<std::size_t>(std::ceil((widest + 8) / slot)));
-        for (std::size_t i = 0; i < spec.x_names.size(); i += every) x_ticks.emplace_back(static_cast<double>(i + 1), spec.x_names[i]);
-    } else if (!spec.x_ticks.empty()) {
-        // Each given value, thinned to every k-th when their labels would not fit the panel.
-        double widest = 0;
-        for (double v : spec.x_ticks) widest = std::max(widest, text_width(tick_label(v)));
-        const double slot = spec.panel_width / static_cast<double>(spec.x_ticks.size());
-        const std::size_t every = std::max<std::size_t>(1, static_cast<std::size_t>(std::ceil((widest + 8) / slot)));
-        for (std::size_t i = 0; i < spec.x_ticks.size(); i += every)
-            if (std::isfinite(tx(spec.x_ticks[i]))) x_ticks.emplace_back(tx(spec.x_ticks[i]), tick_label(spec.x_ticks[i]));
-    } else {
-        for (double t : ticks(xr.lo, xr.hi, spec.panel_width, true)) x_ticks.emplace_back(t, tick_label(spec.log_x ? std::pow(10, t) : t));
-    }
-    std::vector<double> y_ticks = ticks(yr.lo, yr.hi, spec.panel_height, false);
-    if (spec.log_y) {  // whole powers of ten only
-        std::vector<double> powers;
-        for (double t : y_ticks)
-            if (std::abs(t - std::round(t)) < 1e-9) powers.push_back(std::round(t));
-        if (powers.empty()) powers.push_back(std::ceil(yr.lo));
-        y_ticks = powers;
-    }
-
-    std::size_t index = 0;
-    for (const auto& p : panels) {
-        const double left = outer_left + static_cast<double>(index % columns) * cell_w + panel_left;
-        const double top = grid_top + static_cast<double>(index / columns) * cell_h + panel_top;
-        const double right = left + spec.panel_width, bottom = top + spec.panel_height;
-        ++index;
-        auto px = [&](double x) { return left + (tx(x) - xr.lo) / (xr.hi - xr.lo) * (right - left); };
-        auto py_scaled = [&](double y) { return bottom - (y - yr.lo) / (yr.hi - yr.lo) * (bottom - top); };
-        auto py = [&](double y) { return py_scaled(ty(y)); };
-        body << "<g class=\"panel\">\n";
-        if (!p.title.empty())
-            body << "<text class=\"panel-title\" x=\"" << num((left + right) / 2) << "\" y=\"" << num(top - 7) << "\" text-anchor=\"middle\">"
-                 << escape(fit(p.title, spec.panel_width)) << "<title>" << escape(p.title) << "</title></text>\n";
-        for (const auto& [t, label] : x_ticks) {
-            const double x = spec.x_names.empty() ? left + (t - xr.lo) / (xr.hi - xr.lo) * (right - left) : px(t);
-            body << "<line x1=\"" << num(x) << "\" y1=\"" << num(top) << "\" x2=\"" << num(x) << "\" y2=\"" << num(bottom) << "\" stroke=\"#eee\"/>\n"
-                 << "<text x=\"" << num(x) << "\" y=\"" << num(bottom + 14) << "\" text-anchor=\"middle\">" << escape(label) << "</text>\n";
-        }
-        for (double t : y_ticks)
-            body << "<line x1=\"" << num(left) << "\" y1=\"" << num(py_scaled(t)) << "\" x2=\"" << num(right) << "\" y2=\""
-                 << num(py_scaled(t)) << "\" stroke=\"#eee\"/>\n<text x=\"" << num(left - 5) << "\" y=\"" << num(py_scaled(t) + 4)
-                 << "\" text-anchor=\"end\">" << tick_label(spec.log_y ? std::pow(10, t) : t) << "</text>\n";
-        body << "<rect class=\"plot-area\" x=\"" << num(left) << "\" y=\"" << num(top) << "\" width=\"" << num(right - left)
-             << "\" height=\"" << num(bottom - top) << "\" fill=\"none\" stroke=\"#888\"/>\n";
-        for (const auto& s : p.series) {
-            bool band_drawable = s.band_low.size() == s.x.size() && !s.x.empty();
-            for (std::size_t i = 0; band_drawable && i < s.x.size(); ++i)
-                band_drawable = std::isfinite(px(s.x[i])) && std::isfinite(py(s.band_low[i])) && std::isfinite(py(s.band_high[i]));
-            if (band_drawable) {
-                std::string band;
-                for (std::size_t i = 0; i < s.x.size(); ++i) band += (i ? " L" : "M") + num(px(s.x[i])) + " " + num(py(s.band_high[i]));
-                for (std::size_t i = s.x.size(); i-- > 0;) band += " L" + num(px(s.x[i])) + " " + num(py(s.band_low[i]));
-                body << "<path d=\"" << band << " Z\" fill=\"" << s.color << "\" fill-opacity=\"0.15\" stroke=\"none\"/>\n";
-            }
-            std::string path, points;
-            bool pen_down = false;
-            for (std::size_t i = 0; i < s.x.size(); ++i) {
-                if (!std::isfinite(tx(s.x[i])) || !std::isfinite(ty(s.y[i]))) {
-                    pen_down = false;
-                    continue;
-                }
-                path += (pen_down ? " L" : " M") + num(px(s.x[i])) + " " + num(py(s.y[i]));
-                pen_down = true;
-                points += "<circle cx=\"" + num(px(s.x[i])) + "\" cy=\"" + num(py(s.y[i])) + "\" r=\"2\" fill=\"" + s.color + "\"><title>" +
-                          escape(s.label + (s.label.empty() ? "" : ": ") + spec.x_label + " " +
-                                 (spec.x_names.empty() ? tick_label(s.x[i]) : spec.x_names[static_cast<std::size_t>(s.x[i]) - 1]) + ", " +
-                                 spec.y_label + " " + tick_label(s.y[i])) +
-                          "</title></circle>\n";
-            }
-            if (path.empty()) continue;
-            body << "<path d=\"" << path << "\" fill=\"none\" stroke=\"" << s.color << "\" stroke-width=\"1.6\""
-                 << (s.dashed ? " stroke-dasharray=\"6 4\"" : "") << "><title>" << escape(s.label) << "</title></path>\n"
-                 << points;
-        }
-        body << "</g>\n";
-    }
     std::ostringstream svg;
     svg << header(width, height);
     svg << "<text x=\"" << num(width / 2) << "\" y=\"19\" text-anchor=\"middle\" font-size=\"14\">" << escape(fit(spec.title, width - 20))
