@@ -171,6 +171,55 @@ namespace {
 
 // Adaptive seeds: rounds over the candidate cells, each adding seeds to the comparisons still undecided
 // (sequential.hpp), deciding from what is stored after each round.
+// An adaptive design's group: a cell's values but the seed, its trials by seed, its context (the values but the
+// baseline's axis and the tuned one) and whether the rounds have decided it.
+struct AdaptiveGroup {
+    std::map<std::int64_t, std::size_t> cell_of_seed;
+    std::string context;
+    bool baseline = false;
+    bool decided = false;
+};
+
+std::map<std::string, AdaptiveGroup> adaptive_groups(const Config& config, const Stage& candidates) {
+    std::map<std::string, AdaptiveGroup> groups;
+    for (const std::size_t cell : candidates.cells) {
+        nlohmann::json key = candidates.grid.cell_values(cell);
+        const std::int64_t seed = key["seed"].get<std::int64_t>();
+        key.erase("seed");
+        nlohmann::json context = key;
+        context.erase(config.baseline_axis);
+        if (config.tune) context.erase(config.tune->axis);
+        AdaptiveGroup& g = groups[key.dump()];
+        g.cell_of_seed[seed] = cell;
+        g.context = context.dump();
+        g.baseline = key.value(config.baseline_axis, nlohmann::json()) == config.baseline;
+    }
+    return groups;
+}
+
+// The final test accuracy of each finished trial of `cells`, by group key and seed, from the run store; `missing`
+// counts the trials not stored yet (other shards may still be running them).
+std::map<std::string, std::map<std::int64_t, double>> stored_accuracies(const std::filesystem::path& out, const Config& grid,
+                                                                        const TrialIds& ids, const std::vector<std::size_t>& cells,
+                                                                        std::size_t& missing) {
+    std::map<std::string, std::map<std::int64_t, double>> accuracy;
+    missing = 0;
+    for (const std::size_t cell : cells) {
+        const std::filesystem::path dir = out / ids.id(cell);
+        nlohmann::json key = grid.cell_values(cell);
+        const std::int64_t seed = key["seed"].get<std::int64_t>();
+        key.erase("seed");
+        try {
+            if (!std::filesystem::exists(dir / kSummaryFile)) throw InputError("missing");
+            const nlohmann::json summary = read_summary(dir);
+            if (summary["status"] == "ok") accuracy[key.dump()][seed] = summary["final_test_accuracy"].get<double>();
+        } catch (const InputError&) {
+            ++missing;
+        }
+    }
+    return accuracy;
+}
+
 RunTotals run_adaptive(const Config& config, const Stage& candidates, const RunOptions& options) {
     const AdaptiveSpec& spec = *config.adaptive;
     const Config& grid = candidates.grid;
@@ -179,26 +228,7 @@ RunTotals run_adaptive(const Config& config, const Stage& candidates, const RunO
     for (const Axis& a : grid.axes)
         if (a.name == "seed")
             for (const auto& v : a.values) seeds.push_back(v.get<std::int64_t>());
-    // The groups (a cell's values but the seed) and their contexts (but the baseline's axis too).
-    struct Group {
-        std::map<std::int64_t, std::size_t> cell_of_seed;
-        std::string context;
-        bool baseline = false;
-        bool decided = false;
-    };
-    std::map<std::string, Group> groups;
-    for (const std::size_t cell : candidates.cells) {
-        nlohmann::json key = grid.cell_values(cell);
-        const std::int64_t seed = key["seed"].get<std::int64_t>();
-        key.erase("seed");
-        nlohmann::json context = key;
-        context.erase(config.baseline_axis);
-        if (config.tune) context.erase(config.tune->axis);
-        Group& g = groups[key.dump()];
-        g.cell_of_seed[seed] = cell;
-        g.context = context.dump();
-        g.baseline = key.value(config.baseline_axis, nlohmann::json()) == config.baseline;
-    }
+    std::map<std::string, AdaptiveGroup> groups = adaptive_groups(config, candidates);
     std::size_t comparisons = 0;
     for (const auto& [key, g] : groups) comparisons += !g.baseline;
     const double alpha = 0.05 / (static_cast<double>(std::max<std::size_t>(comparisons, 1)) * spec.rounds());
@@ -219,21 +249,8 @@ RunTotals run_adaptive(const Config& config, const Stage& candidates, const RunO
         totals += run_stage(config, {grid, cells, candidates.label}, options);
         if (totals.interrupted) return totals;
         // Decide from what is stored: every trial of this round must be there (other shards may still run).
-        std::map<std::string, std::map<std::int64_t, double>> accuracy;
         std::size_t missing = 0;
-        for (const std::size_t cell : cells) {
-            const std::filesystem::path dir = out / ids.id(cell);
-            nlohmann::json key = grid.cell_values(cell);
-            const std::int64_t seed = key["seed"].get<std::int64_t>();
-            key.erase("seed");
-            try {
-                if (!std::filesystem::exists(dir / kSummaryFile)) throw InputError("missing");
-                const nlohmann::json summary = read_summary(dir);
-                if (summary["status"] == "ok") accuracy[key.dump()][seed] = summary["final_test_accuracy"].get<double>();
-            } catch (const InputError&) {
-                ++missing;
-            }
-        }
+        auto accuracy = stored_accuracies(out, grid, ids, cells, missing);
         if (missing > 0) {
             if (!options.quiet)
                 std::cerr << "actbench: " << missing << " trial(s) of round " << round + 1 << " are not in " << out.string()
