@@ -29,6 +29,7 @@ constexpr double kSeluAlpha = 1.6732632423543772848170429916717;
 
 }  // namespace
 
+// Long, but data: one designated-initialiser row per family, read one row at a time (adding a family adds a row).
 const std::vector<ActivationInfo>& activation_table() {
     static const std::vector<ActivationInfo> table{
         {

@@ -365,6 +365,41 @@ void read_train(const Reader& r, const YAML::Node& n, TrainConfig& t) {
     }
 }
 
+// sweep.bias: a value or a list of values, each a number, none (no bias parameters) or {default: x, LAYER: y}; a
+// single mapping is one value.
+std::vector<BiasSetting> read_bias_axis(const Reader& r, const YAML::Node& axis, const ModelSpec& model) {
+    std::vector<BiasSetting> out;
+    std::vector<YAML::Node> items;
+    if (axis.IsMap()) items.push_back(axis);
+    else items = r.list(axis, "sweep.bias");
+    for (const auto& item : items) {
+        if (item.IsScalar() && item.Scalar() == "none") {
+            out.push_back(BiasSetting(std::nullopt));
+        } else if (item.IsMap()) {
+            BiasSetting b(0.0, {});
+            for (auto it = item.begin(); it != item.end(); ++it) {
+                const std::string layer = it->first.as<std::string>();
+                const double v = r.number(it->second, "sweep.bias." + layer, -1e3, 1e3);
+                if (layer == "default") {
+                    b.value = v;
+                    continue;
+                }
+                const auto names = Network::bias_layer_names(model);
+                if (std::find(names.begin(), names.end(), layer) == names.end()) {
+                    std::string valid = "default";
+                    for (const auto& nm : names) valid += ", " + nm;
+                    r.fail(it->first, "sweep.bias: unknown layer '" + layer + "'; valid: " + valid);
+                }
+                b.overrides[layer] = v;
+            }
+            out.push_back(b);
+        } else {
+            out.push_back(BiasSetting(r.number(item, "sweep.bias (a number, none for no bias parameters, or {default: x, LAYER: y})", -1e3, 1e3)));
+        }
+    }
+    return out;
+}
+
 void read_sweep(const Reader& r, const YAML::Node& n, SweepAxes& s, const ModelSpec& model,
                 const std::map<std::string, ActivationSpec>& defined, const std::map<std::string, InitSpec>& defined_inits) {
     if (!n.IsMap()) r.fail(n, "'sweep' must be a mapping of axes to values");
@@ -398,39 +433,7 @@ void read_sweep(const Reader& r, const YAML::Node& n, SweepAxes& s, const ModelS
         s.init = names("init", [&](const std::string& name) {
             if (!defined_inits.count(name)) find_init(name);
         });
-    if (n["bias"]) {
-        s.bias.clear();
-        const YAML::Node& axis = n["bias"];
-        // A single mapping is one value; otherwise a value or a list of values.
-        std::vector<YAML::Node> items;
-        if (axis.IsMap()) items.push_back(axis);
-        else items = r.list(axis, "sweep.bias");
-        for (const auto& item : items) {
-            if (item.IsScalar() && item.Scalar() == "none") {
-                s.bias.push_back(BiasSetting(std::nullopt));
-            } else if (item.IsMap()) {
-                BiasSetting b(0.0, {});
-                for (auto it = item.begin(); it != item.end(); ++it) {
-                    const std::string layer = it->first.as<std::string>();
-                    const double v = r.number(it->second, "sweep.bias." + layer, -1e3, 1e3);
-                    if (layer == "default") {
-                        b.value = v;
-                        continue;
-                    }
-                    const auto names = Network::bias_layer_names(model);
-                    if (std::find(names.begin(), names.end(), layer) == names.end()) {
-                        std::string valid = "default";
-                        for (const auto& nm : names) valid += ", " + nm;
-                        r.fail(it->first, "sweep.bias: unknown layer '" + layer + "'; valid: " + valid);
-                    }
-                    b.overrides[layer] = v;
-                }
-                s.bias.push_back(b);
-            } else {
-                s.bias.push_back(BiasSetting(r.number(item, "sweep.bias (a number, none for no bias parameters, or {default: x, LAYER: y})", -1e3, 1e3)));
-            }
-        }
-    }
+    if (n["bias"]) s.bias = read_bias_axis(r, n["bias"], model);
     if (n["seed"]) {
         s.seed.clear();
         for (const auto& item : r.list(n["seed"], "sweep.seed"))
@@ -802,79 +805,27 @@ Sections read_cell_sections(const Reader& r, const GridSource& source, const Con
     }
 }
 
-// The cells: every combination left, each with the sections its dotted-path values give.
+// The cells: every combination left (grid.hpp), each with the sections its dotted-path values give; one set of
+// sections per distinct combination of those values.
 void enumerate_cells(const Reader& r, GridSource& source, Config& c) {
-    const YAML::Node& sweep = source.sweep;
-    const auto& group_of = source.group_of;
-    const auto& exclude_nodes = source.exclude_nodes;
-    // The cells: a mixed-radix counter over the groups (a zip group, or one axis), the first slowest.
-    std::vector<std::vector<int>> groups;  // axis indices per group, in axis order
-    for (std::size_t i = 0; i < c.axes.size(); ++i) {
-        if (group_of[i] >= 0) {
-            bool first = true;
-            for (std::size_t j = 0; j < i; ++j) first &= group_of[j] != group_of[i];
-            if (!first) continue;
-            std::vector<int> members;
-            for (std::size_t j = 0; j < c.axes.size(); ++j)
-                if (group_of[j] == group_of[i]) members.push_back(static_cast<int>(j));
-            groups.push_back(members);
-        } else {
-            groups.push_back({static_cast<int>(i)});
-        }
-    }
-    const std::size_t axis_count = c.axes.size();
-    std::vector<std::size_t> group_of_axis(axis_count);
-    for (std::size_t g = 0; g < groups.size(); ++g)
-        for (int a : groups[g]) group_of_axis[a] = g;
-    // Each exclusion rule as (axis, value index) pairs; a rule naming a value its axis does not have
-    // matches no cell.
-    std::vector<std::vector<std::pair<std::size_t, std::uint32_t>>> rules(c.exclude.size());
-    std::vector<char> rule_possible(c.exclude.size(), 1), rule_used(c.exclude.size(), 0);
-    for (std::size_t k = 0; k < c.exclude.size(); ++k)
-        for (auto it = c.exclude[k].begin(); it != c.exclude[k].end(); ++it) {
-            const auto a = static_cast<std::size_t>(axis_index(c, it.key()));
-            const auto& values = c.axes[a].values;
-            const auto at = std::find(values.begin(), values.end(), *it);
-            if (at == values.end()) rule_possible[k] = 0;
-            else rules[k].emplace_back(a, static_cast<std::uint32_t>(at - values.begin()));
-        }
     std::vector<std::size_t> path_axes;  // the dotted-path axes, whose values pick a cell's sections
-    for (std::size_t a = 0; a < axis_count; ++a)
+    for (std::size_t a = 0; a < c.axes.size(); ++a)
         if (c.axes[a].name.find('.') != std::string::npos) path_axes.push_back(a);
     std::map<std::vector<std::uint32_t>, std::uint32_t> variant_of;  // path axes' value indices → variant
-
-
-    std::vector<std::size_t> counter(groups.size(), 0);
-    std::vector<std::uint32_t> index(axis_count), key(path_axes.size());
-    for (bool done = false; !done;) {
-        for (std::size_t a = 0; a < axis_count; ++a) index[a] = static_cast<std::uint32_t>(counter[group_of_axis[a]]);
-        bool excluded = false;
-        for (std::size_t k = 0; k < rules.size(); ++k) {
-            bool match = rule_possible[k];
-            for (const auto& [a, v] : rules[k]) match &= index[a] == v;
-            if (match) excluded = true, rule_used[k] = 1;
+    std::vector<std::uint32_t> key(path_axes.size());
+    const std::vector<bool> rule_used = enumerate_grid(c.axes, c.zip, c.exclude, [&](const std::vector<std::uint32_t>& index) {
+        for (std::size_t p = 0; p < path_axes.size(); ++p) key[p] = index[path_axes[p]];
+        auto it = variant_of.find(key);
+        if (it == variant_of.end()) {
+            c.variants.push_back(read_cell_sections(r, source, c, path_axes, key));
+            it = variant_of.emplace(key, static_cast<std::uint32_t>(c.variants.size() - 1)).first;
         }
-        if (!excluded) {
-            for (std::size_t p = 0; p < path_axes.size(); ++p) key[p] = index[path_axes[p]];
-            auto it = variant_of.find(key);
-            if (it == variant_of.end()) {
-                c.variants.push_back(read_cell_sections(r, source, c, path_axes, key));
-                it = variant_of.emplace(key, static_cast<std::uint32_t>(c.variants.size() - 1)).first;
-            }
-            c.cell_value_index.insert(c.cell_value_index.end(), index.begin(), index.end());
-            c.cell_variant.push_back(it->second);
-        }
-        std::size_t g = groups.size();
-        while (g-- > 0) {
-            if (++counter[g] < c.axes[groups[g][0]].values.size()) break;
-            counter[g] = 0;
-            if (g == 0) done = true;
-        }
-        if (groups.empty()) done = true;
-    }
+        c.cell_value_index.insert(c.cell_value_index.end(), index.begin(), index.end());
+        c.cell_variant.push_back(it->second);
+    });
     for (std::size_t k = 0; k < rule_used.size(); ++k)
-        if (!rule_used[k]) r.fail(exclude_nodes[k], "sweep.exclude: this rule matches no combination of the axes' values");
-    if (c.cell_count() == 0) r.fail(sweep, "sweep: every combination is excluded; nothing to run");
+        if (!rule_used[k]) r.fail(source.exclude_nodes[k], "sweep.exclude: this rule matches no combination of the axes' values");
+    if (c.cell_count() == 0) r.fail(source.sweep, "sweep: every combination is excluded; nothing to run");
 }
 
 // The axes, zip groups, exclusions, cells and per-cell sections of a config whose special axes are read.

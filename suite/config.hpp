@@ -21,6 +21,7 @@
 #pragma once
 
 #include "dataset.hpp"
+#include "grid.hpp"
 #include "network.hpp"
 #include "optimizer.hpp"
 #include "sequential.hpp"
@@ -76,13 +77,6 @@ struct SweepAxes {
     std::vector<std::string> init{"he_normal"};
     std::vector<BiasSetting> bias{BiasSetting{}};  // a number, none, or {default: x, LAYER: y}
     std::vector<std::int64_t> seed{1};
-};
-
-// One axis of the sweep: "activation", "init", "bias", "seed", or a dotted path into the config
-// ("train.lr", "model.batchnorm", "dataset.normalize"), with its values as JSON.
-struct Axis {
-    std::string name;
-    std::vector<nlohmann::json> values;
 };
 
 // The settings a trial shares with the config apart from activation, init, bias and seed: the sections
