@@ -18,7 +18,12 @@ nlohmann::json Trial::settings() const {
 std::string Trial::pair_key() const { return "seed " + std::to_string(seed) + " data " + dataset_json(dataset).dump(); }
 
 std::string Trial::label() const {
-    return activation.name + " " + init.name + " bias=" + bias_json(bias).dump() + " seed=" + std::to_string(seed);
+    std::string text = activation.name + " " + init.name + " bias=" + bias_json(bias).dump();
+    // The dotted-path axes (train.lr, train.precision, …) too: trials that differ only there read differently.
+    if (axes.is_object())
+        for (const auto& [name, value] : axes.items())
+            if (name.find('.') != std::string::npos) text += " " + name + "=" + (value.is_string() ? value.get<std::string>() : value.dump());
+    return text + " seed=" + std::to_string(seed);
 }
 
 namespace {

@@ -31,7 +31,7 @@ struct Trial {
     nlohmann::json settings() const;  // canonical: sorted keys
     // What the shared random streams of a paired trial are keyed by: its seed and its dataset (and split).
     std::string pair_key() const;
-    std::string label() const;         // "relu he_normal bias=0 seed=1"
+    std::string label() const;         // "relu he_normal bias=0 train.lr=0.01 seed=1": dotted-path axes included
 };
 
 std::string trial_id(const nlohmann::json& settings);
