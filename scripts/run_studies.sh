@@ -2,7 +2,8 @@
 # Runs the canonical studies and writes their reports: for each config, `actbench run` into runs/<name>
 # (resuming: finished trials are skipped) and `actbench report` into reports/<name>, where <name> is the
 # config file's name without .yaml. The report header quotes the run command, its commit and wall time.
-#   scripts/run_studies.sh                      every study: configs/claims/*.yaml, then configs/activations.yaml
+#   scripts/run_studies.sh                      every study: configs/claims/*.yaml, configs/activations.yaml, and
+#                                               configs/bf16_quick.yaml where the CPU has native bf16
 #   scripts/run_studies.sh configs/claims/x.yaml ...   only these
 #   REPORT_ONLY=1 scripts/run_studies.sh        regenerate the reports from the stored runs, no training
 set -euo pipefail
@@ -10,7 +11,12 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 [[ -x build/actbench ]] || scripts/setup.sh
 configs=("$@")
-if ((${#configs[@]} == 0)); then configs=(configs/claims/*.yaml configs/activations.yaml); fi
+if ((${#configs[@]} == 0)); then
+  configs=(configs/claims/*.yaml configs/activations.yaml)
+  # bf16 against fp32 needs bf16 instructions; validate says why not where they are missing.
+  if build/actbench validate configs/bf16_quick.yaml >/dev/null 2>&1; then configs+=(configs/bf16_quick.yaml)
+  else echo "== bf16_quick skipped: $(build/actbench validate configs/bf16_quick.yaml 2>&1)" >&2; fi
+fi
 for config in "${configs[@]}"; do
   name="$(basename "$config" .yaml)"
   if [[ -z "${REPORT_ONLY:-}" ]]; then
