@@ -1,5 +1,6 @@
 #include "onednn.hpp"
 
+#include <cstdlib>
 #include <stdexcept>
 #include <tuple>
 
@@ -62,10 +63,15 @@ bool native_bf16() {
     return (bits & bf16) == bf16;
 }
 
+std::string effective_isa_description() {
+    const char* cap = std::getenv("ONEDNN_MAX_CPU_ISA");
+    return effective_isa_name() + (cap && *cap ? std::string(" (capped by ONEDNN_MAX_CPU_ISA=") + cap + ")" : std::string());
+}
+
 void require_precision(Precision p) {
     if (p == Precision::bf16 && !native_bf16())
         throw std::invalid_argument("precision bf16 needs a CPU with bf16 instructions (oneDNN ISA avx512_core_bf16 or "
-                                    "avx512_core_amx); oneDNN runs at " + effective_isa_name() + " here");
+                                    "avx512_core_amx); oneDNN runs at " + effective_isa_description() + " here");
 }
 
 ProfileScope::ProfileScope(Context& ctx, const char* category, const std::string& section)

@@ -78,6 +78,8 @@ const char* precision_name(Precision p);
 // oneDNN's name for an ISA ("avx2", "avx512_core_bf16", …) and the one it runs at (after any cap).
 std::string cpu_isa_name(dnnl::cpu_isa isa);
 std::string effective_isa_name();
+// The same, saying so when ONEDNN_MAX_CPU_ISA caps it: "avx2 (capped by ONEDNN_MAX_CPU_ISA=AVX2)".
+std::string effective_isa_description();
 // Whether oneDNN runs bf16 on bf16 instructions here (AVX-512 BF16 or AMX). On avx512_core without them it
 // would emulate bf16, slower than fp32; below that it has no bf16 kernels for most primitives.
 bool native_bf16();

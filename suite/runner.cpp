@@ -100,7 +100,7 @@ void check_precision_supported(const Config& config) {
         const auto pinned = static_cast<unsigned>(isa_from_name(config.isa)), bf16 = static_cast<unsigned>(dnnl::cpu_isa::avx512_core_bf16);
         if ((pinned & bf16) != bf16) throw InputError(needs + "the config pins isa: " + config.isa);
     }
-    if (!native_bf16()) throw InputError(needs + "oneDNN runs at " + effective_isa_name() + " on this CPU (" + cpu_model() + ")");
+    if (!native_bf16()) throw InputError(needs + "oneDNN runs at " + effective_isa_description() + " on this CPU (" + cpu_model() + ")");
 }
 
 namespace {
