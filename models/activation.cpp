@@ -124,4 +124,17 @@ const memory& Activation::backward(Context& ctx, const memory& diff_dst) {
     return backend_->backward(ctx, dst_narrow_ ? src_wide_ : src_used_, diff_dst, training_);
 }
 
+const memory& add_activation_l1(Context& ctx, const Activation& act, const memory& g, double lambda, int batch,
+                                memory& a_scratch, memory& g_scratch) {
+    const memory::desc want = with_type(act.last_dst().get_desc(), dt::f32);
+    const memory& a = as_layout(ctx, act.last_dst(), want, a_scratch);
+    const memory& ga = as_layout(ctx, g, want, g_scratch);
+    float* gd = data_of(ga);
+    const float* ad = data_of(a);
+    const float c = static_cast<float>(lambda / batch);
+    const std::size_t n = floats_in(want);
+    for (std::size_t k = 0; k < n; ++k) gd[k] += ad[k] > 0.f ? c : (ad[k] < 0.f ? -c : 0.f);
+    return ga;
+}
+
 }  // namespace actbench

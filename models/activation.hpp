@@ -133,4 +133,10 @@ private:
     memory src_wide_, src_wide_scratch_, dst_narrow_;
 };
 
+// The L1 activation penalty's gradient (Network::set_activation_l1): λ·sign(a)/batch added to g, the gradient of
+// the loss with respect to the activation layer's last output a, in a's layout and in fp32. Returns the sum (in
+// g_scratch); a_scratch holds a widened copy of a when a is bf16.
+const memory& add_activation_l1(Context& ctx, const Activation& act, const memory& g, double lambda, int batch,
+                                memory& a_scratch, memory& g_scratch);
+
 }  // namespace actbench

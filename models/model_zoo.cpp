@@ -12,12 +12,40 @@ namespace {
 
 using K = LayerSpec::Kind;
 
+int as_int(double v) { return static_cast<int>(std::lround(v)); }
+
 LayerSpec conv(int channels, int kernel, int padding) { return {K::conv, channels, kernel, padding, 1, 0, ""}; }
 LayerSpec pool() { return {K::pool, 0, 2, 0, 2, 0, ""}; }
 LayerSpec dense(int units) { return {K::dense, units, 0, 0, 1, 0, ""}; }
 LayerSpec act() { return {K::act, 0, 0, 0, 1, 0, ""}; }
+LayerSpec batchnorm() { return {K::batchnorm, 0, 0, 0, 1, 0, ""}; }
+LayerSpec block(int channels, int stride, BlockKind kind) { return {K::residual, channels, 3, 1, stride, 0, "", kind}; }
 
-int as_int(double v) { return static_cast<int>(std::lround(v)); }
+// He et al. 2016's CIFAR nets, for any number of stages: 2 + 2·stages·n layers with weights (the stem, two convs
+// per block, the classifier), n blocks per stage.
+std::vector<LayerSpec> resnet_layers(const double* p) {
+    const int depth = as_int(p[0]), width = as_int(p[1]), stages = as_int(p[2]);
+    const auto kind = static_cast<BlockKind>(as_int(p[3]));
+    const int per_stage = (depth - 2) / (2 * stages);
+    std::vector<LayerSpec> l{conv(width, 3, 1)};
+    if (kind == BlockKind::post_activation) l.push_back(batchnorm());
+    if (kind != BlockKind::pre_activation) l.push_back(act());
+    for (int s = 0; s < stages; ++s)
+        for (int b = 0; b < per_stage; ++b) l.push_back(block(width << s, s > 0 && b == 0 ? 2 : 1, kind));
+    // Pre-activation blocks end on a conv: the last block's output is normalised and activated once more.
+    if (kind == BlockKind::pre_activation) l.push_back(batchnorm()), l.push_back(act());
+    l.push_back({K::global_pool, 0, 0, 0, 1, 0, ""});
+    return l;
+}
+
+std::string resnet_check(const double* p) {
+    const int depth = as_int(p[0]), stages = as_int(p[2]);
+    if ((depth - 2) % (2 * stages) == 0) return {};
+    std::string valid;
+    for (int n = 1; n <= 4; ++n) valid += std::to_string(2 + 2 * stages * n) + ", ";
+    return "resnet: depth " + std::to_string(depth) + " is not 2 + 2·stages·n (a stem, two convs per block, the classifier); with " +
+           std::to_string(stages) + " stages: " + valid + "…";
+}
 
 }  // namespace
 
@@ -71,6 +99,15 @@ const std::vector<ModelInfo>& model_table() {
              l.push_back(act());
              return l;
          }},
+        {"resnet",
+         "conv 3×3 (width) → stages of residual blocks (two 3×3 convs, identity shortcut; each later stage doubles the "
+         "channels and starts with a stride-2 block whose shortcut is a 1×1 conv) → global average pool "
+         "(He et al. 2016; block: where batch norm and the activation sit, post_activation, pre_activation or plain)",
+         {{"depth", 20, 8, 200, "layers with weights: 2 + 2·stages·blocks per stage (8, 14, 20, 32, 44, 56 with 3 stages)"},
+          {"width", 16, 1, 1024, "channels of the stem and the first stage"},
+          {"stages", 3, 1, 4, "stages (each after the first halves the size)"},
+          {"block", 0, 0, 2, "the block's layout", {"post_activation", "pre_activation", "plain"}}},
+         resnet_layers, resnet_check},
     };
     return table;
 }
@@ -87,6 +124,15 @@ const ModelInfo* lookup_model(std::string_view name) {
     return nullptr;
 }
 
+double model_choice(const ModelParam& p, std::string_view choice) {
+    std::string valid;
+    for (std::size_t i = 0; i < p.choices.size(); ++i) {
+        if (p.choices[i] == choice) return static_cast<double>(i);
+        valid += (valid.empty() ? "" : ", ") + std::string(p.choices[i]);
+    }
+    throw std::invalid_argument("unknown " + std::string(p.name) + " '" + std::string(choice) + "' (valid: " + valid + ")");
+}
+
 const ModelInfo& find_model(std::string_view name) {
     if (const ModelInfo* m = lookup_model(name)) return *m;
     throw std::invalid_argument("unknown model '" + std::string(name) + "' (valid: " + model_names() + ")");
@@ -99,8 +145,13 @@ ModelSpec ModelSpec::make(std::string_view name, const std::map<std::string, dou
     spec.name = std::string(name);
     const std::vector<double> values = resolve_params(info.params, params, "model", name, true);
     for (std::size_t i = 0; i < values.size(); ++i) spec.params[std::string(info.params[i].name)] = values[i];
+    if (info.check)
+        if (const std::string problem = info.check(values.data()); !problem.empty()) throw std::invalid_argument(problem);
     if (batchnorm != "none" && batchnorm != "before" && batchnorm != "after")
         throw std::invalid_argument("model.batchnorm: unknown placement '" + batchnorm + "' (valid: none, before, after)");
+    if (name == "resnet" && batchnorm != "none")
+        throw std::invalid_argument("model.batchnorm: resnet places batch norm by its block parameter (post_activation, "
+                                    "pre_activation, plain), not by model.batchnorm");
     if (!(dropout >= 0 && dropout < 1)) throw std::invalid_argument("model.dropout must be in [0, 1)");
     spec.batchnorm = std::move(batchnorm);
     spec.dropout = dropout;
@@ -115,7 +166,7 @@ std::vector<LayerSpec> ModelSpec::layers(int classes) const {
     std::vector<LayerSpec> out;
     std::map<K, int> counts;
     auto add = [&](LayerSpec l) {
-        static const char* const names[] = {"conv", "pool", "dense", "act", "bn", "dropout"};
+        static const char* const names[] = {"conv", "pool", "dense", "act", "bn", "dropout", "block", "gap"};
         l.name = names[static_cast<int>(l.kind)] + std::to_string(++counts[l.kind]);
         out.push_back(std::move(l));
     };
@@ -165,7 +216,27 @@ ModelFootprint check_input_fits(const ModelSpec& model, int channels, int height
                 channels = l.units;
                 image = false;
                 break;
-            default: break;  // activations, batch norm and dropout keep the shape
+            case LayerSpec::Kind::residual: {
+                if (!image) fail("a residual block needs an image, not a flat vector");
+                if (height < l.stride || width < l.stride) fail("too small for a stride-" + std::to_string(l.stride) + " block");
+                const double in = channels, out = l.units;
+                f.params += (in * 9 + 1) * out + (out * 9 + 1) * out;                          // the two 3×3 convs
+                if (l.stride != 1 || channels != l.units) f.params += (in + 1) * out;         // the 1×1 projection
+                if (l.block == BlockKind::post_activation) f.params += 4 * out;               // two batch norms' scale and shift
+                if (l.block == BlockKind::pre_activation) f.params += 2 * (in + out);
+                height = (height - 1) / l.stride + 1;
+                width = (width - 1) / l.stride + 1;
+                channels = l.units;
+                // Inside: two convs, two batch norms, two activations, the sum and a projection's output.
+                f.values_per_image += 7 * static_cast<double>(channels) * height * width;
+                break;
+            }
+            case LayerSpec::Kind::global_pool:
+                if (!image) fail("global average pooling needs an image, not a flat vector");
+                height = width = 1;
+                break;
+            case LayerSpec::Kind::batchnorm: f.params += 2.0 * channels; break;  // scale and shift; the shape stays
+            default: break;  // activations and dropout keep the shape
         }
         f.values_per_image += static_cast<double>(channels) * (image ? static_cast<double>(height) * width : 1);
     }

@@ -7,8 +7,11 @@
 //   plain_deep  (conv 3×3 (width) → act) × depth, no shortcuts; a 2×2 max-pool after layers ⌈depth/3⌉
 //               and ⌈2·depth/3⌉ to keep the cost down (He et al. 2015's depth/initialisation study)
 //   vgg_small   (conv 3×3 → act → conv 3×3 → act → pool 2) with width1, width2, width3 channels → dense → act
+//   resnet      conv 3×3 (width) → stages of residual blocks (residual.hpp) → global average pool; each stage doubles
+//               the channels and halves the size (a strided first block with a 1×1 projection shortcut)
 // and then dense (classes) and the softmax cross-entropy. With batchnorm: before, each act is preceded by
-// a batch-norm layer; after: followed by one. Dropout (rate > 0) follows each hidden dense layer's act.
+// a batch-norm layer; after: followed by one (resnet places its own batch norm: its block parameter). Dropout
+// (rate > 0) follows each hidden dense layer's act.
 #pragma once
 
 #include <map>
@@ -18,20 +21,28 @@
 
 namespace actbench {
 
+// How a residual block orders its layers (He et al. 2016, "Identity Mappings in Deep Residual Networks"):
+//   post_activation  x → conv → BN → act → conv → BN, + shortcut(x), → act          (the original ResNet block)
+//   pre_activation   x → BN → act → conv → BN → act → conv, + shortcut              (the full pre-activation block)
+//   plain            x → conv → act → conv, + shortcut(x), → act                     (no batch norm)
+enum class BlockKind { post_activation, pre_activation, plain };
+
 struct LayerSpec {
-    enum class Kind { conv, pool, dense, act, batchnorm, dropout } kind;
-    int units = 0;     // conv: channels; dense: outputs
+    enum class Kind { conv, pool, dense, act, batchnorm, dropout, residual, global_pool } kind;
+    int units = 0;     // conv, residual: channels; dense: outputs
     int kernel = 3;    // conv, pool
     int padding = 0;   // conv
-    int stride = 1;    // pool uses 2
+    int stride = 1;    // pool uses 2; residual: 2 for the first block of a stage after the first
     double rate = 0;   // dropout
-    std::string name;  // "conv1", "act2", …: unique, used for bias overrides and per-layer metrics
+    std::string name;  // "conv1", "act2", "block3", …: unique, used for bias overrides and per-layer metrics
+    BlockKind block = BlockKind::post_activation;  // residual
 };
 
 struct ModelParam {
     std::string_view name;
     double default_value, min, max;
     std::string_view meaning;
+    std::vector<std::string_view> choices{};  // non-empty: the value is an index into these names (config and ids use the name)
 };
 
 struct ModelInfo {
@@ -40,12 +51,16 @@ struct ModelInfo {
     std::vector<ModelParam> params;
     // The hidden layers (everything before the final dense layer), from the parameters in table order.
     std::vector<LayerSpec> (*layers)(const double* p);
+    // A constraint between parameters: an error message, or empty when they fit together. Null: none.
+    std::string (*check)(const double* p) = nullptr;
 };
 
 const std::vector<ModelInfo>& model_table();
 std::string model_names();
 const ModelInfo& find_model(std::string_view name);  // throws std::invalid_argument listing the valid ones
 const ModelInfo* lookup_model(std::string_view name);  // nullptr for an unknown family
+// The index of `choice` among a choice parameter's names; throws std::invalid_argument listing them.
+double model_choice(const ModelParam& p, std::string_view choice);
 
 struct ModelSpec {
     std::string name = "lenet";

@@ -5,6 +5,7 @@
 #include "dense.hpp"
 #include "dropout.hpp"
 #include "pool.hpp"
+#include "residual.hpp"
 #include "rng.hpp"
 #include "weighted.hpp"
 
@@ -65,6 +66,11 @@ Network::Network(Context& ctx, const NetworkSpec& spec, int batch, InputShape in
                 break;
             }
             case LayerSpec::Kind::batchnorm: layer = std::make_unique<BatchNorm>(l.name); break;
+            case LayerSpec::Kind::residual:
+                layer = std::make_unique<ResidualBlock>(l.name, ResidualSpec{l.units, l.stride, l.block, bias, spec.precision}, act,
+                                                        spec.noise_seed);
+                break;
+            case LayerSpec::Kind::global_pool: layer = std::make_unique<GlobalAvgPool>(l.name); break;
             case LayerSpec::Kind::dropout: {
                 std::uint64_t state = spec.dropout_seed.value_or(spec.noise_seed) ^ fnv1a64(l.name);
                 layer = std::make_unique<Dropout>(l.name, l.rate, splitmix64(state));
@@ -109,18 +115,7 @@ void Network::backward() {
     if (l1_scratch_.size() != layers_.size()) l1_scratch_.resize(layers_.size()), l1_output_scratch_.resize(layers_.size());
     for (std::size_t i = layers_.size(); i-- > 0;) {
         auto* act = dynamic_cast<Activation*>(layers_[i].get());
-        if (act && activation_l1_ > 0) {
-            // g is ∂loss/∂a in some layout; bring it to a's layout (in fp32) and add λ·sign(a)/N elementwise.
-            const memory::desc want = with_type(act->last_dst().get_desc(), dt::f32);
-            const memory& a = as_layout(ctx_, act->last_dst(), want, l1_output_scratch_[i]);
-            const memory& ga = as_layout(ctx_, *g, want, l1_scratch_[i]);
-            float* gd = data_of(ga);
-            const float* ad = data_of(a);
-            const float c = static_cast<float>(activation_l1_ / batch_);
-            const std::size_t n = floats_in(a.get_desc());
-            for (std::size_t k = 0; k < n; ++k) gd[k] += ad[k] > 0.f ? c : (ad[k] < 0.f ? -c : 0.f);
-            g = &ga;
-        }
+        if (act && activation_l1_ > 0) g = &add_activation_l1(ctx_, *act, *g, activation_l1_, batch_, l1_output_scratch_[i], l1_scratch_[i]);
         // Weighted layers charge their backward-weights pass to that category themselves.
         ProfileScope timed(ctx_, act ? "activation" : "backward-data", specs_[i].name);
         g = &layers_[i]->backward(ctx_, *g);
@@ -178,9 +173,17 @@ std::vector<Param*> Network::params() {
 
 std::vector<Activation*> Network::activations() {
     std::vector<Activation*> acts;
-    for (auto& layer : layers_)
+    for (auto& layer : layers_) {
         if (auto* a = dynamic_cast<Activation*>(layer.get())) acts.push_back(a);
+        for (Layer* part : layer->sublayers())  // a residual block's, in forward order
+            if (auto* a = dynamic_cast<Activation*>(part)) acts.push_back(a);
+    }
     return acts;
+}
+
+void Network::set_activation_l1(double lambda) {
+    activation_l1_ = lambda;
+    for (auto& layer : layers_) layer->set_activation_l1(lambda);
 }
 
 std::vector<Network::LayerSummary> Network::summary() const {
@@ -195,6 +198,8 @@ std::vector<Network::LayerSummary> Network::summary() const {
             s.forward_macs = out_per_image * static_cast<double>(in[1]) * specs_[i].kernel * specs_[i].kernel;
         else if (specs_[i].kind == LayerSpec::Kind::dense)
             s.forward_macs = out_per_image * in_per_image;
+        else if (specs_[i].kind == LayerSpec::Kind::residual)
+            s.forward_macs = static_cast<const ResidualBlock&>(*layers_[i]).forward_macs();
         out.push_back(s);
         in = s.output;
     }

@@ -72,7 +72,7 @@ public:
     std::size_t fused_layers() const;
     // An L1 penalty λ·(1/N)·Σ|a| on every activation layer's output a (Glorot, Bordes & Bengio 2011 use it to
     // encourage sparsity); backward adds its gradient λ·sign(a)/N. The reported loss excludes it.
-    void set_activation_l1(double lambda) { activation_l1_ = lambda; }
+    void set_activation_l1(double lambda);
 
     // Draws every weight tensor from `init` (in layer order, plain element order) and sets every bias.
     void initialise(const InitSpec& init, Rng& rng);

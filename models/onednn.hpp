@@ -130,6 +130,10 @@ public:
     virtual std::vector<Param*> params() { return {}; }
     // Training or evaluation mode (stochastic activations draw noise only in training).
     virtual void set_training(bool) {}
+    // A composite layer's parts (a residual block's convs, norms and activations), in forward order.
+    virtual std::vector<Layer*> sublayers() { return {}; }
+    // A composite layer applies the network's activation L1 penalty λ to its own activation layers.
+    virtual void set_activation_l1(double) {}
 };
 
 }  // namespace actbench

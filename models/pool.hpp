@@ -35,4 +35,22 @@ private:
     memory::desc diff_dst_want_;
 };
 
+// Global average pooling (oneDNN pooling_avg over the whole map): src [N, C, H, W] → dst [N, C, 1, 1], the mean of
+// each channel; backward spreads each gradient evenly, 1/(H·W) to every position.
+class GlobalAvgPool final : public Layer {
+public:
+    explicit GlobalAvgPool(std::string name) : name_(std::move(name)) {}
+    std::string kind() const override { return "global_avgpool"; }
+    memory::desc build(Context& ctx, const memory::desc& src, bool need_diff_src) override;
+    const memory& forward(Context& ctx, const memory& src) override;
+    const memory& backward(Context& ctx, const memory& diff_dst) override;
+
+private:
+    std::string name_;
+    dnnl::pooling_forward fwd_;
+    dnnl::pooling_backward bwd_;
+    memory dst_, diff_src_, diff_dst_scratch_;
+    memory::desc diff_dst_want_;
+};
+
 }  // namespace actbench

@@ -318,17 +318,31 @@ void read_model(const Reader& r, const YAML::Node& n, ModelSpec& m, const std::s
     std::vector<std::string> allowed{"name", "batchnorm", "dropout"};
     for (const auto& p : info.params) allowed.emplace_back(p.name);
     r.expect_map(n, "model (" + name + ")", allowed);
-    for (const auto& p : info.params)
-        if (const YAML::Node& v = n[std::string(p.name)])
-            params[std::string(p.name)] = static_cast<double>(r.integer(v, "model." + std::string(p.name),
-                                                                        static_cast<std::int64_t>(p.min), static_cast<std::int64_t>(p.max)));
+    for (const auto& p : info.params) {
+        const YAML::Node& v = n[std::string(p.name)];
+        if (!v) continue;
+        const std::string what = "model." + std::string(p.name);
+        if (p.choices.empty()) {
+            params[std::string(p.name)] = static_cast<double>(r.integer(v, what, static_cast<std::int64_t>(p.min), static_cast<std::int64_t>(p.max)));
+            continue;
+        }
+        try {  // a choice by its name
+            params[std::string(p.name)] = model_choice(p, r.str(v, what));
+        } catch (const std::invalid_argument& e) {
+            r.fail(v, what + ": " + e.what());
+        }
+    }
     if (n["batchnorm"]) {
         batchnorm = r.str(n["batchnorm"], "model.batchnorm");
         if (batchnorm != "none" && batchnorm != "before" && batchnorm != "after")
             r.fail(n["batchnorm"], "model.batchnorm: unknown placement '" + batchnorm + "'; valid: none, before, after");
     }
     if (n["dropout"]) dropout = r.number(n["dropout"], "model.dropout", 0, 0.99);
-    m = ModelSpec::make(name, params, batchnorm, dropout);
+    try {  // constraints between parameters (resnet's depth and stages) and placements
+        m = ModelSpec::make(name, params, batchnorm, dropout);
+    } catch (const std::invalid_argument& e) {
+        r.fail(n, e.what());
+    }
 }
 
 void read_train(const Reader& r, const YAML::Node& n, TrainConfig& t) {

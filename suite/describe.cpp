@@ -95,8 +95,15 @@ nlohmann::json models_json() {
     nlohmann::json all = nlohmann::json::array();
     for (const auto& m : model_table()) {
         nlohmann::json params = nlohmann::json::array();
-        for (const auto& p : m.params)
-            params.push_back({{"name", p.name}, {"default", p.default_value}, {"min", p.min}, {"max", p.max}, {"meaning", p.meaning}});
+        for (const auto& p : m.params) {
+            nlohmann::json j{{"name", p.name}, {"default", p.default_value}, {"min", p.min}, {"max", p.max}, {"meaning", p.meaning}};
+            if (!p.choices.empty()) {
+                j["default"] = p.choices[static_cast<std::size_t>(p.default_value)];
+                j["choices"] = p.choices;
+                j.erase("min"), j.erase("max");
+            }
+            params.push_back(j);
+        }
         all.push_back({{"name", m.name}, {"description", m.description}, {"params", params}});
     }
     return all;
@@ -106,11 +113,18 @@ std::string models_text() {
     std::ostringstream s;
     for (const auto& m : model_table()) {
         s << m.name << "\n  " << m.description << "\n";
-        for (const auto& p : m.params)
-            s << "  param " << p.name << " = " << p.default_value << " in [" << p.min << ", " << p.max << "]: " << p.meaning << "\n";
+        for (const auto& p : m.params) {
+            if (p.choices.empty()) {
+                s << "  param " << p.name << " = " << p.default_value << " in [" << p.min << ", " << p.max << "]: " << p.meaning << "\n";
+                continue;
+            }
+            s << "  param " << p.name << " = " << p.choices[static_cast<std::size_t>(p.default_value)] << ", one of";
+            for (auto c : p.choices) s << " " << c;
+            s << ": " << p.meaning << "\n";
+        }
     }
-    s << "Every model also takes batchnorm: none | before | after (the activation) and dropout: RATE (after each\n"
-         "hidden dense layer's activation).\n";
+    s << "Every model also takes batchnorm: none | before | after (the activation; resnet places its own by block) and\n"
+         "dropout: RATE (after each hidden dense layer's activation).\n";
     return s.str();
 }
 

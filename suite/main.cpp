@@ -354,7 +354,7 @@ Command verify_command(CLI::App& app) {
 Command bench_command(CLI::App& app) {
     struct Options {
         BenchOptions bench;
-        std::string model = "lenet", activation = "relu", precision = "fp32";
+        std::string model = "lenet", activation = "relu", precision = "fp32", block;
         std::map<std::string, double> params;
         bool json = false;
     };
@@ -364,6 +364,10 @@ Command bench_command(CLI::App& app) {
     sub->add_option("--conv1", o->params["conv1"], "lenet: first conv channels (default 32)");
     sub->add_option("--conv2", o->params["conv2"], "lenet: second conv channels (default 64)");
     sub->add_option("--dense", o->params["dense"], "lenet: hidden dense units (default 128)");
+    sub->add_option("--depth", o->params["depth"], "resnet, mlp, plain_deep: depth");
+    sub->add_option("--width", o->params["width"], "resnet, mlp, plain_deep: width");
+    sub->add_option("--stages", o->params["stages"], "resnet: stages (default 3)");
+    sub->add_option("--block", o->block, "resnet: post_activation (default), pre_activation or plain");
     sub->add_option("--activation", o->activation, "A built-in activation, with its default parameters (default relu)");
     sub->add_option("--batch", o->bench.batch, "Batch size (default 64)")->check(CLI::Range(1, 65536));
     sub->add_option("--threads", o->bench.threads, "OpenMP threads (default 2)")->check(CLI::Range(1, 1024));
@@ -379,6 +383,12 @@ Command bench_command(CLI::App& app) {
                     if (sub->count("--" + k)) params[k] = v;
                 BenchOptions options = o->bench;
                 try {
+                    if (!o->block.empty()) {
+                        const ModelInfo& info = find_model(o->model);
+                        const auto p = std::find_if(info.params.begin(), info.params.end(), [](const ModelParam& m) { return m.name == "block"; });
+                        if (p == info.params.end()) throw std::invalid_argument("--block: model " + o->model + " has no block parameter");
+                        params["block"] = model_choice(*p, o->block);
+                    }
                     options.model = ModelSpec::make(o->model, params);
                     options.activation = builtin_activation(o->activation);
                     options.precision = o->precision == "bf16" ? Precision::bf16 : Precision::fp32;

@@ -33,7 +33,10 @@ nlohmann::json dataset_json(const DatasetConfig& d) {
 
 nlohmann::json model_json(const ModelSpec& m) {
     nlohmann::json j{{"name", m.name}, {"batchnorm", m.batchnorm}, {"dropout", m.dropout}};
+    const ModelInfo& info = find_model(m.name);
     for (const auto& [k, v] : m.params) j[k] = static_cast<long>(v);
+    for (const auto& p : info.params)  // a choice by its name, as the config writes it
+        if (!p.choices.empty()) j[std::string(p.name)] = std::string(p.choices[static_cast<std::size_t>(m.param(p.name))]);
     return j;
 }
 

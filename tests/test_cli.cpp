@@ -301,7 +301,7 @@ TEST_CASE("inspect model and list models", "[cli][models]") {
     CHECK_THAT(vgg.out, Catch::Contains("vgg_small on 1x32x32 input, 5 classes, init xavier_uniform") &&
                             Catch::Contains("batchnorm") && Catch::Contains("dropout") && Catch::Contains("16x32x32"));
     CHECK_THAT(run_actbench(dir, "list models").out, Catch::Contains("plain_deep") && Catch::Contains("vgg_small"));
-    CHECK(run_actbench(dir, "inspect model resnet").code == 2);
+    CHECK(run_actbench(dir, "inspect model densenet").code == 2);
 }
 
 TEST_CASE("a sweep over dotted-path axes runs, and the report has a column per axis", "[cli][e2e][sweep]") {
@@ -574,7 +574,7 @@ TEST_CASE("bench measures the matmul peak and the training throughput in one run
     CHECK(j["evaluation_vs_training"].get<double>() > 1);
     CHECK_FALSE(j.contains("profile"));
     CHECK(j["activation"] == "relu");
-    CHECK(run_actbench(dir, "bench --model resnet").code == 2);
+    CHECK(run_actbench(dir, "bench --model densenet").code == 2);
     // Another activation: the same model, its own step; maxout's wider layers count more FLOPs.
     const Result m = run_actbench(dir, "bench --seconds 0.2 --threads 1 --conv1 8 --conv2 16 --dense 32 --activation maxout --json");
     INFO(m.err);

@@ -95,7 +95,7 @@ TEST_CASE("config errors name the file, line and column and what was expected", 
     CHECK_THAT(error_of(""), Catch::Contains("cfg.yaml: the file is empty"));
     CHECK_THAT(error_of("- 1\n- 2\n"), Catch::Contains("must be a mapping"));
     CHECK_THAT(error_of("dataset: {kind: cifar10}\n"), Catch::Contains("unknown dataset kind 'cifar10'"));
-    CHECK_THAT(error_of("model: {name: resnet}\n"), Catch::Contains("cfg.yaml:1:15: model.name: unknown model 'resnet' (valid: lenet, mlp, plain_deep, vgg_small, or a spec file"));
+    CHECK_THAT(error_of("model: {name: densenet}\n"), Catch::Contains("cfg.yaml:1:15: model.name: unknown model 'densenet' (valid: lenet, mlp, plain_deep, vgg_small, resnet, or a spec file"));
     CHECK_THAT(error_of("model: {name: mlp, conv1: 3}\n"), Catch::Contains("cfg.yaml:1:20: unknown key 'conv1' in model (mlp)"));
     CHECK_THAT(error_of("model: {name: plain_deep, depth: 31}\n"), Catch::Contains("model.depth: 31 is out of range; expected 1..30"));
     CHECK_THAT(error_of("model: {batchnorm: middle}\n"), Catch::Contains("unknown placement 'middle'"));

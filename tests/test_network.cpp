@@ -198,15 +198,23 @@ TEST_CASE("every model family, with batch norm and dropout, trains on synthetic 
         std::map<std::string, double> params;
         const char* batchnorm;
         double dropout;
+        int epochs = 8;
     };
     const Case cases[] = {
         {"lenet", {{"conv1", 8}, {"conv2", 16}, {"dense", 32}, {"kernel", 3}, {"padding", 1}}, "after", 0.2},
         {"mlp", {{"depth", 2}, {"width", 64}}, "before", 0.0},
         {"plain_deep", {{"depth", 6}, {"width", 16}}, "none", 0.0},
         {"vgg_small", {{"width1", 16}, {"width2", 16}, {"width3", 32}, {"dense", 32}}, "after", 0.0},
+        {"resnet", {{"depth", 8}, {"width", 8}, {"block", 0}}, "none", 0.0},
+        // Pre-activation and plain blocks start slower here: the first has no batch norm between the stem and the
+        // first block, the second none at all, so the residual stream's variance grows block by block at init.
+        {"resnet", {{"depth", 8}, {"width", 8}, {"block", 1}}, "none", 0.0, 16},
+        {"resnet", {{"depth", 8}, {"width", 8}, {"block", 2}}, "none", 0.0, 16},
     };
+    for (const auto& info : model_table())  // a new family needs its case here
+        CHECK(std::any_of(std::begin(cases), std::end(cases), [&](const Case& c) { return c.name == info.name; }));
     for (const auto& c : cases) {
-        INFO("model " << c.name << ", batchnorm " << c.batchnorm << ", dropout " << c.dropout);
+        INFO("model " << c.name << ", batchnorm " << c.batchnorm << ", dropout " << c.dropout << ", block " << (c.params.count("block") ? c.params.at("block") : -1));
         Context ctx;
         const Dataset data = make_synthetic_shapes(ShapesSpec{4, 512, 128, 16, 6.0, 3});
         const int batch = 32;
@@ -215,7 +223,7 @@ TEST_CASE("every model family, with batch norm and dropout, trains on synthetic 
         Network net(ctx, spec, batch, InputShape{1, 16, 16, 4});
         Rng rng(7);
         net.initialise(builtin_init("he_normal"), rng);
-        const auto [before, after] = loss_before_after(net, data, 0.01, 8, rng);
+        const auto [before, after] = loss_before_after(net, data, 0.01, c.epochs, rng);
         INFO("loss before " << before << ", after " << after);
         CHECK(after < 0.6 * std::min(before, std::log(4.0)));
     }

@@ -1,0 +1,145 @@
+#include "residual.hpp"
+
+#include "batchnorm.hpp"
+#include "conv.hpp"
+#include "rng.hpp"
+
+#include <stdexcept>
+
+namespace actbench {
+
+ResidualBlock::ResidualBlock(std::string name, ResidualSpec spec, const ActivationSpec& activation, std::uint64_t noise_seed)
+    : name_(std::move(name)), spec_(spec) {
+    if (activation.width_multiplier() != 1)
+        throw std::invalid_argument(name_ + ": " + activation.name + " changes the channel count, which an identity shortcut cannot follow");
+    auto conv = [&](const char* part, int stride) {
+        return std::make_unique<Conv2d>(name_ + "." + part, ConvSpec{spec.channels, 3, stride, 1, spec.bias, spec.precision, false});
+    };
+    auto norm = [&](const char* part) { return std::make_unique<BatchNorm>(name_ + "." + part); };
+    auto act = [&](const char* part) {
+        const std::string n = name_ + "." + part;
+        std::uint64_t state = noise_seed ^ fnv1a64(n);  // each activation layer its own stream, as in Network
+        return std::make_unique<Activation>(n, activation, splitmix64(state));
+    };
+    switch (spec.kind) {
+        case BlockKind::post_activation:
+            branch_.push_back(conv("conv1", spec.stride));
+            branch_.push_back(norm("bn1"));
+            branch_.push_back(act("act1"));
+            branch_.push_back(conv("conv2", 1));
+            branch_.push_back(norm("bn2"));
+            post_.push_back(act("act2"));
+            break;
+        case BlockKind::pre_activation:
+            pre_.push_back(norm("bn1"));
+            pre_.push_back(act("act1"));
+            branch_.push_back(conv("conv1", spec.stride));
+            branch_.push_back(norm("bn2"));
+            branch_.push_back(act("act2"));
+            branch_.push_back(conv("conv2", 1));
+            break;
+        case BlockKind::plain:
+            branch_.push_back(conv("conv1", spec.stride));
+            branch_.push_back(act("act1"));
+            branch_.push_back(conv("conv2", 1));
+            post_.push_back(act("act2"));
+            break;
+    }
+}
+
+memory::desc ResidualBlock::build(Context& ctx, const memory::desc& src, bool) {
+    const memory::dims in = src.dims();
+    batch_ = static_cast<int>(in[0]);
+    if (spec_.stride != 1 || in[1] != spec_.channels) {
+        projection_ = std::make_unique<Conv2d>(name_ + ".shortcut",
+                                               ConvSpec{spec_.channels, 1, spec_.stride, 0, spec_.bias, spec_.precision, false});
+        shortcut_from_pre_ = spec_.kind == BlockKind::pre_activation;
+    }
+    // Every part computes its input's gradient: the block's input gradient is the sum of the two paths'.
+    memory::desc d = src;
+    for (auto& l : pre_) d = l->build(ctx, d, true);
+    const memory::desc pre_out = d;
+    for (auto& l : branch_) d = l->build(ctx, d, true);
+    branch_desc_ = d;
+    memory::desc shortcut = shortcut_from_pre_ ? pre_out : src;
+    if (projection_) shortcut = projection_->build(ctx, shortcut, true);
+    if (shortcut.dims() != branch_desc_.dims()) throw std::logic_error(name_ + ": the shortcut's shape differs from the branch's");
+    add_ = dnnl::binary(dnnl::binary::primitive_desc(
+        dnnl::binary::desc(dnnl::algorithm::binary_add, branch_desc_, branch_desc_, branch_desc_), ctx.engine));
+    sum_ = memory(branch_desc_, ctx.engine);
+    for (auto& l : post_) d = l->build(ctx, d, true);
+
+    const memory::dims out = branch_desc_.dims();
+    const double out_per_image = static_cast<double>(out[1] * out[2] * out[3]);
+    macs_ = out_per_image * 9 * static_cast<double>(in[1] + out[1]) + (projection_ ? out_per_image * static_cast<double>(in[1]) : 0);
+    l1_scratch_.assign(2 * (pre_.size() + branch_.size() + post_.size()), memory());
+    return d;
+}
+
+const memory& ResidualBlock::forward(Context& ctx, const memory& src) {
+    const memory* h = &src;
+    for (auto& l : pre_) h = &l->forward(ctx, *h);
+    const memory* pre_out = h;
+    for (auto& l : branch_) h = &l->forward(ctx, *h);
+    const memory* shortcut = shortcut_from_pre_ ? pre_out : &src;
+    if (projection_) shortcut = &projection_->forward(ctx, *shortcut);
+    const memory& s = as_layout(ctx, *shortcut, branch_desc_, shortcut_scratch_);
+    add_.execute(ctx.stream, {{DNNL_ARG_SRC_0, *h}, {DNNL_ARG_SRC_1, s}, {DNNL_ARG_DST, sum_}});
+    const memory* out = &sum_;
+    for (auto& l : post_) out = &l->forward(ctx, *out);
+    return *out;
+}
+
+const memory* ResidualBlock::backward_through(Context& ctx, Layers& layers, const memory* g) {
+    for (std::size_t i = layers.size(); i-- > 0;) {
+        if (auto* act = dynamic_cast<Activation*>(layers[i].get()); act && l1_ > 0) {
+            const std::size_t slot = 2 * static_cast<std::size_t>(&layers == &pre_ ? i : &layers == &branch_ ? pre_.size() + i
+                                                                                                       : pre_.size() + branch_.size() + i);
+            g = &add_activation_l1(ctx, *act, *g, l1_, batch_, l1_scratch_[slot], l1_scratch_[slot + 1]);
+        }
+        g = &layers[i]->backward(ctx, *g);
+    }
+    return g;
+}
+
+const memory& ResidualBlock::add_gradients(Context& ctx, const memory& a, const memory& b) {
+    const memory::desc d = a.get_desc();
+    if (!grad_add_ || grad_desc_ != d) {
+        grad_desc_ = d;
+        grad_add_ = dnnl::binary(dnnl::binary::primitive_desc(dnnl::binary::desc(dnnl::algorithm::binary_add, d, d, d), ctx.engine));
+        grad_sum_ = memory(d, ctx.engine);
+    }
+    const memory& b_same = as_layout(ctx, b, d, grad_scratch_);
+    grad_add_.execute(ctx.stream, {{DNNL_ARG_SRC_0, a}, {DNNL_ARG_SRC_1, b_same}, {DNNL_ARG_DST, grad_sum_}});
+    return grad_sum_;
+}
+
+const memory& ResidualBlock::backward(Context& ctx, const memory& diff_dst) {
+    const memory* at_sum = backward_through(ctx, post_, &diff_dst);  // ∂L/∂(branch + shortcut)
+    const memory* branch = backward_through(ctx, branch_, at_sum);
+    const memory* shortcut = projection_ ? &projection_->backward(ctx, *at_sum) : at_sum;
+    if (shortcut_from_pre_) return *backward_through(ctx, pre_, &add_gradients(ctx, *branch, *shortcut));
+    return add_gradients(ctx, *backward_through(ctx, pre_, branch), *shortcut);
+}
+
+std::vector<Param*> ResidualBlock::params() {
+    std::vector<Param*> all;
+    for (Layer* l : sublayers())
+        for (Param* p : l->params()) all.push_back(p);
+    return all;
+}
+
+void ResidualBlock::set_training(bool training) {
+    for (Layer* l : sublayers()) l->set_training(training);
+}
+
+std::vector<Layer*> ResidualBlock::sublayers() {
+    std::vector<Layer*> all;
+    for (const Layers* list : {&pre_, &branch_})
+        for (const auto& l : *list) all.push_back(l.get());
+    if (projection_) all.push_back(projection_.get());
+    for (const auto& l : post_) all.push_back(l.get());
+    return all;
+}
+
+}  // namespace actbench
