@@ -241,12 +241,23 @@ TEST_CASE("bf16 batch norm: within bf16 rounding of fp32, forward and backward",
 }
 
 namespace {
-NetworkSpec bf16_spec(const std::string& activation, Precision precision, const std::string& batchnorm = "none") {
+NetworkSpec bf16_spec(const ModelSpec& model, const std::string& activation, Precision precision) {
     NetworkSpec spec;
-    spec.model = ModelSpec::make("lenet", {{"conv1", 8}, {"conv2", 16}, {"dense", 32}, {"kernel", 3}, {"padding", 1}}, batchnorm);
+    spec.model = model;
     spec.activation = builtin_activation(activation);
     spec.precision = precision;
     return spec;
+}
+
+// The networks the bf16 network test trains: lenet with four kinds of activation, without and with batch norm, and
+// residual nets with both block layouts.
+std::vector<std::pair<ModelSpec, std::string>> bf16_network_cases() {
+    std::vector<std::pair<ModelSpec, std::string>> cases;
+    const std::map<std::string, double> lenet{{"conv1", 8}, {"conv2", 16}, {"dense", 32}, {"kernel", 3}, {"padding", 1}};
+    for (const std::string activation : {"relu", "tanh", "prelu", "noisy_relu"})
+        for (const std::string batchnorm : {"none", "before"}) cases.emplace_back(ModelSpec::make("lenet", lenet, batchnorm), activation);
+    for (double block : {0, 1}) cases.emplace_back(ModelSpec::make("resnet", {{"depth", 8}, {"width", 8}, {"block", block}}), "relu");
+    return cases;
 }
 }  // namespace
 
@@ -258,47 +269,46 @@ TEST_CASE("a bf16 network: logits close to fp32's, its loss falls, fusion gives 
     std::vector<std::size_t> order(data.train.count());
     for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
     std::vector<std::int32_t> labels(batch);
-    for (const std::string activation : {"relu", "tanh", "prelu", "noisy_relu"})
-        for (const std::string batchnorm : {"none", "before"}) {
-            INFO(activation << ", batchnorm " << batchnorm);
-            Network n32(ctx, bf16_spec(activation, Precision::fp32, batchnorm), batch, InputShape{1, 16, 16, 4});
-            Network n16(ctx, bf16_spec(activation, Precision::bf16, batchnorm), batch, InputShape{1, 16, 16, 4});
-            n32.initialise_paired(builtin_init("he_normal"), 5);
-            n16.initialise_paired(builtin_init("he_normal"), 5);
-            fill_batch(data.train, order, 0, batch, norm, n32.input(), labels.data());
-            fill_batch(data.train, order, 0, batch, norm, n16.input(), labels.data());
-            // Evaluation logits: within a few percent of fp32's (a handful of bf16 roundings deep).
-            n32.set_training(false);
-            n16.set_training(false);
-            n32.forward(labels.data(), batch);
-            const LossResult plain16 = n16.forward(labels.data(), batch);
-            double diff = 0, norm2 = 0;
-            for (int i = 0; i < batch * 4; ++i) {
-                const double a = n32.log_probabilities()[i], b = n16.log_probabilities()[i];
-                diff += (a - b) * (a - b), norm2 += a * a;
-            }
-            CHECK(std::sqrt(diff / norm2) < 0.05);
-            // Fusion, where oneDNN fuses in bf16, changes no bit.
-            n16.set_evaluation_fusion(false);
-            const LossResult unfused = n16.forward(labels.data(), batch);
-            CHECK(unfused.loss_sum == plain16.loss_sum);
-            // Training (with the L1 penalty's path through bf16 outputs): the loss falls.
-            n16.set_training(true);
-            n16.set_activation_l1(1e-4);
-            Optimizer optimizer(n16.params(), OptimizerSpec{});
-            double first = 0, last = 0;
-            for (int step = 0; step < 60; ++step) {
-                const std::size_t at = static_cast<std::size_t>(step % 8) * batch;
-                fill_batch(data.train, order, at, batch, norm, n16.input(), labels.data());
-                const double loss = n16.forward(labels.data(), batch).loss_sum / batch;
-                if (step < 8) first += loss / 8;
-                if (step >= 52) last += loss / 8;
-                n16.backward();
-                optimizer.step(0.02);
-            }
-            INFO("mean loss over the first 8 steps " << first << ", the last 8 " << last);
-            CHECK(last < 0.6 * first);
+    for (const auto& [model, activation] : bf16_network_cases()) {
+        INFO(model.name << ", " << activation << ", batchnorm " << model.batchnorm << ", block " << model.params.count("block"));
+        Network n32(ctx, bf16_spec(model, activation, Precision::fp32), batch, InputShape{1, 16, 16, 4});
+        Network n16(ctx, bf16_spec(model, activation, Precision::bf16), batch, InputShape{1, 16, 16, 4});
+        n32.initialise_paired(builtin_init("he_normal"), 5);
+        n16.initialise_paired(builtin_init("he_normal"), 5);
+        fill_batch(data.train, order, 0, batch, norm, n32.input(), labels.data());
+        fill_batch(data.train, order, 0, batch, norm, n16.input(), labels.data());
+        // Evaluation logits: within a few percent of fp32's (a handful of bf16 roundings deep).
+        n32.set_training(false);
+        n16.set_training(false);
+        n32.forward(labels.data(), batch);
+        const LossResult plain16 = n16.forward(labels.data(), batch);
+        double diff = 0, norm2 = 0;
+        for (int i = 0; i < batch * 4; ++i) {
+            const double a = n32.log_probabilities()[i], b = n16.log_probabilities()[i];
+            diff += (a - b) * (a - b), norm2 += a * a;
         }
+        CHECK(std::sqrt(diff / norm2) < 0.05);
+        // Fusion, where oneDNN fuses in bf16, changes no bit.
+        n16.set_evaluation_fusion(false);
+        const LossResult unfused = n16.forward(labels.data(), batch);
+        CHECK(unfused.loss_sum == plain16.loss_sum);
+        // Training (with the L1 penalty's path through bf16 outputs): the loss falls.
+        n16.set_training(true);
+        n16.set_activation_l1(1e-4);
+        Optimizer optimizer(n16.params(), OptimizerSpec{});
+        double first = 0, last = 0;
+        for (int step = 0; step < 60; ++step) {
+            const std::size_t at = static_cast<std::size_t>(step % 8) * batch;
+            fill_batch(data.train, order, at, batch, norm, n16.input(), labels.data());
+            const double loss = n16.forward(labels.data(), batch).loss_sum / batch;
+            if (step < 8) first += loss / 8;
+            if (step >= 52) last += loss / 8;
+            n16.backward();
+            optimizer.step(0.02);
+        }
+        INFO("mean loss over the first 8 steps " << first << ", the last 8 " << last);
+        CHECK(last < 0.6 * first);
+    }
 }
 
 TEST_CASE("a bf16 trial repeats bit for bit, and its settings record the precision", "[.bf16]") {

@@ -302,6 +302,19 @@ TEST_CASE("inspect model and list models", "[cli][models]") {
                             Catch::Contains("batchnorm") && Catch::Contains("dropout") && Catch::Contains("16x32x32"));
     CHECK_THAT(run_actbench(dir, "list models").out, Catch::Contains("plain_deep") && Catch::Contains("vgg_small"));
     CHECK(run_actbench(dir, "inspect model densenet").code == 2);
+    // resnet: ResNet-20 on 28×28 grey input; stride-2 blocks halve the maps; He et al.'s 0.27 M parameters.
+    const Result resnet = run_actbench(dir, "inspect model resnet --json");
+    REQUIRE(resnet.code == 0);
+    const auto r = nlohmann::json::parse(resnet.out);
+    std::vector<std::string> outputs;
+    for (const auto& l : r["layers"]) outputs.push_back(l["output"]);
+    CHECK(outputs == std::vector<std::string>{"16x28x28", "16x28x28", "16x28x28", "16x28x28", "16x28x28", "16x28x28", "32x14x14",
+                                              "32x14x14", "32x14x14", "64x7x7", "64x7x7", "64x7x7", "64x1x1", "10"});
+    CHECK(r["params"] == 272778);
+    const auto models = nlohmann::json::parse(run_actbench(dir, "list models --json").out);
+    const auto block = std::find_if(models.begin(), models.end(), [](const auto& m) { return m["name"] == "resnet"; });
+    REQUIRE(block != models.end());
+    CHECK((*block)["params"][3]["choices"] == nlohmann::json{"post_activation", "pre_activation", "plain"});
 }
 
 TEST_CASE("a sweep over dotted-path axes runs, and the report has a column per axis", "[cli][e2e][sweep]") {
@@ -575,6 +588,13 @@ TEST_CASE("bench measures the matmul peak and the training throughput in one run
     CHECK_FALSE(j.contains("profile"));
     CHECK(j["activation"] == "relu");
     CHECK(run_actbench(dir, "bench --model densenet").code == 2);
+    const Result res = run_actbench(dir, "bench --seconds 0.2 --threads 1 --model resnet --depth 8 --width 4 --block pre_activation --json");
+    INFO(res.err);
+    REQUIRE(res.code == 0);
+    CHECK(nlohmann::json::parse(res.out)["model_params"]["block"] == 1);
+    CHECK(nlohmann::json::parse(res.out)["efficiency"].get<double>() > 0);
+    CHECK_THAT(run_actbench(dir, "bench --model resnet --block middle").err, Catch::Contains("unknown block 'middle'"));
+    CHECK_THAT(run_actbench(dir, "bench --model lenet --block plain").err, Catch::Contains("model lenet has no block parameter"));
     // Another activation: the same model, its own step; maxout's wider layers count more FLOPs.
     const Result m = run_actbench(dir, "bench --seconds 0.2 --threads 1 --conv1 8 --conv2 16 --dense 32 --activation maxout --json");
     INFO(m.err);

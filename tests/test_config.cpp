@@ -99,6 +99,12 @@ TEST_CASE("config errors name the file, line and column and what was expected", 
     CHECK_THAT(error_of("model: {name: mlp, conv1: 3}\n"), Catch::Contains("cfg.yaml:1:20: unknown key 'conv1' in model (mlp)"));
     CHECK_THAT(error_of("model: {name: plain_deep, depth: 31}\n"), Catch::Contains("model.depth: 31 is out of range; expected 1..30"));
     CHECK_THAT(error_of("model: {batchnorm: middle}\n"), Catch::Contains("unknown placement 'middle'"));
+    // resnet: its block is a choice by name; its depth must fit the stages; batch norm is the block's.
+    CHECK_THAT(error_of("model: {name: resnet, block: middle}\n"),
+               Catch::Contains("cfg.yaml:1:30: model.block: unknown block 'middle' (valid: post_activation, pre_activation, plain)"));
+    CHECK_THAT(error_of("model: {name: resnet, block: 1}\n"), Catch::Contains("unknown block '1'"));
+    CHECK_THAT(error_of("model: {name: resnet, depth: 21}\n"), Catch::Contains("cfg.yaml:1:8: resnet: depth 21 is not 2 + 2·stages·n"));
+    CHECK_THAT(error_of("model: {name: resnet, batchnorm: after}\n"), Catch::Contains("resnet places batch norm by its block parameter"));
 }
 
 TEST_CASE("a missing config file is a clear error", "[config][errors]") {
@@ -249,6 +255,17 @@ TEST_CASE("any setting is an axis by its dotted path; zip and exclude shape the 
         CHECK(plan[7].axes == nlohmann::json{{"train.lr", 0.1}, {"model.batchnorm", "after"}, {"activation", "tanh"},
                                              {"init", "he_normal"}, {"bias", 0.0}, {"seed", 1}});
         CHECK(plan[0].model.param("depth") == 2);  // the rest of the section stays
+    }
+    SECTION("a choice parameter of a model as an axis: by name in the settings, a different id per value") {
+        const Config c = parse_config("name: g\ndataset: {kind: synthetic_shapes}\nmodel: {name: resnet, depth: 8}\n"
+                                      "sweep:\n  model.block: [post_activation, pre_activation, plain]\n", "cfg.yaml");
+        const auto plan = make_plan(c);
+        REQUIRE(plan.size() == 3);
+        CHECK(plan[1].model.param("block") == 1);
+        CHECK(plan[1].settings()["model"]["block"] == "pre_activation");
+        CHECK(plan[2].settings()["model"]["depth"] == 8);
+        CHECK(plan[0].id != plan[1].id);
+        CHECK(plan[1].id != plan[2].id);
     }
     SECTION("zip moves axes together; exclude drops cells") {
         const Config c = parse_config(base + "sweep:\n  train.lr: [0.01, 0.1, 1.0]\n  train.momentum: [0.9, 0.5, 0]\n"
