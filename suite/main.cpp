@@ -18,6 +18,7 @@
 #include "describe.hpp"
 #include "error.hpp"
 #include "export.hpp"
+#include "plan_estimate.hpp"
 #include "report.hpp"
 #include "run_store.hpp"
 #include "runner.hpp"
