@@ -136,7 +136,7 @@ ACTBENCH_CLONES void leaky_backward(const float* x, const float* dy, float* dx, 
 // of 16,384 would carry its own ±1.1% into every value of the call) at the price of an O(1/kNoisePool)
 // departure from the exact normal marginal. tests/test_activations.cpp checks moments, a Kolmogorov–Smirnov
 // distance and neighbour correlations on one call. Cost, pool included: 2.0× ReLU's forward on one Zen 3 core
-// (AVX2), against 10.6× for the exact per-element Box–Muller it replaced (bench_activations, medians of 3).
+// (AVX2), where an exact per-element Box–Muller costs 10.6× (bench_activations, medians of 3).
 ACTBENCH_CLONES void noise_pool(float* pool, std::uint64_t key) {
     // Box–Muller, both outputs used: pool[j] = r·cos θ and pool[kNoisePool/2 + j] = r·sin θ of draw j.
     constexpr std::uint32_t kHalf = kNoisePool / 2;

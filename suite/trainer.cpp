@@ -71,9 +71,9 @@ ProbeStats evaluate(Network& net, const ImageSet& set, const std::vector<std::si
         correct += r.correct;
         if (!want_sparsity) continue;
         for (std::size_t l = 0; l < L; ++l) {
-            // Read in place where the layout is plain or 16-channel blocked (padding channels are skipped, not
-            // counted as zeros); copied to plain otherwise. In-place reading keeps a full-data trial's peak
-            // memory ~20 MB lower than three plain copies per layer did.
+            // Read in place where the layout is plain or channel-blocked by 4, 8 or 16 (padding channels are
+            // skipped, not counted as zeros); copied to plain otherwise (and from bf16). In-place reading keeps a
+            // full-data trial's peak memory ~20 MB lower than three plain copies per layer.
             std::vector<float> out_copy, pre_copy, slope_copy;
             const ChannelView out = channel_view(net.context(), acts[l]->last_dst(), out_copy);
             const ChannelView pre = channel_view(net.context(), acts[l]->last_src(), pre_copy);
