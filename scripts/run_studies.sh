@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Runs the canonical studies and writes their reports: for each config, `actbench run` into runs/<name>
-# (resuming: finished trials are skipped) and `actbench report` into reports/<name>, where <name> is the
-# config file's name without .yaml. The report header quotes the run command, its commit and wall time.
+# Runs the canonical studies and writes their reports: for each config, `actbench run` into results/<name> (the
+# committed run store; resuming: finished trials are skipped) and `actbench report` into reports/<name>, where
+# <name> is the config file's name without .yaml. The report header quotes the run command, its commit and wall
+# time; `actbench report results/<name> --out reports/<name>` regenerates the report byte for byte.
 #   scripts/run_studies.sh                      every study: configs/claims/*.yaml, configs/activations.yaml, and
 #                                               configs/bf16_quick.yaml where the CPU has native bf16
 #   scripts/run_studies.sh configs/claims/x.yaml ...   only these
-#   REPORT_ONLY=1 scripts/run_studies.sh        regenerate the reports from the stored runs, no training
+#   REPORT_ONLY=1 scripts/run_studies.sh        regenerate the reports from results/, no training
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -20,9 +21,12 @@ fi
 for config in "${configs[@]}"; do
   name="$(basename "$config" .yaml)"
   if [[ -z "${REPORT_ONLY:-}" ]]; then
-    echo "== $name: build/actbench run $config --out runs/$name --quiet" >&2
-    build/actbench run "$config" --out "runs/$name" --quiet
+    echo "== $name: build/actbench run $config --out results/$name --quiet" >&2
+    build/actbench run "$config" --out "results/$name" --quiet
+  elif [[ ! -f "results/$name/manifest.json" ]]; then
+    echo "== $name: no committed results/$name; skipped" >&2
+    continue
   fi
-  build/actbench report "runs/$name" --out "reports/$name" >/dev/null
+  build/actbench report "results/$name" --out "reports/$name" >/dev/null
   echo "== $name: reports/$name/report.md" >&2
 done

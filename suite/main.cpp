@@ -34,6 +34,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <limits>
 
 namespace {
 
@@ -328,14 +329,17 @@ Command plan_command(CLI::App& app) {
 
 Command verify_command(CLI::App& app) {
     struct Options {
-        std::string dir, trial;
+        std::string dir;
+        VerifyOptions verify;
     };
     auto o = std::make_shared<Options>();
     auto* sub = app.add_subcommand("verify", "Retrain stored trials and check that their metrics repeat bit for bit");
     sub->add_option("run_dir", o->dir, "Run directory")->required();
-    sub->add_option("--trial", o->trial, "Only this trial id");
+    sub->add_option("--trial", o->verify.only_trial, "Only this trial id");
+    sub->add_option("--sample", o->verify.sample, "Only K trials, picked by a hash of their ids (the same K every time)")
+        ->check(CLI::Range(std::size_t{1}, std::numeric_limits<std::size_t>::max()));
     return {sub, [o] {
-                const VerifyReport report = verify_run(o->dir, o->trial);
+                const VerifyReport report = verify_run(o->dir, o->verify);
                 for (const auto& note : report.notes) std::cout << "note: " << note << "\n";
                 int differing = 0;
                 for (const auto& r : report.trials) {

@@ -46,8 +46,8 @@ std::string cpu_model() {
 }
 
 dnnl::cpu_isa isa_from_name(const std::string& name) {
-    for (auto isa : {dnnl::cpu_isa::sse41, dnnl::cpu_isa::avx, dnnl::cpu_isa::avx2, dnnl::cpu_isa::avx512_core,
-                     dnnl::cpu_isa::avx512_core_vnni, dnnl::cpu_isa::avx512_core_bf16, dnnl::cpu_isa::all})
+    for (auto isa : {dnnl::cpu_isa::sse41, dnnl::cpu_isa::avx, dnnl::cpu_isa::avx2, dnnl::cpu_isa::avx2_vnni, dnnl::cpu_isa::avx512_core,
+                     dnnl::cpu_isa::avx512_core_vnni, dnnl::cpu_isa::avx512_core_bf16, dnnl::cpu_isa::avx512_core_amx, dnnl::cpu_isa::all})
         if (cpu_isa_name(isa) == name) return isa;
     throw InputError("isa: unknown ISA '" + name + "'");
 }

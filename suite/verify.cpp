@@ -6,12 +6,15 @@
 #include "plan.hpp"
 #include "run_store.hpp"
 #include "runner.hpp"
+#include "rng.hpp"
 #include "trainer.hpp"
 
 #include <omp.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <random>
+#include <tuple>
 
 namespace actbench {
 
@@ -49,7 +52,47 @@ struct ScratchDir {
 };
 }  // namespace
 
-VerifyReport verify_run(const std::filesystem::path& run_dir, const std::string& only_trial) {
+namespace {
+
+// The run's ISA: the config's pin, or else the recorded one, as a cap (set before oneDNN makes any kernel). A note
+// when this CPU runs another ISA even so.
+void pin_recorded_isa(const Config& config, const std::string& recorded, VerifyReport& report) {
+    pin_isa(config.isa.empty() ? recorded : config.isa);
+    const std::string here = effective_isa_description();
+    if (recorded == effective_isa_name()) return;
+    report.notes.push_back("the run used oneDNN's " + recorded + " kernels and this machine runs " + here +
+                           (config.isa.empty() ? " even capped at the recorded ISA" : " with the config's isa: " + config.isa) +
+                           "; results from different ISAs may differ in the last bits");
+}
+
+// The stored trials to retrain: (grid, cell) of each finished trial, all of them, one, or `sample` picked by the hash
+// of their ids.
+std::vector<std::pair<const Config*, std::size_t>> trials_to_verify(const std::filesystem::path& run_dir, const Config& config,
+                                                                   const VerifyOptions& options) {
+    // The grids whose trials may be stored: the config's, or with tune its two stages.
+    std::vector<const Config*> grids{&config};
+    if (config.tune) grids = {config.tuning_stage.get(), config.final_stage.get()};
+    std::vector<std::tuple<std::uint64_t, const Config*, std::size_t>> stored;
+    for (const Config* grid : grids) {
+        const TrialIds ids(*grid);
+        for (std::size_t cell = 0; cell < grid->cell_count(); ++cell) {
+            const std::string id = ids.id(cell);
+            if (!options.only_trial.empty() && id != options.only_trial) continue;
+            if (std::filesystem::exists(run_dir / id / kSummaryFile)) stored.emplace_back(fnv1a64("verify sample " + id), grid, cell);
+        }
+    }
+    if (options.sample > 0 && options.sample < stored.size()) {
+        std::sort(stored.begin(), stored.end(), [](const auto& a, const auto& b) { return std::get<0>(a) < std::get<0>(b); });
+        stored.resize(options.sample);
+    }
+    std::vector<std::pair<const Config*, std::size_t>> out;
+    for (const auto& [hash, grid, cell] : stored) out.emplace_back(grid, cell);
+    return out;
+}
+
+}  // namespace
+
+VerifyReport verify_run(const std::filesystem::path& run_dir, const VerifyOptions& options) {
     namespace fs = std::filesystem;
     const nlohmann::json manifest = read_manifest(run_dir);
     const std::string config_file = manifest["config_file"];
@@ -57,30 +100,17 @@ VerifyReport verify_run(const std::filesystem::path& run_dir, const std::string&
     if (trial_id(config_json(config)) != manifest["config_hash"])
         throw InputError(config_file + ": this config has changed since " + run_dir.string() +
                          " was run (its hash differs from the manifest's); verify needs the config that made the run");
-    // The run's environment: its pinned ISA (as the runner pinned it) and its threads per trial.
-    pin_isa(config.isa);
-    check_precision_supported(config);
+    // The run's environment: its ISA and its threads per trial.
     VerifyReport report;
     const nlohmann::json& recorded = manifest["environment"];
-    const std::string isa_here = environment_json(1)["cpu_isa"];
-    if (recorded["cpu_isa"] != isa_here)
-        report.notes.push_back("the run used oneDNN's " + recorded["cpu_isa"].get<std::string>() + " kernels and this machine runs " +
-                               isa_here + (config.isa.empty() ? " (the config pins no isa:)" : " even with the config's isa: " + config.isa) +
-                               "; results from different ISAs may differ in the last bits");
+    pin_recorded_isa(config, recorded["cpu_isa"], report);
+    check_precision_supported(config);
     omp_set_num_threads(recorded["threads_per_trial"].get<int>());
     std::map<std::string, PreparedData> datasets;
     const ScratchDir scratch;
-    // The grids whose trials may be stored: the config's, or with tune its two stages.
-    std::vector<const Config*> grids{&config};
-    if (config.tune) grids = {config.tuning_stage.get(), config.final_stage.get()};
-    for (const Config* grid : grids) {
-    const TrialIds ids(*grid);
-    for (std::size_t cell = 0; cell < grid->cell_count(); ++cell) {
-        const std::string id = ids.id(cell);
-        if (!only_trial.empty() && id != only_trial) continue;
-        const fs::path stored = run_dir / id;
-        if (!fs::exists(stored / kSummaryFile)) continue;
+    for (const auto& [grid, cell] : trials_to_verify(run_dir, config, options)) {
         const Trial t = make_trial(*grid, cell);
+        const fs::path stored = run_dir / t.id;
         std::vector<nlohmann::json> stored_metrics;
         try {
             const nlohmann::json summary = read_summary(stored);
@@ -99,9 +129,8 @@ VerifyReport verify_run(const std::filesystem::path& run_dir, const std::string&
         const std::string diff = first_difference(stored_metrics, read_jsonl(scratch.path / t.id / kMetricsFile));
         report.trials.push_back({t.id, diff.empty() ? VerifyResult::Outcome::identical : VerifyResult::Outcome::differs, diff});
     }
-    }
-    if (!only_trial.empty() && report.trials.empty())
-        throw InputError(run_dir.string() + ": no finished trial " + only_trial);
+    if (!options.only_trial.empty() && report.trials.empty())
+        throw InputError(run_dir.string() + ": no finished trial " + options.only_trial);
     return report;
 }
 

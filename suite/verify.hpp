@@ -20,9 +20,16 @@ struct VerifyReport {
     std::vector<VerifyResult> trials;
 };
 
-// Retrains the trials of `run_dir` (or only `trial_id`) from the config file its manifest names, which must
-// still have the recorded hash, in the recorded environment: the threads per trial and the config's pinned
-// ISA. Throws InputError; leaves no scratch files behind, however it ends.
-VerifyReport verify_run(const std::filesystem::path& run_dir, const std::string& only_trial);
+struct VerifyOptions {
+    std::string only_trial;  // non-empty: only this trial
+    std::size_t sample = 0;  // > 0: only this many of the stored trials, picked by a hash of their ids (the same K
+                             // trials every time, spread over the grid)
+};
+
+// Retrains the trials of `run_dir` (all, one, or a sample) from the config file its manifest names, which must
+// still have the recorded hash, in the recorded environment: the threads per trial, and the config's pinned ISA
+// or, where the config pins none, the ISA the run recorded (oneDNN is capped at it; a note says when this CPU
+// cannot reach it). Throws InputError; leaves no scratch files behind, however it ends.
+VerifyReport verify_run(const std::filesystem::path& run_dir, const VerifyOptions& options = {});
 
 }  // namespace actbench

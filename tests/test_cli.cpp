@@ -426,6 +426,14 @@ TEST_CASE("validate, plan and verify", "[cli][reproducibility]") {
     CHECK(verify.code == 0);
     CHECK(std::count(verify.out.begin(), verify.out.end(), '\n') == 8);
     CHECK(verify.out.find("DIFFERS") == std::string::npos);
+    // A sample: K of the trials, the same K each time.
+    const Result sample = run_actbench(dir, "verify " + runs.string() + " --sample 3");
+    CHECK(sample.code == 0);
+    CHECK(std::count(sample.out.begin(), sample.out.end(), '\n') == 3);
+    CHECK(run_actbench(dir, "verify " + runs.string() + " --sample 3").out == sample.out);
+    for (std::size_t at = 0; at < sample.out.size(); at = sample.out.find('\n', at) + 1)
+        CHECK(verify.out.find(sample.out.substr(at, sample.out.find('\n', at) - at)) != std::string::npos);
+    CHECK(run_actbench(dir, "verify " + runs.string() + " --sample 0").code == 2);
     // Tamper with one stored metric: verify names it.
     const std::string id = verify.out.substr(0, verify.out.find(':'));
     const fs::path metrics = runs / id / "metrics.jsonl";
@@ -448,6 +456,16 @@ TEST_CASE("a pinned ISA is used and recorded", "[cli][reproducibility]") {
     std::ofstream(cfg) << text;
     REQUIRE(run_actbench(dir, "run " + cfg.string() + " --out " + (dir / "r").string() + " --quiet").code == 0);
     CHECK_THAT(slurp(dir / "r" / "manifest.json"), Catch::Contains("\"cpu_isa\": \"avx2\""));
+    // A run recorded at a capped ISA without a pin in its config: verify caps oneDNN at the recorded ISA, so the
+    // same kernels run and the bits repeat.
+    text.replace(text.find("isa: avx2\n"), 10, "");
+    std::ofstream(cfg) << text;
+    REQUIRE(run_actbench(dir, "run " + cfg.string() + " --out " + (dir / "capped").string() + " --quiet", "ONEDNN_MAX_CPU_ISA=AVX2 ").code == 0);
+    CHECK_THAT(slurp(dir / "capped" / "manifest.json"), Catch::Contains("\"cpu_isa\": \"avx2\""));
+    const Result verify = run_actbench(dir, "verify " + (dir / "capped").string());
+    INFO(verify.out << verify.err);
+    CHECK(verify.code == 0);
+    CHECK_THAT(verify.out, Catch::Contains(": identical") && !Catch::Contains("note:"));
 }
 
 TEST_CASE("Ctrl-C stops cleanly, and a new axis value leaves existing trials' numbers alone", "[cli][e2e][reproducibility]") {

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include <regex>
+#include <set>
 
 using namespace actbench;
 using namespace actbench::test;
@@ -296,4 +297,30 @@ TEST_CASE("a report of 88 groups reads in a real browser: no overlapping labels,
     REQUIRE(std::system(("/usr/bin/chromium" + flags + "--window-size=1300,4000 --screenshot=" + (artifacts / "report-88-groups.png").string() +
                          " file://" + (dir / "rep" / "report.html").string() + " >/dev/null 2>&1").c_str()) == 0);
     CHECK(fs::file_size(artifacts / "report-88-groups.png") > 100000);
+}
+
+TEST_CASE("every committed study's report regenerates byte for byte from its committed results", "[report][results]") {
+    // results/<study> holds the run store of a canonical study, reports/<study> its report; the report quotes the
+    // run directory as given, so it is regenerated from the source tree with the same relative path.
+    const fs::path source = ACTBENCH_SOURCE_DIR;
+    std::vector<std::string> studies;
+    for (const auto& e : fs::directory_iterator(source / "results"))
+        if (fs::exists(e.path() / "manifest.json")) studies.push_back(e.path().filename().string());
+    REQUIRE_FALSE(studies.empty());
+    TempDir dir;
+    for (const std::string& study : studies) {
+        INFO(study);
+        const fs::path out = dir / study;
+        const Result r = run_actbench(dir, "report results/" + study + " --out " + out.string(), "cd " + source.string() + " && ");
+        INFO(r.err);
+        REQUIRE(r.code == 0);
+        std::set<std::string> made, committed;
+        for (const auto& f : fs::directory_iterator(out)) made.insert(f.path().filename().string());
+        for (const auto& f : fs::directory_iterator(source / "reports" / study)) committed.insert(f.path().filename().string());
+        CHECK(made == committed);
+        for (const std::string& f : made) {
+            INFO(f);
+            CHECK(slurp(out / f) == slurp(source / "reports" / study / f));
+        }
+    }
 }
