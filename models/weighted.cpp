@@ -15,7 +15,10 @@ memory::desc WeightedLayer::adopt(Context& ctx, const dnnl::primitive_desc& fwd,
     const memory::desc wd = with_type(fwd.weights_desc(0), dt::f32);
     weight_ = Param{name_ + ".weight", weight_dims, memory(wd, ctx.engine), memory(wd, ctx.engine), ParamRole::weight, 0,
                     fan_in, fan_out};
-    if (compute_ != dt::f32) weight_lp_ = memory(fwd.weights_desc(0), ctx.engine);
+    if (compute_ != dt::f32) {
+        weight_lp_ = memory(fwd.weights_desc(0), ctx.engine);
+        round_weight_ = dnnl::reorder(weight_.value, weight_lp_);
+    }
     if (has_bias_) {
         const memory::desc bd = fwd.weights_desc(1);
         bias_ = Param{name_ + ".bias", {weight_dims[0]}, memory(bd, ctx.engine), memory(bd, ctx.engine),
@@ -37,7 +40,7 @@ memory::desc WeightedLayer::adopt(Context& ctx, const dnnl::primitive_desc& fwd,
 const memory& WeightedLayer::run_forward(Context& ctx, const memory& src, dnnl::primitive& primitive) {
     if (weight_lp_ && (training_ || !weight_lp_current_)) {
         ProfileScope timed(ctx, "reorder", name_);
-        dnnl::reorder(weight_.value, weight_lp_).execute(ctx.stream, weight_.value, weight_lp_);
+        round_weight_.execute(ctx.stream, weight_.value, weight_lp_);
         weight_lp_current_ = true;
     }
     src_used_ = as_layout(ctx, src, src_want_, src_scratch_);

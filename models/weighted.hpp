@@ -66,6 +66,7 @@ private:
     const memory& compute_weight() const { return weight_lp_ ? weight_lp_ : weight_.value; }
     Param weight_, bias_;
     memory weight_lp_;          // bf16: the master weight rounded, in forward's layout
+    dnnl::reorder round_weight_;  // master → weight_lp_, made once
     bool training_ = true, weight_lp_current_ = false;
     dnnl::primitive fwd_, bwd_data_, bwd_weights_, fused_fwd_;
     std::string fwd_impl_;  // oneDNN's name for the forward implementation
