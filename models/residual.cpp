@@ -91,10 +91,11 @@ const memory& ResidualBlock::forward(Context& ctx, const memory& src) {
 }
 
 const memory* ResidualBlock::backward_through(Context& ctx, Layers& layers, const memory* g) {
+    // Each layer's two L1 scratch buffers, numbered through pre_, branch_ and post_ in that order.
+    const std::size_t first = &layers == &pre_ ? 0 : &layers == &branch_ ? pre_.size() : pre_.size() + branch_.size();
     for (std::size_t i = layers.size(); i-- > 0;) {
         if (auto* act = dynamic_cast<Activation*>(layers[i].get()); act && l1_ > 0) {
-            const std::size_t slot = 2 * static_cast<std::size_t>(&layers == &pre_ ? i : &layers == &branch_ ? pre_.size() + i
-                                                                                                       : pre_.size() + branch_.size() + i);
+            const std::size_t slot = 2 * (first + i);
             g = &add_activation_l1(ctx, *act, *g, l1_, batch_, l1_scratch_[slot], l1_scratch_[slot + 1]);
         }
         g = &layers[i]->backward(ctx, *g);

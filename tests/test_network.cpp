@@ -148,34 +148,40 @@ TEST_CASE("a tiny training run on synthetic shapes lowers the loss", "[network][
 }
 
 TEST_CASE("the L1 activation penalty's gradient agrees with finite differences", "[network][gradient]") {
-    Context ctx;
-    Rng rng(71);
-    const int batch = 4;
-    const double lambda = 0.05;
-    // Sigmoid outputs are positive, so |a| has no kink near the point (tanh's would cross 0 and spoil the
-    // difference: measured 2.5% off at a step of 1e-3).
-    Network net(ctx, small_spec("sigmoid", 0.05), batch, InputShape{1, 12, 12, 3});
-    Rng init_rng(72);
-    net.initialise(builtin_init("he_normal"), init_rng);
-    net.set_activation_l1(lambda);
-    const auto x = random_vector(batch * 144, rng);
-    std::vector<std::int32_t> labels{0, 1, 2, 1};
-    auto objective = [&] {
-        std::copy(x.begin(), x.end(), net.input());
-        double total = net.forward(labels.data(), batch).loss_sum / batch;
-        for (Activation* a : net.activations())
-            for (float v : to_plain(ctx, a->last_dst())) total += lambda / batch * std::abs(v);
-        return total;
-    };
-    const auto [numeric, analytic] = directional_check(ctx, net, objective, rng, 1e-3);
-    CHECK(numeric == Approx(analytic).epsilon(2e-2));
-    // And the penalty changes the gradient (the test would pass trivially if it were ignored).
-    net.set_activation_l1(0);
-    Rng same(71);
-    random_vector(batch * 144, same);  // the same direction as above: skip the input draw
-    const auto [numeric0, without] = directional_check(ctx, net, objective, same, 1e-3);
-    (void)numeric0;
-    CHECK(std::abs(without - analytic) > 1e-3 * std::abs(analytic));
+    // lenet, and a resnet whose blocks apply the penalty to their own activation layers.
+    NetworkSpec resnet = small_spec("sigmoid", 0.05);
+    resnet.model = ModelSpec::make("resnet", {{"depth", 8}, {"width", 4}, {"block", 2}});  // plain blocks: no batch norm
+    for (const NetworkSpec& spec : {small_spec("sigmoid", 0.05), resnet}) {
+        INFO(spec.model.name);
+        Context ctx;
+        Rng rng(71);
+        const int batch = 4;
+        const double lambda = 0.05;
+        // Sigmoid outputs are positive, so |a| has no kink near the point (tanh's would cross 0 and spoil the
+        // difference: measured 2.5% off at a step of 1e-3).
+        Network net(ctx, spec, batch, InputShape{1, 12, 12, 3});
+        Rng init_rng(72);
+        net.initialise(builtin_init("he_normal"), init_rng);
+        net.set_activation_l1(lambda);
+        const auto x = random_vector(batch * 144, rng);
+        std::vector<std::int32_t> labels{0, 1, 2, 1};
+        auto objective = [&] {
+            std::copy(x.begin(), x.end(), net.input());
+            double total = net.forward(labels.data(), batch).loss_sum / batch;
+            for (Activation* a : net.activations())
+                for (float v : to_plain(ctx, a->last_dst())) total += lambda / batch * std::abs(v);
+            return total;
+        };
+        const auto [numeric, analytic] = directional_check(ctx, net, objective, rng, 1e-3);
+        CHECK(numeric == Approx(analytic).epsilon(2e-2));
+        // And the penalty changes the gradient (the test would pass trivially if it were ignored).
+        net.set_activation_l1(0);
+        Rng same(71);
+        random_vector(batch * 144, same);  // the same direction as above: skip the input draw
+        const auto [numeric0, without] = directional_check(ctx, net, objective, same, 1e-3);
+        (void)numeric0;
+        CHECK(std::abs(without - analytic) > 1e-3 * std::abs(analytic));
+    }
 }
 
 TEST_CASE("per-layer bias overrides set those layers' biases only", "[network][bias]") {
