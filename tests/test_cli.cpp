@@ -444,6 +444,17 @@ TEST_CASE("validate, plan and verify", "[cli][reproducibility]") {
     const Result tampered = run_actbench(dir, "verify " + runs.string() + " --trial " + id);
     CHECK(tampered.code == 1);
     CHECK_THAT(tampered.out, Catch::Contains("DIFFERS: epoch 0: test_accuracy stored 0.123456"));
+    // A recorded ISA oneDNN cannot be capped at: verify runs uncapped and says so first.
+    std::string manifest = slurp(runs / "manifest.json");
+    const std::string recorded = nlohmann::json::parse(manifest)["environment"]["cpu_isa"];
+    const std::string field = "\"cpu_isa\": \"" + recorded + "\"";
+    manifest.replace(manifest.find(field), field.size(), "\"cpu_isa\": \"other\"");
+    std::ofstream(runs / "manifest.json", std::ios::binary) << manifest;
+    const std::string other_id = sample.out.substr(0, sample.out.find(':'));
+    const Result uncapped = run_actbench(dir, "verify " + runs.string() + " --trial " + other_id);
+    INFO(uncapped.out << uncapped.err);
+    CHECK(uncapped.code == 0);
+    CHECK_THAT(uncapped.out, Catch::StartsWith("note: the run used oneDNN's other kernels") && Catch::Contains(other_id + ": identical"));
     CHECK(run_actbench(dir, "validate " + (dir / "nothing.yaml").string()).code == 2);
 }
 
