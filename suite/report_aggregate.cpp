@@ -373,13 +373,16 @@ void sequential_verdicts(Aggregate& a) {
             if (!r.baseline) continue;
             for (RankedEntry& e : r.entries) {
                 if (e.is_baseline) continue;
-                const SequentialResult s = run_rounds(spec, seeds, by_seed(e.group->stats), by_seed(r.baseline->stats), a.paired_seeds, alpha,
-                                                      spec.rounds() - 1);
+                const auto mine = by_seed(e.group->stats), theirs = by_seed(r.baseline->stats);
+                const SequentialResult s = run_rounds(spec, seeds, mine, theirs, a.paired_seeds, alpha, spec.rounds() - 1);
+                // Fewer seeds stored than the design's most, on either side: the rounds are still running.
+                const bool rounds_to_go = static_cast<int>(std::min(mine.size(), theirs.size())) < spec.max;
                 e.sequential = true;
-                e.sequential_seeds = s.seeds;
+                e.sequential_seeds = rounds_to_go && s.decision == Decision::undecided ? static_cast<int>(std::min(mine.size(), theirs.size())) : s.seeds;
                 e.verdict = s.decision == Decision::better ? RankedEntry::Verdict::better
                             : s.decision == Decision::worse ? RankedEntry::Verdict::worse
                             : s.decision == Decision::equivalent ? RankedEntry::Verdict::equivalent
+                            : rounds_to_go                       ? RankedEntry::Verdict::pending
                                                                  : RankedEntry::Verdict::undecided;
             }
         }
@@ -408,7 +411,7 @@ void pairing_gain(Aggregate& a) {
 // underpowered, within noise, untested, equivalent or undecided, and how the differences were tested.
 std::string comparison_finding(const Aggregate& a, const Ranking& r) {
     const std::string& axis = a.compared_axis;
-    std::vector<const RankedEntry*> better, worse, noise, underpowered, untested, equivalent, undecided;
+    std::vector<const RankedEntry*> better, worse, noise, underpowered, untested, equivalent, undecided, pending;
     int paired = 0;
     for (const RankedEntry& e : r.entries) {
         if (e.verdict == RankedEntry::Verdict::better) better.push_back(&e);
@@ -418,6 +421,7 @@ std::string comparison_finding(const Aggregate& a, const Ranking& r) {
         if (e.verdict == RankedEntry::Verdict::not_tested && !e.is_baseline) untested.push_back(&e);
         if (e.verdict == RankedEntry::Verdict::equivalent) equivalent.push_back(&e);
         if (e.verdict == RankedEntry::Verdict::undecided) undecided.push_back(&e);
+        if (e.verdict == RankedEntry::Verdict::pending) pending.push_back(&e);
         paired += e.paired;
     }
     const std::size_t compared = r.entries.size() - 1;
@@ -453,6 +457,10 @@ std::string comparison_finding(const Aggregate& a, const Ranking& r) {
     if (!undecided.empty())
         text += std::to_string(undecided.size()) + (undecided.size() == 1 ? " is" : " are") +
                 " still undecided at the most seeds the design allows — no verdict either way. ";
+    if (!pending.empty())
+        text += std::to_string(pending.size()) + (pending.size() == 1 ? " is" : " are") +
+                " undecided after the rounds stored so far, with fewer seeds than the design allows: the run has rounds to go "
+                "(rerun its command to resume) — no verdict yet. ";
     text += "Differences are in final test accuracy (with their 95% intervals), " +
             std::string(paired > 0 ? "paired over the seeds both groups finished (common random numbers)"
                                    : "by Welch's t-test (the seeds are not paired)") +
@@ -492,7 +500,8 @@ void write_findings(Aggregate& a) {
         int decided = 0, comparisons = 0;
         for (const Ranking& r : a.rankings)
             for (const RankedEntry& e : r.entries)
-                if (e.sequential) comparisons += 1, decided += e.verdict != RankedEntry::Verdict::undecided;
+                if (e.sequential)
+                    comparisons += 1, decided += e.verdict != RankedEntry::Verdict::undecided && e.verdict != RankedEntry::Verdict::pending;
         a.findings.push_back(spans("Adaptive seeds (" + std::to_string(a.adaptive->min) + " to " + std::to_string(a.adaptive->max) + " in steps of " +
                                    std::to_string(a.adaptive->step) + "): " + std::to_string(decided) + " of " + std::to_string(comparisons) +
                                    " comparisons were decided — better, worse, or equivalent within ±" + decimal(a.adaptive->margin, 3) +

@@ -78,7 +78,8 @@ struct RankedEntry {
     double improvement = NAN; // P(group > baseline), diverged trials the worst outcome
     Interval improvement_interval;
     int seeds_needed = -1;    // per group (paired: pairs) for 80% power at the observed difference, after the correction
-    enum class Verdict { baseline, better, worse, within_noise, underpowered, not_tested, equivalent, undecided } verdict = Verdict::not_tested;
+    // pending: adaptive rounds undecided so far, with fewer seeds stored than the design's most (a run still going)
+    enum class Verdict { baseline, better, worse, within_noise, underpowered, not_tested, equivalent, undecided, pending } verdict = Verdict::not_tested;
     // adaptive: the rounds' decision (it replaces the adjusted test's verdict) and the seeds it took
     bool sequential = false;
     int sequential_seeds = 0;

@@ -109,6 +109,7 @@ const char* verdict_text(RankedEntry::Verdict v) {
         case RankedEntry::Verdict::not_tested: return "not tested";
         case RankedEntry::Verdict::equivalent: return "equivalent";
         case RankedEntry::Verdict::undecided: return "undecided at max";
+        case RankedEntry::Verdict::pending: return "pending: rounds to go";
     }
     return "";
 }

@@ -157,6 +157,19 @@ TEST_CASE("adaptive seeds end to end: equal groups stop at the first round, the 
             CHECK(e["verdict"] == "equivalent");
             CHECK(e["sequential_seeds"] == 3);
         }
+    // A run stopped after its first round: the report says its undecided comparisons are pending, not undecided at max.
+    REQUIRE(seeds["tanh"] == 6);  // undecided after the first round, so it ran the second
+    const fs::path partial = dir / "partial";
+    fs::copy(runs, partial, fs::copy_options::recursive);
+    for (const fs::path& d : trial_dirs(partial))
+        if (nlohmann::json::parse(slurp(d / "summary.json"))["axes"]["seed"].get<int>() > 3) fs::remove_all(d);
+    REQUIRE(run_actbench(dir, "report " + partial.string() + " --out " + (dir / "prep").string()).code == 0);
+    for (const auto& e : nlohmann::json::parse(slurp(dir / "prep" / "report.json"))["summary"]["rankings"][0]["entries"])
+        if (e["activation"] == "tanh") {
+            CHECK(e["verdict"] == "pending");
+            CHECK(e["sequential_seeds"] == 3);
+        }
+    CHECK_THAT(slurp(dir / "prep" / "report.md"), Catch::Contains("the run has rounds to go"));
     // The same stored results give the same rounds: a rerun trains nothing, and after losing a trial it retrains just that one.
     const auto before = metrics_files(runs);
     r = run_actbench(dir, "run " + cfg.string() + " --out " + runs.string());
