@@ -160,13 +160,9 @@ double init_choice(std::string_view base, std::string_view param, std::string_vi
     const InitInfo& info = find_init(base);
     for (const auto& p : info.params) {
         if (p.name != param) continue;
-        std::string valid;
-        for (std::size_t k = 0; k < p.choices.size(); ++k) {
-            if (p.choices[k] == choice) return static_cast<double>(k);
-            valid += (valid.empty() ? "" : ", ") + std::string(p.choices[k]);
-        }
+        if (const int k = choice_index(p.choices, choice); k >= 0) return k;
         throw std::invalid_argument(std::string(base) + "." + std::string(param) + ": '" + std::string(choice) +
-                                    "' is not one of " + (valid.empty() ? "(a number is expected)" : valid));
+                                    "' is not one of " + (p.choices.empty() ? "(a number is expected)" : choice_list(p.choices)));
     }
     throw std::invalid_argument("init " + std::string(base) + " has no parameter '" + std::string(param) + "'");
 }

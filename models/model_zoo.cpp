@@ -125,12 +125,8 @@ const ModelInfo* lookup_model(std::string_view name) {
 }
 
 double model_choice(const ModelParam& p, std::string_view choice) {
-    std::string valid;
-    for (std::size_t i = 0; i < p.choices.size(); ++i) {
-        if (p.choices[i] == choice) return static_cast<double>(i);
-        valid += (valid.empty() ? "" : ", ") + std::string(p.choices[i]);
-    }
-    throw std::invalid_argument("unknown " + std::string(p.name) + " '" + std::string(choice) + "' (valid: " + valid + ")");
+    if (const int i = choice_index(p.choices, choice); i >= 0) return i;
+    throw std::invalid_argument("unknown " + std::string(p.name) + " '" + std::string(choice) + "' (valid: " + choice_list(p.choices) + ")");
 }
 
 const ModelInfo& find_model(std::string_view name) {

@@ -56,12 +56,13 @@ std::string cpu_isa_name(dnnl::cpu_isa isa) {
 
 std::string effective_isa_name() { return cpu_isa_name(dnnl::get_effective_cpu_isa()); }
 
-bool native_bf16() {
+bool has_bf16(dnnl::cpu_isa isa) {
     // The ISA values are bit sets: each includes the bits of the ISAs it extends (dnnl_types.h).
-    const auto bits = static_cast<unsigned>(dnnl::get_effective_cpu_isa());
-    const auto bf16 = static_cast<unsigned>(dnnl::cpu_isa::avx512_core_bf16);
+    const auto bits = static_cast<unsigned>(isa), bf16 = static_cast<unsigned>(dnnl::cpu_isa::avx512_core_bf16);
     return (bits & bf16) == bf16;
 }
+
+bool native_bf16() { return has_bf16(dnnl::get_effective_cpu_isa()); }
 
 std::string effective_isa_description() {
     const char* cap = std::getenv("ONEDNN_MAX_CPU_ISA");
@@ -70,8 +71,8 @@ std::string effective_isa_description() {
 
 void require_precision(Precision p) {
     if (p == Precision::bf16 && !native_bf16())
-        throw std::invalid_argument("precision bf16 needs a CPU with bf16 instructions (oneDNN ISA avx512_core_bf16 or "
-                                    "avx512_core_amx); oneDNN runs at " + effective_isa_description() + " here");
+        throw std::invalid_argument(std::string("precision bf16 needs ") + kBf16Requirement + "; oneDNN runs at " +
+                                    effective_isa_description() + " here");
 }
 
 ProfileScope::ProfileScope(Context& ctx, const char* category, const std::string& section)

@@ -80,8 +80,12 @@ std::string cpu_isa_name(dnnl::cpu_isa isa);
 std::string effective_isa_name();
 // The same, saying so when ONEDNN_MAX_CPU_ISA caps it: "avx2 (capped by ONEDNN_MAX_CPU_ISA=AVX2)".
 std::string effective_isa_description();
-// Whether oneDNN runs bf16 on bf16 instructions here (AVX-512 BF16 or AMX). On avx512_core without them it
-// would emulate bf16, slower than fp32; below that it has no bf16 kernels for most primitives.
+// Whether an ISA has bf16 instructions (AVX-512 BF16 or AMX). On avx512_core without them oneDNN would emulate
+// bf16, slower than fp32; below that it has no bf16 kernels for most primitives.
+bool has_bf16(dnnl::cpu_isa isa);
+// What bf16 training needs, for messages.
+inline constexpr const char* kBf16Requirement = "a CPU with bf16 instructions (oneDNN ISA avx512_core_bf16 or avx512_core_amx)";
+// has_bf16 of the ISA oneDNN runs at here.
 bool native_bf16();
 // Throws std::invalid_argument naming the ISA when precision is bf16 and native_bf16() is false.
 void require_precision(Precision p);

@@ -19,6 +19,22 @@ inline std::string format_number(double v) {
     return s.str();
 }
 
+// A choice parameter (a table row's `choices`, the value an index into them): the index of `name`, or −1 when it is
+// not among them; the name of an index; the names listed for a message.
+inline int choice_index(const std::vector<std::string_view>& choices, std::string_view name) {
+    for (std::size_t i = 0; i < choices.size(); ++i)
+        if (choices[i] == name) return static_cast<int>(i);
+    return -1;
+}
+inline std::string_view choice_name(const std::vector<std::string_view>& choices, double index) {
+    return choices.at(static_cast<std::size_t>(index));
+}
+inline std::string choice_list(const std::vector<std::string_view>& choices) {
+    std::string list;
+    for (auto c : choices) list += (list.empty() ? "" : ", ") + std::string(c);
+    return list;
+}
+
 // Whether a table's parameter takes only whole numbers (a count, a flag or a choice index): a member
 // `whole_number` that is a flag or a function, where the table has one.
 template <class Info>

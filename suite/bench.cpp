@@ -4,6 +4,7 @@
 #include "dataset.hpp"
 #include "network.hpp"
 #include "optimizer.hpp"
+#include "params.hpp"
 
 #include <omp.h>
 
@@ -197,7 +198,7 @@ BenchResult run_bench(const BenchOptions& o) {
     t << "model " << o.model.name;
     for (const auto& p : find_model(o.model.name).params)  // a choice by its name
         if (p.choices.empty()) t << " " << p.name << "=" << o.model.param(p.name);
-        else t << " " << p.name << "=" << p.choices[static_cast<std::size_t>(o.model.param(p.name))];
+        else t << " " << p.name << "=" << choice_name(p.choices, o.model.param(p.name));
     t << ", activation " << o.activation.name << ", batch " << o.batch << ", " << o.threads << " thread(s), oneDNN ISA "
       << effective_isa_name() << "\n"
       << "fp32 matmul peak (oneDNN, 1024² and 2048², plain and preferred layouts): " << static_cast<long>(peak) << " GFLOP/s\n"

@@ -6,6 +6,7 @@
 #include "data.hpp"
 #include "error.hpp"
 #include "init.hpp"
+#include "params.hpp"
 #include "svg_plot.hpp"
 
 #include <opencv2/imgcodecs.hpp>
@@ -75,7 +76,7 @@ std::string inits_text() {
         for (const auto& p : i.params) {
             s << "  param " << p.name << " = ";
             if (p.choices.empty()) s << p.default_value << " in [" << p.min << ", " << p.max << "]";
-            else s << p.choices[static_cast<std::size_t>(p.default_value)] << " (or " << p.choices.back() << ")";
+            else s << choice_name(p.choices, p.default_value) << " (or " << p.choices.back() << ")";
             s << ": " << p.meaning << "\n";
         }
         s << "  source: " << i.source << "\n";
@@ -93,7 +94,7 @@ nlohmann::json models_json() {
         for (const auto& p : m.params) {
             nlohmann::json j{{"name", p.name}, {"default", p.default_value}, {"min", p.min}, {"max", p.max}, {"meaning", p.meaning}};
             if (!p.choices.empty()) {
-                j["default"] = p.choices[static_cast<std::size_t>(p.default_value)];
+                j["default"] = choice_name(p.choices, p.default_value);
                 j["choices"] = p.choices;
                 j.erase("min"), j.erase("max");
             }
@@ -113,7 +114,7 @@ std::string models_text() {
                 s << "  param " << p.name << " = " << p.default_value << " in [" << p.min << ", " << p.max << "]: " << p.meaning << "\n";
                 continue;
             }
-            s << "  param " << p.name << " = " << p.choices[static_cast<std::size_t>(p.default_value)] << ", one of";
+            s << "  param " << p.name << " = " << choice_name(p.choices, p.default_value) << ", one of";
             for (auto c : p.choices) s << " " << c;
             s << ": " << p.meaning << "\n";
         }

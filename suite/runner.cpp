@@ -94,12 +94,8 @@ void check_precision_supported(const Config& config) {
     if (!wants_bf16(config) && !(config.tuning_stage && wants_bf16(*config.tuning_stage)) &&
         !(config.final_stage && wants_bf16(*config.final_stage)))
         return;
-    const std::string needs = config.file + ": train.precision bf16 needs a CPU with bf16 instructions (oneDNN ISA "
-                              "avx512_core_bf16 or avx512_core_amx); ";
-    if (!config.isa.empty()) {
-        const auto pinned = static_cast<unsigned>(isa_from_name(config.isa)), bf16 = static_cast<unsigned>(dnnl::cpu_isa::avx512_core_bf16);
-        if ((pinned & bf16) != bf16) throw InputError(needs + "the config pins isa: " + config.isa);
-    }
+    const std::string needs = config.file + ": train.precision bf16 needs " + kBf16Requirement + "; ";
+    if (!config.isa.empty() && !has_bf16(isa_from_name(config.isa))) throw InputError(needs + "the config pins isa: " + config.isa);
     if (!native_bf16()) throw InputError(needs + "oneDNN runs at " + effective_isa_description() + " on this CPU (" + cpu_model() + ")");
 }
 

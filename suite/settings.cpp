@@ -3,6 +3,7 @@
 #include "settings.hpp"
 
 #include "config.hpp"
+#include "params.hpp"
 
 namespace actbench {
 
@@ -36,7 +37,7 @@ nlohmann::json model_json(const ModelSpec& m) {
     const ModelInfo& info = find_model(m.name);
     for (const auto& [k, v] : m.params) j[k] = static_cast<long>(v);
     for (const auto& p : info.params)  // a choice by its name, as the config writes it
-        if (!p.choices.empty()) j[std::string(p.name)] = std::string(p.choices[static_cast<std::size_t>(m.param(p.name))]);
+        if (!p.choices.empty()) j[std::string(p.name)] = std::string(choice_name(p.choices, m.param(p.name)));
     return j;
 }
 
@@ -74,7 +75,7 @@ nlohmann::json init_json(const InitSpec& i) {
     for (std::size_t k = 0; k < i.params.size(); ++k) {
         const InitParam& p = i.info->params[k];
         if (p.choices.empty()) j[std::string(p.name)] = i.params[k];
-        else j[std::string(p.name)] = std::string(p.choices[static_cast<std::size_t>(i.params[k])]);
+        else j[std::string(p.name)] = std::string(choice_name(p.choices, i.params[k]));
     }
     return j;
 }
