@@ -108,6 +108,8 @@ memory::desc Activation::build(Context& ctx, const memory::desc& src, bool need_
 
 std::vector<Param*> Activation::params() { return backend_ ? backend_->params() : std::vector<Param*>{}; }
 
+const memory& Activation::diff_src() const { return backend_->diff_src(); }
+
 const memory& Activation::last_dst() const { return dst_narrow_ ? dst_narrow_ : backend_->dst(); }
 
 const memory& Activation::forward(Context& ctx, const memory& src) {

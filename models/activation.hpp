@@ -114,6 +114,7 @@ public:
     memory::desc build(Context& ctx, const memory::desc& src, bool need_diff_src) override;
     const memory& forward(Context& ctx, const memory& src) override;
     const memory& backward(Context& ctx, const memory& diff_dst) override;
+    const memory& diff_src() const override;
     std::vector<Param*> params() override;
     void set_training(bool training) override { training_ = training; }
     // The last forward's input (pre-activation) and output, for probe statistics.

@@ -18,6 +18,7 @@ public:
     virtual const memory& backward(Context& ctx, const memory& src, const memory& diff_dst, bool training) = 0;
     virtual std::vector<Param*> params() { return {}; }
     virtual const memory& dst() const = 0;
+    virtual const memory& diff_src() const = 0;
 };
 
 // activation_onednn.cpp

@@ -19,7 +19,7 @@ public:
             dnnl::eltwise_backward::desc bd(args_.algorithm, src, src, args_.alpha, args_.beta);
             dnnl::eltwise_backward::primitive_desc bpd(bd, ctx.engine, fpd);
             bwd_ = dnnl::eltwise_backward(bpd);
-            diff_src_ = memory(bpd.diff_src_desc(), ctx.engine);
+            diff_src_ = gradient_memory(ctx, bpd.diff_src_desc());
         }
         return fpd.dst_desc();
     }
@@ -33,6 +33,7 @@ public:
         return diff_src_;
     }
     const memory& dst() const override { return dst_; }
+    const memory& diff_src() const override { return diff_src_; }
 
 private:
     EltwiseArgs args_;
@@ -74,7 +75,7 @@ public:
         dnnl::prelu_backward::desc bd(src, fpd.weights_desc(), src, fpd.weights_desc());
         dnnl::prelu_backward::primitive_desc bpd(bd, ctx.engine, fpd);
         bwd_ = dnnl::prelu_backward(bpd);
-        diff_src_ = memory(bpd.diff_src_desc(), ctx.engine);
+        diff_src_ = gradient_memory(ctx, bpd.diff_src_desc());
         return fpd.dst_desc();
     }
     const memory& forward(Context& ctx, const memory& src, bool) override {
@@ -99,6 +100,7 @@ public:
     }
     std::vector<Param*> params() override { return {&slope_}; }
     const memory& dst() const override { return dst_; }
+    const memory& diff_src() const override { return diff_src_; }
 
 private:
     std::string layer_;

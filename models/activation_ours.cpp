@@ -59,7 +59,7 @@ public:
         work_desc_ = plain_desc(src.dims());
         d[1] /= k_;
         dst_ = memory(plain_desc(d), ctx.engine);
-        diff_src_ = memory(work_desc_, ctx.engine);
+        diff_src_ = gradient_memory(ctx, work_desc_);
         argmax_.assign(logical_count(d), 0);
         return dst_.get_desc();
     }
@@ -100,6 +100,7 @@ public:
         return diff_src_;
     }
     const memory& dst() const override { return dst_; }
+    const memory& diff_src() const override { return diff_src_; }
 
 private:
     struct Shape {
@@ -126,7 +127,7 @@ public:
     memory::desc build(Context& ctx, const memory::desc& src, bool) override {
         work_desc_ = has_padding(src) ? plain_desc(src.dims()) : src;
         dst_ = memory(work_desc_, ctx.engine);
-        diff_src_ = memory(work_desc_, ctx.engine);
+        diff_src_ = gradient_memory(ctx, work_desc_);
         if (spec_.info->kernel == ActivationKernel::noisy_relu) noise_pool_.assign(kernels::kNoisePoolFloats, 0.f);
         return work_desc_;
     }
@@ -164,6 +165,7 @@ public:
         return diff_src_;
     }
     const memory& dst() const override { return dst_; }
+    const memory& diff_src() const override { return diff_src_; }
 
 private:
     // The key of one training forward's draws: one stream per layer of a trial, one step of it per call.

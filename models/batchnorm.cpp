@@ -25,7 +25,7 @@ memory::desc BatchNorm::build(Context& ctx, const memory::desc& src, bool) {
     running_var_.assign(c, 1.f);
     run_mean_mem_ = memory(train_pd.mean_desc(), ctx.engine, running_mean_.data());
     run_var_mem_ = memory(train_pd.variance_desc(), ctx.engine, running_var_.data());
-    diff_src_ = memory(bpd.diff_src_desc(), ctx.engine);
+    diff_src_ = gradient_memory(ctx, bpd.diff_src_desc());
     const memory::desc cd = plain_desc({c});
     scale_ = Param{name_ + ".scale", {c}, memory(cd, ctx.engine), memory(cd, ctx.engine), ParamRole::norm, 1.f, 0, 0};
     shift_ = Param{name_ + ".shift", {c}, memory(cd, ctx.engine), memory(cd, ctx.engine), ParamRole::norm, 0.f, 0, 0};

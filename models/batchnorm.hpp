@@ -19,6 +19,7 @@ public:
     memory::desc build(Context& ctx, const memory::desc& src, bool need_diff_src) override;
     const memory& forward(Context& ctx, const memory& src) override;
     const memory& backward(Context& ctx, const memory& diff_dst) override;
+    const memory& diff_src() const override { return diff_src_; }
     std::vector<Param*> params() override { return {&scale_, &shift_}; }
     void set_training(bool training) override { training_ = training; }
     const std::vector<float>& running_mean() const { return running_mean_; }

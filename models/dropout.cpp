@@ -9,7 +9,7 @@ namespace actbench {
 memory::desc Dropout::build(Context& ctx, const memory::desc& src, bool) {
     desc_ = with_type(src, dt::f32);  // a bf16 input is widened: the mask and scale are applied in fp32
     dst_ = memory(desc_, ctx.engine);
-    diff_src_ = memory(desc_, ctx.engine);
+    diff_src_ = gradient_memory(ctx, desc_);
     mask_.assign(floats_in(desc_), 0.f);
     return desc_;
 }

@@ -39,6 +39,12 @@ Network::Network(Context& ctx, const NetworkSpec& spec, int batch, InputShape in
 
     input_mem_ = memory(plain_desc({batch, input.channels, input.height, input.width}), ctx.engine);
     memory::desc d = input_mem_.get_desc();
+    // The layers' input gradients alternate between two shared buffers (GradientArena), while the layers are built.
+    struct ArenaScope {
+        Context& ctx;
+        ~ArenaScope() { ctx.gradients = nullptr; }
+    } arena_scope{ctx};
+    ctx.gradients = &gradients_;
     for (std::size_t i = 0; i < specs_.size(); ++i) {
         const LayerSpec& l = specs_[i];
         // The layer before an activation (batch norm in between or not) is k× wider for maxout.
@@ -77,10 +83,12 @@ Network::Network(Context& ctx, const NetworkSpec& spec, int batch, InputShape in
                 break;
             }
         }
+        ctx.gradient_slot = static_cast<int>(i % 2);
         d = layer->build(ctx, d, i > 0);
         layers_.push_back(std::move(layer));
         out_descs_.push_back(d);
     }
+    gradients_.commit(ctx);
     loss_.build(ctx, d);
     fused_.assign(layers_.size(), false);
     if (act.info->kernel == ActivationKernel::eltwise) {

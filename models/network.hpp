@@ -91,6 +91,8 @@ public:
         double forward_macs = 0;
     };
     std::vector<LayerSummary> summary() const;
+    // Bytes of the layers' input-gradient buffers, shared between layers (GradientArena).
+    std::size_t gradient_bytes() const { return gradients_.bytes(); }
     // The names of the layers that have a bias parameter (for per-layer bias overrides).
     static std::vector<std::string> bias_layer_names(const ModelSpec& model);
 
@@ -104,6 +106,7 @@ private:
     int batch_;
     InputShape input_;
     memory input_mem_;
+    GradientArena gradients_;  // the layers' input-gradient buffers, shared (declared before the layers that use it)
     std::vector<std::unique_ptr<Layer>> layers_;
     std::vector<memory::desc> out_descs_;
     std::vector<LayerSpec> specs_;

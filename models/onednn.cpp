@@ -1,5 +1,6 @@
 #include "onednn.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <stdexcept>
 #include <tuple>
@@ -28,6 +29,35 @@ memory::desc with_type(const memory::desc& d, dt type) {
     memory::desc out = d;
     out.data.data_type = static_cast<dnnl_data_type_t>(type);
     return out;
+}
+
+memory GradientArena::make(Context& ctx, const memory::desc& d, int slot) {
+    if (slot < 0) throw std::logic_error("GradientArena: negative slot");
+    if (static_cast<std::size_t>(slot) >= slots_.size()) slots_.resize(static_cast<std::size_t>(slot) + 1);
+    Slot& s = slots_[static_cast<std::size_t>(slot)];
+    if (s.buffer) throw std::logic_error("GradientArena: make after commit");
+    memory m(d, ctx.engine, DNNL_MEMORY_NONE);
+    s.bytes = std::max(s.bytes, d.get_size());
+    s.users.push_back(m);  // a copy shares the layer's memory object: set_data_handle reaches both
+    return m;
+}
+
+void GradientArena::commit(Context& ctx) {
+    for (Slot& s : slots_) {
+        if (s.users.empty() || s.buffer) continue;
+        s.buffer = memory({{static_cast<memory::dim>(s.bytes)}, dt::u8, tag::a}, ctx.engine);  // oneDNN aligns it
+        for (memory& m : s.users) m.set_data_handle(s.buffer.get_data_handle());
+    }
+}
+
+std::size_t GradientArena::bytes() const {
+    std::size_t total = 0;
+    for (const Slot& s : slots_) total += s.bytes;
+    return total;
+}
+
+memory gradient_memory(Context& ctx, const memory::desc& d) {
+    return ctx.gradients ? ctx.gradients->make(ctx, d, ctx.gradient_slot) : memory(d, ctx.engine);
 }
 
 float* data_of(const memory& m) {

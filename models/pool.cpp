@@ -26,7 +26,7 @@ memory::desc MaxPool2d::build(Context& ctx, const memory::desc& src, bool need_d
         dnnl::pooling_backward::primitive_desc bpd(bd, ctx.engine, fpd);
         bwd_ = dnnl::pooling_backward(bpd);
         diff_dst_want_ = bpd.diff_dst_desc();
-        diff_src_ = memory(bpd.diff_src_desc(), ctx.engine);
+        diff_src_ = gradient_memory(ctx, bpd.diff_src_desc());
     }
     return fpd.dst_desc();
 }
@@ -62,7 +62,7 @@ memory::desc GlobalAvgPool::build(Context& ctx, const memory::desc& src, bool ne
         dnnl::pooling_backward::primitive_desc bpd(bd, ctx.engine, fpd);
         bwd_ = dnnl::pooling_backward(bpd);
         diff_dst_want_ = bpd.diff_dst_desc();
-        diff_src_ = memory(bpd.diff_src_desc(), ctx.engine);
+        diff_src_ = gradient_memory(ctx, bpd.diff_src_desc());
     }
     return fpd.dst_desc();
 }

@@ -22,6 +22,7 @@ public:
     memory::desc build(Context& ctx, const memory::desc& src, bool need_diff_src) override;
     const memory& forward(Context& ctx, const memory& src) override;
     const memory& backward(Context& ctx, const memory& diff_dst) override;
+    const memory& diff_src() const override { return diff_src_; }
     void set_training(bool training) override { training_ = training; }
 
 private:
@@ -44,6 +45,7 @@ public:
     memory::desc build(Context& ctx, const memory::desc& src, bool need_diff_src) override;
     const memory& forward(Context& ctx, const memory& src) override;
     const memory& backward(Context& ctx, const memory& diff_dst) override;
+    const memory& diff_src() const override { return diff_src_; }
 
 private:
     std::string name_;

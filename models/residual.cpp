@@ -47,6 +47,24 @@ ResidualBlock::ResidualBlock(std::string name, ResidualSpec spec, const Activati
     }
 }
 
+namespace {
+
+// The gradient slots a block's layers write (GradientArena), above the network's alternating 0 and 1: every block
+// reuses them, since only one block runs backward at a time.
+constexpr int kSlotA = 2, kSlotB = 3, kSlotC = 4;
+
+// Builds `layers` in forward order, each writing its input gradient to slot `result` or `temp`, alternately: backward
+// runs them in reverse, so the first layer writes the chain's result and each reads the slot of the one after it.
+memory::desc build_chain(Context& ctx, std::vector<std::unique_ptr<Layer>>& layers, memory::desc d, int result, int temp) {
+    for (std::size_t j = 0; j < layers.size(); ++j) {
+        ctx.gradient_slot = j % 2 == 0 ? result : temp;
+        d = layers[j]->build(ctx, d, true);
+    }
+    return d;
+}
+
+}  // namespace
+
 memory::desc ResidualBlock::build(Context& ctx, const memory::desc& src, bool) {
     const memory::dims in = src.dims();
     batch_ = static_cast<int>(in[0]);
@@ -55,23 +73,38 @@ memory::desc ResidualBlock::build(Context& ctx, const memory::desc& src, bool) {
                                                ConvSpec{spec_.channels, 1, spec_.stride, 0, spec_.bias, spec_.precision, false});
         shortcut_from_pre_ = spec_.kind == BlockKind::pre_activation;
     }
-    // Every part computes its input's gradient: the block's input gradient is the sum of the two paths'.
-    memory::desc d = src;
-    for (auto& l : pre_) d = l->build(ctx, d, true);
+    // Every part computes its input's gradient: the block's input gradient is the sum of the two paths'. The slots
+    // follow backward's order: post_ (reads the block's output gradient), the branch, the projection, the sum of
+    // the two paths' gradients, pre_; none overwrites a gradient still to be read (the one at the sum is read by
+    // both paths), and the block's input gradient goes where the network asked (`out`).
+    const int out = ctx.gradient_slot;
+    const bool sum_then_pre = shortcut_from_pre_;        // pre_ runs after the sum
+    const bool pre_then_sum = !pre_.empty() && !sum_then_pre;  // pre_ runs on the branch's gradient, before the sum
+    memory::desc d = build_chain(ctx, pre_, src, sum_then_pre ? out : kSlotC, sum_then_pre ? kSlotB : kSlotA);
     const memory::desc pre_out = d;
-    for (auto& l : branch_) d = l->build(ctx, d, true);
+    d = build_chain(ctx, branch_, d, kSlotB, kSlotC);
     branch_desc_ = d;
     memory::desc shortcut = shortcut_from_pre_ ? pre_out : src;
+    ctx.gradient_slot = post_.empty() ? kSlotA : kSlotC;  // post_'s result is in kSlotA when there is one
     if (projection_) shortcut = projection_->build(ctx, shortcut, true);
     if (shortcut.dims() != branch_desc_.dims()) throw std::logic_error(name_ + ": the shortcut's shape differs from the branch's");
+    // The sum is computed in place into the branch's output, which no backward reads (the branch ends in a conv or
+    // a batch norm, whose backward reads its input): one batch-sized buffer less per block.
     add_ = dnnl::binary(dnnl::binary::primitive_desc(
         dnnl::binary::desc(dnnl::algorithm::binary_add, branch_desc_, branch_desc_, branch_desc_), ctx.engine));
-    sum_ = memory(branch_desc_, ctx.engine);
-    for (auto& l : post_) d = l->build(ctx, d, true);
+    d = build_chain(ctx, post_, d, kSlotA, kSlotA);
 
-    const memory::dims out = branch_desc_.dims();
-    const double out_per_image = static_cast<double>(out[1] * out[2] * out[3]);
-    macs_ = out_per_image * 9 * static_cast<double>(in[1] + out[1]) + (projection_ ? out_per_image * static_cast<double>(in[1]) : 0);
+    // The two paths' gradients: the branch's (after pre_ when pre_ comes first) plus the shortcut's.
+    grad_desc_ = (pre_then_sum ? pre_.front() : branch_.front())->diff_src().get_desc();
+    grad_add_ = dnnl::binary(dnnl::binary::primitive_desc(
+        dnnl::binary::desc(dnnl::algorithm::binary_add, grad_desc_, grad_desc_, grad_desc_), ctx.engine));
+    ctx.gradient_slot = sum_then_pre ? kSlotC : out;
+    grad_sum_ = gradient_memory(ctx, grad_desc_);
+    ctx.gradient_slot = out;
+
+    const memory::dims dims = branch_desc_.dims();
+    const double out_per_image = static_cast<double>(dims[1] * dims[2] * dims[3]);
+    macs_ = out_per_image * 9 * static_cast<double>(in[1] + dims[1]) + (projection_ ? out_per_image * static_cast<double>(in[1]) : 0);
     l1_scratch_.assign(2 * (pre_.size() + branch_.size() + post_.size()), memory());
     return d;
 }
@@ -84,8 +117,8 @@ const memory& ResidualBlock::forward(Context& ctx, const memory& src) {
     const memory* shortcut = shortcut_from_pre_ ? pre_out : &src;
     if (projection_) shortcut = &projection_->forward(ctx, *shortcut);
     const memory& s = as_layout(ctx, *shortcut, branch_desc_, shortcut_scratch_);
-    add_.execute(ctx.stream, {{DNNL_ARG_SRC_0, *h}, {DNNL_ARG_SRC_1, s}, {DNNL_ARG_DST, sum_}});
-    const memory* out = &sum_;
+    add_.execute(ctx.stream, {{DNNL_ARG_SRC_0, *h}, {DNNL_ARG_SRC_1, s}, {DNNL_ARG_DST, *h}});
+    const memory* out = h;
     for (auto& l : post_) out = &l->forward(ctx, *out);
     return *out;
 }
@@ -104,13 +137,8 @@ const memory* ResidualBlock::backward_through(Context& ctx, Layers& layers, cons
 }
 
 const memory& ResidualBlock::add_gradients(Context& ctx, const memory& a, const memory& b) {
-    const memory::desc d = a.get_desc();
-    if (!grad_add_ || grad_desc_ != d) {
-        grad_desc_ = d;
-        grad_add_ = dnnl::binary(dnnl::binary::primitive_desc(dnnl::binary::desc(dnnl::algorithm::binary_add, d, d, d), ctx.engine));
-        grad_sum_ = memory(d, ctx.engine);
-    }
-    const memory& b_same = as_layout(ctx, b, d, grad_scratch_);
+    if (a.get_desc() != grad_desc_) throw std::logic_error(name_ + ": the branch's gradient is not in the layout the sum was built for");
+    const memory& b_same = as_layout(ctx, b, grad_desc_, grad_scratch_);
     grad_add_.execute(ctx.stream, {{DNNL_ARG_SRC_0, a}, {DNNL_ARG_SRC_1, b_same}, {DNNL_ARG_DST, grad_sum_}});
     return grad_sum_;
 }
@@ -122,6 +150,8 @@ const memory& ResidualBlock::backward(Context& ctx, const memory& diff_dst) {
     if (shortcut_from_pre_) return *backward_through(ctx, pre_, &add_gradients(ctx, *branch, *shortcut));
     return add_gradients(ctx, *backward_through(ctx, pre_, branch), *shortcut);
 }
+
+const memory& ResidualBlock::diff_src() const { return shortcut_from_pre_ ? pre_.front()->diff_src() : grad_sum_; }
 
 std::vector<Param*> ResidualBlock::params() {
     std::vector<Param*> all;

@@ -8,9 +8,9 @@
 //   plain             out = act(conv(act(conv(x))) + shortcut(x))
 //
 // The shortcut is the identity, or a 1×1 convolution (stride 2) where the block halves the size or changes the
-// channels. Built from the layers of the sequential net (Conv2d, BatchNorm, Activation) and a oneDNN binary add,
-// so every precision and activation works as elsewhere; backward adds the branch's and the shortcut's gradients
-// (another binary add). The activation's layers draw their noise (RReLU, noisy ReLU) from their own streams.
+// channels. Built from the layers of the sequential net (Conv2d, BatchNorm, Activation) and a oneDNN binary add
+// (in place, into the branch's output), so every precision and activation works as elsewhere; backward adds the
+// branch's and the shortcut's gradients (another binary add). The activation's layers draw their noise (RReLU, noisy ReLU) from their own streams.
 //
 // Shapes: src [N, C, H, W]  dst [N, channels, ⌈H/stride⌉, ⌈W/stride⌉].
 #pragma once
@@ -40,6 +40,7 @@ public:
     memory::desc build(Context& ctx, const memory::desc& src, bool need_diff_src) override;
     const memory& forward(Context& ctx, const memory& src) override;
     const memory& backward(Context& ctx, const memory& diff_dst) override;
+    const memory& diff_src() const override;
     std::vector<Param*> params() override;
     void set_training(bool training) override;
     std::vector<Layer*> sublayers() override;
@@ -61,8 +62,8 @@ private:
     bool shortcut_from_pre_ = false;       // the projection reads pre_'s output (pre-activation blocks)
     dnnl::binary add_;
     memory::desc branch_desc_;
-    memory sum_, shortcut_scratch_;
-    dnnl::binary grad_add_;                // built on the first backward, for the gradients' descriptor
+    memory shortcut_scratch_;
+    dnnl::binary grad_add_;                // the two paths' gradients, in the layout of the branch's
     memory::desc grad_desc_;
     memory grad_sum_, grad_scratch_;
     double l1_ = 0, macs_ = 0;

@@ -28,7 +28,7 @@ memory::desc WeightedLayer::adopt(Context& ctx, const dnnl::primitive_desc& fwd,
         bwd_data_ = dnnl::primitive(*bwd_data);
         bwd_data_diff_dst_want_ = bwd_data->diff_dst_desc();
         bwd_data_weight_want_ = bwd_data->weights_desc(0);
-        diff_src_ = memory(bwd_data->diff_src_desc(), ctx.engine);
+        diff_src_ = gradient_memory(ctx, bwd_data->diff_src_desc());
     }
     bwd_weights_ = dnnl::primitive(bwd_weights);
     bwd_src_want_ = bwd_weights.src_desc();

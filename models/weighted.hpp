@@ -28,6 +28,7 @@ class WeightedLayer : public Layer {
 public:
     const memory& forward(Context& ctx, const memory& src) override;
     const memory& backward(Context& ctx, const memory& diff_dst) override;
+    const memory& diff_src() const override { return diff_src_; }
     std::vector<Param*> params() override;
     void set_training(bool training) override;
 

@@ -142,14 +142,36 @@ TEST_CASE("residual block gradients agree with finite differences, through both 
     const ActivationSpec f = builtin_activation("tanh");  // no kinks
     for (const BlockKind kind : {BlockKind::post_activation, BlockKind::pre_activation, BlockKind::plain})
         for (const auto& [in_c, out_c, stride] : {std::tuple{4, 4, 1}, std::tuple{4, 8, 2}}) {
-            INFO("kind " << static_cast<int>(kind) << ", " << in_c << " -> " << out_c << " channels, stride " << stride);
-            const memory::dims dims{2, in_c, 5, 5};
-            ResidualBlock block("block1", ResidualSpec{out_c, stride, kind, true, Precision::fp32}, f, 5);
-            block.build(ctx, plain_desc(dims), true);
-            randomise_params(ctx, block, rng, 0.4);
-            // A smaller step than the layers' 1e-2: batch norm over 50 values per channel curves the objective enough
-            // that the central difference's O(ε²) error reaches a few percent at 1e-2 (measured: it shrinks as ε does).
-            check_layer_gradients(ctx, block, dims, random_vector(logical_count(dims), rng), 63, true, 3e-3, 3e-2);
+            const Rng start = rng;
+            std::vector<std::vector<float>> own;  // the input and parameter gradients with each buffer its own
+            for (const bool shared : {false, true}) {
+                rng = start;  // both ways on the same draws: the gradients are the same bits
+                INFO("kind " << static_cast<int>(kind) << ", " << in_c << " -> " << out_c << " channels, stride " << stride);
+                const memory::dims dims{2, in_c, 5, 5};
+                // Each part's input gradient in its own buffer, and in the shared slots a network gives them (the block's
+                // own, above the network's 0 and 1): a slot overwritten while still to be read spoils the input gradient.
+                INFO((shared ? "shared" : "own") << " input-gradient buffers");
+                GradientArena arena;
+                ctx.gradients = shared ? &arena : nullptr;
+                ctx.gradient_slot = 1;
+                ResidualBlock block("block1", ResidualSpec{out_c, stride, kind, true, Precision::fp32}, f, 5);
+                block.build(ctx, plain_desc(dims), true);
+                ctx.gradients = nullptr;
+                arena.commit(ctx);
+                CHECK((arena.bytes() > 0) == shared);
+                randomise_params(ctx, block, rng, 0.4);
+                // A smaller step than the layers' 1e-2: batch norm over 50 values per channel curves the objective enough
+                // that the central difference's O(ε²) error reaches a few percent at 1e-2 (measured: it shrinks as ε does).
+                const std::vector<float> x = random_vector(logical_count(dims), rng);
+                check_layer_gradients(ctx, block, dims, x, 63, true, 3e-3, 3e-2);
+                // And bit for bit the same as with each buffer its own.
+                const memory& y = block.forward(ctx, plain_memory(ctx, dims, x));
+                const memory::dims out_dims = y.get_desc().dims();
+                std::vector<std::vector<float>> grads{to_plain(ctx, block.backward(ctx, plain_memory(ctx, out_dims, std::vector<float>(logical_count(out_dims), 0.5f))))};
+                for (Param* p : block.params()) grads.push_back(to_plain(ctx, p->grad));
+                if (!shared) own = grads;
+                else CHECK(grads == own);
+            }
         }
     SECTION("element by element, borders and the strided shortcut included") {
         const memory::dims dims{1, 2, 4, 4};
