@@ -1,6 +1,7 @@
 // The actbench command line.
 //   actbench run CONFIG [--out DIR] [--jobs N] [--threads-per-trial M] [--shard I/N] [--no-resume] [--retry-failed] [--quiet]
 //   actbench report RUN_DIR... [--out DIR] [--rows AXIS --cols AXIS] [--adjust holm|bh]
+//   actbench rank STUDY_DIR... [--out DIR] [--alpha A]
 //   actbench export RUN_DIR... [--format csv|jsonl] [--out DIR]
 //   actbench validate CONFIG | plan CONFIG [--json] | verify RUN_DIR [--trial ID]
 //   actbench list activations|inits|models|datasets [--json | --names]
@@ -12,6 +13,7 @@
 // 4 the system failed: an I/O error (a full disk, a read-only directory) or out of memory, with nothing wrong
 // in the input; 100 + n when n trials failed
 // (capped at 255). A diverged trial is a result, not a failure.
+#include "across.hpp"
 #include "bench.hpp"
 #include "config.hpp"
 #include "data.hpp"
@@ -147,6 +149,33 @@ Command report_command(CLI::App& app) {
                     for (const auto& [name, text] : std::vector<std::pair<std::string, const std::string*>>{
                              {"report.md", &files.markdown}, {"report.csv", &files.csv}, {"summary.csv", &files.summary_csv},
                              {"report.json", &files.json}, {"report.html", &files.html}})
+                        write_output_file((dir / name).string(), *text);
+                    for (const auto& [name, svg] : files.svgs) write_output_file((dir / name).string(), svg);
+                }
+                std::cout << files.markdown;
+                return 0;
+            }};
+}
+
+Command rank_command(CLI::App& app) {
+    struct Options {
+        std::vector<std::string> dirs;
+        std::string out;
+        double alpha = 0.05;
+    };
+    auto o = std::make_shared<Options>();
+    auto* sub = app.add_subcommand("rank", "Rank the compared values across studies (one run directory each, e.g. one per data set) by mean rank, "
+                                           "with Friedman's test and a critical-difference diagram (Demšar 2006)");
+    sub->add_option("study_dir", o->dirs, "Run directories, one per study, comparing the same axis")->required();
+    sub->add_option("--alpha", o->alpha, "Significance level of Friedman's test and Nemenyi's critical difference (default 0.05)")
+        ->check(CLI::Range(0.001, 0.5));
+    sub->add_option("--out", o->out, "Also write rank.md, rank.html, rank.csv and cd_diagram.svg into this directory");
+    return {sub, [o] {
+                const RankFiles files = build_rank(std::vector<std::filesystem::path>(o->dirs.begin(), o->dirs.end()), o->alpha);
+                if (!o->out.empty()) {
+                    const std::filesystem::path dir(o->out);
+                    for (const auto& [name, text] : std::vector<std::pair<std::string, const std::string*>>{
+                             {"rank.md", &files.markdown}, {"rank.html", &files.html}, {"rank.csv", &files.csv}})
                         write_output_file((dir / name).string(), *text);
                     for (const auto& [name, svg] : files.svgs) write_output_file((dir / name).string(), svg);
                 }
@@ -468,9 +497,9 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
     app.set_version_flag("--version", std::string("actbench ") + kVersion + " (git " + kGitCommit + ")");
     const std::string invocation = command_line(argc, argv);
-    const std::vector<Command> commands{run_command(app, invocation), report_command(app),   export_command(app),   list_command(app),
-                                        show_command(app),            inspect_command(app),  validate_command(app), plan_command(app),
-                                        verify_command(app),          bench_command(app),    slurm_command(app, invocation)};
+    const std::vector<Command> commands{run_command(app, invocation), report_command(app),   rank_command(app),     export_command(app),
+                                        list_command(app),            show_command(app),     inspect_command(app),  validate_command(app),
+                                        plan_command(app),            verify_command(app),   bench_command(app),    slurm_command(app, invocation)};
     if (!known_command(app, argc, argv)) return 2;
     try {
         app.parse(argc, argv);

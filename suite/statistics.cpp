@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 
 namespace actbench {
@@ -235,6 +236,93 @@ int seeds_for_power(double effect, double alpha, double power, bool paired, int 
         (mid >= 2 && enough(mid) ? hi : lo) = mid;
     }
     return hi;
+}
+
+std::vector<double> ranks_descending(const std::vector<double>& scores) {
+    const std::size_t n = scores.size();
+    std::vector<std::size_t> order(n);
+    for (std::size_t i = 0; i < n; ++i) order[i] = i;
+    auto key = [&](std::size_t i) { return std::isnan(scores[i]) ? -std::numeric_limits<double>::infinity() : scores[i]; };
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return key(a) > key(b); });
+    std::vector<double> ranks(n);
+    for (std::size_t first = 0; first < n;) {
+        std::size_t last = first;
+        while (last + 1 < n && key(order[last + 1]) == key(order[first])) ++last;
+        const double shared = (static_cast<double>(first + last) + 2) / 2;  // ranks first+1 … last+1, averaged
+        for (std::size_t i = first; i <= last; ++i) ranks[order[i]] = shared;
+        first = last + 1;
+    }
+    return ranks;
+}
+
+double f_cdf(double f, double d1, double d2) {
+    if (!(f > 0)) return 0;
+    return incomplete_beta(d1 / 2, d2 / 2, d1 * f / (d1 * f + d2));
+}
+
+Friedman friedman_test(const std::vector<double>& mean_ranks, int datasets) {
+    Friedman r;
+    const double k = static_cast<double>(mean_ranks.size()), n = datasets;
+    if (k < 2 || n < 2) return r;
+    double sum_sq = 0;
+    for (double rank : mean_ranks) sum_sq += rank * rank;
+    r.chi2 = 12 * n / (k * (k + 1)) * (sum_sq - k * (k + 1) * (k + 1) / 4);
+    r.df1 = k - 1;
+    r.df2 = (k - 1) * (n - 1);
+    const double denominator = n * (k - 1) - r.chi2;
+    if (denominator <= 0) {  // every data set ranks the methods the same way: the largest χ² there is
+        r.f = std::numeric_limits<double>::infinity();
+        r.p_value = 0;
+        return r;
+    }
+    r.f = (n - 1) * r.chi2 / denominator;
+    r.p_value = 1 - f_cdf(r.f, r.df1, r.df2);
+    return r;
+}
+
+namespace {
+
+// P(range of k standard normals ≤ q), Simpson's rule on [−8, 8 − q]: φ beyond ±8 is below 10⁻¹⁴.
+double normal_range_cdf(double q, int k) {
+    const auto phi = [](double z) { return std::exp(-z * z / 2) / std::sqrt(2 * M_PI); };
+    const auto Phi = [](double z) { return 0.5 * std::erfc(-z / std::sqrt(2.0)); };
+    const int steps = 4000;  // even
+    const double lo = -8, hi = 8, h = (hi - lo) / steps;
+    double sum = 0;
+    for (int i = 0; i <= steps; ++i) {
+        const double z = lo + i * h;
+        const double f = phi(z) * std::pow(Phi(z + q) - Phi(z), k - 1);
+        sum += f * (i == 0 || i == steps ? 1 : i % 2 == 1 ? 4 : 2);
+    }
+    return k * sum * h / 3;
+}
+
+}  // namespace
+
+double nemenyi_q(int k, double alpha) {
+    if (k < 2) return NAN;
+    double lo = 0, hi = 20;
+    for (int i = 0; i < 100; ++i) {
+        const double mid = (lo + hi) / 2;
+        (normal_range_cdf(mid, k) < 1 - alpha ? lo : hi) = mid;
+    }
+    return (lo + hi) / 2 / std::sqrt(2.0);
+}
+
+double critical_difference(int k, int datasets, double alpha) {
+    return nemenyi_q(k, alpha) * std::sqrt(k * (k + 1.0) / (6.0 * datasets));
+}
+
+std::vector<std::pair<std::size_t, std::size_t>> rank_cliques(const std::vector<double>& sorted_ranks, double cd) {
+    std::vector<std::pair<std::size_t, std::size_t>> cliques;
+    std::size_t reach = 0;  // the furthest `last` so far: a run ending there or before is inside an earlier one
+    for (std::size_t first = 0; first < sorted_ranks.size(); ++first) {
+        std::size_t last = first;
+        while (last + 1 < sorted_ranks.size() && sorted_ranks[last + 1] - sorted_ranks[first] < cd) ++last;
+        if (last > first && (cliques.empty() || last > reach)) cliques.emplace_back(first, last);
+        reach = std::max(reach, last);
+    }
+    return cliques;
 }
 
 }  // namespace actbench

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 namespace actbench {
@@ -78,5 +79,31 @@ Interval probability_of_improvement_interval(const std::vector<double>& x, const
 // (paired: n − 1) — the usual normal-shift approximation with t quantiles, which matches G*Power's 17 per
 // group for d = 1 and 34 pairs for d_z = 0.5 at α = 0.05 and 80% power. −1 when it exceeds `limit`.
 int seeds_for_power(double effect, double alpha, double power, bool paired, int limit = 100000);
+
+// ---- Comparing k methods over N data sets by their ranks (Demšar 2006, "Statistical comparisons of classifiers
+// over multiple data sets", JMLR 7: §3.2.2 and Fig. 1).
+
+// The ranks of `scores`, 1 for the highest, tied scores sharing the mean of their ranks (NaN counts as the lowest).
+std::vector<double> ranks_descending(const std::vector<double>& scores);
+
+// Friedman's test from the k methods' mean ranks over N data sets: χ²_F = 12N/(k(k+1))·(Σ R_j² − k(k+1)²/4) on
+// k − 1 degrees of freedom, and Iman & Davenport's F_F = (N − 1)χ²_F / (N(k − 1) − χ²_F) on (k − 1, (k − 1)(N − 1))
+// degrees of freedom, less conservative, whose p-value is reported (Demšar's recommendation).
+struct Friedman {
+    double chi2 = 0, f = 0, df1 = 0, df2 = 0, p_value = 1;
+};
+Friedman friedman_test(const std::vector<double>& mean_ranks, int datasets);
+// P(F ≤ f) for Fisher's F with (d1, d2) degrees of freedom.
+double f_cdf(double f, double d1, double d2);
+
+// Nemenyi's critical value q_α for k methods: the (1 − α) quantile of the range of k independent standard normals,
+// divided by √2 (Demšar's Table 5a: 1.960, 2.343, 2.569 for k = 2, 3, 4 at α = 0.05), by numerical integration of
+// the range's distribution, P(R ≤ q) = k ∫ φ(z) (Φ(z + q) − Φ(z))^(k−1) dz.
+double nemenyi_q(int k, double alpha);
+// Two methods' mean ranks differing by at least CD = q_α·√(k(k+1)/(6N)) differ significantly.
+double critical_difference(int k, int datasets, double alpha);
+// The maximal runs of methods (as index ranges [first, last] into `sorted_ranks`, sorted ascending) whose mean
+// ranks lie within `cd` of each other: the bars of a critical-difference diagram; a run inside another is left out.
+std::vector<std::pair<std::size_t, std::size_t>> rank_cliques(const std::vector<double>& sorted_ranks, double cd);
 
 }  // namespace actbench

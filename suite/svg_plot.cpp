@@ -404,4 +404,69 @@ std::string svg_heatmap(const std::string& title, const std::vector<std::string>
     return svg.str();
 }
 
+std::string svg_cd_diagram(const std::string& title, const std::vector<std::string>& names, const std::vector<double>& mean_ranks,
+                           double cd, const std::vector<std::pair<std::size_t, std::size_t>>& cliques, const std::string& note) {
+    const std::size_t k = names.size();
+    double label_w = 60;
+    for (std::size_t i = 0; i < k; ++i) label_w = std::min(std::max(label_w, text_width(names[i] + " 10.00") + 16), 260.0);
+    const double axis_w = std::clamp(32.0 * static_cast<double>(k - 1), 300.0, 600.0);
+    // Demšar's layout, the better half labelled left and the rest right, where it fits a 1,000-pixel page; else every
+    // name on the left (the elbows still never cross: a better name's line ends above a worse one's).
+    const bool split = 2 * label_w + axis_w + 40 <= 1000;
+    const std::size_t left_count = split ? (k + 1) / 2 : k;
+    const double axis_left = label_w + 20, axis_right = axis_left + axis_w;
+    const double width = axis_right + (split ? label_w + 20 : 150);  // room for the right half, or for "CD = …"
+    const double axis_y = 78;  // the rank axis, its tick labels above it and the CD bar above them
+    const double bars_top = axis_y + 12, bar_gap = 7;
+    const double rows_top = bars_top + bar_gap * static_cast<double>(cliques.size()) + 18, row_h = 18;
+    const double bottom = rows_top + row_h * static_cast<double>(std::max(left_count, k - left_count));
+    const double height = bottom + (note.empty() ? 14 : 34);
+    const double max_rank = std::max<double>(2, static_cast<double>(k));
+    auto px = [&](double rank) { return axis_left + (rank - 1) / (max_rank - 1) * axis_w; };
+    std::ostringstream svg;
+    svg << header(width, height);
+    svg << "<text x=\"" << num(width / 2) << "\" y=\"19\" text-anchor=\"middle\" font-size=\"14\">" << escape(fit(title, width - 20)) << "</text>\n";
+    // The axis, a tick at each whole rank, labelled above.
+    svg << "<rect class=\"plot-area\" x=\"" << num(axis_left) << "\" y=\"" << num(axis_y - 6) << "\" width=\"" << num(axis_w)
+        << "\" height=\"6\" fill=\"none\" stroke=\"none\"/>\n";
+    svg << "<line x1=\"" << num(axis_left) << "\" y1=\"" << num(axis_y) << "\" x2=\"" << num(axis_right) << "\" y2=\"" << num(axis_y)
+        << "\" stroke=\"#333\"/>\n";
+    for (int r = 1; r <= static_cast<int>(max_rank); ++r)  // 40 px or more apart: room for every label
+        svg << "<line x1=\"" << num(px(r)) << "\" y1=\"" << num(axis_y - 5) << "\" x2=\"" << num(px(r)) << "\" y2=\"" << num(axis_y)
+            << "\" stroke=\"#333\"/>\n<text x=\"" << num(px(r)) << "\" y=\"" << num(axis_y - 9) << "\" text-anchor=\"middle\">" << r << "</text>\n";
+    // The critical difference, as a bar from rank 1, above the tick labels.
+    if (std::isfinite(cd)) {
+        const double end = px(1 + std::min(cd, max_rank - 1));
+        svg << "<line x1=\"" << num(px(1)) << "\" y1=\"40\" x2=\"" << num(end) << "\" y2=\"40\" stroke=\"#333\" stroke-width=\"2\"><title>critical "
+            << "difference " << tick_label(cd) << "</title></line>\n";
+        svg << "<text x=\"" << num(end + 6) << "\" y=\"44\">CD = " << num(cd) << (cd > max_rank - 1 ? " (wider than the axis)" : "") << "</text>\n";
+    }
+    // The bars: each run of names not significantly different.
+    for (std::size_t c = 0; c < cliques.size(); ++c) {
+        const double y = bars_top + bar_gap * static_cast<double>(c);
+        const auto [first, last] = cliques[c];
+        svg << "<line x1=\"" << num(px(mean_ranks[first]) - 3) << "\" y1=\"" << num(y) << "\" x2=\"" << num(px(mean_ranks[last]) + 3) << "\" y2=\""
+            << num(y) << "\" stroke=\"#d62728\" stroke-width=\"3\"><title>" << escape(names[first] + " … " + names[last] + ": not significantly different")
+            << "</title></line>\n";
+    }
+    // The names, one line each, joined to their ranks.
+    for (std::size_t i = 0; i < k; ++i) {
+        const bool left = i < left_count;
+        const std::size_t row = left ? i : k - 1 - i;  // the right half from the bottom up, as Demšar draws it
+        const double y = rows_top + row_h * static_cast<double>(row), x = px(mean_ranks[i]);
+        const double end = left ? axis_left - 8 : axis_right + 8;
+        const std::string label = escape(fit(names[i], label_w - text_width(" 10.00") - 16));
+        svg << "<polyline points=\"" << num(x) << "," << num(axis_y) << " " << num(x) << "," << num(y) << " " << num(end) << "," << num(y)
+            << "\" fill=\"none\" stroke=\"#777\"/>\n";
+        svg << "<circle cx=\"" << num(x) << "\" cy=\"" << num(axis_y) << "\" r=\"3\" fill=\"#1f77b4\"><title>" << escape(names[i]) << ": mean rank "
+            << num(mean_ranks[i]) << "</title></circle>\n";
+        svg << "<text x=\"" << num(left ? end - 4 : end + 4) << "\" y=\"" << num(y + 4) << "\" text-anchor=\"" << (left ? "end" : "start") << "\">"
+            << (left ? label + " " + num(mean_ranks[i]) : num(mean_ranks[i]) + " " + label) << "<title>" << escape(names[i]) << "</title></text>\n";
+    }
+    if (!note.empty())
+        svg << "<text x=\"" << num(width - 10) << "\" y=\"" << num(height - 8) << "\" text-anchor=\"end\">" << escape(fit(note, width - 20)) << "</text>\n";
+    svg << "</svg>\n";
+    return svg.str();
+}
+
 }  // namespace actbench

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace actbench {
@@ -63,5 +64,13 @@ std::string svg_forest_plot(const std::string& title, const std::string& x_label
 std::string svg_heatmap(const std::string& title, const std::vector<std::string>& row_labels,
                         const std::vector<std::string>& column_labels, const std::vector<std::vector<double>>& values,
                         const std::vector<std::vector<std::string>>& marks, const std::string& note);
+
+// A critical-difference diagram (Demšar 2006, Fig. 1): an axis of mean ranks, 1 (the best) on the left; each name on
+// its own line, the better half to the left and the rest to the right (all on the left where both halves would make it
+// wider than 1,000 pixels), joined to its rank by an elbow; a bar under the
+// axis for each run of names no two of which differ significantly (`cliques`: index ranges into `names`, which is in
+// order of mean rank); and a bar of length `cd` above the axis. Nothing overlaps: one line per name.
+std::string svg_cd_diagram(const std::string& title, const std::vector<std::string>& names, const std::vector<double>& mean_ranks,
+                           double cd, const std::vector<std::pair<std::size_t, std::size_t>>& cliques, const std::string& note);
 
 }  // namespace actbench

@@ -1,5 +1,6 @@
 // The report on hand-built run directories (no training): grouping, ranking against the baseline, censoring,
 // damaged files; and the page as a person sees it, at 88 groups, in a real browser.
+#include "browser_check.hpp"
 #include "cli_helpers.hpp"
 #include "fake_run.hpp"
 #include "report.hpp"
@@ -207,8 +208,6 @@ TEST_CASE("a damaged trial in a hand-built run is listed with its file and line 
 }
 
 TEST_CASE("a report of 88 groups reads in a real browser: no overlapping labels, legends off the data, sortable tables", "[report][browser]") {
-    // scripts/setup.sh installs Debian's chromium for this test.
-    REQUIRE(fs::exists("/usr/bin/chromium"));
     TempDir dir;
     // 22 activations × 2 inits × 2 biases = 88 groups of 2 seeds, with long names, as configs/activations.yaml has.
     std::vector<std::string> activations{"relu"};
@@ -222,66 +221,7 @@ TEST_CASE("a report of 88 groups reads in a real browser: no overlapping labels,
                               a % 5 == 4 ? json(nullptr) : json(30 + a));
     const Result report = run_actbench(dir, "report " + run.dir().string() + " --out " + (dir / "rep").string());
     REQUIRE(report.code == 0);
-    // The page as saved, with two scripts added around it: one collecting errors first, one checking the layout last.
-    std::string page = slurp(dir / "rep" / "report.html");
-    page.insert(page.find("<head>") + 6, "<script>window.__errors=[];window.addEventListener('error',function(e){window.__errors.push(String(e.message));});</script>");
-    const char* const check = R"js(<script>
-(function () {
-  var out = {overlaps: [], legend_on_data: [], outside: [], sorted: false, reversed: false, errors: window.__errors, svgs: 0, texts: 0};
-  var hit = function (a, b, slack) { return a.left < b.right - slack && b.left < a.right - slack && a.top < b.bottom - slack && b.top < a.bottom - slack; };
-  document.querySelectorAll('figure svg').forEach(function (svg) {
-    out.svgs++;
-    var box = svg.getBoundingClientRect();
-    var texts = Array.prototype.map.call(svg.querySelectorAll('text'), function (t) { return {r: t.getBoundingClientRect(), s: t.textContent}; })
-      .filter(function (t) { return t.r.width > 0; });
-    out.texts += texts.length;
-    for (var i = 0; i < texts.length; i++) {
-      var r = texts[i].r;
-      if (r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1 || r.bottom > box.bottom + 1) out.outside.push(texts[i].s);
-      for (var j = i + 1; j < texts.length; j++)
-        if (hit(r, texts[j].r, 1)) out.overlaps.push(svg.parentNode.id + ': "' + texts[i].s + '" / "' + texts[j].s + '"');
-    }
-    var areas = Array.prototype.map.call(svg.querySelectorAll('rect.plot-area'), function (r) { return r.getBoundingClientRect(); });
-    svg.querySelectorAll('g.legend').forEach(function (g) {
-      var l = g.getBoundingClientRect();
-      areas.forEach(function (a) { if (hit(l, a, 0)) out.legend_on_data.push(svg.parentNode.id); });
-    });
-  });
-  var table = document.querySelector('table.sortable');
-  var heads = table.querySelectorAll('th');
-  var col = -1;
-  heads.forEach(function (th, i) { if (th.textContent === 'test accuracy') col = i; });
-  var values = function () { return Array.prototype.map.call(table.tBodies[0].rows, function (r) { return parseFloat(r.cells[col].dataset.sort); }); };
-  var ordered = function (v, up) { for (var i = 1; i < v.length; i++) if (up ? v[i] < v[i - 1] : v[i] > v[i - 1]) return false; return v.length > 1; };
-  heads[col].click();
-  out.sorted = ordered(values(), true);
-  heads[col].click();
-  out.reversed = ordered(values(), false);
-  var pre = document.createElement('pre');
-  pre.id = 'layout-result';
-  pre.textContent = JSON.stringify(out);
-  document.body.appendChild(pre);
-})();
-</script>)js";
-    page.insert(page.rfind("</body>"), check);
-    std::ofstream(dir / "rep" / "checked.html") << page;
-    const std::string flags = " --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking "
-                              "--disable-component-update --disable-sync --user-data-dir=" + (dir / "profile").string() + " ";
-    const std::string url = "file://" + (dir / "rep" / "checked.html").string();
-    REQUIRE(std::system(("/usr/bin/chromium" + flags + "--virtual-time-budget=5000 --dump-dom " + url + " > " + (dir / "dom.html").string() +
-                         " 2>" + (dir / "chromium.log").string()).c_str()) == 0);
-    const std::string dom = slurp(dir / "dom.html");
-    const std::smatch m = [&] {
-        std::smatch found;
-        std::regex_search(dom, found, std::regex("<pre id=\"layout-result\">([^<]*)</pre>"));
-        return found;
-    }();
-    INFO(slurp(dir / "chromium.log"));
-    REQUIRE(m.size() == 2);
-    std::string text = m[1].str();
-    for (const auto& [entity, ch] : std::vector<std::pair<std::string, std::string>>{{"&quot;", "\""}, {"&lt;", "<"}, {"&gt;", ">"}, {"&amp;", "&"}})
-        for (std::size_t p; (p = text.find(entity)) != std::string::npos;) text.replace(p, entity.size(), ch);
-    const json result = json::parse(text);
+    const json result = check_page_in_browser(dir, dir / "rep" / "report.html", "test accuracy");
     INFO(result.dump(2));
     CHECK(result["svgs"] == 6);  // forest, heatmap, loss, accuracy, last layer mean, zeros (no learning-rate axis, so no dead-vs-lr)
     CHECK(result["texts"].get<int>() > 500);
@@ -292,11 +232,7 @@ TEST_CASE("a report of 88 groups reads in a real browser: no overlapping labels,
     CHECK(result["sorted"] == true);
     CHECK(result["reversed"] == true);
     // The page as a person sees it, kept beside the test binary.
-    const fs::path artifacts = fs::path(ACTBENCH_BINARY).parent_path() / "test-artifacts";
-    fs::create_directories(artifacts);
-    REQUIRE(std::system(("/usr/bin/chromium" + flags + "--window-size=1300,4000 --screenshot=" + (artifacts / "report-88-groups.png").string() +
-                         " file://" + (dir / "rep" / "report.html").string() + " >/dev/null 2>&1").c_str()) == 0);
-    CHECK(fs::file_size(artifacts / "report-88-groups.png") > 100000);
+    CHECK(fs::file_size(screenshot_artifact(dir, dir / "rep" / "report.html", "report-88-groups.png", 1300, 4000)) > 100000);
 }
 
 TEST_CASE("every committed study's report regenerates byte for byte from its committed results", "[report][results]") {

@@ -136,3 +136,41 @@ TEST_CASE("percentile bootstrap intervals cover the mean about 95% of the time",
     CHECK(a.low < 0.826);
     CHECK(a.high > 0.826);
 }
+
+TEST_CASE("ranks over data sets: ties share their mean rank, Friedman, Iman–Davenport and Nemenyi against Demšar 2006", "[statistics][ranks]") {
+    // The highest score ranks 1; tied scores share the mean of their ranks; a missing score ranks last.
+    CHECK(ranks_descending({0.9, 0.8, 0.9, NAN, 0.7}) == std::vector<double>{1.5, 3, 1.5, 5, 4});
+    CHECK(ranks_descending({0.5, 0.5, 0.5}) == std::vector<double>{2, 2, 2});
+
+    // Demšar's worked example (§3.2.4): four variants of C4.5 over 14 data sets, mean ranks 3.143, 2.000, 2.893 and
+    // 1.964 give χ²_F = 9.28 and F_F = 3.69 on (3, 39) degrees of freedom, above the 5% critical value 2.85.
+    const Friedman f = friedman_test({3.143, 2.000, 2.893, 1.964}, 14);
+    CHECK(f.chi2 == Approx(9.28).margin(0.01));
+    CHECK(f.f == Approx(3.69).margin(0.01));
+    CHECK(f.df1 == 3);
+    CHECK(f.df2 == 39);
+    CHECK(f_cdf(2.85, 3, 39) == Approx(0.95).margin(0.002));
+    CHECK(f.p_value < 0.05);
+    CHECK(f.p_value > 0.01);  // F(3, 39)'s 1% critical value is 4.31
+    // Every data set ranking the methods alike: the largest statistic there is.
+    CHECK(friedman_test({1, 2, 3}, 5).p_value == 0);
+    // No difference at all: every mean rank (k + 1)/2.
+    CHECK(friedman_test({2, 2, 2}, 5).chi2 == Approx(0).margin(1e-12));
+    CHECK(friedman_test({2, 2, 2}, 5).p_value == Approx(1));
+
+    // Nemenyi's critical values, Demšar's Table 5(a), α = 0.05 and α = 0.10, k = 2 … 10.
+    const double q05[] = {1.960, 2.343, 2.569, 2.728, 2.850, 2.949, 3.031, 3.102, 3.164};
+    const double q10[] = {1.645, 2.052, 2.291, 2.459, 2.589, 2.693, 2.780, 2.855, 2.920};
+    for (int k = 2; k <= 10; ++k) {
+        INFO("k = " << k);
+        CHECK(nemenyi_q(k, 0.05) == Approx(q05[k - 2]).margin(0.0015));
+        CHECK(nemenyi_q(k, 0.10) == Approx(q10[k - 2]).margin(0.0015));
+    }
+    // Its example: CD = 2.569·√(4·5/(6·14)) = 1.25; C4.5 and C4.5+m+cf differ by 1.179, not significantly.
+    CHECK(critical_difference(4, 14, 0.05) == Approx(1.25).margin(0.005));
+    CHECK(rank_cliques({1.964, 2.000, 2.893, 3.143}, 1.25) == std::vector<std::pair<std::size_t, std::size_t>>{{0, 3}});
+    // Two groups apart; a run inside an earlier one is left out; nobody within reach: no bar.
+    CHECK(rank_cliques({1, 1.5, 3, 3.2, 5}, 1.0) == std::vector<std::pair<std::size_t, std::size_t>>{{0, 1}, {2, 3}});
+    CHECK(rank_cliques({1, 1.2, 1.4}, 1.0) == std::vector<std::pair<std::size_t, std::size_t>>{{0, 2}});
+    CHECK(rank_cliques({1, 3, 5}, 1.0).empty());
+}
