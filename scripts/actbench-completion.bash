@@ -5,7 +5,7 @@ _actbench() {
     cur="${COMP_WORDS[COMP_CWORD]}"
     prev="${COMP_WORDS[COMP_CWORD-1]}"
     local cmd="${COMP_WORDS[1]}"
-    local commands="run report export list show inspect validate plan verify bench slurm"
+    local commands="run report rank export list show inspect validate plan verify bench slurm"
     if [[ $COMP_CWORD -eq 1 ]]; then
         COMPREPLY=($(compgen -W "$commands --help --version" -- "$cur"))
         return
@@ -14,14 +14,15 @@ _actbench() {
     case "$cmd" in
         run) options="--out --jobs --threads-per-trial --shard --no-resume --retry-failed --quiet --help" ;;
         report) options="--out --rows --cols --adjust --help" ;;
+        rank) options="--out --alpha --help" ;;
         export) options="--format --out --help" ;;
         list) options="--json --names --help" ;;
         show) options="--config --range --points --plot --json --help" ;;
         inspect) options="--init --sheet --json --help" ;;
         validate) options="--help" ;;
         plan) options="--jobs --json --help" ;;
-        verify) options="--trial --help" ;;
-        bench) options="--model --conv1 --conv2 --dense --activation --batch --threads --seconds --profile --json --help" ;;
+        verify) options="--trial --sample --help" ;;
+        bench) options="--model --conv1 --conv2 --dense --depth --width --stages --block --activation --batch --threads --seconds --precision --profile --json --help" ;;
         slurm) options="--out --tasks --partition --time --cpus-per-task --submit --help" ;;
     esac
     case "$prev" in
@@ -30,6 +31,8 @@ _actbench() {
         --model) COMPREPLY=($(compgen -W "$(actbench list models --names 2>/dev/null)" -- "$cur")); return ;;
         --format) COMPREPLY=($(compgen -W "csv jsonl" -- "$cur")); return ;;
         --adjust) COMPREPLY=($(compgen -W "holm bh" -- "$cur")); return ;;
+        --precision) COMPREPLY=($(compgen -W "fp32 bf16" -- "$cur")); return ;;
+        --block) COMPREPLY=($(compgen -W "post_activation pre_activation plain" -- "$cur")); return ;;
         --out|--plot|--sheet|--config) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     esac
     if [[ $cur == -* ]]; then

@@ -59,6 +59,13 @@ offers list actbench li || fail "completion: 'actbench li' does not offer list"
 offers leaky_relu actbench show activation leaky || fail "completion: no activation names"
 offers he_normal actbench inspect model lenet --init he_ || fail "completion: no init names"
 offers --adjust actbench report --adj || fail "completion: no report options"
+# Every subcommand, and every option its --help lists.
+for cmd in $("$prefix/bin/actbench" --help | awk 'tolower($0) ~ /^subcommands:/ {on=1; next} on && NF {print $1}'); do
+    offers "$cmd" actbench "${cmd:0:2}" || fail "completion: 'actbench ${cmd:0:2}' does not offer $cmd"
+    for opt in $("$prefix/bin/actbench" "$cmd" --help | grep -oE '^  (-[a-z],)?--[a-z0-9-]+' | sed 's/^ *-[a-z],//; s/^ *//'); do
+        offers "$opt" actbench "$cmd" "$opt" || fail "completion: 'actbench $cmd' does not offer $opt"
+    done
+done
 
 # 2. cpack -G DEB, unpacked with dpkg -x
 (cd "$build" && cpack -G DEB -B "$work/pkg" >/dev/null) || fail "cpack -G DEB"
