@@ -1,6 +1,8 @@
 #include "image_formats.hpp"
 
-#include <opencv2/imgcodecs.hpp>
+#include "image_codecs.hpp"
+
+#include <opencv2/imgcodecs.hpp>  // the IMREAD_ flags only: the calls go through image_codecs.hpp
 #include <opencv2/imgproc.hpp>
 
 #include <algorithm>
@@ -49,13 +51,15 @@ std::vector<fs::path> list_folder(const fs::path& dir) {
     return entries;
 }
 
-// cv::imread, with OpenCV's own refusals (a header claiming more than 2^30 pixels, a decoder error) turned
-// into a DataError naming the file.
+// cv::imread (through the codecs plugin), with OpenCV's own refusals (a header claiming more than 2^30 pixels, a
+// decoder error) turned into a DataError naming the file.
 cv::Mat read_image(const std::string& path, int flags) {
     try {
-        return cv::imread(path, flags);
-    } catch (const cv::Exception& e) {
-        throw DataError(path + ": OpenCV refuses this image: " + e.err + "; expected an image of at most 2^30 pixels");
+        return read_image_file(path, flags);
+    } catch (const CodecsUnavailable&) {
+        throw;
+    } catch (const std::runtime_error& e) {
+        throw DataError(path + ": OpenCV refuses this image: " + e.what() + "; expected an image of at most 2^30 pixels");
     }
 }
 

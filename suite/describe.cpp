@@ -1,5 +1,7 @@
 #include "describe.hpp"
 
+#include "image_codecs.hpp"
+
 #include "dataset_kinds.hpp"
 
 #include "config.hpp"
@@ -9,7 +11,7 @@
 #include "params.hpp"
 #include "svg_plot.hpp"
 
-#include <opencv2/imgcodecs.hpp>
+#include <opencv2/core.hpp>
 
 #include <cmath>
 #include <map>
@@ -247,7 +249,7 @@ DatasetInspection inspect_dataset(const DatasetConfig& config, const std::string
                     else sheet.at<cv::Vec3b>(y0 + y, x0 + x) = cv::Vec3b(img[2 * plane + at], img[plane + at], img[at]);  // RGB planes → BGR
                 }
         }
-        if (!cv::imwrite(sheet_path, sheet)) throw IoError(sheet_path + ": cannot write the contact sheet");
+        if (!write_image_file(sheet_path, sheet)) throw IoError(sheet_path + ": cannot write the contact sheet");
         t << "contact sheet: " << sheet_path << "\n";
     }
     nlohmann::json classes = nlohmann::json::array();

@@ -20,6 +20,7 @@
 #include "describe.hpp"
 #include "error.hpp"
 #include "export.hpp"
+#include "image_codecs.hpp"
 #include "plan_estimate.hpp"
 #include "report.hpp"
 #include "run_store.hpp"
@@ -515,6 +516,9 @@ int main(int argc, char** argv) {
         return 2;
     } catch (const IoError& e) {
         std::cerr << "actbench: I/O error: " << e.what() << "\n";
+        return 4;
+    } catch (const CodecsUnavailable& e) {
+        std::cerr << "actbench: installation error: " << e.what() << "\n";
         return 4;
     } catch (const std::bad_alloc&) {
         std::cerr << "actbench: out of memory: lower --jobs, train.batch or the model's size (validate estimates what one trial needs)\n";

@@ -32,6 +32,14 @@ check_installed() {  # BIN_DIR LABEL
         fail "$label: claims/relu_bias.yaml (model specs beside it)"
     (cd "$work" && "$bin" run tiny.yaml --out "$work/runs-$label" --quiet) || fail "$label: run"
     out=$(cd "$work" && "$bin" report "$work/runs-$label") && [[ $out == *"## Summary"* ]] || fail "$label: report"
+    # An image read through the codecs plugin, found in the install's lib/<multiarch>/actbench (OpenCV's digits.png,
+    # from opencv-doc, when it is there).
+    if [[ -f /usr/share/doc/opencv-doc/examples/data/digits.png || -f /usr/share/opencv4/samples/data/digits.png ]]; then
+        out=$(cd "$work" && "$bin" inspect dataset digits.yaml 2>&1) && [[ $out == *"4000 training and 1000 test images"* ]] ||
+            fail "$label: inspect dataset digits.yaml (the image codecs plugin): $out"
+    fi
+    out=$(cd "$work" && "$bin" inspect dataset tiny.yaml --sheet "$work/sheet-$label.png" 2>&1) && [[ -s $work/sheet-$label.png ]] ||
+        fail "$label: a contact sheet written through the codecs plugin: $out"
 }
 
 # 1. cmake --install
@@ -67,6 +75,15 @@ for cmd in $("$prefix/bin/actbench" --help | awk 'tolower($0) ~ /^subcommands:/ 
     done
 done
 
+[[ -n $(find "$prefix/lib" -name libactbench_codecs.so) ]] || fail "cmake --install: no libactbench_codecs.so under lib/"
+# Without its plugin, a binary that must read an image says what is missing and where it looked, exit 4 (installation).
+mkdir -p "$work/lonely/bin" && cp "$prefix/bin/actbench" "$work/lonely/bin/"
+out=$(cd "$work" && "$work/lonely/bin/actbench" inspect dataset tiny.yaml --sheet "$work/lonely.png" 2>&1); rc=$?
+[[ $rc == 4 && $out == *"cannot load OpenCV's image codecs"* && $out == *"$work/lonely/bin/libactbench_codecs.so"* ]] ||
+    fail "a missing codecs plugin: exit $rc, $out"
+# And one that reads none never loads it: a trial on synthetic data runs without the plugin.
+(cd "$work" && "$work/lonely/bin/actbench" run tiny.yaml --out "$work/runs-lonely" --quiet) || fail "a run on synthetic data needs the plugin"
+
 # 2. cpack -G DEB, unpacked with dpkg -x
 (cd "$build" && cpack -G DEB -B "$work/pkg" >/dev/null) || fail "cpack -G DEB"
 deb=$(ls "$work"/pkg/*.deb 2>/dev/null | head -1)
@@ -75,6 +92,7 @@ depends=$(dpkg-deb -f "$deb" Depends)
 echo "Depends: $depends"
 [[ $depends == *libdnnl2* ]] || fail "the package does not depend on libdnnl2"
 [[ $depends == *libopencv* && $depends == *libyaml-cpp* ]] || fail "the package does not depend on OpenCV and yaml-cpp"
+[[ $depends == *libopencv-imgcodecs* ]] || fail "the package does not depend on libopencv-imgcodecs (the codecs plugin's)"
 [[ $depends != *-dev* ]] || fail "the package depends on -dev packages"
 dpkg -x "$deb" "$work/root" || fail "dpkg -x"
 check_installed "$work/root/usr/bin" deb
