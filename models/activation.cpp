@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <sstream>
 #include <stdexcept>
 
@@ -99,11 +100,14 @@ memory::desc Activation::build(Context& ctx, const memory::desc& src, bool need_
         case ActivationKernel::noisy_relu: backend_ = detail::elementwise_backend(spec_, seed_); break;
     }
     const bool widen = src.data_type() != dt::f32 && spec_.info->kernel != ActivationKernel::eltwise;
-    if (!widen) return backend_->build(ctx, src, need_diff_src);
+    if (!widen) {
+        in_place_ = in_place_allowed_ && backend_->run_in_place();
+        return out_desc_ = backend_->build(ctx, src, need_diff_src);
+    }
     src_wide_desc_ = with_type(src, dt::f32);
     const memory::desc out = backend_->build(ctx, src_wide_desc_, need_diff_src);
     dst_narrow_ = memory(with_type(out, src.data_type()), ctx.engine);
-    return dst_narrow_.get_desc();
+    return out_desc_ = dst_narrow_.get_desc();
 }
 
 std::vector<Param*> Activation::params() { return backend_ ? backend_->params() : std::vector<Param*>{}; }
@@ -114,12 +118,32 @@ const memory& Activation::last_dst() const { return dst_narrow_ ? dst_narrow_ : 
 
 const memory& Activation::forward(Context& ctx, const memory& src) {
     src_used_ = src;
+    if (ctx.observer && !training_) return observed_forward(ctx, src);
     if (!dst_narrow_) return backend_->forward(ctx, src, training_);
     src_wide_ = as_layout(ctx, src, src_wide_desc_, src_wide_scratch_);
     memory y = backend_->forward(ctx, src_wide_, training_);
     ProfileScope timed(ctx, "reorder", name_);
     dnnl::reorder(y, dst_narrow_).execute(ctx.stream, y, dst_narrow_);
     return dst_narrow_;
+}
+
+const memory& Activation::observed_forward(Context& ctx, const memory& src) {
+    ActivationObserver& o = *ctx.observer;
+    const memory* input = &src;
+    if (in_place_) {  // the input, before the output overwrites it
+        const memory::desc& d = src.get_desc();
+        if (!o.input_copy || o.input_copy.get_desc().get_size() < d.get_size())
+            o.input_copy = memory({{static_cast<memory::dim>(d.get_size())}, dt::u8, tag::a}, ctx.engine);
+        std::memcpy(o.input_copy.get_data_handle(), src.get_data_handle(), d.get_size());
+        input_view_ = memory(d, ctx.engine, o.input_copy.get_data_handle());
+        input = &input_view_;
+    }
+    ActivationObserver* keep = ctx.observer;
+    ctx.observer = nullptr;  // the observer may run this layer's backward; nothing below observes itself
+    const memory* out = &forward(ctx, src);
+    ctx.observer = keep;
+    o.observe(*this, *input, *out);
+    return *out;
 }
 
 const memory& Activation::backward(Context& ctx, const memory& diff_dst) {

@@ -117,21 +117,31 @@ public:
     const memory& diff_src() const override;
     std::vector<Param*> params() override;
     void set_training(bool training) override { training_ = training; }
-    // The last forward's input (pre-activation) and output, for probe statistics.
-    const memory& last_src() const { return src_used_; }
+    // Before build(): nothing but this layer reads its input after it runs (the builder knows: a conv, dense or batch
+    // norm layer's backward reads its own input, not its output), so a ReLU may compute in place.
+    void allow_in_place() { in_place_allowed_ = true; }
+    bool in_place() const { return in_place_; }
+    // The output's descriptor (after build) and the last forward's output. Its input is shown to ctx.observer in
+    // evaluation (the probe statistics): a layer computing in place overwrites it.
+    const memory::desc& output_desc() const { return out_desc_; }
     const memory& last_dst() const;
 
 private:
     std::string name_;
     ActivationSpec spec_;
     std::uint64_t seed_;
-    bool training_ = true;
+    bool training_ = true, in_place_allowed_ = false, in_place_ = false;
     std::unique_ptr<detail::ActivationBackend> backend_;  // chosen by the table's kernel in build()
+    memory::desc out_desc_;
     memory src_used_;
     // bf16 input to a backend that computes in fp32 (all but oneDNN eltwise): the input widened, and the
     // output rounded back to bf16, so every activation layer's output has the network's precision.
     memory::desc src_wide_desc_;
     memory src_wide_, src_wide_scratch_, dst_narrow_;
+    memory input_view_;  // the observer's copy of an in-place layer's input, as a memory of the input's descriptor
+
+    // forward() in evaluation with ctx.observer set: the observer sees the input and the output.
+    const memory& observed_forward(Context& ctx, const memory& src);
 };
 
 // The L1 activation penalty's gradient (Network::set_activation_l1): λ·sign(a)/batch added to g, the gradient of

@@ -13,6 +13,9 @@ class ActivationBackend {
 public:
     virtual ~ActivationBackend() = default;
     virtual memory::desc build(Context& ctx, const memory::desc& src, bool need_diff_src) = 0;
+    // Before build(): the input's buffer may be overwritten by the output (nothing else reads it). Returns whether
+    // this backend then computes in place (only a ReLU, whose backward needs only its output).
+    virtual bool run_in_place() { return false; }
     virtual const memory& forward(Context& ctx, const memory& src, bool training) = 0;
     // `src` is forward's input, as the caller kept it.
     virtual const memory& backward(Context& ctx, const memory& src, const memory& diff_dst, bool training) = 0;

@@ -68,7 +68,13 @@ Network::Network(Context& ctx, const NetworkSpec& spec, int batch, InputShape in
             case LayerSpec::Kind::act: {
                 // Each activation layer draws from its own stream.
                 std::uint64_t state = spec.noise_seed ^ fnv1a64(l.name);
-                layer = std::make_unique<Activation>(l.name, act, splitmix64(state));
+                auto a = std::make_unique<Activation>(l.name, act, splitmix64(state));
+                // After a conv, dense or batch-norm layer, whose backward reads its input and not its output, a ReLU
+                // may overwrite its input (Activation::allow_in_place).
+                using K = LayerSpec::Kind;
+                if (i > 0 && (specs_[i - 1].kind == K::conv || specs_[i - 1].kind == K::dense || specs_[i - 1].kind == K::batchnorm))
+                    a->allow_in_place();
+                layer = std::move(a);
                 break;
             }
             case LayerSpec::Kind::batchnorm: layer = std::make_unique<BatchNorm>(l.name); break;

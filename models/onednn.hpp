@@ -12,6 +12,7 @@
 #include <oneapi/dnnl/dnnl.hpp>
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -34,6 +35,15 @@ struct Profile {
 };
 
 class GradientArena;
+class Activation;
+
+// What evaluation shows each activation layer's forward while set (the probe statistics read them): the layer, its
+// input as it was and its output. A layer computing in place (ReLU, below) copies its input into `input_copy` first,
+// one buffer for every layer, since each is observed before the next runs.
+struct ActivationObserver {
+    std::function<void(Activation&, const memory& input, const memory& output)> observe;
+    memory input_copy;  // grown to the largest input (oneDNN allocates it)
+};
 
 struct Context {
     dnnl::engine engine{dnnl::engine::kind::cpu, 0};
@@ -43,6 +53,7 @@ struct Context {
     // being built writes (gradient_memory). Null: each layer allocates its own, as a layer built alone does.
     GradientArena* gradients = nullptr;
     int gradient_slot = 0;
+    ActivationObserver* observer = nullptr;  // evaluation only; null: nobody looks
 };
 
 // Input-gradient buffers shared between layers. Backward writes each layer's input gradient once and the layer

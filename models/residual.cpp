@@ -19,7 +19,11 @@ ResidualBlock::ResidualBlock(std::string name, ResidualSpec spec, const Activati
     auto act = [&](const char* part) {
         const std::string n = name_ + "." + part;
         std::uint64_t state = noise_seed ^ fnv1a64(n);  // each activation layer its own stream, as in Network
-        return std::make_unique<Activation>(n, activation, splitmix64(state));
+        auto a = std::make_unique<Activation>(n, activation, splitmix64(state));
+        // Each follows a conv, a batch norm or the sum, none of whose backward reads its output: a ReLU may overwrite
+        // its input (Activation::allow_in_place).
+        a->allow_in_place();
+        return a;
     };
     switch (spec.kind) {
         case BlockKind::post_activation:

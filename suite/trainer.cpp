@@ -7,6 +7,7 @@
 #include "optimizer.hpp"
 
 #include <algorithm>
+#include <map>
 #include <chrono>
 #include <cmath>
 #include <limits>
@@ -59,7 +60,7 @@ ProbeStats evaluate(Network& net, const ImageSet& set, const std::vector<std::si
     const auto acts = net.activations();
     const std::size_t L = acts.size();
     std::vector<UnitTally> tallies;
-    for (Activation* a : acts) tallies.emplace_back(static_cast<std::size_t>(a->last_dst().get_desc().dims()[1]));
+    for (Activation* a : acts) tallies.emplace_back(static_cast<std::size_t>(a->output_desc().dims()[1]));
     // ∂L/∂y = 1 in each activation's own output layout (and type), one buffer per distinct layout: a plain buffer
     // per layer, reordered by each layer's backward into its layout, cost a resnet-20 trial 74 MB (heaptrack).
     std::vector<memory> ones;
@@ -70,34 +71,45 @@ ProbeStats evaluate(Network& net, const ImageSet& set, const std::vector<std::si
         from_plain(net.context(), std::vector<float>(logical_count(d.dims()), 1.f), ones.back());  // padding stays zero
         return ones.back();
     };
+    // Each activation layer is observed as it runs (a ReLU computes in place, so its input is gone once the next
+    // layer has run): its input and output are read in place where the layout is plain or channel-blocked by 4, 8 or
+    // 16 (padding channels skipped, not counted as zeros), else copied to plain (and from bf16). In-place reading
+    // keeps a full-data trial's peak memory ~20 MB lower than three plain copies per layer.
+    Context& ctx = net.context();
+    std::map<const Activation*, std::size_t> layer_of;
+    for (std::size_t l = 0; l < L; ++l) layer_of[acts[l]] = l;
+    std::size_t rows = 0;
+    ActivationObserver observer;
+    observer.observe = [&](Activation& act, const memory& input, const memory& output) {
+        std::vector<float> out_copy, pre_copy, slope_copy;
+        const ChannelView out = channel_view(ctx, output, out_copy);
+        const ChannelView pre = channel_view(ctx, input, pre_copy);
+        // f′ at every element: the layer's own backward with ∂L/∂y = 1 (not for maxout, a max over pieces, whose
+        // input and output shapes differ).
+        ChannelView slope;
+        const auto dims = output.get_desc().dims();
+        const bool maxout = act.spec().info->kernel == ActivationKernel::maxout;
+        if (!maxout) slope = channel_view(ctx, act.backward(ctx, ones_like(output.get_desc())), slope_copy);
+        std::size_t spatial = 1;
+        for (std::size_t d = 2; d < dims.size(); ++d) spatial *= static_cast<std::size_t>(dims[d]);
+        // Maxout's pre-activations have k× the channels: its dead/inactive units are not defined here.
+        tallies[layer_of.at(&act)].add(maxout ? out : pre, out, slope, rows, spatial, kFlatEpsilon);
+    };
+    struct ObserverScope {
+        Context& ctx;
+        ~ObserverScope() { ctx.observer = nullptr; }
+    } scope{ctx};
+    if (want_sparsity) ctx.observer = &observer;
     double loss = 0;
     long correct = 0;
     for (std::size_t first = 0; first < indices.size(); first += batch) {
-        const int rows = static_cast<int>(std::min<std::size_t>(batch, indices.size() - first));
+        rows = std::min<std::size_t>(batch, indices.size() - first);
         fill_batch(set, indices, first, batch, norm, net.input(), labels.data());
-        const LossResult r = net.forward(labels.data(), rows);
+        const LossResult r = net.forward(labels.data(), static_cast<int>(rows));
         loss += r.loss_sum;
         correct += r.correct;
-        if (!want_sparsity) continue;
-        for (std::size_t l = 0; l < L; ++l) {
-            // Read in place where the layout is plain or channel-blocked by 4, 8 or 16 (padding channels are
-            // skipped, not counted as zeros); copied to plain otherwise (and from bf16). In-place reading keeps a
-            // full-data trial's peak memory ~20 MB lower than three plain copies per layer.
-            std::vector<float> out_copy, pre_copy, slope_copy;
-            const ChannelView out = channel_view(net.context(), acts[l]->last_dst(), out_copy);
-            const ChannelView pre = channel_view(net.context(), acts[l]->last_src(), pre_copy);
-            // f′ at every element: the layer's own backward with ∂L/∂y = 1 (not for maxout, a max over pieces,
-            // whose input and output shapes differ).
-            ChannelView slope;
-            const auto dims = acts[l]->last_dst().get_desc().dims();
-            const bool maxout = acts[l]->spec().info->kernel == ActivationKernel::maxout;
-            if (!maxout) slope = channel_view(net.context(), acts[l]->backward(net.context(), ones_like(acts[l]->last_dst().get_desc())), slope_copy);
-            std::size_t spatial = 1;
-            for (std::size_t d = 2; d < dims.size(); ++d) spatial *= static_cast<std::size_t>(dims[d]);
-            // Maxout's pre-activations have k× the channels: its dead/inactive units are not defined here.
-            tallies[l].add(maxout ? out : pre, out, slope, static_cast<std::size_t>(rows), spatial, kFlatEpsilon);
-        }
     }
+    ctx.observer = nullptr;
     net.set_training(true);
     net.set_evaluation_fusion(true);
     ProbeStats s;

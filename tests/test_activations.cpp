@@ -540,3 +540,58 @@ TEST_CASE("blocked layouts: no activation writes its input or a padded channel",
         CHECK(std::equal(dy_before.begin(), dy_before.end(), data_of(dy)));
     }
 }
+
+TEST_CASE("in place: a ReLU allowed to overwrite its input gives the same bits, forward and backward, and the observer still "
+          "sees the input", "[activation][inplace]") {
+    Context ctx;
+    const memory::dims dims{2, 20, 3, 3};  // blocked and padded, as the network's layouts are
+    const memory::desc blocked(dims, dt::f32, tag::nChw16c);
+    Rng rng(9);
+    const auto x = random_vector(logical_count(dims), rng);
+    const auto r = random_vector(logical_count(dims), rng);
+    std::size_t in_place = 0, relu_family = 0;
+    for (const auto& spec : all_elementwise()) {
+        INFO("activation " << spec.name);
+        relu_family += spec.info->name == "relu" || spec.info->name == "leaky_relu";
+        std::vector<float> results[2][3];  // [allowed][output, input gradient, observed input]
+        for (const bool allowed : {false, true}) {
+            Activation act("act", spec, 1);
+            if (allowed) act.allow_in_place();
+            act.build(ctx, blocked, true);
+            if (!act.params().empty())
+                from_plain(ctx, std::vector<float>(logical_count(act.params()[0]->dims), act.params()[0]->initial), act.params()[0]->value);
+            memory in(blocked, ctx.engine), dy(blocked, ctx.engine);
+            from_plain(ctx, x, in);
+            from_plain(ctx, r, dy);
+            results[allowed][0] = to_plain(ctx, act.forward(ctx, in));
+            results[allowed][1] = to_plain(ctx, act.backward(ctx, dy));
+            // Only ReLU and leaky ReLU (slope ≥ 0) run in place, and then the output is the input's buffer.
+            const bool relu_like = spec.info->kernel == ActivationKernel::eltwise &&
+                                   spec.info->eltwise(spec.params.data()).algorithm == dnnl::algorithm::eltwise_relu &&
+                                   spec.info->eltwise(spec.params.data()).alpha >= 0;
+            CHECK(act.in_place() == (allowed && relu_like));
+            if (act.in_place()) {
+                CHECK(act.last_dst().get_data_handle() == in.get_data_handle());
+                ++in_place;
+            }
+            // In evaluation the observer sees the input as it was, though the layer overwrote it.
+            from_plain(ctx, x, in);
+            act.set_training(false);
+            ActivationObserver observer;
+            observer.observe = [&](Activation& a, const memory& input, const memory& output) {
+                CHECK(&a == &act);
+                CHECK(to_plain(ctx, output) == to_plain(ctx, act.last_dst()));
+                results[allowed][2] = to_plain(ctx, input);
+            };
+            ctx.observer = &observer;
+            act.forward(ctx, in);
+            ctx.observer = nullptr;
+        }
+        CHECK(results[1][0] == results[0][0]);
+        CHECK(results[1][1] == results[0][1]);
+        CHECK(results[1][2] == x);
+        CHECK(results[0][2] == x);
+    }
+    CHECK(in_place == relu_family);  // relu and the leaky ReLUs
+    CHECK(relu_family >= 2);
+}
