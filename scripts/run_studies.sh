@@ -3,8 +3,11 @@
 # committed run store; resuming: finished trials are skipped) and `actbench report` into reports/<name>, where
 # <name> is the config file's name without .yaml. The report header quotes the run command, its commit and wall
 # time; `actbench report results/<name> --out reports/<name>` regenerates the report byte for byte.
-#   scripts/run_studies.sh                      every study: configs/claims/*.yaml, configs/activations.yaml, and
-#                                               configs/bf16_quick.yaml where the CPU has native bf16
+#   scripts/run_studies.sh                      every study: configs/claims/*.yaml, the activation comparison on three
+#                                               data sets and its follow-up (configs/comparison*.yaml), quick,
+#                                               tuned_activations, and configs/bf16_quick.yaml where the CPU has native
+#                                               bf16; then `actbench rank` of the comparison across the data sets into
+#                                               reports/across_datasets
 #   scripts/run_studies.sh configs/claims/x.yaml ...   only these
 #   REPORT_ONLY=1 scripts/run_studies.sh        regenerate the reports from results/, no training
 set -euo pipefail
@@ -13,7 +16,8 @@ cd "$root"
 [[ -x build/actbench ]] || scripts/setup.sh
 configs=("$@")
 if ((${#configs[@]} == 0)); then
-  configs=(configs/claims/*.yaml configs/activations.yaml)
+  configs=(configs/claims/*.yaml configs/comparison.yaml configs/comparison_digits.yaml configs/comparison_shapes.yaml
+           configs/comparison_interactions.yaml configs/quick.yaml configs/tuned_activations.yaml)
   # bf16 against fp32 needs bf16 instructions; validate says why not where they are missing.
   if build/actbench validate configs/bf16_quick.yaml >/dev/null 2>&1; then configs+=(configs/bf16_quick.yaml)
   else echo "== bf16_quick skipped: $(build/actbench validate configs/bf16_quick.yaml 2>&1)" >&2; fi
@@ -30,3 +34,9 @@ for config in "${configs[@]}"; do
   build/actbench report "results/$name" --out "reports/$name" >/dev/null
   echo "== $name: reports/$name/report.md" >&2
 done
+# The comparison across data sets, once its three studies are stored.
+across=(results/comparison results/comparison_digits results/comparison_shapes)
+if [[ -f ${across[0]}/manifest.json && -f ${across[1]}/manifest.json && -f ${across[2]}/manifest.json ]]; then
+  build/actbench rank "${across[@]}" --out reports/across_datasets >/dev/null
+  echo "== across_datasets: reports/across_datasets/rank.md" >&2
+fi

@@ -147,6 +147,9 @@ std::vector<Text> findings(const Result& r) {
     if (reject && tied < k)
         out.push_back(spans("Significantly behind " + r.values[r.order[0]] + ": " + names_of(r, tied, k) + ". Within the critical difference of it: " +
                             (tied > 1 ? names_of(r, 1, tied) : std::string("none")) + "."));
+    else if (reject)
+        out.push_back(spans("But no two values' mean ranks differ by the critical difference: the ranks differ as a whole, and no pair "
+                            "is told apart with so few columns."));
     return out;
 }
 

@@ -262,4 +262,15 @@ TEST_CASE("every committed study's report regenerates byte for byte from its com
             CHECK(slurp(out / f) == slurp(source / "reports" / study / f));
         }
     }
+    // The ranking across data sets (scripts/run_studies.sh writes it with actbench rank) regenerates too.
+    if (fs::is_directory(source / "reports" / "across_datasets")) {
+        const Result r = run_actbench(dir, "rank results/comparison results/comparison_digits results/comparison_shapes --out " + (dir / "across").string(),
+                                      "cd " + source.string() + " && ");
+        INFO(r.err);
+        REQUIRE(r.code == 0);
+        for (const auto& f : fs::directory_iterator(source / "reports" / "across_datasets")) {
+            INFO(f.path());
+            CHECK(slurp(dir / "across" / f.path().filename()) == slurp(f.path()));
+        }
+    }
 }
