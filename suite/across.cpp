@@ -136,7 +136,9 @@ std::vector<Text> findings(const Result& r) {
     out.push_back(spans("Friedman's test: χ²_F = " + fmt("%.2f", r.friedman.chi2) + ", Iman–Davenport F = " + fmt("%.2f", r.friedman.f) + " on (" +
                         fmt("%.0f", r.friedman.df1) + ", " + fmt("%.0f", r.friedman.df2) + ") degrees of freedom, p = " + fmt("%.3g", r.friedman.p_value) +
                         (reject ? ": the mean ranks differ." : ": **no difference between the mean ranks is shown** at α = " + fmt("%g", r.alpha) +
-                                                                  "; the pairs below are not tested further.")));
+                                                                  "; the pairs below are not tested further.") +
+                        " Kendall's W = " + fmt("%.2f", r.friedman.kendall_w) + ": how alike the columns rank the values (1: the same order "
+                        "in every column; 0: unrelated orders)."));
     const double best = r.mean_ranks[r.order[0]];
     std::size_t tied = 1;
     while (tied < k && r.mean_ranks[r.order[tied]] - best < r.cd) ++tied;

@@ -269,6 +269,7 @@ Friedman friedman_test(const std::vector<double>& mean_ranks, int datasets) {
     r.chi2 = 12 * n / (k * (k + 1)) * (sum_sq - k * (k + 1) * (k + 1) / 4);
     r.df1 = k - 1;
     r.df2 = (k - 1) * (n - 1);
+    r.kendall_w = r.chi2 / (n * (k - 1));
     const double denominator = n * (k - 1) - r.chi2;
     if (denominator <= 0) {  // every data set ranks the methods the same way: the largest χ² there is
         r.f = std::numeric_limits<double>::infinity();

@@ -89,8 +89,11 @@ std::vector<double> ranks_descending(const std::vector<double>& scores);
 // Friedman's test from the k methods' mean ranks over N data sets: χ²_F = 12N/(k(k+1))·(Σ R_j² − k(k+1)²/4) on
 // k − 1 degrees of freedom, and Iman & Davenport's F_F = (N − 1)χ²_F / (N(k − 1) − χ²_F) on (k − 1, (k − 1)(N − 1))
 // degrees of freedom, less conservative, whose p-value is reported (Demšar's recommendation).
+// Kendall's coefficient of concordance W = χ²_F / (N(k − 1)) says how alike the data sets rank the methods: 1 when
+// every data set ranks them the same, near 0 when the rankings are unrelated.
 struct Friedman {
     double chi2 = 0, f = 0, df1 = 0, df2 = 0, p_value = 1;
+    double kendall_w = 0;
 };
 Friedman friedman_test(const std::vector<double>& mean_ranks, int datasets);
 // P(F ≤ f) for Fisher's F with (d1, d2) degrees of freedom.

@@ -148,6 +148,8 @@ TEST_CASE("ranks over data sets: ties share their mean rank, Friedman, Iman–Da
     CHECK(f.chi2 == Approx(9.28).margin(0.01));
     CHECK(f.f == Approx(3.69).margin(0.01));
     CHECK(f.df1 == 3);
+    CHECK(f.kendall_w == Approx(9.28 / (14 * 3)).margin(0.001));
+    CHECK(friedman_test({1, 2, 3}, 5).kendall_w == Approx(1));
     CHECK(f.df2 == 39);
     CHECK(f_cdf(2.85, 3, 39) == Approx(0.95).margin(0.002));
     CHECK(f.p_value < 0.05);
