@@ -262,15 +262,23 @@ TEST_CASE("every committed study's report regenerates byte for byte from its com
             CHECK(slurp(out / f) == slurp(source / "reports" / study / f));
         }
     }
-    // The ranking across data sets (scripts/run_studies.sh writes it with actbench rank) regenerates too.
-    if (fs::is_directory(source / "reports" / "across_datasets")) {
-        const Result r = run_actbench(dir, "rank results/comparison results/comparison_digits results/comparison_shapes --out " + (dir / "across").string(),
-                                      "cd " + source.string() + " && ");
+    // Every ranking (actbench rank: a reports/<name>/rank.md, e.g. across_datasets) regenerates too, from the studies
+    // its page lists ("- **study** (…").
+    for (const auto& e : fs::directory_iterator(source / "reports")) {
+        if (!fs::exists(e.path() / "rank.md")) continue;
+        INFO(e.path());
+        std::string args;
+        const std::string md = slurp(e.path() / "rank.md");
+        const std::regex study_line("\n- \\*\\*([A-Za-z0-9_]+)\\*\\* \\(");
+        for (std::sregex_iterator it(md.begin(), md.end(), study_line), end; it != end; ++it) args += " results/" + (*it)[1].str();
+        REQUIRE_FALSE(args.empty());
+        const fs::path out = dir / ("rank-" + e.path().filename().string());
+        const Result r = run_actbench(dir, "rank" + args + " --out " + out.string(), "cd " + source.string() + " && ");
         INFO(r.err);
         REQUIRE(r.code == 0);
-        for (const auto& f : fs::directory_iterator(source / "reports" / "across_datasets")) {
+        for (const auto& f : fs::directory_iterator(e.path())) {
             INFO(f.path());
-            CHECK(slurp(dir / "across" / f.path().filename()) == slurp(f.path()));
+            CHECK(slurp(out / f.path().filename()) == slurp(f.path()));
         }
     }
 }
