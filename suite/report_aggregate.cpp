@@ -375,10 +375,12 @@ void sequential_verdicts(Aggregate& a) {
                 if (e.is_baseline) continue;
                 const auto mine = by_seed(e.group->stats), theirs = by_seed(r.baseline->stats);
                 const SequentialResult s = run_rounds(spec, seeds, mine, theirs, a.paired_seeds, alpha, spec.rounds() - 1);
-                // Fewer seeds stored than the design's most, on either side: the rounds are still running.
-                const bool rounds_to_go = static_cast<int>(std::min(mine.size(), theirs.size())) < spec.max;
+                // Fewer seeds stored than the design's most, on either side: the rounds are still running. A diverged or
+                // failed seed is stored too (it has no accuracy to compare, but its round ran).
+                const int stored = static_cast<int>(std::min(e.group->trials.size(), r.baseline->trials.size()));
+                const bool rounds_to_go = stored < spec.max;
                 e.sequential = true;
-                e.sequential_seeds = rounds_to_go && s.decision == Decision::undecided ? static_cast<int>(std::min(mine.size(), theirs.size())) : s.seeds;
+                e.sequential_seeds = rounds_to_go && s.decision == Decision::undecided ? stored : s.seeds;
                 e.verdict = s.decision == Decision::better ? RankedEntry::Verdict::better
                             : s.decision == Decision::worse ? RankedEntry::Verdict::worse
                             : s.decision == Decision::equivalent ? RankedEntry::Verdict::equivalent

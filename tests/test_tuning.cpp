@@ -170,6 +170,18 @@ TEST_CASE("adaptive seeds end to end: equal groups stop at the first round, the 
             CHECK(e["sequential_seeds"] == 3);
         }
     CHECK_THAT(slurp(dir / "prep" / "report.md"), Catch::Contains("the run has rounds to go"));
+    // A finished run where one of tanh's last seeds failed (or diverged): its round ran, so nothing is pending.
+    const fs::path lost = dir / "lost";
+    fs::copy(runs, lost, fs::copy_options::recursive);
+    for (const fs::path& d : trial_dirs(lost)) {
+        const auto s = nlohmann::json::parse(slurp(d / "summary.json"));
+        if (s["axes"]["activation"] != "tanh" || s["axes"]["seed"].get<int>() != 6) continue;
+        std::ofstream(d / "summary.json") << nlohmann::json{{"id", s["id"]}, {"status", "failed"}, {"error", "out of memory"},
+                                                            {"axes", s["axes"]}, {"settings", s["settings"]}}.dump(2);
+    }
+    REQUIRE(run_actbench(dir, "report " + lost.string() + " --out " + (dir / "lost-rep").string()).code == 0);
+    for (const auto& e : nlohmann::json::parse(slurp(dir / "lost-rep" / "report.json"))["summary"]["rankings"][0]["entries"])
+        if (e["activation"] == "tanh") CHECK(e["verdict"] != "pending");
     // The same stored results give the same rounds: a rerun trains nothing, and after losing a trial it retrains just that one.
     const auto before = metrics_files(runs);
     r = run_actbench(dir, "run " + cfg.string() + " --out " + runs.string());
