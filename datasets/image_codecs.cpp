@@ -1,7 +1,6 @@
 #include "image_codecs.hpp"
 
 #include <dlfcn.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <mutex>
@@ -38,8 +37,9 @@ const Codecs& codecs() {
     static Codecs loaded;
     static std::once_flag once;
     std::call_once(once, [] {
-        std::string tried = candidates().empty() ? " (no /proc/self/exe to look beside)" : "";
-        for (const auto& path : candidates()) {
+        const std::vector<std::filesystem::path> paths = candidates();
+        std::string tried = paths.empty() ? " (no /proc/self/exe to look beside)" : "";
+        for (const auto& path : paths) {
             if (void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL)) {
                 loaded.read = reinterpret_cast<ReadFn>(dlsym(handle, "actbench_codecs_read"));
                 loaded.write = reinterpret_cast<WriteFn>(dlsym(handle, "actbench_codecs_write"));

@@ -23,8 +23,6 @@ std::string fmt(const char* format, double v) {
     return buf;
 }
 
-std::string value_text(const json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
-
 // One block of Demšar's design: a study, or one context of a study that sweeps other axes too.
 struct Block {
     std::string label;                 // "comparison_digits" or "comparison_digits, init xavier_uniform"

@@ -38,6 +38,7 @@
 #include <filesystem>
 #include <iostream>
 #include <limits>
+#include <map>
 
 namespace {
 
@@ -49,6 +50,14 @@ void write_output_file(const std::string& path, const std::string& text) {
     if (!parent.empty()) std::filesystem::create_directories(parent, ec);
     if (ec) throw IoError(parent.string() + ": cannot create: " + ec.message());
     write_atomic(path, text);
+}
+
+// A document's files into `out` (report, rank): each named text, then the SVG figures.
+void write_document_files(const std::string& out, const std::vector<std::pair<std::string, const std::string*>>& texts,
+                          const std::map<std::string, std::string>& svgs) {
+    const std::filesystem::path dir(out);
+    for (const auto& [name, text] : texts) write_output_file((dir / name).string(), *text);
+    for (const auto& [name, svg] : svgs) write_output_file((dir / name).string(), svg);
 }
 
 // "A:B" → (A, B)
@@ -145,14 +154,10 @@ Command report_command(CLI::App& app) {
     sub->add_option("--out", o->out, "Also write report.md, report.csv, report.json, report.html and the SVG plots into this directory");
     return {sub, [o] {
                 const ReportFiles files = build_report(std::vector<std::filesystem::path>(o->dirs.begin(), o->dirs.end()), o->rows, o->cols, o->adjust);
-                if (!o->out.empty()) {
-                    const std::filesystem::path dir(o->out);
-                    for (const auto& [name, text] : std::vector<std::pair<std::string, const std::string*>>{
-                             {"report.md", &files.markdown}, {"report.csv", &files.csv}, {"summary.csv", &files.summary_csv},
-                             {"report.json", &files.json}, {"report.html", &files.html}})
-                        write_output_file((dir / name).string(), *text);
-                    for (const auto& [name, svg] : files.svgs) write_output_file((dir / name).string(), svg);
-                }
+                if (!o->out.empty())
+                    write_document_files(o->out, {{"report.md", &files.markdown}, {"report.csv", &files.csv}, {"summary.csv", &files.summary_csv},
+                                                  {"report.json", &files.json}, {"report.html", &files.html}},
+                                         files.svgs);
                 std::cout << files.markdown;
                 return 0;
             }};
@@ -173,13 +178,8 @@ Command rank_command(CLI::App& app) {
     sub->add_option("--out", o->out, "Also write rank.md, rank.html, rank.csv and cd_diagram.svg into this directory");
     return {sub, [o] {
                 const RankFiles files = build_rank(std::vector<std::filesystem::path>(o->dirs.begin(), o->dirs.end()), o->alpha);
-                if (!o->out.empty()) {
-                    const std::filesystem::path dir(o->out);
-                    for (const auto& [name, text] : std::vector<std::pair<std::string, const std::string*>>{
-                             {"rank.md", &files.markdown}, {"rank.html", &files.html}, {"rank.csv", &files.csv}})
-                        write_output_file((dir / name).string(), *text);
-                    for (const auto& [name, svg] : files.svgs) write_output_file((dir / name).string(), svg);
-                }
+                if (!o->out.empty())
+                    write_document_files(o->out, {{"rank.md", &files.markdown}, {"rank.html", &files.html}, {"rank.csv", &files.csv}}, files.svgs);
                 std::cout << files.markdown;
                 return 0;
             }};

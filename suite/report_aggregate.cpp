@@ -25,7 +25,6 @@ std::size_t axis_rank(const json& axis, const json& value) {
     return SIZE_MAX;
 }
 
-std::string value_text(const json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
 
 double median_of(std::vector<double> v) { return v.empty() ? NAN : summarise(std::move(v)).median; }
 
@@ -556,5 +555,7 @@ Aggregate aggregate(const LoadedRuns& runs, const std::string& adjustment) {
     write_findings(a);
     return a;
 }
+
+std::string value_text(const json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
 
 }  // namespace actbench

@@ -137,6 +137,9 @@ struct Aggregate {
     std::size_t pairing_count = 0;
 };
 
+// An axis value as a table shows it: a string as it is, anything else as JSON ("0.1", "true").
+std::string value_text(const nlohmann::json& v);
+
 // adjustment: holm (family-wise error) or bh (false discovery rate).
 Aggregate aggregate(const LoadedRuns& runs, const std::string& adjustment = "holm");
 

@@ -34,7 +34,6 @@ std::string mean_std(const std::vector<double>& v, const char* format) {
 Cell cell(std::string text, double sort = NAN) { return {std::move(text), sort}; }
 Cell stat_cell(const std::vector<double>& v, const char* format) { return cell(mean_std(v, format), v.empty() ? NAN : summarise(v).mean); }
 
-std::string value_text(const json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
 
 // A table with a column per axis, then `rest`; `numeric` says which of `rest` are numbers.
 Table group_table(const Aggregate& a, const std::vector<std::string>& rest) {

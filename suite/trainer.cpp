@@ -7,10 +7,10 @@
 #include "optimizer.hpp"
 
 #include <algorithm>
-#include <map>
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <memory>
 
 namespace actbench {
@@ -109,7 +109,6 @@ ProbeStats evaluate(Network& net, const ImageSet& set, const std::vector<std::si
         loss += r.loss_sum;
         correct += r.correct;
     }
-    ctx.observer = nullptr;
     net.set_training(true);
     net.set_evaluation_fusion(true);
     ProbeStats s;
