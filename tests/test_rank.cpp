@@ -104,6 +104,10 @@ TEST_CASE("rank refuses what it cannot sum up, naming the directory", "[rank][er
     const Result r = run_actbench(dir, "rank " + (dir / "nowhere").string());
     CHECK(r.code == 2);
     CHECK_THAT(r.err, Catch::Contains((dir / "nowhere").string()));
+    // A significance level outside (0.001, 0.5) is a usage error naming the option.
+    const Result bad_alpha = run_actbench(dir, "rank " + a.string() + " --alpha 2");
+    CHECK(bad_alpha.code == 2);
+    CHECK_THAT(bad_alpha.err, Catch::Contains("--alpha"));
 }
 
 TEST_CASE("rank's page with 22 values over 3 studies reads in a real browser", "[rank][browser]") {
