@@ -5,10 +5,11 @@
 # time; `actbench report results/<name> --out reports/<name>` regenerates the report byte for byte.
 #   scripts/run_studies.sh                      every study: configs/claims/*.yaml, the activation comparison on three
 #                                               data sets and its follow-up (configs/comparison*.yaml), quick,
-#                                               tuned_activations, and bf16_quick and comparison_shapes_bf16 where the
-#                                               CPU has native bf16; then `actbench rank` of the comparison across the
-#                                               data sets into reports/across_datasets, and of shapes in fp32 against
-#                                               bf16 into reports/shapes_fp32_bf16
+#                                               tuned_activations, and bf16_quick, comparison_shapes_bf16 and
+#                                               comparison_bf16 where the CPU has native bf16; then `actbench rank` of
+#                                               the comparison across the data sets into reports/across_datasets, and
+#                                               of fp32 against bf16 into reports/shapes_fp32_bf16 and
+#                                               reports/fashion_fp32_bf16
 #   scripts/run_studies.sh configs/claims/x.yaml ...   only these
 #   REPORT_ONLY=1 scripts/run_studies.sh        regenerate the reports from results/, no training
 set -euo pipefail
@@ -20,7 +21,7 @@ if ((${#configs[@]} == 0)); then
   configs=(configs/claims/*.yaml configs/comparison.yaml configs/comparison_digits.yaml configs/comparison_shapes.yaml
            configs/comparison_interactions.yaml configs/quick.yaml configs/tuned_activations.yaml)
   # bf16 against fp32 needs bf16 instructions; validate says why not where they are missing.
-  if build/actbench validate configs/bf16_quick.yaml >/dev/null 2>&1; then configs+=(configs/bf16_quick.yaml configs/comparison_shapes_bf16.yaml)
+  if build/actbench validate configs/bf16_quick.yaml >/dev/null 2>&1; then configs+=(configs/bf16_quick.yaml configs/comparison_shapes_bf16.yaml configs/comparison_bf16.yaml)
   else echo "== bf16_quick skipped: $(build/actbench validate configs/bf16_quick.yaml 2>&1)" >&2; fi
 fi
 for config in "${configs[@]}"; do
@@ -41,7 +42,11 @@ if [[ -f ${across[0]}/manifest.json && -f ${across[1]}/manifest.json && -f ${acr
   build/actbench rank "${across[@]}" --out reports/across_datasets >/dev/null
   echo "== across_datasets: reports/across_datasets/rank.md" >&2
 fi
-if [[ -f results/comparison_shapes/manifest.json && -f results/comparison_shapes_bf16/manifest.json ]]; then
-  build/actbench rank results/comparison_shapes results/comparison_shapes_bf16 --out reports/shapes_fp32_bf16 >/dev/null
-  echo "== shapes_fp32_bf16: reports/shapes_fp32_bf16/rank.md" >&2
-fi
+# Each data set's ranking in fp32 against bf16, where both are stored.
+for pair in comparison_shapes:shapes_fp32_bf16 comparison:fashion_fp32_bf16; do
+  study="${pair%%:*}" out="${pair##*:}"
+  if [[ -f results/$study/manifest.json && -f results/${study}_bf16/manifest.json ]]; then
+    build/actbench rank "results/$study" "results/${study}_bf16" --out "reports/$out" >/dev/null
+    echo "== $out: reports/$out/rank.md" >&2
+  fi
+done
