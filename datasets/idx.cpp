@@ -1,6 +1,6 @@
 #include "idx.hpp"
 
-#include <zlib.h>
+#include "gzip.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <utility>
 
 namespace actbench {
 
@@ -26,72 +27,8 @@ bool ends_with(const std::string& s, const std::string& suffix) {
     return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-std::vector<std::uint8_t> gunzip(const std::vector<std::uint8_t>& in, const std::string& path) {
-    z_stream zs{};
-    if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) throw DataError(path + ": cannot initialise zlib");
-    // Presized from the gzip trailer's ISIZE (the uncompressed size mod 2^32) so the whole image file is
-    // one allocation of its final size: growing a 4×-compressed guess kept 100 MB alive for Fashion-MNIST's
-    // 47 MB of training images. A wrong ISIZE (corrupt or >4 GiB data, or the last of several members) only
-    // means the buffer grows or shrinks; it is capped at deflate's largest ratio (1032:1), so a corrupt
-    // trailer cannot ask for gigabytes.
-    std::size_t guess = 1 << 16;
-    if (in.size() >= 18) {
-        const std::size_t n = in.size();
-        const std::size_t isize = (std::size_t{in[n - 1]} << 24) | (std::size_t{in[n - 2]} << 16) |
-                                  (std::size_t{in[n - 3]} << 8) | std::size_t{in[n - 4]};
-        // +1: Z_STREAM_END is seen with room to spare.
-        guess = std::clamp<std::size_t>(isize + 1, guess, std::min(n * 1032 + (1 << 16), kMaxDecompressed));
-    }
-    std::vector<std::uint8_t> out(guess);
-    std::size_t produced = 0, consumed = 0;  // across members (inflateReset zeroes zlib's own totals)
-    zs.next_in = const_cast<Bytef*>(in.data());
-    zs.avail_in = static_cast<uInt>(in.size());
-    auto fail = [&](const std::string& what) {
-        inflateEnd(&zs);
-        throw DataError(path + ": " + what);
-    };
-    for (;;) {
-        if (produced == out.size()) {
-            if (out.size() >= kMaxDecompressed) fail("decompresses to more than 4 GiB; not an IDX file");
-            out.resize(std::min(out.size() * 2, kMaxDecompressed));
-        }
-        zs.next_out = out.data() + produced;
-        zs.avail_out = static_cast<uInt>(out.size() - produced);
-        const uLong in_before = zs.total_in, out_before = zs.total_out;
-        const int rc = inflate(&zs, Z_NO_FLUSH);
-        produced += zs.total_out - out_before;
-        consumed += zs.total_in - in_before;
-        if (rc == Z_STREAM_END) {
-            if (zs.avail_in == 0) break;
-            // Another member follows (RFC 1952 §2.2: a gzip file is a series of members), or junk does.
-            if (zs.avail_in >= 2 && zs.next_in[0] == 0x1f && zs.next_in[1] == 0x8b) {
-                inflateReset(&zs);
-                continue;
-            }
-            fail("byte offset " + std::to_string(consumed) + ": " + std::to_string(zs.avail_in) +
-                 " bytes after the end of the gzip data that are not another gzip member");
-        }
-        if (rc == Z_BUF_ERROR && zs.avail_in == 0)
-            fail("truncated gzip stream: compressed data ends at byte offset " + std::to_string(consumed) + " before the end of the stream");
-        if (rc != Z_OK && rc != Z_BUF_ERROR)
-            fail("corrupt gzip data near compressed byte offset " + std::to_string(consumed) + ": " +
-                 (zs.msg ? zs.msg : "error " + std::to_string(rc)));
-    }
-    out.resize(produced);
-    inflateEnd(&zs);
-    if (out.capacity() > out.size() + (1 << 16)) out.shrink_to_fit();
-    return out;
-}
-
-void write_file(const std::string& path, const std::vector<std::uint8_t>& bytes) {
-    if (ends_with(path, ".gz")) {
-        gzFile f = gzopen(path.c_str(), "wb");
-        if (!f) throw DataError(path + ": cannot open for writing: " + std::strerror(errno));
-        const int written = gzwrite(f, bytes.data(), static_cast<unsigned>(bytes.size()));
-        if (gzclose(f) != Z_OK || written != static_cast<int>(bytes.size()))
-            throw DataError(path + ": write failed");
-        return;
-    }
+void write_file(const std::string& path, std::vector<std::uint8_t> bytes) {
+    if (ends_with(path, ".gz")) bytes = gzip(bytes);
     std::ofstream out(path, std::ios::binary);
     out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
     if (!out) throw DataError(path + ": write failed");
@@ -124,8 +61,12 @@ std::vector<std::uint8_t> read_maybe_gzip(const std::string& path) {
     std::vector<std::uint8_t> bytes(static_cast<std::size_t>(size));
     in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
     if (in.bad() || static_cast<std::size_t>(in.gcount()) != bytes.size()) throw DataError(path + ": read error");
-    if (bytes.size() >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b) return gunzip(bytes, path);
-    return bytes;
+    if (!is_gzip(bytes)) return bytes;
+    try {
+        return gunzip(bytes, kMaxDecompressed);
+    } catch (const GzipError& e) {
+        throw DataError(path + ": " + e.what());
+    }
 }
 
 IdxArray parse_idx(std::vector<std::uint8_t> bytes, const std::string& path, int expected_rank) {
@@ -228,14 +169,14 @@ void write_idx_images(const std::string& path, const ImageSet& set) {
     put_u32(b, static_cast<std::uint32_t>(set.height));
     put_u32(b, static_cast<std::uint32_t>(set.width));
     b.insert(b.end(), set.pixels.begin(), set.pixels.end());
-    write_file(path, b);
+    write_file(path, std::move(b));
 }
 
 void write_idx_labels(const std::string& path, const std::vector<std::int32_t>& labels) {
     std::vector<std::uint8_t> b{0, 0, 0x08, 1};
     put_u32(b, static_cast<std::uint32_t>(labels.size()));
     for (auto l : labels) b.push_back(static_cast<std::uint8_t>(l));
-    write_file(path, b);
+    write_file(path, std::move(b));
 }
 
 }  // namespace actbench

@@ -5,7 +5,7 @@ _actbench() {
     cur="${COMP_WORDS[COMP_CWORD]}"
     prev="${COMP_WORDS[COMP_CWORD-1]}"
     local cmd="${COMP_WORDS[1]}"
-    local commands="run report rank export list show inspect validate plan verify bench slurm"
+    local commands="run report rank export list show inspect validate plan verify compact bench slurm"
     if [[ $COMP_CWORD -eq 1 ]]; then
         COMPREPLY=($(compgen -W "$commands --help --version" -- "$cur"))
         return
@@ -22,6 +22,7 @@ _actbench() {
         validate) options="--help" ;;
         plan) options="--jobs --json --help" ;;
         verify) options="--trial --sample --help" ;;
+        compact) options="--help" ;;
         bench) options="--model --conv1 --conv2 --dense --depth --width --stages --block --activation --batch --threads --seconds --precision --profile --json --help" ;;
         slurm) options="--out --tasks --partition --time --cpus-per-task --submit --help" ;;
     esac

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the canonical studies and writes their reports: for each config, `actbench run` into results/<name> (the
-# committed run store; resuming: finished trials are skipped) and `actbench report` into reports/<name>, where
+# committed run store; resuming: finished trials are skipped), `actbench compact` (the form it is committed in) and
+# `actbench report` into reports/<name>, where
 # <name> is the config file's name without .yaml. The report header quotes the run command, its commit and wall
 # time; `actbench report results/<name> --out reports/<name>` regenerates the report byte for byte.
 #   scripts/run_studies.sh                      every study: configs/claims/*.yaml, the activation comparison on three
@@ -29,6 +30,7 @@ for config in "${configs[@]}"; do
   if [[ -z "${REPORT_ONLY:-}" ]]; then
     echo "== $name: build/actbench run $config --out results/$name --quiet" >&2
     build/actbench run "$config" --out "results/$name" --quiet
+    build/actbench compact "results/$name" >/dev/null
   elif [[ ! -f "results/$name/manifest.json" ]]; then
     echo "== $name: no committed results/$name; skipped" >&2
     continue

@@ -3,7 +3,7 @@
 //   actbench report RUN_DIR... [--out DIR] [--rows AXIS --cols AXIS] [--adjust holm|bh]
 //   actbench rank STUDY_DIR... [--out DIR] [--alpha A]
 //   actbench export RUN_DIR... [--format csv|jsonl] [--out DIR]
-//   actbench validate CONFIG | plan CONFIG [--json] | verify RUN_DIR [--trial ID]
+//   actbench validate CONFIG | plan CONFIG [--json] | verify RUN_DIR [--trial ID] [--sample K] | compact RUN_DIR...
 //   actbench list activations|inits|models|datasets [--json | --names]
 //   actbench show activation NAME [--config FILE] [--range A:B] [--points N] [--plot FILE.svg] [--json]
 //   actbench inspect model CONFIG_OR_FAMILY [--json] | inspect dataset CONFIG [--sheet FILE.png] [--json]
@@ -15,6 +15,7 @@
 // (capped at 255). A diverged trial is a result, not a failure.
 #include "across.hpp"
 #include "bench.hpp"
+#include "compact.hpp"
 #include "config.hpp"
 #include "data.hpp"
 #include "describe.hpp"
@@ -386,6 +387,29 @@ Command verify_command(CLI::App& app) {
             }};
 }
 
+std::string size_text(std::uintmax_t bytes) {
+    char buf[32];
+    if (bytes < 1000000) std::snprintf(buf, sizeof buf, "%.1f kB", static_cast<double>(bytes) / 1e3);
+    else std::snprintf(buf, sizeof buf, "%.1f MB", static_cast<double>(bytes) / 1e6);
+    return buf;
+}
+
+Command compact_command(CLI::App& app) {
+    auto dirs = std::make_shared<std::vector<std::string>>();
+    auto* sub = app.add_subcommand("compact", "Store finished trials compactly, to commit or archive a run directory: metrics.jsonl and "
+                                              "timing.jsonl gzipped, trial.yaml dropped (summary.json holds it); every command reads both forms");
+    sub->add_option("run_dirs", *dirs, "Run directories")->required();
+    return {sub, [dirs] {
+                for (const std::string& dir : *dirs) {
+                    const CompactResult r = compact_run(dir);
+                    std::cout << dir << ": " << r.compacted << " trial(s) compacted, " << r.already << " already compact; "
+                              << size_text(r.bytes_before) << " -> " << size_text(r.bytes_after) << "\n";
+                    for (const auto& [id, why] : r.skipped) std::cout << "  " << id << ": left as it is: " << why << "\n";
+                }
+                return 0;
+            }};
+}
+
 Command bench_command(CLI::App& app) {
     struct Options {
         BenchOptions bench;
@@ -500,7 +524,8 @@ int main(int argc, char** argv) {
     const std::string invocation = command_line(argc, argv);
     const std::vector<Command> commands{run_command(app, invocation), report_command(app),   rank_command(app),     export_command(app),
                                         list_command(app),            show_command(app),     inspect_command(app),  validate_command(app),
-                                        plan_command(app),            verify_command(app),   bench_command(app),    slurm_command(app, invocation)};
+                                        plan_command(app),            verify_command(app),   compact_command(app),  bench_command(app),
+                                        slurm_command(app, invocation)};
     if (!known_command(app, argc, argv)) return 2;
     try {
         app.parse(argc, argv);

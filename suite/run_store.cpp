@@ -1,6 +1,7 @@
 #include "run_store.hpp"
 
 #include "error.hpp"
+#include "gzip.hpp"
 
 #include <yaml-cpp/yaml.h>
 
@@ -59,8 +60,34 @@ std::string read_text(const std::filesystem::path& path) {
     return ss.str();
 }
 
+namespace {
+
+// A compacted file's text; decompressing to more than this is refused (the largest metrics file of the canonical
+// studies is 60 kB).
+constexpr std::size_t kMaxJsonlBytes = std::size_t{1} << 30;
+
+std::string read_text_maybe_gzip(const std::filesystem::path& path) {
+    std::string text = read_text(path);
+    if (path.extension() != kGzipSuffix) return text;
+    try {
+        const auto bytes = gunzip({reinterpret_cast<const std::uint8_t*>(text.data()), text.size()}, kMaxJsonlBytes);
+        return std::string(bytes.begin(), bytes.end());
+    } catch (const GzipError& e) {
+        throw InputError(path.string() + ": " + e.what() + "; expected gzip-compressed JSON lines");
+    }
+}
+
+}  // namespace
+
+std::filesystem::path stored_jsonl(const std::filesystem::path& trial_dir, const char* name) {
+    const std::filesystem::path plain = trial_dir / name;
+    const std::filesystem::path compact = trial_dir / (std::string(name) + kGzipSuffix);
+    if (!std::filesystem::exists(plain) && std::filesystem::exists(compact)) return compact;
+    return plain;
+}
+
 std::vector<nlohmann::json> read_jsonl(const std::filesystem::path& path) {
-    std::istringstream in(read_text(path));
+    std::istringstream in(read_text_maybe_gzip(path));
     std::vector<nlohmann::json> rows;
     std::string line;
     int number = 0;
@@ -285,8 +312,9 @@ json read_summary(const fs::path& trial_dir) {
 }
 
 std::vector<json> read_metrics(const fs::path& trial_dir, const json& summary) {
-    const fs::path path = trial_dir / kMetricsFile;
-    if (!fs::exists(path)) throw InputError(path.string() + ": not found; a finished trial has one");
+    const fs::path path = stored_jsonl(trial_dir, kMetricsFile);
+    if (!fs::exists(path))
+        throw InputError(path.string() + ": not found (nor " + kMetricsFile + kGzipSuffix + "); a finished trial has one");
     const std::vector<json> rows = read_checked_jsonl(path, kMetricsRow, "a metrics line");
     if (rows.empty()) throw InputError(path.string() + ": empty; expected one line per evaluation point");
     // Complete: the trainer writes the summary from the last line, after the last epoch's line.
@@ -301,7 +329,7 @@ std::vector<json> read_metrics(const fs::path& trial_dir, const json& summary) {
 }
 
 std::vector<json> read_timing(const fs::path& trial_dir) {
-    const fs::path path = trial_dir / kTimingFile;
+    const fs::path path = stored_jsonl(trial_dir, kTimingFile);
     if (!fs::exists(path)) return {};
     return read_checked_jsonl(path, kTimingRow, "a timing line");
 }

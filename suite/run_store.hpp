@@ -1,5 +1,10 @@
-// The run store: runs/<sweep>/{manifest.json, <trial-id>/{trial.yaml, metrics.jsonl, timing.jsonl,
+// The run store: runs/<sweep>/{manifest.json, runs.jsonl, <trial-id>/{trial.yaml, metrics.jsonl, timing.jsonl,
 // summary.json}}.
+//
+// A finished trial may also be stored compactly (`actbench compact`, for committing or archiving a run store):
+// metrics.jsonl.gz and timing.jsonl.gz instead of their plain files, and no trial.yaml (summary.json holds its id
+// and settings). Every reader takes either form, so a compacted store reports, exports, verifies and resumes
+// as before.
 //
 // Every file is written to a temporary name in the same directory and renamed into place, so a reader
 // never sees half a file. A trial counts as done only when its summary.json exists; its other files are
@@ -20,7 +25,8 @@ void write_atomic(const std::filesystem::path& path, const std::string& content)
 
 std::string read_text(const std::filesystem::path& path);  // throws InputError naming the file
 
-// One JSON document per line; throws InputError naming the file and line.
+// One JSON document per line, gunzipped first when the name ends in .gz; throws InputError naming the file and
+// line (of the decompressed text), or the byte offset where the gzip data is corrupt or truncated.
 std::vector<nlohmann::json> read_jsonl(const std::filesystem::path& path);
 nlohmann::json read_json(const std::filesystem::path& path);
 
@@ -34,6 +40,12 @@ inline constexpr const char* kMetricsFile = "metrics.jsonl";
 inline constexpr const char* kTimingFile = "timing.jsonl";
 inline constexpr const char* kClaimsDir = ".claims";  // per-trial lock files of concurrent runners
 inline constexpr const char* kTrialFile = "trial.yaml";
+inline constexpr const char* kGzipSuffix = ".gz";  // a compacted JSON-lines file: metrics.jsonl.gz, timing.jsonl.gz
+
+// A trial's JSON-lines file `name` (kMetricsFile, kTimingFile) as stored: the plain file when it exists (a
+// compaction interrupted between writing the .gz and removing the plain file leaves both, equal), else the
+// compacted one, else the plain name, which does not exist.
+std::filesystem::path stored_jsonl(const std::filesystem::path& trial_dir, const char* name);
 
 // A finished trial's status. "interrupted" is never stored: an interrupted trial leaves no summary.
 enum class TrialStatus { ok, diverged, failed };

@@ -1,6 +1,7 @@
 // The run store under faults: concurrent runners, killed runners, damaged and mistyped files, a full disk.
 // The real binary on real files in a temporary directory.
 #include "cli_helpers.hpp"
+#include "gzip.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -154,6 +155,89 @@ TEST_CASE("a damaged trial is never used: resume retrains it, report lists it, v
         const Result r = run_actbench(dir, "report " + runs.string());
         CHECK(r.code == 2);
         CHECK_THAT(r.err, Catch::Contains("runs.jsonl:1: expected a run-log line (a JSON object), found array"));
+    }
+}
+
+TEST_CASE("a compacted run store reports, exports, verifies and resumes as the plain one", "[store][compact][e2e]") {
+    TempDir dir;
+    std::string text = small_sweep("k");
+    text.replace(text.find("[relu, tanh, rrelu, noisy_relu]"), 31, "[relu, tanh]");
+    const fs::path cfg = write_config(dir, "k.yaml", text);
+    const fs::path runs = dir / "runs";
+    REQUIRE(run_actbench(dir, "run " + cfg.string() + " --out " + runs.string() + " --quiet").code == 0);
+    const auto plain = metrics_files(runs);
+    const std::string report = run_actbench(dir, "report " + runs.string()).out;
+    REQUIRE(run_actbench(dir, "export " + runs.string() + " --out " + (dir / "e1").string()).code == 0);
+    // An unfinished trial (no summary: being trained, or interrupted) is left as it is.
+    fs::create_directories(runs / "0000000000000000");
+    std::ofstream(runs / "0000000000000000" / "metrics.jsonl") << "{}\n";
+
+    Result r = run_actbench(dir, "compact " + runs.string());
+    INFO(r.out << r.err);
+    REQUIRE(r.code == 0);
+    CHECK_THAT(r.out, Catch::Contains("4 trial(s) compacted, 0 already compact") &&
+                          Catch::Contains("0000000000000000: left as it is: unfinished"));
+    fs::remove_all(runs / "0000000000000000");
+    const auto trials = trial_dirs(runs);
+    for (const fs::path& t : trials) {
+        CHECK(fs::exists(t / "metrics.jsonl.gz"));
+        CHECK(fs::exists(t / "timing.jsonl.gz"));
+        CHECK_FALSE(fs::exists(t / "metrics.jsonl"));
+        CHECK_FALSE(fs::exists(t / "trial.yaml"));
+        const std::string gz = slurp(t / "metrics.jsonl.gz");
+        const auto back = actbench::gunzip({reinterpret_cast<const std::uint8_t*>(gz.data()), gz.size()}, 1 << 20);
+        CHECK(std::string(back.begin(), back.end()) == plain.at(t.filename().string() + "/metrics.jsonl"));
+    }
+    no_temporary_files(runs);
+
+    SECTION("report and export are byte-identical; verify compares bit for bit; resume trains nothing; compact again changes nothing") {
+        CHECK(run_actbench(dir, "report " + runs.string()).out == report);
+        REQUIRE(run_actbench(dir, "export " + runs.string() + " --out " + (dir / "e2").string()).code == 0);
+        for (const char* f : {"trials.csv", "curves.csv", "groups.csv"}) CHECK(slurp(dir / "e1" / f) == slurp(dir / "e2" / f));
+        r = run_actbench(dir, "verify " + runs.string() + " --sample 2");
+        CHECK(r.code == 0);
+        CHECK_THAT(r.out, Catch::Contains(": identical"));
+        r = run_actbench(dir, "run " + cfg.string() + " --out " + runs.string());
+        CHECK(r.code == 0);
+        CHECK_THAT(r.err, Catch::Contains("4 already done"));
+        r = run_actbench(dir, "compact " + runs.string());
+        CHECK_THAT(r.out, Catch::Contains("0 trial(s) compacted, 4 already compact"));
+    }
+    SECTION("a damaged .gz is named with its byte offset; resume retrains the trial into the same numbers") {
+        const fs::path t = trials[0];
+        const std::string gz = slurp(t / "metrics.jsonl.gz");
+        std::ofstream(t / "metrics.jsonl.gz", std::ios::binary) << gz.substr(0, gz.size() / 2);
+        r = run_actbench(dir, "report " + runs.string());
+        CHECK_THAT(r.out, Catch::Contains((t / "metrics.jsonl.gz").string() + ": truncated gzip stream: compressed data ends at byte offset"));
+        r = run_actbench(dir, "verify " + runs.string() + " --trial " + t.filename().string());
+        CHECK(r.code == 1);
+        CHECK_THAT(r.out, Catch::Contains("DAMAGED"));
+        r = run_actbench(dir, "run " + cfg.string() + " --out " + runs.string());
+        CHECK_THAT(r.err, Catch::Contains("retraining " + t.filename().string()));
+        CHECK(slurp(t / "metrics.jsonl") == plain.at(t.filename().string() + "/metrics.jsonl"));
+        CHECK_FALSE(fs::exists(t / "metrics.jsonl.gz"));
+    }
+    SECTION("an interrupted compaction (plain and .gz both present) reads the plain file; compact finishes it") {
+        const fs::path t = trials[1];
+        std::ofstream(t / "metrics.jsonl") << plain.at(t.filename().string() + "/metrics.jsonl");
+        CHECK(run_actbench(dir, "report " + runs.string()).out == report);
+        r = run_actbench(dir, "compact " + runs.string());
+        CHECK_THAT(r.out, Catch::Contains("1 trial(s) compacted, 3 already compact"));
+        CHECK_FALSE(fs::exists(t / "metrics.jsonl"));
+    }
+    SECTION("a trial another runner holds is left alone") {
+        const std::string id = trials[2].filename().string();
+        r = run_actbench(dir, "compact " + runs.string(), "mkdir -p " + (runs / ".claims").string() + " && flock " +
+                                                                (runs / ".claims" / id).string() + " ");
+        CHECK_THAT(r.out, Catch::Contains(id + ": left as it is: being trained by another runner"));
+    }
+    SECTION("a folder that is not a run directory is refused") {
+        r = run_actbench(dir, "compact " + (dir / "nothing").string());
+        CHECK(r.code == 2);
+        CHECK_THAT(r.err, Catch::Contains("nothing: no such run directory"));
+        r = run_actbench(dir, "compact " + (dir / "e1").string());
+        CHECK(r.code == 2);
+        CHECK_THAT(r.err, Catch::Contains("manifest.json: not found"));
     }
 }
 
