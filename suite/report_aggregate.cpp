@@ -38,7 +38,7 @@ bool number(const TrialRecord& t, const char* name, double& out) {
 
 GroupStats group_stats(const std::vector<const TrialRecord*>& trials) {
     GroupStats s;
-    std::vector<double> epochs_to, steps_to, seconds_to, ips, train_s, eval_s;
+    std::vector<double> epochs_to, seconds_to, ips, train_s, eval_s;
     for (const TrialRecord* t : trials) {
         for (const json& row : t->timing) {  // wall clock, every status: what the trials cost
             if (row.contains("train_images_per_second")) ips.push_back(row["train_images_per_second"].get<double>());
@@ -73,7 +73,7 @@ GroupStats group_stats(const std::vector<const TrialRecord*>& trials) {
         const bool hit = t->summary["epochs_to_target"].is_number();
         s.reached += hit;
         epochs_to.push_back(hit ? t->summary["epochs_to_target"].get<double>() : INFINITY);
-        steps_to.push_back(hit ? t->summary["steps_to_target"].get<double>() : INFINITY);
+        s.steps.push_back(hit ? t->summary["steps_to_target"].get<double>() : INFINITY);
         // Seconds: the training time of the epochs up to and including the one that reached the target.
         double seconds = INFINITY;
         if (hit) {
@@ -88,7 +88,7 @@ GroupStats group_stats(const std::vector<const TrialRecord*>& trials) {
     s.outcomes = s.accuracy;
     s.outcomes.insert(s.outcomes.end(), static_cast<std::size_t>(s.diverged), -INFINITY);
     s.median_epochs_to_target = median_of(epochs_to);
-    s.median_steps_to_target = median_of(steps_to);
+    s.median_steps_to_target = median_of(s.steps);
     s.median_seconds_to_target = median_of(seconds_to);
     s.images_per_second = mean_of(ips);
     s.train_seconds = mean_of(train_s);
@@ -136,17 +136,40 @@ double standardised_difference(const std::vector<double>& a, double difference, 
     return pooled > 0 ? difference / pooled : NAN;
 }
 
+// Steps to the target against the baseline's, over paired seeds: who got there first on each, and the ratio
+// where both did.
+RankedEntry::Speed compare_speed(const std::vector<double>& steps, const std::vector<double>& baseline_steps) {
+    RankedEntry::Speed sp;
+    sp.pairs = static_cast<int>(steps.size());
+    std::vector<double> log_group, log_baseline;
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+        sp.sooner += steps[i] < baseline_steps[i];  // +inf (never) loses to any step and ties with itself
+        sp.later += steps[i] > baseline_steps[i];
+        if (std::isfinite(steps[i]) && std::isfinite(baseline_steps[i]))
+            log_group.push_back(std::log(steps[i])), log_baseline.push_back(std::log(baseline_steps[i]));
+    }
+    sp.both_reached = static_cast<int>(log_group.size());
+    if (sp.both_reached > 0) sp.ratio = std::exp(mean_of(log_group) - mean_of(log_baseline));
+    if (const Comparison c = paired_test(log_group, log_baseline); c.valid) sp.ratio_ci = {std::exp(c.ci_low), std::exp(c.ci_high)};
+    sp.p_value = sign_test(sp.sooner, sp.later);
+    return sp;
+}
+
 // A group against its context's baseline: paired over the seeds both finished when the run's seeds are paired
 // (at least two of them), Welch's otherwise; and the probability of improvement over every trial, a diverged
-// one counted as the worst outcome.
+// one counted as the worst outcome. With paired seeds, its speed to the target too.
 void compare_with_baseline(RankedEntry& e, const Group& baseline, bool paired_seeds) {
     const GroupStats& g = e.group->stats;
     const GroupStats& b = baseline.stats;
-    std::vector<double> x, y;
+    std::vector<double> x, y, steps, baseline_steps;
     if (paired_seeds)
         for (std::size_t i = 0; i < g.accuracy.size(); ++i)
             for (std::size_t j = 0; j < b.accuracy.size(); ++j)
-                if (g.accuracy_seeds[i] == b.accuracy_seeds[j]) x.push_back(g.accuracy[i]), y.push_back(b.accuracy[j]);
+                if (g.accuracy_seeds[i] == b.accuracy_seeds[j]) {
+                    x.push_back(g.accuracy[i]), y.push_back(b.accuracy[j]);
+                    steps.push_back(g.steps[i]), baseline_steps.push_back(b.steps[j]);
+                }
+    if (!steps.empty()) e.speed = compare_speed(steps, baseline_steps);
     e.paired = x.size() >= 2;
     if (e.paired) {
         e.pairs = static_cast<int>(x.size());
@@ -345,7 +368,16 @@ void rank_against_baseline(Aggregate& a) {
         if (adjusted[i] < a.alpha) e.verdict = e.vs_baseline.difference > 0 ? RankedEntry::Verdict::better : RankedEntry::Verdict::worse;
         else e.verdict = e.seeds_needed < 0 || e.seeds_needed > have ? RankedEntry::Verdict::underpowered : RankedEntry::Verdict::within_noise;
     }
-
+    // Speed is a second family, adjusted on its own: a value can be decided faster and not more accurate.
+    std::vector<RankedEntry*> timed;
+    for (Ranking& r : a.rankings)
+        for (RankedEntry& e : r.entries)
+            if (e.speed.tested()) timed.push_back(&e);
+    a.speed_comparisons = timed.size();
+    p.clear();
+    for (const RankedEntry* e : timed) p.push_back(e->speed.p_value);
+    const std::vector<double> speed_adjusted = a.adjustment == "bh" ? bh_adjust(p) : holm_adjust(p);
+    for (std::size_t i = 0; i < timed.size(); ++i) timed[i]->speed.p_adjusted = speed_adjusted[i];
 }
 
 // Adaptive seeds: the verdicts are the rounds' decisions.
@@ -470,6 +502,42 @@ std::string comparison_finding(const Aggregate& a, const Ranking& r) {
     return text;
 }
 
+// The sentence on one ranking's speed against its baseline: which values reach the training-error target sooner
+// or later (sign test, adjusted over the speed family); "" when nothing was timed (no paired seeds).
+std::string speed_finding(const Aggregate& a, const Ranking& r) {
+    std::vector<const RankedEntry*> sooner, later;
+    int tested = 0;
+    for (const RankedEntry& e : r.entries) {
+        if (!e.speed.tested()) continue;
+        ++tested;
+        if (e.speed.p_adjusted < a.alpha) (e.speed.sooner > e.speed.later ? sooner : later).push_back(&e);
+    }
+    if (tested == 0) return "";
+    // "a (0.84× the steps, 16 of 16 seeds), b (…)": the most certain first, at most five named.
+    auto names = [&](std::vector<const RankedEntry*> v) {
+        std::stable_sort(v.begin(), v.end(), [](const RankedEntry* x, const RankedEntry* y) { return x->speed.p_adjusted < y->speed.p_adjusted; });
+        constexpr std::size_t kNamed = 5;
+        std::string out;
+        for (std::size_t i = 0; i < std::min(v.size(), kNamed); ++i) {
+            const RankedEntry::Speed& sp = v[i]->speed;
+            out += std::string(i == 0 ? "" : ", ") + "**" + value_text(v[i]->group->values[a.compared_axis]) + "** (" +
+                   (std::isfinite(sp.ratio) ? decimal(sp.ratio, 2) + "× the steps, " : std::string()) +
+                   std::to_string(std::max(sp.sooner, sp.later)) + " of " + std::to_string(sp.pairs) + " seeds)";
+        }
+        if (v.size() > kNamed) out += " and " + std::to_string(v.size() - kNamed) + " more";
+        return out;
+    };
+    std::string text = " To the training-error target of " + decimal(a.target, 2) + ", against **" + a.baseline_text() + "**: ";
+    text += sooner.empty() ? std::string("none gets there sooner") : std::to_string(sooner.size()) + " sooner, " + names(sooner);
+    text += later.empty() ? "; none later" : "; " + std::to_string(later.size()) + " later, " + names(later);
+    const int rest = tested - static_cast<int>(sooner.size() + later.size());
+    if (rest > 0) text += "; " + std::to_string(rest) + " not distinguished";
+    text += " (the sign test over paired seeds, a trial that never got there the slower of its pair, " +
+            std::string(a.adjustment == "bh" ? "Benjamini–Hochberg" : "Holm") + "-adjusted over the report's " +
+            std::to_string(a.speed_comparisons) + " speed comparisons; the Convergence section has each).";
+    return text;
+}
+
 // What one ranking supports: its leader and, against the baseline, its verdicts.
 std::string ranking_finding(const Aggregate& a, const Ranking& r) {
     const std::string where = r.context_label.empty() ? "" : "With " + r.context_label + ": ";
@@ -481,7 +549,7 @@ std::string ranking_finding(const Aggregate& a, const Ranking& r) {
     if (a.baseline.is_null()) return text;  // said once, after the contexts
     if (!r.baseline)
         return text + " No " + a.baseline_text() + " group shares these settings, so nothing here is compared with the baseline.";
-    return text + comparison_finding(a, r);
+    return text + comparison_finding(a, r) + speed_finding(a, r);
 }
 
 // What the rankings support, in sentences.

@@ -39,6 +39,7 @@ struct GroupStats {
     int diverged = 0, failed = 0;
     std::vector<double> accuracy;  // final test accuracy per finished trial
     std::vector<std::int64_t> accuracy_seeds;  // the seed of each, for pairing
+    std::vector<double> steps;     // steps to the training-error target of each (+inf: never reached; censored)
     Summary acc;                   // of accuracy
     Interval mean_bootstrap;       // seeded percentile bootstrap interval of the mean
     double iqm = NAN;              // interquartile mean of accuracy, and its bootstrap interval
@@ -83,6 +84,17 @@ struct RankedEntry {
     // adaptive: the rounds' decision (it replaces the adjusted test's verdict) and the seeds it took
     bool sequential = false;
     int sequential_seeds = 0;
+    // Speed: the steps to the training-error target against the baseline's, over the seeds both finished (paired
+    // seeds only). A trial that never reached the target is the slower of its pair; both never, or the same
+    // step, is a tie. The sign test needs only that order, so censoring costs no pair.
+    struct Speed {
+        int pairs = 0, sooner = 0, later = 0;  // seeds; on how many the group reached the target first, and last
+        int both_reached = 0;                  // seeds on which both did: the steps ratio is over these
+        double ratio = NAN;                    // geometric mean of steps(group) / steps(baseline)
+        Interval ratio_ci{NAN, NAN};           // its 95% Student-t interval (on the logs)
+        double p_value = NAN, p_adjusted = NAN;  // exact sign test; adjusted over the report's speed family
+        bool tested() const { return sooner + later > 0; }
+    } speed;
 };
 
 // The ranking of the compared axis's values among the groups that share every other axis's value.
@@ -132,6 +144,7 @@ struct Aggregate {
     std::string adjustment = "holm";      // holm | bh
     bool paired_seeds = false;            // the config paired its seeds (common random numbers)
     std::size_t comparisons = 0;          // the family's size
+    std::size_t speed_comparisons = 0;    // the speed family's size (RankedEntry::Speed), adjusted apart from accuracy's
     // Paired comparisons: each paired interval's width ÷ Welch's on the same trials (median, min, max; NaN: none).
     double pairing_ratio_median = NAN, pairing_ratio_min = NAN, pairing_ratio_max = NAN;
     std::size_t pairing_count = 0;

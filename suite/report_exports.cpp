@@ -35,6 +35,15 @@ const char* const kFields[] = {"final_test_accuracy", "best_test_accuracy", "epo
                                "zero_fraction_init", "zero_fraction_final", "dead_fraction_final", "inactive_fraction_final",
                                "grad_ratio_first_step"};
 
+// Steps to the target against the baseline (RankedEntry::Speed); null where not compared.
+json speed_json(const RankedEntry::Speed& sp) {
+    if (!sp.pairs) return nullptr;
+    return {{"pairs", sp.pairs}, {"sooner", sp.sooner}, {"later", sp.later}, {"both_reached", sp.both_reached},
+            {"steps_ratio", number_or_null(sp.ratio)},
+            {"steps_ratio_ci95", std::isfinite(sp.ratio_ci.low) ? json{sp.ratio_ci.low, sp.ratio_ci.high} : json(nullptr)},
+            {"p_value", sp.tested() ? json(sp.p_value) : json(nullptr)}, {"p_adjusted", sp.tested() ? json(sp.p_adjusted) : json(nullptr)}};
+}
+
 json entry_json(const Aggregate& a, const RankedEntry& e) {
     const GroupStats& st = e.group->stats;
     const Comparison& c = e.vs_baseline;
@@ -61,6 +70,7 @@ json entry_json(const Aggregate& a, const RankedEntry& e) {
             {"sequential_seeds", e.sequential ? json(e.sequential_seeds) : json(nullptr)},
             {"median_steps_to_target", number_or_null(st.median_steps_to_target)},
             {"censored", std::isinf(st.median_steps_to_target)},
+            {"speed", speed_json(e.speed)},
             {!st.dead.empty() ? "dead_fraction" : "inactive_fraction", mean_or_null(flat)},
             {"diverged", st.diverged}};
 }

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <map>
+#include <optional>
 #include <set>
 
 namespace actbench {
@@ -587,6 +588,39 @@ Section accuracy_section(const Aggregate& a) {
     return s;
 }
 
+// One ranking's speed against its baseline (RankedEntry::Speed); none without paired seeds.
+std::optional<Table> speed_table(const Aggregate& a, const Ranking& r) {
+    const std::string adjusted = a.adjustment == "bh" ? "p (BH)" : "p (Holm)";
+    Table t;
+    t.header = {a.compared_axis, "seeds", "sooner / later / tie", "steps ratio", "95% CI", "both reached", "p (sign test)", adjusted, "verdict"};
+    t.numeric = {false, true, false, true, false, true, true, true, false};
+    for (const RankedEntry& e : r.entries) {
+        const RankedEntry::Speed& sp = e.speed;
+        if (!sp.pairs) continue;
+        const bool decided = sp.tested() && sp.p_adjusted < a.alpha;
+        const std::string verdict = !sp.tested() ? "all tied" : !decided ? "not distinguished" : sp.sooner > sp.later ? "sooner" : "later";
+        t.rows.push_back({cell(value_text(e.group->values[a.compared_axis])), cell(std::to_string(sp.pairs), sp.pairs),
+                          cell(std::to_string(sp.sooner) + " / " + std::to_string(sp.later) + " / " + std::to_string(sp.pairs - sp.sooner - sp.later)),
+                          cell(fmt("%.2f", sp.ratio), sp.ratio),
+                          cell(std::isfinite(sp.ratio_ci.low) ? "[" + fmt("%.2f", sp.ratio_ci.low) + ", " + fmt("%.2f", sp.ratio_ci.high) + "]" : "—"),
+                          cell(std::to_string(sp.both_reached), sp.both_reached), cell(fmt("%.3g", sp.p_value), sp.p_value),
+                          cell(fmt("%.3g", sp.p_adjusted), sp.p_adjusted), cell(verdict)});
+    }
+    if (t.rows.empty()) return std::nullopt;
+    t.title = "Steps to the target against " + a.baseline_text() + (r.context_label.empty() ? "" : ", with " + r.context_label);
+    t.caption = spans("Over the seeds both the group and **" + a.baseline_text() + "** finished (*seeds*; the run's seeds are paired): "
+                      "*sooner / later / tie*: on how many the group reached the training-error target of " + fmt("%.2f", a.target) +
+                      " at an earlier or a later step (a trial that never reached it is the later of its pair; both never, or the same "
+                      "step, is a tie). *steps ratio*: the geometric mean of the group's steps over the baseline's on the seeds where "
+                      "*both reached* it, with its 95% Student-t interval (on the logarithms); below 1 is faster. *p (sign test)*: the "
+                      "exact two-sided sign test of sooner against later (Dixon & Mood 1946), which needs only each pair's order, so "
+                      "censored seeds count; *" + adjusted + "*: adjusted over the report's " + std::to_string(a.speed_comparisons) +
+                      " speed comparisons, a family apart from accuracy's. *verdict*: *sooner* or *later* where the adjusted p < 0.05." +
+                      std::string(a.adaptive ? " The adaptive rounds added seeds for the accuracy comparisons; this test takes the seeds "
+                                               "they left, with no sequential design of its own." : ""));
+    return t;
+}
+
 Section convergence_section(const Aggregate& a) {
     Section s = section("convergence", "Convergence");
     Table t = group_table(a, {"reached target", "median epochs to target", "median steps to target", "loss AUC", "train loss at the end"});
@@ -607,6 +641,10 @@ Section convergence_section(const Aggregate& a) {
                       "gets there is censored and counts as > max, never dropped; seconds to target are in the Cost table. *loss AUC*: "
                       "the sum over epochs of the mean training loss (the area under the curve, in epochs), mean ± std.");
     s.tables.push_back(t);
+    for (const Ranking& r : a.rankings) {
+        std::optional<Table> speed = speed_table(a, r);
+        if (speed) s.tables.push_back(std::move(*speed));
+    }
     return s;
 }
 

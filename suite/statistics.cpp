@@ -222,6 +222,15 @@ Interval probability_of_improvement_interval(const std::vector<double>& x, const
     return percentile_interval(std::move(stats), level);
 }
 
+double sign_test(int wins, int losses) {
+    const int n = wins + losses, k = std::min(wins, losses);
+    if (n == 0) return 1.0;
+    double tail = 0;  // P(X ≤ k), each term in logs: 2⁻ⁿ underflows from n = 1075
+    for (int i = 0; i <= k; ++i)
+        tail += std::exp(std::lgamma(n + 1.0) - std::lgamma(i + 1.0) - std::lgamma(n - i + 1.0) - n * std::log(2.0));
+    return std::min(1.0, 2 * tail);
+}
+
 int seeds_for_power(double effect, double alpha, double power, bool paired, int limit) {
     const double e = std::abs(effect);
     if (!(e > 0) || !std::isfinite(e)) return -1;

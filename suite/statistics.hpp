@@ -73,6 +73,13 @@ double probability_of_improvement(const std::vector<double>& x, const std::vecto
 Interval probability_of_improvement_interval(const std::vector<double>& x, const std::vector<double>& y, std::uint64_t seed,
                                              int resamples = 2000, double level = 0.95);
 
+// The exact two-sided sign test (Dixon & Mood 1946): of the pairs that are not ties, `wins` went one way and
+// `losses` the other; under the null each way has probability ½, and p = min(1, 2·P(X ≤ min(wins, losses)))
+// for X ~ Binomial(wins + losses, ½) — R's binom.test(wins, wins + losses). It needs only the order within each
+// pair, so a censored value (a trial that never reached a target) takes part as the slower one. 1 when there is
+// no pair.
+double sign_test(int wins, int losses);
+
 // The seeds per group (paired: the pairs) a two-sided t-test at level `alpha` needs to detect a standardised
 // effect `effect` (difference ÷ standard deviation: pooled, or of the differences when paired) with the given
 // power: the smallest n with |effect|·√(n/2) (paired: |effect|·√n) ≥ t(1 − α/2, ν) + t(power, ν), ν = 2n − 2

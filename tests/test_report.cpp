@@ -106,6 +106,45 @@ TEST_CASE("paired seeds: the comparison pairs by seed, and a difference the seed
     CHECK(paired["probability_of_improvement_ci95"][0].get<double>() < 0.6);
 }
 
+TEST_CASE("speed to the target against the baseline: the sign test over paired seeds counts censored trials as the slower", "[report][pairing]") {
+    // relu reaches the target at step 40 on all 7 seeds; tanh at 30, 30, 20, 20, 30 and never on seeds 6 and 7;
+    // sigmoid never.
+    TempDir dir;
+    FakeRun run(dir / "runs", {{"activation", {"relu", "tanh", "sigmoid"}}, {"seed", {1, 2, 3, 4, 5, 6, 7}}}, "relu", true);
+    const std::vector<json> tanh_steps{30, 30, 20, 20, 30, nullptr, nullptr};
+    for (int s = 0; s < 7; ++s) {
+        run.trial({{"activation", "relu"}, {"seed", s + 1}}, 0.85, 40);
+        run.trial({{"activation", "tanh"}, {"seed", s + 1}}, 0.84, tanh_steps[static_cast<std::size_t>(s)]);
+        run.trial({{"activation", "sigmoid"}, {"seed", s + 1}}, 0.70, nullptr);
+    }
+    const json summary = summary_json(run.dir());
+    const json tanh = entry(summary["rankings"][0], "tanh")["speed"], sigmoid = entry(summary["rankings"][0], "sigmoid")["speed"];
+    CHECK(entry(summary["rankings"][0], "relu")["speed"].is_null());
+    CHECK(tanh["pairs"] == 7);
+    CHECK(tanh["sooner"] == 5);
+    CHECK(tanh["later"] == 2);
+    CHECK(tanh["both_reached"] == 5);
+    // The geometric mean of 0.75, 0.75, 0.5, 0.5, 0.75.
+    CHECK(tanh["steps_ratio"].get<double>() == Approx(std::pow(0.75, 0.6) * std::pow(0.5, 0.4)));
+    CHECK(tanh["steps_ratio_ci95"][0].get<double>() < tanh["steps_ratio"].get<double>());
+    // binom.test(5, 7) = 2·(1 + 7 + 21)/128 and binom.test(0, 7) = 2/128; Holm over the 2.
+    CHECK(tanh["p_value"].get<double>() == Approx(58.0 / 128));
+    CHECK(sigmoid["p_value"].get<double>() == Approx(2.0 / 128));
+    CHECK(sigmoid["p_adjusted"].get<double>() == Approx(4.0 / 128));
+    CHECK(tanh["p_adjusted"].get<double>() == Approx(58.0 / 128));
+    CHECK(sigmoid["later"] == 7);
+    CHECK(sigmoid["steps_ratio"].is_null());
+    const std::string md = build_report({run.dir()}).markdown;
+    CHECK_THAT(md, Catch::Contains("| sigmoid | 7 | 0 / 7 / 0 | — | — | 0 | 0.0156 | 0.031") && Catch::Contains(" | later |"));
+    CHECK_THAT(md, Catch::Contains("| tanh | 7 | 5 / 2 / 0 | 0.64 |"));
+    CHECK_THAT(md, Catch::Contains("against **relu**: none gets there sooner; 1 later, **sigmoid** (7 of 7 seeds); 1 not distinguished"));
+    // Unpaired seeds: no pairs, no speed comparison.
+    FakeRun unpaired(dir / "unpaired", {{"activation", {"relu", "tanh"}}, {"seed", {1, 2}}}, "relu", false);
+    for (int s = 1; s <= 2; ++s) unpaired.trial({{"activation", "relu"}, {"seed", s}}, 0.85, 40), unpaired.trial({{"activation", "tanh"}, {"seed", s}}, 0.84, 30);
+    CHECK(entry(summary_json(unpaired.dir())["rankings"][0], "tanh")["speed"].is_null());
+    CHECK(build_report({unpaired.dir()}).markdown.find("Steps to the target against") == std::string::npos);
+}
+
 TEST_CASE("Benjamini–Hochberg on request: report --adjust bh", "[report]") {
     TempDir dir;
     FakeRun run(dir / "runs", {{"activation", {"relu", "a", "b"}}, {"init", {"he_normal"}}, {"bias", {0.0}}, {"seed", {1, 2, 3}}});
@@ -212,7 +251,9 @@ TEST_CASE("a report of 88 groups reads in a real browser: no overlapping labels,
     // 22 activations × 2 inits × 2 biases = 88 groups of 2 seeds, with long names, as configs/activations.yaml has.
     std::vector<std::string> activations{"relu"};
     for (int i = 1; i < 22; ++i) activations.push_back("activation_with_a_long_name_" + std::to_string(i));
-    FakeRun run(dir / "runs", {{"activation", activations}, {"init", {"he_normal", "xavier_uniform"}}, {"bias", {0.0, 0.1}}, {"seed", {1, 2}}});
+    // Paired seeds, so the page also carries the speed tables (a per context).
+    FakeRun run(dir / "runs", {{"activation", activations}, {"init", {"he_normal", "xavier_uniform"}}, {"bias", {0.0, 0.1}}, {"seed", {1, 2}}},
+                "relu", true);
     for (std::size_t a = 0; a < activations.size(); ++a)
         for (const char* init : {"he_normal", "xavier_uniform"})
             for (double bias : {0.0, 0.1})
@@ -223,6 +264,7 @@ TEST_CASE("a report of 88 groups reads in a real browser: no overlapping labels,
     REQUIRE(report.code == 0);
     const json result = check_page_in_browser(dir, dir / "rep" / "report.html", "test accuracy");
     INFO(result.dump(2));
+    CHECK_THAT(slurp(dir / "rep" / "report.html"), Catch::Contains("Steps to the target against relu, with "));
     CHECK(result["svgs"] == 6);  // forest, heatmap, loss, accuracy, last layer mean, zeros (no learning-rate axis, so no dead-vs-lr)
     CHECK(result["texts"].get<int>() > 500);
     CHECK(result["overlaps"].empty());

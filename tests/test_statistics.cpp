@@ -176,3 +176,17 @@ TEST_CASE("ranks over data sets: ties share their mean rank, Friedman, Iman–Da
     CHECK(rank_cliques({1, 1.2, 1.4}, 1.0) == std::vector<std::pair<std::size_t, std::size_t>>{{0, 2}});
     CHECK(rank_cliques({1, 3, 5}, 1.0).empty());
 }
+
+TEST_CASE("the sign test against R's binom.test", "[statistics]") {
+    // binom.test(14, 16)$p.value = 274 / 2^16; binom.test(5, 5) = 2 / 2^5; binom.test(3, 10) = 352 / 2^10.
+    CHECK(sign_test(14, 2) == Approx(274.0 / 65536).epsilon(1e-9));
+    CHECK(sign_test(2, 14) == Approx(274.0 / 65536).epsilon(1e-9));
+    CHECK(sign_test(5, 0) == Approx(0.0625).epsilon(1e-9));
+    CHECK(sign_test(3, 7) == Approx(0.34375).epsilon(1e-9));
+    CHECK(sign_test(5, 5) == 1.0);
+    CHECK(sign_test(0, 0) == 1.0);
+    // Past where 2^-n underflows: 1100 of 2000, z = 4.47, about 8·10⁻⁶ by the normal approximation.
+    const double big = sign_test(1100, 900);
+    CHECK(big > 5e-6);
+    CHECK(big < 1.2e-5);
+}
