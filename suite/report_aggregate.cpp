@@ -528,10 +528,14 @@ std::string speed_finding(const Aggregate& a, const Ranking& r) {
         return out;
     };
     std::string text = " To the training-error target of " + decimal(a.target, 2) + ", against **" + a.baseline_text() + "**: ";
-    text += sooner.empty() ? std::string("none gets there sooner") : std::to_string(sooner.size()) + " sooner, " + names(sooner);
-    text += later.empty() ? "; none later" : "; " + std::to_string(later.size()) + " later, " + names(later);
     const int rest = tested - static_cast<int>(sooner.size() + later.size());
-    if (rest > 0) text += "; " + std::to_string(rest) + " not distinguished";
+    if (sooner.empty() && later.empty()) {
+        text += tested == 1 ? "not told apart" : "none of the " + std::to_string(tested) + " is told apart";
+    } else {
+        text += sooner.empty() ? std::string("none gets there sooner") : std::to_string(sooner.size()) + " sooner, " + names(sooner);
+        text += later.empty() ? "; none later" : "; " + std::to_string(later.size()) + " later, " + names(later);
+        if (rest > 0) text += "; " + std::to_string(rest) + " not distinguished";
+    }
     text += " (the sign test over paired seeds, a trial that never got there the slower of its pair, " +
             std::string(a.adjustment == "bh" ? "Benjamini–Hochberg" : "Holm") + "-adjusted over the report's " +
             std::to_string(a.speed_comparisons) + " speed comparisons; the Convergence section has each).";
