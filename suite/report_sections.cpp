@@ -34,6 +34,13 @@ std::string mean_std(const std::vector<double>& v, const char* format) {
 
 Cell cell(std::string text, double sort = NAN) { return {std::move(text), sort}; }
 Cell stat_cell(const std::vector<double>& v, const char* format) { return cell(mean_std(v, format), v.empty() ? NAN : summarise(v).mean); }
+// The 95% Student-t interval of the mean of fractions, "[low, high]", clipped to [0, 1] (with three seeds it can
+// reach past either); "—" with fewer than two values.
+Cell fraction_ci_cell(const std::vector<double>& v) {
+    if (v.size() < 2) return cell("—");
+    const Summary m = summarise(v);
+    return cell("[" + fmt("%.3f", std::max(0.0, m.ci_low)) + ", " + fmt("%.3f", std::min(1.0, m.ci_high)) + "]");
+}
 
 
 // A table with a column per axis, then `rest`; `numeric` says which of `rest` are numbers.
@@ -650,13 +657,16 @@ Section convergence_section(const Aggregate& a) {
 
 Section sparsity_section(const Aggregate& a) {
     Section s = section("sparsity", "Sparsity, dead and inactive units");
-    Table t = group_table(a, {"zero fraction: init", "final", "dead (rectifiers)", "inactive (others)", "saturated"});
+    Table t = group_table(a, {"zero fraction: init", "final", "final, 95% CI", "dead (rectifiers)", "dead, 95% CI", "inactive (others)", "saturated"});
+    t.numeric[a.columns.size() + 2] = t.numeric[a.columns.size() + 4] = false;
     for (const Group& g : a.groups) {
         const GroupStats& st = g.stats;
         auto row = group_cells(g);
         row.push_back(stat_cell(st.zero_init, "%.3f"));
         row.push_back(stat_cell(st.zero_final, "%.3f"));
+        row.push_back(fraction_ci_cell(st.zero_final));
         row.push_back(st.dead.empty() ? cell("n/a") : stat_cell(st.dead, "%.3f"));
+        row.push_back(st.dead.empty() ? cell("n/a") : fraction_ci_cell(st.dead));
         row.push_back(st.inactive.empty() ? cell("n/a") : stat_cell(st.inactive, "%.3f"));
         row.push_back(stat_cell(st.saturated, "%.3f"));
         t.rows.push_back(row);
@@ -664,7 +674,8 @@ Section sparsity_section(const Aggregate& a) {
     t.caption = spans("All over the probe set, averaged over the activation layers. *zero fraction*: exact zeros in the outputs. *dead*: units "
                       "(conv channels, dense neurons) whose pre-activation is ≤ 0 for every probe image — for the ReLU family they pass no "
                       "gradient. *inactive*: for the other activations, units with |f′| < 0.001 on every probe image. *saturated*: elements "
-                      "with |f′| < 0.001 (for ReLU these are its zeros). Final values after the last epoch.");
+                      "with |f′| < 0.001 (for ReLU these are its zeros). Final values after the last epoch, mean ± std over seeds, and the "
+                      "95% Student-t interval of the mean (clipped to [0, 1]), to hold against a number a paper states.");
     s.tables.push_back(t);
     return s;
 }
