@@ -62,8 +62,8 @@ std::string read_text(const std::filesystem::path& path) {
 
 namespace {
 
-// A compacted file's text; decompressing to more than this is refused (the largest metrics file of the canonical
-// studies is 60 kB).
+// A compacted file's text; decompressing to more than this is refused, so a corrupt file cannot exhaust memory (the
+// largest metrics file of the canonical studies is 30 kB).
 constexpr std::size_t kMaxJsonlBytes = std::size_t{1} << 30;
 
 std::string read_text_maybe_gzip(const std::filesystem::path& path) {
