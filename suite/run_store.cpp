@@ -177,6 +177,21 @@ std::vector<json> read_checked_jsonl(const fs::path& path, const std::vector<Fie
     return rows;
 }
 
+// A trial's JSON-lines file `name` read from `path` (stored_jsonl's choice). When `actbench compact` replaced the
+// plain file by its .gz between that choice and the read, the read fails on a plain file that no longer exists:
+// it is read again from the .gz (written before the plain file goes), and `path` says which was read.
+std::vector<json> read_trial_jsonl(const fs::path& trial_dir, const char* name, const std::vector<Field>& fields, const char* what,
+                                   fs::path& path) {
+    try {
+        return read_checked_jsonl(path, fields, what);
+    } catch (const InputError&) {
+        const fs::path compact = trial_dir / (std::string(name) + kGzipSuffix);
+        if (path == compact || fs::exists(path) || !fs::exists(compact)) throw;
+        path = compact;
+        return read_checked_jsonl(path, fields, what);
+    }
+}
+
 // The trainer's summary fields (trainer.cpp writes them); the report and verify read nothing else.
 const std::vector<Field> kSummaryOutcome{
     {"epochs_completed", Kind::integer, true},         {"steps", Kind::integer, true},
@@ -312,10 +327,10 @@ json read_summary(const fs::path& trial_dir) {
 }
 
 std::vector<json> read_metrics(const fs::path& trial_dir, const json& summary) {
-    const fs::path path = stored_jsonl(trial_dir, kMetricsFile);
+    fs::path path = stored_jsonl(trial_dir, kMetricsFile);
     if (!fs::exists(path))
         throw InputError(path.string() + ": not found (nor " + kMetricsFile + kGzipSuffix + "); a finished trial has one");
-    const std::vector<json> rows = read_checked_jsonl(path, kMetricsRow, "a metrics line");
+    const std::vector<json> rows = read_trial_jsonl(trial_dir, kMetricsFile, kMetricsRow, "a metrics line", path);
     if (rows.empty()) throw InputError(path.string() + ": empty; expected one line per evaluation point");
     // Complete: the trainer writes the summary from the last line, after the last epoch's line.
     const json& last = rows.back();
@@ -329,9 +344,9 @@ std::vector<json> read_metrics(const fs::path& trial_dir, const json& summary) {
 }
 
 std::vector<json> read_timing(const fs::path& trial_dir) {
-    const fs::path path = stored_jsonl(trial_dir, kTimingFile);
+    fs::path path = stored_jsonl(trial_dir, kTimingFile);
     if (!fs::exists(path)) return {};
-    return read_checked_jsonl(path, kTimingRow, "a timing line");
+    return read_trial_jsonl(trial_dir, kTimingFile, kTimingRow, "a timing line", path);
 }
 
 void append_line_locked(const fs::path& path, const std::string& line) {
