@@ -190,3 +190,18 @@ TEST_CASE("the sign test against R's binom.test", "[statistics]") {
     CHECK(big > 5e-6);
     CHECK(big < 1.2e-5);
 }
+
+TEST_CASE("a difference that is the same on every seed has no spread to test: rounding noise is not variance", "[statistics]") {
+    const std::vector<double> base{0.8412, 0.8533, 0.8697, 0.8801};
+    std::vector<double> shifted, differences;
+    for (double v : base) shifted.push_back(v + 0.15), differences.push_back(shifted.back() - v);
+    REQUIRE(summarise(differences).std > 0);  // a few ulps apart: the case that reached t ≈ 10¹⁶
+    const Comparison paired = paired_test(shifted, base);
+    CHECK_FALSE(paired.valid);
+    CHECK(paired.difference == Approx(0.15));
+    const std::vector<double> same{0.1 + 0.2, 0.3, 0.3};  // 0.30000000000000004 and 0.3
+    REQUIRE(summarise(same).std > 0);
+    CHECK_FALSE(welch_test(same, {0.7, 0.7, 0.7}).valid);
+    // A real spread, however small against the values, is still tested.
+    CHECK(paired_test({0.85, 0.8500001, 0.8500003}, {0.7, 0.7, 0.7}).valid);
+}
