@@ -142,12 +142,13 @@ std::vector<Text> findings(const Result& r) {
     while (tied < k && r.mean_ranks[r.order[tied]] - best < r.cd) ++tied;
     std::string cd_text = "Nemenyi's critical difference at α = " + fmt("%g", r.alpha) + " for " + std::to_string(k) + " values over " +
                           std::to_string(n) + " columns is " + fmt("%.2f", r.cd) + " ranks";
-    if (r.cd >= static_cast<double>(k) - 1) cd_text += ", wider than the whole range of ranks: no pair can differ with so few studies";
+    const bool beyond_range = r.cd >= static_cast<double>(k) - 1;  // no two mean ranks can be that far apart
+    if (beyond_range) cd_text += ", wider than the whole range of ranks: no pair can differ with so few studies";
     out.push_back(spans(cd_text + "."));
     if (reject && tied < k)
         out.push_back(spans("Significantly behind " + r.values[r.order[0]] + ": " + names_of(r, tied, k) + ". Within the critical difference of it: " +
                             (tied > 1 ? names_of(r, 1, tied) : std::string("none")) + "."));
-    else if (reject)
+    else if (reject && !beyond_range)
         out.push_back(spans("But no two values' mean ranks differ by the critical difference: the ranks differ as a whole, and no pair "
                             "is told apart with so few columns."));
     return out;

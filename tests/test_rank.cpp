@@ -86,6 +86,18 @@ TEST_CASE("rank: mean ranks over studies, Friedman's test and the critical diffe
     CHECK(bars == 2);
 }
 
+TEST_CASE("rank with a critical difference wider than the range of ranks says so once", "[rank][report]") {
+    // Two studies ordering four values alike: Friedman rejects (the orders agree perfectly), but CD = 2.569·√(20/12) =
+    // 3.32 exceeds the widest possible gap, 3: no pair can differ, said once.
+    TempDir dir;
+    const std::vector<std::string> acts{"relu", "tanh", "sigmoid", "elu"};
+    const std::vector<double> acc{0.85, 0.84, 0.70, 0.90};
+    const RankFiles files = build_rank({study(dir / "a", acts, acc), study(dir / "b", acts, acc)});
+    CHECK_THAT(files.markdown, Catch::Contains("the mean ranks differ"));
+    CHECK_THAT(files.markdown, Catch::Contains("is 3.32 ranks, wider than the whole range of ranks: no pair can differ"));
+    CHECK(files.markdown.find("But no two") == std::string::npos);
+}
+
 TEST_CASE("rank refuses what it cannot sum up, naming the directory", "[rank][errors]") {
     TempDir dir;
     const fs::path a = study(dir / "a", {"relu", "tanh"}, {0.8, 0.7});
