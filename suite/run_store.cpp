@@ -13,6 +13,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 namespace actbench {
@@ -78,13 +79,6 @@ std::string read_text_maybe_gzip(const std::filesystem::path& path) {
 }
 
 }  // namespace
-
-std::filesystem::path stored_jsonl(const std::filesystem::path& trial_dir, const char* name) {
-    const std::filesystem::path plain = trial_dir / name;
-    const std::filesystem::path compact = trial_dir / (std::string(name) + kGzipSuffix);
-    if (!std::filesystem::exists(plain) && std::filesystem::exists(compact)) return compact;
-    return plain;
-}
 
 std::vector<nlohmann::json> read_jsonl(const std::filesystem::path& path) {
     std::istringstream in(read_text_maybe_gzip(path));
@@ -177,19 +171,24 @@ std::vector<json> read_checked_jsonl(const fs::path& path, const std::vector<Fie
     return rows;
 }
 
-// A trial's JSON-lines file `name` read from `path` (stored_jsonl's choice). When `actbench compact` replaced the
-// plain file by its .gz between that choice and the read, the read fails on a plain file that no longer exists:
-// it is read again from the .gz (written before the plain file goes), and `path` says which was read.
-std::vector<json> read_trial_jsonl(const fs::path& trial_dir, const char* name, const std::vector<Field>& fields, const char* what,
-                                   fs::path& path) {
-    try {
-        return read_checked_jsonl(path, fields, what);
-    } catch (const InputError&) {
-        const fs::path compact = trial_dir / (std::string(name) + kGzipSuffix);
-        if (path == compact || fs::exists(path) || !fs::exists(compact)) throw;
-        path = compact;
-        return read_checked_jsonl(path, fields, what);
+// A trial's JSON-lines file `name` (kMetricsFile, kTimingFile) in whichever form it is stored: the plain file when
+// there is one (a compaction interrupted between writing the .gz and removing the plain file leaves both, equal),
+// else its .gz — also when `actbench compact` removed the plain file between the check and the read (the .gz is
+// written first). nullopt when neither exists. `path` names the file read, or the plain one when neither exists.
+std::optional<std::vector<json>> read_trial_jsonl(const fs::path& trial_dir, const char* name, const std::vector<Field>& fields,
+                                                  const char* what, fs::path& path) {
+    const fs::path plain = trial_dir / name, compact = trial_dir / (std::string(name) + kGzipSuffix);
+    path = plain;
+    if (fs::exists(plain)) {
+        try {
+            return read_checked_jsonl(plain, fields, what);
+        } catch (const InputError&) {
+            if (fs::exists(plain) || !fs::exists(compact)) throw;
+        }
     }
+    if (!fs::exists(compact)) return std::nullopt;
+    path = compact;
+    return read_checked_jsonl(compact, fields, what);
 }
 
 // The trainer's summary fields (trainer.cpp writes them); the report and verify read nothing else.
@@ -327,10 +326,10 @@ json read_summary(const fs::path& trial_dir) {
 }
 
 std::vector<json> read_metrics(const fs::path& trial_dir, const json& summary) {
-    fs::path path = stored_jsonl(trial_dir, kMetricsFile);
-    if (!fs::exists(path))
-        throw InputError(path.string() + ": not found (nor " + kMetricsFile + kGzipSuffix + "); a finished trial has one");
-    const std::vector<json> rows = read_trial_jsonl(trial_dir, kMetricsFile, kMetricsRow, "a metrics line", path);
+    fs::path path;
+    const std::optional<std::vector<json>> read = read_trial_jsonl(trial_dir, kMetricsFile, kMetricsRow, "a metrics line", path);
+    if (!read) throw InputError(path.string() + ": not found (nor " + kMetricsFile + kGzipSuffix + "); a finished trial has one");
+    const std::vector<json>& rows = *read;
     if (rows.empty()) throw InputError(path.string() + ": empty; expected one line per evaluation point");
     // Complete: the trainer writes the summary from the last line, after the last epoch's line.
     const json& last = rows.back();
@@ -344,9 +343,8 @@ std::vector<json> read_metrics(const fs::path& trial_dir, const json& summary) {
 }
 
 std::vector<json> read_timing(const fs::path& trial_dir) {
-    fs::path path = stored_jsonl(trial_dir, kTimingFile);
-    if (!fs::exists(path)) return {};
-    return read_trial_jsonl(trial_dir, kTimingFile, kTimingRow, "a timing line", path);
+    fs::path path;
+    return read_trial_jsonl(trial_dir, kTimingFile, kTimingRow, "a timing line", path).value_or(std::vector<json>{});
 }
 
 void append_line_locked(const fs::path& path, const std::string& line) {

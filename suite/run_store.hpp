@@ -42,11 +42,6 @@ inline constexpr const char* kClaimsDir = ".claims";  // per-trial lock files of
 inline constexpr const char* kTrialFile = "trial.yaml";
 inline constexpr const char* kGzipSuffix = ".gz";  // a compacted JSON-lines file: metrics.jsonl.gz, timing.jsonl.gz
 
-// A trial's JSON-lines file `name` (kMetricsFile, kTimingFile) as stored: the plain file when it exists (a
-// compaction interrupted between writing the .gz and removing the plain file leaves both, equal), else the
-// compacted one, else the plain name, which does not exist.
-std::filesystem::path stored_jsonl(const std::filesystem::path& trial_dir, const char* name);
-
 // A finished trial's status. "interrupted" is never stored: an interrupted trial leaves no summary.
 enum class TrialStatus { ok, diverged, failed };
 const char* status_name(TrialStatus s);
