@@ -33,13 +33,15 @@ std::string mean_std(const std::vector<double>& v, const char* format) {
 }
 
 Cell cell(std::string text, double sort = NAN) { return {std::move(text), sort}; }
+// "[low, high]", each bound in `format`.
+std::string interval_text(const char* format, double low, double high) { return "[" + fmt(format, low) + ", " + fmt(format, high) + "]"; }
 Cell stat_cell(const std::vector<double>& v, const char* format) { return cell(mean_std(v, format), v.empty() ? NAN : summarise(v).mean); }
 // The 95% Student-t interval of the mean of fractions, "[low, high]", clipped to [0, 1] (with three seeds it can
 // reach past either); "—" with fewer than two values.
 Cell fraction_ci_cell(const std::vector<double>& v) {
     if (v.size() < 2) return cell("—");
     const Summary m = summarise(v);
-    return cell("[" + fmt("%.3f", std::max(0.0, m.ci_low)) + ", " + fmt("%.3f", std::min(1.0, m.ci_high)) + "]");
+    return cell(interval_text("%.3f", std::max(0.0, m.ci_low), std::min(1.0, m.ci_high)));
 }
 
 
@@ -192,19 +194,18 @@ std::vector<Cell> summary_row(const Aggregate& a, const RankedEntry& e, bool wit
     std::vector<Cell> row{cell(std::to_string(e.rank), e.rank), cell(value_text(e.group->values[a.compared_axis])),
                           cell(std::to_string(st.acc.n), static_cast<double>(st.acc.n)),
                           cell(st.acc.n ? fmt("%.4f", st.acc.mean) : "—", st.acc.n ? st.acc.mean : NAN),
-                          cell(st.acc.n > 1 ? "[" + fmt("%.4f", st.acc.ci_low) + ", " + fmt("%.4f", st.acc.ci_high) + "]" : "—")};
+                          cell(st.acc.n > 1 ? interval_text("%.4f", st.acc.ci_low, st.acc.ci_high) : "—")};
     if (with_baseline) {
         const Comparison& c = e.vs_baseline;
         const bool shown = c.valid && !e.is_baseline;
         row.push_back(cell(shown ? fmt("%+.4f", c.difference) : "—", shown ? c.difference : NAN));
-        row.push_back(cell(shown ? "[" + fmt("%+.4f", c.ci_low) + ", " + fmt("%+.4f", c.ci_high) + "]" : "—"));
+        row.push_back(cell(shown ? interval_text("%+.4f", c.ci_low, c.ci_high) : "—"));
         row.push_back(cell(!shown ? "—" : e.paired ? "paired, " + std::to_string(e.pairs) + " seeds, wins " + fmt("%.0f%%", 100 * e.wins)
                                                    : std::string("Welch")));
         row.push_back(cell(shown ? fmt("%.3g", c.p_value) : "—", shown ? c.p_value : NAN));
         row.push_back(cell(shown ? fmt("%.3g", e.p_adjusted) : "—", shown ? e.p_adjusted : NAN));
         const bool poi = !e.is_baseline && std::isfinite(e.improvement);
-        row.push_back(cell(poi ? fmt("%.2f", e.improvement) + " [" + fmt("%.2f", e.improvement_interval.low) + ", " +
-                                     fmt("%.2f", e.improvement_interval.high) + "]"
+        row.push_back(cell(poi ? fmt("%.2f", e.improvement) + " " + interval_text("%.2f", e.improvement_interval.low, e.improvement_interval.high)
                                : "—",
                            poi ? e.improvement : NAN));
         row.push_back(cell(!shown ? "—" : e.seeds_needed < 0 ? "> 100000" : std::to_string(e.seeds_needed),
@@ -556,12 +557,12 @@ Section accuracy_section(const Aggregate& a) {
         auto row = group_cells(g);
         row.push_back(cell(std::to_string(acc.n), static_cast<double>(acc.n)));
         row.push_back(cell(acc.n ? fmt("%.4f", acc.mean) : "—", acc.n ? acc.mean : NAN));
-        row.push_back(cell(acc.n > 1 ? "[" + fmt("%.4f", acc.ci_low) + ", " + fmt("%.4f", acc.ci_high) + "]" : "—"));
+        row.push_back(cell(acc.n > 1 ? interval_text("%.4f", acc.ci_low, acc.ci_high) : "—"));
         const Interval& mb = g.stats.mean_bootstrap;
         const Interval& ib = g.stats.iqm_bootstrap;
-        row.push_back(cell(acc.n > 1 ? "[" + fmt("%.4f", mb.low) + ", " + fmt("%.4f", mb.high) + "]" : "—"));
+        row.push_back(cell(acc.n > 1 ? interval_text("%.4f", mb.low, mb.high) : "—"));
         row.push_back(cell(acc.n ? fmt("%.4f", g.stats.iqm) : "—", acc.n ? g.stats.iqm : NAN));
-        row.push_back(cell(acc.n > 1 ? "[" + fmt("%.4f", ib.low) + ", " + fmt("%.4f", ib.high) + "]" : "—"));
+        row.push_back(cell(acc.n > 1 ? interval_text("%.4f", ib.low, ib.high) : "—"));
         row.push_back(cell(acc.n ? fmt("%.4f", acc.median) : "—", acc.n ? acc.median : NAN));
         row.push_back(stat_cell(g.stats.best, "%.4f"));
         row.push_back(stat_cell(g.stats.train_accuracy, "%.4f"));
@@ -609,7 +610,7 @@ std::optional<Table> speed_table(const Aggregate& a, const Ranking& r) {
         t.rows.push_back({cell(value_text(e.group->values[a.compared_axis])), cell(std::to_string(sp.pairs), sp.pairs),
                           cell(std::to_string(sp.sooner) + " / " + std::to_string(sp.later) + " / " + std::to_string(sp.pairs - sp.sooner - sp.later)),
                           cell(fmt("%.2f", sp.ratio), sp.ratio),
-                          cell(std::isfinite(sp.ratio_ci.low) ? "[" + fmt("%.2f", sp.ratio_ci.low) + ", " + fmt("%.2f", sp.ratio_ci.high) + "]" : "—"),
+                          cell(std::isfinite(sp.ratio_ci.low) ? interval_text("%.2f", sp.ratio_ci.low, sp.ratio_ci.high) : "—"),
                           cell(std::to_string(sp.both_reached), sp.both_reached), cell(fmt("%.3g", sp.p_value), sp.p_value),
                           cell(fmt("%.3g", sp.p_adjusted), sp.p_adjusted), cell(verdict)});
     }
