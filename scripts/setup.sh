@@ -4,7 +4,9 @@
 #   scripts/setup.sh             what running a sweep needs: the build tools and libraries, Fashion-MNIST;
 #                                builds the actbench command
 #   scripts/setup.sh --tests     also what the tests need (Catch2, Google Benchmark, Chromium, Slurm and munge,
-#                                OpenCV's sample data); builds the tests and benchmarks too
+#                                OpenCV's sample data, file and dpkg-dev for the DEB); builds the tests and
+#                                benchmarks too. scripts/check_fresh_machine.sh checks on a minimal Debian 12
+#                                root that this list is complete.
 #   scripts/setup.sh --no-build  install only (combine with --tests for the test packages)
 # Nothing installed here starts or stays enabled as a service: Slurm's and munge's daemons are kept from starting
 # while they install and disabled after; the Slurm test starts its own in a temporary directory.
@@ -31,6 +33,7 @@ TEST_PACKAGES=(
   chromium                               # the report page is checked in a real browser (headless)
   opencv-doc                             # OpenCV's digits.png (dataset kind opencv_digits)
   slurm-wlm munge                        # the Slurm integration test runs a single-node cluster
+  file dpkg-dev                          # the DEB test: cpack's dpkg-shlibdeps step needs file(1)
 )
 SERVICES=(munge slurmd slurmctld)
 ((tests)) && PACKAGES+=("${TEST_PACKAGES[@]}")
