@@ -15,7 +15,7 @@ _actbench() {
         run) options="--out --jobs --threads-per-trial --shard --no-resume --retry-failed --quiet --help" ;;
         report) options="--out --rows --cols --adjust --help" ;;
         rank) options="--out --alpha --help" ;;
-        export) options="--format --out --help" ;;
+        export) options="--format --out --stage --help" ;;
         list) options="--json --names --help" ;;
         show) options="--config --range --points --plot --json --help" ;;
         inspect) options="--init --sheet --json --help" ;;
@@ -32,6 +32,7 @@ _actbench() {
         --model) COMPREPLY=($(compgen -W "$(actbench list models --names 2>/dev/null)" -- "$cur")); return ;;
         --format) COMPREPLY=($(compgen -W "csv jsonl" -- "$cur")); return ;;
         --adjust) COMPREPLY=($(compgen -W "holm bh" -- "$cur")); return ;;
+        --stage) COMPREPLY=($(compgen -W "final tuning all" -- "$cur")); return ;;
         --precision) COMPREPLY=($(compgen -W "fp32 bf16" -- "$cur")); return ;;
         --block) COMPREPLY=($(compgen -W "post_activation pre_activation plain" -- "$cur")); return ;;
         --out|--plot|--sheet|--config) COMPREPLY=($(compgen -f -- "$cur")); return ;;

@@ -3,6 +3,9 @@
 #include "report_data.hpp"
 #include "tidy_table.hpp"
 
+#include <algorithm>
+#include <set>
+
 namespace actbench {
 
 using nlohmann::json;
@@ -18,27 +21,60 @@ const char* const kTrialMetrics[] = {"epochs_completed", "steps", "diverged_step
 
 json number_or_null(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
 
-std::vector<std::string> axis_names(const Aggregate& a) {
+// The sweep's axes, then every other value that varies between stored trials (the tuning stage and the tuned value
+// of a tuned study, which the runner records in each summary's axes but the config's grid does not list), sorted.
+std::vector<std::string> axis_names(const Aggregate& a, const std::vector<const TrialRecord*>& trials) {
     std::vector<std::string> names;
     for (const auto& axis : a.config["sweep"]["axes"]) names.push_back(axis["name"].get<std::string>());
+    std::set<std::string> extra;
+    for (const TrialRecord* r : trials)
+        for (auto it = r->summary["axes"].begin(); it != r->summary["axes"].end(); ++it)
+            if (std::find(names.begin(), names.end(), it.key()) == names.end()) extra.insert(it.key());
+    names.insert(names.end(), extra.begin(), extra.end());
     return names;
 }
 
-TidyTable trials_table(const Aggregate& a, const LoadedRuns& runs) {
-    const auto axes = axis_names(a);
+// An adaptive design's round (1-based) of a seed: the first round whose seeds_at includes its position in the
+// design's seed list; empty for a seed outside it or a design without rounds.
+json adaptive_round(const Aggregate& a, const json& seed) {
+    if (!a.config.contains("adaptive") || !seed.is_number_integer()) return json();
+    const json& d = a.config["adaptive"];
+    const AdaptiveSpec spec{d["min"].get<int>(), d["max"].get<int>(), d["step"].get<int>(), d["margin"].get<double>()};
+    std::size_t position = 0;
+    for (const auto& axis : a.config["sweep"]["axes"])
+        if (axis["name"] == "seed") {
+            const auto& values = axis["values"];
+            const auto it = std::find(values.begin(), values.end(), seed);
+            if (it == values.end()) return json();
+            position = static_cast<std::size_t>(it - values.begin());
+        }
+    for (int round = 0; round < spec.rounds(); ++round)
+        if (position < static_cast<std::size_t>(spec.seeds_at(round))) return round + 1;
+    return json();
+}
+
+// A trial's stage: "tuning" or "final" in a tuned study, empty otherwise.
+std::string stage_of(const TrialRecord& r) { return r.summary["axes"].value("stage", std::string()); }
+
+TidyTable trials_table(const Aggregate& a, const LoadedRuns& runs, const std::vector<const TrialRecord*>& trials) {
+    const auto axes = axis_names(a, trials);
+    const bool rounds = a.config.contains("adaptive");
     TidyTable t;
     t.columns.push_back("trial_id");
     t.columns.insert(t.columns.end(), axes.begin(), axes.end());
+    if (rounds) t.columns.push_back("round");
     t.columns.push_back("status");
     t.columns.push_back("error");
     for (const char* m : kTrialMetrics) {
         t.columns.push_back(m);
         if (std::string(m) == "steps_to_target") t.columns.push_back("target_reached");
     }
-    for (const TrialRecord& r : runs.trials) {
+    for (const TrialRecord* trial : trials) {
+        const TrialRecord& r = *trial;
         const json& s = r.summary;
         std::vector<json> row{s["id"]};
         for (const auto& axis : axes) row.push_back(s["axes"].value(axis, json()));
+        if (rounds) row.push_back(stage_of(r) == "tuning" ? json() : adaptive_round(a, s["axes"].value("seed", json())));
         row.push_back(s["status"]);
         row.push_back(s.value("error", json()));
         for (const char* m : kTrialMetrics) {
@@ -50,17 +86,17 @@ TidyTable trials_table(const Aggregate& a, const LoadedRuns& runs) {
     for (const auto& [id, why] : runs.damaged) {  // listed, with what is wrong; never their numbers
         std::vector<json> row(t.columns.size());
         row[0] = id;
-        row[1 + axes.size()] = "damaged";
-        row[2 + axes.size()] = why;
+        row[1 + axes.size() + rounds] = "damaged";
+        row[2 + axes.size() + rounds] = why;
         t.rows.push_back(row);
     }
     return t;
 }
 
-TidyTable curves_table(const LoadedRuns& runs) {
+TidyTable curves_table(const std::vector<const TrialRecord*>& trials) {
     TidyTable t{{"trial_id", "step", "epoch", "metric", "layer", "value"}, {}};
-    for (const TrialRecord& r : runs.trials)
-        for (const json& row : r.metrics)
+    for (const TrialRecord* trial : trials)
+        for (const TrialRecord& r = *trial; const json& row : r.metrics)
             for (auto it = row.begin(); it != row.end(); ++it) {
                 if (it.key() == "step" || it.key() == "epoch") continue;
                 if (!it->is_array()) {
@@ -99,13 +135,19 @@ TidyTable groups_table(const Aggregate& a) {
 
 }  // namespace
 
-std::map<std::string, std::string> export_runs(const std::vector<std::filesystem::path>& run_dirs, const std::string& format) {
+std::map<std::string, std::string> export_runs(const std::vector<std::filesystem::path>& run_dirs, const std::string& format,
+                                               const std::string& stage) {
     const LoadedRuns runs = load_runs(run_dirs);
     const Aggregate a = aggregate(runs);
+    // A tuned study's tuning trials ran at the values the tuning rejected too: left out unless asked for, so that a
+    // plain mean over trials.csv is the final stage's (trials of an untuned study have no stage and always count).
+    std::vector<const TrialRecord*> trials;
+    for (const TrialRecord& r : runs.trials)
+        if (stage == "all" || stage_of(r).empty() || stage_of(r) == stage) trials.push_back(&r);
     auto write = [&](const TidyTable& t) { return format == "jsonl" ? to_jsonl(t) : to_csv(t); };
     const std::string ext = format == "jsonl" ? ".jsonl" : ".csv";
-    return {{std::string("trials").append(ext), write(trials_table(a, runs))},
-            {std::string("curves").append(ext), write(curves_table(runs))},
+    return {{std::string("trials").append(ext), write(trials_table(a, runs, trials))},
+            {std::string("curves").append(ext), write(curves_table(trials))},
             {std::string("groups").append(ext), write(groups_table(a))}};
 }
 

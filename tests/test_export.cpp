@@ -95,3 +95,46 @@ TEST_CASE("export writes tidy trials, long-form curves and groups, complete and 
     CHECK(run_actbench(dir, "export " + run.dir().string() + " --format parquet").code == 2);
     CHECK(run_actbench(dir, "export " + (dir / "nothing").string()).code == 2);
 }
+
+TEST_CASE("export of a tuned, adaptive study: stage, tuned value and round are columns; tuning trials only when asked",
+          "[export]") {
+    // The committed canonical comparison: 220 tuning trials (5 rates × 2 tuning seeds × 22 activations) beside 320
+    // final ones. Before, trials.csv had neither stage nor train.lr, and a plain mean of ReLU over it was 0.810.
+    TempDir dir;
+    const fs::path study = fs::path(ACTBENCH_SOURCE_DIR) / "results" / "comparison";
+    auto exported = [&](const std::string& stage) {
+        const fs::path out = dir / stage;
+        fs::create_directories(out);
+        const Result r = run_actbench(dir, "export " + study.string() + " --out " + out.string() + (stage.empty() ? "" : " --stage " + stage));
+        INFO(r.err);
+        REQUIRE(r.code == 0);
+        return csv_rows(slurp(out / "trials.csv"));
+    };
+    const auto final_rows = exported("");
+    const auto& h = final_rows[0];
+    const std::size_t stage = column(h, "stage"), lr = column(h, "train.lr"), round = column(h, "round"), act = column(h, "activation"),
+                      status = column(h, "status"), acc = column(h, "final_test_accuracy"), seed = column(h, "seed");
+    REQUIRE(final_rows.size() == 1 + 320);
+    double relu_sum = 0;
+    int relu_n = 0;
+    for (std::size_t i = 1; i < final_rows.size(); ++i) {
+        const auto& row = final_rows[i];
+        CHECK(row[stage] == "final");
+        CHECK(!row[lr].empty());
+        // Rounds of 4 seeds from 4 to 16: seeds 1–4 are round 1, 5–8 round 2, …
+        CHECK(row[round] == std::to_string((std::stoi(row[seed]) - 1) / 4 + 1));
+        if (row[act] == "relu" && row[status] == "ok") relu_sum += std::stod(row[acc]), ++relu_n;
+    }
+    CHECK(relu_n == 16);
+    CHECK(relu_sum / relu_n == Approx(0.8715125).margin(1e-9));  // the report's ReLU mean
+    const auto tuning_rows = exported("tuning");
+    REQUIRE(tuning_rows.size() == 1 + 220);
+    for (std::size_t i = 1; i < tuning_rows.size(); ++i) {
+        CHECK(tuning_rows[i][column(tuning_rows[0], "stage")] == "tuning");
+        CHECK(tuning_rows[i][column(tuning_rows[0], "round")].empty());
+    }
+    CHECK(exported("all").size() == 1 + 540);
+    const Result bad = run_actbench(dir, "export " + study.string() + " --stage first");
+    CHECK(bad.code == 2);
+    CHECK_THAT(bad.err, Catch::Contains("--stage"));
+}
