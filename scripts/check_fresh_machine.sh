@@ -42,6 +42,8 @@ if ! command -v debootstrap >/dev/null; then
 fi
 
 [[ -n $root ]] || root=$(mktemp -d /var/tmp/actbench-fresh.XXXXXX)
+logs="$root.logs"  # kept after the root goes
+mkdir -p "$logs"
 mounted=()
 cleanup() {
   local i
@@ -53,9 +55,8 @@ trap cleanup EXIT
 elapsed() { local s=$1; printf '%dm%02ds' $((s / 60)) $((s % 60)); }
 echo "== debootstrap --variant=minbase bookworm from $mirror into $root"
 t0=$SECONDS
-debootstrap --variant=minbase bookworm "$root" "$mirror" > "$root.debootstrap.log" 2>&1 ||
-  { tail -20 "$root.debootstrap.log" >&2; echo "check_fresh_machine: debootstrap failed (log: $root.debootstrap.log)" >&2; exit 4; }
-rm -f "$root.debootstrap.log"
+debootstrap --variant=minbase bookworm "$root" "$mirror" > "$logs/debootstrap.log" 2>&1 ||
+  { tail -20 "$logs/debootstrap.log" >&2; echo "check_fresh_machine: debootstrap failed (log: $logs/debootstrap.log)" >&2; exit 4; }
 echo "   $(elapsed $((SECONDS - t0)))"
 # The host's apt sources (same mirror and security archive), and a resolver.
 rm -f "$root/etc/apt/sources.list"
@@ -75,7 +76,7 @@ git -C "$root/root/actbench" checkout -q "$commit"
 status=()
 for i in 0 1; do
   echo "== command $((i + 1)): ${commands[i]}"
-  log="$root/root/command$((i + 1)).log"
+  log="$logs/command$((i + 1)).log"
   t0=$SECONDS
   set +e
   chroot "$root" /usr/bin/env -i HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin TERM=dumb LANG=C.UTF-8 \
@@ -83,9 +84,9 @@ for i in 0 1; do
   rc=$?
   set -e
   status+=("$rc")
-  echo "   exit $rc in $(elapsed $((SECONDS - t0))) (log: ${log#"$root"} in the root)"
+  echo "   exit $rc in $(elapsed $((SECONDS - t0))) (log: $log)"
   ((rc == 0)) || tail -30 "$log" | sed 's/^/   | /'
 done
 echo "== test summary (command 2)"
-grep -E 'tests passed|tests failed out of|\(Failed\)|\*\*\*Skipped|Not Run' "$root/root/command2.log" | sed 's/^/   /' || echo "   no ctest summary"
+grep -E 'tests passed|tests failed out of|\(Failed\)|\*\*\*Skipped|Not Run' "$logs/command2.log" | sed 's/^/   /' || echo "   no ctest summary"
 ((status[0] == 0 && status[1] == 0))

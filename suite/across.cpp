@@ -27,6 +27,7 @@ std::string fmt(const char* format, double v) {
 struct Block {
     std::string label;                 // "comparison_digits" or "comparison_digits, init xavier_uniform"
     std::map<std::string, double> score;  // compared value → mean final test accuracy (NaN: no finished trial)
+    std::map<std::string, std::pair<int, int>> diverged;  // compared value → seeds diverged, seeds with an outcome
 };
 
 struct Study {
@@ -50,7 +51,11 @@ Study load_study(const std::filesystem::path& dir) {
         b.label = s.name + (ranking.context_label.empty() ? "" : ", " + ranking.context_label);
         for (const RankedEntry& e : ranking.entries) {
             const std::string v = value_text(e.group->values[a.compared_axis]);
-            b.score[v] = e.group->stats.acc.n > 0 ? e.group->stats.acc.mean : NAN;
+            // Over every seed's outcome, a diverged seed at the worst accuracy: dropping it would rank the survivors.
+            const GroupStats& st = e.group->stats;
+            const double all = st.acc.n + st.diverged;
+            b.score[v] = all == 0 ? NAN : st.outcome_mean();
+            b.diverged[v] = {st.diverged, static_cast<int>(all)};
             if (std::find(s.values.begin(), s.values.end(), v) == s.values.end()) s.values.push_back(v);
         }
         s.blocks.push_back(std::move(b));
@@ -202,12 +207,16 @@ Document document(const Result& r) {
         std::vector<Cell> row{{r.values[i], NAN}, {fmt("%.2f", r.mean_ranks[i]), r.mean_ranks[i]}};
         for (std::size_t j = 0; j < r.blocks.size(); ++j) {
             const double acc = r.blocks[j]->score.at(r.values[i]);
-            row.push_back({fmt("%g", r.ranks[i][j]) + " (" + (std::isnan(acc) ? std::string("none finished") : fmt("%.4f", acc)) + ")", r.ranks[i][j]});
+            const auto [diverged, seeds] = r.blocks[j]->diverged.at(r.values[i]);
+            const std::string diverged_text = diverged ? ", " + std::to_string(diverged) + " of " + std::to_string(seeds) + " diverged" : "";
+            row.push_back({fmt("%g", r.ranks[i][j]) + " (" + (std::isnan(acc) ? std::string("none finished") : fmt("%.4f", acc)) + diverged_text + ")",
+                           r.ranks[i][j]});
         }
         t.rows.push_back(std::move(row));
     }
     t.caption = spans("*mean rank*: over the studies' columns. Each column: the rank in that study, and in brackets the mean final test "
-                      "accuracy it ranks by.");
+                      "accuracy it ranks by — over every seed, a diverged seed at accuracy 0 (the worst outcome; how many is said beside "
+                      "it) — and means that are equal (the same count of correct test images) share their rank.");
     ranks.tables.push_back(std::move(t));
     doc.sections.push_back(ranks);
     doc.title = head.title;

@@ -45,14 +45,16 @@ GroupStats group_stats(const std::vector<const TrialRecord*>& trials) {
             if (row.contains("train_seconds")) train_s.push_back(row["train_seconds"].get<double>());
             eval_s.push_back(row["eval_seconds"].get<double>());
         }
-        if (t->status() == "diverged") ++s.diverged;
+        const std::int64_t seed = t->summary["axes"].value("seed", std::int64_t{0});
+        if (t->status() == "diverged") ++s.diverged, s.by_seed.add_diverged(seed);
         if (t->status() == "failed") ++s.failed;
         if (!t->ok()) continue;
         ++s.finished;
         double v = 0;
         const double acc = t->summary["final_test_accuracy"].get<double>();
         s.accuracy.push_back(acc);
-        s.accuracy_seeds.push_back(t->summary["axes"].value("seed", std::int64_t{0}));
+        s.accuracy_seeds.push_back(seed);
+        s.by_seed.add_finished(seed, acc);
         s.best.push_back(t->summary["best_test_accuracy"].get<double>());
         // Training accuracy: the running mean over the last epoch's mini-batches (as the model changed during it).
         if (t->metrics.back().contains("train_accuracy")) {
@@ -155,21 +157,27 @@ RankedEntry::Speed compare_speed(const std::vector<double>& steps, const std::ve
     return sp;
 }
 
-// A group against its context's baseline: paired over the seeds both finished when the run's seeds are paired
-// (at least two of them), Welch's otherwise; and the probability of improvement over every trial, a diverged
-// one counted as the worst outcome. With paired seeds, its speed to the target too.
+// A group against its context's baseline: paired over the seeds both sides stored an outcome for when the run's
+// seeds are paired (at least two of them), Welch's otherwise — a diverged seed counted at the worst accuracy
+// (sequential.hpp), never dropped; and the probability of improvement over every trial, a diverged one the worst
+// outcome. With paired seeds, its speed to the target too (over the seeds both finished).
 void compare_with_baseline(RankedEntry& e, const Group& baseline, bool paired_seeds) {
     const GroupStats& g = e.group->stats;
     const GroupStats& b = baseline.stats;
     std::vector<double> x, y, steps, baseline_steps;
-    if (paired_seeds)
+    if (paired_seeds) {
+        for (const auto& [seed, value] : g.by_seed.accuracy)
+            if (const auto it = b.by_seed.accuracy.find(seed); it != b.by_seed.accuracy.end()) x.push_back(value), y.push_back(it->second);
         for (std::size_t i = 0; i < g.accuracy.size(); ++i)
             for (std::size_t j = 0; j < b.accuracy.size(); ++j)
-                if (g.accuracy_seeds[i] == b.accuracy_seeds[j]) {
-                    x.push_back(g.accuracy[i]), y.push_back(b.accuracy[j]);
-                    steps.push_back(g.steps[i]), baseline_steps.push_back(b.steps[j]);
-                }
+                if (g.accuracy_seeds[i] == b.accuracy_seeds[j]) steps.push_back(g.steps[i]), baseline_steps.push_back(b.steps[j]);
+    }
     if (!steps.empty()) e.speed = compare_speed(steps, baseline_steps);
+    auto values = [](const SeedOutcomes& o) {
+        std::vector<double> v;
+        for (const auto& [seed, value] : o.accuracy) v.push_back(value);
+        return v;
+    };
     e.paired = x.size() >= 2;
     if (e.paired) {
         e.pairs = static_cast<int>(x.size());
@@ -177,10 +185,10 @@ void compare_with_baseline(RankedEntry& e, const Group& baseline, bool paired_se
         int won = 0;
         for (std::size_t i = 0; i < x.size(); ++i) won += x[i] > y[i];
         e.wins = static_cast<double>(won) / static_cast<double>(x.size());
-        const Comparison welch = welch_test(g.accuracy, b.accuracy);
+        const Comparison welch = welch_test(values(g.by_seed), values(b.by_seed));
         if (welch.valid) e.welch_width = welch.ci_high - welch.ci_low;
     } else {
-        e.vs_baseline = welch_test(g.accuracy, b.accuracy);
+        e.vs_baseline = welch_test(values(g.by_seed), values(b.by_seed));
     }
     e.improvement = probability_of_improvement(g.outcomes, b.outcomes);
     e.improvement_interval = probability_of_improvement_interval(g.outcomes, b.outcomes, fnv1a64(e.group->label() + "|improvement"));
@@ -337,14 +345,16 @@ void rank_against_baseline(Aggregate& a) {
     a.paired_seeds = a.config.value("seeds", "") == "paired";
     std::vector<RankedEntry*> tested;
     for (Ranking& r : a.rankings) {
-        std::stable_sort(r.entries.begin(), r.entries.end(), [](const RankedEntry& x, const RankedEntry& y) {
-            const double mx = x.group->stats.acc.n ? x.group->stats.acc.mean : -INFINITY;
-            const double my = y.group->stats.acc.n ? y.group->stats.acc.mean : -INFINITY;
-            return mx > my;
+        // By the mean over every seed, a diverged one at the worst accuracy: the finished seeds alone would put a
+        // function that diverged on some seeds above one that never did.
+        auto mean_of_entry = [](const RankedEntry& e) { return e.group->stats.outcome_mean(); };
+        std::stable_sort(r.entries.begin(), r.entries.end(), [&](const RankedEntry& x, const RankedEntry& y) {
+            return mean_of_entry(x) > mean_of_entry(y) && !same_accuracy(mean_of_entry(x), mean_of_entry(y));
         });
         for (std::size_t i = 0; i < r.entries.size(); ++i) {
             RankedEntry& e = r.entries[i];
-            e.rank = static_cast<int>(i + 1);
+            // Equal means share the better rank (1, 2, 2, 4), whatever the last bit of their sums.
+            e.rank = i > 0 && same_accuracy(mean_of_entry(e), mean_of_entry(r.entries[i - 1])) ? r.entries[i - 1].rank : static_cast<int>(i + 1);
             if (e.is_baseline) {
                 e.verdict = RankedEntry::Verdict::baseline;
             } else if (r.baseline) {
@@ -395,17 +405,12 @@ void sequential_verdicts(Aggregate& a) {
         for (const Ranking& r : a.rankings)
             for (const RankedEntry& e : r.entries) m += !e.is_baseline && r.baseline;
         const double alpha = a.alpha / (static_cast<double>(std::max<std::size_t>(m, 1)) * spec.rounds());
-        auto by_seed = [](const GroupStats& st) {
-            std::map<std::int64_t, double> out;
-            for (std::size_t i = 0; i < st.accuracy.size(); ++i) out[st.accuracy_seeds[i]] = st.accuracy[i];
-            return out;
-        };
         for (Ranking& r : a.rankings) {
             if (!r.baseline) continue;
             for (RankedEntry& e : r.entries) {
                 if (e.is_baseline) continue;
-                const auto mine = by_seed(e.group->stats), theirs = by_seed(r.baseline->stats);
-                const SequentialResult s = run_rounds(spec, seeds, mine, theirs, a.paired_seeds, alpha, spec.rounds() - 1);
+                const SequentialResult s = run_rounds(spec, seeds, e.group->stats.by_seed, r.baseline->stats.by_seed, a.paired_seeds, alpha,
+                                                      spec.rounds() - 1);
                 // Fewer seeds stored than the design's most, on either side: the rounds are still running. A diverged or
                 // failed seed is stored too (it has no accuracy to compare, but its round ran).
                 const int stored = static_cast<int>(std::min(e.group->trials.size(), r.baseline->trials.size()));
@@ -494,8 +499,17 @@ std::string comparison_finding(const Aggregate& a, const Ranking& r) {
         text += std::to_string(pending.size()) + (pending.size() == 1 ? " is" : " are") +
                 " undecided after the rounds stored so far, with fewer seeds than the design allows: the run has rounds to go "
                 "(rerun its command to resume) — no verdict yet. ";
+    std::string diverged;
+    int with_diverged = 0;
+    for (const RankedEntry& e : r.entries)
+        if (e.group->stats.diverged > 0)
+            diverged += std::string(with_diverged++ ? ", " : "") + "**" + value_text(e.group->values[axis]) + "** (" +
+                        std::to_string(e.group->stats.diverged) + " of " + std::to_string(e.group->trials.size()) + ")";
+    if (with_diverged > 0)
+        text += "Seeds diverged in " + diverged + "; each counts at accuracy 0, the worst outcome, in every comparison, and a value with a "
+                "diverged seed is never called equivalent. ";
     text += "Differences are in final test accuracy (with their 95% intervals), " +
-            std::string(paired > 0 ? "paired over the seeds both groups finished (common random numbers)"
+            std::string(paired > 0 ? "paired over the seeds both groups stored (common random numbers)"
                                    : "by Welch's t-test (the seeds are not paired)") +
             ", " + (a.adjustment == "bh" ? "Benjamini–Hochberg" : "Holm") + "-adjusted over the report's " +
             std::to_string(a.comparisons) + " comparisons at α = 0.05.";
@@ -546,10 +560,16 @@ std::string speed_finding(const Aggregate& a, const Ranking& r) {
 std::string ranking_finding(const Aggregate& a, const Ranking& r) {
     const std::string where = r.context_label.empty() ? "" : "With " + r.context_label + ": ";
     const RankedEntry& top = r.entries.front();
-    std::string text = where + (where.empty() ? "The" : "the") + " highest mean final test accuracy is **" +
-                       value_text(top.group->values[a.compared_axis]) + "**'s, " +
-                       (top.group->stats.acc.n ? decimal(top.group->stats.acc.mean, 4) : std::string("—")) + " over " +
-                       std::to_string(top.group->stats.acc.n) + " seed(s).";
+    std::string leaders = "**" + value_text(top.group->values[a.compared_axis]) + "**";
+    std::size_t tied = 1;
+    for (; tied < r.entries.size() && r.entries[tied].rank == 1; ++tied)
+        leaders += (tied + 1 < r.entries.size() && r.entries[tied + 1].rank == 1 ? ", **" : " and **") +
+                   value_text(r.entries[tied].group->values[a.compared_axis]) + "**";
+    const bool any_diverged = std::any_of(r.entries.begin(), r.entries.end(), [](const RankedEntry& e) { return e.group->stats.diverged > 0; });
+    std::string text = where + (where.empty() ? "The" : "the") + " highest mean final test accuracy" +
+                       (any_diverged ? " (a diverged seed counted at 0)" : "") + " is " + leaders + (tied > 1 ? "'s, shared exactly, " : "'s, ") +
+                       (top.group->stats.acc.n ? decimal(top.group->stats.outcome_mean(), 4) : std::string("—")) + " over " +
+                       std::to_string(top.group->stats.acc.n + top.group->stats.diverged) + " seed(s).";
     if (a.baseline.is_null()) return text;  // said once, after the contexts
     if (!r.baseline)
         return text + " No " + a.baseline_text() + " group shares these settings, so nothing here is compared with the baseline.";

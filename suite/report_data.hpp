@@ -46,6 +46,15 @@ struct GroupStats {
     Interval iqm_bootstrap;
     // accuracy with −inf for each diverged trial: the worst outcome, for the rank-based statistics
     std::vector<double> outcomes;
+    // every finished and diverged seed's outcome, as the comparisons with the baseline count them (sequential.hpp)
+    SeedOutcomes by_seed;
+    // The mean over by_seed, what rankings order by: the finished seeds' mean scaled by the share of seeds that did
+    // not diverge (kDivergedAccuracy is 0), so that it equals acc.mean to the bit when none diverged; -inf: no outcome.
+    double outcome_mean() const {
+        const double finished = acc.n, all = finished + diverged;
+        if (all == 0) return -INFINITY;
+        return finished == 0 ? kDivergedAccuracy : diverged == 0 ? acc.mean : acc.mean * finished / all;
+    }
     std::vector<double> best, train_accuracy, gap, validation;
     int reached = 0, finished = 0;
     double median_epochs_to_target = NAN, median_steps_to_target = NAN;  // +inf: censored (the median never got there)

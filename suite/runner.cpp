@@ -193,12 +193,13 @@ std::map<std::string, AdaptiveGroup> adaptive_groups(const Config& config, const
     return groups;
 }
 
-// The final test accuracy of each finished trial of `cells`, by group key and seed, from the run store; `missing`
-// counts the trials not stored yet (other shards may still be running them).
-std::map<std::string, std::map<std::int64_t, double>> stored_accuracies(const std::filesystem::path& out, const Config& grid,
+// The outcome of each stored trial of `cells` (finished: its final test accuracy; diverged: the worst outcome), by
+// group key and seed, from the run store; `missing` counts the trials not stored yet (other shards may still be
+// running them).
+std::map<std::string, SeedOutcomes> stored_outcomes(const std::filesystem::path& out, const Config& grid,
                                                                         const TrialIds& ids, const std::vector<std::size_t>& cells,
                                                                         std::size_t& missing) {
-    std::map<std::string, std::map<std::int64_t, double>> accuracy;
+    std::map<std::string, SeedOutcomes> outcomes;
     missing = 0;
     for (const std::size_t cell : cells) {
         const std::filesystem::path dir = out / ids.id(cell);
@@ -208,12 +209,13 @@ std::map<std::string, std::map<std::int64_t, double>> stored_accuracies(const st
         try {
             if (!std::filesystem::exists(dir / kSummaryFile)) throw InputError("missing");
             const nlohmann::json summary = read_summary(dir);
-            if (summary["status"] == "ok") accuracy[key.dump()][seed] = summary["final_test_accuracy"].get<double>();
+            if (summary["status"] == "ok") outcomes[key.dump()].add_finished(seed, summary["final_test_accuracy"].get<double>());
+            if (summary["status"] == "diverged") outcomes[key.dump()].add_diverged(seed);
         } catch (const InputError&) {
             ++missing;
         }
     }
-    return accuracy;
+    return outcomes;
 }
 
 RunTotals run_adaptive(const Config& config, const Stage& candidates, const RunOptions& options) {
@@ -246,7 +248,7 @@ RunTotals run_adaptive(const Config& config, const Stage& candidates, const RunO
         if (totals.interrupted) return totals;
         // Decide from what is stored: every trial of this round must be there (other shards may still run).
         std::size_t missing = 0;
-        auto accuracy = stored_accuracies(out, grid, ids, cells, missing);
+        auto outcomes = stored_outcomes(out, grid, ids, cells, missing);
         if (missing > 0) {
             if (!options.quiet)
                 std::cerr << "actbench: " << missing << " trial(s) of round " << round + 1 << " are not in " << out.string()
@@ -260,7 +262,7 @@ RunTotals run_adaptive(const Config& config, const Stage& candidates, const RunO
         for (auto& [key, g] : groups) {
             if (g.baseline || g.decided || !baseline_of.count(g.context)) continue;
             const SequentialResult r =
-                run_rounds(spec, seeds, accuracy[key], accuracy[baseline_of[g.context]], config.paired_seeds, alpha, round);
+                run_rounds(spec, seeds, outcomes[key], outcomes[baseline_of[g.context]], config.paired_seeds, alpha, round);
             g.decided = r.decision != Decision::undecided;
             undecided += !g.decided;
         }

@@ -16,7 +16,13 @@ const char* decision_name(Decision d) {
     return "";
 }
 
-Decision decide(const std::vector<double>& group, const std::vector<double>& baseline, bool paired, double alpha, double margin) {
+void SeedOutcomes::add_diverged(std::int64_t seed) {
+    accuracy[seed] = kDivergedAccuracy;
+    diverged.insert(seed);
+}
+
+Decision decide(const std::vector<double>& group, const std::vector<double>& baseline, bool paired, double alpha, double margin,
+                bool any_diverged) {
     // Paired seeds can make two groups agree on every seed (two names for one function): no variance to test,
     // but no uncertainty either — the differences are exact.
     if (paired && group.size() >= 2 && group.size() == baseline.size()) {
@@ -24,7 +30,8 @@ Decision decide(const std::vector<double>& group, const std::vector<double>& bas
         for (std::size_t i = 1; i < group.size(); ++i) constant &= group[i] - baseline[i] == group[0] - baseline[0];
         if (constant) {
             const double d = group[0] - baseline[0];
-            return std::abs(d) < margin ? Decision::equivalent : d > 0 ? Decision::better : Decision::worse;
+            if (std::abs(d) >= margin) return d > 0 ? Decision::better : Decision::worse;
+            return any_diverged ? Decision::undecided : Decision::equivalent;
         }
     }
     const Comparison c = paired ? paired_test(group, baseline) : welch_test(group, baseline);
@@ -33,27 +40,47 @@ Decision decide(const std::vector<double>& group, const std::vector<double>& bas
     // TOST: both one-sided tests at α, i.e. the (1 − 2α) interval inside (−margin, +margin).
     const double se = std::abs(c.t) > 0 ? std::abs(c.difference / c.t) : (c.ci_high - c.ci_low) / (2 * student_t_quantile(0.975, c.df));
     const double q = student_t_quantile(1 - alpha, c.df);
-    if (c.difference - q * se > -margin && c.difference + q * se < margin) return Decision::equivalent;
+    if (!any_diverged && c.difference - q * se > -margin && c.difference + q * se < margin) return Decision::equivalent;
     return Decision::undecided;
 }
 
-SequentialResult run_rounds(const AdaptiveSpec& spec, const std::vector<std::int64_t>& seeds, const std::map<std::int64_t, double>& group,
-                            const std::map<std::int64_t, double>& baseline, bool paired, double alpha, int last_round) {
+namespace {
+// One look with diverged seeds among it: the two views of sequential.hpp.
+Decision decide_with_diverged(const std::vector<double>& g, const std::vector<double>& b, const std::vector<double>& g_finished,
+                              const std::vector<double>& b_finished, bool paired, double alpha, double margin, bool group_diverged,
+                              bool baseline_diverged) {
+    const Decision all = decide(g, b, paired, alpha / 2, margin, true);
+    if (all != Decision::undecided) return all;
+    const Decision finished = decide(g_finished, b_finished, paired, alpha / 2, margin, true);
+    if (finished == Decision::worse && !baseline_diverged) return Decision::worse;
+    if (finished == Decision::better && !group_diverged) return Decision::better;
+    return Decision::undecided;
+}
+}  // namespace
+
+SequentialResult run_rounds(const AdaptiveSpec& spec, const std::vector<std::int64_t>& seeds, const SeedOutcomes& group,
+                            const SeedOutcomes& baseline, bool paired, double alpha, int last_round) {
     SequentialResult result;
     for (int round = 0; round <= last_round && round < spec.rounds(); ++round) {
         const int n = spec.seeds_at(round);
-        std::vector<double> g, b;
+        std::vector<double> g, b, g_finished, b_finished;
+        bool group_diverged = false, baseline_diverged = false;
         for (int i = 0; i < n && i < static_cast<int>(seeds.size()); ++i) {
-            const auto gi = group.find(seeds[static_cast<std::size_t>(i)]), bi = baseline.find(seeds[static_cast<std::size_t>(i)]);
-            if (paired) {
-                if (gi != group.end() && bi != baseline.end()) g.push_back(gi->second), b.push_back(bi->second);
-            } else {
-                if (gi != group.end()) g.push_back(gi->second);
-                if (bi != baseline.end()) b.push_back(bi->second);
-            }
+            const std::int64_t seed = seeds[static_cast<std::size_t>(i)];
+            const auto gi = group.accuracy.find(seed), bi = baseline.accuracy.find(seed);
+            const bool in_g = gi != group.accuracy.end(), in_b = bi != baseline.accuracy.end();
+            const bool g_div = in_g && group.diverged.count(seed), b_div = in_b && baseline.diverged.count(seed);
+            if (paired && (!in_g || !in_b)) continue;
+            if (in_g) g.push_back(gi->second);
+            if (in_b) b.push_back(bi->second);
+            if (paired ? !g_div && !b_div : in_g && !g_div) g_finished.push_back(gi->second);
+            if (paired ? !g_div && !b_div : in_b && !b_div) b_finished.push_back(bi->second);
+            group_diverged |= g_div, baseline_diverged |= b_div;
         }
         result.seeds = n;
-        result.decision = decide(g, b, paired, alpha, spec.margin);
+        result.decision = group_diverged || baseline_diverged
+                              ? decide_with_diverged(g, b, g_finished, b_finished, paired, alpha, spec.margin, group_diverged, baseline_diverged)
+                              : decide(g, b, paired, alpha, spec.margin);
         if (result.decision != Decision::undecided) break;
     }
     return result;

@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -25,20 +26,41 @@ struct AdaptiveSpec {
 };
 
 enum class Decision { undecided, better, worse, equivalent };
+
+// A group's outcomes by seed, as every comparison counts them: a finished seed's final test accuracy, and a
+// diverged seed (NaN or infinite training loss) at kDivergedAccuracy, the worst outcome, with its seed in
+// `diverged`. A diverged seed is an outcome, not missing data: dropping it would test the survivors (5 of the
+// identity's 16 seeds on digits diverged, and the 11 left were called equivalent to ReLU). Failed seeds (an error,
+// not a result) are absent.
+//
+// With a diverged seed among the looked-at seeds the rule looks twice, each at α'/2 (Bonferroni): at every seed's
+// outcome, and at the seeds both sides finished. "Better" or "worse" at the outcomes stands; at the finished seeds
+// only "worse" when the baseline diverged on none of them (dropping the group's diverged seeds can only have
+// flattered it), or "better" when the group diverged on none. So a diverged seed never helps its group: the
+// outcome 0 alone would inflate the variance and turn a clear "worse" (maxout on shapes) into "undecided". And a
+// comparison with a diverged seed on either side is never "equivalent".
+struct SeedOutcomes {
+    std::map<std::int64_t, double> accuracy;
+    std::set<std::int64_t> diverged;
+    void add_finished(std::int64_t seed, double value) { accuracy[seed] = value; }
+    void add_diverged(std::int64_t seed);
+};
+inline constexpr double kDivergedAccuracy = 0.0;
 const char* decision_name(Decision d);
 
-// A comparison through the rounds: `group` and `baseline` map each seed to its final accuracy (finished seeds
-// only); the looks are at the first seeds_at(r) seeds of `seeds` (the design's seed values, in order) for
+// A comparison through the rounds: `group` and `baseline` hold each stored seed's outcome; the looks are at the first seeds_at(r) seeds of `seeds` (the design's seed values, in order) for
 // r = 0 … last_round. Returns the first decision and the seeds it took, or undecided with the last look's.
 struct SequentialResult {
     Decision decision = Decision::undecided;
     int seeds = 0;
 };
-SequentialResult run_rounds(const AdaptiveSpec& spec, const std::vector<std::int64_t>& seeds, const std::map<std::int64_t, double>& group,
-                            const std::map<std::int64_t, double>& baseline, bool paired, double alpha, int last_round);
+SequentialResult run_rounds(const AdaptiveSpec& spec, const std::vector<std::int64_t>& seeds, const SeedOutcomes& group,
+                            const SeedOutcomes& baseline, bool paired, double alpha, int last_round);
 
-// One look at a comparison: `group` and `baseline` hold the finished seeds' values, paired element by element
-// when `paired` (same length), else independent samples; `alpha` is the per-test level α'.
-Decision decide(const std::vector<double>& group, const std::vector<double>& baseline, bool paired, double alpha, double margin);
+// One look at a comparison: `group` and `baseline` hold the seeds' outcomes, paired element by element when
+// `paired` (same length), else independent samples; `alpha` is the per-test level α'. `any_diverged`: a seed of
+// either side diverged, so the two cannot be equivalent.
+Decision decide(const std::vector<double>& group, const std::vector<double>& baseline, bool paired, double alpha, double margin,
+                bool any_diverged = false);
 
 }  // namespace actbench

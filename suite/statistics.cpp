@@ -258,11 +258,11 @@ std::vector<double> ranks_descending(const std::vector<double>& scores) {
     std::vector<std::size_t> order(n);
     for (std::size_t i = 0; i < n; ++i) order[i] = i;
     auto key = [&](std::size_t i) { return std::isnan(scores[i]) ? -std::numeric_limits<double>::infinity() : scores[i]; };
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return key(a) > key(b); });
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return key(a) > key(b) && !same_accuracy(key(a), key(b)); });
     std::vector<double> ranks(n);
     for (std::size_t first = 0; first < n;) {
         std::size_t last = first;
-        while (last + 1 < n && key(order[last + 1]) == key(order[first])) ++last;
+        while (last + 1 < n && same_accuracy(key(order[last + 1]), key(order[first]))) ++last;
         const double shared = (static_cast<double>(first + last) + 2) / 2;  // ranks first+1 … last+1, averaged
         for (std::size_t i = first; i <= last; ++i) ranks[order[i]] = shared;
         first = last + 1;

@@ -324,3 +324,34 @@ TEST_CASE("every committed study's report regenerates byte for byte from its com
         }
     }
 }
+
+TEST_CASE("diverged seeds count in the adaptive verdict and are named; equal means share their rank", "[report][pairing]") {
+    // "identity" matches relu within ±0.0004 on its 6 finished seeds of 8; 2 diverged. Before, the rounds tested
+    // the 6 survivors and called it equivalent, and the summary did not say that seeds diverged.
+    // "twin" has relu's mean exactly (the same counts, summed in another order): it shares relu's rank.
+    TempDir dir;
+    FakeRun run(dir / "runs", {{"activation", {"relu", "identity", "twin"}}, {"init", {"he_normal"}}, {"bias", {0.0}},
+                               {"seed", {1, 2, 3, 4, 5, 6, 7, 8}}}, "relu", true);
+    json manifest = json::parse(slurp(run.dir() / "manifest.json"));
+    manifest["config"]["adaptive"] = {{"min", 4}, {"max", 8}, {"step", 4}, {"margin", 0.005}};
+    write_atomic(run.dir() / "manifest.json", manifest.dump(2));
+    const std::vector<double> relu{0.9670, 0.9682, 0.9654, 0.9700, 0.9640, 0.9662, 0.9688, 0.9676};
+    for (int s = 0; s < 8; ++s) {
+        const json cell{{"init", "he_normal"}, {"bias", 0.0}, {"seed", s + 1}};
+        auto with = [&](const char* a) { json c = cell; c["activation"] = a; return c; };
+        run.trial(with("relu"), relu[s]);
+        const bool diverged = s == 2 || s == 5;
+        run.trial(with("identity"), diverged ? 0.1 : relu[s] + (s % 2 ? 0.0004 : -0.0004), 40, diverged ? "diverged" : "ok");
+        run.trial(with("twin"), relu[(s + 3) % 8]);  // the same values, another order
+    }
+    const json summary = summary_json(run.dir());
+    const json identity = entry(summary["rankings"][0], "identity");
+    CHECK(identity["verdict"] != "equivalent");
+    CHECK(identity["diverged"] == 2);
+    CHECK(identity["pairs"] == 8);  // the diverged seeds are in the pairs, at accuracy 0
+    CHECK(identity["difference"].get<double>() < -0.2);
+    CHECK(entry(summary["rankings"][0], "twin")["rank"] == entry(summary["rankings"][0], "relu")["rank"]);
+    const Result r = run_actbench(dir, "report " + run.dir().string());
+    CHECK_THAT(r.out, Catch::Contains("Seeds diverged in **identity** (2 of 8)"));
+    CHECK_THAT(r.out, Catch::Contains("highest mean final test accuracy (a diverged seed counted at 0) is **relu** and **twin**'s, shared exactly"));
+}

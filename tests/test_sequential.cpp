@@ -85,3 +85,57 @@ TEST_CASE("paired groups that agree on every seed are decided at once", "[sequen
     CHECK(decide({0.81, 0.71, 0.91}, {0.8, 0.7, 0.9}, true, 0.001, 0.005) == Decision::better);
     CHECK(decide({0.8, 0.7, 0.9}, {0.8, 0.7, 0.9}, false, 0.001, 0.005) == Decision::undecided);  // unpaired: the spread decides
 }
+
+TEST_CASE("a diverged seed is an outcome: it counts against its group, and a comparison with one is never equivalent",
+          "[sequential][statistics]") {
+    // The identity on digits: 16 paired seeds, the 11 finished ones within ±0.001 of ReLU, 5 diverged. Before, the
+    // rounds tested the 11 survivors and called the identity equivalent.
+    const AdaptiveSpec spec{4, 16, 4, 0.005};
+    std::vector<std::int64_t> seeds;
+    SeedOutcomes relu, identity, survivors;
+    for (std::int64_t s = 1; s <= 16; ++s) {
+        seeds.push_back(s);
+        const double base = 0.965 + 0.002 * static_cast<double>(s % 5);
+        relu.add_finished(s, base);
+        if (s % 3 == 0 && s <= 15) {
+            identity.add_diverged(s);
+        } else {
+            identity.add_finished(s, base + (s % 2 ? 0.0004 : -0.0004));
+            survivors.add_finished(s, base + (s % 2 ? 0.0004 : -0.0004));
+        }
+    }
+    REQUIRE(identity.diverged.size() == 5);
+    const double alpha = 0.05 / (21.0 * spec.rounds());
+    // Without the diverged seeds the rule finds them equivalent (as it did before) ...
+    CHECK(run_rounds(spec, seeds, survivors, relu, true, alpha, spec.rounds() - 1).decision == Decision::equivalent);
+    // ... with them, never: they enter the test at the worst accuracy.
+    const SequentialResult r = run_rounds(spec, seeds, identity, relu, true, alpha, spec.rounds() - 1);
+    CHECK(r.decision != Decision::equivalent);
+    CHECK(identity.accuracy.at(3) == kDivergedAccuracy);
+    // A diverged baseline seed forbids equivalence too, even where the finished seeds agree exactly.
+    SeedOutcomes same = relu, relu_diverged = relu;
+    relu_diverged.add_diverged(2);
+    same.add_diverged(2);
+    CHECK(run_rounds(spec, seeds, same, relu_diverged, true, alpha, spec.rounds() - 1).decision == Decision::undecided);
+    CHECK(run_rounds(spec, seeds, relu, relu, true, alpha, spec.rounds() - 1).decision == Decision::equivalent);
+    CHECK(decide({0.9, 0.9, 0.9}, {0.9, 0.9, 0.9}, true, 0.001, 0.005, true) == Decision::undecided);
+    // A diverged seed never helps its group: maxout on shapes, 0.12 behind ReLU on its finished seeds, stays "worse"
+    // with two diverged seeds (at accuracy 0 alone they would inflate the variance and leave it undecided) ...
+    SeedOutcomes worse, worse_diverged;
+    for (std::int64_t s = 1; s <= 16; ++s) {
+        worse.add_finished(s, relu.accuracy.at(s) - 0.12 + 0.01 * static_cast<double>(s % 3));
+        if (s == 2 || s == 7) worse_diverged.add_diverged(s);
+        else worse_diverged.add_finished(s, worse.accuracy.at(s));
+    }
+    CHECK(run_rounds(spec, seeds, worse, relu, true, alpha, spec.rounds() - 1).decision == Decision::worse);
+    const SequentialResult w = run_rounds(spec, seeds, worse_diverged, relu, true, alpha, spec.rounds() - 1);
+    CHECK(w.decision == Decision::worse);
+    CHECK(w.seeds <= 8);
+    // ... and a group better on its finished seeds is not "better" when it diverged on others.
+    SeedOutcomes better_diverged;
+    for (std::int64_t s = 1; s <= 16; ++s) {
+        if (s == 2 || s == 7) better_diverged.add_diverged(s);
+        else better_diverged.add_finished(s, relu.accuracy.at(s) + 0.02 + 0.001 * static_cast<double>(s % 3));
+    }
+    CHECK(run_rounds(spec, seeds, better_diverged, relu, true, alpha, spec.rounds() - 1).decision != Decision::better);
+}
