@@ -4,9 +4,9 @@
 #   scripts/setup.sh             what running a sweep needs: the build tools and libraries, Fashion-MNIST;
 #                                builds the actbench command
 #   scripts/setup.sh --tests     also what the tests need (Catch2, Google Benchmark, Chromium, Slurm and munge,
-#                                OpenCV's sample data, file and dpkg-dev for the DEB); builds the tests and
-#                                benchmarks too. scripts/check_fresh_machine.sh checks on a minimal Debian 12
-#                                root that this list is complete.
+#                                OpenCV's sample data, file and dpkg-dev for the DEB, PyTorch for the cross-check);
+#                                builds the tests and benchmarks too. scripts/check_fresh_machine.sh checks on a
+#                                minimal Debian 12 root that this list is complete.
 #   scripts/setup.sh --no-build  install only (combine with --tests for the test packages)
 # Nothing installed here starts or stays enabled as a service: Slurm's and munge's daemons are kept from starting
 # while they install and disabled after; the Slurm test starts its own in a temporary directory.
@@ -34,6 +34,7 @@ TEST_PACKAGES=(
   opencv-doc                             # OpenCV's digits.png (dataset kind opencv_digits)
   slurm-wlm munge                        # the Slurm integration test runs a single-node cluster
   file dpkg-dev                          # the DEB test: cpack's dpkg-shlibdeps step needs file(1)
+  python3-torch python3-yaml python3-numpy  # crosscheck/, the independent PyTorch implementation, and its test
 )
 SERVICES=(munge slurmd slurmctld)
 ((tests)) && PACKAGES+=("${TEST_PACKAGES[@]}")
