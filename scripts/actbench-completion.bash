@@ -32,7 +32,7 @@ _actbench() {
         --model) COMPREPLY=($(compgen -W "$(actbench list models --names 2>/dev/null)" -- "$cur")); return ;;
         --format) COMPREPLY=($(compgen -W "csv jsonl" -- "$cur")); return ;;
         --adjust) COMPREPLY=($(compgen -W "holm bh" -- "$cur")); return ;;
-        --stage) COMPREPLY=($(compgen -W "final tuning all" -- "$cur")); return ;;
+        --stage) COMPREPLY=($(compgen -W "final tuning confirm all" -- "$cur")); return ;;
         --precision) COMPREPLY=($(compgen -W "fp32 bf16" -- "$cur")); return ;;
         --block) COMPREPLY=($(compgen -W "post_activation pre_activation plain" -- "$cur")); return ;;
         --out|--plot|--sheet|--config) COMPREPLY=($(compgen -f -- "$cur")); return ;;

@@ -42,6 +42,7 @@ if ! command -v debootstrap >/dev/null; then
 fi
 
 [[ -n $root ]] || root=$(mktemp -d /var/tmp/actbench-fresh.XXXXXX)
+chmod 755 "$root"  # mktemp makes it 0700: the root of a system, it must let every user (munge's su) through
 logs="$root.logs"  # kept after the root goes
 mkdir -p "$logs"
 mounted=()

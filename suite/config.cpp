@@ -983,12 +983,13 @@ Config parse_config_chain(const std::string& text, const std::string& file, std:
             if (root["sweep"] && root["sweep"]["seed"])
                 r.fail(root["sweep"]["seed"], "sweep.seed: adaptive seeds run seeds 1..adaptive.max in rounds; remove sweep.seed");
             if (!root["baseline"]) r.fail(a, "adaptive: rounds stop each comparison with the baseline when it is decided; set baseline:");
-            r.expect_map(a, "adaptive", {"min", "max", "step", "margin"});
+            r.expect_map(a, "adaptive", {"min", "max", "step", "margin", "confirm"});
             AdaptiveSpec spec;
             if (a["min"]) spec.min = static_cast<int>(r.integer(a["min"], "adaptive.min", 2, 10000));
             if (a["max"]) spec.max = static_cast<int>(r.integer(a["max"], "adaptive.max", spec.min, 10000));
             if (a["step"]) spec.step = static_cast<int>(r.integer(a["step"], "adaptive.step", 1, 10000));
             if (a["margin"]) spec.margin = r.number(a["margin"], "adaptive.margin (an equivalence margin in test accuracy)", 0, 1);
+            if (a["confirm"]) spec.confirm = static_cast<int>(r.integer(a["confirm"], "adaptive.confirm (fresh seeds per decided comparison)", 0, 10000));
             if (spec.max < spec.min) r.fail(a, "adaptive: max must be at least min");
             root = YAML::Clone(root);
             if (!root["sweep"]) root["sweep"] = YAML::Node(YAML::NodeType::Map);
@@ -996,6 +997,22 @@ Config parse_config_chain(const std::string& text, const std::string& file, std:
             for (int s = 1; s <= spec.max; ++s) seeds.push_back(s);
             root["sweep"]["seed"] = seeds;
             Config c = read_config(r, root, file);
+            // The confirmation seeds follow the rounds' (max + 1 …): they must be fresh, not tuning seeds too.
+            if (c.tune)
+                for (const std::int64_t s : c.tune->seeds)
+                    if (s > spec.max && s <= spec.max + spec.confirm)
+                        r.fail(a["confirm"], "adaptive.confirm: the confirmation seeds " + std::to_string(spec.max + 1) + ".." +
+                                                 std::to_string(spec.max + spec.confirm) + " include the tuning seed " + std::to_string(s) +
+                                                 "; lower confirm or move tune.seeds above " + std::to_string(spec.max + spec.confirm));
+            // The confirmation stage: the same grid over the fresh seeds (for a tuned config, its final stage's).
+            if (spec.confirm > 0) {
+                YAML::Node copy = YAML::Clone(root);
+                YAML::Node fresh(YAML::NodeType::Sequence);
+                for (const std::int64_t s : spec.confirmation_seeds()) fresh.push_back(s);
+                copy["sweep"]["seed"] = fresh;
+                Config confirm = read_config(r, copy, file);
+                c.confirmation_stage = confirm.tune ? confirm.final_stage : std::make_shared<const Config>(std::move(confirm));
+            }
             c.adaptive = spec;
             return c;
         }

@@ -150,6 +150,9 @@ struct Config {
     // decided (sequential.hpp). The grid's seed axis is 1..max; the runner runs the rounds.
     std::optional<AdaptiveSpec> adaptive;
     std::shared_ptr<const Config> tuning_stage, final_stage;
+    // adaptive.confirm: the grid over the confirmation seeds (the final stage's axes otherwise), for the runner to
+    // train the decided comparisons' cells of.
+    std::shared_ptr<const Config> confirmation_stage;
 };
 
 // Reads and validates; throws InputError ("FILE:LINE:COL: ...").

@@ -53,7 +53,7 @@ json adaptive_round(const Aggregate& a, const json& seed) {
     return json();
 }
 
-// A trial's stage: "tuning" or "final" in a tuned study, empty otherwise.
+// A trial's stage: "tuning" or "final" in a tuned study, "confirm" for adaptive.confirm's fresh seeds, else empty.
 std::string stage_of(const TrialRecord& r) { return r.summary["axes"].value("stage", std::string()); }
 
 TidyTable trials_table(const Aggregate& a, const LoadedRuns& runs, const std::vector<const TrialRecord*>& trials) {
@@ -143,7 +143,7 @@ std::map<std::string, std::string> export_runs(const std::vector<std::filesystem
     // plain mean over trials.csv is the final stage's (trials of an untuned study have no stage and always count).
     std::vector<const TrialRecord*> trials;
     for (const TrialRecord& r : runs.trials)
-        if (stage == "all" || stage_of(r).empty() || stage_of(r) == stage) trials.push_back(&r);
+        if (stage == "all" || stage_of(r) == stage || (stage_of(r).empty() && stage == "final")) trials.push_back(&r);
     auto write = [&](const TidyTable& t) { return format == "jsonl" ? to_jsonl(t) : to_csv(t); };
     const std::string ext = format == "jsonl" ? ".jsonl" : ".csv";
     return {{std::string("trials").append(ext), write(trials_table(a, runs, trials))},

@@ -13,8 +13,8 @@
 //            the final test accuracy's n, mean, std, Student-t and bootstrap 95% intervals, interquartile mean,
 //            median, and the median steps to target (empty when censored, with steps_censored true)
 // Each as trials.csv (or .jsonl), curves.csv, groups.csv. Numbers keep full precision. Trials and curves hold the
-// final stage of a tuned study (stage "final"), or the tuning trials ("tuning"), or both ("all"); groups are
-// always the final stage's, as in the report.
+// final stage (stage "final", or no stage in an untuned study), or the tuning trials ("tuning"), or adaptive.confirm's
+// fresh seeds ("confirm"), or all of them ("all"); groups are always the final stage's, as in the report.
 #pragma once
 
 #include <filesystem>
@@ -24,7 +24,7 @@
 
 namespace actbench {
 
-// format: csv | jsonl; stage: final | tuning | all. Returns file name → content. Throws InputError as `report` does.
+// format: csv | jsonl; stage: final | tuning | confirm | all. Returns file name → content. Throws InputError as `report` does.
 std::map<std::string, std::string> export_runs(const std::vector<std::filesystem::path>& run_dirs, const std::string& format,
                                                const std::string& stage = "final");
 

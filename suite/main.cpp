@@ -2,7 +2,7 @@
 //   actbench run CONFIG [--out DIR] [--jobs N] [--threads-per-trial M] [--shard I/N] [--no-resume] [--retry-failed] [--quiet]
 //   actbench report RUN_DIR... [--out DIR] [--rows AXIS --cols AXIS] [--adjust holm|bh]
 //   actbench rank STUDY_DIR... [--out DIR] [--alpha A]
-//   actbench export RUN_DIR... [--format csv|jsonl] [--out DIR] [--stage final|tuning|all]
+//   actbench export RUN_DIR... [--format csv|jsonl] [--out DIR] [--stage final|tuning|confirm|all]
 //   actbench validate CONFIG | plan CONFIG [--json] | verify RUN_DIR [--trial ID] [--sample K] | compact RUN_DIR...
 //   actbench list activations|inits|models|datasets [--json | --names]
 //   actbench show activation NAME [--config FILE] [--range A:B] [--points N] [--plot FILE.svg] [--json]
@@ -196,8 +196,8 @@ Command export_command(CLI::App& app) {
     sub->add_option("run_dir", o->dirs, "Run directories written by 'actbench run' for one config")->required();
     sub->add_option("--format", o->format, "csv (default) or jsonl")->check(CLI::IsMember({"csv", "jsonl"}));
     sub->add_option("--out", o->out, "Directory for trials, curves and groups (default: the current one)");
-    sub->add_option("--stage", o->stage, "A tuned study's trials to write: final (default), tuning, or all")
-        ->check(CLI::IsMember({"final", "tuning", "all"}));
+    sub->add_option("--stage", o->stage, "Which stage's trials to write: final (default), tuning, confirm (adaptive.confirm's fresh seeds), or all")
+        ->check(CLI::IsMember({"final", "tuning", "confirm", "all"}));
     return {sub, [o] {
                 for (const auto& [name, text] : export_runs(std::vector<std::filesystem::path>(o->dirs.begin(), o->dirs.end()), o->format, o->stage)) {
                     const std::string path = (std::filesystem::path(o->out) / name).string();

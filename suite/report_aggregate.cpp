@@ -279,15 +279,17 @@ void build_groups(Aggregate& a, const LoadedRuns& runs) {
         a.column_values.push_back(tune["values"]);
         tuning_cells(a, runs, tune);
     }
-    for (const TrialRecord& r : runs.trials)
-        if (r.summary["axes"].value("stage", "") != "tuning") final_trials.push_back(&r);
+    std::vector<const TrialRecord*> confirmation_trials;
+    for (const TrialRecord& r : runs.trials) {
+        const std::string stage = r.summary["axes"].value("stage", "");
+        if (stage == "confirm") confirmation_trials.push_back(&r);
+        else if (stage != "tuning") final_trials.push_back(&r);
+    }
     std::map<std::pair<std::vector<std::size_t>, std::string>, Group> by_key;  // in the order of the axes' values
-    for (const TrialRecord* record : final_trials) {
-        const TrialRecord& r = *record;
+    auto key_of = [&](const TrialRecord& r, Group& cells) {
         const json& values = r.summary["axes"];
         std::vector<std::size_t> ranks;
         std::string text_key;
-        Group cells;
         cells.values = json::object();
         for (std::size_t i = 0; i < a.columns.size(); ++i) {
             const json v = values.value(a.columns[i], json());
@@ -296,12 +298,26 @@ void build_groups(Aggregate& a, const LoadedRuns& runs) {
             cells.cells.push_back(value_text(v));
             cells.values[a.columns[i]] = v;
         }
-        Group& g = by_key[{ranks, text_key}];
+        return std::make_pair(ranks, text_key);
+    };
+    for (const TrialRecord* record : final_trials) {
+        const TrialRecord& r = *record;
+        Group cells;
+        Group& g = by_key[key_of(r, cells)];
         g.cells = cells.cells;
         g.values = cells.values;
         g.trials.push_back(&r);
         const std::string status = r.status();
         (status == "ok" ? a.ok : status == "diverged" ? a.diverged : a.failed)++;
+    }
+    for (const TrialRecord* record : confirmation_trials) {
+        Group cells;
+        const auto it = by_key.find(key_of(*record, cells));
+        if (it == by_key.end()) continue;  // no group of the design's own seeds to confirm
+        it->second.confirmation_trials.push_back(record);
+        const std::int64_t seed = record->summary["axes"].value("seed", std::int64_t{0});
+        if (record->status() == "diverged") it->second.confirmation.add_diverged(seed);
+        if (record->ok()) it->second.confirmation.add_finished(seed, record->summary["final_test_accuracy"].get<double>());
     }
     for (auto& [key, g] : by_key) {
         g.stats = group_stats(g.trials);
@@ -391,11 +407,31 @@ void rank_against_baseline(Aggregate& a) {
 }
 
 // Adaptive seeds: the verdicts are the rounds' decisions.
+// adaptive.confirm: each decided comparison on the fresh seeds, at α split over the decisions (sequential.hpp).
+void confirm_decisions(Aggregate& a, const AdaptiveSpec& spec) {
+    std::vector<RankedEntry*> decided;
+    for (Ranking& r : a.rankings)
+        for (RankedEntry& e : r.entries)
+            if (r.baseline && !e.is_baseline &&
+                (e.verdict == RankedEntry::Verdict::better || e.verdict == RankedEntry::Verdict::worse || e.verdict == RankedEntry::Verdict::equivalent))
+                decided.push_back(&e);
+    a.confirmation_alpha = a.alpha / static_cast<double>(std::max<std::size_t>(decided.size(), 1));
+    for (Ranking& r : a.rankings)
+        for (RankedEntry& e : r.entries) {
+            if (std::find(decided.begin(), decided.end(), &e) == decided.end()) continue;
+            const Decision d = e.verdict == RankedEntry::Verdict::better  ? Decision::better
+                               : e.verdict == RankedEntry::Verdict::worse ? Decision::worse
+                                                                          : Decision::equivalent;
+            e.confirming = true;
+            e.confirmation = confirm_decision(d, e.group->confirmation, r.baseline->confirmation, a.confirmation_alpha, spec.margin);
+        }
+}
+
 void sequential_verdicts(Aggregate& a) {
     // Adaptive seeds: the rounds' decisions, recomputed from the stored seeds by the runner's own rule.
     if (a.config.contains("adaptive")) {
         const json& d = a.config["adaptive"];
-        AdaptiveSpec spec{d["min"].get<int>(), d["max"].get<int>(), d["step"].get<int>(), d["margin"].get<double>()};
+        AdaptiveSpec spec{d["min"].get<int>(), d["max"].get<int>(), d["step"].get<int>(), d["margin"].get<double>(), d.value("confirm", 0)};
         a.adaptive = spec;
         std::vector<std::int64_t> seeds;
         for (const auto& axis : a.config["sweep"]["axes"])
@@ -424,6 +460,7 @@ void sequential_verdicts(Aggregate& a) {
                                                                  : RankedEntry::Verdict::undecided;
             }
         }
+        if (spec.confirm > 0) confirm_decisions(a, spec);
         for (const Group& g : a.groups) a.adaptive_trials += static_cast<int>(g.trials.size());
         a.fixed_design_trials = static_cast<int>(a.groups.size()) * spec.max;
     }
@@ -556,6 +593,43 @@ std::string speed_finding(const Aggregate& a, const Ranking& r) {
     return text;
 }
 
+// The sentence on adaptive.confirm: how many decisions the fresh seeds confirmed, which not, which wait.
+std::string confirmation_finding(const Aggregate& a) {
+    std::vector<std::string> confirmed, not_confirmed, waiting;
+    for (const Ranking& r : a.rankings)
+        for (const RankedEntry& e : r.entries) {
+            if (!e.confirming) continue;
+            const std::string name = "**" + value_text(e.group->values[a.compared_axis]) + "**" +
+                                     (r.context_label.empty() ? "" : " (" + r.context_label + ")");
+            if (e.confirmation.pairs < a.adaptive->confirm) {
+                waiting.push_back(name + " (" + std::to_string(e.confirmation.pairs) + " of " + std::to_string(a.adaptive->confirm) + ")");
+                continue;
+            }
+            const std::string effect = name + " " + fixed(e.confirmation.difference, 4) + " [" + fixed(e.confirmation.low, 4) + ", " +
+                                       fixed(e.confirmation.high, 4) + "]";
+            (e.confirmation.confirmed ? confirmed : not_confirmed).push_back(effect);
+        }
+    auto joined = [](const std::vector<std::string>& v) {
+        std::string out;
+        for (std::size_t i = 0; i < v.size(); ++i) out += (i == 0 ? "" : i + 1 == v.size() ? " and " : ", ") + v[i];
+        return out;
+    };
+    const std::size_t total = confirmed.size() + not_confirmed.size() + waiting.size();
+    std::string text = "Confirmation on " + std::to_string(a.adaptive->confirm) + " fresh paired seeds (" +
+                       std::to_string(a.adaptive->max + 1) + "–" + std::to_string(a.adaptive->max + a.adaptive->confirm) +
+                       ", used by no round), the effect measured on them alone, free of the bias of where the rounds stopped: ";
+    if (total == 0) return text + "no comparison was decided, so none is confirmed.";
+    text += std::to_string(confirmed.size()) + " of " + std::to_string(total) + " decisions confirmed";
+    if (!confirmed.empty()) text += " — " + joined(confirmed);
+    text += ". ";
+    if (!not_confirmed.empty())
+        text += "**Not confirmed**: " + joined(not_confirmed) + " — the fresh seeds' interval does not " +
+                "exclude 0 (better, worse) or leaves ±" + decimal(a.adaptive->margin, 3) + " (equivalent). ";
+    if (!waiting.empty()) text += "Still to train (confirmation seeds stored): " + joined(waiting) + ". ";
+    return text + "Each interval is at " + decimal(100 * (1 - a.confirmation_alpha), 2) + "% (α = 0.05 over the " + std::to_string(total) +
+           " decisions; an equivalence at the TOST's 1 − 2α), paired over the fresh seeds, a diverged seed at accuracy 0.";
+}
+
 // What one ranking supports: its leader and, against the baseline, its verdicts.
 std::string ranking_finding(const Aggregate& a, const Ranking& r) {
     const std::string where = r.context_label.empty() ? "" : "With " + r.context_label + ": ";
@@ -602,6 +676,7 @@ void write_findings(Aggregate& a) {
                                    " comparisons; the rounds ran " + std::to_string(a.adaptive_trials) + " trials where a fixed design with " +
                                    std::to_string(a.adaptive->max) + " seeds per group would use " + std::to_string(a.fixed_design_trials) +
                                    ". The verdicts below are the rounds' decisions; the adjusted p beside them is for reference."));
+        if (a.adaptive->confirm > 0) a.findings.push_back(spans(confirmation_finding(a)));
     }
     int censored = 0, with_diverged = 0;
     for (const Group& g : a.groups) {

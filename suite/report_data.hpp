@@ -68,6 +68,10 @@ struct Group {
     nlohmann::json values;           // the same, as JSON by axis name
     std::vector<const TrialRecord*> trials;
     GroupStats stats;
+    // adaptive.confirm: the fresh seeds trained after the rounds (stage "confirm"), kept apart from `trials` so
+    // that nothing the rounds decided on is mixed with them
+    std::vector<const TrialRecord*> confirmation_trials;
+    SeedOutcomes confirmation;
     std::string label() const;       // the cells joined by spaces
 };
 
@@ -93,6 +97,10 @@ struct RankedEntry {
     // adaptive: the rounds' decision (it replaces the adjusted test's verdict) and the seeds it took
     bool sequential = false;
     int sequential_seeds = 0;
+    // adaptive.confirm: the decision checked on the fresh seeds (sequential.hpp); `confirming` when the design asks
+    // for confirmation and this comparison was decided
+    bool confirming = false;
+    Confirmation confirmation;
     // Speed: the steps to the training-error target against the baseline's, over the seeds both finished (paired
     // seeds only). A trial that never reached the target is the slower of its pair; both never, or the same
     // step, is a tie. The sign test needs only that order, so censoring costs no pair.
@@ -144,6 +152,7 @@ struct Aggregate {
     std::vector<TuningCell> tuning;
     // adaptive: the design, and the trials the rounds ran against a fixed design with max seeds
     std::optional<AdaptiveSpec> adaptive;
+    double confirmation_alpha = NAN;  // the level each confirmation is tested at: α over the decisions confirmed
     int adaptive_trials = 0, fixed_design_trials = 0;
     std::vector<Ranking> rankings;        // one per context
     std::vector<Text> findings;           // what the rankings support, in sentences

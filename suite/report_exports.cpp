@@ -68,6 +68,13 @@ json entry_json(const Aggregate& a, const RankedEntry& e) {
             {"seeds_for_80_percent_power", compared && e.seeds_needed > 0 ? json(e.seeds_needed) : json(nullptr)},
             {"verdict", verdict_name(e.verdict)},
             {"sequential_seeds", e.sequential ? json(e.sequential_seeds) : json(nullptr)},
+            {"confirmation", e.confirming ? json{{"pairs", e.confirmation.pairs},
+                                                 {"diverged", e.confirmation.diverged},
+                                                 {"difference", e.confirmation.pairs > 1 ? json(e.confirmation.difference) : json(nullptr)},
+                                                 {"interval", e.confirmation.pairs > 1 ? json{e.confirmation.low, e.confirmation.high} : json(nullptr)},
+                                                 {"level", e.confirmation.pairs > 1 ? json(e.confirmation.level) : json(nullptr)},
+                                                 {"confirmed", e.confirmation.confirmed}}
+                                          : json(nullptr)},
             {"median_steps_to_target", number_or_null(st.median_steps_to_target)},
             {"censored", std::isinf(st.median_steps_to_target)},
             {"speed", speed_json(e.speed)},

@@ -221,6 +221,35 @@ std::vector<Cell> summary_row(const Aggregate& a, const RankedEntry& e, bool wit
     return row;
 }
 
+// adaptive.confirm: each decided comparison beside its effect on the fresh seeds alone.
+Table confirmation_table(const Aggregate& a) {
+    Table t;
+    t.title = "Confirmation on fresh seeds";
+    t.header = {a.compared_axis, "context", "decision", "Δ at the decision", "fresh seeds", "Δ on the fresh seeds", "interval", "confirmed"};
+    t.numeric = {false, false, false, true, true, true, false, false};
+    for (const Ranking& r : a.rankings)
+        for (const RankedEntry& e : r.entries) {
+            if (!e.confirming) continue;
+            const Confirmation& c = e.confirmation;
+            const bool complete = c.pairs >= a.adaptive->confirm && c.pairs > 1;
+            t.rows.push_back({cell(value_text(e.group->values[a.compared_axis])), cell(r.context_label.empty() ? "—" : r.context_label),
+                              cell(std::string(verdict_text(e.verdict)) + " (" + std::to_string(e.sequential_seeds) + " seeds)"),
+                              cell(fmt("%+.4f", e.vs_baseline.difference), e.vs_baseline.difference), cell(std::to_string(c.pairs), c.pairs),
+                              c.pairs > 1 ? cell(fmt("%+.4f", c.difference), c.difference) : cell("—"),
+                              c.pairs > 1 ? cell(interval_text("%+.4f", c.low, c.high)) : cell("—"),
+                              cell(!complete ? "waiting (" + std::to_string(c.pairs) + " of " + std::to_string(a.adaptive->confirm) + ")"
+                                   : c.confirmed ? "confirmed"
+                                                 : "not confirmed")});
+        }
+    t.caption = spans("The decisions of the rounds, each checked on " + std::to_string(a.adaptive->confirm) +
+                      " fresh paired seeds trained after them (no round used them): *Δ on the fresh seeds* is the mean paired difference "
+                      "from the baseline there, unbiased by where the rounds stopped, with its interval at " +
+                      fmt("%.2f", 100 * (1 - a.confirmation_alpha)) + "% (α = 0.05 split over the decisions; an equivalence's at the TOST's "
+                      "1 − 2α). *confirmed*: better with the interval above 0, worse below 0, equivalent inside ±" + fmt("%.3f", a.adaptive->margin) +
+                      " with no diverged seed. A diverged fresh seed counts at accuracy 0.");
+    return t;
+}
+
 Section summary(const Aggregate& a) {
     Section s;
     s.id = "summary";
@@ -249,8 +278,9 @@ Section summary(const Aggregate& a) {
         const std::string family = std::to_string(a.comparisons) + " comparison(s)";
         const std::string correction = a.adjustment == "bh" ? "Benjamini–Hochberg (false discovery rate)" : "Holm (family-wise error)";
         const Text definitions = spans(
-            std::string("Ranked by mean final test accuracy over the seeds that finished (*n*), with its 95% Student-t interval; a diverged "
-                        "seed is left out of the mean and counted under *diverged*.") +
+            std::string("Ranked by the mean final test accuracy over every seed, a diverged one at 0 (the worst outcome; equal means share "
+                        "a rank); *test accuracy*: the mean over the seeds that finished (*n*), with its 95% Student-t interval; *diverged*: "
+                        "the seeds that did not, each counted at accuracy 0 in Δ and the tests.") +
             (with_baseline
                  ? " *Δ*: the difference from **" + a.baseline_text() + "** with the same other settings, with its 95% interval. *test*: "
                    "*paired* where both groups finished the same seeds (the run's seeds are paired: same data order and initial draws) — "
@@ -270,6 +300,7 @@ Section summary(const Aggregate& a) {
             "*dead / inactive*: the final fraction of dead units (rectifiers) or inactive ones (others).");
         caption.insert(caption.end(), definitions.begin(), definitions.end());
     }
+    if (a.adaptive && a.adaptive->confirm > 0) s.tables.push_back(confirmation_table(a));
     return s;
 }
 

@@ -106,16 +106,23 @@ nlohmann::json run_identity(const nlohmann::json& config_doc, const std::string&
     return {{"config", config_doc}, {"config_hash", config_hash}, {"threads_per_trial", threads}, {"cpu_isa", isa}};
 }
 
-// Refuses a run directory whose manifest records another sweep (or thread count, or ISA).
-void check_manifest(const std::filesystem::path& out, const nlohmann::json& identity) {
-    if (!std::filesystem::exists(out / kManifestFile)) return;
+// Refuses a run directory whose manifest records another sweep (or thread count, or ISA). Returns true when the
+// manifest must be rewritten: the only difference is adaptive.confirm, which adds confirmation trials to a finished
+// design and changes none of its trials (so a committed study can be confirmed in place).
+bool check_manifest(const std::filesystem::path& out, const nlohmann::json& identity) {
+    if (!std::filesystem::exists(out / kManifestFile)) return false;
     const nlohmann::json old = read_manifest(out);
     const nlohmann::json old_identity = run_identity(old["config"], old["config_hash"], old["environment"]["threads_per_trial"],
                                                      old["environment"]["cpu_isa"]);
-    if (old_identity == identity) return;
+    if (old_identity == identity) return false;
     std::string what;
-    for (const auto& d : json_differences(old_identity, identity))
-        if (d != "config_hash") what += "\n  " + d;
+    bool only_confirm = true;
+    for (const auto& d : json_differences(old_identity, identity)) {
+        if (d == "config_hash") continue;
+        only_confirm &= d == "config.adaptive.confirm";
+        what += "\n  " + d;
+    }
+    if (only_confirm) return true;
     throw InputError((out / kManifestFile).string() + ": this run directory holds a different sweep; these settings differ:" + what +
                      "\nuse another --out directory, or remove this one to start again");
 }
@@ -218,6 +225,29 @@ std::map<std::string, SeedOutcomes> stored_outcomes(const std::filesystem::path&
     return outcomes;
 }
 
+// After the rounds: adaptive.confirm fresh seeds (sequential.hpp) for every decided comparison and the baseline of
+// its context, as a stage of its own ("confirm"), so that the report can state each decided effect unbiased by
+// where the rounds stopped.
+RunTotals run_confirmation(const Config& config, const std::map<std::string, AdaptiveGroup>& groups, const RunOptions& options) {
+    std::set<std::string> contexts, keys;
+    std::size_t decided = 0;
+    for (const auto& [key, g] : groups)
+        if (!g.baseline && g.decided) contexts.insert(g.context), keys.insert(key), ++decided;
+    for (const auto& [key, g] : groups)
+        if (g.baseline && contexts.count(g.context)) keys.insert(key);
+    if (keys.empty()) return {};
+    const Config& confirm_grid = *config.confirmation_stage;
+    std::vector<std::size_t> cells;
+    for (const std::size_t cell : all_cells(confirm_grid)) {
+        nlohmann::json key = confirm_grid.cell_values(cell);
+        key.erase("seed");
+        if (keys.count(key.dump())) cells.push_back(cell);
+    }
+    if (!options.quiet)
+        std::cerr << "actbench: confirmation: " << config.adaptive->confirm << " fresh seeds for " << decided << " decided comparison(s) and their baseline(s)\n";
+    return run_stage(config, {confirm_grid, cells, "confirm"}, options);
+}
+
 RunTotals run_adaptive(const Config& config, const Stage& candidates, const RunOptions& options) {
     const AdaptiveSpec& spec = *config.adaptive;
     const Config& grid = candidates.grid;
@@ -268,6 +298,7 @@ RunTotals run_adaptive(const Config& config, const Stage& candidates, const RunO
         }
         if (!options.quiet) std::cerr << "actbench: after round " << round + 1 << ": " << undecided << " comparison(s) undecided\n";
     }
+    if (spec.confirm > 0) totals += run_confirmation(config, groups, options);
     return totals;
 }
 
@@ -352,8 +383,8 @@ void record_manifest(const Config& config, const std::filesystem::path& out, con
     std::filesystem::create_directories(out, ec);
     if (ec) throw IoError(out.string() + ": cannot create the run directory: " + ec.message());
     const TrialClaim manifest_claim(out, kManifestFile, /*wait=*/true);
-    check_manifest(out, identity);
-    if (!std::filesystem::exists(out / kManifestFile))
+    const bool confirm_changed = check_manifest(out, identity);
+    if (confirm_changed || !std::filesystem::exists(out / kManifestFile))
         write_manifest(out, {{"sweep", config.name},
                              {"config_file", config.file},
                              {"config", config_doc},

@@ -16,6 +16,37 @@ const char* decision_name(Decision d) {
     return "";
 }
 
+std::vector<std::int64_t> AdaptiveSpec::confirmation_seeds() const {
+    std::vector<std::int64_t> seeds;
+    for (int k = 1; k <= confirm; ++k) seeds.push_back(max + k);
+    return seeds;
+}
+
+Confirmation confirm_decision(Decision decision, const SeedOutcomes& group, const SeedOutcomes& baseline, double alpha, double margin) {
+    Confirmation c;
+    std::vector<double> d;
+    for (const auto& [seed, value] : group.accuracy)
+        if (const auto b = baseline.accuracy.find(seed); b != baseline.accuracy.end()) {
+            d.push_back(value - b->second);
+            c.diverged += static_cast<int>(group.diverged.count(seed) + baseline.diverged.count(seed));
+        }
+    c.pairs = static_cast<int>(d.size());
+    if (c.pairs < 2 || decision == Decision::undecided) return c;
+    double mean = 0, ss = 0;
+    for (double x : d) mean += x;
+    mean /= static_cast<double>(d.size());
+    for (double x : d) ss += (x - mean) * (x - mean);
+    const double se = std::sqrt(ss / static_cast<double>(d.size() - 1) / static_cast<double>(d.size()));
+    const bool equivalence = decision == Decision::equivalent;
+    c.level = equivalence ? 1 - 2 * alpha : 1 - alpha;
+    const double q = student_t_quantile(equivalence ? 1 - alpha : 1 - alpha / 2, static_cast<double>(d.size() - 1));
+    c.difference = mean, c.low = mean - q * se, c.high = mean + q * se;
+    c.confirmed = decision == Decision::better  ? c.low > 0
+                  : decision == Decision::worse ? c.high < 0
+                                                : c.diverged == 0 && c.low > -margin && c.high < margin;
+    return c;
+}
+
 void SeedOutcomes::add_diverged(std::int64_t seed) {
     accuracy[seed] = kDivergedAccuracy;
     diverged.insert(seed);

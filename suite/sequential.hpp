@@ -21,8 +21,11 @@ namespace actbench {
 struct AdaptiveSpec {
     int min = 5, max = 40, step = 5;
     double margin = 0.005;  // the equivalence margin, in test accuracy
+    int confirm = 0;        // fresh seeds trained after the rounds for every decided comparison and its baseline
     int rounds() const { return 1 + (max - min + step - 1) / step; }
     int seeds_at(int round) const { return std::min(max, min + round * step); }  // round 0, 1, …
+    // max + 1 … max + confirm: never a round's, the same for every group.
+    std::vector<std::int64_t> confirmation_seeds() const;
 };
 
 enum class Decision { undecided, better, worse, equivalent };
@@ -62,5 +65,24 @@ SequentialResult run_rounds(const AdaptiveSpec& spec, const std::vector<std::int
 // either side diverged, so the two cannot be equivalent.
 Decision decide(const std::vector<double>& group, const std::vector<double>& baseline, bool paired, double alpha, double margin,
                 bool any_diverged = false);
+
+}  // namespace actbench
+
+namespace actbench {
+
+// Confirmation on fresh seeds. A decision taken where the rounds stopped is biased by the stopping: a comparison
+// stops early when its first seeds happen to look extreme, so the effect measured on those seeds overstates the
+// truth (Jennison & Turnbull 2000, ch. 8). K seeds trained after the decision, never used by a round and fixed
+// in number in advance, give an effect and interval free of that selection. Paired over the confirmation seeds
+// both sides stored, a diverged seed at kDivergedAccuracy. *better* is confirmed when the (1 − α) interval lies
+// above 0, *worse* below 0, *equivalent* when the (1 − 2α) interval (TOST) lies inside ±margin and no seed
+// diverged; α is the family's level split over the decisions being confirmed (Bonferroni).
+struct Confirmation {
+    int pairs = 0, diverged = 0;
+    double difference = 0, low = 0, high = 0;  // the mean paired difference and its interval (valid when pairs ≥ 2)
+    double level = 0;                          // the interval's coverage
+    bool confirmed = false;
+};
+Confirmation confirm_decision(Decision decision, const SeedOutcomes& group, const SeedOutcomes& baseline, double alpha, double margin);
 
 }  // namespace actbench

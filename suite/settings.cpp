@@ -98,8 +98,11 @@ nlohmann::json config_json(const Config& c) {
             {"train", train_json(c.train)}, {"activations", activations}, {"inits", inits}, {"sweep", sweep}};
     if (c.paired_seeds) doc["seeds"] = "paired";  // independent is the behaviour older configs hashed without the key
     if (c.tune) doc["tune"] = {{"axis", c.tune->axis}, {"values", c.tune->values}, {"seeds", c.tune->seeds}, {"select", c.tune->select}};
-    if (c.adaptive)
+    if (c.adaptive) {
         doc["adaptive"] = {{"min", c.adaptive->min}, {"max", c.adaptive->max}, {"step", c.adaptive->step}, {"margin", c.adaptive->margin}};
+        // Only when asked for: a design without confirmation keeps the document (and the run's config hash) it had.
+        if (c.adaptive->confirm > 0) doc["adaptive"]["confirm"] = c.adaptive->confirm;
+    }
     return doc;
 }
 

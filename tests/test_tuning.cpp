@@ -192,3 +192,65 @@ TEST_CASE("adaptive seeds end to end: equal groups stop at the first round, the 
     CHECK(metrics_files(runs) == before);
     CHECK(run_actbench(dir, "validate " + write_config(dir, "b.yaml", "name: b\nadaptive: {min: 3, max: 6}\nsweep: {activation: [relu]}\n").string()).code == 2);
 }
+
+TEST_CASE("confirmation seeds: after the rounds, decided comparisons and their baseline train fresh seeds; the report "
+          "states the effect on them alone; a finished run is confirmed in place", "[tuning][sequential][cli][e2e]") {
+    TempDir dir;
+    const std::string body = "dataset: {kind: synthetic_shapes, classes: 3, train_count: 192, test_count: 60, size: 16}\n"
+                             "model: {conv1: 4, conv2: 8, dense: 16, kernel: 3, padding: 1}\n"
+                             "train: {epochs: 2, batch: 16, lr: 0.05, probe: 32}\n"
+                             "activations: {relu_too: {base: leaky_relu, slope: 0}}\n"
+                             "baseline: relu\n"
+                             "sweep: {activation: [relu, relu_too, tanh]}\n";
+    const fs::path plain = write_config(dir, "a.yaml", "name: adaptive\nadaptive: {min: 3, max: 6, step: 3, margin: 0.005}\n" + body);
+    const fs::path confirmed = write_config(dir, "c.yaml", "name: adaptive\nadaptive: {min: 3, max: 6, step: 3, margin: 0.005, confirm: 2}\n" + body);
+    const fs::path runs = dir / "runs";
+    REQUIRE(run_actbench(dir, "run " + plain.string() + " --out " + runs.string()).code == 0);
+    const auto before = metrics_files(runs);
+    // The same run directory takes the confirmation (only adaptive.confirm differs): the stored trials stay, and
+    // relu_too (decided at the first look) and relu train seeds 7 and 8, stage "confirm"; tanh, undecided, none.
+    Result r = run_actbench(dir, "run " + confirmed.string() + " --out " + runs.string());
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    CHECK_THAT(r.err, Catch::Contains("confirmation: 2 fresh seeds for 1 decided comparison(s)"));
+    std::map<std::string, std::set<int>> confirm_seeds;
+    for (const fs::path& d : trial_dirs(runs)) {
+        const auto s = nlohmann::json::parse(slurp(d / "summary.json"));
+        if (s["axes"].value("stage", "") == "confirm") confirm_seeds[s["axes"]["activation"]].insert(s["axes"]["seed"].get<int>());
+    }
+    CHECK(confirm_seeds["relu_too"] == std::set<int>{7, 8});
+    CHECK(confirm_seeds["relu"] == std::set<int>{7, 8});
+    CHECK(confirm_seeds.count("tanh") == 0);
+    for (const auto& [file, text] : before) CHECK(slurp(runs / file) == text);  // the rounds' trials are untouched
+    // The report: the decision beside its effect on the fresh seeds (relu_too is relu's bits: Δ 0, confirmed).
+    REQUIRE(run_actbench(dir, "report " + runs.string() + " --out " + (dir / "rep").string()).code == 0);
+    const auto report = nlohmann::json::parse(slurp(dir / "rep" / "report.json"));
+    for (const auto& e : report["summary"]["rankings"][0]["entries"]) {
+        if (e["activation"] == "relu_too") {
+            CHECK(e["verdict"] == "equivalent");
+            CHECK(e["n"] == 3);  // the rounds' seeds only: the fresh ones are apart
+            CHECK(e["confirmation"]["pairs"] == 2);
+            CHECK(e["confirmation"]["difference"] == 0.0);
+            CHECK(e["confirmation"]["confirmed"] == true);
+        }
+        if (e["activation"] == "tanh") CHECK(e["confirmation"].is_null());
+    }
+    const std::string md = slurp(dir / "rep" / "report.md");
+    CHECK_THAT(md, Catch::Contains("Confirmation on 2 fresh paired seeds (7–8") && Catch::Contains("1 of 1 decisions confirmed"));
+    CHECK_THAT(md, Catch::Contains("Confirmation on fresh seeds"));
+    // A rerun trains nothing; export keeps the fresh seeds out of the final stage and writes them on request.
+    r = run_actbench(dir, "run " + confirmed.string() + " --out " + runs.string());
+    CHECK_THAT(r.err, !Catch::Contains("1 to run") && !Catch::Contains("2 to run") && !Catch::Contains("4 to run"));
+    fs::create_directories(dir / "export");
+    REQUIRE(run_actbench(dir, "export " + runs.string() + " --out " + (dir / "export").string() + " --stage confirm").code == 0);
+    const std::string csv = slurp(dir / "export" / "trials.csv");
+    CHECK(std::count(csv.begin(), csv.end(), '\n') == 1 + 4);
+    // Confirmation seeds that would reuse a tuning seed are refused where confirm is written.
+    const fs::path clash = write_config(dir, "t.yaml",
+                                        "name: t\ndataset: {kind: synthetic_shapes, classes: 3, validation: 0.2}\nbaseline: relu\n"
+                                        "sweep: {activation: [relu, tanh]}\ntune: {axis: train.lr, values: [0.01, 0.1], seeds: [8]}\n"
+                                        "adaptive: {min: 3, max: 6, step: 3, confirm: 4}\n");
+    r = run_actbench(dir, "validate " + clash.string());
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Catch::Contains("t.yaml:6:") && Catch::Contains("adaptive.confirm: the confirmation seeds 7..10 include the tuning seed 8"));
+}
