@@ -18,6 +18,15 @@
 namespace actbench {
 
 namespace {
+// adaptive.confirm: the most trials the confirmation adds (every comparison decided), "" without it.
+std::string confirmation_line(const Config& config, std::size_t final_trials) {
+    if (!config.adaptive || config.adaptive->confirm == 0) return "";
+    const std::size_t groups = final_trials / static_cast<std::size_t>(config.adaptive->max);
+    return "then confirmation: up to " + std::to_string(groups * static_cast<std::size_t>(config.adaptive->confirm)) + " trials (" +
+           std::to_string(config.adaptive->confirm) + " fresh seeds, " + std::to_string(config.adaptive->max + 1) + "–" +
+           std::to_string(config.adaptive->max + config.adaptive->confirm) +
+           ", for each decided comparison and its baseline; none if nothing is decided)\n";
+}
 
 // A tuned config's plan: stage 1 as a plan of its own; stage 2's size is known, its values are chosen later.
 void write_tuned_plan(const Config& config, int jobs, bool json, std::ostream& out) {
@@ -44,7 +53,7 @@ void write_tuned_plan(const Config& config, int jobs, bool json, std::ostream& o
         << (config.adaptive ? " for the most seeds, " + std::to_string(config.adaptive->min) + "/" + std::to_string(config.adaptive->max) +
                                   " of that for the fewest"
                             : std::string())
-        << "\n";
+        << "\n" << confirmation_line(config, final_trials);
 }
 
 // What a plan's time estimate needs: each distinct dataset's shape and split sizes (loaded once), each model ×
@@ -181,7 +190,8 @@ void write_plan(const Config& config, int jobs, bool json, std::ostream& out) {
         out << "adaptive seeds: rounds of " << config.adaptive->step << " from " << config.adaptive->min << " to " << config.adaptive->max
             << " seeds, so between " << count / static_cast<std::size_t>(config.adaptive->max) * config.adaptive->min << " and " << count
             << " of these trials run: about " << static_cast<long>(wall * config.adaptive->min / config.adaptive->max) << "–"
-            << static_cast<long>(wall) << " s\n";
+            << static_cast<long>(wall) << " s\n"
+            << confirmation_line(config, count);
 }
 
 }  // namespace actbench

@@ -383,13 +383,20 @@ void rank_against_baseline(Aggregate& a) {
     std::vector<double> p;
     for (const RankedEntry* e : tested) p.push_back(e->vs_baseline.p_value);
     const std::vector<double> adjusted = a.adjustment == "bh" ? bh_adjust(p) : holm_adjust(p);
+    // Power at the level the verdicts are decided at: α/m, Holm's (and Bonferroni's) strictest threshold, and with
+    // adaptive seeds α/(m·K), each look's (K rounds); at α/m an adaptive design's figures promised too few seeds.
+    double looks = 1;
+    if (a.config.contains("adaptive")) {
+        const json& d = a.config["adaptive"];
+        looks = AdaptiveSpec{d["min"].get<int>(), d["max"].get<int>(), d["step"].get<int>(), d["margin"].get<double>()}.rounds();
+    }
+    a.power_alpha = a.alpha / (static_cast<double>(std::max<std::size_t>(tested.size(), 1)) * looks);
     for (std::size_t i = 0; i < tested.size(); ++i) {
         RankedEntry& e = *tested[i];
         e.p_adjusted = adjusted[i];
-        // Power after the correction: α/m, Holm's (and Bonferroni's) strictest threshold.
         const double effect = e.paired ? e.vs_baseline.hedges_g : standardised_difference(e.group->stats.accuracy, e.vs_baseline.difference,
                                                                                           baseline_of(a, e)->stats.accuracy);
-        e.seeds_needed = seeds_for_power(effect, a.alpha / static_cast<double>(tested.size()), 0.8, e.paired);
+        e.seeds_needed = seeds_for_power(effect, a.power_alpha, 0.8, e.paired);
         const int have = e.paired ? e.pairs : static_cast<int>(std::min(e.group->stats.acc.n, baseline_of(a, e)->stats.acc.n));
         if (adjusted[i] < a.alpha) e.verdict = e.vs_baseline.difference > 0 ? RankedEntry::Verdict::better : RankedEntry::Verdict::worse;
         else e.verdict = e.seeds_needed < 0 || e.seeds_needed > have ? RankedEntry::Verdict::underpowered : RankedEntry::Verdict::within_noise;

@@ -153,6 +153,7 @@ struct Aggregate {
     // adaptive: the design, and the trials the rounds ran against a fixed design with max seeds
     std::optional<AdaptiveSpec> adaptive;
     double confirmation_alpha = NAN;  // the level each confirmation is tested at: α over the decisions confirmed
+    double power_alpha = NAN;         // the level the seeds-for-power figures assume: α/m, or α/(m·K) with adaptive seeds
     int adaptive_trials = 0, fixed_design_trials = 0;
     std::vector<Ranking> rankings;        // one per context
     std::vector<Text> findings;           // what the rankings support, in sentences

@@ -225,7 +225,7 @@ std::vector<Cell> summary_row(const Aggregate& a, const RankedEntry& e, bool wit
 Table confirmation_table(const Aggregate& a) {
     Table t;
     t.title = "Confirmation on fresh seeds";
-    t.header = {a.compared_axis, "context", "decision", "Δ at the decision", "fresh seeds", "Δ on the fresh seeds", "interval", "confirmed"};
+    t.header = {a.compared_axis, "context", "decision", "Δ on the rounds' seeds", "fresh seeds", "Δ on the fresh seeds", "interval", "confirmed"};
     t.numeric = {false, false, false, true, true, true, false, false};
     for (const Ranking& r : a.rankings)
         for (const RankedEntry& e : r.entries) {
@@ -288,8 +288,10 @@ Section summary(const Aggregate& a) {
                    "baseline — else *Welch*'s unequal-variance test. *p*: that test's two-sided p; *" + adjusted + "*: adjusted by " +
                        correction + " over the report's family of " + family + ". *P(> baseline)*: the probability that a trial of the "
                    "group beats one of the baseline (ties half; a diverged trial is the worst outcome), with its bootstrap interval "
-                   "(Agarwal et al. 2021). *seeds for 80% power*: per group (paired: seeds) to detect the observed difference at α/" +
-                       std::to_string(std::max<std::size_t>(a.comparisons, 1)) + ". *verdict*: *better* or *worse* where the adjusted p < 0.05; "
+                   "(Agarwal et al. 2021). *seeds for 80% power*: per group (paired: seeds) to detect the observed difference at " +
+                       (a.adaptive ? "α/(m·K) = " + fmt("%.2g", a.power_alpha) + ", the level of each look of the rounds"
+                                   : "α/" + std::to_string(std::max<std::size_t>(a.comparisons, 1))) +
+                       ". *verdict*: *better* or *worse* where the adjusted p < 0.05; "
                    "otherwise *underpowered* when the seeds here are fewer than that, else *not distinguished* — neither means equal." +
                        std::string(a.adaptive ? " With adaptive seeds the verdict is instead the rounds' decision (better, worse, "
                                                 "equivalent within the margin, or undecided at the most seeds), with the seeds it took."

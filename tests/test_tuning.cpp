@@ -205,6 +205,8 @@ TEST_CASE("confirmation seeds: after the rounds, decided comparisons and their b
     const fs::path plain = write_config(dir, "a.yaml", "name: adaptive\nadaptive: {min: 3, max: 6, step: 3, margin: 0.005}\n" + body);
     const fs::path confirmed = write_config(dir, "c.yaml", "name: adaptive\nadaptive: {min: 3, max: 6, step: 3, margin: 0.005, confirm: 2}\n" + body);
     const fs::path runs = dir / "runs";
+    CHECK_THAT(run_actbench(dir, "plan " + confirmed.string()).out,
+               Catch::Contains("then confirmation: up to 6 trials (2 fresh seeds, 7–8, for each decided comparison and its baseline"));
     REQUIRE(run_actbench(dir, "run " + plain.string() + " --out " + runs.string()).code == 0);
     const auto before = metrics_files(runs);
     // The same run directory takes the confirmation (only adaptive.confirm differs): the stored trials stay, and
