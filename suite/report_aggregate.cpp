@@ -560,6 +560,12 @@ std::string comparison_finding(const Aggregate& a, const Ranking& r) {
     return text;
 }
 
+std::string fmt_p(double p) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.2g", p);
+    return buf;
+}
+
 // The sentence on one ranking's speed against its baseline: which values reach the training-error target sooner
 // or later (sign test, adjusted over the speed family); "" when nothing was timed (no paired seeds).
 std::string speed_finding(const Aggregate& a, const Ranking& r) {
@@ -593,6 +599,23 @@ std::string speed_finding(const Aggregate& a, const Ranking& r) {
         text += sooner.empty() ? std::string("none gets there sooner") : std::to_string(sooner.size()) + " sooner, " + names(sooner);
         text += later.empty() ? "; none later" : "; " + std::to_string(later.size()) + " later, " + names(later);
         if (rest > 0) text += "; " + std::to_string(rest) + " not distinguished";
+    }
+    // A sign test over n untied pairs has no p below 2·0.5ⁿ: with too few seeds even a clean sweep misses the family's
+    // strictest threshold α/m, so "not distinguished" there says nothing about speed (comparisons the adaptive rounds
+    // stopped at 8 seeds, against 21 comparisons: 0.0078 > 0.0024).
+    const double strictest = a.alpha / static_cast<double>(std::max<std::size_t>(a.speed_comparisons, 1));
+    int undecidable = 0, fewest = INT_MAX;
+    for (const RankedEntry& e : r.entries) {
+        if (!e.speed.tested() || e.speed.p_adjusted < a.alpha) continue;
+        const int n = e.speed.sooner + e.speed.later;
+        if (2 * std::pow(0.5, n) >= strictest) ++undecidable, fewest = std::min(fewest, n);
+    }
+    if (undecidable > 0) {
+        int needed = 1;
+        while (2 * std::pow(0.5, needed) >= strictest) ++needed;
+        text += std::string(sooner.empty() && later.empty() ? "; " : "; of these, ") + std::to_string(undecidable) + " could not be decided at their seeds (as few as " + std::to_string(fewest) +
+                " untied pairs, smallest attainable p " + fmt_p(2 * std::pow(0.5, fewest)) + " against the family's strictest threshold α/m = " +
+                fmt_p(strictest) + "; " + std::to_string(needed) + " pairs would be needed) — not a finding of equal speed";
     }
     text += " (the sign test over paired seeds, a trial that never got there the slower of its pair, " +
             std::string(a.adjustment == "bh" ? "Benjamini–Hochberg" : "Holm") + "-adjusted over the report's " +

@@ -138,6 +138,14 @@ TEST_CASE("speed to the target against the baseline: the sign test over paired s
     CHECK_THAT(md, Catch::Contains("| sigmoid | 7 | 0 / 7 / 0 | — | — | 0 | 0.0156 | 0.031") && Catch::Contains(" | later |"));
     CHECK_THAT(md, Catch::Contains("| tanh | 7 | 5 / 2 / 0 | 0.64 |"));
     CHECK_THAT(md, Catch::Contains("against **relu**: none gets there sooner; 1 later, **sigmoid** (7 of 7 seeds); 1 not distinguished"));
+    CHECK(md.find("could not be decided at their seeds") == std::string::npos);  // 7 pairs can reach 2/128 < 0.05/2
+    // Four seeds, tanh sooner on every one: the sign test's smallest p, 2/16, cannot pass 0.05 — said as such, not as
+    // "no difference".
+    FakeRun few(dir / "few", {{"activation", {"relu", "tanh"}}, {"seed", {1, 2, 3, 4}}}, "relu", true);
+    for (int s = 1; s <= 4; ++s) few.trial({{"activation", "relu"}, {"seed", s}}, 0.85, 40), few.trial({{"activation", "tanh"}, {"seed", s}}, 0.84, 30);
+    CHECK_THAT(build_report({few.dir()}).markdown,
+               Catch::Contains("against **relu**: not told apart; 1 could not be decided at their seeds (as few as 4 untied pairs, smallest "
+                               "attainable p 0.12 against the family's strictest threshold α/m = 0.05; 6 pairs would be needed)"));
     // Unpaired seeds: no pairs, no speed comparison.
     FakeRun unpaired(dir / "unpaired", {{"activation", {"relu", "tanh"}}, {"seed", {1, 2}}}, "relu", false);
     for (int s = 1; s <= 2; ++s) unpaired.trial({{"activation", "relu"}, {"seed", s}}, 0.85, 40), unpaired.trial({{"activation", "tanh"}, {"seed", s}}, 0.84, 30);
