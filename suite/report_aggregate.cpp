@@ -122,8 +122,9 @@ std::string listed(std::vector<const RankedEntry*> entries, const std::string& a
     for (std::size_t i = 0; i < entries.size(); ++i) {
         const RankedEntry& e = *entries[i];
         out += (i == 0 ? "" : i + 1 == entries.size() && !more ? " and " : ", ");
+        const bool design = e.sequential && std::isfinite(e.design_ci.low);  // the interval the decision used
         out += "**" + value_text(e.group->values[axis_value_of_group_key]) + "** (" + fixed(e.vs_baseline.difference, 4) + " [" +
-               fixed(e.vs_baseline.ci_low, 4) + ", " + fixed(e.vs_baseline.ci_high, 4) + "])";
+               fixed(design ? e.design_ci.low : e.vs_baseline.ci_low, 4) + ", " + fixed(design ? e.design_ci.high : e.vs_baseline.ci_high, 4) + "])";
     }
     if (more) out += " and " + std::to_string(more) + " more (the table below lists them)";
     return out;
@@ -448,6 +449,7 @@ void sequential_verdicts(Aggregate& a) {
         for (const Ranking& r : a.rankings)
             for (const RankedEntry& e : r.entries) m += !e.is_baseline && r.baseline;
         const double alpha = a.alpha / (static_cast<double>(std::max<std::size_t>(m, 1)) * spec.rounds());
+        a.design_level = 1 - alpha;
         for (Ranking& r : a.rankings) {
             if (!r.baseline) continue;
             for (RankedEntry& e : r.entries) {
@@ -460,6 +462,12 @@ void sequential_verdicts(Aggregate& a) {
                 const bool rounds_to_go = stored < spec.max;
                 e.sequential = true;
                 e.sequential_seeds = rounds_to_go && s.decision == Decision::undecided ? stored : s.seeds;
+                if (e.vs_baseline.valid && e.vs_baseline.df > 0) {
+                    const Comparison& c = e.vs_baseline;
+                    const double se = (c.ci_high - c.ci_low) / (2 * student_t_quantile(0.975, c.df));
+                    const double q = student_t_quantile(1 - alpha / 2, c.df);
+                    e.design_ci = {c.difference - q * se, c.difference + q * se};
+                }
                 e.verdict = s.decision == Decision::better ? RankedEntry::Verdict::better
                             : s.decision == Decision::worse ? RankedEntry::Verdict::worse
                             : s.decision == Decision::equivalent ? RankedEntry::Verdict::equivalent
@@ -552,11 +560,16 @@ std::string comparison_finding(const Aggregate& a, const Ranking& r) {
     if (with_diverged > 0)
         text += "Seeds diverged in " + diverged + "; each counts at accuracy 0, the worst outcome, in every comparison, and a value with a "
                 "diverged seed is never called equivalent. ";
-    text += "Differences are in final test accuracy (with their 95% intervals), " +
-            std::string(paired > 0 ? "paired over the seeds both groups stored (common random numbers)"
-                                   : "by Welch's t-test (the seeds are not paired)") +
-            ", " + (a.adjustment == "bh" ? "Benjamini–Hochberg" : "Holm") + "-adjusted over the report's " +
-            std::to_string(a.comparisons) + " comparisons at α = 0.05.";
+    const std::string tested_how = paired > 0 ? "paired over the seeds both groups stored (common random numbers)"
+                                              : "by Welch's t-test (the seeds are not paired)";
+    if (a.adaptive)
+        text += "Differences are in final test accuracy, " + tested_how + ", with the repeated confidence intervals the rounds decided by, at " +
+                decimal(100 * a.design_level, 2) + "% (1 − α/(m·K) for " + std::to_string(a.comparisons) + " comparisons and " +
+                std::to_string(a.adaptive->rounds()) + " looks: valid wherever the design stopped, unlike a fixed-sample 95% interval or p).";
+    else
+        text += "Differences are in final test accuracy (with their 95% intervals), " + tested_how + ", " +
+                (a.adjustment == "bh" ? "Benjamini–Hochberg" : "Holm") + "-adjusted over the report's " + std::to_string(a.comparisons) +
+                " comparisons at α = 0.05.";
     return text;
 }
 

@@ -97,6 +97,10 @@ struct RankedEntry {
     // adaptive: the rounds' decision (it replaces the adjusted test's verdict) and the seeds it took
     bool sequential = false;
     int sequential_seeds = 0;
+    // adaptive: Δ's repeated confidence interval at the level each look tests at, 1 − α/(m·K) — the interval the
+    // rounds' decision used, valid wherever the design stopped (Jennison & Turnbull 2000, ch. 9); the fixed-sample
+    // 95% interval and p are not
+    Interval design_ci{NAN, NAN};
     // adaptive.confirm: the decision checked on the fresh seeds (sequential.hpp); `confirming` when the design asks
     // for confirmation and this comparison was decided
     bool confirming = false;
@@ -154,6 +158,7 @@ struct Aggregate {
     std::optional<AdaptiveSpec> adaptive;
     double confirmation_alpha = NAN;  // the level each confirmation is tested at: α over the decisions confirmed
     double power_alpha = NAN;         // the level the seeds-for-power figures assume: α/m, or α/(m·K) with adaptive seeds
+    double design_level = NAN;        // adaptive: the repeated confidence intervals' coverage, 1 − α/(m·K)
     int adaptive_trials = 0, fixed_design_trials = 0;
     std::vector<Ranking> rankings;        // one per context
     std::vector<Text> findings;           // what the rankings support, in sentences

@@ -59,8 +59,10 @@ json entry_json(const Aggregate& a, const RankedEntry& e) {
             {"test", compared ? json(e.paired ? "paired" : "welch") : json(nullptr)},
             {"pairs", e.paired ? json(e.pairs) : json(nullptr)},
             {"wins", e.paired ? json(e.wins) : json(nullptr)},
-            {"p_value", compared ? json(c.p_value) : json(nullptr)},
-            {"p_adjusted", compared ? json(e.p_adjusted) : json(nullptr)},
+            {"p_value", compared && !e.sequential ? json(c.p_value) : json(nullptr)},  // none is valid under an adaptive design
+            {"p_adjusted", compared && !e.sequential ? json(e.p_adjusted) : json(nullptr)},
+            {"design_interval", e.sequential && std::isfinite(e.design_ci.low) ? json{e.design_ci.low, e.design_ci.high} : json(nullptr)},
+            {"design_level", e.sequential && std::isfinite(e.design_ci.low) ? json(a.design_level) : json(nullptr)},
             {"probability_of_improvement", std::isfinite(e.improvement) && !e.is_baseline ? json(e.improvement) : json(nullptr)},
             {"probability_of_improvement_ci95", std::isfinite(e.improvement) && !e.is_baseline
                                                     ? json{e.improvement_interval.low, e.improvement_interval.high}

@@ -199,11 +199,15 @@ std::vector<Cell> summary_row(const Aggregate& a, const RankedEntry& e, bool wit
         const Comparison& c = e.vs_baseline;
         const bool shown = c.valid && !e.is_baseline;
         row.push_back(cell(shown ? fmt("%+.4f", c.difference) : "—", shown ? c.difference : NAN));
-        row.push_back(cell(shown ? interval_text("%+.4f", c.ci_low, c.ci_high) : "—"));
+        // With adaptive seeds: the repeated interval the decision used, and no fixed-sample p (not valid under the design).
+        const bool design = e.sequential && std::isfinite(e.design_ci.low);
+        row.push_back(cell(!shown  ? "—"
+                           : design ? interval_text("%+.4f", e.design_ci.low, e.design_ci.high)
+                                    : interval_text("%+.4f", c.ci_low, c.ci_high)));
         row.push_back(cell(!shown ? "—" : e.paired ? "paired, " + std::to_string(e.pairs) + " seeds, wins " + fmt("%.0f%%", 100 * e.wins)
                                                    : std::string("Welch")));
-        row.push_back(cell(shown ? fmt("%.3g", c.p_value) : "—", shown ? c.p_value : NAN));
-        row.push_back(cell(shown ? fmt("%.3g", e.p_adjusted) : "—", shown ? e.p_adjusted : NAN));
+        row.push_back(cell(shown && !e.sequential ? fmt("%.3g", c.p_value) : "—", shown && !e.sequential ? c.p_value : NAN));
+        row.push_back(cell(shown && !e.sequential ? fmt("%.3g", e.p_adjusted) : "—", shown && !e.sequential ? e.p_adjusted : NAN));
         const bool poi = !e.is_baseline && std::isfinite(e.improvement);
         row.push_back(cell(poi ? fmt("%.2f", e.improvement) + " " + interval_text("%.2f", e.improvement_interval.low, e.improvement_interval.high)
                                : "—",
@@ -262,7 +266,8 @@ Section summary(const Aggregate& a) {
         t.header = {"rank", a.compared_axis, "n", "test accuracy", "95% CI"};
         std::vector<std::size_t> text_columns{1, 4};
         if (with_baseline) {
-            for (const std::string& h : std::vector<std::string>{"Δ vs baseline", "95% CI of Δ", "test", "p", adjusted, "P(> baseline)", "seeds for 80% power", "verdict"})
+            for (const std::string& h : std::vector<std::string>{"Δ vs baseline", a.adaptive ? "CI of Δ (design)" : "95% CI of Δ", "test", "p", adjusted,
+                                                                 "P(> baseline)", "seeds for 80% power", "verdict"})
                 t.header.push_back(h);
             for (std::size_t c : {6, 7, 10, 12}) text_columns.push_back(c);
         }
@@ -294,7 +299,11 @@ Section summary(const Aggregate& a) {
                        ". *verdict*: *better* or *worse* where the adjusted p < 0.05; "
                    "otherwise *underpowered* when the seeds here are fewer than that, else *not distinguished* — neither means equal." +
                        std::string(a.adaptive ? " With adaptive seeds the verdict is instead the rounds' decision (better, worse, "
-                                                "equivalent within the margin, or undecided at the most seeds), with the seeds it took."
+                                                "equivalent within the margin, or undecided at the most seeds), with the seeds it took; "
+                                                "*CI of Δ (design)* is the repeated confidence interval at " + fmt("%.2f", 100 * a.design_level) +
+                                                "% = 1 − α/(m·K), each look's level, which the decision used and which holds wherever the "
+                                                "design stopped (Jennison & Turnbull 2000); no fixed-sample p is shown, since none is valid "
+                                                "under the design."
                                               : "")
                  : std::string()) +
             " *median steps to target*: the median over seeds of the first step at which the training error (over the last "

@@ -383,8 +383,15 @@ void record_manifest(const Config& config, const std::filesystem::path& out, con
     std::filesystem::create_directories(out, ec);
     if (ec) throw IoError(out.string() + ": cannot create the run directory: " + ec.message());
     const TrialClaim manifest_claim(out, kManifestFile, /*wait=*/true);
-    const bool confirm_changed = check_manifest(out, identity);
-    if (confirm_changed || !std::filesystem::exists(out / kManifestFile))
+    if (check_manifest(out, identity)) {
+        // adaptive.confirm added: the config and its hash change; the environment stays the one the rounds' trials
+        // ran in (each run's own commit is in runs.jsonl).
+        nlohmann::json manifest = read_manifest(out);
+        manifest["config"] = config_doc;
+        manifest["config_hash"] = config_hash;
+        write_manifest(out, manifest);
+    }
+    if (!std::filesystem::exists(out / kManifestFile))
         write_manifest(out, {{"sweep", config.name},
                              {"config_file", config.file},
                              {"config", config_doc},

@@ -133,7 +133,11 @@ TEST_CASE("export of a tuned, adaptive study: stage, tuned value and round are c
         CHECK(tuning_rows[i][column(tuning_rows[0], "stage")] == "tuning");
         CHECK(tuning_rows[i][column(tuning_rows[0], "round")].empty());
     }
-    CHECK(exported("all").size() == 1 + 540);
+    // With the confirmation (adaptive.confirm: 8 fresh seeds for each decided comparison and ReLU) stored beside them.
+    const auto confirm_rows = exported("confirm");
+    CHECK(confirm_rows.size() > 1);
+    for (std::size_t i = 1; i < confirm_rows.size(); ++i) CHECK(std::stoi(confirm_rows[i][column(confirm_rows[0], "seed")]) > 16);
+    CHECK(exported("all").size() == 1 + 540 + (confirm_rows.size() - 1));
     const Result bad = run_actbench(dir, "export " + study.string() + " --stage first");
     CHECK(bad.code == 2);
     CHECK_THAT(bad.err, Catch::Contains("--stage"));

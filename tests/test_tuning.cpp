@@ -209,6 +209,8 @@ TEST_CASE("confirmation seeds: after the rounds, decided comparisons and their b
                Catch::Contains("then confirmation: up to 6 trials (2 fresh seeds, 7–8, for each decided comparison and its baseline"));
     REQUIRE(run_actbench(dir, "run " + plain.string() + " --out " + runs.string()).code == 0);
     const auto before = metrics_files(runs);
+    auto manifest = [&] { return nlohmann::json::parse(slurp(runs / "manifest.json")); };
+    const nlohmann::json environment_before = manifest()["environment"];
     // The same run directory takes the confirmation (only adaptive.confirm differs): the stored trials stay, and
     // relu_too (decided at the first look) and relu train seeds 7 and 8, stage "confirm"; tanh, undecided, none.
     Result r = run_actbench(dir, "run " + confirmed.string() + " --out " + runs.string());
@@ -223,6 +225,8 @@ TEST_CASE("confirmation seeds: after the rounds, decided comparisons and their b
     CHECK(confirm_seeds["relu_too"] == std::set<int>{7, 8});
     CHECK(confirm_seeds["relu"] == std::set<int>{7, 8});
     CHECK(confirm_seeds.count("tanh") == 0);
+    CHECK(manifest()["config"]["adaptive"]["confirm"] == 2);  // the manifest records the confirmation ...
+    CHECK(manifest()["environment"] == environment_before);  // ... and keeps the environment the rounds ran in
     for (const auto& [file, text] : before) CHECK(slurp(runs / file) == text);  // the rounds' trials are untouched
     // The report: the decision beside its effect on the fresh seeds (relu_too is relu's bits: Δ 0, confirmed).
     REQUIRE(run_actbench(dir, "report " + runs.string() + " --out " + (dir / "rep").string()).code == 0);
@@ -235,11 +239,19 @@ TEST_CASE("confirmation seeds: after the rounds, decided comparisons and their b
             CHECK(e["confirmation"]["difference"] == 0.0);
             CHECK(e["confirmation"]["confirmed"] == true);
         }
+        if (e["activation"] == "tanh") {
+            // The rounds' repeated interval (at 1 − 0.05/(2·2)), wider than the fixed-sample 95% one; no fixed-sample p.
+            CHECK(e["p_value"].is_null());
+            CHECK(e["design_level"].get<double>() == Approx(1 - 0.05 / 4));
+            CHECK(e["design_interval"][0].get<double>() < e["difference_ci95"][0].get<double>());
+            CHECK(e["design_interval"][1].get<double>() > e["difference_ci95"][1].get<double>());
+        }
         if (e["activation"] == "tanh") CHECK(e["confirmation"].is_null());
     }
     const std::string md = slurp(dir / "rep" / "report.md");
     CHECK_THAT(md, Catch::Contains("Confirmation on 2 fresh paired seeds (7–8") && Catch::Contains("1 of 1 decisions confirmed"));
-    CHECK_THAT(md, Catch::Contains("Confirmation on fresh seeds"));
+    CHECK_THAT(md, Catch::Contains("Confirmation on fresh seeds") && Catch::Contains("| CI of Δ (design) |") &&
+                       Catch::Contains("repeated confidence intervals the rounds decided by, at 98.75%"));
     // A rerun trains nothing; export keeps the fresh seeds out of the final stage and writes them on request.
     r = run_actbench(dir, "run " + confirmed.string() + " --out " + runs.string());
     CHECK_THAT(r.err, !Catch::Contains("1 to run") && !Catch::Contains("2 to run") && !Catch::Contains("4 to run"));
