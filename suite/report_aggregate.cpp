@@ -462,10 +462,19 @@ void sequential_verdicts(Aggregate& a) {
                 const bool rounds_to_go = stored < spec.max;
                 e.sequential = true;
                 e.sequential_seeds = rounds_to_go && s.decision == Decision::undecided ? stored : s.seeds;
-                if (e.vs_baseline.valid && e.vs_baseline.df > 0) {
-                    const Comparison& c = e.vs_baseline;
+                // The interval of the view that decided (sequential.hpp), at its level: every seed's outcome, or, where a
+                // diverged seed made the finished seeds decide, those seeds' paired difference.
+                Comparison c = e.vs_baseline;
+                if (s.by_finished_seeds) {
+                    std::vector<double> x, y;
+                    const SeedOutcomes &g = e.group->stats.by_seed, &b = r.baseline->stats.by_seed;
+                    for (const auto& [seed, value] : g.accuracy)
+                        if (b.accuracy.count(seed) && !g.diverged.count(seed) && !b.diverged.count(seed)) x.push_back(value), y.push_back(b.accuracy.at(seed));
+                    c = a.paired_seeds ? paired_test(x, y) : welch_test(x, y);
+                }
+                if (c.valid && c.df > 0) {
                     const double se = (c.ci_high - c.ci_low) / (2 * student_t_quantile(0.975, c.df));
-                    const double q = student_t_quantile(1 - alpha / 2, c.df);
+                    const double q = student_t_quantile(1 - (s.decision == Decision::undecided ? alpha : s.level_alpha) / 2, c.df);
                     e.design_ci = {c.difference - q * se, c.difference + q * se};
                 }
                 e.verdict = s.decision == Decision::better ? RankedEntry::Verdict::better

@@ -302,8 +302,9 @@ Section summary(const Aggregate& a) {
                                                 "equivalent within the margin, or undecided at the most seeds), with the seeds it took; "
                                                 "*CI of Δ (design)* is the repeated confidence interval at " + fmt("%.2f", 100 * a.design_level) +
                                                 "% = 1 − α/(m·K), each look's level, which the decision used and which holds wherever the "
-                                                "design stopped (Jennison & Turnbull 2000); no fixed-sample p is shown, since none is valid "
-                                                "under the design."
+                                                "design stopped (Jennison & Turnbull 2000) — where a seed diverged, the deciding view's at "
+                                                "1 − α/(2·m·K), and where that view was the seeds both sides finished, their interval (centred "
+                                                "on their difference, not on Δ); no fixed-sample p is shown, since none is valid under the design."
                                               : "")
                  : std::string()) +
             " *median steps to target*: the median over seeds of the first step at which the training error (over the last "

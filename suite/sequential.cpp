@@ -76,16 +76,17 @@ Decision decide(const std::vector<double>& group, const std::vector<double>& bas
 }
 
 namespace {
-// One look with diverged seeds among it: the two views of sequential.hpp.
+// One look with diverged seeds among it: the two views of sequential.hpp. Sets `by_finished` when the finished
+// seeds' view decided.
 Decision decide_with_diverged(const std::vector<double>& g, const std::vector<double>& b, const std::vector<double>& g_finished,
                               const std::vector<double>& b_finished, bool paired, double alpha, double margin, bool group_diverged,
-                              bool baseline_diverged) {
+                              bool baseline_diverged, bool& by_finished) {
+    by_finished = false;
     const Decision all = decide(g, b, paired, alpha / 2, margin, true);
     if (all != Decision::undecided) return all;
     const Decision finished = decide(g_finished, b_finished, paired, alpha / 2, margin, true);
-    if (finished == Decision::worse && !baseline_diverged) return Decision::worse;
-    if (finished == Decision::better && !group_diverged) return Decision::better;
-    return Decision::undecided;
+    by_finished = (finished == Decision::worse && !baseline_diverged) || (finished == Decision::better && !group_diverged);
+    return by_finished ? finished : Decision::undecided;
 }
 }  // namespace
 
@@ -109,9 +110,11 @@ SequentialResult run_rounds(const AdaptiveSpec& spec, const std::vector<std::int
             group_diverged |= g_div, baseline_diverged |= b_div;
         }
         result.seeds = n;
-        result.decision = group_diverged || baseline_diverged
-                              ? decide_with_diverged(g, b, g_finished, b_finished, paired, alpha, spec.margin, group_diverged, baseline_diverged)
-                              : decide(g, b, paired, alpha, spec.margin);
+        const bool diverged = group_diverged || baseline_diverged;
+        result.level_alpha = diverged ? alpha / 2 : alpha;
+        result.decision = diverged ? decide_with_diverged(g, b, g_finished, b_finished, paired, alpha, spec.margin, group_diverged,
+                                                          baseline_diverged, result.by_finished_seeds)
+                                   : decide(g, b, paired, alpha, spec.margin);
         if (result.decision != Decision::undecided) break;
     }
     return result;

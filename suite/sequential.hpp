@@ -56,6 +56,10 @@ const char* decision_name(Decision d);
 struct SequentialResult {
     Decision decision = Decision::undecided;
     int seeds = 0;
+    // With diverged seeds among the deciding look: which view decided, and at what level (α'/2 each). A report
+    // shows the interval of that view, so that no verdict stands beside an interval that contradicts it.
+    bool by_finished_seeds = false;
+    double level_alpha = 0;  // the two-sided level of the deciding test (α', or α'/2 with diverged seeds)
 };
 SequentialResult run_rounds(const AdaptiveSpec& spec, const std::vector<std::int64_t>& seeds, const SeedOutcomes& group,
                             const SeedOutcomes& baseline, bool paired, double alpha, int last_round);
