@@ -146,12 +146,15 @@ Section opening(const Aggregate& a) {
     s.title = "actbench report: " + a.manifest.value("sweep", std::string("?"));
     std::string dirs;
     for (const auto& d : a.dirs) dirs += (dirs.empty() ? "`" : ", `") + d.lexically_normal().string() + "`";
-    const int tuning = a.trial_count - (a.ok + a.diverged + a.failed);  // stage-1 trials, kept out of the tables
+    int confirmation = 0;  // adaptive.confirm's fresh seeds, kept apart from the rounds' groups
+    for (const Group& g : a.groups) confirmation += static_cast<int>(g.confirmation_trials.size());
+    const int tuning = a.trial_count - (a.ok + a.diverged + a.failed) - confirmation;  // stage-1 trials, kept out of the tables
     s.paragraphs.push_back(spans(std::to_string(a.trial_count) + " trials" + (tuning > 0 ? " (" + std::to_string(tuning) + " tuning, then " +
                                                                                              std::to_string(a.ok + a.diverged + a.failed) + " final: "
                                                                                        : " (") +
-                                 std::to_string(a.ok) + " ok, " + std::to_string(a.diverged) +
-                                 " diverged" + (a.failed ? ", " + std::to_string(a.failed) + " failed" : "") + ") from " + dirs + "."));
+                                 std::to_string(a.ok) + " ok, " + std::to_string(a.diverged) + " diverged" +
+                                 (a.failed ? ", " + std::to_string(a.failed) + " failed" : "") +
+                                 (confirmation ? "; then " + std::to_string(confirmation) + " confirmation" : "") + ") from " + dirs + "."));
     const json& env = a.environment;
     s.paragraphs.push_back(spans("actbench " + env["actbench_version"].get<std::string>() + " (" + env["git_commit"].get<std::string>() +
                                  "), oneDNN " + env["onednn_version"].get<std::string>() + ", OpenCV " + env["opencv_version"].get<std::string>() +

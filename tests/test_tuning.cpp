@@ -56,6 +56,8 @@ TEST_CASE("bad tune blocks are refused with the file, line and column", "[tuning
                Catch::Contains("cfg.yaml:4:41: sweep.seed: adaptive seeds run seeds 1..adaptive.max in rounds; remove sweep.seed"));
     CHECK_THAT(error_of(plain + "baseline: relu\nsweep: {activation: [relu, tanh]}\nadaptive: {min: 9, max: 3}\n"),
                Catch::Contains("adaptive.max: 3 is out of range; expected 9.."));
+    CHECK_THAT(error_of(plain + "baseline: relu\nsweep: {activation: [relu, tanh]}\nadaptive: {min: 3, max: 9, confirm: -1}\n"),
+               Catch::Contains("cfg.yaml:5:37: adaptive.confirm (fresh seeds per decided comparison): -1 is out of range; expected 0..10000"));
     CHECK_THAT(error_of(plain + "baseline: relu\nsweep: {activation: [relu, tanh]}\nadaptive: {min: 3, max: 9, stop: 3}\n"),
                Catch::Contains("unknown key 'stop' in adaptive (did you mean 'step'?)"));
 }
@@ -250,6 +252,7 @@ TEST_CASE("confirmation seeds: after the rounds, decided comparisons and their b
     }
     const std::string md = slurp(dir / "rep" / "report.md");
     CHECK_THAT(md, Catch::Contains("Confirmation on 2 fresh paired seeds (7–8") && Catch::Contains("1 of 1 decisions confirmed"));
+    CHECK_THAT(md, Catch::Contains("19 trials (15 ok, 0 diverged; then 4 confirmation)"));  // not counted as tuning
     CHECK_THAT(md, Catch::Contains("Confirmation on fresh seeds") && Catch::Contains("| CI of Δ (design) |") &&
                        Catch::Contains("repeated confidence intervals the rounds decided by, at 98.75%"));
     // A rerun trains nothing; export keeps the fresh seeds out of the final stage and writes them on request.
