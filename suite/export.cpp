@@ -37,9 +37,8 @@ std::vector<std::string> axis_names(const Aggregate& a, const std::vector<const 
 // An adaptive design's round (1-based) of a seed: the first round whose seeds_at includes its position in the
 // design's seed list; empty for a seed outside it or a design without rounds.
 json adaptive_round(const Aggregate& a, const json& seed) {
-    if (!a.config.contains("adaptive") || !seed.is_number_integer()) return json();
-    const json& d = a.config["adaptive"];
-    const AdaptiveSpec spec{d["min"].get<int>(), d["max"].get<int>(), d["step"].get<int>(), d["margin"].get<double>()};
+    if (!a.adaptive || !seed.is_number_integer()) return json();
+    const AdaptiveSpec& spec = *a.adaptive;
     std::size_t position = 0;
     for (const auto& axis : a.config["sweep"]["axes"])
         if (axis["name"] == "seed") {
@@ -58,7 +57,7 @@ std::string stage_of(const TrialRecord& r) { return r.summary["axes"].value("sta
 
 TidyTable trials_table(const Aggregate& a, const LoadedRuns& runs, const std::vector<const TrialRecord*>& trials) {
     const auto axes = axis_names(a, trials);
-    const bool rounds = a.config.contains("adaptive");
+    const bool rounds = a.adaptive.has_value();
     TidyTable t;
     t.columns.push_back("trial_id");
     t.columns.insert(t.columns.end(), axes.begin(), axes.end());

@@ -386,11 +386,7 @@ void rank_against_baseline(Aggregate& a) {
     const std::vector<double> adjusted = a.adjustment == "bh" ? bh_adjust(p) : holm_adjust(p);
     // Power at the level the verdicts are decided at: α/m, Holm's (and Bonferroni's) strictest threshold, and with
     // adaptive seeds α/(m·K), each look's (K rounds); at α/m an adaptive design's figures promised too few seeds.
-    double looks = 1;
-    if (a.config.contains("adaptive")) {
-        const json& d = a.config["adaptive"];
-        looks = AdaptiveSpec{d["min"].get<int>(), d["max"].get<int>(), d["step"].get<int>(), d["margin"].get<double>()}.rounds();
-    }
+    const double looks = a.adaptive ? a.adaptive->rounds() : 1;
     a.power_alpha = a.alpha / (static_cast<double>(std::max<std::size_t>(tested.size(), 1)) * looks);
     for (std::size_t i = 0; i < tested.size(); ++i) {
         RankedEntry& e = *tested[i];
@@ -414,81 +410,65 @@ void rank_against_baseline(Aggregate& a) {
     for (std::size_t i = 0; i < timed.size(); ++i) timed[i]->speed.p_adjusted = speed_adjusted[i];
 }
 
-// Adaptive seeds: the verdicts are the rounds' decisions.
 // adaptive.confirm: each decided comparison on the fresh seeds, at α split over the decisions (sequential.hpp).
 void confirm_decisions(Aggregate& a, const AdaptiveSpec& spec) {
-    std::vector<RankedEntry*> decided;
+    std::vector<std::pair<RankedEntry*, const Group*>> decided;  // each decided entry and its baseline
     for (Ranking& r : a.rankings)
         for (RankedEntry& e : r.entries)
             if (r.baseline && !e.is_baseline &&
                 (e.verdict == RankedEntry::Verdict::better || e.verdict == RankedEntry::Verdict::worse || e.verdict == RankedEntry::Verdict::equivalent))
-                decided.push_back(&e);
+                decided.emplace_back(&e, r.baseline);
     a.confirmation_alpha = a.alpha / static_cast<double>(std::max<std::size_t>(decided.size(), 1));
-    for (Ranking& r : a.rankings)
-        for (RankedEntry& e : r.entries) {
-            if (std::find(decided.begin(), decided.end(), &e) == decided.end()) continue;
-            const Decision d = e.verdict == RankedEntry::Verdict::better  ? Decision::better
-                               : e.verdict == RankedEntry::Verdict::worse ? Decision::worse
-                                                                          : Decision::equivalent;
-            e.confirming = true;
-            e.confirmation = confirm_decision(d, e.group->confirmation, r.baseline->confirmation, a.confirmation_alpha, spec.margin);
-        }
+    for (auto [e, baseline] : decided) {
+        const Decision d = e->verdict == RankedEntry::Verdict::better  ? Decision::better
+                           : e->verdict == RankedEntry::Verdict::worse ? Decision::worse
+                                                                       : Decision::equivalent;
+        e->confirming = true;
+        e->confirmation = confirm_decision(d, e->group->confirmation, baseline->confirmation, a.confirmation_alpha, spec.margin);
+    }
 }
 
+// Adaptive seeds: the verdicts are the rounds' decisions.
 void sequential_verdicts(Aggregate& a) {
     // Adaptive seeds: the rounds' decisions, recomputed from the stored seeds by the runner's own rule.
-    if (a.config.contains("adaptive")) {
-        const json& d = a.config["adaptive"];
-        AdaptiveSpec spec{d["min"].get<int>(), d["max"].get<int>(), d["step"].get<int>(), d["margin"].get<double>(), d.value("confirm", 0)};
-        a.adaptive = spec;
-        std::vector<std::int64_t> seeds;
-        for (const auto& axis : a.config["sweep"]["axes"])
-            if (axis["name"] == "seed")
-                for (const auto& v : axis["values"]) seeds.push_back(v.get<std::int64_t>());
-        std::size_t m = 0;
-        for (const Ranking& r : a.rankings)
-            for (const RankedEntry& e : r.entries) m += !e.is_baseline && r.baseline;
-        const double alpha = a.alpha / (static_cast<double>(std::max<std::size_t>(m, 1)) * spec.rounds());
-        a.design_level = 1 - alpha;
-        for (Ranking& r : a.rankings) {
-            if (!r.baseline) continue;
-            for (RankedEntry& e : r.entries) {
-                if (e.is_baseline) continue;
-                const SequentialResult s = run_rounds(spec, seeds, e.group->stats.by_seed, r.baseline->stats.by_seed, a.paired_seeds, alpha,
-                                                      spec.rounds() - 1);
-                // Fewer seeds stored than the design's most, on either side: the rounds are still running. A diverged or
-                // failed seed is stored too (it has no accuracy to compare, but its round ran).
-                const int stored = static_cast<int>(std::min(e.group->trials.size(), r.baseline->trials.size()));
-                const bool rounds_to_go = stored < spec.max;
-                e.sequential = true;
-                e.sequential_seeds = rounds_to_go && s.decision == Decision::undecided ? stored : s.seeds;
-                // The interval of the view that decided (sequential.hpp), at its level: every seed's outcome, or, where a
-                // diverged seed made the finished seeds decide, those seeds' paired difference.
-                Comparison c = e.vs_baseline;
-                if (s.by_finished_seeds) {
-                    std::vector<double> x, y;
-                    const SeedOutcomes &g = e.group->stats.by_seed, &b = r.baseline->stats.by_seed;
-                    for (const auto& [seed, value] : g.accuracy)
-                        if (b.accuracy.count(seed) && !g.diverged.count(seed) && !b.diverged.count(seed)) x.push_back(value), y.push_back(b.accuracy.at(seed));
-                    c = a.paired_seeds ? paired_test(x, y) : welch_test(x, y);
-                }
-                if (c.valid && c.df > 0) {
-                    const double se = (c.ci_high - c.ci_low) / (2 * student_t_quantile(0.975, c.df));
-                    const double q = student_t_quantile(1 - (s.decision == Decision::undecided ? alpha : s.level_alpha) / 2, c.df);
-                    e.design_ci = {c.difference - q * se, c.difference + q * se};
-                }
-                e.verdict = s.decision == Decision::better ? RankedEntry::Verdict::better
-                            : s.decision == Decision::worse ? RankedEntry::Verdict::worse
-                            : s.decision == Decision::equivalent ? RankedEntry::Verdict::equivalent
-                            : rounds_to_go                       ? RankedEntry::Verdict::pending
-                                                                 : RankedEntry::Verdict::undecided;
+    const AdaptiveSpec& spec = *a.adaptive;
+    std::vector<std::int64_t> seeds;
+    for (const auto& axis : a.config["sweep"]["axes"])
+        if (axis["name"] == "seed")
+            for (const auto& v : axis["values"]) seeds.push_back(v.get<std::int64_t>());
+    std::size_t m = 0;
+    for (const Ranking& r : a.rankings)
+        for (const RankedEntry& e : r.entries) m += !e.is_baseline && r.baseline;
+    const double alpha = a.alpha / (static_cast<double>(std::max<std::size_t>(m, 1)) * spec.rounds());
+    a.design_level = 1 - alpha;
+    for (Ranking& r : a.rankings) {
+        if (!r.baseline) continue;
+        for (RankedEntry& e : r.entries) {
+            if (e.is_baseline) continue;
+            const SequentialResult s = run_rounds(spec, seeds, e.group->stats.by_seed, r.baseline->stats.by_seed, a.paired_seeds, alpha,
+                                                  spec.rounds() - 1);
+            // Fewer seeds stored than the design's most, on either side: the rounds are still running. A diverged or
+            // failed seed is stored too (it has no accuracy to compare, but its round ran).
+            const int stored = static_cast<int>(std::min(e.group->trials.size(), r.baseline->trials.size()));
+            const bool rounds_to_go = stored < spec.max;
+            e.sequential = true;
+            e.sequential_seeds = rounds_to_go && s.decision == Decision::undecided ? stored : s.seeds;
+            // The interval of the view that decided (sequential.hpp) on the deciding look's seeds, at its level.
+            if (const Comparison& c = s.deciding; c.valid && c.df > 0) {
+                const double se = (c.ci_high - c.ci_low) / (2 * student_t_quantile(0.975, c.df));
+                const double q = student_t_quantile(1 - (s.decision == Decision::undecided ? alpha : s.level_alpha) / 2, c.df);
+                e.design_ci = {c.difference - q * se, c.difference + q * se};
             }
+            e.verdict = s.decision == Decision::better ? RankedEntry::Verdict::better
+                        : s.decision == Decision::worse ? RankedEntry::Verdict::worse
+                        : s.decision == Decision::equivalent ? RankedEntry::Verdict::equivalent
+                        : rounds_to_go                       ? RankedEntry::Verdict::pending
+                                                             : RankedEntry::Verdict::undecided;
         }
-        if (spec.confirm > 0) confirm_decisions(a, spec);
-        for (const Group& g : a.groups) a.adaptive_trials += static_cast<int>(g.trials.size());
-        a.fixed_design_trials = static_cast<int>(a.groups.size()) * spec.max;
     }
-
+    if (spec.confirm > 0) confirm_decisions(a, spec);
+    for (const Group& g : a.groups) a.adaptive_trials += static_cast<int>(g.trials.size());
+    a.fixed_design_trials = static_cast<int>(a.groups.size()) * spec.max;
 }
 
 // What pairing bought.
@@ -766,10 +746,14 @@ Aggregate aggregate(const LoadedRuns& runs, const std::string& adjustment) {
     a.target = a.config.value("train", json::object()).value("target", 0.25);
     a.epochs = a.config.value("train", json::object()).value("epochs", 0);
     a.trial_count = static_cast<int>(runs.trials.size());  // both stages, with tune
+    if (a.config.contains("adaptive")) {
+        const json& d = a.config["adaptive"];
+        a.adaptive = AdaptiveSpec{d["min"].get<int>(), d["max"].get<int>(), d["step"].get<int>(), d["margin"].get<double>(), d.value("confirm", 0)};
+    }
 
     build_groups(a, runs);
     rank_against_baseline(a);
-    if (a.config.contains("adaptive")) sequential_verdicts(a);
+    if (a.adaptive) sequential_verdicts(a);
     pairing_gain(a);
     write_findings(a);
     return a;

@@ -115,6 +115,8 @@ SequentialResult run_rounds(const AdaptiveSpec& spec, const std::vector<std::int
         result.decision = diverged ? decide_with_diverged(g, b, g_finished, b_finished, paired, alpha, spec.margin, group_diverged,
                                                           baseline_diverged, result.by_finished_seeds)
                                    : decide(g, b, paired, alpha, spec.margin);
+        const std::vector<double>&x = result.by_finished_seeds ? g_finished : g, &y = result.by_finished_seeds ? b_finished : b;
+        result.deciding = paired ? paired_test(x, y) : welch_test(x, y);
         if (result.decision != Decision::undecided) break;
     }
     return result;

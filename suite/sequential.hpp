@@ -10,6 +10,8 @@
 // conservative but valid under any dependence between looks and comparisons.
 #pragma once
 
+#include "statistics.hpp"
+
 #include <cstdint>
 #include <map>
 #include <set>
@@ -60,6 +62,9 @@ struct SequentialResult {
     // shows the interval of that view, so that no verdict stands beside an interval that contradicts it.
     bool by_finished_seeds = false;
     double level_alpha = 0;  // the two-sided level of the deciding test (α', or α'/2 with diverged seeds)
+    // The deciding look's test on the view that decided (every seed's outcome, or the seeds both finished); when
+    // undecided, the last look's over every outcome. Its interval, widened to level_alpha, is the one the decision used.
+    Comparison deciding;
 };
 SequentialResult run_rounds(const AdaptiveSpec& spec, const std::vector<std::int64_t>& seeds, const SeedOutcomes& group,
                             const SeedOutcomes& baseline, bool paired, double alpha, int last_round);
@@ -69,10 +74,6 @@ SequentialResult run_rounds(const AdaptiveSpec& spec, const std::vector<std::int
 // either side diverged, so the two cannot be equivalent.
 Decision decide(const std::vector<double>& group, const std::vector<double>& baseline, bool paired, double alpha, double margin,
                 bool any_diverged = false);
-
-}  // namespace actbench
-
-namespace actbench {
 
 // Confirmation on fresh seeds. A decision taken where the rounds stopped is biased by the stopping: a comparison
 // stops early when its first seeds happen to look extreme, so the effect measured on those seeds overstates the
