@@ -1,6 +1,6 @@
 #include "dataset_kinds.hpp"
 
-#include "config.hpp"
+#include "sections.hpp"
 #include "idx.hpp"
 #include "image_formats.hpp"
 #include "synthetic_shapes.hpp"

@@ -1,6 +1,7 @@
 #include "plan.hpp"
 
 #include "rng.hpp"
+#include "settings.hpp"
 
 #include <cstdio>
 #include <map>

@@ -6,6 +6,7 @@
 #include "describe.hpp"
 #include "optimizer.hpp"
 #include "plan.hpp"
+#include "settings.hpp"
 
 #include <omp.h>
 

@@ -5,8 +5,9 @@
 #include "plan.hpp"
 #include "rng.hpp"
 #include "run_store.hpp"
-#include "trainer.hpp"
 #include "sequential.hpp"
+#include "settings.hpp"
+#include "trainer.hpp"
 #include "tuning.hpp"
 #include "version.hpp"
 

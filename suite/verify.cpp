@@ -4,9 +4,10 @@
 #include "data.hpp"
 #include "error.hpp"
 #include "plan.hpp"
+#include "rng.hpp"
 #include "run_store.hpp"
 #include "runner.hpp"
-#include "rng.hpp"
+#include "settings.hpp"
 #include "trainer.hpp"
 
 #include <omp.h>

@@ -2,6 +2,7 @@
 #include "describe.hpp"
 #include "error.hpp"
 #include "plan.hpp"
+#include "settings.hpp"
 #include "temp_dir.hpp"
 
 #include <catch2/catch.hpp>

@@ -2,6 +2,7 @@
 // that do not move between versions unless the settings change.
 #include "config.hpp"
 #include "plan.hpp"
+#include "settings.hpp"
 
 #include <catch2/catch.hpp>
 
