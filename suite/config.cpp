@@ -4,6 +4,7 @@
 #include "error.hpp"
 #include "params.hpp"  // format_number
 #include "settings.hpp"
+#include "settings_schema.hpp"
 #include "yaml_reader.hpp"
 
 #include <yaml-cpp/yaml.h>
@@ -25,6 +26,56 @@ namespace actbench {
 namespace {
 
 
+// The keys of `keys` whose first component is in `heads`, read into `s` through the schema: each by its type and
+// range, a nested mapping (train.schedule, dataset.augment) checked for unknown keys, and a mapping with a kind
+// also written as the kind alone (`schedule: cosine`).
+template <class Section>
+void read_keys(const Reader& r, const YAML::Node& n, const std::string& section, const std::vector<SettingKey<Section>>& keys,
+               const std::vector<std::string>& heads, Section& s) {
+    const auto wanted = [&](std::string_view key) { return std::find(heads.begin(), heads.end(), key_head(key)) != heads.end(); };
+    std::map<std::string, std::vector<std::string>> nested;  // head → its keys
+    for (const auto& k : keys)
+        if (k.key.find('.') != std::string_view::npos && wanted(k.key)) nested[std::string(key_head(k.key))].emplace_back(k.key.substr(k.key.find('.') + 1));
+    for (const auto& [head, subkeys] : nested) {
+        const YAML::Node sub = n[head];
+        const bool shorthand = sub && sub.IsScalar() && std::find(subkeys.begin(), subkeys.end(), "kind") != subkeys.end();
+        if (sub && !shorthand) r.expect_map(sub, section + "." + head, subkeys);
+    }
+    for (const auto& k : keys) {
+        if (!wanted(k.key)) continue;
+        const std::string head(key_head(k.key)), key(k.key);
+        const YAML::Node top = n[head];
+        if (!top) continue;
+        const bool shorthand = head != key && top.IsScalar() && key == head + ".kind";
+        if (head != key && !shorthand && !top.IsMap()) continue;  // its kind alone: only the kind is read from it
+        const YAML::Node v = head == key || shorthand ? top : top[key.substr(head.size() + 1)];
+        if (!v) continue;
+        const std::string name = section + "." + (shorthand ? head : key);
+        const std::string what = name + (k.hint.empty() ? "" : " (" + std::string(k.hint) + ")");
+        const auto [lo, hi] = k.range ? k.range(s) : std::pair{k.min, k.max};
+        nlohmann::json value;
+        switch (k.kind) {
+            case ValueKind::integer:
+                value = r.integer(v, what, static_cast<std::int64_t>(lo),
+                                  hi >= kLargestInteger ? std::numeric_limits<std::int64_t>::max() : static_cast<std::int64_t>(hi));
+                break;
+            case ValueKind::number: value = r.number(v, what, lo, hi); break;
+            case ValueKind::choice: value = read_choice(r, v, what, k.choices); break;
+            case ValueKind::text: value = r.str(v, what); break;
+            case ValueKind::subset: value = read_subset(r, v, what); break;
+            case ValueKind::flag: {
+                bool flag = false;
+                if (!v.IsScalar() || !YAML::convert<bool>::decode(v, flag)) r.fail(v, what + ": expected true or false");
+                value = flag;
+                break;
+            }
+        }
+        k.access.set(s, value);
+        if (k.refuse)
+            if (const std::string why = k.refuse(s); !why.empty()) r.fail(v, name + ": " + why);
+    }
+}
+
 void read_dataset(const Reader& r, const YAML::Node& n, DatasetConfig& d) {
     if (!n.IsMap()) r.fail(n, "'dataset' must be a mapping of keys to values");
     if (n["kind"]) d.kind = r.str(n["kind"], "dataset.kind");
@@ -37,45 +88,10 @@ void read_dataset(const Reader& r, const YAML::Node& n, DatasetConfig& d) {
     if (d.kind == "synthetic_shapes") d.classes = 4;
     if (d.kind == "opencv_digits") d.path = "/usr/share/doc/opencv-doc/examples/data/digits.png";
     if (!n["path"] && (d.kind == "cifar" || d.kind == "image_folder")) r.fail(n, "dataset (kind " + d.kind + "): expected a path");
-    if (n["path"]) d.path = r.str(n["path"], "dataset.path");
-    if (n["classes"])
-        d.classes = static_cast<int>(d.kind == "synthetic_shapes" ? r.integer(n["classes"], "dataset.classes", 2, 6)
-                                                                 : r.integer(n["classes"], "dataset.classes", 2, 256));
-    if (n["labels"]) d.labels = read_choice(r, n["labels"], "dataset.labels", {"fine", "coarse"});
-    if (n["size"])
-        d.size = static_cast<int>(d.kind == "synthetic_shapes" ? r.integer(n["size"], "dataset.size", 12, 256)
-                                                              : r.integer(n["size"], "dataset.size", 8, 512));
-    if (n["channels"]) {
-        d.channels = static_cast<int>(r.integer(n["channels"], "dataset.channels", 1, 3));
-        if (d.channels == 2) r.fail(n["channels"], "dataset.channels: expected 1 (grey) or 3 (colour)");
-    }
-    if (n["test_fraction"]) d.test_fraction = r.number(n["test_fraction"], "dataset.test_fraction", 0.01, 0.99);
-    if (n["train_subset"]) d.train_subset = read_subset(r, n["train_subset"], "dataset.train_subset");
-    if (n["test_subset"]) d.test_subset = read_subset(r, n["test_subset"], "dataset.test_subset");
-    if (n["train_count"]) d.train_count = static_cast<int>(r.integer(n["train_count"], "dataset.train_count", 2, 1000000));
-    if (n["test_count"]) d.test_count = static_cast<int>(r.integer(n["test_count"], "dataset.test_count", 2, 1000000));
-    if (n["noise"]) d.noise = r.number(n["noise"], "dataset.noise", 0, 255);
-    if (n["seed"]) d.seed = static_cast<std::uint64_t>(r.integer(n["seed"], "dataset.seed", 0, std::numeric_limits<std::int64_t>::max()));
+    keys.erase(keys.begin());  // kind, read above
+    read_keys(r, n, "dataset", dataset_keys(), keys, d);
     if (d.kind == "synthetic_shapes" && (d.train_count < d.classes || d.test_count < d.classes))
         r.fail(n, "dataset: train_count and test_count must be at least the number of classes");
-    if (n["validation"]) d.validation = r.number(n["validation"], "dataset.validation (a fraction of the training split)", 0, 0.5);
-    if (n["validation_seed"])
-        d.validation_seed = static_cast<std::uint64_t>(r.integer(n["validation_seed"], "dataset.validation_seed", 0, std::numeric_limits<std::int64_t>::max()));
-    if (const YAML::Node& a = n["augment"]) {
-        r.expect_map(a, "dataset.augment", {"crop_padding", "flip"});
-        if (a["crop_padding"]) d.augment.crop_padding = static_cast<int>(r.integer(a["crop_padding"], "dataset.augment.crop_padding", 0, 64));
-        if (a["flip"]) {
-            bool flip = false;
-            if (!a["flip"].IsScalar() || !YAML::convert<bool>::decode(a["flip"], flip))
-                r.fail(a["flip"], "dataset.augment.flip: expected true or false");
-            d.augment.flip = flip;
-        }
-    }
-    if (n["normalize"]) {
-        d.normalize = r.str(n["normalize"], "dataset.normalize");
-        if (d.normalize != "none" && d.normalize != "unit" && d.normalize != "standard")
-            r.fail(n["normalize"], "dataset.normalize: unknown mode '" + d.normalize + "'; valid: none, unit, standard");
-    }
 }
 
 // Where a model named in a config but not a family is looked for: models/NAME.yaml beside the config, then
@@ -150,37 +166,11 @@ void read_model(const Reader& r, const YAML::Node& n, ModelSpec& m, const std::s
 }
 
 void read_train(const Reader& r, const YAML::Node& n, TrainConfig& t) {
-    r.expect_map(n, "train", {"epochs", "batch", "lr", "optimizer", "momentum", "beta1", "beta2", "epsilon",
-                              "weight_decay", "clip_norm", "schedule", "l1_activation", "target", "eval_every", "probe", "precision"});
-    if (n["epochs"]) t.epochs = static_cast<int>(r.integer(n["epochs"], "train.epochs", 1, 100000));
-    if (n["batch"]) t.batch = static_cast<int>(r.integer(n["batch"], "train.batch", 1, 65536));
-    if (n["lr"]) t.lr = r.number(n["lr"], "train.lr", 1e-12, 1e6);
-    OptimizerSpec& o = t.optimizer;
-    if (n["optimizer"]) o.kind = read_choice(r, n["optimizer"], "train.optimizer", optimizer_kinds());
-    if (n["momentum"]) o.momentum = r.number(n["momentum"], "train.momentum", 0, 0.999999);
-    if (n["beta1"]) o.beta1 = r.number(n["beta1"], "train.beta1", 0, 0.999999);
-    if (n["beta2"]) o.beta2 = r.number(n["beta2"], "train.beta2", 0, 0.99999999);
-    if (n["epsilon"]) o.epsilon = r.number(n["epsilon"], "train.epsilon", 1e-20, 1);
-    if (n["weight_decay"]) o.weight_decay = r.number(n["weight_decay"], "train.weight_decay", 0, 1e3);
-    if (n["clip_norm"]) o.clip_norm = r.number(n["clip_norm"], "train.clip_norm", 0, 1e12);
-    if (n["l1_activation"]) t.l1_activation = r.number(n["l1_activation"], "train.l1_activation", 0, 1e3);
-    if (n["probe"]) t.probe = static_cast<int>(r.integer(n["probe"], "train.probe", 1, 1000000));
-    if (n["eval_every"]) t.eval_every = static_cast<int>(r.integer(n["eval_every"], "train.eval_every (steps; 0: only at epoch ends)", 0, 100000000));
-    if (n["target"]) t.target = r.number(n["target"], "train.target (a training error)", 0, 1);
-    if (n["precision"])
-        t.precision = read_choice(r, n["precision"], "train.precision", {"fp32", "bf16"}) == "bf16" ? Precision::bf16 : Precision::fp32;
-    if (const YAML::Node& s = n["schedule"]) {
-        ScheduleSpec& sc = t.schedule;
-        if (s.IsScalar()) {
-            sc.kind = read_choice(r, s, "train.schedule", schedule_kinds());
-        } else {
-            r.expect_map(s, "train.schedule", {"kind", "step_epochs", "gamma", "warmup_epochs"});
-            if (s["kind"]) sc.kind = read_choice(r, s["kind"], "train.schedule.kind", schedule_kinds());
-            if (s["step_epochs"]) sc.step_epochs = r.number(s["step_epochs"], "train.schedule.step_epochs", 1e-6, 1e6);
-            if (s["gamma"]) sc.gamma = r.number(s["gamma"], "train.schedule.gamma", 0, 1e3);
-            if (s["warmup_epochs"]) sc.warmup_epochs = r.number(s["warmup_epochs"], "train.schedule.warmup_epochs", 0, 1e6);
-        }
-    }
+    std::vector<std::string> heads;
+    for (const auto& k : train_keys())
+        if (std::find(heads.begin(), heads.end(), key_head(k.key)) == heads.end()) heads.emplace_back(key_head(k.key));
+    r.expect_map(n, "train", heads);
+    read_keys(r, n, "train", train_keys(), heads, t);
 }
 
 // sweep.bias: a value or a list of values, each a number, none (no bias parameters) or {default: x, LAYER: y}; a

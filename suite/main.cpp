@@ -26,6 +26,7 @@
 #include "report.hpp"
 #include "run_store.hpp"
 #include "runner.hpp"
+#include "settings_schema.hpp"
 #include "slurm.hpp"
 #include "verify.hpp"
 #include "version.hpp"
@@ -214,16 +215,18 @@ Command list_command(CLI::App& app) {
         bool json = false, names = false;
     };
     auto o = std::make_shared<Options>();
-    auto* sub = app.add_subcommand("list", "List the built-in activations, initialisers, models or dataset kinds (formula, parameters, source)");
-    sub->add_option("what", o->what, "activations | inits | models | datasets")
+    auto* sub = app.add_subcommand("list", "List the built-in activations, initialisers, models or dataset kinds (formula, parameters, source), or "
+                                           "the config's settings");
+    sub->add_option("what", o->what, "activations | inits | models | datasets | settings")
         ->required()
-        ->check(CLI::IsMember({"activations", "inits", "models", "datasets"}));
+        ->check(CLI::IsMember({"activations", "inits", "models", "datasets", "settings"}));
     sub->add_flag("--json", o->json, "Print JSON");
     sub->add_flag("--names", o->names, "Print the names only, one per line (for shell completion)");
     return {sub, [o] {
                 const nlohmann::json all = o->what == "activations" ? activations_json()
                                            : o->what == "models"    ? models_json()
                                            : o->what == "datasets"  ? datasets_json()
+                                           : o->what == "settings"  ? settings_json()
                                                                     : inits_json();
                 if (o->names) {
                     for (const auto& item : all) std::cout << item.value(item.contains("name") ? "name" : "kind", std::string()) << "\n";
@@ -233,6 +236,7 @@ Command list_command(CLI::App& app) {
                     std::cout << (o->what == "activations" ? activations_text()
                                   : o->what == "models"    ? models_text()
                                   : o->what == "datasets"  ? datasets_text()
+                                  : o->what == "settings"  ? settings_reference()
                                                            : inits_text());
                 }
                 return 0;

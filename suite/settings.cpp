@@ -4,33 +4,11 @@
 
 #include "config.hpp"
 #include "params.hpp"
+#include "settings_schema.hpp"
 
 namespace actbench {
 
-nlohmann::json dataset_json(const DatasetConfig& d) {
-    nlohmann::json j{{"kind", d.kind}, {"normalize", d.normalize}};
-    if (d.augment.active()) j["augment"] = {{"crop_padding", d.augment.crop_padding}, {"flip", d.augment.flip}};
-    if (d.validation > 0) j["validation"] = d.validation, j["validation_seed"] = d.validation_seed;
-    if (d.kind != "synthetic_shapes") {
-        j["path"] = d.path;
-        // Counts stay integers in the canonical settings (so trial ids do not depend on how they were written).
-        auto subset = [](double v) { return v >= 1 || v == 0 ? nlohmann::json(static_cast<std::int64_t>(v)) : nlohmann::json(v); };
-        j["train_subset"] = subset(d.train_subset);
-        j["test_subset"] = subset(d.test_subset);
-    }
-    if (d.kind == "idx" || d.kind == "synthetic_shapes") j["classes"] = d.classes;
-    if (d.kind == "cifar") j["labels"] = d.labels;
-    if (d.kind == "image_folder") j["size"] = d.size, j["channels"] = d.channels;
-    if (d.kind == "image_folder" || d.kind == "opencv_digits") j["test_fraction"] = d.test_fraction;
-    if (d.kind == "synthetic_shapes") {
-        j["train_count"] = d.train_count;
-        j["test_count"] = d.test_count;
-        j["size"] = d.size;
-        j["noise"] = d.noise;
-        j["seed"] = d.seed;
-    }
-    return j;
-}
+nlohmann::json dataset_json(const DatasetConfig& d) { return canonical_settings(dataset_keys(), d); }
 
 nlohmann::json model_json(const ModelSpec& m) {
     nlohmann::json j{{"name", m.name}, {"batchnorm", m.batchnorm}, {"dropout", m.dropout}};
@@ -41,19 +19,7 @@ nlohmann::json model_json(const ModelSpec& m) {
     return j;
 }
 
-nlohmann::json train_json(const TrainConfig& t) {
-    const OptimizerSpec& o = t.optimizer;
-    nlohmann::json optimizer{{"kind", o.kind}, {"weight_decay", o.weight_decay}, {"clip_norm", o.clip_norm}};
-    if (o.kind == "momentum" || o.kind == "nesterov") optimizer["momentum"] = o.momentum;
-    if (o.kind == "adam") optimizer["beta1"] = o.beta1, optimizer["beta2"] = o.beta2, optimizer["epsilon"] = o.epsilon;
-    nlohmann::json schedule{{"kind", t.schedule.kind}, {"warmup_epochs", t.schedule.warmup_epochs}};
-    if (t.schedule.kind == "step") schedule["step_epochs"] = t.schedule.step_epochs, schedule["gamma"] = t.schedule.gamma;
-    nlohmann::json j{{"epochs", t.epochs}, {"batch", t.batch}, {"lr", t.lr}, {"optimizer", optimizer}, {"schedule", schedule},
-                     {"l1_activation", t.l1_activation}, {"target", t.target}, {"eval_every", t.eval_every}, {"probe", t.probe}};
-    // fp32 is what trials hashed before precision was a setting: their ids do not change.
-    if (t.precision != Precision::fp32) j["precision"] = precision_name(t.precision);
-    return j;
-}
+nlohmann::json train_json(const TrainConfig& t) { return canonical_settings(train_keys(), t); }
 
 nlohmann::json bias_json(const BiasSetting& bias) {
     if (!bias.value) return "none";
