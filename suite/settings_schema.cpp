@@ -179,24 +179,35 @@ const std::vector<SettingKey<TrainConfig>>& train_keys() {
 }
 
 const std::vector<OtherKey>& other_keys() {
+    // In the order `validate` lists them when it refuses an unknown key.
     static const std::vector<OtherKey> table{
-        {"name", "no: it names the study, not a trial", "the study's name; results go to runs/NAME unless out: says otherwise"},
-        {"out", "no: where the results go", "the run directory"},
         {"extends", "no: the base's settings enter as themselves", "a config (relative path) whose keys this one is merged over"},
+        {"name", "no: it names the study, not a trial", "the study's name; results go to runs/NAME unless out: says otherwise"},
         {"isa", "no: pinned in the manifest (a run directory refuses another ISA)", "oneDNN's instruction set (sse41 … avx512_core_bf16)"},
         {"seeds", "yes: paired (the default) is part of every id", "paired | independent random numbers across the compared values"},
         {"baseline", "no: what the report compares with", "an activation, or {AXIS: VALUE}"},
         {"tune", "no: which trials run; the chosen value enters through its axis", "{axis, values, seeds, select}"},
         {"adaptive", "no: which seeds run; each seed enters through the seed axis", "{min, max, step, margin, confirm}"},
+        {"dataset", "yes: its keys, as above", "the data set"},
+        {"model", "yes: its keys, as below", "the network"},
+        {"train", "yes: its keys, as above", "the training"},
         {"activations", "yes: each trial's activation definition (activation_def)", "named parameterisations and formulas"},
         {"inits", "yes: each trial's initialiser definition (init_def)", "named initialiser variants"},
         {"sweep", "yes: each axis's value through its setting", "the axes; activation, init, bias and seed, and any setting by its dotted path"},
+        {"out", "no: where the results go", "the run directory"},
         {"model.name", "yes", "a family (`actbench list models`) or a spec file models/NAME.yaml"},
         {"model.batchnorm", "yes", "none | before | after the activation"},
         {"model.dropout", "yes", "rate of inverted dropout after each hidden dense layer's activation"},
         {"model.PARAM", "yes: every parameter of the family, defaults included", "the family's parameters (`actbench list models`)"},
     };
     return table;
+}
+
+std::vector<std::string> top_level_keys() {
+    std::vector<std::string> keys;
+    for (const auto& k : other_keys())
+        if (k.key.find('.') == std::string_view::npos) keys.emplace_back(k.key);
+    return keys;
 }
 
 namespace {

@@ -66,6 +66,8 @@ struct OtherKey {
     std::string_view description;
 };
 const std::vector<OtherKey>& other_keys();
+// The keys a config's top level takes (other_keys() without the model's).
+std::vector<std::string> top_level_keys();
 
 // The canonical settings of a section: every key whose id_path is set and which applies, at its id_path.
 template <class Section>
