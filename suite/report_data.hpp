@@ -5,7 +5,7 @@
 #include "report_document.hpp"
 #include "statistics.hpp"
 #include "sequential.hpp"
-#include "tuning.hpp"
+#include "tuning_choice.hpp"
 
 #include <nlohmann/json.hpp>
 

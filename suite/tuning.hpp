@@ -5,27 +5,13 @@
 #pragma once
 
 #include "config.hpp"
+#include "tuning_choice.hpp"
 
 #include <filesystem>
 #include <string>
 #include <vector>
 
 namespace actbench {
-
-// One tuned value's results in one cell: the tuning seeds' scores.
-struct TunedValue {
-    nlohmann::json value;
-    std::vector<double> scores;  // validation accuracy or loss of each finished seed
-    int expected = 0;            // the tuning seeds
-    int diverged = 0;            // diverged or failed seeds: the value is never chosen
-};
-
-// The value a cell chooses: the best mean score (highest accuracy, lowest loss) among values whose every seed
-// finished; ties go to the earlier value in the config. −1 when no value qualifies.
-int choose_value(const std::vector<TunedValue>& values, const std::string& select);
-
-// The key of a cell's tuning group: its values on every axis but the seed, the tuned axis and the stage.
-std::string tuning_group(nlohmann::json values, const std::string& axis);
 
 struct TuningSelection {
     std::size_t missing = 0;               // stage-1 trials not (yet) stored, or damaged, in the run directory
