@@ -1,7 +1,7 @@
 // End-to-end: the real actbench binary, run as a subprocess on IDX files written to a temporary directory.
+#include "cli_helpers.hpp"
 #include "idx.hpp"
 #include "synthetic_shapes.hpp"
-#include "cli_helpers.hpp"
 #include "temp_dir.hpp"
 
 #include <catch2/catch.hpp>

@@ -1,8 +1,8 @@
-#include "config.hpp"
-#include "describe.hpp"
-#include "error.hpp"
-#include "plan.hpp"
-#include "settings.hpp"
+#include "cli/describe.hpp"
+#include "config/config.hpp"
+#include "config/settings.hpp"
+#include "core/error.hpp"
+#include "run/plan.hpp"
 #include "temp_dir.hpp"
 
 #include <catch2/catch.hpp>

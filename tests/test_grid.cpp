@@ -1,4 +1,4 @@
-#include "grid.hpp"
+#include "config/grid.hpp"
 
 #include <catch2/catch.hpp>
 

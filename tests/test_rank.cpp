@@ -1,10 +1,10 @@
 // `actbench rank` on hand-built studies (no training): ranks within each study, mean ranks, Friedman's test and the
 // critical difference; the values not in every study; the refusals; and the page in a real browser.
-#include "across.hpp"
 #include "browser_check.hpp"
 #include "cli_helpers.hpp"
-#include "error.hpp"
+#include "core/error.hpp"
 #include "fake_run.hpp"
+#include "report/across.hpp"
 
 #include <catch2/catch.hpp>
 

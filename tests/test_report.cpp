@@ -3,8 +3,8 @@
 #include "browser_check.hpp"
 #include "cli_helpers.hpp"
 #include "fake_run.hpp"
-#include "report.hpp"
-#include "run_store.hpp"
+#include "report/report.hpp"
+#include "store/run_store.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,7 +1,7 @@
 // Adaptive seeds' decision rule on synthetic data: its error rate under the null across rounds and
 // comparisons, and how early it stops under an alternative.
 #include "rng.hpp"
-#include "sequential.hpp"
+#include "stats/sequential.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,8 +1,8 @@
 // The canonical settings a trial id hashes: exactly the values the code uses, in one canonical spelling, and ids
 // that do not move between versions unless the settings change.
-#include "config.hpp"
-#include "plan.hpp"
-#include "settings.hpp"
+#include "config/config.hpp"
+#include "config/settings.hpp"
+#include "run/plan.hpp"
 
 #include <catch2/catch.hpp>
 

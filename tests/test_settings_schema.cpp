@@ -2,11 +2,11 @@
 // when it changes (when it applies), or the schema says why it must not. The keys come from the tables the
 // reader reads through (settings_schema.hpp, the dataset-kind table, the model zoo), so a key added there
 // without its place in the id fails here.
-#include "config.hpp"
-#include "dataset_kinds.hpp"
-#include "error.hpp"
-#include "plan.hpp"
-#include "settings_schema.hpp"
+#include "config/config.hpp"
+#include "config/dataset_kinds.hpp"
+#include "config/settings_schema.hpp"
+#include "core/error.hpp"
+#include "run/plan.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,5 +1,5 @@
 #include "rng.hpp"
-#include "statistics.hpp"
+#include "stats/statistics.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,9 +1,9 @@
 // tune: the choice rule on hand-built results, the config's refusals, and two stages end to end (resume within
 // and between them, verify).
 #include "cli_helpers.hpp"
-#include "config.hpp"
-#include "error.hpp"
-#include "tuning.hpp"
+#include "config/config.hpp"
+#include "core/error.hpp"
+#include "run/tuning.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,0 +1,257 @@
+// `actbench rank`: load each study as the report does (report_load.cpp, report_aggregate.cpp), take each ranking's
+// mean final test accuracy per compared value, rank within each study and context, and sum up across them.
+#include "report/across.hpp"
+
+#include "core/error.hpp"
+#include "report/report_data.hpp"
+#include "report/svg_plot.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <numeric>
+#include <sstream>
+
+namespace actbench {
+
+namespace {
+
+using nlohmann::json;
+
+std::string fmt(const char* format, double v) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, format, v);
+    return buf;
+}
+
+// One block of Demšar's design: a study, or one context of a study that sweeps other axes too.
+struct Block {
+    std::string label;                 // "comparison_digits" or "comparison_digits, init xavier_uniform"
+    std::map<std::string, double> score;  // compared value → mean final test accuracy (NaN: no finished trial)
+    std::map<std::string, std::pair<int, int>> diverged;  // compared value → seeds diverged, seeds with an outcome
+};
+
+struct Study {
+    std::string name, compared_axis, command_line;
+    std::vector<std::string> values;  // the compared values, in the study's order
+    std::vector<Block> blocks;
+};
+
+Study load_study(const std::filesystem::path& dir) {
+    const Aggregate a = aggregate(load_runs({dir}));
+    if (a.rankings.empty()) throw InputError(dir.string() + ": no finished trials to rank");
+    Study s;
+    s.name = a.manifest.value("sweep", dir.filename().string());
+    s.compared_axis = a.compared_axis;
+    std::vector<std::string> commands;  // each once: a resumed run repeats its command
+    for (const json& r : a.run_log)
+        if (std::find(commands.begin(), commands.end(), r["command"].get<std::string>()) == commands.end()) commands.push_back(r["command"]);
+    for (const std::string& c : commands) s.command_line += (s.command_line.empty() ? "`" : "; `") + c + "`";
+    for (const Ranking& ranking : a.rankings) {
+        Block b;
+        b.label = s.name + (ranking.context_label.empty() ? "" : ", " + ranking.context_label);
+        for (const RankedEntry& e : ranking.entries) {
+            const std::string v = value_text(e.group->values[a.compared_axis]);
+            // Over every seed's outcome, a diverged seed at the worst accuracy: dropping it would rank the survivors.
+            const GroupStats& st = e.group->stats;
+            const double all = st.acc.n + st.diverged;
+            b.score[v] = all == 0 ? NAN : st.outcome_mean();
+            b.diverged[v] = {st.diverged, static_cast<int>(all)};
+            if (std::find(s.values.begin(), s.values.end(), v) == s.values.end()) s.values.push_back(v);
+        }
+        s.blocks.push_back(std::move(b));
+    }
+    return s;
+}
+
+struct Result {
+    std::string axis;
+    std::vector<Study> studies;
+    std::vector<const Block*> blocks;
+    std::vector<std::string> values, left_out;  // ranked (in every block), and not in every block
+    std::vector<std::vector<double>> ranks;     // [value][block]
+    std::vector<double> mean_ranks;             // [value]
+    std::vector<std::size_t> order;             // values by mean rank, best first
+    Friedman friedman;
+    double cd = NAN, alpha = 0.05;
+    std::vector<std::pair<std::size_t, std::size_t>> cliques;  // into `order`
+};
+
+Result rank_studies(const std::vector<std::filesystem::path>& dirs, double alpha) {
+    Result r;
+    r.alpha = alpha;
+    for (const auto& d : dirs) r.studies.push_back(load_study(d));
+    r.axis = r.studies.front().compared_axis;
+    for (std::size_t i = 0; i < r.studies.size(); ++i)
+        if (r.studies[i].compared_axis != r.axis)
+            throw InputError(dirs[i].string() + ": compares " + r.studies[i].compared_axis + ", " + dirs[0].string() + " compares " + r.axis +
+                             "; rank sums up studies of one axis");
+    for (const Study& s : r.studies)
+        for (const Block& b : s.blocks) r.blocks.push_back(&b);
+    for (const Study& s : r.studies)
+        for (const std::string& v : s.values) {
+            if (std::find(r.values.begin(), r.values.end(), v) != r.values.end() ||
+                std::find(r.left_out.begin(), r.left_out.end(), v) != r.left_out.end())
+                continue;
+            const bool everywhere = std::all_of(r.blocks.begin(), r.blocks.end(), [&](const Block* b) { return b->score.count(v) > 0; });
+            (everywhere ? r.values : r.left_out).push_back(v);
+        }
+    const std::size_t k = r.values.size(), n = r.blocks.size();
+    r.ranks.assign(k, std::vector<double>(n));
+    for (std::size_t j = 0; j < n; ++j) {
+        std::vector<double> scores;
+        for (const std::string& v : r.values) scores.push_back(r.blocks[j]->score.at(v));
+        const std::vector<double> ranks = ranks_descending(scores);
+        for (std::size_t i = 0; i < k; ++i) r.ranks[i][j] = ranks[i];
+    }
+    for (const auto& row : r.ranks) r.mean_ranks.push_back(std::accumulate(row.begin(), row.end(), 0.0) / static_cast<double>(n));
+    r.order.resize(k);
+    std::iota(r.order.begin(), r.order.end(), 0);
+    std::stable_sort(r.order.begin(), r.order.end(), [&](std::size_t a, std::size_t b) { return r.mean_ranks[a] < r.mean_ranks[b]; });
+    if (k >= 2 && n >= 2) {
+        r.friedman = friedman_test(r.mean_ranks, static_cast<int>(n));
+        r.cd = critical_difference(static_cast<int>(k), static_cast<int>(n), alpha);
+        std::vector<double> sorted;
+        for (std::size_t i : r.order) sorted.push_back(r.mean_ranks[i]);
+        r.cliques = rank_cliques(sorted, r.cd);
+    }
+    return r;
+}
+
+std::string names_of(const Result& r, std::size_t from, std::size_t to) {  // order[from..to), "a, b and c"
+    std::string s;
+    for (std::size_t i = from; i < to; ++i) s += (i == from ? "" : i + 1 == to ? " and " : ", ") + r.values[r.order[i]];
+    return s;
+}
+
+// What the ranks support, in sentences: the values tied with the best, those significantly behind it, and whether
+// Friedman's test rejects equal ranks at all.
+std::vector<Text> findings(const Result& r) {
+    std::vector<Text> out;
+    const std::size_t k = r.values.size(), n = r.blocks.size();
+    if (k < 2 || n < 2) {
+        out.push_back(spans("Ranking needs two studies (or contexts) and two values common to all of them: here " + std::to_string(n) +
+                            " and " + std::to_string(k) + "."));
+        return out;
+    }
+    out.push_back(spans("Best mean rank over the " + std::to_string(n) + " columns: **" + r.values[r.order[0]] + "** (" +
+                        fmt("%.2f", r.mean_ranks[r.order[0]]) + "); worst: " + r.values[r.order[k - 1]] + " (" + fmt("%.2f", r.mean_ranks[r.order[k - 1]]) + ")."));
+    const bool reject = r.friedman.p_value < r.alpha;
+    out.push_back(spans("Friedman's test: χ²_F = " + fmt("%.2f", r.friedman.chi2) + ", Iman–Davenport F = " + fmt("%.2f", r.friedman.f) + " on (" +
+                        fmt("%.0f", r.friedman.df1) + ", " + fmt("%.0f", r.friedman.df2) + ") degrees of freedom, p = " + fmt("%.3g", r.friedman.p_value) +
+                        (reject ? ": the mean ranks differ." : ": **no difference between the mean ranks is shown** at α = " + fmt("%g", r.alpha) +
+                                                                  "; the pairs below are not tested further.") +
+                        " Kendall's W = " + fmt("%.2f", r.friedman.kendall_w) + ": how alike the columns rank the values (1: the same order "
+                        "in every column; 0: unrelated orders)."));
+    const double best = r.mean_ranks[r.order[0]];
+    std::size_t tied = 1;
+    while (tied < k && r.mean_ranks[r.order[tied]] - best < r.cd) ++tied;
+    std::string cd_text = "Nemenyi's critical difference at α = " + fmt("%g", r.alpha) + " for " + std::to_string(k) + " values over " +
+                          std::to_string(n) + " columns is " + fmt("%.2f", r.cd) + " ranks";
+    const bool beyond_range = r.cd >= static_cast<double>(k) - 1;  // no two mean ranks can be that far apart
+    if (beyond_range) cd_text += ", wider than the whole range of ranks: no pair can differ with so few studies";
+    out.push_back(spans(cd_text + "."));
+    if (reject && tied < k)
+        out.push_back(spans("Significantly behind " + r.values[r.order[0]] + ": " + names_of(r, tied, k) + ". Within the critical difference of it: " +
+                            (tied > 1 ? names_of(r, 1, tied) : std::string("none")) + "."));
+    else if (reject && !beyond_range)
+        out.push_back(spans("But no two values' mean ranks differ by the critical difference: the ranks differ as a whole, and no pair "
+                            "is told apart with so few columns."));
+    return out;
+}
+
+Figure diagram(const Result& r) {
+    std::vector<std::string> names;
+    std::vector<double> ranks;
+    for (std::size_t i : r.order) names.push_back(r.values[i]), ranks.push_back(r.mean_ranks[i]);
+    Figure f;
+    f.id = "cd_diagram";
+    f.title = "Critical-difference diagram";
+    f.svg = svg_cd_diagram("Mean rank of each " + r.axis + " over " + std::to_string(r.blocks.size()) + " columns (1 = best)", names, ranks, r.cd,
+                           r.cliques, "bars: no significant difference (Nemenyi, α = " + fmt("%g", r.alpha) + ")");
+    return f;
+}
+
+Document document(const Result& r) {
+    Document doc;
+    Section head;
+    head.level = 1;
+    head.title = "actbench rank: which " + r.axis + " across " + std::to_string(r.studies.size()) + " studies";
+    head.paragraphs.push_back(spans("Each study ranks its " + r.axis + " values by mean final test accuracy over their seeds (1 = best, ties share "
+                                    "their mean rank; a value with no finished trial ranks last); the values are then ranked by their mean rank "
+                                    "(Demšar 2006). A column is a study, or one context of a study that sweeps other axes too (each its own ranking). Studies:"));
+    for (const Study& s : r.studies)
+        head.bullets.push_back(spans("**" + s.name + "** (" + std::to_string(s.blocks.size()) + (s.blocks.size() == 1 ? " context" : " contexts") +
+                                     "): " + s.command_line));
+    if (!r.left_out.empty()) {
+        std::string names;
+        for (const auto& v : r.left_out) names += (names.empty() ? "" : ", ") + v;
+        head.closing.push_back(spans("Left out, not in every study: " + names + "."));
+    }
+    doc.sections.push_back(head);
+
+    Section summary;
+    summary.id = "summary";
+    summary.title = "Summary";
+    summary.paragraphs = findings(r);
+    if (r.values.size() >= 2 && r.blocks.size() >= 2) summary.figures.push_back(diagram(r));
+    doc.sections.push_back(summary);
+
+    Section ranks;
+    ranks.id = "ranks";
+    ranks.title = "Ranks in each study";
+    Table t;
+    t.header = {r.axis, "mean rank"};
+    t.numeric = {false, true};
+    for (const Block* b : r.blocks) t.header.push_back(b->label), t.numeric.push_back(true);
+    for (std::size_t i : r.order) {
+        std::vector<Cell> row{{r.values[i], NAN}, {fmt("%.2f", r.mean_ranks[i]), r.mean_ranks[i]}};
+        for (std::size_t j = 0; j < r.blocks.size(); ++j) {
+            const double acc = r.blocks[j]->score.at(r.values[i]);
+            const auto [diverged, seeds] = r.blocks[j]->diverged.at(r.values[i]);
+            const std::string diverged_text = diverged ? ", " + std::to_string(diverged) + " of " + std::to_string(seeds) + " diverged" : "";
+            row.push_back({fmt("%g", r.ranks[i][j]) + " (" + (std::isnan(acc) ? std::string("none finished") : fmt("%.4f", acc)) + diverged_text + ")",
+                           r.ranks[i][j]});
+        }
+        t.rows.push_back(std::move(row));
+    }
+    t.caption = spans("*mean rank*: over the studies' columns. Each column: the rank in that study, and in brackets the mean final test "
+                      "accuracy it ranks by — over every seed, a diverged seed at accuracy 0 (the worst outcome; how many is said beside "
+                      "it) — and means that are equal (the same count of correct test images) share their rank.");
+    ranks.tables.push_back(std::move(t));
+    doc.sections.push_back(ranks);
+    doc.title = head.title;
+    return doc;
+}
+
+std::string csv(const Result& r) {
+    std::ostringstream out;
+    out << r.axis << ",mean_rank";
+    for (const Block* b : r.blocks) out << ",\"rank " << b->label << "\",\"accuracy " << b->label << "\"";
+    out << "\n";
+    for (std::size_t i : r.order) {
+        out << r.values[i] << "," << fmt("%.17g", r.mean_ranks[i]);
+        for (std::size_t j = 0; j < r.blocks.size(); ++j) {
+            const double acc = r.blocks[j]->score.at(r.values[i]);
+            out << "," << fmt("%.17g", r.ranks[i][j]) << "," << (std::isnan(acc) ? std::string() : fmt("%.17g", acc));
+        }
+        out << "\n";
+    }
+    return out.str();
+}
+
+}  // namespace
+
+RankFiles build_rank(const std::vector<std::filesystem::path>& studies, double alpha) {
+    if (studies.empty()) throw InputError("rank: no study directories given");
+    const Result r = rank_studies(studies, alpha);
+    const Document doc = document(r);
+    RankFiles files;
+    files.markdown = render_markdown(doc);
+    files.html = render_html(doc);
+    files.csv = csv(r);
+    for (const Section& s : doc.sections)
+        for (const Figure& f : s.figures) files.svgs[f.id + ".svg"] = f.svg;
+    return files;
+}
+
+}  // namespace actbench

@@ -1,0 +1,764 @@
+// Report, stage 2: trials → groups (one per combination of the axes but the seed), each group's statistics
+// computed once, and the ranking of the compared axis's values against the baseline, with the sentences it
+// supports. Renderers only format what is here.
+#include "report/report_data.hpp"
+#include "rng.hpp"  // fnv1a64: the bootstrap seeds
+
+#include <algorithm>
+#include <optional>
+#include <climits>
+#include <cstdio>
+#include <map>
+#include <set>
+
+namespace actbench {
+
+using nlohmann::json;
+
+namespace {
+
+// Position of `value` on an axis of the config, so groups follow the config's order.
+std::size_t axis_rank(const json& axis, const json& value) {
+    if (axis.is_array())
+        for (std::size_t i = 0; i < axis.size(); ++i)
+            if (axis[i] == value) return i;
+    return SIZE_MAX;
+}
+
+
+double median_of(std::vector<double> v) { return v.empty() ? NAN : summarise(std::move(v)).median; }
+
+// A summary field of the trial, when it is a number.
+bool number(const TrialRecord& t, const char* name, double& out) {
+    const auto it = t.summary.find(name);
+    if (it == t.summary.end() || !it->is_number()) return false;
+    out = it->get<double>();
+    return true;
+}
+
+GroupStats group_stats(const std::vector<const TrialRecord*>& trials) {
+    GroupStats s;
+    std::vector<double> epochs_to, seconds_to, ips, train_s, eval_s;
+    for (const TrialRecord* t : trials) {
+        for (const json& row : t->timing) {  // wall clock, every status: what the trials cost
+            if (row.contains("train_images_per_second")) ips.push_back(row["train_images_per_second"].get<double>());
+            if (row.contains("train_seconds")) train_s.push_back(row["train_seconds"].get<double>());
+            eval_s.push_back(row["eval_seconds"].get<double>());
+        }
+        const std::int64_t seed = t->summary["axes"].value("seed", std::int64_t{0});
+        if (t->status() == "diverged") ++s.diverged, s.by_seed.add_diverged(seed);
+        if (t->status() == "failed") ++s.failed;
+        if (!t->ok()) continue;
+        ++s.finished;
+        double v = 0;
+        const double acc = t->summary["final_test_accuracy"].get<double>();
+        s.accuracy.push_back(acc);
+        s.accuracy_seeds.push_back(seed);
+        s.by_seed.add_finished(seed, acc);
+        s.best.push_back(t->summary["best_test_accuracy"].get<double>());
+        // Training accuracy: the running mean over the last epoch's mini-batches (as the model changed during it).
+        if (t->metrics.back().contains("train_accuracy")) {
+            s.train_accuracy.push_back(t->metrics.back()["train_accuracy"].get<double>());
+            s.gap.push_back(s.train_accuracy.back() - acc);
+        }
+        if (number(*t, "final_val_accuracy", v)) s.validation.push_back(v);
+        if (number(*t, "train_loss_auc", v)) s.loss_auc.push_back(v);
+        if (number(*t, "final_train_loss", v)) s.final_loss.push_back(v);
+        if (number(*t, "zero_fraction_init", v)) s.zero_init.push_back(v);
+        if (number(*t, "zero_fraction_final", v)) s.zero_final.push_back(v);
+        if (number(*t, "dead_fraction_final", v)) s.dead.push_back(v);
+        if (number(*t, "inactive_fraction_final", v)) s.inactive.push_back(v);
+        if (number(*t, "saturated_fraction_final", v)) s.saturated.push_back(v);
+        if (number(*t, "grad_ratio_first_step", v)) s.grad_ratio_first.push_back(v);
+        if (t->metrics.back().value("grad_ratio", json()).is_number()) s.grad_ratio_last.push_back(t->metrics.back()["grad_ratio"].get<double>());
+        // A trial that never reached the target is censored: it sorts above every reached one, never dropped.
+        const bool hit = t->summary["epochs_to_target"].is_number();
+        s.reached += hit;
+        epochs_to.push_back(hit ? t->summary["epochs_to_target"].get<double>() : INFINITY);
+        s.steps.push_back(hit ? t->summary["steps_to_target"].get<double>() : INFINITY);
+        // Seconds: the training time of the epochs up to and including the one that reached the target.
+        double seconds = INFINITY;
+        if (hit) {
+            seconds = 0;
+            for (const json& row : t->timing)
+                if (row["epoch"].get<double>() >= 1 && row["epoch"].get<double>() <= t->summary["epochs_to_target"].get<double>())
+                    seconds += row.value("train_seconds", 0.0);
+        }
+        seconds_to.push_back(seconds);
+    }
+    s.acc = summarise(s.accuracy);
+    s.outcomes = s.accuracy;
+    s.outcomes.insert(s.outcomes.end(), static_cast<std::size_t>(s.diverged), -INFINITY);
+    s.median_epochs_to_target = median_of(epochs_to);
+    s.median_steps_to_target = median_of(s.steps);
+    s.median_seconds_to_target = median_of(seconds_to);
+    s.images_per_second = mean_of(ips);
+    s.train_seconds = mean_of(train_s);
+    s.eval_seconds = mean_of(eval_s);
+    return s;
+}
+
+std::string fixed(double v, int digits) {  // with its sign: a difference
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%+.*f", digits, v);
+    return buf;
+}
+
+std::string decimal(double v, int digits) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.*f", digits, v);
+    return buf;
+}
+
+// "a (+0.012 [+0.004, +0.020]), b (…)": the largest differences first, at most five named.
+std::string listed(std::vector<const RankedEntry*> entries, const std::string& axis_value_of_group_key) {
+    std::stable_sort(entries.begin(), entries.end(), [](const RankedEntry* x, const RankedEntry* y) {
+        return std::abs(x->vs_baseline.difference) > std::abs(y->vs_baseline.difference);
+    });
+    constexpr std::size_t kNamed = 5;
+    const std::size_t more = entries.size() > kNamed ? entries.size() - kNamed : 0;
+    if (more) entries.resize(kNamed);
+    std::string out;
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        const RankedEntry& e = *entries[i];
+        out += (i == 0 ? "" : i + 1 == entries.size() && !more ? " and " : ", ");
+        const bool design = e.sequential && std::isfinite(e.design_ci.low);  // the interval the decision used
+        out += "**" + value_text(e.group->values[axis_value_of_group_key]) + "** (" + fixed(e.vs_baseline.difference, 4) + " [" +
+               fixed(design ? e.design_ci.low : e.vs_baseline.ci_low, 4) + ", " + fixed(design ? e.design_ci.high : e.vs_baseline.ci_high, 4) + "])";
+    }
+    if (more) out += " and " + std::to_string(more) + " more (the table below lists them)";
+    return out;
+}
+
+// The difference over the pooled standard deviation of the two groups (Cohen's d), for the power estimate.
+double standardised_difference(const std::vector<double>& a, double difference, const std::vector<double>& b) {
+    const Summary sa = summarise(a), sb = summarise(b);
+    if (sa.n < 2 || sb.n < 2) return NAN;
+    const double na = static_cast<double>(sa.n), nb = static_cast<double>(sb.n);
+    const double pooled = std::sqrt(((na - 1) * sa.std * sa.std + (nb - 1) * sb.std * sb.std) / (na + nb - 2));
+    return pooled > 0 ? difference / pooled : NAN;
+}
+
+// Steps to the target against the baseline's, over paired seeds: who got there first on each, and the ratio
+// where both did.
+RankedEntry::Speed compare_speed(const std::vector<double>& steps, const std::vector<double>& baseline_steps) {
+    RankedEntry::Speed sp;
+    sp.pairs = static_cast<int>(steps.size());
+    std::vector<double> log_group, log_baseline;
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+        sp.sooner += steps[i] < baseline_steps[i];  // +inf (never) loses to any step and ties with itself
+        sp.later += steps[i] > baseline_steps[i];
+        if (std::isfinite(steps[i]) && std::isfinite(baseline_steps[i]))
+            log_group.push_back(std::log(steps[i])), log_baseline.push_back(std::log(baseline_steps[i]));
+    }
+    sp.both_reached = static_cast<int>(log_group.size());
+    if (sp.both_reached > 0) sp.ratio = std::exp(mean_of(log_group) - mean_of(log_baseline));
+    if (const Comparison c = paired_test(log_group, log_baseline); c.valid) sp.ratio_ci = {std::exp(c.ci_low), std::exp(c.ci_high)};
+    sp.p_value = sign_test(sp.sooner, sp.later);
+    return sp;
+}
+
+// A group against its context's baseline: paired over the seeds both sides stored an outcome for when the run's
+// seeds are paired (at least two of them), Welch's otherwise — a diverged seed counted at the worst accuracy
+// (sequential.hpp), never dropped; and the probability of improvement over every trial, a diverged one the worst
+// outcome. With paired seeds, its speed to the target too (over the seeds both finished).
+void compare_with_baseline(RankedEntry& e, const Group& baseline, bool paired_seeds) {
+    const GroupStats& g = e.group->stats;
+    const GroupStats& b = baseline.stats;
+    std::vector<double> x, y, steps, baseline_steps;
+    if (paired_seeds) {
+        for (const auto& [seed, value] : g.by_seed.accuracy)
+            if (const auto it = b.by_seed.accuracy.find(seed); it != b.by_seed.accuracy.end()) x.push_back(value), y.push_back(it->second);
+        for (std::size_t i = 0; i < g.accuracy.size(); ++i)
+            for (std::size_t j = 0; j < b.accuracy.size(); ++j)
+                if (g.accuracy_seeds[i] == b.accuracy_seeds[j]) steps.push_back(g.steps[i]), baseline_steps.push_back(b.steps[j]);
+    }
+    if (!steps.empty()) e.speed = compare_speed(steps, baseline_steps);
+    auto values = [](const SeedOutcomes& o) {
+        std::vector<double> v;
+        for (const auto& [seed, value] : o.accuracy) v.push_back(value);
+        return v;
+    };
+    e.paired = x.size() >= 2;
+    if (e.paired) {
+        e.pairs = static_cast<int>(x.size());
+        e.vs_baseline = paired_test(x, y);
+        int won = 0;
+        for (std::size_t i = 0; i < x.size(); ++i) won += x[i] > y[i];
+        e.wins = static_cast<double>(won) / static_cast<double>(x.size());
+        const Comparison welch = welch_test(values(g.by_seed), values(b.by_seed));
+        if (welch.valid) e.welch_width = welch.ci_high - welch.ci_low;
+    } else {
+        e.vs_baseline = welch_test(values(g.by_seed), values(b.by_seed));
+    }
+    e.improvement = probability_of_improvement(g.outcomes, b.outcomes);
+    e.improvement_interval = probability_of_improvement_interval(g.outcomes, b.outcomes, fnv1a64(e.group->label() + "|improvement"));
+}
+
+const Group* baseline_of(const Aggregate& a, const RankedEntry& e) {
+    for (const Ranking& r : a.rankings)
+        for (const RankedEntry& x : r.entries)
+            if (&x == &e) return r.baseline;
+    return nullptr;
+}
+
+// Stage 1's results per cell, and each cell's choice by the same rule the runner used (tuning.cpp).
+void tuning_cells(Aggregate& a, const LoadedRuns& runs, const json& tune) {
+    std::map<std::string, std::size_t> index;
+    for (const TrialRecord& r : runs.trials) {
+        const json& axes = r.summary["axes"];
+        if (axes.value("stage", "") != "tuning") continue;
+        const std::string key = tuning_group(axes, a.tune_axis);
+        if (!index.count(key)) {
+            index[key] = a.tuning.size();
+            Aggregate::TuningCell cell;
+            cell.values = json::parse(key);
+            for (const auto& v : tune["values"]) cell.tried.push_back({v, {}, static_cast<int>(tune["seeds"].size()), 0});
+            a.tuning.push_back(cell);
+        }
+        Aggregate::TuningCell& cell = a.tuning[index[key]];
+        for (TunedValue& v : cell.tried) {
+            if (v.value != axes[a.tune_axis]) continue;
+            const json score = r.ok() ? r.metrics.back().value(a.tune_select == "validation_loss" ? "val_loss" : "val_accuracy", json()) : json();
+            if (score.is_number()) v.scores.push_back(score.get<double>());
+            else ++v.diverged;
+        }
+    }
+    // In the order of the axes' values, as the groups are.
+    auto ranks = [&](const json& values) {
+        std::vector<std::size_t> r;
+        for (std::size_t i = 0; i < a.columns.size(); ++i) r.push_back(axis_rank(a.column_values[i], values.value(a.columns[i], json())));
+        return r;
+    };
+    std::stable_sort(a.tuning.begin(), a.tuning.end(),
+                     [&](const Aggregate::TuningCell& x, const Aggregate::TuningCell& y) { return ranks(x.values) < ranks(y.values); });
+    for (Aggregate::TuningCell& cell : a.tuning) {
+        cell.chosen = choose_value(cell.tried, a.tune_select);
+        cell.at_edge = cell.chosen == 0 || cell.chosen + 1 == static_cast<int>(cell.tried.size());
+    }
+}
+
+}  // namespace
+
+json Aggregate::context_of(const json& values) const {
+    json context = values;
+    context.erase(compared_axis);
+    if (!tune_axis.empty()) context.erase(tune_axis);
+    return context;
+}
+
+std::string Aggregate::context_text(const json& values, const std::vector<std::string>& leave_out) const {
+    std::string text;
+    for (std::size_t i = 0; i < columns.size(); ++i) {  // in the config's order; only axes with more than one value
+        if (column_values[i].size() < 2 || !values.contains(columns[i])) continue;
+        if (std::find(leave_out.begin(), leave_out.end(), columns[i]) != leave_out.end()) continue;
+        text += (text.empty() ? "" : ", ") + columns[i] + " " + value_text(values[columns[i]]);
+    }
+    return text;
+}
+
+std::string Group::label() const {
+    std::string s;
+    for (const auto& c : cells) s += (s.empty() ? "" : " ") + c;
+    return s;
+}
+
+namespace {
+
+// The groups: one per combination of the axes but the seed, each with its statistics.
+void build_groups(Aggregate& a, const LoadedRuns& runs) {
+    // Columns: every axis of the sweep but the seed, in the config's order; with tune, the tuned axis too (the
+    // value each cell chose).
+    for (const auto& axis : a.config.value("sweep", json::object()).value("axes", json::array()))
+        if (axis.value("name", "") != "seed") a.columns.push_back(axis.value("name", "")), a.column_values.push_back(axis.value("values", json::array()));
+    const json tune = a.config.value("tune", json());
+    std::vector<const TrialRecord*> final_trials;
+    if (tune.is_object()) {
+        a.tune_axis = tune["axis"].get<std::string>();
+        a.tune_select = tune["select"].get<std::string>();
+        a.columns.push_back(a.tune_axis);
+        a.column_values.push_back(tune["values"]);
+        tuning_cells(a, runs, tune);
+    }
+    std::vector<const TrialRecord*> confirmation_trials;
+    for (const TrialRecord& r : runs.trials) {
+        const std::string stage = r.summary["axes"].value("stage", "");
+        if (stage == "confirm") confirmation_trials.push_back(&r);
+        else if (stage != "tuning") final_trials.push_back(&r);
+    }
+    std::map<std::pair<std::vector<std::size_t>, std::string>, Group> by_key;  // in the order of the axes' values
+    auto key_of = [&](const TrialRecord& r, Group& cells) {
+        const json& values = r.summary["axes"];
+        std::vector<std::size_t> ranks;
+        std::string text_key;
+        cells.values = json::object();
+        for (std::size_t i = 0; i < a.columns.size(); ++i) {
+            const json v = values.value(a.columns[i], json());
+            ranks.push_back(axis_rank(a.column_values[i], v));
+            text_key += v.dump() + "|";
+            cells.cells.push_back(value_text(v));
+            cells.values[a.columns[i]] = v;
+        }
+        return std::make_pair(ranks, text_key);
+    };
+    for (const TrialRecord* record : final_trials) {
+        const TrialRecord& r = *record;
+        Group cells;
+        Group& g = by_key[key_of(r, cells)];
+        g.cells = cells.cells;
+        g.values = cells.values;
+        g.trials.push_back(&r);
+        const std::string status = r.status();
+        (status == "ok" ? a.ok : status == "diverged" ? a.diverged : a.failed)++;
+    }
+    for (const TrialRecord* record : confirmation_trials) {
+        Group cells;
+        const auto it = by_key.find(key_of(*record, cells));
+        if (it == by_key.end()) continue;  // no group of the design's own seeds to confirm
+        it->second.confirmation_trials.push_back(record);
+        const std::int64_t seed = record->summary["axes"].value("seed", std::int64_t{0});
+        if (record->status() == "diverged") it->second.confirmation.add_diverged(seed);
+        if (record->ok()) it->second.confirmation.add_finished(seed, record->summary["final_test_accuracy"].get<double>());
+    }
+    for (auto& [key, g] : by_key) {
+        g.stats = group_stats(g.trials);
+        // Seeded by the group, so the same runs give the same intervals on every machine.
+        g.stats.mean_bootstrap = bootstrap_interval(g.stats.accuracy, mean_of, fnv1a64(g.label() + "|mean"));
+        g.stats.iqm = interquartile_mean(g.stats.accuracy);
+        g.stats.iqm_bootstrap = bootstrap_interval(g.stats.accuracy, interquartile_mean, fnv1a64(g.label() + "|iqm"));
+        a.groups.push_back(std::move(g));
+    }
+    if (a.baseline.is_null()) {  // no baseline: rank along activation when it varies, else the first axis that does
+        std::string varying;
+        for (std::size_t i = 0; i < a.columns.size(); ++i)
+            if (a.column_values[i].size() > 1 && (varying.empty() || a.columns[i] == "activation")) varying = a.columns[i];
+        if (!varying.empty()) a.compared_axis = varying;
+    }
+
+}
+
+// The rankings per context, and every comparison with the baseline, adjusted as one family.
+void rank_against_baseline(Aggregate& a) {
+    // Rankings: the compared axis's values among groups that share every other axis's value.
+    std::map<std::string, std::size_t> context_index;
+    for (const Group& g : a.groups) {
+        const json context = a.context_of(g.values);
+        const std::string key = context.dump();
+        if (!context_index.count(key)) {
+            context_index[key] = a.rankings.size();
+            Ranking r;
+            r.context = context;
+            r.context_label = a.context_text(context, {});
+            a.rankings.push_back(r);
+        }
+        Ranking& r = a.rankings[context_index[key]];
+        RankedEntry e;
+        e.group = &g;
+        e.is_baseline = !a.baseline.is_null() && g.values.value(a.compared_axis, json()) == a.baseline;
+        if (e.is_baseline) r.baseline = &g;
+        r.entries.push_back(e);
+    }
+    // One family for the whole report: every comparison with the baseline, adjusted together.
+    a.paired_seeds = a.config.value("seeds", "") == "paired";
+    std::vector<RankedEntry*> tested;
+    for (Ranking& r : a.rankings) {
+        // By the mean over every seed, a diverged one at the worst accuracy: the finished seeds alone would put a
+        // function that diverged on some seeds above one that never did.
+        auto mean_of_entry = [](const RankedEntry& e) { return e.group->stats.outcome_mean(); };
+        std::stable_sort(r.entries.begin(), r.entries.end(), [&](const RankedEntry& x, const RankedEntry& y) {
+            return mean_of_entry(x) > mean_of_entry(y) && !same_accuracy(mean_of_entry(x), mean_of_entry(y));
+        });
+        for (std::size_t i = 0; i < r.entries.size(); ++i) {
+            RankedEntry& e = r.entries[i];
+            // Equal means share the better rank (1, 2, 2, 4), whatever the last bit of their sums.
+            e.rank = i > 0 && same_accuracy(mean_of_entry(e), mean_of_entry(r.entries[i - 1])) ? r.entries[i - 1].rank : static_cast<int>(i + 1);
+            if (e.is_baseline) {
+                e.verdict = RankedEntry::Verdict::baseline;
+            } else if (r.baseline) {
+                compare_with_baseline(e, *r.baseline, a.paired_seeds);
+                if (e.vs_baseline.valid) tested.push_back(&e);
+            }
+        }
+    }
+    a.comparisons = tested.size();
+    std::vector<double> p;
+    for (const RankedEntry* e : tested) p.push_back(e->vs_baseline.p_value);
+    const std::vector<double> adjusted = a.adjustment == "bh" ? bh_adjust(p) : holm_adjust(p);
+    // Power at the level the verdicts are decided at: α/m, Holm's (and Bonferroni's) strictest threshold, and with
+    // adaptive seeds α/(m·K), each look's (K rounds); at α/m an adaptive design's figures promised too few seeds.
+    const double looks = a.adaptive ? a.adaptive->rounds() : 1;
+    a.power_alpha = a.alpha / (static_cast<double>(std::max<std::size_t>(tested.size(), 1)) * looks);
+    for (std::size_t i = 0; i < tested.size(); ++i) {
+        RankedEntry& e = *tested[i];
+        e.p_adjusted = adjusted[i];
+        const double effect = e.paired ? e.vs_baseline.hedges_g : standardised_difference(e.group->stats.accuracy, e.vs_baseline.difference,
+                                                                                          baseline_of(a, e)->stats.accuracy);
+        e.seeds_needed = seeds_for_power(effect, a.power_alpha, 0.8, e.paired);
+        const int have = e.paired ? e.pairs : static_cast<int>(std::min(e.group->stats.acc.n, baseline_of(a, e)->stats.acc.n));
+        if (adjusted[i] < a.alpha) e.verdict = e.vs_baseline.difference > 0 ? RankedEntry::Verdict::better : RankedEntry::Verdict::worse;
+        else e.verdict = e.seeds_needed < 0 || e.seeds_needed > have ? RankedEntry::Verdict::underpowered : RankedEntry::Verdict::within_noise;
+    }
+    // Speed is a second family, adjusted on its own: a value can be decided faster and not more accurate.
+    std::vector<RankedEntry*> timed;
+    for (Ranking& r : a.rankings)
+        for (RankedEntry& e : r.entries)
+            if (e.speed.tested()) timed.push_back(&e);
+    a.speed_comparisons = timed.size();
+    p.clear();
+    for (const RankedEntry* e : timed) p.push_back(e->speed.p_value);
+    const std::vector<double> speed_adjusted = a.adjustment == "bh" ? bh_adjust(p) : holm_adjust(p);
+    for (std::size_t i = 0; i < timed.size(); ++i) timed[i]->speed.p_adjusted = speed_adjusted[i];
+}
+
+// adaptive.confirm: each decided comparison on the fresh seeds, at α split over the decisions (sequential.hpp).
+void confirm_decisions(Aggregate& a, const AdaptiveSpec& spec) {
+    std::vector<std::pair<RankedEntry*, const Group*>> decided;  // each decided entry and its baseline
+    for (Ranking& r : a.rankings)
+        for (RankedEntry& e : r.entries)
+            if (r.baseline && !e.is_baseline &&
+                (e.verdict == RankedEntry::Verdict::better || e.verdict == RankedEntry::Verdict::worse || e.verdict == RankedEntry::Verdict::equivalent))
+                decided.emplace_back(&e, r.baseline);
+    a.confirmation_alpha = a.alpha / static_cast<double>(std::max<std::size_t>(decided.size(), 1));
+    for (auto [e, baseline] : decided) {
+        const Decision d = e->verdict == RankedEntry::Verdict::better  ? Decision::better
+                           : e->verdict == RankedEntry::Verdict::worse ? Decision::worse
+                                                                       : Decision::equivalent;
+        e->confirming = true;
+        e->confirmation = confirm_decision(d, e->group->confirmation, baseline->confirmation, a.confirmation_alpha, spec.margin);
+    }
+}
+
+// Adaptive seeds: the verdicts are the rounds' decisions.
+void sequential_verdicts(Aggregate& a) {
+    // Adaptive seeds: the rounds' decisions, recomputed from the stored seeds by the runner's own rule.
+    const AdaptiveSpec& spec = *a.adaptive;
+    std::vector<std::int64_t> seeds;
+    for (const auto& axis : a.config["sweep"]["axes"])
+        if (axis["name"] == "seed")
+            for (const auto& v : axis["values"]) seeds.push_back(v.get<std::int64_t>());
+    std::size_t m = 0;
+    for (const Ranking& r : a.rankings)
+        for (const RankedEntry& e : r.entries) m += !e.is_baseline && r.baseline;
+    const double alpha = a.alpha / (static_cast<double>(std::max<std::size_t>(m, 1)) * spec.rounds());
+    a.design_level = 1 - alpha;
+    for (Ranking& r : a.rankings) {
+        if (!r.baseline) continue;
+        for (RankedEntry& e : r.entries) {
+            if (e.is_baseline) continue;
+            const SequentialResult s = run_rounds(spec, seeds, e.group->stats.by_seed, r.baseline->stats.by_seed, a.paired_seeds, alpha,
+                                                  spec.rounds() - 1);
+            // Fewer seeds stored than the design's most, on either side: the rounds are still running. A diverged or
+            // failed seed is stored too (it has no accuracy to compare, but its round ran).
+            const int stored = static_cast<int>(std::min(e.group->trials.size(), r.baseline->trials.size()));
+            const bool rounds_to_go = stored < spec.max;
+            e.sequential = true;
+            e.sequential_seeds = rounds_to_go && s.decision == Decision::undecided ? stored : s.seeds;
+            // The interval of the view that decided (sequential.hpp) on the deciding look's seeds, at its level.
+            if (const Comparison& c = s.deciding; c.valid && c.df > 0) {
+                const double se = (c.ci_high - c.ci_low) / (2 * student_t_quantile(0.975, c.df));
+                const double q = student_t_quantile(1 - (s.decision == Decision::undecided ? alpha : s.level_alpha) / 2, c.df);
+                e.design_ci = {c.difference - q * se, c.difference + q * se};
+            }
+            e.verdict = s.decision == Decision::better ? RankedEntry::Verdict::better
+                        : s.decision == Decision::worse ? RankedEntry::Verdict::worse
+                        : s.decision == Decision::equivalent ? RankedEntry::Verdict::equivalent
+                        : rounds_to_go                       ? RankedEntry::Verdict::pending
+                                                             : RankedEntry::Verdict::undecided;
+        }
+    }
+    if (spec.confirm > 0) confirm_decisions(a, spec);
+    for (const Group& g : a.groups) a.adaptive_trials += static_cast<int>(g.trials.size());
+    a.fixed_design_trials = static_cast<int>(a.groups.size()) * spec.max;
+}
+
+// What pairing bought.
+void pairing_gain(Aggregate& a) {
+    // What pairing bought: the paired intervals against Welch's on the same trials.
+    std::vector<double> ratios;
+    for (const Ranking& r : a.rankings)
+        for (const RankedEntry& e : r.entries)
+            if (e.vs_baseline.valid && e.paired && e.welch_width > 0)
+                ratios.push_back((e.vs_baseline.ci_high - e.vs_baseline.ci_low) / e.welch_width);
+    a.pairing_count = ratios.size();
+    if (!ratios.empty()) {
+        const Summary r = summarise(ratios);
+        a.pairing_ratio_median = r.median, a.pairing_ratio_min = r.min, a.pairing_ratio_max = r.max;
+    }
+}
+
+// The sentences on one ranking's comparisons with its baseline: which values beat it, fall behind, are
+// underpowered, within noise, untested, equivalent or undecided, and how the differences were tested.
+std::string comparison_finding(const Aggregate& a, const Ranking& r) {
+    const std::string& axis = a.compared_axis;
+    std::vector<const RankedEntry*> better, worse, noise, underpowered, untested, equivalent, undecided, pending;
+    int paired = 0;
+    for (const RankedEntry& e : r.entries) {
+        if (e.verdict == RankedEntry::Verdict::better) better.push_back(&e);
+        if (e.verdict == RankedEntry::Verdict::worse) worse.push_back(&e);
+        if (e.verdict == RankedEntry::Verdict::within_noise) noise.push_back(&e);
+        if (e.verdict == RankedEntry::Verdict::underpowered) underpowered.push_back(&e);
+        if (e.verdict == RankedEntry::Verdict::not_tested && !e.is_baseline) untested.push_back(&e);
+        if (e.verdict == RankedEntry::Verdict::equivalent) equivalent.push_back(&e);
+        if (e.verdict == RankedEntry::Verdict::undecided) undecided.push_back(&e);
+        if (e.verdict == RankedEntry::Verdict::pending) pending.push_back(&e);
+        paired += e.paired;
+    }
+    const std::size_t compared = r.entries.size() - 1;
+    std::string text = " Of the " + std::to_string(compared) + " other " + axis + " value(s) set against **" + a.baseline_text() +
+                       "** (" + decimal(r.baseline->stats.acc.mean, 4) + "), ";
+    text += better.empty() ? std::string("none beats it")
+                           : std::to_string(better.size()) + (better.size() == 1 ? " beats" : " beat") + " it: " + listed(better, axis);
+    text += worse.empty() ? "; none falls behind it"
+                          : "; " + std::to_string(worse.size()) + (worse.size() == 1 ? " falls" : " fall") + " behind it: " + listed(worse, axis);
+    text += ". ";
+    if (!underpowered.empty()) {
+        int fewest = INT_MAX, most = 0;
+        for (const RankedEntry* e : underpowered)
+            if (e->seeds_needed > 0) fewest = std::min(fewest, e->seeds_needed), most = std::max(most, e->seeds_needed);
+        text += std::to_string(underpowered.size()) + (underpowered.size() == 1 ? " is" : " are") +
+                " underpowered: " +
+                (most == 0 ? std::string("their observed differences are too small to detect with any practical number of seeds")
+                           : "detecting the observed difference" + std::string(underpowered.size() == 1 ? "" : "s") +
+                                 " with 80% power would take about " +
+                                 (fewest == most ? std::to_string(most) : std::to_string(fewest) + "–" + std::to_string(most)) +
+                                 " seeds per group") +
+                " — no verdict either way. ";
+    }
+    if (!noise.empty())
+        text += std::to_string(noise.size()) + (noise.size() == 1 ? " is" : " are") +
+                " not distinguished from it although the seeds would have sufficed for the observed difference — which "
+                "still does not show that they are equal. ";
+    if (!untested.empty())
+        text += std::to_string(untested.size()) + " could not be tested (fewer than two finished seeds on a side, or no variance). ";
+    if (!equivalent.empty())
+        text += std::to_string(equivalent.size()) + (equivalent.size() == 1 ? " is" : " are") + " equivalent to it within the margin: " +
+                listed(equivalent, axis) + ". ";
+    if (!undecided.empty())
+        text += std::to_string(undecided.size()) + (undecided.size() == 1 ? " is" : " are") +
+                " still undecided at the most seeds the design allows — no verdict either way. ";
+    if (!pending.empty())
+        text += std::to_string(pending.size()) + (pending.size() == 1 ? " is" : " are") +
+                " undecided after the rounds stored so far, with fewer seeds than the design allows: the run has rounds to go "
+                "(rerun its command to resume) — no verdict yet. ";
+    std::string diverged;
+    int with_diverged = 0;
+    for (const RankedEntry& e : r.entries)
+        if (e.group->stats.diverged > 0)
+            diverged += std::string(with_diverged++ ? ", " : "") + "**" + value_text(e.group->values[axis]) + "** (" +
+                        std::to_string(e.group->stats.diverged) + " of " + std::to_string(e.group->trials.size()) + ")";
+    if (with_diverged > 0)
+        text += "Seeds diverged in " + diverged + "; each counts at accuracy 0, the worst outcome, in every comparison, and a value with a "
+                "diverged seed is never called equivalent. ";
+    const std::string tested_how = paired > 0 ? "paired over the seeds both groups stored (common random numbers)"
+                                              : "by Welch's t-test (the seeds are not paired)";
+    if (a.adaptive)
+        text += "Differences are in final test accuracy, " + tested_how + ", with the repeated confidence intervals the rounds decided by, at " +
+                decimal(100 * a.design_level, 2) + "% (1 − α/(m·K) for " + std::to_string(a.comparisons) + " comparisons and " +
+                std::to_string(a.adaptive->rounds()) + " looks: valid wherever the design stopped, unlike a fixed-sample 95% interval or p).";
+    else
+        text += "Differences are in final test accuracy (with their 95% intervals), " + tested_how + ", " +
+                (a.adjustment == "bh" ? "Benjamini–Hochberg" : "Holm") + "-adjusted over the report's " + std::to_string(a.comparisons) +
+                " comparisons at α = 0.05.";
+    return text;
+}
+
+std::string fmt_p(double p) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.2g", p);
+    return buf;
+}
+
+// The sentence on one ranking's speed against its baseline: which values reach the training-error target sooner
+// or later (sign test, adjusted over the speed family); "" when nothing was timed (no paired seeds).
+std::string speed_finding(const Aggregate& a, const Ranking& r) {
+    std::vector<const RankedEntry*> sooner, later;
+    int tested = 0;
+    for (const RankedEntry& e : r.entries) {
+        if (!e.speed.tested()) continue;
+        ++tested;
+        if (e.speed.p_adjusted < a.alpha) (e.speed.sooner > e.speed.later ? sooner : later).push_back(&e);
+    }
+    if (tested == 0) return "";
+    // "a (0.84× the steps, 16 of 16 seeds), b (…)": the most certain first, at most five named.
+    auto names = [&](std::vector<const RankedEntry*> v) {
+        std::stable_sort(v.begin(), v.end(), [](const RankedEntry* x, const RankedEntry* y) { return x->speed.p_adjusted < y->speed.p_adjusted; });
+        constexpr std::size_t kNamed = 5;
+        std::string out;
+        for (std::size_t i = 0; i < std::min(v.size(), kNamed); ++i) {
+            const RankedEntry::Speed& sp = v[i]->speed;
+            out += std::string(i == 0 ? "" : ", ") + "**" + value_text(v[i]->group->values[a.compared_axis]) + "** (" +
+                   (std::isfinite(sp.ratio) ? decimal(sp.ratio, 2) + "× the steps, " : std::string()) +
+                   std::to_string(std::max(sp.sooner, sp.later)) + " of " + std::to_string(sp.pairs) + " seeds)";
+        }
+        if (v.size() > kNamed) out += " and " + std::to_string(v.size() - kNamed) + " more";
+        return out;
+    };
+    std::string text = " To the training-error target of " + decimal(a.target, 2) + ", against **" + a.baseline_text() + "**: ";
+    const int rest = tested - static_cast<int>(sooner.size() + later.size());
+    if (sooner.empty() && later.empty()) {
+        text += tested == 1 ? "not told apart" : "none of the " + std::to_string(tested) + " is told apart";
+    } else {
+        text += sooner.empty() ? std::string("none gets there sooner") : std::to_string(sooner.size()) + " sooner, " + names(sooner);
+        text += later.empty() ? "; none later" : "; " + std::to_string(later.size()) + " later, " + names(later);
+        if (rest > 0) text += "; " + std::to_string(rest) + " not distinguished";
+    }
+    // A sign test over n untied pairs has no p below 2·0.5ⁿ: with too few seeds even a clean sweep misses the family's
+    // strictest threshold α/m, so "not distinguished" there says nothing about speed (comparisons the adaptive rounds
+    // stopped at 8 seeds, against 21 comparisons: 0.0078 > 0.0024).
+    const double strictest = a.alpha / static_cast<double>(std::max<std::size_t>(a.speed_comparisons, 1));
+    int undecidable = 0, fewest = INT_MAX;
+    for (const RankedEntry& e : r.entries) {
+        if (!e.speed.tested() || e.speed.p_adjusted < a.alpha) continue;
+        const int n = e.speed.sooner + e.speed.later;
+        if (2 * std::pow(0.5, n) >= strictest) ++undecidable, fewest = std::min(fewest, n);
+    }
+    if (undecidable > 0) {
+        int needed = 1;
+        while (2 * std::pow(0.5, needed) >= strictest) ++needed;
+        text += std::string(sooner.empty() && later.empty() ? "; " : "; of these, ") + std::to_string(undecidable) + " could not be decided at their seeds (as few as " + std::to_string(fewest) +
+                " untied pairs, smallest attainable p " + fmt_p(2 * std::pow(0.5, fewest)) + " against the family's strictest threshold α/m = " +
+                fmt_p(strictest) + "; " + std::to_string(needed) + " pairs would be needed) — not a finding of equal speed";
+    }
+    text += " (the sign test over paired seeds, a trial that never got there the slower of its pair, " +
+            std::string(a.adjustment == "bh" ? "Benjamini–Hochberg" : "Holm") + "-adjusted over the report's " +
+            std::to_string(a.speed_comparisons) + " speed comparisons; the Convergence section has each).";
+    return text;
+}
+
+// The sentence on adaptive.confirm: how many decisions the fresh seeds confirmed, which not, which wait.
+std::string confirmation_finding(const Aggregate& a) {
+    std::vector<std::string> confirmed, not_confirmed, waiting;
+    for (const Ranking& r : a.rankings)
+        for (const RankedEntry& e : r.entries) {
+            if (!e.confirming) continue;
+            const std::string name = "**" + value_text(e.group->values[a.compared_axis]) + "**" +
+                                     (r.context_label.empty() ? "" : " (" + r.context_label + ")");
+            if (e.confirmation.pairs < a.adaptive->confirm) {
+                waiting.push_back(name + " (" + std::to_string(e.confirmation.pairs) + " of " + std::to_string(a.adaptive->confirm) + ")");
+                continue;
+            }
+            const std::string effect = name + " " + fixed(e.confirmation.difference, 4) + " [" + fixed(e.confirmation.low, 4) + ", " +
+                                       fixed(e.confirmation.high, 4) + "]";
+            (e.confirmation.confirmed ? confirmed : not_confirmed).push_back(effect);
+        }
+    auto joined = [](const std::vector<std::string>& v) {
+        std::string out;
+        for (std::size_t i = 0; i < v.size(); ++i) out += (i == 0 ? "" : i + 1 == v.size() ? " and " : ", ") + v[i];
+        return out;
+    };
+    const std::size_t total = confirmed.size() + not_confirmed.size() + waiting.size();
+    std::string text = "Confirmation on " + std::to_string(a.adaptive->confirm) + " fresh paired seeds (" +
+                       std::to_string(a.adaptive->max + 1) + "–" + std::to_string(a.adaptive->max + a.adaptive->confirm) +
+                       ", used by no round), the effect measured on them alone, free of the bias of where the rounds stopped: ";
+    if (total == 0) return text + "no comparison was decided, so none is confirmed.";
+    text += std::to_string(confirmed.size()) + " of " + std::to_string(total) + " decisions confirmed";
+    if (!confirmed.empty()) text += " — " + joined(confirmed);
+    text += ". ";
+    if (!not_confirmed.empty())
+        text += "**Not confirmed**: " + joined(not_confirmed) + " — the fresh seeds' interval does not " +
+                "exclude 0 (better, worse) or leaves ±" + decimal(a.adaptive->margin, 3) + " (equivalent). ";
+    if (!waiting.empty()) text += "Still to train (confirmation seeds stored): " + joined(waiting) + ". ";
+    return text + "Each interval is at " + decimal(100 * (1 - a.confirmation_alpha), 2) + "% (α = 0.05 over the " + std::to_string(total) +
+           " decisions; an equivalence at the TOST's 1 − 2α), paired over the fresh seeds, a diverged seed at accuracy 0.";
+}
+
+// What one ranking supports: its leader and, against the baseline, its verdicts.
+std::string ranking_finding(const Aggregate& a, const Ranking& r) {
+    const std::string where = r.context_label.empty() ? "" : "With " + r.context_label + ": ";
+    const RankedEntry& top = r.entries.front();
+    std::string leaders = "**" + value_text(top.group->values[a.compared_axis]) + "**";
+    std::size_t tied = 1;
+    for (; tied < r.entries.size() && r.entries[tied].rank == 1; ++tied)
+        leaders += (tied + 1 < r.entries.size() && r.entries[tied + 1].rank == 1 ? ", **" : " and **") +
+                   value_text(r.entries[tied].group->values[a.compared_axis]) + "**";
+    const bool any_diverged = std::any_of(r.entries.begin(), r.entries.end(), [](const RankedEntry& e) { return e.group->stats.diverged > 0; });
+    std::string text = where + (where.empty() ? "The" : "the") + " highest mean final test accuracy" +
+                       (any_diverged ? " (a diverged seed counted at 0)" : "") + " is " + leaders + (tied > 1 ? "'s, shared exactly, " : "'s, ") +
+                       (top.group->stats.acc.n ? decimal(top.group->stats.outcome_mean(), 4) : std::string("—")) + " over " +
+                       std::to_string(top.group->stats.acc.n + top.group->stats.diverged) + " seed(s).";
+    if (a.baseline.is_null()) return text;  // said once, after the contexts
+    if (!r.baseline)
+        return text + " No " + a.baseline_text() + " group shares these settings, so nothing here is compared with the baseline.";
+    return text + comparison_finding(a, r) + speed_finding(a, r);
+}
+
+// What the rankings support, in sentences.
+void write_findings(Aggregate& a) {
+    for (const Ranking& r : a.rankings)
+        if (!r.entries.empty()) a.findings.push_back(spans(ranking_finding(a, r)));
+    if (a.baseline.is_null())
+        a.findings.push_back(spans("The config names no `baseline:`, so no difference is tested: the ranking orders means, and their "
+                                   "intervals (below) say how far apart they are. Set `baseline: VALUE` (an activation) or "
+                                   "`baseline: {AXIS: VALUE}` to test every other value against one."));
+    if (std::isfinite(a.pairing_ratio_median))
+        a.findings.push_back(spans("Pairing by seed: the " + std::to_string(a.pairing_count) +
+                                   " paired intervals of the differences are a median " + decimal(a.pairing_ratio_median, 2) + " (" +
+                                   decimal(a.pairing_ratio_min, 2) + "–" + decimal(a.pairing_ratio_max, 2) +
+                                   ") of the width Welch's unpaired intervals would have on the same trials."));
+    if (a.adaptive) {
+        int decided = 0, comparisons = 0;
+        for (const Ranking& r : a.rankings)
+            for (const RankedEntry& e : r.entries)
+                if (e.sequential)
+                    comparisons += 1, decided += e.verdict != RankedEntry::Verdict::undecided && e.verdict != RankedEntry::Verdict::pending;
+        a.findings.push_back(spans("Adaptive seeds (" + std::to_string(a.adaptive->min) + " to " + std::to_string(a.adaptive->max) + " in steps of " +
+                                   std::to_string(a.adaptive->step) + "): " + std::to_string(decided) + " of " + std::to_string(comparisons) +
+                                   " comparisons were decided — better, worse, or equivalent within ±" + decimal(a.adaptive->margin, 3) +
+                                   " — by α = 0.05 spent over " + std::to_string(a.adaptive->rounds()) + " rounds and " + std::to_string(comparisons) +
+                                   " comparisons; the rounds ran " + std::to_string(a.adaptive_trials) + " trials where a fixed design with " +
+                                   std::to_string(a.adaptive->max) + " seeds per group would use " + std::to_string(a.fixed_design_trials) +
+                                   ". The verdicts below are the rounds' decisions; the adjusted p beside them is for reference."));
+        if (a.adaptive->confirm > 0) a.findings.push_back(spans(confirmation_finding(a)));
+    }
+    int censored = 0, with_diverged = 0;
+    for (const Group& g : a.groups) {
+        censored += std::isinf(g.stats.median_steps_to_target);
+        with_diverged += g.stats.diverged > 0;
+    }
+    if (censored > 0)
+        a.findings.push_back(spans(std::to_string(censored) + " group(s) did not reach the training-error target of " +
+                                   decimal(a.target, 2) + " in their median seed within " + std::to_string(a.epochs) +
+                                   " epoch(s): their convergence shows as *> max* (censored, not dropped)."));
+    if (a.diverged > 0)
+        a.findings.push_back(spans(std::to_string(a.diverged) + " trial(s) in " + std::to_string(with_diverged) +
+                                   " group(s) diverged (a NaN or infinite training loss); they count in *diverged* and are left out of "
+                                   "the means, so those groups' means are over fewer seeds."));
+    a.findings.push_back(spans("What this does not say: these are orderings at this budget — " + std::to_string(a.epochs) +
+                               " epoch(s), this model, this dataset, " + (a.tune_axis.empty() ? std::string("one learning rate per group unless `train.lr` is an axis")
+                                                                          : "`" + a.tune_axis + "` tuned per cell within the grid tried") + " — not "
+                               "the merit of one " + a.compared_axis + " in general, nor the absolute numbers of the papers."));
+}
+
+}  // namespace
+
+Aggregate aggregate(const LoadedRuns& runs, const std::string& adjustment) {
+    Aggregate a;
+    a.adjustment = adjustment;
+    a.manifest = runs.manifest;
+    a.config = runs.manifest["config"];
+    a.environment = runs.manifest["environment"];
+    a.dirs = runs.dirs;
+    a.damaged = runs.damaged;
+    a.run_log = runs.run_log;
+    const json baseline = a.config.value("baseline", json(""));
+    if (baseline.is_object() && baseline.size() == 1) a.compared_axis = baseline.begin().key(), a.baseline = *baseline.begin();
+    else if (baseline.is_string() && !baseline.get<std::string>().empty()) a.baseline = baseline;
+    a.target = a.config.value("train", json::object()).value("target", 0.25);
+    a.epochs = a.config.value("train", json::object()).value("epochs", 0);
+    a.trial_count = static_cast<int>(runs.trials.size());  // both stages, with tune
+    if (a.config.contains("adaptive")) {
+        const json& d = a.config["adaptive"];
+        a.adaptive = AdaptiveSpec{d["min"].get<int>(), d["max"].get<int>(), d["step"].get<int>(), d["margin"].get<double>(), d.value("confirm", 0)};
+    }
+
+    build_groups(a, runs);
+    rank_against_baseline(a);
+    if (a.adaptive) sequential_verdicts(a);
+    pairing_gain(a);
+    write_findings(a);
+    return a;
+}
+
+std::string value_text(const json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
+
+}  // namespace actbench

@@ -1,0 +1,472 @@
+#include "report/svg_plot.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+
+namespace actbench {
+
+namespace {
+
+// Text is laid out from an upper bound on its width: 12 px sans-serif (DejaVu Sans, Debian's default) stays
+// under 8 px a character for digits and lower case.
+constexpr double kCharWidth = 8, kFontSize = 12, kLineHeight = 16;
+
+double text_width(const std::string& s) {
+    std::size_t chars = 0;
+    for (unsigned char c : s) chars += (c & 0xC0) != 0x80;  // UTF-8: count code points
+    return kCharWidth * static_cast<double>(chars);
+}
+
+std::string num(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.2f", v);
+    return buf;
+}
+
+std::string tick_label(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", std::abs(v) < 1e-12 ? 0.0 : v);
+    return buf;
+}
+
+std::string escape(const std::string& s) {
+    std::string out;
+    for (char c : s) {
+        if (c == '<') out += "&lt;";
+        else if (c == '>') out += "&gt;";
+        else if (c == '&') out += "&amp;";
+        else if (c == '"') out += "&quot;";
+        else out += c;
+    }
+    return out;
+}
+
+// `s` shortened with "…" to fit `width` pixels, whole UTF-8 characters only.
+std::string fit(const std::string& s, double width) {
+    if (text_width(s) <= width) return s;
+    std::string out;
+    for (std::size_t i = 0; i < s.size();) {
+        const unsigned char c = static_cast<unsigned char>(s[i]);
+        const std::size_t length = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+        if (text_width(out + s.substr(i, length)) + kCharWidth > width) break;  // room for the "…"
+        out += s.substr(i, length);
+        i += length;
+    }
+    return out + "…";
+}
+
+// Round tick values covering [lo, hi], as many as fit `length` pixels with labels `label_width` wide apart.
+std::vector<double> ticks(double lo, double hi, double length, bool horizontal) {
+    const double span = hi - lo;
+    int target = 5;
+    for (;; --target) {
+        const double raw = span / target;
+        const double mag = std::pow(10, std::floor(std::log10(raw)));
+        double step = mag;
+        for (double m : {1.0, 2.0, 5.0, 10.0})
+            if (mag * m >= raw) {
+                step = mag * m;
+                break;
+            }
+        std::vector<double> t;
+        for (double v = std::ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) t.push_back(std::abs(v) < step * 1e-9 ? 0.0 : v);
+        double widest = 0;
+        for (double v : t) widest = std::max(widest, horizontal ? text_width(tick_label(v)) : kLineHeight);
+        const double spacing = t.size() > 1 ? length * step / span : length;
+        if (target <= 2 || spacing >= widest + 10) return t;
+    }
+}
+
+struct Range {
+    double lo = INFINITY, hi = -INFINITY;
+    void add(double v) {
+        if (std::isfinite(v)) lo = std::min(lo, v), hi = std::max(hi, v);
+    }
+    void settle(bool pad) {
+        if (!std::isfinite(lo)) lo = 0, hi = 1;
+        if (hi - lo < 1e-12) lo -= 0.5, hi += 0.5;
+        if (pad) {
+            const double p = 0.05 * (hi - lo);
+            lo -= p, hi += p;
+        }
+    }
+};
+
+struct LegendEntry {
+    std::string label, color;
+    bool dashed;
+};
+
+// The legend as rows of entries across `width`, from (x, y); returns its height.
+double legend(std::ostringstream& svg, const std::vector<LegendEntry>& entries, double x, double y, double width) {
+    if (entries.empty()) return 0;
+    double widest = 0;
+    for (const auto& e : entries) widest = std::max(widest, text_width(e.label));
+    const double entry_width = std::min(width, 34 + widest + 16);
+    const int per_row = std::max(1, static_cast<int>(width / entry_width));
+    const int rows = static_cast<int>((entries.size() + per_row - 1) / per_row);
+    const double height = rows * kLineHeight + 8;
+    svg << "<g class=\"legend\"><rect x=\"" << num(x) << "\" y=\"" << num(y) << "\" width=\"" << num(width) << "\" height=\"" << num(height)
+        << "\" fill=\"#fafafa\" stroke=\"#ddd\"/>\n";
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        const double ex = x + 6 + static_cast<double>(i % per_row) * entry_width;
+        const double ey = y + 4 + static_cast<double>(i / per_row) * kLineHeight + 12;
+        svg << "<line x1=\"" << num(ex) << "\" y1=\"" << num(ey - 4) << "\" x2=\"" << num(ex + 24) << "\" y2=\"" << num(ey - 4)
+            << "\" stroke=\"" << entries[i].color << "\" stroke-width=\"2\"" << (entries[i].dashed ? " stroke-dasharray=\"6 4\"" : "") << "/>\n";
+        svg << "<text x=\"" << num(ex + 30) << "\" y=\"" << num(ey) << "\">" << escape(fit(entries[i].label, entry_width - 40))
+            << "<title>" << escape(entries[i].label) << "</title></text>\n";
+    }
+    svg << "</g>\n";
+    return height;
+}
+
+std::string header(double width, double height) {
+    std::ostringstream s;
+    s << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << num(width) << "\" height=\"" << num(height) << "\" viewBox=\"0 0 "
+      << num(width) << " " << num(height) << "\" font-family=\"sans-serif\" font-size=\"" << kFontSize << "\">\n"
+      << "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n";
+    return s.str();
+}
+
+}  // namespace
+
+namespace {
+
+// What every panel of a small-multiples plot shares: the transforms (log or linear), the data ranges after them,
+// and the ticks.
+struct SharedAxes {
+    const MultiPlotSpec& spec;
+    Range xr, yr;
+    std::vector<std::pair<double, std::string>> x_ticks;
+    std::vector<double> y_ticks;
+    double tx(double x) const { return spec.log_x ? (x > 0 ? std::log10(x) : NAN) : x; }
+    double ty(double y) const { return spec.log_y ? (y > 0 ? std::log10(y) : NAN) : y; }
+};
+
+// Ranges over every panel's finite points (bands included), and the legend's entries, one per label and colour.
+void gather_ranges(SharedAxes& axes, const std::vector<Panel>& panels, std::vector<LegendEntry>& entries) {
+    const MultiPlotSpec& spec = axes.spec;
+    for (const auto& p : panels)
+        for (const auto& s : p.series) {
+            for (std::size_t i = 0; i < s.x.size(); ++i) {
+                if (!std::isfinite(axes.tx(s.x[i])) || !std::isfinite(axes.ty(s.y[i]))) continue;
+                axes.xr.add(axes.tx(s.x[i]));
+                axes.yr.add(axes.ty(s.y[i]));
+                if (s.band_low.size() == s.x.size()) axes.yr.add(axes.ty(s.band_low[i])), axes.yr.add(axes.ty(s.band_high[i]));
+            }
+            if (std::none_of(entries.begin(), entries.end(), [&](const LegendEntry& e) { return e.label == s.label && e.color == s.color; }))
+                entries.push_back({s.label, s.color, s.dashed});
+        }
+    if (!spec.x_names.empty()) axes.xr.lo = 0.5, axes.xr.hi = static_cast<double>(spec.x_names.size()) + 0.5;
+    axes.xr.settle(false);
+    axes.yr.settle(true);
+}
+
+// Every k-th of n labels, k chosen so the widest fits its slot of the panel's width.
+std::size_t thinning(double widest, std::size_t n, double panel_width) {
+    const double slot = panel_width / static_cast<double>(n);
+    return std::max<std::size_t>(1, static_cast<std::size_t>(std::ceil((widest + 8) / slot)));
+}
+
+// x ticks: the category names, the given values, or round numbers; y ticks: round numbers (whole powers of ten
+// on a log scale).
+void choose_ticks(SharedAxes& axes) {
+    const MultiPlotSpec& spec = axes.spec;
+    if (!spec.x_names.empty()) {
+        double widest = 0;
+        for (const auto& n : spec.x_names) widest = std::max(widest, text_width(n));
+        const std::size_t every = thinning(widest, spec.x_names.size(), spec.panel_width);
+        for (std::size_t i = 0; i < spec.x_names.size(); i += every) axes.x_ticks.emplace_back(static_cast<double>(i + 1), spec.x_names[i]);
+    } else if (!spec.x_ticks.empty()) {
+        double widest = 0;
+        for (double v : spec.x_ticks) widest = std::max(widest, text_width(tick_label(v)));
+        const std::size_t every = thinning(widest, spec.x_ticks.size(), spec.panel_width);
+        for (std::size_t i = 0; i < spec.x_ticks.size(); i += every)
+            if (std::isfinite(axes.tx(spec.x_ticks[i]))) axes.x_ticks.emplace_back(axes.tx(spec.x_ticks[i]), tick_label(spec.x_ticks[i]));
+    } else {
+        for (double t : ticks(axes.xr.lo, axes.xr.hi, spec.panel_width, true))
+            axes.x_ticks.emplace_back(t, tick_label(spec.log_x ? std::pow(10, t) : t));
+    }
+    axes.y_ticks = ticks(axes.yr.lo, axes.yr.hi, spec.panel_height, false);
+    if (spec.log_y) {
+        std::vector<double> powers;
+        for (double t : axes.y_ticks)
+            if (std::abs(t - std::round(t)) < 1e-9) powers.push_back(std::round(t));
+        if (powers.empty()) powers.push_back(std::ceil(axes.yr.lo));
+        axes.y_ticks = powers;
+    }
+}
+
+// One series in a panel: its band (where every point of it is drawable), its line (broken at missing points) and
+// a dot with a tooltip per point.
+template <class Px, class Py>
+void draw_series(std::ostringstream& body, const SharedAxes& axes, const Series& s, Px&& px, Py&& py) {
+    const MultiPlotSpec& spec = axes.spec;
+    bool band_drawable = s.band_low.size() == s.x.size() && !s.x.empty();
+    for (std::size_t i = 0; band_drawable && i < s.x.size(); ++i)
+        band_drawable = std::isfinite(px(s.x[i])) && std::isfinite(py(s.band_low[i])) && std::isfinite(py(s.band_high[i]));
+    if (band_drawable) {
+        std::string band;
+        for (std::size_t i = 0; i < s.x.size(); ++i) band += (i ? " L" : "M") + num(px(s.x[i])) + " " + num(py(s.band_high[i]));
+        for (std::size_t i = s.x.size(); i-- > 0;) band += " L" + num(px(s.x[i])) + " " + num(py(s.band_low[i]));
+        body << "<path d=\"" << band << " Z\" fill=\"" << s.color << "\" fill-opacity=\"0.15\" stroke=\"none\"/>\n";
+    }
+    std::string path, points;
+    bool pen_down = false;
+    for (std::size_t i = 0; i < s.x.size(); ++i) {
+        if (!std::isfinite(axes.tx(s.x[i])) || !std::isfinite(axes.ty(s.y[i]))) {
+            pen_down = false;
+            continue;
+        }
+        path += (pen_down ? " L" : " M") + num(px(s.x[i])) + " " + num(py(s.y[i]));
+        pen_down = true;
+        points += "<circle cx=\"" + num(px(s.x[i])) + "\" cy=\"" + num(py(s.y[i])) + "\" r=\"2\" fill=\"" + s.color + "\"><title>" +
+                  escape(s.label + (s.label.empty() ? "" : ": ") + spec.x_label + " " +
+                         (spec.x_names.empty() ? tick_label(s.x[i]) : spec.x_names[static_cast<std::size_t>(s.x[i]) - 1]) + ", " +
+                         spec.y_label + " " + tick_label(s.y[i])) +
+                  "</title></circle>\n";
+    }
+    if (path.empty()) return;
+    body << "<path d=\"" << path << "\" fill=\"none\" stroke=\"" << s.color << "\" stroke-width=\"1.6\""
+         << (s.dashed ? " stroke-dasharray=\"6 4\"" : "") << "><title>" << escape(s.label) << "</title></path>\n"
+         << points;
+}
+
+// One panel with its plot area's top-left corner at (left, top): title, grid and tick labels, frame, series.
+void draw_panel(std::ostringstream& body, const SharedAxes& axes, const Panel& p, double left, double top) {
+    const MultiPlotSpec& spec = axes.spec;
+    const Range &xr = axes.xr, &yr = axes.yr;
+    const double right = left + spec.panel_width, bottom = top + spec.panel_height;
+    auto px = [&](double x) { return left + (axes.tx(x) - xr.lo) / (xr.hi - xr.lo) * (right - left); };
+    auto py_scaled = [&](double y) { return bottom - (y - yr.lo) / (yr.hi - yr.lo) * (bottom - top); };
+    auto py = [&](double y) { return py_scaled(axes.ty(y)); };
+    body << "<g class=\"panel\">\n";
+    if (!p.title.empty())
+        body << "<text class=\"panel-title\" x=\"" << num((left + right) / 2) << "\" y=\"" << num(top - 7) << "\" text-anchor=\"middle\">"
+             << escape(fit(p.title, spec.panel_width)) << "<title>" << escape(p.title) << "</title></text>\n";
+    for (const auto& [t, label] : axes.x_ticks) {
+        const double x = spec.x_names.empty() ? left + (t - xr.lo) / (xr.hi - xr.lo) * (right - left) : px(t);
+        body << "<line x1=\"" << num(x) << "\" y1=\"" << num(top) << "\" x2=\"" << num(x) << "\" y2=\"" << num(bottom) << "\" stroke=\"#eee\"/>\n"
+             << "<text x=\"" << num(x) << "\" y=\"" << num(bottom + 14) << "\" text-anchor=\"middle\">" << escape(label) << "</text>\n";
+    }
+    for (double t : axes.y_ticks)
+        body << "<line x1=\"" << num(left) << "\" y1=\"" << num(py_scaled(t)) << "\" x2=\"" << num(right) << "\" y2=\""
+             << num(py_scaled(t)) << "\" stroke=\"#eee\"/>\n<text x=\"" << num(left - 5) << "\" y=\"" << num(py_scaled(t) + 4)
+             << "\" text-anchor=\"end\">" << tick_label(spec.log_y ? std::pow(10, t) : t) << "</text>\n";
+    body << "<rect class=\"plot-area\" x=\"" << num(left) << "\" y=\"" << num(top) << "\" width=\"" << num(right - left)
+         << "\" height=\"" << num(bottom - top) << "\" fill=\"none\" stroke=\"#888\"/>\n";
+    for (const auto& s : p.series) draw_series(body, axes, s, px, py);
+    body << "</g>\n";
+}
+
+}  // namespace
+
+std::string svg_small_multiples(const MultiPlotSpec& spec, const std::vector<Panel>& panels) {
+    SharedAxes axes{spec, {}, {}, {}, {}};
+    std::vector<LegendEntry> entries;
+    gather_ranges(axes, panels, entries);
+
+    const double outer_left = 28, panel_left = 52, panel_right = 14, panel_top = 22, panel_bottom = 30;
+    const double cell_w = panel_left + spec.panel_width + panel_right, cell_h = panel_top + spec.panel_height + panel_bottom;
+    const int columns = std::max(1, std::min<int>(spec.columns, static_cast<int>(panels.size())));
+    const int rows = static_cast<int>((panels.size() + columns - 1) / columns);
+    const double width = outer_left + columns * cell_w;
+    std::ostringstream body;
+    const double title_h = 28;
+    const double legend_h = entries.size() > 1 || (entries.size() == 1 && !entries[0].label.empty())
+                                ? legend(body, entries, outer_left, title_h, width - outer_left - 8) + 8
+                                : 0;
+    const double grid_top = title_h + legend_h;
+    const double height = grid_top + rows * cell_h + 24;
+    choose_ticks(axes);
+    for (std::size_t index = 0; index < panels.size(); ++index)
+        draw_panel(body, axes, panels[index], outer_left + static_cast<double>(index % columns) * cell_w + panel_left,
+                   grid_top + static_cast<double>(index / columns) * cell_h + panel_top);
+
+    std::ostringstream svg;
+    svg << header(width, height);
+    svg << "<text x=\"" << num(width / 2) << "\" y=\"19\" text-anchor=\"middle\" font-size=\"14\">" << escape(fit(spec.title, width - 20))
+        << "</text>\n";
+    svg << body.str();
+    svg << "<text x=\"" << num(width / 2) << "\" y=\"" << num(height - 6) << "\" text-anchor=\"middle\">" << escape(spec.x_label) << "</text>\n";
+    svg << "<text transform=\"translate(14," << num(grid_top + rows * cell_h / 2) << ") rotate(-90)\" text-anchor=\"middle\">"
+        << escape(fit(spec.y_label, rows * cell_h)) << "</text>\n";
+    svg << "</svg>\n";
+    return svg.str();
+}
+
+std::string svg_line_plot(const PlotSpec& spec, const std::vector<Series>& series) {
+    MultiPlotSpec m;
+    m.title = spec.title, m.x_label = spec.x_label, m.y_label = spec.y_label;
+    m.columns = 1, m.panel_width = spec.width - 100, m.panel_height = spec.height - 120;
+    return svg_small_multiples(m, {Panel{"", series}});
+}
+
+std::string svg_forest_plot(const std::string& title, const std::string& x_label, const std::vector<ForestRow>& rows, double reference,
+                            const std::string& note) {
+    Range xr;
+    double widest = 0;
+    for (const auto& r : rows) {
+        xr.add(r.low), xr.add(r.high), xr.add(r.estimate), xr.add(r.reference);
+        widest = std::max(widest, text_width(r.label));
+    }
+    xr.add(reference);
+    xr.settle(true);
+    const double label_w = std::min(widest, 460.0) + 12, left = label_w + 10, plot_w = 520, right = left + plot_w;
+    const double top = 34, row_h = 18, bottom = top + std::max<std::size_t>(rows.size(), 1) * row_h;
+    const double width = right + 20, height = bottom + (note.empty() ? 44 : 62);
+    auto px = [&](double x) { return left + (x - xr.lo) / (xr.hi - xr.lo) * plot_w; };
+    std::ostringstream svg;
+    svg << header(width, height);
+    svg << "<text x=\"" << num(width / 2) << "\" y=\"19\" text-anchor=\"middle\" font-size=\"14\">" << escape(fit(title, width - 20)) << "</text>\n";
+    for (double t : ticks(xr.lo, xr.hi, plot_w, true))
+        svg << "<line x1=\"" << num(px(t)) << "\" y1=\"" << num(top) << "\" x2=\"" << num(px(t)) << "\" y2=\"" << num(bottom)
+            << "\" stroke=\"#eee\"/>\n<text x=\"" << num(px(t)) << "\" y=\"" << num(bottom + 15) << "\" text-anchor=\"middle\">"
+            << tick_label(t) << "</text>\n";
+    svg << "<rect class=\"plot-area\" x=\"" << num(left) << "\" y=\"" << num(top) << "\" width=\"" << num(plot_w) << "\" height=\""
+        << num(bottom - top) << "\" fill=\"none\" stroke=\"#888\"/>\n";
+    if (std::isfinite(reference))
+        svg << "<line x1=\"" << num(px(reference)) << "\" y1=\"" << num(top) << "\" x2=\"" << num(px(reference)) << "\" y2=\"" << num(bottom)
+            << "\" stroke=\"#555\" stroke-dasharray=\"5 4\"><title>baseline " << tick_label(reference) << "</title></line>\n";
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        const ForestRow& r = rows[i];
+        const double y = top + (static_cast<double>(i) + 0.5) * row_h;
+        svg << "<text x=\"" << num(label_w) << "\" y=\"" << num(y + 4) << "\" text-anchor=\"end\">" << escape(fit(r.label, label_w - 4))
+            << "<title>" << escape(r.label) << "</title></text>\n";
+        if (std::isfinite(r.reference) && !std::isfinite(reference))
+            svg << "<line x1=\"" << num(px(r.reference)) << "\" y1=\"" << num(y - 7) << "\" x2=\"" << num(px(r.reference)) << "\" y2=\""
+                << num(y + 7) << "\" stroke=\"#999\" stroke-width=\"2\"/>\n";
+        const std::string hover = r.label + ": " + tick_label(r.estimate) + " [" + tick_label(r.low) + ", " + tick_label(r.high) + "]" +
+                                  (r.note.empty() ? "" : "; " + r.note);
+        if (std::isfinite(r.low) && std::isfinite(r.high))
+            svg << "<line x1=\"" << num(px(r.low)) << "\" y1=\"" << num(y) << "\" x2=\"" << num(px(r.high)) << "\" y2=\"" << num(y)
+                << "\" stroke=\"" << r.color << "\" stroke-width=\"2\"><title>" << escape(hover) << "</title></line>\n";
+        if (std::isfinite(r.estimate))
+            svg << "<circle cx=\"" << num(px(r.estimate)) << "\" cy=\"" << num(y) << "\" r=\"4\" fill=\"" << r.color << "\"><title>"
+                << escape(hover) << "</title></circle>\n";
+    }
+    svg << "<text x=\"" << num(left + plot_w / 2) << "\" y=\"" << num(bottom + 34) << "\" text-anchor=\"middle\">" << escape(x_label) << "</text>\n";
+    if (!note.empty())
+        svg << "<text x=\"" << num(width - 10) << "\" y=\"" << num(height - 8) << "\" text-anchor=\"end\">" << escape(fit(note, width - 20))
+            << "</text>\n";
+    svg << "</svg>\n";
+    return svg.str();
+}
+
+std::string svg_heatmap(const std::string& title, const std::vector<std::string>& row_labels, const std::vector<std::string>& column_labels,
+                        const std::vector<std::vector<double>>& values, const std::vector<std::vector<std::string>>& marks,
+                        const std::string& note) {
+    Range vr;
+    for (const auto& row : values)
+        for (double v : row) vr.add(v);
+    vr.settle(false);
+    double row_w = 0, col_w = 64;
+    for (const auto& l : row_labels) row_w = std::max(row_w, text_width(l));
+    for (const auto& l : column_labels) col_w = std::max(col_w, std::min(text_width(l), 200.0) + 10);
+    row_w = std::min(row_w, 240.0) + 12;
+    const double left = row_w + 6, top = 52, cell_h = 22;
+    const double width = std::max(left + col_w * static_cast<double>(column_labels.size()) + 20, text_width(title) + 40);
+    const double height = top + cell_h * static_cast<double>(row_labels.size()) + 34;
+    std::ostringstream svg;
+    svg << header(width, height);
+    svg << "<text x=\"" << num(width / 2) << "\" y=\"19\" text-anchor=\"middle\" font-size=\"14\">" << escape(title) << "</text>\n";
+    for (std::size_t c = 0; c < column_labels.size(); ++c)
+        svg << "<text x=\"" << num(left + (static_cast<double>(c) + 0.5) * col_w) << "\" y=\"" << num(top - 8) << "\" text-anchor=\"middle\">"
+            << escape(fit(column_labels[c], col_w - 8)) << "<title>" << escape(column_labels[c]) << "</title></text>\n";
+    svg << "<g class=\"plot-area-group\">\n";
+    for (std::size_t r = 0; r < row_labels.size(); ++r) {
+        const double y = top + static_cast<double>(r) * cell_h;
+        svg << "<text x=\"" << num(row_w) << "\" y=\"" << num(y + 15) << "\" text-anchor=\"end\">" << escape(fit(row_labels[r], row_w - 4))
+            << "<title>" << escape(row_labels[r]) << "</title></text>\n";
+        for (std::size_t c = 0; c < column_labels.size(); ++c) {
+            const double v = c < values[r].size() ? values[r][c] : NAN;
+            const double x = left + static_cast<double>(c) * col_w;
+            // White (lowest) to a deep blue (highest); the text turns white on the darker half.
+            const double f = std::isfinite(v) ? (v - vr.lo) / (vr.hi - vr.lo) : 0;
+            char fill[16];
+            std::snprintf(fill, sizeof fill, "#%02x%02x%02x", static_cast<int>(247 - 200 * f), static_cast<int>(251 - 150 * f),
+                          static_cast<int>(255 - 80 * f));
+            const std::string mark = r < marks.size() && c < marks[r].size() ? marks[r][c] : "";
+            const std::string text = std::isfinite(v) ? tick_label(std::round(v * 1000) / 1000) + mark : "";
+            svg << "<rect x=\"" << num(x) << "\" y=\"" << num(y) << "\" width=\"" << num(col_w - 2) << "\" height=\"" << num(cell_h - 2)
+                << "\" fill=\"" << (std::isfinite(v) ? fill : "#f4f4f4") << "\"><title>" << escape(row_labels[r] + ", " + column_labels[c] + ": " + text)
+                << "</title></rect>\n";
+            if (!text.empty())
+                svg << "<text x=\"" << num(x + col_w / 2 - 1) << "\" y=\"" << num(y + 15) << "\" text-anchor=\"middle\" fill=\""
+                    << (f > 0.55 ? "white" : "#222") << "\">" << escape(text) << "</text>\n";
+        }
+    }
+    svg << "</g>\n";
+    svg << "<text x=\"" << num(6) << "\" y=\"" << num(height - 10) << "\">" << escape(fit(note, width - 12)) << "</text>\n";
+    svg << "</svg>\n";
+    return svg.str();
+}
+
+std::string svg_cd_diagram(const std::string& title, const std::vector<std::string>& names, const std::vector<double>& mean_ranks,
+                           double cd, const std::vector<std::pair<std::size_t, std::size_t>>& cliques, const std::string& note) {
+    const std::size_t k = names.size();
+    double label_w = 60;
+    for (std::size_t i = 0; i < k; ++i) label_w = std::min(std::max(label_w, text_width(names[i] + " 10.00") + 16), 260.0);
+    const double axis_w = std::clamp(32.0 * static_cast<double>(k - 1), 300.0, 600.0);
+    // Demšar's layout, the better half labelled left and the rest right, where it fits a 1,000-pixel page; else every
+    // name on the left (the elbows still never cross: a better name's line ends above a worse one's).
+    const bool split = 2 * label_w + axis_w + 40 <= 1000;
+    const std::size_t left_count = split ? (k + 1) / 2 : k;
+    const double axis_left = label_w + 20, axis_right = axis_left + axis_w;
+    const double width = axis_right + (split ? label_w + 20 : 150);  // room for the right half, or for "CD = …"
+    const double axis_y = 78;  // the rank axis, its tick labels above it and the CD bar above them
+    const double bars_top = axis_y + 12, bar_gap = 7;
+    const double rows_top = bars_top + bar_gap * static_cast<double>(cliques.size()) + 18, row_h = 18;
+    const double bottom = rows_top + row_h * static_cast<double>(std::max(left_count, k - left_count));
+    const double height = bottom + (note.empty() ? 14 : 34);
+    const double max_rank = std::max<double>(2, static_cast<double>(k));
+    auto px = [&](double rank) { return axis_left + (rank - 1) / (max_rank - 1) * axis_w; };
+    std::ostringstream svg;
+    svg << header(width, height);
+    svg << "<text x=\"" << num(width / 2) << "\" y=\"19\" text-anchor=\"middle\" font-size=\"14\">" << escape(fit(title, width - 20)) << "</text>\n";
+    // The axis, a tick at each whole rank, labelled above.
+    svg << "<rect class=\"plot-area\" x=\"" << num(axis_left) << "\" y=\"" << num(axis_y - 6) << "\" width=\"" << num(axis_w)
+        << "\" height=\"6\" fill=\"none\" stroke=\"none\"/>\n";
+    svg << "<line x1=\"" << num(axis_left) << "\" y1=\"" << num(axis_y) << "\" x2=\"" << num(axis_right) << "\" y2=\"" << num(axis_y)
+        << "\" stroke=\"#333\"/>\n";
+    for (int r = 1; r <= static_cast<int>(max_rank); ++r)  // 40 px or more apart: room for every label
+        svg << "<line x1=\"" << num(px(r)) << "\" y1=\"" << num(axis_y - 5) << "\" x2=\"" << num(px(r)) << "\" y2=\"" << num(axis_y)
+            << "\" stroke=\"#333\"/>\n<text x=\"" << num(px(r)) << "\" y=\"" << num(axis_y - 9) << "\" text-anchor=\"middle\">" << r << "</text>\n";
+    // The critical difference, as a bar from rank 1, above the tick labels.
+    if (std::isfinite(cd)) {
+        const double end = px(1 + std::min(cd, max_rank - 1));
+        svg << "<line x1=\"" << num(px(1)) << "\" y1=\"40\" x2=\"" << num(end) << "\" y2=\"40\" stroke=\"#333\" stroke-width=\"2\"><title>critical "
+            << "difference " << tick_label(cd) << "</title></line>\n";
+        svg << "<text x=\"" << num(end + 6) << "\" y=\"44\">CD = " << num(cd) << (cd > max_rank - 1 ? " (wider than the axis)" : "") << "</text>\n";
+    }
+    // The bars: each run of names not significantly different.
+    for (std::size_t c = 0; c < cliques.size(); ++c) {
+        const double y = bars_top + bar_gap * static_cast<double>(c);
+        const auto [first, last] = cliques[c];
+        svg << "<line x1=\"" << num(px(mean_ranks[first]) - 3) << "\" y1=\"" << num(y) << "\" x2=\"" << num(px(mean_ranks[last]) + 3) << "\" y2=\""
+            << num(y) << "\" stroke=\"#d62728\" stroke-width=\"3\"><title>" << escape(names[first] + " … " + names[last] + ": not significantly different")
+            << "</title></line>\n";
+    }
+    // The names, one line each, joined to their ranks.
+    for (std::size_t i = 0; i < k; ++i) {
+        const bool left = i < left_count;
+        const std::size_t row = left ? i : k - 1 - i;  // the right half from the bottom up, as Demšar draws it
+        const double y = rows_top + row_h * static_cast<double>(row), x = px(mean_ranks[i]);
+        const double end = left ? axis_left - 8 : axis_right + 8;
+        const std::string label = escape(fit(names[i], label_w - text_width(" 10.00") - 16));
+        svg << "<polyline points=\"" << num(x) << "," << num(axis_y) << " " << num(x) << "," << num(y) << " " << num(end) << "," << num(y)
+            << "\" fill=\"none\" stroke=\"#777\"/>\n";
+        svg << "<circle cx=\"" << num(x) << "\" cy=\"" << num(axis_y) << "\" r=\"3\" fill=\"#1f77b4\"><title>" << escape(names[i]) << ": mean rank "
+            << num(mean_ranks[i]) << "</title></circle>\n";
+        svg << "<text x=\"" << num(left ? end - 4 : end + 4) << "\" y=\"" << num(y + 4) << "\" text-anchor=\"" << (left ? "end" : "start") << "\">"
+            << (left ? label + " " + num(mean_ranks[i]) : num(mean_ranks[i]) + " " + label) << "<title>" << escape(names[i]) << "</title></text>\n";
+    }
+    if (!note.empty())
+        svg << "<text x=\"" << num(width - 10) << "\" y=\"" << num(height - 8) << "\" text-anchor=\"end\">" << escape(fit(note, width - 20)) << "</text>\n";
+    svg << "</svg>\n";
+    return svg.str();
+}
+
+}  // namespace actbench
