@@ -2,7 +2,7 @@
 // (report, export) without training anything.
 #pragma once
 
-#include "run_store.hpp"
+#include "store/run_store.hpp"
 #include "temp_dir.hpp"
 
 #include <nlohmann/json.hpp>
