@@ -179,6 +179,8 @@ std::string value_text(const nlohmann::json& v);
 
 // adjustment: holm (family-wise error) or bh (false discovery rate).
 Aggregate aggregate(const LoadedRuns& runs, const std::string& adjustment = "holm");
+// aggregate()'s last step (report_sentences.cpp): Aggregate::findings from the rankings.
+void write_findings(Aggregate& a);
 
 // Stage 3: the document (report_sections.cpp), and one renderer per format, each in its own file.
 // pivot_rows/pivot_cols: see build_report.

@@ -1,0 +1,134 @@
+// Report, stage 3a: numbers as text, table cells, curves and the small helpers the document's parts share.
+#include "report/report_parts.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace actbench::doc {
+
+using nlohmann::json;
+
+std::string fmt(const char* format, double v) {
+    if (!std::isfinite(v)) return "—";
+    char buf[64];
+    std::snprintf(buf, sizeof buf, format, v);
+    return buf;
+}
+
+std::string mean_std(const std::vector<double>& v, const char* format) {
+    if (v.empty()) return "—";
+    const Summary s = summarise(v);
+    return v.size() > 1 ? fmt(format, s.mean) + " ± " + fmt(format, s.std) : fmt(format, s.mean);
+}
+
+Cell cell(std::string text, double sort) { return {std::move(text), sort}; }
+// "[low, high]", each bound in `format`.
+std::string interval_text(const char* format, double low, double high) {
+    std::string text(1, '[');  // appended, not "[" + …: GCC 12's -Wrestrict false positive on the out-of-line copy
+    text += fmt(format, low);
+    text += ", ";
+    text += fmt(format, high);
+    return text + "]";
+}
+Cell stat_cell(const std::vector<double>& v, const char* format) { return cell(mean_std(v, format), v.empty() ? NAN : summarise(v).mean); }
+// The 95% Student-t interval of the mean of fractions, "[low, high]", clipped to [0, 1] (with three seeds it can
+// reach past either); "—" with fewer than two values.
+Cell fraction_ci_cell(const std::vector<double>& v) {
+    if (v.size() < 2) return cell("—");
+    const Summary m = summarise(v);
+    return cell(interval_text("%.3f", std::max(0.0, m.ci_low), std::min(1.0, m.ci_high)));
+}
+
+
+// A table with a column per axis, then `rest`; `numeric` says which of `rest` are numbers.
+Table group_table(const Aggregate& a, const std::vector<std::string>& rest) {
+    Table t;
+    t.header = a.columns;
+    t.numeric.assign(a.columns.size(), false);
+    for (const auto& r : rest) t.header.push_back(r), t.numeric.push_back(true);
+    return t;
+}
+std::vector<Cell> group_cells(const Group& g) {
+    std::vector<Cell> row;
+    for (const auto& c : g.cells) row.push_back(cell(c));
+    return row;
+}
+
+Curve curve(const Group& g, const char* x_key, const char* y_key, bool epoch_ends_only) {
+    std::map<long, std::vector<double>> ys;
+    std::map<long, double> xs;
+    for (const TrialRecord* t : g.trials) {
+        if (!t->ok()) continue;
+        for (const json& row : t->metrics) {
+            if (epoch_ends_only && !row["epoch"].is_number_integer()) continue;
+            if (!row.contains(y_key) || !row[y_key].is_number()) continue;
+            const long step = row["step"].get<long>();
+            ys[step].push_back(row[y_key].get<double>());
+            xs[step] = row[x_key].get<double>();
+        }
+    }
+    Curve c;
+    for (const auto& [step, v] : ys) {
+        const Summary s = summarise(v);
+        c.x.push_back(xs[step]), c.y.push_back(s.mean), c.low.push_back(s.min), c.high.push_back(s.max);
+    }
+    return c;
+}
+
+// A per-layer metric (a list, one value per activation layer) at each evaluation step, averaged over the
+// group's finished trials; null entries (undefined for that layer) are skipped.
+std::map<long, std::vector<double>> layer_curve(const Group& g, const char* key) {
+    std::map<long, std::vector<double>> sum, count;
+    for (const TrialRecord* t : g.trials) {
+        if (!t->ok()) continue;
+        for (const json& row : t->metrics) {
+            if (!row.contains(key)) continue;
+            const json& v = row[key];
+            auto& s = sum[row["step"].get<long>()];
+            auto& c = count[row["step"].get<long>()];
+            s.resize(std::max(s.size(), v.size()), 0.0), c.resize(s.size(), 0.0);
+            for (std::size_t l = 0; l < v.size(); ++l)
+                if (v[l].is_number()) s[l] += v[l].get<double>(), c[l] += 1;
+        }
+    }
+    for (auto& [step, s] : sum)
+        for (std::size_t l = 0; l < s.size(); ++l) s[l] = count[step][l] > 0 ? s[l] / count[step][l] : NAN;
+    return sum;
+}
+
+double at(const std::vector<double>& v, std::size_t i) { return i < v.size() ? v[i] : NAN; }
+double normal_cdf(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
+
+const char* verdict_text(RankedEntry::Verdict v) {
+    switch (v) {
+        case RankedEntry::Verdict::baseline: return "baseline";
+        case RankedEntry::Verdict::better: return "better";
+        case RankedEntry::Verdict::worse: return "worse";
+        case RankedEntry::Verdict::within_noise: return "not distinguished";
+        case RankedEntry::Verdict::underpowered: return "underpowered";
+        case RankedEntry::Verdict::not_tested: return "not tested";
+        case RankedEntry::Verdict::equivalent: return "equivalent";
+        case RankedEntry::Verdict::undecided: return "undecided at max";
+        case RankedEntry::Verdict::pending: return "pending: rounds to go";
+    }
+    return "";
+}
+const char* verdict_color(RankedEntry::Verdict v) {
+    switch (v) {
+        case RankedEntry::Verdict::baseline: return "#222222";
+        case RankedEntry::Verdict::better: return "#2ca02c";
+        case RankedEntry::Verdict::worse: return "#d62728";
+        default: return "#7f9fbf";
+    }
+}
+
+Section section(std::string id, std::string title) {
+    Section s;
+    s.id = std::move(id);
+    s.title = std::move(title);
+    return s;
+}
+
+std::string steps_text(double steps) { return std::isinf(steps) ? "> max" : fmt("%.0f", steps); }
+
+}  // namespace actbench::doc

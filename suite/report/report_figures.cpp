@@ -1,0 +1,185 @@
+// Report, stage 3a: the figures — the forest plot, the heatmap, and the curves as small multiples.
+#include "report/report_parts.hpp"
+
+#include <algorithm>
+#include <set>
+
+namespace actbench::doc {
+
+using nlohmann::json;
+
+// Forest plot of every group's mean final accuracy; the baseline as a line (one context) or a tick per row.
+Figure forest(const Aggregate& a) {
+    std::vector<ForestRow> rows;
+    for (const Ranking& r : a.rankings)
+        for (const RankedEntry& e : r.entries) {
+            const Summary& acc = e.group->stats.acc;
+            if (acc.n == 0) continue;
+            ForestRow row;
+            row.label = value_text(e.group->values[a.compared_axis]) + (r.context_label.empty() ? "" : " (" + r.context_label + ")");
+            row.estimate = acc.mean;
+            row.low = acc.n > 1 ? acc.ci_low : acc.mean;
+            row.high = acc.n > 1 ? acc.ci_high : acc.mean;
+            row.reference = r.baseline && r.baseline->stats.acc.n ? r.baseline->stats.acc.mean : NAN;
+            row.color = verdict_color(e.verdict);
+            row.note = std::string(verdict_text(e.verdict)) + ", n = " + std::to_string(acc.n);
+            rows.push_back(row);
+        }
+    std::stable_sort(rows.begin(), rows.end(), [](const ForestRow& x, const ForestRow& y) { return x.estimate > y.estimate; });
+    const bool one_context = a.rankings.size() == 1 && a.rankings[0].baseline;
+    const double reference = one_context && a.rankings[0].baseline->stats.acc.n ? a.rankings[0].baseline->stats.acc.mean : NAN;
+    return {"forest", "Final test accuracy by group",
+            svg_forest_plot("Final test accuracy, mean and 95% interval over seeds" +
+                                std::string(a.baseline.is_null() ? "" : " (dashed / grey tick: " + a.baseline_text() + ")"),
+                            "final test accuracy", rows, reference,
+                            a.baseline.is_null() ? "" : "green: better than the baseline; red: worse; blue-grey: not distinguished; black: the baseline")};
+}
+
+// The compared axis against every other combination of axes: mean accuracy, marked where it differs from the baseline.
+Figure heatmap(const Aggregate& a) {
+    std::vector<std::string> row_labels, column_labels;
+    std::map<std::string, std::size_t> row_of;
+    for (std::size_t i = 0; i < a.columns.size(); ++i)
+        if (a.columns[i] == a.compared_axis)
+            for (const auto& v : a.column_values[i]) row_of[v.dump()] = row_labels.size(), row_labels.push_back(value_text(v));
+    std::vector<std::vector<double>> values(row_labels.size(), std::vector<double>(a.rankings.size(), NAN));
+    std::vector<std::vector<std::string>> marks(row_labels.size(), std::vector<std::string>(a.rankings.size()));
+    for (std::size_t c = 0; c < a.rankings.size(); ++c) {
+        column_labels.push_back(a.rankings[c].context_label);
+        for (const RankedEntry& e : a.rankings[c].entries) {
+            const auto it = row_of.find(e.group->values[a.compared_axis].dump());
+            if (it == row_of.end() || e.group->stats.acc.n == 0) continue;
+            values[it->second][c] = e.group->stats.acc.mean;
+            marks[it->second][c] = e.verdict == RankedEntry::Verdict::better ? " ▲" : e.verdict == RankedEntry::Verdict::worse ? " ▼" : "";
+        }
+    }
+    return {"heatmap", "Mean final test accuracy by " + a.compared_axis + " and the other axes",
+            svg_heatmap("Mean final test accuracy: " + a.compared_axis + " × the other axes", row_labels, column_labels, values, marks,
+                        a.baseline.is_null() ? "" : "▲ / ▼: better / worse than " + a.baseline_text() + " in that column (Holm-adjusted p < 0.05)")};
+}
+
+MultiPlotSpec multiples(const std::string& title, const std::string& x, const std::string& y) {
+    MultiPlotSpec m;
+    m.title = title, m.x_label = x, m.y_label = y;
+    return m;
+}
+
+namespace {
+
+// Curves as small multiples: a panel per value of the compared axis, a colour per combination of the others.
+template <class AddSeries>
+std::vector<Panel> by_compared_value(const Aggregate& a, AddSeries&& add) {
+    std::vector<Panel> panels;
+    std::map<std::string, std::size_t> panel_of;
+    std::map<std::string, std::size_t> colour_of;  // by context
+    for (const Ranking& r : a.rankings) colour_of.emplace(r.context.dump(), colour_of.size());
+    for (const Group& g : a.groups) {
+        const std::string key = g.values[a.compared_axis].dump();
+        if (!panel_of.count(key)) panel_of[key] = panels.size(), panels.push_back({value_text(g.values[a.compared_axis]), {}});
+        const json context = a.context_of(g.values);
+        const std::string label = a.context_text(g.values, {a.compared_axis, a.tune_axis});
+        add(g, label.empty() ? "mean over seeds" : label, kPalette[colour_of[context.dump()] % 10], panels[panel_of[key]].series);
+    }
+    return panels;
+}
+
+// Zero fraction per activation layer, at initialisation (dashed) and at the end.
+Figure zeros_figure(const Aggregate& a, const std::string& per) {
+    std::size_t layers = 0;
+    for (const Group& g : a.groups)
+        for (const TrialRecord* t : g.trials)
+            if (t->ok()) layers = std::max(layers, t->metrics.front()["zero_fraction"].size());
+    MultiPlotSpec zeros = multiples("Zero fraction per activation layer (dashed: at initialisation; solid: at the end)" + per,
+                                    "activation layer", "fraction of exact zeros");
+    for (std::size_t l = 0; l < layers; ++l) zeros.x_names.push_back("act" + std::to_string(l + 1));
+    return {"zeros", "Zero fraction per activation layer",
+            svg_small_multiples(zeros, by_compared_value(a, [&](const Group& g, const std::string& l, const char* c, std::vector<Series>& out) {
+                const auto per_layer = layer_curve(g, "zero_fraction");
+                if (per_layer.empty()) return;
+                for (int which = 0; which < 2; ++which) {
+                    const auto& v = which == 0 ? per_layer.begin()->second : per_layer.rbegin()->second;
+                    Series s{l + (which == 0 ? " (init)" : ""), c, {}, {}, {}, {}, which == 0};
+                    for (std::size_t k = 0; k < v.size(); ++k) s.x.push_back(static_cast<double>(k + 1)), s.y.push_back(v[k]);
+                    out.push_back(s);
+                }
+            }))};
+}
+
+// The dead fraction against the learning rate, when the rate is an axis: a panel per compared value, a line per
+// other setting, in the order of the rate.
+std::optional<Figure> dead_vs_lr_figure(const Aggregate& a, const std::string& per) {
+    if (std::find(a.columns.begin(), a.columns.end(), "train.lr") == a.columns.end()) return std::nullopt;
+    std::vector<Panel> panels;
+    std::map<std::string, std::size_t> panel_of, colour_of;
+    std::map<std::pair<std::size_t, std::string>, std::size_t> series_of;
+    for (const Group& g : a.groups) {
+        if (g.stats.dead.empty()) continue;
+        const std::string key = g.values[a.compared_axis].dump();
+        if (!panel_of.count(key)) panel_of[key] = panels.size(), panels.push_back({value_text(g.values[a.compared_axis]), {}});
+        std::string label = a.context_text(g.values, {a.compared_axis, "train.lr"});
+        if (label.empty()) label = "mean over seeds";
+        const std::size_t p = panel_of[key];
+        if (!colour_of.count(label)) colour_of.emplace(label, colour_of.size());
+        if (!series_of.count({p, label})) {
+            series_of[{p, label}] = panels[p].series.size();
+            panels[p].series.push_back({label, kPalette[colour_of[label] % 10], {}, {}, {}, {}, false});
+        }
+        Series& s = panels[p].series[series_of[{p, label}]];
+        s.x.push_back(g.values["train.lr"].get<double>());
+        s.y.push_back(summarise(g.stats.dead).mean);
+    }
+    for (Panel& p : panels)
+        for (Series& s : p.series) {  // in the order of the rate
+            std::vector<std::size_t> order(s.x.size());
+            for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+            std::sort(order.begin(), order.end(), [&](std::size_t i, std::size_t j) { return s.x[i] < s.x[j]; });
+            Series sorted = s;
+            for (std::size_t i = 0; i < order.size(); ++i) sorted.x[i] = s.x[order[i]], sorted.y[i] = s.y[order[i]];
+            s = sorted;
+        }
+    if (panels.empty()) return std::nullopt;
+    MultiPlotSpec m = multiples("Dead-unit fraction after training against the learning rate" + per, "learning rate (log scale)", "dead fraction");
+    m.log_x = true;
+    for (std::size_t i = 0; i < a.columns.size(); ++i)  // a tick at each rate of the sweep
+        if (a.columns[i] == "train.lr")
+            for (const auto& v : a.column_values[i])
+                if (v.is_number()) m.x_ticks.push_back(v.get<double>());
+    return Figure{"dead_vs_lr", "Dead-unit fraction against the learning rate", svg_small_multiples(m, panels)};
+}
+
+}  // namespace
+
+std::vector<Figure> curves(const Aggregate& a) {
+    std::vector<Figure> figures;
+    const std::string per = " (a panel per " + a.compared_axis + ")";
+    auto line = [](const Curve& c, const std::string& label, const char* colour, bool band) {
+        Series s{label, colour, c.x, c.y, band ? c.low : std::vector<double>{}, band ? c.high : std::vector<double>{}, false};
+        return s;
+    };
+    MultiPlotSpec loss = multiples("Training loss, mean over seeds (band: min to max; log scale)" + per, "step", "cross-entropy");
+    loss.log_y = true;  // a diverging seed's loss runs to 10^4 and more
+    figures.push_back({"loss", "Training loss",
+                       svg_small_multiples(loss,
+                                           by_compared_value(a, [&](const Group& g, const std::string& l, const char* c, std::vector<Series>& out) {
+                                               out.push_back(line(curve(g, "step", "train_loss"), l, c, true));
+                                           }))});
+    figures.push_back({"accuracy", "Test accuracy",
+                       svg_small_multiples(multiples("Test accuracy, mean over seeds (band: min to max)" + per, "epoch", "top-1 accuracy"),
+                                           by_compared_value(a, [&](const Group& g, const std::string& l, const char* c, std::vector<Series>& out) {
+                                               out.push_back(line(curve(g, "epoch", "test_accuracy"), l, c, true));
+                                           }))});
+    // The last activation layer's mean output (Glorot & Bengio 2010's saturation of the top hidden layer shows here).
+    figures.push_back({"last_layer_mean", "Mean output of the last activation layer",
+                       svg_small_multiples(multiples("Mean output of the last activation layer (probe set, mean over seeds)" + per, "step", "mean activation"),
+                                           by_compared_value(a, [&](const Group& g, const std::string& l, const char* c, std::vector<Series>& out) {
+                                               Series s{l, c, {}, {}, {}, {}, false};
+                                               for (const auto& [step, v] : layer_curve(g, "mean"))
+                                                   if (!v.empty() && std::isfinite(v.back())) s.x.push_back(static_cast<double>(step)), s.y.push_back(v.back());
+                                               out.push_back(s);
+                                           }))});
+    figures.push_back(zeros_figure(a, per));
+    if (auto dead = dead_vs_lr_figure(a, per)) figures.push_back(std::move(*dead));
+    return figures;
+}
+
+}  // namespace actbench::doc

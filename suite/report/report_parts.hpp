@@ -1,0 +1,56 @@
+// Report, stage 3a's parts: the document is built by three files — the summary and its findings
+// (report_findings.cpp), the figures (report_figures.cpp) and the long sections (report_sections.cpp) — from the
+// cell and text helpers here. Internal to those three.
+#pragma once
+
+#include "report/report_data.hpp"
+#include "report/svg_plot.hpp"
+
+#include <cmath>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace actbench::doc {
+
+inline const char* const kPalette[] = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf", "#7f7f7f", "#bcbd22"};
+
+// report_cells.cpp: numbers as text and cells
+std::string fmt(const char* format, double v);  // "—" for a non-finite value
+std::string mean_std(const std::vector<double>& v, const char* format);
+Cell cell(std::string text, double sort = NAN);
+// "[low, high]", each bound in `format`.
+std::string interval_text(const char* format, double low, double high);
+Cell stat_cell(const std::vector<double>& v, const char* format);
+// The 95% Student-t interval of the mean of fractions, "[low, high]", clipped to [0, 1] (with three seeds it can
+// reach past either); "—" with fewer than two values.
+Cell fraction_ci_cell(const std::vector<double>& v);
+// A table with a column per axis, then `rest` (numbers).
+Table group_table(const Aggregate& a, const std::vector<std::string>& rest);
+std::vector<Cell> group_cells(const Group& g);
+// Mean over a group's finished trials of a metric at each evaluation point (by step), with its min and max.
+struct Curve {
+    std::vector<double> x, y, low, high;
+};
+Curve curve(const Group& g, const char* x_key, const char* y_key, bool epoch_ends_only = false);
+// A per-layer metric at each evaluation step, averaged over the group's finished trials (null entries skipped).
+std::map<long, std::vector<double>> layer_curve(const Group& g, const char* key);
+double at(const std::vector<double>& v, std::size_t i);  // NaN past the end
+double normal_cdf(double x);
+const char* verdict_text(RankedEntry::Verdict v);
+const char* verdict_color(RankedEntry::Verdict v);
+Section section(std::string id, std::string title);
+std::string steps_text(double steps);
+
+// report_findings.cpp: the page's opening and the summary (ranking, findings, confirmation, figures)
+Section opening(const Aggregate& a);
+Section summary(const Aggregate& a);
+
+// report_figures.cpp
+Figure forest(const Aggregate& a);   // every group's mean final accuracy; the baseline as a line or ticks
+Figure heatmap(const Aggregate& a);  // the compared axis against every other combination of axes
+std::vector<Figure> curves(const Aggregate& a);
+MultiPlotSpec multiples(const std::string& title, const std::string& x, const std::string& y);
+
+}  // namespace actbench::doc

@@ -1,0 +1,293 @@
+// Report, stage 2's last step: what the rankings support, in sentences (Aggregate::findings) — the comparisons
+// with the baseline, speed, the confirmation seeds — each naming its numbers.
+#include "report/report_data.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <set>
+
+namespace actbench {
+
+using nlohmann::json;
+
+namespace {
+
+std::string fixed(double v, int digits) {  // with its sign: a difference
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%+.*f", digits, v);
+    return buf;
+}
+
+std::string decimal(double v, int digits) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.*f", digits, v);
+    return buf;
+}
+
+// "a (+0.012 [+0.004, +0.020]), b (…)": the largest differences first, at most five named.
+std::string listed(std::vector<const RankedEntry*> entries, const std::string& axis_value_of_group_key) {
+    std::stable_sort(entries.begin(), entries.end(), [](const RankedEntry* x, const RankedEntry* y) {
+        return std::abs(x->vs_baseline.difference) > std::abs(y->vs_baseline.difference);
+    });
+    constexpr std::size_t kNamed = 5;
+    const std::size_t more = entries.size() > kNamed ? entries.size() - kNamed : 0;
+    if (more) entries.resize(kNamed);
+    std::string out;
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        const RankedEntry& e = *entries[i];
+        out += (i == 0 ? "" : i + 1 == entries.size() && !more ? " and " : ", ");
+        const bool design = e.sequential && std::isfinite(e.design_ci.low);  // the interval the decision used
+        out += "**" + value_text(e.group->values[axis_value_of_group_key]) + "** (" + fixed(e.vs_baseline.difference, 4) + " [" +
+               fixed(design ? e.design_ci.low : e.vs_baseline.ci_low, 4) + ", " + fixed(design ? e.design_ci.high : e.vs_baseline.ci_high, 4) + "])";
+    }
+    if (more) out += " and " + std::to_string(more) + " more (the table below lists them)";
+    return out;
+}
+
+// The sentences on one ranking's comparisons with its baseline: which values beat it, fall behind, are
+// underpowered, within noise, untested, equivalent or undecided, and how the differences were tested.
+std::string comparison_finding(const Aggregate& a, const Ranking& r) {
+    const std::string& axis = a.compared_axis;
+    std::vector<const RankedEntry*> better, worse, noise, underpowered, untested, equivalent, undecided, pending;
+    int paired = 0;
+    for (const RankedEntry& e : r.entries) {
+        if (e.verdict == RankedEntry::Verdict::better) better.push_back(&e);
+        if (e.verdict == RankedEntry::Verdict::worse) worse.push_back(&e);
+        if (e.verdict == RankedEntry::Verdict::within_noise) noise.push_back(&e);
+        if (e.verdict == RankedEntry::Verdict::underpowered) underpowered.push_back(&e);
+        if (e.verdict == RankedEntry::Verdict::not_tested && !e.is_baseline) untested.push_back(&e);
+        if (e.verdict == RankedEntry::Verdict::equivalent) equivalent.push_back(&e);
+        if (e.verdict == RankedEntry::Verdict::undecided) undecided.push_back(&e);
+        if (e.verdict == RankedEntry::Verdict::pending) pending.push_back(&e);
+        paired += e.paired;
+    }
+    const std::size_t compared = r.entries.size() - 1;
+    std::string text = " Of the " + std::to_string(compared) + " other " + axis + " value(s) set against **" + a.baseline_text() +
+                       "** (" + decimal(r.baseline->stats.acc.mean, 4) + "), ";
+    text += better.empty() ? std::string("none beats it")
+                           : std::to_string(better.size()) + (better.size() == 1 ? " beats" : " beat") + " it: " + listed(better, axis);
+    text += worse.empty() ? "; none falls behind it"
+                          : "; " + std::to_string(worse.size()) + (worse.size() == 1 ? " falls" : " fall") + " behind it: " + listed(worse, axis);
+    text += ". ";
+    if (!underpowered.empty()) {
+        int fewest = INT_MAX, most = 0;
+        for (const RankedEntry* e : underpowered)
+            if (e->seeds_needed > 0) fewest = std::min(fewest, e->seeds_needed), most = std::max(most, e->seeds_needed);
+        text += std::to_string(underpowered.size()) + (underpowered.size() == 1 ? " is" : " are") +
+                " underpowered: " +
+                (most == 0 ? std::string("their observed differences are too small to detect with any practical number of seeds")
+                           : "detecting the observed difference" + std::string(underpowered.size() == 1 ? "" : "s") +
+                                 " with 80% power would take about " +
+                                 (fewest == most ? std::to_string(most) : std::to_string(fewest) + "–" + std::to_string(most)) +
+                                 " seeds per group") +
+                " — no verdict either way. ";
+    }
+    if (!noise.empty())
+        text += std::to_string(noise.size()) + (noise.size() == 1 ? " is" : " are") +
+                " not distinguished from it although the seeds would have sufficed for the observed difference — which "
+                "still does not show that they are equal. ";
+    if (!untested.empty())
+        text += std::to_string(untested.size()) + " could not be tested (fewer than two finished seeds on a side, or no variance). ";
+    if (!equivalent.empty())
+        text += std::to_string(equivalent.size()) + (equivalent.size() == 1 ? " is" : " are") + " equivalent to it within the margin: " +
+                listed(equivalent, axis) + ". ";
+    if (!undecided.empty())
+        text += std::to_string(undecided.size()) + (undecided.size() == 1 ? " is" : " are") +
+                " still undecided at the most seeds the design allows — no verdict either way. ";
+    if (!pending.empty())
+        text += std::to_string(pending.size()) + (pending.size() == 1 ? " is" : " are") +
+                " undecided after the rounds stored so far, with fewer seeds than the design allows: the run has rounds to go "
+                "(rerun its command to resume) — no verdict yet. ";
+    std::string diverged;
+    int with_diverged = 0;
+    for (const RankedEntry& e : r.entries)
+        if (e.group->stats.diverged > 0)
+            diverged += std::string(with_diverged++ ? ", " : "") + "**" + value_text(e.group->values[axis]) + "** (" +
+                        std::to_string(e.group->stats.diverged) + " of " + std::to_string(e.group->trials.size()) + ")";
+    if (with_diverged > 0)
+        text += "Seeds diverged in " + diverged + "; each counts at accuracy 0, the worst outcome, in every comparison, and a value with a "
+                "diverged seed is never called equivalent. ";
+    const std::string tested_how = paired > 0 ? "paired over the seeds both groups stored (common random numbers)"
+                                              : "by Welch's t-test (the seeds are not paired)";
+    if (a.adaptive)
+        text += "Differences are in final test accuracy, " + tested_how + ", with the repeated confidence intervals the rounds decided by, at " +
+                decimal(100 * a.design_level, 2) + "% (1 − α/(m·K) for " + std::to_string(a.comparisons) + " comparisons and " +
+                std::to_string(a.adaptive->rounds()) + " looks: valid wherever the design stopped, unlike a fixed-sample 95% interval or p).";
+    else
+        text += "Differences are in final test accuracy (with their 95% intervals), " + tested_how + ", " +
+                (a.adjustment == "bh" ? "Benjamini–Hochberg" : "Holm") + "-adjusted over the report's " + std::to_string(a.comparisons) +
+                " comparisons at α = 0.05.";
+    return text;
+}
+
+std::string fmt_p(double p) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.2g", p);
+    return buf;
+}
+
+// The sentence on one ranking's speed against its baseline: which values reach the training-error target sooner
+// or later (sign test, adjusted over the speed family); "" when nothing was timed (no paired seeds).
+std::string speed_finding(const Aggregate& a, const Ranking& r) {
+    std::vector<const RankedEntry*> sooner, later;
+    int tested = 0;
+    for (const RankedEntry& e : r.entries) {
+        if (!e.speed.tested()) continue;
+        ++tested;
+        if (e.speed.p_adjusted < a.alpha) (e.speed.sooner > e.speed.later ? sooner : later).push_back(&e);
+    }
+    if (tested == 0) return "";
+    // "a (0.84× the steps, 16 of 16 seeds), b (…)": the most certain first, at most five named.
+    auto names = [&](std::vector<const RankedEntry*> v) {
+        std::stable_sort(v.begin(), v.end(), [](const RankedEntry* x, const RankedEntry* y) { return x->speed.p_adjusted < y->speed.p_adjusted; });
+        constexpr std::size_t kNamed = 5;
+        std::string out;
+        for (std::size_t i = 0; i < std::min(v.size(), kNamed); ++i) {
+            const RankedEntry::Speed& sp = v[i]->speed;
+            out += std::string(i == 0 ? "" : ", ") + "**" + value_text(v[i]->group->values[a.compared_axis]) + "** (" +
+                   (std::isfinite(sp.ratio) ? decimal(sp.ratio, 2) + "× the steps, " : std::string()) +
+                   std::to_string(std::max(sp.sooner, sp.later)) + " of " + std::to_string(sp.pairs) + " seeds)";
+        }
+        if (v.size() > kNamed) out += " and " + std::to_string(v.size() - kNamed) + " more";
+        return out;
+    };
+    std::string text = " To the training-error target of " + decimal(a.target, 2) + ", against **" + a.baseline_text() + "**: ";
+    const int rest = tested - static_cast<int>(sooner.size() + later.size());
+    if (sooner.empty() && later.empty()) {
+        text += tested == 1 ? "not told apart" : "none of the " + std::to_string(tested) + " is told apart";
+    } else {
+        text += sooner.empty() ? std::string("none gets there sooner") : std::to_string(sooner.size()) + " sooner, " + names(sooner);
+        text += later.empty() ? "; none later" : "; " + std::to_string(later.size()) + " later, " + names(later);
+        if (rest > 0) text += "; " + std::to_string(rest) + " not distinguished";
+    }
+    // A sign test over n untied pairs has no p below 2·0.5ⁿ: with too few seeds even a clean sweep misses the family's
+    // strictest threshold α/m, so "not distinguished" there says nothing about speed (comparisons the adaptive rounds
+    // stopped at 8 seeds, against 21 comparisons: 0.0078 > 0.0024).
+    const double strictest = a.alpha / static_cast<double>(std::max<std::size_t>(a.speed_comparisons, 1));
+    int undecidable = 0, fewest = INT_MAX;
+    for (const RankedEntry& e : r.entries) {
+        if (!e.speed.tested() || e.speed.p_adjusted < a.alpha) continue;
+        const int n = e.speed.sooner + e.speed.later;
+        if (2 * std::pow(0.5, n) >= strictest) ++undecidable, fewest = std::min(fewest, n);
+    }
+    if (undecidable > 0) {
+        int needed = 1;
+        while (2 * std::pow(0.5, needed) >= strictest) ++needed;
+        text += std::string(sooner.empty() && later.empty() ? "; " : "; of these, ") + std::to_string(undecidable) + " could not be decided at their seeds (as few as " + std::to_string(fewest) +
+                " untied pairs, smallest attainable p " + fmt_p(2 * std::pow(0.5, fewest)) + " against the family's strictest threshold α/m = " +
+                fmt_p(strictest) + "; " + std::to_string(needed) + " pairs would be needed) — not a finding of equal speed";
+    }
+    text += " (the sign test over paired seeds, a trial that never got there the slower of its pair, " +
+            std::string(a.adjustment == "bh" ? "Benjamini–Hochberg" : "Holm") + "-adjusted over the report's " +
+            std::to_string(a.speed_comparisons) + " speed comparisons; the Convergence section has each).";
+    return text;
+}
+
+// The sentence on adaptive.confirm: how many decisions the fresh seeds confirmed, which not, which wait.
+std::string confirmation_finding(const Aggregate& a) {
+    std::vector<std::string> confirmed, not_confirmed, waiting;
+    for (const Ranking& r : a.rankings)
+        for (const RankedEntry& e : r.entries) {
+            if (!e.confirming) continue;
+            const std::string name = "**" + value_text(e.group->values[a.compared_axis]) + "**" +
+                                     (r.context_label.empty() ? "" : " (" + r.context_label + ")");
+            if (e.confirmation.pairs < a.adaptive->confirm) {
+                waiting.push_back(name + " (" + std::to_string(e.confirmation.pairs) + " of " + std::to_string(a.adaptive->confirm) + ")");
+                continue;
+            }
+            const std::string effect = name + " " + fixed(e.confirmation.difference, 4) + " [" + fixed(e.confirmation.low, 4) + ", " +
+                                       fixed(e.confirmation.high, 4) + "]";
+            (e.confirmation.confirmed ? confirmed : not_confirmed).push_back(effect);
+        }
+    auto joined = [](const std::vector<std::string>& v) {
+        std::string out;
+        for (std::size_t i = 0; i < v.size(); ++i) out += (i == 0 ? "" : i + 1 == v.size() ? " and " : ", ") + v[i];
+        return out;
+    };
+    const std::size_t total = confirmed.size() + not_confirmed.size() + waiting.size();
+    std::string text = "Confirmation on " + std::to_string(a.adaptive->confirm) + " fresh paired seeds (" +
+                       std::to_string(a.adaptive->max + 1) + "–" + std::to_string(a.adaptive->max + a.adaptive->confirm) +
+                       ", used by no round), the effect measured on them alone, free of the bias of where the rounds stopped: ";
+    if (total == 0) return text + "no comparison was decided, so none is confirmed.";
+    text += std::to_string(confirmed.size()) + " of " + std::to_string(total) + " decisions confirmed";
+    if (!confirmed.empty()) text += " — " + joined(confirmed);
+    text += ". ";
+    if (!not_confirmed.empty())
+        text += "**Not confirmed**: " + joined(not_confirmed) + " — the fresh seeds' interval does not " +
+                "exclude 0 (better, worse) or leaves ±" + decimal(a.adaptive->margin, 3) + " (equivalent). ";
+    if (!waiting.empty()) text += "Still to train (confirmation seeds stored): " + joined(waiting) + ". ";
+    return text + "Each interval is at " + decimal(100 * (1 - a.confirmation_alpha), 2) + "% (α = 0.05 over the " + std::to_string(total) +
+           " decisions; an equivalence at the TOST's 1 − 2α), paired over the fresh seeds, a diverged seed at accuracy 0.";
+}
+
+// What one ranking supports: its leader and, against the baseline, its verdicts.
+std::string ranking_finding(const Aggregate& a, const Ranking& r) {
+    const std::string where = r.context_label.empty() ? "" : "With " + r.context_label + ": ";
+    const RankedEntry& top = r.entries.front();
+    std::string leaders = "**" + value_text(top.group->values[a.compared_axis]) + "**";
+    std::size_t tied = 1;
+    for (; tied < r.entries.size() && r.entries[tied].rank == 1; ++tied)
+        leaders += (tied + 1 < r.entries.size() && r.entries[tied + 1].rank == 1 ? ", **" : " and **") +
+                   value_text(r.entries[tied].group->values[a.compared_axis]) + "**";
+    const bool any_diverged = std::any_of(r.entries.begin(), r.entries.end(), [](const RankedEntry& e) { return e.group->stats.diverged > 0; });
+    std::string text = where + (where.empty() ? "The" : "the") + " highest mean final test accuracy" +
+                       (any_diverged ? " (a diverged seed counted at 0)" : "") + " is " + leaders + (tied > 1 ? "'s, shared exactly, " : "'s, ") +
+                       (top.group->stats.acc.n ? decimal(top.group->stats.outcome_mean(), 4) : std::string("—")) + " over " +
+                       std::to_string(top.group->stats.acc.n + top.group->stats.diverged) + " seed(s).";
+    if (a.baseline.is_null()) return text;  // said once, after the contexts
+    if (!r.baseline)
+        return text + " No " + a.baseline_text() + " group shares these settings, so nothing here is compared with the baseline.";
+    return text + comparison_finding(a, r) + speed_finding(a, r);
+}
+
+}  // namespace
+
+// What the rankings support, in sentences.
+void write_findings(Aggregate& a) {
+    for (const Ranking& r : a.rankings)
+        if (!r.entries.empty()) a.findings.push_back(spans(ranking_finding(a, r)));
+    if (a.baseline.is_null())
+        a.findings.push_back(spans("The config names no `baseline:`, so no difference is tested: the ranking orders means, and their "
+                                   "intervals (below) say how far apart they are. Set `baseline: VALUE` (an activation) or "
+                                   "`baseline: {AXIS: VALUE}` to test every other value against one."));
+    if (std::isfinite(a.pairing_ratio_median))
+        a.findings.push_back(spans("Pairing by seed: the " + std::to_string(a.pairing_count) +
+                                   " paired intervals of the differences are a median " + decimal(a.pairing_ratio_median, 2) + " (" +
+                                   decimal(a.pairing_ratio_min, 2) + "–" + decimal(a.pairing_ratio_max, 2) +
+                                   ") of the width Welch's unpaired intervals would have on the same trials."));
+    if (a.adaptive) {
+        int decided = 0, comparisons = 0;
+        for (const Ranking& r : a.rankings)
+            for (const RankedEntry& e : r.entries)
+                if (e.sequential)
+                    comparisons += 1, decided += e.verdict != RankedEntry::Verdict::undecided && e.verdict != RankedEntry::Verdict::pending;
+        a.findings.push_back(spans("Adaptive seeds (" + std::to_string(a.adaptive->min) + " to " + std::to_string(a.adaptive->max) + " in steps of " +
+                                   std::to_string(a.adaptive->step) + "): " + std::to_string(decided) + " of " + std::to_string(comparisons) +
+                                   " comparisons were decided — better, worse, or equivalent within ±" + decimal(a.adaptive->margin, 3) +
+                                   " — by α = 0.05 spent over " + std::to_string(a.adaptive->rounds()) + " rounds and " + std::to_string(comparisons) +
+                                   " comparisons; the rounds ran " + std::to_string(a.adaptive_trials) + " trials where a fixed design with " +
+                                   std::to_string(a.adaptive->max) + " seeds per group would use " + std::to_string(a.fixed_design_trials) +
+                                   ". The verdicts below are the rounds' decisions; the adjusted p beside them is for reference."));
+        if (a.adaptive->confirm > 0) a.findings.push_back(spans(confirmation_finding(a)));
+    }
+    int censored = 0, with_diverged = 0;
+    for (const Group& g : a.groups) {
+        censored += std::isinf(g.stats.median_steps_to_target);
+        with_diverged += g.stats.diverged > 0;
+    }
+    if (censored > 0)
+        a.findings.push_back(spans(std::to_string(censored) + " group(s) did not reach the training-error target of " +
+                                   decimal(a.target, 2) + " in their median seed within " + std::to_string(a.epochs) +
+                                   " epoch(s): their convergence shows as *> max* (censored, not dropped)."));
+    if (a.diverged > 0)
+        a.findings.push_back(spans(std::to_string(a.diverged) + " trial(s) in " + std::to_string(with_diverged) +
+                                   " group(s) diverged (a NaN or infinite training loss); they count in *diverged* and are left out of "
+                                   "the means, so those groups' means are over fewer seeds."));
+    a.findings.push_back(spans("What this does not say: these are orderings at this budget — " + std::to_string(a.epochs) +
+                               " epoch(s), this model, this dataset, " + (a.tune_axis.empty() ? std::string("one learning rate per group unless `train.lr` is an axis")
+                                                                          : "`" + a.tune_axis + "` tuned per cell within the grid tried") + " — not "
+                               "the merit of one " + a.compared_axis + " in general, nor the absolute numbers of the papers."));
+}
+
+}  // namespace actbench
