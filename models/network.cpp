@@ -17,6 +17,52 @@ namespace actbench {
 namespace {
 const std::string kLossSection = "loss";  // the loss's profile section, forward and backward
 
+// A per-layer bias names a layer that has a bias.
+void check_bias_overrides(const NetworkSpec& spec) {
+    for (const auto& [layer, value] : spec.bias.overrides) {
+        const auto names = Network::bias_layer_names(spec.model);
+        if (std::find(names.begin(), names.end(), layer) == names.end()) {
+            std::string valid;
+            for (const auto& n : names) valid += (valid.empty() ? "" : ", ") + n;
+            throw std::invalid_argument("bias override for unknown layer '" + layer + "' (layers with a bias: " + valid + ")");
+        }
+    }
+}
+
+// Layer i of `specs` (units already widened for maxout; `last`: the classifier, whose logits stay fp32).
+std::unique_ptr<Layer> make_layer(const std::vector<LayerSpec>& specs, std::size_t i, const NetworkSpec& spec, int units, bool last) {
+    const LayerSpec& l = specs[i];
+    const bool bias = spec.bias.value.has_value();
+    switch (l.kind) {
+        case LayerSpec::Kind::conv:  // shapes checked by the constructor (check_input_fits)
+            return std::make_unique<Conv2d>(l.name, ConvSpec{units, l.kernel, 1, l.padding, bias, spec.precision, last});
+        case LayerSpec::Kind::pool:
+            return std::make_unique<MaxPool2d>(l.name, PoolSpec{l.kernel, l.stride});
+        case LayerSpec::Kind::dense: return std::make_unique<Dense>(l.name, DenseSpec{units, bias, spec.precision, last});
+        case LayerSpec::Kind::act: {
+            // Each activation layer draws from its own stream.
+            std::uint64_t state = spec.noise_seed ^ fnv1a64(l.name);
+            auto a = std::make_unique<Activation>(l.name, spec.activation, splitmix64(state));
+            // After a conv, dense or batch-norm layer, whose backward reads its input and not its output, a ReLU
+            // may overwrite its input (Activation::allow_in_place).
+            using K = LayerSpec::Kind;
+            if (i > 0 && (specs[i - 1].kind == K::conv || specs[i - 1].kind == K::dense || specs[i - 1].kind == K::batchnorm))
+                a->allow_in_place();
+            return a;
+        }
+        case LayerSpec::Kind::batchnorm: return std::make_unique<BatchNorm>(l.name);
+        case LayerSpec::Kind::residual:
+            return std::make_unique<ResidualBlock>(l.name, ResidualSpec{l.units, l.stride, l.block, bias, spec.precision}, spec.activation,
+                                                   spec.noise_seed);
+        case LayerSpec::Kind::global_pool: return std::make_unique<GlobalAvgPool>(l.name);
+        case LayerSpec::Kind::dropout: {
+            std::uint64_t state = spec.dropout_seed.value_or(spec.noise_seed) ^ fnv1a64(l.name);
+            return std::make_unique<Dropout>(l.name, l.rate, splitmix64(state));
+        }
+    }
+    throw std::logic_error("unknown layer kind");
+}
+
 }  // namespace
 
 Network::Network(Context& ctx, const NetworkSpec& spec, int batch, InputShape input)
@@ -24,18 +70,10 @@ Network::Network(Context& ctx, const NetworkSpec& spec, int batch, InputShape in
     if (batch < 1) throw std::invalid_argument("batch must be at least 1");
     const ActivationSpec& act = spec.activation;
     const int k = act.width_multiplier();
-    const bool bias = spec.bias.value.has_value();
     require_precision(spec.precision);
     check_input_fits(spec.model, input.channels, input.height, input.width, input.classes);
     specs_ = spec.model.layers(input.classes);
-    for (const auto& [layer, value] : spec.bias.overrides) {
-        const auto names = bias_layer_names(spec.model);
-        if (std::find(names.begin(), names.end(), layer) == names.end()) {
-            std::string valid;
-            for (const auto& n : names) valid += (valid.empty() ? "" : ", ") + n;
-            throw std::invalid_argument("bias override for unknown layer '" + layer + "' (layers with a bias: " + valid + ")");
-        }
-    }
+    check_bias_overrides(spec);
 
     input_mem_ = memory(plain_desc({batch, input.channels, input.height, input.width}), ctx.engine);
     memory::desc d = input_mem_.get_desc();
@@ -56,39 +94,7 @@ Network::Network(Context& ctx, const NetworkSpec& spec, int batch, InputShape in
         }
         const int units = l.units * (feeds_act ? k : 1);
         const bool last = i + 1 == specs_.size();  // the classifier: its logits stay fp32 for the loss
-        std::unique_ptr<Layer> layer;
-        switch (l.kind) {
-            case LayerSpec::Kind::conv:  // shapes checked above (check_input_fits)
-                layer = std::make_unique<Conv2d>(l.name, ConvSpec{units, l.kernel, 1, l.padding, bias, spec.precision, last});
-                break;
-            case LayerSpec::Kind::pool:
-                layer = std::make_unique<MaxPool2d>(l.name, PoolSpec{l.kernel, l.stride});
-                break;
-            case LayerSpec::Kind::dense: layer = std::make_unique<Dense>(l.name, DenseSpec{units, bias, spec.precision, last}); break;
-            case LayerSpec::Kind::act: {
-                // Each activation layer draws from its own stream.
-                std::uint64_t state = spec.noise_seed ^ fnv1a64(l.name);
-                auto a = std::make_unique<Activation>(l.name, act, splitmix64(state));
-                // After a conv, dense or batch-norm layer, whose backward reads its input and not its output, a ReLU
-                // may overwrite its input (Activation::allow_in_place).
-                using K = LayerSpec::Kind;
-                if (i > 0 && (specs_[i - 1].kind == K::conv || specs_[i - 1].kind == K::dense || specs_[i - 1].kind == K::batchnorm))
-                    a->allow_in_place();
-                layer = std::move(a);
-                break;
-            }
-            case LayerSpec::Kind::batchnorm: layer = std::make_unique<BatchNorm>(l.name); break;
-            case LayerSpec::Kind::residual:
-                layer = std::make_unique<ResidualBlock>(l.name, ResidualSpec{l.units, l.stride, l.block, bias, spec.precision}, act,
-                                                        spec.noise_seed);
-                break;
-            case LayerSpec::Kind::global_pool: layer = std::make_unique<GlobalAvgPool>(l.name); break;
-            case LayerSpec::Kind::dropout: {
-                std::uint64_t state = spec.dropout_seed.value_or(spec.noise_seed) ^ fnv1a64(l.name);
-                layer = std::make_unique<Dropout>(l.name, l.rate, splitmix64(state));
-                break;
-            }
-        }
+        std::unique_ptr<Layer> layer = make_layer(specs_, i, spec, units, last);
         ctx.gradient_slot = static_cast<int>(i % 2);
         d = layer->build(ctx, d, i > 0);
         layers_.push_back(std::move(layer));

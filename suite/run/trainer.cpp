@@ -49,6 +49,34 @@ ChannelView channel_view(Context& ctx, const memory& m, std::vector<float>& copy
     return {copy.data(), 0};
 }
 
+// Each activation layer's probe statistics from its tally; a statistic a kind does not define is NaN (dead units
+// of a smooth function, anything of maxout's pre-activations), PReLU's slope its mean learned value.
+void per_layer_stats(ProbeStats& s, Network& net, const std::vector<Activation*>& acts, const std::vector<UnitTally>& tallies) {
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    for (std::size_t l = 0; l < acts.size(); ++l) {
+        const ActivationInfo& info = *acts[l]->spec().info;
+        const bool maxout = info.kernel == ActivationKernel::maxout;
+        const UnitTally& t = tallies[l];
+        s.zero_fraction.push_back(t.zero_fraction());
+        s.dead_fraction.push_back(info.rectifier ? t.dead_fraction() : nan);
+        s.inactive_fraction.push_back(!info.rectifier && !maxout ? t.inactive_fraction() : nan);
+        s.saturated_fraction.push_back(maxout ? nan : t.saturated_fraction());
+        s.mean.push_back(t.mean());
+        s.mean_abs.push_back(t.mean_abs());
+        s.second_moment.push_back(t.second_moment());
+        s.pre_mean.push_back(maxout ? nan : t.pre_mean());
+        s.pre_std.push_back(maxout ? nan : t.pre_std());
+        double slope = nan;
+        if (info.kernel == ActivationKernel::prelu) {
+            const auto v = to_plain(net.context(), acts[l]->params()[0]->value);
+            double t = 0;
+            for (float x : v) t += x;
+            slope = t / static_cast<double>(v.size());
+        }
+        s.prelu_slope.push_back(slope);
+    }
+}
+
 }  // namespace
 
 ProbeStats evaluate(Network& net, const ImageSet& set, const std::vector<std::size_t>& indices,
@@ -115,29 +143,7 @@ ProbeStats evaluate(Network& net, const ImageSet& set, const std::vector<std::si
     s.loss = loss / static_cast<double>(indices.size());
     s.accuracy = static_cast<double>(correct) / static_cast<double>(indices.size());
     if (!want_sparsity) return s;
-    const double nan = std::numeric_limits<double>::quiet_NaN();
-    for (std::size_t l = 0; l < L; ++l) {
-        const ActivationInfo& info = *acts[l]->spec().info;
-        const bool maxout = info.kernel == ActivationKernel::maxout;
-        const UnitTally& t = tallies[l];
-        s.zero_fraction.push_back(t.zero_fraction());
-        s.dead_fraction.push_back(info.rectifier ? t.dead_fraction() : nan);
-        s.inactive_fraction.push_back(!info.rectifier && !maxout ? t.inactive_fraction() : nan);
-        s.saturated_fraction.push_back(maxout ? nan : t.saturated_fraction());
-        s.mean.push_back(t.mean());
-        s.mean_abs.push_back(t.mean_abs());
-        s.second_moment.push_back(t.second_moment());
-        s.pre_mean.push_back(maxout ? nan : t.pre_mean());
-        s.pre_std.push_back(maxout ? nan : t.pre_std());
-        double slope = nan;
-        if (info.kernel == ActivationKernel::prelu) {
-            const auto v = to_plain(net.context(), acts[l]->params()[0]->value);
-            double t = 0;
-            for (float x : v) t += x;
-            slope = t / static_cast<double>(v.size());
-        }
-        s.prelu_slope.push_back(slope);
-    }
+    per_layer_stats(s, net, acts, tallies);
     return s;
 }
 

@@ -1,0 +1,188 @@
+// The real binary's report files (and the page in a real browser) and its benchmark.
+#include "cli_helpers.hpp"
+#include "idx.hpp"
+#include "synthetic_shapes.hpp"
+#include "temp_dir.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <set>
+
+#include <nlohmann/json.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+#include <sstream>
+
+using namespace actbench;
+using namespace actbench::test;
+namespace fs = std::filesystem;
+
+
+TEST_CASE("report --out writes md, csv, json, html and plots, identically each time", "[cli][report]") {
+    TempDir dir;
+    std::string text = small_sweep("r");
+    text.insert(0, "baseline: relu\n");
+    text.replace(text.find("train: {"), 8, "train: {target: 0.4, ");
+    text.replace(text.find("sweep: {"), 8, "sweep: {train.lr: [0.02, 0.05], ");
+    const fs::path cfg = write_config(dir, "r.yaml", text);
+    const fs::path runs = dir / "runs";
+    REQUIRE(run_actbench(dir, "run " + cfg.string() + " --out " + runs.string() + " --quiet").code == 0);
+    const Result a = run_actbench(dir, "report " + runs.string() + " --out " + (dir / "ra").string());
+    const Result b = run_actbench(dir, "report " + runs.string() + " --out " + (dir / "rb").string());
+    INFO(a.err);
+    REQUIRE(a.code == 0);
+    for (const char* f : {"report.md", "report.csv", "summary.csv", "report.json", "report.html", "loss.svg", "accuracy.svg", "zeros.svg",
+                          "dead_vs_lr.svg", "last_layer_mean.svg", "forest.svg", "heatmap.svg"}) {
+        INFO(f);
+        REQUIRE(fs::exists(dir / "ra" / f));
+        CHECK(slurp(dir / "ra" / f) == slurp(dir / "rb" / f));
+    }
+    CHECK(slurp(dir / "ra" / "report.md") == a.out);
+    CHECK_THAT(a.out, Catch::Contains("## Accuracy") && Catch::Contains("vs relu: Δ | p | effect size") && Catch::Contains("## Convergence") &&
+                          Catch::Contains("## Gradient flow") && Catch::Contains("Warning:** some groups have fewer than 5 seeds"));
+    CHECK_THAT(a.out, Catch::Contains("| 0.02 | tanh | he_normal | 0.0 | 2 | "));
+    const std::string csv = slurp(dir / "ra" / "report.csv");
+    CHECK(std::count(csv.begin(), csv.end(), '\n') == 1 + 16 + 8);  // header, trials, groups
+    const auto j = nlohmann::json::parse(slurp(dir / "ra" / "report.json"));
+    CHECK(j["trials"].size() == 16);
+    CHECK(j["groups"].size() == 8);
+    // The summary: one ranking per learning rate, relu the baseline, every other activation compared with it.
+    const auto& summary = j["summary"];
+    CHECK(summary["baseline"] == "relu");
+    REQUIRE(summary["rankings"].size() == 2);
+    CHECK(summary["comparisons"] == 6);
+    for (const auto& ranking : summary["rankings"]) {
+        REQUIRE(ranking["entries"].size() == 4);
+        for (const auto& e : ranking["entries"]) {
+            CHECK(e["verdict"] == (e["activation"] == "relu" ? "baseline" : e["p_adjusted"].is_null() ? "not_tested" : e["verdict"].get<std::string>()));
+            if (e["activation"] != "relu" && !e["p_adjusted"].is_null()) CHECK(e["p_adjusted"].get<double>() >= e["p_value"].get<double>());
+        }
+    }
+    const std::string summary_csv = slurp(dir / "ra" / "summary.csv");
+    CHECK(std::count(summary_csv.begin(), summary_csv.end(), '\n') == 1 + 8);
+    CHECK_THAT(summary_csv, Catch::StartsWith("train.lr,init,bias,rank,activation,n,mean,ci95_low,ci95_high,difference,"));
+    CHECK_THAT(a.out, Catch::Contains("**With train.lr 0.02**") && Catch::Contains("| rank | activation | n | test accuracy | 95% CI | Δ vs baseline |"));
+    const std::string html = slurp(dir / "ra" / "report.html");
+    CHECK_THAT(html, Catch::StartsWith("<!DOCTYPE html>") && Catch::Contains("<svg") && Catch::Contains("<table class=\"sortable\">"));
+    // **Warning:** is bold in the page, not a stray pair of <em>s (the page is rendered, not re-parsed from Markdown).
+    CHECK_THAT(html, Catch::Contains("<strong>Warning:</strong>"));
+    CHECK(html.find("<em></em>") == std::string::npos);
+    CHECK(html.find("http://") == html.find("http://www.w3.org/2000/svg"));  // no external resources
+    const Result pivot = run_actbench(dir, "report " + runs.string() + " --rows activation --cols train.lr");
+    CHECK(pivot.code == 0);
+    CHECK_THAT(pivot.out, Catch::Contains("## Test accuracy by activation × train.lr") && Catch::Contains("| activation \\ train.lr | 0.02 | 0.05 |"));
+    CHECK(run_actbench(dir, "report " + runs.string() + " --rows activation --cols model.depth").code == 2);
+    // A damaged run log is bad input: the file and line are named, exit 2, and no report is written.
+    std::ofstream(runs / "runs.jsonl", std::ios::app) << "{\"command\": \"actbench run\", \"jobs\": \n";
+    const Result damaged = run_actbench(dir, "report " + runs.string() + " --out " + (dir / "rc").string());
+    CHECK(damaged.code == 2);
+    CHECK_THAT(damaged.err, Catch::Contains("runs.jsonl:2: not valid JSON"));
+    CHECK_FALSE(fs::exists(dir / "rc" / "report.md"));
+}
+
+TEST_CASE("the HTML report opens in a real browser with its tables and plots", "[cli][report][browser]") {
+    // scripts/setup.sh installs Debian's chromium for this test.
+    REQUIRE(fs::exists("/usr/bin/chromium"));
+    TempDir dir;
+    const fs::path cfg = write_config(dir, "b.yaml", small_sweep("b"));
+    REQUIRE(run_actbench(dir, "run " + cfg.string() + " --out " + (dir / "runs").string() + " --quiet").code == 0);
+    REQUIRE(run_actbench(dir, "report " + (dir / "runs").string() + " --out " + (dir / "rep").string()).code == 0);
+    const std::string flags = " --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking "
+                              "--disable-component-update --disable-sync --user-data-dir=" + (dir / "profile").string() + " ";
+    const std::string page = "file://" + (dir / "rep" / "report.html").string();
+    // The DOM as the browser built it: the tables and the three SVG plots are there.
+    const std::string dom_cmd = "/usr/bin/chromium" + flags + "--dump-dom " + page + " > " + (dir / "dom.html").string() + " 2>" +
+                                (dir / "chromium.log").string();
+    REQUIRE(std::system(dom_cmd.c_str()) == 0);
+    const std::string dom = slurp(dir / "dom.html");
+    INFO(slurp(dir / "chromium.log"));
+    CHECK(std::count(dom.begin(), dom.end(), '\n') > 50);
+    std::size_t svgs = 0, tables = 0;
+    for (std::size_t p = 0; (p = dom.find("<svg", p)) != std::string::npos; ++p) ++svgs;
+    for (std::size_t p = 0; (p = dom.find("<table", p)) != std::string::npos; ++p) ++tables;
+    CHECK(svgs == 5);    // forest, loss, accuracy, last layer mean, zeros
+    CHECK(tables == 8);  // the ranking, then overview, accuracy, convergence, sparsity, per layer, gradients, cost
+    CHECK_THAT(dom, Catch::Contains("<figure id=\"loss\">") && Catch::Contains("Training loss"));
+    // A screenshot renders (a blank or failed page would be a few kB at most).
+    const std::string shot_cmd = "/usr/bin/chromium" + flags + "--window-size=1200,3000 --screenshot=" + (dir / "page.png").string() + " " +
+                                 page + " >/dev/null 2>&1";
+    REQUIRE(std::system(shot_cmd.c_str()) == 0);
+    REQUIRE(fs::exists(dir / "page.png"));
+    CHECK(fs::file_size(dir / "page.png") > 50000);
+    const std::string log = slurp(dir / "chromium.log");
+    CHECK(log.find("Uncaught") == std::string::npos);
+    CHECK(log.find("Failed to load resource") == std::string::npos);
+}
+
+TEST_CASE("bench measures the matmul peak and the training throughput in one run", "[cli][bench]") {
+    TempDir dir;
+    const Result r = run_actbench(dir, "bench --seconds 0.2 --threads 1 --conv1 8 --conv2 16 --dense 32 --json");
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    const auto j = nlohmann::json::parse(r.out);
+    CHECK(j["matmul_peak_gflops"].get<double>() > 1);
+    CHECK(j["training_images_per_second"].get<double>() > 10);
+    CHECK(j["efficiency"].get<double>() > 0);
+    CHECK(j["efficiency"].get<double>() < 2);
+    CHECK(j["evaluation_vs_training"].get<double>() > 1);
+    CHECK_FALSE(j.contains("profile"));
+    CHECK(j["activation"] == "relu");
+    CHECK(run_actbench(dir, "bench --model densenet").code == 2);
+    const Result res = run_actbench(dir, "bench --seconds 0.2 --threads 1 --model resnet --depth 8 --width 4 --block pre_activation --json");
+    INFO(res.err);
+    REQUIRE(res.code == 0);
+    CHECK(nlohmann::json::parse(res.out)["model_params"]["block"] == 1);
+    CHECK(nlohmann::json::parse(res.out)["efficiency"].get<double>() > 0);
+    CHECK_THAT(run_actbench(dir, "bench --model resnet --block middle").err, Catch::Contains("unknown block 'middle'"));
+    CHECK_THAT(run_actbench(dir, "bench --model lenet --block plain").err, Catch::Contains("model lenet has no block parameter"));
+    // Another activation: the same model, its own step; maxout's wider layers count more FLOPs.
+    const Result m = run_actbench(dir, "bench --seconds 0.2 --threads 1 --conv1 8 --conv2 16 --dense 32 --activation maxout --json");
+    INFO(m.err);
+    REQUIRE(m.code == 0);
+    const auto mj = nlohmann::json::parse(m.out);
+    CHECK(mj["activation"] == "maxout");
+    CHECK(mj["training_flops_per_image"].get<double>() > 1.5 * j["training_flops_per_image"].get<double>());
+    const Result bad = run_actbench(dir, "bench --activation relu7");
+    CHECK(bad.code == 2);
+    CHECK_THAT(bad.err, Catch::Contains("relu7") && Catch::Contains("noisy_relu"));
+}
+
+TEST_CASE("bench --profile breaks a training step and an evaluation step down by category and layer", "[cli][bench]") {
+    TempDir dir;
+    const Result r = run_actbench(dir, "bench --seconds 0.2 --threads 1 --conv1 8 --conv2 16 --dense 32 --profile --json");
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    const auto p = nlohmann::json::parse(r.out).at("profile");
+    CHECK(p["steps"].get<long>() >= 3);
+    double share = 0;
+    for (const char* c : {"forward", "backward-data", "backward-weights", "activation", "loss", "optimizer", "data"}) {
+        INFO(c);
+        REQUIRE(p["categories"].contains(c));
+        CHECK(p["categories"][c]["ms_per_step"].get<double>() > 0);
+    }
+    for (const auto& [name, c] : p["categories"].items()) share += c["share"].get<double>();
+    CHECK(share == Approx(1.0));
+    // Every weighted layer appears with its forward and backward-weights time; act1..act3 as activation.
+    std::set<std::string> sections;
+    for (const auto& sct : p["sections"]) sections.insert(sct["section"].get<std::string>() + " " + sct["category"].get<std::string>());
+    for (const char* s : {"conv1 forward", "conv2 backward-weights", "conv2 backward-data", "dense1 backward-weights",
+                          "act1 activation", "act3 activation", "pool1 forward", "step optimizer", "batch data"})
+        CHECK(sections.count(s) == 1);
+    // The evaluation step (a forward pass in evaluation mode) is profiled separately: forward sections only, no
+    // backward, optimiser or data — and no activation, since ReLU runs fused into conv and dense there.
+    const auto e = nlohmann::json::parse(r.out).at("evaluation_profile");
+    CHECK(e["steps"].get<long>() >= 3);
+    CHECK(e["categories"].contains("forward"));
+    for (const char* c : {"activation", "backward-data", "backward-weights", "optimizer", "data"}) CHECK_FALSE(e["categories"].contains(c));
+    CHECK(e["ms_per_step"].get<double>() < p["ms_per_step"].get<double>());
+    // The text form prints the same tables.
+    const Result text = run_actbench(dir, "bench --seconds 0.2 --threads 1 --conv1 8 --conv2 16 --dense 32 --profile");
+    CHECK_THAT(text.out, Catch::Contains("training steps") && Catch::Contains("backward-weights") &&
+                             Catch::Contains("evaluation steps"));
+}
