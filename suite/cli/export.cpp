@@ -2,6 +2,7 @@
 
 #include "report/report_data.hpp"
 #include "report/tidy_table.hpp"
+#include "store/run_store.hpp"
 
 #include <algorithm>
 #include <set>
@@ -11,13 +12,6 @@ namespace actbench {
 using nlohmann::json;
 
 namespace {
-
-// The summary's scalar metrics, in the order the trials table gives them.
-const char* const kTrialMetrics[] = {"epochs_completed", "steps", "diverged_step", "final_test_accuracy", "best_test_accuracy",
-                                     "final_val_accuracy", "best_val_accuracy", "final_train_loss", "train_loss_auc",
-                                     "target_train_error", "epochs_to_target", "steps_to_target", "zero_fraction_init",
-                                     "zero_fraction_final", "dead_fraction_final", "inactive_fraction_final", "saturated_fraction_final",
-                                     "grad_ratio_first_step"};
 
 json number_or_null(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
 
@@ -58,15 +52,16 @@ std::string stage_of(const TrialRecord& r) { return r.summary["axes"].value("sta
 TidyTable trials_table(const Aggregate& a, const LoadedRuns& runs, const std::vector<const TrialRecord*>& trials) {
     const auto axes = axis_names(a, trials);
     const bool rounds = a.adaptive.has_value();
+    const std::vector<std::string> metrics = trial_csv_metrics();
     TidyTable t;
     t.columns.push_back("trial_id");
     t.columns.insert(t.columns.end(), axes.begin(), axes.end());
     if (rounds) t.columns.push_back("round");
     t.columns.push_back("status");
     t.columns.push_back("error");
-    for (const char* m : kTrialMetrics) {
+    for (const std::string& m : metrics) {
         t.columns.push_back(m);
-        if (std::string(m) == "steps_to_target") t.columns.push_back("target_reached");
+        if (m == "steps_to_target") t.columns.push_back("target_reached");
     }
     for (const TrialRecord* trial : trials) {
         const TrialRecord& r = *trial;
@@ -76,9 +71,9 @@ TidyTable trials_table(const Aggregate& a, const LoadedRuns& runs, const std::ve
         if (rounds) row.push_back(stage_of(r) == "tuning" ? json() : adaptive_round(a, s["axes"].value("seed", json())));
         row.push_back(s["status"]);
         row.push_back(s.value("error", json()));
-        for (const char* m : kTrialMetrics) {
+        for (const std::string& m : metrics) {
             row.push_back(s.value(m, json()));
-            if (std::string(m) == "steps_to_target") row.push_back(r.ok() ? json(s["steps_to_target"].is_number()) : json());
+            if (m == "steps_to_target") row.push_back(r.ok() ? json(s["steps_to_target"].is_number()) : json());
         }
         t.rows.push_back(row);
     }

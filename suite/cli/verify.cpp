@@ -118,7 +118,7 @@ VerifyReport verify_run(const std::filesystem::path& run_dir, const VerifyOption
         std::vector<nlohmann::json> stored_metrics;
         try {
             const nlohmann::json summary = read_summary(stored);
-            if (summary["status"] == "failed") {
+            if (status_of(summary) == TrialStatus::failed) {
                 report.trials.push_back({t.id, VerifyResult::Outcome::failed, summary["error"]});
                 continue;
             }

@@ -46,8 +46,8 @@ GroupStats group_stats(const std::vector<const TrialRecord*>& trials) {
             eval_s.push_back(row["eval_seconds"].get<double>());
         }
         const std::int64_t seed = t->summary["axes"].value("seed", std::int64_t{0});
-        if (t->status() == "diverged") ++s.diverged, s.by_seed.add_diverged(seed);
-        if (t->status() == "failed") ++s.failed;
+        if (t->status() == TrialStatus::diverged) ++s.diverged, s.by_seed.add_diverged(seed);
+        if (t->status() == TrialStatus::failed) ++s.failed;
         if (!t->ok()) continue;
         ++s.finished;
         double v = 0;
@@ -276,8 +276,8 @@ void build_groups(Aggregate& a, const LoadedRuns& runs) {
         g.cells = cells.cells;
         g.values = cells.values;
         g.trials.push_back(&r);
-        const std::string status = r.status();
-        (status == "ok" ? a.ok : status == "diverged" ? a.diverged : a.failed)++;
+        const TrialStatus status = r.status();
+        (status == TrialStatus::ok ? a.ok : status == TrialStatus::diverged ? a.diverged : a.failed)++;
     }
     for (const TrialRecord* record : confirmation_trials) {
         Group cells;
@@ -285,7 +285,7 @@ void build_groups(Aggregate& a, const LoadedRuns& runs) {
         if (it == by_key.end()) continue;  // no group of the design's own seeds to confirm
         it->second.confirmation_trials.push_back(record);
         const std::int64_t seed = record->summary["axes"].value("seed", std::int64_t{0});
-        if (record->status() == "diverged") it->second.confirmation.add_diverged(seed);
+        if (record->status() == TrialStatus::diverged) it->second.confirmation.add_diverged(seed);
         if (record->ok()) it->second.confirmation.add_finished(seed, record->summary["final_test_accuracy"].get<double>());
     }
     for (auto& [key, g] : by_key) {

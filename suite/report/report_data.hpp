@@ -6,6 +6,7 @@
 #include "run/tuning_choice.hpp"
 #include "stats/sequential.hpp"
 #include "stats/statistics.hpp"
+#include "store/run_store.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -20,8 +21,9 @@ namespace actbench {
 struct TrialRecord {
     nlohmann::json summary;
     std::vector<nlohmann::json> metrics, timing;
-    const std::string& status() const { return summary["status"].get_ref<const std::string&>(); }
-    bool ok() const { return status() == "ok"; }
+    // The store's reader checked the status: one of the three.
+    TrialStatus status() const { return *status_of(summary); }
+    bool ok() const { return status() == TrialStatus::ok; }
 };
 
 struct LoadedRuns {

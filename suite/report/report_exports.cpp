@@ -2,6 +2,7 @@
 // its own CSV, and JSON with everything typed (numbers as numbers, null where a value is censored or absent).
 #include "report/report_data.hpp"
 #include "report/tidy_table.hpp"  // csv_escape
+#include "store/run_store.hpp"
 
 #include <sstream>
 
@@ -29,11 +30,6 @@ const char* verdict_name(RankedEntry::Verdict v) {
     }
     return "";
 }
-
-// The summary fields the CSV carries per trial and per group.
-const char* const kFields[] = {"final_test_accuracy", "best_test_accuracy", "epochs_to_target", "steps_to_target", "train_loss_auc",
-                               "zero_fraction_init", "zero_fraction_final", "dead_fraction_final", "inactive_fraction_final",
-                               "grad_ratio_first_step"};
 
 // Steps to the target against the baseline (RankedEntry::Speed); null where not compared.
 json speed_json(const RankedEntry::Speed& sp) {
@@ -93,18 +89,19 @@ std::string plain(const Text& text) {
 }  // namespace
 
 std::string render_csv(const Aggregate& a) {
+    const std::vector<std::string> metrics = report_csv_metrics();
     std::ostringstream csv;
     csv << "row";
     for (const auto& c : a.columns) csv << "," << csv_escape(c);
     csv << ",seed,status,trials";
-    for (const char* f : kFields) csv << "," << f;
+    for (const std::string& f : metrics) csv << "," << f;
     csv << "\n";
     for (const Group& g : a.groups)
         for (const TrialRecord* t : g.trials) {
             csv << "trial";
             for (const auto& cell : g.cells) csv << "," << csv_escape(cell);
-            csv << "," << t->summary["axes"].value("seed", json()).dump() << "," << t->status() << ",1";
-            for (const char* f : kFields) {
+            csv << "," << t->summary["axes"].value("seed", json()).dump() << "," << status_name(t->status()) << ",1";
+            for (const std::string& f : metrics) {
                 const json v = t->summary.value(f, json());
                 csv << "," << (v.is_number() ? v.dump() : std::string());
             }
@@ -114,7 +111,7 @@ std::string render_csv(const Aggregate& a) {
         csv << "group";
         for (const auto& cell : g.cells) csv << "," << csv_escape(cell);
         csv << ",,," << g.trials.size();
-        for (const char* f : kFields) {
+        for (const std::string& f : metrics) {
             std::vector<double> v;
             for (const TrialRecord* t : g.trials)
                 if (t->ok() && t->summary.value(f, json()).is_number()) v.push_back(t->summary[f].get<double>());

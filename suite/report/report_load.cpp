@@ -29,7 +29,7 @@ LoadedRuns load_runs(const std::vector<fs::path>& dirs) {
     for (const auto& [id, d] : trial_dirs) {
         try {
             TrialRecord r{read_summary(d), {}, {}};
-            if (r.summary["status"] != "failed") {
+            if (status_of(r.summary) != TrialStatus::failed) {
                 r.metrics = read_metrics(d, r.summary);
                 r.timing = read_timing(d);
             }

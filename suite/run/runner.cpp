@@ -134,7 +134,7 @@ Stored stored_state(const std::filesystem::path& trial_dir, std::string* why = n
     if (!std::filesystem::exists(trial_dir / kSummaryFile)) return Stored::none;
     try {
         const nlohmann::json s = read_summary(trial_dir);
-        if (s["status"] == "failed") return Stored::failed;
+        if (status_of(s) == TrialStatus::failed) return Stored::failed;
         read_metrics(trial_dir, s);
         return Stored::finished;
     } catch (const InputError& e) {
@@ -217,8 +217,8 @@ std::map<std::string, SeedOutcomes> stored_outcomes(const std::filesystem::path&
         try {
             if (!std::filesystem::exists(dir / kSummaryFile)) throw InputError("missing");
             const nlohmann::json summary = read_summary(dir);
-            if (summary["status"] == "ok") outcomes[key.dump()].add_finished(seed, summary["final_test_accuracy"].get<double>());
-            if (summary["status"] == "diverged") outcomes[key.dump()].add_diverged(seed);
+            if (status_of(summary) == TrialStatus::ok) outcomes[key.dump()].add_finished(seed, summary["final_test_accuracy"].get<double>());
+            if (status_of(summary) == TrialStatus::diverged) outcomes[key.dump()].add_diverged(seed);
         } catch (const InputError&) {
             ++missing;
         }
@@ -469,11 +469,11 @@ private:
             }
             const TrialOutcome r = run_trial(t, datasets_.at(dataset_json(t.dataset).dump()), out_ / t.id, &g_stop);
             std::lock_guard lock(mu_);
-            if (r.status == "interrupted") return;
+            if (r.interrupted) return;
             ++done_;
-            (r.status == "ok" ? totals_.ok : totals_.diverged)++;
+            (r.status == TrialStatus::ok ? totals_.ok : totals_.diverged)++;
             if (!options_.quiet)
-                std::cerr << "[" << done_ << "/" << totals_.planned << "] " << t.id << " " << t.label() << ": " << r.status
+                std::cerr << "[" << done_ << "/" << totals_.planned << "] " << t.id << " " << t.label() << ": " << status_name(r.status)
                           << ", test accuracy " << r.summary["final_test_accuracy"].dump() << " (" << static_cast<int>(r.seconds)
                           << " s)\n";
         } catch (const InputError&) {

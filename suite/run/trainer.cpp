@@ -236,7 +236,7 @@ private:
 
     std::vector<nlohmann::json> metrics_, timing_;
     long step_ = 0;
-    std::string status_ = "ok";
+    TrialStatus status_ = TrialStatus::ok;
     long diverged_step_ = -1;
     double best_test_accuracy_ = 0, best_val_accuracy_ = 0;
     std::vector<double> zero_init_, first_step_norms_;
@@ -335,7 +335,7 @@ bool TrialRun::train_epoch(int epoch, const std::atomic<bool>* stop) {
         const LossResult r = net_->forward(labels_.data(), batch_);
         ++step_;
         if (!std::isfinite(r.loss_sum)) {
-            status_ = "diverged";
+            status_ = TrialStatus::diverged;
             diverged_step_ = step_;
             return true;
         }
@@ -363,11 +363,11 @@ bool TrialRun::train_epoch(int epoch, const std::atomic<bool>* stop) {
 
 TrialOutcome TrialRun::run(const std::atomic<bool>* stop) {
     last_ = record(0, 0, 0, 0);
-    for (int epoch = 1; epoch <= trial_.train.epochs && status_ == "ok"; ++epoch)
-        if (!train_epoch(epoch, stop)) return {"interrupted", {}, seconds_since(start_)};
+    for (int epoch = 1; epoch <= trial_.train.epochs && status_ == TrialStatus::ok; ++epoch)
+        if (!train_epoch(epoch, stop)) return {TrialStatus::ok, true, {}, seconds_since(start_)};
     const nlohmann::json s = summary();
     write_summary(dir_, s);
-    return {status_, s, seconds_since(start_)};
+    return {status_, false, s, seconds_since(start_)};
 }
 
 nlohmann::json TrialRun::summary() const {
@@ -378,7 +378,7 @@ nlohmann::json TrialRun::summary() const {
     const long per_epoch = static_cast<long>(steps_per_epoch_);
     const long epochs_to = to_target ? (steps_to + per_epoch - 1) / per_epoch : -1;
     nlohmann::json summary{{"id", trial_.id},
-                           {"status", status_},
+                           {"status", status_name(status_)},
                            {"axes", trial_.axes},
                            {"settings", settings_},
                            {"epochs_completed", epochs_done_},
@@ -399,7 +399,7 @@ nlohmann::json TrialRun::summary() const {
                            {"steps_to_target", steps_to >= 0 ? nlohmann::json(steps_to) : nlohmann::json(nullptr)},
                            // Σ over epochs of the epoch's mean training loss (area under the curve, in epochs).
                            {"train_loss_auc", finite_or_null(loss_auc_)}};
-    if (status_ == "diverged") summary["diverged_step"] = diverged_step_;
+    if (status_ == TrialStatus::diverged) summary["diverged_step"] = diverged_step_;
     if (final_row.contains("val_accuracy")) {
         summary["final_val_accuracy"] = final_row["val_accuracy"];
         summary["best_val_accuracy"] = best_val_accuracy_;

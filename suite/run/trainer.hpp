@@ -25,6 +25,7 @@
 #include "network.hpp"
 #include "run/data.hpp"
 #include "run/plan.hpp"
+#include "store/run_store.hpp"
 
 #include <atomic>
 #include <filesystem>
@@ -33,7 +34,8 @@
 namespace actbench {
 
 struct TrialOutcome {
-    std::string status;  // ok | diverged | interrupted
+    TrialStatus status = TrialStatus::ok;  // ok or diverged (a failure is an exception)
+    bool interrupted = false;              // stopped before the end: nothing is stored
     nlohmann::json summary;
     double seconds = 0;
 };

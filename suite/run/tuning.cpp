@@ -25,7 +25,7 @@ TuningSelection select_tuned(const Config& config, const std::filesystem::path& 
         try {
             if (!std::filesystem::exists(dir / kSummaryFile)) throw InputError("missing");
             const nlohmann::json summary = read_summary(dir);
-            if (summary["status"] != "ok") {
+            if (status_of(summary) != TrialStatus::ok) {
                 ++group[index].diverged;
                 continue;
             }

@@ -62,7 +62,7 @@ CompactResult compact_run(const fs::path& run_dir) {
         }
         try {
             const nlohmann::json summary = read_summary(dir);
-            if (summary["status"] != "failed") {
+            if (status_of(summary) != TrialStatus::failed) {
                 read_metrics(dir, summary);
                 read_timing(dir);
             }

@@ -111,8 +111,7 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-// What a field may hold.
-enum class Kind { string, object, integer, number, number_or_null, integer_or_null, numbers };  // numbers: a list of number|null
+using Kind = FieldKind;
 
 bool has_kind(const json& v, Kind k) {
     switch (k) {
@@ -191,18 +190,13 @@ std::optional<std::vector<json>> read_trial_jsonl(const fs::path& trial_dir, con
     return read_checked_jsonl(compact, fields, what);
 }
 
-// The trainer's summary fields (trainer.cpp writes them); the report and verify read nothing else.
-const std::vector<Field> kSummaryOutcome{
-    {"epochs_completed", Kind::integer, true},         {"steps", Kind::integer, true},
-    {"final_test_accuracy", Kind::number, true},       {"best_test_accuracy", Kind::number, true},
-    {"final_train_loss", Kind::number_or_null, true},  {"zero_fraction_init", Kind::number_or_null, true},
-    {"zero_fraction_final", Kind::number_or_null, true}, {"dead_fraction_final", Kind::number_or_null, true},
-    {"inactive_fraction_final", Kind::number_or_null, true}, {"saturated_fraction_final", Kind::number_or_null, true},
-    {"grad_norm_first_step", Kind::numbers, true},     {"grad_ratio_first_step", Kind::number_or_null, true},
-    {"target_train_error", Kind::number, true},        {"epochs_to_target", Kind::integer_or_null, true},
-    {"steps_to_target", Kind::integer_or_null, true},  {"train_loss_auc", Kind::number_or_null, true},
-    {"diverged_step", Kind::integer, false},           {"final_val_accuracy", Kind::number, false},
-    {"best_val_accuracy", Kind::number, false}};
+// The trainer's summary fields (summary_metrics()); the report and verify read nothing else.
+std::vector<Field> summary_outcome_fields() {
+    std::vector<Field> fields;
+    for (const SummaryMetric& m : summary_metrics()) fields.push_back({m.name.data(), m.kind, m.required});
+    return fields;
+}
+const std::vector<Field> kSummaryOutcome = summary_outcome_fields();
 
 const std::vector<Field> kMetricsRow{
     {"epoch", Kind::number, true},           {"step", Kind::integer, true},
@@ -255,6 +249,57 @@ const char* status_name(TrialStatus s) {
         case TrialStatus::failed: return "failed";
     }
     return "";
+}
+
+std::optional<TrialStatus> status_of(const json& summary) {
+    const auto it = summary.find("status");
+    if (it == summary.end() || !it->is_string()) return std::nullopt;
+    for (const TrialStatus s : {TrialStatus::ok, TrialStatus::diverged, TrialStatus::failed})
+        if (*it == status_name(s)) return s;
+    return std::nullopt;
+}
+
+const std::vector<SummaryMetric>& summary_metrics() {
+    using K = FieldKind;
+    static const std::vector<SummaryMetric> table{
+        {"epochs_completed", K::integer, true, 0},
+        {"steps", K::integer, true, 0},
+        {"diverged_step", K::integer, false, 0},
+        {"final_test_accuracy", K::number, true, 1},
+        {"best_test_accuracy", K::number, true, 2},
+        {"final_val_accuracy", K::number, false, 0},
+        {"best_val_accuracy", K::number, false, 0},
+        {"final_train_loss", K::number_or_null, true, 0},
+        {"train_loss_auc", K::number_or_null, true, 5},
+        {"target_train_error", K::number, true, 0},
+        {"epochs_to_target", K::integer_or_null, true, 3},
+        {"steps_to_target", K::integer_or_null, true, 4},
+        {"zero_fraction_init", K::number_or_null, true, 6},
+        {"zero_fraction_final", K::number_or_null, true, 7},
+        {"dead_fraction_final", K::number_or_null, true, 8},
+        {"inactive_fraction_final", K::number_or_null, true, 9},
+        {"saturated_fraction_final", K::number_or_null, true, 0},
+        {"grad_ratio_first_step", K::number_or_null, true, 10},
+        {"grad_norm_first_step", K::numbers, true, 0},
+    };
+    return table;
+}
+
+std::vector<std::string> trial_csv_metrics() {
+    std::vector<std::string> names;
+    for (const SummaryMetric& m : summary_metrics())
+        if (m.kind != FieldKind::numbers) names.emplace_back(m.name);
+    return names;
+}
+
+std::vector<std::string> report_csv_metrics() {
+    std::vector<std::string> names;
+    for (const SummaryMetric& m : summary_metrics())
+        if (m.report_column > 0) {
+            if (names.size() < static_cast<std::size_t>(m.report_column)) names.resize(m.report_column);
+            names[m.report_column - 1] = m.name;
+        }
+    return names;
 }
 
 void write_manifest(const fs::path& run_dir, const json& manifest) {
@@ -318,10 +363,10 @@ json read_summary(const fs::path& trial_dir) {
     if (s["id"] != trial_dir.filename().string())
         throw InputError(path.string() + ": \"id\" is " + s["id"].dump() + "; expected the folder's name, \"" +
                          trial_dir.filename().string() + "\"");
-    const std::string status = s["status"];
-    if (status == "failed") check_fields(s, {{"error", Kind::string, true}}, path.string(), "a failed trial's summary");
-    else if (status == "ok" || status == "diverged") check_fields(s, kSummaryOutcome, path.string(), "a trial summary");
-    else throw InputError(path.string() + ": \"status\" is \"" + status + "\"; expected ok, diverged or failed");
+    const std::optional<TrialStatus> status = status_of(s);
+    if (!status) throw InputError(path.string() + ": \"status\" is " + s["status"].dump() + "; expected ok, diverged or failed");
+    if (*status == TrialStatus::failed) check_fields(s, {{"error", Kind::string, true}}, path.string(), "a failed trial's summary");
+    else check_fields(s, kSummaryOutcome, path.string(), "a trial summary");
     return s;
 }
 
@@ -333,7 +378,7 @@ std::vector<json> read_metrics(const fs::path& trial_dir, const json& summary) {
     if (rows.empty()) throw InputError(path.string() + ": empty; expected one line per evaluation point");
     // Complete: the trainer writes the summary from the last line, after the last epoch's line.
     const json& last = rows.back();
-    const bool ok = summary.value("status", "") == "ok";
+    const bool ok = status_of(summary) == TrialStatus::ok;
     if (last["test_accuracy"] != summary["final_test_accuracy"] || (ok && last["epoch"] != summary["epochs_completed"]))
         throw InputError(path.string() + ":" + std::to_string(rows.size()) + ": the last line is epoch " + last["epoch"].dump() +
                          " with test accuracy " + last["test_accuracy"].dump() + ", but " + kSummaryFile + " says epoch " +

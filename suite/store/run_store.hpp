@@ -14,6 +14,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <optional>
+#include <string_view>
+
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -45,6 +48,26 @@ inline constexpr const char* kGzipSuffix = ".gz";  // a compacted JSON-lines fil
 // A finished trial's status. "interrupted" is never stored: an interrupted trial leaves no summary.
 enum class TrialStatus { ok, diverged, failed };
 const char* status_name(TrialStatus s);
+// The status a summary's "status" names; nullopt for anything else.
+std::optional<TrialStatus> status_of(const nlohmann::json& summary);
+
+// What a stored field may hold (numbers: a list of number | null).
+enum class FieldKind { string, object, integer, number, number_or_null, integer_or_null, numbers };
+
+// The trainer's outcome fields of summary.json, each described once: the store checks them on write and read,
+// `export`'s trials.csv carries every scalar one in this order, and the report's per-trial and per-group CSV
+// those with a report_column. Adding a metric is a row here and the trainer's line that computes it
+// (run/trainer.cpp); showing it in the report's tables is a line in report/.
+struct SummaryMetric {
+    std::string_view name;
+    FieldKind kind;
+    bool required;        // in every finished trial's summary (not: diverged_step, the validation scores)
+    int report_column;    // its column among the report CSV's metrics (1, 2, …); 0: not there
+};
+const std::vector<SummaryMetric>& summary_metrics();
+// The scalar metrics (trials.csv), and the report CSV's, each in its order.
+std::vector<std::string> trial_csv_metrics();
+std::vector<std::string> report_csv_metrics();
 
 // The writers: each file has one, and it checks what it writes with the same field table its reader checks,
 // so a writer cannot store what a reader would call damaged (adding a metric is one row in that table, in
