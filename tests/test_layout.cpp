@@ -5,8 +5,8 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <functional>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <regex>
 #include <set>
@@ -124,7 +124,8 @@ TEST_CASE("the include graph has no cycle, and report code never reaches a model
 }
 
 TEST_CASE("no source file over 600 lines and no function over 80, outside data tables", "[layout]") {
-    // Data tables: one row per entry, read by the code that iterates them; splitting them would split the table.
+    // The activation table's file: one row per family, read by the code that iterates it; splitting it would split
+    // the table.
     const std::set<std::string> tables{"models/activation_table.cpp"};
     const std::regex definition(R"(^[A-Za-z~].*\()");
     const std::regex not_a_function(R"(^(namespace|struct|class|enum|union|extern|using|template|typedef|static_assert|return)\b)");
@@ -138,13 +139,19 @@ TEST_CASE("no source file over 600 lines and no function over 80, outside data t
         for (std::size_t i = 0; i < lines.size(); ++i) {
             if (!std::regex_search(lines[i], definition) || std::regex_search(lines[i], not_a_function)) continue;
             std::size_t open = i;  // the signature may span lines, up to its '{'
-            const auto ends_statement = [&](std::size_t k) { return !lines[k].empty() && std::string("{;}").find(lines[k].back()) != std::string::npos; };
+            const auto ends_statement = [&](std::size_t k) {
+                return !lines[k].empty() && std::string("{;}").find(lines[k].back()) != std::string::npos;
+            };
             while (open < lines.size() && open < i + 6 && !ends_statement(open)) ++open;
             if (open >= lines.size() || lines[open].empty() || lines[open].back() != '{') continue;
             std::size_t close = open + 1;
             while (close < lines.size() && lines[close] != "}") ++close;
+            // A data table: a function that returns its static table (activation_table(), init_table(), the settings
+            // schema's keys), one entry per row.
+            bool table = false;
+            for (std::size_t k = open + 1; k < std::min(close, open + 5); ++k) table |= lines[k].find("static const") != std::string::npos;
             INFO("the function at line " << i + 1 << ": " << lines[i]);
-            CHECK(close - i + 1 <= 80);
+            CHECK((table || close - i + 1 <= 80));
             i = close;
         }
     }

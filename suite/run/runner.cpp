@@ -5,25 +5,26 @@
 #include "rng.hpp"
 #include "run/data.hpp"
 #include "run/plan.hpp"
+#include "run/stages.hpp"
 #include "run/trainer.hpp"
 #include "run/tuning.hpp"
 #include "stats/sequential.hpp"
 #include "store/run_store.hpp"
 #include "version.hpp"
 
-#include <oneapi/dnnl/dnnl.hpp>
 #include <omp.h>
+#include <oneapi/dnnl/dnnl.hpp>
 #include <opencv2/core.hpp>
 
 #include <unistd.h>
 
 #include <atomic>
 #include <chrono>
-#include <cstdio>
 #include <csignal>
+#include <cstdio>
 #include <fstream>
-#include <map>
 #include <iostream>
+#include <map>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -113,8 +114,8 @@ nlohmann::json run_identity(const nlohmann::json& config_doc, const std::string&
 bool check_manifest(const std::filesystem::path& out, const nlohmann::json& identity) {
     if (!std::filesystem::exists(out / kManifestFile)) return false;
     const nlohmann::json old = read_manifest(out);
-    const nlohmann::json old_identity = run_identity(old["config"], old["config_hash"], old["environment"]["threads_per_trial"],
-                                                     old["environment"]["cpu_isa"]);
+    const nlohmann::json old_identity =
+        run_identity(old["config"], old["config_hash"], old["environment"]["threads_per_trial"], old["environment"]["cpu_isa"]);
     if (old_identity == identity) return false;
     std::string what;
     bool only_confirm = true;
@@ -145,18 +146,7 @@ Stored stored_state(const std::filesystem::path& trial_dir, std::string* why = n
 
 }  // namespace
 
-namespace {
-
-// The trials one invocation runs: cells of a grid (the config itself, or one of its tuning stages), labelled
-// with their stage in the trials' axes (empty: no stage).
-struct Stage {
-    const Config& grid;
-    std::vector<std::size_t> cells;
-    std::string label;
-};
-
-RunTotals run_stage(const Config& config, const Stage& stage, const RunOptions& options);
-
+// The stages' shared pieces (run/stages.hpp): every cell of a grid, totals added up.
 std::vector<std::size_t> all_cells(const Config& grid) {
     std::vector<std::size_t> cells(grid.cell_count());
     for (std::size_t i = 0; i < cells.size(); ++i) cells[i] = i;
@@ -168,142 +158,6 @@ RunTotals& operator+=(RunTotals& a, const RunTotals& b) {
     a.failed += b.failed, a.elsewhere += b.elsewhere, a.interrupted |= b.interrupted;
     return a;
 }
-
-}  // namespace
-
-namespace {
-
-// Adaptive seeds: rounds over the candidate cells, each adding seeds to the comparisons still undecided
-// (sequential.hpp), deciding from what is stored after each round.
-// An adaptive design's group: a cell's values but the seed, its trials by seed, its context (the values but the
-// baseline's axis and the tuned one) and whether the rounds have decided it.
-struct AdaptiveGroup {
-    std::map<std::int64_t, std::size_t> cell_of_seed;
-    std::string context;
-    bool baseline = false;
-    bool decided = false;
-};
-
-std::map<std::string, AdaptiveGroup> adaptive_groups(const Config& config, const Stage& candidates) {
-    std::map<std::string, AdaptiveGroup> groups;
-    for (const std::size_t cell : candidates.cells) {
-        nlohmann::json key = candidates.grid.cell_values(cell);
-        const std::int64_t seed = key["seed"].get<std::int64_t>();
-        key.erase("seed");
-        nlohmann::json context = key;
-        context.erase(config.baseline_axis);
-        if (config.tune) context.erase(config.tune->axis);
-        AdaptiveGroup& g = groups[key.dump()];
-        g.cell_of_seed[seed] = cell;
-        g.context = context.dump();
-        g.baseline = key.value(config.baseline_axis, nlohmann::json()) == config.baseline;
-    }
-    return groups;
-}
-
-// The outcome of each stored trial of `cells` (finished: its final test accuracy; diverged: the worst outcome), by
-// group key and seed, from the run store; `missing` counts the trials not stored yet (other shards may still be
-// running them).
-std::map<std::string, SeedOutcomes> stored_outcomes(const std::filesystem::path& out, const Config& grid,
-                                                                        const TrialIds& ids, const std::vector<std::size_t>& cells,
-                                                                        std::size_t& missing) {
-    std::map<std::string, SeedOutcomes> outcomes;
-    missing = 0;
-    for (const std::size_t cell : cells) {
-        const std::filesystem::path dir = out / ids.id(cell);
-        nlohmann::json key = grid.cell_values(cell);
-        const std::int64_t seed = key["seed"].get<std::int64_t>();
-        key.erase("seed");
-        try {
-            if (!std::filesystem::exists(dir / kSummaryFile)) throw InputError("missing");
-            const nlohmann::json summary = read_summary(dir);
-            if (status_of(summary) == TrialStatus::ok) outcomes[key.dump()].add_finished(seed, summary["final_test_accuracy"].get<double>());
-            if (status_of(summary) == TrialStatus::diverged) outcomes[key.dump()].add_diverged(seed);
-        } catch (const InputError&) {
-            ++missing;
-        }
-    }
-    return outcomes;
-}
-
-// After the rounds: adaptive.confirm fresh seeds (sequential.hpp) for every decided comparison and the baseline of
-// its context, as a stage of its own ("confirm"), so that the report can state each decided effect unbiased by
-// where the rounds stopped.
-RunTotals run_confirmation(const Config& config, const std::map<std::string, AdaptiveGroup>& groups, const RunOptions& options) {
-    std::set<std::string> contexts, keys;
-    std::size_t decided = 0;
-    for (const auto& [key, g] : groups)
-        if (!g.baseline && g.decided) contexts.insert(g.context), keys.insert(key), ++decided;
-    for (const auto& [key, g] : groups)
-        if (g.baseline && contexts.count(g.context)) keys.insert(key);
-    if (keys.empty()) return {};
-    const Config& confirm_grid = *config.confirmation_stage;
-    std::vector<std::size_t> cells;
-    for (const std::size_t cell : all_cells(confirm_grid)) {
-        nlohmann::json key = confirm_grid.cell_values(cell);
-        key.erase("seed");
-        if (keys.count(key.dump())) cells.push_back(cell);
-    }
-    if (!options.quiet)
-        std::cerr << "actbench: confirmation: " << config.adaptive->confirm << " fresh seeds for " << decided << " decided comparison(s) and their baseline(s)\n";
-    return run_stage(config, {confirm_grid, cells, "confirm"}, options);
-}
-
-RunTotals run_adaptive(const Config& config, const Stage& candidates, const RunOptions& options) {
-    const AdaptiveSpec& spec = *config.adaptive;
-    const Config& grid = candidates.grid;
-    const std::filesystem::path out = options.out.empty() ? std::filesystem::path(config.out) : options.out;
-    std::vector<std::int64_t> seeds;
-    for (const Axis& a : grid.axes)
-        if (a.name == "seed")
-            for (const auto& v : a.values) seeds.push_back(v.get<std::int64_t>());
-    std::map<std::string, AdaptiveGroup> groups = adaptive_groups(config, candidates);
-    std::size_t comparisons = 0;
-    for (const auto& [key, g] : groups) comparisons += !g.baseline;
-    const double alpha = 0.05 / (static_cast<double>(std::max<std::size_t>(comparisons, 1)) * spec.rounds());
-    const TrialIds ids(grid);
-    RunTotals totals;
-    for (int round = 0; round < spec.rounds(); ++round) {
-        const int n = spec.seeds_at(round);
-        std::set<std::string> open_contexts;
-        for (const auto& [key, g] : groups)
-            if (!g.baseline && !g.decided) open_contexts.insert(g.context);
-        if (open_contexts.empty()) break;
-        std::vector<std::size_t> cells;
-        for (const auto& [key, g] : groups)
-            if ((g.baseline && open_contexts.count(g.context)) || (!g.baseline && !g.decided))
-                for (int i = 0; i < n; ++i)
-                    if (g.cell_of_seed.count(seeds[static_cast<std::size_t>(i)])) cells.push_back(g.cell_of_seed.at(seeds[static_cast<std::size_t>(i)]));
-        if (!options.quiet) std::cerr << "actbench: round " << round + 1 << " of at most " << spec.rounds() << ": " << n << " seeds\n";
-        totals += run_stage(config, {grid, cells, candidates.label}, options);
-        if (totals.interrupted) return totals;
-        // Decide from what is stored: every trial of this round must be there (other shards may still run).
-        std::size_t missing = 0;
-        auto outcomes = stored_outcomes(out, grid, ids, cells, missing);
-        if (missing > 0) {
-            if (!options.quiet)
-                std::cerr << "actbench: " << missing << " trial(s) of round " << round + 1 << " are not in " << out.string()
-                          << " yet (other shards?); run again when they are to decide and go on\n";
-            return totals;
-        }
-        std::map<std::string, std::string> baseline_of;
-        for (const auto& [key, g] : groups)
-            if (g.baseline) baseline_of[g.context] = key;
-        int undecided = 0;
-        for (auto& [key, g] : groups) {
-            if (g.baseline || g.decided || !baseline_of.count(g.context)) continue;
-            const SequentialResult r =
-                run_rounds(spec, seeds, outcomes[key], outcomes[baseline_of[g.context]], config.paired_seeds, alpha, round);
-            g.decided = r.decision != Decision::undecided;
-            undecided += !g.decided;
-        }
-        if (!options.quiet) std::cerr << "actbench: after round " << round + 1 << ": " << undecided << " comparison(s) undecided\n";
-    }
-    if (spec.confirm > 0) totals += run_confirmation(config, groups, options);
-    return totals;
-}
-
-}  // namespace
 
 RunTotals run_sweep(const Config& config, const RunOptions& options) {
     if (!config.tune) {
@@ -318,7 +172,8 @@ RunTotals run_sweep(const Config& config, const RunOptions& options) {
     if (selection.missing > 0) {
         if (!options.quiet)
             std::cerr << "actbench: " << config.name << ": " << selection.missing << " tuning trial(s) are not in " << out.string()
-                      << " yet (other shards?); run again when they are to choose each cell's " << config.tune->axis << " and run stage 2\n";
+                      << " yet (other shards?); run again when they are to choose each cell's " << config.tune->axis
+                      << " and run stage 2\n";
         return totals;
     }
     if (selection.groups_without_choice > 0 && !options.quiet)
@@ -368,9 +223,9 @@ std::map<std::string, PreparedData> prepare_stage_data(const Config& config, con
         if (!datasets.count(key)) datasets.emplace(key, prepare_data(sections.dataset, out.parent_path() / ".cache"));
         const std::size_t train_count = datasets.at(key).data.train.count();
         if (train_count < static_cast<std::size_t>(sections.train.batch))
-            throw InputError(config.file + ": train.batch: " + std::to_string(sections.train.batch) + " is larger than the training split of " +
-                             sections.dataset.path + " (" + std::to_string(train_count) + " images" +
-                             (sections.dataset.validation > 0 ? " after dataset.validation" : "") + ") in the sweep cell " +
+            throw InputError(config.file + ": train.batch: " + std::to_string(sections.train.batch) +
+                             " is larger than the training split of " + sections.dataset.path + " (" + std::to_string(train_count) +
+                             " images" + (sections.dataset.validation > 0 ? " after dataset.validation" : "") + ") in the sweep cell " +
                              grid.cell_values(cell).dump());
     }
     return datasets;
@@ -378,8 +233,8 @@ std::map<std::string, PreparedData> prepare_stage_data(const Config& config, con
 
 // Creates the run directory and writes its manifest, or checks the one there: one writer at a time, so a second
 // runner of another config into this directory is refused even when both started before either wrote it.
-void record_manifest(const Config& config, const std::filesystem::path& out, const nlohmann::json& identity, const nlohmann::json& config_doc,
-                     const std::string& config_hash, const nlohmann::json& environment) {
+void record_manifest(const Config& config, const std::filesystem::path& out, const nlohmann::json& identity,
+                     const nlohmann::json& config_doc, const std::string& config_hash, const nlohmann::json& environment) {
     std::error_code ec;
     std::filesystem::create_directories(out, ec);
     if (ec) throw IoError(out.string() + ": cannot create the run directory: " + ec.message());
@@ -393,11 +248,12 @@ void record_manifest(const Config& config, const std::filesystem::path& out, con
         write_manifest(out, manifest);
     }
     if (!std::filesystem::exists(out / kManifestFile))
-        write_manifest(out, {{"sweep", config.name},
-                             {"config_file", config.file},
-                             {"config", config_doc},
-                             {"config_hash", config_hash},
-                             {"environment", environment}});
+        write_manifest(out,
+                       {{"sweep", config.name},
+                        {"config_file", config.file},
+                        {"config", config_doc},
+                        {"config_hash", config_hash},
+                        {"environment", environment}});
 }
 
 // SIGINT and SIGTERM set g_stop while a stage runs: workers finish the trial step they are in, the trial is
@@ -421,7 +277,8 @@ public:
     StopOnSignal& operator=(const StopOnSignal&) = delete;
 
 private:
-    struct sigaction old_int_ {}, old_term_ {};
+    struct sigaction old_int_ {
+    }, old_term_{};
 };
 
 // The worker threads of one stage: each takes the next cell, claims its trial, trains it, and records the
@@ -430,8 +287,16 @@ class StageWorkers {
 public:
     StageWorkers(const Stage& stage, const std::vector<std::size_t>& todo, const std::map<std::string, PreparedData>& datasets,
                  const std::filesystem::path& out, const RunOptions& options, int jobs, int threads, RunTotals& totals)
-        : stage_(stage), todo_(todo), datasets_(datasets), out_(out), options_(options), jobs_(jobs), threads_(threads),
-          totals_(totals), done_(totals.skipped), progress_(!options.quiet && ::isatty(STDERR_FILENO)) {}
+        : stage_(stage),
+          todo_(todo),
+          datasets_(datasets),
+          out_(out),
+          options_(options),
+          jobs_(jobs),
+          threads_(threads),
+          totals_(totals),
+          done_(totals.skipped),
+          progress_(!options.quiet && ::isatty(STDERR_FILENO)) {}
 
     // Runs every cell of `todo` on `jobs` threads; rethrows the first input or I/O error, which stops the others.
     void run() {
@@ -541,6 +406,8 @@ private:
     std::exception_ptr first_error_;
 };
 
+}  // namespace
+
 RunTotals run_stage(const Config& config, const Stage& stage, const RunOptions& options) {
     pin_isa(config.isa);
     check_precision_supported(config);
@@ -564,29 +431,29 @@ RunTotals run_stage(const Config& config, const Stage& stage, const RunOptions& 
     const std::map<std::string, PreparedData> datasets = prepare_stage_data(config, stage.grid, todo, out);
     record_manifest(config, out, identity, config_doc, config_hash, environment);
     if (!options.quiet)
-        std::cerr << "actbench: " << config.name << (stage.label.empty() ? "" : " (" + stage.label + " stage)") << ": " << planned << " trials"
+        std::cerr << "actbench: " << config.name << (stage.label.empty() ? "" : " (" + stage.label + " stage)") << ": " << planned
+                  << " trials"
                   << (options.shard_count > 1 ? ", " + std::to_string(planned - totals.other_shards) + " in shard " +
-                                                    std::to_string(options.shard_index) + "/" + std::to_string(options.shard_count)
+                              std::to_string(options.shard_index) + "/" + std::to_string(options.shard_count)
                                               : std::string())
-                  << ", " << totals.skipped << " already done, " << todo.size() << " to run (" << jobs << " jobs x "
-                  << threads << " threads) -> " << out.string() << "\n";
+                  << ", " << totals.skipped << " already done, " << todo.size() << " to run (" << jobs << " jobs x " << threads
+                  << " threads) -> " << out.string() << "\n";
     if (todo.empty()) return totals;
     cv::setNumThreads(1);  // OpenCV's pool must not compete with oneDNN's threads
 
     const StopOnSignal stop_on_signal;
     StageWorkers workers(stage, todo, datasets, out, options, jobs, threads, totals);
     workers.run();
-    append_run_log(out, {{"command", options.command},
-                         {"commit", kGitCommit},
-                         {"jobs", jobs},
-                         {"threads_per_trial", threads},
-                         {"trials_finished", workers.trials_finished()},
-                         {"interrupted", totals.interrupted},
-                         {"wall_seconds", std::round(workers.elapsed_seconds() * 10) / 10}});
+    append_run_log(out,
+                   {{"command", options.command},
+                    {"commit", kGitCommit},
+                    {"jobs", jobs},
+                    {"threads_per_trial", threads},
+                    {"trials_finished", workers.trials_finished()},
+                    {"interrupted", totals.interrupted},
+                    {"wall_seconds", std::round(workers.elapsed_seconds() * 10) / 10}});
     if (workers.first_error()) std::rethrow_exception(workers.first_error());
     return totals;
 }
-
-}  // namespace
 
 }  // namespace actbench
