@@ -45,8 +45,10 @@ void BM_Activation(benchmark::State& state, ActivationSpec spec, bool backward) 
     std::fill(data_of(dy), data_of(dy) + n, 1.f);
     const auto t0 = std::chrono::steady_clock::now();
     for (auto _ : state) {
-        if (backward) act.backward(ctx, dy);
-        else act.forward(ctx, x);
+        if (backward)
+            act.backward(ctx, dy);
+        else
+            act.forward(ctx, x);
         ctx.stream.wait();
     }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -63,8 +65,7 @@ const bool registered = [] {
     specs.push_back(formula_activation("formula_silu", "x * sigmoid(x)", {}));
     for (const auto& spec : specs)
         for (bool backward : {false, true})
-            benchmark::RegisterBenchmark(((backward ? "BM_Backward/" : "BM_Forward/") + spec.name).c_str(), BM_Activation,
-                                         spec, backward)
+            benchmark::RegisterBenchmark(((backward ? "BM_Backward/" : "BM_Forward/") + spec.name).c_str(), BM_Activation, spec, backward)
                 ->UseRealTime()
                 ->Unit(benchmark::kMicrosecond);
     return true;

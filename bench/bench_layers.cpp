@@ -30,15 +30,16 @@ void run(benchmark::State& state, Layer& layer, const memory::dims& in_dims, dou
     memory dy = random_memory(ctx, y.get_desc().dims());
     const bool backward = state.range(0) == 1;
     for (auto _ : state) {
-        if (backward) layer.backward(ctx, dy);
-        else layer.forward(ctx, x);
+        if (backward)
+            layer.backward(ctx, dy);
+        else
+            layer.forward(ctx, x);
         ctx.stream.wait();
     }
     state.SetItemsProcessed(state.iterations() * kBatch);
     // Backward of a weighted layer is two passes (data and weights), each the forward's multiply-adds.
     const double flops = 2 * macs_per_image * kBatch * (backward ? 2 : 1);
-    if (macs_per_image > 0)
-        state.counters["GFLOP/s"] = benchmark::Counter(flops * state.iterations() / 1e9, benchmark::Counter::kIsRate);
+    if (macs_per_image > 0) state.counters["GFLOP/s"] = benchmark::Counter(flops * state.iterations() / 1e9, benchmark::Counter::kIsRate);
 }
 
 void BM_Conv(benchmark::State& state) {

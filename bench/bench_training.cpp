@@ -29,9 +29,10 @@ void fill_input(Network& net, std::vector<std::int32_t>& labels) {
 constexpr int kBatch = 64;
 
 ModelSpec model_of(const benchmark::State& state) {
-    return ModelSpec::make("lenet", {{"conv1", static_cast<double>(state.range(0))},
-                                     {"conv2", static_cast<double>(state.range(1))},
-                                     {"dense", static_cast<double>(state.range(2))}});
+    return ModelSpec::make("lenet",
+                           {{"conv1", static_cast<double>(state.range(0))},
+                            {"conv2", static_cast<double>(state.range(1))},
+                            {"dense", static_cast<double>(state.range(2))}});
 }
 
 Precision precision_of(const benchmark::State& state) { return state.range(3) == 1 ? Precision::bf16 : Precision::fp32; }
@@ -63,8 +64,7 @@ void BM_TrainStep(benchmark::State& state) {
     }
     state.SetItemsProcessed(state.iterations() * batch);
     // A training step costs about 3× the forward pass (forward, backward-data, backward-weights).
-    state.counters["GFLOP/s"] = benchmark::Counter(3 * forward_flops(net) * batch * state.iterations() / 1e9,
-                                                   benchmark::Counter::kIsRate);
+    state.counters["GFLOP/s"] = benchmark::Counter(3 * forward_flops(net) * batch * state.iterations() / 1e9, benchmark::Counter::kIsRate);
 }
 
 void BM_EvalForward(benchmark::State& state) {

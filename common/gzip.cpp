@@ -20,8 +20,8 @@ std::vector<std::uint8_t> gunzip(std::span<const std::uint8_t> in, std::size_t m
     std::size_t guess = std::min<std::size_t>(1 << 16, max_out);
     if (in.size() >= 18) {
         const std::size_t n = in.size();
-        const std::size_t isize = (std::size_t{in[n - 1]} << 24) | (std::size_t{in[n - 2]} << 16) |
-                                  (std::size_t{in[n - 3]} << 8) | std::size_t{in[n - 4]};
+        const std::size_t isize =
+            (std::size_t{in[n - 1]} << 24) | (std::size_t{in[n - 2]} << 16) | (std::size_t{in[n - 3]} << 8) | std::size_t{in[n - 4]};
         const std::size_t cap = std::min(n * 1032 + (1 << 16), max_out);
         guess = std::clamp(isize + 1, guess, std::max(guess, cap));  // +1: Z_STREAM_END is seen with room to spare
     }
@@ -55,7 +55,8 @@ std::vector<std::uint8_t> gunzip(std::span<const std::uint8_t> in, std::size_t m
                  " bytes after the end of the gzip data that are not another gzip member");
         }
         if (rc == Z_BUF_ERROR && zs.avail_in == 0)
-            fail("truncated gzip stream: compressed data ends at byte offset " + std::to_string(consumed) + " before the end of the stream");
+            fail("truncated gzip stream: compressed data ends at byte offset " + std::to_string(consumed) +
+                 " before the end of the stream");
         if (rc != Z_OK && rc != Z_BUF_ERROR)
             fail("corrupt gzip data near compressed byte offset " + std::to_string(consumed) + ": " +
                  (zs.msg ? zs.msg : "error " + std::to_string(rc)));

@@ -26,5 +26,4 @@ int actbench_codecs_write(const char* path, const cv::Mat* image, std::string* e
         return 1;
     }
 }
-
 }

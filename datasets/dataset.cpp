@@ -47,8 +47,7 @@ Normalizer make_normalizer(const ImageSet& train, const std::string& mode) {
         for (auto& s : norm.scale) s = 1.f / 255.f;
         return norm;
     }
-    if (mode != "standard")
-        throw std::invalid_argument("unknown normalize mode '" + mode + "' (valid: none, unit, standard)");
+    if (mode != "standard") throw std::invalid_argument("unknown normalize mode '" + mode + "' (valid: none, unit, standard)");
     const std::size_t plane = static_cast<std::size_t>(train.height) * train.width;
     for (int ch = 0; ch < c; ++ch) {
         double sum = 0, sum_sq = 0;
@@ -69,8 +68,8 @@ Normalizer make_normalizer(const ImageSet& train, const std::string& mode) {
     return norm;
 }
 
-void fill_batch(const ImageSet& set, const std::vector<std::size_t>& indices, std::size_t first, int batch,
-                const Normalizer& norm, float* out, std::int32_t* labels) {
+void fill_batch(const ImageSet& set, const std::vector<std::size_t>& indices, std::size_t first, int batch, const Normalizer& norm,
+                float* out, std::int32_t* labels) {
     const std::size_t size = set.image_size();
     const std::size_t plane = static_cast<std::size_t>(set.height) * set.width;
     for (int r = 0; r < batch; ++r) {

@@ -43,8 +43,8 @@ Normalizer make_normalizer(const ImageSet& train, const std::string& mode);
 
 // Writes images indices[first .. first+rows) of `set` into `out` (batch × C × H × W floats, plain NCHW),
 // and their labels into `labels`; rows past the end of `indices` are zero images with label 0 (padding).
-void fill_batch(const ImageSet& set, const std::vector<std::size_t>& indices, std::size_t first, int batch,
-                const Normalizer& norm, float* out, std::int32_t* labels);
+void fill_batch(const ImageSet& set, const std::vector<std::size_t>& indices, std::size_t first, int batch, const Normalizer& norm,
+                float* out, std::int32_t* labels);
 
 // Training-time augmentation (off by default): a random crop — the image shifted by up to `crop_padding`
 // pixels each way, zero (before normalisation) where it leaves the frame, i.e. padding then cropping back to

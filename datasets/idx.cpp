@@ -75,25 +75,24 @@ IdxArray parse_idx(std::vector<std::uint8_t> bytes, const std::string& path, int
         return DataError(path + ": byte offset " + std::to_string(offset) + where + ": " + what);
     };
     if (bytes.size() < 4)
-        throw fail(bytes.size(), "file ends after " + std::to_string(bytes.size()) +
-                                     " bytes; expected the 4-byte IDX magic number");
+        throw fail(bytes.size(), "file ends after " + std::to_string(bytes.size()) + " bytes; expected the 4-byte IDX magic number");
     if (bytes[0] != 0 || bytes[1] != 0)
-        throw fail(0, "bad magic number " + hex_byte(bytes[0]) + " " + hex_byte(bytes[1]) +
-                          "; an IDX file starts with 0x00 0x00");
-    if (bytes[2] != 0x08)
-        throw fail(2, "element type " + hex_byte(bytes[2]) + " is not supported; expected 0x08 (unsigned byte)");
+        throw fail(0, "bad magic number " + hex_byte(bytes[0]) + " " + hex_byte(bytes[1]) + "; an IDX file starts with 0x00 0x00");
+    if (bytes[2] != 0x08) throw fail(2, "element type " + hex_byte(bytes[2]) + " is not supported; expected 0x08 (unsigned byte)");
     if (bytes[3] != expected_rank)
-        throw fail(3, "the file has " + std::to_string(bytes[3]) + " dimensions; expected " +
-                          std::to_string(expected_rank) + (expected_rank == 3 ? " (an idx3 image file)" : " (an idx1 label file)"));
+        throw fail(3,
+                   "the file has " + std::to_string(bytes[3]) + " dimensions; expected " + std::to_string(expected_rank) +
+                       (expected_rank == 3 ? " (an idx3 image file)" : " (an idx1 label file)"));
     IdxArray arr;
     std::size_t offset = 4;
     std::uint64_t total = 1;
     for (int d = 0; d < expected_rank; ++d) {
         if (bytes.size() < offset + 4)
-            throw fail(bytes.size(), "file ends inside the header; expected the size of dimension " +
-                                         std::to_string(d) + " at offset " + std::to_string(offset));
+            throw fail(bytes.size(),
+                       "file ends inside the header; expected the size of dimension " + std::to_string(d) + " at offset " +
+                           std::to_string(offset));
         const std::uint32_t v = (std::uint32_t{bytes[offset]} << 24) | (std::uint32_t{bytes[offset + 1]} << 16) |
-                                (std::uint32_t{bytes[offset + 2]} << 8) | std::uint32_t{bytes[offset + 3]};
+            (std::uint32_t{bytes[offset + 2]} << 8) | std::uint32_t{bytes[offset + 3]};
         arr.dims.push_back(v);
         total *= v;
         if (total > kMaxDecompressed) throw fail(offset, "dimension sizes multiply to more than 4 GiB");
@@ -101,10 +100,10 @@ IdxArray parse_idx(std::vector<std::uint8_t> bytes, const std::string& path, int
     }
     const std::size_t have = bytes.size() - offset;
     if (have < total)
-        throw fail(bytes.size(), "file is truncated: expected " + std::to_string(total) + " data bytes after the " +
-                                     std::to_string(offset) + "-byte header, found " + std::to_string(have));
-    if (have > total)
-        throw fail(offset + total, std::to_string(have - total) + " unexpected bytes after the data");
+        throw fail(bytes.size(),
+                   "file is truncated: expected " + std::to_string(total) + " data bytes after the " + std::to_string(offset) +
+                       "-byte header, found " + std::to_string(have));
+    if (have > total) throw fail(offset + total, std::to_string(have - total) + " unexpected bytes after the data");
     // The header is dropped in place: no second copy of the data.
     bytes.erase(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(offset));
     arr.data = std::move(bytes);
@@ -115,8 +114,8 @@ ImageSet load_idx_pair(const std::string& images_path, const std::string& labels
     IdxArray images = parse_idx(read_maybe_gzip(images_path), images_path, 3);
     IdxArray labels = parse_idx(read_maybe_gzip(labels_path), labels_path, 1);
     if (images.dims[0] != labels.dims[0])
-        throw DataError(images_path + " holds " + std::to_string(images.dims[0]) + " images but " + labels_path +
-                        " holds " + std::to_string(labels.dims[0]) + " labels; expected equal counts");
+        throw DataError(images_path + " holds " + std::to_string(images.dims[0]) + " images but " + labels_path + " holds " +
+                        std::to_string(labels.dims[0]) + " labels; expected equal counts");
     if (images.dims[0] == 0) throw DataError(images_path + ": holds no images");
     if (images.dims[1] == 0 || images.dims[2] == 0) throw DataError(images_path + ": images have zero size");
     ImageSet set;
@@ -128,9 +127,8 @@ ImageSet load_idx_pair(const std::string& images_path, const std::string& labels
     for (std::size_t i = 0; i < labels.data.size(); ++i) {
         if (labels.data[i] >= classes) {
             const std::string where = ends_with(labels_path, ".gz") ? " (of the decompressed data)" : "";
-            throw DataError(labels_path + ": byte offset " + std::to_string(8 + i) + where + ": label " +
-                            std::to_string(labels.data[i]) + " of image " + std::to_string(i) +
-                            " is out of range; expected 0.." + std::to_string(classes - 1));
+            throw DataError(labels_path + ": byte offset " + std::to_string(8 + i) + where + ": label " + std::to_string(labels.data[i]) +
+                            " of image " + std::to_string(i) + " is out of range; expected 0.." + std::to_string(classes - 1));
         }
         set.labels.push_back(labels.data[i]);
     }
@@ -141,9 +139,10 @@ Dataset load_idx_directory(const std::string& dir, int classes) {
     namespace fs = std::filesystem;
     std::error_code ec;
     if (!fs::is_directory(dir, ec))
-        throw DataError(dir + ": no such directory; expected a directory of IDX files "
-                              "(for Fashion-MNIST: apt-get install dataset-fashion-mnist, which puts them under "
-                              "/usr/share/datasets/fashion-mnist)");
+        throw DataError(dir +
+                        ": no such directory; expected a directory of IDX files "
+                        "(for Fashion-MNIST: apt-get install dataset-fashion-mnist, which puts them under "
+                        "/usr/share/datasets/fashion-mnist)");
     auto find = [&](const std::string& stem) {
         const fs::path base = fs::path(dir) / stem;
         if (fs::exists(base.string() + ".gz")) return base.string() + ".gz";
@@ -157,9 +156,8 @@ Dataset load_idx_directory(const std::string& dir, int classes) {
     ds.train = load_idx_pair(find("train-images-idx3-ubyte"), find("train-labels-idx1-ubyte"), ds.classes);
     ds.test = load_idx_pair(find("t10k-images-idx3-ubyte"), find("t10k-labels-idx1-ubyte"), ds.classes);
     if (ds.train.height != ds.test.height || ds.train.width != ds.test.width)
-        throw DataError(dir + ": training images are " + std::to_string(ds.train.height) + "x" +
-                        std::to_string(ds.train.width) + " but test images " + std::to_string(ds.test.height) +
-                        "x" + std::to_string(ds.test.width));
+        throw DataError(dir + ": training images are " + std::to_string(ds.train.height) + "x" + std::to_string(ds.train.width) +
+                        " but test images " + std::to_string(ds.test.height) + "x" + std::to_string(ds.test.width));
     return ds;
 }
 

@@ -55,7 +55,8 @@ std::string image_folder_key(const std::string& dir, int size, int channels, dou
         std::error_code entry_ec;
         if (!it->is_regular_file(entry_ec)) continue;
         const auto time = it->last_write_time(entry_ec).time_since_epoch().count();
-        entries.push_back(fs::relative(it->path(), dir).string() + "|" + std::to_string(it->file_size(entry_ec)) + "|" + std::to_string(time));
+        entries.push_back(fs::relative(it->path(), dir).string() + "|" + std::to_string(it->file_size(entry_ec)) + "|" +
+                          std::to_string(time));
     }
     // A folder that cannot be walked (a symlink loop, a permission) is named, never hashed in part: a partial
     // listing could match an old cache of a different folder state.
@@ -100,8 +101,10 @@ std::optional<Dataset> read_dataset_cache(const fs::path& file) {
     }
     d.classes = static_cast<int>(classes);
     if (!get_set(in, d.train, total) || !get_set(in, d.test, total)) return std::nullopt;
-    for (auto l : d.train.labels) if (l < 0 || l >= d.classes) return std::nullopt;
-    for (auto l : d.test.labels) if (l < 0 || l >= d.classes) return std::nullopt;
+    for (auto l : d.train.labels)
+        if (l < 0 || l >= d.classes) return std::nullopt;
+    for (auto l : d.test.labels)
+        if (l < 0 || l >= d.classes) return std::nullopt;
     return d;
 }
 

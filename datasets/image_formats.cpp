@@ -81,8 +81,8 @@ void put_image(const cv::Mat& img, ImageSet& set) {
 
 }  // namespace
 
-ImageSet parse_cifar(const std::vector<std::uint8_t>& bytes, const std::string& path, std::size_t record_size,
-                     std::size_t label_offset, int classes) {
+ImageSet parse_cifar(const std::vector<std::uint8_t>& bytes, const std::string& path, std::size_t record_size, std::size_t label_offset,
+                     int classes) {
     if (bytes.empty()) throw DataError(path + ": the file is empty; expected CIFAR records of " + std::to_string(record_size) + " bytes");
     if (bytes.size() % record_size != 0)
         throw DataError(path + ": byte offset " + std::to_string(bytes.size() - bytes.size() % record_size) + ": record " +
@@ -164,7 +164,8 @@ Dataset load_image_folder(const std::string& dir, int size, int channels, double
             for (const auto& f : files) {
                 if (fs::file_size(f, ec) == 0) throw DataError(f.string() + ": zero-size file; expected an image");
                 const cv::Mat raw = read_image(f.string(), channels == 1 ? cv::IMREAD_GRAYSCALE : cv::IMREAD_COLOR);
-                if (raw.empty()) throw DataError(f.string() + ": OpenCV cannot decode this file; expected an image (PNG, JPEG, BMP, PGM, …)");
+                if (raw.empty())
+                    throw DataError(f.string() + ": OpenCV cannot decode this file; expected an image (PNG, JPEG, BMP, PGM, …)");
                 cv::Mat img;
                 cv::resize(raw, img, cv::Size(size, size), 0, 0, cv::INTER_AREA);
                 put_image(img, set);
@@ -189,8 +190,7 @@ Dataset load_image_folder(const std::string& dir, int size, int channels, double
 
 Dataset load_opencv_digits(const std::string& path, double test_fraction) {
     std::error_code ec;
-    if (!fs::exists(path, ec))
-        throw DataError(path + ": no such file; expected OpenCV's digits.png (Debian: apt-get install opencv-doc)");
+    if (!fs::exists(path, ec)) throw DataError(path + ": no such file; expected OpenCV's digits.png (Debian: apt-get install opencv-doc)");
     require_regular_file(path, "OpenCV's digits.png");
     const cv::Mat sheet = read_image(path, cv::IMREAD_GRAYSCALE);
     if (sheet.empty()) throw DataError(path + ": OpenCV cannot decode this file; expected digits.png");

@@ -15,8 +15,8 @@ namespace actbench {
 // `labels`: "fine" (100 classes) or "coarse" (20) for CIFAR-100; ignored for CIFAR-10.
 Dataset load_cifar(const std::string& dir, const std::string& labels = "fine");
 // One CIFAR batch file (record_size 3073 for CIFAR-10, 3074 for CIFAR-100; label_offset picks the label byte).
-ImageSet parse_cifar(const std::vector<std::uint8_t>& bytes, const std::string& path, std::size_t record_size,
-                     std::size_t label_offset, int classes);
+ImageSet parse_cifar(const std::vector<std::uint8_t>& bytes, const std::string& path, std::size_t record_size, std::size_t label_offset,
+                     int classes);
 
 // One sub-folder per class (names sorted give the class indices), images resized to size×size with area
 // interpolation, 1 (grey) or 3 (colour) channels. With train/ and test/ sub-folders those are the splits;

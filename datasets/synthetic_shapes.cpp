@@ -38,14 +38,18 @@ void draw_one(cv::Mat& img, int shape, Rng& rng) {
         case 0: cv::circle(img, centre, r, ink, thickness, cv::LINE_AA); break;
         case 1: {
             auto pts = polygon(cx, cy, radius, angle, 4);
-            if (filled) cv::fillConvexPoly(img, pts, ink, cv::LINE_AA);
-            else cv::polylines(img, pts, true, ink, thickness, cv::LINE_AA);
+            if (filled)
+                cv::fillConvexPoly(img, pts, ink, cv::LINE_AA);
+            else
+                cv::polylines(img, pts, true, ink, thickness, cv::LINE_AA);
             break;
         }
         case 2: {
             auto pts = polygon(cx, cy, radius, angle, 3);
-            if (filled) cv::fillConvexPoly(img, pts, ink, cv::LINE_AA);
-            else cv::polylines(img, pts, true, ink, thickness, cv::LINE_AA);
+            if (filled)
+                cv::fillConvexPoly(img, pts, ink, cv::LINE_AA);
+            else
+                cv::polylines(img, pts, true, ink, thickness, cv::LINE_AA);
             break;
         }
         case 3: {
@@ -73,8 +77,10 @@ void draw_one(cv::Mat& img, int shape, Rng& rng) {
                 pts.emplace_back(static_cast<int>(std::lround(cx + rr * std::cos(a))),
                                  static_cast<int>(std::lround(cy + rr * std::sin(a))));
             }
-            if (filled) cv::fillConvexPoly(img, pts, ink, cv::LINE_AA);
-            else cv::polylines(img, pts, true, ink, thickness, cv::LINE_AA);
+            if (filled)
+                cv::fillConvexPoly(img, pts, ink, cv::LINE_AA);
+            else
+                cv::polylines(img, pts, true, ink, thickness, cv::LINE_AA);
         }
     }
 }

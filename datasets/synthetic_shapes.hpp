@@ -11,11 +11,11 @@
 namespace actbench {
 
 struct ShapesSpec {
-    int classes = 4;          // 2..6, in the order listed above
-    int train_count = 2000;   // images per split, classes balanced
+    int classes = 4;  // 2..6, in the order listed above
+    int train_count = 2000;  // images per split, classes balanced
     int test_count = 500;
-    int size = 28;            // square images, pixels
-    double noise = 8.0;       // std of the additive pixel noise, in grey levels
+    int size = 28;  // square images, pixels
+    double noise = 8.0;  // std of the additive pixel noise, in grey levels
     std::uint64_t seed = 1;
 };
 

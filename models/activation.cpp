@@ -46,12 +46,8 @@ double ActivationSpec::param(std::string_view n) const {
 
 double ActivationSpec::f(double x) const { return formula ? formula->value(x) : info->f(x, params.data()); }
 double ActivationSpec::df(double x) const { return formula ? formula->derivative(x) : info->df(x, params.data()); }
-std::vector<double> ActivationSpec::kinks() const {
-    return formula || !info->kinks ? std::vector<double>{} : info->kinks(params.data());
-}
-int ActivationSpec::width_multiplier() const {
-    return info->kernel == ActivationKernel::maxout ? static_cast<int>(param("pieces")) : 1;
-}
+std::vector<double> ActivationSpec::kinks() const { return formula || !info->kinks ? std::vector<double>{} : info->kinks(params.data()); }
+int ActivationSpec::width_multiplier() const { return info->kernel == ActivationKernel::maxout ? static_cast<int>(param("pieces")) : 1; }
 
 ActivationSpec builtin_activation(std::string_view name) { return activation_variant(std::string(name), name, {}); }
 
@@ -69,8 +65,7 @@ ActivationSpec activation_variant(std::string name, std::string_view base, const
 
 ActivationSpec formula_activation(std::string name, std::string_view expr, const std::map<std::string, double>& params) {
     for (const auto& [key, value] : params)
-        if (key == "x" || key == "pi" || key == "e")
-            throw FormulaError(0, "parameter name '" + key + "' is reserved (x, pi, e)");
+        if (key == "x" || key == "pi" || key == "e") throw FormulaError(0, "parameter name '" + key + "' is reserved (x, pi, e)");
     auto f = std::make_shared<Formula>(Formula::parse(expr, params));
     f->check();
     ActivationSpec spec;
@@ -150,8 +145,8 @@ const memory& Activation::backward(Context& ctx, const memory& diff_dst) {
     return backend_->backward(ctx, dst_narrow_ ? src_wide_ : src_used_, diff_dst, training_);
 }
 
-const memory& add_activation_l1(Context& ctx, const Activation& act, const memory& g, double lambda, int batch,
-                                memory& a_scratch, memory& g_scratch) {
+const memory& add_activation_l1(Context& ctx, const Activation& act, const memory& g, double lambda, int batch, memory& a_scratch,
+                                memory& g_scratch) {
     const memory::desc want = with_type(act.last_dst().get_desc(), dt::f32);
     const memory& a = as_layout(ctx, act.last_dst(), want, a_scratch);
     const memory& ga = as_layout(ctx, g, want, g_scratch);

@@ -35,13 +35,13 @@ struct ActivationParam {
 };
 
 enum class ActivationKernel {
-    eltwise,     // a oneDNN eltwise primitive
-    prelu,       // oneDNN prelu_forward / prelu_backward, learned slopes
-    custom,      // a deterministic elementwise kernel of ours
-    rrelu,       // randomised leaky ReLU (training draws one slope per element)
+    eltwise,  // a oneDNN eltwise primitive
+    prelu,  // oneDNN prelu_forward / prelu_backward, learned slopes
+    custom,  // a deterministic elementwise kernel of ours
+    rrelu,  // randomised leaky ReLU (training draws one slope per element)
     noisy_relu,  // ReLU with Gaussian noise added in training
-    maxout,      // max over k adjacent channels
-    formula,     // a formula from the config
+    maxout,  // max over k adjacent channels
+    formula,  // a formula from the config
 };
 
 struct EltwiseArgs {
@@ -79,17 +79,17 @@ const ActivationInfo* lookup_activation(std::string_view name);
 
 // A resolved activation: what one trial uses.
 struct ActivationSpec {
-    std::string name;                         // as the sweep names it: "relu", "very_leaky", "swish_1702"
-    const ActivationInfo* info = nullptr;     // the family (the "formula" family for formulas)
-    std::vector<double> params;               // every parameter of the family, in table order
-    std::shared_ptr<const Formula> formula;   // kernel == formula
+    std::string name;  // as the sweep names it: "relu", "very_leaky", "swish_1702"
+    const ActivationInfo* info = nullptr;  // the family (the "formula" family for formulas)
+    std::vector<double> params;  // every parameter of the family, in table order
+    std::shared_ptr<const Formula> formula;  // kernel == formula
     std::map<std::string, double> formula_params;
 
     double param(std::string_view name) const;  // throws std::invalid_argument
-    double f(double x) const;                   // scalar reference (evaluation mode)
+    double f(double x) const;  // scalar reference (evaluation mode)
     double df(double x) const;
     std::vector<double> kinks() const;
-    int width_multiplier() const;               // maxout: k, else 1
+    int width_multiplier() const;  // maxout: k, else 1
 };
 
 // A built-in with its defaults ("relu"), throws std::invalid_argument listing the valid names.
@@ -147,7 +147,7 @@ private:
 // The L1 activation penalty's gradient (Network::set_activation_l1): λ·sign(a)/batch added to g, the gradient of
 // the loss with respect to the activation layer's last output a, in a's layout and in fp32. Returns the sum (in
 // g_scratch); a_scratch holds a widened copy of a when a is bf16.
-const memory& add_activation_l1(Context& ctx, const Activation& act, const memory& g, double lambda, int batch,
-                                memory& a_scratch, memory& g_scratch);
+const memory& add_activation_l1(Context& ctx, const Activation& act, const memory& g, double lambda, int batch, memory& a_scratch,
+                                memory& g_scratch);
 
 }  // namespace actbench

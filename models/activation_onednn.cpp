@@ -38,8 +38,9 @@ public:
     }
     const memory& backward(Context& ctx, const memory& src, const memory& diff_dst, bool) override {
         const memory& dd = as_layout(ctx, diff_dst, src_desc_, diff_dst_scratch_);
-        bwd_.execute(ctx.stream, {{in_place_ ? DNNL_ARG_DST : DNNL_ARG_SRC, in_place_ ? dst_ : src}, {DNNL_ARG_DIFF_DST, dd},
-                                  {DNNL_ARG_DIFF_SRC, diff_src_}});
+        bwd_.execute(
+            ctx.stream,
+            {{in_place_ ? DNNL_ARG_DST : DNNL_ARG_SRC, in_place_ ? dst_ : src}, {DNNL_ARG_DIFF_DST, dd}, {DNNL_ARG_DIFF_SRC, diff_src_}});
         return diff_src_;
     }
     const memory& dst() const override { return dst_; }
@@ -56,7 +57,8 @@ private:
 class PreluBackend final : public ActivationBackend {
 public:
     PreluBackend(const std::string& layer, const ActivationSpec& spec)
-        : layer_(layer), shared_(spec.param("shared") != 0),  // 0 or 1: a whole-number parameter
+        : layer_(layer),
+          shared_(spec.param("shared") != 0),  // 0 or 1: a whole-number parameter
           init_(static_cast<float>(spec.param("init"))) {}
 
     // The primitive always gets one slope per channel (weights [1, C, 1, 1]) in the layout it picks
@@ -75,13 +77,25 @@ public:
         dst_ = memory(fpd.dst_desc(), ctx.engine);
         if (shared_) {
             const memory::dims one(src.dims().size(), 1);
-            slope_ = Param{layer_ + ".slope", one, memory(plain_desc(one), ctx.engine), memory(plain_desc(one), ctx.engine),
-                           ParamRole::slope, init_, 0, 0};
+            slope_ = Param{layer_ + ".slope",
+                           one,
+                           memory(plain_desc(one), ctx.engine),
+                           memory(plain_desc(one), ctx.engine),
+                           ParamRole::slope,
+                           init_,
+                           0,
+                           0};
             wide_slope_ = memory(fpd.weights_desc(), ctx.engine);
             wide_slope_grad_ = memory(fpd.weights_desc(), ctx.engine);
         } else {
-            slope_ = Param{layer_ + ".slope", wdims, memory(fpd.weights_desc(), ctx.engine), memory(fpd.weights_desc(), ctx.engine),
-                           ParamRole::slope, init_, 0, 0};
+            slope_ = Param{layer_ + ".slope",
+                           wdims,
+                           memory(fpd.weights_desc(), ctx.engine),
+                           memory(fpd.weights_desc(), ctx.engine),
+                           ParamRole::slope,
+                           init_,
+                           0,
+                           0};
         }
         dnnl::prelu_backward::desc bd(src, fpd.weights_desc(), src, fpd.weights_desc());
         dnnl::prelu_backward::primitive_desc bpd(bd, ctx.engine, fpd);
@@ -99,9 +113,12 @@ public:
     }
     const memory& backward(Context& ctx, const memory& src, const memory& diff_dst, bool) override {
         const memory& dd = as_layout(ctx, diff_dst, src_desc_, diff_dst_scratch_);
-        bwd_.execute(ctx.stream, {{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, shared_ ? wide_slope_ : slope_.value},
-                                  {DNNL_ARG_DIFF_DST, dd}, {DNNL_ARG_DIFF_SRC, diff_src_},
-                                  {DNNL_ARG_DIFF_WEIGHTS, shared_ ? wide_slope_grad_ : slope_.grad}});
+        bwd_.execute(ctx.stream,
+                     {{DNNL_ARG_SRC, src},
+                      {DNNL_ARG_WEIGHTS, shared_ ? wide_slope_ : slope_.value},
+                      {DNNL_ARG_DIFF_DST, dd},
+                      {DNNL_ARG_DIFF_SRC, diff_src_},
+                      {DNNL_ARG_DIFF_WEIGHTS, shared_ ? wide_slope_grad_ : slope_.grad}});
         if (shared_) {
             double sum = 0;  // in channel order: the same bits every time
             for (float g : to_plain(ctx, wide_slope_grad_)) sum += g;

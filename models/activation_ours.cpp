@@ -35,8 +35,8 @@ struct RreluSetting {
 RreluSetting rrelu_setting(const ActivationSpec& spec) {
     const double lower = spec.param("lower"), upper = spec.param("upper");
     const bool pytorch = spec.param("pytorch") != 0;  // 0 or 1: a whole-number parameter
-    return {static_cast<float>(lower), static_cast<float>(upper),
-            static_cast<float>(pytorch ? (lower + upper) / 2 : 2 / (lower + upper)), pytorch};
+    return {static_cast<float>(lower), static_cast<float>(upper), static_cast<float>(pytorch ? (lower + upper) / 2 : 2 / (lower + upper)),
+            pytorch};
 }
 
 bool has_padding(const memory::desc& d) {
@@ -212,7 +212,8 @@ private:
     void noisy_relu_backward(const float* x, const float* dy, float* dx, std::size_t n, bool training) const {
         const float* y = data_of(dst_);
         if (training && spec_.param("variance") != 0)
-            parallel_chunks(n, [&](std::size_t b, std::size_t e) { kernels::noisy_relu_sigmoid_backward(x + b, y + b, dy + b, dx + b, e - b); });
+            parallel_chunks(
+                n, [&](std::size_t b, std::size_t e) { kernels::noisy_relu_sigmoid_backward(x + b, y + b, dy + b, dx + b, e - b); });
         else
             parallel_chunks(n, [&](std::size_t b, std::size_t e) { kernels::pass_where_positive(y + b, dy + b, dx + b, e - b); });
     }
@@ -222,7 +223,7 @@ private:
     std::uint64_t calls_ = 0;  // training forward calls
     memory::desc work_desc_;
     memory dst_, diff_src_, src_work_, diff_dst_work_;
-    std::uint64_t last_key_ = 0;     // rrelu: the key of the last training forward's slopes
+    std::uint64_t last_key_ = 0;  // rrelu: the key of the last training forward's slopes
     std::vector<float> noise_pool_;  // noisy_relu: the normals of the last training forward's pool
 };
 

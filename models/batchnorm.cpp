@@ -11,8 +11,7 @@ memory::desc BatchNorm::build(Context& ctx, const memory::desc& src, bool) {
     const auto flags = dnnl::normalization_flags::use_scale | dnnl::normalization_flags::use_shift;
     bnf::primitive_desc train_pd(bnf::desc(dnnl::prop_kind::forward_training, src, epsilon_, flags), ctx.engine);
     bnf::primitive_desc eval_pd(
-        bnf::desc(dnnl::prop_kind::forward_inference, src, epsilon_, flags | dnnl::normalization_flags::use_global_stats),
-        ctx.engine);
+        bnf::desc(dnnl::prop_kind::forward_inference, src, epsilon_, flags | dnnl::normalization_flags::use_global_stats), ctx.engine);
     fwd_train_ = bnf(train_pd);
     fwd_eval_ = bnf(eval_pd);
     using bnb = dnnl::batch_normalization_backward;
@@ -35,14 +34,22 @@ memory::desc BatchNorm::build(Context& ctx, const memory::desc& src, bool) {
 const memory& BatchNorm::forward(Context& ctx, const memory& src) {
     src_used_ = src;
     if (!training_) {
-        fwd_eval_.execute(ctx.stream, {{DNNL_ARG_SRC, src}, {DNNL_ARG_DST, dst_}, {DNNL_ARG_MEAN, run_mean_mem_},
-                                       {DNNL_ARG_VARIANCE, run_var_mem_}, {DNNL_ARG_SCALE, scale_.value},
-                                       {DNNL_ARG_SHIFT, shift_.value}});
+        fwd_eval_.execute(ctx.stream,
+                          {{DNNL_ARG_SRC, src},
+                           {DNNL_ARG_DST, dst_},
+                           {DNNL_ARG_MEAN, run_mean_mem_},
+                           {DNNL_ARG_VARIANCE, run_var_mem_},
+                           {DNNL_ARG_SCALE, scale_.value},
+                           {DNNL_ARG_SHIFT, shift_.value}});
         return dst_;
     }
-    fwd_train_.execute(ctx.stream, {{DNNL_ARG_SRC, src}, {DNNL_ARG_DST, dst_}, {DNNL_ARG_MEAN, mean_},
-                                    {DNNL_ARG_VARIANCE, variance_}, {DNNL_ARG_SCALE, scale_.value},
-                                    {DNNL_ARG_SHIFT, shift_.value}});
+    fwd_train_.execute(ctx.stream,
+                       {{DNNL_ARG_SRC, src},
+                        {DNNL_ARG_DST, dst_},
+                        {DNNL_ARG_MEAN, mean_},
+                        {DNNL_ARG_VARIANCE, variance_},
+                        {DNNL_ARG_SCALE, scale_.value},
+                        {DNNL_ARG_SHIFT, shift_.value}});
     ctx.stream.wait();
     const float* m = data_of(mean_);
     const float* v = data_of(variance_);
@@ -58,10 +65,16 @@ const memory& BatchNorm::backward(Context& ctx, const memory& diff_dst) {
     // oneDNN 2.6 refuses to execute the backward primitive without DNNL_ARG_SHIFT when use_shift is set,
     // although the shift does not enter the gradient ("could not execute a primitive", measured).
     const memory& dd = as_layout(ctx, diff_dst, src_desc_, diff_dst_scratch_);
-    bwd_.execute(ctx.stream, {{DNNL_ARG_SRC, src_used_}, {DNNL_ARG_MEAN, mean_}, {DNNL_ARG_VARIANCE, variance_},
-                              {DNNL_ARG_DIFF_DST, dd}, {DNNL_ARG_SCALE, scale_.value}, {DNNL_ARG_SHIFT, shift_.value},
-                              {DNNL_ARG_DIFF_SRC, diff_src_},
-                              {DNNL_ARG_DIFF_SCALE, scale_.grad}, {DNNL_ARG_DIFF_SHIFT, shift_.grad}});
+    bwd_.execute(ctx.stream,
+                 {{DNNL_ARG_SRC, src_used_},
+                  {DNNL_ARG_MEAN, mean_},
+                  {DNNL_ARG_VARIANCE, variance_},
+                  {DNNL_ARG_DIFF_DST, dd},
+                  {DNNL_ARG_SCALE, scale_.value},
+                  {DNNL_ARG_SHIFT, shift_.value},
+                  {DNNL_ARG_DIFF_SRC, diff_src_},
+                  {DNNL_ARG_DIFF_SCALE, scale_.grad},
+                  {DNNL_ARG_DIFF_SHIFT, shift_.grad}});
     return diff_src_;
 }
 

@@ -13,8 +13,7 @@ memory::desc Conv2d::build(Context& ctx, const memory::desc& src, bool need_diff
     const auto alg = dnnl::algorithm::convolution_direct;
 
     using cf = dnnl::convolution_forward;
-    cf::primitive_desc fpd(forward_op(data_any(sd), data_any(wdims), has_bias_ ? &bias_md : nullptr, output_any(ddims)),
-                           ctx.engine);
+    cf::primitive_desc fpd(forward_op(data_any(sd), data_any(wdims), has_bias_ ? &bias_md : nullptr, output_any(ddims)), ctx.engine);
 
     dnnl::convolution_backward_data::primitive_desc bpd;
     if (need_diff_src) {
@@ -30,8 +29,8 @@ memory::desc Conv2d::build(Context& ctx, const memory::desc& src, bool need_diff
     return adopt(ctx, fpd, need_diff_src ? &bpd : nullptr, wpd, wdims, ic * area, oc * area);
 }
 
-dnnl::convolution_forward::desc Conv2d::forward_op(const memory::desc& src, const memory::desc& weights,
-                                                   const memory::desc* bias, const memory::desc& dst) const {
+dnnl::convolution_forward::desc Conv2d::forward_op(const memory::desc& src, const memory::desc& weights, const memory::desc* bias,
+                                                   const memory::desc& dst) const {
     const memory::dims strides{spec_.stride, spec_.stride}, pad{spec_.padding, spec_.padding};
     using cf = dnnl::convolution_forward;
     const auto alg = dnnl::algorithm::convolution_direct;
@@ -39,9 +38,8 @@ dnnl::convolution_forward::desc Conv2d::forward_op(const memory::desc& src, cons
                 : cf::desc(dnnl::prop_kind::forward_training, alg, src, weights, dst, strides, pad, pad);
 }
 
-dnnl::primitive_desc Conv2d::forward_desc(Context& ctx, const memory::desc& src, const memory::desc& weights,
-                                          const memory::desc* bias, const memory::desc& dst,
-                                          const dnnl::primitive_attr& attr) const {
+dnnl::primitive_desc Conv2d::forward_desc(Context& ctx, const memory::desc& src, const memory::desc& weights, const memory::desc* bias,
+                                          const memory::desc& dst, const dnnl::primitive_attr& attr) const {
     return dnnl::convolution_forward::primitive_desc(forward_op(src, weights, bias, dst), attr, ctx.engine);
 }
 

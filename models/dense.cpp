@@ -13,8 +13,7 @@ memory::desc Dense::build(Context& ctx, const memory::desc& src, bool need_diff_
     const memory::desc bias_md({oc}, dt::f32, tag::x);
 
     using ipf = dnnl::inner_product_forward;
-    ipf::primitive_desc fpd(forward_op(data_any(sd), data_any(wdims), has_bias_ ? &bias_md : nullptr, output_any(ddims)),
-                            ctx.engine);
+    ipf::primitive_desc fpd(forward_op(data_any(sd), data_any(wdims), has_bias_ ? &bias_md : nullptr, output_any(ddims)), ctx.engine);
 
     dnnl::inner_product_backward_data::primitive_desc bpd;
     if (need_diff_src) {
@@ -29,16 +28,15 @@ memory::desc Dense::build(Context& ctx, const memory::desc& src, bool need_diff_
     return adopt(ctx, fpd, need_diff_src ? &bpd : nullptr, wpd, wdims, fan_in, static_cast<double>(oc));
 }
 
-dnnl::inner_product_forward::desc Dense::forward_op(const memory::desc& src, const memory::desc& weights,
-                                                    const memory::desc* bias, const memory::desc& dst) const {
+dnnl::inner_product_forward::desc Dense::forward_op(const memory::desc& src, const memory::desc& weights, const memory::desc* bias,
+                                                    const memory::desc& dst) const {
     using ipf = dnnl::inner_product_forward;
     return bias ? ipf::desc(dnnl::prop_kind::forward_training, src, weights, *bias, dst)
                 : ipf::desc(dnnl::prop_kind::forward_training, src, weights, dst);
 }
 
-dnnl::primitive_desc Dense::forward_desc(Context& ctx, const memory::desc& src, const memory::desc& weights,
-                                         const memory::desc* bias, const memory::desc& dst,
-                                         const dnnl::primitive_attr& attr) const {
+dnnl::primitive_desc Dense::forward_desc(Context& ctx, const memory::desc& src, const memory::desc& weights, const memory::desc* bias,
+                                         const memory::desc& dst, const dnnl::primitive_attr& attr) const {
     return dnnl::inner_product_forward::primitive_desc(forward_op(src, weights, bias, dst), attr, ctx.engine);
 }
 

@@ -23,11 +23,10 @@ public:
 
 private:
     // The forward operation (training propagation, as every forward here) on these memory descriptors.
-    dnnl::inner_product_forward::desc forward_op(const memory::desc& src, const memory::desc& weights,
-                                                 const memory::desc* bias, const memory::desc& dst) const;
-    dnnl::primitive_desc forward_desc(Context& ctx, const memory::desc& src, const memory::desc& weights,
-                                      const memory::desc* bias, const memory::desc& dst,
-                                      const dnnl::primitive_attr& attr) const override;
+    dnnl::inner_product_forward::desc forward_op(const memory::desc& src, const memory::desc& weights, const memory::desc* bias,
+                                                 const memory::desc& dst) const;
+    dnnl::primitive_desc forward_desc(Context& ctx, const memory::desc& src, const memory::desc& weights, const memory::desc* bias,
+                                      const memory::desc& dst, const dnnl::primitive_attr& attr) const override;
     DenseSpec spec_;
 };
 

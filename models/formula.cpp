@@ -25,9 +25,9 @@ struct FunctionInfo {
     int arity;
 };
 constexpr FunctionInfo kFunctions[] = {
-    {"exp", Op::exp, 1},   {"log", Op::log, 1},         {"log1p", Op::log1p, 1},       {"sqrt", Op::sqrt, 1},
-    {"abs", Op::abs, 1},   {"tanh", Op::tanh, 1},       {"sigmoid", Op::sigmoid, 1},   {"softplus", Op::softplus, 1},
-    {"erf", Op::erf, 1},   {"min", Op::min, 2},         {"max", Op::max, 2},           {"pow", Op::pow, 2},
+    {"exp", Op::exp, 1}, {"log", Op::log, 1},   {"log1p", Op::log1p, 1},     {"sqrt", Op::sqrt, 1},
+    {"abs", Op::abs, 1}, {"tanh", Op::tanh, 1}, {"sigmoid", Op::sigmoid, 1}, {"softplus", Op::softplus, 1},
+    {"erf", Op::erf, 1}, {"min", Op::min, 2},   {"max", Op::max, 2},         {"pow", Op::pow, 2},
 };
 
 std::string function_names() {
@@ -100,8 +100,7 @@ private:
     int add(Node n) {
         // Fold operations on constants now, so evaluation only sees x-dependent nodes and constants.
         const bool unary = n.b < 0;
-        if (n.op != Op::constant && n.op != Op::x && nodes_[n.a].op == Op::constant &&
-            (unary || nodes_[n.b].op == Op::constant)) {
+        if (n.op != Op::constant && n.op != Op::x && nodes_[n.a].op == Op::constant && (unary || nodes_[n.b].op == Op::constant)) {
             const double v = apply(n.op, nodes_[n.a].constant, unary ? 0.0 : nodes_[n.b].constant);
             n = Node{Op::constant, -1, -1, v};
         }
@@ -114,18 +113,24 @@ private:
         if (depth > kMaxDepth) fail("nested too deeply (more than 64 levels)");
         int left = term(depth + 1);
         for (;;) {
-            if (eat('+')) left = add({Op::add, left, term(depth + 1)});
-            else if (eat('-')) left = add({Op::sub, left, term(depth + 1)});
-            else return left;
+            if (eat('+'))
+                left = add({Op::add, left, term(depth + 1)});
+            else if (eat('-'))
+                left = add({Op::sub, left, term(depth + 1)});
+            else
+                return left;
         }
     }
 
     int term(int depth) {
         int left = unary(depth + 1);
         for (;;) {
-            if (eat('*')) left = add({Op::mul, left, unary(depth + 1)});
-            else if (eat('/')) left = add({Op::div, left, unary(depth + 1)});
-            else return left;
+            if (eat('*'))
+                left = add({Op::mul, left, unary(depth + 1)});
+            else if (eat('/'))
+                left = add({Op::div, left, unary(depth + 1)});
+            else
+                return left;
         }
     }
 
@@ -227,7 +232,7 @@ inline double m_softplus(double x) { return softplus_of(x); }
 
 template <class T>
 [[gnu::always_inline]] inline void eval_nodes(const std::vector<Node>& nodes_, const T* x, std::size_t n, T* val, T* der,
-                                            bool want_derivative) {
+                                              bool want_derivative) {
     // val and der hold kBlock values per node; node k's block starts at k * kBlock.
     for (std::size_t k = 0; k < nodes_.size(); ++k) {
         const Node& node = nodes_[k];
@@ -249,23 +254,28 @@ template <class T>
                 break;
             case Op::add:
                 for (std::size_t i = 0; i < n; ++i) v[i] = va[i] + vb[i];
-                if (dv) for (std::size_t i = 0; i < n; ++i) d[i] = da[i] + db[i];
+                if (dv)
+                    for (std::size_t i = 0; i < n; ++i) d[i] = da[i] + db[i];
                 break;
             case Op::sub:
                 for (std::size_t i = 0; i < n; ++i) v[i] = va[i] - vb[i];
-                if (dv) for (std::size_t i = 0; i < n; ++i) d[i] = da[i] - db[i];
+                if (dv)
+                    for (std::size_t i = 0; i < n; ++i) d[i] = da[i] - db[i];
                 break;
             case Op::mul:
                 for (std::size_t i = 0; i < n; ++i) v[i] = va[i] * vb[i];
-                if (dv) for (std::size_t i = 0; i < n; ++i) d[i] = da[i] * vb[i] + va[i] * db[i];
+                if (dv)
+                    for (std::size_t i = 0; i < n; ++i) d[i] = da[i] * vb[i] + va[i] * db[i];
                 break;
             case Op::div:
                 for (std::size_t i = 0; i < n; ++i) v[i] = va[i] / vb[i];
-                if (dv) for (std::size_t i = 0; i < n; ++i) d[i] = (da[i] - v[i] * db[i]) / vb[i];
+                if (dv)
+                    for (std::size_t i = 0; i < n; ++i) d[i] = (da[i] - v[i] * db[i]) / vb[i];
                 break;
             case Op::neg:
                 for (std::size_t i = 0; i < n; ++i) v[i] = -va[i];
-                if (dv) for (std::size_t i = 0; i < n; ++i) d[i] = -da[i];
+                if (dv)
+                    for (std::size_t i = 0; i < n; ++i) d[i] = -da[i];
                 break;
             case Op::pow:
                 for (std::size_t i = 0; i < n; ++i) v[i] = std::pow(va[i], vb[i]);
@@ -274,42 +284,49 @@ template <class T>
                         const T p = static_cast<T>(nodes_[node.b].constant);
                         for (std::size_t i = 0; i < n; ++i) d[i] = p * std::pow(va[i], p - T(1)) * da[i];
                     } else {
-                        for (std::size_t i = 0; i < n; ++i)
-                            d[i] = v[i] * (db[i] * m_log(va[i]) + vb[i] * da[i] / va[i]);
+                        for (std::size_t i = 0; i < n; ++i) d[i] = v[i] * (db[i] * m_log(va[i]) + vb[i] * da[i] / va[i]);
                     }
                 }
                 break;
             case Op::exp:
                 for (std::size_t i = 0; i < n; ++i) v[i] = m_exp(va[i]);
-                if (dv) for (std::size_t i = 0; i < n; ++i) d[i] = v[i] * da[i];
+                if (dv)
+                    for (std::size_t i = 0; i < n; ++i) d[i] = v[i] * da[i];
                 break;
             case Op::log:
                 for (std::size_t i = 0; i < n; ++i) v[i] = m_log(va[i]);
-                if (dv) for (std::size_t i = 0; i < n; ++i) d[i] = da[i] / va[i];
+                if (dv)
+                    for (std::size_t i = 0; i < n; ++i) d[i] = da[i] / va[i];
                 break;
             case Op::log1p:
                 for (std::size_t i = 0; i < n; ++i) v[i] = m_log1p(va[i]);
-                if (dv) for (std::size_t i = 0; i < n; ++i) d[i] = da[i] / (T(1) + va[i]);
+                if (dv)
+                    for (std::size_t i = 0; i < n; ++i) d[i] = da[i] / (T(1) + va[i]);
                 break;
             case Op::sqrt:
                 for (std::size_t i = 0; i < n; ++i) v[i] = std::sqrt(va[i]);
-                if (dv) for (std::size_t i = 0; i < n; ++i) d[i] = da[i] / (T(2) * v[i]);
+                if (dv)
+                    for (std::size_t i = 0; i < n; ++i) d[i] = da[i] / (T(2) * v[i]);
                 break;
             case Op::abs:
                 for (std::size_t i = 0; i < n; ++i) v[i] = std::abs(va[i]);
-                if (dv) for (std::size_t i = 0; i < n; ++i) d[i] = va[i] > T(0) ? da[i] : (va[i] < T(0) ? -da[i] : T(0));
+                if (dv)
+                    for (std::size_t i = 0; i < n; ++i) d[i] = va[i] > T(0) ? da[i] : (va[i] < T(0) ? -da[i] : T(0));
                 break;
             case Op::tanh:
                 for (std::size_t i = 0; i < n; ++i) v[i] = std::tanh(va[i]);
-                if (dv) for (std::size_t i = 0; i < n; ++i) d[i] = (T(1) - v[i] * v[i]) * da[i];
+                if (dv)
+                    for (std::size_t i = 0; i < n; ++i) d[i] = (T(1) - v[i] * v[i]) * da[i];
                 break;
             case Op::sigmoid:
                 for (std::size_t i = 0; i < n; ++i) v[i] = m_sigmoid(va[i]);
-                if (dv) for (std::size_t i = 0; i < n; ++i) d[i] = v[i] * (T(1) - v[i]) * da[i];
+                if (dv)
+                    for (std::size_t i = 0; i < n; ++i) d[i] = v[i] * (T(1) - v[i]) * da[i];
                 break;
             case Op::softplus:
                 for (std::size_t i = 0; i < n; ++i) v[i] = m_softplus(va[i]);
-                if (dv) for (std::size_t i = 0; i < n; ++i) d[i] = m_sigmoid(va[i]) * da[i];
+                if (dv)
+                    for (std::size_t i = 0; i < n; ++i) d[i] = m_sigmoid(va[i]) * da[i];
                 break;
             case Op::erf:
                 for (std::size_t i = 0; i < n; ++i) v[i] = std::erf(va[i]);
@@ -320,22 +337,23 @@ template <class T>
                 break;
             case Op::min:
                 for (std::size_t i = 0; i < n; ++i) v[i] = std::min(va[i], vb[i]);
-                if (dv) for (std::size_t i = 0; i < n; ++i) d[i] = va[i] <= vb[i] ? da[i] : db[i];
+                if (dv)
+                    for (std::size_t i = 0; i < n; ++i) d[i] = va[i] <= vb[i] ? da[i] : db[i];
                 break;
             case Op::max:
                 for (std::size_t i = 0; i < n; ++i) v[i] = std::max(va[i], vb[i]);
-                if (dv) for (std::size_t i = 0; i < n; ++i) d[i] = va[i] >= vb[i] ? da[i] : db[i];
+                if (dv)
+                    for (std::size_t i = 0; i < n; ++i) d[i] = va[i] >= vb[i] ? da[i] : db[i];
                 break;
         }
     }
 }
 
-
 // The float evaluation, built for plain x86-64, AVX2 and AVX-512 (chosen at load time); the loops in
 // eval_nodes vectorise where their functions do (tanh, erf and pow stay scalar libm calls).
 __attribute__((target_clones("default", "avx2", "avx512f"))) void eval_block_f32(const std::vector<Node>& nodes, const float* x,
-                                                                                  std::size_t n, float* val, float* der,
-                                                                                  bool want_derivative) {
+                                                                                 std::size_t n, float* val, float* der,
+                                                                                 bool want_derivative) {
     eval_nodes<float>(nodes, x, n, val, der, want_derivative);
 }
 
@@ -427,8 +445,9 @@ void Formula::check(double lo, double hi) const {
         for (const double x : {lo + step * k, lo + step * (k + 0.2718281828)}) {
             const double f = value(x), d = derivative(x);
             if (!std::isfinite(f))
-                throw FormulaError(0, "the formula is " + number(f) + " at x = " + number(x) + "; it must be finite on [" +
-                                          number(lo) + ", " + number(hi) + "]");
+                throw FormulaError(0,
+                                   "the formula is " + number(f) + " at x = " + number(x) + "; it must be finite on [" + number(lo) + ", " +
+                                       number(hi) + "]");
             if (!std::isfinite(d)) throw FormulaError(0, "the formula's derivative is " + number(d) + " at x = " + number(x));
             const double h = 1e-5 * std::max(1.0, std::abs(x));
             const double fp = value(x + h), fm = value(x - h);
@@ -437,8 +456,8 @@ void Formula::check(double lo, double hi) const {
             if (std::abs(left - right) > 1e-3 * (1 + std::abs(left) + std::abs(right))) continue;  // a kink
             const double central = (fp - fm) / (2 * h);
             if (std::abs(central - d) > 1e-4 * (1 + std::abs(d)))
-                throw FormulaError(0, "the derivative at x = " + number(x) + " is " + number(d) +
-                                          " but a finite difference gives " + number(central));
+                throw FormulaError(
+                    0, "the derivative at x = " + number(x) + " is " + number(d) + " but a finite difference gives " + number(central));
         }
     }
 }

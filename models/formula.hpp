@@ -50,12 +50,11 @@ public:
     const std::string& text() const { return text_; }
     std::size_t node_count() const { return nodes_.size(); }
 
-    enum class Op { constant, x, add, sub, mul, div, neg, pow, exp, log, log1p, sqrt, abs, tanh, sigmoid,
-                    softplus, erf, min, max };
+    enum class Op { constant, x, add, sub, mul, div, neg, pow, exp, log, log1p, sqrt, abs, tanh, sigmoid, softplus, erf, min, max };
     struct Node {
         Op op;
-        int a = -1, b = -1;    // operand nodes (earlier in the list)
-        double constant = 0;   // for Op::constant
+        int a = -1, b = -1;  // operand nodes (earlier in the list)
+        double constant = 0;  // for Op::constant
     };
 
 private:

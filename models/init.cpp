@@ -59,62 +59,93 @@ const InitParam kGain{"gain", 1, 0, 100, "multiplies the weights", {}};
 
 const std::vector<InitInfo>& init_table() {
     static const std::vector<InitInfo> table{
-        {"zeros", "w = 0 (every unit computes the same function: the symmetry-breaking control)", "—", {kGain},
+        {"zeros",
+         "w = 0 (every unit computes the same function: the symmetry-breaking control)",
+         "—",
+         {kGain},
          [](std::vector<float>& w, std::size_t, double, double, const double*, Rng&) { std::fill(w.begin(), w.end(), 0.f); },
          [](double, double, const double*) { return 0.0; }},
-        {"constant", "w = gain·value", "—", {kGain, {"value", 0.01, -1e3, 1e3, "the value", {}}},
+        {"constant",
+         "w = gain·value",
+         "—",
+         {kGain, {"value", 0.01, -1e3, 1e3, "the value", {}}},
          [](std::vector<float>& w, std::size_t, double, double, const double* p, Rng&) {
              std::fill(w.begin(), w.end(), static_cast<float>(p[0] * p[1]));
          },
          [](double, double, const double*) { return 0.0; }},
-        {"uniform", "w ~ gain·U[-a, a]", "—", {kGain, {"a", 0.05, 0, 1e3, "the bound", {}}},
+        {"uniform",
+         "w ~ gain·U[-a, a]",
+         "—",
+         {kGain, {"a", 0.05, 0, 1e3, "the bound", {}}},
          [](std::vector<float>& w, std::size_t, double, double, const double* p, Rng& rng) { fill_uniform(w, p[0] * p[1], rng); },
          [](double, double, const double* p) { return p[0] * p[1] / std::sqrt(3.0); }},
-        {"normal", "w ~ gain·N(0, std²)", "—", {kGain, {"std", 0.01, 0, 1e3, "the standard deviation", {}}},
+        {"normal",
+         "w ~ gain·N(0, std²)",
+         "—",
+         {kGain, {"std", 0.01, 0, 1e3, "the standard deviation", {}}},
          [](std::vector<float>& w, std::size_t, double, double, const double* p, Rng& rng) { fill_normal(w, p[0] * p[1], rng); },
          [](double, double, const double* p) { return p[0] * p[1]; }},
-        {"standard", "w ~ gain·U[-1/√fan_in, 1/√fan_in]",
-         "the common heuristic Glorot & Bengio 2010 analyse (their eq. 1)", {kGain},
+        {"standard",
+         "w ~ gain·U[-1/√fan_in, 1/√fan_in]",
+         "the common heuristic Glorot & Bengio 2010 analyse (their eq. 1)",
+         {kGain},
          [](std::vector<float>& w, std::size_t, double fi, double, const double* p, Rng& rng) {
              fill_uniform(w, p[0] / std::sqrt(fi), rng);
          },
          [](double fi, double, const double* p) { return p[0] / std::sqrt(3 * fi); }},
-        {"xavier_uniform", "w ~ gain·U[-a, a], a = √(6/(fan_in+fan_out))",
-         "Glorot & Bengio 2010 (Understanding the difficulty of training deep feedforward networks), eq. 16", {kGain},
+        {"xavier_uniform",
+         "w ~ gain·U[-a, a], a = √(6/(fan_in+fan_out))",
+         "Glorot & Bengio 2010 (Understanding the difficulty of training deep feedforward networks), eq. 16",
+         {kGain},
          [](std::vector<float>& w, std::size_t, double fi, double fo, const double* p, Rng& rng) {
              fill_uniform(w, p[0] * std::sqrt(6.0 / (fi + fo)), rng);
          },
          [](double fi, double fo, const double* p) { return p[0] * std::sqrt(2.0 / (fi + fo)); }},
-        {"xavier_normal", "w ~ gain·N(0, 2/(fan_in+fan_out))", "Glorot & Bengio 2010", {kGain},
+        {"xavier_normal",
+         "w ~ gain·N(0, 2/(fan_in+fan_out))",
+         "Glorot & Bengio 2010",
+         {kGain},
          [](std::vector<float>& w, std::size_t, double fi, double fo, const double* p, Rng& rng) {
              fill_normal(w, p[0] * std::sqrt(2.0 / (fi + fo)), rng);
          },
          [](double fi, double fo, const double* p) { return p[0] * std::sqrt(2.0 / (fi + fo)); }},
-        {"he_normal", "w ~ N(0, std²), std = gain·√(2/((1+a²)·fan)), fan = fan_in or fan_out",
+        {"he_normal",
+         "w ~ N(0, std²), std = gain·√(2/((1+a²)·fan)), fan = fan_in or fan_out",
          "He, Zhang, Ren & Sun 2015, arXiv 1502.01852, eq. 10 (a: the leaky/PReLU slope the gain accounts for)",
          {kGain, {"mode", 0, 0, 1, "which fan", {"fan_in", "fan_out"}}, {"a", 0, 0, 1, "negative slope of the rectifier", {}}},
          [](std::vector<float>& w, std::size_t, double fi, double fo, const double* p, Rng& rng) {
              fill_normal(w, he_std(fi, fo, p), rng);
          },
          he_std},
-        {"he_uniform", "w ~ U[-b, b], b = gain·√(6/((1+a²)·fan))", "He, Zhang, Ren & Sun 2015, arXiv 1502.01852",
+        {"he_uniform",
+         "w ~ U[-b, b], b = gain·√(6/((1+a²)·fan))",
+         "He, Zhang, Ren & Sun 2015, arXiv 1502.01852",
          {kGain, {"mode", 0, 0, 1, "which fan", {"fan_in", "fan_out"}}, {"a", 0, 0, 1, "negative slope of the rectifier", {}}},
          [](std::vector<float>& w, std::size_t, double fi, double fo, const double* p, Rng& rng) {
              fill_uniform(w, std::sqrt(3.0) * he_std(fi, fo, p), rng);
          },
          he_std},
-        {"lecun_normal", "w ~ N(0, gain²/fan_in)", "LeCun, Bottou, Orr & Müller 1998 (Efficient BackProp)", {kGain},
+        {"lecun_normal",
+         "w ~ N(0, gain²/fan_in)",
+         "LeCun, Bottou, Orr & Müller 1998 (Efficient BackProp)",
+         {kGain},
          [](std::vector<float>& w, std::size_t, double fi, double, const double* p, Rng& rng) {
              fill_normal(w, p[0] / std::sqrt(fi), rng);
          },
          [](double fi, double, const double* p) { return p[0] / std::sqrt(fi); }},
-        {"lecun_uniform", "w ~ gain·U[-√(3/fan_in), √(3/fan_in)]", "LeCun, Bottou, Orr & Müller 1998", {kGain},
+        {"lecun_uniform",
+         "w ~ gain·U[-√(3/fan_in), √(3/fan_in)]",
+         "LeCun, Bottou, Orr & Müller 1998",
+         {kGain},
          [](std::vector<float>& w, std::size_t, double fi, double, const double* p, Rng& rng) {
              fill_uniform(w, p[0] * std::sqrt(3.0 / fi), rng);
          },
          [](double fi, double, const double* p) { return p[0] / std::sqrt(fi); }},
-        {"orthogonal", "w = gain·Q, Q with orthonormal rows (or columns) from a Gaussian matrix",
-         "Saxe, McClelland & Ganguli 2013, arXiv 1312.6120", {kGain}, fill_orthogonal,
+        {"orthogonal",
+         "w = gain·Q, Q with orthonormal rows (or columns) from a Gaussian matrix",
+         "Saxe, McClelland & Ganguli 2013, arXiv 1312.6120",
+         {kGain},
+         fill_orthogonal,
          // Orthonormal rows of length fan_in give each weight variance 1/fan_in (when out ≤ fan_in, the usual case).
          [](double fi, double, const double* p) { return p[0] / std::sqrt(fi); }},
     };
@@ -161,8 +192,8 @@ double init_choice(std::string_view base, std::string_view param, std::string_vi
     for (const auto& p : info.params) {
         if (p.name != param) continue;
         if (const int k = choice_index(p.choices, choice); k >= 0) return k;
-        throw std::invalid_argument(std::string(base) + "." + std::string(param) + ": '" + std::string(choice) +
-                                    "' is not one of " + (p.choices.empty() ? "(a number is expected)" : choice_list(p.choices)));
+        throw std::invalid_argument(std::string(base) + "." + std::string(param) + ": '" + std::string(choice) + "' is not one of " +
+                                    (p.choices.empty() ? "(a number is expected)" : choice_list(p.choices)));
     }
     throw std::invalid_argument("init " + std::string(base) + " has no parameter '" + std::string(param) + "'");
 }

@@ -72,8 +72,8 @@ float rrelu_slope(std::uint64_t i, std::uint64_t key, float lower, float step, b
 
 }  // namespace
 
-ACTBENCH_CLONES void rrelu_train(const float* x, const float* v, float* out, std::size_t n, std::size_t first,
-                                 std::uint64_t key, float lower, float upper, bool pytorch) {
+ACTBENCH_CLONES void rrelu_train(const float* x, const float* v, float* out, std::size_t n, std::size_t first, std::uint64_t key,
+                                 float lower, float upper, bool pytorch) {
     const float step = (upper - lower) * 0x1p-16f;
     const auto one = [&](std::size_t g) {
         const float slope = rrelu_slope(g, key, lower, step, pytorch);
@@ -207,8 +207,10 @@ __attribute__((always_inline)) inline void noisy_relu_body(const float* __restri
     const std::size_t end = first + n;
     // The mixes have variance 4: half of the standard deviation scales them to it.
     const auto scale = [&](float xv) {
-        if constexpr (kSigmoidVariance) return 0.5f * std::sqrt(vecmath::sigmoid(xv));
-        else return half_sigma;
+        if constexpr (kSigmoidVariance)
+            return 0.5f * std::sqrt(vecmath::sigmoid(xv));
+        else
+            return half_sigma;
     };
     const auto one = [&](std::size_t g) {
         const float v = x[g - first] + scale(x[g - first]) * noise_at(g, mix_key, pool);
@@ -253,11 +255,12 @@ __attribute__((always_inline)) inline void noisy_relu_body(const float* __restri
     for (; g < end; ++g) one(g);
 }
 
-ACTBENCH_CLONES void noisy_relu_train_forward(const float* __restrict x, float* __restrict y, std::size_t n,
-                                              std::size_t first, std::uint64_t key, float sigma,
-                                              const float* __restrict pool, bool sigmoid_variance) {
-    if (sigmoid_variance) noisy_relu_body<true>(x, y, n, first, key, sigma, pool);
-    else noisy_relu_body<false>(x, y, n, first, key, sigma, pool);
+ACTBENCH_CLONES void noisy_relu_train_forward(const float* __restrict x, float* __restrict y, std::size_t n, std::size_t first,
+                                              std::uint64_t key, float sigma, const float* __restrict pool, bool sigmoid_variance) {
+    if (sigmoid_variance)
+        noisy_relu_body<true>(x, y, n, first, key, sigma, pool);
+    else
+        noisy_relu_body<false>(x, y, n, first, key, sigma, pool);
 }
 
 ACTBENCH_CLONES void relu_forward(const float* x, float* y, std::size_t n) {
@@ -265,8 +268,7 @@ ACTBENCH_CLONES void relu_forward(const float* x, float* y, std::size_t n) {
 }
 
 ACTBENCH_CLONES void noisy_relu_sigmoid_backward(const float* x, const float* y, const float* dy, float* dx, std::size_t n) {
-    for (std::size_t i = 0; i < n; ++i)
-        dx[i] = y[i] > 0.f ? dy[i] * (1.f + 0.5f * (y[i] - x[i]) * (1.f - vecmath::sigmoid(x[i]))) : 0.f;
+    for (std::size_t i = 0; i < n; ++i) dx[i] = y[i] > 0.f ? dy[i] * (1.f + 0.5f * (y[i] - x[i]) * (1.f - vecmath::sigmoid(x[i]))) : 0.f;
 }
 
 ACTBENCH_CLONES void pass_where_positive(const float* y, const float* dy, float* dx, std::size_t n) {

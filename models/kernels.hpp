@@ -23,8 +23,8 @@ void softsign_backward(const float* x, const float* dy, float* dx, std::size_t n
 // of a block of 16. Forward passes v = x (out = y); backward v = dy (out = dx) with forward's key, so it
 // redraws exactly forward's slopes rather than storing them: a stream fewer to memory each way, and no slope
 // tensor kept per layer.
-void rrelu_train(const float* x, const float* v, float* out, std::size_t n, std::size_t first, std::uint64_t key,
-                 float lower, float upper, bool pytorch);
+void rrelu_train(const float* x, const float* v, float* out, std::size_t n, std::size_t first, std::uint64_t key, float lower, float upper,
+                 bool pytorch);
 void leaky_forward(const float* x, float* y, std::size_t n, float slope);
 void leaky_backward(const float* x, const float* dy, float* dx, std::size_t n, float slope);
 // noisy relu: y = max(0, x + sigma·z), z ~ N(0, 1) per element. The normals come from a pool of
@@ -36,8 +36,8 @@ inline constexpr std::size_t kNoisePoolFloats = kNoisePool + 7;  // the first 7 
 void noise_pool(float* pool, std::uint64_t key);  // pool[kNoisePoolFloats], mean square exactly 1 (in double)
 // With sigmoid_variance the noise's variance is sigmoid(x) (Nair & Hinton 2010's NReLU: y = max(0, x + N(0,
 // σ(x)))) and sigma is unused; the same draws, scaled per element by √σ(x).
-void noisy_relu_train_forward(const float* x, float* y, std::size_t n, std::size_t first, std::uint64_t key,
-                              float sigma, const float* pool, bool sigmoid_variance = false);
+void noisy_relu_train_forward(const float* x, float* y, std::size_t n, std::size_t first, std::uint64_t key, float sigma, const float* pool,
+                              bool sigmoid_variance = false);
 // Its derivative, the noise held fixed: dy/dx = [y > 0]·(1 + z·d√σ(x)/dx) = [y > 0]·(1 + (y − x)(1 − σ(x))/2).
 void noisy_relu_sigmoid_backward(const float* x, const float* y, const float* dy, float* dx, std::size_t n);
 void relu_forward(const float* x, float* y, std::size_t n);

@@ -20,8 +20,7 @@ void SoftmaxCrossEntropy::build(Context& ctx, const memory::desc& logits) {
     diff_logits_ = memory(plain_, ctx.engine);
 }
 
-LossResult SoftmaxCrossEntropy::forward(Context& ctx, const memory& logits, const std::int32_t* labels,
-                                        int rows) {
+LossResult SoftmaxCrossEntropy::forward(Context& ctx, const memory& logits, const std::int32_t* labels, int rows) {
     const memory& z = as_layout(ctx, logits, plain_, logits_scratch_);
     fwd_.execute(ctx.stream, {{DNNL_ARG_SRC, z}, {DNNL_ARG_DST, logp_}});
     ctx.stream.wait();

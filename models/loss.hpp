@@ -13,7 +13,7 @@ namespace actbench {
 
 struct LossResult {
     double loss_sum = 0;  // Σ over the counted rows of −log p(y)
-    int correct = 0;      // rows whose arg-max equals the label
+    int correct = 0;  // rows whose arg-max equals the label
 };
 
 class SoftmaxCrossEntropy {

@@ -44,25 +44,32 @@ std::string resnet_check(const double* p) {
     std::string valid;
     for (int n = 1; n <= 4; ++n) valid += std::to_string(2 + 2 * stages * n) + ", ";
     return "resnet: depth " + std::to_string(depth) + " is not 2 + 2·stages·n (a stem, two convs per block, the classifier); with " +
-           std::to_string(stages) + " stages: " + valid + "…";
+        std::to_string(stages) + " stages: " + valid + "…";
 }
 
 }  // namespace
 
 const std::vector<ModelInfo>& model_table() {
     static const std::vector<ModelInfo> table{
-        {"lenet", "conv k×k (conv1) → act → pool → conv k×k (conv2) → act → pool → dense (dense) → act (LeCun et al. 1998)",
+        {"lenet",
+         "conv k×k (conv1) → act → pool → conv k×k (conv2) → act → pool → dense (dense) → act (LeCun et al. 1998)",
          {{"conv1", 32, 1, 4096, "channels of the first conv layer"},
           {"conv2", 64, 1, 4096, "channels of the second conv layer"},
           {"dense", 128, 1, 65536, "units of the hidden dense layer"},
           {"kernel", 5, 1, 15, "conv kernel size"},
           {"padding", 2, 0, 7, "conv padding"}},
          [](const double* p) {
-             return std::vector<LayerSpec>{conv(as_int(p[0]), as_int(p[3]), as_int(p[4])), act(), pool(),
-                                           conv(as_int(p[1]), as_int(p[3]), as_int(p[4])), act(), pool(),
-                                           dense(as_int(p[2])), act()};
+             return std::vector<LayerSpec>{conv(as_int(p[0]), as_int(p[3]), as_int(p[4])),
+                                           act(),
+                                           pool(),
+                                           conv(as_int(p[1]), as_int(p[3]), as_int(p[4])),
+                                           act(),
+                                           pool(),
+                                           dense(as_int(p[2])),
+                                           act()};
          }},
-        {"mlp", "(dense (width) → act) × depth",
+        {"mlp",
+         "(dense (width) → act) × depth",
          {{"depth", 3, 1, 100, "hidden layers"}, {"width", 256, 1, 65536, "units per hidden layer"}},
          [](const double* p) {
              std::vector<LayerSpec> l;
@@ -72,7 +79,8 @@ const std::vector<ModelInfo>& model_table() {
         {"plain_deep",
          "(conv k×k (width) → act) × depth, no shortcuts; 2×2 max-pools after layers ⌈depth/3⌉ and ⌈2·depth/3⌉ "
          "(He et al. 2015's plain nets, for the depth and initialisation studies)",
-         {{"depth", 10, 1, 30, "conv layers"}, {"width", 32, 1, 4096, "channels of every conv layer"},
+         {{"depth", 10, 1, 30, "conv layers"},
+          {"width", 32, 1, 4096, "channels of every conv layer"},
           {"kernel", 3, 1, 15, "conv kernel size (odd: the padding keeps the size)"}},
          [](const double* p) {
              const int depth = as_int(p[0]), k = as_int(p[2]);
@@ -87,8 +95,10 @@ const std::vector<ModelInfo>& model_table() {
         {"vgg_small",
          "(conv 3×3 → act → conv 3×3 → act → pool) with width1, width2, width3 channels → dense (dense) → act "
          "(Simonyan & Zisserman 2014, scaled down; 28×28 grey or 32×32 colour input)",
-         {{"width1", 32, 1, 4096, "channels of block 1"}, {"width2", 64, 1, 4096, "channels of block 2"},
-          {"width3", 128, 1, 4096, "channels of block 3"}, {"dense", 256, 1, 65536, "units of the hidden dense layer"}},
+         {{"width1", 32, 1, 4096, "channels of block 1"},
+          {"width2", 64, 1, 4096, "channels of block 2"},
+          {"width3", 128, 1, 4096, "channels of block 3"},
+          {"dense", 256, 1, 65536, "units of the hidden dense layer"}},
          [](const double* p) {
              std::vector<LayerSpec> l;
              for (int b = 0; b < 3; ++b) {
@@ -107,7 +117,8 @@ const std::vector<ModelInfo>& model_table() {
           {"width", 16, 1, 1024, "channels of the stem and the first stage"},
           {"stages", 3, 1, 4, "stages (each after the first halves the size)"},
           {"block", 0, 0, 2, "the block's layout", {"post_activation", "pre_activation", "plain"}}},
-         resnet_layers, resnet_check},
+         resnet_layers,
+         resnet_check},
     };
     return table;
 }
@@ -126,7 +137,8 @@ const ModelInfo* lookup_model(std::string_view name) {
 
 double model_choice(const ModelParam& p, std::string_view choice) {
     if (const int i = choice_index(p.choices, choice); i >= 0) return i;
-    throw std::invalid_argument("unknown " + std::string(p.name) + " '" + std::string(choice) + "' (valid: " + choice_list(p.choices) + ")");
+    throw std::invalid_argument("unknown " + std::string(p.name) + " '" + std::string(choice) + "' (valid: " + choice_list(p.choices) +
+                                ")");
 }
 
 const ModelInfo& find_model(std::string_view name) {
@@ -134,8 +146,7 @@ const ModelInfo& find_model(std::string_view name) {
     throw std::invalid_argument("unknown model '" + std::string(name) + "' (valid: " + model_names() + ")");
 }
 
-ModelSpec ModelSpec::make(std::string_view name, const std::map<std::string, double>& params, std::string batchnorm,
-                          double dropout) {
+ModelSpec ModelSpec::make(std::string_view name, const std::map<std::string, double>& params, std::string batchnorm, double dropout) {
     const ModelInfo& info = find_model(name);
     ModelSpec spec;
     spec.name = std::string(name);
@@ -146,8 +157,9 @@ ModelSpec ModelSpec::make(std::string_view name, const std::map<std::string, dou
     if (batchnorm != "none" && batchnorm != "before" && batchnorm != "after")
         throw std::invalid_argument("model.batchnorm: unknown placement '" + batchnorm + "' (valid: none, before, after)");
     if (name == "resnet" && batchnorm != "none")
-        throw std::invalid_argument("model.batchnorm: resnet places batch norm by its block parameter (post_activation, "
-                                    "pre_activation, plain), not by model.batchnorm");
+        throw std::invalid_argument(
+            "model.batchnorm: resnet places batch norm by its block parameter (post_activation, "
+            "pre_activation, plain), not by model.batchnorm");
     if (!(dropout >= 0 && dropout < 1)) throw std::invalid_argument("model.dropout must be in [0, 1)");
     spec.batchnorm = std::move(batchnorm);
     spec.dropout = dropout;
@@ -185,8 +197,8 @@ ModelFootprint check_input_fits(const ModelSpec& model, int channels, int height
     for (std::size_t i = 0; i < layers.size(); ++i) {
         const LayerSpec& l = layers[i];
         auto fail = [&](const std::string& what) {
-            const std::string input = image ? std::to_string(channels) + "x" + std::to_string(height) + "x" + std::to_string(width)
-                                            : std::to_string(channels);
+            const std::string input =
+                image ? std::to_string(channels) + "x" + std::to_string(height) + "x" + std::to_string(width) : std::to_string(channels);
             throw std::invalid_argument("model " + model.name + ": layer " + std::to_string(i + 1) + " (" + l.name + ") gets input " +
                                         input + ": " + what);
         };
@@ -216,9 +228,9 @@ ModelFootprint check_input_fits(const ModelSpec& model, int channels, int height
                 if (!image) fail("a residual block needs an image, not a flat vector");
                 if (height < l.stride || width < l.stride) fail("too small for a stride-" + std::to_string(l.stride) + " block");
                 const double in = channels, out = l.units;
-                f.params += (in * 9 + 1) * out + (out * 9 + 1) * out;                          // the two 3×3 convs
-                if (l.stride != 1 || channels != l.units) f.params += (in + 1) * out;         // the 1×1 projection
-                if (l.block == BlockKind::post_activation) f.params += 4 * out;               // two batch norms' scale and shift
+                f.params += (in * 9 + 1) * out + (out * 9 + 1) * out;  // the two 3×3 convs
+                if (l.stride != 1 || channels != l.units) f.params += (in + 1) * out;  // the 1×1 projection
+                if (l.block == BlockKind::post_activation) f.params += 4 * out;  // two batch norms' scale and shift
                 if (l.block == BlockKind::pre_activation) f.params += 2 * (in + out);
                 height = (height - 1) / l.stride + 1;
                 width = (width - 1) / l.stride + 1;

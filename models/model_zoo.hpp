@@ -29,11 +29,11 @@ enum class BlockKind { post_activation, pre_activation, plain };
 
 struct LayerSpec {
     enum class Kind { conv, pool, dense, act, batchnorm, dropout, residual, global_pool } kind;
-    int units = 0;     // conv, residual: channels; dense: outputs
-    int kernel = 3;    // conv, pool
-    int padding = 0;   // conv
-    int stride = 1;    // pool uses 2; residual: 2 for the first block of a stage after the first
-    double rate = 0;   // dropout
+    int units = 0;  // conv, residual: channels; dense: outputs
+    int kernel = 3;  // conv, pool
+    int padding = 0;  // conv
+    int stride = 1;  // pool uses 2; residual: 2 for the first block of a stage after the first
+    double rate = 0;  // dropout
     std::string name;  // "conv1", "act2", "block3", …: unique, used for bias overrides and per-layer metrics
     BlockKind block = BlockKind::post_activation;  // residual
 };
@@ -65,13 +65,13 @@ double model_choice(const ModelParam& p, std::string_view choice);
 struct ModelSpec {
     std::string name = "lenet";
     std::map<std::string, double> params;  // every parameter of the family (defaults filled in)
-    std::string batchnorm = "none";        // none | before | after (the activation)
+    std::string batchnorm = "none";  // none | before | after (the activation)
     double dropout = 0;
 
     // A family with some parameters set. Throws std::invalid_argument for an unknown family, parameter,
     // an out-of-range value or a bad batchnorm placement.
-    static ModelSpec make(std::string_view name, const std::map<std::string, double>& params = {},
-                          std::string batchnorm = "none", double dropout = 0);
+    static ModelSpec make(std::string_view name, const std::map<std::string, double>& params = {}, std::string batchnorm = "none",
+                          double dropout = 0);
     double param(std::string_view n) const { return params.at(std::string(n)); }
     // The full layer list, the final dense (classes) included; layers get unique names.
     std::vector<LayerSpec> layers(int classes) const;
@@ -80,7 +80,7 @@ struct ModelSpec {
 // What a model holds for one input shape, counted from its layer list (maxout's k× wider layers not
 // included: an estimate, for refusing what cannot fit a machine).
 struct ModelFootprint {
-    double params = 0;            // weights and biases
+    double params = 0;  // weights and biases
     double values_per_image = 0;  // every layer's output elements for one image
     // Bytes for one trial at this batch: fp32 weights, gradients and up to two optimizer moments; per image
     // each layer's output, its gradient and an activation's saved input or a pooling workspace.

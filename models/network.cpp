@@ -36,8 +36,7 @@ std::unique_ptr<Layer> make_layer(const std::vector<LayerSpec>& specs, std::size
     switch (l.kind) {
         case LayerSpec::Kind::conv:  // shapes checked by the constructor (check_input_fits)
             return std::make_unique<Conv2d>(l.name, ConvSpec{units, l.kernel, 1, l.padding, bias, spec.precision, last});
-        case LayerSpec::Kind::pool:
-            return std::make_unique<MaxPool2d>(l.name, PoolSpec{l.kernel, l.stride});
+        case LayerSpec::Kind::pool: return std::make_unique<MaxPool2d>(l.name, PoolSpec{l.kernel, l.stride});
         case LayerSpec::Kind::dense: return std::make_unique<Dense>(l.name, DenseSpec{units, bias, spec.precision, last});
         case LayerSpec::Kind::act: {
             // Each activation layer draws from its own stream.
@@ -135,7 +134,8 @@ void Network::backward() {
     if (l1_scratch_.size() != layers_.size()) l1_scratch_.resize(layers_.size()), l1_output_scratch_.resize(layers_.size());
     for (std::size_t i = layers_.size(); i-- > 0;) {
         auto* act = dynamic_cast<Activation*>(layers_[i].get());
-        if (act && activation_l1_ > 0) g = &add_activation_l1(ctx_, *act, *g, activation_l1_, batch_, l1_output_scratch_[i], l1_scratch_[i]);
+        if (act && activation_l1_ > 0)
+            g = &add_activation_l1(ctx_, *act, *g, activation_l1_, batch_, l1_output_scratch_[i], l1_scratch_[i]);
         // Weighted layers charge their backward-weights pass to that category themselves.
         ProfileScope timed(ctx_, act ? "activation" : "backward-data", specs_[i].name);
         g = &layers_[i]->backward(ctx_, *g);
@@ -150,7 +150,9 @@ void Network::set_training(bool training) {
 
 std::size_t Network::fused_layers() const { return static_cast<std::size_t>(std::count(fused_.begin(), fused_.end(), true)); }
 
-void Network::initialise(const InitSpec& init, Rng& rng) { initialise_with(init, [&](const Param&) -> Rng& { return rng; }); }
+void Network::initialise(const InitSpec& init, Rng& rng) {
+    initialise_with(init, [&](const Param&) -> Rng& { return rng; });
+}
 
 void Network::initialise_paired(const InitSpec& init, std::uint64_t seed) {
     std::optional<Rng> rng;

@@ -28,9 +28,9 @@ struct BiasSetting {
     std::map<std::string, double> overrides;
     BiasSetting() = default;
     // A number or none converts implicitly.
-    BiasSetting(double v) : value(v) {}                   // NOLINT
+    BiasSetting(double v) : value(v) {}  // NOLINT
     BiasSetting(std::nullopt_t) : value(std::nullopt) {}  // NOLINT
-    BiasSetting(std::optional<double> v) : value(v) {}    // NOLINT
+    BiasSetting(std::optional<double> v) : value(v) {}  // NOLINT
     BiasSetting(double v, std::map<std::string, double> o) : value(v), overrides(std::move(o)) {}
     bool operator==(const BiasSetting&) const = default;
 };
@@ -39,7 +39,7 @@ struct NetworkSpec {
     ModelSpec model;
     ActivationSpec activation = builtin_activation("relu");
     BiasSetting bias;
-    std::uint64_t noise_seed = 0;      // keys the draws of stochastic activations (rrelu, noisy_relu)
+    std::uint64_t noise_seed = 0;  // keys the draws of stochastic activations (rrelu, noisy_relu)
     // Keys the dropout masks; unset: noise_seed. Paired trials share it across activations (see trainer.cpp).
     std::optional<std::uint64_t> dropout_seed = std::nullopt;
     // bf16: mixed precision (onednn.hpp); refused where oneDNN has no native bf16 (require_precision).

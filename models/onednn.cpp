@@ -155,8 +155,8 @@ std::optional<std::size_t> channel_block(const memory::desc& d) {
     if (d == plain_desc(dims)) return 0;
     if (dims.size() < 3) return std::nullopt;
     const bool four = dims.size() == 4;
-    for (const auto& [block, tag3, tag4] : {std::tuple{16, tag::aBc16b, tag::aBcd16b}, std::tuple{8, tag::aBc8b, tag::aBcd8b},
-                                            std::tuple{4, tag::aBc4b, tag::aBcd4b}})
+    for (const auto& [block, tag3, tag4] :
+         {std::tuple{16, tag::aBc16b, tag::aBcd16b}, std::tuple{8, tag::aBc8b, tag::aBcd8b}, std::tuple{4, tag::aBc4b, tag::aBcd4b}})
         if (d == memory::desc(dims, dt::f32, four ? tag4 : tag3)) return static_cast<std::size_t>(block);
     return std::nullopt;
 }

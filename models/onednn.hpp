@@ -30,7 +30,7 @@ using dt = memory::data_type;
 // inside a layer's forward is charged to "reorder", not to the layer.
 struct Profile {
     std::map<std::pair<std::string, std::string>, double> seconds;
-    std::vector<double> nested;                // per open section: the time of the sections inside it
+    std::vector<double> nested;  // per open section: the time of the sections inside it
     std::vector<const std::string*> sections;  // the open sections' names (an unnamed one takes its parent's)
 };
 
@@ -151,12 +151,12 @@ enum class ParamRole { weight, bias, slope, norm };
 
 // A learnable tensor: its value and gradient share one layout (the forward primitive's).
 struct Param {
-    std::string name;       // "conv1.weight"
-    memory::dims dims;      // logical dims, e.g. {oc, ic, kh, kw}
+    std::string name;  // "conv1.weight"
+    memory::dims dims;  // logical dims, e.g. {oc, ic, kh, kw}
     memory value;
     memory grad;
     ParamRole role = ParamRole::weight;
-    float initial = 0;      // the starting value of a slope or a batch-norm scale/shift
+    float initial = 0;  // the starting value of a slope or a batch-norm scale/shift
     // Fan-in and fan-out as the initialisers count them (kernel area included for convolutions).
     double fan_in = 0, fan_out = 0;
 };

@@ -21,7 +21,7 @@ namespace actbench {
 
 struct OptimizerSpec {
     std::string kind = "momentum";  // sgd | momentum | nesterov | adam
-    double momentum = 0.9;          // momentum, nesterov
+    double momentum = 0.9;  // momentum, nesterov
     double beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8;  // adam
     double weight_decay = 0.0;
     double clip_norm = 0.0;  // 0: no clipping
@@ -48,8 +48,8 @@ private:
 // step_epochs⌋ (step), or (1 + cos(π·t/T))/2 over the steps after the warm-up (cosine, Loshchilov & Hutter 2016).
 struct ScheduleSpec {
     std::string kind = "constant";  // constant | step | cosine
-    double step_epochs = 10;        // step: decay every this many epochs
-    double gamma = 0.1;             // step: decay factor
+    double step_epochs = 10;  // step: decay every this many epochs
+    double gamma = 0.1;  // step: decay factor
     double warmup_epochs = 0;
 };
 

@@ -39,9 +39,12 @@ inline std::string choice_list(const std::vector<std::string_view>& choices) {
 // `whole_number` that is a flag or a function, where the table has one.
 template <class Info>
 bool takes_whole_numbers(const Info& p) {
-    if constexpr (requires { p.whole_number(); }) return p.whole_number();
-    else if constexpr (requires { p.whole_number; }) return p.whole_number;
-    else return false;
+    if constexpr (requires { p.whole_number(); })
+        return p.whole_number();
+    else if constexpr (requires { p.whole_number; })
+        return p.whole_number;
+    else
+        return false;
 }
 
 // Info has name, default_value, min and max. `kind` names the table in messages ("activation", "init",

@@ -11,7 +11,8 @@ namespace actbench {
 ResidualBlock::ResidualBlock(std::string name, ResidualSpec spec, const ActivationSpec& activation, std::uint64_t noise_seed)
     : name_(std::move(name)), spec_(spec) {
     if (activation.width_multiplier() != 1)
-        throw std::invalid_argument(name_ + ": " + activation.name + " changes the channel count, which an identity shortcut cannot follow");
+        throw std::invalid_argument(name_ + ": " + activation.name +
+                                    " changes the channel count, which an identity shortcut cannot follow");
     auto conv = [&](const char* part, int stride) {
         return std::make_unique<Conv2d>(name_ + "." + part, ConvSpec{spec.channels, 3, stride, 1, spec.bias, spec.precision, false});
     };
@@ -73,8 +74,8 @@ memory::desc ResidualBlock::build(Context& ctx, const memory::desc& src, bool) {
     const memory::dims in = src.dims();
     batch_ = static_cast<int>(in[0]);
     if (spec_.stride != 1 || in[1] != spec_.channels) {
-        projection_ = std::make_unique<Conv2d>(name_ + ".shortcut",
-                                               ConvSpec{spec_.channels, 1, spec_.stride, 0, spec_.bias, spec_.precision, false});
+        projection_ =
+            std::make_unique<Conv2d>(name_ + ".shortcut", ConvSpec{spec_.channels, 1, spec_.stride, 0, spec_.bias, spec_.precision, false});
         shortcut_from_pre_ = spec_.kind == BlockKind::pre_activation;
     }
     // Every part computes its input's gradient: the block's input gradient is the sum of the two paths'. The slots
@@ -82,7 +83,7 @@ memory::desc ResidualBlock::build(Context& ctx, const memory::desc& src, bool) {
     // the two paths' gradients, pre_; none overwrites a gradient still to be read (the one at the sum is read by
     // both paths), and the block's input gradient goes where the network asked (`out`).
     const int out = ctx.gradient_slot;
-    const bool sum_then_pre = shortcut_from_pre_;        // pre_ runs after the sum
+    const bool sum_then_pre = shortcut_from_pre_;  // pre_ runs after the sum
     const bool pre_then_sum = !pre_.empty() && !sum_then_pre;  // pre_ runs on the branch's gradient, before the sum
     memory::desc d = build_chain(ctx, pre_, src, sum_then_pre ? out : kSlotC, sum_then_pre ? kSlotB : kSlotA);
     const memory::desc pre_out = d;
@@ -100,8 +101,8 @@ memory::desc ResidualBlock::build(Context& ctx, const memory::desc& src, bool) {
 
     // The two paths' gradients: the branch's (after pre_ when pre_ comes first) plus the shortcut's.
     grad_desc_ = (pre_then_sum ? pre_.front() : branch_.front())->diff_src().get_desc();
-    grad_add_ = dnnl::binary(dnnl::binary::primitive_desc(
-        dnnl::binary::desc(dnnl::algorithm::binary_add, grad_desc_, grad_desc_, grad_desc_), ctx.engine));
+    grad_add_ = dnnl::binary(
+        dnnl::binary::primitive_desc(dnnl::binary::desc(dnnl::algorithm::binary_add, grad_desc_, grad_desc_, grad_desc_), ctx.engine));
     ctx.gradient_slot = sum_then_pre ? kSlotC : out;
     grad_sum_ = gradient_memory(ctx, grad_desc_);
     ctx.gradient_slot = out;

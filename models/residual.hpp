@@ -57,18 +57,18 @@ private:
 
     std::string name_;
     ResidualSpec spec_;
-    Layers pre_, branch_, post_;           // before the branch point, the branch, after the sum
-    std::unique_ptr<Layer> projection_;    // null: identity shortcut
-    bool shortcut_from_pre_ = false;       // the projection reads pre_'s output (pre-activation blocks)
+    Layers pre_, branch_, post_;  // before the branch point, the branch, after the sum
+    std::unique_ptr<Layer> projection_;  // null: identity shortcut
+    bool shortcut_from_pre_ = false;  // the projection reads pre_'s output (pre-activation blocks)
     dnnl::binary add_;
     memory::desc branch_desc_;
     memory shortcut_scratch_;
-    dnnl::binary grad_add_;                // the two paths' gradients, in the layout of the branch's
+    dnnl::binary grad_add_;  // the two paths' gradients, in the layout of the branch's
     memory::desc grad_desc_;
     memory grad_sum_, grad_scratch_;
     double l1_ = 0, macs_ = 0;
     int batch_ = 1;
-    std::vector<memory> l1_scratch_;       // two per activation layer
+    std::vector<memory> l1_scratch_;  // two per activation layer
 };
 
 }  // namespace actbench

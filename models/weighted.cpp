@@ -5,24 +5,22 @@
 namespace actbench {
 
 memory::desc WeightedLayer::adopt(Context& ctx, const dnnl::primitive_desc& fwd, const dnnl::primitive_desc* bwd_data,
-                                  const dnnl::primitive_desc& bwd_weights, const memory::dims& weight_dims,
-                                  double fan_in, double fan_out) {
+                                  const dnnl::primitive_desc& bwd_weights, const memory::dims& weight_dims, double fan_in, double fan_out) {
     fwd_ = dnnl::primitive(fwd);
     fwd_impl_ = fwd.impl_info_str();
     src_want_ = fwd.src_desc();
     dst_ = memory(fwd.dst_desc(), ctx.engine);
     // The fp32 master weight and its gradient in forward's layout (in bf16, the layout chosen for the bf16 copy).
     const memory::desc wd = with_type(fwd.weights_desc(0), dt::f32);
-    weight_ = Param{name_ + ".weight", weight_dims, memory(wd, ctx.engine), memory(wd, ctx.engine), ParamRole::weight, 0,
-                    fan_in, fan_out};
+    weight_ = Param{name_ + ".weight", weight_dims, memory(wd, ctx.engine), memory(wd, ctx.engine), ParamRole::weight, 0, fan_in, fan_out};
     if (compute_ != dt::f32) {
         weight_lp_ = memory(fwd.weights_desc(0), ctx.engine);
         round_weight_ = dnnl::reorder(weight_.value, weight_lp_);
     }
     if (has_bias_) {
         const memory::desc bd = fwd.weights_desc(1);
-        bias_ = Param{name_ + ".bias", {weight_dims[0]}, memory(bd, ctx.engine), memory(bd, ctx.engine),
-                      ParamRole::bias, 0, fan_in, fan_out};
+        bias_ =
+            Param{name_ + ".bias", {weight_dims[0]}, memory(bd, ctx.engine), memory(bd, ctx.engine), ParamRole::bias, 0, fan_in, fan_out};
     }
     if (bwd_data) {
         bwd_data_ = dnnl::primitive(*bwd_data);
@@ -44,8 +42,7 @@ const memory& WeightedLayer::run_forward(Context& ctx, const memory& src, dnnl::
         weight_lp_current_ = true;
     }
     src_used_ = as_layout(ctx, src, src_want_, src_scratch_);
-    std::unordered_map<int, memory> args{{DNNL_ARG_SRC, src_used_}, {DNNL_ARG_WEIGHTS, compute_weight()},
-                                         {DNNL_ARG_DST, dst_}};
+    std::unordered_map<int, memory> args{{DNNL_ARG_SRC, src_used_}, {DNNL_ARG_WEIGHTS, compute_weight()}, {DNNL_ARG_DST, dst_}};
     if (has_bias_) args.emplace(DNNL_ARG_BIAS, bias_.value);
     primitive.execute(ctx.stream, args);
     return dst_;
@@ -58,8 +55,7 @@ const memory& WeightedLayer::backward(Context& ctx, const memory& diff_dst) {
     const memory& dd_w = as_layout(ctx, diff_dst, bwd_w_diff_dst_want_, diff_dst_scratch_);
     const memory& src_w = as_layout(ctx, src_used_, bwd_src_want_, bwd_src_scratch_);
     const memory& diff_weight = diff_weight_raw_ ? diff_weight_raw_ : weight_.grad;
-    std::unordered_map<int, memory> args{{DNNL_ARG_SRC, src_w}, {DNNL_ARG_DIFF_DST, dd_w},
-                                         {DNNL_ARG_DIFF_WEIGHTS, diff_weight}};
+    std::unordered_map<int, memory> args{{DNNL_ARG_SRC, src_w}, {DNNL_ARG_DIFF_DST, dd_w}, {DNNL_ARG_DIFF_WEIGHTS, diff_weight}};
     if (has_bias_) args.emplace(DNNL_ARG_DIFF_BIAS, bias_.grad);
     bwd_weights_.execute(ctx.stream, args);
     if (diff_weight_raw_) {
@@ -84,8 +80,8 @@ bool WeightedLayer::fuse_activation(Context& ctx, const EltwiseArgs& activation)
     // mish on plain layouts differ in the last bit).
     using A = dnnl::algorithm;
     const bool exact = activation.algorithm == A::eltwise_relu || activation.algorithm == A::eltwise_clip_v2 ||
-                       activation.algorithm == A::eltwise_abs ||
-                       (activation.algorithm == A::eltwise_linear && activation.alpha == 1.f && activation.beta == 0.f);
+        activation.algorithm == A::eltwise_abs ||
+        (activation.algorithm == A::eltwise_linear && activation.alpha == 1.f && activation.beta == 0.f);
     if (!exact) return false;
     dnnl::post_ops ops;
     ops.append_eltwise(1.f, activation.algorithm, activation.alpha, activation.beta);

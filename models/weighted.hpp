@@ -41,8 +41,7 @@ public:
 
 protected:
     WeightedLayer(std::string name, bool bias, Precision precision, bool fp32_output)
-        : name_(std::move(name)), has_bias_(bias), compute_(data_type_of(precision)),
-          output_(fp32_output ? dt::f32 : compute_) {}
+        : name_(std::move(name)), has_bias_(bias), compute_(data_type_of(precision)), output_(fp32_output ? dt::f32 : compute_) {}
     // Descriptors for a subclass's primitives, layout left to oneDNN: src, weights and diff_dst in the compute
     // type; the output; weight gradients (always fp32).
     memory::desc data_any(const memory::dims& dims) const { return any_desc(dims, compute_); }
@@ -51,12 +50,10 @@ protected:
     // Called at the end of a subclass's build(): creates the primitives, parameters and buffers from the
     // three primitive descriptors (bwd_data null for a first layer) and returns the output descriptor.
     memory::desc adopt(Context& ctx, const dnnl::primitive_desc& fwd, const dnnl::primitive_desc* bwd_data,
-                       const dnnl::primitive_desc& bwd_weights, const memory::dims& weight_dims, double fan_in,
-                       double fan_out);
+                       const dnnl::primitive_desc& bwd_weights, const memory::dims& weight_dims, double fan_in, double fan_out);
     // The forward primitive descriptor with these attributes, on the plain forward's memory descriptors.
-    virtual dnnl::primitive_desc forward_desc(Context& ctx, const memory::desc& src, const memory::desc& weights,
-                                              const memory::desc* bias, const memory::desc& dst,
-                                              const dnnl::primitive_attr& attr) const = 0;
+    virtual dnnl::primitive_desc forward_desc(Context& ctx, const memory::desc& src, const memory::desc& weights, const memory::desc* bias,
+                                              const memory::desc& dst, const dnnl::primitive_attr& attr) const = 0;
     std::string name_;
     bool has_bias_;
     dt compute_, output_;
@@ -66,7 +63,7 @@ private:
     // The weight as the primitives take it: the fp32 master, or its bf16 copy.
     const memory& compute_weight() const { return weight_lp_ ? weight_lp_ : weight_.value; }
     Param weight_, bias_;
-    memory weight_lp_;          // bf16: the master weight rounded, in forward's layout
+    memory weight_lp_;  // bf16: the master weight rounded, in forward's layout
     dnnl::reorder round_weight_;  // master → weight_lp_, made once
     bool training_ = true, weight_lp_current_ = false;
     dnnl::primitive fwd_, bwd_data_, bwd_weights_, fused_fwd_;

@@ -14,7 +14,8 @@ namespace actbench::test {
 
 inline std::string chromium_flags(const TempDir& dir) {
     return " --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking "
-           "--disable-component-update --disable-sync --user-data-dir=" + (dir / "profile").string() + " ";
+           "--disable-component-update --disable-sync --user-data-dir=" +
+        (dir / "profile").string() + " ";
 }
 
 // Opens `page` (a copy beside it, with two scripts added: one collecting script errors first, one checking the layout
@@ -25,7 +26,9 @@ inline std::string chromium_flags(const TempDir& dir) {
 inline nlohmann::json check_page_in_browser(const TempDir& dir, const fs::path& page_file, const std::string& sort_column) {
     REQUIRE(fs::exists("/usr/bin/chromium"));
     std::string page = slurp(page_file);
-    page.insert(page.find("<head>") + 6, "<script>window.__errors=[];window.addEventListener('error',function(e){window.__errors.push(String(e.message));});</script>");
+    page.insert(
+        page.find("<head>") + 6,
+        "<script>window.__errors=[];window.addEventListener('error',function(e){window.__errors.push(String(e.message));});</script>");
     const char* const check = R"js(<script>
 (function () {
   var out = {overlaps: [], legend_on_data: [], outside: [], sorted: false, reversed: false, errors: window.__errors, svgs: 0, texts: 0};
@@ -72,15 +75,17 @@ inline nlohmann::json check_page_in_browser(const TempDir& dir, const fs::path& 
     const fs::path checked = page_file.parent_path() / ("checked-" + page_file.filename().string());
     std::ofstream(checked) << page;
     const std::string url = "file://" + checked.string();
-    REQUIRE(std::system(("/usr/bin/chromium" + chromium_flags(dir) + "--virtual-time-budget=5000 --dump-dom " + url + " > " + (dir / "dom.html").string() +
-                         " 2>" + (dir / "chromium.log").string()).c_str()) == 0);
+    REQUIRE(std::system(("/usr/bin/chromium" + chromium_flags(dir) + "--virtual-time-budget=5000 --dump-dom " + url + " > " +
+                         (dir / "dom.html").string() + " 2>" + (dir / "chromium.log").string())
+                            .c_str()) == 0);
     const std::string dom = slurp(dir / "dom.html");
     std::smatch m;
     std::regex_search(dom, m, std::regex("<pre id=\"layout-result\">([^<]*)</pre>"));
     INFO(slurp(dir / "chromium.log"));
     REQUIRE(m.size() == 2);
     std::string text = m[1].str();
-    for (const auto& [entity, ch] : std::vector<std::pair<std::string, std::string>>{{"&quot;", "\""}, {"&lt;", "<"}, {"&gt;", ">"}, {"&amp;", "&"}})
+    for (const auto& [entity, ch] :
+         std::vector<std::pair<std::string, std::string>>{{"&quot;", "\""}, {"&lt;", "<"}, {"&gt;", ">"}, {"&amp;", "&"}})
         for (std::size_t p; (p = text.find(entity)) != std::string::npos;) text.replace(p, entity.size(), ch);
     return nlohmann::json::parse(text);
 }
@@ -89,8 +94,10 @@ inline nlohmann::json check_page_in_browser(const TempDir& dir, const fs::path& 
 inline fs::path screenshot_artifact(const TempDir& dir, const fs::path& page_file, const std::string& png, int width, int height) {
     const fs::path artifacts = fs::path(ACTBENCH_BINARY).parent_path() / "test-artifacts";
     fs::create_directories(artifacts);
-    REQUIRE(std::system(("/usr/bin/chromium" + chromium_flags(dir) + "--window-size=" + std::to_string(width) + "," + std::to_string(height) +
-                         " --screenshot=" + (artifacts / png).string() + " file://" + page_file.string() + " >/dev/null 2>&1").c_str()) == 0);
+    REQUIRE(
+        std::system(("/usr/bin/chromium" + chromium_flags(dir) + "--window-size=" + std::to_string(width) + "," + std::to_string(height) +
+                     " --screenshot=" + (artifacts / png).string() + " file://" + page_file.string() + " >/dev/null 2>&1")
+                        .c_str()) == 0);
     return artifacts / png;
 }
 

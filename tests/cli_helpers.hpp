@@ -52,14 +52,16 @@ inline void write_idx_dataset(const fs::path& dir) {
 
 inline std::string config_text(const fs::path& data) {
     return "name: e2e\n"
-           "dataset: {kind: idx, path: " + data.string() + ", classes: 4, normalize: standard}\n"
-           "model: {conv1: 4, conv2: 8, dense: 16, kernel: 3, padding: 1}\n"
-           "train: {epochs: 2, batch: 16, lr: 0.05, probe: 64}\n"
-           "sweep:\n"
-           "  activation: [relu, tanh]\n"
-           "  init: [he_normal]\n"
-           "  bias: [0.1]\n"
-           "  seed: [1, 2]\n";
+           "dataset: {kind: idx, path: " +
+        data.string() +
+        ", classes: 4, normalize: standard}\n"
+        "model: {conv1: 4, conv2: 8, dense: 16, kernel: 3, padding: 1}\n"
+        "train: {epochs: 2, batch: 16, lr: 0.05, probe: 64}\n"
+        "sweep:\n"
+        "  activation: [relu, tanh]\n"
+        "  init: [he_normal]\n"
+        "  bias: [0.1]\n"
+        "  seed: [1, 2]\n";
 }
 
 inline fs::path write_config(const TempDir& dir, const std::string& name, const std::string& text) {
@@ -88,11 +90,12 @@ inline std::map<std::string, std::string> metrics_files(const fs::path& run_dir)
 
 // A small synthetic-shapes sweep of 8 trials (4 activations, 2 seeds).
 inline std::string small_sweep(const std::string& name) {
-    return "name: " + name + "\n"
-           "dataset: {kind: synthetic_shapes, classes: 3, train_count: 192, test_count: 60, size: 16}\n"
-           "model: {conv1: 4, conv2: 8, dense: 16, kernel: 3, padding: 1}\n"
-           "train: {epochs: 2, batch: 16, lr: 0.05, probe: 32}\n"
-           "sweep: {activation: [relu, tanh, rrelu, noisy_relu], seed: [1, 2]}\n";
+    return "name: " + name +
+        "\n"
+        "dataset: {kind: synthetic_shapes, classes: 3, train_count: 192, test_count: 60, size: 16}\n"
+        "model: {conv1: 4, conv2: 8, dense: 16, kernel: 3, padding: 1}\n"
+        "train: {epochs: 2, batch: 16, lr: 0.05, probe: 32}\n"
+        "sweep: {activation: [relu, tanh, rrelu, noisy_relu], seed: [1, 2]}\n";
 }
 
 }  // namespace actbench::test

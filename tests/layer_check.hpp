@@ -36,9 +36,8 @@ inline double dot(const std::vector<float>& a, const std::vector<float>& b) {
 }
 
 // Checks input and parameter gradients of `layer` (already built for `in_dims`) at input `x`.
-inline void check_layer_gradients(Context& ctx, Layer& layer, const memory::dims& in_dims, std::vector<float> x,
-                                  std::uint64_t seed, bool check_input = true, double eps = 1e-2,
-                                  double rel_tol = 2e-2) {
+inline void check_layer_gradients(Context& ctx, Layer& layer, const memory::dims& in_dims, std::vector<float> x, std::uint64_t seed,
+                                  bool check_input = true, double eps = 1e-2, double rel_tol = 2e-2) {
     Rng rng(seed);
     memory in = plain_memory(ctx, in_dims, x);
     const memory& out0 = layer.forward(ctx, in);

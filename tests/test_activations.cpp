@@ -13,7 +13,6 @@
 using namespace actbench;
 using namespace actbench::test;
 
-
 TEST_CASE("every activation matches its scalar reference f and f' through the real kernel", "[activation]") {
     Context ctx;
     const memory::dims dims{4, 16, 7, 5};
@@ -196,8 +195,7 @@ TEST_CASE("rrelu_train: every value is the definition's, whatever the split", "[
         float lower, upper;
         bool pytorch;
     };
-    for (const Params& p : {Params{3.f, 8.f, false}, Params{0.125f, 1.f / 3, true}, Params{1e-6f, 1e6f, false},
-                            Params{5.f, 5.f, false}}) {
+    for (const Params& p : {Params{3.f, 8.f, false}, Params{0.125f, 1.f / 3, true}, Params{1e-6f, 1e6f, false}, Params{5.f, 5.f, false}}) {
         INFO("lower " << p.lower << ", upper " << p.upper << ", pytorch " << p.pytorch);
         const std::uint64_t key = 0x1234567890abcdefULL;
         std::vector<float> out(n), pieces(n);
@@ -235,8 +233,8 @@ TEST_CASE("rrelu_train: every value is the definition's, whatever the split", "[
         CHECK(std::abs(product / pairs * 12) < 4 / std::sqrt(pairs));
         const std::size_t cuts[] = {0, 3, 17, 999, 1003, 1011, 70001, n};
         for (std::size_t c = 0; c + 1 < std::size(cuts); ++c)
-            kernels::rrelu_train(x.data() + cuts[c], v.data() + cuts[c], pieces.data() + cuts[c], cuts[c + 1] - cuts[c],
-                                 first + cuts[c], key, p.lower, p.upper, p.pytorch);
+            kernels::rrelu_train(x.data() + cuts[c], v.data() + cuts[c], pieces.data() + cuts[c], cuts[c + 1] - cuts[c], first + cuts[c],
+                                 key, p.lower, p.upper, p.pytorch);
         CHECK(pieces == out);
     }
 }
@@ -321,8 +319,8 @@ TEST_CASE("noisy_relu's noise: one call's values are standard normal, uncorrelat
     const std::size_t cuts[] = {0, 5, 13, 77, 4096, 4099, 50001, n};
     std::vector<float> pieces(n);
     for (std::size_t c = 0; c + 1 < std::size(cuts); ++c)
-        kernels::noisy_relu_train_forward(x.data() + cuts[c], pieces.data() + cuts[c], cuts[c + 1] - cuts[c], cuts[c], 1234,
-                                          1.f, pool.data());
+        kernels::noisy_relu_train_forward(x.data() + cuts[c], pieces.data() + cuts[c], cuts[c + 1] - cuts[c], cuts[c], 1234, 1.f,
+                                          pool.data());
     CHECK(pieces == y);
     kernels::noisy_relu_train_forward(x.data(), pieces.data(), n, 0, 1235, 1.f, pool.data());
     CHECK(pieces != y);
@@ -367,7 +365,8 @@ TEST_CASE("unknown names and parameters list the valid ones", "[activation][erro
         for (const auto& a : activation_table())
             if (a.kernel != ActivationKernel::formula) CHECK(msg.find(std::string(a.name)) != std::string::npos);
     }
-    CHECK_THROWS_WITH(activation_variant("v", "leaky_relu", {{"slop", 0.1}}), Catch::Contains("no parameter 'slop'") && Catch::Contains("valid: slope"));
+    CHECK_THROWS_WITH(activation_variant("v", "leaky_relu", {{"slop", 0.1}}),
+                      Catch::Contains("no parameter 'slop'") && Catch::Contains("valid: slope"));
     CHECK_THROWS_WITH(activation_variant("v", "relu", {{"slope", 0.1}}), Catch::Contains("it takes none"));
     CHECK_THROWS_WITH(activation_variant("v", "leaky_relu", {{"slope", 2}}), Catch::Contains("out of range"));
     CHECK_THROWS_WITH(activation_variant("v", "rrelu", {{"lower", 9}}), Catch::Contains("must not exceed upper"));
@@ -385,7 +384,8 @@ TEST_CASE("the rectifier flag matches f: zero for every x <= 0", "[activation]")
     }
 }
 
-TEST_CASE("noisy_relu with variance sigmoid(x): Nair & Hinton's NReLU, its moments against x, its derivative, any split", "[activation][noisy]") {
+TEST_CASE("noisy_relu with variance sigmoid(x): Nair & Hinton's NReLU, its moments against x, its derivative, any split",
+          "[activation][noisy]") {
     // y = max(0, x + √σ(x)·z): the rectified normal's moments with μ = x and s = √σ(x):
     // E[y] = μΦ(μ/s) + sφ(μ/s), E[y²] = (μ² + s²)Φ(μ/s) + μsφ(μ/s).
     std::vector<float> pool(kernels::kNoisePoolFloats);
@@ -445,14 +445,14 @@ TEST_CASE("golden values: each activation at a few points, as its source gives t
     };
     const std::vector<Golden> golden{
         {builtin_activation("relu"), {{-1, 0}, {2, 2}}},
-        {builtin_activation("leaky_relu"), {{-2, -0.02}, {3, 3}}},                       // Maas et al.: slope 0.01
+        {builtin_activation("leaky_relu"), {{-2, -0.02}, {3, 3}}},  // Maas et al.: slope 0.01
         {activation_variant("xu_leaky", "leaky_relu", {{"slope", 1 / 5.5}}), {{-5.5, -1}}},
-        {builtin_activation("prelu"), {{-1, -0.25}, {1, 1}}},                           // He et al.: a starts at 0.25
-        {builtin_activation("rrelu"), {{-5.5, -1}, {2, 2}}},                            // Xu et al.: x / ((3 + 8)/2)
+        {builtin_activation("prelu"), {{-1, -0.25}, {1, 1}}},  // He et al.: a starts at 0.25
+        {builtin_activation("rrelu"), {{-5.5, -1}, {2, 2}}},  // Xu et al.: x / ((3 + 8)/2)
         {activation_variant("rrelu_torch", "rrelu", {{"lower", 0.125}, {"upper", 1.0 / 3}, {"pytorch", 1}}),
-         {{-24, -5.5}}},                                                                 // PyTorch: slope (1/8 + 1/3)/2
+         {{-24, -5.5}}},  // PyTorch: slope (1/8 + 1/3)/2
         {builtin_activation("noisy_relu"), {{-1, 0}, {0.5, 0.5}}},
-        {builtin_activation("elu"), {{-1, -0.6321205588285577}, {1, 1}}},               // 1/e − 1
+        {builtin_activation("elu"), {{-1, -0.6321205588285577}, {1, 1}}},  // 1/e − 1
         {builtin_activation("selu"), {{-1, -1.1113307378125625}, {1, 1.0507009873554805}}},  // Klambauer et al. eq. 14
         {builtin_activation("softplus"), {{0, 0.6931471805599453}, {1, 1.3132616875182228}}},  // ln 2, ln(1 + e)
         {activation_variant("softplus_2", "softplus", {{"beta", 2.0}}), {{1, 1.0634640055214863}}},
@@ -464,7 +464,7 @@ TEST_CASE("golden values: each activation at a few points, as its source gives t
         {builtin_activation("silu"), {{1, 0.7310585786300049}, {-1, -0.2689414213699951}}},
         {builtin_activation("gelu"), {{1, 0.8413447460685429}, {-1, -0.15865525393145707}}},  // x·Φ(x)
         {builtin_activation("gelu_tanh"), {{1, 0.8411919906082768}}},
-        {builtin_activation("mish"), {{1, 0.8650983882673103}}},                         // Misra 2019
+        {builtin_activation("mish"), {{1, 0.8650983882673103}}},  // Misra 2019
         {builtin_activation("hardswish"), {{1, 2.0 / 3}, {-1, -1.0 / 3}, {4, 4}, {-4, 0}}},
         {builtin_activation("clipped_relu"), {{7, 6}, {3, 3}, {-1, 0}}},
         {builtin_activation("relu6"), {{7, 6}, {-1, 0}}},
@@ -541,8 +541,10 @@ TEST_CASE("blocked layouts: no activation writes its input or a padded channel",
     }
 }
 
-TEST_CASE("in place: a ReLU allowed to overwrite its input gives the same bits, forward and backward, and the observer still "
-          "sees the input", "[activation][inplace]") {
+TEST_CASE(
+    "in place: a ReLU allowed to overwrite its input gives the same bits, forward and backward, and the observer still "
+    "sees the input",
+    "[activation][inplace]") {
     Context ctx;
     const memory::dims dims{2, 20, 3, 3};  // blocked and padded, as the network's layouts are
     const memory::desc blocked(dims, dt::f32, tag::nChw16c);
@@ -567,8 +569,8 @@ TEST_CASE("in place: a ReLU allowed to overwrite its input gives the same bits, 
             results[allowed][1] = to_plain(ctx, act.backward(ctx, dy));
             // Only ReLU and leaky ReLU (slope ≥ 0) run in place, and then the output is the input's buffer.
             const bool relu_like = spec.info->kernel == ActivationKernel::eltwise &&
-                                   spec.info->eltwise(spec.params.data()).algorithm == dnnl::algorithm::eltwise_relu &&
-                                   spec.info->eltwise(spec.params.data()).alpha >= 0;
+                spec.info->eltwise(spec.params.data()).algorithm == dnnl::algorithm::eltwise_relu &&
+                spec.info->eltwise(spec.params.data()).alpha >= 0;
             CHECK(act.in_place() == (allowed && relu_like));
             if (act.in_place()) {
                 CHECK(act.last_dst().get_data_handle() == in.get_data_handle());

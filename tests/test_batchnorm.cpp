@@ -42,7 +42,8 @@ TEST_CASE("batch norm forward matches the scalar reference, training and evaluat
     const auto ye = to_plain(ctx, bn.forward(ctx, in));
     for (int c = 0; c < 16; ++c) {
         const int i = (1 * 16 + c) * 9 + 4;
-        REQUIRE(ye[i] == Approx(gamma[c] * (x[i] - bn.running_mean()[c]) / std::sqrt(bn.running_variance()[c] + 1e-5) + beta[c]).margin(1e-4));
+        REQUIRE(ye[i] ==
+                Approx(gamma[c] * (x[i] - bn.running_mean()[c]) / std::sqrt(bn.running_variance()[c] + 1e-5) + beta[c]).margin(1e-4));
     }
 }
 

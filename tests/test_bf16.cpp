@@ -21,8 +21,8 @@
 #include <nlohmann/json.hpp>
 
 #include <cstring>
-#include <set>
 #include <functional>
+#include <set>
 
 using namespace actbench;
 using namespace actbench::test;
@@ -79,8 +79,8 @@ void check_within(const std::vector<float>& got, const std::vector<float>& want,
 
 // A bilinear layer (conv or dense) built three times for `in`: in fp32, in bf16 and in fp32 on absolute values.
 // Forward, backward-data and backward-weights of the bf16 one are checked against the fp32 one element by element.
-void check_bilinear(Context& ctx, const std::function<std::unique_ptr<Layer>(Precision)>& make, const memory::dims& dims,
-                    bool bf16_input, std::uint64_t seed) {
+void check_bilinear(Context& ctx, const std::function<std::unique_ptr<Layer>(Precision)>& make, const memory::dims& dims, bool bf16_input,
+                    std::uint64_t seed) {
     Rng rng(seed);
     auto l32 = make(Precision::fp32), l16 = make(Precision::bf16), labs = make(Precision::fp32);
     const memory::desc in32 = plain_desc(dims), in16 = bf16_input ? with_type(in32, dt::bf16) : in32;
@@ -122,12 +122,24 @@ TEST_CASE("bf16 conv and dense: forward, backward-data and backward-weights with
         for (bool bf16_input : {false, true})
             for (bool fp32_output : {false, true}) {
                 INFO("bias " << bias << ", bf16 input " << bf16_input << ", fp32 output " << fp32_output);
-                check_bilinear(ctx, [&](Precision p) { return std::make_unique<Conv2d>("conv", ConvSpec{16, 3, 1, 1, bias, p, fp32_output}); },
-                               {3, 5, 9, 8}, bf16_input, 21);
-                check_bilinear(ctx, [&](Precision p) { return std::make_unique<Dense>("dense", DenseSpec{10, bias, p, fp32_output}); },
-                               {4, 6, 5, 5}, bf16_input, 22);
-                check_bilinear(ctx, [&](Precision p) { return std::make_unique<Dense>("dense", DenseSpec{7, bias, p, fp32_output}); },
-                               {5, 33}, bf16_input, 23);
+                check_bilinear(
+                    ctx,
+                    [&](Precision p) {
+                        return std::make_unique<Conv2d>("conv", ConvSpec{16, 3, 1, 1, bias, p, fp32_output});
+                    },
+                    {3, 5, 9, 8}, bf16_input, 21);
+                check_bilinear(
+                    ctx,
+                    [&](Precision p) {
+                        return std::make_unique<Dense>("dense", DenseSpec{10, bias, p, fp32_output});
+                    },
+                    {4, 6, 5, 5}, bf16_input, 22);
+                check_bilinear(
+                    ctx,
+                    [&](Precision p) {
+                        return std::make_unique<Dense>("dense", DenseSpec{7, bias, p, fp32_output});
+                    },
+                    {5, 33}, bf16_input, 23);
             }
 }
 
@@ -346,7 +358,8 @@ TEST_CASE("bench --precision bf16 measures both precisions' peaks and throughput
           Approx(r16["evaluation_images_per_second"].get<double>() / j["evaluation_images_per_second"].get<double>()));
     // The profile is bf16's: the weights' rounding into their bf16 copies shows as reorders of the weighted layers.
     std::set<std::string> sections;
-    for (const auto& sct : j["profile"]["sections"]) sections.insert(sct["section"].get<std::string>() + " " + sct["category"].get<std::string>());
+    for (const auto& sct : j["profile"]["sections"])
+        sections.insert(sct["section"].get<std::string>() + " " + sct["category"].get<std::string>());
     CHECK(sections.count("conv2 reorder") == 1);
     CHECK(sections.count("conv2 backward-weights") == 1);
 }

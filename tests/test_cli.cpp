@@ -24,7 +24,6 @@ using namespace actbench;
 using namespace actbench::test;
 namespace fs = std::filesystem;
 
-
 TEST_CASE("actbench run and report on IDX files, end to end", "[cli][e2e]") {
     TempDir dir;
     write_idx_dataset(dir / "data");
@@ -52,8 +51,7 @@ TEST_CASE("actbench run and report on IDX files, end to end", "[cli][e2e]") {
         CHECK(fs::exists(d / "trial.yaml"));
         CHECK(fs::exists(d / "timing.jsonl"));
     }
-    for (const auto& e : fs::recursive_directory_iterator(runs))
-        CHECK(e.path().string().find(".tmp") == std::string::npos);
+    for (const auto& e : fs::recursive_directory_iterator(runs)) CHECK(e.path().string().find(".tmp") == std::string::npos);
 
     const Result report = run_actbench(dir, "report " + runs.string());
     INFO(report.err);
@@ -62,7 +60,8 @@ TEST_CASE("actbench run and report on IDX files, end to end", "[cli][e2e]") {
     CHECK_THAT(report.out, Catch::Contains("| relu | he_normal | 0.1 | 2 | 0 |"));
     CHECK_THAT(report.out, Catch::Contains("| tanh | he_normal | 0.1 | 2 | 0 |"));
     CHECK_THAT(report.out, Catch::Contains("zero fraction"));
-    CHECK_THAT(report.out, Catch::Contains("Produced by the commands below") && Catch::Contains(" --out " + runs.string() + " --jobs 2` (commit "));
+    CHECK_THAT(report.out,
+               Catch::Contains("Produced by the commands below") && Catch::Contains(" --out " + runs.string() + " --jobs 2` (commit "));
     CHECK_THAT(report.out, Catch::Contains("## Per activation layer") && Catch::Contains("| relu | he_normal | 0.1 | 2 |"));
     // The summary ranks first; the long tables follow the config's order.
     CHECK(report.out.find("## Summary: which activation") < report.out.find("## Overview"));
@@ -133,10 +132,12 @@ TEST_CASE("bad input to the binary: one clear message and exit status 2", "[cli]
         };
         for (const Case& c : {Case{", test_subset: 0.001}", "batch: 16", "the test split has no images after test_subset 0.001; raise it"},
                               Case{", train_subset: 0.001}", "batch: 16", "the training split has no images after train_subset 0.001"},
-                              Case{"}", "batch: 300", "train.batch: 300 is larger than the training split of " + (dir / "data").string() + " (256 images)"}}) {
+                              Case{"}", "batch: 300",
+                                   "train.batch: 300 is larger than the training split of " + (dir / "data").string() + " (256 images)"}}) {
             std::string cfg_text = "name: e2e\n" + data_line + c.dataset_keys + "\n" + rest;
             cfg_text.replace(cfg_text.find("batch: 16"), 9, c.train_batch);
-            const Result r = run_actbench(dir, "run " + write_config(dir, "sub.yaml", cfg_text).string() + " --out " + (dir / "r").string());
+            const Result r =
+                run_actbench(dir, "run " + write_config(dir, "sub.yaml", cfg_text).string() + " --out " + (dir / "r").string());
             INFO(r.err);
             CHECK(r.code == 2);
             CHECK_THAT(r.err, Catch::Contains(c.message));
@@ -228,13 +229,14 @@ TEST_CASE("a diverging trial is a result, and the sweep goes on", "[cli][e2e]") 
 
 TEST_CASE("a sweep over dotted-path axes runs, and the report has a column per axis", "[cli][e2e][sweep]") {
     TempDir dir;
-    const fs::path cfg = write_config(dir, "s.yaml",
-                                      "name: s\n"
-                                      "dataset: {kind: synthetic_shapes, classes: 3, train_count: 96, test_count: 30, size: 16}\n"
-                                      "model: {name: mlp, depth: 1, width: 16}\n"
-                                      "train: {epochs: 1, batch: 16, probe: 32}\n"
-                                      "sweep:\n  train.lr: [0.01, 0.1]\n  model.batchnorm: [none, after]\n  dataset.normalize: [unit, standard]\n"
-                                      "  exclude: [{train.lr: 0.1, dataset.normalize: unit}]\n");
+    const fs::path cfg =
+        write_config(dir, "s.yaml",
+                     "name: s\n"
+                     "dataset: {kind: synthetic_shapes, classes: 3, train_count: 96, test_count: 30, size: 16}\n"
+                     "model: {name: mlp, depth: 1, width: 16}\n"
+                     "train: {epochs: 1, batch: 16, probe: 32}\n"
+                     "sweep:\n  train.lr: [0.01, 0.1]\n  model.batchnorm: [none, after]\n  dataset.normalize: [unit, standard]\n"
+                     "  exclude: [{train.lr: 0.1, dataset.normalize: unit}]\n");
     const fs::path runs = dir / "runs";
     const Result r = run_actbench(dir, "run " + cfg.string() + " --out " + runs.string());
     INFO(r.err);

@@ -24,7 +24,6 @@ using namespace actbench;
 using namespace actbench::test;
 namespace fs = std::filesystem;
 
-
 TEST_CASE("list activations and show activation, for built-ins and config variants", "[cli][activation]") {
     TempDir dir;
     const Result list = run_actbench(dir, "list activations --json");
@@ -32,9 +31,9 @@ TEST_CASE("list activations and show activation, for built-ins and config varian
     const auto all = nlohmann::json::parse(list.out);
     std::set<std::string> names;
     for (const auto& a : all) names.insert(a["name"].get<std::string>());
-    for (const char* n : {"relu", "leaky_relu", "prelu", "rrelu", "noisy_relu", "elu", "selu", "softplus", "sigmoid", "tanh",
-                          "softsign", "swish", "silu", "gelu", "gelu_tanh", "mish", "hardswish", "clipped_relu", "relu6",
-                          "abs", "identity", "maxout"})
+    for (const char* n : {"relu",      "leaky_relu",   "prelu",    "rrelu", "noisy_relu", "elu",   "selu",      "softplus",
+                          "sigmoid",   "tanh",         "softsign", "swish", "silu",       "gelu",  "gelu_tanh", "mish",
+                          "hardswish", "clipped_relu", "relu6",    "abs",   "identity",   "maxout"})
         CHECK(names.count(n) == 1);
     CHECK_THAT(run_actbench(dir, "list inits").out, Catch::Contains("he_normal"));
 
@@ -98,8 +97,9 @@ TEST_CASE("inspect model and list models", "[cli][models]") {
     const Result vgg = run_actbench(dir, "inspect model " + cfg.string());
     INFO(vgg.err);
     REQUIRE(vgg.code == 0);
-    CHECK_THAT(vgg.out, Catch::Contains("vgg_small on 1x32x32 input, 5 classes, init xavier_uniform") &&
-                            Catch::Contains("batchnorm") && Catch::Contains("dropout") && Catch::Contains("16x32x32"));
+    CHECK_THAT(vgg.out,
+               Catch::Contains("vgg_small on 1x32x32 input, 5 classes, init xavier_uniform") && Catch::Contains("batchnorm") &&
+                   Catch::Contains("dropout") && Catch::Contains("16x32x32"));
     CHECK_THAT(run_actbench(dir, "list models").out, Catch::Contains("plain_deep") && Catch::Contains("vgg_small"));
     CHECK(run_actbench(dir, "inspect model densenet").code == 2);
     // resnet: ResNet-20 on 28×28 grey input; stride-2 blocks halve the maps; He et al.'s 0.27 M parameters.
@@ -108,8 +108,9 @@ TEST_CASE("inspect model and list models", "[cli][models]") {
     const auto r = nlohmann::json::parse(resnet.out);
     std::vector<std::string> outputs;
     for (const auto& l : r["layers"]) outputs.push_back(l["output"]);
-    CHECK(outputs == std::vector<std::string>{"16x28x28", "16x28x28", "16x28x28", "16x28x28", "16x28x28", "16x28x28", "32x14x14",
-                                              "32x14x14", "32x14x14", "64x7x7", "64x7x7", "64x7x7", "64x1x1", "10"});
+    CHECK(outputs ==
+          std::vector<std::string>{"16x28x28", "16x28x28", "16x28x28", "16x28x28", "16x28x28", "16x28x28", "32x14x14", "32x14x14",
+                                   "32x14x14", "64x7x7", "64x7x7", "64x7x7", "64x1x1", "10"});
     CHECK(r["params"] == 272778);
     const auto models = nlohmann::json::parse(run_actbench(dir, "list models --json").out);
     const auto block = std::find_if(models.begin(), models.end(), [](const auto& m) { return m["name"] == "resnet"; });
@@ -119,8 +120,9 @@ TEST_CASE("inspect model and list models", "[cli][models]") {
 
 TEST_CASE("inspect dataset and list datasets", "[cli][datasets]") {
     TempDir dir;
-    const fs::path cfg = write_config(dir, "d.yaml", "name: d\ndataset: {kind: synthetic_shapes, classes: 3, train_count: 30, test_count: 9, size: 16}\n"
-                                                       "train: {batch: 8}\n");
+    const fs::path cfg = write_config(dir, "d.yaml",
+                                      "name: d\ndataset: {kind: synthetic_shapes, classes: 3, train_count: 30, test_count: 9, size: 16}\n"
+                                      "train: {batch: 8}\n");
     const Result r = run_actbench(dir, "inspect dataset " + cfg.string() + " --json --sheet " + (dir / "sheet.png").string());
     INFO(r.err);
     REQUIRE(r.code == 0);
@@ -148,8 +150,10 @@ TEST_CASE("a validation split held out of training, stratified and the same for 
     CHECK(nlohmann::json::parse(ds.out)["train"] == 144);  // 192 minus 48 held out, 16 of each class
     REQUIRE(run_actbench(dir, "run " + cfg.string() + " --out " + (dir / "r").string() + " --quiet").code == 0);
     for (const auto& [name, content] : metrics_files(dir / "r")) {
-        if (name.find("summary") != std::string::npos) CHECK_THAT(content, Catch::Contains("\"final_val_accuracy\""));
-        else CHECK_THAT(content, Catch::Contains("\"val_accuracy\""));
+        if (name.find("summary") != std::string::npos)
+            CHECK_THAT(content, Catch::Contains("\"final_val_accuracy\""));
+        else
+            CHECK_THAT(content, Catch::Contains("\"val_accuracy\""));
     }
     CHECK_THAT(run_actbench(dir, "report " + (dir / "r").string()).out, Catch::Contains("validation: final"));
 }
@@ -172,7 +176,8 @@ TEST_CASE("an image-folder sweep decodes once into a cache beside the run store"
                                           "train: {epochs: 2, batch: 9, probe: 9}\n");
     REQUIRE(run_actbench(dir, "run " + cfg.string() + " --out " + (dir / "runs" / "a").string() + " --quiet").code == 0);
     std::size_t caches = 0;
-    for (const auto& e : fs::directory_iterator(dir / "runs" / ".cache")) caches += e.path().filename().string().rfind("image_folder-", 0) == 0;
+    for (const auto& e : fs::directory_iterator(dir / "runs" / ".cache"))
+        caches += e.path().filename().string().rfind("image_folder-", 0) == 0;
     CHECK(caches == 1);
     REQUIRE(run_actbench(dir, "run " + cfg.string() + " --out " + (dir / "runs" / "b").string() + " --quiet").code == 0);
     CHECK(metrics_files(dir / "runs" / "a") == metrics_files(dir / "runs" / "b"));  // decoded and cached: the same images

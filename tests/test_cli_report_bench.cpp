@@ -23,7 +23,6 @@ using namespace actbench;
 using namespace actbench::test;
 namespace fs = std::filesystem;
 
-
 TEST_CASE("report --out writes md, csv, json, html and plots, identically each time", "[cli][report]") {
     TempDir dir;
     std::string text = small_sweep("r");
@@ -44,8 +43,9 @@ TEST_CASE("report --out writes md, csv, json, html and plots, identically each t
         CHECK(slurp(dir / "ra" / f) == slurp(dir / "rb" / f));
     }
     CHECK(slurp(dir / "ra" / "report.md") == a.out);
-    CHECK_THAT(a.out, Catch::Contains("## Accuracy") && Catch::Contains("vs relu: Δ | p | effect size") && Catch::Contains("## Convergence") &&
-                          Catch::Contains("## Gradient flow") && Catch::Contains("Warning:** some groups have fewer than 5 seeds"));
+    CHECK_THAT(a.out,
+               Catch::Contains("## Accuracy") && Catch::Contains("vs relu: Δ | p | effect size") && Catch::Contains("## Convergence") &&
+                   Catch::Contains("## Gradient flow") && Catch::Contains("Warning:** some groups have fewer than 5 seeds"));
     CHECK_THAT(a.out, Catch::Contains("| 0.02 | tanh | he_normal | 0.0 | 2 | "));
     const std::string csv = slurp(dir / "ra" / "report.csv");
     CHECK(std::count(csv.begin(), csv.end(), '\n') == 1 + 16 + 8);  // header, trials, groups
@@ -60,14 +60,19 @@ TEST_CASE("report --out writes md, csv, json, html and plots, identically each t
     for (const auto& ranking : summary["rankings"]) {
         REQUIRE(ranking["entries"].size() == 4);
         for (const auto& e : ranking["entries"]) {
-            CHECK(e["verdict"] == (e["activation"] == "relu" ? "baseline" : e["p_adjusted"].is_null() ? "not_tested" : e["verdict"].get<std::string>()));
+            CHECK(e["verdict"] ==
+                  (e["activation"] == "relu"       ? "baseline"
+                       : e["p_adjusted"].is_null() ? "not_tested"
+                                                   : e["verdict"].get<std::string>()));
             if (e["activation"] != "relu" && !e["p_adjusted"].is_null()) CHECK(e["p_adjusted"].get<double>() >= e["p_value"].get<double>());
         }
     }
     const std::string summary_csv = slurp(dir / "ra" / "summary.csv");
     CHECK(std::count(summary_csv.begin(), summary_csv.end(), '\n') == 1 + 8);
     CHECK_THAT(summary_csv, Catch::StartsWith("train.lr,init,bias,rank,activation,n,mean,ci95_low,ci95_high,difference,"));
-    CHECK_THAT(a.out, Catch::Contains("**With train.lr 0.02**") && Catch::Contains("| rank | activation | n | test accuracy | 95% CI | Δ vs baseline |"));
+    CHECK_THAT(
+        a.out,
+        Catch::Contains("**With train.lr 0.02**") && Catch::Contains("| rank | activation | n | test accuracy | 95% CI | Δ vs baseline |"));
     const std::string html = slurp(dir / "ra" / "report.html");
     CHECK_THAT(html, Catch::StartsWith("<!DOCTYPE html>") && Catch::Contains("<svg") && Catch::Contains("<table class=\"sortable\">"));
     // **Warning:** is bold in the page, not a stray pair of <em>s (the page is rendered, not re-parsed from Markdown).
@@ -76,7 +81,8 @@ TEST_CASE("report --out writes md, csv, json, html and plots, identically each t
     CHECK(html.find("http://") == html.find("http://www.w3.org/2000/svg"));  // no external resources
     const Result pivot = run_actbench(dir, "report " + runs.string() + " --rows activation --cols train.lr");
     CHECK(pivot.code == 0);
-    CHECK_THAT(pivot.out, Catch::Contains("## Test accuracy by activation × train.lr") && Catch::Contains("| activation \\ train.lr | 0.02 | 0.05 |"));
+    CHECK_THAT(pivot.out,
+               Catch::Contains("## Test accuracy by activation × train.lr") && Catch::Contains("| activation \\ train.lr | 0.02 | 0.05 |"));
     CHECK(run_actbench(dir, "report " + runs.string() + " --rows activation --cols model.depth").code == 2);
     // A damaged run log is bad input: the file and line are named, exit 2, and no report is written.
     std::ofstream(runs / "runs.jsonl", std::ios::app) << "{\"command\": \"actbench run\", \"jobs\": \n";
@@ -93,12 +99,14 @@ TEST_CASE("the HTML report opens in a real browser with its tables and plots", "
     const fs::path cfg = write_config(dir, "b.yaml", small_sweep("b"));
     REQUIRE(run_actbench(dir, "run " + cfg.string() + " --out " + (dir / "runs").string() + " --quiet").code == 0);
     REQUIRE(run_actbench(dir, "report " + (dir / "runs").string() + " --out " + (dir / "rep").string()).code == 0);
-    const std::string flags = " --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking "
-                              "--disable-component-update --disable-sync --user-data-dir=" + (dir / "profile").string() + " ";
+    const std::string flags =
+        " --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking "
+        "--disable-component-update --disable-sync --user-data-dir=" +
+        (dir / "profile").string() + " ";
     const std::string page = "file://" + (dir / "rep" / "report.html").string();
     // The DOM as the browser built it: the tables and the three SVG plots are there.
-    const std::string dom_cmd = "/usr/bin/chromium" + flags + "--dump-dom " + page + " > " + (dir / "dom.html").string() + " 2>" +
-                                (dir / "chromium.log").string();
+    const std::string dom_cmd =
+        "/usr/bin/chromium" + flags + "--dump-dom " + page + " > " + (dir / "dom.html").string() + " 2>" + (dir / "chromium.log").string();
     REQUIRE(std::system(dom_cmd.c_str()) == 0);
     const std::string dom = slurp(dir / "dom.html");
     INFO(slurp(dir / "chromium.log"));
@@ -106,12 +114,12 @@ TEST_CASE("the HTML report opens in a real browser with its tables and plots", "
     std::size_t svgs = 0, tables = 0;
     for (std::size_t p = 0; (p = dom.find("<svg", p)) != std::string::npos; ++p) ++svgs;
     for (std::size_t p = 0; (p = dom.find("<table", p)) != std::string::npos; ++p) ++tables;
-    CHECK(svgs == 5);    // forest, loss, accuracy, last layer mean, zeros
+    CHECK(svgs == 5);  // forest, loss, accuracy, last layer mean, zeros
     CHECK(tables == 8);  // the ranking, then overview, accuracy, convergence, sparsity, per layer, gradients, cost
     CHECK_THAT(dom, Catch::Contains("<figure id=\"loss\">") && Catch::Contains("Training loss"));
     // A screenshot renders (a blank or failed page would be a few kB at most).
     const std::string shot_cmd = "/usr/bin/chromium" + flags + "--window-size=1200,3000 --screenshot=" + (dir / "page.png").string() + " " +
-                                 page + " >/dev/null 2>&1";
+        page + " >/dev/null 2>&1";
     REQUIRE(std::system(shot_cmd.c_str()) == 0);
     REQUIRE(fs::exists(dir / "page.png"));
     CHECK(fs::file_size(dir / "page.png") > 50000);
@@ -134,7 +142,8 @@ TEST_CASE("bench measures the matmul peak and the training throughput in one run
     CHECK_FALSE(j.contains("profile"));
     CHECK(j["activation"] == "relu");
     CHECK(run_actbench(dir, "bench --model densenet").code == 2);
-    const Result res = run_actbench(dir, "bench --seconds 0.2 --threads 1 --model resnet --depth 8 --width 4 --block pre_activation --json");
+    const Result res =
+        run_actbench(dir, "bench --seconds 0.2 --threads 1 --model resnet --depth 8 --width 4 --block pre_activation --json");
     INFO(res.err);
     REQUIRE(res.code == 0);
     CHECK(nlohmann::json::parse(res.out)["model_params"]["block"] == 1);
@@ -171,8 +180,8 @@ TEST_CASE("bench --profile breaks a training step and an evaluation step down by
     // Every weighted layer appears with its forward and backward-weights time; act1..act3 as activation.
     std::set<std::string> sections;
     for (const auto& sct : p["sections"]) sections.insert(sct["section"].get<std::string>() + " " + sct["category"].get<std::string>());
-    for (const char* s : {"conv1 forward", "conv2 backward-weights", "conv2 backward-data", "dense1 backward-weights",
-                          "act1 activation", "act3 activation", "pool1 forward", "step optimizer", "batch data"})
+    for (const char* s : {"conv1 forward", "conv2 backward-weights", "conv2 backward-data", "dense1 backward-weights", "act1 activation",
+                          "act3 activation", "pool1 forward", "step optimizer", "batch data"})
         CHECK(sections.count(s) == 1);
     // The evaluation step (a forward pass in evaluation mode) is profiled separately: forward sections only, no
     // backward, optimiser or data — and no activation, since ReLU runs fused into conv and dense there.
@@ -183,6 +192,5 @@ TEST_CASE("bench --profile breaks a training step and an evaluation step down by
     CHECK(e["ms_per_step"].get<double>() < p["ms_per_step"].get<double>());
     // The text form prints the same tables.
     const Result text = run_actbench(dir, "bench --seconds 0.2 --threads 1 --conv1 8 --conv2 16 --dense 32 --profile");
-    CHECK_THAT(text.out, Catch::Contains("training steps") && Catch::Contains("backward-weights") &&
-                             Catch::Contains("evaluation steps"));
+    CHECK_THAT(text.out, Catch::Contains("training steps") && Catch::Contains("backward-weights") && Catch::Contains("evaluation steps"));
 }

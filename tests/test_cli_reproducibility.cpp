@@ -24,7 +24,6 @@ using namespace actbench;
 using namespace actbench::test;
 namespace fs = std::filesystem;
 
-
 TEST_CASE("shards 0/2 and 1/2, merged, equal the unsharded run", "[cli][e2e][reproducibility]") {
     TempDir dir;
     const fs::path cfg = write_config(dir, "s.yaml", small_sweep("s"));
@@ -60,9 +59,12 @@ TEST_CASE("a sweep killed part-way and resumed equals an uninterrupted one", "[c
     REQUIRE(run_actbench(dir, "run " + cfg.string() + " --out " + (dir / "whole").string() + " --quiet --jobs 2").code == 0);
     // Start the same sweep, SIGKILL it once the first trial is stored, then resume.
     const fs::path part = dir / "part";
-    const std::string cmd = std::string(ACTBENCH_BINARY) + " run " + cfg.string() + " --out " + part.string() + " --quiet --jobs 1 & "
-                            "pid=$!; for i in $(seq 1 400); do ls " + part.string() + "/*/summary.json >/dev/null 2>&1 && break; sleep 0.02; done; "
-                            "kill -9 $pid; wait $pid 2>/dev/null; true";
+    const std::string cmd = std::string(ACTBENCH_BINARY) + " run " + cfg.string() + " --out " + part.string() +
+        " --quiet --jobs 1 & "
+        "pid=$!; for i in $(seq 1 400); do ls " +
+        part.string() +
+        "/*/summary.json >/dev/null 2>&1 && break; sleep 0.02; done; "
+        "kill -9 $pid; wait $pid 2>/dev/null; true";
     REQUIRE(std::system(cmd.c_str()) == 0);
     std::size_t finished = 0;
     for (const auto& e : fs::directory_iterator(part)) finished += fs::exists(e.path() / "summary.json");
@@ -77,11 +79,13 @@ TEST_CASE("validate and plan of a million-trial sweep stay bounded: streamed, ne
     TempDir dir;
     std::string seeds;
     for (int i = 0; i < 25000; ++i) seeds += (i ? ", " : "") + std::to_string(i);
-    const fs::path cfg = write_config(dir, "big.yaml",
-                                      "name: big\ndataset: {kind: synthetic_shapes, classes: 3, train_count: 192, test_count: 60, size: 16}\n"
-                                      "model: {conv1: 4, conv2: 8, dense: 16, kernel: 3, padding: 1}\ntrain: {epochs: 1, batch: 16}\n"
-                                      "sweep:\n  activation: [relu, tanh, elu, selu, gelu, silu, softplus, leaky_relu, sigmoid, mish]\n"
-                                      "  train.lr: [0.01, 0.02, 0.05, 0.1]\n  seed: [" + seeds + "]\n");
+    const fs::path cfg =
+        write_config(dir, "big.yaml",
+                     "name: big\ndataset: {kind: synthetic_shapes, classes: 3, train_count: 192, test_count: 60, size: 16}\n"
+                     "model: {conv1: 4, conv2: 8, dense: 16, kernel: 3, padding: 1}\ntrain: {epochs: 1, batch: 16}\n"
+                     "sweep:\n  activation: [relu, tanh, elu, selu, gelu, silu, softplus, leaky_relu, sigmoid, mish]\n"
+                     "  train.lr: [0.01, 0.02, 0.05, 0.1]\n  seed: [" +
+                         seeds + "]\n");
     // 1.5 GB of address space: the plan used to hold every trial and its JSON row (4.2 GB resident).
     const std::string limit = "ulimit -v 1500000; ";
     const Result validate = run_actbench(dir, "validate " + cfg.string(), limit);
@@ -158,7 +162,9 @@ TEST_CASE("a pinned ISA is used and recorded", "[cli][reproducibility]") {
     // same kernels run and the bits repeat.
     text.replace(text.find("isa: avx2\n"), 10, "");
     std::ofstream(cfg) << text;
-    REQUIRE(run_actbench(dir, "run " + cfg.string() + " --out " + (dir / "capped").string() + " --quiet", "ONEDNN_MAX_CPU_ISA=AVX2 ").code == 0);
+    REQUIRE(
+        run_actbench(dir, "run " + cfg.string() + " --out " + (dir / "capped").string() + " --quiet", "ONEDNN_MAX_CPU_ISA=AVX2 ").code ==
+        0);
     CHECK_THAT(slurp(dir / "capped" / "manifest.json"), Catch::Contains("\"cpu_isa\": \"avx2\""));
     const Result verify = run_actbench(dir, "verify " + (dir / "capped").string());
     INFO(verify.out << verify.err);
@@ -173,9 +179,8 @@ TEST_CASE("Ctrl-C stops cleanly, and a new axis value leaves existing trials' nu
     const fs::path cfg = write_config(dir, "c.yaml", text);
     const fs::path part = dir / "part";
     const std::string cmd = std::string(ACTBENCH_BINARY) + " run " + cfg.string() + " --out " + part.string() + " --jobs 1 2>" +
-                            (dir / "err.txt").string() + " & pid=$!; for i in $(seq 1 400); do ls " + part.string() +
-                            "/*/summary.json >/dev/null 2>&1 && break; sleep 0.02; done; kill -INT $pid; wait $pid; echo $? > " +
-                            (dir / "rc.txt").string();
+        (dir / "err.txt").string() + " & pid=$!; for i in $(seq 1 400); do ls " + part.string() +
+        "/*/summary.json >/dev/null 2>&1 && break; sleep 0.02; done; kill -INT $pid; wait $pid; echo $? > " + (dir / "rc.txt").string();
     REQUIRE(std::system(cmd.c_str()) == 0);
     CHECK(std::stoi(slurp(dir / "rc.txt")) == 1);
     CHECK_THAT(slurp(dir / "err.txt"), Catch::Contains("(interrupted)"));

@@ -86,8 +86,9 @@ TEST_CASE("config errors name the file, line and column and what was expected", 
 
     std::string unknown_act = kGood;
     unknown_act.replace(unknown_act.find("[relu, tanh]"), 12, "[relu, tanhh]");
-    CHECK_THAT(error_of(unknown_act), Catch::Contains("cfg.yaml:9:22: sweep.activation: unknown activation 'tanhh'") &&
-                                          Catch::Contains("valid: relu, leaky_relu, prelu"));
+    CHECK_THAT(error_of(unknown_act),
+               Catch::Contains("cfg.yaml:9:22: sweep.activation: unknown activation 'tanhh'") &&
+                   Catch::Contains("valid: relu, leaky_relu, prelu"));
 
     CHECK_THAT(error_of("name: x\ntrain: {lr: -1}\n"), Catch::Contains("cfg.yaml:2:13: train.lr: -1 is out of range"));
     CHECK_THAT(error_of("name: x\nsweep: {seed: [1, 1]}\n"), Catch::Contains("value 1 appears twice"));
@@ -96,7 +97,10 @@ TEST_CASE("config errors name the file, line and column and what was expected", 
     CHECK_THAT(error_of(""), Catch::Contains("cfg.yaml: the file is empty"));
     CHECK_THAT(error_of("- 1\n- 2\n"), Catch::Contains("must be a mapping"));
     CHECK_THAT(error_of("dataset: {kind: cifar10}\n"), Catch::Contains("unknown dataset kind 'cifar10'"));
-    CHECK_THAT(error_of("model: {name: densenet}\n"), Catch::Contains("cfg.yaml:1:15: model.name: unknown model 'densenet' (valid: lenet, mlp, plain_deep, vgg_small, resnet, or a spec file"));
+    CHECK_THAT(
+        error_of("model: {name: densenet}\n"),
+        Catch::Contains(
+            "cfg.yaml:1:15: model.name: unknown model 'densenet' (valid: lenet, mlp, plain_deep, vgg_small, resnet, or a spec file"));
     CHECK_THAT(error_of("model: {name: mlp, conv1: 3}\n"), Catch::Contains("cfg.yaml:1:20: unknown key 'conv1' in model (mlp)"));
     CHECK_THAT(error_of("model: {name: plain_deep, depth: 31}\n"), Catch::Contains("model.depth: 31 is out of range; expected 1..30"));
     CHECK_THAT(error_of("model: {batchnorm: middle}\n"), Catch::Contains("unknown placement 'middle'"));
@@ -133,16 +137,14 @@ TEST_CASE("activations defined in the config are used like built-ins", "[config]
     std::string other = text;
     other.replace(other.find("slope: 0.18"), 11, "slope: 0.2");
     const auto plan2 = make_plan(parse_config(other, "cfg.yaml"));
-    for (std::size_t i = 0; i < plan.size(); ++i)
-        CHECK((plan[i].id == plan2[i].id) == (plan[i].activation.name != "very_leaky"));
+    for (std::size_t i = 0; i < plan.size(); ++i) CHECK((plan[i].id == plan2[i].id) == (plan[i].activation.name != "very_leaky"));
 }
 
 TEST_CASE("bad activation definitions point at the file, line and column", "[config][activation][errors]") {
-    auto with = [](const std::string& defs) {
-        return error_of("name: x\nactivations:\n" + defs + "sweep: {activation: [relu]}\n");
-    };
+    auto with = [](const std::string& defs) { return error_of("name: x\nactivations:\n" + defs + "sweep: {activation: [relu]}\n"); };
     CHECK_THAT(with("  v: {base: leaky, slope: 0.1}\n"), Catch::Contains("cfg.yaml:3:13: activations.v.base: unknown activation 'leaky'"));
-    CHECK_THAT(with("  v: {base: leaky_relu, slop: 0.1}\n"), Catch::Contains("cfg.yaml:3:6: activations.v: activation leaky_relu has no parameter 'slop' (valid: slope)"));
+    CHECK_THAT(with("  v: {base: leaky_relu, slop: 0.1}\n"),
+               Catch::Contains("cfg.yaml:3:6: activations.v: activation leaky_relu has no parameter 'slop' (valid: slope)"));
     CHECK_THAT(with("  v: {base: leaky_relu, slope: 3}\n"), Catch::Contains("out of range"));
     CHECK_THAT(with("  v: {expr: \"x * sigmod(x)\"}\n"), Catch::Contains("cfg.yaml:3:18: activations.v.expr: unknown function 'sigmod'"));
     CHECK_THAT(with("  v: {expr: x * beta}\n"), Catch::Contains("cfg.yaml:3:17: activations.v.expr: unknown name 'beta'"));
@@ -164,7 +166,8 @@ TEST_CASE("inits defined in the config are used like built-ins", "[config][init]
     CHECK(plan.size() == 2 * 3 * 3 * 2);
     CHECK(plan[6].settings()["init_def"] == nlohmann::json{{"base", "he_normal"}, {"gain", 1.5}, {"mode", "fan_out"}, {"a", 0.0}});
     auto with = [](const std::string& defs) { return error_of("name: x\ninits:\n" + defs + "sweep: {init: [he_normal]}\n"); };
-    CHECK_THAT(with("  v: {base: he_normal, mode: fanout}\n"), Catch::Contains("cfg.yaml:3:30: inits.v.mode:") && Catch::Contains("fan_in, fan_out"));
+    CHECK_THAT(with("  v: {base: he_normal, mode: fanout}\n"),
+               Catch::Contains("cfg.yaml:3:30: inits.v.mode:") && Catch::Contains("fan_in, fan_out"));
     CHECK_THAT(with("  v: {base: kaiming}\n"), Catch::Contains("cfg.yaml:3:13: inits.v.base: unknown init 'kaiming'"));
     CHECK_THAT(with("  he_normal: {base: he_normal}\n"), Catch::Contains("built-in init"));
     CHECK_THAT(with("  v: {base: he_normal, gian: 2}\n"), Catch::Contains("no parameter 'gian'"));
@@ -173,7 +176,8 @@ TEST_CASE("inits defined in the config are used like built-ins", "[config][init]
 TEST_CASE("a choice parameter is a name or a whole number, never a fraction", "[config][init][activation][errors]") {
     // A fraction would be truncated in the trial id and compared in the code: one id, two behaviours.
     auto init_with = [](const std::string& def) { return error_of("name: x\ninits:\n  v: " + def + "\nsweep: {init: [v]}\n"); };
-    CHECK_THAT(init_with("{base: he_normal, mode: 0.7}"), Catch::Contains("cfg.yaml:3:30: inits.v.mode:") && Catch::Contains("0.7 is not a whole number"));
+    CHECK_THAT(init_with("{base: he_normal, mode: 0.7}"),
+               Catch::Contains("cfg.yaml:3:30: inits.v.mode:") && Catch::Contains("0.7 is not a whole number"));
     CHECK_THAT(init_with("{base: he_uniform, mode: 2}"), Catch::Contains("inits.v.mode:") && Catch::Contains("out of range"));
     CHECK(init_with("{base: he_normal, mode: 1}").empty());
     const Config by_index = parse_config("name: x\ninits:\n  v: {base: he_normal, mode: 1}\nsweep: {init: [v]}\n", "cfg.yaml");
@@ -181,7 +185,8 @@ TEST_CASE("a choice parameter is a name or a whole number, never a fraction", "[
     CHECK(make_plan(by_index)[0].id == make_plan(by_name)[0].id);
     CHECK(by_index.inits.at("v").std_of(100, 400) == Approx(std::sqrt(2.0 / 400)));
     auto act_with = [](const std::string& def) { return error_of("name: x\nactivations:\n  v: " + def + "\nsweep: {activation: [v]}\n"); };
-    CHECK_THAT(act_with("{base: prelu, shared: 0.5}"), Catch::Contains("cfg.yaml:3:28: activations.v.shared:") && Catch::Contains("whole number"));
+    CHECK_THAT(act_with("{base: prelu, shared: 0.5}"),
+               Catch::Contains("cfg.yaml:3:28: activations.v.shared:") && Catch::Contains("whole number"));
     CHECK_THAT(act_with("{base: rrelu, pytorch: 0.3}"), Catch::Contains("activations.v.pytorch:") && Catch::Contains("whole number"));
     CHECK_THAT(act_with("{base: maxout, pieces: 2.5}"), Catch::Contains("activations.v.pieces:") && Catch::Contains("whole number"));
     CHECK(act_with("{base: prelu, shared: 1}").empty());
@@ -199,7 +204,8 @@ TEST_CASE("bias settings: constants, none, and per-layer overrides", "[config][b
     CHECK(bias_json(c.sweep.bias[2]) == nlohmann::json("none"));
     std::string bad = kGood;
     bad.replace(bad.find("[0, 0.1, none]"), 14, "[{default: 0, dense3: 1}]");
-    CHECK_THAT(error_of(bad), Catch::Contains("cfg.yaml:11:23: sweep.bias: unknown layer 'dense3'; valid: default, conv1, conv2, dense1, dense2"));
+    CHECK_THAT(error_of(bad),
+               Catch::Contains("cfg.yaml:11:23: sweep.bias: unknown layer 'dense3'; valid: default, conv1, conv2, dense1, dense2"));
 }
 
 TEST_CASE("a model spec from configs/models/NAME.yaml, with inline overrides", "[config][models]") {
@@ -217,7 +223,8 @@ TEST_CASE("a model spec from configs/models/NAME.yaml, with inline overrides", "
     std::ofstream(dir / "b.yaml") << "name: b\nmodel: {name: broken}\n";
     CHECK_THROWS_WITH(load_config((dir / "b.yaml").string()), Catch::Contains("broken.yaml:2:8: model.depth: 40 is out of range"));
     std::ofstream(dir / "c.yaml") << "name: c\nmodel: {name: nothing}\n";
-    CHECK_THROWS_WITH(load_config((dir / "c.yaml").string()), Catch::Contains("unknown model 'nothing'") && Catch::Contains("models/nothing.yaml"));
+    CHECK_THROWS_WITH(load_config((dir / "c.yaml").string()),
+                      Catch::Contains("unknown model 'nothing'") && Catch::Contains("models/nothing.yaml"));
     std::ofstream(dir / "d.yaml") << "name: d\nmodel: {name: loop}\n";
     CHECK_THROWS_WITH(load_config((dir / "d.yaml").string()), Catch::Contains("more than 8 deep"));
 }
@@ -240,12 +247,14 @@ TEST_CASE("the committed model specs and sweep configs are valid", "[config][mod
 }
 
 TEST_CASE("any setting is an axis by its dotted path; zip and exclude shape the grid", "[config][sweep]") {
-    const std::string base = "name: g\n"
-                             "dataset: {kind: synthetic_shapes}\n"
-                             "model: {name: mlp, depth: 2}\n"
-                             "train: {lr: 0.05}\n";
+    const std::string base =
+        "name: g\n"
+        "dataset: {kind: synthetic_shapes}\n"
+        "model: {name: mlp, depth: 2}\n"
+        "train: {lr: 0.05}\n";
     SECTION("the product of the axes, first axis slowest") {
-        const Config c = parse_config(base + "sweep:\n  train.lr: [0.01, 0.1]\n  model.batchnorm: [none, after]\n  activation: [relu, tanh]\n", "cfg.yaml");
+        const Config c = parse_config(
+            base + "sweep:\n  train.lr: [0.01, 0.1]\n  model.batchnorm: [none, after]\n  activation: [relu, tanh]\n", "cfg.yaml");
         const auto plan = make_plan(c);
         REQUIRE(plan.size() == 8);
         CHECK(plan[0].train.lr == 0.01);
@@ -253,13 +262,20 @@ TEST_CASE("any setting is an axis by its dotted path; zip and exclude shape the 
         CHECK(plan[1].activation.name == "tanh");
         CHECK(plan[2].model.batchnorm == "after");
         CHECK(plan[4].train.lr == 0.1);
-        CHECK(plan[7].axes == nlohmann::json{{"train.lr", 0.1}, {"model.batchnorm", "after"}, {"activation", "tanh"},
-                                             {"init", "he_normal"}, {"bias", 0.0}, {"seed", 1}});
+        CHECK(plan[7].axes ==
+              nlohmann::json{{"train.lr", 0.1},
+                             {"model.batchnorm", "after"},
+                             {"activation", "tanh"},
+                             {"init", "he_normal"},
+                             {"bias", 0.0},
+                             {"seed", 1}});
         CHECK(plan[0].model.param("depth") == 2);  // the rest of the section stays
     }
     SECTION("a choice parameter of a model as an axis: by name in the settings, a different id per value") {
-        const Config c = parse_config("name: g\ndataset: {kind: synthetic_shapes}\nmodel: {name: resnet, depth: 8}\n"
-                                      "sweep:\n  model.block: [post_activation, pre_activation, plain]\n", "cfg.yaml");
+        const Config c = parse_config(
+            "name: g\ndataset: {kind: synthetic_shapes}\nmodel: {name: resnet, depth: 8}\n"
+            "sweep:\n  model.block: [post_activation, pre_activation, plain]\n",
+            "cfg.yaml");
         const auto plan = make_plan(c);
         REQUIRE(plan.size() == 3);
         CHECK(plan[1].model.param("block") == 1);
@@ -269,9 +285,11 @@ TEST_CASE("any setting is an axis by its dotted path; zip and exclude shape the 
         CHECK(plan[1].id != plan[2].id);
     }
     SECTION("zip moves axes together; exclude drops cells") {
-        const Config c = parse_config(base + "sweep:\n  train.lr: [0.01, 0.1, 1.0]\n  train.momentum: [0.9, 0.5, 0]\n"
-                                             "  activation: [relu, sigmoid]\n  zip: [[train.lr, train.momentum]]\n"
-                                             "  exclude: [{activation: sigmoid, train.lr: 1.0}]\n", "cfg.yaml");
+        const Config c = parse_config(base +
+                                          "sweep:\n  train.lr: [0.01, 0.1, 1.0]\n  train.momentum: [0.9, 0.5, 0]\n"
+                                          "  activation: [relu, sigmoid]\n  zip: [[train.lr, train.momentum]]\n"
+                                          "  exclude: [{activation: sigmoid, train.lr: 1.0}]\n",
+                                      "cfg.yaml");
         const auto plan = make_plan(c);
         REQUIRE(plan.size() == 5);
         CHECK(plan[2].train.lr == 0.1);
@@ -287,10 +305,14 @@ TEST_CASE("any setting is an axis by its dotted path; zip and exclude shape the 
     }
     SECTION("errors point at the axis") {
         CHECK_THAT(error_of(base + "sweep: {train.lr: [0.01, -1]}\n"), Catch::Contains("cfg.yaml:5:26: train.lr: -1 is out of range"));
-        CHECK_THAT(error_of(base + "sweep: {train.lrr: [0.01]}\n"), Catch::Contains("unknown key 'lrr' in train") && Catch::Contains("sweep cell"));
-        CHECK_THAT(error_of(base + "sweep: {trian.lr: [0.01]}\n"), Catch::Contains("cfg.yaml:5:9: sweep.trian.lr: a dotted path starts with dataset, model or train"));
-        CHECK_THAT(error_of(base + "sweep: {train.lr: [1, 2], zip: [[train.lr, seed]]}\n"), Catch::Contains("'seed' has 1 values but 'train.lr' has 2"));
-        CHECK_THAT(error_of(base + "sweep: {train.lr: [1, 2], zip: [[train.lr, train.epochs]]}\n"), Catch::Contains("'train.epochs' is not an axis"));
+        CHECK_THAT(error_of(base + "sweep: {train.lrr: [0.01]}\n"),
+                   Catch::Contains("unknown key 'lrr' in train") && Catch::Contains("sweep cell"));
+        CHECK_THAT(error_of(base + "sweep: {trian.lr: [0.01]}\n"),
+                   Catch::Contains("cfg.yaml:5:9: sweep.trian.lr: a dotted path starts with dataset, model or train"));
+        CHECK_THAT(error_of(base + "sweep: {train.lr: [1, 2], zip: [[train.lr, seed]]}\n"),
+                   Catch::Contains("'seed' has 1 values but 'train.lr' has 2"));
+        CHECK_THAT(error_of(base + "sweep: {train.lr: [1, 2], zip: [[train.lr, train.epochs]]}\n"),
+                   Catch::Contains("'train.epochs' is not an axis"));
         CHECK_THAT(error_of(base + "sweep: {train.lr: [1, 2], exclude: [{train.lr: 3}]}\n"), Catch::Contains("matches no combination"));
         CHECK_THAT(error_of(base + "sweep: {train.lr: [1], exclude: [{train.lr: 1}]}\n"), Catch::Contains("every combination is excluded"));
         CHECK_THAT(error_of(base + "sweep: {train.lr: [1, 1]}\n"), Catch::Contains("value 1 appears twice"));
@@ -309,10 +331,13 @@ TEST_CASE("extends starts from another config and overrides it", "[config][sweep
     CHECK(c.dataset.classes == 3);
     CHECK(make_plan(c).size() == 2);
     std::ofstream(dir / "bad.yaml") << "extends: nowhere.yaml\n";
-    CHECK_THROWS_WITH(load_config((dir / "bad.yaml").string()), Catch::Contains("bad.yaml:1:10: extends: ") && Catch::Contains("nowhere.yaml: cannot open the base config: no such file"));
+    CHECK_THROWS_WITH(
+        load_config((dir / "bad.yaml").string()),
+        Catch::Contains("bad.yaml:1:10: extends: ") && Catch::Contains("nowhere.yaml: cannot open the base config: no such file"));
     std::ofstream(dir / "broken_base.yaml") << "name: b\ntrain: {lr: fast}\n";
     std::ofstream(dir / "uses_broken.yaml") << "extends: broken_base.yaml\n";
-    CHECK_THROWS_WITH(load_config((dir / "uses_broken.yaml").string()), Catch::Contains("broken_base.yaml:2:13: train.lr: expected a number"));
+    CHECK_THROWS_WITH(load_config((dir / "uses_broken.yaml").string()),
+                      Catch::Contains("broken_base.yaml:2:13: train.lr: expected a number"));
 }
 
 TEST_CASE("dataset augmentation settings", "[config][augment]") {
@@ -321,7 +346,8 @@ TEST_CASE("dataset augmentation settings", "[config][augment]") {
     CHECK(c.dataset.augment.flip);
     CHECK(dataset_json(c.dataset)["augment"] == nlohmann::json{{"crop_padding", 2}, {"flip", true}});
     CHECK(dataset_json(parse_config("name: a\n", "cfg.yaml").dataset).count("augment") == 0);  // off: ids unchanged
-    CHECK_THAT(error_of("dataset: {augment: {flip: maybe}}\n"), Catch::Contains("cfg.yaml:1:27: dataset.augment.flip: expected true or false"));
+    CHECK_THAT(error_of("dataset: {augment: {flip: maybe}}\n"),
+               Catch::Contains("cfg.yaml:1:27: dataset.augment.flip: expected true or false"));
     CHECK_THAT(error_of("dataset: {augment: {crop: 2}}\n"), Catch::Contains("unknown key 'crop' in dataset.augment"));
 }
 
@@ -337,14 +363,20 @@ TEST_CASE("bad values for the later config keys name the place and the valid val
     CHECK_THAT(error_of("isa: avx9\n"), Catch::Contains("cfg.yaml:1:6: isa: unknown value 'avx9'; valid: sse41, avx, avx2"));
     CHECK_THAT(error_of("baseline: relu\nsweep: {activation: [tanh, sigmoid]}\n"),
                Catch::Contains("cfg.yaml:1:11: baseline: 'relu' is not a value of sweep.activation"));
-    CHECK_THAT(error_of("train: {optimizer: rmsprop}\n"), Catch::Contains("cfg.yaml:1:20: train.optimizer: unknown value 'rmsprop'; valid: sgd, momentum, nesterov, adam"));
-    CHECK_THAT(error_of("train: {schedule: linear}\n"), Catch::Contains("train.schedule: unknown value 'linear'; valid: constant, step, cosine"));
-    CHECK_THAT(error_of("train: {schedule: {kind: step, gama: 0.5}}\n"), Catch::Contains("unknown key 'gama' in train.schedule (did you mean 'gamma'?)"));
-    CHECK_THAT(error_of("train: {eval_every: -3}\n"), Catch::Contains("train.eval_every (steps; 0: only at epoch ends): -3 is out of range"));
+    CHECK_THAT(error_of("train: {optimizer: rmsprop}\n"),
+               Catch::Contains("cfg.yaml:1:20: train.optimizer: unknown value 'rmsprop'; valid: sgd, momentum, nesterov, adam"));
+    CHECK_THAT(error_of("train: {schedule: linear}\n"),
+               Catch::Contains("train.schedule: unknown value 'linear'; valid: constant, step, cosine"));
+    CHECK_THAT(error_of("train: {schedule: {kind: step, gama: 0.5}}\n"),
+               Catch::Contains("unknown key 'gama' in train.schedule (did you mean 'gamma'?)"));
+    CHECK_THAT(error_of("train: {eval_every: -3}\n"),
+               Catch::Contains("train.eval_every (steps; 0: only at epoch ends): -3 is out of range"));
     CHECK_THAT(error_of("train: {target: 2}\n"), Catch::Contains("train.target (a training error): 2 is out of range"));
     CHECK_THAT(error_of("dataset: {kind: cifar}\n"), Catch::Contains("dataset (kind cifar): expected a path"));
-    CHECK_THAT(error_of("dataset: {kind: image_folder, path: x, channels: 2}\n"), Catch::Contains("dataset.channels: expected 1 (grey) or 3 (colour)"));
-    CHECK_THAT(error_of("dataset: {validation: 0.9}\n"), Catch::Contains("dataset.validation (a fraction of the training split): 0.9 is out of range"));
+    CHECK_THAT(error_of("dataset: {kind: image_folder, path: x, channels: 2}\n"),
+               Catch::Contains("dataset.channels: expected 1 (grey) or 3 (colour)"));
+    CHECK_THAT(error_of("dataset: {validation: 0.9}\n"),
+               Catch::Contains("dataset.validation (a fraction of the training split): 0.9 is out of range"));
 }
 
 TEST_CASE("extends cycles, directories and FIFOs are refused by name, never followed", "[config][errors]") {
@@ -354,23 +386,26 @@ TEST_CASE("extends cycles, directories and FIFOs are refused by name, never foll
     std::ofstream(dir / "self.yaml") << "name: s\nextends: self.yaml\n";
     CHECK_THROWS_WITH(load_config((dir / "a.yaml").string()),
                       Catch::Contains("b.yaml:1:10: extends: a cycle: ") && Catch::Contains("a.yaml -> ") && Catch::EndsWith("a.yaml"));
-    CHECK_THROWS_WITH(load_config((dir / "self.yaml").string()), Catch::Contains("self.yaml:2:10: extends: a cycle: ") &&
-                                                                     Catch::Contains("self.yaml -> "));
+    CHECK_THROWS_WITH(load_config((dir / "self.yaml").string()),
+                      Catch::Contains("self.yaml:2:10: extends: a cycle: ") && Catch::Contains("self.yaml -> "));
     std::filesystem::create_directories(dir / "folder");
     std::ofstream(dir / "dir_base.yaml") << "extends: folder\n";
-    CHECK_THROWS_WITH(load_config((dir / "dir_base.yaml").string()), Catch::Contains("dir_base.yaml:1:10: extends: ") &&
-                                                                         Catch::Contains("folder: is a directory; expected the base config"));
+    CHECK_THROWS_WITH(
+        load_config((dir / "dir_base.yaml").string()),
+        Catch::Contains("dir_base.yaml:1:10: extends: ") && Catch::Contains("folder: is a directory; expected the base config"));
     CHECK_THROWS_WITH(load_config((dir / "folder").string()), Catch::Contains("folder: is a directory; expected the config file"));
     REQUIRE(::mkfifo((dir / "fifo.yaml").c_str(), 0644) == 0);
     CHECK_THROWS_WITH(load_config((dir / "fifo.yaml").string()), Catch::Contains("fifo.yaml: is not a regular file"));
     std::ofstream(dir / "empty_extends.yaml") << "extends: ''\n";
-    CHECK_THROWS_WITH(load_config((dir / "empty_extends.yaml").string()), Catch::Contains("empty_extends.yaml:1:10: extends: expected a config file's path"));
+    CHECK_THROWS_WITH(load_config((dir / "empty_extends.yaml").string()),
+                      Catch::Contains("empty_extends.yaml:1:10: extends: expected a config file's path"));
 }
 
 TEST_CASE("duplicate keys, an empty out and formula errors in block scalars are placed exactly", "[config][errors]") {
     CHECK_THAT(error_of("name: a\ntrain: {epochs: 1}\ntrain: {epochs: 2}\n"),
                Catch::Contains("cfg.yaml:3:1: duplicate key 'train' (first at line 2)"));
-    CHECK_THAT(error_of("name: a\nsweep:\n  seed: [1]\n  activation: [relu]\n  seed: [2]\n"), Catch::Contains("cfg.yaml:5:3: duplicate key 'seed'"));
+    CHECK_THAT(error_of("name: a\nsweep:\n  seed: [1]\n  activation: [relu]\n  seed: [2]\n"),
+               Catch::Contains("cfg.yaml:5:3: duplicate key 'seed'"));
     CHECK_THAT(error_of("name: a\nout: ''\n"), Catch::Contains("cfg.yaml:2:6: out: expected a run directory's path"));
     // The error's column is on the formula's own line, not on the | or > that opens the block.
     CHECK_THAT(error_of("name: x\nactivations:\n  v:\n    expr: |\n      x * sigmod(x)\nsweep: {activation: [v]}\n"),
@@ -396,7 +431,8 @@ TEST_CASE("what run would refuse for a cell is refused by validate with the key'
                Catch::Contains("cfg.yaml:3:8: model lenet: layer 4 (conv2) gets input 4x2x2: a 9x9 kernel with padding 0 leaves no output "
                                "(dataset synthetic_shapes gives 1x12x12 images)"));
     CHECK_THAT(error_of("name: k\n" + data + "model: {kernel: 3}\nsweep: {model.kernel: [3, 9]}\n"),
-               Catch::Contains("gets input 32x4x4: a 9x9 kernel with padding 2") && Catch::Contains("(in the sweep cell {\"model.kernel\":9}, axes at cfg.yaml:4:9)"));
+               Catch::Contains("gets input 32x4x4: a 9x9 kernel with padding 2") &&
+                   Catch::Contains("(in the sweep cell {\"model.kernel\":9}, axes at cfg.yaml:4:9)"));
     CHECK_THAT(error_of("name: k\n" + data + "train: {batch: 500}\n"),
                Catch::Contains("cfg.yaml:3:16: train.batch: 500 is larger than the training split (at most 192 images)"));
     CHECK_THAT(error_of("name: k\n" + data.substr(0, data.size() - 2) + ", validation: 0.5}\ntrain: {batch: 150}\n"),
@@ -426,7 +462,8 @@ sweep:
   seed: [1, 7]
   zip: [[train.lr, train.momentum]]
   exclude: [{activation: prelu, model.batchnorm: after}]
-)yaml", "cfg.yaml");
+)yaml",
+                                  "cfg.yaml");
     const TrialIds ids(c);
     REQUIRE(c.cell_count() == 4 * 2 * 2 * 2 * 3 * 2 - 2 * 2 * 3 * 2);
     for (std::size_t i = 0; i < c.cell_count(); ++i) {
@@ -453,6 +490,7 @@ TEST_CASE("a dataset or a model that cannot fit this machine's memory is refused
     for (const auto& info : model_table()) {
         INFO(info.name);
         const ModelSpec m = ModelSpec::make(info.name);
-        CHECK(check_input_fits(m, 1, 28, 28, 10).params == inspect_model(m, InputShape{1, 28, 28, 10}, builtin_init("he_normal")).json["params"].get<double>());
+        CHECK(check_input_fits(m, 1, 28, 28, 10).params ==
+              inspect_model(m, InputShape{1, 28, 28, 10}, builtin_init("he_normal")).json["params"].get<double>());
     }
 }

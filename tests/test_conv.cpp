@@ -6,8 +6,8 @@ using namespace actbench::test;
 
 namespace {
 // y[n,o,i,j] = b[o] + Σ w[o,c,p,q] x[n,c,i+p−pad,j+q−pad], stride 1.
-std::vector<float> conv_reference(const std::vector<float>& x, const std::vector<float>& w, const std::vector<float>& b,
-                                  int n, int ic, int h, int wd, int oc, int k, int pad) {
+std::vector<float> conv_reference(const std::vector<float>& x, const std::vector<float>& w, const std::vector<float>& b, int n, int ic,
+                                  int h, int wd, int oc, int k, int pad) {
     const int oh = h + 2 * pad - k + 1, ow = wd + 2 * pad - k + 1;
     std::vector<float> y(static_cast<std::size_t>(n) * oc * oh * ow);
     for (int in = 0; in < n; ++in)
@@ -21,7 +21,7 @@ std::vector<float> conv_reference(const std::vector<float>& x, const std::vector
                                 const int yi = i + p - pad, xj = j + q - pad;
                                 if (yi < 0 || yi >= h || xj < 0 || xj >= wd) continue;
                                 s += static_cast<double>(w[((o * ic + c) * k + p) * k + q]) *
-                                     x[((static_cast<std::size_t>(in) * ic + c) * h + yi) * wd + xj];
+                                    x[((static_cast<std::size_t>(in) * ic + c) * h + yi) * wd + xj];
                             }
                     y[((static_cast<std::size_t>(in) * oc + o) * oh + i) * ow + j] = static_cast<float>(s);
                 }

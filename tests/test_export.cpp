@@ -96,8 +96,7 @@ TEST_CASE("export writes tidy trials, long-form curves and groups, complete and 
     CHECK(run_actbench(dir, "export " + (dir / "nothing").string()).code == 2);
 }
 
-TEST_CASE("export of a tuned, adaptive study: stage, tuned value and round are columns; tuning trials only when asked",
-          "[export]") {
+TEST_CASE("export of a tuned, adaptive study: stage, tuned value and round are columns; tuning trials only when asked", "[export]") {
     // The committed canonical comparison: 220 tuning trials (5 rates × 2 tuning seeds × 22 activations) beside 320
     // final ones. Before, trials.csv had neither stage nor train.lr, and a plain mean of ReLU over it was 0.810.
     TempDir dir;
@@ -105,7 +104,8 @@ TEST_CASE("export of a tuned, adaptive study: stage, tuned value and round are c
     auto exported = [&](const std::string& stage) {
         const fs::path out = dir / stage;
         fs::create_directories(out);
-        const Result r = run_actbench(dir, "export " + study.string() + " --out " + out.string() + (stage.empty() ? "" : " --stage " + stage));
+        const Result r =
+            run_actbench(dir, "export " + study.string() + " --out " + out.string() + (stage.empty() ? "" : " --stage " + stage));
         INFO(r.err);
         REQUIRE(r.code == 0);
         return csv_rows(slurp(out / "trials.csv"));

@@ -96,9 +96,9 @@ TEST_CASE("formulas that are not finite on the probe range are refused with the 
 }
 
 TEST_CASE("the formula parser survives random input: it parses or throws, never crashes or hangs", "[formula][fuzz]") {
-    const std::vector<std::string> tokens{"x", "1", "2.5", "1e3", "e", "pi", "beta", "+", "-", "*", "/", "^", "(", ")",
-                                          ",", "exp(", "log(", "min(", "max(", "sigmoid(", "erf(", "abs(", " ", "@",
-                                          "1e", ".", "pow(", "sqrt(", "softplus("};
+    const std::vector<std::string> tokens{"x",    "1",    "2.5", "1e3", "e",  "pi",   "beta", "+",     "-",        "*",
+                                          "/",    "^",    "(",   ")",   ",",  "exp(", "log(", "min(",  "max(",     "sigmoid(",
+                                          "erf(", "abs(", " ",   "@",   "1e", ".",    "pow(", "sqrt(", "softplus("};
     Rng rng(2024);
     int parsed = 0;
     for (int trial = 0; trial < 20000; ++trial) {

@@ -29,7 +29,8 @@ TEST_CASE("the grid: zipped axes move together, at the position of their first a
 }
 
 TEST_CASE("the grid: an exclusion drops every combination it matches; unmatched rules are reported", "[grid]") {
-    const std::vector<Axis> axes{{"activation", {"relu", "sigmoid"}}, {"train.lr", {0.1, 0.01}}, {"bias", {0.0, nlohmann::json{{"default", 0}, {"dense1", 1.0}}}}};
+    const std::vector<Axis> axes{
+        {"activation", {"relu", "sigmoid"}}, {"train.lr", {0.1, 0.01}}, {"bias", {0.0, nlohmann::json{{"default", 0}, {"dense1", 1.0}}}}};
     const nlohmann::json exclude = nlohmann::json::parse(
         R"([{"activation": "sigmoid", "train.lr": 0.1}, {"bias": {"default": 0, "dense1": 1.0}, "activation": "relu"}, {"activation": "swish"}])");
     std::vector<bool> used;

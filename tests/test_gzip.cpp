@@ -33,8 +33,8 @@ TEST_CASE("gzip output is the same on every run: no name, no time in the header"
     const auto a = gzip(data), b = gzip(data);
     CHECK(a == b);
     REQUIRE(a.size() > 10);
-    CHECK(a[2] == 8);   // CM: deflate
-    CHECK(a[3] == 0);   // FLG: no FNAME, FCOMMENT, FEXTRA
+    CHECK(a[2] == 8);  // CM: deflate
+    CHECK(a[3] == 0);  // FLG: no FNAME, FCOMMENT, FEXTRA
     CHECK((a[4] | a[5] | a[6] | a[7]) == 0);  // MTIME 0
 }
 
@@ -46,8 +46,8 @@ TEST_CASE("gunzip reads every member and refuses junk, truncation, corruption an
 
     auto junk = one;
     junk.push_back('x');
-    CHECK_THROWS_WITH(gunzip(junk, 100), Catch::Contains("byte offset " + std::to_string(one.size())) &&
-                                             Catch::Contains("not another gzip member"));
+    CHECK_THROWS_WITH(gunzip(junk, 100),
+                      Catch::Contains("byte offset " + std::to_string(one.size())) && Catch::Contains("not another gzip member"));
     const std::vector<std::uint8_t> half(one.begin(), one.begin() + static_cast<std::ptrdiff_t>(one.size() / 2));
     CHECK_THROWS_WITH(gunzip(half, 100), Catch::Contains("truncated gzip stream"));
     auto flipped = one;

@@ -73,12 +73,10 @@ TEST_CASE("bad IDX files give one clear message with the file and byte offset", 
         auto bad = good;
         bad[0] = 0x12;
         write_bytes(img, bad);
-        CHECK_THROWS_WITH(load_idx_pair(img.string(), lbl.string(), 10),
-                          Catch::Contains("byte offset 0") && Catch::Contains("bad magic"));
+        CHECK_THROWS_WITH(load_idx_pair(img.string(), lbl.string(), 10), Catch::Contains("byte offset 0") && Catch::Contains("bad magic"));
     }
     SECTION("labels file given as images") {
-        CHECK_THROWS_WITH(load_idx_pair(lbl.string(), lbl.string(), 10),
-                          Catch::Contains("byte offset 3") && Catch::Contains("expected 3"));
+        CHECK_THROWS_WITH(load_idx_pair(lbl.string(), lbl.string(), 10), Catch::Contains("byte offset 3") && Catch::Contains("expected 3"));
     }
     SECTION("label out of range") {
         auto labels = set.labels;
@@ -89,16 +87,14 @@ TEST_CASE("bad IDX files give one clear message with the file and byte offset", 
     }
     SECTION("counts differ") {
         write_idx_labels(lbl.string(), std::vector<std::int32_t>(4, 1));
-        CHECK_THROWS_WITH(load_idx_pair(img.string(), lbl.string(), 10),
-                          Catch::Contains("5 images") && Catch::Contains("4 labels"));
+        CHECK_THROWS_WITH(load_idx_pair(img.string(), lbl.string(), 10), Catch::Contains("5 images") && Catch::Contains("4 labels"));
     }
     SECTION("corrupt and truncated gzip") {
         const auto gz = dir / "img.gz";
         write_idx_images(gz.string(), set);
         auto z = bytes_of(gz);
         write_bytes(gz, std::vector<std::uint8_t>(z.begin(), z.begin() + static_cast<std::ptrdiff_t>(z.size() / 2)));
-        CHECK_THROWS_WITH(load_idx_pair(gz.string(), lbl.string(), 10),
-                          Catch::Contains("img.gz") && Catch::Contains("truncated gzip"));
+        CHECK_THROWS_WITH(load_idx_pair(gz.string(), lbl.string(), 10), Catch::Contains("img.gz") && Catch::Contains("truncated gzip"));
         // A gzip trailer whose length field (ISIZE, which presizes the buffer) claims 4 GiB: refused by zlib's
         // length check, after a buffer capped by the compressed size, not 4 GiB.
         auto huge = z;
@@ -212,7 +208,8 @@ TEST_CASE("gzip: every member of a multi-member file is read; junk after the las
     write_bytes(dir / "half1", std::vector<std::uint8_t>(raw.begin(), raw.begin() + 10));
     write_bytes(dir / "half2", std::vector<std::uint8_t>(raw.begin() + 10, raw.end()));
     REQUIRE(std::system(("gzip -n -c " + (dir / "half1").string() + " > " + (dir / "two.gz").string() + " && gzip -n -c " +
-                         (dir / "half2").string() + " >> " + (dir / "two.gz").string()).c_str()) == 0);
+                         (dir / "half2").string() + " >> " + (dir / "two.gz").string())
+                            .c_str()) == 0);
     CHECK(read_maybe_gzip((dir / "two.gz").string()) == raw);
     auto junk = gz;
     for (std::uint8_t b : {0x00, 0x42, 0x13}) junk.push_back(b);

@@ -3,9 +3,9 @@
 #include "rng.hpp"
 #include "temp_dir.hpp"
 
+#include <zlib.h>
 #include <catch2/catch.hpp>
 #include <opencv2/imgcodecs.hpp>
-#include <zlib.h>
 
 #include <filesystem>
 #include <fstream>
@@ -32,7 +32,8 @@ std::vector<std::uint8_t> cifar_records(int n, std::size_t header, std::uint8_t 
 
 TEST_CASE("CIFAR-10 and CIFAR-100 binary batches", "[datasets][cifar]") {
     TempDir dir;
-    for (int b = 1; b <= 5; ++b) write_bytes(dir / ("data_batch_" + std::to_string(b) + ".bin"), cifar_records(2, 1, static_cast<std::uint8_t>(b)));
+    for (int b = 1; b <= 5; ++b)
+        write_bytes(dir / ("data_batch_" + std::to_string(b) + ".bin"), cifar_records(2, 1, static_cast<std::uint8_t>(b)));
     write_bytes(dir / "test_batch.bin", cifar_records(3, 1, 7));
     const Dataset d = load_cifar(dir.path().string());
     CHECK(d.classes == 10);
@@ -40,8 +41,8 @@ TEST_CASE("CIFAR-10 and CIFAR-100 binary batches", "[datasets][cifar]") {
     CHECK(d.test.count() == 3);
     CHECK(d.train.labels[4] == 3);
     CHECK(d.train.channels == 3);
-    CHECK(d.train.image(1)[0] == 11);         // R plane of record 1
-    CHECK(d.train.image(1)[2048] == 31);      // B plane
+    CHECK(d.train.image(1)[0] == 11);  // R plane of record 1
+    CHECK(d.train.image(1)[2048] == 31);  // B plane
     TempDir hundred;
     write_bytes(hundred / "train.bin", cifar_records(4, 2, 5));  // coarse 5, fine 6
     write_bytes(hundred / "test.bin", cifar_records(2, 2, 5));
@@ -54,10 +55,12 @@ TEST_CASE("bad CIFAR files: truncation, labels out of range, missing files", "[d
     TempDir dir;
     auto b = cifar_records(3, 1, 1);
     b.resize(b.size() - 100);
-    CHECK_THROWS_WITH(parse_cifar(b, "x.bin", 3073, 0, 10), Catch::Contains("x.bin: byte offset 6146: record 2 is truncated (2973 of 3073 bytes)"));
+    CHECK_THROWS_WITH(parse_cifar(b, "x.bin", 3073, 0, 10),
+                      Catch::Contains("x.bin: byte offset 6146: record 2 is truncated (2973 of 3073 bytes)"));
     auto bad = cifar_records(2, 1, 1);
     bad[3073] = 12;
-    CHECK_THROWS_WITH(parse_cifar(bad, "y.bin", 3073, 0, 10), Catch::Contains("y.bin: byte offset 3073: label 12 of record 1 is out of range"));
+    CHECK_THROWS_WITH(parse_cifar(bad, "y.bin", 3073, 0, 10),
+                      Catch::Contains("y.bin: byte offset 3073: label 12 of record 1 is out of range"));
     CHECK_THROWS_WITH(parse_cifar({}, "z.bin", 3073, 0, 10), Catch::Contains("z.bin: the file is empty"));
     CHECK_THROWS_WITH(load_cifar((dir / "none").string()), Catch::Contains("no such directory"));
     CHECK_THROWS_WITH(load_cifar(dir.path().string()), Catch::Contains("neither data_batch_1.bin"));
@@ -101,8 +104,8 @@ TEST_CASE("image folders: classes from sorted folder names, resized, with or wit
     CHECK(d.train.count() == 12);
     CHECK(d.test.count() == 6);
     CHECK(d.train.height == 16);
-    CHECK(d.train.image(0)[0] == 200);         // R plane first
-    CHECK(d.train.image(0)[2 * 256] == 10);    // B plane: apple is class index 1 of the folders → 10
+    CHECK(d.train.image(0)[0] == 200);  // R plane first
+    CHECK(d.train.image(0)[2 * 256] == 10);  // B plane: apple is class index 1 of the folders → 10
     CHECK(d.train.labels[0] == 0);
     // A single folder, split per class by test_fraction.
     TempDir flat;
@@ -228,7 +231,8 @@ TEST_CASE("image folders that would train nonsense or escape as internal errors 
     CHECK(load_image_folder(dir.path().string(), 8, 1, 0.5).classes == 2);
     SECTION("a symbolic link loop") {
         fs::create_symlink("loop", dir / "other" / "loop");
-        CHECK_THROWS_WITH(load_image_folder(dir.path().string(), 8, 1, 0.5), Catch::Contains("loop: cannot follow: Too many levels of symbolic links"));
+        CHECK_THROWS_WITH(load_image_folder(dir.path().string(), 8, 1, 0.5),
+                          Catch::Contains("loop: cannot follow: Too many levels of symbolic links"));
     }
     SECTION("a PNG whose header claims more than 2^30 pixels") {
         write_bytes(dir / "other" / "huge.png", png_header_only(40000, 40000));

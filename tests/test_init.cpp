@@ -115,7 +115,8 @@ TEST_CASE("variance through 20 ReLU layers: He keeps it, std sqrt(1/fan_in) halv
 
 TEST_CASE("unknown inits, parameters and choices list the valid ones", "[init][errors]") {
     CHECK_THROWS_WITH(find_init("kaiming"), Catch::Contains("he_normal") && Catch::Contains("orthogonal"));
-    CHECK_THROWS_WITH(init_variant("v", "he_normal", {{"gian", 2}}), Catch::Contains("no parameter 'gian'") && Catch::Contains("gain, mode, a"));
+    CHECK_THROWS_WITH(init_variant("v", "he_normal", {{"gian", 2}}),
+                      Catch::Contains("no parameter 'gian'") && Catch::Contains("gain, mode, a"));
     CHECK_THROWS_WITH(init_variant("v", "he_normal", {{"gain", -1}}), Catch::Contains("out of range"));
     CHECK_THROWS_WITH(init_choice("he_normal", "mode", "fanin"), Catch::Contains("fan_in, fan_out"));
     CHECK(init_choice("he_uniform", "mode", "fan_out") == 1);

@@ -28,8 +28,7 @@ TEST_CASE("softmax cross-entropy matches the scalar reference", "[loss]") {
         for (int c = 0; c < k; ++c) sum += std::exp(z[i * k + c] - mx);
         expected += -(z[i * k + labels[i]] - mx - std::log(sum));
         correct += arg == labels[i];
-        for (int c = 0; c < k; ++c)
-            grad[i * k + c] = (std::exp(z[i * k + c] - mx) / sum - (c == labels[i])) / n;
+        for (int c = 0; c < k; ++c) grad[i * k + c] = (std::exp(z[i * k + c] - mx) / sum - (c == labels[i])) / n;
     }
     CHECK(r.loss_sum == Approx(expected).epsilon(1e-5));
     CHECK(r.correct == correct);

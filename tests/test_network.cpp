@@ -118,8 +118,10 @@ TEST_CASE("the whole network's gradient agrees with finite differences with its 
         {"resnet post_activation", ModelSpec::make("resnet", {{"depth", 10}, {"width", 4}, {"stages", 2}, {"block", 0}})},
         {"resnet pre_activation", ModelSpec::make("resnet", {{"depth", 10}, {"width", 4}, {"stages", 2}, {"block", 1}})},
         {"resnet plain", ModelSpec::make("resnet", {{"depth", 10}, {"width", 4}, {"stages", 2}, {"block", 2}})},
-        {"lenet, batch norm before", ModelSpec::make("lenet", {{"conv1", 4}, {"conv2", 8}, {"dense", 16}, {"kernel", 3}, {"padding", 1}}, "before")},
-        {"lenet, batch norm after", ModelSpec::make("lenet", {{"conv1", 4}, {"conv2", 8}, {"dense", 16}, {"kernel", 3}, {"padding", 1}}, "after")},
+        {"lenet, batch norm before",
+         ModelSpec::make("lenet", {{"conv1", 4}, {"conv2", 8}, {"dense", 16}, {"kernel", 3}, {"padding", 1}}, "before")},
+        {"lenet, batch norm after",
+         ModelSpec::make("lenet", {{"conv1", 4}, {"conv2", 8}, {"dense", 16}, {"kernel", 3}, {"padding", 1}}, "after")},
     };
     for (const Case& c : cases) {
         INFO(c.name);
@@ -238,7 +240,8 @@ TEST_CASE("per-layer bias overrides set those layers' biases only", "[network][b
         if (p->role == ParamRole::bias)
             for (float v : to_plain(ctx, p->value)) REQUIRE(v == (p->name == "dense1.bias" ? 1.0f : 0.1f));
     spec.bias = BiasSetting(0.0, {{"conv9", 1.0}});
-    CHECK_THROWS_WITH(Network(ctx, spec, 2, InputShape{1, 12, 12, 3}), Catch::Contains("conv9") && Catch::Contains("conv1, conv2, dense1, dense2"));
+    CHECK_THROWS_WITH(Network(ctx, spec, 2, InputShape{1, 12, 12, 3}),
+                      Catch::Contains("conv9") && Catch::Contains("conv1, conv2, dense1, dense2"));
 }
 
 TEST_CASE("every model family, with batch norm and dropout, trains on synthetic shapes", "[network][training][models]") {
@@ -263,7 +266,8 @@ TEST_CASE("every model family, with batch norm and dropout, trains on synthetic 
     for (const auto& info : model_table())  // a new family needs its case here
         CHECK(std::any_of(std::begin(cases), std::end(cases), [&](const Case& c) { return c.name == info.name; }));
     for (const auto& c : cases) {
-        INFO("model " << c.name << ", batchnorm " << c.batchnorm << ", dropout " << c.dropout << ", block " << (c.params.count("block") ? c.params.at("block") : -1));
+        INFO("model " << c.name << ", batchnorm " << c.batchnorm << ", dropout " << c.dropout << ", block "
+                      << (c.params.count("block") ? c.params.at("block") : -1));
         Context ctx;
         const Dataset data = make_synthetic_shapes(ShapesSpec{4, 512, 128, 16, 6.0, 3});
         const int batch = 32;
@@ -301,8 +305,8 @@ TEST_CASE("evaluation with the activation fused into conv and dense gives the un
             spec.activation = act;
             Network net(ctx, spec, batch, InputShape{});
             // The exact ones fuse into both convolutions and the hidden dense layer; the rest not at all.
-            const bool exact = act.name == "relu" || act.name == "leaky_relu" || act.name == "very_leaky" ||
-                               act.name == "relu6" || act.name == "clipped_relu" || act.name == "abs" || act.name == "identity";
+            const bool exact = act.name == "relu" || act.name == "leaky_relu" || act.name == "very_leaky" || act.name == "relu6" ||
+                act.name == "clipped_relu" || act.name == "abs" || act.name == "identity";
             CHECK(net.fused_layers() == (exact ? 3u : 0u));
             Rng rng(41);
             net.initialise(builtin_init("he_normal"), rng);
@@ -326,7 +330,8 @@ TEST_CASE("evaluation with the activation fused into conv and dense gives the un
         }
 }
 
-TEST_CASE("paired initialisation: a weight tensor's draws depend only on the seed, its layer and shape, and the init's scale", "[network][init][pairing]") {
+TEST_CASE("paired initialisation: a weight tensor's draws depend only on the seed, its layer and shape, and the init's scale",
+          "[network][init][pairing]") {
     Context ctx;
     const InputShape in{1, 16, 16, 3};
     auto weights = [&](const NetworkSpec& spec, const InitSpec& init, std::uint64_t seed) {

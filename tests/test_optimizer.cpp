@@ -41,9 +41,9 @@ TEST_CASE("each optimiser's update matches a hand-computed step", "[optimizer]")
         opt.step(0.5);
         CHECK(Fixture::w(f.weight, 0) == Approx(1.0 - 0.5 * (0.5 + 0.1 * 1.0)));
         CHECK(Fixture::w(f.weight, 1) == Approx(-2.0 - 0.5 * (0.25 + 0.1 * -2.0)));
-        CHECK(Fixture::w(f.bias, 0) == Approx(0.1 + 0.5));         // no decay on biases
-        CHECK(Fixture::w(f.slope, 0) == Approx(0.25));             // nor on PReLU slopes
-        CHECK(Fixture::w(f.norm, 0) == Approx(1.0));               // nor on batch-norm scales
+        CHECK(Fixture::w(f.bias, 0) == Approx(0.1 + 0.5));  // no decay on biases
+        CHECK(Fixture::w(f.slope, 0) == Approx(0.25));  // nor on PReLU slopes
+        CHECK(Fixture::w(f.norm, 0) == Approx(1.0));  // nor on batch-norm scales
     }
     SECTION("momentum, two steps") {
         Fixture f;
@@ -86,7 +86,7 @@ TEST_CASE("learning-rate schedules", "[optimizer][schedule]") {
     ScheduleSpec constant;
     CHECK(scheduled_lr(constant, 0.1, 57, per_epoch, total) == 0.1);
     ScheduleSpec step{"step", 3, 0.5, 0};
-    CHECK(scheduled_lr(step, 0.1, 29, per_epoch, total) == Approx(0.1));   // epoch 2.9
+    CHECK(scheduled_lr(step, 0.1, 29, per_epoch, total) == Approx(0.1));  // epoch 2.9
     CHECK(scheduled_lr(step, 0.1, 30, per_epoch, total) == Approx(0.05));  // epoch 3
     CHECK(scheduled_lr(step, 0.1, 65, per_epoch, total) == Approx(0.025));
     ScheduleSpec cosine{"cosine", 0, 0, 0};

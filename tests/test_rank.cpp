@@ -19,7 +19,8 @@ fs::path study(const fs::path& dir, const std::vector<std::string>& activations,
     FakeRun run(dir, {{"activation", activations}, {"init", {"he_normal"}}, {"bias", {0.0}}, {"seed", {1, 2}}});
     for (std::size_t i = 0; i < activations.size(); ++i)
         for (int s = 1; s <= 2; ++s)
-            run.trial({{"activation", activations[i]}, {"init", "he_normal"}, {"bias", 0.0}, {"seed", s}}, accuracy[i] + (s == 1 ? 0.001 : -0.001));
+            run.trial({{"activation", activations[i]}, {"init", "he_normal"}, {"bias", 0.0}, {"seed", s}},
+                      accuracy[i] + (s == 1 ? 0.001 : -0.001));
     return run.dir();
 }
 
@@ -31,9 +32,12 @@ std::vector<std::vector<std::string>> csv_rows(const std::string& csv) {
         std::string cell;
         bool quoted = false;
         for (char c : line) {
-            if (c == '"') quoted = !quoted;
-            else if (c == ',' && !quoted) cells.push_back(cell), cell.clear();
-            else cell += c;
+            if (c == '"')
+                quoted = !quoted;
+            else if (c == ',' && !quoted)
+                cells.push_back(cell), cell.clear();
+            else
+                cell += c;
         }
         cells.push_back(cell);
         rows.push_back(cells);

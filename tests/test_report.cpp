@@ -32,12 +32,16 @@ const json& entry(const json& ranking, const std::string& activation) {
 
 TEST_CASE("the summary ranks the compared axis and tests each value against the baseline with the same settings", "[report]") {
     TempDir dir;
-    FakeRun run(dir / "runs", {{"activation", {"relu", "good", "same", "bad"}}, {"init", {"he_normal"}}, {"bias", {0.0}},
-                               {"seed", {1, 2, 3, 4, 5}}});
+    FakeRun run(dir / "runs",
+                {{"activation", {"relu", "good", "same", "bad"}}, {"init", {"he_normal"}}, {"bias", {0.0}}, {"seed", {1, 2, 3, 4, 5}}});
     const std::vector<double> noise{0.000, 0.004, -0.004, 0.002, -0.002};
     for (int s = 0; s < 5; ++s) {
         const json base{{"init", "he_normal"}, {"bias", 0.0}, {"seed", s + 1}};
-        auto with = [&](const char* a) { json v = base; v["activation"] = a; return v; };
+        auto with = [&](const char* a) {
+            json v = base;
+            v["activation"] = a;
+            return v;
+        };
         run.trial(with("relu"), 0.80 + noise[s]);
         run.trial(with("good"), 0.90 + noise[(s + 1) % 5]);
         run.trial(with("same"), 0.801 + noise[(s + 2) % 5]);
@@ -64,11 +68,14 @@ TEST_CASE("the summary ranks the compared axis and tests each value against the 
     CHECK(good["difference_ci95"][1].get<double>() > 0.1);
     // Holm over three comparisons: the smallest p is multiplied by 3 (capped at 1).
     const double p_same = entry(r, "same")["p_value"].get<double>();
-    CHECK(entry(r, "same")["p_adjusted"].get<double>() == Approx(std::min(1.0, p_same)).epsilon(1e-12));  // the largest p: × 1, then the running max
+    CHECK(entry(r, "same")["p_adjusted"].get<double>() ==
+          Approx(std::min(1.0, p_same)).epsilon(1e-12));  // the largest p: × 1, then the running max
     CHECK(entry(r, "bad")["p_adjusted"].get<double>() >= entry(r, "bad")["p_value"].get<double>());
     const std::string md = build_report({run.dir()}).markdown;
     CHECK_THAT(md, Catch::Contains("Of the 3 other activation value(s) set against **relu** (0.8000), 1 beats it: **good** (+0.1000"));
-    CHECK_THAT(md, Catch::Contains("1 falls behind it: **bad**") && Catch::Contains("1 is underpowered: detecting the observed difference with 80% power would take about"));
+    CHECK_THAT(md,
+               Catch::Contains("1 falls behind it: **bad**") &&
+                   Catch::Contains("1 is underpowered: detecting the observed difference with 80% power would take about"));
     CHECK_THAT(md, Catch::Contains("| 1 | good | 5 | 0.9000 |"));
 }
 
@@ -78,7 +85,8 @@ TEST_CASE("paired seeds: the comparison pairs by seed, and a difference the seed
     const std::vector<double> seed_level{0.70, 0.86, 0.78, 0.74, 0.82};
     const std::vector<double> gain{0.010, 0.014, 0.012, 0.011, 0.013};
     auto build = [&](const fs::path& dir, bool paired) {
-        FakeRun run(dir, {{"activation", {"relu", "better"}}, {"init", {"he_normal"}}, {"bias", {0.0}}, {"seed", {1, 2, 3, 4, 5}}}, "relu", paired);
+        FakeRun run(dir, {{"activation", {"relu", "better"}}, {"init", {"he_normal"}}, {"bias", {0.0}}, {"seed", {1, 2, 3, 4, 5}}}, "relu",
+                    paired);
         for (int s = 0; s < 5; ++s) {
             run.trial({{"activation", "relu"}, {"init", "he_normal"}, {"bias", 0.0}, {"seed", s + 1}}, seed_level[s]);
             run.trial({{"activation", "better"}, {"init", "he_normal"}, {"bias", 0.0}, {"seed", s + 1}}, seed_level[s] + gain[s]);
@@ -106,7 +114,8 @@ TEST_CASE("paired seeds: the comparison pairs by seed, and a difference the seed
     CHECK(paired["probability_of_improvement_ci95"][0].get<double>() < 0.6);
 }
 
-TEST_CASE("speed to the target against the baseline: the sign test over paired seeds counts censored trials as the slower", "[report][pairing]") {
+TEST_CASE("speed to the target against the baseline: the sign test over paired seeds counts censored trials as the slower",
+          "[report][pairing]") {
     // relu reaches the target at step 40 on all 7 seeds; tanh at 30, 30, 20, 20, 30 and never on seeds 6 and 7;
     // sigmoid never.
     TempDir dir;
@@ -142,13 +151,16 @@ TEST_CASE("speed to the target against the baseline: the sign test over paired s
     // Four seeds, tanh sooner on every one: the sign test's smallest p, 2/16, cannot pass 0.05 — said as such, not as
     // "no difference".
     FakeRun few(dir / "few", {{"activation", {"relu", "tanh"}}, {"seed", {1, 2, 3, 4}}}, "relu", true);
-    for (int s = 1; s <= 4; ++s) few.trial({{"activation", "relu"}, {"seed", s}}, 0.85, 40), few.trial({{"activation", "tanh"}, {"seed", s}}, 0.84, 30);
-    CHECK_THAT(build_report({few.dir()}).markdown,
-               Catch::Contains("against **relu**: not told apart; 1 could not be decided at their seeds (as few as 4 untied pairs, smallest "
-                               "attainable p 0.12 against the family's strictest threshold α/m = 0.05; 6 pairs would be needed)"));
+    for (int s = 1; s <= 4; ++s)
+        few.trial({{"activation", "relu"}, {"seed", s}}, 0.85, 40), few.trial({{"activation", "tanh"}, {"seed", s}}, 0.84, 30);
+    CHECK_THAT(
+        build_report({few.dir()}).markdown,
+        Catch::Contains("against **relu**: not told apart; 1 could not be decided at their seeds (as few as 4 untied pairs, smallest "
+                        "attainable p 0.12 against the family's strictest threshold α/m = 0.05; 6 pairs would be needed)"));
     // Unpaired seeds: no pairs, no speed comparison.
     FakeRun unpaired(dir / "unpaired", {{"activation", {"relu", "tanh"}}, {"seed", {1, 2}}}, "relu", false);
-    for (int s = 1; s <= 2; ++s) unpaired.trial({{"activation", "relu"}, {"seed", s}}, 0.85, 40), unpaired.trial({{"activation", "tanh"}, {"seed", s}}, 0.84, 30);
+    for (int s = 1; s <= 2; ++s)
+        unpaired.trial({{"activation", "relu"}, {"seed", s}}, 0.85, 40), unpaired.trial({{"activation", "tanh"}, {"seed", s}}, 0.84, 30);
     CHECK(entry(summary_json(unpaired.dir())["rankings"][0], "tanh")["speed"].is_null());
     CHECK(build_report({unpaired.dir()}).markdown.find("Steps to the target against") == std::string::npos);
 }
@@ -178,7 +190,8 @@ TEST_CASE("Benjamini–Hochberg on request: report --adjust bh", "[report]") {
 
 TEST_CASE("with other axes swept, each context has its ranking and its own baseline; the heatmap shows them", "[report]") {
     TempDir dir;
-    FakeRun run(dir / "runs", {{"activation", {"relu", "elu"}}, {"init", {"he_normal", "xavier_uniform"}}, {"bias", {0.0}}, {"seed", {1, 2, 3}}});
+    FakeRun run(dir / "runs",
+                {{"activation", {"relu", "elu"}}, {"init", {"he_normal", "xavier_uniform"}}, {"bias", {0.0}}, {"seed", {1, 2, 3}}});
     for (int s = 1; s <= 3; ++s)
         for (const char* init : {"he_normal", "xavier_uniform"}) {
             const double shift = std::string(init) == "he_normal" ? 0.0 : -0.3;  // xavier much worse for both
@@ -254,14 +267,16 @@ TEST_CASE("a damaged trial in a hand-built run is listed with its file and line 
     CHECK(entry(j["summary"]["rankings"][0], "elu")["n"] == 2);
 }
 
-TEST_CASE("a report of 88 groups reads in a real browser: no overlapping labels, legends off the data, sortable tables", "[report][browser]") {
+TEST_CASE("a report of 88 groups reads in a real browser: no overlapping labels, legends off the data, sortable tables",
+          "[report][browser]") {
     TempDir dir;
     // 22 activations × 2 inits × 2 biases = 88 groups of 2 seeds, with long names, as configs/activations.yaml has.
     std::vector<std::string> activations{"relu"};
     for (int i = 1; i < 22; ++i) activations.push_back("activation_with_a_long_name_" + std::to_string(i));
     // Paired seeds, so the page also carries the speed tables (a per context).
-    FakeRun run(dir / "runs", {{"activation", activations}, {"init", {"he_normal", "xavier_uniform"}}, {"bias", {0.0, 0.1}}, {"seed", {1, 2}}},
-                "relu", true);
+    FakeRun run(dir / "runs",
+                {{"activation", activations}, {"init", {"he_normal", "xavier_uniform"}}, {"bias", {0.0, 0.1}}, {"seed", {1, 2}}}, "relu",
+                true);
     for (std::size_t a = 0; a < activations.size(); ++a)
         for (const char* init : {"he_normal", "xavier_uniform"})
             for (double bias : {0.0, 0.1})
@@ -338,15 +353,21 @@ TEST_CASE("diverged seeds count in the adaptive verdict and are named; equal mea
     // the 6 survivors and called it equivalent, and the summary did not say that seeds diverged.
     // "twin" has relu's mean exactly (the same counts, summed in another order): it shares relu's rank.
     TempDir dir;
-    FakeRun run(dir / "runs", {{"activation", {"relu", "identity", "twin"}}, {"init", {"he_normal"}}, {"bias", {0.0}},
-                               {"seed", {1, 2, 3, 4, 5, 6, 7, 8}}}, "relu", true);
+    FakeRun run(
+        dir / "runs",
+        {{"activation", {"relu", "identity", "twin"}}, {"init", {"he_normal"}}, {"bias", {0.0}}, {"seed", {1, 2, 3, 4, 5, 6, 7, 8}}},
+        "relu", true);
     json manifest = json::parse(slurp(run.dir() / "manifest.json"));
     manifest["config"]["adaptive"] = {{"min", 4}, {"max", 8}, {"step", 4}, {"margin", 0.005}};
     write_atomic(run.dir() / "manifest.json", manifest.dump(2));
     const std::vector<double> relu{0.9670, 0.9682, 0.9654, 0.9700, 0.9640, 0.9662, 0.9688, 0.9676};
     for (int s = 0; s < 8; ++s) {
         const json cell{{"init", "he_normal"}, {"bias", 0.0}, {"seed", s + 1}};
-        auto with = [&](const char* a) { json c = cell; c["activation"] = a; return c; };
+        auto with = [&](const char* a) {
+            json c = cell;
+            c["activation"] = a;
+            return c;
+        };
         run.trial(with("relu"), relu[s]);
         const bool diverged = s == 2 || s == 5;
         run.trial(with("identity"), diverged ? 0.1 : relu[s] + (s % 2 ? 0.0004 : -0.0004), 40, diverged ? "diverged" : "ok");
@@ -361,5 +382,7 @@ TEST_CASE("diverged seeds count in the adaptive verdict and are named; equal mea
     CHECK(entry(summary["rankings"][0], "twin")["rank"] == entry(summary["rankings"][0], "relu")["rank"]);
     const Result r = run_actbench(dir, "report " + run.dir().string());
     CHECK_THAT(r.out, Catch::Contains("Seeds diverged in **identity** (2 of 8)"));
-    CHECK_THAT(r.out, Catch::Contains("highest mean final test accuracy (a diverged seed counted at 0) is **relu** and **twin**'s, shared exactly"));
+    CHECK_THAT(
+        r.out,
+        Catch::Contains("highest mean final test accuracy (a diverged seed counted at 0) is **relu** and **twin**'s, shared exactly"));
 }

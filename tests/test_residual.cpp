@@ -34,7 +34,8 @@ Tensor conv_ref(const Tensor& x, const std::vector<float>& w, const std::vector<
                         for (int u = 0; u < k; ++u)
                             for (int v = 0; v < k; ++v) {
                                 const int yi = i * s + u - p, xj = j * s + v - p;
-                                if (yi >= 0 && yi < x.h && xj >= 0 && xj < x.w) sum += w[((o * x.c + ci) * k + u) * k + v] * x.at(a, ci, yi, xj);
+                                if (yi >= 0 && yi < x.h && xj >= 0 && xj < x.w)
+                                    sum += w[((o * x.c + ci) * k + u) * k + v] * x.at(a, ci, yi, xj);
                             }
                     y.at(a, o, i, j) = sum;
                 }
@@ -82,11 +83,14 @@ struct BlockParams {
 };
 
 // The block by its definition, from the block's own parameters.
-Tensor block_ref(const Tensor& x, const BlockParams& p, const std::string& name, BlockKind kind, int oc, int stride, const ActivationSpec& f) {
+Tensor block_ref(const Tensor& x, const BlockParams& p, const std::string& name, BlockKind kind, int oc, int stride,
+                 const ActivationSpec& f) {
     auto conv = [&](const Tensor& in, const char* part, int k, int s, int pad) {
         return conv_ref(in, p.get(name + "." + part + ".weight"), p.get(name + "." + part + ".bias"), oc, k, s, pad);
     };
-    auto bn = [&](const Tensor& in, const char* part) { return bn_ref(in, p.get(name + "." + part + ".scale"), p.get(name + "." + part + ".shift")); };
+    auto bn = [&](const Tensor& in, const char* part) {
+        return bn_ref(in, p.get(name + "." + part + ".scale"), p.get(name + "." + part + ".shift"));
+    };
     const bool projection = stride != 1 || x.c != oc;
     switch (kind) {
         case BlockKind::post_activation: {
@@ -115,7 +119,8 @@ TEST_CASE("residual blocks match their definition: post-activation, pre-activati
     for (const BlockKind kind : {BlockKind::post_activation, BlockKind::pre_activation, BlockKind::plain})
         for (const auto& [in_c, out_c, stride] : {std::tuple{8, 8, 1}, std::tuple{8, 16, 2}, std::tuple{4, 8, 1}})
             for (bool bias : {true, false}) {
-                INFO("kind " << static_cast<int>(kind) << ", " << in_c << " -> " << out_c << " channels, stride " << stride << ", bias " << bias);
+                INFO("kind " << static_cast<int>(kind) << ", " << in_c << " -> " << out_c << " channels, stride " << stride << ", bias "
+                             << bias);
                 const int n = 3, h = 7, w = 6;
                 ResidualBlock block("block1", ResidualSpec{out_c, stride, kind, bias, Precision::fp32}, f, 5);
                 block.build(ctx, plain_desc({n, in_c, h, w}), true);
@@ -167,10 +172,13 @@ TEST_CASE("residual block gradients agree with finite differences, through both 
                 // And bit for bit the same as with each buffer its own.
                 const memory& y = block.forward(ctx, plain_memory(ctx, dims, x));
                 const memory::dims out_dims = y.get_desc().dims();
-                std::vector<std::vector<float>> grads{to_plain(ctx, block.backward(ctx, plain_memory(ctx, out_dims, std::vector<float>(logical_count(out_dims), 0.5f))))};
+                std::vector<std::vector<float>> grads{
+                    to_plain(ctx, block.backward(ctx, plain_memory(ctx, out_dims, std::vector<float>(logical_count(out_dims), 0.5f))))};
                 for (Param* p : block.params()) grads.push_back(to_plain(ctx, p->grad));
-                if (!shared) own = grads;
-                else CHECK(grads == own);
+                if (!shared)
+                    own = grads;
+                else
+                    CHECK(grads == own);
             }
         }
     SECTION("element by element, borders and the strided shortcut included") {

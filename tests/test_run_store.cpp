@@ -18,7 +18,7 @@ std::vector<int> run_concurrently(const TempDir& dir, const fs::path& cfg, const
     std::string cmd;
     for (int i = 0; i < count; ++i)
         cmd += std::string("(") + ACTBENCH_BINARY + " run " + cfg.string() + " --out " + out.string() + " --jobs 1 --quiet 2>" +
-               (dir / ("err" + std::to_string(i) + ".txt")).string() + "; echo $? > " + (dir / ("rc" + std::to_string(i))).string() + ") & ";
+            (dir / ("err" + std::to_string(i) + ".txt")).string() + "; echo $? > " + (dir / ("rc" + std::to_string(i))).string() + ") & ";
     cmd += "wait";
     REQUIRE(std::system(("bash -c '" + cmd + "'").c_str()) == 0);
     std::vector<int> codes;
@@ -72,8 +72,8 @@ TEST_CASE("a runner killed with SIGKILL beside another leaves no stale claim; a 
     const std::string run = std::string(ACTBENCH_BINARY) + " run " + cfg.string() + " --out " + out.string() + " --quiet --jobs 1";
     // A and B start together; A is killed once a first trial is stored, B runs to its end.
     const std::string cmd = run + " & a=$!; " + run + " & b=$!; for i in $(seq 1 500); do ls " + out.string() +
-                            "/*/summary.json >/dev/null 2>&1 && break; sleep 0.02; done; kill -9 $a && touch " + (dir / "killed").string() +
-                            "; wait $a 2>/dev/null; wait $b; echo $? > " + (dir / "rc_b").string();
+        "/*/summary.json >/dev/null 2>&1 && break; sleep 0.02; done; kill -9 $a && touch " + (dir / "killed").string() +
+        "; wait $a 2>/dev/null; wait $b; echo $? > " + (dir / "rc_b").string();
     REQUIRE(std::system(("bash -c '" + cmd + "'").c_str()) == 0);
     REQUIRE(fs::exists(dir / "killed"));  // A was still running
     CHECK(std::stoi(slurp(dir / "rc_b")) == 0);
@@ -104,8 +104,11 @@ TEST_CASE("a damaged trial is never used: resume retrains it, report lists it, v
         const Result r = run_actbench(dir, "run " + cfg.string() + " --out " + runs.string());
         INFO(r.err);
         CHECK(r.code == 0);
-        CHECK_THAT(r.err, Catch::Contains("retraining " + a.filename().string()) && Catch::Contains("summary.json: a trial summary has no \"id\""));
-        CHECK_THAT(r.err, Catch::Contains("retraining " + b.filename().string()) && Catch::Contains("metrics.jsonl:1: the last line is epoch 0"));
+        CHECK_THAT(
+            r.err,
+            Catch::Contains("retraining " + a.filename().string()) && Catch::Contains("summary.json: a trial summary has no \"id\""));
+        CHECK_THAT(r.err,
+                   Catch::Contains("retraining " + b.filename().string()) && Catch::Contains("metrics.jsonl:1: the last line is epoch 0"));
         CHECK_THAT(r.err, Catch::Contains("2 ok") && Catch::Contains("2 already done"));
         CHECK(metrics_files(runs) == good);
     }
@@ -175,8 +178,9 @@ TEST_CASE("a compacted run store reports, exports, verifies and resumes as the p
     Result r = run_actbench(dir, "compact " + runs.string());
     INFO(r.out << r.err);
     REQUIRE(r.code == 0);
-    CHECK_THAT(r.out, Catch::Contains("4 trial(s) compacted, 0 already compact") &&
-                          Catch::Contains("0000000000000000: left as it is: unfinished"));
+    CHECK_THAT(
+        r.out,
+        Catch::Contains("4 trial(s) compacted, 0 already compact") && Catch::Contains("0000000000000000: left as it is: unfinished"));
     fs::remove_all(runs / "0000000000000000");
     const auto trials = trial_dirs(runs);
     for (const fs::path& t : trials) {
@@ -208,7 +212,8 @@ TEST_CASE("a compacted run store reports, exports, verifies and resumes as the p
         const std::string gz = slurp(t / "metrics.jsonl.gz");
         std::ofstream(t / "metrics.jsonl.gz", std::ios::binary) << gz.substr(0, gz.size() / 2);
         r = run_actbench(dir, "report " + runs.string());
-        CHECK_THAT(r.out, Catch::Contains((t / "metrics.jsonl.gz").string() + ": truncated gzip stream: compressed data ends at byte offset"));
+        CHECK_THAT(r.out,
+                   Catch::Contains((t / "metrics.jsonl.gz").string() + ": truncated gzip stream: compressed data ends at byte offset"));
         r = run_actbench(dir, "verify " + runs.string() + " --trial " + t.filename().string());
         CHECK(r.code == 1);
         CHECK_THAT(r.out, Catch::Contains("DAMAGED"));
@@ -227,8 +232,8 @@ TEST_CASE("a compacted run store reports, exports, verifies and resumes as the p
     }
     SECTION("a trial another runner holds is left alone") {
         const std::string id = trials[2].filename().string();
-        r = run_actbench(dir, "compact " + runs.string(), "mkdir -p " + (runs / ".claims").string() + " && flock " +
-                                                                (runs / ".claims" / id).string() + " ");
+        r = run_actbench(dir, "compact " + runs.string(),
+                         "mkdir -p " + (runs / ".claims").string() + " && flock " + (runs / ".claims" / id).string() + " ");
         CHECK_THAT(r.out, Catch::Contains(id + ": left as it is: being trained by another runner"));
     }
     SECTION("a folder that is not a run directory is refused") {
@@ -241,7 +246,8 @@ TEST_CASE("a compacted run store reports, exports, verifies and resumes as the p
     }
 }
 
-TEST_CASE("verify reproduces the run's environment: its pinned ISA; a failed trial is said, not retrained", "[store][reproducibility][e2e]") {
+TEST_CASE("verify reproduces the run's environment: its pinned ISA; a failed trial is said, not retrained",
+          "[store][reproducibility][e2e]") {
     TempDir dir;
     std::string text = "name: i\nisa: avx2\n" + small_sweep("i").substr(small_sweep("i").find('\n') + 1);
     text.replace(text.find("[relu, tanh, rrelu, noisy_relu]"), 31, "[relu, tanh]");
@@ -260,8 +266,12 @@ TEST_CASE("verify reproduces the run's environment: its pinned ISA; a failed tri
     // One trial recorded as failed: verify says so, exits 0, and leaves no scratch folder in $TMPDIR.
     const fs::path failed = trial_dirs(runs)[0];
     nlohmann::json s = nlohmann::json::parse(slurp(failed / "summary.json"));
-    std::ofstream(failed / "summary.json") << nlohmann::json{{"id", s["id"]}, {"status", "failed"}, {"error", "out of memory"},
-                                                             {"axes", s["axes"]}, {"settings", s["settings"]}}.dump(2);
+    std::ofstream(failed / "summary.json") << nlohmann::json{
+        {"id", s["id"]},
+        {"status", "failed"},
+        {"error", "out of memory"},
+        {"axes", s["axes"]},
+        {"settings", s["settings"]}}.dump(2);
     fs::create_directories(dir / "tmp");
     r = run_actbench(dir, "verify " + runs.string(), "TMPDIR=" + (dir / "tmp").string() + " ");
     CHECK(r.code == 0);
@@ -273,7 +283,8 @@ TEST_CASE("verify reproduces the run's environment: its pinned ISA; a failed tri
     m["environment"]["cpu_isa"] = "avx512_core";
     std::ofstream(runs / "manifest.json") << m.dump(2);
     r = run_actbench(dir, "verify " + runs.string());
-    CHECK_THAT(r.out, Catch::StartsWith("note: the run used oneDNN's avx512_core kernels and this machine runs avx2 with the config's isa: avx2"));
+    CHECK_THAT(r.out,
+               Catch::StartsWith("note: the run used oneDNN's avx512_core kernels and this machine runs avx2 with the config's isa: avx2"));
 }
 
 TEST_CASE("a write that fails (a full disk, a file-size limit) is an I/O error, exit 4, not bad input", "[store][errors][e2e]") {

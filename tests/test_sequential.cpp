@@ -28,7 +28,8 @@ std::vector<std::pair<Decision, int>> sequence(const AdaptiveSpec& spec, const s
     for (std::size_t c = 0; c < data.size(); ++c)
         for (int round = 0; round < spec.rounds(); ++round) {
             const int n = spec.seeds_at(round);
-            const std::vector<double> g(data[c].group.begin(), data[c].group.begin() + n), b(data[c].baseline.begin(), data[c].baseline.begin() + n);
+            const std::vector<double> g(data[c].group.begin(), data[c].group.begin() + n),
+                b(data[c].baseline.begin(), data[c].baseline.begin() + n);
             const Decision d = decide(g, b, true, per_test, spec.margin);
             if (d != Decision::undecided) {
                 out[c] = {d, n};
@@ -124,8 +125,10 @@ TEST_CASE("a diverged seed is an outcome: it counts against its group, and a com
     SeedOutcomes worse, worse_diverged;
     for (std::int64_t s = 1; s <= 16; ++s) {
         worse.add_finished(s, relu.accuracy.at(s) - 0.12 + 0.01 * static_cast<double>(s % 3));
-        if (s == 2 || s == 7) worse_diverged.add_diverged(s);
-        else worse_diverged.add_finished(s, worse.accuracy.at(s));
+        if (s == 2 || s == 7)
+            worse_diverged.add_diverged(s);
+        else
+            worse_diverged.add_finished(s, worse.accuracy.at(s));
     }
     CHECK(run_rounds(spec, seeds, worse, relu, true, alpha, spec.rounds() - 1).decision == Decision::worse);
     const SequentialResult w = run_rounds(spec, seeds, worse_diverged, relu, true, alpha, spec.rounds() - 1);
@@ -134,8 +137,10 @@ TEST_CASE("a diverged seed is an outcome: it counts against its group, and a com
     // ... and a group better on its finished seeds is not "better" when it diverged on others.
     SeedOutcomes better_diverged;
     for (std::int64_t s = 1; s <= 16; ++s) {
-        if (s == 2 || s == 7) better_diverged.add_diverged(s);
-        else better_diverged.add_finished(s, relu.accuracy.at(s) + 0.02 + 0.001 * static_cast<double>(s % 3));
+        if (s == 2 || s == 7)
+            better_diverged.add_diverged(s);
+        else
+            better_diverged.add_finished(s, relu.accuracy.at(s) + 0.02 + 0.001 * static_cast<double>(s % 3));
     }
     CHECK(run_rounds(spec, seeds, better_diverged, relu, true, alpha, spec.rounds() - 1).decision != Decision::better);
 }

@@ -26,8 +26,10 @@ std::string section_yaml(const std::string& name, const std::map<std::string, st
     out << name << ":\n";
     for (const auto& [key, value] : keys) {
         const auto dot = key.find('.');
-        if (dot == std::string::npos) out << "  " << key << ": " << value << "\n";
-        else nested[key.substr(0, dot)][key.substr(dot + 1)] = value;
+        if (dot == std::string::npos)
+            out << "  " << key << ": " << value << "\n";
+        else
+            nested[key.substr(0, dot)][key.substr(dot + 1)] = value;
     }
     for (const auto& [head, sub] : nested) {
         out << "  " << head << ":\n";
@@ -148,17 +150,17 @@ TEST_CASE("every model parameter of every family changes the trial id", "[schema
 
 TEST_CASE("the top-level keys enter the trial id exactly where the schema says", "[schema]") {
     const std::string sweep = "sweep: {activation: act, init: ini}\n";
-    const std::string act = "activations: {act: {base: leaky_relu, slope: 0.01}}\n", ini = "inits: {ini: {base: he_normal, mode: fan_in}}\n";
+    const std::string act = "activations: {act: {base: leaky_relu, slope: 0.01}}\n",
+                      ini = "inits: {ini: {base: he_normal, mode: fan_in}}\n";
     const std::string base = act + ini + sweep;
     // key → the top-level YAML of a config that differs from `base` in that key alone
-    const std::map<std::string, std::string> changed{
-        {"name", base + "name: other\n"},
-        {"out", base + "out: elsewhere\n"},
-        {"isa", base + "isa: avx2\n"},
-        {"baseline", base + "baseline: act\n"},
-        {"seeds", base + "seeds: independent\n"},
-        {"activations", "activations: {act: {base: leaky_relu, slope: 0.02}}\n" + ini + sweep},
-        {"inits", act + "inits: {ini: {base: he_normal, mode: fan_out}}\n" + sweep}};
+    const std::map<std::string, std::string> changed{{"name", base + "name: other\n"},
+                                                     {"out", base + "out: elsewhere\n"},
+                                                     {"isa", base + "isa: avx2\n"},
+                                                     {"baseline", base + "baseline: act\n"},
+                                                     {"seeds", base + "seeds: independent\n"},
+                                                     {"activations", "activations: {act: {base: leaky_relu, slope: 0.02}}\n" + ini + sweep},
+                                                     {"inits", act + "inits: {ini: {base: he_normal, mode: fan_out}}\n" + sweep}};
     TinyConfig before;
     before.top = base;
     for (const OtherKey& k : other_keys()) {
@@ -171,8 +173,10 @@ TEST_CASE("the top-level keys enter the trial id exactly where the schema says",
         REQUIRE(changed.count(key) == 1);  // every top-level key is tested here
         TinyConfig after;
         after.top = changed.at(key);
-        if (k.in_id.starts_with("no")) CHECK(id_of(before) == id_of(after));
-        else CHECK(id_of(before) != id_of(after));
+        if (k.in_id.starts_with("no"))
+            CHECK(id_of(before) == id_of(after));
+        else
+            CHECK(id_of(before) != id_of(after));
     }
 }
 

@@ -73,7 +73,8 @@ TEST_CASE("Benjamini–Hochberg against R's p.adjust(method = \"BH\")", "[statis
     CHECK(adjusted[2] == Approx(0.04));
     CHECK(adjusted[3] == Approx(0.02));
     // Benjamini & Hochberg 1995, Table 1's first five of 15 p-values: only the smallest 4 survive at q = 0.05.
-    const std::vector<double> p{0.0001, 0.0004, 0.0019, 0.0095, 0.0201, 0.0278, 0.0298, 0.0344, 0.0459, 0.3240, 0.4262, 0.5719, 0.6528, 0.7590, 1.0};
+    const std::vector<double> p{0.0001, 0.0004, 0.0019, 0.0095, 0.0201, 0.0278, 0.0298, 0.0344,
+                                0.0459, 0.3240, 0.4262, 0.5719, 0.6528, 0.7590, 1.0};
     const auto q = bh_adjust(p);
     int rejected = 0;
     for (double v : q) rejected += v < 0.05;
@@ -98,7 +99,7 @@ TEST_CASE("the paired t-test against a hand computation", "[statistics]") {
 
 TEST_CASE("interquartile mean, probability of improvement and power against known values", "[statistics]") {
     CHECK(interquartile_mean({1, 2, 3, 4, 5, 6, 7, 100}) == Approx(4.5));  // cuts 2 from each end: mean of 3..6
-    CHECK(interquartile_mean({1, 2, 3}) == Approx(2));                      // n < 4: nothing cut
+    CHECK(interquartile_mean({1, 2, 3}) == Approx(2));  // n < 4: nothing cut
     CHECK(probability_of_improvement({3, 4}, {1, 2}) == 1.0);
     CHECK(probability_of_improvement({1, 2}, {1, 2}) == 0.5);
     // By hand: 2 beats 1 only (1 of 3), 5 beats all three: (1 + 3) / 6.
@@ -137,7 +138,8 @@ TEST_CASE("percentile bootstrap intervals cover the mean about 95% of the time",
     CHECK(a.high > 0.826);
 }
 
-TEST_CASE("ranks over data sets: ties share their mean rank, Friedman, Iman–Davenport and Nemenyi against Demšar 2006", "[statistics][ranks]") {
+TEST_CASE("ranks over data sets: ties share their mean rank, Friedman, Iman–Davenport and Nemenyi against Demšar 2006",
+          "[statistics][ranks]") {
     // The highest score ranks 1; tied scores share the mean of their ranks; a missing score ranks last.
     CHECK(ranks_descending({0.9, 0.8, 0.9, NAN, 0.7}) == std::vector<double>{1.5, 3, 1.5, 5, 4});
     CHECK(ranks_descending({0.5, 0.5, 0.5}) == std::vector<double>{2, 2, 2});

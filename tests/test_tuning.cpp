@@ -23,7 +23,8 @@ TEST_CASE("a cell chooses the best mean validation score; diverged or unfinished
 }
 
 TEST_CASE("bad tune blocks are refused with the file, line and column", "[tuning][config][errors]") {
-    const std::string base = "name: t\ndataset: {kind: synthetic_shapes, classes: 3, validation: 0.2}\nsweep: {activation: [relu], seed: [1, 2]}\n";
+    const std::string base =
+        "name: t\ndataset: {kind: synthetic_shapes, classes: 3, validation: 0.2}\nsweep: {activation: [relu], seed: [1, 2]}\n";
     auto error_of = [](const std::string& text) {
         try {
             parse_config(text, "cfg.yaml");
@@ -35,12 +36,16 @@ TEST_CASE("bad tune blocks are refused with the file, line and column", "[tuning
     CHECK(error_of(base + "tune: {axis: train.lr, values: [0.01, 0.1], seeds: [101]}\n").empty());
     CHECK_THAT(error_of(base + "tune: {axis: train.lr, values: [0.01, 0.1], seeds: [2]}\n"),
                Catch::Contains("cfg.yaml:4:53: tune.seeds: 2 is also a value of sweep.seed"));
-    CHECK_THAT(error_of(base + "tune: {axis: train.lr, values: [0.01], seeds: [101]}\n"), Catch::Contains("tune.values: expected at least two"));
-    CHECK_THAT(error_of(base + "tune: {axis: lr, values: [0.01, 0.1], seeds: [101]}\n"), Catch::Contains("cfg.yaml:4:14: tune.axis: expected a setting's dotted path"));
+    CHECK_THAT(error_of(base + "tune: {axis: train.lr, values: [0.01], seeds: [101]}\n"),
+               Catch::Contains("tune.values: expected at least two"));
+    CHECK_THAT(error_of(base + "tune: {axis: lr, values: [0.01, 0.1], seeds: [101]}\n"),
+               Catch::Contains("cfg.yaml:4:14: tune.axis: expected a setting's dotted path"));
     CHECK_THAT(error_of(base + "tune: {axis: train.lr, values: [0.01, 0.1], seeds: [101], select: test_accuracy}\n"),
                Catch::Contains("tune.select: unknown value 'test_accuracy'; valid: validation_accuracy, validation_loss"));
-    CHECK_THAT(error_of(base + "tune: {axis: train.lr, values: [0.01, 0.1], seed: [101]}\n"), Catch::Contains("unknown key 'seed' in tune (did you mean 'seeds'?)"));
-    CHECK_THAT(error_of(base + "tune: {axis: train.lr, values: [0.01, -1], seeds: [101]}\n"), Catch::Contains("train.lr: -1 is out of range"));
+    CHECK_THAT(error_of(base + "tune: {axis: train.lr, values: [0.01, 0.1], seed: [101]}\n"),
+               Catch::Contains("unknown key 'seed' in tune (did you mean 'seeds'?)"));
+    CHECK_THAT(error_of(base + "tune: {axis: train.lr, values: [0.01, -1], seeds: [101]}\n"),
+               Catch::Contains("train.lr: -1 is out of range"));
     const std::string no_validation = "name: t\ndataset: {kind: synthetic_shapes, classes: 3}\nsweep: {activation: [relu]}\n";
     CHECK_THAT(error_of(no_validation + "tune: {axis: train.lr, values: [0.01, 0.1], seeds: [101]}\n"),
                Catch::Contains("cfg.yaml:4:7: tune: choosing on a validation split needs one: set dataset.validation"));
@@ -56,29 +61,33 @@ TEST_CASE("bad tune blocks are refused with the file, line and column", "[tuning
                Catch::Contains("cfg.yaml:4:41: sweep.seed: adaptive seeds run seeds 1..adaptive.max in rounds; remove sweep.seed"));
     CHECK_THAT(error_of(plain + "baseline: relu\nsweep: {activation: [relu, tanh]}\nadaptive: {min: 9, max: 3}\n"),
                Catch::Contains("adaptive.max: 3 is out of range; expected 9.."));
-    CHECK_THAT(error_of(plain + "baseline: relu\nsweep: {activation: [relu, tanh]}\nadaptive: {min: 3, max: 9, confirm: -1}\n"),
-               Catch::Contains("cfg.yaml:5:37: adaptive.confirm (fresh seeds per decided comparison): -1 is out of range; expected 0..10000"));
+    CHECK_THAT(
+        error_of(plain + "baseline: relu\nsweep: {activation: [relu, tanh]}\nadaptive: {min: 3, max: 9, confirm: -1}\n"),
+        Catch::Contains("cfg.yaml:5:37: adaptive.confirm (fresh seeds per decided comparison): -1 is out of range; expected 0..10000"));
     CHECK_THAT(error_of(plain + "baseline: relu\nsweep: {activation: [relu, tanh]}\nadaptive: {min: 3, max: 9, stop: 3}\n"),
                Catch::Contains("unknown key 'stop' in adaptive (did you mean 'step'?)"));
 }
 
-TEST_CASE("two stages end to end: the final trials run at each cell's chosen value; resume within and between stages", "[tuning][cli][e2e]") {
+TEST_CASE("two stages end to end: the final trials run at each cell's chosen value; resume within and between stages",
+          "[tuning][cli][e2e]") {
     TempDir dir;
-    const fs::path cfg = write_config(dir, "t.yaml",
-                                      "name: tuned\n"
-                                      "dataset: {kind: synthetic_shapes, classes: 3, train_count: 192, test_count: 60, size: 16, validation: 0.25}\n"
-                                      "model: {conv1: 4, conv2: 8, dense: 16, kernel: 3, padding: 1}\n"
-                                      "train: {epochs: 2, batch: 16, probe: 32}\n"
-                                      "baseline: relu\n"
-                                      "tune: {axis: train.lr, values: [0.003, 0.03, 0.3], seeds: [101, 102]}\n"
-                                      "sweep: {activation: [relu, tanh], seed: [1, 2, 3]}\n");
+    const fs::path cfg =
+        write_config(dir, "t.yaml",
+                     "name: tuned\n"
+                     "dataset: {kind: synthetic_shapes, classes: 3, train_count: 192, test_count: 60, size: 16, validation: 0.25}\n"
+                     "model: {conv1: 4, conv2: 8, dense: 16, kernel: 3, padding: 1}\n"
+                     "train: {epochs: 2, batch: 16, probe: 32}\n"
+                     "baseline: relu\n"
+                     "tune: {axis: train.lr, values: [0.003, 0.03, 0.3], seeds: [101, 102]}\n"
+                     "sweep: {activation: [relu, tanh], seed: [1, 2, 3]}\n");
     const Result validate = run_actbench(dir, "validate " + cfg.string());
     CHECK_THAT(validate.out, Catch::Contains("ok, 12 tuning trials, then 6 final trials"));
     const fs::path runs = dir / "runs";
     Result r = run_actbench(dir, "run " + cfg.string() + " --out " + runs.string());
     INFO(r.err);
     REQUIRE(r.code == 0);
-    CHECK_THAT(r.err, Catch::Contains("(tuning stage): 12 trials") && Catch::Contains("(final stage): 6 trials") && Catch::Contains("18 ok"));
+    CHECK_THAT(r.err,
+               Catch::Contains("(tuning stage): 12 trials") && Catch::Contains("(final stage): 6 trials") && Catch::Contains("18 ok"));
     // Every final trial ran at the value its cell chose, the one the report shows.
     const auto summary = nlohmann::json::parse(run_actbench(dir, "report " + runs.string() + " --out " + (dir / "rep").string()).code == 0
                                                    ? slurp(dir / "rep" / "report.json")
@@ -131,7 +140,8 @@ TEST_CASE("two stages end to end: the final trials run at each cell's chosen val
     CHECK_THAT(plan.out, Catch::Contains("stage 1 (tuning train.lr over 3 values") && Catch::Contains("stage 2 (final): 6 trials"));
 }
 
-TEST_CASE("adaptive seeds end to end: equal groups stop at the first round, the rest get more; reruns repeat the sequence", "[tuning][sequential][cli][e2e]") {
+TEST_CASE("adaptive seeds end to end: equal groups stop at the first round, the rest get more; reruns repeat the sequence",
+          "[tuning][sequential][cli][e2e]") {
     TempDir dir;
     // relu_too is relu under another name: with paired seeds, the same bits on every seed, so equivalent at once.
     const fs::path cfg = write_config(dir, "a.yaml",
@@ -178,8 +188,12 @@ TEST_CASE("adaptive seeds end to end: equal groups stop at the first round, the 
     for (const fs::path& d : trial_dirs(lost)) {
         const auto s = nlohmann::json::parse(slurp(d / "summary.json"));
         if (s["axes"]["activation"] != "tanh" || s["axes"]["seed"].get<int>() != 6) continue;
-        std::ofstream(d / "summary.json") << nlohmann::json{{"id", s["id"]}, {"status", "failed"}, {"error", "out of memory"},
-                                                            {"axes", s["axes"]}, {"settings", s["settings"]}}.dump(2);
+        std::ofstream(d / "summary.json") << nlohmann::json{
+            {"id", s["id"]},
+            {"status", "failed"},
+            {"error", "out of memory"},
+            {"axes", s["axes"]},
+            {"settings", s["settings"]}}.dump(2);
     }
     REQUIRE(run_actbench(dir, "report " + lost.string() + " --out " + (dir / "lost-rep").string()).code == 0);
     for (const auto& e : nlohmann::json::parse(slurp(dir / "lost-rep" / "report.json"))["summary"]["rankings"][0]["entries"])
@@ -192,20 +206,26 @@ TEST_CASE("adaptive seeds end to end: equal groups stop at the first round, the 
     fs::remove_all(trial_dirs(runs).front());
     r = run_actbench(dir, "run " + cfg.string() + " --out " + runs.string());
     CHECK(metrics_files(runs) == before);
-    CHECK(run_actbench(dir, "validate " + write_config(dir, "b.yaml", "name: b\nadaptive: {min: 3, max: 6}\nsweep: {activation: [relu]}\n").string()).code == 2);
+    CHECK(run_actbench(
+              dir, "validate " + write_config(dir, "b.yaml", "name: b\nadaptive: {min: 3, max: 6}\nsweep: {activation: [relu]}\n").string())
+              .code == 2);
 }
 
-TEST_CASE("confirmation seeds: after the rounds, decided comparisons and their baseline train fresh seeds; the report "
-          "states the effect on them alone; a finished run is confirmed in place", "[tuning][sequential][cli][e2e]") {
+TEST_CASE(
+    "confirmation seeds: after the rounds, decided comparisons and their baseline train fresh seeds; the report "
+    "states the effect on them alone; a finished run is confirmed in place",
+    "[tuning][sequential][cli][e2e]") {
     TempDir dir;
-    const std::string body = "dataset: {kind: synthetic_shapes, classes: 3, train_count: 192, test_count: 60, size: 16}\n"
-                             "model: {conv1: 4, conv2: 8, dense: 16, kernel: 3, padding: 1}\n"
-                             "train: {epochs: 2, batch: 16, lr: 0.05, probe: 32}\n"
-                             "activations: {relu_too: {base: leaky_relu, slope: 0}}\n"
-                             "baseline: relu\n"
-                             "sweep: {activation: [relu, relu_too, tanh]}\n";
+    const std::string body =
+        "dataset: {kind: synthetic_shapes, classes: 3, train_count: 192, test_count: 60, size: 16}\n"
+        "model: {conv1: 4, conv2: 8, dense: 16, kernel: 3, padding: 1}\n"
+        "train: {epochs: 2, batch: 16, lr: 0.05, probe: 32}\n"
+        "activations: {relu_too: {base: leaky_relu, slope: 0}}\n"
+        "baseline: relu\n"
+        "sweep: {activation: [relu, relu_too, tanh]}\n";
     const fs::path plain = write_config(dir, "a.yaml", "name: adaptive\nadaptive: {min: 3, max: 6, step: 3, margin: 0.005}\n" + body);
-    const fs::path confirmed = write_config(dir, "c.yaml", "name: adaptive\nadaptive: {min: 3, max: 6, step: 3, margin: 0.005, confirm: 2}\n" + body);
+    const fs::path confirmed =
+        write_config(dir, "c.yaml", "name: adaptive\nadaptive: {min: 3, max: 6, step: 3, margin: 0.005, confirm: 2}\n" + body);
     const fs::path runs = dir / "runs";
     CHECK_THAT(run_actbench(dir, "plan " + confirmed.string()).out,
                Catch::Contains("then confirmation: up to 6 trials (2 fresh seeds, 7–8, for each decided comparison and its baseline"));
@@ -253,8 +273,9 @@ TEST_CASE("confirmation seeds: after the rounds, decided comparisons and their b
     const std::string md = slurp(dir / "rep" / "report.md");
     CHECK_THAT(md, Catch::Contains("Confirmation on 2 fresh paired seeds (7–8") && Catch::Contains("1 of 1 decisions confirmed"));
     CHECK_THAT(md, Catch::Contains("19 trials (15 ok, 0 diverged; then 4 confirmation)"));  // not counted as tuning
-    CHECK_THAT(md, Catch::Contains("Confirmation on fresh seeds") && Catch::Contains("| CI of Δ (design) |") &&
-                       Catch::Contains("repeated confidence intervals the rounds decided by, at 98.75%"));
+    CHECK_THAT(md,
+               Catch::Contains("Confirmation on fresh seeds") && Catch::Contains("| CI of Δ (design) |") &&
+                   Catch::Contains("repeated confidence intervals the rounds decided by, at 98.75%"));
     // A rerun trains nothing; export keeps the fresh seeds out of the final stage and writes them on request.
     r = run_actbench(dir, "run " + confirmed.string() + " --out " + runs.string());
     CHECK_THAT(r.err, !Catch::Contains("1 to run") && !Catch::Contains("2 to run") && !Catch::Contains("4 to run"));
@@ -269,5 +290,6 @@ TEST_CASE("confirmation seeds: after the rounds, decided comparisons and their b
                                         "adaptive: {min: 3, max: 6, step: 3, confirm: 4}\n");
     r = run_actbench(dir, "validate " + clash.string());
     CHECK(r.code == 2);
-    CHECK_THAT(r.err, Catch::Contains("t.yaml:6:") && Catch::Contains("adaptive.confirm: the confirmation seeds 7..10 include the tuning seed 8"));
+    CHECK_THAT(r.err,
+               Catch::Contains("t.yaml:6:") && Catch::Contains("adaptive.confirm: the confirmation seeds 7..10 include the tuning seed 8"));
 }

@@ -23,13 +23,20 @@ double max_relative_error(F f, G g, double lo, double hi, int points = 200001) {
 }  // namespace
 
 TEST_CASE("vectorisable exp, log, log1p, cos, sigmoid and softplus match libm", "[vecmath]") {
-    CHECK(max_relative_error(vecmath::exp, [](double x) { return std::exp(x); }, -87, 88) < 3e-7);
-    CHECK(max_relative_error(vecmath::log, [](double x) { return std::log(x); }, 1e-30, 1e30, 400001) < 3e-7);
-    CHECK(max_relative_error(vecmath::log, [](double x) { return std::log(x); }, 0.5, 2.0) < 1e-6);
-    CHECK(max_relative_error(vecmath::log1p, [](double x) { return std::log1p(x); }, -0.99, 10) < 5e-7);
-    CHECK(max_relative_error(vecmath::log1p, [](double x) { return std::log1p(x); }, -1e-4, 1e-4) < 5e-7);
-    CHECK(max_relative_error(vecmath::sigmoid, [](double x) { return 1 / (1 + std::exp(-x)); }, -80, 80) < 5e-7);
-    CHECK(max_relative_error(vecmath::softplus, [](double x) { return std::log1p(std::exp(x)); }, -80, 80) < 5e-7);
+    CHECK(max_relative_error(
+              vecmath::exp, [](double x) { return std::exp(x); }, -87, 88) < 3e-7);
+    CHECK(max_relative_error(
+              vecmath::log, [](double x) { return std::log(x); }, 1e-30, 1e30, 400001) < 3e-7);
+    CHECK(max_relative_error(
+              vecmath::log, [](double x) { return std::log(x); }, 0.5, 2.0) < 1e-6);
+    CHECK(max_relative_error(
+              vecmath::log1p, [](double x) { return std::log1p(x); }, -0.99, 10) < 5e-7);
+    CHECK(max_relative_error(
+              vecmath::log1p, [](double x) { return std::log1p(x); }, -1e-4, 1e-4) < 5e-7);
+    CHECK(max_relative_error(
+              vecmath::sigmoid, [](double x) { return 1 / (1 + std::exp(-x)); }, -80, 80) < 5e-7);
+    CHECK(max_relative_error(
+              vecmath::softplus, [](double x) { return std::log1p(std::exp(x)); }, -80, 80) < 5e-7);
     // cos is compared absolutely: it crosses zero.
     double worst = 0;
     for (int k = 0; k < 100000; ++k) {

@@ -42,10 +42,12 @@ template <class Step>
 long profiled_calls(Context& ctx, Profile& profile, Step&& step, double seconds) {
     long calls = 0;
     ctx.profile = &profile;
-    time_per_call([&] {
-        step();
-        ++calls;
-    }, seconds);
+    time_per_call(
+        [&] {
+            step();
+            ++calls;
+        },
+        seconds);
     ctx.profile = nullptr;
     return calls;
 }
@@ -65,10 +67,12 @@ double matmul_gflops(Context& ctx, double seconds, Precision precision) {
             memory ma(pd.src_desc(), ctx.engine), mb(pd.weights_desc(), ctx.engine), mc(pd.dst_desc(), ctx.engine);
             from_plain(ctx, std::vector<float>(static_cast<std::size_t>(n * n), 0.5f), ma);
             from_plain(ctx, std::vector<float>(static_cast<std::size_t>(n * n), 0.25f), mb);
-            const double t = time_per_call([&] {
-                mm.execute(ctx.stream, {{DNNL_ARG_SRC, ma}, {DNNL_ARG_WEIGHTS, mb}, {DNNL_ARG_DST, mc}});
-                ctx.stream.wait();
-            }, seconds / 4);
+            const double t = time_per_call(
+                [&] {
+                    mm.execute(ctx.stream, {{DNNL_ARG_SRC, ma}, {DNNL_ARG_WEIGHTS, mb}, {DNNL_ARG_DST, mc}});
+                    ctx.stream.wait();
+                },
+                seconds / 4);
             best = std::max(best, 2.0 * static_cast<double>(n) * n * n / t / 1e9);
         }
     return best;
@@ -84,7 +88,9 @@ nlohmann::json report_profile(const Profile& profile, long calls_made, const cha
     std::vector<std::pair<double, std::pair<std::string, std::string>>> sections;
     for (const auto& [key, sec] : profile.seconds) sections.push_back({sec, key});
     std::sort(sections.rbegin(), sections.rend());
-    nlohmann::json pj{{"steps", calls_made}, {"ms_per_step", total / calls * 1e3}, {"categories", nlohmann::json::object()},
+    nlohmann::json pj{{"steps", calls_made},
+                      {"ms_per_step", total / calls * 1e3},
+                      {"categories", nlohmann::json::object()},
                       {"sections", nlohmann::json::array()}};
     t << "\nprofile: " << calls_made << " " << what << " steps, " << total / calls * 1e3 << " ms per step (timed sections)\n";
     t << "  category            ms/step   share\n";
@@ -99,10 +105,11 @@ nlohmann::json report_profile(const Profile& profile, long calls_made, const cha
     }
     t << "  layer      category            ms/step   share\n";
     for (const auto& [sec, key] : sections) {
-        std::snprintf(line, sizeof line, "  %-10s %-18s %8.3f  %5.1f%%\n", key.second.empty() ? "-" : key.second.c_str(),
-                      key.first.c_str(), sec / calls * 1e3, 100 * sec / total);
+        std::snprintf(line, sizeof line, "  %-10s %-18s %8.3f  %5.1f%%\n", key.second.empty() ? "-" : key.second.c_str(), key.first.c_str(),
+                      sec / calls * 1e3, 100 * sec / total);
         t << line;
-        pj["sections"].push_back({{"category", key.first}, {"section", key.second}, {"ms_per_step", sec / calls * 1e3}, {"share", sec / total}});
+        pj["sections"].push_back(
+            {{"category", key.first}, {"section", key.second}, {"ms_per_step", sec / calls * 1e3}, {"share", sec / total}});
     }
     return pj;
 }
@@ -130,11 +137,13 @@ Throughput measure_model(Context& ctx, const BenchOptions& o, Precision precisio
     for (auto& l : labels) l = static_cast<std::int32_t>(rng.below(10));
     for (std::size_t i = 0; i < static_cast<std::size_t>(o.batch) * 28 * 28; ++i) net.input()[i] = static_cast<float>(rng.normal());
     Throughput r;
-    r.train_step = time_per_call([&] {
-        net.forward(labels.data(), o.batch);
-        net.backward();
-        optimizer.step(1e-6);
-    }, o.seconds);
+    r.train_step = time_per_call(
+        [&] {
+            net.forward(labels.data(), o.batch);
+            net.backward();
+            optimizer.step(1e-6);
+        },
+        o.seconds);
     const std::string what = std::string(precision_name(precision)) + " training";
     if (profile) {
         // The same training step with every section timed, and a batch prepared as the trainer does (uint8 images
@@ -150,23 +159,27 @@ Throughput measure_model(Context& ctx, const BenchOptions& o, Precision precisio
         std::vector<float> batch_buffer(images.pixels.size());
         static const std::string data = "batch", optimizer_name = "step";
         Profile p;
-        const long steps = profiled_calls(ctx, p, [&] {
-            {
-                ProfileScope timed(ctx, "data", data);
-                fill_batch(images, indices, 0, o.batch, norm, batch_buffer.data(), labels.data());
-            }
-            net.forward(labels.data(), o.batch);
-            net.backward();
-            ProfileScope timed(ctx, "optimizer", optimizer_name);
-            optimizer.step(1e-6);
-        }, o.seconds);
+        const long steps = profiled_calls(
+            ctx, p,
+            [&] {
+                {
+                    ProfileScope timed(ctx, "data", data);
+                    fill_batch(images, indices, 0, o.batch, norm, batch_buffer.data(), labels.data());
+                }
+                net.forward(labels.data(), o.batch);
+                net.backward();
+                ProfileScope timed(ctx, "optimizer", optimizer_name);
+                optimizer.step(1e-6);
+            },
+            o.seconds);
         r.profile = report_profile(p, steps, what.c_str(), t);
     }
     net.set_training(false);
     r.eval_step = time_per_call([&] { net.forward(labels.data(), o.batch); }, o.seconds);
     if (profile) {
         Profile p;
-        const long steps = profiled_calls(ctx, p, [&] { net.forward(labels.data(), o.batch); }, o.seconds);
+        const long steps = profiled_calls(
+            ctx, p, [&] { net.forward(labels.data(), o.batch); }, o.seconds);
         r.evaluation_profile = report_profile(p, steps, (std::string(precision_name(precision)) + " evaluation").c_str(), t);
     }
     return r;
@@ -189,34 +202,48 @@ BenchResult run_bench(const BenchOptions& o) {
     const double train_flops = shape["training_flops"].get<double>(), forward_flops = shape["forward_flops"].get<double>();
     const double train_ips = o.batch / fp32.train_step, eval_ips = o.batch / fp32.eval_step;
     const double achieved = train_flops * train_ips / 1e9;
-    nlohmann::json j{{"model", o.model.name}, {"model_params", o.model.params}, {"activation", o.activation.name}, {"batch", o.batch}, {"threads", o.threads},
-                     {"cpu_isa", effective_isa_name()}, {"matmul_peak_gflops", peak}, {"training_flops_per_image", train_flops},
-                     {"forward_flops_per_image", forward_flops}, {"training_images_per_second", train_ips},
-                     {"training_gflops", achieved}, {"efficiency", achieved / peak},
-                     {"evaluation_images_per_second", eval_ips}, {"evaluation_vs_training", eval_ips / train_ips}};
+    nlohmann::json j{{"model", o.model.name},
+                     {"model_params", o.model.params},
+                     {"activation", o.activation.name},
+                     {"batch", o.batch},
+                     {"threads", o.threads},
+                     {"cpu_isa", effective_isa_name()},
+                     {"matmul_peak_gflops", peak},
+                     {"training_flops_per_image", train_flops},
+                     {"forward_flops_per_image", forward_flops},
+                     {"training_images_per_second", train_ips},
+                     {"training_gflops", achieved},
+                     {"efficiency", achieved / peak},
+                     {"evaluation_images_per_second", eval_ips},
+                     {"evaluation_vs_training", eval_ips / train_ips}};
     std::ostringstream t;
     t << "model " << o.model.name;
     for (const auto& p : find_model(o.model.name).params)  // a choice by its name
-        if (p.choices.empty()) t << " " << p.name << "=" << o.model.param(p.name);
-        else t << " " << p.name << "=" << choice_name(p.choices, o.model.param(p.name));
+        if (p.choices.empty())
+            t << " " << p.name << "=" << o.model.param(p.name);
+        else
+            t << " " << p.name << "=" << choice_name(p.choices, o.model.param(p.name));
     t << ", activation " << o.activation.name << ", batch " << o.batch << ", " << o.threads << " thread(s), oneDNN ISA "
       << effective_isa_name() << "\n"
       << "fp32 matmul peak (oneDNN, 1024² and 2048², plain and preferred layouts): " << static_cast<long>(peak) << " GFLOP/s\n"
-      << "training: " << static_cast<long>(train_ips) << " images/s x " << train_flops / 1e6 << " MFLOP/image = "
-      << static_cast<long>(achieved) << " GFLOP/s, efficiency " << achieved / peak << " of peak\n"
+      << "training: " << static_cast<long>(train_ips) << " images/s x " << train_flops / 1e6
+      << " MFLOP/image = " << static_cast<long>(achieved) << " GFLOP/s, efficiency " << achieved / peak << " of peak\n"
       << "evaluation: " << static_cast<long>(eval_ips) << " images/s, " << eval_ips / train_ips << "x training\n";
     if (bf16) {
         // Each precision's efficiency is against its own peak; the ratios are what bf16 buys end to end.
         const double train16 = o.batch / low.train_step, eval16 = o.batch / low.eval_step, achieved16 = train_flops * train16 / 1e9;
-        j["bf16"] = {{"matmul_peak_gflops", peak16}, {"training_images_per_second", train16}, {"training_gflops", achieved16},
-                     {"efficiency", achieved16 / peak16}, {"evaluation_images_per_second", eval16}};
+        j["bf16"] = {{"matmul_peak_gflops", peak16},
+                     {"training_images_per_second", train16},
+                     {"training_gflops", achieved16},
+                     {"efficiency", achieved16 / peak16},
+                     {"evaluation_images_per_second", eval16}};
         j["bf16_vs_fp32"] = {{"matmul_peak", peak16 / peak}, {"training", train16 / train_ips}, {"evaluation", eval16 / eval_ips}};
         t << "bf16 matmul peak (bf16 in, fp32 out): " << static_cast<long>(peak16) << " GFLOP/s\n"
-          << "bf16 training: " << static_cast<long>(train16) << " images/s = " << static_cast<long>(achieved16)
-          << " GFLOP/s, efficiency " << achieved16 / peak16 << " of the bf16 peak\n"
+          << "bf16 training: " << static_cast<long>(train16) << " images/s = " << static_cast<long>(achieved16) << " GFLOP/s, efficiency "
+          << achieved16 / peak16 << " of the bf16 peak\n"
           << "bf16 evaluation: " << static_cast<long>(eval16) << " images/s\n"
-          << "bf16 / fp32: matmul peak " << peak16 / peak << "x, training " << train16 / train_ips << "x, evaluation "
-          << eval16 / eval_ips << "x\n";
+          << "bf16 / fp32: matmul peak " << peak16 / peak << "x, training " << train16 / train_ips << "x, evaluation " << eval16 / eval_ips
+          << "x\n";
     }
     t << "(training FLOPs per image: forward + backward-data + backward-weights of conv and dense layers, as `inspect "
          "model` counts them)\n";

@@ -14,8 +14,8 @@
 #include <opencv2/core.hpp>
 
 #include <cmath>
-#include <map>
 #include <cstdio>
+#include <map>
 #include <sstream>
 #include <stdexcept>
 
@@ -36,8 +36,12 @@ nlohmann::json activations_json() {
         nlohmann::json params = nlohmann::json::array();
         for (const auto& p : a.params)
             params.push_back({{"name", p.name}, {"default", p.default_value}, {"min", p.min}, {"max", p.max}, {"meaning", p.meaning}});
-        all.push_back({{"name", a.name}, {"formula", a.formula}, {"params", params}, {"computed_by", a.computed_by},
-                       {"source", a.source}, {"rectifier", a.rectifier}});
+        all.push_back({{"name", a.name},
+                       {"formula", a.formula},
+                       {"params", params},
+                       {"computed_by", a.computed_by},
+                       {"source", a.source},
+                       {"rectifier", a.rectifier}});
     }
     return all;
 }
@@ -77,8 +81,10 @@ std::string inits_text() {
         s << i.name << "\n  " << i.formula << "\n";
         for (const auto& p : i.params) {
             s << "  param " << p.name << " = ";
-            if (p.choices.empty()) s << p.default_value << " in [" << p.min << ", " << p.max << "]";
-            else s << choice_name(p.choices, p.default_value) << " (or " << p.choices.back() << ")";
+            if (p.choices.empty())
+                s << p.default_value << " in [" << p.min << ", " << p.max << "]";
+            else
+                s << choice_name(p.choices, p.default_value) << " (or " << p.choices.back() << ")";
             s << ": " << p.meaning << "\n";
         }
         s << "  source: " << i.source << "\n";
@@ -126,8 +132,7 @@ std::string models_text() {
     return s.str();
 }
 
-ModelInspection inspect_model(const ModelSpec& model, const InputShape& input, const InitSpec& init,
-                               const ActivationSpec& activation) {
+ModelInspection inspect_model(const ModelSpec& model, const InputShape& input, const InitSpec& init, const ActivationSpec& activation) {
     Context ctx;
     NetworkSpec spec;
     spec.model = model;
@@ -138,10 +143,11 @@ ModelInspection inspect_model(const ModelSpec& model, const InputShape& input, c
     nlohmann::json layers = nlohmann::json::array();
     std::ostringstream t;
     char line[256];
-    std::snprintf(line, sizeof line, "%-10s %-11s %-14s %10s %14s %12s\n", "layer", "kind", "output", "params",
-                  "forward MFLOP", "init std");
-    t << model.name << " on " << input.channels << "x" << input.height << "x" << input.width << " input, "
-      << input.classes << " classes, init " << init.name << "\n" << line;
+    std::snprintf(line, sizeof line, "%-10s %-11s %-14s %10s %14s %12s\n", "layer", "kind", "output", "params", "forward MFLOP",
+                  "init std");
+    t << model.name << " on " << input.channels << "x" << input.height << "x" << input.width << " input, " << input.classes
+      << " classes, init " << init.name << "\n"
+      << line;
     double forward = 0, training = 0;
     std::size_t params = 0;
     const auto summary = net.summary();
@@ -163,14 +169,13 @@ ModelInspection inspect_model(const ModelSpec& model, const InputShape& input, c
         nlohmann::json j{{"name", l.name}, {"kind", l.kind}, {"output", out}, {"params", l.params}, {"forward_flops", flops}};
         j["init_std"] = std::isfinite(weight_std) ? nlohmann::json(weight_std) : nlohmann::json(nullptr);
         layers.push_back(j);
-        std::snprintf(line, sizeof line, "%-10s %-11s %-14s %10zu %14.3f %12s\n", l.name.c_str(), l.kind.c_str(), out.c_str(),
-                      l.params, flops / 1e6, std::isfinite(weight_std) ? std::to_string(weight_std).substr(0, 8).c_str() : "");
+        std::snprintf(line, sizeof line, "%-10s %-11s %-14s %10zu %14.3f %12s\n", l.name.c_str(), l.kind.c_str(), out.c_str(), l.params,
+                      flops / 1e6, std::isfinite(weight_std) ? std::to_string(weight_std).substr(0, 8).c_str() : "");
         t << line;
     }
     t << "total: " << params << " parameters; " << forward / 1e6 << " MFLOP forward, " << training / 1e6
       << " MFLOP per training image (forward + backward-data + backward-weights)\n";
-    return {{{"model", model.name}, {"layers", layers}, {"params", params}, {"forward_flops", forward},
-             {"training_flops", training}},
+    return {{{"model", model.name}, {"layers", layers}, {"params", params}, {"forward_flops", forward}, {"training_flops", training}},
             t.str()};
 }
 
@@ -245,8 +250,10 @@ DatasetInspection inspect_dataset(const DatasetConfig& config, const std::string
             for (int y = 0; y < h; ++y)
                 for (int x = 0; x < w; ++x) {
                     const std::size_t at = static_cast<std::size_t>(y) * w + x;
-                    if (ch == 1) sheet.at<std::uint8_t>(y0 + y, x0 + x) = img[at];
-                    else sheet.at<cv::Vec3b>(y0 + y, x0 + x) = cv::Vec3b(img[2 * plane + at], img[plane + at], img[at]);  // RGB planes → BGR
+                    if (ch == 1)
+                        sheet.at<std::uint8_t>(y0 + y, x0 + x) = img[at];
+                    else
+                        sheet.at<cv::Vec3b>(y0 + y, x0 + x) = cv::Vec3b(img[2 * plane + at], img[plane + at], img[at]);  // RGB planes → BGR
                 }
         }
         if (!write_image_file(sheet_path, sheet)) throw IoError(sheet_path + ": cannot write the contact sheet");
@@ -255,8 +262,15 @@ DatasetInspection inspect_dataset(const DatasetConfig& config, const std::string
     nlohmann::json classes = nlohmann::json::array();
     for (int c = 0; c < d.classes; ++c)
         classes.push_back({{"name", d.class_names[c]}, {"train", train_counts[c]}, {"test", test_counts[c]}});
-    return {{{"name", d.name}, {"train", d.train.count()}, {"test", d.test.count()}, {"channels", d.train.channels},
-             {"height", d.train.height}, {"width", d.train.width}, {"classes", classes}, {"pixel_mean", mean}, {"pixel_std", sd}},
+    return {{{"name", d.name},
+             {"train", d.train.count()},
+             {"test", d.test.count()},
+             {"channels", d.train.channels},
+             {"height", d.train.height},
+             {"width", d.train.width},
+             {"classes", classes},
+             {"pixel_mean", mean},
+             {"pixel_std", sd}},
             t.str()};
 }
 

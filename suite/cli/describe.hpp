@@ -29,7 +29,7 @@ struct ModelInspection {
 };
 // The FLOPs count the layers as built for `activation` (maxout widens the layers before it).
 ModelInspection inspect_model(const ModelSpec& model, const InputShape& input, const InitSpec& init,
-                               const ActivationSpec& activation = builtin_activation("relu"));
+                              const ActivationSpec& activation = builtin_activation("relu"));
 
 std::string datasets_text();
 nlohmann::json datasets_json();

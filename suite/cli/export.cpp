@@ -106,21 +106,22 @@ TidyTable curves_table(const std::vector<const TrialRecord*>& trials) {
 TidyTable groups_table(const Aggregate& a) {
     TidyTable t;
     t.columns = a.columns;
-    for (const char* c : {"trials", "finished", "diverged", "failed", "n", "mean", "std", "ci95_low", "ci95_high", "bootstrap_ci95_low",
-                          "bootstrap_ci95_high", "iqm", "iqm_ci95_low", "iqm_ci95_high", "median", "median_steps_to_target", "steps_censored"})
+    for (const char* c :
+         {"trials", "finished", "diverged", "failed", "n", "mean", "std", "ci95_low", "ci95_high", "bootstrap_ci95_low",
+          "bootstrap_ci95_high", "iqm", "iqm_ci95_low", "iqm_ci95_high", "median", "median_steps_to_target", "steps_censored"})
         t.columns.push_back(c);
     for (const Group& g : a.groups) {
         const GroupStats& s = g.stats;
         std::vector<json> row;
         for (const auto& c : a.columns) row.push_back(g.values[c]);
         const bool any = s.acc.n > 0, several = s.acc.n > 1;
-        for (json v : {json(g.trials.size()), json(s.finished), json(s.diverged), json(s.failed), json(s.acc.n),
-                       any ? json(s.acc.mean) : json(), several ? json(s.acc.std) : json(), several ? json(s.acc.ci_low) : json(),
-                       several ? json(s.acc.ci_high) : json(), several ? number_or_null(s.mean_bootstrap.low) : json(),
-                       several ? number_or_null(s.mean_bootstrap.high) : json(), number_or_null(s.iqm),
-                       several ? number_or_null(s.iqm_bootstrap.low) : json(), several ? number_or_null(s.iqm_bootstrap.high) : json(),
-                       any ? json(s.acc.median) : json(), number_or_null(s.median_steps_to_target),
-                       any ? json(std::isinf(s.median_steps_to_target)) : json()})
+        for (json v :
+             {json(g.trials.size()), json(s.finished), json(s.diverged), json(s.failed), json(s.acc.n), any ? json(s.acc.mean) : json(),
+              several ? json(s.acc.std) : json(), several ? json(s.acc.ci_low) : json(), several ? json(s.acc.ci_high) : json(),
+              several ? number_or_null(s.mean_bootstrap.low) : json(), several ? number_or_null(s.mean_bootstrap.high) : json(),
+              number_or_null(s.iqm), several ? number_or_null(s.iqm_bootstrap.low) : json(),
+              several ? number_or_null(s.iqm_bootstrap.high) : json(), any ? json(s.acc.median) : json(),
+              number_or_null(s.median_steps_to_target), any ? json(std::isinf(s.median_steps_to_target)) : json()})
             row.push_back(v);
         t.rows.push_back(row);
     }

@@ -34,13 +34,13 @@
 #include <CLI/CLI.hpp>
 
 #include <cmath>
-#include <functional>
-#include <memory>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <limits>
 #include <map>
+#include <memory>
 
 namespace {
 
@@ -133,7 +133,8 @@ Command run_command(CLI::App& app, const std::string& invocation) {
                 const RunTotals t = run_sweep(config, options);
                 if (!options.quiet)
                     std::cerr << "actbench: " << t.ok << " ok, " << t.diverged << " diverged, " << t.failed << " failed, " << t.skipped
-                              << " already done" << (t.elsewhere ? ", " + std::to_string(t.elsewhere) + " run by another runner" : std::string())
+                              << " already done"
+                              << (t.elsewhere ? ", " + std::to_string(t.elsewhere) + " run by another runner" : std::string())
                               << (t.interrupted ? " (interrupted)" : "") << "\n";
                 if (t.failed > 0) return 100 + std::min(t.failed, 155);  // the count of failed trials, above 100
                 return t.interrupted ? 1 : 0;
@@ -150,15 +151,21 @@ Command report_command(CLI::App& app) {
     sub->add_option("run_dir", o->dirs, "Run directories written by 'actbench run' for one config")->required();
     sub->add_option("--rows", o->rows, "With --cols: a table of accuracy with a row per value of this axis");
     sub->add_option("--cols", o->cols, "With --rows: … and a column per value of this axis");
-    sub->add_option("--adjust", o->adjust,
-                    "Multiplicity adjustment of the comparisons with the baseline: holm (family-wise error, default) or bh (false discovery rate)")
+    sub->add_option(
+           "--adjust", o->adjust,
+           "Multiplicity adjustment of the comparisons with the baseline: holm (family-wise error, default) or bh (false discovery rate)")
         ->check(CLI::IsMember({"holm", "bh"}));
     sub->add_option("--out", o->out, "Also write report.md, report.csv, report.json, report.html and the SVG plots into this directory");
     return {sub, [o] {
-                const ReportFiles files = build_report(std::vector<std::filesystem::path>(o->dirs.begin(), o->dirs.end()), o->rows, o->cols, o->adjust);
+                const ReportFiles files =
+                    build_report(std::vector<std::filesystem::path>(o->dirs.begin(), o->dirs.end()), o->rows, o->cols, o->adjust);
                 if (!o->out.empty())
-                    write_document_files(o->out, {{"report.md", &files.markdown}, {"report.csv", &files.csv}, {"summary.csv", &files.summary_csv},
-                                                  {"report.json", &files.json}, {"report.html", &files.html}},
+                    write_document_files(o->out,
+                                         {{"report.md", &files.markdown},
+                                          {"report.csv", &files.csv},
+                                          {"summary.csv", &files.summary_csv},
+                                          {"report.json", &files.json},
+                                          {"report.html", &files.html}},
                                          files.svgs);
                 std::cout << files.markdown;
                 return 0;
@@ -172,8 +179,9 @@ Command rank_command(CLI::App& app) {
         double alpha = 0.05;
     };
     auto o = std::make_shared<Options>();
-    auto* sub = app.add_subcommand("rank", "Rank the compared values across studies (one run directory each, e.g. one per data set) by mean rank, "
-                                           "with Friedman's test and a critical-difference diagram (Demšar 2006)");
+    auto* sub = app.add_subcommand("rank",
+                                   "Rank the compared values across studies (one run directory each, e.g. one per data set) by mean rank, "
+                                   "with Friedman's test and a critical-difference diagram (Demšar 2006)");
     sub->add_option("study_dir", o->dirs, "Run directories, one per study, comparing the same axis")->required();
     sub->add_option("--alpha", o->alpha, "Significance level of Friedman's test and Nemenyi's critical difference (default 0.05)")
         ->check(CLI::Range(0.001, 0.5));
@@ -181,7 +189,8 @@ Command rank_command(CLI::App& app) {
     return {sub, [o] {
                 const RankFiles files = build_rank(std::vector<std::filesystem::path>(o->dirs.begin(), o->dirs.end()), o->alpha);
                 if (!o->out.empty())
-                    write_document_files(o->out, {{"rank.md", &files.markdown}, {"rank.html", &files.html}, {"rank.csv", &files.csv}}, files.svgs);
+                    write_document_files(o->out, {{"rank.md", &files.markdown}, {"rank.html", &files.html}, {"rank.csv", &files.csv}},
+                                         files.svgs);
                 std::cout << files.markdown;
                 return 0;
             }};
@@ -193,14 +202,17 @@ Command export_command(CLI::App& app) {
         std::string format = "csv", out = ".", stage = "final";
     };
     auto o = std::make_shared<Options>();
-    auto* sub = app.add_subcommand("export", "Write tidy tables of run directories: trials, curves (long form) and groups, for pandas or R");
+    auto* sub =
+        app.add_subcommand("export", "Write tidy tables of run directories: trials, curves (long form) and groups, for pandas or R");
     sub->add_option("run_dir", o->dirs, "Run directories written by 'actbench run' for one config")->required();
     sub->add_option("--format", o->format, "csv (default) or jsonl")->check(CLI::IsMember({"csv", "jsonl"}));
     sub->add_option("--out", o->out, "Directory for trials, curves and groups (default: the current one)");
-    sub->add_option("--stage", o->stage, "Which stage's trials to write: final (default), tuning, confirm (adaptive.confirm's fresh seeds), or all")
+    sub->add_option("--stage", o->stage,
+                    "Which stage's trials to write: final (default), tuning, confirm (adaptive.confirm's fresh seeds), or all")
         ->check(CLI::IsMember({"final", "tuning", "confirm", "all"}));
     return {sub, [o] {
-                for (const auto& [name, text] : export_runs(std::vector<std::filesystem::path>(o->dirs.begin(), o->dirs.end()), o->format, o->stage)) {
+                for (const auto& [name, text] :
+                     export_runs(std::vector<std::filesystem::path>(o->dirs.begin(), o->dirs.end()), o->format, o->stage)) {
                     const std::string path = (std::filesystem::path(o->out) / name).string();
                     write_output_file(path, text);
                     std::cout << "wrote " << path << "\n";
@@ -215,8 +227,9 @@ Command list_command(CLI::App& app) {
         bool json = false, names = false;
     };
     auto o = std::make_shared<Options>();
-    auto* sub = app.add_subcommand("list", "List the built-in activations, initialisers, models or dataset kinds (formula, parameters, source), or "
-                                           "the config's settings");
+    auto* sub = app.add_subcommand("list",
+                                   "List the built-in activations, initialisers, models or dataset kinds (formula, parameters, source), or "
+                                   "the config's settings");
     sub->add_option("what", o->what, "activations | inits | models | datasets | settings")
         ->required()
         ->check(CLI::IsMember({"activations", "inits", "models", "datasets", "settings"}));
@@ -224,20 +237,20 @@ Command list_command(CLI::App& app) {
     sub->add_flag("--names", o->names, "Print the names only, one per line (for shell completion)");
     return {sub, [o] {
                 const nlohmann::json all = o->what == "activations" ? activations_json()
-                                           : o->what == "models"    ? models_json()
-                                           : o->what == "datasets"  ? datasets_json()
-                                           : o->what == "settings"  ? settings_json()
+                    : o->what == "models"                           ? models_json()
+                    : o->what == "datasets"                         ? datasets_json()
+                    : o->what == "settings"                         ? settings_json()
                                                                     : inits_json();
                 if (o->names) {
                     for (const auto& item : all) std::cout << item.value(item.contains("name") ? "name" : "kind", std::string()) << "\n";
                 } else if (o->json) {
                     std::cout << all.dump(2) << "\n";
                 } else {
-                    std::cout << (o->what == "activations" ? activations_text()
-                                  : o->what == "models"    ? models_text()
-                                  : o->what == "datasets"  ? datasets_text()
-                                  : o->what == "settings"  ? settings_reference()
-                                                           : inits_text());
+                    std::cout << (o->what == "activations"    ? activations_text()
+                                      : o->what == "models"   ? models_text()
+                                      : o->what == "datasets" ? datasets_text()
+                                      : o->what == "settings" ? settings_reference()
+                                                              : inits_text());
                 }
                 return 0;
             }};
@@ -262,9 +275,11 @@ Command show_command(CLI::App& app) {
                 const auto [lo, hi] = parse_range(o->range);
                 ActivationSpec spec;
                 try {
-                    spec = o->config.empty() ? builtin_activation(o->name) : resolve_activation(load_config(locate_config(o->config)), o->name);
+                    spec = o->config.empty() ? builtin_activation(o->name)
+                                             : resolve_activation(load_config(locate_config(o->config)), o->name);
                 } catch (const std::invalid_argument& e) {
-                    throw InputError(std::string(e.what()) + (o->config.empty() ? " (for a variant defined in a config, add --config FILE)" : ""));
+                    throw InputError(std::string(e.what()) +
+                                     (o->config.empty() ? " (for a variant defined in a config, add --config FILE)" : ""));
                 }
                 Curve curve;
                 try {
@@ -284,8 +299,9 @@ Command inspect_command(CLI::App& app) {
         bool json = false;
     };
     auto o = std::make_shared<Options>();
-    auto* sub = app.add_subcommand("inspect", "Describe a model (layers, shapes, parameters, FLOPs, initial weight std) or a "
-                                              "config's dataset (counts, shape, pixel statistics, a contact sheet)");
+    auto* sub = app.add_subcommand("inspect",
+                                   "Describe a model (layers, shapes, parameters, FLOPs, initial weight std) or a "
+                                   "config's dataset (counts, shape, pixel statistics, a contact sheet)");
     sub->add_option("what", o->what, "model | dataset")->required()->check(CLI::IsMember({"model", "dataset"}));
     sub->add_option("--sheet", o->sheet, "dataset: write a PNG contact sheet of samples per class");
     sub->add_option("target", o->target, "A sweep config (its model, input and first init) or a model family name")->required();
@@ -335,7 +351,8 @@ Command validate_command(CLI::App& app) {
                 if (config.tune) {
                     const std::size_t final_trials = config.final_stage->cell_count() / config.tune->values.size();
                     std::cout << config.tuning_stage->cell_count() << " tuning trials, then "
-                              << (config.adaptive ? std::to_string(fewest(final_trials)) + " to " : std::string()) << final_trials << " final trials\n";
+                              << (config.adaptive ? std::to_string(fewest(final_trials)) + " to " : std::string()) << final_trials
+                              << " final trials\n";
                 } else if (config.adaptive) {
                     std::cout << fewest(config.cell_count()) << " to " << config.cell_count() << " trials (adaptive seeds)\n";
                 } else {
@@ -382,10 +399,10 @@ Command verify_command(CLI::App& app) {
                 for (const auto& r : report.trials) {
                     using O = VerifyResult::Outcome;
                     std::cout << r.id << ": "
-                              << (r.outcome == O::identical ? "identical"
-                                  : r.outcome == O::differs ? "DIFFERS: " + r.detail
-                                  : r.outcome == O::damaged ? "DAMAGED: " + r.detail
-                                                            : "not retrained: recorded as failed (" + r.detail + ")")
+                              << (r.outcome == O::identical     ? "identical"
+                                      : r.outcome == O::differs ? "DIFFERS: " + r.detail
+                                      : r.outcome == O::damaged ? "DAMAGED: " + r.detail
+                                                                : "not retrained: recorded as failed (" + r.detail + ")")
                               << "\n";
                     differing += r.outcome == O::differs || r.outcome == O::damaged;
                 }
@@ -395,15 +412,18 @@ Command verify_command(CLI::App& app) {
 
 std::string size_text(std::uintmax_t bytes) {
     char buf[32];
-    if (bytes < 1000000) std::snprintf(buf, sizeof buf, "%.1f kB", static_cast<double>(bytes) / 1e3);
-    else std::snprintf(buf, sizeof buf, "%.1f MB", static_cast<double>(bytes) / 1e6);
+    if (bytes < 1000000)
+        std::snprintf(buf, sizeof buf, "%.1f kB", static_cast<double>(bytes) / 1e3);
+    else
+        std::snprintf(buf, sizeof buf, "%.1f MB", static_cast<double>(bytes) / 1e6);
     return buf;
 }
 
 Command compact_command(CLI::App& app) {
     auto dirs = std::make_shared<std::vector<std::string>>();
-    auto* sub = app.add_subcommand("compact", "Store finished trials compactly, to commit or archive a run directory: metrics.jsonl and "
-                                              "timing.jsonl gzipped, trial.yaml dropped (summary.json holds it); every command reads both forms");
+    auto* sub = app.add_subcommand("compact",
+                                   "Store finished trials compactly, to commit or archive a run directory: metrics.jsonl and "
+                                   "timing.jsonl gzipped, trial.yaml dropped (summary.json holds it); every command reads both forms");
     sub->add_option("run_dirs", *dirs, "Run directories")->required();
     return {sub, [dirs] {
                 for (const std::string& dir : *dirs) {
@@ -424,7 +444,9 @@ Command bench_command(CLI::App& app) {
         bool json = false;
     };
     auto o = std::make_shared<Options>();
-    auto* sub = app.add_subcommand("bench", "Measure the matmul peak and a model's training throughput, and their ratio (fp32; with --precision bf16, bf16 beside it)");
+    auto* sub = app.add_subcommand(
+        "bench",
+        "Measure the matmul peak and a model's training throughput, and their ratio (fp32; with --precision bf16, bf16 beside it)");
     sub->add_option("--model", o->model, "Model family (default lenet)");
     sub->add_option("--conv1", o->params["conv1"], "lenet: first conv channels (default 32)");
     sub->add_option("--conv2", o->params["conv2"], "lenet: second conv channels (default 64)");
@@ -437,8 +459,9 @@ Command bench_command(CLI::App& app) {
     sub->add_option("--batch", o->bench.batch, "Batch size (default 64)")->check(CLI::Range(1, 65536));
     sub->add_option("--threads", o->bench.threads, "OpenMP threads (default 2)")->check(CLI::Range(1, 1024));
     sub->add_option("--seconds", o->bench.seconds, "Seconds per measurement (default 3)")->check(CLI::Range(0.1, 600.0));
-    sub->add_flag("--profile", o->bench.profile,
-                  "Also time each layer and direction, reorders, the optimiser and data preparation, for a training and an evaluation step");
+    sub->add_flag(
+        "--profile", o->bench.profile,
+        "Also time each layer and direction, reorders, the optimiser and data preparation, for a training and an evaluation step");
     sub->add_option("--precision", o->precision, "fp32 (default), or bf16: also measure bf16 and its ratios to fp32")
         ->check(CLI::IsMember({"fp32", "bf16"}));
     sub->add_flag("--json", o->json, "Print JSON");
@@ -450,7 +473,8 @@ Command bench_command(CLI::App& app) {
                 try {
                     if (!o->block.empty()) {
                         const ModelInfo& info = find_model(o->model);
-                        const auto p = std::find_if(info.params.begin(), info.params.end(), [](const ModelParam& m) { return m.name == "block"; });
+                        const auto p =
+                            std::find_if(info.params.begin(), info.params.end(), [](const ModelParam& m) { return m.name == "block"; });
                         if (p == info.params.end()) throw std::invalid_argument("--block: model " + o->model + " has no block parameter");
                         params["block"] = model_choice(*p, o->block);
                     }
@@ -473,13 +497,15 @@ Command slurm_command(CLI::App& app, const std::string& invocation) {
         bool submit = false;
     };
     auto o = std::make_shared<Options>();
-    auto* sub = app.add_subcommand("slurm", "Write (and with --submit, submit) a Slurm job array running the sweep's shards, and a report job after it");
+    auto* sub = app.add_subcommand(
+        "slurm", "Write (and with --submit, submit) a Slurm job array running the sweep's shards, and a report job after it");
     sub->add_option("config", o->slurm.config, "Sweep config (YAML)")->required();
     sub->add_option("--out", o->slurm.out, "Run directory on storage every node shares")->required();
     sub->add_option("--tasks", o->slurm.tasks, "Array tasks = shards (default 4)")->check(CLI::Range(1, 100000));
     sub->add_option("--partition", o->slurm.partition, "Slurm partition");
     sub->add_option("--time", o->slurm.time, "Time limit per task, HH:MM:SS (default 04:00:00)");
-    sub->add_option("--cpus-per-task", o->slurm.cpus_per_task, "CPUs per task = trials in parallel per task (default 2)")->check(CLI::Range(1, 4096));
+    sub->add_option("--cpus-per-task", o->slurm.cpus_per_task, "CPUs per task = trials in parallel per task (default 2)")
+        ->check(CLI::Range(1, 4096));
     sub->add_flag("--submit", o->submit, "Submit both jobs with sbatch and print their ids");
     return {sub, [o, invocation] {
                 SlurmOptions options = o->slurm;
@@ -497,7 +523,8 @@ Command slurm_command(CLI::App& app, const std::string& invocation) {
                 std::cout << config.name << ": " << config.cell_count() << " trials in " << options.tasks << " tasks\n"
                           << "wrote " << array << "\nwrote " << report_job << "\n";
                 if (!o->submit) {
-                    std::cout << "submit with: jobid=$(sbatch --parsable " << array << ") && sbatch --dependency=afterok:$jobid " << report_job << "\n";
+                    std::cout << "submit with: jobid=$(sbatch --parsable " << array << ") && sbatch --dependency=afterok:$jobid "
+                              << report_job << "\n";
                     return 0;
                 }
                 const std::string array_id = sbatch_submit(array);
@@ -528,9 +555,10 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
     app.set_version_flag("--version", std::string("actbench ") + kVersion + " (git " + kGitCommit + ")");
     const std::string invocation = command_line(argc, argv);
-    const std::vector<Command> commands{run_command(app, invocation), report_command(app),   rank_command(app),     export_command(app),
-                                        list_command(app),            show_command(app),     inspect_command(app),  validate_command(app),
-                                        plan_command(app),            verify_command(app),   compact_command(app),  bench_command(app),
+    const std::vector<Command> commands{run_command(app, invocation),  report_command(app),   rank_command(app),
+                                        export_command(app),           list_command(app),     show_command(app),
+                                        inspect_command(app),          validate_command(app), plan_command(app),
+                                        verify_command(app),           compact_command(app),  bench_command(app),
                                         slurm_command(app, invocation)};
     if (!known_command(app, argc, argv)) return 2;
     try {

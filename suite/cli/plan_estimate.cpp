@@ -24,9 +24,9 @@ std::string confirmation_line(const Config& config, std::size_t final_trials) {
     if (!config.adaptive || config.adaptive->confirm == 0) return "";
     const std::size_t groups = final_trials / static_cast<std::size_t>(config.adaptive->max);
     return "then confirmation: up to " + std::to_string(groups * static_cast<std::size_t>(config.adaptive->confirm)) + " trials (" +
-           std::to_string(config.adaptive->confirm) + " fresh seeds, " + std::to_string(config.adaptive->max + 1) + "–" +
-           std::to_string(config.adaptive->max + config.adaptive->confirm) +
-           ", for each decided comparison and its baseline; none if nothing is decided)\n";
+        std::to_string(config.adaptive->confirm) + " fresh seeds, " + std::to_string(config.adaptive->max + 1) + "–" +
+        std::to_string(config.adaptive->max + config.adaptive->confirm) +
+        ", for each decided comparison and its baseline; none if nothing is decided)\n";
 }
 
 // A tuned config's plan: stage 1 as a plan of its own; stage 2's size is known, its values are chosen later.
@@ -34,8 +34,8 @@ void write_tuned_plan(const Config& config, int jobs, bool json, std::ostream& o
     const std::size_t values = config.tune->values.size();
     const std::size_t final_trials = config.final_stage->cell_count() / values;
     if (!json)
-        out << "stage 1 (tuning " << config.tune->axis << " over " << values << " values, seeds " << nlohmann::json(config.tune->seeds).dump()
-            << ", chosen by " << config.tune->select << "):\n";
+        out << "stage 1 (tuning " << config.tune->axis << " over " << values << " values, seeds "
+            << nlohmann::json(config.tune->seeds).dump() << ", chosen by " << config.tune->select << "):\n";
     std::ostringstream stage1;
     write_plan(*config.tuning_stage, jobs, json, stage1);
     if (json) {
@@ -52,9 +52,10 @@ void write_tuned_plan(const Config& config, int jobs, bool json, std::ostream& o
     out << ", each cell's seeds at the " << config.tune->axis << " stage 1 chooses for it; their time is about stage 1's × "
         << (config.sweep.seed.size()) << "/" << config.tune->seeds.size() << " ÷ " << values
         << (config.adaptive ? " for the most seeds, " + std::to_string(config.adaptive->min) + "/" + std::to_string(config.adaptive->max) +
-                                  " of that for the fewest"
+                    " of that for the fewest"
                             : std::string())
-        << "\n" << confirmation_line(config, final_trials);
+        << "\n"
+        << confirmation_line(config, final_trials);
 }
 
 // What a plan's time estimate needs: each distinct dataset's shape and split sizes (loaded once), each model ×
@@ -67,7 +68,7 @@ public:
             const DataFacts& facts = facts_of(s.dataset);
             const auto [train_flops, forward_flops] = flops(s.model, facts.shape);
             const double work = train_flops * facts.n_train * s.train.epochs +
-                                forward_flops * (facts.n_test + std::min<double>(s.train.probe, facts.n_train)) * (s.train.epochs + 1);
+                forward_flops * (facts.n_test + std::min<double>(s.train.probe, facts.n_train)) * (s.train.epochs + 1);
             variant_seconds_.push_back(work / flops_per_second_);
         }
     }
@@ -85,7 +86,8 @@ private:
         if (!data_facts_.count(key)) {
             const PreparedData p = prepare_data(d);
             data_facts_[key] = {{p.data.train.channels, p.data.train.height, p.data.train.width, p.data.classes},
-                                static_cast<double>(p.data.train.count()), static_cast<double>(p.data.test.count())};
+                                static_cast<double>(p.data.train.count()),
+                                static_cast<double>(p.data.test.count())};
         }
         return data_facts_[key];
     }
@@ -93,7 +95,7 @@ private:
     // (training, forward) FLOPs per image.
     std::pair<double, double> flops(const ModelSpec& model, const InputShape& in) {
         const std::string key = model_json(model).dump() + "/" + std::to_string(in.channels) + "x" + std::to_string(in.height) + "x" +
-                                std::to_string(in.width) + "/" + std::to_string(in.classes);
+            std::to_string(in.width) + "/" + std::to_string(in.classes);
         if (!model_flops_.count(key)) {
             const auto m = inspect_model(model, in, builtin_init("he_normal")).json;
             model_flops_[key] = {m["training_flops"].get<double>(), m["forward_flops"].get<double>()};

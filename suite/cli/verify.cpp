@@ -24,13 +24,12 @@ namespace {
 // The first field of the first line where two metrics files differ, or "".
 std::string first_difference(const std::vector<nlohmann::json>& stored, const std::vector<nlohmann::json>& fresh) {
     for (std::size_t i = 0; i < std::max(stored.size(), fresh.size()); ++i) {
-        if (i >= stored.size() || i >= fresh.size())
-            return "line " + std::to_string(i + 1) + ": present in only one of the two runs";
+        if (i >= stored.size() || i >= fresh.size()) return "line " + std::to_string(i + 1) + ": present in only one of the two runs";
         if (stored[i] == fresh[i]) continue;
         for (auto it = stored[i].begin(); it != stored[i].end(); ++it)
             if (!fresh[i].contains(it.key()) || fresh[i][it.key()] != *it)
                 return "epoch " + stored[i].value("epoch", nlohmann::json()).dump() + ": " + it.key() + " stored " + it->dump() +
-                       ", retrained " + fresh[i].value(it.key(), nlohmann::json()).dump();
+                    ", retrained " + fresh[i].value(it.key(), nlohmann::json()).dump();
         return "line " + std::to_string(i + 1) + ": the retrained run has extra fields";
     }
     return "";
@@ -72,7 +71,7 @@ void pin_recorded_isa(const Config& config, const std::string& recorded, VerifyR
 // The stored trials to retrain: (grid, cell) of each finished trial, all of them, one, or `sample` picked by the hash
 // of their ids.
 std::vector<std::pair<const Config*, std::size_t>> trials_to_verify(const std::filesystem::path& run_dir, const Config& config,
-                                                                   const VerifyOptions& options) {
+                                                                    const VerifyOptions& options) {
     // The grids whose trials may be stored: the config's, or with tune its two stages.
     std::vector<const Config*> grids{&config};
     if (config.tune) grids = {config.tuning_stage.get(), config.final_stage.get()};

@@ -23,7 +23,7 @@ struct VerifyReport {
 struct VerifyOptions {
     std::string only_trial;  // non-empty: only this trial
     std::size_t sample = 0;  // > 0: only this many of the stored trials, picked by a hash of their ids (the same K
-                             // trials every time, spread over the grid)
+        // trials every time, spread over the grid)
 };
 
 // Retrains the trials of `run_dir` (all, one, or a sample) from the config file its manifest names, which must

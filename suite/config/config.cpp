@@ -84,8 +84,8 @@ void read_baseline(const Reader& r, const YAML::Node& n, Config& c) {
         r.fail(n.IsMap() ? n.begin()->first : n, "baseline: '" + c.baseline_axis + "' is not an axis to compare along; axes: " + names);
     if (!value_node.IsScalar()) r.fail(value_node, "baseline: expected a value of " + c.baseline_axis);
     // Compared as the grid compares them: the axis's own JSON values (bias values are numbers or none).
-    const nlohmann::json value = c.baseline_axis == "activation" || c.baseline_axis == "init" ? nlohmann::json(value_node.Scalar())
-                                                                                           : scalar_json(value_node);
+    const nlohmann::json value =
+        c.baseline_axis == "activation" || c.baseline_axis == "init" ? nlohmann::json(value_node.Scalar()) : scalar_json(value_node);
     for (const auto& v : axis->values)
         if (v == value) {
             c.baseline = v;
@@ -105,24 +105,29 @@ void read_tune(const Reader& r, const YAML::Node& root, Config& c) {
     const YAML::Node& n = root["tune"];
     r.expect_map(n, "tune", {"axis", "values", "seeds", "select"});
     for (const char* key : {"axis", "values", "seeds"})
-        if (!n[key]) r.fail(n, std::string("tune: expected ") + key + " (tune: {axis: train.lr, values: [0.003, 0.01, 0.03, 0.1], seeds: [101, 102]})");
+        if (!n[key])
+            r.fail(n,
+                   std::string("tune: expected ") + key + " (tune: {axis: train.lr, values: [0.003, 0.01, 0.03, 0.1], seeds: [101, 102]})");
     TuneSpec t;
     t.axis = r.str(n["axis"], "tune.axis");
     const std::string section = t.axis.substr(0, t.axis.find('.'));
     if (t.axis.find('.') == std::string::npos || (section != "train" && section != "model" && section != "dataset"))
         r.fail(n["axis"], "tune.axis: expected a setting's dotted path (train.lr, train.momentum, model.dropout, …)");
-    if (root["sweep"] && root["sweep"][t.axis]) r.fail(n["axis"], "tune.axis: '" + t.axis + "' is also a sweep axis; tune it or sweep it, not both");
+    if (root["sweep"] && root["sweep"][t.axis])
+        r.fail(n["axis"], "tune.axis: '" + t.axis + "' is also a sweep axis; tune it or sweep it, not both");
     const auto values = r.list(n["values"], "tune.values");
     if (values.size() < 2) r.fail(n["values"], "tune.values: expected at least two values to choose from");
     if (n["select"]) t.select = read_choice(r, n["select"], "tune.select", {"validation_accuracy", "validation_loss"});
     std::set<std::int64_t> final_seeds;
     if (root["sweep"] && root["sweep"]["seed"])
         for (const auto& item : r.list(root["sweep"]["seed"], "sweep.seed")) final_seeds.insert(item.as<std::int64_t>());
-    else final_seeds.insert(1);
+    else
+        final_seeds.insert(1);
     for (const auto& item : r.list(n["seeds"], "tune.seeds")) {
         const std::int64_t seed = r.integer(item, "tune.seeds", 0, std::numeric_limits<std::int64_t>::max());
         // Kept apart from the final seeds: a trial chosen on its validation score is never also a final one.
-        if (final_seeds.count(seed)) r.fail(item, "tune.seeds: " + std::to_string(seed) + " is also a value of sweep.seed; tuning seeds must differ");
+        if (final_seeds.count(seed))
+            r.fail(item, "tune.seeds: " + std::to_string(seed) + " is also a value of sweep.seed; tuning seeds must differ");
         t.seeds.push_back(seed);
     }
     if (c.dataset.validation <= 0)
@@ -155,7 +160,8 @@ Config read_adaptive(const Reader& r, YAML::Node root, const std::string& file) 
     if (a["max"]) spec.max = static_cast<int>(r.integer(a["max"], "adaptive.max", spec.min, 10000));
     if (a["step"]) spec.step = static_cast<int>(r.integer(a["step"], "adaptive.step", 1, 10000));
     if (a["margin"]) spec.margin = r.number(a["margin"], "adaptive.margin (an equivalence margin in test accuracy)", 0, 1);
-    if (a["confirm"]) spec.confirm = static_cast<int>(r.integer(a["confirm"], "adaptive.confirm (fresh seeds per decided comparison)", 0, 10000));
+    if (a["confirm"])
+        spec.confirm = static_cast<int>(r.integer(a["confirm"], "adaptive.confirm (fresh seeds per decided comparison)", 0, 10000));
     if (spec.max < spec.min) r.fail(a, "adaptive: max must be at least min");
     root = YAML::Clone(root);
     if (!root["sweep"]) root["sweep"] = YAML::Node(YAML::NodeType::Map);
@@ -167,9 +173,10 @@ Config read_adaptive(const Reader& r, YAML::Node root, const std::string& file) 
     if (c.tune)
         for (const std::int64_t s : c.tune->seeds)
             if (s > spec.max && s <= spec.max + spec.confirm)
-                r.fail(a["confirm"], "adaptive.confirm: the confirmation seeds " + std::to_string(spec.max + 1) + ".." +
-                                         std::to_string(spec.max + spec.confirm) + " include the tuning seed " + std::to_string(s) +
-                                         "; lower confirm or move tune.seeds above " + std::to_string(spec.max + spec.confirm));
+                r.fail(a["confirm"],
+                       "adaptive.confirm: the confirmation seeds " + std::to_string(spec.max + 1) + ".." +
+                           std::to_string(spec.max + spec.confirm) + " include the tuning seed " + std::to_string(s) +
+                           "; lower confirm or move tune.seeds above " + std::to_string(spec.max + spec.confirm));
     // The confirmation stage: the same grid over the fresh seeds (for a tuned config, its final stage's).
     if (spec.confirm > 0) {
         YAML::Node copy = YAML::Clone(root);
@@ -226,8 +233,7 @@ Config read_config(const Reader& r, const YAML::Node& root, const std::string& f
         if (root["seeds"]) c.paired_seeds = read_choice(r, root["seeds"], "seeds", {"paired", "independent"}) == "paired";
         if (root["tune"]) read_tune(r, root, c);
     } catch (const YAML::Exception& e) {
-        throw InputError(file + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) +
-                         ": " + e.msg);
+        throw InputError(file + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) + ": " + e.msg);
     }
     return c;
 }

@@ -47,9 +47,9 @@ struct SweepAxes {
 
 // tune: each cell's value of one setting chosen on a validation split before its final seeds run.
 struct TuneSpec {
-    std::string axis;                     // a dotted path: train.lr
-    std::vector<nlohmann::json> values;   // as the grid holds them
-    std::vector<std::int64_t> seeds;      // the tuning seeds, never among the final ones
+    std::string axis;  // a dotted path: train.lr
+    std::vector<nlohmann::json> values;  // as the grid holds them
+    std::vector<std::int64_t> seeds;  // the tuning seeds, never among the final ones
     std::string select = "validation_accuracy";  // or validation_loss
 };
 

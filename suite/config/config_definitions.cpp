@@ -36,13 +36,14 @@ void read_activations(const Reader& r, const YAML::Node& n, std::map<std::string
             if (def["expr"]) {
                 r.expect_map(def, what, {"expr", "params"});
                 const YAML::Node& e = def["expr"];
-                const std::map<std::string, double> params = def["params"] ? read_params(r, def["params"], what + ".params")
-                                                                           : std::map<std::string, double>{};
+                const std::map<std::string, double> params =
+                    def["params"] ? read_params(r, def["params"], what + ".params") : std::map<std::string, double>{};
                 try {
                     out.emplace(name, formula_activation(name, r.str(e, what + ".expr"), params));
                 } catch (const FormulaError& fe) {
                     const YAML::Mark m = fe.column > 0 ? r.position_in_scalar(e, fe.column) : e.Mark();
-                    const std::string msg = what + ".expr: " + std::string(fe.what()).substr(fe.column > 0 ? std::string(fe.what()).find(": ") + 2 : 0);
+                    const std::string msg =
+                        what + ".expr: " + std::string(fe.what()).substr(fe.column > 0 ? std::string(fe.what()).find(": ") + 2 : 0);
                     std::string shown = e.Scalar();
                     while (!shown.empty() && std::isspace(static_cast<unsigned char>(shown.back()))) shown.pop_back();
                     throw InputError(r.where(m) + msg + " in \"" + shown + "\"");
@@ -63,7 +64,8 @@ void read_activations(const Reader& r, const YAML::Node& n, std::map<std::string
                     try {
                         activation_variant(name, base, {{key, v}});
                     } catch (const std::invalid_argument& e) {
-                        if (std::string(e.what()).find("no parameter") == std::string::npos) r.fail(def[key], what + "." + key + ": " + e.what());
+                        if (std::string(e.what()).find("no parameter") == std::string::npos)
+                            r.fail(def[key], what + "." + key + ": " + e.what());
                     }
                 }
                 out.emplace(name, activation_variant(name, base, params));

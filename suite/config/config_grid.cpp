@@ -18,8 +18,10 @@ namespace {
 std::vector<BiasSetting> read_bias_axis(const Reader& r, const YAML::Node& axis, const ModelSpec& model) {
     std::vector<BiasSetting> out;
     std::vector<YAML::Node> items;
-    if (axis.IsMap()) items.push_back(axis);
-    else items = r.list(axis, "sweep.bias");
+    if (axis.IsMap())
+        items.push_back(axis);
+    else
+        items = r.list(axis, "sweep.bias");
     for (const auto& item : items) {
         if (item.IsScalar() && item.Scalar() == "none") {
             out.push_back(BiasSetting(std::nullopt));
@@ -42,7 +44,8 @@ std::vector<BiasSetting> read_bias_axis(const Reader& r, const YAML::Node& axis,
             }
             out.push_back(b);
         } else {
-            out.push_back(BiasSetting(r.number(item, "sweep.bias (a number, none for no bias parameters, or {default: x, LAYER: y})", -1e3, 1e3)));
+            out.push_back(
+                BiasSetting(r.number(item, "sweep.bias (a number, none for no bias parameters, or {default: x, LAYER: y})", -1e3, 1e3)));
         }
     }
     return out;
@@ -106,9 +109,9 @@ namespace {
 // messages and for the cells' sections), the zip group of each axis, the exclusion rules' nodes.
 struct GridSource {
     YAML::Node root, sweep;
-    std::map<std::string, YAML::Node> path_keys;                 // axis → its key node (for messages)
+    std::map<std::string, YAML::Node> path_keys;  // axis → its key node (for messages)
     std::map<std::string, std::vector<YAML::Node>> path_values;  // axis → its value nodes
-    std::vector<int> group_of;                                   // axis → its zip group, or −1
+    std::vector<int> group_of;  // axis → its zip group, or −1
     std::vector<YAML::Node> exclude_nodes;
 };
 
@@ -147,10 +150,14 @@ void read_axes(const Reader& r, GridSource& source, Config& c) {
 
     for (const auto& name : order) {
         Axis a{name, {}};
-        if (name == "activation") for (const auto& v : c.sweep.activation) a.values.emplace_back(v);
-        else if (name == "init") for (const auto& v : c.sweep.init) a.values.emplace_back(v);
-        else if (name == "bias") for (const auto& v : c.sweep.bias) a.values.push_back(bias_json(v));
-        else if (name == "seed") for (const auto& v : c.sweep.seed) a.values.emplace_back(v);
+        if (name == "activation")
+            for (const auto& v : c.sweep.activation) a.values.emplace_back(v);
+        else if (name == "init")
+            for (const auto& v : c.sweep.init) a.values.emplace_back(v);
+        else if (name == "bias")
+            for (const auto& v : c.sweep.bias) a.values.push_back(bias_json(v));
+        else if (name == "seed")
+            for (const auto& v : c.sweep.seed) a.values.emplace_back(v);
         else
             for (const auto& v : path_values[name]) {
                 if (!v.IsScalar()) r.fail(v, "sweep." + name + ": expected a value (a number or a word)");
@@ -183,9 +190,10 @@ void read_zip(const Reader& r, GridSource& source, Config& c) {
                 if (i < 0) r.fail(item, "sweep.zip: '" + name + "' is not an axis; axes: " + axis_names(c));
                 if (group_of[i] >= 0) r.fail(item, "sweep.zip: '" + name + "' is in two groups");
                 if (!names.empty() && c.axes[i].values.size() != c.axes[axis_index(c, names[0])].values.size())
-                    r.fail(item, "sweep.zip: '" + name + "' has " + std::to_string(c.axes[i].values.size()) + " values but '" +
-                                     names[0] + "' has " + std::to_string(c.axes[axis_index(c, names[0])].values.size()) +
-                                     "; zipped axes need the same number");
+                    r.fail(item,
+                           "sweep.zip: '" + name + "' has " + std::to_string(c.axes[i].values.size()) + " values but '" + names[0] +
+                               "' has " + std::to_string(c.axes[axis_index(c, names[0])].values.size()) +
+                               "; zipped axes need the same number");
                 group_of[i] = static_cast<int>(c.zip.size());
                 names.push_back(name);
             }
@@ -209,13 +217,13 @@ void read_exclude(const Reader& r, GridSource& source, Config& c) {
                 if (axis_index(c, name) < 0) r.fail(it->first, "sweep.exclude: '" + name + "' is not an axis; axes: " + axis_names(c));
                 j[name] = name == "bias" && it->second.IsMap() ? nlohmann::json::object() : scalar_json(it->second);
                 if (name == "bias" && it->second.IsMap())
-                    for (auto b = it->second.begin(); b != it->second.end(); ++b) j[name][b->first.as<std::string>()] = scalar_json(b->second);
+                    for (auto b = it->second.begin(); b != it->second.end(); ++b)
+                        j[name][b->first.as<std::string>()] = scalar_json(b->second);
             }
             c.exclude.push_back(j);
             exclude_nodes.push_back(rule);
         }
     }
-
 }
 
 // The sections of a cell whose path axes have these value indices, validated exactly as if its values were

@@ -29,7 +29,8 @@ void read_keys(const Reader& r, const YAML::Node& n, const std::string& section,
     const auto wanted = [&](std::string_view key) { return std::find(heads.begin(), heads.end(), key_head(key)) != heads.end(); };
     std::map<std::string, std::vector<std::string>> nested;  // head → its keys
     for (const auto& k : keys)
-        if (k.key.find('.') != std::string_view::npos && wanted(k.key)) nested[std::string(key_head(k.key))].emplace_back(k.key.substr(k.key.find('.') + 1));
+        if (k.key.find('.') != std::string_view::npos && wanted(k.key))
+            nested[std::string(key_head(k.key))].emplace_back(k.key.substr(k.key.find('.') + 1));
     for (const auto& [head, subkeys] : nested) {
         const YAML::Node sub = n[head];
         const bool shorthand = sub && sub.IsScalar() && std::find(subkeys.begin(), subkeys.end(), "kind") != subkeys.end();
@@ -94,8 +95,8 @@ void read_dataset(const Reader& r, const YAML::Node& n, DatasetConfig& d) {
 std::filesystem::path find_model_file(const std::string& config_file, const std::string& name) {
     namespace fs = std::filesystem;
     const fs::path dir = fs::path(config_file).parent_path();
-    for (const fs::path& candidate : {dir / "models" / (name + ".yaml"), dir / ".." / "models" / (name + ".yaml"),
-                                      fs::path("configs") / "models" / (name + ".yaml")}) {
+    for (const fs::path& candidate :
+         {dir / "models" / (name + ".yaml"), dir / ".." / "models" / (name + ".yaml"), fs::path("configs") / "models" / (name + ".yaml")}) {
         std::error_code ec;
         if (fs::is_regular_file(candidate, ec)) return candidate.lexically_normal();
     }
@@ -114,8 +115,9 @@ void read_model(const Reader& r, const YAML::Node& n, ModelSpec& m, const std::s
             // A named spec from configs/models/NAME.yaml; the keys given here override it.
             const std::filesystem::path file = find_model_file(config_file, name);
             if (file.empty())
-                r.fail(n["name"], "model.name: unknown model '" + name + "' (valid: " + model_names() +
-                                      ", or a spec file models/" + name + ".yaml beside the config or in configs/models/)");
+                r.fail(n["name"],
+                       "model.name: unknown model '" + name + "' (valid: " + model_names() + ", or a spec file models/" + name +
+                           ".yaml beside the config or in configs/models/)");
             if (depth > 8) r.fail(n["name"], "model.name: model files refer to each other more than 8 deep");
             const std::string text = read_config_text(file, "model spec");
             const Reader inner(file.string(), text);
@@ -137,7 +139,8 @@ void read_model(const Reader& r, const YAML::Node& n, ModelSpec& m, const std::s
         if (!v) continue;
         const std::string what = "model." + std::string(p.name);
         if (p.choices.empty()) {
-            params[std::string(p.name)] = static_cast<double>(r.integer(v, what, static_cast<std::int64_t>(p.min), static_cast<std::int64_t>(p.max)));
+            params[std::string(p.name)] =
+                static_cast<double>(r.integer(v, what, static_cast<std::int64_t>(p.min), static_cast<std::int64_t>(p.max)));
             continue;
         }
         try {  // a choice by its name
@@ -193,16 +196,17 @@ std::optional<std::array<int, 3>> known_input(const DatasetConfig& d) {
 // train_subset count, less the validation split (rounded per class, so up to classes/2 more may stay).
 std::optional<double> known_train_count(const DatasetConfig& d) {
     double n = 0;
-    if (d.kind == "synthetic_shapes") n = d.train_count;
-    else if (d.train_subset >= 1) n = d.train_subset;
-    else return std::nullopt;
+    if (d.kind == "synthetic_shapes")
+        n = d.train_count;
+    else if (d.train_subset >= 1)
+        n = d.train_subset;
+    else
+        return std::nullopt;
     return d.validation > 0 ? std::floor(n * (1 - d.validation) + d.classes / 2.0) : n;
 }
 
 // This machine's memory (physical RAM), in bytes.
-double machine_memory() {
-    return static_cast<double>(::sysconf(_SC_PHYS_PAGES)) * static_cast<double>(::sysconf(_SC_PAGESIZE));
-}
+double machine_memory() { return static_cast<double>(::sysconf(_SC_PHYS_PAGES)) * static_cast<double>(::sysconf(_SC_PAGESIZE)); }
 
 std::string gigabytes(double bytes) {
     char buf[64];
@@ -221,7 +225,9 @@ void check_cell_fits(const Reader& r, const YAML::Node& root, const Sections& s)
         const double bytes = (static_cast<double>(s.dataset.train_count) + s.dataset.test_count) * s.dataset.size * s.dataset.size;
         if (bytes > memory / 2) {
             const YAML::Node d = root["dataset"];
-            r.fail(d && d["train_count"] ? d["train_count"] : d ? d : root,
+            r.fail(d && d["train_count"] ? d["train_count"]
+                       : d               ? d
+                                         : root,
                    "dataset: " + std::to_string(s.dataset.train_count + s.dataset.test_count) + " synthetic images of " +
                        std::to_string(s.dataset.size) + "x" + std::to_string(s.dataset.size) + " take " + gigabytes(bytes) +
                        "; this machine has " + gigabytes(memory) + " (at most half of it goes to the data)");
@@ -233,20 +239,23 @@ void check_cell_fits(const Reader& r, const YAML::Node& root, const Sections& s)
         try {
             footprint = check_input_fits(s.model, (*in)[0], (*in)[1], (*in)[2], std::max(2, s.dataset.classes));
         } catch (const std::invalid_argument& e) {
-            r.fail(at, e.what() + std::string(" (dataset ") + s.dataset.kind + " gives " + std::to_string((*in)[0]) + "x" +
-                           std::to_string((*in)[1]) + "x" + std::to_string((*in)[2]) + " images)");
+            r.fail(at,
+                   e.what() + std::string(" (dataset ") + s.dataset.kind + " gives " + std::to_string((*in)[0]) + "x" +
+                       std::to_string((*in)[1]) + "x" + std::to_string((*in)[2]) + " images)");
         }
         if (footprint.bytes(s.train.batch) > memory)
-            r.fail(at, "model " + s.model.name + ": one trial needs about " + gigabytes(footprint.bytes(s.train.batch)) + " (" +
-                           format_number(footprint.params) + " parameters with their gradients and optimizer state, and a batch of " +
-                           std::to_string(s.train.batch) + " images' activations); this machine has " + gigabytes(memory));
+            r.fail(at,
+                   "model " + s.model.name + ": one trial needs about " + gigabytes(footprint.bytes(s.train.batch)) + " (" +
+                       format_number(footprint.params) + " parameters with their gradients and optimizer state, and a batch of " +
+                       std::to_string(s.train.batch) + " images' activations); this machine has " + gigabytes(memory));
     }
     if (const auto n = known_train_count(s.dataset); n && *n < s.train.batch) {
         const YAML::Node at = root["train"] && root["train"]["batch"] ? root["train"]["batch"] : root["train"] ? root["train"] : root;
         const bool given = root["train"] && root["train"]["batch"];
-        r.fail(at, "train.batch: " + std::to_string(s.train.batch) + (given ? "" : " (the default)") + " is larger than the training split (at most " +
-                       std::to_string(static_cast<long>(*n)) + " images" + (s.dataset.validation > 0 ? " after dataset.validation" : "") +
-                       "); a trial needs at least one full batch");
+        r.fail(at,
+               "train.batch: " + std::to_string(s.train.batch) + (given ? "" : " (the default)") +
+                   " is larger than the training split (at most " + std::to_string(static_cast<long>(*n)) + " images" +
+                   (s.dataset.validation > 0 ? " after dataset.validation" : "") + "); a trial needs at least one full batch");
     }
 }
 

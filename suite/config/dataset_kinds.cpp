@@ -33,9 +33,10 @@ const std::vector<DatasetKind>& dataset_kinds() {
          .description = "shapes drawn with OpenCV, deterministic from the seed; needs no files",
          .keys = {"classes", "train_count", "test_count", "size", "noise", "seed"},
          .subsets = false,
-         .load = [](const DatasetConfig& c) {
-             return make_synthetic_shapes(ShapesSpec{c.classes, c.train_count, c.test_count, c.size, c.noise, c.seed});
-         }},
+         .load =
+             [](const DatasetConfig& c) {
+                 return make_synthetic_shapes(ShapesSpec{c.classes, c.train_count, c.test_count, c.size, c.noise, c.seed});
+             }},
     };
     return table;
 }

@@ -17,7 +17,7 @@ struct DatasetKind {
     std::string_view name;
     std::string_view description;
     std::vector<std::string_view> keys;  // besides the keys every kind takes (kCommonDatasetKeys)
-    bool subsets;                        // takes train_subset and test_subset (kinds read from files)
+    bool subsets;  // takes train_subset and test_subset (kinds read from files)
     Dataset (*load)(const DatasetConfig& config);  // throws DataError; synthetic_shapes draws instead of reading
 };
 
@@ -26,6 +26,6 @@ inline const std::vector<std::string_view> kCommonDatasetKeys{"kind", "normalize
 
 const std::vector<DatasetKind>& dataset_kinds();
 const DatasetKind* lookup_dataset_kind(std::string_view name);  // nullptr for an unknown kind
-std::string dataset_kind_names();                               // "idx, cifar, …"
+std::string dataset_kind_names();  // "idx, cifar, …"
 
 }  // namespace actbench

@@ -49,8 +49,10 @@ std::vector<Rule> compile_rules(const std::vector<Axis>& axes, const nlohmann::j
             const std::size_t a = axis_at(axes, it.key());
             const auto& values = axes[a].values;
             const auto at = std::find(values.begin(), values.end(), *it);
-            if (at == values.end()) r.possible = false;
-            else r.values.emplace_back(a, static_cast<std::uint32_t>(at - values.begin()));
+            if (at == values.end())
+                r.possible = false;
+            else
+                r.values.emplace_back(a, static_cast<std::uint32_t>(at - values.begin()));
         }
         rules.push_back(r);
     }

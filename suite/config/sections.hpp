@@ -17,18 +17,18 @@ struct DatasetConfig {
     std::string kind = "idx";  // idx | cifar | image_folder | opencv_digits | synthetic_shapes
     // idx, cifar, image_folder, opencv_digits
     std::string path = "/usr/share/datasets/fashion-mnist";
-    int classes = 10;                // idx
-    std::string labels = "fine";     // cifar (CIFAR-100): fine | coarse
-    int channels = 1;                // image_folder: 1 (grey) or 3 (colour)
-    double test_fraction = 0.2;      // image_folder without train/test folders, opencv_digits
-    double validation = 0;           // a fraction of the training split held out for validation (stratified)
+    int classes = 10;  // idx
+    std::string labels = "fine";  // cifar (CIFAR-100): fine | coarse
+    int channels = 1;  // image_folder: 1 (grey) or 3 (colour)
+    double test_fraction = 0.2;  // image_folder without train/test folders, opencv_digits
+    double validation = 0;  // a fraction of the training split held out for validation (stratified)
     std::uint64_t validation_seed = 1;  // which images: the same for every trial of a config
     // 0: all; N ≥ 1: the first N/classes images of each class; 0 < f < 1: that fraction of the split, taken
     // the same class-balanced way.
     double train_subset = 0;
     double test_subset = 0;
     std::string normalize = "standard";  // none | unit | standard
-    Augmentation augment;                // training batches only; off by default
+    Augmentation augment;  // training batches only; off by default
     // synthetic_shapes; size also for image_folder
     int train_count = 2000, test_count = 500, size = 28;
     double noise = 8.0;
@@ -42,8 +42,8 @@ struct TrainConfig {
     OptimizerSpec optimizer;
     ScheduleSpec schedule;
     double l1_activation = 0;  // λ of an L1 penalty λ·mean over the batch of Σ|a| on activation outputs
-    double target = 0.25;      // training error whose first crossing measures convergence speed
-    int eval_every = 0;        // > 0: also evaluate every this many steps (a finer convergence curve)
+    double target = 0.25;  // training error whose first crossing measures convergence speed
+    int eval_every = 0;  // > 0: also evaluate every this many steps (a finer convergence curve)
     int probe = 512;  // training images (the first of the training set) for sparsity statistics
     Precision precision = Precision::fp32;  // fp32 | bf16 (mixed precision; onednn.hpp)
 };

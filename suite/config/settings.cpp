@@ -40,8 +40,10 @@ nlohmann::json init_json(const InitSpec& i) {
     nlohmann::json j{{"base", std::string(i.info->name)}};
     for (std::size_t k = 0; k < i.params.size(); ++k) {
         const InitParam& p = i.info->params[k];
-        if (p.choices.empty()) j[std::string(p.name)] = i.params[k];
-        else j[std::string(p.name)] = std::string(choice_name(p.choices, i.params[k]));
+        if (p.choices.empty())
+            j[std::string(p.name)] = i.params[k];
+        else
+            j[std::string(p.name)] = std::string(choice_name(p.choices, i.params[k]));
     }
     return j;
 }
@@ -57,11 +59,18 @@ nlohmann::json config_json(const Config& c) {
     for (const auto& [name, spec] : c.inits) inits[name] = init_json(spec);
     // An activation baseline stays a plain string (and none an empty one): the hashes of configs written before
     // other axes could be baselines do not change.
-    const nlohmann::json baseline = c.baseline.is_null()                ? nlohmann::json("")
-                                    : c.baseline_axis == "activation" ? c.baseline
-                                                                      : nlohmann::json{{c.baseline_axis, c.baseline}};
-    nlohmann::json doc = {{"name", c.name}, {"isa", c.isa}, {"baseline", baseline}, {"dataset", dataset_json(c.dataset)}, {"model", model_json(c.model)},
-            {"train", train_json(c.train)}, {"activations", activations}, {"inits", inits}, {"sweep", sweep}};
+    const nlohmann::json baseline = c.baseline.is_null() ? nlohmann::json("")
+        : c.baseline_axis == "activation"                ? c.baseline
+                                                         : nlohmann::json{{c.baseline_axis, c.baseline}};
+    nlohmann::json doc = {{"name", c.name},
+                          {"isa", c.isa},
+                          {"baseline", baseline},
+                          {"dataset", dataset_json(c.dataset)},
+                          {"model", model_json(c.model)},
+                          {"train", train_json(c.train)},
+                          {"activations", activations},
+                          {"inits", inits},
+                          {"sweep", sweep}};
     if (c.paired_seeds) doc["seeds"] = "paired";  // independent is the behaviour older configs hashed without the key
     if (c.tune) doc["tune"] = {{"axis", c.tune->axis}, {"values", c.tune->values}, {"seeds", c.tune->seeds}, {"select", c.tune->select}};
     if (c.adaptive) {

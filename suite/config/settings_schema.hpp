@@ -35,7 +35,7 @@ template <class Section>
 struct SettingKey {
     std::string_view key{};  // within the section; a key of a nested mapping is dotted: "schedule.gamma"
     ValueKind kind{};
-    double min = 0, max = 0;                // integer and number; see range for kind-dependent bounds
+    double min = 0, max = 0;  // integer and number; see range for kind-dependent bounds
     std::vector<std::string_view> choices{};  // choice
     Access<Section> access{};
     // Where the canonical settings hold it ("optimizer/momentum"); empty: it is not part of the trial id.
@@ -48,7 +48,7 @@ struct SettingKey {
     std::string_view other{};
     std::vector<std::pair<std::string_view, std::string_view>> needs{};
     std::string_view description{};  // for the reference; where it applies, when not always
-    std::string_view hint{};         // after the key in messages: "train.target (a training error)"
+    std::string_view hint{};  // after the key in messages: "train.target (a training error)"
     // Bounds that depend on settings read before it (dataset.classes for synthetic_shapes); empty: min, max.
     std::function<std::pair<double, double>(const Section&)> range{};
     // A refusal the range cannot say (dataset.channels is 1 or 3); empty string: accepted.

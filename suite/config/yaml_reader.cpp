@@ -29,7 +29,7 @@ std::string join(const std::vector<std::string>& items) {
 }  // namespace
 
 void Reader::expect_map(const YAML::Node& node, const std::string& section, const std::vector<std::string>& allowed,
-                    const std::string& also_valid) const {
+                        const std::string& also_valid) const {
     if (!node.IsMap()) fail(node, "'" + section + "' must be a mapping of keys to values");
     for (auto it = node.begin(); it != node.end(); ++it) {
         const std::string key = it->first.as<std::string>();
@@ -72,8 +72,7 @@ YAML::Mark Reader::position_in_scalar(const YAML::Node& n, int column) const {
     return n.Mark();
 }
 
-std::string read_choice(const Reader& r, const YAML::Node& n, const std::string& what,
-                        const std::vector<std::string_view>& choices) {
+std::string read_choice(const Reader& r, const YAML::Node& n, const std::string& what, const std::vector<std::string_view>& choices) {
     const std::string v = r.str(n, what);
     std::string valid;
     for (auto c : choices) {
@@ -102,8 +101,9 @@ void check_unique_keys(const Reader& r, const YAML::Node& n) {
         if (it->first.IsScalar()) {
             const auto [at, fresh] = seen.emplace(it->first.Scalar(), it->first.Mark());
             if (!fresh)
-                r.fail(it->first, "duplicate key '" + it->first.Scalar() + "' (first at line " + std::to_string(at->second.line + 1) +
-                                      "); a mapping holds each key once — merge the two");
+                r.fail(it->first,
+                       "duplicate key '" + it->first.Scalar() + "' (first at line " + std::to_string(at->second.line + 1) +
+                           "); a mapping holds each key once — merge the two");
         }
         check_unique_keys(r, it->second);
     }

@@ -4,8 +4,8 @@
 
 #include "core/error.hpp"
 
-#include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
+#include <nlohmann/json.hpp>
 
 #include <cmath>
 #include <cstdint>
@@ -26,9 +26,7 @@ public:
         for (std::string line; std::getline(in, line);) lines_.push_back(line);
     }
 
-    [[noreturn]] void fail(const YAML::Node& at, const std::string& what) const {
-        throw InputError(where(at.Mark()) + what);
-    }
+    [[noreturn]] void fail(const YAML::Node& at, const std::string& what) const { throw InputError(where(at.Mark()) + what); }
     // "FILE:LINE:COL: " (or "FILE: " without a position)
     std::string where(const YAML::Mark& m) const {
         if (m.is_null()) return file_ + ": ";
@@ -54,8 +52,7 @@ public:
 
     std::int64_t integer(const YAML::Node& n, const std::string& what, std::int64_t lo, std::int64_t hi) const {
         std::int64_t v = 0;
-        if (!n.IsScalar() || !YAML::convert<std::int64_t>::decode(n, v))
-            fail(n, what + ": expected an integer, got " + describe(n));
+        if (!n.IsScalar() || !YAML::convert<std::int64_t>::decode(n, v)) fail(n, what + ": expected an integer, got " + describe(n));
         if (v < lo || v > hi)
             fail(n, what + ": " + n.Scalar() + " is out of range; expected " + std::to_string(lo) + ".." + std::to_string(hi));
         return v;
@@ -97,8 +94,7 @@ private:
 };
 
 // A string among `choices`, or a refusal listing them.
-std::string read_choice(const Reader& r, const YAML::Node& n, const std::string& what,
-                        const std::vector<std::string_view>& choices);
+std::string read_choice(const Reader& r, const YAML::Node& n, const std::string& what, const std::vector<std::string_view>& choices);
 // A count (a whole number ≥ 1, or 0 for all) or a fraction below 1.
 double read_subset(const Reader& r, const YAML::Node& n, const std::string& what);
 // The text of a config or model file: a regular file (not a directory, a FIFO or a device), read whole.

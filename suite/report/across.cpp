@@ -25,7 +25,7 @@ std::string fmt(const char* format, double v) {
 
 // One block of Demšar's design: a study, or one context of a study that sweeps other axes too.
 struct Block {
-    std::string label;                 // "comparison_digits" or "comparison_digits, init xavier_uniform"
+    std::string label;  // "comparison_digits" or "comparison_digits, init xavier_uniform"
     std::map<std::string, double> score;  // compared value → mean final test accuracy (NaN: no finished trial)
     std::map<std::string, std::pair<int, int>> diverged;  // compared value → seeds diverged, seeds with an outcome
 };
@@ -44,7 +44,8 @@ Study load_study(const std::filesystem::path& dir) {
     s.compared_axis = a.compared_axis;
     std::vector<std::string> commands;  // each once: a resumed run repeats its command
     for (const json& r : a.run_log)
-        if (std::find(commands.begin(), commands.end(), r["command"].get<std::string>()) == commands.end()) commands.push_back(r["command"]);
+        if (std::find(commands.begin(), commands.end(), r["command"].get<std::string>()) == commands.end())
+            commands.push_back(r["command"]);
     for (const std::string& c : commands) s.command_line += (s.command_line.empty() ? "`" : "; `") + c + "`";
     for (const Ranking& ranking : a.rankings) {
         Block b;
@@ -68,9 +69,9 @@ struct Result {
     std::vector<Study> studies;
     std::vector<const Block*> blocks;
     std::vector<std::string> values, left_out;  // ranked (in every block), and not in every block
-    std::vector<std::vector<double>> ranks;     // [value][block]
-    std::vector<double> mean_ranks;             // [value]
-    std::vector<std::size_t> order;             // values by mean rank, best first
+    std::vector<std::vector<double>> ranks;  // [value][block]
+    std::vector<double> mean_ranks;  // [value]
+    std::vector<std::size_t> order;  // values by mean rank, best first
     Friedman friedman;
     double cd = NAN, alpha = 0.05;
     std::vector<std::pair<std::size_t, std::size_t>> cliques;  // into `order`
@@ -83,8 +84,8 @@ Result rank_studies(const std::vector<std::filesystem::path>& dirs, double alpha
     r.axis = r.studies.front().compared_axis;
     for (std::size_t i = 0; i < r.studies.size(); ++i)
         if (r.studies[i].compared_axis != r.axis)
-            throw InputError(dirs[i].string() + ": compares " + r.studies[i].compared_axis + ", " + dirs[0].string() + " compares " + r.axis +
-                             "; rank sums up studies of one axis");
+            throw InputError(dirs[i].string() + ": compares " + r.studies[i].compared_axis + ", " + dirs[0].string() + " compares " +
+                             r.axis + "; rank sums up studies of one axis");
     for (const Study& s : r.studies)
         for (const Block& b : s.blocks) r.blocks.push_back(&b);
     for (const Study& s : r.studies)
@@ -134,28 +135,33 @@ std::vector<Text> findings(const Result& r) {
         return out;
     }
     out.push_back(spans("Best mean rank over the " + std::to_string(n) + " columns: **" + r.values[r.order[0]] + "** (" +
-                        fmt("%.2f", r.mean_ranks[r.order[0]]) + "); worst: " + r.values[r.order[k - 1]] + " (" + fmt("%.2f", r.mean_ranks[r.order[k - 1]]) + ")."));
+                        fmt("%.2f", r.mean_ranks[r.order[0]]) + "); worst: " + r.values[r.order[k - 1]] + " (" +
+                        fmt("%.2f", r.mean_ranks[r.order[k - 1]]) + ")."));
     const bool reject = r.friedman.p_value < r.alpha;
-    out.push_back(spans("Friedman's test: χ²_F = " + fmt("%.2f", r.friedman.chi2) + ", Iman–Davenport F = " + fmt("%.2f", r.friedman.f) + " on (" +
-                        fmt("%.0f", r.friedman.df1) + ", " + fmt("%.0f", r.friedman.df2) + ") degrees of freedom, p = " + fmt("%.3g", r.friedman.p_value) +
-                        (reject ? ": the mean ranks differ." : ": **no difference between the mean ranks is shown** at α = " + fmt("%g", r.alpha) +
-                                                                  "; the pairs below are not tested further.") +
-                        " Kendall's W = " + fmt("%.2f", r.friedman.kendall_w) + ": how alike the columns rank the values (1: the same order "
+    out.push_back(spans("Friedman's test: χ²_F = " + fmt("%.2f", r.friedman.chi2) + ", Iman–Davenport F = " + fmt("%.2f", r.friedman.f) +
+                        " on (" + fmt("%.0f", r.friedman.df1) + ", " + fmt("%.0f", r.friedman.df2) +
+                        ") degrees of freedom, p = " + fmt("%.3g", r.friedman.p_value) +
+                        (reject ? ": the mean ranks differ."
+                                : ": **no difference between the mean ranks is shown** at α = " + fmt("%g", r.alpha) +
+                                 "; the pairs below are not tested further.") +
+                        " Kendall's W = " + fmt("%.2f", r.friedman.kendall_w) +
+                        ": how alike the columns rank the values (1: the same order "
                         "in every column; 0: unrelated orders)."));
     const double best = r.mean_ranks[r.order[0]];
     std::size_t tied = 1;
     while (tied < k && r.mean_ranks[r.order[tied]] - best < r.cd) ++tied;
     std::string cd_text = "Nemenyi's critical difference at α = " + fmt("%g", r.alpha) + " for " + std::to_string(k) + " values over " +
-                          std::to_string(n) + " columns is " + fmt("%.2f", r.cd) + " ranks";
+        std::to_string(n) + " columns is " + fmt("%.2f", r.cd) + " ranks";
     const bool beyond_range = r.cd >= static_cast<double>(k) - 1;  // no two mean ranks can be that far apart
     if (beyond_range) cd_text += ", wider than the whole range of ranks: no pair can differ with so few studies";
     out.push_back(spans(cd_text + "."));
     if (reject && tied < k)
-        out.push_back(spans("Significantly behind " + r.values[r.order[0]] + ": " + names_of(r, tied, k) + ". Within the critical difference of it: " +
-                            (tied > 1 ? names_of(r, 1, tied) : std::string("none")) + "."));
+        out.push_back(spans("Significantly behind " + r.values[r.order[0]] + ": " + names_of(r, tied, k) +
+                            ". Within the critical difference of it: " + (tied > 1 ? names_of(r, 1, tied) : std::string("none")) + "."));
     else if (reject && !beyond_range)
-        out.push_back(spans("But no two values' mean ranks differ by the critical difference: the ranks differ as a whole, and no pair "
-                            "is told apart with so few columns."));
+        out.push_back(
+            spans("But no two values' mean ranks differ by the critical difference: the ranks differ as a whole, and no pair "
+                  "is told apart with so few columns."));
     return out;
 }
 
@@ -166,8 +172,8 @@ Figure diagram(const Result& r) {
     Figure f;
     f.id = "cd_diagram";
     f.title = "Critical-difference diagram";
-    f.svg = svg_cd_diagram("Mean rank of each " + r.axis + " over " + std::to_string(r.blocks.size()) + " columns (1 = best)", names, ranks, r.cd,
-                           r.cliques, "bars: no significant difference (Nemenyi, α = " + fmt("%g", r.alpha) + ")");
+    f.svg = svg_cd_diagram("Mean rank of each " + r.axis + " over " + std::to_string(r.blocks.size()) + " columns (1 = best)", names, ranks,
+                           r.cd, r.cliques, "bars: no significant difference (Nemenyi, α = " + fmt("%g", r.alpha) + ")");
     return f;
 }
 
@@ -176,12 +182,14 @@ Document document(const Result& r) {
     Section head;
     head.level = 1;
     head.title = "actbench rank: which " + r.axis + " across " + std::to_string(r.studies.size()) + " studies";
-    head.paragraphs.push_back(spans("Each study ranks its " + r.axis + " values by mean final test accuracy over their seeds (1 = best, ties share "
-                                    "their mean rank; a value with no finished trial ranks last); the values are then ranked by their mean rank "
-                                    "(Demšar 2006). A column is a study, or one context of a study that sweeps other axes too (each its own ranking). Studies:"));
+    head.paragraphs.push_back(
+        spans("Each study ranks its " + r.axis +
+              " values by mean final test accuracy over their seeds (1 = best, ties share "
+              "their mean rank; a value with no finished trial ranks last); the values are then ranked by their mean rank "
+              "(Demšar 2006). A column is a study, or one context of a study that sweeps other axes too (each its own ranking). Studies:"));
     for (const Study& s : r.studies)
-        head.bullets.push_back(spans("**" + s.name + "** (" + std::to_string(s.blocks.size()) + (s.blocks.size() == 1 ? " context" : " contexts") +
-                                     "): " + s.command_line));
+        head.bullets.push_back(spans("**" + s.name + "** (" + std::to_string(s.blocks.size()) +
+                                     (s.blocks.size() == 1 ? " context" : " contexts") + "): " + s.command_line));
     if (!r.left_out.empty()) {
         std::string names;
         for (const auto& v : r.left_out) names += (names.empty() ? "" : ", ") + v;
@@ -208,15 +216,18 @@ Document document(const Result& r) {
         for (std::size_t j = 0; j < r.blocks.size(); ++j) {
             const double acc = r.blocks[j]->score.at(r.values[i]);
             const auto [diverged, seeds] = r.blocks[j]->diverged.at(r.values[i]);
-            const std::string diverged_text = diverged ? ", " + std::to_string(diverged) + " of " + std::to_string(seeds) + " diverged" : "";
-            row.push_back({fmt("%g", r.ranks[i][j]) + " (" + (std::isnan(acc) ? std::string("none finished") : fmt("%.4f", acc)) + diverged_text + ")",
+            const std::string diverged_text =
+                diverged ? ", " + std::to_string(diverged) + " of " + std::to_string(seeds) + " diverged" : "";
+            row.push_back({fmt("%g", r.ranks[i][j]) + " (" + (std::isnan(acc) ? std::string("none finished") : fmt("%.4f", acc)) +
+                               diverged_text + ")",
                            r.ranks[i][j]});
         }
         t.rows.push_back(std::move(row));
     }
-    t.caption = spans("*mean rank*: over the studies' columns. Each column: the rank in that study, and in brackets the mean final test "
-                      "accuracy it ranks by — over every seed, a diverged seed at accuracy 0 (the worst outcome; how many is said beside "
-                      "it) — and means that are equal (the same count of correct test images) share their rank.");
+    t.caption = spans(
+        "*mean rank*: over the studies' columns. Each column: the rank in that study, and in brackets the mean final test "
+        "accuracy it ranks by — over every seed, a diverged seed at accuracy 0 (the worst outcome; how many is said beside "
+        "it) — and means that are equal (the same count of correct test images) share their rank.");
     ranks.tables.push_back(std::move(t));
     doc.sections.push_back(ranks);
     doc.title = head.title;

@@ -5,10 +5,10 @@
 #include "rng.hpp"  // fnv1a64: the bootstrap seeds
 
 #include <algorithm>
-#include <optional>
 #include <climits>
 #include <cstdio>
 #include <map>
+#include <optional>
 #include <set>
 
 namespace actbench {
@@ -24,7 +24,6 @@ std::size_t axis_rank(const json& axis, const json& value) {
             if (axis[i] == value) return i;
     return SIZE_MAX;
 }
-
 
 double median_of(std::vector<double> v) { return v.empty() ? NAN : summarise(std::move(v)).median; }
 
@@ -70,7 +69,8 @@ GroupStats group_stats(const std::vector<const TrialRecord*>& trials) {
         if (number(*t, "inactive_fraction_final", v)) s.inactive.push_back(v);
         if (number(*t, "saturated_fraction_final", v)) s.saturated.push_back(v);
         if (number(*t, "grad_ratio_first_step", v)) s.grad_ratio_first.push_back(v);
-        if (t->metrics.back().value("grad_ratio", json()).is_number()) s.grad_ratio_last.push_back(t->metrics.back()["grad_ratio"].get<double>());
+        if (t->metrics.back().value("grad_ratio", json()).is_number())
+            s.grad_ratio_last.push_back(t->metrics.back()["grad_ratio"].get<double>());
         // A trial that never reached the target is censored: it sorts above every reached one, never dropped.
         const bool hit = t->summary["epochs_to_target"].is_number();
         s.reached += hit;
@@ -187,9 +187,12 @@ void tuning_cells(Aggregate& a, const LoadedRuns& runs, const json& tune) {
         Aggregate::TuningCell& cell = a.tuning[index[key]];
         for (TunedValue& v : cell.tried) {
             if (v.value != axes[a.tune_axis]) continue;
-            const json score = r.ok() ? r.metrics.back().value(a.tune_select == "validation_loss" ? "val_loss" : "val_accuracy", json()) : json();
-            if (score.is_number()) v.scores.push_back(score.get<double>());
-            else ++v.diverged;
+            const json score =
+                r.ok() ? r.metrics.back().value(a.tune_select == "validation_loss" ? "val_loss" : "val_accuracy", json()) : json();
+            if (score.is_number())
+                v.scores.push_back(score.get<double>());
+            else
+                ++v.diverged;
         }
     }
     // In the order of the axes' values, as the groups are.
@@ -238,7 +241,8 @@ void build_groups(Aggregate& a, const LoadedRuns& runs) {
     // Columns: every axis of the sweep but the seed, in the config's order; with tune, the tuned axis too (the
     // value each cell chose).
     for (const auto& axis : a.config.value("sweep", json::object()).value("axes", json::array()))
-        if (axis.value("name", "") != "seed") a.columns.push_back(axis.value("name", "")), a.column_values.push_back(axis.value("values", json::array()));
+        if (axis.value("name", "") != "seed")
+            a.columns.push_back(axis.value("name", "")), a.column_values.push_back(axis.value("values", json::array()));
     const json tune = a.config.value("tune", json());
     std::vector<const TrialRecord*> final_trials;
     if (tune.is_object()) {
@@ -251,8 +255,10 @@ void build_groups(Aggregate& a, const LoadedRuns& runs) {
     std::vector<const TrialRecord*> confirmation_trials;
     for (const TrialRecord& r : runs.trials) {
         const std::string stage = r.summary["axes"].value("stage", "");
-        if (stage == "confirm") confirmation_trials.push_back(&r);
-        else if (stage != "tuning") final_trials.push_back(&r);
+        if (stage == "confirm")
+            confirmation_trials.push_back(&r);
+        else if (stage != "tuning")
+            final_trials.push_back(&r);
     }
     std::map<std::pair<std::vector<std::size_t>, std::string>, Group> by_key;  // in the order of the axes' values
     auto key_of = [&](const TrialRecord& r, Group& cells) {
@@ -302,7 +308,6 @@ void build_groups(Aggregate& a, const LoadedRuns& runs) {
             if (a.column_values[i].size() > 1 && (varying.empty() || a.columns[i] == "activation")) varying = a.columns[i];
         if (!varying.empty()) a.compared_axis = varying;
     }
-
 }
 
 // The rankings per context, and every comparison with the baseline, adjusted as one family.
@@ -339,7 +344,8 @@ void rank_against_baseline(Aggregate& a) {
         for (std::size_t i = 0; i < r.entries.size(); ++i) {
             RankedEntry& e = r.entries[i];
             // Equal means share the better rank (1, 2, 2, 4), whatever the last bit of their sums.
-            e.rank = i > 0 && same_accuracy(mean_of_entry(e), mean_of_entry(r.entries[i - 1])) ? r.entries[i - 1].rank : static_cast<int>(i + 1);
+            e.rank =
+                i > 0 && same_accuracy(mean_of_entry(e), mean_of_entry(r.entries[i - 1])) ? r.entries[i - 1].rank : static_cast<int>(i + 1);
             if (e.is_baseline) {
                 e.verdict = RankedEntry::Verdict::baseline;
             } else if (r.baseline) {
@@ -359,12 +365,16 @@ void rank_against_baseline(Aggregate& a) {
     for (std::size_t i = 0; i < tested.size(); ++i) {
         RankedEntry& e = *tested[i];
         e.p_adjusted = adjusted[i];
-        const double effect = e.paired ? e.vs_baseline.hedges_g : standardised_difference(e.group->stats.accuracy, e.vs_baseline.difference,
-                                                                                          baseline_of(a, e)->stats.accuracy);
+        const double effect = e.paired
+            ? e.vs_baseline.hedges_g
+            : standardised_difference(e.group->stats.accuracy, e.vs_baseline.difference, baseline_of(a, e)->stats.accuracy);
         e.seeds_needed = seeds_for_power(effect, a.power_alpha, 0.8, e.paired);
         const int have = e.paired ? e.pairs : static_cast<int>(std::min(e.group->stats.acc.n, baseline_of(a, e)->stats.acc.n));
-        if (adjusted[i] < a.alpha) e.verdict = e.vs_baseline.difference > 0 ? RankedEntry::Verdict::better : RankedEntry::Verdict::worse;
-        else e.verdict = e.seeds_needed < 0 || e.seeds_needed > have ? RankedEntry::Verdict::underpowered : RankedEntry::Verdict::within_noise;
+        if (adjusted[i] < a.alpha)
+            e.verdict = e.vs_baseline.difference > 0 ? RankedEntry::Verdict::better : RankedEntry::Verdict::worse;
+        else
+            e.verdict =
+                e.seeds_needed < 0 || e.seeds_needed > have ? RankedEntry::Verdict::underpowered : RankedEntry::Verdict::within_noise;
     }
     // Speed is a second family, adjusted on its own: a value can be decided faster and not more accurate.
     std::vector<RankedEntry*> timed;
@@ -384,13 +394,14 @@ void confirm_decisions(Aggregate& a, const AdaptiveSpec& spec) {
     for (Ranking& r : a.rankings)
         for (RankedEntry& e : r.entries)
             if (r.baseline && !e.is_baseline &&
-                (e.verdict == RankedEntry::Verdict::better || e.verdict == RankedEntry::Verdict::worse || e.verdict == RankedEntry::Verdict::equivalent))
+                (e.verdict == RankedEntry::Verdict::better || e.verdict == RankedEntry::Verdict::worse ||
+                 e.verdict == RankedEntry::Verdict::equivalent))
                 decided.emplace_back(&e, r.baseline);
     a.confirmation_alpha = a.alpha / static_cast<double>(std::max<std::size_t>(decided.size(), 1));
     for (auto [e, baseline] : decided) {
-        const Decision d = e->verdict == RankedEntry::Verdict::better  ? Decision::better
-                           : e->verdict == RankedEntry::Verdict::worse ? Decision::worse
-                                                                       : Decision::equivalent;
+        const Decision d = e->verdict == RankedEntry::Verdict::better ? Decision::better
+            : e->verdict == RankedEntry::Verdict::worse               ? Decision::worse
+                                                                      : Decision::equivalent;
         e->confirming = true;
         e->confirmation = confirm_decision(d, e->group->confirmation, baseline->confirmation, a.confirmation_alpha, spec.margin);
     }
@@ -413,8 +424,8 @@ void sequential_verdicts(Aggregate& a) {
         if (!r.baseline) continue;
         for (RankedEntry& e : r.entries) {
             if (e.is_baseline) continue;
-            const SequentialResult s = run_rounds(spec, seeds, e.group->stats.by_seed, r.baseline->stats.by_seed, a.paired_seeds, alpha,
-                                                  spec.rounds() - 1);
+            const SequentialResult s =
+                run_rounds(spec, seeds, e.group->stats.by_seed, r.baseline->stats.by_seed, a.paired_seeds, alpha, spec.rounds() - 1);
             // Fewer seeds stored than the design's most, on either side: the rounds are still running. A diverged or
             // failed seed is stored too (it has no accuracy to compare, but its round ran).
             const int stored = static_cast<int>(std::min(e.group->trials.size(), r.baseline->trials.size()));
@@ -428,10 +439,10 @@ void sequential_verdicts(Aggregate& a) {
                 e.design_ci = {c.difference - q * se, c.difference + q * se};
             }
             e.verdict = s.decision == Decision::better ? RankedEntry::Verdict::better
-                        : s.decision == Decision::worse ? RankedEntry::Verdict::worse
-                        : s.decision == Decision::equivalent ? RankedEntry::Verdict::equivalent
-                        : rounds_to_go                       ? RankedEntry::Verdict::pending
-                                                             : RankedEntry::Verdict::undecided;
+                : s.decision == Decision::worse        ? RankedEntry::Verdict::worse
+                : s.decision == Decision::equivalent   ? RankedEntry::Verdict::equivalent
+                : rounds_to_go                         ? RankedEntry::Verdict::pending
+                                                       : RankedEntry::Verdict::undecided;
         }
     }
     if (spec.confirm > 0) confirm_decisions(a, spec);
@@ -466,14 +477,17 @@ Aggregate aggregate(const LoadedRuns& runs, const std::string& adjustment) {
     a.damaged = runs.damaged;
     a.run_log = runs.run_log;
     const json baseline = a.config.value("baseline", json(""));
-    if (baseline.is_object() && baseline.size() == 1) a.compared_axis = baseline.begin().key(), a.baseline = *baseline.begin();
-    else if (baseline.is_string() && !baseline.get<std::string>().empty()) a.baseline = baseline;
+    if (baseline.is_object() && baseline.size() == 1)
+        a.compared_axis = baseline.begin().key(), a.baseline = *baseline.begin();
+    else if (baseline.is_string() && !baseline.get<std::string>().empty())
+        a.baseline = baseline;
     a.target = a.config.value("train", json::object()).value("target", 0.25);
     a.epochs = a.config.value("train", json::object()).value("epochs", 0);
     a.trial_count = static_cast<int>(runs.trials.size());  // both stages, with tune
     if (a.config.contains("adaptive")) {
         const json& d = a.config["adaptive"];
-        a.adaptive = AdaptiveSpec{d["min"].get<int>(), d["max"].get<int>(), d["step"].get<int>(), d["margin"].get<double>(), d.value("confirm", 0)};
+        a.adaptive =
+            AdaptiveSpec{d["min"].get<int>(), d["max"].get<int>(), d["step"].get<int>(), d["margin"].get<double>(), d.value("confirm", 0)};
     }
 
     build_groups(a, runs);

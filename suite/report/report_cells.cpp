@@ -39,7 +39,6 @@ Cell fraction_ci_cell(const std::vector<double>& v) {
     return cell(interval_text("%.3f", std::max(0.0, m.ci_low), std::min(1.0, m.ci_high)));
 }
 
-
 // A table with a column per axis, then `rest`; `numeric` says which of `rest` are numbers.
 Table group_table(const Aggregate& a, const std::vector<std::string>& rest) {
     Table t;

@@ -29,9 +29,9 @@ struct TrialRecord {
 struct LoadedRuns {
     std::vector<std::filesystem::path> dirs;
     nlohmann::json manifest;  // the first directory's; every other one must hold the same config
-    std::vector<TrialRecord> trials;                            // by trial id, each once
-    std::vector<std::pair<std::string, std::string>> damaged;   // trial id, what is wrong: listed, never used
-    std::vector<nlohmann::json> run_log;                        // every directory's runs.jsonl lines
+    std::vector<TrialRecord> trials;  // by trial id, each once
+    std::vector<std::pair<std::string, std::string>> damaged;  // trial id, what is wrong: listed, never used
+    std::vector<nlohmann::json> run_log;  // every directory's runs.jsonl lines
 };
 // Throws InputError for a missing directory, a damaged manifest or run log, or directories of different configs.
 LoadedRuns load_runs(const std::vector<std::filesystem::path>& dirs);
@@ -41,10 +41,10 @@ struct GroupStats {
     int diverged = 0, failed = 0;
     std::vector<double> accuracy;  // final test accuracy per finished trial
     std::vector<std::int64_t> accuracy_seeds;  // the seed of each, for pairing
-    std::vector<double> steps;     // steps to the training-error target of each (+inf: never reached; censored)
-    Summary acc;                   // of accuracy
-    Interval mean_bootstrap;       // seeded percentile bootstrap interval of the mean
-    double iqm = NAN;              // interquartile mean of accuracy, and its bootstrap interval
+    std::vector<double> steps;  // steps to the training-error target of each (+inf: never reached; censored)
+    Summary acc;  // of accuracy
+    Interval mean_bootstrap;  // seeded percentile bootstrap interval of the mean
+    double iqm = NAN;  // interquartile mean of accuracy, and its bootstrap interval
     Interval iqm_bootstrap;
     // accuracy with −inf for each diverged trial: the worst outcome, for the rank-based statistics
     std::vector<double> outcomes;
@@ -67,14 +67,14 @@ struct GroupStats {
 
 struct Group {
     std::vector<std::string> cells;  // the group's value on each column axis, as text
-    nlohmann::json values;           // the same, as JSON by axis name
+    nlohmann::json values;  // the same, as JSON by axis name
     std::vector<const TrialRecord*> trials;
     GroupStats stats;
     // adaptive.confirm: the fresh seeds trained after the rounds (stage "confirm"), kept apart from `trials` so
     // that nothing the rounds decided on is mixed with them
     std::vector<const TrialRecord*> confirmation_trials;
     SeedOutcomes confirmation;
-    std::string label() const;       // the cells joined by spaces
+    std::string label() const;  // the cells joined by spaces
 };
 
 // A group set against the baseline group with the same other settings.
@@ -88,14 +88,24 @@ struct RankedEntry {
     Comparison vs_baseline;
     bool paired = false;
     int pairs = 0;
-    double wins = NAN;        // paired: the fraction of seeds on which the group beat the baseline
-    double welch_width = NAN; // paired: the width of Welch's interval on the same trials, to show what pairing gained
+    double wins = NAN;  // paired: the fraction of seeds on which the group beat the baseline
+    double welch_width = NAN;  // paired: the width of Welch's interval on the same trials, to show what pairing gained
     double p_adjusted = NAN;  // over the report's family (Holm, or Benjamini–Hochberg)
-    double improvement = NAN; // P(group > baseline), diverged trials the worst outcome
+    double improvement = NAN;  // P(group > baseline), diverged trials the worst outcome
     Interval improvement_interval;
-    int seeds_needed = -1;    // per group (paired: pairs) for 80% power at the observed difference, after the correction
+    int seeds_needed = -1;  // per group (paired: pairs) for 80% power at the observed difference, after the correction
     // pending: adaptive rounds undecided so far, with fewer seeds stored than the design's most (a run still going)
-    enum class Verdict { baseline, better, worse, within_noise, underpowered, not_tested, equivalent, undecided, pending } verdict = Verdict::not_tested;
+    enum class Verdict {
+        baseline,
+        better,
+        worse,
+        within_noise,
+        underpowered,
+        not_tested,
+        equivalent,
+        undecided,
+        pending
+    } verdict = Verdict::not_tested;
     // adaptive: the rounds' decision (it replaces the adjusted test's verdict) and the seeds it took
     bool sequential = false;
     int sequential_seeds = 0;
@@ -112,9 +122,9 @@ struct RankedEntry {
     // step, is a tie. The sign test needs only that order, so censoring costs no pair.
     struct Speed {
         int pairs = 0, sooner = 0, later = 0;  // seeds; on how many the group reached the target first, and last
-        int both_reached = 0;                  // seeds on which both did: the steps ratio is over these
-        double ratio = NAN;                    // geometric mean of steps(group) / steps(baseline)
-        Interval ratio_ci{NAN, NAN};           // its 95% Student-t interval (on the logs)
+        int both_reached = 0;  // seeds on which both did: the steps ratio is over these
+        double ratio = NAN;  // geometric mean of steps(group) / steps(baseline)
+        Interval ratio_ci{NAN, NAN};  // its 95% Student-t interval (on the logs)
         double p_value = NAN, p_adjusted = NAN;  // exact sign test; adjusted over the report's speed family
         bool tested() const { return sooner + later > 0; }
     } speed;
@@ -122,7 +132,7 @@ struct RankedEntry {
 
 // The ranking of the compared axis's values among the groups that share every other axis's value.
 struct Ranking {
-    nlohmann::json context;     // the other axes' values ({} when only the compared axis is swept)
+    nlohmann::json context;  // the other axes' values ({} when only the compared axis is swept)
     std::string context_label;  // "init he_normal, bias 0" or ""
     std::vector<RankedEntry> entries;  // by rank
     const Group* baseline = nullptr;
@@ -140,7 +150,7 @@ struct Aggregate {
     // The axis whose values the summary ranks: the config's baseline axis, else activation when it varies, else
     // the first axis that does.
     std::string compared_axis = "activation";
-    nlohmann::json baseline;              // a value of the compared axis; null: none (rank without testing)
+    nlohmann::json baseline;  // a value of the compared axis; null: none (rank without testing)
     std::string baseline_text() const { return baseline.is_string() ? baseline.get<std::string>() : baseline.dump(); }
     // "init he_normal, bias 0.1": a group's values on the axes that vary, but those in `leave_out`.
     std::string context_text(const nlohmann::json& values, const std::vector<std::string>& leave_out) const;
@@ -150,27 +160,27 @@ struct Aggregate {
     // tune: the tuned axis, and per cell (every axis but the seed and the tuned one) its stage-1 results.
     std::string tune_axis, tune_select;
     struct TuningCell {
-        nlohmann::json values;          // the cell's axes
+        nlohmann::json values;  // the cell's axes
         std::vector<TunedValue> tried;  // in the config's order of the values
         int chosen = -1;
-        bool at_edge = false;           // the chosen value is the first or last of the grid
+        bool at_edge = false;  // the chosen value is the first or last of the grid
     };
     std::vector<TuningCell> tuning;
     // adaptive: the design, and the trials the rounds ran against a fixed design with max seeds
     std::optional<AdaptiveSpec> adaptive;
     double confirmation_alpha = NAN;  // the level each confirmation is tested at: α over the decisions confirmed
-    double power_alpha = NAN;         // the level the seeds-for-power figures assume: α/m, or α/(m·K) with adaptive seeds
-    double design_level = NAN;        // adaptive: the repeated confidence intervals' coverage, 1 − α/(m·K)
+    double power_alpha = NAN;  // the level the seeds-for-power figures assume: α/m, or α/(m·K) with adaptive seeds
+    double design_level = NAN;  // adaptive: the repeated confidence intervals' coverage, 1 − α/(m·K)
     int adaptive_trials = 0, fixed_design_trials = 0;
-    std::vector<Ranking> rankings;        // one per context
-    std::vector<Text> findings;           // what the rankings support, in sentences
+    std::vector<Ranking> rankings;  // one per context
+    std::vector<Text> findings;  // what the rankings support, in sentences
     double target = 0.25;
     int epochs = 0;
-    double alpha = 0.05;                  // the family-wise error rate (Holm) or false discovery rate (BH) of the verdicts
-    std::string adjustment = "holm";      // holm | bh
-    bool paired_seeds = false;            // the config paired its seeds (common random numbers)
-    std::size_t comparisons = 0;          // the family's size
-    std::size_t speed_comparisons = 0;    // the speed family's size (RankedEntry::Speed), adjusted apart from accuracy's
+    double alpha = 0.05;  // the family-wise error rate (Holm) or false discovery rate (BH) of the verdicts
+    std::string adjustment = "holm";  // holm | bh
+    bool paired_seeds = false;  // the config paired its seeds (common random numbers)
+    std::size_t comparisons = 0;  // the family's size
+    std::size_t speed_comparisons = 0;  // the speed family's size (RankedEntry::Speed), adjusted apart from accuracy's
     // Paired comparisons: each paired interval's width ÷ Welch's on the same trials (median, min, max; NaN: none).
     double pairing_ratio_median = NAN, pairing_ratio_min = NAN, pairing_ratio_max = NAN;
     std::size_t pairing_count = 0;
@@ -188,9 +198,9 @@ void write_findings(Aggregate& a);
 // pivot_rows/pivot_cols: see build_report.
 Document report_document(const Aggregate& a, const std::string& pivot_rows, const std::string& pivot_cols);
 std::string render_markdown(const Document& doc);  // report_markdown.cpp
-std::string render_html(const Document& doc);      // report_html.cpp: one self-contained page
-std::string render_csv(const Aggregate& a);          // report_exports.cpp: a row per trial, then per group
+std::string render_html(const Document& doc);  // report_html.cpp: one self-contained page
+std::string render_csv(const Aggregate& a);  // report_exports.cpp: a row per trial, then per group
 std::string render_summary_csv(const Aggregate& a);  // the ranking: a row per group and context
-std::string render_json(const Aggregate& a);         // everything above, typed (numbers, null for censored)
+std::string render_json(const Aggregate& a);  // everything above, typed (numbers, null for censored)
 
 }  // namespace actbench

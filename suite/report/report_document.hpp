@@ -42,12 +42,12 @@ struct Figure {
 };
 
 struct Section {
-    std::string id;     // the HTML anchor
+    std::string id;  // the HTML anchor
     std::string title;  // empty: no heading (the page's opening)
-    int level = 2;      // 1: the page title
+    int level = 2;  // 1: the page title
     std::vector<Text> paragraphs;  // before the tables
-    std::vector<Text> bullets;     // a list after the paragraphs
-    std::vector<Text> closing;     // paragraphs after the list
+    std::vector<Text> bullets;  // a list after the paragraphs
+    std::vector<Text> closing;  // paragraphs after the list
     std::vector<Table> tables;
     std::vector<Figure> figures;
 };

@@ -12,7 +12,6 @@ using nlohmann::json;
 
 namespace {
 
-
 json number_or_null(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
 json mean_or_null(const std::vector<double>& v) { return v.empty() ? json(nullptr) : json(summarise(v).mean); }
 
@@ -34,10 +33,14 @@ const char* verdict_name(RankedEntry::Verdict v) {
 // Steps to the target against the baseline (RankedEntry::Speed); null where not compared.
 json speed_json(const RankedEntry::Speed& sp) {
     if (!sp.pairs) return nullptr;
-    return {{"pairs", sp.pairs}, {"sooner", sp.sooner}, {"later", sp.later}, {"both_reached", sp.both_reached},
+    return {{"pairs", sp.pairs},
+            {"sooner", sp.sooner},
+            {"later", sp.later},
+            {"both_reached", sp.both_reached},
             {"steps_ratio", number_or_null(sp.ratio)},
             {"steps_ratio_ci95", std::isfinite(sp.ratio_ci.low) ? json{sp.ratio_ci.low, sp.ratio_ci.high} : json(nullptr)},
-            {"p_value", sp.tested() ? json(sp.p_value) : json(nullptr)}, {"p_adjusted", sp.tested() ? json(sp.p_adjusted) : json(nullptr)}};
+            {"p_value", sp.tested() ? json(sp.p_value) : json(nullptr)},
+            {"p_adjusted", sp.tested() ? json(sp.p_adjusted) : json(nullptr)}};
 }
 
 json entry_json(const Aggregate& a, const RankedEntry& e) {
@@ -45,39 +48,40 @@ json entry_json(const Aggregate& a, const RankedEntry& e) {
     const Comparison& c = e.vs_baseline;
     const bool compared = c.valid && !e.is_baseline;
     const std::vector<double>& flat = !st.dead.empty() ? st.dead : st.inactive;
-    return {{"rank", e.rank},
-            {a.compared_axis, e.group->values[a.compared_axis]},
-            {"n", st.acc.n},
-            {"mean", st.acc.n ? json(st.acc.mean) : json(nullptr)},
-            {"ci95", st.acc.n > 1 ? json{st.acc.ci_low, st.acc.ci_high} : json(nullptr)},
-            {"difference", compared ? json(c.difference) : json(nullptr)},
-            {"difference_ci95", compared ? json{c.ci_low, c.ci_high} : json(nullptr)},
-            {"test", compared ? json(e.paired ? "paired" : "welch") : json(nullptr)},
-            {"pairs", e.paired ? json(e.pairs) : json(nullptr)},
-            {"wins", e.paired ? json(e.wins) : json(nullptr)},
-            {"p_value", compared && !e.sequential ? json(c.p_value) : json(nullptr)},  // none is valid under an adaptive design
-            {"p_adjusted", compared && !e.sequential ? json(e.p_adjusted) : json(nullptr)},
-            {"design_interval", e.sequential && std::isfinite(e.design_ci.low) ? json{e.design_ci.low, e.design_ci.high} : json(nullptr)},
-            {"design_level", e.sequential && std::isfinite(e.design_ci.low) ? json(a.design_level) : json(nullptr)},
-            {"probability_of_improvement", std::isfinite(e.improvement) && !e.is_baseline ? json(e.improvement) : json(nullptr)},
-            {"probability_of_improvement_ci95", std::isfinite(e.improvement) && !e.is_baseline
-                                                    ? json{e.improvement_interval.low, e.improvement_interval.high}
-                                                    : json(nullptr)},
-            {"seeds_for_80_percent_power", compared && e.seeds_needed > 0 ? json(e.seeds_needed) : json(nullptr)},
-            {"verdict", verdict_name(e.verdict)},
-            {"sequential_seeds", e.sequential ? json(e.sequential_seeds) : json(nullptr)},
-            {"confirmation", e.confirming ? json{{"pairs", e.confirmation.pairs},
-                                                 {"diverged", e.confirmation.diverged},
-                                                 {"difference", e.confirmation.pairs > 1 ? json(e.confirmation.difference) : json(nullptr)},
-                                                 {"interval", e.confirmation.pairs > 1 ? json{e.confirmation.low, e.confirmation.high} : json(nullptr)},
-                                                 {"level", e.confirmation.pairs > 1 ? json(e.confirmation.level) : json(nullptr)},
-                                                 {"confirmed", e.confirmation.confirmed}}
-                                          : json(nullptr)},
-            {"median_steps_to_target", number_or_null(st.median_steps_to_target)},
-            {"censored", std::isinf(st.median_steps_to_target)},
-            {"speed", speed_json(e.speed)},
-            {!st.dead.empty() ? "dead_fraction" : "inactive_fraction", mean_or_null(flat)},
-            {"diverged", st.diverged}};
+    return {
+        {"rank", e.rank},
+        {a.compared_axis, e.group->values[a.compared_axis]},
+        {"n", st.acc.n},
+        {"mean", st.acc.n ? json(st.acc.mean) : json(nullptr)},
+        {"ci95", st.acc.n > 1 ? json{st.acc.ci_low, st.acc.ci_high} : json(nullptr)},
+        {"difference", compared ? json(c.difference) : json(nullptr)},
+        {"difference_ci95", compared ? json{c.ci_low, c.ci_high} : json(nullptr)},
+        {"test", compared ? json(e.paired ? "paired" : "welch") : json(nullptr)},
+        {"pairs", e.paired ? json(e.pairs) : json(nullptr)},
+        {"wins", e.paired ? json(e.wins) : json(nullptr)},
+        {"p_value", compared && !e.sequential ? json(c.p_value) : json(nullptr)},  // none is valid under an adaptive design
+        {"p_adjusted", compared && !e.sequential ? json(e.p_adjusted) : json(nullptr)},
+        {"design_interval", e.sequential && std::isfinite(e.design_ci.low) ? json{e.design_ci.low, e.design_ci.high} : json(nullptr)},
+        {"design_level", e.sequential && std::isfinite(e.design_ci.low) ? json(a.design_level) : json(nullptr)},
+        {"probability_of_improvement", std::isfinite(e.improvement) && !e.is_baseline ? json(e.improvement) : json(nullptr)},
+        {"probability_of_improvement_ci95",
+         std::isfinite(e.improvement) && !e.is_baseline ? json{e.improvement_interval.low, e.improvement_interval.high} : json(nullptr)},
+        {"seeds_for_80_percent_power", compared && e.seeds_needed > 0 ? json(e.seeds_needed) : json(nullptr)},
+        {"verdict", verdict_name(e.verdict)},
+        {"sequential_seeds", e.sequential ? json(e.sequential_seeds) : json(nullptr)},
+        {"confirmation",
+         e.confirming ? json{{"pairs", e.confirmation.pairs},
+                             {"diverged", e.confirmation.diverged},
+                             {"difference", e.confirmation.pairs > 1 ? json(e.confirmation.difference) : json(nullptr)},
+                             {"interval", e.confirmation.pairs > 1 ? json{e.confirmation.low, e.confirmation.high} : json(nullptr)},
+                             {"level", e.confirmation.pairs > 1 ? json(e.confirmation.level) : json(nullptr)},
+                             {"confirmed", e.confirmation.confirmed}}
+                      : json(nullptr)},
+        {"median_steps_to_target", number_or_null(st.median_steps_to_target)},
+        {"censored", std::isinf(st.median_steps_to_target)},
+        {"speed", speed_json(e.speed)},
+        {!st.dead.empty() ? "dead_fraction" : "inactive_fraction", mean_or_null(flat)},
+        {"diverged", st.diverged}};
 }
 
 std::string plain(const Text& text) {
@@ -176,14 +180,20 @@ std::string render_json(const Aggregate& a) {
         const GroupStats& st = g.stats;
         groups.push_back({{"axes", g.values},
                           {"trials", g.trials.size()},
-                          {"final_test_accuracy", {{"n", st.acc.n}, {"mean", st.acc.mean}, {"std", st.acc.std}, {"median", st.acc.median},
-                                                   {"ci95", {st.acc.ci_low, st.acc.ci_high}},
-                                                   {"bootstrap_ci95", {number_or_null(st.mean_bootstrap.low), number_or_null(st.mean_bootstrap.high)}},
-                                                   {"iqm", number_or_null(st.iqm)},
-                                                   {"iqm_ci95", {number_or_null(st.iqm_bootstrap.low), number_or_null(st.iqm_bootstrap.high)}}}},
-                          {"convergence", {{"reached", st.reached}, {"finished", st.finished},
-                                           {"median_epochs_to_target", number_or_null(st.median_epochs_to_target)},
-                                           {"median_steps_to_target", number_or_null(st.median_steps_to_target)}}},
+                          {"final_test_accuracy",
+                           {{"n", st.acc.n},
+                            {"mean", st.acc.mean},
+                            {"std", st.acc.std},
+                            {"median", st.acc.median},
+                            {"ci95", {st.acc.ci_low, st.acc.ci_high}},
+                            {"bootstrap_ci95", {number_or_null(st.mean_bootstrap.low), number_or_null(st.mean_bootstrap.high)}},
+                            {"iqm", number_or_null(st.iqm)},
+                            {"iqm_ci95", {number_or_null(st.iqm_bootstrap.low), number_or_null(st.iqm_bootstrap.high)}}}},
+                          {"convergence",
+                           {{"reached", st.reached},
+                            {"finished", st.finished},
+                            {"median_epochs_to_target", number_or_null(st.median_epochs_to_target)},
+                            {"median_steps_to_target", number_or_null(st.median_steps_to_target)}}},
                           {"diverged", st.diverged}});
     }
     json trials = json::array();
@@ -196,17 +206,19 @@ std::string render_json(const Aggregate& a) {
     json out{{"sweep", a.manifest["sweep"]},
              {"environment", a.environment},
              {"config", a.config},
-             {"summary", {{"compared_axis", a.compared_axis},
-                          {"baseline", a.baseline.is_null() ? json(nullptr) : a.baseline},
-                          {"alpha", a.alpha},
-                          {"adjustment", a.adjustment},
-                          {"paired_seeds", a.paired_seeds},
-                          {"paired_to_welch_width", std::isfinite(a.pairing_ratio_median)
-                                                        ? json{{"median", a.pairing_ratio_median}, {"min", a.pairing_ratio_min}, {"max", a.pairing_ratio_max}}
-                                                        : json(nullptr)},
-                          {"comparisons", comparisons},
-                          {"rankings", rankings},
-                          {"findings", findings}}},
+             {"summary",
+              {{"compared_axis", a.compared_axis},
+               {"baseline", a.baseline.is_null() ? json(nullptr) : a.baseline},
+               {"alpha", a.alpha},
+               {"adjustment", a.adjustment},
+               {"paired_seeds", a.paired_seeds},
+               {"paired_to_welch_width",
+                std::isfinite(a.pairing_ratio_median)
+                    ? json{{"median", a.pairing_ratio_median}, {"min", a.pairing_ratio_min}, {"max", a.pairing_ratio_max}}
+                    : json(nullptr)},
+               {"comparisons", comparisons},
+               {"rankings", rankings},
+               {"findings", findings}}},
              {"groups", groups},
              {"trials", trials}};
     if (!a.damaged.empty()) {

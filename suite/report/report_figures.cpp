@@ -28,11 +28,13 @@ Figure forest(const Aggregate& a) {
     std::stable_sort(rows.begin(), rows.end(), [](const ForestRow& x, const ForestRow& y) { return x.estimate > y.estimate; });
     const bool one_context = a.rankings.size() == 1 && a.rankings[0].baseline;
     const double reference = one_context && a.rankings[0].baseline->stats.acc.n ? a.rankings[0].baseline->stats.acc.mean : NAN;
-    return {"forest", "Final test accuracy by group",
-            svg_forest_plot("Final test accuracy, mean and 95% interval over seeds" +
-                                std::string(a.baseline.is_null() ? "" : " (dashed / grey tick: " + a.baseline_text() + ")"),
-                            "final test accuracy", rows, reference,
-                            a.baseline.is_null() ? "" : "green: better than the baseline; red: worse; blue-grey: not distinguished; black: the baseline")};
+    return {
+        "forest", "Final test accuracy by group",
+        svg_forest_plot(
+            "Final test accuracy, mean and 95% interval over seeds" +
+                std::string(a.baseline.is_null() ? "" : " (dashed / grey tick: " + a.baseline_text() + ")"),
+            "final test accuracy", rows, reference,
+            a.baseline.is_null() ? "" : "green: better than the baseline; red: worse; blue-grey: not distinguished; black: the baseline")};
 }
 
 // The compared axis against every other combination of axes: mean accuracy, marked where it differs from the baseline.
@@ -53,9 +55,11 @@ Figure heatmap(const Aggregate& a) {
             marks[it->second][c] = e.verdict == RankedEntry::Verdict::better ? " ▲" : e.verdict == RankedEntry::Verdict::worse ? " ▼" : "";
         }
     }
-    return {"heatmap", "Mean final test accuracy by " + a.compared_axis + " and the other axes",
-            svg_heatmap("Mean final test accuracy: " + a.compared_axis + " × the other axes", row_labels, column_labels, values, marks,
-                        a.baseline.is_null() ? "" : "▲ / ▼: better / worse than " + a.baseline_text() + " in that column (Holm-adjusted p < 0.05)")};
+    return {
+        "heatmap", "Mean final test accuracy by " + a.compared_axis + " and the other axes",
+        svg_heatmap(
+            "Mean final test accuracy: " + a.compared_axis + " × the other axes", row_labels, column_labels, values, marks,
+            a.baseline.is_null() ? "" : "▲ / ▼: better / worse than " + a.baseline_text() + " in that column (Holm-adjusted p < 0.05)")};
 }
 
 MultiPlotSpec multiples(const std::string& title, const std::string& x, const std::string& y) {
@@ -92,17 +96,19 @@ Figure zeros_figure(const Aggregate& a, const std::string& per) {
     MultiPlotSpec zeros = multiples("Zero fraction per activation layer (dashed: at initialisation; solid: at the end)" + per,
                                     "activation layer", "fraction of exact zeros");
     for (std::size_t l = 0; l < layers; ++l) zeros.x_names.push_back("act" + std::to_string(l + 1));
-    return {"zeros", "Zero fraction per activation layer",
-            svg_small_multiples(zeros, by_compared_value(a, [&](const Group& g, const std::string& l, const char* c, std::vector<Series>& out) {
-                const auto per_layer = layer_curve(g, "zero_fraction");
-                if (per_layer.empty()) return;
-                for (int which = 0; which < 2; ++which) {
-                    const auto& v = which == 0 ? per_layer.begin()->second : per_layer.rbegin()->second;
-                    Series s{l + (which == 0 ? " (init)" : ""), c, {}, {}, {}, {}, which == 0};
-                    for (std::size_t k = 0; k < v.size(); ++k) s.x.push_back(static_cast<double>(k + 1)), s.y.push_back(v[k]);
-                    out.push_back(s);
-                }
-            }))};
+    return {
+        "zeros", "Zero fraction per activation layer",
+        svg_small_multiples(zeros, by_compared_value(a, [&](const Group& g, const std::string& l, const char* c, std::vector<Series>& out) {
+                                const auto per_layer = layer_curve(g, "zero_fraction");
+                                if (per_layer.empty()) return;
+                                for (int which = 0; which < 2; ++which) {
+                                    const auto& v = which == 0 ? per_layer.begin()->second : per_layer.rbegin()->second;
+                                    Series s{l + (which == 0 ? " (init)" : ""), c, {}, {}, {}, {}, which == 0};
+                                    for (std::size_t k = 0; k < v.size(); ++k)
+                                        s.x.push_back(static_cast<double>(k + 1)), s.y.push_back(v[k]);
+                                    out.push_back(s);
+                                }
+                            }))};
 }
 
 // The dead fraction against the learning rate, when the rate is an axis: a panel per compared value, a line per
@@ -138,7 +144,8 @@ std::optional<Figure> dead_vs_lr_figure(const Aggregate& a, const std::string& p
             s = sorted;
         }
     if (panels.empty()) return std::nullopt;
-    MultiPlotSpec m = multiples("Dead-unit fraction after training against the learning rate" + per, "learning rate (log scale)", "dead fraction");
+    MultiPlotSpec m =
+        multiples("Dead-unit fraction after training against the learning rate" + per, "learning rate (log scale)", "dead fraction");
     m.log_x = true;
     for (std::size_t i = 0; i < a.columns.size(); ++i)  // a tick at each rate of the sweep
         if (a.columns[i] == "train.lr")
@@ -158,25 +165,28 @@ std::vector<Figure> curves(const Aggregate& a) {
     };
     MultiPlotSpec loss = multiples("Training loss, mean over seeds (band: min to max; log scale)" + per, "step", "cross-entropy");
     loss.log_y = true;  // a diverging seed's loss runs to 10^4 and more
-    figures.push_back({"loss", "Training loss",
-                       svg_small_multiples(loss,
-                                           by_compared_value(a, [&](const Group& g, const std::string& l, const char* c, std::vector<Series>& out) {
-                                               out.push_back(line(curve(g, "step", "train_loss"), l, c, true));
-                                           }))});
-    figures.push_back({"accuracy", "Test accuracy",
-                       svg_small_multiples(multiples("Test accuracy, mean over seeds (band: min to max)" + per, "epoch", "top-1 accuracy"),
-                                           by_compared_value(a, [&](const Group& g, const std::string& l, const char* c, std::vector<Series>& out) {
-                                               out.push_back(line(curve(g, "epoch", "test_accuracy"), l, c, true));
-                                           }))});
+    figures.push_back(
+        {"loss", "Training loss",
+         svg_small_multiples(loss, by_compared_value(a, [&](const Group& g, const std::string& l, const char* c, std::vector<Series>& out) {
+                                 out.push_back(line(curve(g, "step", "train_loss"), l, c, true));
+                             }))});
+    figures.push_back(
+        {"accuracy", "Test accuracy",
+         svg_small_multiples(multiples("Test accuracy, mean over seeds (band: min to max)" + per, "epoch", "top-1 accuracy"),
+                             by_compared_value(a, [&](const Group& g, const std::string& l, const char* c, std::vector<Series>& out) {
+                                 out.push_back(line(curve(g, "epoch", "test_accuracy"), l, c, true));
+                             }))});
     // The last activation layer's mean output (Glorot & Bengio 2010's saturation of the top hidden layer shows here).
-    figures.push_back({"last_layer_mean", "Mean output of the last activation layer",
-                       svg_small_multiples(multiples("Mean output of the last activation layer (probe set, mean over seeds)" + per, "step", "mean activation"),
-                                           by_compared_value(a, [&](const Group& g, const std::string& l, const char* c, std::vector<Series>& out) {
-                                               Series s{l, c, {}, {}, {}, {}, false};
-                                               for (const auto& [step, v] : layer_curve(g, "mean"))
-                                                   if (!v.empty() && std::isfinite(v.back())) s.x.push_back(static_cast<double>(step)), s.y.push_back(v.back());
-                                               out.push_back(s);
-                                           }))});
+    figures.push_back(
+        {"last_layer_mean", "Mean output of the last activation layer",
+         svg_small_multiples(
+             multiples("Mean output of the last activation layer (probe set, mean over seeds)" + per, "step", "mean activation"),
+             by_compared_value(a, [&](const Group& g, const std::string& l, const char* c, std::vector<Series>& out) {
+                 Series s{l, c, {}, {}, {}, {}, false};
+                 for (const auto& [step, v] : layer_curve(g, "mean"))
+                     if (!v.empty() && std::isfinite(v.back())) s.x.push_back(static_cast<double>(step)), s.y.push_back(v.back());
+                 out.push_back(s);
+             }))});
     figures.push_back(zeros_figure(a, per));
     if (auto dead = dead_vs_lr_figure(a, per)) figures.push_back(std::move(*dead));
     return figures;

@@ -17,7 +17,8 @@ LoadedRuns load_runs(const std::vector<fs::path>& dirs) {
         std::error_code ec;
         if (!fs::is_directory(run_dir, ec)) throw InputError(run_dir.string() + ": no such run directory");
         const nlohmann::json m = read_manifest(run_dir);
-        if (runs.manifest.is_null()) runs.manifest = m;
+        if (runs.manifest.is_null())
+            runs.manifest = m;
         else if (m["config_hash"] != runs.manifest["config_hash"])
             throw InputError((run_dir / kManifestFile).string() + ": a different sweep from " + (dirs[0] / kManifestFile).string() +
                              " (config hashes differ); only runs of one config merge into a report");

@@ -14,7 +14,8 @@
 
 namespace actbench::doc {
 
-inline const char* const kPalette[] = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf", "#7f7f7f", "#bcbd22"};
+inline const char* const kPalette[] = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e",
+                                       "#8c564b", "#e377c2", "#17becf", "#7f7f7f", "#bcbd22"};
 
 // report_cells.cpp: numbers as text and cells
 std::string fmt(const char* format, double v);  // "—" for a non-finite value
@@ -48,7 +49,7 @@ Section opening(const Aggregate& a);
 Section summary(const Aggregate& a);
 
 // report_figures.cpp
-Figure forest(const Aggregate& a);   // every group's mean final accuracy; the baseline as a line or ticks
+Figure forest(const Aggregate& a);  // every group's mean final accuracy; the baseline as a line or ticks
 Figure heatmap(const Aggregate& a);  // the compared axis against every other combination of axes
 std::vector<Figure> curves(const Aggregate& a);
 MultiPlotSpec multiples(const std::string& title, const std::string& x, const std::string& y);

@@ -24,13 +24,16 @@ Section tuning_section(const Aggregate& a) {
     const std::string score = a.tune_select == "validation_loss" ? "validation loss" : "validation accuracy";
     int at_edge = 0;
     for (const auto& cell : a.tuning) at_edge += cell.chosen >= 0 && cell.at_edge;
-    s.paragraphs.push_back(spans("Stage 1 trained every value of `" + a.tune_axis + "` with the tuning seeds on the training split minus "
-                                 "the validation split and chose, per cell, the value with the best mean " + score +
-                                 " (a value with a diverged seed is never chosen; ties go to the earlier value); stage 2 trained the "
-                                 "cell's final seeds at that value, and only those are in the tables above and below." +
-                                 (at_edge ? " **" + std::to_string(at_edge) + " of " + std::to_string(a.tuning.size()) +
-                                                " cell(s) chose a value at the edge of the grid**: the best may lie beyond it — widen the grid there."
-                                          : std::string(" Every choice lies inside the grid."))));
+    s.paragraphs.push_back(
+        spans("Stage 1 trained every value of `" + a.tune_axis +
+              "` with the tuning seeds on the training split minus "
+              "the validation split and chose, per cell, the value with the best mean " +
+              score +
+              " (a value with a diverged seed is never chosen; ties go to the earlier value); stage 2 trained the "
+              "cell's final seeds at that value, and only those are in the tables above and below." +
+              (at_edge ? " **" + std::to_string(at_edge) + " of " + std::to_string(a.tuning.size()) +
+                       " cell(s) chose a value at the edge of the grid**: the best may lie beyond it — widen the grid there."
+                       : std::string(" Every choice lies inside the grid."))));
     Table t;
     std::vector<std::string> axes;
     for (const auto& c : a.columns)
@@ -63,7 +66,8 @@ Section tuning_section(const Aggregate& a) {
     for (const auto& v : a.tuning.front().tried) positive &= v.value.is_number() && v.value.get<double>() > 0;
     for (const auto& cell : a.tuning) {
         const std::string key = cell.values.value(a.compared_axis, json()).dump();
-        if (!panel_of.count(key)) panel_of[key] = panels.size(), panels.push_back({value_text(cell.values.value(a.compared_axis, json())), {}});
+        if (!panel_of.count(key))
+            panel_of[key] = panels.size(), panels.push_back({value_text(cell.values.value(a.compared_axis, json())), {}});
         std::string label = a.context_text(cell.values, {a.compared_axis, a.tune_axis});
         if (label.empty()) label = "mean over the tuning seeds";
         if (!colour_of.count(label)) colour_of.emplace(label, colour_of.size());
@@ -75,7 +79,8 @@ Section tuning_section(const Aggregate& a) {
         }
         panels[panel_of[key]].series.push_back(series);
     }
-    MultiPlotSpec m = multiples("Tuning: " + score + " against " + a.tune_axis + " (a panel per " + a.compared_axis + ")", a.tune_axis, score);
+    MultiPlotSpec m =
+        multiples("Tuning: " + score + " against " + a.tune_axis + " (a panel per " + a.compared_axis + ")", a.tune_axis, score);
     m.log_x = positive;
     for (const auto& v : a.tuning.front().tried)
         if (v.value.is_number()) m.x_ticks.push_back(v.value.get<double>());  // a tick at each value tried
@@ -97,18 +102,21 @@ Section overview_section(const Aggregate& a) {
         row.push_back(cell(std::to_string(st.diverged), st.diverged));
         row.push_back(stat_cell(st.accuracy, "%.4f"));
         row.push_back(cell(losses.empty() ? "—" : losses));
-        row.push_back(cell(st.zero_init.empty() ? "—" : fmt("%.3f", summarise(st.zero_init).mean) + " → " + fmt("%.3f", summarise(st.zero_final).mean)));
-        row.push_back(cell(st.dead.empty() ? "n/a" : fmt("%.3f", summarise(st.dead).mean), st.dead.empty() ? NAN : summarise(st.dead).mean));
+        row.push_back(cell(
+            st.zero_init.empty() ? "—" : fmt("%.3f", summarise(st.zero_init).mean) + " → " + fmt("%.3f", summarise(st.zero_final).mean)));
+        row.push_back(
+            cell(st.dead.empty() ? "n/a" : fmt("%.3f", summarise(st.dead).mean), st.dead.empty() ? NAN : summarise(st.dead).mean));
         t.rows.push_back(row);
     }
-    t.caption = spans("*test accuracy*: top-1 accuracy on the test split (the whole of it, or the class-balanced dataset.test_subset the "
-                      "config names) after the last epoch, mean ± sample standard deviation over the seeds that did not diverge (a "
-                      "diverged trial has a NaN/Inf training loss and is counted under *diverged*). *train loss by epoch*: mean "
-                      "cross-entropy over each epoch's mini-batches, averaged over seeds. *zero fraction*: fraction of exact zeros in the "
-                      "activation layers' outputs over the probe set (the first training images, the same for every trial), averaged "
-                      "over layers and seeds, at initialisation and after the last epoch. *dead units*: after the last epoch, fraction of "
-                      "units (conv channels, dense neurons) whose pre-activation is ≤ 0 for every probe image, averaged over layers and "
-                      "seeds; rectifiers only (n/a otherwise).");
+    t.caption = spans(
+        "*test accuracy*: top-1 accuracy on the test split (the whole of it, or the class-balanced dataset.test_subset the "
+        "config names) after the last epoch, mean ± sample standard deviation over the seeds that did not diverge (a "
+        "diverged trial has a NaN/Inf training loss and is counted under *diverged*). *train loss by epoch*: mean "
+        "cross-entropy over each epoch's mini-batches, averaged over seeds. *zero fraction*: fraction of exact zeros in the "
+        "activation layers' outputs over the probe set (the first training images, the same for every trial), averaged "
+        "over layers and seeds, at initialisation and after the last epoch. *dead units*: after the last epoch, fraction of "
+        "units (conv channels, dense neurons) whose pre-activation is ≤ 0 for every probe image, averaged over layers and "
+        "seeds; rectifiers only (n/a otherwise).");
     s.tables.push_back(t);
     return s;
 }
@@ -117,8 +125,8 @@ Section accuracy_section(const Aggregate& a) {
     Section s = section("accuracy-table", "Accuracy");
     bool any_validation = false;
     for (const Group& g : a.groups) any_validation |= !g.stats.validation.empty();
-    std::vector<std::string> rest{"n", "final: mean", "95% CI", "bootstrap 95% CI", "IQM", "IQM 95% CI", "median", "best: mean",
-                                  "train accuracy", "gap (train − test)"};
+    std::vector<std::string> rest{"n",          "final: mean", "95% CI",     "bootstrap 95% CI", "IQM",
+                                  "IQM 95% CI", "median",      "best: mean", "train accuracy",   "gap (train − test)"};
     if (any_validation) rest.push_back("validation: final");
     if (!a.baseline.is_null()) rest.push_back("vs " + a.baseline_text() + ": Δ"), rest.push_back("p"), rest.push_back("effect size");
     Table t = group_table(a, rest);
@@ -151,21 +159,22 @@ Section accuracy_section(const Aggregate& a) {
         }
         t.rows.push_back(row);
     }
-    t.caption = spans("*final*: test accuracy after the last epoch over the seeds that finished; *95% CI*: Student-t interval for the mean; "
-                      "*bootstrap 95% CI*: the percentile bootstrap interval of the mean (2,000 resamples, seeded by the group, so the same "
-                      "runs give the same interval); *IQM*: the interquartile mean, the mean of the middle half of the seeds (Agarwal et "
-                      "al. 2021), with its bootstrap interval; "
-                      "*best*: the highest test accuracy of any epoch; *train accuracy*: the running accuracy over the last epoch's "
-                      "mini-batches (training mode: dropout, RReLU and noise draws on); *gap*: train accuracy − final test accuracy, per "
-                      "trial, mean ± std." +
-                      std::string(any_validation ? " *validation*: accuracy on the images held out of the training split (dataset.validation)." : "") +
-                      (a.baseline.is_null() ? std::string()
-                                          : " *vs " + a.baseline_text() + "*: the difference from the " + a.baseline_text() +
-                                                " group with the same other settings and the two-sided p of the Summary's test (paired "
-                                                "over common seeds, else Welch's; unadjusted: the Summary gives the adjusted one); *effect "
-                                                "size*: Hedges' g (the difference over the pooled standard deviation, small-sample "
-                                                "corrected) for an unpaired comparison, d_z (the mean difference over the differences' "
-                                                "standard deviation) for a paired one."));
+    t.caption = spans(
+        "*final*: test accuracy after the last epoch over the seeds that finished; *95% CI*: Student-t interval for the mean; "
+        "*bootstrap 95% CI*: the percentile bootstrap interval of the mean (2,000 resamples, seeded by the group, so the same "
+        "runs give the same interval); *IQM*: the interquartile mean, the mean of the middle half of the seeds (Agarwal et "
+        "al. 2021), with its bootstrap interval; "
+        "*best*: the highest test accuracy of any epoch; *train accuracy*: the running accuracy over the last epoch's "
+        "mini-batches (training mode: dropout, RReLU and noise draws on); *gap*: train accuracy − final test accuracy, per "
+        "trial, mean ± std." +
+        std::string(any_validation ? " *validation*: accuracy on the images held out of the training split (dataset.validation)." : "") +
+        (a.baseline.is_null() ? std::string()
+                              : " *vs " + a.baseline_text() + "*: the difference from the " + a.baseline_text() +
+                 " group with the same other settings and the two-sided p of the Summary's test (paired "
+                 "over common seeds, else Welch's; unadjusted: the Summary gives the adjusted one); *effect "
+                 "size*: Hedges' g (the difference over the pooled standard deviation, small-sample "
+                 "corrected) for an unpaired comparison, d_z (the mean difference over the differences' "
+                 "standard deviation) for a paired one."));
     s.tables.push_back(t);
     return s;
 }
@@ -174,32 +183,38 @@ Section accuracy_section(const Aggregate& a) {
 std::optional<Table> speed_table(const Aggregate& a, const Ranking& r) {
     const std::string adjusted = a.adjustment == "bh" ? "p (BH)" : "p (Holm)";
     Table t;
-    t.header = {a.compared_axis, "seeds", "sooner / later / tie", "steps ratio", "95% CI", "both reached", "p (sign test)", adjusted, "verdict"};
+    t.header = {a.compared_axis, "seeds",  "sooner / later / tie", "steps ratio", "95% CI", "both reached", "p (sign test)",
+                adjusted,        "verdict"};
     t.numeric = {false, true, false, true, false, true, true, true, false};
     for (const RankedEntry& e : r.entries) {
         const RankedEntry::Speed& sp = e.speed;
         if (!sp.pairs) continue;
         const bool decided = sp.tested() && sp.p_adjusted < a.alpha;
         const std::string verdict = !sp.tested() ? "all tied" : !decided ? "not distinguished" : sp.sooner > sp.later ? "sooner" : "later";
-        t.rows.push_back({cell(value_text(e.group->values[a.compared_axis])), cell(std::to_string(sp.pairs), sp.pairs),
-                          cell(std::to_string(sp.sooner) + " / " + std::to_string(sp.later) + " / " + std::to_string(sp.pairs - sp.sooner - sp.later)),
-                          cell(fmt("%.2f", sp.ratio), sp.ratio),
-                          cell(std::isfinite(sp.ratio_ci.low) ? interval_text("%.2f", sp.ratio_ci.low, sp.ratio_ci.high) : "—"),
-                          cell(std::to_string(sp.both_reached), sp.both_reached), cell(fmt("%.3g", sp.p_value), sp.p_value),
-                          cell(fmt("%.3g", sp.p_adjusted), sp.p_adjusted), cell(verdict)});
+        t.rows.push_back(
+            {cell(value_text(e.group->values[a.compared_axis])), cell(std::to_string(sp.pairs), sp.pairs),
+             cell(std::to_string(sp.sooner) + " / " + std::to_string(sp.later) + " / " + std::to_string(sp.pairs - sp.sooner - sp.later)),
+             cell(fmt("%.2f", sp.ratio), sp.ratio),
+             cell(std::isfinite(sp.ratio_ci.low) ? interval_text("%.2f", sp.ratio_ci.low, sp.ratio_ci.high) : "—"),
+             cell(std::to_string(sp.both_reached), sp.both_reached), cell(fmt("%.3g", sp.p_value), sp.p_value),
+             cell(fmt("%.3g", sp.p_adjusted), sp.p_adjusted), cell(verdict)});
     }
     if (t.rows.empty()) return std::nullopt;
     t.title = "Steps to the target against " + a.baseline_text() + (r.context_label.empty() ? "" : ", with " + r.context_label);
-    t.caption = spans("Over the seeds both the group and **" + a.baseline_text() + "** finished (*seeds*; the run's seeds are paired): "
-                      "*sooner / later / tie*: on how many the group reached the training-error target of " + fmt("%.2f", a.target) +
+    t.caption = spans("Over the seeds both the group and **" + a.baseline_text() +
+                      "** finished (*seeds*; the run's seeds are paired): "
+                      "*sooner / later / tie*: on how many the group reached the training-error target of " +
+                      fmt("%.2f", a.target) +
                       " at an earlier or a later step (a trial that never reached it is the later of its pair; both never, or the same "
                       "step, is a tie). *steps ratio*: the geometric mean of the group's steps over the baseline's on the seeds where "
                       "*both reached* it, with its 95% Student-t interval (on the logarithms); below 1 is faster. *p (sign test)*: the "
                       "exact two-sided sign test of sooner against later (Dixon & Mood 1946), which needs only each pair's order, so "
-                      "censored seeds count; *" + adjusted + "*: adjusted over the report's " + std::to_string(a.speed_comparisons) +
+                      "censored seeds count; *" +
+                      adjusted + "*: adjusted over the report's " + std::to_string(a.speed_comparisons) +
                       " speed comparisons, a family apart from accuracy's. *verdict*: *sooner* or *later* where the adjusted p < 0.05." +
                       std::string(a.adaptive ? " The adaptive rounds added seeds for the accuracy comparisons; this test takes the seeds "
-                                               "they left, with no sequential design of its own." : ""));
+                                               "they left, with no sequential design of its own."
+                                             : ""));
     return t;
 }
 
@@ -209,10 +224,13 @@ Section convergence_section(const Aggregate& a) {
     for (const Group& g : a.groups) {
         const GroupStats& st = g.stats;
         auto row = group_cells(g);
-        row.push_back(cell(std::to_string(st.reached) + "/" + std::to_string(st.finished), st.finished ? double(st.reached) / st.finished : NAN));
-        row.push_back(cell(std::isinf(st.median_epochs_to_target) ? "> " + std::to_string(a.epochs) : fmt("%.1f", st.median_epochs_to_target),
-                           std::isinf(st.median_epochs_to_target) ? 1e300 : st.median_epochs_to_target));
-        row.push_back(cell(steps_text(st.median_steps_to_target), std::isinf(st.median_steps_to_target) ? 1e300 : st.median_steps_to_target));
+        row.push_back(
+            cell(std::to_string(st.reached) + "/" + std::to_string(st.finished), st.finished ? double(st.reached) / st.finished : NAN));
+        row.push_back(
+            cell(std::isinf(st.median_epochs_to_target) ? "> " + std::to_string(a.epochs) : fmt("%.1f", st.median_epochs_to_target),
+                 std::isinf(st.median_epochs_to_target) ? 1e300 : st.median_epochs_to_target));
+        row.push_back(
+            cell(steps_text(st.median_steps_to_target), std::isinf(st.median_steps_to_target) ? 1e300 : st.median_steps_to_target));
         row.push_back(stat_cell(st.loss_auc, "%.3f"));
         row.push_back(stat_cell(st.final_loss, "%.3f"));
         t.rows.push_back(row);
@@ -232,7 +250,8 @@ Section convergence_section(const Aggregate& a) {
 
 Section sparsity_section(const Aggregate& a) {
     Section s = section("sparsity", "Sparsity, dead and inactive units");
-    Table t = group_table(a, {"zero fraction: init", "final", "final, 95% CI", "dead (rectifiers)", "dead, 95% CI", "inactive (others)", "saturated"});
+    Table t = group_table(
+        a, {"zero fraction: init", "final", "final, 95% CI", "dead (rectifiers)", "dead, 95% CI", "inactive (others)", "saturated"});
     t.numeric[a.columns.size() + 2] = t.numeric[a.columns.size() + 4] = false;
     for (const Group& g : a.groups) {
         const GroupStats& st = g.stats;
@@ -246,19 +265,21 @@ Section sparsity_section(const Aggregate& a) {
         row.push_back(stat_cell(st.saturated, "%.3f"));
         t.rows.push_back(row);
     }
-    t.caption = spans("All over the probe set, averaged over the activation layers. *zero fraction*: exact zeros in the outputs. *dead*: units "
-                      "(conv channels, dense neurons) whose pre-activation is ≤ 0 for every probe image — for the ReLU family they pass no "
-                      "gradient. *inactive*: for the other activations, units with |f′| < 0.001 on every probe image. *saturated*: elements "
-                      "with |f′| < 0.001 (for ReLU these are its zeros). Final values after the last epoch, mean ± std over seeds, and the "
-                      "95% Student-t interval of the mean (clipped to [0, 1]), to hold against a number a paper states.");
+    t.caption = spans(
+        "All over the probe set, averaged over the activation layers. *zero fraction*: exact zeros in the outputs. *dead*: units "
+        "(conv channels, dense neurons) whose pre-activation is ≤ 0 for every probe image — for the ReLU family they pass no "
+        "gradient. *inactive*: for the other activations, units with |f′| < 0.001 on every probe image. *saturated*: elements "
+        "with |f′| < 0.001 (for ReLU these are its zeros). Final values after the last epoch, mean ± std over seeds, and the "
+        "95% Student-t interval of the mean (clipped to [0, 1]), to hold against a number a paper states.");
     s.tables.push_back(t);
     return s;
 }
 
 Section per_layer_section(const Aggregate& a) {
     Section s = section("per-layer", "Per activation layer");
-    Table t = group_table(a, {"layer", "zero fraction: init", "Φ(−μ/σ) init", "final", "dead / inactive: final", "mean: init", "lowest",
-                              "final", "second moment: init", "pre-activation μ, σ: init", "PReLU slope: final"});
+    Table t = group_table(a,
+                          {"layer", "zero fraction: init", "Φ(−μ/σ) init", "final", "dead / inactive: final", "mean: init", "lowest",
+                           "final", "second moment: init", "pre-activation μ, σ: init", "PReLU slope: final"});
     t.numeric[a.columns.size() + 4] = false, t.numeric[a.columns.size() + 9] = false;
     for (const Group& g : a.groups) {
         const auto zeros = layer_curve(g, "zero_fraction"), dead = layer_curve(g, "dead_fraction"),
@@ -290,12 +311,13 @@ Section per_layer_section(const Aggregate& a) {
             t.rows.push_back(row);
         }
     }
-    t.caption = spans("One row per activation layer (1 = nearest the input), over the probe set, averaged over seeds. *Φ(−μ/σ)*: the zero "
-                      "fraction a rectifier would have if its pre-activation were Gaussian with the measured mean μ and standard deviation σ "
-                      "(rectifiers only). *dead*: rectifier units with pre-activation ≤ 0 on every probe image; *inactive*: other units with "
-                      "|f′| < 0.001 on every probe image. *mean*: of the layer's output, at initialisation, at the lowest of the evaluation "
-                      "points (the seed-averaged curve) and after the last epoch. *second moment*: E[y²] of the output at initialisation (a "
-                      "signal that shrinks or grows layer by layer shows here). *PReLU slope*: the mean learned slope of the layer.");
+    t.caption = spans(
+        "One row per activation layer (1 = nearest the input), over the probe set, averaged over seeds. *Φ(−μ/σ)*: the zero "
+        "fraction a rectifier would have if its pre-activation were Gaussian with the measured mean μ and standard deviation σ "
+        "(rectifiers only). *dead*: rectifier units with pre-activation ≤ 0 on every probe image; *inactive*: other units with "
+        "|f′| < 0.001 on every probe image. *mean*: of the layer's output, at initialisation, at the lowest of the evaluation "
+        "points (the seed-averaged curve) and after the last epoch. *second moment*: E[y²] of the output at initialisation (a "
+        "signal that shrinks or grows layer by layer shows here). *PReLU slope*: the mean learned slope of the layer.");
     s.tables.push_back(t);
     return s;
 }
@@ -309,8 +331,9 @@ Section gradients_section(const Aggregate& a) {
         row.push_back(stat_cell(g.stats.grad_ratio_last, "%.3g"));
         t.rows.push_back(row);
     }
-    t.caption = spans("The L2 norm of the first weighted layer's weight gradient divided by the last one's, at the first training step and "
-                      "at the last; vanishing gradients show as ratios ≪ 1. Per-layer norms are in metrics.jsonl (grad_norm).");
+    t.caption = spans(
+        "The L2 norm of the first weighted layer's weight gradient divided by the last one's, at the first training step and "
+        "at the last; vanishing gradients show as ratios ≪ 1. Per-layer norms are in metrics.jsonl (grad_norm).");
     s.tables.push_back(t);
     return s;
 }
@@ -347,7 +370,8 @@ Section pivot_section(const Aggregate& a, const std::string& pivot_rows, const s
         if (axis["name"] == pivot_cols) col_values = &axis["values"];
     }
     if (!row_values || !col_values || pivot_rows == pivot_cols)
-        throw InputError("--rows '" + pivot_rows + "' and --cols '" + pivot_cols + "': expected two different axes of the sweep (" + names + ")");
+        throw InputError("--rows '" + pivot_rows + "' and --cols '" + pivot_cols + "': expected two different axes of the sweep (" + names +
+                         ")");
     Section s = section("pivot", "Test accuracy by " + pivot_rows + " × " + pivot_cols);
     Table t;
     t.header.push_back(pivot_rows + " \\ " + pivot_cols);
@@ -367,7 +391,8 @@ Section pivot_section(const Aggregate& a, const std::string& pivot_rows, const s
         }
         t.rows.push_back(row);
     }
-    t.caption = spans("Mean ± std of the final test accuracy over every finished trial with that pair of values (the other axes and the seeds pooled).");
+    t.caption = spans(
+        "Mean ± std of the final test accuracy over every finished trial with that pair of values (the other axes and the seeds pooled).");
     s.tables.push_back(t);
     return s;
 }
@@ -394,7 +419,8 @@ Document report_document(const Aggregate& a, const std::string& pivot_rows, cons
     if (!pivot_rows.empty() || !pivot_cols.empty()) doc.sections.push_back(pivot_section(a, pivot_rows, pivot_cols));
     doc.sections.push_back(cost_section(a));
     Section plots = section("plots", "Curves");
-    plots.paragraphs.push_back(spans("One panel per value of " + a.compared_axis + ", on shared axes so panels compare; inside a panel, a colour per "
+    plots.paragraphs.push_back(spans("One panel per value of " + a.compared_axis +
+                                     ", on shared axes so panels compare; inside a panel, a colour per "
                                      "combination of the other axes. Hover a point for its value."));
     plots.figures = curves(a);
     doc.sections.push_back(plots);

@@ -39,7 +39,8 @@ std::string listed(std::vector<const RankedEntry*> entries, const std::string& a
         out += (i == 0 ? "" : i + 1 == entries.size() && !more ? " and " : ", ");
         const bool design = e.sequential && std::isfinite(e.design_ci.low);  // the interval the decision used
         out += "**" + value_text(e.group->values[axis_value_of_group_key]) + "** (" + fixed(e.vs_baseline.difference, 4) + " [" +
-               fixed(design ? e.design_ci.low : e.vs_baseline.ci_low, 4) + ", " + fixed(design ? e.design_ci.high : e.vs_baseline.ci_high, 4) + "])";
+            fixed(design ? e.design_ci.low : e.vs_baseline.ci_low, 4) + ", " + fixed(design ? e.design_ci.high : e.vs_baseline.ci_high, 4) +
+            "])";
     }
     if (more) out += " and " + std::to_string(more) + " more (the table below lists them)";
     return out;
@@ -63,61 +64,62 @@ std::string comparison_finding(const Aggregate& a, const Ranking& r) {
         paired += e.paired;
     }
     const std::size_t compared = r.entries.size() - 1;
-    std::string text = " Of the " + std::to_string(compared) + " other " + axis + " value(s) set against **" + a.baseline_text() +
-                       "** (" + decimal(r.baseline->stats.acc.mean, 4) + "), ";
+    std::string text = " Of the " + std::to_string(compared) + " other " + axis + " value(s) set against **" + a.baseline_text() + "** (" +
+        decimal(r.baseline->stats.acc.mean, 4) + "), ";
     text += better.empty() ? std::string("none beats it")
                            : std::to_string(better.size()) + (better.size() == 1 ? " beats" : " beat") + " it: " + listed(better, axis);
-    text += worse.empty() ? "; none falls behind it"
-                          : "; " + std::to_string(worse.size()) + (worse.size() == 1 ? " falls" : " fall") + " behind it: " + listed(worse, axis);
+    text += worse.empty()
+        ? "; none falls behind it"
+        : "; " + std::to_string(worse.size()) + (worse.size() == 1 ? " falls" : " fall") + " behind it: " + listed(worse, axis);
     text += ". ";
     if (!underpowered.empty()) {
         int fewest = INT_MAX, most = 0;
         for (const RankedEntry* e : underpowered)
             if (e->seeds_needed > 0) fewest = std::min(fewest, e->seeds_needed), most = std::max(most, e->seeds_needed);
-        text += std::to_string(underpowered.size()) + (underpowered.size() == 1 ? " is" : " are") +
-                " underpowered: " +
-                (most == 0 ? std::string("their observed differences are too small to detect with any practical number of seeds")
-                           : "detecting the observed difference" + std::string(underpowered.size() == 1 ? "" : "s") +
-                                 " with 80% power would take about " +
-                                 (fewest == most ? std::to_string(most) : std::to_string(fewest) + "–" + std::to_string(most)) +
-                                 " seeds per group") +
-                " — no verdict either way. ";
+        text += std::to_string(underpowered.size()) + (underpowered.size() == 1 ? " is" : " are") + " underpowered: " +
+            (most == 0 ? std::string("their observed differences are too small to detect with any practical number of seeds")
+                       : "detecting the observed difference" + std::string(underpowered.size() == 1 ? "" : "s") +
+                     " with 80% power would take about " +
+                     (fewest == most ? std::to_string(most) : std::to_string(fewest) + "–" + std::to_string(most)) + " seeds per group") +
+            " — no verdict either way. ";
     }
     if (!noise.empty())
         text += std::to_string(noise.size()) + (noise.size() == 1 ? " is" : " are") +
-                " not distinguished from it although the seeds would have sufficed for the observed difference — which "
-                "still does not show that they are equal. ";
+            " not distinguished from it although the seeds would have sufficed for the observed difference — which "
+            "still does not show that they are equal. ";
     if (!untested.empty())
         text += std::to_string(untested.size()) + " could not be tested (fewer than two finished seeds on a side, or no variance). ";
     if (!equivalent.empty())
-        text += std::to_string(equivalent.size()) + (equivalent.size() == 1 ? " is" : " are") + " equivalent to it within the margin: " +
-                listed(equivalent, axis) + ". ";
+        text += std::to_string(equivalent.size()) + (equivalent.size() == 1 ? " is" : " are") +
+            " equivalent to it within the margin: " + listed(equivalent, axis) + ". ";
     if (!undecided.empty())
         text += std::to_string(undecided.size()) + (undecided.size() == 1 ? " is" : " are") +
-                " still undecided at the most seeds the design allows — no verdict either way. ";
+            " still undecided at the most seeds the design allows — no verdict either way. ";
     if (!pending.empty())
         text += std::to_string(pending.size()) + (pending.size() == 1 ? " is" : " are") +
-                " undecided after the rounds stored so far, with fewer seeds than the design allows: the run has rounds to go "
-                "(rerun its command to resume) — no verdict yet. ";
+            " undecided after the rounds stored so far, with fewer seeds than the design allows: the run has rounds to go "
+            "(rerun its command to resume) — no verdict yet. ";
     std::string diverged;
     int with_diverged = 0;
     for (const RankedEntry& e : r.entries)
         if (e.group->stats.diverged > 0)
             diverged += std::string(with_diverged++ ? ", " : "") + "**" + value_text(e.group->values[axis]) + "** (" +
-                        std::to_string(e.group->stats.diverged) + " of " + std::to_string(e.group->trials.size()) + ")";
+                std::to_string(e.group->stats.diverged) + " of " + std::to_string(e.group->trials.size()) + ")";
     if (with_diverged > 0)
-        text += "Seeds diverged in " + diverged + "; each counts at accuracy 0, the worst outcome, in every comparison, and a value with a "
-                "diverged seed is never called equivalent. ";
-    const std::string tested_how = paired > 0 ? "paired over the seeds both groups stored (common random numbers)"
-                                              : "by Welch's t-test (the seeds are not paired)";
+        text += "Seeds diverged in " + diverged +
+            "; each counts at accuracy 0, the worst outcome, in every comparison, and a value with a "
+            "diverged seed is never called equivalent. ";
+    const std::string tested_how =
+        paired > 0 ? "paired over the seeds both groups stored (common random numbers)" : "by Welch's t-test (the seeds are not paired)";
     if (a.adaptive)
-        text += "Differences are in final test accuracy, " + tested_how + ", with the repeated confidence intervals the rounds decided by, at " +
-                decimal(100 * a.design_level, 2) + "% (1 − α/(m·K) for " + std::to_string(a.comparisons) + " comparisons and " +
-                std::to_string(a.adaptive->rounds()) + " looks: valid wherever the design stopped, unlike a fixed-sample 95% interval or p).";
+        text += "Differences are in final test accuracy, " + tested_how +
+            ", with the repeated confidence intervals the rounds decided by, at " + decimal(100 * a.design_level, 2) +
+            "% (1 − α/(m·K) for " + std::to_string(a.comparisons) + " comparisons and " + std::to_string(a.adaptive->rounds()) +
+            " looks: valid wherever the design stopped, unlike a fixed-sample 95% interval or p).";
     else
         text += "Differences are in final test accuracy (with their 95% intervals), " + tested_how + ", " +
-                (a.adjustment == "bh" ? "Benjamini–Hochberg" : "Holm") + "-adjusted over the report's " + std::to_string(a.comparisons) +
-                " comparisons at α = 0.05.";
+            (a.adjustment == "bh" ? "Benjamini–Hochberg" : "Holm") + "-adjusted over the report's " + std::to_string(a.comparisons) +
+            " comparisons at α = 0.05.";
     return text;
 }
 
@@ -140,14 +142,15 @@ std::string speed_finding(const Aggregate& a, const Ranking& r) {
     if (tested == 0) return "";
     // "a (0.84× the steps, 16 of 16 seeds), b (…)": the most certain first, at most five named.
     auto names = [&](std::vector<const RankedEntry*> v) {
-        std::stable_sort(v.begin(), v.end(), [](const RankedEntry* x, const RankedEntry* y) { return x->speed.p_adjusted < y->speed.p_adjusted; });
+        std::stable_sort(v.begin(), v.end(),
+                         [](const RankedEntry* x, const RankedEntry* y) { return x->speed.p_adjusted < y->speed.p_adjusted; });
         constexpr std::size_t kNamed = 5;
         std::string out;
         for (std::size_t i = 0; i < std::min(v.size(), kNamed); ++i) {
             const RankedEntry::Speed& sp = v[i]->speed;
             out += std::string(i == 0 ? "" : ", ") + "**" + value_text(v[i]->group->values[a.compared_axis]) + "** (" +
-                   (std::isfinite(sp.ratio) ? decimal(sp.ratio, 2) + "× the steps, " : std::string()) +
-                   std::to_string(std::max(sp.sooner, sp.later)) + " of " + std::to_string(sp.pairs) + " seeds)";
+                (std::isfinite(sp.ratio) ? decimal(sp.ratio, 2) + "× the steps, " : std::string()) +
+                std::to_string(std::max(sp.sooner, sp.later)) + " of " + std::to_string(sp.pairs) + " seeds)";
         }
         if (v.size() > kNamed) out += " and " + std::to_string(v.size() - kNamed) + " more";
         return out;
@@ -174,13 +177,14 @@ std::string speed_finding(const Aggregate& a, const Ranking& r) {
     if (undecidable > 0) {
         int needed = 1;
         while (2 * std::pow(0.5, needed) >= strictest) ++needed;
-        text += std::string(sooner.empty() && later.empty() ? "; " : "; of these, ") + std::to_string(undecidable) + " could not be decided at their seeds (as few as " + std::to_string(fewest) +
-                " untied pairs, smallest attainable p " + fmt_p(2 * std::pow(0.5, fewest)) + " against the family's strictest threshold α/m = " +
-                fmt_p(strictest) + "; " + std::to_string(needed) + " pairs would be needed) — not a finding of equal speed";
+        text += std::string(sooner.empty() && later.empty() ? "; " : "; of these, ") + std::to_string(undecidable) +
+            " could not be decided at their seeds (as few as " + std::to_string(fewest) + " untied pairs, smallest attainable p " +
+            fmt_p(2 * std::pow(0.5, fewest)) + " against the family's strictest threshold α/m = " + fmt_p(strictest) + "; " +
+            std::to_string(needed) + " pairs would be needed) — not a finding of equal speed";
     }
     text += " (the sign test over paired seeds, a trial that never got there the slower of its pair, " +
-            std::string(a.adjustment == "bh" ? "Benjamini–Hochberg" : "Holm") + "-adjusted over the report's " +
-            std::to_string(a.speed_comparisons) + " speed comparisons; the Convergence section has each).";
+        std::string(a.adjustment == "bh" ? "Benjamini–Hochberg" : "Holm") + "-adjusted over the report's " +
+        std::to_string(a.speed_comparisons) + " speed comparisons; the Convergence section has each).";
     return text;
 }
 
@@ -190,14 +194,14 @@ std::string confirmation_finding(const Aggregate& a) {
     for (const Ranking& r : a.rankings)
         for (const RankedEntry& e : r.entries) {
             if (!e.confirming) continue;
-            const std::string name = "**" + value_text(e.group->values[a.compared_axis]) + "**" +
-                                     (r.context_label.empty() ? "" : " (" + r.context_label + ")");
+            const std::string name =
+                "**" + value_text(e.group->values[a.compared_axis]) + "**" + (r.context_label.empty() ? "" : " (" + r.context_label + ")");
             if (e.confirmation.pairs < a.adaptive->confirm) {
                 waiting.push_back(name + " (" + std::to_string(e.confirmation.pairs) + " of " + std::to_string(a.adaptive->confirm) + ")");
                 continue;
             }
             const std::string effect = name + " " + fixed(e.confirmation.difference, 4) + " [" + fixed(e.confirmation.low, 4) + ", " +
-                                       fixed(e.confirmation.high, 4) + "]";
+                fixed(e.confirmation.high, 4) + "]";
             (e.confirmation.confirmed ? confirmed : not_confirmed).push_back(effect);
         }
     auto joined = [](const std::vector<std::string>& v) {
@@ -207,18 +211,18 @@ std::string confirmation_finding(const Aggregate& a) {
     };
     const std::size_t total = confirmed.size() + not_confirmed.size() + waiting.size();
     std::string text = "Confirmation on " + std::to_string(a.adaptive->confirm) + " fresh paired seeds (" +
-                       std::to_string(a.adaptive->max + 1) + "–" + std::to_string(a.adaptive->max + a.adaptive->confirm) +
-                       ", used by no round), the effect measured on them alone, free of the bias of where the rounds stopped: ";
+        std::to_string(a.adaptive->max + 1) + "–" + std::to_string(a.adaptive->max + a.adaptive->confirm) +
+        ", used by no round), the effect measured on them alone, free of the bias of where the rounds stopped: ";
     if (total == 0) return text + "no comparison was decided, so none is confirmed.";
     text += std::to_string(confirmed.size()) + " of " + std::to_string(total) + " decisions confirmed";
     if (!confirmed.empty()) text += " — " + joined(confirmed);
     text += ". ";
     if (!not_confirmed.empty())
         text += "**Not confirmed**: " + joined(not_confirmed) + " — the fresh seeds' interval does not " +
-                "exclude 0 (better, worse) or leaves ±" + decimal(a.adaptive->margin, 3) + " (equivalent). ";
+            "exclude 0 (better, worse) or leaves ±" + decimal(a.adaptive->margin, 3) + " (equivalent). ";
     if (!waiting.empty()) text += "Still to train (confirmation seeds stored): " + joined(waiting) + ". ";
     return text + "Each interval is at " + decimal(100 * (1 - a.confirmation_alpha), 2) + "% (α = 0.05 over the " + std::to_string(total) +
-           " decisions; an equivalence at the TOST's 1 − 2α), paired over the fresh seeds, a diverged seed at accuracy 0.";
+        " decisions; an equivalence at the TOST's 1 − 2α), paired over the fresh seeds, a diverged seed at accuracy 0.";
 }
 
 // What one ranking supports: its leader and, against the baseline, its verdicts.
@@ -229,12 +233,13 @@ std::string ranking_finding(const Aggregate& a, const Ranking& r) {
     std::size_t tied = 1;
     for (; tied < r.entries.size() && r.entries[tied].rank == 1; ++tied)
         leaders += (tied + 1 < r.entries.size() && r.entries[tied + 1].rank == 1 ? ", **" : " and **") +
-                   value_text(r.entries[tied].group->values[a.compared_axis]) + "**";
-    const bool any_diverged = std::any_of(r.entries.begin(), r.entries.end(), [](const RankedEntry& e) { return e.group->stats.diverged > 0; });
+            value_text(r.entries[tied].group->values[a.compared_axis]) + "**";
+    const bool any_diverged =
+        std::any_of(r.entries.begin(), r.entries.end(), [](const RankedEntry& e) { return e.group->stats.diverged > 0; });
     std::string text = where + (where.empty() ? "The" : "the") + " highest mean final test accuracy" +
-                       (any_diverged ? " (a diverged seed counted at 0)" : "") + " is " + leaders + (tied > 1 ? "'s, shared exactly, " : "'s, ") +
-                       (top.group->stats.acc.n ? decimal(top.group->stats.outcome_mean(), 4) : std::string("—")) + " over " +
-                       std::to_string(top.group->stats.acc.n + top.group->stats.diverged) + " seed(s).";
+        (any_diverged ? " (a diverged seed counted at 0)" : "") + " is " + leaders + (tied > 1 ? "'s, shared exactly, " : "'s, ") +
+        (top.group->stats.acc.n ? decimal(top.group->stats.outcome_mean(), 4) : std::string("—")) + " over " +
+        std::to_string(top.group->stats.acc.n + top.group->stats.diverged) + " seed(s).";
     if (a.baseline.is_null()) return text;  // said once, after the contexts
     if (!r.baseline)
         return text + " No " + a.baseline_text() + " group shares these settings, so nothing here is compared with the baseline.";
@@ -248,9 +253,10 @@ void write_findings(Aggregate& a) {
     for (const Ranking& r : a.rankings)
         if (!r.entries.empty()) a.findings.push_back(spans(ranking_finding(a, r)));
     if (a.baseline.is_null())
-        a.findings.push_back(spans("The config names no `baseline:`, so no difference is tested: the ranking orders means, and their "
-                                   "intervals (below) say how far apart they are. Set `baseline: VALUE` (an activation) or "
-                                   "`baseline: {AXIS: VALUE}` to test every other value against one."));
+        a.findings.push_back(
+            spans("The config names no `baseline:`, so no difference is tested: the ranking orders means, and their "
+                  "intervals (below) say how far apart they are. Set `baseline: VALUE` (an activation) or "
+                  "`baseline: {AXIS: VALUE}` to test every other value against one."));
     if (std::isfinite(a.pairing_ratio_median))
         a.findings.push_back(spans("Pairing by seed: the " + std::to_string(a.pairing_count) +
                                    " paired intervals of the differences are a median " + decimal(a.pairing_ratio_median, 2) + " (" +
@@ -262,11 +268,12 @@ void write_findings(Aggregate& a) {
             for (const RankedEntry& e : r.entries)
                 if (e.sequential)
                     comparisons += 1, decided += e.verdict != RankedEntry::Verdict::undecided && e.verdict != RankedEntry::Verdict::pending;
-        a.findings.push_back(spans("Adaptive seeds (" + std::to_string(a.adaptive->min) + " to " + std::to_string(a.adaptive->max) + " in steps of " +
-                                   std::to_string(a.adaptive->step) + "): " + std::to_string(decided) + " of " + std::to_string(comparisons) +
-                                   " comparisons were decided — better, worse, or equivalent within ±" + decimal(a.adaptive->margin, 3) +
-                                   " — by α = 0.05 spent over " + std::to_string(a.adaptive->rounds()) + " rounds and " + std::to_string(comparisons) +
-                                   " comparisons; the rounds ran " + std::to_string(a.adaptive_trials) + " trials where a fixed design with " +
+        a.findings.push_back(spans("Adaptive seeds (" + std::to_string(a.adaptive->min) + " to " + std::to_string(a.adaptive->max) +
+                                   " in steps of " + std::to_string(a.adaptive->step) + "): " + std::to_string(decided) + " of " +
+                                   std::to_string(comparisons) + " comparisons were decided — better, worse, or equivalent within ±" +
+                                   decimal(a.adaptive->margin, 3) + " — by α = 0.05 spent over " + std::to_string(a.adaptive->rounds()) +
+                                   " rounds and " + std::to_string(comparisons) + " comparisons; the rounds ran " +
+                                   std::to_string(a.adaptive_trials) + " trials where a fixed design with " +
                                    std::to_string(a.adaptive->max) + " seeds per group would use " + std::to_string(a.fixed_design_trials) +
                                    ". The verdicts below are the rounds' decisions; the adjusted p beside them is for reference."));
         if (a.adaptive->confirm > 0) a.findings.push_back(spans(confirmation_finding(a)));
@@ -285,9 +292,12 @@ void write_findings(Aggregate& a) {
                                    " group(s) diverged (a NaN or infinite training loss); they count in *diverged* and are left out of "
                                    "the means, so those groups' means are over fewer seeds."));
     a.findings.push_back(spans("What this does not say: these are orderings at this budget — " + std::to_string(a.epochs) +
-                               " epoch(s), this model, this dataset, " + (a.tune_axis.empty() ? std::string("one learning rate per group unless `train.lr` is an axis")
-                                                                          : "`" + a.tune_axis + "` tuned per cell within the grid tried") + " — not "
-                               "the merit of one " + a.compared_axis + " in general, nor the absolute numbers of the papers."));
+                               " epoch(s), this model, this dataset, " +
+                               (a.tune_axis.empty() ? std::string("one learning rate per group unless `train.lr` is an axis")
+                                                    : "`" + a.tune_axis + "` tuned per cell within the grid tried") +
+                               " — not "
+                               "the merit of one " +
+                               a.compared_axis + " in general, nor the absolute numbers of the papers."));
 }
 
 }  // namespace actbench

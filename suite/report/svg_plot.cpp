@@ -34,11 +34,16 @@ std::string tick_label(double v) {
 std::string escape(const std::string& s) {
     std::string out;
     for (char c : s) {
-        if (c == '<') out += "&lt;";
-        else if (c == '>') out += "&gt;";
-        else if (c == '&') out += "&amp;";
-        else if (c == '"') out += "&quot;";
-        else out += c;
+        if (c == '<')
+            out += "&lt;";
+        else if (c == '>')
+            out += "&gt;";
+        else if (c == '&')
+            out += "&amp;";
+        else if (c == '"')
+            out += "&quot;";
+        else
+            out += c;
     }
     return out;
 }
@@ -114,9 +119,10 @@ double legend(std::ostringstream& svg, const std::vector<LegendEntry>& entries, 
         const double ex = x + 6 + static_cast<double>(i % per_row) * entry_width;
         const double ey = y + 4 + static_cast<double>(i / per_row) * kLineHeight + 12;
         svg << "<line x1=\"" << num(ex) << "\" y1=\"" << num(ey - 4) << "\" x2=\"" << num(ex + 24) << "\" y2=\"" << num(ey - 4)
-            << "\" stroke=\"" << entries[i].color << "\" stroke-width=\"2\"" << (entries[i].dashed ? " stroke-dasharray=\"6 4\"" : "") << "/>\n";
-        svg << "<text x=\"" << num(ex + 30) << "\" y=\"" << num(ey) << "\">" << escape(fit(entries[i].label, entry_width - 40))
-            << "<title>" << escape(entries[i].label) << "</title></text>\n";
+            << "\" stroke=\"" << entries[i].color << "\" stroke-width=\"2\"" << (entries[i].dashed ? " stroke-dasharray=\"6 4\"" : "")
+            << "/>\n";
+        svg << "<text x=\"" << num(ex + 30) << "\" y=\"" << num(ey) << "\">" << escape(fit(entries[i].label, entry_width - 40)) << "<title>"
+            << escape(entries[i].label) << "</title></text>\n";
     }
     svg << "</g>\n";
     return height;
@@ -156,7 +162,8 @@ void gather_ranges(SharedAxes& axes, const std::vector<Panel>& panels, std::vect
                 axes.yr.add(axes.ty(s.y[i]));
                 if (s.band_low.size() == s.x.size()) axes.yr.add(axes.ty(s.band_low[i])), axes.yr.add(axes.ty(s.band_high[i]));
             }
-            if (std::none_of(entries.begin(), entries.end(), [&](const LegendEntry& e) { return e.label == s.label && e.color == s.color; }))
+            if (std::none_of(entries.begin(), entries.end(),
+                             [&](const LegendEntry& e) { return e.label == s.label && e.color == s.color; }))
                 entries.push_back({s.label, s.color, s.dashed});
         }
     if (!spec.x_names.empty()) axes.xr.lo = 0.5, axes.xr.hi = static_cast<double>(spec.x_names.size()) + 0.5;
@@ -223,10 +230,10 @@ void draw_series(std::ostringstream& body, const SharedAxes& axes, const Series&
         path += (pen_down ? " L" : " M") + num(px(s.x[i])) + " " + num(py(s.y[i]));
         pen_down = true;
         points += "<circle cx=\"" + num(px(s.x[i])) + "\" cy=\"" + num(py(s.y[i])) + "\" r=\"2\" fill=\"" + s.color + "\"><title>" +
-                  escape(s.label + (s.label.empty() ? "" : ": ") + spec.x_label + " " +
-                         (spec.x_names.empty() ? tick_label(s.x[i]) : spec.x_names[static_cast<std::size_t>(s.x[i]) - 1]) + ", " +
-                         spec.y_label + " " + tick_label(s.y[i])) +
-                  "</title></circle>\n";
+            escape(s.label + (s.label.empty() ? "" : ": ") + spec.x_label + " " +
+                   (spec.x_names.empty() ? tick_label(s.x[i]) : spec.x_names[static_cast<std::size_t>(s.x[i]) - 1]) + ", " + spec.y_label +
+                   " " + tick_label(s.y[i])) +
+            "</title></circle>\n";
     }
     if (path.empty()) return;
     body << "<path d=\"" << path << "\" fill=\"none\" stroke=\"" << s.color << "\" stroke-width=\"1.6\""
@@ -248,15 +255,16 @@ void draw_panel(std::ostringstream& body, const SharedAxes& axes, const Panel& p
              << escape(fit(p.title, spec.panel_width)) << "<title>" << escape(p.title) << "</title></text>\n";
     for (const auto& [t, label] : axes.x_ticks) {
         const double x = spec.x_names.empty() ? left + (t - xr.lo) / (xr.hi - xr.lo) * (right - left) : px(t);
-        body << "<line x1=\"" << num(x) << "\" y1=\"" << num(top) << "\" x2=\"" << num(x) << "\" y2=\"" << num(bottom) << "\" stroke=\"#eee\"/>\n"
+        body << "<line x1=\"" << num(x) << "\" y1=\"" << num(top) << "\" x2=\"" << num(x) << "\" y2=\"" << num(bottom)
+             << "\" stroke=\"#eee\"/>\n"
              << "<text x=\"" << num(x) << "\" y=\"" << num(bottom + 14) << "\" text-anchor=\"middle\">" << escape(label) << "</text>\n";
     }
     for (double t : axes.y_ticks)
-        body << "<line x1=\"" << num(left) << "\" y1=\"" << num(py_scaled(t)) << "\" x2=\"" << num(right) << "\" y2=\""
-             << num(py_scaled(t)) << "\" stroke=\"#eee\"/>\n<text x=\"" << num(left - 5) << "\" y=\"" << num(py_scaled(t) + 4)
-             << "\" text-anchor=\"end\">" << tick_label(spec.log_y ? std::pow(10, t) : t) << "</text>\n";
-    body << "<rect class=\"plot-area\" x=\"" << num(left) << "\" y=\"" << num(top) << "\" width=\"" << num(right - left)
-         << "\" height=\"" << num(bottom - top) << "\" fill=\"none\" stroke=\"#888\"/>\n";
+        body << "<line x1=\"" << num(left) << "\" y1=\"" << num(py_scaled(t)) << "\" x2=\"" << num(right) << "\" y2=\"" << num(py_scaled(t))
+             << "\" stroke=\"#eee\"/>\n<text x=\"" << num(left - 5) << "\" y=\"" << num(py_scaled(t) + 4) << "\" text-anchor=\"end\">"
+             << tick_label(spec.log_y ? std::pow(10, t) : t) << "</text>\n";
+    body << "<rect class=\"plot-area\" x=\"" << num(left) << "\" y=\"" << num(top) << "\" width=\"" << num(right - left) << "\" height=\""
+         << num(bottom - top) << "\" fill=\"none\" stroke=\"#888\"/>\n";
     for (const auto& s : p.series) draw_series(body, axes, s, px, py);
     body << "</g>\n";
 }
@@ -276,8 +284,8 @@ std::string svg_small_multiples(const MultiPlotSpec& spec, const std::vector<Pan
     std::ostringstream body;
     const double title_h = 28;
     const double legend_h = entries.size() > 1 || (entries.size() == 1 && !entries[0].label.empty())
-                                ? legend(body, entries, outer_left, title_h, width - outer_left - 8) + 8
-                                : 0;
+        ? legend(body, entries, outer_left, title_h, width - outer_left - 8) + 8
+        : 0;
     const double grid_top = title_h + legend_h;
     const double height = grid_top + rows * cell_h + 24;
     choose_ticks(axes);
@@ -290,7 +298,8 @@ std::string svg_small_multiples(const MultiPlotSpec& spec, const std::vector<Pan
     svg << "<text x=\"" << num(width / 2) << "\" y=\"19\" text-anchor=\"middle\" font-size=\"14\">" << escape(fit(spec.title, width - 20))
         << "</text>\n";
     svg << body.str();
-    svg << "<text x=\"" << num(width / 2) << "\" y=\"" << num(height - 6) << "\" text-anchor=\"middle\">" << escape(spec.x_label) << "</text>\n";
+    svg << "<text x=\"" << num(width / 2) << "\" y=\"" << num(height - 6) << "\" text-anchor=\"middle\">" << escape(spec.x_label)
+        << "</text>\n";
     svg << "<text transform=\"translate(14," << num(grid_top + rows * cell_h / 2) << ") rotate(-90)\" text-anchor=\"middle\">"
         << escape(fit(spec.y_label, rows * cell_h)) << "</text>\n";
     svg << "</svg>\n";
@@ -320,7 +329,8 @@ std::string svg_forest_plot(const std::string& title, const std::string& x_label
     auto px = [&](double x) { return left + (x - xr.lo) / (xr.hi - xr.lo) * plot_w; };
     std::ostringstream svg;
     svg << header(width, height);
-    svg << "<text x=\"" << num(width / 2) << "\" y=\"19\" text-anchor=\"middle\" font-size=\"14\">" << escape(fit(title, width - 20)) << "</text>\n";
+    svg << "<text x=\"" << num(width / 2) << "\" y=\"19\" text-anchor=\"middle\" font-size=\"14\">" << escape(fit(title, width - 20))
+        << "</text>\n";
     for (double t : ticks(xr.lo, xr.hi, plot_w, true))
         svg << "<line x1=\"" << num(px(t)) << "\" y1=\"" << num(top) << "\" x2=\"" << num(px(t)) << "\" y2=\"" << num(bottom)
             << "\" stroke=\"#eee\"/>\n<text x=\"" << num(px(t)) << "\" y=\"" << num(bottom + 15) << "\" text-anchor=\"middle\">"
@@ -328,8 +338,9 @@ std::string svg_forest_plot(const std::string& title, const std::string& x_label
     svg << "<rect class=\"plot-area\" x=\"" << num(left) << "\" y=\"" << num(top) << "\" width=\"" << num(plot_w) << "\" height=\""
         << num(bottom - top) << "\" fill=\"none\" stroke=\"#888\"/>\n";
     if (std::isfinite(reference))
-        svg << "<line x1=\"" << num(px(reference)) << "\" y1=\"" << num(top) << "\" x2=\"" << num(px(reference)) << "\" y2=\"" << num(bottom)
-            << "\" stroke=\"#555\" stroke-dasharray=\"5 4\"><title>baseline " << tick_label(reference) << "</title></line>\n";
+        svg << "<line x1=\"" << num(px(reference)) << "\" y1=\"" << num(top) << "\" x2=\"" << num(px(reference)) << "\" y2=\""
+            << num(bottom) << "\" stroke=\"#555\" stroke-dasharray=\"5 4\"><title>baseline " << tick_label(reference)
+            << "</title></line>\n";
     for (std::size_t i = 0; i < rows.size(); ++i) {
         const ForestRow& r = rows[i];
         const double y = top + (static_cast<double>(i) + 0.5) * row_h;
@@ -339,7 +350,7 @@ std::string svg_forest_plot(const std::string& title, const std::string& x_label
             svg << "<line x1=\"" << num(px(r.reference)) << "\" y1=\"" << num(y - 7) << "\" x2=\"" << num(px(r.reference)) << "\" y2=\""
                 << num(y + 7) << "\" stroke=\"#999\" stroke-width=\"2\"/>\n";
         const std::string hover = r.label + ": " + tick_label(r.estimate) + " [" + tick_label(r.low) + ", " + tick_label(r.high) + "]" +
-                                  (r.note.empty() ? "" : "; " + r.note);
+            (r.note.empty() ? "" : "; " + r.note);
         if (std::isfinite(r.low) && std::isfinite(r.high))
             svg << "<line x1=\"" << num(px(r.low)) << "\" y1=\"" << num(y) << "\" x2=\"" << num(px(r.high)) << "\" y2=\"" << num(y)
                 << "\" stroke=\"" << r.color << "\" stroke-width=\"2\"><title>" << escape(hover) << "</title></line>\n";
@@ -347,7 +358,8 @@ std::string svg_forest_plot(const std::string& title, const std::string& x_label
             svg << "<circle cx=\"" << num(px(r.estimate)) << "\" cy=\"" << num(y) << "\" r=\"4\" fill=\"" << r.color << "\"><title>"
                 << escape(hover) << "</title></circle>\n";
     }
-    svg << "<text x=\"" << num(left + plot_w / 2) << "\" y=\"" << num(bottom + 34) << "\" text-anchor=\"middle\">" << escape(x_label) << "</text>\n";
+    svg << "<text x=\"" << num(left + plot_w / 2) << "\" y=\"" << num(bottom + 34) << "\" text-anchor=\"middle\">" << escape(x_label)
+        << "</text>\n";
     if (!note.empty())
         svg << "<text x=\"" << num(width - 10) << "\" y=\"" << num(height - 8) << "\" text-anchor=\"end\">" << escape(fit(note, width - 20))
             << "</text>\n";
@@ -373,8 +385,9 @@ std::string svg_heatmap(const std::string& title, const std::vector<std::string>
     svg << header(width, height);
     svg << "<text x=\"" << num(width / 2) << "\" y=\"19\" text-anchor=\"middle\" font-size=\"14\">" << escape(title) << "</text>\n";
     for (std::size_t c = 0; c < column_labels.size(); ++c)
-        svg << "<text x=\"" << num(left + (static_cast<double>(c) + 0.5) * col_w) << "\" y=\"" << num(top - 8) << "\" text-anchor=\"middle\">"
-            << escape(fit(column_labels[c], col_w - 8)) << "<title>" << escape(column_labels[c]) << "</title></text>\n";
+        svg << "<text x=\"" << num(left + (static_cast<double>(c) + 0.5) * col_w) << "\" y=\"" << num(top - 8)
+            << "\" text-anchor=\"middle\">" << escape(fit(column_labels[c], col_w - 8)) << "<title>" << escape(column_labels[c])
+            << "</title></text>\n";
     svg << "<g class=\"plot-area-group\">\n";
     for (std::size_t r = 0; r < row_labels.size(); ++r) {
         const double y = top + static_cast<double>(r) * cell_h;
@@ -391,8 +404,8 @@ std::string svg_heatmap(const std::string& title, const std::vector<std::string>
             const std::string mark = r < marks.size() && c < marks[r].size() ? marks[r][c] : "";
             const std::string text = std::isfinite(v) ? tick_label(std::round(v * 1000) / 1000) + mark : "";
             svg << "<rect x=\"" << num(x) << "\" y=\"" << num(y) << "\" width=\"" << num(col_w - 2) << "\" height=\"" << num(cell_h - 2)
-                << "\" fill=\"" << (std::isfinite(v) ? fill : "#f4f4f4") << "\"><title>" << escape(row_labels[r] + ", " + column_labels[c] + ": " + text)
-                << "</title></rect>\n";
+                << "\" fill=\"" << (std::isfinite(v) ? fill : "#f4f4f4") << "\"><title>"
+                << escape(row_labels[r] + ", " + column_labels[c] + ": " + text) << "</title></rect>\n";
             if (!text.empty())
                 svg << "<text x=\"" << num(x + col_w / 2 - 1) << "\" y=\"" << num(y + 15) << "\" text-anchor=\"middle\" fill=\""
                     << (f > 0.55 ? "white" : "#222") << "\">" << escape(text) << "</text>\n";
@@ -425,7 +438,8 @@ std::string svg_cd_diagram(const std::string& title, const std::vector<std::stri
     auto px = [&](double rank) { return axis_left + (rank - 1) / (max_rank - 1) * axis_w; };
     std::ostringstream svg;
     svg << header(width, height);
-    svg << "<text x=\"" << num(width / 2) << "\" y=\"19\" text-anchor=\"middle\" font-size=\"14\">" << escape(fit(title, width - 20)) << "</text>\n";
+    svg << "<text x=\"" << num(width / 2) << "\" y=\"19\" text-anchor=\"middle\" font-size=\"14\">" << escape(fit(title, width - 20))
+        << "</text>\n";
     // The axis, a tick at each whole rank, labelled above.
     svg << "<rect class=\"plot-area\" x=\"" << num(axis_left) << "\" y=\"" << num(axis_y - 6) << "\" width=\"" << num(axis_w)
         << "\" height=\"6\" fill=\"none\" stroke=\"none\"/>\n";
@@ -433,21 +447,24 @@ std::string svg_cd_diagram(const std::string& title, const std::vector<std::stri
         << "\" stroke=\"#333\"/>\n";
     for (int r = 1; r <= static_cast<int>(max_rank); ++r)  // 40 px or more apart: room for every label
         svg << "<line x1=\"" << num(px(r)) << "\" y1=\"" << num(axis_y - 5) << "\" x2=\"" << num(px(r)) << "\" y2=\"" << num(axis_y)
-            << "\" stroke=\"#333\"/>\n<text x=\"" << num(px(r)) << "\" y=\"" << num(axis_y - 9) << "\" text-anchor=\"middle\">" << r << "</text>\n";
+            << "\" stroke=\"#333\"/>\n<text x=\"" << num(px(r)) << "\" y=\"" << num(axis_y - 9) << "\" text-anchor=\"middle\">" << r
+            << "</text>\n";
     // The critical difference, as a bar from rank 1, above the tick labels.
     if (std::isfinite(cd)) {
         const double end = px(1 + std::min(cd, max_rank - 1));
-        svg << "<line x1=\"" << num(px(1)) << "\" y1=\"40\" x2=\"" << num(end) << "\" y2=\"40\" stroke=\"#333\" stroke-width=\"2\"><title>critical "
+        svg << "<line x1=\"" << num(px(1)) << "\" y1=\"40\" x2=\"" << num(end)
+            << "\" y2=\"40\" stroke=\"#333\" stroke-width=\"2\"><title>critical "
             << "difference " << tick_label(cd) << "</title></line>\n";
-        svg << "<text x=\"" << num(end + 6) << "\" y=\"44\">CD = " << num(cd) << (cd > max_rank - 1 ? " (wider than the axis)" : "") << "</text>\n";
+        svg << "<text x=\"" << num(end + 6) << "\" y=\"44\">CD = " << num(cd) << (cd > max_rank - 1 ? " (wider than the axis)" : "")
+            << "</text>\n";
     }
     // The bars: each run of names not significantly different.
     for (std::size_t c = 0; c < cliques.size(); ++c) {
         const double y = bars_top + bar_gap * static_cast<double>(c);
         const auto [first, last] = cliques[c];
-        svg << "<line x1=\"" << num(px(mean_ranks[first]) - 3) << "\" y1=\"" << num(y) << "\" x2=\"" << num(px(mean_ranks[last]) + 3) << "\" y2=\""
-            << num(y) << "\" stroke=\"#d62728\" stroke-width=\"3\"><title>" << escape(names[first] + " … " + names[last] + ": not significantly different")
-            << "</title></line>\n";
+        svg << "<line x1=\"" << num(px(mean_ranks[first]) - 3) << "\" y1=\"" << num(y) << "\" x2=\"" << num(px(mean_ranks[last]) + 3)
+            << "\" y2=\"" << num(y) << "\" stroke=\"#d62728\" stroke-width=\"3\"><title>"
+            << escape(names[first] + " … " + names[last] + ": not significantly different") << "</title></line>\n";
     }
     // The names, one line each, joined to their ranks.
     for (std::size_t i = 0; i < k; ++i) {
@@ -458,13 +475,15 @@ std::string svg_cd_diagram(const std::string& title, const std::vector<std::stri
         const std::string label = escape(fit(names[i], label_w - text_width(" 10.00") - 16));
         svg << "<polyline points=\"" << num(x) << "," << num(axis_y) << " " << num(x) << "," << num(y) << " " << num(end) << "," << num(y)
             << "\" fill=\"none\" stroke=\"#777\"/>\n";
-        svg << "<circle cx=\"" << num(x) << "\" cy=\"" << num(axis_y) << "\" r=\"3\" fill=\"#1f77b4\"><title>" << escape(names[i]) << ": mean rank "
-            << num(mean_ranks[i]) << "</title></circle>\n";
-        svg << "<text x=\"" << num(left ? end - 4 : end + 4) << "\" y=\"" << num(y + 4) << "\" text-anchor=\"" << (left ? "end" : "start") << "\">"
-            << (left ? label + " " + num(mean_ranks[i]) : num(mean_ranks[i]) + " " + label) << "<title>" << escape(names[i]) << "</title></text>\n";
+        svg << "<circle cx=\"" << num(x) << "\" cy=\"" << num(axis_y) << "\" r=\"3\" fill=\"#1f77b4\"><title>" << escape(names[i])
+            << ": mean rank " << num(mean_ranks[i]) << "</title></circle>\n";
+        svg << "<text x=\"" << num(left ? end - 4 : end + 4) << "\" y=\"" << num(y + 4) << "\" text-anchor=\"" << (left ? "end" : "start")
+            << "\">" << (left ? label + " " + num(mean_ranks[i]) : num(mean_ranks[i]) + " " + label) << "<title>" << escape(names[i])
+            << "</title></text>\n";
     }
     if (!note.empty())
-        svg << "<text x=\"" << num(width - 10) << "\" y=\"" << num(height - 8) << "\" text-anchor=\"end\">" << escape(fit(note, width - 20)) << "</text>\n";
+        svg << "<text x=\"" << num(width - 10) << "\" y=\"" << num(height - 8) << "\" text-anchor=\"end\">" << escape(fit(note, width - 20))
+            << "</text>\n";
     svg << "</svg>\n";
     return svg.str();
 }

@@ -40,9 +40,9 @@ struct MultiPlotSpec {
     int columns = 4;
     int panel_width = 200, panel_height = 160;  // four panels a row fit a 1,100-pixel page
     std::vector<std::string> x_names;  // non-empty: x is categorical, x = 1..n named by these (one tick each)
-    bool log_x = false;                // x on a log10 scale (learning rates)
-    std::vector<double> x_ticks;       // non-empty: ticks at these x values (e.g. the values tried), thinned to fit
-    bool log_y = false;                // y on a log10 scale (losses, whose diverged seeds run to 10^4 and more)
+    bool log_x = false;  // x on a log10 scale (learning rates)
+    std::vector<double> x_ticks;  // non-empty: ticks at these x values (e.g. the values tried), thinned to fit
+    bool log_y = false;  // y on a log10 scale (losses, whose diverged seeds run to 10^4 and more)
 };
 std::string svg_small_multiples(const MultiPlotSpec& spec, const std::vector<Panel>& panels);
 
@@ -56,14 +56,14 @@ struct ForestRow {
     std::string note;  // added to the hover text
 };
 // `note` goes under the x axis (e.g. what the colours mean).
-std::string svg_forest_plot(const std::string& title, const std::string& x_label, const std::vector<ForestRow>& rows,
-                            double reference, const std::string& note = "");
+std::string svg_forest_plot(const std::string& title, const std::string& x_label, const std::vector<ForestRow>& rows, double reference,
+                            const std::string& note = "");
 
 // A heatmap: values[r][c] coloured on one scale (NaN: empty), the value written in each cell with `marks[r][c]`
 // after it (e.g. "▲"), row and column labels outside the grid.
-std::string svg_heatmap(const std::string& title, const std::vector<std::string>& row_labels,
-                        const std::vector<std::string>& column_labels, const std::vector<std::vector<double>>& values,
-                        const std::vector<std::vector<std::string>>& marks, const std::string& note);
+std::string svg_heatmap(const std::string& title, const std::vector<std::string>& row_labels, const std::vector<std::string>& column_labels,
+                        const std::vector<std::vector<double>>& values, const std::vector<std::vector<std::string>>& marks,
+                        const std::string& note);
 
 // A critical-difference diagram (Demšar 2006, Fig. 1): an axis of mean ranks, 1 (the best) on the left; each name on
 // its own line, the better half to the left and the rest to the right (all on the left where both halves would make it

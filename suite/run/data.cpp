@@ -26,7 +26,8 @@ PreparedData prepare_data(const DatasetConfig& config, const std::filesystem::pa
         const DatasetKind& kind = *lookup_dataset_kind(config.kind);  // the config reader checked the name
         std::filesystem::path cache;
         if (config.kind == "image_folder" && !cache_dir.empty())
-            cache = cache_dir / ("image_folder-" + image_folder_key(config.path, config.size, config.channels, config.test_fraction) + ".bin");
+            cache =
+                cache_dir / ("image_folder-" + image_folder_key(config.path, config.size, config.channels, config.test_fraction) + ".bin");
         std::optional<Dataset> cached = cache.empty() ? std::nullopt : read_dataset_cache(cache);
         if (cached) {
             p.data = std::move(*cached);
@@ -46,9 +47,11 @@ PreparedData prepare_data(const DatasetConfig& config, const std::filesystem::pa
                 return v >= 1 ? static_cast<std::size_t>(v) : static_cast<std::size_t>(std::llround(v * static_cast<double>(n)));
             };
             if (config.train_subset > 0)
-                p.data.train = select(p.data.train, stratified_head(p.data.train, p.data.classes, count(config.train_subset, p.data.train.count())));
+                p.data.train =
+                    select(p.data.train, stratified_head(p.data.train, p.data.classes, count(config.train_subset, p.data.train.count())));
             if (config.test_subset > 0)
-                p.data.test = select(p.data.test, stratified_head(p.data.test, p.data.classes, count(config.test_subset, p.data.test.count())));
+                p.data.test =
+                    select(p.data.test, stratified_head(p.data.test, p.data.classes, count(config.test_subset, p.data.test.count())));
         }
     } catch (const DataError& e) {
         throw InputError(e.what());
@@ -84,8 +87,9 @@ PreparedData prepare_data(const DatasetConfig& config, const std::filesystem::pa
         p.validation = select(p.data.train, out);
         p.data.train = select(p.data.train, keep);
         p.validation_indices = iota(p.validation.count());
-        require_images(p.validation, "validation", " (dataset.validation " + format_number(config.validation) + " of " +
-                                                       std::to_string(held.size()) + " training images rounds to none per class); raise it");
+        require_images(p.validation, "validation",
+                       " (dataset.validation " + format_number(config.validation) + " of " + std::to_string(held.size()) +
+                           " training images rounds to none per class); raise it");
         require_images(p.data.train, "training", " left after dataset.validation; lower it");
     }
     p.normalizer = make_normalizer(p.data.train, config.normalize);

@@ -5,8 +5,7 @@
 
 namespace actbench {
 
-void UnitTally::add(ChannelView pre, ChannelView out, ChannelView slope, std::size_t rows, std::size_t spatial,
-                    double flat_epsilon) {
+void UnitTally::add(ChannelView pre, ChannelView out, ChannelView slope, std::size_t rows, std::size_t spatial, double flat_epsilon) {
     const std::size_t channels = alive_.size();
     for (std::size_t n = 0; n < rows; ++n)
         for (std::size_t c = 0; c < channels; ++c) {

@@ -9,9 +9,15 @@
 namespace actbench {
 
 nlohmann::json Trial::settings() const {
-    nlohmann::json s{{"dataset", dataset_json(dataset)}, {"model", model_json(model)}, {"train", train_json(train)},
-                     {"activation", activation.name}, {"activation_def", activation_json(activation)}, {"init", init.name},
-                     {"init_def", init_json(init)}, {"bias", bias_json(bias)}, {"seed", seed}};
+    nlohmann::json s{{"dataset", dataset_json(dataset)},
+                     {"model", model_json(model)},
+                     {"train", train_json(train)},
+                     {"activation", activation.name},
+                     {"activation_def", activation_json(activation)},
+                     {"init", init.name},
+                     {"init_def", init_json(init)},
+                     {"bias", bias_json(bias)},
+                     {"seed", seed}};
     if (paired_seeds) s["seeds"] = "paired";
     return s;
 }
@@ -23,7 +29,8 @@ std::string Trial::label() const {
     // The dotted-path axes (train.lr, train.precision, …) too: trials that differ only there read differently.
     if (axes.is_object())
         for (const auto& [name, value] : axes.items())
-            if (name.find('.') != std::string::npos) text += " " + name + "=" + (value.is_string() ? value.get<std::string>() : value.dump());
+            if (name.find('.') != std::string::npos)
+                text += " " + name + "=" + (value.is_string() ? value.get<std::string>() : value.dump());
     return text + " seed=" + std::to_string(seed);
 }
 
@@ -88,8 +95,8 @@ TrialIds::TrialIds(const Config& config)
     using nlohmann::json;
     for (const auto& v : config.axes[activation_axis_].values) {
         const std::string name = v.get<std::string>();
-        activation_text_.push_back("{\"activation\":" + json(name).dump() + ",\"activation_def\":" +
-                                   activation_json(resolve_activation(config, name)).dump());
+        activation_text_.push_back("{\"activation\":" + json(name).dump() +
+                                   ",\"activation_def\":" + activation_json(resolve_activation(config, name)).dump());
     }
     for (const auto& v : config.axes[init_axis_].values) {
         const std::string name = v.get<std::string>();
@@ -108,12 +115,12 @@ std::string TrialIds::id(std::size_t cell) const {
     const std::size_t cut1 = variant.find('\x1f'), cut2 = variant.find('\x1f', cut1 + 1);
     std::string text = activation_text_[value(activation_axis_)];
     text += bias_text_[value(bias_axis_)];
-    text.append(variant, 0, cut1);                                    // dataset
+    text.append(variant, 0, cut1);  // dataset
     text += init_text_[value(init_axis_)];
-    text.append(variant, cut1 + 1, cut2 - cut1 - 1);                  // model
+    text.append(variant, cut1 + 1, cut2 - cut1 - 1);  // model
     text += ",\"seed\":" + config_.axes[seed_axis_].values[value(seed_axis_)].dump();
     text += seeds_text_;
-    text.append(variant, cut2 + 1, std::string::npos);                // train
+    text.append(variant, cut2 + 1, std::string::npos);  // train
     text += "}";
     return hex_hash(text);
 }

@@ -31,7 +31,7 @@ struct Trial {
     nlohmann::json settings() const;  // canonical: sorted keys
     // What the shared random streams of a paired trial are keyed by: its seed and its dataset (and split).
     std::string pair_key() const;
-    std::string label() const;         // "relu he_normal bias=0 train.lr=0.01 seed=1": dotted-path axes included
+    std::string label() const;  // "relu he_normal bias=0 train.lr=0.01 seed=1": dotted-path axes included
 };
 
 std::string trial_id(const nlohmann::json& settings);
@@ -53,7 +53,7 @@ public:
 private:
     const Config& config_;
     std::size_t activation_axis_, init_axis_, bias_axis_, seed_axis_;
-    std::vector<std::string> variant_text_;                  // ,"dataset":…  /  ,"model":…  /  ,"train":…
+    std::vector<std::string> variant_text_;  // ,"dataset":…  /  ,"model":…  /  ,"train":…
     std::vector<std::string> activation_text_, init_text_, bias_text_;  // per value of the axis
     std::string seeds_text_;  // ,"seeds":"paired" or nothing
 };

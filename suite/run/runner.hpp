@@ -12,13 +12,13 @@ namespace actbench {
 
 struct RunOptions {
     std::filesystem::path out;  // empty: the config's out
-    int jobs = 0;               // 0: cores / threads_per_trial
+    int jobs = 0;  // 0: cores / threads_per_trial
     int threads_per_trial = 1;
     bool resume = true;
     bool retry_failed = false;  // rerun trials whose summary says failed
     bool quiet = false;
     int shard_index = 0, shard_count = 1;  // run only the trials with fnv1a(id) mod count == index
-    std::string command;        // the command line, recorded with the wall time in the run directory's runs.jsonl
+    std::string command;  // the command line, recorded with the wall time in the run directory's runs.jsonl
 };
 
 // "I/N" → (I, N); throws InputError unless 0 ≤ I < N.

@@ -40,11 +40,13 @@ void check_slurm_options(const SlurmOptions& o) {
     // "days-hours:minutes" and "days-hours:minutes:seconds".
     static const std::regex time(R"(UNLIMITED|[0-9]+(:[0-9]+){0,2}|[0-9]+-[0-9]+(:[0-9]+){0,2})", std::regex::icase);
     if (!std::regex_match(o.time, time))
-        throw InputError("--time '" + o.time + "': expected a Slurm time limit: MINUTES, MINUTES:SECONDS, HOURS:MINUTES:SECONDS, "
+        throw InputError("--time '" + o.time +
+                         "': expected a Slurm time limit: MINUTES, MINUTES:SECONDS, HOURS:MINUTES:SECONDS, "
                          "DAYS-HOURS, DAYS-HOURS:MINUTES or DAYS-HOURS:MINUTES:SECONDS (e.g. 04:00:00 or 1-12)");
     static const std::regex partition(R"([A-Za-z0-9_.-]+(,[A-Za-z0-9_.-]+)*)");
     if (!o.partition.empty() && !std::regex_match(o.partition, partition))
-        throw InputError("--partition '" + o.partition + "': expected a partition name (letters, digits, '_', '.', '-'), or several separated by commas");
+        throw InputError("--partition '" + o.partition +
+                         "': expected a partition name (letters, digits, '_', '.', '-'), or several separated by commas");
     if (o.out.find_first_of("\n\r") != std::string::npos) throw InputError("--out: a run directory's name cannot hold a line break");
 }
 
@@ -55,8 +57,8 @@ std::string slurm_array_script(const SlurmOptions& o) {
       << "set -euo pipefail\n"
       << "# One shard per task, every trial with one thread (results repeat bit for bit at a fixed thread count);\n"
       << "# a re-queued or re-run task resumes: finished trials are skipped.\n"
-      << "exec " << quote(o.binary) << " run " << quote(o.config) << " --shard \"${SLURM_ARRAY_TASK_ID}/" << o.tasks
-      << "\" --out " << quote(o.out) << " --jobs \"${SLURM_CPUS_PER_TASK:-1}\" --threads-per-trial 1 --quiet\n";
+      << "exec " << quote(o.binary) << " run " << quote(o.config) << " --shard \"${SLURM_ARRAY_TASK_ID}/" << o.tasks << "\" --out "
+      << quote(o.out) << " --jobs \"${SLURM_CPUS_PER_TASK:-1}\" --threads-per-trial 1 --quiet\n";
     return s.str();
 }
 

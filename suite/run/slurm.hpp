@@ -11,7 +11,7 @@ struct SlurmOptions {
     int tasks = 4;
     std::string partition, time = "04:00:00";
     int cpus_per_task = 2;
-    std::string binary;   // the actbench to run on the nodes (absolute path)
+    std::string binary;  // the actbench to run on the nodes (absolute path)
     std::string command;  // the command line that generated the script, recorded in it
 };
 

@@ -19,9 +19,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double seconds_since(Clock::time_point t0) {
-    return std::chrono::duration<double>(Clock::now() - t0).count();
-}
+double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
 // JSON cannot hold NaN or Inf; a non-finite value is stored as null.
 nlohmann::json finite_or_null(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
@@ -39,7 +37,6 @@ double mean_of(const std::vector<double>& v) {
         if (std::isfinite(x)) s += x, ++n;
     return n ? s / n : std::numeric_limits<double>::quiet_NaN();
 }
-
 
 // A [N, C, spatial] view of `m` without copying when its layout is plain or channel-blocked (what the conv,
 // pool and dense primitives pick: by 16 on AVX-512, by 8 on AVX2); otherwise a plain copy into `copy`.
@@ -79,8 +76,8 @@ void per_layer_stats(ProbeStats& s, Network& net, const std::vector<Activation*>
 
 }  // namespace
 
-ProbeStats evaluate(Network& net, const ImageSet& set, const std::vector<std::size_t>& indices,
-                    const Normalizer& norm, bool want_sparsity) {
+ProbeStats evaluate(Network& net, const ImageSet& set, const std::vector<std::size_t>& indices, const Normalizer& norm,
+                    bool want_sparsity) {
     const int batch = net.batch();
     net.set_training(false);  // stochastic activations use their evaluation form
     net.set_evaluation_fusion(!want_sparsity);  // the probe statistics read each activation layer's input and output
@@ -269,11 +266,20 @@ nlohmann::json fresh_trial_dir(const Trial& trial, const std::filesystem::path& 
 }
 
 TrialRun::TrialRun(const Trial& trial, const PreparedData& data, const std::filesystem::path& dir)
-    : trial_(trial), data_(data), train_(checked_train_split(trial, data)), dir_(dir), batch_(trial.train.batch),
-      settings_(fresh_trial_dir(trial, dir)), net_(build_network()), optimizer_(net_->params(), trial.train.optimizer),
-      order_rng_(shared_stream("data_order")), augment_rng_(shared_stream("augment")),
+    : trial_(trial),
+      data_(data),
+      train_(checked_train_split(trial, data)),
+      dir_(dir),
+      batch_(trial.train.batch),
+      settings_(fresh_trial_dir(trial, dir)),
+      net_(build_network()),
+      optimizer_(net_->params(), trial.train.optimizer),
+      order_rng_(shared_stream("data_order")),
+      augment_rng_(shared_stream("augment")),
       probe_(data.train_indices.begin(), data.train_indices.begin() + std::min<std::size_t>(trial.train.probe, data.train_indices.size())),
-      order_(data.train_indices), labels_(static_cast<std::size_t>(batch_)), steps_per_epoch_(order_.size() / static_cast<std::size_t>(batch_)) {
+      order_(data.train_indices),
+      labels_(static_cast<std::size_t>(batch_)),
+      steps_per_epoch_(order_.size() / static_cast<std::size_t>(batch_)) {
     net_->set_activation_l1(trial.train.l1_activation);
 }
 
@@ -298,7 +304,8 @@ ProbeStats TrialRun::record(double epoch, double train_loss, double train_accura
     const ProbeStats test = evaluate(*net_, data_.data.test, data_.test_indices, data_.normalizer, false);
     const ProbeStats pr = evaluate(*net_, train_, probe_, data_.normalizer, true);
     const bool has_validation = data_.validation.count() > 0;
-    const ProbeStats val = has_validation ? evaluate(*net_, data_.validation, data_.validation_indices, data_.normalizer, false) : ProbeStats{};
+    const ProbeStats val =
+        has_validation ? evaluate(*net_, data_.validation, data_.validation_indices, data_.normalizer, false) : ProbeStats{};
     nlohmann::json row = metrics_row(epoch, step_, test, pr, has_validation ? &val : nullptr);
     if (has_validation) best_val_accuracy_ = std::max(best_val_accuracy_, val.accuracy);
     if (epoch > 0) {
@@ -330,8 +337,8 @@ bool TrialRun::train_epoch(int epoch, const std::atomic<bool>* stop) {
     long correct = 0;
     for (std::size_t s = 0; s < steps_per_epoch_; ++s) {
         if (stop && stop->load()) return false;
-        fill_batch_augmented(train_, order_, s * batch_, batch_, data_.normalizer, trial_.dataset.augment, augment_rng_,
-                             net_->input(), labels_.data());
+        fill_batch_augmented(train_, order_, s * batch_, batch_, data_.normalizer, trial_.dataset.augment, augment_rng_, net_->input(),
+                             labels_.data());
         const LossResult r = net_->forward(labels_.data(), batch_);
         ++step_;
         if (!std::isfinite(r.loss_sum)) {
@@ -409,8 +416,7 @@ nlohmann::json TrialRun::summary() const {
 
 }  // namespace
 
-TrialOutcome run_trial(const Trial& trial, const PreparedData& data, const std::filesystem::path& dir,
-                       const std::atomic<bool>* stop) {
+TrialOutcome run_trial(const Trial& trial, const PreparedData& data, const std::filesystem::path& dir, const std::atomic<bool>* stop) {
     return TrialRun(trial, data, dir).run(stop);
 }
 

@@ -35,7 +35,7 @@ namespace actbench {
 
 struct TrialOutcome {
     TrialStatus status = TrialStatus::ok;  // ok or diverged (a failure is an exception)
-    bool interrupted = false;              // stopped before the end: nothing is stored
+    bool interrupted = false;  // stopped before the end: nothing is stored
     nlohmann::json summary;
     double seconds = 0;
 };
@@ -51,17 +51,16 @@ inline constexpr double kFlatEpsilon = 1e-3;
 struct ProbeStats {
     double loss = 0, accuracy = 0;
     // Per activation layer:
-    std::vector<double> zero_fraction;      // exact zeros in the output
-    std::vector<double> dead_fraction;      // rectifiers: units with pre-activation ≤ 0 on every probe image; else NaN
+    std::vector<double> zero_fraction;  // exact zeros in the output
+    std::vector<double> dead_fraction;  // rectifiers: units with pre-activation ≤ 0 on every probe image; else NaN
     std::vector<double> inactive_fraction;  // others: units with |f′| < ε on every probe image; rectifiers, maxout: NaN
-    std::vector<double> saturated_fraction; // elements with |f′| < ε (maxout: NaN)
+    std::vector<double> saturated_fraction;  // elements with |f′| < ε (maxout: NaN)
     std::vector<double> mean, mean_abs, second_moment;  // of the output
-    std::vector<double> pre_mean, pre_std;              // of the pre-activation (maxout: NaN)
-    std::vector<double> prelu_slope;        // mean learned slope (PReLU layers; NaN for others)
+    std::vector<double> pre_mean, pre_std;  // of the pre-activation (maxout: NaN)
+    std::vector<double> prelu_slope;  // mean learned slope (PReLU layers; NaN for others)
 };
 
 // Loss and accuracy of `net` on `set` (padded last batch); with want_sparsity, per-activation statistics.
-ProbeStats evaluate(Network& net, const ImageSet& set, const std::vector<std::size_t>& indices,
-                    const Normalizer& norm, bool want_sparsity);
+ProbeStats evaluate(Network& net, const ImageSet& set, const std::vector<std::size_t>& indices, const Normalizer& norm, bool want_sparsity);
 
 }  // namespace actbench

@@ -20,7 +20,8 @@ TuningSelection select_tuned(const Config& config, const std::filesystem::path& 
         std::vector<TunedValue>& group = groups[tuning_group(values, tune.axis)];
         if (group.empty())
             for (const auto& v : tune.values) group.push_back({v, {}, static_cast<int>(tune.seeds.size()), 0});
-        const auto index = static_cast<std::size_t>(std::find(tune.values.begin(), tune.values.end(), values[tune.axis]) - tune.values.begin());
+        const auto index =
+            static_cast<std::size_t>(std::find(tune.values.begin(), tune.values.end(), values[tune.axis]) - tune.values.begin());
         const std::filesystem::path dir = run_dir / ids.id(cell);
         try {
             if (!std::filesystem::exists(dir / kSummaryFile)) throw InputError("missing");
@@ -32,8 +33,10 @@ TuningSelection select_tuned(const Config& config, const std::filesystem::path& 
             const std::vector<nlohmann::json> metrics = read_metrics(dir, summary);
             const nlohmann::json score = tune.select == "validation_loss" ? metrics.back().value("val_loss", nlohmann::json())
                                                                           : metrics.back().value("val_accuracy", nlohmann::json());
-            if (score.is_number()) group[index].scores.push_back(score.get<double>());
-            else ++group[index].diverged;  // a validation loss of NaN: as good as diverged
+            if (score.is_number())
+                group[index].scores.push_back(score.get<double>());
+            else
+                ++group[index].diverged;  // a validation loss of NaN: as good as diverged
         } catch (const InputError&) {
             ++selection.missing;
         }

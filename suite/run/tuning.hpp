@@ -14,9 +14,9 @@
 namespace actbench {
 
 struct TuningSelection {
-    std::size_t missing = 0;               // stage-1 trials not (yet) stored, or damaged, in the run directory
+    std::size_t missing = 0;  // stage-1 trials not (yet) stored, or damaged, in the run directory
     std::vector<std::size_t> final_cells;  // the stage-2 cells to run: each cell at its chosen value
-    std::size_t groups_without_choice = 0; // cells whose every value diverged: no final trials
+    std::size_t groups_without_choice = 0;  // cells whose every value diverged: no final trials
 };
 // Reads the stored stage-1 results of `config` (which has tune) from `run_dir` and chooses.
 TuningSelection select_tuned(const Config& config, const std::filesystem::path& run_dir);

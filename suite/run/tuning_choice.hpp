@@ -13,8 +13,8 @@ namespace actbench {
 struct TunedValue {
     nlohmann::json value;
     std::vector<double> scores;  // validation accuracy or loss of each finished seed
-    int expected = 0;            // the tuning seeds
-    int diverged = 0;            // diverged or failed seeds: the value is never chosen
+    int expected = 0;  // the tuning seeds
+    int diverged = 0;  // diverged or failed seeds: the value is never chosen
 };
 
 // The value a cell chooses: the best mean score (highest accuracy, lowest loss) among values whose every seed

@@ -41,9 +41,9 @@ Confirmation confirm_decision(Decision decision, const SeedOutcomes& group, cons
     c.level = equivalence ? 1 - 2 * alpha : 1 - alpha;
     const double q = student_t_quantile(equivalence ? 1 - alpha : 1 - alpha / 2, static_cast<double>(d.size() - 1));
     c.difference = mean, c.low = mean - q * se, c.high = mean + q * se;
-    c.confirmed = decision == Decision::better  ? c.low > 0
-                  : decision == Decision::worse ? c.high < 0
-                                                : c.diverged == 0 && c.low > -margin && c.high < margin;
+    c.confirmed = decision == Decision::better ? c.low > 0
+        : decision == Decision::worse          ? c.high < 0
+                                               : c.diverged == 0 && c.low > -margin && c.high < margin;
     return c;
 }
 

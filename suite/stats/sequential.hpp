@@ -23,7 +23,7 @@ namespace actbench {
 struct AdaptiveSpec {
     int min = 5, max = 40, step = 5;
     double margin = 0.005;  // the equivalence margin, in test accuracy
-    int confirm = 0;        // fresh seeds trained after the rounds for every decided comparison and its baseline
+    int confirm = 0;  // fresh seeds trained after the rounds for every decided comparison and its baseline
     int rounds() const { return 1 + (max - min + step - 1) / step; }
     int seeds_at(int round) const { return std::min(max, min + round * step); }  // round 0, 1, …
     // max + 1 … max + confirm: never a round's, the same for every group.
@@ -85,7 +85,7 @@ Decision decide(const std::vector<double>& group, const std::vector<double>& bas
 struct Confirmation {
     int pairs = 0, diverged = 0;
     double difference = 0, low = 0, high = 0;  // the mean paired difference and its interval (valid when pairs ≥ 2)
-    double level = 0;                          // the interval's coverage
+    double level = 0;  // the interval's coverage
     bool confirmed = false;
 };
 Confirmation confirm_decision(Decision decision, const SeedOutcomes& group, const SeedOutcomes& baseline, double alpha, double margin);

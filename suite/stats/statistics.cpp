@@ -167,16 +167,14 @@ std::vector<double> bh_adjust(const std::vector<double>& p) {
     return adjusted;
 }
 
-double mean_of(std::vector<double> v) {
-    return v.empty() ? NAN : std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
-}
+double mean_of(std::vector<double> v) { return v.empty() ? NAN : std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size()); }
 
 double interquartile_mean(std::vector<double> v) {
     if (v.empty()) return NAN;
     std::sort(v.begin(), v.end());
     const std::size_t cut = v.size() / 4;
     return std::accumulate(v.begin() + static_cast<std::ptrdiff_t>(cut), v.end() - static_cast<std::ptrdiff_t>(cut), 0.0) /
-           static_cast<double>(v.size() - 2 * cut);
+        static_cast<double>(v.size() - 2 * cut);
 }
 
 namespace {
@@ -258,7 +256,8 @@ std::vector<double> ranks_descending(const std::vector<double>& scores) {
     std::vector<std::size_t> order(n);
     for (std::size_t i = 0; i < n; ++i) order[i] = i;
     auto key = [&](std::size_t i) { return std::isnan(scores[i]) ? -std::numeric_limits<double>::infinity() : scores[i]; };
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return key(a) > key(b) && !same_accuracy(key(a), key(b)); });
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return key(a) > key(b) && !same_accuracy(key(a), key(b)); });
     std::vector<double> ranks(n);
     for (std::size_t first = 0; first < n;) {
         std::size_t last = first;
@@ -325,9 +324,7 @@ double nemenyi_q(int k, double alpha) {
     return (lo + hi) / 2 / std::sqrt(2.0);
 }
 
-double critical_difference(int k, int datasets, double alpha) {
-    return nemenyi_q(k, alpha) * std::sqrt(k * (k + 1.0) / (6.0 * datasets));
-}
+double critical_difference(int k, int datasets, double alpha) { return nemenyi_q(k, alpha) * std::sqrt(k * (k + 1.0) / (6.0 * datasets)); }
 
 std::vector<std::pair<std::size_t, std::size_t>> rank_cliques(const std::vector<double>& sorted_ranks, double cd) {
     std::vector<std::pair<std::size_t, std::size_t>> cliques;

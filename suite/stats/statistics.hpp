@@ -26,12 +26,12 @@ double student_t_cdf(double t, double nu);
 double student_t_quantile(double q, double nu);
 
 struct Comparison {
-    double difference = 0;   // mean(a) − mean(b)
-    double t = 0, df = 0;    // Welch's statistic and its Welch–Satterthwaite degrees of freedom
-    double p_value = 1;      // two-sided
-    double hedges_g = 0;     // (mean(a) − mean(b)) / pooled std, small-sample corrected
+    double difference = 0;  // mean(a) − mean(b)
+    double t = 0, df = 0;  // Welch's statistic and its Welch–Satterthwaite degrees of freedom
+    double p_value = 1;  // two-sided
+    double hedges_g = 0;  // (mean(a) − mean(b)) / pooled std, small-sample corrected
     double ci_low = 0, ci_high = 0;  // 95% Welch interval for the difference: d ± t(0.975, df)·√(s²a/na + s²b/nb)
-    bool valid = false;      // both groups have ≥ 2 values and some variance
+    bool valid = false;  // both groups have ≥ 2 values and some variance
 };
 // Welch's unequal-variance t-test of a against b (Welch 1947), and Hedges' g (Hedges 1981).
 Comparison welch_test(const std::vector<double>& a, const std::vector<double>& b);

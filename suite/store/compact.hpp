@@ -14,9 +14,9 @@ namespace actbench {
 
 struct CompactResult {
     std::size_t compacted = 0;  // trials rewritten now
-    std::size_t already = 0;    // trials that were compact
+    std::size_t already = 0;  // trials that were compact
     std::vector<std::pair<std::string, std::string>> skipped;  // (trial id, why): unfinished, being trained, damaged
-    std::uintmax_t bytes_before = 0, bytes_after = 0;           // of the finished trials' folders
+    std::uintmax_t bytes_before = 0, bytes_after = 0;  // of the finished trials' folders
 };
 
 // Compacts every finished trial of `run_dir` (a directory `actbench run` wrote; InputError otherwise). A trial

@@ -20,8 +20,7 @@ namespace actbench {
 
 void write_atomic(const std::filesystem::path& path, const std::string& content) {
     static std::atomic<unsigned> counter{0};
-    const std::filesystem::path tmp =
-        path.string() + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(counter++);
+    const std::filesystem::path tmp = path.string() + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(counter++);
     const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) throw IoError(tmp.string() + ": cannot create: " + std::strerror(errno));
     const char* p = content.data();
@@ -91,8 +90,8 @@ std::vector<nlohmann::json> read_jsonl(const std::filesystem::path& path) {
         try {
             rows.push_back(nlohmann::json::parse(line));
         } catch (const nlohmann::json::parse_error& e) {
-            throw InputError(path.string() + ":" + std::to_string(number) + ": not valid JSON (column " +
-                             std::to_string(e.byte) + "): expected one JSON object per line");
+            throw InputError(path.string() + ":" + std::to_string(number) + ": not valid JSON (column " + std::to_string(e.byte) +
+                             "): expected one JSON object per line");
         }
     }
     return rows;
@@ -158,8 +157,7 @@ void check_fields(const json& j, const std::vector<Field>& fields, const std::st
             if (f.required) throw InputError(where + ": " + what + " has no \"" + f.name + "\"; expected " + kind_name(f.kind));
             continue;
         }
-        if (!has_kind(*it, f.kind))
-            throw InputError(where + ": \"" + f.name + "\" is " + it->dump() + "; expected " + kind_name(f.kind));
+        if (!has_kind(*it, f.kind)) throw InputError(where + ": \"" + f.name + "\" is " + it->dump() + "; expected " + kind_name(f.kind));
     }
 }
 
@@ -198,32 +196,50 @@ std::vector<Field> summary_outcome_fields() {
 }
 const std::vector<Field> kSummaryOutcome = summary_outcome_fields();
 
-const std::vector<Field> kMetricsRow{
-    {"epoch", Kind::number, true},           {"step", Kind::integer, true},
-    {"test_loss", Kind::number_or_null, true}, {"test_accuracy", Kind::number, true},
-    {"probe_loss", Kind::number_or_null, true}, {"probe_accuracy", Kind::number, true},
-    {"zero_fraction", Kind::numbers, true},  {"dead_fraction", Kind::numbers, true},
-    {"inactive_fraction", Kind::numbers, true}, {"saturated_fraction", Kind::numbers, true},
-    {"mean", Kind::numbers, true},           {"mean_abs", Kind::numbers, true},
-    {"second_moment", Kind::numbers, true},  {"pre_mean", Kind::numbers, true},
-    {"pre_std", Kind::numbers, true},        {"prelu_slope", Kind::numbers, false},
-    {"grad_norm", Kind::numbers, false},     {"grad_ratio", Kind::number_or_null, false},
-    {"train_loss", Kind::number_or_null, false}, {"train_accuracy", Kind::number, false},
-    {"val_loss", Kind::number_or_null, false}, {"val_accuracy", Kind::number, false}};
+const std::vector<Field> kMetricsRow{{"epoch", Kind::number, true},
+                                     {"step", Kind::integer, true},
+                                     {"test_loss", Kind::number_or_null, true},
+                                     {"test_accuracy", Kind::number, true},
+                                     {"probe_loss", Kind::number_or_null, true},
+                                     {"probe_accuracy", Kind::number, true},
+                                     {"zero_fraction", Kind::numbers, true},
+                                     {"dead_fraction", Kind::numbers, true},
+                                     {"inactive_fraction", Kind::numbers, true},
+                                     {"saturated_fraction", Kind::numbers, true},
+                                     {"mean", Kind::numbers, true},
+                                     {"mean_abs", Kind::numbers, true},
+                                     {"second_moment", Kind::numbers, true},
+                                     {"pre_mean", Kind::numbers, true},
+                                     {"pre_std", Kind::numbers, true},
+                                     {"prelu_slope", Kind::numbers, false},
+                                     {"grad_norm", Kind::numbers, false},
+                                     {"grad_ratio", Kind::number_or_null, false},
+                                     {"train_loss", Kind::number_or_null, false},
+                                     {"train_accuracy", Kind::number, false},
+                                     {"val_loss", Kind::number_or_null, false},
+                                     {"val_accuracy", Kind::number, false}};
 
-const std::vector<Field> kManifest{{"sweep", Kind::string, true}, {"config_file", Kind::string, true}, {"config", Kind::object, true},
-                                   {"config_hash", Kind::string, true}, {"environment", Kind::object, true}};
-const std::vector<Field> kEnvironment{{"actbench_version", Kind::string, true}, {"git_commit", Kind::string, true},
-                                      {"onednn_version", Kind::string, true}, {"opencv_version", Kind::string, true},
-                                      {"cpu_model", Kind::string, true}, {"cpu_isa", Kind::string, true},
+const std::vector<Field> kManifest{{"sweep", Kind::string, true},
+                                   {"config_file", Kind::string, true},
+                                   {"config", Kind::object, true},
+                                   {"config_hash", Kind::string, true},
+                                   {"environment", Kind::object, true}};
+const std::vector<Field> kEnvironment{{"actbench_version", Kind::string, true},  {"git_commit", Kind::string, true},
+                                      {"onednn_version", Kind::string, true},    {"opencv_version", Kind::string, true},
+                                      {"cpu_model", Kind::string, true},         {"cpu_isa", Kind::string, true},
                                       {"threads_per_trial", Kind::integer, true}};
-const std::vector<Field> kRunLogLine{{"command", Kind::string, true}, {"commit", Kind::string, true}, {"jobs", Kind::integer, true},
-                                     {"threads_per_trial", Kind::integer, true}, {"trials_finished", Kind::integer, true},
+const std::vector<Field> kRunLogLine{{"command", Kind::string, true},
+                                     {"commit", Kind::string, true},
+                                     {"jobs", Kind::integer, true},
+                                     {"threads_per_trial", Kind::integer, true},
+                                     {"trials_finished", Kind::integer, true},
                                      {"wall_seconds", Kind::number, true}};
-const std::vector<Field> kTimingRow{{"epoch", Kind::number, true}, {"eval_seconds", Kind::number, true}, {"train_seconds", Kind::number, false},
+const std::vector<Field> kTimingRow{{"epoch", Kind::number, true},
+                                    {"eval_seconds", Kind::number, true},
+                                    {"train_seconds", Kind::number, false},
                                     {"train_images_per_second", Kind::number, false}};
-const std::vector<Field> kSummaryHead{{"id", Kind::string, true}, {"status", Kind::string, true}, {"axes", Kind::object, true},
-                                      {"settings", Kind::object, true}};
+const std::vector<Field> kSummaryHead{
+    {"id", Kind::string, true}, {"status", Kind::string, true}, {"axes", Kind::object, true}, {"settings", Kind::object, true}};
 
 std::string jsonl(const std::vector<json>& rows) {
     std::string s;
@@ -332,8 +348,10 @@ void write_summary(const fs::path& trial_dir, const json& summary) {
 
 void write_failed_summary(const fs::path& trial_dir, const std::string& id, const std::string& error, const json& axes,
                           const json& settings) {
-    write_atomic(trial_dir / kSummaryFile, json{{"id", id}, {"status", status_name(TrialStatus::failed)}, {"error", error},
-                                                {"axes", axes}, {"settings", settings}}.dump(2) + "\n");
+    write_atomic(
+        trial_dir / kSummaryFile,
+        json{{"id", id}, {"status", status_name(TrialStatus::failed)}, {"error", error}, {"axes", axes}, {"settings", settings}}.dump(2) +
+            "\n");
 }
 
 void append_run_log(const fs::path& run_dir, const json& line) {
@@ -365,8 +383,10 @@ json read_summary(const fs::path& trial_dir) {
                          trial_dir.filename().string() + "\"");
     const std::optional<TrialStatus> status = status_of(s);
     if (!status) throw InputError(path.string() + ": \"status\" is " + s["status"].dump() + "; expected ok, diverged or failed");
-    if (*status == TrialStatus::failed) check_fields(s, {{"error", Kind::string, true}}, path.string(), "a failed trial's summary");
-    else check_fields(s, kSummaryOutcome, path.string(), "a trial summary");
+    if (*status == TrialStatus::failed)
+        check_fields(s, {{"error", Kind::string, true}}, path.string(), "a failed trial's summary");
+    else
+        check_fields(s, kSummaryOutcome, path.string(), "a trial summary");
     return s;
 }
 
@@ -438,8 +458,10 @@ std::vector<std::string> json_differences(const nlohmann::json& a, const nlohman
     if (a.is_object() && b.is_object()) {
         for (auto it = a.begin(); it != a.end(); ++it) {
             const std::string key = prefix.empty() ? it.key() : prefix + "." + it.key();
-            if (!b.contains(it.key())) diffs.push_back(key);
-            else for (auto& d : json_differences(*it, b[it.key()], key)) diffs.push_back(d);
+            if (!b.contains(it.key()))
+                diffs.push_back(key);
+            else
+                for (auto& d : json_differences(*it, b[it.key()], key)) diffs.push_back(d);
         }
         for (auto it = b.begin(); it != b.end(); ++it)
             if (!a.contains(it.key())) diffs.push_back(prefix.empty() ? it.key() : prefix + "." + it.key());

@@ -61,8 +61,8 @@ enum class FieldKind { string, object, integer, number, number_or_null, integer_
 struct SummaryMetric {
     std::string_view name;
     FieldKind kind;
-    bool required;        // in every finished trial's summary (not: diverged_step, the validation scores)
-    int report_column;    // its column among the report CSV's metrics (1, 2, …); 0: not there
+    bool required;  // in every finished trial's summary (not: diverged_step, the validation scores)
+    int report_column;  // its column among the report CSV's metrics (1, 2, …); 0: not there
 };
 const std::vector<SummaryMetric>& summary_metrics();
 // The scalar metrics (trials.csv), and the report CSV's, each in its order.
@@ -115,8 +115,7 @@ private:
 };
 
 // The JSON paths ("train.lr", "sweep.seed") at which two documents differ.
-std::vector<std::string> json_differences(const nlohmann::json& a, const nlohmann::json& b,
-                                          const std::string& prefix = "");
+std::vector<std::string> json_differences(const nlohmann::json& a, const nlohmann::json& b, const std::string& prefix = "");
 
 // A JSON object as YAML (block style, keys in order), for trial.yaml.
 std::string to_yaml(const nlohmann::json& j);
