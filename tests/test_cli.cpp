@@ -300,3 +300,71 @@ TEST_CASE("paired seeds: two names for one function give bit-identical metrics f
     for (const fs::path& d : trial_dirs(dir / "paired"))
         CHECK(nlohmann::json::parse(slurp(d / "summary.json"))["settings"]["seeds"] == "paired");
 }
+
+namespace {
+// `s` single-quoted for the shell that runs the test's command (written here, not actbench's own quoting).
+std::string sh(const std::string& s) {
+    std::string out = "'";
+    for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return out + "'";
+}
+
+// The files named by the hostile paths below, wherever a shell might have created them.
+bool any_injected(const fs::path& root) {
+    for (const auto& e : fs::recursive_directory_iterator(root)) {
+        const std::string name = e.path().filename().string();
+        if (name == "INJECTED" || name == "SUBST" || name == "BACKTICK") return true;
+    }
+    return fs::exists("INJECTED") || fs::exists("SUBST") || fs::exists("BACKTICK");
+}
+}  // namespace
+
+TEST_CASE("slurm --submit: paths with spaces, quotes and shell syntax stay one argument, and the scripts run them", "[cli][slurm]") {
+    TempDir dir;
+    // A fake sbatch first on PATH: it records its arguments (NUL-separated, one call per line) and prints a job id.
+    fs::create_directories(dir / "bin");
+    const fs::path log = dir / "sbatch.log";
+    {
+        std::ofstream fake(dir / "bin" / "sbatch");
+        fake << "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\0' \"$a\"; done >> \"$FAKE_SBATCH_LOG\"\nprintf '\\n' >> \"$FAKE_SBATCH_LOG\"\n"
+                "echo 4242\n";
+    }
+    fs::permissions(dir / "bin" / "sbatch", fs::perms::owner_all);
+    const std::string hostile = "o;touch INJECTED;x $(touch SUBST) `touch BACKTICK` \"dq\" 'sq'";
+    fs::create_directories(dir / ("cfg " + hostile));
+    const fs::path cfg = dir / ("cfg " + hostile) / "c.yaml";
+    std::ofstream(cfg) << "name: slurm_quoting\n"
+                          "dataset: {kind: synthetic_shapes, classes: 3, train_count: 48, test_count: 12, size: 12}\n"
+                          "model: {name: mlp, depth: 1, width: 8}\n"
+                          "train: {epochs: 1, batch: 16, probe: 8}\n"
+                          "sweep: {activation: [relu, tanh]}\n";
+    const fs::path out = dir / hostile;
+    const Result r = run_actbench(dir, "slurm " + sh(cfg.string()) + " --out " + sh(out.string()) + " --tasks 2 --submit",
+                                  "PATH=" + sh((dir / "bin").string()) + ":\"$PATH\" FAKE_SBATCH_LOG=" + sh(log.string()) + " ");
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    CHECK_THAT(r.out, Catch::Contains("submitted array job 4242 and report job 4242"));
+    std::vector<std::vector<std::string>> calls;
+    std::istringstream lines(slurp(log));
+    for (std::string line; std::getline(lines, line);) {
+        calls.emplace_back();
+        std::istringstream args(line);
+        for (std::string a; std::getline(args, a, '\0');) calls.back().push_back(a);
+    }
+    const std::string abs_out = fs::absolute(out).lexically_normal().string();
+    REQUIRE(calls.size() == 2);
+    CHECK(calls[0] == std::vector<std::string>{"--parsable", "--output=" + abs_out + "/slurm-%A_%a.out", abs_out + "/actbench-array.sbatch"});
+    CHECK(calls[1] == std::vector<std::string>{"--parsable", "--dependency=afterok:4242", "--output=" + abs_out + "/slurm-report-%j.out",
+                                               abs_out + "/actbench-report.sbatch"});
+    // What the nodes would run: each task's shard and then the report, through bash, as Slurm runs them.
+    for (int task : {0, 1})
+        CHECK(std::system(("SLURM_ARRAY_TASK_ID=" + std::to_string(task) + " bash " + sh(abs_out + "/actbench-array.sbatch") + " 2>/dev/null").c_str()) == 0);
+    CHECK(std::system(("bash " + sh(abs_out + "/actbench-report.sbatch") + " >/dev/null 2>&1").c_str()) == 0);
+    CHECK(fs::exists(out / "report" / "report.md"));
+    CHECK_FALSE(any_injected(dir.path()));
+    // Without --submit, the printed command is the same, quoted for a shell.
+    const Result printed = run_actbench(dir, "slurm " + sh(cfg.string()) + " --out " + sh(out.string()) + " --tasks 2");
+    CHECK_THAT(printed.out, Catch::Contains("jobid=$(sbatch --parsable '--output=" + fs::absolute(dir.path()).lexically_normal().string() +
+                                            "/o;touch INJECTED;x $(touch SUBST) `touch BACKTICK` \"dq\" '\\''sq'\\''/slurm-%A_%a.out'"));
+    CHECK_FALSE(any_injected(dir.path()));
+}

@@ -523,12 +523,16 @@ Command slurm_command(CLI::App& app, const std::string& invocation) {
                 std::cout << config.name << ": " << config.cell_count() << " trials in " << options.tasks << " tasks\n"
                           << "wrote " << array << "\nwrote " << report_job << "\n";
                 if (!o->submit) {
-                    std::cout << "submit with: jobid=$(sbatch --parsable " << array << ") && sbatch --dependency=afterok:$jobid "
-                              << report_job << "\n";
+                    // The same arguments sbatch_submit passes, quoted for a shell; the job id through $jobid.
+                    std::string array_words = "sbatch", report_words = "sbatch --dependency=afterok:$jobid";
+                    for (const auto& arg : sbatch_array_args(options, array)) array_words += " " + shell_quote(arg);
+                    for (const auto& arg : sbatch_report_args(options, report_job, ""))
+                        if (arg.rfind("--dependency", 0) != 0) report_words += " " + shell_quote(arg);
+                    std::cout << "submit with: jobid=$(" << array_words << ") && " << report_words << "\n";
                     return 0;
                 }
-                const std::string array_id = sbatch_submit(array);
-                const std::string report_id = sbatch_submit("--dependency=afterok:" + array_id + " " + report_job);
+                const std::string array_id = sbatch_submit(sbatch_array_args(options, array));
+                const std::string report_id = sbatch_submit(sbatch_report_args(options, report_job, array_id));
                 std::cout << "submitted array job " << array_id << " and report job " << report_id << "\n";
                 return 0;
             }};

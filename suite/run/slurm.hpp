@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace actbench {
 
@@ -26,7 +27,16 @@ std::string slurm_array_script(const SlurmOptions& o);
 // The report script, to submit with --dependency=afterok:<array job id>.
 std::string slurm_report_script(const SlurmOptions& o);
 
-// Runs `sbatch --parsable ARGS` and returns the job id. Throws InputError with sbatch's message when it fails.
-std::string sbatch_submit(const std::string& args);
+// sbatch's arguments for the array script and for the report script after the array job `array_id` (the log
+// paths are given here, not in the scripts).
+std::vector<std::string> sbatch_array_args(const SlurmOptions& o, const std::string& script);
+std::vector<std::string> sbatch_report_args(const SlurmOptions& o, const std::string& script, const std::string& array_id);
+
+// Runs sbatch with `args` (each one argv entry, no shell; the first should be --parsable) and returns the job id.
+// Throws InputError with sbatch's message when it fails.
+std::string sbatch_submit(const std::vector<std::string>& args);
+
+// `s` single-quoted for a POSIX shell (for the commands actbench prints and the scripts it writes).
+std::string shell_quote(const std::string& s);
 
 }  // namespace actbench
