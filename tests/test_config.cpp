@@ -494,3 +494,18 @@ TEST_CASE("a dataset or a model that cannot fit this machine's memory is refused
               inspect_model(m, InputShape{1, 28, 28, 10}, builtin_init("he_normal")).json["params"].get<double>());
     }
 }
+
+TEST_CASE("errors keep their file position through adaptive: and tune:, which rewrite the document", "[config]") {
+    const std::string head = "dataset: {kind: synthetic_shapes, classes: 3, train_count: 60, test_count: 30, size: 16, validation: 0.2}\n";
+    // adaptive: rewrites sweep.seed; before, every later error was placed at 1:1
+    CHECK_THAT(error_of(head + "baseline: relu\nadaptive: {min: 2, max: 4, step: 2}\nsweep: {activation: [relu, tanh]}\ntrain:\n  lr: -1\n"),
+               Catch::Contains("cfg.yaml:6:7: train.lr: -1 is out of range"));
+    // tune: builds its two stages from the document
+    CHECK_THAT(error_of(head + "tune: {axis: train.lr, values: [0.1, 0.2], seeds: [101, 102]}\nsweep: {activation: [relu]}\ntrain: {batch: 16, probe: 0}\n"),
+               Catch::Contains("cfg.yaml:4:27: train.probe: 0 is out of range"));
+    // both
+    CHECK_THAT(error_of(head + "baseline: relu\nadaptive: {min: 2, max: 4, step: 2}\n"
+                               "tune: {axis: train.lr, values: [0.1, 0.2], seeds: [101, 102]}\nsweep: {activation: [relu, tanh]}\n"
+                               "model: {name: lenet, conv1: 0}\n"),
+               Catch::Contains("cfg.yaml:6:29: model.conv1: 0 is out of range"));
+}

@@ -59,9 +59,7 @@ YAML::Node resolve_extends(const Reader& r, const YAML::Node& root, const std::s
     YAML::Node base = YAML::Load(text);
     chain.push_back(canonical);
     if (base["extends"]) base = resolve_extends(base_reader, base, base_path.string(), chain);
-    YAML::Node over = YAML::Clone(root);
-    over.remove("extends");
-    return merge(base, over);
+    return merge(base, without_key(root, "extends"));
 }
 
 // baseline: an activation of sweep.activation, or {AXIS: VALUE} naming a value of another axis.
@@ -133,12 +131,8 @@ void read_tune(const Reader& r, const YAML::Node& root, Config& c) {
     if (c.dataset.validation <= 0)
         r.fail(n, "tune: choosing on a validation split needs one: set dataset.validation (e.g. 0.1), carved from the training split");
     auto stage = [&](bool tuning) {
-        YAML::Node copy = YAML::Clone(root);
-        copy.remove("tune");
-        if (!copy["sweep"]) copy["sweep"] = YAML::Node(YAML::NodeType::Map);
-        copy["sweep"][t.axis] = n["values"];
-        if (tuning) copy["sweep"]["seed"] = n["seeds"];
-        return std::make_shared<const Config>(read_config(r, copy, c.file));
+        const YAML::Node copy = with_value(without_key(root, "tune"), {"sweep", t.axis}, n["values"]);
+        return std::make_shared<const Config>(read_config(r, tuning ? with_value(copy, {"sweep", "seed"}, n["seeds"]) : copy, c.file));
     };
     c.tuning_stage = stage(true);
     c.final_stage = stage(false);
@@ -149,7 +143,7 @@ void read_tune(const Reader& r, const YAML::Node& root, Config& c) {
 
 // adaptive: {min, max, step, margin, confirm}: the seed axis becomes 1..max (the rounds decide how many of them
 // run), and with confirm the grid over the fresh seeds max+1..max+confirm is built as a stage of its own.
-Config read_adaptive(const Reader& r, YAML::Node root, const std::string& file) {
+Config read_adaptive(const Reader& r, const YAML::Node& root, const std::string& file) {
     const YAML::Node& a = root["adaptive"];
     if (root["sweep"] && root["sweep"]["seed"])
         r.fail(root["sweep"]["seed"], "sweep.seed: adaptive seeds run seeds 1..adaptive.max in rounds; remove sweep.seed");
@@ -163,12 +157,10 @@ Config read_adaptive(const Reader& r, YAML::Node root, const std::string& file) 
     if (a["confirm"])
         spec.confirm = static_cast<int>(r.integer(a["confirm"], "adaptive.confirm (fresh seeds per decided comparison)", 0, 10000));
     if (spec.max < spec.min) r.fail(a, "adaptive: max must be at least min");
-    root = YAML::Clone(root);
-    if (!root["sweep"]) root["sweep"] = YAML::Node(YAML::NodeType::Map);
     YAML::Node seeds(YAML::NodeType::Sequence);
     for (int s = 1; s <= spec.max; ++s) seeds.push_back(s);
-    root["sweep"]["seed"] = seeds;
-    Config c = read_config(r, root, file);
+    const YAML::Node rounds = with_value(root, {"sweep", "seed"}, seeds);
+    Config c = read_config(r, rounds, file);
     // The confirmation seeds follow the rounds' (max + 1 …): they must be fresh, not tuning seeds too.
     if (c.tune)
         for (const std::int64_t s : c.tune->seeds)
@@ -179,11 +171,9 @@ Config read_adaptive(const Reader& r, YAML::Node root, const std::string& file) 
                            "; lower confirm or move tune.seeds above " + std::to_string(spec.max + spec.confirm));
     // The confirmation stage: the same grid over the fresh seeds (for a tuned config, its final stage's).
     if (spec.confirm > 0) {
-        YAML::Node copy = YAML::Clone(root);
         YAML::Node fresh(YAML::NodeType::Sequence);
         for (const std::int64_t s : spec.confirmation_seeds()) fresh.push_back(s);
-        copy["sweep"]["seed"] = fresh;
-        Config confirm = read_config(r, copy, file);
+        Config confirm = read_config(r, with_value(rounds, {"sweep", "seed"}, fresh), file);
         c.confirmation_stage = confirm.tune ? confirm.final_stage : std::make_shared<const Config>(std::move(confirm));
     }
     c.adaptive = spec;

@@ -231,26 +231,16 @@ void read_exclude(const Reader& r, GridSource& source, Config& c) {
 Sections read_cell_sections(const Reader& r, const GridSource& source, const Config& c, const std::vector<std::size_t>& path_axes,
                             const std::vector<std::uint32_t>& key) {
     const YAML::Node& root = source.root;
-    YAML::Node copy = YAML::Clone(root);
+    // Each step a new document (never assigned over: assigning a yaml-cpp Node writes into the node it refers to).
+    std::vector<YAML::Node> docs{root};
     nlohmann::json path_part = nlohmann::json::object();
     for (std::size_t p = 0; p < path_axes.size(); ++p) {
         const std::string& path = c.axes[path_axes[p]].name;
         path_part[path] = c.axes[path_axes[p]].values[key[p]];
-        std::vector<std::string> parts;
-        for (std::size_t b = 0, e; b <= path.size(); b = e + 1) {
-            e = path.find('.', b);
-            if (e == std::string::npos) e = path.size();
-            parts.push_back(path.substr(b, e - b));
-        }
-        YAML::Node node = copy;
-        for (std::size_t q = 0; q + 1 < parts.size(); ++q) {
-            if (!node[parts[q]] || !node[parts[q]].IsMap()) node[parts[q]] = YAML::Node(YAML::NodeType::Map);
-            node.reset(node[parts[q]]);
-        }
-        node[parts.back()] = source.path_values.at(path)[key[p]];
+        docs.push_back(with_value(docs.back(), dotted_path(path), source.path_values.at(path)[key[p]]));
     }
     try {
-        Sections sections = read_sections(r, copy, c.file);
+        Sections sections = read_sections(r, docs.back(), c.file);
         check_cell_fits(r, root, sections);  // the file's own nodes, for their positions
         return sections;
     } catch (const InputError& e) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <fstream>
 #include <map>
+#include <optional>
 
 namespace actbench {
 
@@ -136,6 +137,45 @@ YAML::Node load_yaml(const Reader& r, const std::string& text, const std::string
     }
     check_unique_keys(r, root);
     return root;
+}
+
+namespace {
+// A new mapping holding the entries of `n` (when it is one), in their order, the original nodes, except `key`:
+// left out (no value) or replaced in its place (appended when `n` has no such key). The order matters: the
+// sweep's axes are its keys in the file's order.
+YAML::Node map_with(const YAML::Node& n, const std::string& key, const std::optional<YAML::Node>& value) {
+    YAML::Node out(YAML::NodeType::Map);
+    bool placed = false;
+    if (n && n.IsMap())
+        for (auto it = n.begin(); it != n.end(); ++it) {
+            if (it->first.Scalar() != key) {
+                out[it->first.Scalar()] = it->second;
+            } else if (value) {
+                out[key] = *value;
+                placed = true;
+            }
+        }
+    if (value && !placed) out[key] = *value;
+    return out;
+}
+}  // namespace
+
+YAML::Node with_value(const YAML::Node& root, const std::vector<std::string>& path, const YAML::Node& value) {
+    if (path.empty()) return value;
+    const YAML::Node inner = root && root.IsMap() ? root[path[0]] : YAML::Node();
+    return map_with(root, path[0], with_value(inner, std::vector<std::string>(path.begin() + 1, path.end()), value));
+}
+
+YAML::Node without_key(const YAML::Node& root, const std::string& key) { return map_with(root, key, std::nullopt); }
+
+std::vector<std::string> dotted_path(const std::string& path) {
+    std::vector<std::string> parts;
+    for (std::size_t b = 0, e; b <= path.size(); b = e + 1) {
+        e = path.find('.', b);
+        if (e == std::string::npos) e = path.size();
+        parts.push_back(path.substr(b, e - b));
+    }
+    return parts;
 }
 
 // A YAML scalar as JSON: an integer, a number, or a string.

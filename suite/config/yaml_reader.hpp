@@ -101,6 +101,15 @@ double read_subset(const Reader& r, const YAML::Node& n, const std::string& what
 std::string read_config_text(const std::filesystem::path& path, const std::string& what);
 // Parses YAML text with every syntax error and duplicate key placed.
 YAML::Node load_yaml(const Reader& r, const std::string& text, const std::string& file);
+// Derived documents that keep the file's positions (YAML::Clone drops every mark, so an error found in a cloned
+// document would point at 1:1): `root` with the value at `path` (mapping keys) replaced by `value`, or with the
+// top-level `key` left out. Only the mappings along the path are new; every other node is the original, with its
+// mark, and the original document is not changed.
+YAML::Node with_value(const YAML::Node& root, const std::vector<std::string>& path, const YAML::Node& value);
+YAML::Node without_key(const YAML::Node& root, const std::string& key);
+// "a.b.c" → {"a", "b", "c"}
+std::vector<std::string> dotted_path(const std::string& path);
+
 // A YAML scalar as JSON: an integer, a number, or a string.
 nlohmann::json scalar_json(const YAML::Node& n);
 
