@@ -107,6 +107,10 @@ RunTotals run_adaptive(const Config& config, const Stage& candidates, const RunO
     const double alpha = 0.05 / (static_cast<double>(std::max<std::size_t>(comparisons, 1)) * spec.rounds());
     const TrialIds ids(grid);
     RunTotals totals;
+    // Each round passes only the cells no earlier round of this invocation passed, so that a trial is counted once
+    // (a resumed design said "1040 already done" of 548 stored); an earlier round's cells are done, failed or
+    // interrupted by the time the next round starts.
+    std::set<std::size_t> passed;
     for (int round = 0; round < spec.rounds(); ++round) {
         const int n = spec.seeds_at(round);
         std::set<std::string> open_contexts;
@@ -120,7 +124,10 @@ RunTotals run_adaptive(const Config& config, const Stage& candidates, const RunO
                     if (g.cell_of_seed.count(seeds[static_cast<std::size_t>(i)]))
                         cells.push_back(g.cell_of_seed.at(seeds[static_cast<std::size_t>(i)]));
         if (!options.quiet) std::cerr << "actbench: round " << round + 1 << " of at most " << spec.rounds() << ": " << n << " seeds\n";
-        totals += run_stage(config, {grid, cells, candidates.label}, options);
+        std::vector<std::size_t> fresh;
+        for (const std::size_t cell : cells)
+            if (passed.insert(cell).second) fresh.push_back(cell);
+        totals += run_stage(config, {grid, fresh, candidates.label}, options);
         if (totals.interrupted) return totals;
         // Decide from what is stored: every trial of this round must be there (other shards may still run).
         std::size_t missing = 0;
