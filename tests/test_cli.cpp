@@ -368,3 +368,31 @@ TEST_CASE("slurm --submit: paths with spaces, quotes and shell syntax stay one a
                                             "/o;touch INJECTED;x $(touch SUBST) `touch BACKTICK` \"dq\" '\\''sq'\\''/slurm-%A_%a.out'"));
     CHECK_FALSE(any_injected(dir.path()));
 }
+
+TEST_CASE("values that validate and then mislead are refused up front: a study twice, NaN, wrapped counts, unknown inits, overflowing ranges",
+          "[cli][errors]") {
+    TempDir dir;
+    write_idx_dataset(dir / "data");
+    const fs::path cfg = write_config(dir, "e2e.yaml", config_text(dir / "data"));
+    REQUIRE(run_actbench(dir, "run " + cfg.string() + " --out " + (dir / "runs").string() + " --quiet").code == 0);
+    const std::string runs = (dir / "runs").string();
+    const Result twice = run_actbench(dir, "rank " + runs + " " + runs + "/.");
+    CHECK(twice.code == 2);
+    CHECK_THAT(twice.err, Catch::Contains("given twice"));
+    const Result alpha = run_actbench(dir, "rank " + runs + " --alpha nan");
+    CHECK(alpha.code == 2);
+    CHECK_THAT(alpha.err, Catch::Contains("--alpha: expected a finite number, got 'nan'"));
+    for (const char* k : {"-1", "0", "18446744073709551616"}) {
+        const Result sample = run_actbench(dir, "verify " + runs + " --sample " + k);
+        CHECK(sample.code == 2);
+        CHECK_THAT(sample.err, Catch::Contains("--sample"));
+    }
+    const Result init = run_actbench(dir, "inspect model " + cfg.string() + " --init nosuch");
+    CHECK(init.code == 2);
+    CHECK_THAT(init.err, Catch::Contains("unknown init 'nosuch'"));
+    CHECK_THAT(run_actbench(dir, "inspect model " + cfg.string() + " --init xavier_uniform").out, Catch::Contains("total:"));
+    const Result range = run_actbench(dir, "show activation relu --range -1e308:1e308");
+    CHECK(range.code == 2);
+    CHECK_THAT(range.err, Catch::Contains("within ±1e6"));
+    CHECK(range.out.find("inf") == std::string::npos);
+}

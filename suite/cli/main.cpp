@@ -62,6 +62,19 @@ void write_document_files(const std::string& out, const std::vector<std::pair<st
     for (const auto& [name, svg] : svgs) write_output_file((dir / name).string(), svg);
 }
 
+// A number option must be finite: CLI::Range lets NaN through (every comparison with it is false).
+const CLI::Validator kFinite(
+    [](std::string& text) {
+        try {
+            std::size_t used = 0;
+            const double v = std::stod(text, &used);
+            return used == text.size() && std::isfinite(v) ? std::string() : "expected a finite number, got '" + text + "'";
+        } catch (const std::exception&) {
+            return "expected a number, got '" + text + "'";
+        }
+    },
+    "FINITE");
+
 // "A:B" → (A, B)
 std::pair<double, double> parse_range(const std::string& text) {
     const auto colon = text.find(':');
@@ -70,11 +83,12 @@ std::pair<double, double> parse_range(const std::string& text) {
         std::size_t used_a = 0, used_b = 0;
         const double a = std::stod(text.substr(0, colon), &used_a);
         const double b = std::stod(text.substr(colon + 1), &used_b);
-        if (used_a != colon || used_b != text.size() - colon - 1 || !(a < b) || !std::isfinite(a) || !std::isfinite(b))
+        // Beyond ±1e6 an activation's table holds nothing but its asymptotes, and float overflow (inf, nan rows).
+        if (used_a != colon || used_b != text.size() - colon - 1 || !(a < b) || !(std::abs(a) <= 1e6) || !(std::abs(b) <= 1e6))
             throw std::invalid_argument("");
         return {a, b};
     } catch (const std::exception&) {
-        throw InputError("--range '" + text + "': expected A:B with finite numbers A < B, e.g. -4:4");
+        throw InputError("--range '" + text + "': expected A:B with finite numbers A < B within ±1e6, e.g. -4:4");
     }
 }
 
@@ -184,6 +198,7 @@ Command rank_command(CLI::App& app) {
                                    "with Friedman's test and a critical-difference diagram (Demšar 2006)");
     sub->add_option("study_dir", o->dirs, "Run directories, one per study, comparing the same axis")->required();
     sub->add_option("--alpha", o->alpha, "Significance level of Friedman's test and Nemenyi's critical difference (default 0.05)")
+        ->check(kFinite)
         ->check(CLI::Range(0.001, 0.5));
     sub->add_option("--out", o->out, "Also write rank.md, rank.html, rank.csv and cd_diagram.svg into this directory");
     return {sub, [o] {
@@ -295,7 +310,7 @@ Command show_command(CLI::App& app) {
 
 Command inspect_command(CLI::App& app) {
     struct Options {
-        std::string what, target, init = "he_normal", sheet;
+        std::string what, target, init, sheet;  // init: empty for the default (he_normal, or the config's first)
         bool json = false;
     };
     auto o = std::make_shared<Options>();
@@ -305,7 +320,7 @@ Command inspect_command(CLI::App& app) {
     sub->add_option("what", o->what, "model | dataset")->required()->check(CLI::IsMember({"model", "dataset"}));
     sub->add_option("--sheet", o->sheet, "dataset: write a PNG contact sheet of samples per class");
     sub->add_option("target", o->target, "A sweep config (its model, input and first init) or a model family name")->required();
-    sub->add_option("--init", o->init, "Initialiser for the std column, with a family name (default he_normal)");
+    sub->add_option("--init", o->init, "Initialiser for the std column (default: the config's first, or he_normal with a family name)");
     sub->add_flag("--json", o->json, "Print JSON");
     return {sub, [o] {
                 const std::string target = std::filesystem::exists(o->target) ? o->target : locate_config(o->target);
@@ -322,10 +337,11 @@ Command inspect_command(CLI::App& app) {
                         const Config config = load_config(target);
                         model = config.model;
                         input = dataset_input_shape(config.dataset);
-                        init = resolve_init(config, config.sweep.init.front());
+                        // --init names the config's own variants too; without it, the sweep's first
+                        init = resolve_init(config, o->init.empty() ? config.sweep.init.front() : o->init);
                     } else {
                         model = ModelSpec::make(target);
-                        init = builtin_init(o->init);
+                        init = builtin_init(o->init.empty() ? "he_normal" : o->init);
                     }
                     const ModelInspection r = inspect_model(model, input, init);
                     std::cout << (o->json ? r.json.dump(2) + "\n" : r.text);
@@ -385,14 +401,16 @@ Command verify_command(CLI::App& app) {
     struct Options {
         std::string dir;
         VerifyOptions verify;
+        long long sample = 0;  // signed, so that -1 is refused rather than wrapped to 2^64 − 1
     };
     auto o = std::make_shared<Options>();
     auto* sub = app.add_subcommand("verify", "Retrain stored trials and check that their metrics repeat bit for bit");
     sub->add_option("run_dir", o->dir, "Run directory")->required();
     sub->add_option("--trial", o->verify.only_trial, "Only this trial id");
-    sub->add_option("--sample", o->verify.sample, "Only K trials, picked by a hash of their ids (the same K every time)")
-        ->check(CLI::Range(std::size_t{1}, std::numeric_limits<std::size_t>::max()));
+    sub->add_option("--sample", o->sample, "Only K trials, picked by a hash of their ids (the same K every time)")
+        ->check(CLI::Range(1LL, 1000000000LL));
     return {sub, [o] {
+                o->verify.sample = static_cast<std::size_t>(o->sample);
                 const VerifyReport report = verify_run(o->dir, o->verify);
                 for (const auto& note : report.notes) std::cout << "note: " << note << "\n";
                 int differing = 0;
@@ -458,7 +476,7 @@ Command bench_command(CLI::App& app) {
     sub->add_option("--activation", o->activation, "A built-in activation, with its default parameters (default relu)");
     sub->add_option("--batch", o->bench.batch, "Batch size (default 64)")->check(CLI::Range(1, 65536));
     sub->add_option("--threads", o->bench.threads, "OpenMP threads (default 2)")->check(CLI::Range(1, 1024));
-    sub->add_option("--seconds", o->bench.seconds, "Seconds per measurement (default 3)")->check(CLI::Range(0.1, 600.0));
+    sub->add_option("--seconds", o->bench.seconds, "Seconds per measurement (default 3)")->check(kFinite)->check(CLI::Range(0.1, 600.0));
     sub->add_flag(
         "--profile", o->bench.profile,
         "Also time each layer and direction, reorders, the optimiser and data preparation, for a training and an evaluation step");

@@ -80,6 +80,13 @@ struct Result {
 Result rank_studies(const std::vector<std::filesystem::path>& dirs, double alpha) {
     Result r;
     r.alpha = alpha;
+    for (std::size_t i = 0; i < dirs.size(); ++i)
+        for (std::size_t j = 0; j < i; ++j) {
+            std::error_code a, b;
+            if (std::filesystem::weakly_canonical(dirs[i], a) == std::filesystem::weakly_canonical(dirs[j], b))
+                throw InputError(dirs[i].string() + ": given twice (as " + dirs[j].string() +
+                                 "); a study counted twice would agree with itself and make the ranks look certain");
+        }
     for (const auto& d : dirs) r.studies.push_back(load_study(d));
     r.axis = r.studies.front().compared_axis;
     for (std::size_t i = 0; i < r.studies.size(); ++i)
