@@ -509,3 +509,16 @@ TEST_CASE("errors keep their file position through adaptive: and tune:, which re
                                "model: {name: lenet, conv1: 0}\n"),
                Catch::Contains("cfg.yaml:6:29: model.conv1: 0 is out of range"));
 }
+
+TEST_CASE("a YAML alias bomb (10^9 nodes through nested aliases) is refused at once, wherever it sits", "[config]") {
+    // a0 holds 10 scalars and each a_i ten aliases of a_(i-1): a8 expands to 10^9 nodes.
+    std::string laughs = "    a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n";
+    for (int i = 1; i <= 8; ++i) {
+        laughs += "    a" + std::to_string(i) + ": &a" + std::to_string(i) + " [";
+        for (int k = 0; k < 10; ++k) laughs += (k ? ", *a" : "*a") + std::to_string(i - 1);
+        laughs += "]\n";
+    }
+    CHECK_THAT(error_of("unknown_key:\n" + laughs), Catch::Contains("cfg.yaml:1:1: unknown key 'unknown_key'"));
+    CHECK_THAT(error_of("sweep:\n  activation: [relu, tanh]\n  exclude:\n  - activation: relu\n    laughs:\n" + laughs),
+               Catch::Contains("sweep.exclude: 'laughs' is not an axis"));
+}

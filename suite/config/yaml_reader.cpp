@@ -4,6 +4,7 @@
 #include <fstream>
 #include <map>
 #include <optional>
+#include <set>
 
 namespace actbench {
 
@@ -93,9 +94,14 @@ namespace {
 
 // Every mapping in `n` holds each key once: YAML forbids duplicates, and yaml-cpp would keep the first and
 // silently ignore the rest (a second train: block).
-void check_unique_keys(const Reader& r, const YAML::Node& n) {
+void check_unique_keys(const Reader& r, const YAML::Node& n, std::set<std::pair<int, int>>& visited) {
+    if (!n.IsSequence() && !n.IsMap()) return;
+    // Each collection once: an alias is the node it names, at the same place in the file. Walking aliases again
+    // would expand a "billion laughs" document (nested aliases, 10^9 nodes) and never finish.
+    const YAML::Mark m = n.Mark();
+    if (!m.is_null() && !visited.insert({m.line, m.column}).second) return;
     if (n.IsSequence())
-        for (const auto& item : n) check_unique_keys(r, item);
+        for (const auto& item : n) check_unique_keys(r, item, visited);
     if (!n.IsMap()) return;
     std::map<std::string, YAML::Mark> seen;
     for (auto it = n.begin(); it != n.end(); ++it) {
@@ -106,7 +112,7 @@ void check_unique_keys(const Reader& r, const YAML::Node& n) {
                        "duplicate key '" + it->first.Scalar() + "' (first at line " + std::to_string(at->second.line + 1) +
                            "); a mapping holds each key once — merge the two");
         }
-        check_unique_keys(r, it->second);
+        check_unique_keys(r, it->second, visited);
     }
 }
 
@@ -135,7 +141,8 @@ YAML::Node load_yaml(const Reader& r, const std::string& text, const std::string
         throw InputError(file + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) +
                          ": YAML syntax error: " + e.msg);
     }
-    check_unique_keys(r, root);
+    std::set<std::pair<int, int>> visited;
+    check_unique_keys(r, root, visited);
     return root;
 }
 
