@@ -166,8 +166,15 @@ TEST_CASE("ranks over data sets: ties share their mean rank, Friedman, Iman–Da
     CHECK(f_cdf(2.85, 3, 39) == Approx(0.95).margin(0.002));
     CHECK(f.p_value < 0.05);
     CHECK(f.p_value > 0.01);  // F(3, 39)'s 1% critical value is 4.31
-    // Every data set ranking the methods alike: the largest statistic there is.
-    CHECK(friedman_test({1, 2, 3}, 5).p_value == 0);
+    // Every data set ranking the methods alike: the largest statistic there is; F undefined, p exact: (3!)^(1−5).
+    CHECK(friedman_test({1, 2, 3}, 5).exact);
+    CHECK(std::isnan(friedman_test({1, 2, 3}, 5).f));
+    CHECK(friedman_test({1, 2, 3}, 5).p_value == Approx(std::pow(6.0, -4)));
+    // Two studies ranking three values alike: 1 in 6 under the null, not a difference (before: F = inf, p = 0).
+    CHECK(friedman_test({1, 2, 3}, 2).p_value == Approx(1.0 / 6));
+    // One data set or one method: nothing to test.
+    CHECK(friedman_test({1, 2, 3}, 1).p_value == 1);
+    CHECK(friedman_test({1}, 5).p_value == 1);
     // No difference at all: every mean rank (k + 1)/2.
     CHECK(friedman_test({2, 2, 2}, 5).chi2 == Approx(0).margin(1e-12));
     CHECK(friedman_test({2, 2, 2}, 5).p_value == Approx(1));

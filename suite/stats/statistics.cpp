@@ -285,9 +285,10 @@ Friedman friedman_test(const std::vector<double>& mean_ranks, int datasets) {
     r.df2 = (k - 1) * (n - 1);
     r.kendall_w = r.chi2 / (n * (k - 1));
     const double denominator = n * (k - 1) - r.chi2;
-    if (denominator <= 0) {  // every data set ranks the methods the same way: the largest χ² there is
-        r.f = std::numeric_limits<double>::infinity();
-        r.p_value = 0;
+    if (denominator <= 1e-9 * n * (k - 1)) {  // every data set ranks the methods in one order: the largest χ² there is
+        r.f = std::numeric_limits<double>::quiet_NaN();
+        r.exact = true;
+        r.p_value = std::min(1.0, std::exp((1 - n) * std::lgamma(k + 1)));  // k! orders of the (k!)^N equally likely
         return r;
     }
     r.f = (n - 1) * r.chi2 / denominator;

@@ -109,9 +109,14 @@ std::vector<double> ranks_descending(const std::vector<double>& scores);
 // degrees of freedom, less conservative, whose p-value is reported (Demšar's recommendation).
 // Kendall's coefficient of concordance W = χ²_F / (N(k − 1)) says how alike the data sets rank the methods: 1 when
 // every data set ranks them the same, near 0 when the rankings are unrelated.
+// Degenerate cases, each with a stated result: fewer than two methods or data sets, nothing to test (p = 1); all
+// mean ranks equal, χ²_F = 0 and p = 1; every data set ranking the methods in one order without ties (W = 1),
+// F_F's denominator is 0, so F is undefined (NaN, `exact`) and p is the exact permutation probability of that
+// under the null, (k!)^(1−N): with N = 2 and k = 3 it is 1/6, nothing like the p = 0 an infinite F would claim.
 struct Friedman {
     double chi2 = 0, f = 0, df1 = 0, df2 = 0, p_value = 1;
     double kendall_w = 0;
+    bool exact = false;
 };
 Friedman friedman_test(const std::vector<double>& mean_ranks, int datasets);
 // P(F ≤ f) for Fisher's F with (d1, d2) degrees of freedom.
