@@ -126,6 +126,21 @@ TEST_CASE("a damaged trial is never used: resume retrains it, report lists it, v
         CHECK_THAT(r.out, Catch::Contains((b / "metrics.jsonl").string() + ": empty"));
         CHECK_THAT(r.out, Catch::Contains((c / "metrics.jsonl").string() + ":1: \"test_accuracy\" is \"high\"; expected a number"));
         CHECK_THAT(r.out, Catch::Contains("1 trials (1 ok"));
+        // A script must be able to tell: a warning on stderr with the count and the first files, and --strict fails.
+        CHECK_THAT(r.err, Catch::Contains("warning: 3 damaged trial(s) left out of the report") &&
+                              Catch::Contains((a / "summary.json").string()));
+        CHECK(run_actbench(dir, "report " + runs.string() + " --strict").code == 2);
+    }
+    SECTION("a garbled timing.jsonl is one rule everywhere: report lists the trial, run retrains it") {
+        std::ofstream(a / "timing.jsonl") << "garbage\n";
+        const Result rep = run_actbench(dir, "report " + runs.string());
+        CHECK_THAT(rep.out, Catch::Contains("**Damaged:** 1 trial folder(s)") && Catch::Contains((a / "timing.jsonl").string()));
+        const Result r = run_actbench(dir, "run " + cfg.string() + " --out " + runs.string());
+        INFO(r.err);
+        CHECK_THAT(r.err, Catch::Contains("retraining " + a.filename().string()) && Catch::Contains("1 ok") &&
+                              Catch::Contains("3 already done"));
+        CHECK(metrics_files(runs) == good);
+        CHECK(run_actbench(dir, "report " + runs.string() + " --strict").code == 0);
     }
     SECTION("verify says DAMAGED for a summary that is not JSON, and exits 1") {
         std::ofstream(d / "summary.json") << "not json";

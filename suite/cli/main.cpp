@@ -159,9 +159,11 @@ Command report_command(CLI::App& app) {
     struct Options {
         std::vector<std::string> dirs;
         std::string rows, cols, adjust = "holm", out;
+        bool strict = false;
     };
     auto o = std::make_shared<Options>();
     auto* sub = app.add_subcommand("report", "Print a Markdown report of run directories (never retrains); shards merge");
+    sub->add_flag("--strict", o->strict, "Exit with status 2 when a trial's files are damaged (the report is still written)");
     sub->add_option("run_dir", o->dirs, "Run directories written by 'actbench run' for one config")->required();
     sub->add_option("--rows", o->rows, "With --cols: a table of accuracy with a row per value of this axis");
     sub->add_option("--cols", o->cols, "With --rows: … and a column per value of this axis");
@@ -182,7 +184,14 @@ Command report_command(CLI::App& app) {
                                           {"report.html", &files.html}},
                                          files.svgs);
                 std::cout << files.markdown;
-                return 0;
+                if (files.damaged.empty()) return 0;
+                // The report lists them too, but a script reading the exit status or stderr must be able to tell.
+                std::cerr << "actbench: warning: " << files.damaged.size() << " damaged trial(s) left out of the report (run retrains them):";
+                for (std::size_t i = 0; i < files.damaged.size() && i < 3; ++i)
+                    std::cerr << "\n  " << files.damaged[i].first << ": " << files.damaged[i].second;
+                if (files.damaged.size() > 3) std::cerr << "\n  … and " << files.damaged.size() - 3 << " more (the report's Damaged section)";
+                std::cerr << "\n";
+                return o->strict ? 2 : 0;
             }};
 }
 

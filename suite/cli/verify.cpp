@@ -116,12 +116,12 @@ VerifyReport verify_run(const std::filesystem::path& run_dir, const VerifyOption
         const fs::path stored = run_dir / t.id;
         std::vector<nlohmann::json> stored_metrics;
         try {
-            const nlohmann::json summary = read_summary(stored);
-            if (status_of(summary) == TrialStatus::failed) {
-                report.trials.push_back({t.id, VerifyResult::Outcome::failed, summary["error"]});
+            StoredTrial stored_trial = read_trial(stored);
+            if (status_of(stored_trial.summary) == TrialStatus::failed) {
+                report.trials.push_back({t.id, VerifyResult::Outcome::failed, stored_trial.summary["error"]});
                 continue;
             }
-            stored_metrics = read_metrics(stored, summary);
+            stored_metrics = std::move(stored_trial.metrics);
         } catch (const InputError& e) {
             report.trials.push_back({t.id, VerifyResult::Outcome::damaged, e.what()});
             continue;

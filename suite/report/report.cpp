@@ -17,6 +17,7 @@ ReportFiles build_report(const std::vector<std::filesystem::path>& run_dirs, con
     files.csv = render_csv(a);
     files.summary_csv = render_summary_csv(a);
     files.json = render_json(a);
+    files.damaged = runs.damaged;
     for (const Section& s : doc.sections)
         for (const Figure& f : s.figures) files.svgs[f.id + ".svg"] = f.svg;
     return files;

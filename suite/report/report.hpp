@@ -16,6 +16,9 @@ namespace actbench {
 struct ReportFiles {
     std::string markdown, csv, summary_csv, json, html;
     std::map<std::string, std::string> svgs;  // file name → SVG
+    // The trials left out because their files are damaged (id, what is wrong), as the report's Damaged block lists
+    // them; the command line also warns on stderr (and fails with --strict).
+    std::vector<std::pair<std::string, std::string>> damaged;
 };
 // Several run directories of one sweep (e.g. its shards) merge into one report; their manifests must
 // describe the same config, and a trial stored in more than one directory is counted once. Throws

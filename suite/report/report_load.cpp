@@ -29,12 +29,8 @@ LoadedRuns load_runs(const std::vector<fs::path>& dirs) {
     }
     for (const auto& [id, d] : trial_dirs) {
         try {
-            TrialRecord r{read_summary(d), {}, {}};
-            if (status_of(r.summary) != TrialStatus::failed) {
-                r.metrics = read_metrics(d, r.summary);
-                r.timing = read_timing(d);
-            }
-            runs.trials.push_back(std::move(r));
+            StoredTrial t = read_trial(d);
+            runs.trials.push_back(TrialRecord{std::move(t.summary), std::move(t.metrics), std::move(t.timing)});
         } catch (const InputError& e) {
             runs.damaged.emplace_back(id, e.what());
         }

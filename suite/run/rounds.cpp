@@ -56,7 +56,7 @@ std::map<std::string, SeedOutcomes> stored_outcomes(const std::filesystem::path&
         key.erase("seed");
         try {
             if (!std::filesystem::exists(dir / kSummaryFile)) throw InputError("missing");
-            const nlohmann::json summary = read_summary(dir);
+            const nlohmann::json summary = read_trial(dir).summary;  // damaged: missing, as run retrains it
             if (status_of(summary) == TrialStatus::ok)
                 outcomes[key.dump()].add_finished(seed, summary["final_test_accuracy"].get<double>());
             if (status_of(summary) == TrialStatus::diverged) outcomes[key.dump()].add_diverged(seed);

@@ -134,10 +134,7 @@ enum class Stored { none, finished, failed, damaged };
 Stored stored_state(const std::filesystem::path& trial_dir, std::string* why = nullptr) {
     if (!std::filesystem::exists(trial_dir / kSummaryFile)) return Stored::none;
     try {
-        const nlohmann::json s = read_summary(trial_dir);
-        if (status_of(s) == TrialStatus::failed) return Stored::failed;
-        read_metrics(trial_dir, s);
-        return Stored::finished;
+        return status_of(read_trial(trial_dir).summary) == TrialStatus::failed ? Stored::failed : Stored::finished;
     } catch (const InputError& e) {
         if (why) *why = e.what();
         return Stored::damaged;

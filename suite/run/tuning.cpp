@@ -25,12 +25,12 @@ TuningSelection select_tuned(const Config& config, const std::filesystem::path& 
         const std::filesystem::path dir = run_dir / ids.id(cell);
         try {
             if (!std::filesystem::exists(dir / kSummaryFile)) throw InputError("missing");
-            const nlohmann::json summary = read_summary(dir);
-            if (status_of(summary) != TrialStatus::ok) {
+            const StoredTrial stored = read_trial(dir);
+            if (status_of(stored.summary) != TrialStatus::ok) {
                 ++group[index].diverged;
                 continue;
             }
-            const std::vector<nlohmann::json> metrics = read_metrics(dir, summary);
+            const std::vector<nlohmann::json>& metrics = stored.metrics;
             const nlohmann::json score = tune.select == "validation_loss" ? metrics.back().value("val_loss", nlohmann::json())
                                                                           : metrics.back().value("val_accuracy", nlohmann::json());
             if (score.is_number())

@@ -61,11 +61,7 @@ CompactResult compact_run(const fs::path& run_dir) {
             continue;
         }
         try {
-            const nlohmann::json summary = read_summary(dir);
-            if (status_of(summary) != TrialStatus::failed) {
-                read_metrics(dir, summary);
-                read_timing(dir);
-            }
+            read_trial(dir);
         } catch (const InputError& e) {
             result.skipped.emplace_back(id, std::string("damaged: ") + e.what());
             continue;

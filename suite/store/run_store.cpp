@@ -412,6 +412,15 @@ std::vector<json> read_timing(const fs::path& trial_dir) {
     return read_trial_jsonl(trial_dir, kTimingFile, kTimingRow, "a timing line", path).value_or(std::vector<json>{});
 }
 
+StoredTrial read_trial(const fs::path& trial_dir) {
+    StoredTrial t{read_summary(trial_dir), {}, {}};
+    if (status_of(t.summary) != TrialStatus::failed) {
+        t.metrics = read_metrics(trial_dir, t.summary);
+        t.timing = read_timing(trial_dir);
+    }
+    return t;
+}
+
 void append_line_locked(const fs::path& path, const std::string& line) {
     const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
     if (fd < 0) throw IoError(path.string() + ": cannot open for appending: " + std::strerror(errno));

@@ -93,6 +93,15 @@ nlohmann::json read_summary(const std::filesystem::path& trial_dir);
 std::vector<nlohmann::json> read_metrics(const std::filesystem::path& trial_dir, const nlohmann::json& summary);
 std::vector<nlohmann::json> read_timing(const std::filesystem::path& trial_dir);  // empty when there is none
 
+// A stored trial read and checked as a whole: its summary and, unless it failed, its metrics and timing. The one
+// rule for "damaged" (an InputError naming the file): `run` retrains such a trial, `report` lists it apart, `verify`
+// says DAMAGED. (Before, `run` did not read timing.jsonl, so a garbled one was "done" to run and damaged to report.)
+struct StoredTrial {
+    nlohmann::json summary;
+    std::vector<nlohmann::json> metrics, timing;
+};
+StoredTrial read_trial(const std::filesystem::path& trial_dir);
+
 // Appends one line to a log shared by concurrent processes (runs.jsonl): one write() under an exclusive
 // flock, so no line is lost or interleaved. Throws IoError.
 void append_line_locked(const std::filesystem::path& path, const std::string& line);
