@@ -52,6 +52,17 @@ TEST_CASE("bad tune blocks are refused with the file, line and column", "[tuning
     CHECK_THAT(error_of("name: t\ndataset: {kind: synthetic_shapes, classes: 3, validation: 0.2}\nsweep: {train.lr: [0.1, 0.2]}\n"
                         "tune: {axis: train.lr, values: [0.01, 0.1], seeds: [101]}\n"),
                Catch::Contains("tune.axis: 'train.lr' is also a sweep axis"));
+    // an axis that is no setting, or that tuning cannot choose (the split it scores on), and repeated values
+    CHECK_THAT(error_of(base + "tune: {axis: train.nosuch, values: [0.01, 0.1], seeds: [101]}\n"),
+               Catch::Contains("cfg.yaml:4:14: tune.axis: 'train.nosuch' is not a setting; train has train.epochs"));
+    CHECK_THAT(error_of(base + "tune: {axis: dataset.validation, values: [0.1, 0.2], seeds: [101]}\n"),
+               Catch::Contains("cfg.yaml:4:14: tune.axis: dataset.validation picks the validation split that tuning scores on"));
+    CHECK_THAT(error_of(base + "tune: {axis: train.lr, values: [0.1, 0.1], seeds: [101]}\n"),
+               Catch::Contains("cfg.yaml:4:38: tune.values: value 0.1 appears twice"));
+    CHECK_THAT(error_of(base + "tune: {axis: train.lr, values: [0.1, 0.2], seeds: [101, 101]}\n"),
+               Catch::Contains("cfg.yaml:4:57: tune.seeds: value 101 appears twice"));
+    CHECK(error_of(base + "tune: {axis: train.schedule, values: [constant, cosine], seeds: [101]}\n").empty());
+    CHECK(error_of(base + "tune: {axis: model.conv1, values: [4, 8], seeds: [101]}\n").empty());
     // adaptive blocks
     const std::string plain = "name: t\ndataset: {kind: synthetic_shapes, classes: 3}\n";
     CHECK(error_of(plain + "baseline: relu\nsweep: {activation: [relu, tanh]}\nadaptive: {min: 3, max: 9, step: 3}\n").empty());
@@ -64,6 +75,8 @@ TEST_CASE("bad tune blocks are refused with the file, line and column", "[tuning
     CHECK_THAT(
         error_of(plain + "baseline: relu\nsweep: {activation: [relu, tanh]}\nadaptive: {min: 3, max: 9, confirm: -1}\n"),
         Catch::Contains("cfg.yaml:5:37: adaptive.confirm (fresh seeds per decided comparison): -1 is out of range; expected 0..10000"));
+    CHECK_THAT(error_of(plain + "baseline: relu\nsweep: {activation: [relu]}\nadaptive: {min: 3, max: 9}\n"),
+               Catch::Contains("cfg.yaml:5:11: adaptive: sweep.activation holds only the baseline"));
     CHECK_THAT(error_of(plain + "baseline: relu\nsweep: {activation: [relu, tanh]}\nadaptive: {min: 3, max: 9, stop: 3}\n"),
                Catch::Contains("unknown key 'stop' in adaptive (did you mean 'step'?)"));
 }

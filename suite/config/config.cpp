@@ -96,6 +96,38 @@ void read_baseline(const Reader& r, const YAML::Node& n, Config& c) {
 
 Config read_config(const Reader& r, const YAML::Node& root, const std::string& file);
 
+// A tuned axis is a setting that exists and that tuning can choose: not the validation split it scores on.
+void check_tunable(const Reader& r, const YAML::Node& at, const std::string& axis, const ModelSpec& model) {
+    if (axis == "dataset.validation" || axis == "dataset.validation_seed")
+        r.fail(at, "tune.axis: " + axis + " picks the validation split that tuning scores on; choosing it by that score is circular");
+    const std::string section = axis.substr(0, axis.find('.')), key = axis.substr(axis.find('.') + 1);
+    std::vector<std::string> valid;
+    const auto add = [&](const auto& keys) {  // a mapping with a kind also by its name alone (train.schedule: cosine)
+        for (const auto& k : keys) {
+            valid.push_back(section + "." + std::string(k.key));
+            if (k.key.ends_with(".kind")) valid.push_back(section + "." + std::string(key_head(k.key)));
+        }
+    };
+    if (section == "dataset") add(dataset_keys());
+    if (section == "train") add(train_keys());
+    if (section == "model") {
+        for (const char* k : {"batchnorm", "dropout"}) valid.push_back("model." + std::string(k));
+        for (const auto& p : find_model(model.name).params) valid.push_back("model." + std::string(p.name));
+    }
+    if (std::find(valid.begin(), valid.end(), axis) != valid.end()) return;
+    std::string list;
+    for (const auto& v : valid) list += (list.empty() ? "" : ", ") + v;
+    r.fail(at, "tune.axis: '" + axis + "' is not a setting; " + section + " has " + list);
+}
+
+// A list whose values must differ (tune.values, tune.seeds), refused at the repeat.
+void refuse_repeats(const Reader& r, const std::vector<YAML::Node>& items, const std::string& what) {
+    std::set<std::string> seen;
+    for (const auto& item : items)
+        if (item.IsScalar() && !seen.insert(scalar_json(item).dump()).second)
+            r.fail(item, what + ": value " + item.Scalar() + " appears twice");
+}
+
 // tune: {axis: train.lr, values: [...], seeds: [...], select: validation_accuracy | validation_loss}. The two
 // stages are configs of their own, made by putting the axis into the sweep: stage 1 with the tuning seeds,
 // stage 2 (the candidates, one value per cell chosen from stage 1) with the sweep's seeds.
@@ -113,8 +145,11 @@ void read_tune(const Reader& r, const YAML::Node& root, Config& c) {
         r.fail(n["axis"], "tune.axis: expected a setting's dotted path (train.lr, train.momentum, model.dropout, …)");
     if (root["sweep"] && root["sweep"][t.axis])
         r.fail(n["axis"], "tune.axis: '" + t.axis + "' is also a sweep axis; tune it or sweep it, not both");
+    check_tunable(r, n["axis"], t.axis, c.model);
     const auto values = r.list(n["values"], "tune.values");
     if (values.size() < 2) r.fail(n["values"], "tune.values: expected at least two values to choose from");
+    refuse_repeats(r, values, "tune.values");
+    refuse_repeats(r, r.list(n["seeds"], "tune.seeds"), "tune.seeds");
     if (n["select"]) t.select = read_choice(r, n["select"], "tune.select", {"validation_accuracy", "validation_loss"});
     std::set<std::int64_t> final_seeds;
     if (root["sweep"] && root["sweep"]["seed"])
@@ -161,6 +196,11 @@ Config read_adaptive(const Reader& r, const YAML::Node& root, const std::string&
     for (int s = 1; s <= spec.max; ++s) seeds.push_back(s);
     const YAML::Node rounds = with_value(root, {"sweep", "seed"}, seeds);
     Config c = read_config(r, rounds, file);
+    // Something to compare: the baseline's axis needs another value (else validate would promise trials that
+    // run never trains).
+    for (const Axis& axis : c.axes)
+        if (axis.name == c.baseline_axis && axis.values.size() < 2)
+            r.fail(a, "adaptive: sweep." + axis.name + " holds only the baseline; the rounds compare other values with it, and there are none");
     // The confirmation seeds follow the rounds' (max + 1 …): they must be fresh, not tuning seeds too.
     if (c.tune)
         for (const std::int64_t s : c.tune->seeds)
