@@ -13,7 +13,7 @@ _actbench() {
     local options=""
     case "$cmd" in
         run) options="--out --jobs --threads-per-trial --shard --no-resume --retry-failed --quiet --help" ;;
-        report) options="--out --rows --cols --adjust --help" ;;
+        report) options="--out --rows --cols --adjust --strict --help" ;;
         rank) options="--out --alpha --help" ;;
         export) options="--format --out --stage --help" ;;
         list) options="--json --names --help" ;;
@@ -42,7 +42,7 @@ _actbench() {
         return
     fi
     case "$cmd" in
-        list) [[ $COMP_CWORD -eq 2 ]] && { COMPREPLY=($(compgen -W "activations inits models datasets" -- "$cur")); return; } ;;
+        list) [[ $COMP_CWORD -eq 2 ]] && { COMPREPLY=($(compgen -W "activations inits models datasets settings" -- "$cur")); return; } ;;
         show)
             if [[ $COMP_CWORD -eq 2 ]]; then COMPREPLY=($(compgen -W "activation" -- "$cur")); return; fi
             if [[ $COMP_CWORD -eq 3 ]]; then COMPREPLY=($(compgen -W "$(actbench list activations --names 2>/dev/null)" -- "$cur")); return; fi ;;
