@@ -252,6 +252,8 @@ Config read_config(const Reader& r, const YAML::Node& root, const std::string& f
         if (root["activations"]) read_activations(r, root["activations"], c.activations);
         if (root["inits"]) read_inits(r, root["inits"], c.inits);
         if (root["sweep"]) read_sweep(r, root["sweep"], c.sweep, c.model, c.activations, c.inits);
+        for (const auto& name : c.sweep.activation) c.sweep_activations.emplace(name, resolve_activation(c, name));
+        for (const auto& name : c.sweep.init) c.sweep_inits.emplace(name, resolve_init(c, name));
         read_grid(r, root, c);
         c.out = root["out"] ? r.str(root["out"], "out") : "runs/" + c.name;
         if (c.out.empty()) r.fail(root["out"], "out: expected a run directory's path (or leave out: out, for runs/<name>)");

@@ -61,6 +61,11 @@ struct Config {
     std::map<std::string, ActivationSpec> activations;
     // Initialisers defined in the config: {base: he_normal, mode: fan_out, gain: 1.2}.
     std::map<std::string, InitSpec> inits;
+    // Every name of sweep.activation and sweep.init resolved once by the reader (the config's definition, or the
+    // built-in with its defaults), so that the plan looks names up instead of calling back into the reader. Not
+    // part of the config's canonical settings (config_json): activations and inits are.
+    std::map<std::string, ActivationSpec> sweep_activations;
+    std::map<std::string, InitSpec> sweep_inits;
     DatasetConfig dataset;
     ModelSpec model = ModelSpec::make("lenet");
     TrainConfig train;

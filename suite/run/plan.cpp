@@ -67,8 +67,8 @@ Trial make_trial(const Config& config, std::size_t cell) {
     t.dataset = sections.dataset;
     t.model = sections.model;
     t.train = sections.train;
-    t.activation = resolve_activation(config, config.cell_value(cell, axis_position(config, "activation")).get<std::string>());
-    t.init = resolve_init(config, config.cell_value(cell, axis_position(config, "init")).get<std::string>());
+    t.activation = config.sweep_activations.at(config.cell_value(cell, axis_position(config, "activation")).get<std::string>());
+    t.init = config.sweep_inits.at(config.cell_value(cell, axis_position(config, "init")).get<std::string>());
     t.bias = bias_of(config, config.cell_value(cell, axis_position(config, "bias")));
     t.seed = config.cell_value(cell, axis_position(config, "seed")).get<std::int64_t>();
     t.paired_seeds = config.paired_seeds;
@@ -96,11 +96,11 @@ TrialIds::TrialIds(const Config& config)
     for (const auto& v : config.axes[activation_axis_].values) {
         const std::string name = v.get<std::string>();
         activation_text_.push_back("{\"activation\":" + json(name).dump() +
-                                   ",\"activation_def\":" + activation_json(resolve_activation(config, name)).dump());
+                                   ",\"activation_def\":" + activation_json(config.sweep_activations.at(name)).dump());
     }
     for (const auto& v : config.axes[init_axis_].values) {
         const std::string name = v.get<std::string>();
-        init_text_.push_back(",\"init\":" + json(name).dump() + ",\"init_def\":" + init_json(resolve_init(config, name)).dump());
+        init_text_.push_back(",\"init\":" + json(name).dump() + ",\"init_def\":" + init_json(config.sweep_inits.at(name)).dump());
     }
     for (const auto& v : config.axes[bias_axis_].values) bias_text_.push_back(",\"bias\":" + bias_json(bias_of(config, v)).dump());
     if (config.paired_seeds) seeds_text_ = ",\"seeds\":\"paired\"";
