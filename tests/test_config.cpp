@@ -522,3 +522,14 @@ TEST_CASE("a YAML alias bomb (10^9 nodes through nested aliases) is refused at o
     CHECK_THAT(error_of("sweep:\n  activation: [relu, tanh]\n  exclude:\n  - activation: relu\n    laughs:\n" + laughs),
                Catch::Contains("sweep.exclude: 'laughs' is not an axis"));
 }
+
+TEST_CASE("a synthetic validation split that leaves no training image, or holds out none, is refused by validate", "[config]") {
+    const std::string tail = "train: {batch: 1}\nsweep: {activation: [relu]}\n";
+    // one image per class, half of it held out: llround(0.5) = 1, as run's data preparation rounds
+    CHECK_THAT(error_of("dataset: {kind: synthetic_shapes, classes: 3, train_count: 3, test_count: 30, size: 16, validation: 0.5}\n" + tail),
+               Catch::Contains("cfg.yaml:1:101: dataset.validation: 0.5 of 3 training images in 3 classes holds out every one"));
+    CHECK_THAT(error_of("dataset: {kind: synthetic_shapes, classes: 3, train_count: 6, test_count: 30, size: 16, validation: 0.1}\n" + tail),
+               Catch::Contains("rounds to none per class; raise it"));
+    CHECK(error_of("dataset: {kind: synthetic_shapes, classes: 3, train_count: 30, test_count: 30, size: 16, validation: 0.2}\n" + tail)
+              .empty());
+}

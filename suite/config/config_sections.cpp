@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <filesystem>
 #include <limits>
 #include <map>
@@ -216,10 +217,29 @@ std::string gigabytes(double bytes) {
 
 }  // namespace
 
+// A synthetic data set's validation split, computed as run's data preparation does (class k of n images drawn
+// round-robin holds n/classes + (k < n mod classes) images; llround(count · fraction) of each is held out):
+// refused when it leaves no training image or holds out none. (Where the files decide the counts, run checks.)
+void check_validation_split(const Reader& r, const YAML::Node& root, const DatasetConfig& d) {
+    if (d.kind != "synthetic_shapes" || d.validation <= 0) return;
+    long held = 0, kept = 0;
+    for (int k = 0; k < d.classes; ++k) {
+        const long count = d.train_count / d.classes + (k < d.train_count % d.classes ? 1 : 0);
+        const long out = std::llround(static_cast<double>(count) * d.validation);
+        held += out, kept += count - out;
+    }
+    const YAML::Node at = root["dataset"] && root["dataset"]["validation"] ? root["dataset"]["validation"] : root;
+    const std::string what = "dataset.validation: " + format_number(d.validation) + " of " + std::to_string(d.train_count) +
+                             " training images in " + std::to_string(d.classes) + " classes";
+    if (kept == 0) r.fail(at, what + " holds out every one, leaving none to train on; lower it");
+    if (held == 0) r.fail(at, what + " rounds to none per class; raise it");
+}
+
 // What `run` would refuse for a cell, refused here with the key's place: a model whose layers the input
 // does not fit, a batch larger than the training split, a synthetic dataset or one trial's model that
 // cannot fit this machine's memory (they would die later of bad_alloc or an opaque oneDNN error).
 void check_cell_fits(const Reader& r, const YAML::Node& root, const Sections& s) {
+    check_validation_split(r, root, s.dataset);
     const double memory = machine_memory();
     if (s.dataset.kind == "synthetic_shapes") {
         const double bytes = (static_cast<double>(s.dataset.train_count) + s.dataset.test_count) * s.dataset.size * s.dataset.size;
