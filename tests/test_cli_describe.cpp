@@ -127,6 +127,16 @@ TEST_CASE("inspect dataset and list datasets", "[cli][datasets]") {
     INFO(r.err);
     REQUIRE(r.code == 0);
     const auto j = nlohmann::json::parse(r.out);
+    // A --sheet that cannot be an image file is refused with the reason, before anything is read.
+    const Result into_dir = run_actbench(dir, "inspect dataset " + cfg.string() + " --sheet " + dir.path().string());
+    CHECK(into_dir.code == 2);
+    CHECK_THAT(into_dir.err, Catch::Contains("is a directory; --sheet expects an image file's path"));
+    const Result no_ext = run_actbench(dir, "inspect dataset " + cfg.string() + " --sheet " + (dir / "sheet").string());
+    CHECK(no_ext.code == 2);
+    CHECK_THAT(no_ext.err, Catch::Contains("--sheet needs an image extension OpenCV writes"));
+    const Result no_folder = run_actbench(dir, "inspect dataset " + cfg.string() + " --sheet " + (dir / "nowhere" / "s.png").string());
+    CHECK(no_folder.code == 4);
+    CHECK_THAT(no_folder.err, Catch::Contains("cannot write the contact sheet") && Catch::Contains("No such file or directory"));
     CHECK(j["train"] == 30);
     CHECK(j["classes"][2]["name"] == "triangle");
     CHECK(j["classes"][2]["train"] == 10);

@@ -13,8 +13,15 @@
 
 #include <opencv2/core.hpp>
 
+#include <unistd.h>
+
+#include <cctype>
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <set>
 #include <map>
 #include <sstream>
 #include <stdexcept>
@@ -204,7 +211,26 @@ std::string datasets_text() {
     return s.str();
 }
 
+namespace {
+// --sheet's path, checked before the data is read: a file name with an extension OpenCV writes, in a folder this
+// process may write (the OS's reason when not); OpenCV's own failure says nothing of why.
+void check_sheet_path(const std::string& path) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    if (fs::is_directory(path, ec)) throw InputError(path + ": is a directory; --sheet expects an image file's path, e.g. sheet.png");
+    std::string ext = fs::path(path).extension().string();
+    for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    static const std::set<std::string> writable{".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp", ".ppm", ".pgm"};
+    if (!writable.count(ext))
+        throw InputError(path + ": --sheet needs an image extension OpenCV writes (.png, .jpg, .bmp, .tif, .webp, .ppm), got '" + ext + "'");
+    const fs::path parent = fs::path(path).parent_path().empty() ? fs::path(".") : fs::path(path).parent_path();
+    if (::access(parent.c_str(), W_OK) != 0)
+        throw IoError(path + ": cannot write the contact sheet: " + parent.string() + ": " + std::strerror(errno));
+}
+}  // namespace
+
 DatasetInspection inspect_dataset(const DatasetConfig& config, const std::string& sheet_path) {
+    if (!sheet_path.empty()) check_sheet_path(sheet_path);
     const PreparedData p = prepare_data(config);
     const Dataset& d = p.data;
     auto per_class = [&](const ImageSet& set) {
@@ -256,7 +282,9 @@ DatasetInspection inspect_dataset(const DatasetConfig& config, const std::string
                         sheet.at<cv::Vec3b>(y0 + y, x0 + x) = cv::Vec3b(img[2 * plane + at], img[plane + at], img[at]);  // RGB planes → BGR
                 }
         }
-        if (!write_image_file(sheet_path, sheet)) throw IoError(sheet_path + ": cannot write the contact sheet");
+        errno = 0;
+        if (!write_image_file(sheet_path, sheet))
+            throw IoError(sheet_path + ": cannot write the contact sheet" + (errno ? std::string(": ") + std::strerror(errno) : ""));
         t << "contact sheet: " << sheet_path << "\n";
     }
     nlohmann::json classes = nlohmann::json::array();
