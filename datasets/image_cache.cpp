@@ -111,6 +111,8 @@ std::optional<Dataset> read_dataset_cache(const fs::path& file) {
 void write_dataset_cache(const fs::path& file, const Dataset& d) {
     std::error_code ec;
     fs::create_directories(file.parent_path(), ec);
+    // The OS's reason in every failure (a cache folder that is a file: "Not a directory").
+    if (ec) throw DataError(file.parent_path().string() + ": cannot create the image cache's folder: " + ec.message());
     const fs::path tmp = file.string() + ".tmp." + std::to_string(::getpid());  // writers in parallel (shards) never share one
     {
         std::ostringstream o;
@@ -126,9 +128,11 @@ void write_dataset_cache(const fs::path& file, const Dataset& d) {
         std::string content = o.str();
         const std::uint64_t hash = fnv1a64(content);
         content.append(reinterpret_cast<const char*>(&hash), 8);
+        errno = 0;
         std::ofstream out(tmp, std::ios::binary);
         out.write(content.data(), static_cast<std::streamsize>(content.size()));
-        if (!out) throw DataError(tmp.string() + ": cannot write the image cache");
+        out.flush();
+        if (!out) throw DataError(tmp.string() + ": cannot write the image cache" + (errno ? std::string(": ") + std::strerror(errno) : ""));
     }
     fs::rename(tmp, file, ec);
     if (ec) throw DataError(file.string() + ": cannot rename the image cache into place: " + ec.message());

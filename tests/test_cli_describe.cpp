@@ -191,4 +191,10 @@ TEST_CASE("an image-folder sweep decodes once into a cache beside the run store"
     CHECK(caches == 1);
     REQUIRE(run_actbench(dir, "run " + cfg.string() + " --out " + (dir / "runs" / "b").string() + " --quiet").code == 0);
     CHECK(metrics_files(dir / "runs" / "a") == metrics_files(dir / "runs" / "b"));  // decoded and cached: the same images
+    // A cache folder that is a file: the system failed, not the input (exit 4), with the OS's reason.
+    fs::create_directories(dir / "other");
+    std::ofstream(dir / "other" / ".cache") << "a file";
+    const Result blocked = run_actbench(dir, "run " + cfg.string() + " --out " + (dir / "other" / "c").string() + " --quiet");
+    CHECK(blocked.code == 4);
+    CHECK_THAT(blocked.err, Catch::Contains("cannot create the image cache's folder") && Catch::Contains("Not a directory"));
 }
