@@ -237,6 +237,16 @@ TEST_CASE("a compacted run store reports, exports, verifies and resumes as the p
         CHECK(slurp(t / "metrics.jsonl") == plain.at(t.filename().string() + "/metrics.jsonl"));
         CHECK_FALSE(fs::exists(t / "metrics.jsonl.gz"));
     }
+    SECTION("a .gz that inflates far beyond what a trial writes (a gzip bomb) is damaged, refused before it is read in full") {
+        const fs::path t = trials[0];
+        const std::string spaces(std::size_t{32} << 20, ' ');  // 32 MB of spaces: ~32 kB of gzip, 1000× its size
+        const auto bomb = actbench::gzip({reinterpret_cast<const std::uint8_t*>(spaces.data()), spaces.size()});
+        std::ofstream(t / "metrics.jsonl.gz", std::ios::binary).write(reinterpret_cast<const char*>(bomb.data()),
+                                                                      static_cast<std::streamsize>(bomb.size()));
+        r = run_actbench(dir, "report " + runs.string());
+        CHECK_THAT(r.out, Catch::Contains((t / "metrics.jsonl.gz").string() + ": decompresses to more than 16777216 bytes"));
+        CHECK_THAT(r.err, Catch::Contains("1 damaged trial(s)"));
+    }
     SECTION("an interrupted compaction (plain and .gz both present) reads the plain file; compact finishes it") {
         const fs::path t = trials[1];
         std::ofstream(t / "metrics.jsonl") << plain.at(t.filename().string() + "/metrics.jsonl");
