@@ -190,6 +190,15 @@ std::vector<LayerSpec> ModelSpec::layers(int classes) const {
     return out;
 }
 
+void check_activation_width(const ModelSpec& model, int width_multiplier, const std::string& activation) {
+    if (width_multiplier == 1) return;
+    for (const LayerSpec& l : model.layers(2))
+        if (l.kind == LayerSpec::Kind::residual)
+            throw std::invalid_argument("model " + model.name + ": " + activation +
+                                        " changes the channel count, which the residual blocks' identity shortcuts cannot follow; "
+                                        "use it in a plain model (lenet, mlp, plain_deep, vgg_small)");
+}
+
 ModelFootprint check_input_fits(const ModelSpec& model, int channels, int height, int width, int classes) {
     const std::vector<LayerSpec> layers = model.layers(classes);
     ModelFootprint f;

@@ -396,3 +396,17 @@ TEST_CASE("values that validate and then mislead are refused up front: a study t
     CHECK_THAT(range.err, Catch::Contains("within ±1e6"));
     CHECK(range.out.find("inf") == std::string::npos);
 }
+
+TEST_CASE("bench refuses what cannot run here before building anything: sizes beyond memory, maxout in a residual net", "[cli][bench][errors]") {
+    TempDir dir;
+    const Result batch = run_actbench(dir, "bench --batch 65536 --seconds 0.1");
+    CHECK(batch.code == 2);
+    CHECK_THAT(batch.err, Catch::Contains("bench: model lenet with --batch 65536 needs about"));
+    CHECK_THAT(batch.err, Catch::Contains("this machine has"));
+    const Result wide = run_actbench(dir, "bench --model mlp --depth 100 --width 65536 --seconds 0.1");
+    CHECK(wide.code == 2);
+    CHECK_THAT(wide.err, Catch::Contains("bench: model mlp with --batch 64 needs about"));
+    const Result maxout = run_actbench(dir, "bench --model resnet --activation maxout --seconds 0.1");
+    CHECK(maxout.code == 2);
+    CHECK_THAT(maxout.err, Catch::Contains("maxout changes the channel count"));
+}

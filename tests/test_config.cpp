@@ -533,3 +533,12 @@ TEST_CASE("a synthetic validation split that leaves no training image, or holds 
     CHECK(error_of("dataset: {kind: synthetic_shapes, classes: 3, train_count: 30, test_count: 30, size: 16, validation: 0.2}\n" + tail)
               .empty());
 }
+
+TEST_CASE("maxout (or a maxout variant) with residual blocks is refused by validate, at sweep.activation", "[config]") {
+    const std::string head = "dataset: {kind: synthetic_shapes, classes: 3, train_count: 60, test_count: 30, size: 16}\ntrain: {batch: 16}\n";
+    CHECK_THAT(error_of(head + "model: {name: resnet}\nsweep: {activation: [relu, maxout]}\n"),
+               Catch::Contains("cfg.yaml:4:21: model resnet: maxout changes the channel count"));
+    CHECK_THAT(error_of(head + "activations: {mx3: {base: maxout, pieces: 3}}\nsweep: {activation: [mx3], model.name: [lenet, resnet]}\n"),
+               Catch::Contains("model resnet: mx3 changes the channel count"));
+    CHECK(error_of(head + "model: {name: lenet, conv1: 4, conv2: 8, dense: 16}\nsweep: {activation: [maxout]}\n").empty());
+}

@@ -1,12 +1,14 @@
 #include "cli/bench.hpp"
 
 #include "cli/describe.hpp"
+#include "core/error.hpp"
 #include "dataset.hpp"
 #include "network.hpp"
 #include "optimizer.hpp"
 #include "params.hpp"
 
 #include <omp.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -187,7 +189,30 @@ Throughput measure_model(Context& ctx, const BenchOptions& o, Precision precisio
 
 }  // namespace
 
+namespace {
+// A model and batch that cannot fit this machine's memory are refused before anything is built (they would grow
+// until the kernel killed the process): the same estimate validate uses for a config (ModelFootprint).
+void check_bench_fits(const BenchOptions& o) {
+    ModelFootprint footprint;
+    try {
+        check_activation_width(o.model, o.activation.width_multiplier(), o.activation.name);
+        footprint = check_input_fits(o.model, 1, 28, 28, 10);
+    } catch (const std::invalid_argument& e) {
+        throw InputError(std::string("bench: ") + e.what());
+    }
+    const double memory = static_cast<double>(::sysconf(_SC_PHYS_PAGES)) * static_cast<double>(::sysconf(_SC_PAGESIZE));
+    const double need = footprint.bytes(o.batch);
+    if (need <= memory) return;
+    char text[256];
+    std::snprintf(text, sizeof text, "bench: model %s with --batch %d needs about %.1f GB (%.3g parameters and %.3g values per image); this "
+                  "machine has %.1f GB: lower --batch or the model's size", o.model.name.c_str(), o.batch, need / 1e9, footprint.params,
+                  footprint.values_per_image, memory / 1e9);
+    throw InputError(text);
+}
+}  // namespace
+
 BenchResult run_bench(const BenchOptions& o) {
+    check_bench_fits(o);
     omp_set_num_threads(o.threads);
     require_precision(o.precision);
     Context ctx;

@@ -96,6 +96,17 @@ void read_baseline(const Reader& r, const YAML::Node& n, Config& c) {
 
 Config read_config(const Reader& r, const YAML::Node& root, const std::string& file);
 
+// Every sweep activation fits every cell's model (maxout and residual blocks do not), refused at sweep.activation.
+void check_activation_widths(const Reader& r, const YAML::Node& root, const Config& c) {
+    for (const Sections& s : c.variants)
+        for (const auto& [name, spec] : c.sweep_activations) try {
+                check_activation_width(s.model, spec.width_multiplier(), name);
+            } catch (const std::invalid_argument& e) {
+                const YAML::Node sweep = root["sweep"];
+                r.fail(sweep && sweep["activation"] ? sweep["activation"] : root["model"] ? root["model"] : root, e.what());
+            }
+}
+
 // A tuned axis is a setting that exists and that tuning can choose: not the validation split it scores on.
 void check_tunable(const Reader& r, const YAML::Node& at, const std::string& axis, const ModelSpec& model) {
     if (axis == "dataset.validation" || axis == "dataset.validation_seed")
@@ -255,6 +266,7 @@ Config read_config(const Reader& r, const YAML::Node& root, const std::string& f
         for (const auto& name : c.sweep.activation) c.sweep_activations.emplace(name, resolve_activation(c, name));
         for (const auto& name : c.sweep.init) c.sweep_inits.emplace(name, resolve_init(c, name));
         read_grid(r, root, c);
+        check_activation_widths(r, root, c);
         c.out = root["out"] ? r.str(root["out"], "out") : "runs/" + c.name;
         if (c.out.empty()) r.fail(root["out"], "out: expected a run directory's path (or leave out: out, for runs/<name>)");
         if (root["baseline"]) {
