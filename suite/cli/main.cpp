@@ -1,10 +1,10 @@
 // The actbench command line.
 //   actbench run CONFIG [--out DIR] [--jobs N] [--threads-per-trial M] [--shard I/N] [--no-resume] [--retry-failed] [--quiet]
-//   actbench report RUN_DIR... [--out DIR] [--rows AXIS --cols AXIS] [--adjust holm|bh]
+//   actbench report RUN_DIR... [--out DIR] [--rows AXIS --cols AXIS] [--adjust holm|bh] [--strict]
 //   actbench rank STUDY_DIR... [--out DIR] [--alpha A]
 //   actbench export RUN_DIR... [--format csv|jsonl] [--out DIR] [--stage final|tuning|confirm|all]
 //   actbench validate CONFIG | plan CONFIG [--json] | verify RUN_DIR [--trial ID] [--sample K] | compact RUN_DIR...
-//   actbench list activations|inits|models|datasets [--json | --names]
+//   actbench list activations|inits|models|datasets|settings [--json | --names]
 //   actbench show activation NAME [--config FILE] [--range A:B] [--points N] [--plot FILE.svg] [--json]
 //   actbench inspect model CONFIG_OR_FAMILY [--json] | inspect dataset CONFIG [--sheet FILE.png] [--json]
 //   actbench bench [--model F] [--activation A] [--batch B] [--threads T] [--profile] [--json]
