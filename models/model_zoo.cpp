@@ -2,6 +2,8 @@
 
 #include "params.hpp"
 
+#include <unistd.h>
+
 #include <cmath>
 #include <sstream>
 #include <stdexcept>
@@ -189,6 +191,8 @@ std::vector<LayerSpec> ModelSpec::layers(int classes) const {
     add(dense(classes));
     return out;
 }
+
+double machine_memory() { return static_cast<double>(::sysconf(_SC_PHYS_PAGES)) * static_cast<double>(::sysconf(_SC_PAGESIZE)); }
 
 void check_activation_width(const ModelSpec& model, int width_multiplier, const std::string& activation) {
     if (width_multiplier == 1) return;

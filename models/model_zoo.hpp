@@ -92,6 +92,9 @@ struct ModelFootprint {
 // layer), naming the layer and its input. Pure arithmetic: what the builder checks before it builds
 // anything, and what `validate` checks where the config fixes the input size.
 ModelFootprint check_input_fits(const ModelSpec& model, int channels, int height, int width, int classes);
+// This machine's physical memory in bytes: what a footprint is held against (validate, bench).
+double machine_memory();
+
 // Throws std::invalid_argument when an activation that multiplies the channel count (maxout: width_multiplier k)
 // meets a model with residual blocks, whose identity shortcuts cannot follow it; the config reader, bench and the
 // network all ask this one question.

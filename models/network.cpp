@@ -71,6 +71,7 @@ Network::Network(Context& ctx, const NetworkSpec& spec, int batch, InputShape in
     const int k = act.width_multiplier();
     require_precision(spec.precision);
     check_input_fits(spec.model, input.channels, input.height, input.width, input.classes);
+    check_activation_width(spec.model, act.width_multiplier(), act.name);
     specs_ = spec.model.layers(input.classes);
     check_bias_overrides(spec);
 

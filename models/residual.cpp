@@ -10,9 +10,8 @@ namespace actbench {
 
 ResidualBlock::ResidualBlock(std::string name, ResidualSpec spec, const ActivationSpec& activation, std::uint64_t noise_seed)
     : name_(std::move(name)), spec_(spec) {
-    if (activation.width_multiplier() != 1)
-        throw std::invalid_argument(name_ + ": " + activation.name +
-                                    " changes the channel count, which an identity shortcut cannot follow");
+    // An activation that changes the channel count (maxout) never gets here: Network refuses it
+    // (check_activation_width, model_zoo.hpp), as validate and bench do.
     auto conv = [&](const char* part, int stride) {
         return std::make_unique<Conv2d>(name_ + "." + part, ConvSpec{spec.channels, 3, stride, 1, spec.bias, spec.precision, false});
     };

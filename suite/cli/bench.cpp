@@ -8,8 +8,6 @@
 #include "params.hpp"
 
 #include <omp.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -200,7 +198,7 @@ void check_bench_fits(const BenchOptions& o) {
     } catch (const std::invalid_argument& e) {
         throw InputError(std::string("bench: ") + e.what());
     }
-    const double memory = static_cast<double>(::sysconf(_SC_PHYS_PAGES)) * static_cast<double>(::sysconf(_SC_PAGESIZE));
+    const double memory = machine_memory();
     const double need = footprint.bytes(o.batch);
     if (need <= memory) return;
     char text[256];

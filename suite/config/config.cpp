@@ -131,14 +131,6 @@ void check_tunable(const Reader& r, const YAML::Node& at, const std::string& axi
     r.fail(at, "tune.axis: '" + axis + "' is not a setting; " + section + " has " + list);
 }
 
-// A list whose values must differ (tune.values, tune.seeds), refused at the repeat.
-void refuse_repeats(const Reader& r, const std::vector<YAML::Node>& items, const std::string& what) {
-    std::set<std::string> seen;
-    for (const auto& item : items)
-        if (item.IsScalar() && !seen.insert(scalar_json(item).dump()).second)
-            r.fail(item, what + ": value " + item.Scalar() + " appears twice");
-}
-
 // tune: {axis: train.lr, values: [...], seeds: [...], select: validation_accuracy | validation_loss}. The two
 // stages are configs of their own, made by putting the axis into the sweep: stage 1 with the tuning seeds,
 // stage 2 (the candidates, one value per cell chosen from stage 1) with the sweep's seeds.

@@ -164,10 +164,7 @@ void read_axes(const Reader& r, GridSource& source, Config& c) {
                 a.values.push_back(scalar_json(v));
             }
         if (name.find('.') != std::string::npos) {
-            std::set<std::string> seen;
-            for (std::size_t i = 0; i < a.values.size(); ++i)
-                if (!seen.insert(a.values[i].dump()).second)
-                    r.fail(path_values[name][i], "sweep." + name + ": value " + a.values[i].dump() + " appears twice");
+            refuse_repeats(r, path_values[name], "sweep." + name);
         }
         c.axes.push_back(std::move(a));
     }

@@ -7,8 +7,6 @@
 #include "config/settings_schema.hpp"
 #include "params.hpp"  // format_number
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -207,8 +205,6 @@ std::optional<double> known_train_count(const DatasetConfig& d) {
 }
 
 // This machine's memory (physical RAM), in bytes.
-double machine_memory() { return static_cast<double>(::sysconf(_SC_PHYS_PAGES)) * static_cast<double>(::sysconf(_SC_PAGESIZE)); }
-
 std::string gigabytes(double bytes) {
     char buf[64];
     std::snprintf(buf, sizeof buf, bytes < 1e11 ? "%.1f GB" : "%.0f GB", bytes / 1e9);

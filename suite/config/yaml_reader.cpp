@@ -194,4 +194,13 @@ nlohmann::json scalar_json(const YAML::Node& n) {
     return n.Scalar();
 }
 
+void refuse_repeats(const Reader& r, const std::vector<YAML::Node>& items, const std::string& what) {
+    std::set<std::string> seen;
+    for (const auto& item : items) {
+        if (!item.IsScalar()) continue;
+        const std::string value = scalar_json(item).dump();
+        if (!seen.insert(value).second) r.fail(item, what + ": value " + value + " appears twice");
+    }
+}
+
 }  // namespace actbench

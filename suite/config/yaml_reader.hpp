@@ -112,5 +112,8 @@ std::vector<std::string> dotted_path(const std::string& path);
 
 // A YAML scalar as JSON: an integer, a number, or a string.
 nlohmann::json scalar_json(const YAML::Node& n);
+// A list whose values must differ (a dotted-path sweep axis, tune.values, tune.seeds), refused at the first repeat
+// ("WHAT: value V appears twice", V as JSON); linear in the list's length.
+void refuse_repeats(const Reader& r, const std::vector<YAML::Node>& items, const std::string& what);
 
 }  // namespace actbench
