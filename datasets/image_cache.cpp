@@ -132,7 +132,8 @@ void write_dataset_cache(const fs::path& file, const Dataset& d) {
         std::ofstream out(tmp, std::ios::binary);
         out.write(content.data(), static_cast<std::streamsize>(content.size()));
         out.flush();
-        if (!out) throw DataError(tmp.string() + ": cannot write the image cache" + (errno ? std::string(": ") + std::strerror(errno) : ""));
+        if (!out)
+            throw DataError(tmp.string() + ": cannot write the image cache" + (errno ? std::string(": ") + std::strerror(errno) : ""));
     }
     fs::rename(tmp, file, ec);
     if (ec) throw DataError(file.string() + ": cannot rename the image cache into place: " + ec.message());

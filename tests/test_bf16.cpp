@@ -373,7 +373,8 @@ TEST_CASE("bf16 where oneDNN has no native bf16: validate, plan and run refuse i
     const std::string text = config_text(dir / "data") + "  train.precision: [fp32, bf16]\nisa: avx2\n";
     const fs::path pinned = write_config(dir, "pinned.yaml", text);
     // The config alone decides it, so the refusal is placed at the pin (the isa: line, the last one).
-    const std::string at = "pinned.yaml:" + std::to_string(std::count(text.begin(), text.end(), '\n')) + ":6: isa: avx2 has no bf16 instructions";
+    const std::string at =
+        "pinned.yaml:" + std::to_string(std::count(text.begin(), text.end(), '\n')) + ":6: isa: avx2 has no bf16 instructions";
     for (const std::string command : {"validate ", "plan ", "run "}) {
         const Result r = run_actbench(dir, command + pinned.string() + (command == "run " ? " --out " + (dir / "out").string() : ""));
         INFO(command << r.err);

@@ -353,24 +353,30 @@ TEST_CASE("slurm --submit: paths with spaces, quotes and shell syntax stay one a
     }
     const std::string abs_out = fs::absolute(out).lexically_normal().string();
     REQUIRE(calls.size() == 2);
-    CHECK(calls[0] == std::vector<std::string>{"--parsable", "--output=" + abs_out + "/slurm-%A_%a.out", abs_out + "/actbench-array.sbatch"});
-    CHECK(calls[1] == std::vector<std::string>{"--parsable", "--dependency=afterok:4242", "--output=" + abs_out + "/slurm-report-%j.out",
-                                               abs_out + "/actbench-report.sbatch"});
+    CHECK(calls[0] ==
+          std::vector<std::string>{"--parsable", "--output=" + abs_out + "/slurm-%A_%a.out", abs_out + "/actbench-array.sbatch"});
+    CHECK(calls[1] ==
+          std::vector<std::string>{"--parsable", "--dependency=afterok:4242", "--output=" + abs_out + "/slurm-report-%j.out",
+                                   abs_out + "/actbench-report.sbatch"});
     // What the nodes would run: each task's shard and then the report, through bash, as Slurm runs them.
     for (int task : {0, 1})
-        CHECK(std::system(("SLURM_ARRAY_TASK_ID=" + std::to_string(task) + " bash " + sh(abs_out + "/actbench-array.sbatch") + " 2>/dev/null").c_str()) == 0);
+        CHECK(
+            std::system(("SLURM_ARRAY_TASK_ID=" + std::to_string(task) + " bash " + sh(abs_out + "/actbench-array.sbatch") + " 2>/dev/null")
+                            .c_str()) == 0);
     CHECK(std::system(("bash " + sh(abs_out + "/actbench-report.sbatch") + " >/dev/null 2>&1").c_str()) == 0);
     CHECK(fs::exists(out / "report" / "report.md"));
     CHECK_FALSE(any_injected(dir.path()));
     // Without --submit, the printed command is the same, quoted for a shell.
     const Result printed = run_actbench(dir, "slurm " + sh(cfg.string()) + " --out " + sh(out.string()) + " --tasks 2");
-    CHECK_THAT(printed.out, Catch::Contains("jobid=$(sbatch --parsable '--output=" + fs::absolute(dir.path()).lexically_normal().string() +
-                                            "/o;touch INJECTED;x $(touch SUBST) `touch BACKTICK` \"dq\" '\\''sq'\\''/slurm-%A_%a.out'"));
+    CHECK_THAT(printed.out,
+               Catch::Contains("jobid=$(sbatch --parsable '--output=" + fs::absolute(dir.path()).lexically_normal().string() +
+                               "/o;touch INJECTED;x $(touch SUBST) `touch BACKTICK` \"dq\" '\\''sq'\\''/slurm-%A_%a.out'"));
     CHECK_FALSE(any_injected(dir.path()));
 }
 
-TEST_CASE("values that validate and then mislead are refused up front: a study twice, NaN, wrapped counts, unknown inits, overflowing ranges",
-          "[cli][errors]") {
+TEST_CASE(
+    "values that validate and then mislead are refused up front: a study twice, NaN, wrapped counts, unknown inits, overflowing ranges",
+    "[cli][errors]") {
     TempDir dir;
     write_idx_dataset(dir / "data");
     const fs::path cfg = write_config(dir, "e2e.yaml", config_text(dir / "data"));
@@ -397,7 +403,8 @@ TEST_CASE("values that validate and then mislead are refused up front: a study t
     CHECK(range.out.find("inf") == std::string::npos);
 }
 
-TEST_CASE("bench refuses what cannot run here before building anything: sizes beyond memory, maxout in a residual net", "[cli][bench][errors]") {
+TEST_CASE("bench refuses what cannot run here before building anything: sizes beyond memory, maxout in a residual net",
+          "[cli][bench][errors]") {
     TempDir dir;
     const Result batch = run_actbench(dir, "bench --batch 65536 --seconds 0.1");
     CHECK(batch.code == 2);

@@ -498,15 +498,20 @@ TEST_CASE("a dataset or a model that cannot fit this machine's memory is refused
 TEST_CASE("errors keep their file position through adaptive: and tune:, which rewrite the document", "[config]") {
     const std::string head = "dataset: {kind: synthetic_shapes, classes: 3, train_count: 60, test_count: 30, size: 16, validation: 0.2}\n";
     // adaptive: rewrites sweep.seed; before, every later error was placed at 1:1
-    CHECK_THAT(error_of(head + "baseline: relu\nadaptive: {min: 2, max: 4, step: 2}\nsweep: {activation: [relu, tanh]}\ntrain:\n  lr: -1\n"),
-               Catch::Contains("cfg.yaml:6:7: train.lr: -1 is out of range"));
+    CHECK_THAT(
+        error_of(head + "baseline: relu\nadaptive: {min: 2, max: 4, step: 2}\nsweep: {activation: [relu, tanh]}\ntrain:\n  lr: -1\n"),
+        Catch::Contains("cfg.yaml:6:7: train.lr: -1 is out of range"));
     // tune: builds its two stages from the document
-    CHECK_THAT(error_of(head + "tune: {axis: train.lr, values: [0.1, 0.2], seeds: [101, 102]}\nsweep: {activation: [relu]}\ntrain: {batch: 16, probe: 0}\n"),
-               Catch::Contains("cfg.yaml:4:27: train.probe: 0 is out of range"));
+    CHECK_THAT(
+        error_of(
+            head +
+            "tune: {axis: train.lr, values: [0.1, 0.2], seeds: [101, 102]}\nsweep: {activation: [relu]}\ntrain: {batch: 16, probe: 0}\n"),
+        Catch::Contains("cfg.yaml:4:27: train.probe: 0 is out of range"));
     // both
-    CHECK_THAT(error_of(head + "baseline: relu\nadaptive: {min: 2, max: 4, step: 2}\n"
-                               "tune: {axis: train.lr, values: [0.1, 0.2], seeds: [101, 102]}\nsweep: {activation: [relu, tanh]}\n"
-                               "model: {name: lenet, conv1: 0}\n"),
+    CHECK_THAT(error_of(head +
+                        "baseline: relu\nadaptive: {min: 2, max: 4, step: 2}\n"
+                        "tune: {axis: train.lr, values: [0.1, 0.2], seeds: [101, 102]}\nsweep: {activation: [relu, tanh]}\n"
+                        "model: {name: lenet, conv1: 0}\n"),
                Catch::Contains("cfg.yaml:6:29: model.conv1: 0 is out of range"));
 }
 
@@ -526,16 +531,19 @@ TEST_CASE("a YAML alias bomb (10^9 nodes through nested aliases) is refused at o
 TEST_CASE("a synthetic validation split that leaves no training image, or holds out none, is refused by validate", "[config]") {
     const std::string tail = "train: {batch: 1}\nsweep: {activation: [relu]}\n";
     // one image per class, half of it held out: llround(0.5) = 1, as run's data preparation rounds
-    CHECK_THAT(error_of("dataset: {kind: synthetic_shapes, classes: 3, train_count: 3, test_count: 30, size: 16, validation: 0.5}\n" + tail),
-               Catch::Contains("cfg.yaml:1:101: dataset.validation: 0.5 of 3 training images in 3 classes holds out every one"));
-    CHECK_THAT(error_of("dataset: {kind: synthetic_shapes, classes: 3, train_count: 6, test_count: 30, size: 16, validation: 0.1}\n" + tail),
-               Catch::Contains("rounds to none per class; raise it"));
+    CHECK_THAT(
+        error_of("dataset: {kind: synthetic_shapes, classes: 3, train_count: 3, test_count: 30, size: 16, validation: 0.5}\n" + tail),
+        Catch::Contains("cfg.yaml:1:101: dataset.validation: 0.5 of 3 training images in 3 classes holds out every one"));
+    CHECK_THAT(
+        error_of("dataset: {kind: synthetic_shapes, classes: 3, train_count: 6, test_count: 30, size: 16, validation: 0.1}\n" + tail),
+        Catch::Contains("rounds to none per class; raise it"));
     CHECK(error_of("dataset: {kind: synthetic_shapes, classes: 3, train_count: 30, test_count: 30, size: 16, validation: 0.2}\n" + tail)
               .empty());
 }
 
 TEST_CASE("maxout (or a maxout variant) with residual blocks is refused by validate, at sweep.activation", "[config]") {
-    const std::string head = "dataset: {kind: synthetic_shapes, classes: 3, train_count: 60, test_count: 30, size: 16}\ntrain: {batch: 16}\n";
+    const std::string head =
+        "dataset: {kind: synthetic_shapes, classes: 3, train_count: 60, test_count: 30, size: 16}\ntrain: {batch: 16}\n";
     CHECK_THAT(error_of(head + "model: {name: resnet}\nsweep: {activation: [relu, maxout]}\n"),
                Catch::Contains("cfg.yaml:4:21: model resnet: maxout changes the channel count"));
     CHECK_THAT(error_of(head + "activations: {mx3: {base: maxout, pieces: 3}}\nsweep: {activation: [mx3], model.name: [lenet, resnet]}\n"),

@@ -127,8 +127,8 @@ TEST_CASE("a damaged trial is never used: resume retrains it, report lists it, v
         CHECK_THAT(r.out, Catch::Contains((c / "metrics.jsonl").string() + ":1: \"test_accuracy\" is \"high\"; expected a number"));
         CHECK_THAT(r.out, Catch::Contains("1 trials (1 ok"));
         // A script must be able to tell: a warning on stderr with the count and the first files, and --strict fails.
-        CHECK_THAT(r.err, Catch::Contains("warning: 3 damaged trial(s) left out of the report") &&
-                              Catch::Contains((a / "summary.json").string()));
+        CHECK_THAT(r.err,
+                   Catch::Contains("warning: 3 damaged trial(s) left out of the report") && Catch::Contains((a / "summary.json").string()));
         CHECK(run_actbench(dir, "report " + runs.string() + " --strict").code == 2);
     }
     SECTION("a garbled timing.jsonl is one rule everywhere: report lists the trial, run retrains it") {
@@ -137,8 +137,8 @@ TEST_CASE("a damaged trial is never used: resume retrains it, report lists it, v
         CHECK_THAT(rep.out, Catch::Contains("**Damaged:** 1 trial folder(s)") && Catch::Contains((a / "timing.jsonl").string()));
         const Result r = run_actbench(dir, "run " + cfg.string() + " --out " + runs.string());
         INFO(r.err);
-        CHECK_THAT(r.err, Catch::Contains("retraining " + a.filename().string()) && Catch::Contains("1 ok") &&
-                              Catch::Contains("3 already done"));
+        CHECK_THAT(r.err,
+                   Catch::Contains("retraining " + a.filename().string()) && Catch::Contains("1 ok") && Catch::Contains("3 already done"));
         CHECK(metrics_files(runs) == good);
         CHECK(run_actbench(dir, "report " + runs.string() + " --strict").code == 0);
     }
@@ -241,8 +241,8 @@ TEST_CASE("a compacted run store reports, exports, verifies and resumes as the p
         const fs::path t = trials[0];
         const std::string spaces(std::size_t{32} << 20, ' ');  // 32 MB of spaces: ~32 kB of gzip, 1000× its size
         const auto bomb = actbench::gzip({reinterpret_cast<const std::uint8_t*>(spaces.data()), spaces.size()});
-        std::ofstream(t / "metrics.jsonl.gz", std::ios::binary).write(reinterpret_cast<const char*>(bomb.data()),
-                                                                      static_cast<std::streamsize>(bomb.size()));
+        std::ofstream(t / "metrics.jsonl.gz", std::ios::binary)
+            .write(reinterpret_cast<const char*>(bomb.data()), static_cast<std::streamsize>(bomb.size()));
         r = run_actbench(dir, "report " + runs.string());
         CHECK_THAT(r.out, Catch::Contains((t / "metrics.jsonl.gz").string() + ": decompresses to more than 16777216 bytes"));
         CHECK_THAT(r.err, Catch::Contains("1 damaged trial(s)"));

@@ -202,9 +202,10 @@ void check_bench_fits(const BenchOptions& o) {
     const double need = footprint.bytes(o.batch);
     if (need <= memory) return;
     char text[256];
-    std::snprintf(text, sizeof text, "bench: model %s with --batch %d needs about %.1f GB (%.3g parameters and %.3g values per image); this "
-                  "machine has %.1f GB: lower --batch or the model's size", o.model.name.c_str(), o.batch, need / 1e9, footprint.params,
-                  footprint.values_per_image, memory / 1e9);
+    std::snprintf(text, sizeof text,
+                  "bench: model %s with --batch %d needs about %.1f GB (%.3g parameters and %.3g values per image); this "
+                  "machine has %.1f GB: lower --batch or the model's size",
+                  o.model.name.c_str(), o.batch, need / 1e9, footprint.params, footprint.values_per_image, memory / 1e9);
     throw InputError(text);
 }
 }  // namespace

@@ -21,8 +21,8 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <set>
 #include <map>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 
@@ -222,7 +222,8 @@ void check_sheet_path(const std::string& path) {
     for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     static const std::set<std::string> writable{".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp", ".ppm", ".pgm"};
     if (!writable.count(ext))
-        throw InputError(path + ": --sheet needs an image extension OpenCV writes (.png, .jpg, .bmp, .tif, .webp, .ppm), got '" + ext + "'");
+        throw InputError(path + ": --sheet needs an image extension OpenCV writes (.png, .jpg, .bmp, .tif, .webp, .ppm), got '" + ext +
+                         "'");
     const fs::path parent = fs::path(path).parent_path().empty() ? fs::path(".") : fs::path(path).parent_path();
     if (::access(parent.c_str(), W_OK) != 0)
         throw IoError(path + ": cannot write the contact sheet: " + parent.string() + ": " + std::strerror(errno));

@@ -127,10 +127,12 @@ Command report_command(CLI::App& app) {
                 std::cout << files.markdown;
                 if (files.damaged.empty()) return 0;
                 // The report lists them too, but a script reading the exit status or stderr must be able to tell.
-                std::cerr << "actbench: warning: " << files.damaged.size() << " damaged trial(s) left out of the report (run retrains them):";
+                std::cerr << "actbench: warning: " << files.damaged.size()
+                          << " damaged trial(s) left out of the report (run retrains them):";
                 for (std::size_t i = 0; i < files.damaged.size() && i < 3; ++i)
                     std::cerr << "\n  " << files.damaged[i].first << ": " << files.damaged[i].second;
-                if (files.damaged.size() > 3) std::cerr << "\n  … and " << files.damaged.size() - 3 << " more (the report's Damaged section)";
+                if (files.damaged.size() > 3)
+                    std::cerr << "\n  … and " << files.damaged.size() - 3 << " more (the report's Damaged section)";
                 std::cerr << "\n";
                 return o->strict ? 2 : 0;
             }};

@@ -203,7 +203,9 @@ Config read_adaptive(const Reader& r, const YAML::Node& root, const std::string&
     // run never trains).
     for (const Axis& axis : c.axes)
         if (axis.name == c.baseline_axis && axis.values.size() < 2)
-            r.fail(a, "adaptive: sweep." + axis.name + " holds only the baseline; the rounds compare other values with it, and there are none");
+            r.fail(
+                a,
+                "adaptive: sweep." + axis.name + " holds only the baseline; the rounds compare other values with it, and there are none");
     // The confirmation seeds follow the rounds' (max + 1 …): they must be fresh, not tuning seeds too.
     if (c.tune)
         for (const std::int64_t s : c.tune->seeds)
@@ -267,10 +269,12 @@ Config read_config(const Reader& r, const YAML::Node& root, const std::string& f
         if (root["isa"])
             c.isa = read_choice(r, root["isa"], "isa", {"sse41", "avx", "avx2", "avx512_core", "avx512_core_vnni", "avx512_core_bf16"});
         // The config alone decides this one (the CPU's own ISA is run's to check): a pin without bf16 instructions.
-        const bool bf16 = std::any_of(c.variants.begin(), c.variants.end(), [](const Sections& s) { return s.train.precision == Precision::bf16; });
+        const bool bf16 =
+            std::any_of(c.variants.begin(), c.variants.end(), [](const Sections& s) { return s.train.precision == Precision::bf16; });
         if (bf16 && !c.isa.empty() && c.isa != "avx512_core_bf16")
-            r.fail(root["isa"], "isa: " + c.isa + " has no bf16 instructions, and train.precision bf16 needs " + std::string(kBf16Requirement) +
-                                    "; pin avx512_core_bf16, or leave isa: out");
+            r.fail(root["isa"],
+                   "isa: " + c.isa + " has no bf16 instructions, and train.precision bf16 needs " + std::string(kBf16Requirement) +
+                       "; pin avx512_core_bf16, or leave isa: out");
         if (root["seeds"]) c.paired_seeds = read_choice(r, root["seeds"], "seeds", {"paired", "independent"}) == "paired";
         if (root["tune"]) read_tune(r, root, c);
     } catch (const YAML::Exception& e) {

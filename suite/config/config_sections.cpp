@@ -226,7 +226,7 @@ void check_validation_split(const Reader& r, const YAML::Node& root, const Datas
     }
     const YAML::Node at = root["dataset"] && root["dataset"]["validation"] ? root["dataset"]["validation"] : root;
     const std::string what = "dataset.validation: " + format_number(d.validation) + " of " + std::to_string(d.train_count) +
-                             " training images in " + std::to_string(d.classes) + " classes";
+        " training images in " + std::to_string(d.classes) + " classes";
     if (kept == 0) r.fail(at, what + " holds out every one, leaving none to train on; lower it");
     if (held == 0) r.fail(at, what + " rounds to none per class; raise it");
 }

@@ -145,12 +145,12 @@ std::vector<Text> findings(const Result& r) {
                         fmt("%.2f", r.mean_ranks[r.order[0]]) + "); worst: " + r.values[r.order[k - 1]] + " (" +
                         fmt("%.2f", r.mean_ranks[r.order[k - 1]]) + ")."));
     const bool reject = r.friedman.p_value < r.alpha;
-    const std::string statistic =
-        r.friedman.exact ? "every column ranks the values in the same order, the largest χ²_F there is, so Iman–Davenport's F is "
-                           "undefined (its denominator is 0); the exact probability of one shared order under the null hypothesis is (" +
-                               std::to_string(k) + "!)^(1 − " + std::to_string(n) + "), p = " + fmt("%.3g", r.friedman.p_value)
-                         : "Iman–Davenport F = " + fmt("%.2f", r.friedman.f) + " on (" + fmt("%.0f", r.friedman.df1) + ", " +
-                               fmt("%.0f", r.friedman.df2) + ") degrees of freedom, p = " + fmt("%.3g", r.friedman.p_value);
+    const std::string statistic = r.friedman.exact
+        ? "every column ranks the values in the same order, the largest χ²_F there is, so Iman–Davenport's F is "
+          "undefined (its denominator is 0); the exact probability of one shared order under the null hypothesis is (" +
+            std::to_string(k) + "!)^(1 − " + std::to_string(n) + "), p = " + fmt("%.3g", r.friedman.p_value)
+        : "Iman–Davenport F = " + fmt("%.2f", r.friedman.f) + " on (" + fmt("%.0f", r.friedman.df1) + ", " + fmt("%.0f", r.friedman.df2) +
+            ") degrees of freedom, p = " + fmt("%.3g", r.friedman.p_value);
     out.push_back(spans("Friedman's test: χ²_F = " + fmt("%.2f", r.friedman.chi2) + ", " + statistic +
                         (reject ? ": the mean ranks differ."
                                 : ": **no difference between the mean ranks is shown** at α = " + fmt("%g", r.alpha) +

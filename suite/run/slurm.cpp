@@ -13,7 +13,8 @@
 namespace actbench {
 
 std::string shell_quote(const std::string& s) {
-    const bool plain = !s.empty() && s.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./:=%@+,-") == std::string::npos;
+    const bool plain =
+        !s.empty() && s.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./:=%@+,-") == std::string::npos;
     if (plain) return s;  // nothing a shell would read differently
     std::string out = "'";
     for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
@@ -66,8 +67,8 @@ std::string slurm_array_script(const SlurmOptions& o) {
       << "set -euo pipefail\n"
       << "# One shard per task, every trial with one thread (results repeat bit for bit at a fixed thread count);\n"
       << "# a re-queued or re-run task resumes: finished trials are skipped.\n"
-      << "exec " << shell_quote(o.binary) << " run " << shell_quote(o.config) << " --shard \"${SLURM_ARRAY_TASK_ID}/" << o.tasks << "\" --out "
-      << shell_quote(o.out) << " --jobs \"${SLURM_CPUS_PER_TASK:-1}\" --threads-per-trial 1 --quiet\n";
+      << "exec " << shell_quote(o.binary) << " run " << shell_quote(o.config) << " --shard \"${SLURM_ARRAY_TASK_ID}/" << o.tasks
+      << "\" --out " << shell_quote(o.out) << " --jobs \"${SLURM_CPUS_PER_TASK:-1}\" --threads-per-trial 1 --quiet\n";
     return s.str();
 }
 
@@ -115,7 +116,8 @@ std::string sbatch_submit(const std::vector<std::string>& args) {
     while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
     while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) throw InputError(out.rfind("cannot run sbatch", 0) == 0 ? out : "sbatch failed: " + out);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        throw InputError(out.rfind("cannot run sbatch", 0) == 0 ? out : "sbatch failed: " + out);
     return out.substr(0, out.find(';'));  // "id;cluster" on federated clusters
 }
 
