@@ -321,3 +321,33 @@ TEST_CASE("a write that fails (a full disk, a file-size limit) is an I/O error, 
     CHECK_THAT(r.err, Catch::Contains("actbench: I/O error: ") && Catch::Contains("manifest.json"));
     CHECK(r.err.find("internal error") == std::string::npos);
 }
+
+TEST_CASE("a trial that runs out of memory stops the sweep with exit 4 and is not stored: a rerun resumes it", "[store][errors][e2e]") {
+    TempDir dir;
+    // Two cells; the second's dense layer (1,024 × 65,536 weights, with its gradient and momentum ~0.8 GB) fits
+    // this machine, so validate passes it, but not 600 MB of address space, where oneDNN cannot create its memory.
+    const fs::path cfg = write_config(dir, "m.yaml",
+                                      "name: m\ndataset: {kind: synthetic_shapes, classes: 3, train_count: 96, test_count: 30, size: 16}\n"
+                                      "model: {conv1: 4, conv2: 64, kernel: 3, padding: 1}\ntrain: {epochs: 1, batch: 16}\n"
+                                      "sweep:\n  model.dense: [16, 65536]\n  seed: [1]\n");
+    REQUIRE(run_actbench(dir, "validate " + cfg.string()).code == 0);
+    const fs::path runs = dir / "r";
+    const std::string limit = "ulimit -v 600000; ";
+    Result r = run_actbench(dir, "run " + cfg.string() + " --out " + runs.string() + " --jobs 1", limit);
+    INFO(r.err);
+    CHECK(r.code == 4);
+    CHECK_THAT(r.err, Catch::Contains("actbench: out of memory: trial ") && Catch::Contains("rerun to resume"));
+    CHECK(r.err.find("failed") == std::string::npos);
+    int finished = 0, stored_failed = 0;
+    for (const auto& e : fs::directory_iterator(runs)) {
+        if (!fs::exists(e.path() / "summary.json")) continue;
+        const auto summary = nlohmann::json::parse(slurp(e.path() / "summary.json"));
+        (summary["status"] == "failed" ? stored_failed : finished)++;
+    }
+    CHECK(finished == 1);
+    CHECK(stored_failed == 0);
+    // The rerun skips the finished trial and tries the other again (before: "2 already done", exit 0).
+    r = run_actbench(dir, "run " + cfg.string() + " --out " + runs.string() + " --jobs 1", limit);
+    CHECK(r.code == 4);
+    CHECK_THAT(r.err, Catch::Contains("1 already done, 1 to run"));
+}

@@ -47,6 +47,10 @@ namespace {
 
 using namespace actbench;
 
+constexpr const char* kOutOfMemoryAdvice =
+    "; finished trials are kept: lower --jobs, train.batch or the model's size (validate estimates what one trial needs) "
+    "and rerun to resume\n";
+
 // Each subcommand: its options, registered on the parser, and what it does once they are parsed. Adding a
 // subcommand is one such function and one line in main().
 struct Command {
@@ -553,8 +557,11 @@ int main(int argc, char** argv) {
     } catch (const CodecsUnavailable& e) {
         std::cerr << "actbench: installation error: " << e.what() << "\n";
         return 4;
+    } catch (const OutOfMemory& e) {
+        std::cerr << "actbench: out of memory: " << e.what() << kOutOfMemoryAdvice;
+        return 4;
     } catch (const std::bad_alloc&) {
-        std::cerr << "actbench: out of memory: lower --jobs, train.batch or the model's size (validate estimates what one trial needs)\n";
+        std::cerr << "actbench: out of memory" << kOutOfMemoryAdvice;
         return 4;
     } catch (const std::exception& e) {
         std::cerr << "actbench: internal error: " << e.what() << "\n";

@@ -342,6 +342,8 @@ private:
             stop_with_current_exception();
         } catch (const IoError&) {  // a full disk stops the sweep; it is not the trial's failure
             stop_with_current_exception();
+        } catch (const OutOfMemory&) {  // nor is a memory limit: stored as failed, a rerun would skip it
+            stop_with_current_exception();
         } catch (const std::exception& e) {
             record_failure(t, e.what());
         }

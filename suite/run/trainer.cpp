@@ -6,6 +6,8 @@
 #include "run/metrics.hpp"
 #include "store/run_store.hpp"
 
+#include <oneapi/dnnl/dnnl.hpp>
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -416,8 +418,17 @@ nlohmann::json TrialRun::summary() const {
 
 }  // namespace
 
+// Running out of memory is the machine's limit, not the trial's result: both ways it shows (operator new and
+// a oneDNN memory object, whose failure is dnnl_out_of_memory) become one OutOfMemory the runner stops on.
 TrialOutcome run_trial(const Trial& trial, const PreparedData& data, const std::filesystem::path& dir, const std::atomic<bool>* stop) {
-    return TrialRun(trial, data, dir).run(stop);
+    try {
+        return TrialRun(trial, data, dir).run(stop);
+    } catch (const std::bad_alloc&) {
+        throw OutOfMemory("trial " + trial.id + " (" + trial.label() + ") could not allocate its memory");
+    } catch (const dnnl::error& e) {
+        if (e.status != dnnl_out_of_memory) throw;
+        throw OutOfMemory("trial " + trial.id + " (" + trial.label() + "): " + e.what());
+    }
 }
 
 }  // namespace actbench
