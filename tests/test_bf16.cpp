@@ -337,6 +337,12 @@ TEST_CASE("a bf16 trial repeats bit for bit, and its settings record the precisi
     REQUIRE(a.size() == 8);  // metrics.jsonl and summary.json of 4 trials
     CHECK(a == b);
     for (const auto& trial : trial_dirs(dir / "a")) CHECK(slurp(trial / "trial.yaml").find("precision: bf16") != std::string::npos);
+    // verify honours a user's cap: under ONEDNN_MAX_CPU_ISA=AVX2 it refuses, as run does (before: it pinned the
+    // recorded ISA over the cap and reported "identical", exit 0).
+    const Result capped = run_actbench(dir, "verify " + (dir / "a").string() + " --sample 1", "ONEDNN_MAX_CPU_ISA=AVX2 ");
+    CHECK(capped.code == 2);
+    CHECK_THAT(capped.err, Catch::Contains("oneDNN runs at avx2 (capped by ONEDNN_MAX_CPU_ISA=AVX2)"));
+    CHECK(run_actbench(dir, "verify " + (dir / "a").string() + " --sample 1").code == 0);
 }
 
 TEST_CASE("bench --precision bf16 measures both precisions' peaks and throughput, and profiles bf16", "[.bf16][cli][bench]") {
