@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <limits>
 
 using namespace actbench;
 
@@ -223,4 +224,63 @@ TEST_CASE("a difference that is the same on every seed has no spread to test: ro
     CHECK_FALSE(welch_test(same, {0.7, 0.7, 0.7}).valid);
     // A real spread, however small against the values, is still tested.
     CHECK(paired_test({0.85, 0.8500001, 0.8500003}, {0.7, 0.7, 0.7}).valid);
+}
+
+TEST_CASE("every statistic on degenerate input gives its stated result", "[statistics]") {
+    const double inf = std::numeric_limits<double>::infinity(), nan = std::numeric_limits<double>::quiet_NaN();
+    // Summaries: none, one value, a NaN (no order: before, std::sort on it was undefined), an infinite value.
+    CHECK(summarise({}).n == 0);
+    const Summary one = summarise({0.5});
+    CHECK((one.std == 0 && one.ci_low == 0.5 && one.ci_high == 0.5));
+    const Summary with_nan = summarise({0.5, nan, 0.6});
+    CHECK(with_nan.n == 3);
+    CHECK((std::isnan(with_nan.mean) && std::isnan(with_nan.median) && std::isnan(with_nan.ci_low)));
+    const Summary with_inf = summarise({0.5, -inf});
+    CHECK((with_inf.mean == -inf && with_inf.min == -inf && with_inf.max == 0.5));
+    CHECK((std::isnan(with_inf.std) && std::isnan(with_inf.ci_high)));
+    // Tests: not made on one value per group, without spread, on a non-finite value (before: "valid" with NaN
+    // t, df and p), or on pairs of unequal length (before: read past the shorter).
+    for (const Comparison& c : {welch_test({1}, {2}), welch_test({1, 1, 1}, {2, 2, 2}), welch_test({1, -inf, 1}, {2, 3, 4}),
+                                welch_test({1, nan, 2}, {2, 3, 4}), paired_test({1, 2, 3}, {0, 1, 2}), paired_test({1, inf, 3}, {0, 1, 5}),
+                                paired_test({1, 2, 3}, {1, 2}), paired_test({}, {})}) {
+        CHECK_FALSE(c.valid);
+        CHECK(c.p_value == 1);
+        CHECK((c.t == 0 && c.df == 0 && c.ci_low == 0 && c.ci_high == 0));
+    }
+    CHECK(welch_test({1, -inf, 1}, {2, 3, 4}).difference == -inf);
+    CHECK(std::isnan(paired_test({1, 2, 3}, {1, 2}).difference));
+    // Adjustments: an empty family; a NaN p counts as 1 (before: it broke the step order, and Holm made 0.01 of
+    // two tests 1 instead of 0.02).
+    CHECK(holm_adjust({}).empty());
+    CHECK(bh_adjust({}).empty());
+    CHECK(holm_adjust({nan, 0.01}) == std::vector<double>{1, 0.02});
+    CHECK(bh_adjust({nan, 0.01}) == std::vector<double>{1, 0.02});
+    // t distribution outside its domain.
+    CHECK(std::isnan(student_t_quantile(0.975, 0)));
+    CHECK(std::isnan(student_t_quantile(1, 5)));
+    CHECK(std::isnan(student_t_cdf(1, -1)));
+    // Means, bootstrap and P(>) of nothing; power of no effect; the sign test with no untied pair.
+    CHECK((std::isnan(mean_of({})) && std::isnan(interquartile_mean({}))));
+    CHECK(interquartile_mean({3}) == 3);
+    const Interval none = bootstrap_interval({}, mean_of, 1);
+    CHECK((std::isnan(none.low) && std::isnan(none.high)));
+    const Interval single = bootstrap_interval({2}, mean_of, 1);
+    CHECK((single.low == 2 && single.high == 2));
+    CHECK(std::isnan(probability_of_improvement({}, {1})));
+    CHECK(probability_of_improvement({1, 1}, {1, 1}) == 0.5);
+    CHECK(seeds_for_power(0, 0.05, 0.8, true) == -1);
+    CHECK(seeds_for_power(nan, 0.05, 0.8, false) == -1);
+    CHECK(sign_test(0, 0) == 1);
+    // Ranks: none; all tied share the mean rank. Friedman: one method, one data set, all tied: nothing to test.
+    CHECK(ranks_descending({}).empty());
+    CHECK(ranks_descending({0.7, 0.7, 0.7}) == std::vector<double>{2, 2, 2});
+    for (const Friedman& f : {friedman_test({1}, 5), friedman_test({1, 2}, 1), friedman_test({1.5, 1.5}, 3), friedman_test({}, 3)}) {
+        CHECK(f.p_value == 1);
+        CHECK((f.chi2 == 0 && f.kendall_w == 0));
+    }
+    // Nemenyi: no pair for one method; no data set.
+    CHECK(std::isnan(nemenyi_q(1, 0.05)));
+    CHECK(std::isnan(critical_difference(1, 3, 0.05)));
+    CHECK(std::isnan(critical_difference(3, 0, 0.05)));
+    CHECK(rank_cliques({}, 1).empty());
 }

@@ -52,12 +52,14 @@ double incomplete_beta(double a, double b, double x) {
 }
 
 double student_t_cdf(double t, double nu) {
+    if (!(nu > 0)) return NAN;
     const double x = nu / (nu + t * t);
     const double tail = 0.5 * incomplete_beta(nu / 2, 0.5, x);  // P(T > |t|)
     return t >= 0 ? 1 - tail : tail;
 }
 
 double student_t_quantile(double q, double nu) {
+    if (!(nu > 0) || !(q > 0 && q < 1)) return NAN;
     double lo = -1e6, hi = 1e6;
     for (int i = 0; i < 200; ++i) {
         const double mid = 0.5 * (lo + hi);
@@ -70,6 +72,10 @@ Summary summarise(std::vector<double> v) {
     Summary s;
     s.n = v.size();
     if (v.empty()) return s;
+    if (std::any_of(v.begin(), v.end(), [](double x) { return std::isnan(x); })) {  // no order to sort by, no centre
+        s.mean = s.std = s.median = s.min = s.max = s.ci_low = s.ci_high = NAN;
+        return s;
+    }
     std::sort(v.begin(), v.end());
     s.min = v.front();
     s.max = v.back();
@@ -79,7 +85,8 @@ Summary summarise(std::vector<double> v) {
     for (double x : v) ss += (x - s.mean) * (x - s.mean);
     s.std = v.size() > 1 ? std::sqrt(ss / static_cast<double>(v.size() - 1)) : 0;
     s.ci_low = s.ci_high = s.mean;
-    if (v.size() > 1) {
+    if (!std::isfinite(s.mean)) s.std = s.ci_low = s.ci_high = NAN;  // an infinite value: no spread is defined
+    else if (v.size() > 1) {
         const double half = student_t_quantile(0.975, static_cast<double>(v.size() - 1)) * s.std / std::sqrt(static_cast<double>(v.size()));
         s.ci_low = s.mean - half;
         s.ci_high = s.mean + half;
@@ -91,13 +98,14 @@ namespace {
 // Values whose standard deviation is rounding noise, not spread: differences of equal accuracies (0.70 − 0.85 on
 // every seed) come out a few ulps apart, and a test on them would divide by 1e-17 (a t of 10¹⁶, a "d" of 10¹⁵).
 bool no_spread(const Summary& s) { return s.std <= 1e-12 * std::max(1.0, std::abs(s.mean)); }
+bool testable(const Summary& s) { return s.n >= 2 && std::isfinite(s.mean); }
 }  // namespace
 
 Comparison welch_test(const std::vector<double>& a, const std::vector<double>& b) {
     Comparison c;
     const Summary sa = summarise(a), sb = summarise(b);
     c.difference = sa.mean - sb.mean;
-    if (sa.n < 2 || sb.n < 2) return c;
+    if (!testable(sa) || !testable(sb)) return c;
     const double va = sa.std * sa.std / static_cast<double>(sa.n), vb = sb.std * sb.std / static_cast<double>(sb.n);
     if (no_spread(sa) && no_spread(sb)) return c;
     c.t = c.difference / std::sqrt(va + vb);
@@ -115,12 +123,15 @@ Comparison welch_test(const std::vector<double>& a, const std::vector<double>& b
 }
 
 namespace {
+double p_or_one(double p) { return std::isnan(p) ? 1.0 : p; }
+
 // The indices of p from its smallest value up, ties in their original order: the step order of Holm's and
 // Benjamini–Hochberg's procedures.
+// A NaN p (a test that could not be made) steps as 1, last.
 std::vector<std::size_t> ascending_order(const std::vector<double>& p) {
     std::vector<std::size_t> order(p.size());
     std::iota(order.begin(), order.end(), std::size_t{0});
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return p[a] < p[b]; });
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return p_or_one(p[a]) < p_or_one(p[b]); });
     return order;
 }
 }  // namespace
@@ -131,7 +142,7 @@ std::vector<double> holm_adjust(const std::vector<double>& p) {
     std::vector<double> adjusted(m);
     double running = 0;  // the step-down adjustment is made monotone by a running maximum
     for (std::size_t k = 0; k < m; ++k) {
-        running = std::max(running, std::min(1.0, static_cast<double>(m - k) * p[order[k]]));
+        running = std::max(running, std::min(1.0, static_cast<double>(m - k) * p_or_one(p[order[k]])));
         adjusted[order[k]] = running;
     }
     return adjusted;
@@ -139,11 +150,15 @@ std::vector<double> holm_adjust(const std::vector<double>& p) {
 
 Comparison paired_test(const std::vector<double>& a, const std::vector<double>& b) {
     Comparison c;
+    if (a.size() != b.size()) {
+        c.difference = NAN;
+        return c;
+    }
     std::vector<double> d(a.size());
     for (std::size_t i = 0; i < a.size(); ++i) d[i] = a[i] - b[i];
     const Summary s = summarise(d);
     c.difference = s.mean;
-    if (s.n < 2 || no_spread(s)) return c;
+    if (!testable(s) || no_spread(s)) return c;
     const double se = s.std / std::sqrt(static_cast<double>(s.n));
     c.t = s.mean / se;
     c.df = static_cast<double>(s.n - 1);
@@ -161,7 +176,7 @@ std::vector<double> bh_adjust(const std::vector<double>& p) {
     std::vector<double> adjusted(m);
     double running = 1;  // the step-up adjustment is made monotone by a running minimum from the largest down
     for (std::size_t k = m; k-- > 0;) {
-        running = std::min(running, std::min(1.0, static_cast<double>(m) * p[order[k]] / static_cast<double>(k + 1)));
+        running = std::min(running, std::min(1.0, static_cast<double>(m) * p_or_one(p[order[k]]) / static_cast<double>(k + 1)));
         adjusted[order[k]] = running;
     }
     return adjusted;
@@ -325,7 +340,10 @@ double nemenyi_q(int k, double alpha) {
     return (lo + hi) / 2 / std::sqrt(2.0);
 }
 
-double critical_difference(int k, int datasets, double alpha) { return nemenyi_q(k, alpha) * std::sqrt(k * (k + 1.0) / (6.0 * datasets)); }
+double critical_difference(int k, int datasets, double alpha) {
+    if (k < 2 || datasets < 1) return NAN;
+    return nemenyi_q(k, alpha) * std::sqrt(k * (k + 1.0) / (6.0 * datasets));
+}
 
 std::vector<std::pair<std::size_t, std::size_t>> rank_cliques(const std::vector<double>& sorted_ranks, double cd) {
     std::vector<std::pair<std::size_t, std::size_t>> cliques;

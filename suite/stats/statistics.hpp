@@ -16,13 +16,16 @@ struct Summary {
     double mean = 0, std = 0, median = 0, min = 0, max = 0;
     double ci_low = 0, ci_high = 0;  // 95% Student-t interval for the mean (n ≥ 2; else the mean)
 };
+// Degenerate input, each with a stated result: none, all zero; one value, std 0 and the interval the value; a NaN,
+// every field NaN but n (nothing to order or centre on); an infinite value, the mean, median, min and max as
+// they are and std and the interval NaN (no spread is defined).
 Summary summarise(std::vector<double> values);
 
 // I_x(a, b), the regularised incomplete beta function, for a, b > 0 and 0 ≤ x ≤ 1.
 double incomplete_beta(double a, double b, double x);
-// P(T ≤ t) for Student's t with ν degrees of freedom (ν > 0, not necessarily whole).
+// P(T ≤ t) for Student's t with ν degrees of freedom (ν > 0, not necessarily whole; NaN otherwise).
 double student_t_cdf(double t, double nu);
-// The q-quantile of Student's t with ν degrees of freedom.
+// The q-quantile of Student's t with ν degrees of freedom (NaN unless ν > 0 and 0 < q < 1).
 double student_t_quantile(double q, double nu);
 
 struct Comparison {
@@ -31,8 +34,11 @@ struct Comparison {
     double p_value = 1;  // two-sided
     double hedges_g = 0;  // (mean(a) − mean(b)) / pooled std, small-sample corrected
     double ci_low = 0, ci_high = 0;  // 95% Welch interval for the difference: d ± t(0.975, df)·√(s²a/na + s²b/nb)
-    bool valid = false;  // both groups have ≥ 2 values and some variance
+    bool valid = false;  // both groups have ≥ 2 finite values and some variance
 };
+// A comparison that is not valid has only `difference` (NaN or ±inf with a non-finite value); t, df, g and the
+// interval are 0 and p is 1, and every caller reads `valid` first: a test is not made on one value per group, on
+// groups without spread (see no_spread), on a non-finite value (a diverged loss), or on pairs of unequal length.
 // Welch's unequal-variance t-test of a against b (Welch 1947), and Hedges' g (Hedges 1981).
 Comparison welch_test(const std::vector<double>& a, const std::vector<double>& b);
 
@@ -41,6 +47,7 @@ Comparison welch_test(const std::vector<double>& a, const std::vector<double>& b
 // hedges_g Cohen's d_z (mean difference over the differences' standard deviation).
 Comparison paired_test(const std::vector<double>& a, const std::vector<double>& b);
 
+// (Both adjustments: a NaN p, a test that could not be made, counts as 1; an empty family gives an empty one.)
 // Holm's step-down adjustment of a family of p-values (Holm 1979, "A simple sequentially rejective multiple
 // test procedure"): the k-th smallest of m becomes max over j ≤ k of min(1, (m − j + 1)·p(j)). Rejecting
 // where the adjusted p < α keeps the family-wise error rate at α, under any dependence between the tests.
@@ -124,9 +131,10 @@ double f_cdf(double f, double d1, double d2);
 
 // Nemenyi's critical value q_α for k methods: the (1 − α) quantile of the range of k independent standard normals,
 // divided by √2 (Demšar's Table 5a: 1.960, 2.343, 2.569 for k = 2, 3, 4 at α = 0.05), by numerical integration of
-// the range's distribution, P(R ≤ q) = k ∫ φ(z) (Φ(z + q) − Φ(z))^(k−1) dz.
+// the range's distribution, P(R ≤ q) = k ∫ φ(z) (Φ(z + q) − Φ(z))^(k−1) dz. NaN for k < 2: no pair to compare.
 double nemenyi_q(int k, double alpha);
-// Two methods' mean ranks differing by at least CD = q_α·√(k(k+1)/(6N)) differ significantly.
+// Two methods' mean ranks differing by at least CD = q_α·√(k(k+1)/(6N)) differ significantly. NaN for k < 2 or
+// N < 1 (rank draws no diagram then).
 double critical_difference(int k, int datasets, double alpha);
 // The maximal runs of methods (as index ranges [first, last] into `sorted_ranks`, sorted ascending) whose mean
 // ranks lie within `cd` of each other: the bars of a critical-difference diagram; a run inside another is left out.
