@@ -4,6 +4,7 @@
 #include "cli_helpers.hpp"
 #include "fake_run.hpp"
 #include "report/report.hpp"
+#include "report/report_data.hpp"
 #include "store/run_store.hpp"
 
 #include <catch2/catch.hpp>
@@ -385,4 +386,20 @@ TEST_CASE("diverged seeds count in the adaptive verdict and are named; equal mea
     CHECK_THAT(
         r.out,
         Catch::Contains("highest mean final test accuracy (a diverged seed counted at 0) is **relu** and **twin**'s, shared exactly"));
+}
+
+TEST_CASE("an interval's bounds print on the side of the reference they are on", "[report]") {
+    // resnet_blocks' step ratio printed [0.88, 1.00] for an upper bound of 1.002: an interval that seemed to stop at 1.
+    CHECK(interval_text("%.2f", 0.8812, 1.0021, 1) == "[0.88, 1.002]");
+    CHECK(interval_text("%.2f", 0.9961, 1.04, 1) == "[0.996, 1.04]");
+    CHECK(interval_text("%.2f", 0.8812, 0.9991, 1) == "[0.88, 0.999]");
+    CHECK(interval_text("%.2f", 0.88, 1.0, 1) == "[0.88, 1.00]");  // on the reference exactly: as it is
+    CHECK(interval_text("%+.4f", 0.00002, 0.0279, 0) == "[+0.00002, +0.0279]");
+    CHECK(interval_text("%+.4f", -0.000041, 0.0279, 0) == "[-0.00004, +0.0279]");
+    CHECK(interval_text("%.2f", 0.4999, 0.61, 0.5) == "[0.4999, 0.61]");
+    // Without a reference, or further from it than the format shows, nothing changes; a bound closer than four more
+    // digits can show keeps the longest form; a non-finite bound is "—".
+    CHECK(interval_text("%.4f", 0.84999, 0.8601) == "[0.8500, 0.8601]");
+    CHECK(interval_text("%.2f", 0.5, 1.0000000001, 1) == "[0.50, 1.000000]");
+    CHECK(interval_text("%.2f", NAN, 1.2, 1) == "[—, 1.20]");
 }

@@ -23,13 +23,6 @@ std::string mean_std(const std::vector<double>& v, const char* format) {
 
 Cell cell(std::string text, double sort) { return {std::move(text), sort}; }
 // "[low, high]", each bound in `format`.
-std::string interval_text(const char* format, double low, double high) {
-    std::string text(1, '[');  // appended, not "[" + …: GCC 12's -Wrestrict false positive on the out-of-line copy
-    text += fmt(format, low);
-    text += ", ";
-    text += fmt(format, high);
-    return text + "]";
-}
 Cell stat_cell(const std::vector<double>& v, const char* format) { return cell(mean_std(v, format), v.empty() ? NAN : summarise(v).mean); }
 // The 95% Student-t interval of the mean of fractions, "[low, high]", clipped to [0, 1] (with three seeds it can
 // reach past either); "—" with fewer than two values.

@@ -188,6 +188,10 @@ struct Aggregate {
 
 // An axis value as a table shows it: a string as it is, anything else as JSON ("0.1", "true").
 std::string value_text(const nlohmann::json& v);
+// "[low, high]", each bound in a printf `format`, with more digits where a bound would print on `reference` (0
+// for a difference, 1 for a ratio, ½ for P(>)) or past it: which side of the reference is what a reader reads
+// an interval for (report_sentences.cpp). A non-finite bound prints "—".
+std::string interval_text(const char* format, double low, double high, double reference = NAN);
 
 // adjustment: holm (family-wise error) or bh (false discovery rate).
 Aggregate aggregate(const LoadedRuns& runs, const std::string& adjustment = "holm");

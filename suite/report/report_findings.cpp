@@ -80,8 +80,8 @@ std::vector<Cell> summary_row(const Aggregate& a, const RankedEntry& e, bool wit
         // With adaptive seeds: the repeated interval the decision used, and no fixed-sample p (not valid under the design).
         const bool design = e.sequential && std::isfinite(e.design_ci.low);
         row.push_back(cell(!shown       ? "—"
-                               : design ? interval_text("%+.4f", e.design_ci.low, e.design_ci.high)
-                                        : interval_text("%+.4f", c.ci_low, c.ci_high)));
+                               : design ? interval_text("%+.4f", e.design_ci.low, e.design_ci.high, 0)
+                                        : interval_text("%+.4f", c.ci_low, c.ci_high, 0)));
         row.push_back(cell(!shown         ? "—"
                                : e.paired ? "paired, " + std::to_string(e.pairs) + " seeds, wins " + fmt("%.0f%%", 100 * e.wins)
                                           : std::string("Welch")));
@@ -89,7 +89,7 @@ std::vector<Cell> summary_row(const Aggregate& a, const RankedEntry& e, bool wit
         row.push_back(cell(shown && !e.sequential ? fmt("%.3g", e.p_adjusted) : "—", shown && !e.sequential ? e.p_adjusted : NAN));
         const bool poi = !e.is_baseline && std::isfinite(e.improvement);
         row.push_back(cell(
-            poi ? fmt("%.2f", e.improvement) + " " + interval_text("%.2f", e.improvement_interval.low, e.improvement_interval.high) : "—",
+            poi ? fmt("%.2f", e.improvement) + " " + interval_text("%.2f", e.improvement_interval.low, e.improvement_interval.high, 0.5) : "—",
             poi ? e.improvement : NAN));
         row.push_back(cell(!shown                   ? "—"
                                : e.seeds_needed < 0 ? "> 100000"
@@ -125,7 +125,7 @@ Table confirmation_table(const Aggregate& a) {
                               cell(fmt("%+.4f", e.vs_baseline.difference), e.vs_baseline.difference),
                               cell(std::to_string(c.pairs), c.pairs),
                               c.pairs > 1 ? cell(fmt("%+.4f", c.difference), c.difference) : cell("—"),
-                              c.pairs > 1 ? cell(interval_text("%+.4f", c.low, c.high)) : cell("—"),
+                              c.pairs > 1 ? cell(interval_text("%+.4f", c.low, c.high, 0)) : cell("—"),
                               cell(!complete ? "waiting (" + std::to_string(c.pairs) + " of " + std::to_string(a.adaptive->confirm) + ")"
                                        : c.confirmed ? "confirmed"
                                                      : "not confirmed")});

@@ -21,8 +21,6 @@ inline const char* const kPalette[] = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd
 std::string fmt(const char* format, double v);  // "—" for a non-finite value
 std::string mean_std(const std::vector<double>& v, const char* format);
 Cell cell(std::string text, double sort = NAN);
-// "[low, high]", each bound in `format`.
-std::string interval_text(const char* format, double low, double high);
 Cell stat_cell(const std::vector<double>& v, const char* format);
 // The 95% Student-t interval of the mean of fractions, "[low, high]", clipped to [0, 1] (with three seeds it can
 // reach past either); "—" with fewer than two values.

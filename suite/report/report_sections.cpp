@@ -195,7 +195,7 @@ std::optional<Table> speed_table(const Aggregate& a, const Ranking& r) {
             {cell(value_text(e.group->values[a.compared_axis])), cell(std::to_string(sp.pairs), sp.pairs),
              cell(std::to_string(sp.sooner) + " / " + std::to_string(sp.later) + " / " + std::to_string(sp.pairs - sp.sooner - sp.later)),
              cell(fmt("%.2f", sp.ratio), sp.ratio),
-             cell(std::isfinite(sp.ratio_ci.low) ? interval_text("%.2f", sp.ratio_ci.low, sp.ratio_ci.high) : "—"),
+             cell(std::isfinite(sp.ratio_ci.low) ? interval_text("%.2f", sp.ratio_ci.low, sp.ratio_ci.high, 1) : "—"),
              cell(std::to_string(sp.both_reached), sp.both_reached), cell(fmt("%.3g", sp.p_value), sp.p_value),
              cell(fmt("%.3g", sp.p_adjusted), sp.p_adjusted), cell(verdict)});
     }

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <map>
 #include <set>
 
@@ -25,6 +27,26 @@ std::string decimal(double v, int digits) {
     return buf;
 }
 
+// One bound in `format`, with digits added (up to four) while the printed value sits on the reference or on its
+// other side: an upper bound of 1.002 on a ratio printed "1.00" would read as an interval that reaches 1 but
+// not past it, and a Δ of +0.00004 printed "+0.0000" as one that touches 0.
+std::string bound_text(const char* format, double v, double reference) {
+    if (!std::isfinite(v)) return "—";
+    auto fmt = [](const char* f, double x) {
+        char buf[64];
+        std::snprintf(buf, sizeof buf, f, x);
+        return std::string(buf);
+    };
+    std::string text = fmt(format, v);
+    const char* dot = std::strchr(format, '.');
+    if (!std::isfinite(reference) || v == reference || !dot) return text;
+    char* rest = nullptr;
+    const long digits = std::strtol(dot + 1, &rest, 10);
+    for (long d = digits + 1; d <= digits + 4 && (std::stod(text) - reference) * (v - reference) <= 0; ++d)
+        text = fmt((std::string(format, dot) + "." + std::to_string(d) + rest).c_str(), v);
+    return text;
+}
+
 // "a (+0.012 [+0.004, +0.020]), b (…)": the largest differences first, at most five named.
 std::string listed(std::vector<const RankedEntry*> entries, const std::string& axis_value_of_group_key) {
     std::stable_sort(entries.begin(), entries.end(), [](const RankedEntry* x, const RankedEntry* y) {
@@ -38,9 +60,8 @@ std::string listed(std::vector<const RankedEntry*> entries, const std::string& a
         const RankedEntry& e = *entries[i];
         out += (i == 0 ? "" : i + 1 == entries.size() && !more ? " and " : ", ");
         const bool design = e.sequential && std::isfinite(e.design_ci.low);  // the interval the decision used
-        out += "**" + value_text(e.group->values[axis_value_of_group_key]) + "** (" + fixed(e.vs_baseline.difference, 4) + " [" +
-            fixed(design ? e.design_ci.low : e.vs_baseline.ci_low, 4) + ", " + fixed(design ? e.design_ci.high : e.vs_baseline.ci_high, 4) +
-            "])";
+        out += "**" + value_text(e.group->values[axis_value_of_group_key]) + "** (" + fixed(e.vs_baseline.difference, 4) + " " +
+            interval_text("%+.4f", design ? e.design_ci.low : e.vs_baseline.ci_low, design ? e.design_ci.high : e.vs_baseline.ci_high, 0) + ")";
     }
     if (more) out += " and " + std::to_string(more) + " more (the table below lists them)";
     return out;
@@ -200,8 +221,8 @@ std::string confirmation_finding(const Aggregate& a) {
                 waiting.push_back(name + " (" + std::to_string(e.confirmation.pairs) + " of " + std::to_string(a.adaptive->confirm) + ")");
                 continue;
             }
-            const std::string effect = name + " " + fixed(e.confirmation.difference, 4) + " [" + fixed(e.confirmation.low, 4) + ", " +
-                fixed(e.confirmation.high, 4) + "]";
+            const std::string effect = name + " " + fixed(e.confirmation.difference, 4) + " " +
+                interval_text("%+.4f", e.confirmation.low, e.confirmation.high, 0);
             (e.confirmation.confirmed ? confirmed : not_confirmed).push_back(effect);
         }
     auto joined = [](const std::vector<std::string>& v) {
@@ -247,6 +268,14 @@ std::string ranking_finding(const Aggregate& a, const Ranking& r) {
 }
 
 }  // namespace
+
+std::string interval_text(const char* format, double low, double high, double reference) {
+    std::string text(1, '[');  // appended, not "[" + …: GCC 12's -Wrestrict false positive on the out-of-line copy
+    text += bound_text(format, low, reference);
+    text += ", ";
+    text += bound_text(format, high, reference);
+    return text + "]";
+}
 
 // What the rankings support, in sentences.
 void write_findings(Aggregate& a) {
