@@ -246,6 +246,19 @@ std::string confirmation_finding(const Aggregate& a) {
         " decisions; an equivalence at the TOST's 1 − 2α), paired over the fresh seeds, a diverged seed at accuracy 0.";
 }
 
+// Where the equivalence margin comes from, and its size against this study's noise: it is the config's stated
+// choice (adaptive.margin, 0.005 unless set), not estimated from the data, so the reader is told what it means here.
+std::string margin_origin(const Aggregate& a) {
+    std::vector<double> spreads;
+    for (const Ranking& r : a.rankings)
+        if (r.baseline && r.baseline->stats.acc.n > 1) spreads.push_back(r.baseline->stats.acc.std);
+    std::string text = "the config's `adaptive.margin`, a stated choice rather than one estimated from these data";
+    if (spreads.empty()) return text;
+    const double spread = summarise(spreads).median;
+    return text + ": " + decimal(a.adaptive->margin / spread, 1) + "× " + a.baseline_text() + "'s seed-to-seed standard deviation of " +
+        decimal(spread, 4) + (spreads.size() > 1 ? " (the median over its " + std::to_string(spreads.size()) + " contexts)" : "");
+}
+
 // What one ranking supports: its leader and, against the baseline, its verdicts.
 std::string ranking_finding(const Aggregate& a, const Ranking& r) {
     const std::string where = r.context_label.empty() ? "" : "With " + r.context_label + ": ";
@@ -300,11 +313,12 @@ void write_findings(Aggregate& a) {
         a.findings.push_back(spans("Adaptive seeds (" + std::to_string(a.adaptive->min) + " to " + std::to_string(a.adaptive->max) +
                                    " in steps of " + std::to_string(a.adaptive->step) + "): " + std::to_string(decided) + " of " +
                                    std::to_string(comparisons) + " comparisons were decided — better, worse, or equivalent within ±" +
-                                   decimal(a.adaptive->margin, 3) + " — by α = 0.05 spent over " + std::to_string(a.adaptive->rounds()) +
+                                   decimal(a.adaptive->margin, 3) + " (" + margin_origin(a) + ") — by α = 0.05 spent over " +
+                                   std::to_string(a.adaptive->rounds()) +
                                    " rounds and " + std::to_string(comparisons) + " comparisons; the rounds ran " +
                                    std::to_string(a.adaptive_trials) + " trials where a fixed design with " +
                                    std::to_string(a.adaptive->max) + " seeds per group would use " + std::to_string(a.fixed_design_trials) +
-                                   ". The verdicts below are the rounds' decisions; the adjusted p beside them is for reference."));
+                                   ". The verdicts below are the rounds' decisions, with the intervals they used."));
         if (a.adaptive->confirm > 0) a.findings.push_back(spans(confirmation_finding(a)));
     }
     int censored = 0, with_diverged = 0;
