@@ -22,6 +22,29 @@ TEST_CASE("a cell chooses the best mean validation score; diverged or unfinished
     CHECK(choose_value({value(0.01, {}, 2), value(0.03, {}, 2)}, "validation_accuracy") == -1);
 }
 
+TEST_CASE("a choice's lead over the runner-up, with its standard error; a lead under twice it is too close to call", "[tuning]") {
+    auto value = [](double v, std::vector<double> scores, int diverged = 0) { return TunedValue{v, std::move(scores), 2, diverged}; };
+    // comparison's ELU: 0.8894 against 0.8883 on two seeds each; here 0.889 ± 0.002 against 0.888 ± 0.002.
+    const std::vector<TunedValue> elu{value(0.003, {0.886, 0.890}), value(0.01, {0.887, 0.891}), value(0.03, {0.95}, 1)};
+    const int chosen = choose_value(elu, "validation_accuracy");
+    REQUIRE(chosen == 1);
+    const ChoiceMargin m = choice_margin(elu, chosen, "validation_accuracy");
+    CHECK(m.runner_up == 0);  // the diverged 0.03 never qualifies, however high its seed
+    CHECK(m.gap == Approx(0.001));
+    CHECK(m.standard_error == Approx(std::sqrt(2 * 0.000008 / 2)));  // s² = 8e-6 each, n = 2
+    CHECK(m.close());
+    // A clear lead; in the loss's direction too.
+    CHECK_FALSE(choice_margin({value(0.01, {0.80, 0.81}), value(0.03, {0.86, 0.87})}, 1, "validation_accuracy").close());
+    const ChoiceMargin loss = choice_margin({value(0.01, {0.50, 0.52}), value(0.03, {0.40, 0.41})}, 1, "validation_loss");
+    CHECK(loss.gap == Approx(0.105));
+    CHECK_FALSE(loss.close());
+    // No runner-up, or one seed (no standard error): never flagged.
+    CHECK(choice_margin({value(0.01, {0.80, 0.81}), value(0.03, {}, 2)}, 0, "validation_accuracy").runner_up == -1);
+    const ChoiceMargin single = choice_margin({TunedValue{0.01, {0.80}, 1, 0}, TunedValue{0.03, {0.801}, 1, 0}}, 1, "validation_accuracy");
+    CHECK(std::isnan(single.standard_error));
+    CHECK_FALSE(single.close());
+}
+
 TEST_CASE("bad tune blocks are refused with the file, line and column", "[tuning][config][errors]") {
     const std::string base =
         "name: t\ndataset: {kind: synthetic_shapes, classes: 3, validation: 0.2}\nsweep: {activation: [relu], seed: [1, 2]}\n";

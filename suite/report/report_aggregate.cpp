@@ -206,6 +206,7 @@ void tuning_cells(Aggregate& a, const LoadedRuns& runs, const json& tune) {
     for (Aggregate::TuningCell& cell : a.tuning) {
         cell.chosen = choose_value(cell.tried, a.tune_select);
         cell.at_edge = cell.chosen == 0 || cell.chosen + 1 == static_cast<int>(cell.tried.size());
+        cell.margin = choice_margin(cell.tried, cell.chosen, a.tune_select);
     }
 }
 

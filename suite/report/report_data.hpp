@@ -164,6 +164,7 @@ struct Aggregate {
         std::vector<TunedValue> tried;  // in the config's order of the values
         int chosen = -1;
         bool at_edge = false;  // the chosen value is the first or last of the grid
+        ChoiceMargin margin;  // the chosen value's lead over the runner-up, and whether it is too close to call
     };
     std::vector<TuningCell> tuning;
     // adaptive: the design, and the trials the rounds ran against a fixed design with max seeds

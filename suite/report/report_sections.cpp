@@ -22,8 +22,8 @@ namespace {
 Section tuning_section(const Aggregate& a) {
     Section s = section("tuning", "Tuning: " + a.tune_axis + " chosen per cell on the validation split");
     const std::string score = a.tune_select == "validation_loss" ? "validation loss" : "validation accuracy";
-    int at_edge = 0;
-    for (const auto& cell : a.tuning) at_edge += cell.chosen >= 0 && cell.at_edge;
+    int at_edge = 0, close = 0;
+    for (const auto& cell : a.tuning) at_edge += cell.chosen >= 0 && cell.at_edge, close += cell.margin.close();
     s.paragraphs.push_back(
         spans("Stage 1 trained every value of `" + a.tune_axis +
               "` with the tuning seeds on the training split minus "
@@ -33,7 +33,12 @@ Section tuning_section(const Aggregate& a) {
               "cell's final seeds at that value, and only those are in the tables above and below." +
               (at_edge ? " **" + std::to_string(at_edge) + " of " + std::to_string(a.tuning.size()) +
                        " cell(s) chose a value at the edge of the grid**: the best may lie beyond it — widen the grid there."
-                       : std::string(" Every choice lies inside the grid."))));
+                       : std::string(" Every choice lies inside the grid.")) +
+              (close ? " **" + std::to_string(close) + " of " + std::to_string(a.tuning.size()) +
+                           " choice(s) are too close to call**: the chosen value leads the runner-up by less than twice the "
+                           "lead's standard error over the tuning seeds, so other seeds could have chosen the runner-up; "
+                           "more tuning seeds (`tune.seeds`) would settle them."
+                     : std::string(" Every choice leads its runner-up by at least twice the lead's standard error."))));
     Table t;
     std::vector<std::string> axes;
     for (const auto& c : a.columns)
@@ -42,7 +47,8 @@ Section tuning_section(const Aggregate& a) {
     t.numeric.assign(axes.size(), false);
     for (const auto& v : a.tuning.front().tried) t.header.push_back(a.tune_axis + " " + value_text(v.value)), t.numeric.push_back(true);
     t.header.push_back("chosen"), t.numeric.push_back(true);
-    t.header.push_back("at the edge"), t.numeric.push_back(false);
+    t.header.push_back("lead over the runner-up"), t.numeric.push_back(true);
+    t.header.push_back("flags"), t.numeric.push_back(false);
     for (const auto& tc : a.tuning) {
         std::vector<Cell> row;
         for (const auto& c : axes) row.push_back(cell(value_text(tc.values[c])));
@@ -54,10 +60,20 @@ Section tuning_section(const Aggregate& a) {
             row.push_back(cell(text, v.diverged ? NAN : mean));
         }
         row.push_back(cell(tc.chosen >= 0 ? value_text(tc.tried[static_cast<std::size_t>(tc.chosen)].value) : "none"));
-        row.push_back(cell(tc.chosen >= 0 && tc.at_edge ? "yes" : ""));
+        const ChoiceMargin& m = tc.margin;
+        row.push_back(m.runner_up < 0 ? cell("—")
+                                      : cell(fmt("%+.4f", m.gap) + (std::isfinite(m.standard_error) ? " ± " + fmt("%.4f", m.standard_error) : "") +
+                                                 " (" + value_text(tc.tried[static_cast<std::size_t>(m.runner_up)].value) + ")",
+                                             m.gap));
+        std::string flags = tc.chosen >= 0 && tc.at_edge ? "at the edge" : "";
+        if (m.close()) flags += std::string(flags.empty() ? "" : ", ") + "too close to call";
+        row.push_back(cell(flags));
         t.rows.push_back(row);
     }
-    t.caption = spans("Mean " + score + " over the tuning seeds for each value; ◀ marks the value chosen.");
+    t.caption = spans("Mean " + score + " over the tuning seeds for each value; ◀ marks the value chosen. *lead over the runner-up*: "
+                      "how much better the chosen value's mean is than the next best qualifying value's (named), ± the "
+                      "standard error of that difference over the tuning seeds, √(s²₁/n₁ + s²₂/n₂); *too close to call* where "
+                      "the lead is under twice it.");
     s.tables.push_back(t);
     // The tuning curves: a panel per compared value, a colour per other context.
     std::vector<Panel> panels;
