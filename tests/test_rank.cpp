@@ -90,6 +90,26 @@ TEST_CASE("rank: mean ranks over studies, Friedman's test and the critical diffe
     CHECK(bars == 2);
 }
 
+TEST_CASE("rank counts an alias once: k is the number of distinct functions", "[rank][report]") {
+    TempDir dir;
+    // Three paired studies where silu is swish bit for bit; in the third, "twin" equals relu only there.
+    std::vector<fs::path> studies;
+    for (int i = 0; i < 3; ++i) {
+        const std::vector<std::string> acts{"relu", "swish", "silu", "tanh", "twin"};
+        FakeRun run(dir / std::to_string(i), {{"activation", acts}, {"init", {"he_normal"}}, {"bias", {0.0}}, {"seed", {1, 2}}}, "relu", true);
+        const std::vector<double> acc{0.85, 0.875 - 0.01 * i, 0.875 - 0.01 * i, 0.80 + 0.02 * i, i == 2 ? 0.85 : 0.84};
+        for (std::size_t a = 0; a < acts.size(); ++a)
+            for (int s = 1; s <= 2; ++s)
+                run.trial({{"activation", acts[a]}, {"init", "he_normal"}, {"bias", 0.0}, {"seed", s}}, acc[a] + (s == 1 ? 0.001 : -0.001));
+        studies.push_back(run.dir());
+    }
+    const RankFiles files = build_rank(studies, 0.05);
+    CHECK_THAT(files.markdown, Catch::Contains("Ranked once, under the first name: silu = swish"));
+    CHECK_THAT(files.markdown, Catch::Contains("for 4 values over 3 columns"));  // relu, swish, tanh, twin: not 5
+    CHECK(files.markdown.find("| silu |") == std::string::npos);
+    CHECK(files.markdown.find("| twin |") != std::string::npos);  // an alias in one study only is still a method
+}
+
 TEST_CASE("rank with a critical difference wider than the range of ranks says so once", "[rank][report]") {
     // Two studies ordering four values alike: Friedman rejects (the orders agree perfectly), but CD = 2.569·√(20/12) =
     // 3.32 exceeds the widest possible gap, 3: no pair can differ, said once.

@@ -391,6 +391,35 @@ TEST_CASE("diverged seeds count in the adaptive verdict and are named; equal mea
                                       "data: 2.6× relu's seed-to-seed standard deviation of 0.0019)"));
 }
 
+TEST_CASE("two names for one function are compared once: an alias is listed, not counted in the family", "[report][pairing]") {
+    TempDir dir;
+    // silu is swish to the last bit on every paired seed, as the built-ins are (comparison counted 21 comparisons
+    // where 19 functions are distinct).
+    FakeRun run(dir / "runs",
+                {{"activation", {"relu", "swish", "silu", "tanh"}}, {"init", {"he_normal"}}, {"bias", {0.0}}, {"seed", {1, 2, 3, 4}}},
+                "relu", true);
+    for (int s = 1; s <= 4; ++s) {
+        const json cell{{"init", "he_normal"}, {"bias", 0.0}, {"seed", s}};
+        auto with = [&](const char* a) {
+            json c = cell;
+            c["activation"] = a;
+            return c;
+        };
+        run.trial(with("relu"), 0.85 + 0.002 * s);
+        run.trial(with("swish"), 0.86 + 0.003 * s);
+        run.trial(with("silu"), 0.86 + 0.003 * s);
+        run.trial(with("tanh"), 0.83 + 0.001 * s);
+    }
+    const json summary = summary_json(run.dir());
+    CHECK(entry(summary["rankings"][0], "silu")["verdict"] == "alias");
+    CHECK(entry(summary["rankings"][0], "swish")["verdict"] != "alias");
+    CHECK(summary["comparisons"] == 2);  // swish and tanh; before, 3
+    const Result r = run_actbench(dir, "report " + run.dir().string());
+    CHECK_THAT(r.out, Catch::Contains("**silu** = **swish**: one function under two names"));
+    CHECK_THAT(r.out, Catch::Contains("Of the 2 other activation value(s)"));
+    CHECK_THAT(r.out, Catch::Contains("family of 2 comparison(s)"));
+}
+
 TEST_CASE("an interval's bounds print on the side of the reference they are on", "[report]") {
     // resnet_blocks' step ratio printed [0.88, 1.00] for an upper bound of 1.002: an interval that seemed to stop at 1.
     CHECK(interval_text("%.2f", 0.8812, 1.0021, 1) == "[0.88, 1.002]");

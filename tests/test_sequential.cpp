@@ -144,3 +144,27 @@ TEST_CASE("a diverged seed is an outcome: it counts against its group, and a com
     }
     CHECK(run_rounds(spec, seeds, better_diverged, relu, true, alpha, spec.rounds() - 1).decision != Decision::better);
 }
+
+TEST_CASE("aliases: groups bit-identical on every shared seed of the first look are one function", "[sequential][statistics]") {
+    SeedOutcomes swish, silu, relu, close, diverging, one_seed;
+    for (std::int64_t s = 1; s <= 4; ++s) {
+        const double acc = 0.88 + 0.001 * static_cast<double>(s), loss = 0.3 + 0.01 * static_cast<double>(s);
+        swish.add_finished(s, acc, loss), silu.add_finished(s, acc, loss);
+        relu.add_finished(s, acc - 0.01, loss + 0.02);
+        // The same accuracy on every seed (the same count of correct images) but another loss: not an alias.
+        close.add_finished(s, acc, std::nextafter(loss, 1.0));
+        if (s == 3) diverging.add_diverged(s);
+        else diverging.add_finished(s, acc, loss);
+    }
+    one_seed.add_finished(1, swish.accuracy.at(1), swish.train_loss.at(1));
+    const std::vector<std::int64_t> first_look{1, 2, 3, 4};
+    CHECK(same_function(swish, silu, first_look));
+    CHECK_FALSE(same_function(swish, relu, first_look));
+    CHECK_FALSE(same_function(swish, close, first_look));
+    CHECK_FALSE(same_function(swish, diverging, first_look));  // one diverged where the other finished
+    CHECK_FALSE(same_function(swish, one_seed, first_look));  // one shared seed is not evidence
+    CHECK(same_function(swish, silu, {1, 2}));
+    // The first name stands for the function; a third name points at the first, not the second.
+    SeedOutcomes third = silu;
+    CHECK(alias_of({&relu, &swish, &silu, &close, &third}, first_look) == std::vector<int>{-1, -1, 1, -1, 1});
+}

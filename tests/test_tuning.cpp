@@ -179,7 +179,8 @@ TEST_CASE("two stages end to end: the final trials run at each cell's chosen val
 TEST_CASE("adaptive seeds end to end: equal groups stop at the first round, the rest get more; reruns repeat the sequence",
           "[tuning][sequential][cli][e2e]") {
     TempDir dir;
-    // relu_too is relu under another name: with paired seeds, the same bits on every seed, so equivalent at once.
+    // relu_too is relu under another name: with paired seeds, the same bits on every seed, so an alias of the baseline
+    // after the first look (no comparison of its own, no more seeds; before, it counted in m as "equivalent").
     const fs::path cfg = write_config(dir, "a.yaml",
                                       "name: adaptive\n"
                                       "dataset: {kind: synthetic_shapes, classes: 3, train_count: 192, test_count: 60, size: 16}\n"
@@ -196,14 +197,15 @@ TEST_CASE("adaptive seeds end to end: equal groups stop at the first round, the 
     REQUIRE(r.code == 0);
     std::map<std::string, int> seeds;
     for (const fs::path& d : trial_dirs(runs)) ++seeds[nlohmann::json::parse(slurp(d / "summary.json"))["axes"]["activation"]];
-    CHECK(seeds["relu_too"] == 3);  // decided (equivalent) at the first look
+    CHECK(seeds["relu_too"] == 3);  // known as an alias at the first look
+    CHECK_THAT(r.err, Catch::Contains("1 value(s) are another name for an earlier one (bit-identical trials): 1 comparison(s)"));
     CHECK(seeds["relu"] == seeds["tanh"]);  // the baseline runs as long as a comparison in its context is open
     const auto report = nlohmann::json::parse(
         (run_actbench(dir, "report " + runs.string() + " --out " + (dir / "rep").string()), slurp(dir / "rep" / "report.json")));
     for (const auto& e : report["summary"]["rankings"][0]["entries"])
         if (e["activation"] == "relu_too") {
-            CHECK(e["verdict"] == "equivalent");
-            CHECK(e["sequential_seeds"] == 3);
+            CHECK(e["verdict"] == "alias");
+            CHECK(e["n"] == 3);
         }
     // A run stopped after its first round: the report says its undecided comparisons are pending, not undecided at max.
     REQUIRE(seeds["tanh"] == 6);  // undecided after the first round, so it ran the second
@@ -258,9 +260,9 @@ TEST_CASE(
         "dataset: {kind: synthetic_shapes, classes: 3, train_count: 192, test_count: 60, size: 16}\n"
         "model: {conv1: 4, conv2: 8, dense: 16, kernel: 3, padding: 1}\n"
         "train: {epochs: 2, batch: 16, lr: 0.05, probe: 32}\n"
-        "activations: {relu_too: {base: leaky_relu, slope: 0}}\n"
+        "activations: {nearly_relu: {base: leaky_relu, slope: 0.000001}}\n"
         "baseline: relu\n"
-        "sweep: {activation: [relu, relu_too, tanh]}\n";
+        "sweep: {activation: [relu, nearly_relu, tanh]}\n";
     const fs::path plain = write_config(dir, "a.yaml", "name: adaptive\nadaptive: {min: 3, max: 6, step: 3, margin: 0.005}\n" + body);
     const fs::path confirmed =
         write_config(dir, "c.yaml", "name: adaptive\nadaptive: {min: 3, max: 6, step: 3, margin: 0.005, confirm: 2}\n" + body);
@@ -272,7 +274,8 @@ TEST_CASE(
     auto manifest = [&] { return nlohmann::json::parse(slurp(runs / "manifest.json")); };
     const nlohmann::json environment_before = manifest()["environment"];
     // The same run directory takes the confirmation (only adaptive.confirm differs): the stored trials stay, and
-    // relu_too (decided at the first look) and relu train seeds 7 and 8, stage "confirm"; tanh, undecided, none.
+    // nearly_relu (a slope of 10⁻⁶: not relu's bits, but its accuracy on every seed, so equivalent at the first look)
+    // and relu train seeds 7 and 8, stage "confirm"; tanh, undecided, none.
     Result r = run_actbench(dir, "run " + confirmed.string() + " --out " + runs.string());
     INFO(r.err);
     REQUIRE(r.code == 0);
@@ -282,17 +285,17 @@ TEST_CASE(
         const auto s = nlohmann::json::parse(slurp(d / "summary.json"));
         if (s["axes"].value("stage", "") == "confirm") confirm_seeds[s["axes"]["activation"]].insert(s["axes"]["seed"].get<int>());
     }
-    CHECK(confirm_seeds["relu_too"] == std::set<int>{7, 8});
+    CHECK(confirm_seeds["nearly_relu"] == std::set<int>{7, 8});
     CHECK(confirm_seeds["relu"] == std::set<int>{7, 8});
     CHECK(confirm_seeds.count("tanh") == 0);
     CHECK(manifest()["config"]["adaptive"]["confirm"] == 2);  // the manifest records the confirmation ...
     CHECK(manifest()["environment"] == environment_before);  // ... and keeps the environment the rounds ran in
     for (const auto& [file, text] : before) CHECK(slurp(runs / file) == text);  // the rounds' trials are untouched
-    // The report: the decision beside its effect on the fresh seeds (relu_too is relu's bits: Δ 0, confirmed).
+    // The report: the decision beside its effect on the fresh seeds (nearly_relu has relu's accuracy: Δ 0, confirmed).
     REQUIRE(run_actbench(dir, "report " + runs.string() + " --out " + (dir / "rep").string()).code == 0);
     const auto report = nlohmann::json::parse(slurp(dir / "rep" / "report.json"));
     for (const auto& e : report["summary"]["rankings"][0]["entries"]) {
-        if (e["activation"] == "relu_too") {
+        if (e["activation"] == "nearly_relu") {
             CHECK(e["verdict"] == "equivalent");
             CHECK(e["n"] == 3);  // the rounds' seeds only: the fresh ones are apart
             CHECK(e["confirmation"]["pairs"] == 2);

@@ -28,6 +28,7 @@ struct Block {
     std::string label;  // "comparison_digits" or "comparison_digits, init xavier_uniform"
     std::map<std::string, double> score;  // compared value → mean final test accuracy (NaN: no finished trial)
     std::map<std::string, std::pair<int, int>> diverged;  // compared value → seeds diverged, seeds with an outcome
+    std::map<std::string, std::string> alias_of;  // compared value → the value whose function it is (report_aggregate.cpp)
 };
 
 struct Study {
@@ -57,6 +58,7 @@ Study load_study(const std::filesystem::path& dir) {
             const double all = st.acc.n + st.diverged;
             b.score[v] = all == 0 ? NAN : st.outcome_mean();
             b.diverged[v] = {st.diverged, static_cast<int>(all)};
+            if (e.alias_of) b.alias_of[v] = value_text(e.alias_of->values[a.compared_axis]);
             if (std::find(s.values.begin(), s.values.end(), v) == s.values.end()) s.values.push_back(v);
         }
         s.blocks.push_back(std::move(b));
@@ -69,6 +71,7 @@ struct Result {
     std::vector<Study> studies;
     std::vector<const Block*> blocks;
     std::vector<std::string> values, left_out;  // ranked (in every block), and not in every block
+    std::vector<std::pair<std::string, std::string>> aliases;  // (value, the value it is another name for), ranked once
     std::vector<std::vector<double>> ranks;  // [value][block]
     std::vector<double> mean_ranks;  // [value]
     std::vector<std::size_t> order;  // values by mean rank, best first
@@ -95,11 +98,27 @@ Result rank_studies(const std::vector<std::filesystem::path>& dirs, double alpha
                              r.axis + "; rank sums up studies of one axis");
     for (const Study& s : r.studies)
         for (const Block& b : s.blocks) r.blocks.push_back(&b);
+    // A value that is another name for the same value in every column is ranked once, under its first name: counted
+    // twice it would add a rank that is not a method's and inflate k (Friedman's p, Nemenyi's CD).
+    auto alias_everywhere = [&](const std::string& v) -> std::string {
+        std::string of;
+        for (const Block* b : r.blocks) {
+            const auto it = b->alias_of.find(v);
+            if (it == b->alias_of.end() || (!of.empty() && it->second != of)) return "";
+            of = it->second;
+        }
+        return of;
+    };
     for (const Study& s : r.studies)
         for (const std::string& v : s.values) {
             if (std::find(r.values.begin(), r.values.end(), v) != r.values.end() ||
-                std::find(r.left_out.begin(), r.left_out.end(), v) != r.left_out.end())
+                std::find(r.left_out.begin(), r.left_out.end(), v) != r.left_out.end() ||
+                std::any_of(r.aliases.begin(), r.aliases.end(), [&](const auto& a) { return a.first == v; }))
                 continue;
+            if (const std::string of = alias_everywhere(v); !of.empty()) {
+                r.aliases.emplace_back(v, of);
+                continue;
+            }
             const bool everywhere = std::all_of(r.blocks.begin(), r.blocks.end(), [&](const Block* b) { return b->score.count(v) > 0; });
             (everywhere ? r.values : r.left_out).push_back(v);
         }
@@ -205,6 +224,13 @@ Document document(const Result& r) {
         std::string names;
         for (const auto& v : r.left_out) names += (names.empty() ? "" : ", ") + v;
         head.closing.push_back(spans("Left out, not in every study: " + names + "."));
+    }
+    if (!r.aliases.empty()) {
+        std::string names;
+        for (std::size_t i = 0; i < r.aliases.size(); ++i)
+            names += (i == 0 ? "" : i + 1 == r.aliases.size() ? " and " : ", ") + r.aliases[i].first + " = " + r.aliases[i].second;
+        head.closing.push_back(spans("Ranked once, under the first name: " + names +
+                                     " — one function under two names in every study (bit-identical trials), not two methods."));
     }
     doc.sections.push_back(head);
 

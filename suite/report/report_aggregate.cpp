@@ -53,7 +53,7 @@ GroupStats group_stats(const std::vector<const TrialRecord*>& trials) {
         const double acc = t->summary["final_test_accuracy"].get<double>();
         s.accuracy.push_back(acc);
         s.accuracy_seeds.push_back(seed);
-        s.by_seed.add_finished(seed, acc);
+        s.by_seed.add_finished(seed, acc, t->summary.value("final_train_loss", json(NAN)).get<double>());
         s.best.push_back(t->summary["best_test_accuracy"].get<double>());
         // Training accuracy: the running mean over the last epoch's mini-batches (as the model changed during it).
         if (t->metrics.back().contains("train_accuracy")) {
@@ -311,6 +311,33 @@ void build_groups(Aggregate& a, const LoadedRuns& runs) {
     }
 }
 
+// The seeds aliases are told by: an adaptive design's first look (as the runner did before its first decision),
+// else every seed of the sweep.
+std::vector<std::int64_t> alias_seeds(const Aggregate& a) {
+    std::vector<std::int64_t> seeds;
+    for (const auto& axis : a.config["sweep"]["axes"])
+        if (axis["name"] == "seed")
+            for (const auto& v : axis["values"]) seeds.push_back(v.get<std::int64_t>());
+    if (a.adaptive && seeds.size() > static_cast<std::size_t>(a.adaptive->min)) seeds.resize(static_cast<std::size_t>(a.adaptive->min));
+    return seeds;
+}
+
+// Within each ranking, the values that are another name for an earlier one's function (the baseline first, then
+// in the config's order): the rule the runner's rounds use (sequential.hpp), so that both count the same m.
+void mark_aliases(Aggregate& a, Ranking& r) {
+    if (!a.paired_seeds) return;
+    std::vector<RankedEntry*> order;
+    for (RankedEntry& e : r.entries) order.push_back(&e);
+    std::stable_sort(order.begin(), order.end(), [](const RankedEntry* x, const RankedEntry* y) {
+        return x->is_baseline != y->is_baseline ? x->is_baseline : x->group < y->group;  // groups are in the config's order
+    });
+    std::vector<const SeedOutcomes*> sides;
+    for (const RankedEntry* e : order) sides.push_back(&e->group->stats.by_seed);
+    const std::vector<int> of = alias_of(sides, alias_seeds(a));
+    for (std::size_t i = 0; i < order.size(); ++i)
+        if (of[i] >= 0) order[i]->alias_of = order[static_cast<std::size_t>(of[i])]->group, order[i]->verdict = RankedEntry::Verdict::alias;
+}
+
 // The rankings per context, and every comparison with the baseline, adjusted as one family.
 void rank_against_baseline(Aggregate& a) {
     // Rankings: the compared axis's values among groups that share every other axis's value.
@@ -332,10 +359,11 @@ void rank_against_baseline(Aggregate& a) {
         if (e.is_baseline) r.baseline = &g;
         r.entries.push_back(e);
     }
-    // One family for the whole report: every comparison with the baseline, adjusted together.
+    // One family for the whole report: every comparison with the baseline, adjusted together; an alias is not one.
     a.paired_seeds = a.config.value("seeds", "") == "paired";
     std::vector<RankedEntry*> tested;
     for (Ranking& r : a.rankings) {
+        mark_aliases(a, r);
         // By the mean over every seed, a diverged one at the worst accuracy: the finished seeds alone would put a
         // function that diverged on some seeds above one that never did.
         auto mean_of_entry = [](const RankedEntry& e) { return e.group->stats.outcome_mean(); };
@@ -349,7 +377,7 @@ void rank_against_baseline(Aggregate& a) {
                 i > 0 && same_accuracy(mean_of_entry(e), mean_of_entry(r.entries[i - 1])) ? r.entries[i - 1].rank : static_cast<int>(i + 1);
             if (e.is_baseline) {
                 e.verdict = RankedEntry::Verdict::baseline;
-            } else if (r.baseline) {
+            } else if (r.baseline && !e.alias_of) {
                 compare_with_baseline(e, *r.baseline, a.paired_seeds);
                 if (e.vs_baseline.valid) tested.push_back(&e);
             }
@@ -418,13 +446,13 @@ void sequential_verdicts(Aggregate& a) {
             for (const auto& v : axis["values"]) seeds.push_back(v.get<std::int64_t>());
     std::size_t m = 0;
     for (const Ranking& r : a.rankings)
-        for (const RankedEntry& e : r.entries) m += !e.is_baseline && r.baseline;
+        for (const RankedEntry& e : r.entries) m += !e.is_baseline && r.baseline && !e.alias_of;
     const double alpha = a.alpha / (static_cast<double>(std::max<std::size_t>(m, 1)) * spec.rounds());
     a.design_level = 1 - alpha;
     for (Ranking& r : a.rankings) {
         if (!r.baseline) continue;
         for (RankedEntry& e : r.entries) {
-            if (e.is_baseline) continue;
+            if (e.is_baseline || e.alias_of) continue;
             const SequentialResult s =
                 run_rounds(spec, seeds, e.group->stats.by_seed, r.baseline->stats.by_seed, a.paired_seeds, alpha, spec.rounds() - 1);
             // Fewer seeds stored than the design's most, on either side: the rounds are still running. A diverged or

@@ -102,6 +102,7 @@ const char* verdict_text(RankedEntry::Verdict v) {
         case RankedEntry::Verdict::equivalent: return "equivalent";
         case RankedEntry::Verdict::undecided: return "undecided at max";
         case RankedEntry::Verdict::pending: return "pending: rounds to go";
+        case RankedEntry::Verdict::alias: return "alias";
     }
     return "";
 }

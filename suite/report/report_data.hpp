@@ -104,8 +104,10 @@ struct RankedEntry {
         not_tested,
         equivalent,
         undecided,
-        pending
+        pending,
+        alias  // another name for an earlier value's function (alias_of): listed, not compared again
     } verdict = Verdict::not_tested;
+    const Group* alias_of = nullptr;  // the group whose function this one is (bit-identical trials; sequential.hpp)
     // adaptive: the rounds' decision (it replaces the adjusted test's verdict) and the seeds it took
     bool sequential = false;
     int sequential_seeds = 0;

@@ -25,6 +25,7 @@ const char* verdict_name(RankedEntry::Verdict v) {
         case RankedEntry::Verdict::equivalent: return "equivalent";
         case RankedEntry::Verdict::undecided: return "undecided";
         case RankedEntry::Verdict::pending: return "pending";
+        case RankedEntry::Verdict::alias: return "alias";
         case RankedEntry::Verdict::not_tested: return "not_tested";
     }
     return "";

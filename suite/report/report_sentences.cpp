@@ -72,8 +72,11 @@ std::string listed(std::vector<const RankedEntry*> entries, const std::string& a
 std::string comparison_finding(const Aggregate& a, const Ranking& r) {
     const std::string& axis = a.compared_axis;
     std::vector<const RankedEntry*> better, worse, noise, underpowered, untested, equivalent, undecided, pending;
+    std::vector<std::string> aliases;
     int paired = 0;
     for (const RankedEntry& e : r.entries) {
+        if (e.alias_of)
+            aliases.push_back("**" + value_text(e.group->values[axis]) + "** = **" + value_text(e.alias_of->values[axis]) + "**");
         if (e.verdict == RankedEntry::Verdict::better) better.push_back(&e);
         if (e.verdict == RankedEntry::Verdict::worse) worse.push_back(&e);
         if (e.verdict == RankedEntry::Verdict::within_noise) noise.push_back(&e);
@@ -84,8 +87,15 @@ std::string comparison_finding(const Aggregate& a, const Ranking& r) {
         if (e.verdict == RankedEntry::Verdict::pending) pending.push_back(&e);
         paired += e.paired;
     }
-    const std::size_t compared = r.entries.size() - 1;
-    std::string text = " Of the " + std::to_string(compared) + " other " + axis + " value(s) set against **" + a.baseline_text() + "** (" +
+    const std::size_t compared = r.entries.size() - 1 - aliases.size();
+    std::string text;
+    if (!aliases.empty()) {
+        text += " ";
+        for (std::size_t i = 0; i < aliases.size(); ++i) text += (i == 0 ? "" : i + 1 == aliases.size() ? " and " : ", ") + aliases[i];
+        text += ": one function under two names (their trials are bit-identical on every seed), so each is compared once, "
+                "under its first name, and counted once in the corrections.";
+    }
+    text += " Of the " + std::to_string(compared) + " other " + axis + " value(s) set against **" + a.baseline_text() + "** (" +
         decimal(r.baseline->stats.acc.mean, 4) + "), ";
     text += better.empty() ? std::string("none beats it")
                            : std::to_string(better.size()) + (better.size() == 1 ? " beats" : " beat") + " it: " + listed(better, axis);

@@ -6,6 +6,8 @@
 #include "stats/sequential.hpp"
 #include "store/run_store.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <iostream>
 #include <map>
 #include <set>
@@ -21,8 +23,10 @@ namespace {
 struct AdaptiveGroup {
     std::map<std::int64_t, std::size_t> cell_of_seed;
     std::string context;
+    std::size_t first_cell = 0;  // the group's place in the config's order
     bool baseline = false;
     bool decided = false;
+    bool alias = false;  // another name for an earlier group's function (sequential.hpp): not a comparison of its own
 };
 
 std::map<std::string, AdaptiveGroup> adaptive_groups(const Config& config, const Stage& candidates) {
@@ -34,7 +38,9 @@ std::map<std::string, AdaptiveGroup> adaptive_groups(const Config& config, const
         nlohmann::json context = key;
         context.erase(config.baseline_axis);
         if (config.tune) context.erase(config.tune->axis);
+        const bool first = !groups.count(key.dump());
         AdaptiveGroup& g = groups[key.dump()];
+        if (first) g.first_cell = cell;
         g.cell_of_seed[seed] = cell;
         g.context = context.dump();
         g.baseline = key.value(config.baseline_axis, nlohmann::json()) == config.baseline;
@@ -58,7 +64,8 @@ std::map<std::string, SeedOutcomes> stored_outcomes(const std::filesystem::path&
             if (!std::filesystem::exists(dir / kSummaryFile)) throw InputError("missing");
             const nlohmann::json summary = read_trial(dir).summary;  // damaged: missing, as run retrains it
             if (status_of(summary) == TrialStatus::ok)
-                outcomes[key.dump()].add_finished(seed, summary["final_test_accuracy"].get<double>());
+                outcomes[key.dump()].add_finished(seed, summary["final_test_accuracy"].get<double>(),
+                                                  summary.value("final_train_loss", nlohmann::json(NAN)).get<double>());
             if (status_of(summary) == TrialStatus::diverged) outcomes[key.dump()].add_diverged(seed);
         } catch (const InputError&) {
             ++missing;
@@ -74,7 +81,7 @@ RunTotals run_confirmation(const Config& config, const std::map<std::string, Ada
     std::set<std::string> contexts, keys;
     std::size_t decided = 0;
     for (const auto& [key, g] : groups)
-        if (!g.baseline && g.decided) contexts.insert(g.context), keys.insert(key), ++decided;
+        if (!g.baseline && g.decided && !g.alias) contexts.insert(g.context), keys.insert(key), ++decided;
     for (const auto& [key, g] : groups)
         if (g.baseline && contexts.count(g.context)) keys.insert(key);
     if (keys.empty()) return {};
@@ -91,6 +98,25 @@ RunTotals run_confirmation(const Config& config, const std::map<std::string, Ada
     return run_stage(config, {confirm_grid, cells, "confirm"}, options);
 }
 
+// After the first round: mark the groups that are another name for an earlier group of their context (the baseline
+// first, then in the config's order), from the first look's seeds. They take no further seeds and no comparison.
+void mark_aliases(std::map<std::string, AdaptiveGroup>& groups, std::map<std::string, SeedOutcomes>& outcomes,
+                  const std::vector<std::int64_t>& first_seeds) {
+    std::map<std::string, std::vector<std::pair<std::size_t, std::string>>> by_context;  // (order, key)
+    for (const auto& [key, g] : groups) by_context[g.context].emplace_back(g.baseline ? 0 : g.first_cell + 1, key);
+    for (auto& [context, members] : by_context) {
+        std::sort(members.begin(), members.end());
+        std::vector<const SeedOutcomes*> sides;
+        for (const auto& m : members) sides.push_back(&outcomes[m.second]);
+        const std::vector<int> of = alias_of(sides, first_seeds);
+        for (std::size_t i = 0; i < members.size(); ++i)
+            if (of[i] >= 0) {
+                AdaptiveGroup& g = groups.at(members[i].second);
+                g.alias = g.decided = true;
+            }
+    }
+}
+
 }  // namespace
 
 RunTotals run_adaptive(const Config& config, const Stage& candidates, const RunOptions& options) {
@@ -102,9 +128,7 @@ RunTotals run_adaptive(const Config& config, const Stage& candidates, const RunO
         if (a.name == "seed")
             for (const auto& v : a.values) seeds.push_back(v.get<std::int64_t>());
     std::map<std::string, AdaptiveGroup> groups = adaptive_groups(config, candidates);
-    std::size_t comparisons = 0;
-    for (const auto& [key, g] : groups) comparisons += !g.baseline;
-    const double alpha = 0.05 / (static_cast<double>(std::max<std::size_t>(comparisons, 1)) * spec.rounds());
+    double alpha = NAN;  // α/(m·K), once the first round has told which groups are aliases
     const TrialIds ids(grid);
     RunTotals totals;
     // Each round passes only the cells no earlier round of this invocation passed, so that a trial is counted once
@@ -137,6 +161,15 @@ RunTotals run_adaptive(const Config& config, const Stage& candidates, const RunO
                 std::cerr << "actbench: " << missing << " trial(s) of round " << round + 1 << " are not in " << out.string()
                           << " yet (other shards?); run again when they are to decide and go on\n";
             return totals;
+        }
+        if (round == 0) {
+            mark_aliases(groups, outcomes, std::vector<std::int64_t>(seeds.begin(), seeds.begin() + n));
+            std::size_t comparisons = 0, aliases = 0;
+            for (const auto& [key, g] : groups) comparisons += !g.baseline && !g.alias, aliases += g.alias;
+            alpha = 0.05 / (static_cast<double>(std::max<std::size_t>(comparisons, 1)) * spec.rounds());
+            if (aliases > 0 && !options.quiet)
+                std::cerr << "actbench: " << aliases << " value(s) are another name for an earlier one (bit-identical trials): "
+                          << comparisons << " comparison(s)\n";
         }
         std::map<std::string, std::string> baseline_of;
         for (const auto& [key, g] : groups)

@@ -2,6 +2,7 @@
 
 #include "stats/statistics.hpp"
 
+#include <bit>
 #include <cmath>
 
 namespace actbench {
@@ -50,6 +51,31 @@ Confirmation confirm_decision(Decision decision, const SeedOutcomes& group, cons
 void SeedOutcomes::add_diverged(std::int64_t seed) {
     accuracy[seed] = kDivergedAccuracy;
     diverged.insert(seed);
+}
+
+bool same_function(const SeedOutcomes& a, const SeedOutcomes& b, const std::vector<std::int64_t>& seeds) {
+    auto bits = [](const std::map<std::int64_t, double>& m, std::int64_t seed) {  // 0.1 + 0.2 is not 0.3 here
+        const auto it = m.find(seed);
+        return it == m.end() ? std::uint64_t{1} : std::bit_cast<std::uint64_t>(it->second);
+    };
+    int compared = 0;
+    for (const std::int64_t seed : seeds) {
+        if (!a.accuracy.count(seed) || !b.accuracy.count(seed)) continue;
+        if (a.diverged.count(seed) != b.diverged.count(seed)) return false;
+        if (!a.diverged.count(seed) &&
+            (bits(a.accuracy, seed) != bits(b.accuracy, seed) || bits(a.train_loss, seed) != bits(b.train_loss, seed)))
+            return false;
+        ++compared;
+    }
+    return compared >= 2;
+}
+
+std::vector<int> alias_of(const std::vector<const SeedOutcomes*>& groups, const std::vector<std::int64_t>& seeds) {
+    std::vector<int> of(groups.size(), -1);
+    for (std::size_t i = 0; i < groups.size(); ++i)
+        for (std::size_t j = 0; j < i && of[i] < 0; ++j)
+            if (of[j] < 0 && same_function(*groups[i], *groups[j], seeds)) of[i] = static_cast<int>(j);
+    return of;
 }
 
 Decision decide(const std::vector<double>& group, const std::vector<double>& baseline, bool paired, double alpha, double margin,

@@ -12,6 +12,7 @@
 
 #include "stats/statistics.hpp"
 
+#include <cmath>
 #include <cstdint>
 #include <map>
 #include <set>
@@ -46,12 +47,25 @@ enum class Decision { undecided, better, worse, equivalent };
 // comparison with a diverged seed on either side is never "equivalent".
 struct SeedOutcomes {
     std::map<std::int64_t, double> accuracy;
+    std::map<std::int64_t, double> train_loss;  // a finished seed's final training loss: with the accuracy, its fingerprint
     std::set<std::int64_t> diverged;
-    void add_finished(std::int64_t seed, double value) { accuracy[seed] = value; }
+    void add_finished(std::int64_t seed, double value, double loss = NAN) { accuracy[seed] = value, train_loss[seed] = loss; }
     void add_diverged(std::int64_t seed);
 };
 inline constexpr double kDivergedAccuracy = 0.0;
 const char* decision_name(Decision d);
+
+// Aliases: two names for one function (swish and silu, relu6 and clipped_relu, a variant equal to a built-in). With
+// paired seeds their trials are bit-identical, so a comparison of each with the baseline would count one question
+// twice: it would inflate the family m of the corrections (21 where comparison asks 19) and k of the rank tests.
+// Two groups are aliases when, on every one of `seeds` that both stored (at least two), they agree bit for bit —
+// the same final test accuracy and final training loss, or both diverged. `seeds` are the first look's (an
+// adaptive design's first min seeds, so that the runner knows m before its first decision) or a fixed design's
+// all; a property of the functions, not of the effect, so deciding it from data spends no α. Independent seeds
+// (seeds: independent) never alias: their draws differ.
+bool same_function(const SeedOutcomes& a, const SeedOutcomes& b, const std::vector<std::int64_t>& seeds);
+// For each group, the index of the first earlier group it aliases, or −1: the first name of a function stands for it.
+std::vector<int> alias_of(const std::vector<const SeedOutcomes*>& groups, const std::vector<std::int64_t>& seeds);
 
 // A comparison through the rounds: `group` and `baseline` hold each stored seed's outcome; the looks are at the first seeds_at(r) seeds of `seeds` (the design's seed values, in order) for
 // r = 0 … last_round. Returns the first decision and the seeds it took, or undecided with the last look's.
