@@ -17,28 +17,9 @@ using namespace doc;
 
 namespace {
 
-// tune: per cell, the validation score of every value tried, the choice and whether it sits at the grid's edge;
-// and the tuning curves as small multiples.
-Section tuning_section(const Aggregate& a) {
-    Section s = section("tuning", "Tuning: " + a.tune_axis + " chosen per cell on the validation split");
-    const std::string score = a.tune_select == "validation_loss" ? "validation loss" : "validation accuracy";
-    int at_edge = 0, close = 0;
-    for (const auto& cell : a.tuning) at_edge += cell.chosen >= 0 && cell.at_edge, close += cell.margin.close();
-    s.paragraphs.push_back(
-        spans("Stage 1 trained every value of `" + a.tune_axis +
-              "` with the tuning seeds on the training split minus "
-              "the validation split and chose, per cell, the value with the best mean " +
-              score +
-              " (a value with a diverged seed is never chosen; ties go to the earlier value); stage 2 trained the "
-              "cell's final seeds at that value, and only those are in the tables above and below." +
-              (at_edge ? " **" + std::to_string(at_edge) + " of " + std::to_string(a.tuning.size()) +
-                       " cell(s) chose a value at the edge of the grid**: the best may lie beyond it — widen the grid there."
-                       : std::string(" Every choice lies inside the grid.")) +
-              (close ? " **" + std::to_string(close) + " of " + std::to_string(a.tuning.size()) +
-                           " choice(s) are too close to call**: the chosen value leads the runner-up by less than twice the "
-                           "lead's standard error over the tuning seeds, so other seeds could have chosen the runner-up; "
-                           "more tuning seeds (`tune.seeds`) would settle them."
-                     : std::string(" Every choice leads its runner-up by at least twice the lead's standard error."))));
+// The tuning table: per cell, the validation score of every value tried, the choice, its lead over the runner-up
+// and its flags.
+Table tuning_table(const Aggregate& a, const std::string& score) {
     Table t;
     std::vector<std::string> axes;
     for (const auto& c : a.columns)
@@ -74,7 +55,32 @@ Section tuning_section(const Aggregate& a) {
                       "how much better the chosen value's mean is than the next best qualifying value's (named), ± the "
                       "standard error of that difference over the tuning seeds, √(s²₁/n₁ + s²₂/n₂); *too close to call* where "
                       "the lead is under twice it.");
-    s.tables.push_back(t);
+    return t;
+}
+
+// tune: the choice rule in words with the counts of edge and close choices, the tuning table, and the tuning curves
+// as small multiples.
+Section tuning_section(const Aggregate& a) {
+    Section s = section("tuning", "Tuning: " + a.tune_axis + " chosen per cell on the validation split");
+    const std::string score = a.tune_select == "validation_loss" ? "validation loss" : "validation accuracy";
+    int at_edge = 0, close = 0;
+    for (const auto& cell : a.tuning) at_edge += cell.chosen >= 0 && cell.at_edge, close += cell.margin.close();
+    s.paragraphs.push_back(
+        spans("Stage 1 trained every value of `" + a.tune_axis +
+              "` with the tuning seeds on the training split minus "
+              "the validation split and chose, per cell, the value with the best mean " +
+              score +
+              " (a value with a diverged seed is never chosen; ties go to the earlier value); stage 2 trained the "
+              "cell's final seeds at that value, and only those are in the tables above and below." +
+              (at_edge ? " **" + std::to_string(at_edge) + " of " + std::to_string(a.tuning.size()) +
+                       " cell(s) chose a value at the edge of the grid**: the best may lie beyond it — widen the grid there."
+                       : std::string(" Every choice lies inside the grid.")) +
+              (close ? " **" + std::to_string(close) + " of " + std::to_string(a.tuning.size()) +
+                           " choice(s) are too close to call**: the chosen value leads the runner-up by less than twice the "
+                           "lead's standard error over the tuning seeds, so other seeds could have chosen the runner-up; "
+                           "more tuning seeds (`tune.seeds`) would settle them."
+                     : std::string(" Every choice leads its runner-up by at least twice the lead's standard error."))));
+    s.tables.push_back(tuning_table(a, score));
     // The tuning curves: a panel per compared value, a colour per other context.
     std::vector<Panel> panels;
     std::map<std::string, std::size_t> panel_of, colour_of;

@@ -67,16 +67,26 @@ std::string listed(std::vector<const RankedEntry*> entries, const std::string& a
     return out;
 }
 
+// "**silu** = **swish**: one function under two names …", or nothing.
+std::string alias_sentence(const Ranking& r, const std::string& axis) {
+    std::vector<std::string> aliases;
+    for (const RankedEntry& e : r.entries)
+        if (e.alias_of) aliases.push_back("**" + value_text(e.group->values[axis]) + "** = **" + value_text(e.alias_of->values[axis]) + "**");
+    if (aliases.empty()) return "";
+    std::string text = " ";
+    for (std::size_t i = 0; i < aliases.size(); ++i) text += (i == 0 ? "" : i + 1 == aliases.size() ? " and " : ", ") + aliases[i];
+    return text + ": one function under two names (their trials are bit-identical on every seed), so each is compared once, "
+                  "under its first name, and counted once in the corrections.";
+}
+
 // The sentences on one ranking's comparisons with its baseline: which values beat it, fall behind, are
 // underpowered, within noise, untested, equivalent or undecided, and how the differences were tested.
 std::string comparison_finding(const Aggregate& a, const Ranking& r) {
     const std::string& axis = a.compared_axis;
     std::vector<const RankedEntry*> better, worse, noise, underpowered, untested, equivalent, undecided, pending;
-    std::vector<std::string> aliases;
-    int paired = 0;
+    int paired = 0, aliases = 0;
     for (const RankedEntry& e : r.entries) {
-        if (e.alias_of)
-            aliases.push_back("**" + value_text(e.group->values[axis]) + "** = **" + value_text(e.alias_of->values[axis]) + "**");
+        aliases += e.alias_of != nullptr;
         if (e.verdict == RankedEntry::Verdict::better) better.push_back(&e);
         if (e.verdict == RankedEntry::Verdict::worse) worse.push_back(&e);
         if (e.verdict == RankedEntry::Verdict::within_noise) noise.push_back(&e);
@@ -87,15 +97,8 @@ std::string comparison_finding(const Aggregate& a, const Ranking& r) {
         if (e.verdict == RankedEntry::Verdict::pending) pending.push_back(&e);
         paired += e.paired;
     }
-    const std::size_t compared = r.entries.size() - 1 - aliases.size();
-    std::string text;
-    if (!aliases.empty()) {
-        text += " ";
-        for (std::size_t i = 0; i < aliases.size(); ++i) text += (i == 0 ? "" : i + 1 == aliases.size() ? " and " : ", ") + aliases[i];
-        text += ": one function under two names (their trials are bit-identical on every seed), so each is compared once, "
-                "under its first name, and counted once in the corrections.";
-    }
-    text += " Of the " + std::to_string(compared) + " other " + axis + " value(s) set against **" + a.baseline_text() + "** (" +
+    const std::size_t compared = r.entries.size() - 1 - static_cast<std::size_t>(aliases);
+    std::string text = alias_sentence(r, axis) + " Of the " + std::to_string(compared) + " other " + axis + " value(s) set against **" + a.baseline_text() + "** (" +
         decimal(r.baseline->stats.acc.mean, 4) + "), ";
     text += better.empty() ? std::string("none beats it")
                            : std::to_string(better.size()) + (better.size() == 1 ? " beats" : " beat") + " it: " + listed(better, axis);
