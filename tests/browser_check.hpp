@@ -22,8 +22,12 @@ inline std::string chromium_flags(const TempDir& dir) {
 // last) and returns what the check found: {svgs, texts: how many it looked at; overlaps: pairs of texts of one SVG
 // that overlap; outside: texts outside their SVG; legend_on_data: legends over a data area; errors: script errors;
 // sorted, reversed: whether clicking the header `sort_column` of the first sortable table twice sorted its rows up,
-// then down (false when `sort_column` is empty)}.
-inline nlohmann::json check_page_in_browser(const TempDir& dir, const fs::path& page_file, const std::string& sort_column) {
+// then down (false when `sort_column` is empty); page_width, view_width: the page's scroll width and the window's
+// (more: the page scrolls sideways); answer_bottom: where the headline's answer ends (px from the top; -1: none);
+// marker_mismatch: forest-plot markers whose verdict (data-kind) is not the summary table's for their row;
+// truncated: SVG texts the generator cut with "…"; dead_links: in-page links to no element} at a window `width` wide.
+inline nlohmann::json check_page_in_browser(const TempDir& dir, const fs::path& page_file, const std::string& sort_column,
+                                            int width = 1366) {
     REQUIRE(fs::exists("/usr/bin/chromium"));
     std::string page = slurp(page_file);
     page.insert(
@@ -31,7 +35,41 @@ inline nlohmann::json check_page_in_browser(const TempDir& dir, const fs::path& 
         "<script>window.__errors=[];window.addEventListener('error',function(e){window.__errors.push(String(e.message));});</script>");
     const char* const check = R"js(<script>
 (function () {
-  var out = {overlaps: [], legend_on_data: [], outside: [], sorted: false, reversed: false, errors: window.__errors, svgs: 0, texts: 0};
+  var out = {overlaps: [], legend_on_data: [], outside: [], sorted: false, reversed: false, errors: window.__errors, svgs: 0, texts: 0,
+             truncated: [], marker_mismatch: [], dead_links: [], answer_bottom: -1,
+             page_width: document.documentElement.scrollWidth, view_width: window.innerWidth};
+  document.querySelectorAll('p > strong').forEach(function (s) {
+    if (out.answer_bottom < 0 && s.textContent === 'Answer') out.answer_bottom = s.parentNode.getBoundingClientRect().bottom + window.scrollY;
+  });
+  document.querySelectorAll('a[href^="#"]').forEach(function (a) {
+    if (!document.getElementById(a.getAttribute('href').slice(1))) out.dead_links.push(a.getAttribute('href'));
+  });
+  // The summary table's verdict per row (its second column names the value): the forest plot's markers must agree.
+  var kind = function (v) {
+    if (v === 'better' || v === 'worse' || v === 'equivalent') return v;
+    if (v.indexOf('pending') === 0) return 'pending';
+    return 'undecided';
+  };
+  // The summary section's tables (one per context, titled "With <context>"), read between its heading and the next.
+  var verdicts = {}, context = '';
+  for (var el = document.getElementById('summary'); el && (el = el.nextElementSibling) && el.tagName !== 'H2';) {
+    if (el.classList.contains('table-title')) context = el.textContent.replace(/^With /, '');
+    el.querySelectorAll('table').forEach(function (table) {
+      var vcol = -1;
+      table.querySelectorAll('th').forEach(function (th, i) { if (th.textContent === 'verdict') vcol = i; });
+      if (vcol >= 0) Array.prototype.forEach.call(table.tBodies[0].rows, function (r) {
+        var name = r.cells[1].textContent + (context ? ' (' + context + ')' : '');
+        verdicts[name] = kind(r.cells[vcol].textContent.replace(/ \(.*\)$/, ''));
+      });
+    });
+  }
+  {
+    document.querySelectorAll('#delta_forest .marker').forEach(function (m) {
+      var label = m.getAttribute('data-label');
+      if (label in verdicts && verdicts[label] !== m.getAttribute('data-kind')) out.marker_mismatch.push(label + ': ' + m.getAttribute('data-kind') + ' / ' + verdicts[label]);
+      if (!(label in verdicts)) out.marker_mismatch.push(label + ': not in the summary table');
+    });
+  }
   var hit = function (a, b, slack) { return a.left < b.right - slack && b.left < a.right - slack && a.top < b.bottom - slack && b.top < a.bottom - slack; };
   document.querySelectorAll('figure svg').forEach(function (svg) {
     out.svgs++;
@@ -39,6 +77,7 @@ inline nlohmann::json check_page_in_browser(const TempDir& dir, const fs::path& 
     var texts = Array.prototype.map.call(svg.querySelectorAll('text'), function (t) { return {r: t.getBoundingClientRect(), s: t.textContent}; })
       .filter(function (t) { return t.r.width > 0; });
     out.texts += texts.length;
+    texts.forEach(function (t) { if (/…$/.test(t.s)) out.truncated.push(svg.parentNode.id + ': ' + t.s); });
     for (var i = 0; i < texts.length; i++) {
       var r = texts[i].r;
       if (r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1 || r.bottom > box.bottom + 1) out.outside.push(texts[i].s);
@@ -75,7 +114,8 @@ inline nlohmann::json check_page_in_browser(const TempDir& dir, const fs::path& 
     const fs::path checked = page_file.parent_path() / ("checked-" + page_file.filename().string());
     std::ofstream(checked) << page;
     const std::string url = "file://" + checked.string();
-    REQUIRE(std::system(("/usr/bin/chromium" + chromium_flags(dir) + "--virtual-time-budget=5000 --dump-dom " + url + " > " +
+    REQUIRE(std::system(("/usr/bin/chromium" + chromium_flags(dir) + "--window-size=" + std::to_string(width) +
+                         ",900 --virtual-time-budget=5000 --dump-dom " + url + " > " +
                          (dir / "dom.html").string() + " 2>" + (dir / "chromium.log").string())
                             .c_str()) == 0);
     const std::string dom = slurp(dir / "dom.html");

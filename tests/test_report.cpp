@@ -289,7 +289,10 @@ TEST_CASE("a report of 88 groups reads in a real browser: no overlapping labels,
     const json result = check_page_in_browser(dir, dir / "rep" / "report.html", "test accuracy");
     INFO(result.dump(2));
     CHECK_THAT(slurp(dir / "rep" / "report.html"), Catch::Contains("Steps to the target against relu, with "));
-    CHECK(result["svgs"] == 6);  // forest, heatmap, loss, accuracy, last layer mean, zeros (no learning-rate axis, so no dead-vs-lr)
+    // Δ forest, forest, heatmap, loss, accuracy, last layer mean, zeros (no learning-rate axis, so no dead-vs-lr)
+    CHECK(result["svgs"] == 7);
+    CHECK(result["marker_mismatch"].empty());
+    CHECK(result["dead_links"].empty());
     CHECK(result["texts"].get<int>() > 500);
     CHECK(result["overlaps"].empty());
     CHECK(result["legend_on_data"].empty());
@@ -434,4 +437,43 @@ TEST_CASE("an interval's bounds print on the side of the reference they are on",
     CHECK(interval_text("%.4f", 0.84999, 0.8601) == "[0.8500, 0.8601]");
     CHECK(interval_text("%.2f", 0.5, 1.0000000001, 1) == "[0.50, 1.000000]");
     CHECK(interval_text("%.2f", NAN, 1.2, 1) == "[—, 1.20]");
+}
+
+TEST_CASE("every committed report page reads in a real browser, on a laptop and on a phone", "[report][browser][results]") {
+    // At 1366 px the answer is on the first screen, the forest plot's markers say what the table says, nothing
+    // overlaps or is cut by the generator, every in-page link leads somewhere, no script fails; at 390 px (a phone)
+    // the page does not scroll sideways (wide tables and figures scroll in their own boxes).
+    const fs::path source = ACTBENCH_SOURCE_DIR;
+    std::vector<fs::path> pages;
+    for (const auto& e : fs::directory_iterator(source / "reports"))
+        for (const char* name : {"report.html", "rank.html"})
+            if (fs::exists(e.path() / name)) pages.push_back(e.path() / name);
+    std::sort(pages.begin(), pages.end());
+    REQUIRE(pages.size() > 10);
+    TempDir dir;
+    for (const fs::path& page : pages) {
+        const fs::path copy = dir / (page.parent_path().filename().string() + "-" + page.filename().string());
+        fs::copy_file(page, copy);
+        for (const int width : {1366, 390}) {
+            const json r = check_page_in_browser(dir, copy, "", width);
+            INFO(page << " at " << width << " px: " << r.dump());
+            CHECK(r["errors"].empty());
+            CHECK(r["page_width"].get<int>() <= r["view_width"].get<int>());
+            CHECK(r["dead_links"].empty());
+            CHECK(r["marker_mismatch"].empty());
+            if (width == 390) continue;
+            CHECK(r["overlaps"].empty());
+            CHECK(r["outside"].empty());
+            CHECK(r["truncated"].empty());
+            if (slurp(page).find("<strong>Answer</strong>") != std::string::npos) {
+                CHECK(r["answer_bottom"].get<double>() > 0);
+                CHECK(r["answer_bottom"].get<double>() <= 900);
+            }
+        }
+        // The top of three pages as a person sees it, on a laptop and on a phone, kept beside the test binary.
+        const std::string study = page.parent_path().filename().string();
+        if (study == "comparison" || study == "across_datasets" || study == "dead_lr")
+            for (const auto& [width, height] : {std::pair{1366, 900}, std::pair{390, 844}})
+                CHECK(fs::file_size(screenshot_artifact(dir, copy, study + "-top-" + std::to_string(width) + ".png", width, height)) > 10000);
+    }
 }

@@ -311,6 +311,14 @@ void build_groups(Aggregate& a, const LoadedRuns& runs) {
     }
 }
 
+// A valid comparison's interval for the difference at 1 − level_alpha (two-sided), from its 95% one; NaN when invalid.
+Interval widened(const Comparison& c, double level_alpha) {
+    if (!c.valid || c.df <= 0) return {NAN, NAN};
+    const double se = (c.ci_high - c.ci_low) / (2 * student_t_quantile(0.975, c.df));
+    const double q = student_t_quantile(1 - level_alpha / 2, c.df);
+    return {c.difference - q * se, c.difference + q * se};
+}
+
 // The seeds aliases are told by: an adaptive design's first look (as the runner did before its first decision),
 // else every seed of the sweep.
 std::vector<std::int64_t> alias_seeds(const Aggregate& a) {
@@ -394,6 +402,8 @@ void rank_against_baseline(Aggregate& a) {
     for (std::size_t i = 0; i < tested.size(); ++i) {
         RankedEntry& e = *tested[i];
         e.p_adjusted = adjusted[i];
+        e.verdict_level = 1 - a.alpha / static_cast<double>(tested.size());
+        e.verdict_ci = widened(e.vs_baseline, a.alpha / static_cast<double>(tested.size()));
         const double effect = e.paired
             ? e.vs_baseline.hedges_g
             : standardised_difference(e.group->stats.accuracy, e.vs_baseline.difference, baseline_of(a, e)->stats.accuracy);
@@ -462,11 +472,10 @@ void sequential_verdicts(Aggregate& a) {
             e.sequential = true;
             e.sequential_seeds = rounds_to_go && s.decision == Decision::undecided ? stored : s.seeds;
             // The interval of the view that decided (sequential.hpp) on the deciding look's seeds, at its level.
-            if (const Comparison& c = s.deciding; c.valid && c.df > 0) {
-                const double se = (c.ci_high - c.ci_low) / (2 * student_t_quantile(0.975, c.df));
-                const double q = student_t_quantile(1 - (s.decision == Decision::undecided ? alpha : s.level_alpha) / 2, c.df);
-                e.design_ci = {c.difference - q * se, c.difference + q * se};
-            }
+            const double level_alpha = s.decision == Decision::undecided ? alpha : s.level_alpha;
+            e.design_ci = widened(s.deciding, level_alpha);
+            e.verdict_ci = e.design_ci;
+            e.verdict_level = std::isfinite(e.design_ci.low) ? 1 - level_alpha : NAN;
             e.verdict = s.decision == Decision::better ? RankedEntry::Verdict::better
                 : s.decision == Decision::worse        ? RankedEntry::Verdict::worse
                 : s.decision == Decision::equivalent   ? RankedEntry::Verdict::equivalent

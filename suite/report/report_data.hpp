@@ -115,6 +115,11 @@ struct RankedEntry {
     // rounds' decision used, valid wherever the design stopped (Jennison & Turnbull 2000, ch. 9); the fixed-sample
     // 95% interval and p are not
     Interval design_ci{NAN, NAN};
+    // The interval the verdict stands on, and its coverage: with adaptive seeds design_ci; in a fixed design Δ's
+    // interval at 1 − α/m, the level of Holm's (and Bonferroni's) strictest step — what the headline and the Δ forest
+    // plot show, so that a marker's verdict and its interval agree.
+    Interval verdict_ci{NAN, NAN};
+    double verdict_level = NAN;
     // adaptive.confirm: the decision checked on the fresh seeds (sequential.hpp); `confirming` when the design asks
     // for confirmation and this comparison was decided
     bool confirming = false;

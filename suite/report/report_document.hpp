@@ -45,6 +45,7 @@ struct Section {
     std::string id;  // the HTML anchor
     std::string title;  // empty: no heading (the page's opening)
     int level = 2;  // 1: the page title
+    bool collapsed = false;  // HTML: folded under its title (provenance); other renderers show it as it is
     std::vector<Text> paragraphs;  // before the tables
     std::vector<Text> bullets;  // a list after the paragraphs
     std::vector<Text> closing;  // paragraphs after the list

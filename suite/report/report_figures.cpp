@@ -143,7 +143,11 @@ std::optional<Figure> dead_vs_lr_figure(const Aggregate& a, const std::string& p
             for (std::size_t i = 0; i < order.size(); ++i) sorted.x[i] = s.x[order[i]], sorted.y[i] = s.y[order[i]];
             s = sorted;
         }
-    if (panels.empty()) return std::nullopt;
+    // A curve needs two rates: a tuned study has one per group (its chosen rate), a point that shows no trend.
+    const bool any_curve = std::any_of(panels.begin(), panels.end(), [](const Panel& p) {
+        return std::any_of(p.series.begin(), p.series.end(), [](const Series& s) { return s.x.size() > 1 && s.x.front() != s.x.back(); });
+    });
+    if (panels.empty() || !any_curve) return std::nullopt;
     MultiPlotSpec m =
         multiples("Dead-unit fraction after training against the learning rate" + per, "learning rate (log scale)", "dead fraction");
     m.log_x = true;

@@ -9,10 +9,22 @@ namespace actbench::doc {
 
 using nlohmann::json;
 
+void opening_warnings(const Aggregate& a, Section& s);
+
+// The page's title and first screen (report_headline.cpp), then any warning about the data under it.
 Section opening(const Aggregate& a) {
     Section s;
     s.level = 1;
     s.title = "actbench report: " + a.manifest.value("sweep", std::string("?"));
+    headline(a, s);
+    opening_warnings(a, s);
+    return s;
+}
+
+// How the results were made: the trials, the machine and the commands.
+Section provenance(const Aggregate& a) {
+    Section s = section("provenance", "How this was made: trials, machine, commands");
+    s.collapsed = true;
     std::string dirs;
     for (const auto& d : a.dirs) dirs += (dirs.empty() ? "`" : ", `") + d.lexically_normal().string() + "`";
     int confirmation = 0;  // adaptive.confirm's fresh seeds, kept apart from the rounds' groups
@@ -43,6 +55,11 @@ Section opening(const Aggregate& a) {
         s.paragraphs.push_back(spans("Produced by" + std::string(a.dirs.size() > 1 ? " (all directories)" : "") +
                                      " the commands below; wall time " + fmt("%.0f", wall) + " s (" + fmt("%.1f", wall / 60) +
                                      " min) in all."));
+    return s;
+}
+
+// Few seeds, damaged trials: said where the reader starts.
+void opening_warnings(const Aggregate& a, Section& s) {
     std::size_t fewest = SIZE_MAX;
     for (const Group& g : a.groups) fewest = std::min(fewest, g.trials.size());
     if (!a.groups.empty() && fewest < 5)
@@ -59,7 +76,6 @@ Section opening(const Aggregate& a) {
         for (const auto& [id, why] : a.damaged) t.rows.push_back({cell(id), cell(why)});
         s.tables.push_back(t);
     }
-    return s;
 }
 
 namespace {

@@ -93,17 +93,25 @@ void table_html(std::ostringstream& html, const Table& t) {
 
 std::string render_html(const Document& doc) {
     std::ostringstream html;
-    html << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" << escape(doc.title) << "</title>\n"
+    html << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>"
+         << escape(doc.title) << "</title>\n"
          << "<style>body{font-family:sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;color:#222;line-height:1.4}"
             "table{border-collapse:collapse;margin:1em 0;font-size:14px}td,th{border:1px solid #ccc;padding:3px 8px;text-align:left}"
             "td{white-space:nowrap}.table-wrap{overflow-x:auto}"
             "td.num,th.num{text-align:right}th{background:#f3f3f3;cursor:pointer;user-select:none}"
             "th[aria-sort=ascending]::after{content:' ▲'}th[aria-sort=descending]::after{content:' ▼'}"
-            "figure{margin:1.5em 0;overflow-x:auto}figure svg{max-width:none}.caption{font-size:13px;color:#444;max-width:1100px}"
-            "nav ul{columns:2}details summary{cursor:pointer;color:#1f5fa0;margin:.5em 0}code{background:#f4f4f4;padding:0 3px}</style>\n"
+            "figure{margin:1.5em 0;overflow-x:auto}figure svg{max-width:100%;height:auto}.caption{font-size:13px;color:#444;max-width:1100px}"
+            "h1,h2,h3,p,li{overflow-wrap:anywhere}td:first-child,th:first-child{position:sticky;left:0;background:#fff;z-index:1}"
+            "th:first-child{background:#f3f3f3}details.section>summary{font-size:1.2em;font-weight:bold;margin:1em 0}"
+
+            "nav ul{columns:2}details summary{cursor:pointer;color:#1f5fa0;margin:.5em 0}code{background:#f4f4f4;padding:0 3px}"
+            "@media (max-width:600px){body{margin:1em auto;padding:0 .5em}nav ul{columns:1}}</style>\n"
          << "</head><body>\n";
     for (const Section& s : doc.sections) {
-        if (!s.title.empty())
+        if (s.collapsed) html << "<details class=\"section\"" << (s.id.empty() ? "" : " id=\"" + s.id + "\"") << "><summary>" << escape(s.title)
+                              << "</summary>\n";
+        else if (!s.title.empty())
             html << "<h" << s.level << (s.id.empty() ? "" : " id=\"" + s.id + "\"") << ">" << escape(s.title) << "</h" << s.level << ">\n";
         for (const Text& p : s.paragraphs) html << "<p>" << inline_html(p) << "</p>\n";
         if (!s.bullets.empty()) {
@@ -120,6 +128,7 @@ std::string render_html(const Document& doc) {
         }
         for (const Table& t : s.tables) table_html(html, t);
         for (const Figure& f : s.figures) html << "<figure id=\"" << f.id << "\">\n" << f.svg << "</figure>\n";
+        if (s.collapsed) html << "</details>\n";
     }
     html << "<script>" << kScript << "</script>\n</body></html>\n";
     return html.str();

@@ -44,6 +44,10 @@ std::string steps_text(double steps);
 
 // report_findings.cpp: the page's opening and the summary (ranking, findings, confirmation, figures)
 Section opening(const Aggregate& a);
+Section provenance(const Aggregate& a);  // trials, machine and commands: folded away on the page
+// report_headline.cpp: the first screen
+void headline(const Aggregate& a, Section& s);  // the question, the answer in a sentence, the verdict chips
+Figure delta_forest(const Aggregate& a);  // Δ against the baseline with the interval each verdict used
 Section summary(const Aggregate& a);
 
 // report_figures.cpp

@@ -424,7 +424,10 @@ Section pivot_section(const Aggregate& a, const std::string& pivot_rows, const s
 Document report_document(const Aggregate& a, const std::string& pivot_rows, const std::string& pivot_cols) {
     Document doc;
     doc.title = "actbench report: " + a.manifest.value("sweep", std::string("?"));
-    doc.sections.push_back(opening(a));
+    Section head = opening(a);
+    if (!a.baseline.is_null()) head.figures.push_back(delta_forest(a));  // under the verdicts it draws
+    doc.sections.push_back(head);
+    doc.sections.push_back(provenance(a));
     Section sum = summary(a);
     sum.figures.push_back(forest(a));
     if (a.rankings.size() > 1) sum.figures.push_back(heatmap(a));

@@ -283,6 +283,12 @@ std::string ranking_finding(const Aggregate& a, const Ranking& r) {
             value_text(r.entries[tied].group->values[a.compared_axis]) + "**";
     const bool any_diverged =
         std::any_of(r.entries.begin(), r.entries.end(), [](const RankedEntry& e) { return e.group->stats.diverged > 0; });
+    // A leader at chance is no leader: dead_lr at lr 0.2 "led" with ReLU's 0.1010 where every group guessed.
+    const int classes = a.config.value("dataset", json::object()).value("classes", 0);
+    if (classes > 1 && top.group->stats.outcome_mean() <= 1.5 / classes)
+        return where + (where.empty() ? "Every" : "every") + " group is at or near chance (the best mean final test accuracy, " +
+            decimal(top.group->stats.outcome_mean(), 4) + ", is within 1.5× of 1/" + std::to_string(classes) +
+            "): nothing here learned, so there is no leader." + (a.baseline.is_null() || !r.baseline ? "" : comparison_finding(a, r));
     std::string text = where + (where.empty() ? "The" : "the") + " highest mean final test accuracy" +
         (any_diverged ? " (a diverged seed counted at 0)" : "") + " is " + leaders + (tied > 1 ? "'s, shared exactly, " : "'s, ") +
         (top.group->stats.acc.n ? decimal(top.group->stats.outcome_mean(), 4) : std::string("—")) + " over " +

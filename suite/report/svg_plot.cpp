@@ -62,6 +62,56 @@ std::string fit(const std::string& s, double width) {
     return out + "…";
 }
 
+// `s` broken at spaces into lines no wider than `width` pixels (a word wider than that gets a line of its own):
+// text that wraps instead of being cut with "…".
+std::vector<std::string> wrap_lines(const std::string& s, double width) {
+    std::vector<std::string> lines;
+    std::string line;
+    std::size_t at = 0;
+    while (at <= s.size()) {
+        const std::size_t space = std::min(s.find(' ', at), s.size());
+        const std::string word = s.substr(at, space - at);
+        if (!line.empty() && text_width(line + " " + word) > width) lines.push_back(line), line.clear();
+        line += (line.empty() ? "" : " ") + word;
+        at = space + 1;
+    }
+    if (!line.empty()) lines.push_back(line);
+    return lines;
+}
+
+// Lines of text centred on x (anchor "middle") or ending at x ("end"), from baseline y down; returns the y after them.
+double text_lines(std::ostringstream& svg, const std::vector<std::string>& lines, double x, double y, const char* anchor,
+                  int font_size = static_cast<int>(kFontSize)) {
+    for (const std::string& l : lines) {
+        svg << "<text x=\"" << num(x) << "\" y=\"" << num(y) << "\" text-anchor=\"" << anchor << "\" font-size=\"" << font_size << "\">"
+            << escape(l) << "</text>\n";
+        y += font_size + 4;
+    }
+    return y;
+}
+
+// A marker of `shape` centred on (x, y), with its hover text; `kind` becomes data-kind.
+void marker(std::ostringstream& svg, const std::string& shape, double x, double y, const std::string& color, const std::string& kind,
+            const std::string& label, const std::string& hover) {
+    const std::string data = kind.empty() ? "" : " class=\"marker\" data-kind=\"" + escape(kind) + "\" data-label=\"" + escape(label) + "\"";
+    const std::string title = "<title>" + escape(hover) + "</title>";
+    auto polygon = [&](const std::vector<std::pair<double, double>>& points) {
+        svg << "<polygon" << data << " points=\"";
+        for (const auto& [dx, dy] : points) svg << num(x + dx) << "," << num(y + dy) << " ";
+        svg << "\" fill=\"" << color << "\">" << title << "</polygon>\n";
+    };
+    if (shape == "up")
+        polygon({{0, -6}, {5.5, 4}, {-5.5, 4}});
+    else if (shape == "down")
+        polygon({{0, 6}, {5.5, -4}, {-5.5, -4}});
+    else if (shape == "diamond")
+        polygon({{0, -6}, {6, 0}, {0, 6}, {-6, 0}});
+    else
+        svg << "<circle" << data << " cx=\"" << num(x) << "\" cy=\"" << num(y) << "\" r=\"4.5\" "
+            << (shape == "ring" ? "fill=\"white\" stroke=\"" + color + "\" stroke-width=\"2\"" : "fill=\"" + color + "\"") << ">"
+            << title << "</circle>\n";
+}
+
 // Round tick values covering [lo, hi], as many as fit `length` pixels with labels `label_width` wide apart.
 std::vector<double> ticks(double lo, double hi, double length, bool horizontal) {
     const double span = hi - lo;
@@ -190,8 +240,11 @@ void choose_ticks(SharedAxes& axes) {
         double widest = 0;
         for (double v : spec.x_ticks) widest = std::max(widest, text_width(tick_label(v)));
         const std::size_t every = thinning(widest, spec.x_ticks.size(), spec.panel_width);
-        for (std::size_t i = 0; i < spec.x_ticks.size(); i += every)
-            if (std::isfinite(axes.tx(spec.x_ticks[i]))) axes.x_ticks.emplace_back(axes.tx(spec.x_ticks[i]), tick_label(spec.x_ticks[i]));
+        for (std::size_t i = 0; i < spec.x_ticks.size(); i += every) {
+            const double t = axes.tx(spec.x_ticks[i]);  // a tick outside the data's range would sit outside the panel
+            if (std::isfinite(t) && t >= axes.xr.lo - 1e-9 * std::abs(axes.xr.lo) && t <= axes.xr.hi + 1e-9 * std::abs(axes.xr.hi))
+                axes.x_ticks.emplace_back(t, tick_label(spec.x_ticks[i]));
+        }
     } else {
         for (double t : ticks(axes.xr.lo, axes.xr.hi, spec.panel_width, true))
             axes.x_ticks.emplace_back(t, tick_label(spec.log_x ? std::pow(10, t) : t));
@@ -276,27 +329,30 @@ std::string svg_small_multiples(const MultiPlotSpec& spec, const std::vector<Pan
     std::vector<LegendEntry> entries;
     gather_ranges(axes, panels, entries);
 
-    const double outer_left = 28, panel_left = 52, panel_right = 14, panel_top = 22, panel_bottom = 30;
+    choose_ticks(axes);
+    // The right margin holds half the widest x tick label: one at the panel's right edge stays inside the figure.
+    double widest_tick = 0;
+    for (const auto& [t, label] : axes.x_ticks) widest_tick = std::max(widest_tick, text_width(label));
+    const double outer_left = 28, panel_left = 52, panel_right = std::max(14.0, widest_tick / 2 + 4), panel_top = 22, panel_bottom = 30;
     const double cell_w = panel_left + spec.panel_width + panel_right, cell_h = panel_top + spec.panel_height + panel_bottom;
     const int columns = std::max(1, std::min<int>(spec.columns, static_cast<int>(panels.size())));
     const int rows = static_cast<int>((panels.size() + columns - 1) / columns);
     const double width = outer_left + columns * cell_w;
     std::ostringstream body;
-    const double title_h = 28;
+    const std::vector<std::string> title_lines = wrap_lines(spec.title, width - 20);  // wrapped, never cut
+    const double title_h = 28 + 18 * static_cast<double>(std::max<std::size_t>(title_lines.size(), 1) - 1);
     const double legend_h = entries.size() > 1 || (entries.size() == 1 && !entries[0].label.empty())
         ? legend(body, entries, outer_left, title_h, width - outer_left - 8) + 8
         : 0;
     const double grid_top = title_h + legend_h;
     const double height = grid_top + rows * cell_h + 24;
-    choose_ticks(axes);
     for (std::size_t index = 0; index < panels.size(); ++index)
         draw_panel(body, axes, panels[index], outer_left + static_cast<double>(index % columns) * cell_w + panel_left,
                    grid_top + static_cast<double>(index / columns) * cell_h + panel_top);
 
     std::ostringstream svg;
     svg << header(width, height);
-    svg << "<text x=\"" << num(width / 2) << "\" y=\"19\" text-anchor=\"middle\" font-size=\"14\">" << escape(fit(spec.title, width - 20))
-        << "</text>\n";
+    text_lines(svg, title_lines, width / 2, 19, "middle", 14);
     svg << body.str();
     svg << "<text x=\"" << num(width / 2) << "\" y=\"" << num(height - 6) << "\" text-anchor=\"middle\">" << escape(spec.x_label)
         << "</text>\n";
@@ -314,56 +370,58 @@ std::string svg_line_plot(const PlotSpec& spec, const std::vector<Series>& serie
 }
 
 std::string svg_forest_plot(const std::string& title, const std::string& x_label, const std::vector<ForestRow>& rows, double reference,
-                            const std::string& note) {
+                            const std::string& note, double band) {
     Range xr;
-    double widest = 0;
+    double widest = 0, widest_right = 0;
     for (const auto& r : rows) {
         xr.add(r.low), xr.add(r.high), xr.add(r.estimate), xr.add(r.reference);
         widest = std::max(widest, text_width(r.label));
+        widest_right = std::max(widest_right, text_width(r.right));
     }
     xr.add(reference);
+    if (std::isfinite(band) && std::isfinite(reference)) xr.add(reference - band), xr.add(reference + band);
     xr.settle(true);
     const double label_w = std::min(widest, 460.0) + 12, left = label_w + 10, plot_w = 520, right = left + plot_w;
-    const double top = 34, row_h = 18, bottom = top + std::max<std::size_t>(rows.size(), 1) * row_h;
-    const double width = right + 20, height = bottom + (note.empty() ? 44 : 62);
+    const double width = right + (widest_right > 0 ? widest_right + 16 : 0) + 20;
+    std::ostringstream body;
+    const double top = text_lines(body, wrap_lines(title, width - 20), width / 2, 19, "middle", 14) - 4;
+    const double row_h = 18, bottom = top + static_cast<double>(std::max<std::size_t>(rows.size(), 1)) * row_h;
     auto px = [&](double x) { return left + (x - xr.lo) / (xr.hi - xr.lo) * plot_w; };
-    std::ostringstream svg;
-    svg << header(width, height);
-    svg << "<text x=\"" << num(width / 2) << "\" y=\"19\" text-anchor=\"middle\" font-size=\"14\">" << escape(fit(title, width - 20))
-        << "</text>\n";
+    if (std::isfinite(band) && std::isfinite(reference))
+        body << "<rect x=\"" << num(px(reference - band)) << "\" y=\"" << num(top) << "\" width=\"" << num(px(reference + band) - px(reference - band))
+             << "\" height=\"" << num(bottom - top) << "\" fill=\"#dbe9f6\"><title>within ±" << tick_label(band) << "</title></rect>\n";
     for (double t : ticks(xr.lo, xr.hi, plot_w, true))
-        svg << "<line x1=\"" << num(px(t)) << "\" y1=\"" << num(top) << "\" x2=\"" << num(px(t)) << "\" y2=\"" << num(bottom)
-            << "\" stroke=\"#eee\"/>\n<text x=\"" << num(px(t)) << "\" y=\"" << num(bottom + 15) << "\" text-anchor=\"middle\">"
-            << tick_label(t) << "</text>\n";
-    svg << "<rect class=\"plot-area\" x=\"" << num(left) << "\" y=\"" << num(top) << "\" width=\"" << num(plot_w) << "\" height=\""
-        << num(bottom - top) << "\" fill=\"none\" stroke=\"#888\"/>\n";
+        body << "<line x1=\"" << num(px(t)) << "\" y1=\"" << num(top) << "\" x2=\"" << num(px(t)) << "\" y2=\"" << num(bottom)
+             << "\" stroke=\"#eee\"/>\n<text x=\"" << num(px(t)) << "\" y=\"" << num(bottom + 15) << "\" text-anchor=\"middle\">"
+             << tick_label(t) << "</text>\n";
+    body << "<rect class=\"plot-area\" x=\"" << num(left) << "\" y=\"" << num(top) << "\" width=\"" << num(plot_w) << "\" height=\""
+         << num(bottom - top) << "\" fill=\"none\" stroke=\"#888\"/>\n";
     if (std::isfinite(reference))
-        svg << "<line x1=\"" << num(px(reference)) << "\" y1=\"" << num(top) << "\" x2=\"" << num(px(reference)) << "\" y2=\""
-            << num(bottom) << "\" stroke=\"#555\" stroke-dasharray=\"5 4\"><title>baseline " << tick_label(reference)
-            << "</title></line>\n";
+        body << "<line x1=\"" << num(px(reference)) << "\" y1=\"" << num(top) << "\" x2=\"" << num(px(reference)) << "\" y2=\""
+             << num(bottom) << "\" stroke=\"#555\" stroke-dasharray=\"5 4\"><title>baseline " << tick_label(reference)
+             << "</title></line>\n";
     for (std::size_t i = 0; i < rows.size(); ++i) {
         const ForestRow& r = rows[i];
         const double y = top + (static_cast<double>(i) + 0.5) * row_h;
-        svg << "<text x=\"" << num(label_w) << "\" y=\"" << num(y + 4) << "\" text-anchor=\"end\">" << escape(fit(r.label, label_w - 4))
-            << "<title>" << escape(r.label) << "</title></text>\n";
+        body << "<text x=\"" << num(label_w) << "\" y=\"" << num(y + 4) << "\" text-anchor=\"end\">" << escape(fit(r.label, label_w - 4))
+             << "<title>" << escape(r.label) << "</title></text>\n";
+        if (!r.right.empty())
+            body << "<text x=\"" << num(right + 8) << "\" y=\"" << num(y + 4) << "\">" << escape(r.right) << "</text>\n";
         if (std::isfinite(r.reference) && !std::isfinite(reference))
-            svg << "<line x1=\"" << num(px(r.reference)) << "\" y1=\"" << num(y - 7) << "\" x2=\"" << num(px(r.reference)) << "\" y2=\""
-                << num(y + 7) << "\" stroke=\"#999\" stroke-width=\"2\"/>\n";
+            body << "<line x1=\"" << num(px(r.reference)) << "\" y1=\"" << num(y - 7) << "\" x2=\"" << num(px(r.reference)) << "\" y2=\""
+                 << num(y + 7) << "\" stroke=\"#999\" stroke-width=\"2\"/>\n";
         const std::string hover = r.label + ": " + tick_label(r.estimate) + " [" + tick_label(r.low) + ", " + tick_label(r.high) + "]" +
             (r.note.empty() ? "" : "; " + r.note);
         if (std::isfinite(r.low) && std::isfinite(r.high))
-            svg << "<line x1=\"" << num(px(r.low)) << "\" y1=\"" << num(y) << "\" x2=\"" << num(px(r.high)) << "\" y2=\"" << num(y)
-                << "\" stroke=\"" << r.color << "\" stroke-width=\"2\"><title>" << escape(hover) << "</title></line>\n";
-        if (std::isfinite(r.estimate))
-            svg << "<circle cx=\"" << num(px(r.estimate)) << "\" cy=\"" << num(y) << "\" r=\"4\" fill=\"" << r.color << "\"><title>"
-                << escape(hover) << "</title></circle>\n";
+            body << "<line x1=\"" << num(px(r.low)) << "\" y1=\"" << num(y) << "\" x2=\"" << num(px(r.high)) << "\" y2=\"" << num(y)
+                 << "\" stroke=\"" << r.color << "\" stroke-width=\"2\"><title>" << escape(hover) << "</title></line>\n";
+        if (std::isfinite(r.estimate)) marker(body, r.marker, px(r.estimate), y, r.color, r.kind, r.label, hover);
     }
-    svg << "<text x=\"" << num(left + plot_w / 2) << "\" y=\"" << num(bottom + 34) << "\" text-anchor=\"middle\">" << escape(x_label)
-        << "</text>\n";
-    if (!note.empty())
-        svg << "<text x=\"" << num(width - 10) << "\" y=\"" << num(height - 8) << "\" text-anchor=\"end\">" << escape(fit(note, width - 20))
-            << "</text>\n";
-    svg << "</svg>\n";
+    body << "<text x=\"" << num(left + plot_w / 2) << "\" y=\"" << num(bottom + 34) << "\" text-anchor=\"middle\">" << escape(x_label)
+         << "</text>\n";
+    const double height = text_lines(body, wrap_lines(note, width - 20), width - 10, bottom + 54, "end") + 2;
+    std::ostringstream svg;
+    svg << header(width, height) << body.str() << "</svg>\n";
     return svg.str();
 }
 
@@ -380,7 +438,8 @@ std::string svg_heatmap(const std::string& title, const std::vector<std::string>
     row_w = std::min(row_w, 240.0) + 12;
     const double left = row_w + 6, top = 52, cell_h = 22;
     const double width = std::max(left + col_w * static_cast<double>(column_labels.size()) + 20, text_width(title) + 40);
-    const double height = top + cell_h * static_cast<double>(row_labels.size()) + 34;
+    const std::vector<std::string> note_lines = wrap_lines(note, width - 12);  // wrapped, never cut
+    const double height = top + cell_h * static_cast<double>(row_labels.size()) + 18 + 16 * static_cast<double>(std::max<std::size_t>(note_lines.size(), 1));
     std::ostringstream svg;
     svg << header(width, height);
     svg << "<text x=\"" << num(width / 2) << "\" y=\"19\" text-anchor=\"middle\" font-size=\"14\">" << escape(title) << "</text>\n";
@@ -412,7 +471,8 @@ std::string svg_heatmap(const std::string& title, const std::vector<std::string>
         }
     }
     svg << "</g>\n";
-    svg << "<text x=\"" << num(6) << "\" y=\"" << num(height - 10) << "\">" << escape(fit(note, width - 12)) << "</text>\n";
+    double y = top + cell_h * static_cast<double>(row_labels.size()) + 24;
+    for (const std::string& line : note_lines) svg << "<text x=\"6\" y=\"" << num(y) << "\">" << escape(line) << "</text>\n", y += 16;
     svg << "</svg>\n";
     return svg.str();
 }
@@ -428,12 +488,18 @@ std::string svg_cd_diagram(const std::string& title, const std::vector<std::stri
     const bool split = 2 * label_w + axis_w + 40 <= 1000;
     const std::size_t left_count = split ? (k + 1) / 2 : k;
     const double axis_left = label_w + 20, axis_right = axis_left + axis_w;
-    const double width = axis_right + (split ? label_w + 20 : 150);  // room for the right half, or for "CD = …"
+    const std::string cd_label = std::isfinite(cd) ? "CD = " + num(cd) + (cd > std::max<double>(2, static_cast<double>(k)) - 1 ? " (wider than the axis)" : "") : "";
+    const double cd_end = std::isfinite(cd) ? axis_left + std::min(cd, std::max<double>(2, static_cast<double>(k)) - 1) /
+                                                  (std::max<double>(2, static_cast<double>(k)) - 1) * axis_w
+                                            : 0;
+    // Room for the right half of the names, and for "CD = …" after its bar.
+    const double width = std::max(axis_right + (split ? label_w + 20 : 150), cd_end + 6 + text_width(cd_label) + 10);
     const double axis_y = 78;  // the rank axis, its tick labels above it and the CD bar above them
     const double bars_top = axis_y + 12, bar_gap = 7;
     const double rows_top = bars_top + bar_gap * static_cast<double>(cliques.size()) + 18, row_h = 18;
     const double bottom = rows_top + row_h * static_cast<double>(std::max(left_count, k - left_count));
-    const double height = bottom + (note.empty() ? 14 : 34);
+    const std::vector<std::string> note_lines = wrap_lines(note, width - 20);
+    const double height = bottom + 14 + 16 * static_cast<double>(note_lines.size());
     const double max_rank = std::max<double>(2, static_cast<double>(k));
     auto px = [&](double rank) { return axis_left + (rank - 1) / (max_rank - 1) * axis_w; };
     std::ostringstream svg;
@@ -455,8 +521,7 @@ std::string svg_cd_diagram(const std::string& title, const std::vector<std::stri
         svg << "<line x1=\"" << num(px(1)) << "\" y1=\"40\" x2=\"" << num(end)
             << "\" y2=\"40\" stroke=\"#333\" stroke-width=\"2\"><title>critical "
             << "difference " << tick_label(cd) << "</title></line>\n";
-        svg << "<text x=\"" << num(end + 6) << "\" y=\"44\">CD = " << num(cd) << (cd > max_rank - 1 ? " (wider than the axis)" : "")
-            << "</text>\n";
+        svg << "<text x=\"" << num(end + 6) << "\" y=\"44\">" << escape(cd_label) << "</text>\n";
     }
     // The bars: each run of names not significantly different.
     for (std::size_t c = 0; c < cliques.size(); ++c) {
@@ -481,9 +546,7 @@ std::string svg_cd_diagram(const std::string& title, const std::vector<std::stri
             << "\">" << (left ? label + " " + num(mean_ranks[i]) : num(mean_ranks[i]) + " " + label) << "<title>" << escape(names[i])
             << "</title></text>\n";
     }
-    if (!note.empty())
-        svg << "<text x=\"" << num(width - 10) << "\" y=\"" << num(height - 8) << "\" text-anchor=\"end\">" << escape(fit(note, width - 20))
-            << "</text>\n";
+    text_lines(svg, note_lines, width - 10, bottom + 26, "end");
     svg << "</svg>\n";
     return svg.str();
 }

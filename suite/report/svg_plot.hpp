@@ -54,10 +54,16 @@ struct ForestRow {
     double reference = 0.0 / 0.0;  // this row's baseline (NaN: none)
     std::string color = "#1f77b4";
     std::string note;  // added to the hover text
+    // The estimate's marker: circle, ring (hollow), up or down (triangles), diamond — so that a verdict is carried by
+    // shape as well as colour. `kind` is written as the marker's data-kind, with the label as data-label (a browser
+    // test reads them back against the table).
+    std::string marker = "circle", kind;
+    std::string right;  // short text right of the plot area on the row (e.g. "n = 8")
 };
-// `note` goes under the x axis (e.g. what the colours mean).
+// `note` goes under the x axis (e.g. what the colours mean), wrapped onto as many lines as it needs; `band`, when
+// finite, shades reference ± band (an equivalence margin).
 std::string svg_forest_plot(const std::string& title, const std::string& x_label, const std::vector<ForestRow>& rows, double reference,
-                            const std::string& note = "");
+                            const std::string& note = "", double band = 0.0 / 0.0);
 
 // A heatmap: values[r][c] coloured on one scale (NaN: empty), the value written in each cell with `marks[r][c]`
 // after it (e.g. "▲"), row and column labels outside the grid.

@@ -1,0 +1,167 @@
+// Report, stage 3a: the first screen — the question and its answer in a sentence, the verdicts as chips (each member
+// with Δ, the interval the verdict used and n), the forest plot of those same differences, and the provenance
+// (commands, commit, machine), which the HTML page folds away.
+#include "report/report_parts.hpp"
+
+#include <algorithm>
+
+namespace actbench::doc {
+
+using nlohmann::json;
+
+namespace {
+
+// A verdict's look in the headline and the Δ forest plot: colour and shape both, so that neither alone carries it
+// (Okabe & Ito's colour-blind-safe palette).
+struct VerdictStyle {
+    const char* name;  // the chip's heading
+    const char* color;
+    const char* marker;
+};
+VerdictStyle style_of(RankedEntry::Verdict v) {
+    using V = RankedEntry::Verdict;
+    switch (v) {
+        case V::better: return {"better", "#009E73", "up"};
+        case V::worse: return {"worse", "#D55E00", "down"};
+        case V::equivalent: return {"equivalent", "#0072B2", "diamond"};
+        case V::pending: return {"pending", "#777777", "ring"};
+        default: return {"undecided", "#777777", "ring"};  // undecided, not distinguished, underpowered: no verdict either way
+    }
+}
+
+bool compared(const RankedEntry& e) { return !e.is_baseline && !e.alias_of && e.verdict != RankedEntry::Verdict::not_tested; }
+
+std::string name_of(const Aggregate& a, const Ranking& r, const RankedEntry& e) {
+    const std::string v = value_text(e.group->values[a.compared_axis]);
+    return a.rankings.size() > 1 && !r.context_label.empty() ? v + " (" + r.context_label + ")" : v;
+}
+
+int seeds_of(const RankedEntry& e) { return e.sequential ? e.sequential_seeds : e.paired ? e.pairs : static_cast<int>(e.group->stats.acc.n); }
+
+// "softsign +0.0101 [+0.0041, +0.0162], n = 8"
+// Δ where the verdict was taken: the centre of its interval (with adaptive seeds the deciding look's difference,
+// which the seeds stored after it do not move).
+double verdict_delta(const RankedEntry& e) { return (e.verdict_ci.low + e.verdict_ci.high) / 2; }
+
+std::string member(const Aggregate& a, const Ranking& r, const RankedEntry& e) {
+    return name_of(a, r, e) + " " + fmt("%+.4f", verdict_delta(e)) + " " +
+        interval_text("%+.4f", e.verdict_ci.low, e.verdict_ci.high, 0) + ", n = " + std::to_string(seeds_of(e));
+}
+
+// What was asked: the compared axis against the baseline, on which data, at what budget.
+std::string question(const Aggregate& a) {
+    const json& d = a.config.value("dataset", json::object());
+    std::string data = d.value("kind", std::string("?"));
+    if (d.contains("path")) data += " `" + std::filesystem::path(d["path"].get<std::string>()).filename().string() + "`";
+    for (const auto& [key, what] : {std::pair<const char*, const char*>{"train_subset", " training images"}, {"train_count", " training images"},
+                                    {"test_subset", " test images"}, {"test_count", " test images"}})
+        if (d.contains(key) && d[key].is_number() && d[key].get<double>() > 0) data += ", " + value_text(d[key]) + what;
+    const json& t = a.config.value("train", json::object());
+    std::string budget = value_text(t.value("epochs", json())) + " epochs of batch " + value_text(t.value("batch", json()));
+    if (!a.tune_axis.empty()) budget += ", " + a.tune_axis + " tuned per cell";
+    if (a.adaptive)
+        budget += ", " + std::to_string(a.adaptive->min) + "–" + std::to_string(a.adaptive->max) + " adaptive " +
+            (a.paired_seeds ? "paired " : "") + "seeds";
+    const std::string against = a.baseline.is_null() ? " (no baseline: ranked, not tested)" : ", against **" + a.baseline_text() + "**";
+    return "**Question**: which " + a.compared_axis + against + " — " + data + "; " + budget + ".";
+}
+
+}  // namespace
+
+// The page's head: the question, the answer in one sentence and the verdict chips.
+void headline(const Aggregate& a, Section& s) {
+    s.paragraphs.push_back(spans(question(a)));
+    std::map<std::string, std::vector<std::string>> chips;  // verdict name → members
+    std::vector<std::string> aliases;
+    std::vector<std::pair<double, std::string>> sooner_by, later_by;
+    for (const Ranking& r : a.rankings)
+        for (const RankedEntry& e : r.entries) {
+            if (e.alias_of) aliases.push_back(name_of(a, r, e) + " = " + value_text(e.alias_of->values[a.compared_axis]));
+            if (!compared(e)) continue;
+            const std::string verdict = style_of(e.verdict).name;
+            const bool listed_only = verdict == "undecided" || verdict == "pending" || !std::isfinite(e.verdict_ci.low);
+            chips[verdict].push_back(listed_only ? name_of(a, r, e) : member(a, r, e));
+            if (e.speed.p_adjusted < a.alpha)
+                (e.speed.sooner > e.speed.later ? sooner_by : later_by).emplace_back(e.speed.ratio, name_of(a, r, e) + " " + fmt("%.2f", e.speed.ratio) + "×");
+        }
+    if (chips.empty()) {  // no baseline: each context's leader, or that it learned nothing
+        const int classes = a.config.value("dataset", json::object()).value("classes", 0);
+        std::string leaders;
+        for (const Ranking& r : a.rankings) {
+            if (r.entries.empty()) continue;
+            const double best = r.entries.front().group->stats.outcome_mean();
+            leaders += (leaders.empty() ? "" : " · ") + (r.context_label.empty() ? std::string() : r.context_label + ": ") +
+                (classes > 1 && best <= 1.5 / classes ? "every group at chance"
+                                                      : "**" + value_text(r.entries.front().group->values[a.compared_axis]) + "** " + fmt("%.4f", best));
+        }
+        s.paragraphs.push_back(spans("**Answer**: nothing is tested against a baseline here, so no verdict; the highest mean final test "
+                                     "accuracy — " + leaders + "."));
+        return;
+    }
+    std::string answer;
+    for (const char* v : {"better", "worse", "equivalent", "undecided", "pending"})
+        if (chips.count(v)) answer += (answer.empty() ? "" : ", ") + std::to_string(chips[v].size()) + " " + v;
+    std::string check;
+    int decided = 0, confirmed = 0;
+    for (const Ranking& r : a.rankings)
+        for (const RankedEntry& e : r.entries)
+            if (e.confirming && e.confirmation.pairs > 1) ++decided, confirmed += e.confirmation.confirmed;
+    if (decided > 0) check = "; on fresh seeds " + std::to_string(confirmed) + " of " + std::to_string(decided) + " decisions are confirmed";
+    s.paragraphs.push_back(spans("**Answer**: against **" + a.baseline_text() + "**, " + answer +
+                                 " (Δ in final test accuracy, with the interval each verdict used" +
+                                 (a.adaptive ? ", the design's at " + fmt("%.2f", 100 * a.design_level) + "%" : ", at 1 − α/m") + ")" + check +
+                                 "."));
+    for (const char* v : {"better", "worse", "equivalent", "undecided", "pending"}) {
+        if (!chips.count(v)) continue;
+        std::string list;
+        for (const std::string& m : chips[v]) list += (list.empty() ? "" : " · ") + m;
+        s.bullets.push_back(spans("**" + std::string(v) + "** (" + std::to_string(chips[v].size()) + "): " + list));
+    }
+    // Speed: the largest effects first.
+    auto by_ratio = [](std::vector<std::pair<double, std::string>>& v, bool ascending) {
+        std::stable_sort(v.begin(), v.end(), [&](const auto& x, const auto& y) { return ascending ? x.first < y.first : x.first > y.first; });
+        std::vector<std::string> out;
+        for (auto& [ratio, text] : v) out.push_back(std::move(text));
+        return out;
+    };
+    const std::vector<std::string> sooner = by_ratio(sooner_by, true), later = by_ratio(later_by, false);
+    auto joined = [](const std::vector<std::string>& v) {
+        std::string out;
+        for (const std::string& x : v) out += (out.empty() ? "" : " · ") + x;
+        return out;
+    };
+    if (!sooner.empty()) s.bullets.push_back(spans("**sooner** to the training target (" + std::to_string(sooner.size()) + "): " + joined(sooner)));
+    if (!later.empty()) s.bullets.push_back(spans("**later** (" + std::to_string(later.size()) + "): " + joined(later)));
+    if (!aliases.empty()) s.bullets.push_back(spans("**aliases**, compared once: " + joined(aliases)));
+}
+
+// The differences the verdicts were decided on: Δ against the baseline with the verdict's interval, sorted by Δ, a
+// marker per verdict (shape and colour), n beside each row, the equivalence band shaded.
+Figure delta_forest(const Aggregate& a) {
+    std::vector<std::pair<double, ForestRow>> rows;
+    for (const Ranking& r : a.rankings)
+        for (const RankedEntry& e : r.entries) {
+            if (!compared(e) || !std::isfinite(e.verdict_ci.low)) continue;
+            const VerdictStyle st = style_of(e.verdict);
+            ForestRow row;
+            row.label = name_of(a, r, e);
+            row.estimate = verdict_delta(e);
+            row.low = e.verdict_ci.low, row.high = e.verdict_ci.high;
+            row.color = st.color, row.marker = st.marker, row.kind = st.name;
+            row.right = "n = " + std::to_string(seeds_of(e));
+            row.note = std::string(st.name) + " (" + verdict_text(e.verdict) + "), interval at " + fmt("%.2f", 100 * e.verdict_level) + "%";
+            rows.emplace_back(row.estimate, row);
+        }
+    std::stable_sort(rows.begin(), rows.end(), [](const auto& x, const auto& y) { return x.first > y.first; });
+    std::vector<ForestRow> sorted;
+    for (auto& [d, row] : rows) sorted.push_back(std::move(row));
+    const std::string level = a.adaptive ? "the design's repeated interval at " + fmt("%.2f", 100 * a.design_level) + "%"
+                                         : "its interval at 1 − α/m = " + fmt("%.2f", 100 * (1 - a.alpha / static_cast<double>(std::max<std::size_t>(a.comparisons, 1)))) + "%";
+    return {"delta_forest", "Difference from " + a.baseline_text() + ", with the interval each verdict used",
+            svg_forest_plot("Δ final test accuracy against " + a.baseline_text() + ", " + level, "Δ final test accuracy", sorted, 0,
+                            "▲ better · ▼ worse · ◆ equivalent · ○ undecided (no verdict either way)" +
+                                std::string(a.adaptive ? " · shaded: the equivalence margin ±" + fmt("%.3f", a.adaptive->margin) : ""),
+                            a.adaptive ? a.adaptive->margin : NAN)};
+}
+
+}  // namespace actbench::doc
