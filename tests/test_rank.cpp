@@ -108,6 +108,9 @@ TEST_CASE("rank counts an alias once: k is the number of distinct functions", "[
     CHECK_THAT(files.markdown, Catch::Contains("for 4 values over 3 columns"));  // relu, swish, tanh, twin: not 5
     CHECK(files.markdown.find("| silu |") == std::string::npos);
     CHECK(files.markdown.find("| twin |") != std::string::npos);  // an alias in one study only is still a method
+    // The page says what can be told apart before it gives the order (it led with "best mean rank").
+    const std::size_t summary = files.markdown.find("## Summary");
+    CHECK(files.markdown.find("Friedman's test", summary) < files.markdown.find("best mean rank", summary));
 }
 
 TEST_CASE("rank with a critical difference wider than the range of ranks says so once", "[rank][report]") {

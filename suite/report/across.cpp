@@ -160,9 +160,6 @@ std::vector<Text> findings(const Result& r) {
                             " and " + std::to_string(k) + "."));
         return out;
     }
-    out.push_back(spans("Best mean rank over the " + std::to_string(n) + " columns: **" + r.values[r.order[0]] + "** (" +
-                        fmt("%.2f", r.mean_ranks[r.order[0]]) + "); worst: " + r.values[r.order[k - 1]] + " (" +
-                        fmt("%.2f", r.mean_ranks[r.order[k - 1]]) + ")."));
     const bool reject = r.friedman.p_value < r.alpha;
     const std::string statistic = r.friedman.exact
         ? "every column ranks the values in the same order, the largest χ²_F there is, so Iman–Davenport's F is "
@@ -192,6 +189,10 @@ std::vector<Text> findings(const Result& r) {
         out.push_back(
             spans("But no two values' mean ranks differ by the critical difference: the ranks differ as a whole, and no pair "
                   "is told apart with so few columns."));
+    // What can be told apart first (above), then the order, which alone would read as a result.
+    out.push_back(spans(std::string(reject && tied < k ? "" : "The order, which the tests above do not separate: ") + "best mean rank over the " +
+                        std::to_string(n) + " columns **" + r.values[r.order[0]] + "** (" + fmt("%.2f", r.mean_ranks[r.order[0]]) +
+                        "); worst " + r.values[r.order[k - 1]] + " (" + fmt("%.2f", r.mean_ranks[r.order[k - 1]]) + ")."));
     return out;
 }
 
