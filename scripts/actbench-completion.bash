@@ -5,7 +5,7 @@ _actbench() {
     cur="${COMP_WORDS[COMP_CWORD]}"
     prev="${COMP_WORDS[COMP_CWORD-1]}"
     local cmd="${COMP_WORDS[1]}"
-    local commands="run report rank export list show inspect validate plan verify compact bench slurm"
+    local commands="run report rank index export list show inspect validate plan verify compact bench slurm"
     if [[ $COMP_CWORD -eq 1 ]]; then
         COMPREPLY=($(compgen -W "$commands --help --version" -- "$cur"))
         return
@@ -15,6 +15,7 @@ _actbench() {
         run) options="--out --jobs --threads-per-trial --shard --no-resume --retry-failed --quiet --help" ;;
         report) options="--out --rows --cols --adjust --strict --help" ;;
         rank) options="--out --alpha --help" ;;
+        index) options="--help" ;;
         export) options="--format --out --stage --help" ;;
         list) options="--json --names --help" ;;
         show) options="--config --range --points --plot --json --help" ;;

@@ -163,7 +163,7 @@ TEST_CASE("bad input to the binary: one clear message and exit status 2", "[cli]
         CHECK(run_actbench(dir, "run x.yaml --jobs 0").code == 2);
         const Result unknown = run_actbench(dir, "frobnicate x.yaml");
         CHECK(unknown.code == 2);
-        CHECK_THAT(unknown.err, Catch::Contains("unknown command 'frobnicate'; valid: run, report, rank, export, list, show"));
+        CHECK_THAT(unknown.err, Catch::Contains("unknown command 'frobnicate'; valid: run, report, rank, index, export, list, show"));
     }
     SECTION("values that are not what they claim: an infinite range, a time limit that is not a time") {
         const Result range = run_actbench(dir, "show activation relu --range -inf:inf");

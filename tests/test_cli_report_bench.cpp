@@ -194,3 +194,23 @@ TEST_CASE("bench --profile breaks a training step and an evaluation step down by
     const Result text = run_actbench(dir, "bench --seconds 0.2 --threads 1 --conv1 8 --conv2 16 --dense 32 --profile");
     CHECK_THAT(text.out, Catch::Contains("training steps") && Catch::Contains("backward-weights") && Catch::Contains("evaluation steps"));
 }
+
+TEST_CASE("index lists the reports of a folder with their answers, linked; refuses a folder without one", "[cli][report]") {
+    TempDir dir;
+    const fs::path cfg = write_config(dir, "i.yaml", small_sweep("i"));
+    REQUIRE(run_actbench(dir, "run " + cfg.string() + " --out " + (dir / "runs").string() + " --quiet").code == 0);
+    REQUIRE(run_actbench(dir, "report " + (dir / "runs").string() + " --out " + (dir / "reports" / "small").string()).code == 0);
+    const Result r = run_actbench(dir, "index " + (dir / "reports").string());
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    const std::string answer = nlohmann::json::parse(slurp(dir / "reports" / "small" / "report.json"))["answer"];
+    CHECK_THAT(answer, Catch::StartsWith("**Answer**: "));
+    CHECK_THAT(r.out, Catch::Contains("- [small](small/report.html) ([Markdown](small/report.md)): " + answer.substr(12)));
+    CHECK(slurp(dir / "reports" / "index.md") == r.out);
+    CHECK_THAT(slurp(dir / "reports" / "index.html"), Catch::Contains("<a href=\"small/report.html\">small</a>"));
+    fs::create_directories(dir / "empty");
+    const Result none = run_actbench(dir, "index " + (dir / "empty").string());
+    CHECK(none.code == 2);
+    CHECK_THAT(none.err, Catch::Contains("no report (a folder with report.json or rank.md) to index"));
+    CHECK(run_actbench(dir, "index " + (dir / "nosuch").string()).code == 2);
+}

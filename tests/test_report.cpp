@@ -5,6 +5,7 @@
 #include "fake_run.hpp"
 #include "report/report.hpp"
 #include "report/report_data.hpp"
+#include "report/report_index.hpp"
 #include "store/run_store.hpp"
 
 #include <catch2/catch.hpp>
@@ -331,6 +332,10 @@ TEST_CASE("every committed study's report regenerates byte for byte from its com
             CHECK(slurp(out / f) == slurp(source / "reports" / study / f));
         }
     }
+    // The index of them (actbench index reports) regenerates too.
+    const IndexFiles index = build_index(source / "reports");
+    CHECK(index.markdown == slurp(source / "reports" / "index.md"));
+    CHECK(index.html == slurp(source / "reports" / "index.html"));
     // Every ranking (actbench rank: a reports/<name>/rank.md, e.g. across_datasets) regenerates too, from the studies
     // its page lists ("- **study** (…").
     for (const auto& e : fs::directory_iterator(source / "reports")) {
@@ -444,7 +449,7 @@ TEST_CASE("every committed report page reads in a real browser, on a laptop and 
     // overlaps or is cut by the generator, every in-page link leads somewhere, no script fails; at 390 px (a phone)
     // the page does not scroll sideways (wide tables and figures scroll in their own boxes).
     const fs::path source = ACTBENCH_SOURCE_DIR;
-    std::vector<fs::path> pages;
+    std::vector<fs::path> pages{source / "reports" / "index.html"};
     for (const auto& e : fs::directory_iterator(source / "reports"))
         for (const char* name : {"report.html", "rank.html"})
             if (fs::exists(e.path() / name)) pages.push_back(e.path() / name);
@@ -454,6 +459,13 @@ TEST_CASE("every committed report page reads in a real browser, on a laptop and 
     for (const fs::path& page : pages) {
         const fs::path copy = dir / (page.parent_path().filename().string() + "-" + page.filename().string());
         fs::copy_file(page, copy);
+        // Links to files (the page's other formats, the index's reports) lead to files that exist.
+        const std::string html = slurp(page);
+        const std::regex href("href=\"([^\"#:]+)\"");
+        for (std::sregex_iterator it(html.begin(), html.end(), href), end; it != end; ++it) {
+            INFO(page << " links " << (*it)[1].str());
+            CHECK(fs::exists(page.parent_path() / (*it)[1].str()));
+        }
         for (const int width : {1366, 390}) {
             const json r = check_page_in_browser(dir, copy, "", width);
             INFO(page << " at " << width << " px: " << r.dump());

@@ -2,6 +2,7 @@
 //   actbench run CONFIG [--out DIR] [--jobs N] [--threads-per-trial M] [--shard I/N] [--no-resume] [--retry-failed] [--quiet]
 //   actbench report RUN_DIR... [--out DIR] [--rows AXIS --cols AXIS] [--adjust holm|bh] [--strict]
 //   actbench rank STUDY_DIR... [--out DIR] [--alpha A]
+//   actbench index DIR
 //   actbench export RUN_DIR... [--format csv|jsonl] [--out DIR] [--stage final|tuning|confirm|all]
 //   actbench validate CONFIG | plan CONFIG [--json] | verify RUN_DIR [--trial ID] [--sample K] | compact RUN_DIR...
 //   actbench list activations|inits|models|datasets|settings [--json | --names]
@@ -24,6 +25,7 @@
 #include "core/error.hpp"
 #include "image_codecs.hpp"
 #include "report/across.hpp"
+#include "report/report_index.hpp"
 #include "report/report.hpp"
 #include "run/data.hpp"
 #include "run/runner.hpp"
@@ -162,6 +164,18 @@ Command rank_command(CLI::App& app) {
                 if (!o->out.empty())
                     write_document_files(o->out, {{"rank.md", &files.markdown}, {"rank.html", &files.html}, {"rank.csv", &files.csv}},
                                          files.svgs);
+                std::cout << files.markdown;
+                return 0;
+            }};
+}
+
+Command index_command(CLI::App& app) {
+    auto dir = std::make_shared<std::string>();
+    auto* sub = app.add_subcommand("index", "Write index.md and index.html into DIR: each report in its subfolders, linked, with its answer");
+    sub->add_option("dir", *dir, "A folder of report folders (as written by report --out and rank --out), e.g. reports")->required();
+    return {sub, [dir] {
+                const IndexFiles files = build_index(*dir);
+                write_document_files(*dir, {{"index.md", &files.markdown}, {"index.html", &files.html}}, {});
                 std::cout << files.markdown;
                 return 0;
             }};
@@ -533,7 +547,7 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
     app.set_version_flag("--version", std::string("actbench ") + kVersion + " (git " + kGitCommit + ")");
     const std::string invocation = command_line(argc, argv);
-    const std::vector<Command> commands{run_command(app, invocation),  report_command(app),   rank_command(app),
+    const std::vector<Command> commands{run_command(app, invocation),  report_command(app),   rank_command(app),   index_command(app),
                                         export_command(app),           list_command(app),     show_command(app),
                                         inspect_command(app),          validate_command(app), plan_command(app),
                                         verify_command(app),           compact_command(app),  bench_command(app),

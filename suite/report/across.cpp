@@ -210,6 +210,7 @@ Figure diagram(const Result& r) {
 
 Document document(const Result& r) {
     Document doc;
+    doc.formats = {{"Markdown", "rank.md"}, {"CSV", "rank.csv"}};
     Section head;
     head.level = 1;
     head.title = "actbench rank: which " + r.axis + " across " + std::to_string(r.studies.size()) + " studies";

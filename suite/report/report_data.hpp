@@ -200,6 +200,9 @@ std::string value_text(const nlohmann::json& v);
 // for a difference, 1 for a ratio, ½ for P(>)) or past it: which side of the reference is what a reader reads
 // an interval for (report_sentences.cpp). A non-finite bound prints "—".
 std::string interval_text(const char* format, double low, double high, double reference = NAN);
+// The report's answer in one sentence (Markdown-style notation), its first screen's and report.json's "answer"
+// (report_headline.cpp): the verdicts counted against the baseline, or each context's leader without one.
+std::string answer_text(const Aggregate& a);
 
 // adjustment: holm (family-wise error) or bh (false discovery rate).
 Aggregate aggregate(const LoadedRuns& runs, const std::string& adjustment = "holm");

@@ -9,7 +9,7 @@ Text spans(const std::string& notation) {
         if (!out.empty() && out.back().style == style)
             out.back().text += text;
         else
-            out.push_back({style, std::move(text)});
+            out.push_back({style, std::move(text), {}});
     };
     std::size_t i = 0;
     while (i < notation.size()) {

@@ -13,8 +13,9 @@
 namespace actbench {
 
 struct Span {
-    enum class Style { plain, em, strong, code } style = Style::plain;
+    enum class Style { plain, em, strong, code, link } style = Style::plain;
     std::string text;
+    std::string href;  // a link's target, relative to the page
 };
 using Text = std::vector<Span>;
 
@@ -56,6 +57,9 @@ struct Section {
 struct Document {
     std::string title;
     std::vector<Section> sections;
+    // The same document in the other files written beside it (text, file name): the HTML page links them under its
+    // title. Not in the Markdown, which is also printed where no file is written.
+    std::vector<std::pair<std::string, std::string>> formats;
 };
 
 }  // namespace actbench

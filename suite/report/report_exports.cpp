@@ -205,6 +205,7 @@ std::string render_json(const Aggregate& a) {
             trials.push_back(tj);
         }
     json out{{"sweep", a.manifest["sweep"]},
+             {"answer", answer_text(a)},
              {"environment", a.environment},
              {"config", a.config},
              {"summary",

@@ -5,9 +5,10 @@
 
 #include <algorithm>
 
-namespace actbench::doc {
+namespace actbench {
 
 using nlohmann::json;
+using namespace doc;
 
 namespace {
 
@@ -68,23 +69,52 @@ std::string question(const Aggregate& a) {
 
 }  // namespace
 
-// The page's head: the question, the answer in one sentence and the verdict chips.
-void headline(const Aggregate& a, Section& s) {
-    s.paragraphs.push_back(spans(question(a)));
-    std::map<std::string, std::vector<std::string>> chips;  // verdict name → members
+namespace {
+
+// The verdicts gathered for the chips: members per verdict, aliases, and the speed decisions with their ratios.
+struct Chips {
+    std::map<std::string, std::vector<std::string>> members;  // verdict name → members
     std::vector<std::string> aliases;
-    std::vector<std::pair<double, std::string>> sooner_by, later_by;
+    std::vector<std::pair<double, std::string>> sooner, later;
+};
+
+Chips gather(const Aggregate& a) {
+    Chips c;
     for (const Ranking& r : a.rankings)
         for (const RankedEntry& e : r.entries) {
-            if (e.alias_of) aliases.push_back(name_of(a, r, e) + " = " + value_text(e.alias_of->values[a.compared_axis]));
+            if (e.alias_of) c.aliases.push_back(name_of(a, r, e) + " = " + value_text(e.alias_of->values[a.compared_axis]));
             if (!compared(e)) continue;
             const std::string verdict = style_of(e.verdict).name;
             const bool listed_only = verdict == "undecided" || verdict == "pending" || !std::isfinite(e.verdict_ci.low);
-            chips[verdict].push_back(listed_only ? name_of(a, r, e) : member(a, r, e));
+            c.members[verdict].push_back(listed_only ? name_of(a, r, e) : member(a, r, e));
             if (e.speed.p_adjusted < a.alpha)
-                (e.speed.sooner > e.speed.later ? sooner_by : later_by).emplace_back(e.speed.ratio, name_of(a, r, e) + " " + fmt("%.2f", e.speed.ratio) + "×");
+                (e.speed.sooner > e.speed.later ? c.sooner : c.later).emplace_back(e.speed.ratio, name_of(a, r, e) + " " + fmt("%.2f", e.speed.ratio) + "×");
         }
-    if (chips.empty()) {  // no baseline: each context's leader, or that it learned nothing
+    // Speed: the largest effects first.
+    std::stable_sort(c.sooner.begin(), c.sooner.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+    std::stable_sort(c.later.begin(), c.later.end(), [](const auto& x, const auto& y) { return x.first > y.first; });
+    return c;
+}
+
+constexpr const char* kVerdicts[] = {"better", "worse", "equivalent", "undecided", "pending"};
+
+std::string joined(const std::vector<std::string>& v) {
+    std::string out;
+    for (const std::string& x : v) out += (out.empty() ? "" : " · ") + x;
+    return out;
+}
+
+std::string joined(const std::vector<std::pair<double, std::string>>& v) {
+    std::vector<std::string> texts;
+    for (const auto& [ratio, text] : v) texts.push_back(text);
+    return joined(texts);
+}
+
+}  // namespace
+
+std::string answer_text(const Aggregate& a) {
+    Chips c = gather(a);
+    if (c.members.empty()) {  // no baseline: each context's leader, or that it learned nothing
         const int classes = a.config.value("dataset", json::object()).value("classes", 0);
         std::string leaders;
         for (const Ranking& r : a.rankings) {
@@ -94,45 +124,35 @@ void headline(const Aggregate& a, Section& s) {
                 (classes > 1 && best <= 1.5 / classes ? "every group at chance"
                                                       : "**" + value_text(r.entries.front().group->values[a.compared_axis]) + "** " + fmt("%.4f", best));
         }
-        s.paragraphs.push_back(spans("**Answer**: nothing is tested against a baseline here, so no verdict; the highest mean final test "
-                                     "accuracy — " + leaders + "."));
-        return;
+        return "**Answer**: nothing is tested against a baseline here, so no verdict; the highest mean final test accuracy — " + leaders + ".";
     }
-    std::string answer;
-    for (const char* v : {"better", "worse", "equivalent", "undecided", "pending"})
-        if (chips.count(v)) answer += (answer.empty() ? "" : ", ") + std::to_string(chips[v].size()) + " " + v;
+    std::string counts;
+    for (const char* v : kVerdicts)
+        if (c.members.count(v)) counts += (counts.empty() ? "" : ", ") + std::to_string(c.members[v].size()) + " " + v;
     std::string check;
     int decided = 0, confirmed = 0;
     for (const Ranking& r : a.rankings)
         for (const RankedEntry& e : r.entries)
             if (e.confirming && e.confirmation.pairs > 1) ++decided, confirmed += e.confirmation.confirmed;
     if (decided > 0) check = "; on fresh seeds " + std::to_string(confirmed) + " of " + std::to_string(decided) + " decisions are confirmed";
-    s.paragraphs.push_back(spans("**Answer**: against **" + a.baseline_text() + "**, " + answer +
-                                 " (Δ in final test accuracy, with the interval each verdict used" +
-                                 (a.adaptive ? ", the design's at " + fmt("%.2f", 100 * a.design_level) + "%" : ", at 1 − α/m") + ")" + check +
-                                 "."));
-    for (const char* v : {"better", "worse", "equivalent", "undecided", "pending"}) {
-        if (!chips.count(v)) continue;
-        std::string list;
-        for (const std::string& m : chips[v]) list += (list.empty() ? "" : " · ") + m;
-        s.bullets.push_back(spans("**" + std::string(v) + "** (" + std::to_string(chips[v].size()) + "): " + list));
-    }
-    // Speed: the largest effects first.
-    auto by_ratio = [](std::vector<std::pair<double, std::string>>& v, bool ascending) {
-        std::stable_sort(v.begin(), v.end(), [&](const auto& x, const auto& y) { return ascending ? x.first < y.first : x.first > y.first; });
-        std::vector<std::string> out;
-        for (auto& [ratio, text] : v) out.push_back(std::move(text));
-        return out;
-    };
-    const std::vector<std::string> sooner = by_ratio(sooner_by, true), later = by_ratio(later_by, false);
-    auto joined = [](const std::vector<std::string>& v) {
-        std::string out;
-        for (const std::string& x : v) out += (out.empty() ? "" : " · ") + x;
-        return out;
-    };
-    if (!sooner.empty()) s.bullets.push_back(spans("**sooner** to the training target (" + std::to_string(sooner.size()) + "): " + joined(sooner)));
-    if (!later.empty()) s.bullets.push_back(spans("**later** (" + std::to_string(later.size()) + "): " + joined(later)));
-    if (!aliases.empty()) s.bullets.push_back(spans("**aliases**, compared once: " + joined(aliases)));
+    return "**Answer**: against **" + a.baseline_text() + "**, " + counts + " (Δ in final test accuracy, with the interval each verdict used" +
+        (a.adaptive ? ", the design's at " + fmt("%.2f", 100 * a.design_level) + "%" : ", at 1 − α/m") + ")" + check + ".";
+}
+
+namespace doc {
+
+// The page's head: the question, the answer in one sentence and the verdict chips.
+void headline(const Aggregate& a, Section& s) {
+    s.paragraphs.push_back(spans(question(a)));
+    s.paragraphs.push_back(spans(answer_text(a)));
+    Chips c = gather(a);
+    for (const char* v : kVerdicts)
+        if (c.members.count(v))
+            s.bullets.push_back(spans("**" + std::string(v) + "** (" + std::to_string(c.members[v].size()) + "): " + joined(c.members[v])));
+    if (!c.sooner.empty())
+        s.bullets.push_back(spans("**sooner** to the training target (" + std::to_string(c.sooner.size()) + "): " + joined(c.sooner)));
+    if (!c.later.empty()) s.bullets.push_back(spans("**later** (" + std::to_string(c.later.size()) + "): " + joined(c.later)));
+    if (!c.aliases.empty()) s.bullets.push_back(spans("**aliases**, compared once: " + joined(c.aliases)));
 }
 
 // The differences the verdicts were decided on: Δ against the baseline with the verdict's interval, sorted by Δ, a
@@ -164,4 +184,6 @@ Figure delta_forest(const Aggregate& a) {
                             a.adaptive ? a.adaptive->margin : NAN)};
 }
 
-}  // namespace actbench::doc
+}  // namespace doc
+
+}  // namespace actbench

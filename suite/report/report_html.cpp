@@ -3,6 +3,7 @@
 // every section, and the figures are inline SVG with their values on hover.
 #include "report/report_data.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <sstream>
 
@@ -27,6 +28,7 @@ std::string inline_html(const Text& text) {
             case Span::Style::em: out += "<em>" + escape(s.text) + "</em>"; break;
             case Span::Style::strong: out += "<strong>" + escape(s.text) + "</strong>"; break;
             case Span::Style::code: out += "<code>" + escape(s.text) + "</code>"; break;
+            case Span::Style::link: out += "<a href=\"" + escape(s.href) + "\">" + escape(s.text) + "</a>"; break;
         }
     }
     return out;
@@ -113,6 +115,12 @@ std::string render_html(const Document& doc) {
                               << "</summary>\n";
         else if (!s.title.empty())
             html << "<h" << s.level << (s.id.empty() ? "" : " id=\"" + s.id + "\"") << ">" << escape(s.title) << "</h" << s.level << ">\n";
+        if (s.level == 1 && !doc.formats.empty()) {
+            html << "<p class=\"formats\">Also as";
+            for (std::size_t i = 0; i < doc.formats.size(); ++i)
+                html << (i ? " · " : " ") << "<a href=\"" << escape(doc.formats[i].second) << "\">" << escape(doc.formats[i].first) << "</a>";
+            html << "</p>\n";
+        }
         for (const Text& p : s.paragraphs) html << "<p>" << inline_html(p) << "</p>\n";
         if (!s.bullets.empty()) {
             html << "<ul>\n";
@@ -120,7 +128,7 @@ std::string render_html(const Document& doc) {
             html << "</ul>\n";
         }
         for (const Text& p : s.closing) html << "<p>" << inline_html(p) << "</p>\n";
-        if (s.level == 1) {
+        if (s.level == 1 && std::any_of(doc.sections.begin(), doc.sections.end(), [](const Section& x) { return !x.id.empty(); })) {
             html << "<nav><strong>Contents</strong><ul>\n";
             for (const Section& other : doc.sections)
                 if (!other.id.empty()) html << "<li><a href=\"#" << other.id << "\">" << escape(other.title) << "</a></li>\n";

@@ -1,6 +1,7 @@
 // Report, stage 3b: the document as Markdown (GitHub's dialect: pipe tables, figures as image links).
 #include "report/report_data.hpp"
 
+#include <algorithm>
 #include <sstream>
 
 namespace actbench {
@@ -15,6 +16,7 @@ std::string inline_text(const Text& text) {
             case Span::Style::em: out += "*" + s.text + "*"; break;
             case Span::Style::strong: out += "**" + s.text + "**"; break;
             case Span::Style::code: out += "`" + s.text + "`"; break;
+            case Span::Style::link: out += "[" + s.text + "](" + s.href + ")"; break;
         }
     }
     return out;
@@ -55,7 +57,8 @@ std::string render_markdown(const Document& doc) {
         if (!s.id.empty()) md << "<a id=\"" << s.id << "\"></a>\n\n";  // the contents' links land here on any renderer
         if (!s.title.empty()) md << std::string(s.level, '#') << " " << s.title << "\n\n";
         section_body(md, s);
-        if (s.level == 1) {  // the contents, after the page's opening
+        const bool any_id = std::any_of(doc.sections.begin(), doc.sections.end(), [](const Section& x) { return !x.id.empty(); });
+        if (s.level == 1 && any_id) {  // the contents, after the page's opening
             md << "Contents:";
             bool first = true;
             for (const Section& other : doc.sections)

@@ -424,6 +424,8 @@ Section pivot_section(const Aggregate& a, const std::string& pivot_rows, const s
 Document report_document(const Aggregate& a, const std::string& pivot_rows, const std::string& pivot_cols) {
     Document doc;
     doc.title = "actbench report: " + a.manifest.value("sweep", std::string("?"));
+    doc.formats = {{"Markdown", "report.md"}, {"the trials (CSV)", "report.csv"}, {"the ranking (CSV)", "summary.csv"},
+                   {"every number (JSON)", "report.json"}};
     Section head = opening(a);
     if (!a.baseline.is_null()) head.figures.push_back(delta_forest(a));  // under the verdicts it draws
     doc.sections.push_back(head);
