@@ -334,3 +334,48 @@ TEST_CASE(
     CHECK_THAT(r.err,
                Catch::Contains("t.yaml:6:") && Catch::Contains("adaptive.confirm: the confirmation seeds 7..10 include the tuning seed 8"));
 }
+
+TEST_CASE("tune.seeds_if_close: the cells whose choice is too close to call get more tuning seeds and choose on all",
+          "[tuning][cli][e2e]") {
+    TempDir dir;
+    // relu's two rates are one apart in 10⁴: its choice on two seeds is too close to call, so both rates get seeds 103
+    // and 104. tanh's rates are 100× apart: a clear choice, no more seeds.
+    const std::string body = "dataset: {kind: synthetic_shapes, classes: 3, train_count: 192, test_count: 60, size: 16, validation: 0.25}\n"
+                             "model: {conv1: 4, conv2: 8, dense: 16, kernel: 3, padding: 1}\n"
+                             "train: {epochs: 2, batch: 16, probe: 32}\n"
+                             "sweep: {activation: [relu], seed: [1]}\n";
+    const fs::path cfg = write_config(dir, "c.yaml",
+                                      "name: close\n" + body +
+                                          "tune: {axis: train.lr, values: [0.05, 0.050005], seeds: [101, 102], seeds_if_close: [103, 104]}\n");
+    CHECK_THAT(run_actbench(dir, "validate " + cfg.string()).out, Catch::Contains("ok, 4 to 8 tuning trials, then 1 final trials"));
+    CHECK_THAT(run_actbench(dir, "plan " + cfg.string()).out, Catch::Contains("then [103,104] for the cells whose choice is too close to call"));
+    const fs::path runs = dir / "runs";
+    Result r = run_actbench(dir, "run " + cfg.string() + " --out " + runs.string());
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    CHECK_THAT(r.err, Catch::Contains("1 choice(s) too close to call: more tuning seeds for them (tune.seeds_if_close)"));
+    std::set<int> tuning_seeds;
+    int final = 0;
+    for (const fs::path& d : trial_dirs(runs)) {
+        const auto s = nlohmann::json::parse(slurp(d / "summary.json"));
+        if (s["axes"]["stage"] == "tuning") tuning_seeds.insert(s["axes"]["seed"].get<int>());
+        final += s["axes"]["stage"] == "final";
+    }
+    CHECK(tuning_seeds == std::set<int>{101, 102, 103, 104});
+    CHECK(trial_dirs(runs).size() == 9);  // 2 rates × 4 seeds, then the final trial
+    CHECK(final == 1);
+    // The report chooses as the runner did, on all four seeds, and says why there are four.
+    REQUIRE(run_actbench(dir, "report " + runs.string() + " --out " + (dir / "rep").string()).code == 0);
+    CHECK_THAT(slurp(dir / "rep" / "report.md"), Catch::Contains("1 cell(s) were too close to call on the tuning seeds and chose on"));
+    // A rerun trains nothing.
+    r = run_actbench(dir, "run " + cfg.string() + " --out " + runs.string());
+    CHECK_THAT(r.err, Catch::Contains("0 ok, 0 diverged, 0 failed, 9 already done"));
+    // Refused: a seed if close that is a tuning seed or a final seed, with its position.
+    const fs::path again = write_config(dir, "a.yaml", "name: a\n" + body +
+                                                         "tune: {axis: train.lr, values: [0.05, 0.5], seeds: [101, 102], seeds_if_close: [102]}\n");
+    CHECK_THAT(run_actbench(dir, "validate " + again.string()).err,
+               Catch::Contains("a.yaml:6:") && Catch::Contains("tune.seeds_if_close: 102 is also in tune.seeds"));
+    const fs::path final_seed = write_config(dir, "f.yaml", "name: f\n" + body +
+                                                              "tune: {axis: train.lr, values: [0.05, 0.5], seeds: [101], seeds_if_close: [1]}\n");
+    CHECK_THAT(run_actbench(dir, "validate " + final_seed.string()).err, Catch::Contains("tune.seeds_if_close: 1 is also a value of sweep.seed"));
+}

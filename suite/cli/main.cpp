@@ -336,7 +336,10 @@ Command validate_command(CLI::App& app) {
                 std::cout << *config_path << ": ok, ";
                 if (config.tune) {
                     const std::size_t final_trials = config.final_stage->cell_count() / config.tune->values.size();
-                    std::cout << config.tuning_stage->cell_count() << " tuning trials, then "
+                    // The seeds if close run only for close choices: from the tuning seeds' trials up to all of stage 1.
+                    const std::size_t all = config.tuning_stage->cell_count(), seeds = config.tune->seeds.size();
+                    const std::size_t least = all / (seeds + config.tune->seeds_if_close.size()) * seeds;
+                    std::cout << (least < all ? std::to_string(least) + " to " : std::string()) << all << " tuning trials, then "
                               << (config.adaptive ? std::to_string(fewest(final_trials)) + " to " : std::string()) << final_trials
                               << " final trials\n";
                 } else if (config.adaptive) {

@@ -35,7 +35,11 @@ void write_tuned_plan(const Config& config, int jobs, bool json, std::ostream& o
     const std::size_t final_trials = config.final_stage->cell_count() / values;
     if (!json)
         out << "stage 1 (tuning " << config.tune->axis << " over " << values << " values, seeds "
-            << nlohmann::json(config.tune->seeds).dump() << ", chosen by " << config.tune->select << "):\n";
+            << nlohmann::json(config.tune->seeds).dump()
+            << (config.tune->seeds_if_close.empty() ? ""
+                                                    : ", then " + nlohmann::json(config.tune->seeds_if_close).dump() +
+                       " for the cells whose choice is too close to call; listed below, run only where needed")
+            << ", chosen by " << config.tune->select << "):\n";
     std::ostringstream stage1;
     write_plan(*config.tuning_stage, jobs, json, stage1);
     if (json) {

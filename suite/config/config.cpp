@@ -131,12 +131,13 @@ void check_tunable(const Reader& r, const YAML::Node& at, const std::string& axi
     r.fail(at, "tune.axis: '" + axis + "' is not a setting; " + section + " has " + list);
 }
 
-// tune: {axis: train.lr, values: [...], seeds: [...], select: validation_accuracy | validation_loss}. The two
-// stages are configs of their own, made by putting the axis into the sweep: stage 1 with the tuning seeds,
-// stage 2 (the candidates, one value per cell chosen from stage 1) with the sweep's seeds.
+// tune: {axis: train.lr, values: [...], seeds: [...], seeds_if_close: [...], select: validation_accuracy |
+// validation_loss}. The two stages are configs of their own, made by putting the axis into the sweep: stage 1 with
+// the tuning seeds (and the seeds_if_close, which only close cells train), stage 2 (the candidates, one value per
+// cell chosen from stage 1) with the sweep's seeds.
 void read_tune(const Reader& r, const YAML::Node& root, Config& c) {
     const YAML::Node& n = root["tune"];
-    r.expect_map(n, "tune", {"axis", "values", "seeds", "select"});
+    r.expect_map(n, "tune", {"axis", "values", "seeds", "seeds_if_close", "select"});
     for (const char* key : {"axis", "values", "seeds"})
         if (!n[key])
             r.fail(n,
@@ -153,24 +154,38 @@ void read_tune(const Reader& r, const YAML::Node& root, Config& c) {
     if (values.size() < 2) r.fail(n["values"], "tune.values: expected at least two values to choose from");
     refuse_repeats(r, values, "tune.values");
     refuse_repeats(r, r.list(n["seeds"], "tune.seeds"), "tune.seeds");
+    if (n["seeds_if_close"]) refuse_repeats(r, r.list(n["seeds_if_close"], "tune.seeds_if_close"), "tune.seeds_if_close");
     if (n["select"]) t.select = read_choice(r, n["select"], "tune.select", {"validation_accuracy", "validation_loss"});
     std::set<std::int64_t> final_seeds;
     if (root["sweep"] && root["sweep"]["seed"])
         for (const auto& item : r.list(root["sweep"]["seed"], "sweep.seed")) final_seeds.insert(item.as<std::int64_t>());
     else
         final_seeds.insert(1);
-    for (const auto& item : r.list(n["seeds"], "tune.seeds")) {
-        const std::int64_t seed = r.integer(item, "tune.seeds", 0, std::numeric_limits<std::int64_t>::max());
-        // Kept apart from the final seeds: a trial chosen on its validation score is never also a final one.
-        if (final_seeds.count(seed))
-            r.fail(item, "tune.seeds: " + std::to_string(seed) + " is also a value of sweep.seed; tuning seeds must differ");
-        t.seeds.push_back(seed);
+    for (const char* key : {"seeds", "seeds_if_close"}) {
+        if (!n[key]) continue;
+        const std::string where = std::string("tune.") + key;
+        for (const auto& item : r.list(n[key], where)) {
+            const std::int64_t seed = r.integer(item, where, 0, std::numeric_limits<std::int64_t>::max());
+            // Kept apart from the final seeds: a trial chosen on its validation score is never also a final one.
+            if (final_seeds.count(seed))
+                r.fail(item, where + ": " + std::to_string(seed) + " is also a value of sweep.seed; tuning seeds must differ");
+            if (key == std::string("seeds_if_close") && std::count(t.seeds.begin(), t.seeds.end(), seed))
+                r.fail(item, where + ": " + std::to_string(seed) + " is also in tune.seeds; the seeds if close are more seeds");
+            (key == std::string("seeds") ? t.seeds : t.seeds_if_close).push_back(seed);
+        }
     }
     if (c.dataset.validation <= 0)
         r.fail(n, "tune: choosing on a validation split needs one: set dataset.validation (e.g. 0.1), carved from the training split");
     auto stage = [&](bool tuning) {
         const YAML::Node copy = with_value(without_key(root, "tune"), {"sweep", t.axis}, n["values"]);
-        return std::make_shared<const Config>(read_config(r, tuning ? with_value(copy, {"sweep", "seed"}, n["seeds"]) : copy, c.file));
+        if (!tuning) return std::make_shared<const Config>(read_config(r, copy, c.file));
+        // Stage 1's grid holds every tuning seed; the runner trains the seeds if close only where they are needed.
+        YAML::Node seeds = n["seeds"];
+        if (n["seeds_if_close"]) {  // checked above, so a copy without marks is never reported against
+            seeds = YAML::Clone(n["seeds"]);
+            for (const auto& s : n["seeds_if_close"]) seeds.push_back(s);
+        }
+        return std::make_shared<const Config>(read_config(r, with_value(copy, {"sweep", "seed"}, seeds), c.file));
     };
     c.tuning_stage = stage(true);
     c.final_stage = stage(false);

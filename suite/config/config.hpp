@@ -50,6 +50,9 @@ struct TuneSpec {
     std::string axis;  // a dotted path: train.lr
     std::vector<nlohmann::json> values;  // as the grid holds them
     std::vector<std::int64_t> seeds;  // the tuning seeds, never among the final ones
+    // More tuning seeds for the cells whose choice on `seeds` is too close to call (tuning_choice.hpp): trained
+    // after them, for every value of those cells, which then choose on all their seeds. Empty: none.
+    std::vector<std::int64_t> seeds_if_close;
     std::string select = "validation_accuracy";  // or validation_loss
 };
 

@@ -72,7 +72,10 @@ nlohmann::json config_json(const Config& c) {
                           {"inits", inits},
                           {"sweep", sweep}};
     if (c.paired_seeds) doc["seeds"] = "paired";  // independent is the behaviour older configs hashed without the key
-    if (c.tune) doc["tune"] = {{"axis", c.tune->axis}, {"values", c.tune->values}, {"seeds", c.tune->seeds}, {"select", c.tune->select}};
+    if (c.tune) {
+        doc["tune"] = {{"axis", c.tune->axis}, {"values", c.tune->values}, {"seeds", c.tune->seeds}, {"select", c.tune->select}};
+        if (!c.tune->seeds_if_close.empty()) doc["tune"]["seeds_if_close"] = c.tune->seeds_if_close;  // absent: the hash of before
+    }
     if (c.adaptive) {
         doc["adaptive"] = {{"min", c.adaptive->min}, {"max", c.adaptive->max}, {"step", c.adaptive->step}, {"margin", c.adaptive->margin}};
         // Only when asked for: a design without confirmation keeps the document (and the run's config hash) it had.

@@ -185,6 +185,10 @@ void tuning_cells(Aggregate& a, const LoadedRuns& runs, const json& tune) {
             a.tuning.push_back(cell);
         }
         Aggregate::TuningCell& cell = a.tuning[index[key]];
+        // A seed if close (tune.seeds_if_close) is stored only where the choice on the tuning seeds was close: the
+        // cell then chooses on all of them, as the runner did (tuning.cpp).
+        for (const auto& s : tune.value("seeds_if_close", json::array()))
+            if (s == axes.value("seed", json())) cell.extended = true;
         for (TunedValue& v : cell.tried) {
             if (v.value != axes[a.tune_axis]) continue;
             const json score =
@@ -204,6 +208,8 @@ void tuning_cells(Aggregate& a, const LoadedRuns& runs, const json& tune) {
     std::stable_sort(a.tuning.begin(), a.tuning.end(),
                      [&](const Aggregate::TuningCell& x, const Aggregate::TuningCell& y) { return ranks(x.values) < ranks(y.values); });
     for (Aggregate::TuningCell& cell : a.tuning) {
+        if (cell.extended)
+            for (TunedValue& v : cell.tried) v.expected += static_cast<int>(tune["seeds_if_close"].size());
         cell.chosen = choose_value(cell.tried, a.tune_select);
         cell.at_edge = cell.chosen == 0 || cell.chosen + 1 == static_cast<int>(cell.tried.size());
         cell.margin = choice_margin(cell.tried, cell.chosen, a.tune_select);

@@ -171,6 +171,7 @@ struct Aggregate {
         std::vector<TunedValue> tried;  // in the config's order of the values
         int chosen = -1;
         bool at_edge = false;  // the chosen value is the first or last of the grid
+        bool extended = false;  // given tune.seeds_if_close: its choice on the tuning seeds was too close to call
         ChoiceMargin margin;  // the chosen value's lead over the runner-up, and whether it is too close to call
     };
     std::vector<TuningCell> tuning;

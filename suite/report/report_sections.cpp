@@ -63,8 +63,8 @@ Table tuning_table(const Aggregate& a, const std::string& score) {
 Section tuning_section(const Aggregate& a) {
     Section s = section("tuning", "Tuning: " + a.tune_axis + " chosen per cell on the validation split");
     const std::string score = a.tune_select == "validation_loss" ? "validation loss" : "validation accuracy";
-    int at_edge = 0, close = 0;
-    for (const auto& cell : a.tuning) at_edge += cell.chosen >= 0 && cell.at_edge, close += cell.margin.close();
+    int at_edge = 0, close = 0, extended = 0;
+    for (const auto& cell : a.tuning) at_edge += cell.chosen >= 0 && cell.at_edge, close += cell.margin.close(), extended += cell.extended;
     s.paragraphs.push_back(
         spans("Stage 1 trained every value of `" + a.tune_axis +
               "` with the tuning seeds on the training split minus "
@@ -79,7 +79,10 @@ Section tuning_section(const Aggregate& a) {
                            " choice(s) are too close to call**: the chosen value leads the runner-up by less than twice the "
                            "lead's standard error over the tuning seeds, so other seeds could have chosen the runner-up; "
                            "more tuning seeds (`tune.seeds`) would settle them."
-                     : std::string(" Every choice leads its runner-up by at least twice the lead's standard error."))));
+                     : std::string(" Every choice leads its runner-up by at least twice the lead's standard error.")) +
+              (extended ? " " + std::to_string(extended) + " cell(s) were too close to call on the tuning seeds and chose on "
+                                                             "`tune.seeds_if_close` too (their rows are over all of them)."
+                        : std::string())));
     s.tables.push_back(tuning_table(a, score));
     // The tuning curves: a panel per compared value, a colour per other context.
     std::vector<Panel> panels;

@@ -162,10 +162,23 @@ RunTotals run_sweep(const Config& config, const RunOptions& options) {
         return config.adaptive ? run_adaptive(config, all, options) : run_stage(config, all, options);
     }
     // Stage 1, then the choice from what is stored (this run's and any earlier or concurrent one's), then stage 2.
-    RunTotals totals = run_stage(config, {*config.tuning_stage, all_cells(*config.tuning_stage), "tuning"}, options);
+    const Config& stage1 = *config.tuning_stage;
+    const std::vector<std::int64_t>& extra = config.tune->seeds_if_close;
+    std::vector<std::size_t> first;  // the tuning seeds' cells; the seeds if close wait for the choice on them
+    for (const std::size_t cell : all_cells(stage1))
+        if (!std::count(extra.begin(), extra.end(), stage1.cell_values(cell)["seed"].get<std::int64_t>())) first.push_back(cell);
+    RunTotals totals = run_stage(config, {stage1, first, "tuning"}, options);
     if (totals.interrupted) return totals;
     const std::filesystem::path out = options.out.empty() ? std::filesystem::path(config.out) : options.out;
-    const TuningSelection selection = select_tuned(config, out);
+    TuningSelection selection = select_tuned(config, out);
+    if (!selection.close_cells.empty()) {  // stored ones count as already done, so the totals are the store's
+        if (!options.quiet)
+            std::cerr << "actbench: " << config.name << ": " << selection.close_cells.size() / (config.tune->values.size() * extra.size())
+                      << " choice(s) too close to call: more tuning seeds for them (tune.seeds_if_close)\n";
+        totals += run_stage(config, {stage1, selection.close_cells, "tuning"}, options);
+        if (totals.interrupted) return totals;
+        selection = select_tuned(config, out);
+    }
     if (selection.missing > 0) {
         if (!options.quiet)
             std::cerr << "actbench: " << config.name << ": " << selection.missing << " tuning trial(s) are not in " << out.string()

@@ -4,42 +4,65 @@
 #include "run/plan.hpp"
 #include "store/run_store.hpp"
 
+#include <algorithm>
 #include <map>
+#include <set>
 
 namespace actbench {
+
+namespace {
+
+// One stored stage-1 trial's score into its value's results (a diverged or unscored seed counts as diverged);
+// false when it is not stored yet (or damaged, which run retrains).
+bool add_score(const TuneSpec& tune, const std::filesystem::path& dir, TunedValue& value) {
+    try {
+        if (!std::filesystem::exists(dir / kSummaryFile)) return false;
+        const StoredTrial stored = read_trial(dir);
+        if (status_of(stored.summary) != TrialStatus::ok) {
+            ++value.diverged;
+            return true;
+        }
+        const nlohmann::json& last = stored.metrics.back();
+        const nlohmann::json score = last.value(tune.select == "validation_loss" ? "val_loss" : "val_accuracy", nlohmann::json());
+        if (score.is_number())
+            value.scores.push_back(score.get<double>());
+        else
+            ++value.diverged;  // a validation loss of NaN: as good as diverged
+        return true;
+    } catch (const InputError&) {
+        return false;
+    }
+}
+
+}  // namespace
 
 TuningSelection select_tuned(const Config& config, const std::filesystem::path& run_dir) {
     const TuneSpec& tune = *config.tune;
     const Config& stage1 = *config.tuning_stage;
     const Config& stage2 = *config.final_stage;
     TuningSelection selection;
-    std::map<std::string, std::vector<TunedValue>> groups;
     const TrialIds ids(stage1);
-    for (std::size_t cell = 0; cell < stage1.cell_count(); ++cell) {
-        const nlohmann::json values = stage1.cell_values(cell);
-        std::vector<TunedValue>& group = groups[tuning_group(values, tune.axis)];
-        if (group.empty())
-            for (const auto& v : tune.values) group.push_back({v, {}, static_cast<int>(tune.seeds.size()), 0});
-        const auto index =
-            static_cast<std::size_t>(std::find(tune.values.begin(), tune.values.end(), values[tune.axis]) - tune.values.begin());
-        const std::filesystem::path dir = run_dir / ids.id(cell);
-        try {
-            if (!std::filesystem::exists(dir / kSummaryFile)) throw InputError("missing");
-            const StoredTrial stored = read_trial(dir);
-            if (status_of(stored.summary) != TrialStatus::ok) {
-                ++group[index].diverged;
-                continue;
-            }
-            const std::vector<nlohmann::json>& metrics = stored.metrics;
-            const nlohmann::json score = tune.select == "validation_loss" ? metrics.back().value("val_loss", nlohmann::json())
-                                                                          : metrics.back().value("val_accuracy", nlohmann::json());
-            if (score.is_number())
-                group[index].scores.push_back(score.get<double>());
-            else
-                ++group[index].diverged;  // a validation loss of NaN: as good as diverged
-        } catch (const InputError&) {
-            ++selection.missing;
+    // Two passes: the tuning seeds; then, for the cells whose choice on them is too close to call, the seeds if close.
+    std::map<std::string, std::vector<TunedValue>> groups;
+    std::set<std::string> close;
+    for (const bool extra : {false, true}) {
+        for (std::size_t cell = 0; cell < stage1.cell_count(); ++cell) {
+            const nlohmann::json values = stage1.cell_values(cell);
+            const bool is_extra = std::count(tune.seeds_if_close.begin(), tune.seeds_if_close.end(), values["seed"].get<std::int64_t>()) > 0;
+            const std::string key = tuning_group(values, tune.axis);
+            if (is_extra != extra || (extra && !close.count(key))) continue;
+            std::vector<TunedValue>& group = groups[key];
+            if (group.empty())
+                for (const auto& v : tune.values) group.push_back({v, {}, static_cast<int>(tune.seeds.size()), 0});
+            const auto index =
+                static_cast<std::size_t>(std::find(tune.values.begin(), tune.values.end(), values[tune.axis]) - tune.values.begin());
+            if (extra) ++group[index].expected, selection.close_cells.push_back(cell);
+            if (!add_score(tune, run_dir / ids.id(cell), group[index])) ++selection.missing;
         }
+        if (selection.missing > 0 || tune.seeds_if_close.empty()) break;
+        if (!extra)
+            for (const auto& [key, values] : groups)
+                if (choice_margin(values, choose_value(values, tune.select), tune.select).close()) close.insert(key);
     }
     if (selection.missing > 0) return selection;
     std::map<std::string, int> chosen;
