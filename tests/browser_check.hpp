@@ -25,7 +25,8 @@ inline std::string chromium_flags(const TempDir& dir) {
 // then down (false when `sort_column` is empty); page_width, view_width: the page's scroll width and the window's
 // (more: the page scrolls sideways); answer_bottom: where the headline's answer ends (px from the top; -1: none);
 // marker_mismatch: forest-plot markers whose verdict (data-kind) is not the summary table's for their row;
-// truncated: SVG texts the generator cut with "…"; dead_links: in-page links to no element} at a window `width` wide.
+// truncated: SVG texts the generator cut with "…"; dead_links: in-page links to no element; numeric_without_key:
+// table cells that read as numbers but would sort as text} at a window `width` wide.
 inline nlohmann::json check_page_in_browser(const TempDir& dir, const fs::path& page_file, const std::string& sort_column,
                                             int width = 1366) {
     REQUIRE(fs::exists("/usr/bin/chromium"));
@@ -70,6 +71,15 @@ inline nlohmann::json check_page_in_browser(const TempDir& dir, const fs::path& 
       if (!(label in verdicts)) out.marker_mismatch.push(label + ': not in the summary table');
     });
   }
+  // A column of numbers must sort as numbers: every numeric-looking cell carries its sort key.
+  out.numeric_without_key = [];
+  document.querySelectorAll('table.sortable').forEach(function (table) {
+    Array.prototype.forEach.call(table.tBodies[0].rows, function (r) {
+      Array.prototype.forEach.call(r.cells, function (c) {
+        if (/^-?[0-9.]+(e[-+]?[0-9]+)?$/.test(c.textContent) && c.dataset.sort === undefined) out.numeric_without_key.push(c.textContent);
+      });
+    });
+  });
   var hit = function (a, b, slack) { return a.left < b.right - slack && b.left < a.right - slack && a.top < b.bottom - slack && b.top < a.bottom - slack; };
   document.querySelectorAll('figure svg').forEach(function (svg) {
     out.svgs++;

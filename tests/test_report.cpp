@@ -473,6 +473,7 @@ TEST_CASE("every committed report page reads in a real browser, on a laptop and 
             CHECK(r["page_width"].get<int>() <= r["view_width"].get<int>());
             CHECK(r["dead_links"].empty());
             CHECK(r["marker_mismatch"].empty());
+            CHECK(r["numeric_without_key"].empty());
             if (width == 390) continue;
             CHECK(r["overlaps"].empty());
             CHECK(r["outside"].empty());

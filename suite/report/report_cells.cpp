@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 
 namespace actbench::doc {
 
@@ -21,8 +22,16 @@ std::string mean_std(const std::vector<double>& v, const char* format) {
     return v.size() > 1 ? fmt(format, s.mean) + " ± " + fmt(format, s.std) : fmt(format, s.mean);
 }
 
-Cell cell(std::string text, double sort) { return {std::move(text), sort}; }
-// "[low, high]", each bound in `format`.
+// A cell whose text is a number sorts as that number unless given another key: an axis value such as model.depth
+// sorted as text put 20 before 8.
+Cell cell(std::string text, double sort) {
+    if (std::isnan(sort) && !text.empty()) {
+        char* end = nullptr;
+        const double v = std::strtod(text.c_str(), &end);
+        if (end == text.c_str() + text.size() && std::isfinite(v)) sort = v;
+    }
+    return {std::move(text), sort};
+}
 Cell stat_cell(const std::vector<double>& v, const char* format) { return cell(mean_std(v, format), v.empty() ? NAN : summarise(v).mean); }
 // The 95% Student-t interval of the mean of fractions, "[low, high]", clipped to [0, 1] (with three seeds it can
 // reach past either); "—" with fewer than two values.
