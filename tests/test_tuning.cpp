@@ -378,4 +378,14 @@ TEST_CASE("tune.seeds_if_close: the cells whose choice is too close to call get 
     const fs::path final_seed = write_config(dir, "f.yaml", "name: f\n" + body +
                                                               "tune: {axis: train.lr, values: [0.05, 0.5], seeds: [101], seeds_if_close: [1]}\n");
     CHECK_THAT(run_actbench(dir, "validate " + final_seed.string()).err, Catch::Contains("tune.seeds_if_close: 1 is also a value of sweep.seed"));
+    // With adaptive seeds, whose reader reads the document again: stage 1's seed list is a new node (before, it was
+    // written into tune.seeds, and the second reading found 103 "also in tune.seeds").
+    const fs::path adaptive = write_config(dir, "d.yaml",
+                                           "name: d\n" + body.substr(0, body.find("sweep:")) +
+                                               "baseline: relu\nadaptive: {min: 2, max: 4, step: 2}\nsweep: {activation: [relu, tanh]}\n"
+                                               "tune: {axis: train.lr, values: [0.05, 0.5], seeds: [101, 102], seeds_if_close: [103, 104]}\n");
+    const Result d = run_actbench(dir, "validate " + adaptive.string());
+    INFO(d.err);
+    CHECK(d.code == 0);
+    CHECK_THAT(d.out, Catch::Contains("8 to 16 tuning trials"));
 }

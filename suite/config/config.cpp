@@ -180,11 +180,11 @@ void read_tune(const Reader& r, const YAML::Node& root, Config& c) {
         const YAML::Node copy = with_value(without_key(root, "tune"), {"sweep", t.axis}, n["values"]);
         if (!tuning) return std::make_shared<const Config>(read_config(r, copy, c.file));
         // Stage 1's grid holds every tuning seed; the runner trains the seeds if close only where they are needed.
-        YAML::Node seeds = n["seeds"];
-        if (n["seeds_if_close"]) {  // checked above, so a copy without marks is never reported against
-            seeds = YAML::Clone(n["seeds"]);
+        // A new node, never assigned over one of the document's: yaml-cpp's `=` on a node writes into what it refers to.
+        // Checked above, so a copy without marks is never reported against.
+        YAML::Node seeds = n["seeds_if_close"] ? YAML::Clone(n["seeds"]) : n["seeds"];
+        if (n["seeds_if_close"])
             for (const auto& s : n["seeds_if_close"]) seeds.push_back(s);
-        }
         return std::make_shared<const Config>(read_config(r, with_value(copy, {"sweep", "seed"}, seeds), c.file));
     };
     c.tuning_stage = stage(true);
