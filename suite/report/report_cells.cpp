@@ -4,15 +4,20 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 
 namespace actbench::doc {
 
 using nlohmann::json;
 
+// A fixed-point format turns to three significant digits from 10⁶ up: a diverged loss of 3.5·10³¹ printed as a
+// 35-digit "34531804422069264898359478452224.000" in dead_lr's Overview.
 std::string fmt(const char* format, double v) {
     if (!std::isfinite(v)) return "—";
+    const std::size_t length = std::strlen(format);
+    const bool fixed = length > 0 && format[length - 1] == 'f';
     char buf[64];
-    std::snprintf(buf, sizeof buf, format, v);
+    std::snprintf(buf, sizeof buf, fixed && std::abs(v) >= 1e6 ? (format[1] == '+' ? "%+.3g" : "%.3g") : format, v);
     return buf;
 }
 
