@@ -39,11 +39,11 @@ std::string name_of(const Aggregate& a, const Ranking& r, const RankedEntry& e) 
 
 int seeds_of(const RankedEntry& e) { return e.sequential ? e.sequential_seeds : e.paired ? e.pairs : static_cast<int>(e.group->stats.acc.n); }
 
-// "softsign +0.0101 [+0.0041, +0.0162], n = 8"
 // Δ where the verdict was taken: the centre of its interval (with adaptive seeds the deciding look's difference,
 // which the seeds stored after it do not move).
 double verdict_delta(const RankedEntry& e) { return (e.verdict_ci.low + e.verdict_ci.high) / 2; }
 
+// "softsign +0.0101 [+0.0041, +0.0162], n = 8"
 std::string member(const Aggregate& a, const Ranking& r, const RankedEntry& e) {
     return name_of(a, r, e) + " " + fmt("%+.4f", verdict_delta(e)) + " " +
         interval_text("%+.4f", e.verdict_ci.low, e.verdict_ci.high, 0) + ", n = " + std::to_string(seeds_of(e));
@@ -51,13 +51,13 @@ std::string member(const Aggregate& a, const Ranking& r, const RankedEntry& e) {
 
 // What was asked: the compared axis against the baseline, on which data, at what budget.
 std::string question(const Aggregate& a) {
-    const json& d = a.config.value("dataset", json::object());
+    const json d = a.config.value("dataset", json::object());
     std::string data = d.value("kind", std::string("?"));
     if (d.contains("path")) data += " `" + std::filesystem::path(d["path"].get<std::string>()).filename().string() + "`";
     for (const auto& [key, what] : {std::pair<const char*, const char*>{"train_subset", " training images"}, {"train_count", " training images"},
                                     {"test_subset", " test images"}, {"test_count", " test images"}})
         if (d.contains(key) && d[key].is_number() && d[key].get<double>() > 0) data += ", " + value_text(d[key]) + what;
-    const json& t = a.config.value("train", json::object());
+    const json t = a.config.value("train", json::object());
     std::string budget = value_text(t.value("epochs", json())) + " epochs of batch " + value_text(t.value("batch", json()));
     if (!a.tune_axis.empty()) budget += ", " + a.tune_axis + " tuned per cell";
     if (a.adaptive)
