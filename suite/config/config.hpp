@@ -29,6 +29,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -54,6 +55,7 @@ struct TuneSpec {
     // after them, for every value of those cells, which then choose on all their seeds. Empty: none.
     std::vector<std::int64_t> seeds_if_close;
     std::string select = "validation_accuracy";  // or validation_loss
+    bool if_close(std::int64_t seed) const { return std::find(seeds_if_close.begin(), seeds_if_close.end(), seed) != seeds_if_close.end(); }
 };
 
 struct Config {

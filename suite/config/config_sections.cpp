@@ -204,7 +204,6 @@ std::optional<double> known_train_count(const DatasetConfig& d) {
     return d.validation > 0 ? std::floor(n * (1 - d.validation) + d.classes / 2.0) : n;
 }
 
-// This machine's memory (physical RAM), in bytes.
 std::string gigabytes(double bytes) {
     char buf[64];
     std::snprintf(buf, sizeof buf, bytes < 1e11 ? "%.1f GB" : "%.0f GB", bytes / 1e9);

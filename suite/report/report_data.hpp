@@ -204,6 +204,9 @@ std::string interval_text(const char* format, double low, double high, double re
 // The report's answer in one sentence (Markdown-style notation), its first screen's and report.json's "answer"
 // (report_headline.cpp): the verdicts counted against the baseline, or each context's leader without one.
 std::string answer_text(const Aggregate& a);
+// A mean accuracy within 1.5× of chance (1/classes, where the config names the classes) is no result: a context whose
+// best group is there learned nothing and has no leader (report_sentences.cpp).
+bool at_chance(const Aggregate& a, double accuracy);
 
 // adjustment: holm (family-wise error) or bh (false discovery rate).
 Aggregate aggregate(const LoadedRuns& runs, const std::string& adjustment = "holm");

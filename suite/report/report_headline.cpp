@@ -112,23 +112,24 @@ std::string joined(const std::vector<std::pair<double, std::string>>& v) {
 
 }  // namespace
 
-std::string answer_text(const Aggregate& a) {
-    Chips c = gather(a);
+namespace {
+
+// The answer from the gathered verdicts (answer_text, headline).
+std::string answer_of(const Aggregate& a, const Chips& c) {
     if (c.members.empty()) {  // no baseline: each context's leader, or that it learned nothing
-        const int classes = a.config.value("dataset", json::object()).value("classes", 0);
         std::string leaders;
         for (const Ranking& r : a.rankings) {
             if (r.entries.empty()) continue;
             const double best = r.entries.front().group->stats.outcome_mean();
             leaders += (leaders.empty() ? "" : " · ") + (r.context_label.empty() ? std::string() : r.context_label + ": ") +
-                (classes > 1 && best <= 1.5 / classes ? "every group at chance"
+                (at_chance(a, best) ? "every group at chance"
                                                       : "**" + value_text(r.entries.front().group->values[a.compared_axis]) + "** " + fmt("%.4f", best));
         }
         return "**Answer**: nothing is tested against a baseline here, so no verdict; the highest mean final test accuracy — " + leaders + ".";
     }
     std::string counts;
     for (const char* v : kVerdicts)
-        if (c.members.count(v)) counts += (counts.empty() ? "" : ", ") + std::to_string(c.members[v].size()) + " " + v;
+        if (c.members.count(v)) counts += (counts.empty() ? "" : ", ") + std::to_string(c.members.at(v).size()) + " " + v;
     std::string check;
     int decided = 0, confirmed = 0;
     for (const Ranking& r : a.rankings)
@@ -139,16 +140,20 @@ std::string answer_text(const Aggregate& a) {
         (a.adaptive ? ", the design's at " + fmt("%.2f", 100 * a.design_level) + "%" : ", at 1 − α/m") + ")" + check + ".";
 }
 
+}  // namespace
+
+std::string answer_text(const Aggregate& a) { return answer_of(a, gather(a)); }
+
 namespace doc {
 
 // The page's head: the question, the answer in one sentence and the verdict chips.
 void headline(const Aggregate& a, Section& s) {
     s.paragraphs.push_back(spans(question(a)));
-    s.paragraphs.push_back(spans(answer_text(a)));
-    Chips c = gather(a);
+    const Chips c = gather(a);
+    s.paragraphs.push_back(spans(answer_of(a, c)));
     for (const char* v : kVerdicts)
         if (c.members.count(v))
-            s.bullets.push_back(spans("**" + std::string(v) + "** (" + std::to_string(c.members[v].size()) + "): " + joined(c.members[v])));
+            s.bullets.push_back(spans("**" + std::string(v) + "** (" + std::to_string(c.members.at(v).size()) + "): " + joined(c.members.at(v))));
     if (!c.sooner.empty())
         s.bullets.push_back(spans("**sooner** to the training target (" + std::to_string(c.sooner.size()) + "): " + joined(c.sooner)));
     if (!c.later.empty()) s.bullets.push_back(spans("**later** (" + std::to_string(c.later.size()) + "): " + joined(c.later)));

@@ -284,10 +284,10 @@ std::string ranking_finding(const Aggregate& a, const Ranking& r) {
     const bool any_diverged =
         std::any_of(r.entries.begin(), r.entries.end(), [](const RankedEntry& e) { return e.group->stats.diverged > 0; });
     // A leader at chance is no leader: dead_lr at lr 0.2 "led" with ReLU's 0.1010 where every group guessed.
-    const int classes = a.config.value("dataset", json::object()).value("classes", 0);
-    if (classes > 1 && top.group->stats.outcome_mean() <= 1.5 / classes)
+    if (at_chance(a, top.group->stats.outcome_mean()))
         return where + (where.empty() ? "Every" : "every") + " group is at or near chance (the best mean final test accuracy, " +
-            decimal(top.group->stats.outcome_mean(), 4) + ", is within 1.5× of 1/" + std::to_string(classes) +
+            decimal(top.group->stats.outcome_mean(), 4) + ", is within 1.5× of 1/" +
+            std::to_string(a.config.value("dataset", json::object()).value("classes", 0)) +
             "): nothing here learned, so there is no leader." + (a.baseline.is_null() || !r.baseline ? "" : comparison_finding(a, r));
     std::string text = where + (where.empty() ? "The" : "the") + " highest mean final test accuracy" +
         (any_diverged ? " (a diverged seed counted at 0)" : "") + " is " + leaders + (tied > 1 ? "'s, shared exactly, " : "'s, ") +
@@ -300,6 +300,11 @@ std::string ranking_finding(const Aggregate& a, const Ranking& r) {
 }
 
 }  // namespace
+
+bool at_chance(const Aggregate& a, double accuracy) {
+    const int classes = a.config.value("dataset", json::object()).value("classes", 0);
+    return classes > 1 && accuracy <= 1.5 / classes;
+}
 
 std::string interval_text(const char* format, double low, double high, double reference) {
     std::string text(1, '[');  // appended, not "[" + …: GCC 12's -Wrestrict false positive on the out-of-line copy

@@ -163,17 +163,16 @@ RunTotals run_sweep(const Config& config, const RunOptions& options) {
     }
     // Stage 1, then the choice from what is stored (this run's and any earlier or concurrent one's), then stage 2.
     const Config& stage1 = *config.tuning_stage;
-    const std::vector<std::int64_t>& extra = config.tune->seeds_if_close;
     std::vector<std::size_t> first;  // the tuning seeds' cells; the seeds if close wait for the choice on them
     for (const std::size_t cell : all_cells(stage1))
-        if (!std::count(extra.begin(), extra.end(), stage1.cell_values(cell)["seed"].get<std::int64_t>())) first.push_back(cell);
+        if (!config.tune->if_close(stage1.cell_values(cell)["seed"].get<std::int64_t>())) first.push_back(cell);
     RunTotals totals = run_stage(config, {stage1, first, "tuning"}, options);
     if (totals.interrupted) return totals;
     const std::filesystem::path out = options.out.empty() ? std::filesystem::path(config.out) : options.out;
     TuningSelection selection = select_tuned(config, out);
     if (!selection.close_cells.empty()) {  // stored ones count as already done, so the totals are the store's
         if (!options.quiet)
-            std::cerr << "actbench: " << config.name << ": " << selection.close_cells.size() / (config.tune->values.size() * extra.size())
+            std::cerr << "actbench: " << config.name << ": " << selection.close_cells.size() / (config.tune->values.size() * config.tune->seeds_if_close.size())
                       << " choice(s) too close to call: more tuning seeds for them (tune.seeds_if_close)\n";
         totals += run_stage(config, {stage1, selection.close_cells, "tuning"}, options);
         if (totals.interrupted) return totals;
@@ -355,7 +354,7 @@ private:
             stop_with_current_exception();
         } catch (const IoError&) {  // a full disk stops the sweep; it is not the trial's failure
             stop_with_current_exception();
-        } catch (const OutOfMemory&) {  // nor is a memory limit: stored as failed, a rerun would skip it
+        } catch (const OutOfMemory&) {  // nor is a memory limit (stored as failed, a rerun would skip it)
             stop_with_current_exception();
         } catch (const std::exception& e) {
             record_failure(t, e.what());

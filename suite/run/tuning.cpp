@@ -48,7 +48,7 @@ TuningSelection select_tuned(const Config& config, const std::filesystem::path& 
     for (const bool extra : {false, true}) {
         for (std::size_t cell = 0; cell < stage1.cell_count(); ++cell) {
             const nlohmann::json values = stage1.cell_values(cell);
-            const bool is_extra = std::count(tune.seeds_if_close.begin(), tune.seeds_if_close.end(), values["seed"].get<std::int64_t>()) > 0;
+            const bool is_extra = tune.if_close(values["seed"].get<std::int64_t>());
             const std::string key = tuning_group(values, tune.axis);
             if (is_extra != extra || (extra && !close.count(key))) continue;
             std::vector<TunedValue>& group = groups[key];
