@@ -213,4 +213,11 @@ TEST_CASE("index lists the reports of a folder with their answers, linked; refus
     CHECK(none.code == 2);
     CHECK_THAT(none.err, Catch::Contains("no report (a folder with report.json or rank.md) to index"));
     CHECK(run_actbench(dir, "index " + (dir / "nosuch").string()).code == 2);
+    // A report.json that is not JSON is named, not an internal error.
+    fs::create_directories(dir / "bad" / "broken");
+    std::ofstream(dir / "bad" / "broken" / "report.json") << "{\"answer\": ";
+    const Result broken = run_actbench(dir, "index " + (dir / "bad").string());
+    CHECK(broken.code == 2);
+    CHECK_THAT(broken.err, Catch::Contains((dir / "bad" / "broken" / "report.json").string() + ": not JSON"));
+    CHECK_FALSE(fs::exists(dir / "bad" / "index.md"));
 }
