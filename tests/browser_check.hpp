@@ -81,7 +81,7 @@ inline nlohmann::json check_page_in_browser(const TempDir& dir, const fs::path& 
     });
   });
   var hit = function (a, b, slack) { return a.left < b.right - slack && b.left < a.right - slack && a.top < b.bottom - slack && b.top < a.bottom - slack; };
-  document.querySelectorAll('figure svg').forEach(function (svg) {
+  document.querySelectorAll('figure > svg').forEach(function (svg) {
     out.svgs++;
     var box = svg.getBoundingClientRect();
     var texts = Array.prototype.map.call(svg.querySelectorAll('text'), function (t) { return {r: t.getBoundingClientRect(), s: t.textContent}; })

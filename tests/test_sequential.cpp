@@ -164,6 +164,16 @@ TEST_CASE("aliases: groups bit-identical on every shared seed of the first look 
     CHECK_FALSE(same_function(swish, diverging, first_look));  // one diverged where the other finished
     CHECK_FALSE(same_function(swish, one_seed, first_look));  // one shared seed is not evidence
     CHECK(same_function(swish, silu, {1, 2}));
+    // Two functions that diverge on every seed (a rate too large for both) are not thereby one function; nor are two
+    // that agree on a single finished seed beside diverged ones.
+    SeedOutcomes blew_up, also_blew_up, mostly_blew_up, also_mostly;
+    for (std::int64_t s = 1; s <= 4; ++s) {
+        blew_up.add_diverged(s), also_blew_up.add_diverged(s);
+        if (s == 1) mostly_blew_up.add_finished(s, 0.1, 2.3), also_mostly.add_finished(s, 0.1, 2.3);
+        else mostly_blew_up.add_diverged(s), also_mostly.add_diverged(s);
+    }
+    CHECK_FALSE(same_function(blew_up, also_blew_up, first_look));
+    CHECK_FALSE(same_function(mostly_blew_up, also_mostly, first_look));
     // The first name stands for the function; a third name points at the first, not the second.
     SeedOutcomes third = silu;
     CHECK(alias_of({&relu, &swish, &silu, &close, &third}, first_look) == std::vector<int>{-1, -1, 1, -1, 1});

@@ -338,7 +338,7 @@ nlohmann::json curve_json(const ActivationSpec& spec, const Curve& c) {
 
 std::string curve_svg(const ActivationSpec& spec, const Curve& c) {
     return svg_line_plot({spec.name + ": f(x) and f'(x)", "x", "", 640, 400},
-                         {{"f(x)", "#1f77b4", c.x, c.f, {}, {}, false}, {"f'(x)", "#d62728", c.x, c.df, {}, {}, false}});
+                         {make_line("f(x)", "#1f77b4", c.x, c.f), make_line("f'(x)", "#d62728", c.x, c.df)});
 }
 
 }  // namespace actbench

@@ -207,6 +207,9 @@ std::string answer_text(const Aggregate& a);
 // A mean accuracy within 1.5× of chance (1/classes, where the config names the classes) is no result: a context whose
 // best group is there learned nothing and has no leader (report_sentences.cpp).
 bool at_chance(const Aggregate& a, double accuracy);
+// Where train.lr is swept, not tuned: each compared value's dead (or inactive) fraction along the rates, a sentence
+// for the summary and the headline; "" otherwise (report_sentences.cpp).
+std::string dead_by_rate_finding(const Aggregate& a);
 
 // adjustment: holm (family-wise error) or bh (false discovery rate).
 Aggregate aggregate(const LoadedRuns& runs, const std::string& adjustment = "holm");

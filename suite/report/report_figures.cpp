@@ -103,7 +103,7 @@ Figure zeros_figure(const Aggregate& a, const std::string& per) {
                                 if (per_layer.empty()) return;
                                 for (int which = 0; which < 2; ++which) {
                                     const auto& v = which == 0 ? per_layer.begin()->second : per_layer.rbegin()->second;
-                                    Series s{l + (which == 0 ? " (init)" : ""), c, {}, {}, {}, {}, which == 0};
+                                    Series s = make_line(l + (which == 0 ? " (init)" : ""), c, {}, {}, which == 0);
                                     for (std::size_t k = 0; k < v.size(); ++k)
                                         s.x.push_back(static_cast<double>(k + 1)), s.y.push_back(v[k]);
                                     out.push_back(s);
@@ -128,7 +128,7 @@ std::optional<Figure> dead_vs_lr_figure(const Aggregate& a, const std::string& p
         if (!colour_of.count(label)) colour_of.emplace(label, colour_of.size());
         if (!series_of.count({p, label})) {
             series_of[{p, label}] = panels[p].series.size();
-            panels[p].series.push_back({label, kPalette[colour_of[label] % 10], {}, {}, {}, {}, false});
+            panels[p].series.push_back(make_line(label, kPalette[colour_of[label] % 10]));
         }
         Series& s = panels[p].series[series_of[{p, label}]];
         s.x.push_back(g.values["train.lr"].get<double>());
@@ -164,7 +164,8 @@ std::vector<Figure> curves(const Aggregate& a) {
     std::vector<Figure> figures;
     const std::string per = " (a panel per " + a.compared_axis + ")";
     auto line = [](const Curve& c, const std::string& label, const char* colour, bool band) {
-        Series s{label, colour, c.x, c.y, band ? c.low : std::vector<double>{}, band ? c.high : std::vector<double>{}, false};
+        Series s = make_line(label, colour, c.x, c.y);
+        if (band) s.band_low = c.low, s.band_high = c.high;
         return s;
     };
     MultiPlotSpec loss = multiples("Training loss, mean over seeds (band: min to max; log scale)" + per, "step", "cross-entropy");
@@ -186,7 +187,7 @@ std::vector<Figure> curves(const Aggregate& a) {
          svg_small_multiples(
              multiples("Mean output of the last activation layer (probe set, mean over seeds)" + per, "step", "mean activation"),
              by_compared_value(a, [&](const Group& g, const std::string& l, const char* c, std::vector<Series>& out) {
-                 Series s{l, c, {}, {}, {}, {}, false};
+                 Series s = make_line(l, c);
                  for (const auto& [step, v] : layer_curve(g, "mean"))
                      if (!v.empty() && std::isfinite(v.back())) s.x.push_back(static_cast<double>(step)), s.y.push_back(v.back());
                  out.push_back(s);

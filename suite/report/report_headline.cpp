@@ -158,6 +158,7 @@ void headline(const Aggregate& a, Section& s) {
         s.bullets.push_back(spans("**sooner** to the training target (" + std::to_string(c.sooner.size()) + "): " + joined(c.sooner)));
     if (!c.later.empty()) s.bullets.push_back(spans("**later** (" + std::to_string(c.later.size()) + "): " + joined(c.later)));
     if (!c.aliases.empty()) s.bullets.push_back(spans("**aliases**, compared once: " + joined(c.aliases)));
+    if (const std::string dead = dead_by_rate_finding(a); !dead.empty()) s.bullets.push_back(spans(dead));
 }
 
 // The differences the verdicts were decided on: Δ against the baseline with the verdict's interval, sorted by Δ, a

@@ -96,17 +96,42 @@ Section tuning_section(const Aggregate& a) {
         std::string label = a.context_text(cell.values, {a.compared_axis, a.tune_axis});
         if (label.empty()) label = "mean over the tuning seeds";
         if (!colour_of.count(label)) colour_of.emplace(label, colour_of.size());
-        Series series{label, kPalette[colour_of[label] % 10], {}, {}, {}, {}, false};
-        for (const TunedValue& v : cell.tried) {
+        const char* colour = kPalette[colour_of[label] % 10];
+        Series series = make_line(label, colour);
+        Series chosen = make_points("chosen", "#222222", "ring"), diverged = make_points("diverged (never chosen)", "#d62728", "cross", true);
+        for (std::size_t i = 0; i < cell.tried.size(); ++i) {
+            const TunedValue& v = cell.tried[i];
             if (!v.value.is_number()) continue;
-            series.x.push_back(v.value.get<double>());
-            series.y.push_back(v.scores.empty() || v.diverged ? NAN : summarise(v.scores).mean);
+            const double x = v.value.get<double>(), y = v.scores.empty() || v.diverged ? NAN : summarise(v.scores).mean;
+            series.x.push_back(x), series.y.push_back(y);
+            if (static_cast<int>(i) == cell.chosen) chosen.x.push_back(x), chosen.y.push_back(y);
+            if (v.diverged) diverged.x.push_back(x), diverged.y.push_back(NAN);
         }
-        panels[panel_of[key]].series.push_back(series);
+        auto& out = panels[panel_of[key]].series;
+        out.push_back(series);
+        for (Series* marks : {&chosen, &diverged})
+            if (!marks->x.empty()) out.push_back(*marks);
     }
     MultiPlotSpec m =
-        multiples("Tuning: " + score + " against " + a.tune_axis + " (a panel per " + a.compared_axis + ")", a.tune_axis, score);
+        multiples("Tuning: " + score + " against " + a.tune_axis + " (a panel per " + a.compared_axis +
+                      "; ring: the value chosen; cross on the floor: a value with a diverged seed; a line through the floor falls further)",
+                  a.tune_axis, score);
     m.log_x = positive;
+    // The y range is the one the choices were made in: from the best chosen score past the worst runner-up by half as
+    // much again; a value that collapsed (a rate too large) runs off the panel's edge instead of flattening the rest.
+    double lo = INFINITY, hi = -INFINITY;
+    for (const auto& cell : a.tuning)
+        for (int i : {cell.chosen, cell.margin.runner_up})
+            if (i >= 0 && !cell.tried[i].scores.empty()) {
+                const double mean = summarise(cell.tried[i].scores).mean;
+                lo = std::min(lo, mean), hi = std::max(hi, mean);
+            }
+    if (std::isfinite(lo) && hi > lo) {
+        if (a.tune_select == "validation_loss")
+            m.y_hi = hi + 0.5 * (hi - lo);
+        else
+            m.y_lo = lo - 0.5 * (hi - lo);
+    }
     for (const auto& v : a.tuning.front().tried)
         if (v.value.is_number()) m.x_ticks.push_back(v.value.get<double>());  // a tick at each value tried
     s.figures.push_back({"tuning", "Tuning curves", svg_small_multiples(m, panels)});

@@ -299,11 +299,52 @@ std::string ranking_finding(const Aggregate& a, const Ranking& r) {
     return text + comparison_finding(a, r) + speed_finding(a, r);
 }
 
+
 }  // namespace
 
 bool at_chance(const Aggregate& a, double accuracy) {
     const int classes = a.config.value("dataset", json::object()).value("classes", 0);
     return classes > 1 && accuracy <= 1.5 / classes;
+}
+
+// dead_lr's finding (ReLU's dead fraction 0.04 → 0.15 → 0.74) is a trend along the rates, not a leader.
+std::string dead_by_rate_finding(const Aggregate& a) {
+    const auto column = std::find(a.columns.begin(), a.columns.end(), "train.lr");
+    if (a.tune_axis == "train.lr" || column == a.columns.end()) return "";
+    std::vector<double> rates;
+    for (const json& v : a.column_values[static_cast<std::size_t>(column - a.columns.begin())])
+        if (v.is_number()) rates.push_back(v.get<double>());
+    if (rates.size() < 2) return "";
+    std::sort(rates.begin(), rates.end());
+    std::vector<std::string> order;
+    std::map<std::string, std::map<double, const Group*>> chains;
+    for (const Group& g : a.groups) {
+        std::string label = "**" + value_text(g.values[a.compared_axis]) + "**";
+        const std::string others = a.context_text(g.values, {a.compared_axis, "train.lr"});
+        if (!others.empty()) label += " (" + others + ")";
+        if (!chains.count(label)) order.push_back(label);
+        chains[label][g.values.value("train.lr", json()).is_number() ? g.values["train.lr"].get<double>() : NAN] = &g;
+    }
+    std::string text, rate_text;
+    bool any = false;
+    for (double r : rates) rate_text += (rate_text.empty() ? "" : " → ") + value_text(json(r));
+    for (const std::string& label : order) {
+        std::string chain;
+        bool inactive = false;
+        for (double r : rates) {
+            const auto it = chains[label].find(r);
+            const GroupStats* st = it == chains[label].end() ? nullptr : &it->second->stats;
+            const std::vector<double>* flat = !st ? nullptr : !st->dead.empty() ? &st->dead : &st->inactive;
+            inactive |= st && st->dead.empty() && !st->inactive.empty();
+            any |= flat && !flat->empty();
+            chain += (chain.empty() ? "" : " → ") + (flat && !flat->empty() ? decimal(summarise(*flat).mean, 2) : std::string("—"));
+        }
+        text += (text.empty() ? "" : "; ") + label + (inactive ? " (inactive)" : "") + " " + chain;
+    }
+    if (!any) return "";
+    return "Dead units against the learning rate (train.lr " + rate_text +
+        "; the final fraction of units dead on every probe image — *inactive* for functions whose gradient is never exactly 0 "
+        "— mean over the seeds that finished; — where none did): " + text + ".";
 }
 
 std::string interval_text(const char* format, double low, double high, double reference) {
@@ -318,6 +359,7 @@ std::string interval_text(const char* format, double low, double high, double re
 void write_findings(Aggregate& a) {
     for (const Ranking& r : a.rankings)
         if (!r.entries.empty()) a.findings.push_back(spans(ranking_finding(a, r)));
+    if (const std::string dead = dead_by_rate_finding(a); !dead.empty()) a.findings.push_back(spans(dead));
     if (a.baseline.is_null())
         a.findings.push_back(
             spans("The config names no `baseline:`, so no difference is tested: the ranking orders means, and their "

@@ -106,6 +106,10 @@ void marker(std::ostringstream& svg, const std::string& shape, double x, double 
         polygon({{0, 6}, {5.5, -4}, {-5.5, -4}});
     else if (shape == "diamond")
         polygon({{0, -6}, {6, 0}, {0, 6}, {-6, 0}});
+    else if (shape == "cross")  // an event with no value to draw (a diverged run)
+        svg << "<path" << data << " d=\"M" << num(x - 4.5) << " " << num(y - 4.5) << " L" << num(x + 4.5) << " " << num(y + 4.5) << " M"
+            << num(x - 4.5) << " " << num(y + 4.5) << " L" << num(x + 4.5) << " " << num(y - 4.5) << "\" stroke=\"" << color
+            << "\" stroke-width=\"2.2\" fill=\"none\">" << title << "</path>\n";
     else
         svg << "<circle" << data << " cx=\"" << num(x) << "\" cy=\"" << num(y) << "\" r=\"4.5\" "
             << (shape == "ring" ? "fill=\"white\" stroke=\"" + color + "\" stroke-width=\"2\"" : "fill=\"" + color + "\"") << ">"
@@ -152,6 +156,7 @@ struct Range {
 struct LegendEntry {
     std::string label, color;
     bool dashed;
+    std::string marker;  // non-empty: the entry is a marker, not a line
 };
 
 // The legend as rows of entries across `width`, from (x, y); returns its height.
@@ -168,9 +173,12 @@ double legend(std::ostringstream& svg, const std::vector<LegendEntry>& entries, 
     for (std::size_t i = 0; i < entries.size(); ++i) {
         const double ex = x + 6 + static_cast<double>(i % per_row) * entry_width;
         const double ey = y + 4 + static_cast<double>(i / per_row) * kLineHeight + 12;
-        svg << "<line x1=\"" << num(ex) << "\" y1=\"" << num(ey - 4) << "\" x2=\"" << num(ex + 24) << "\" y2=\"" << num(ey - 4)
-            << "\" stroke=\"" << entries[i].color << "\" stroke-width=\"2\"" << (entries[i].dashed ? " stroke-dasharray=\"6 4\"" : "")
-            << "/>\n";
+        if (!entries[i].marker.empty())
+            marker(svg, entries[i].marker, ex + 12, ey - 4, entries[i].color, "", "", entries[i].label);
+        else
+            svg << "<line x1=\"" << num(ex) << "\" y1=\"" << num(ey - 4) << "\" x2=\"" << num(ex + 24) << "\" y2=\"" << num(ey - 4)
+                << "\" stroke=\"" << entries[i].color << "\" stroke-width=\"2\""
+                << (entries[i].dashed ? " stroke-dasharray=\"6 4\"" : "") << "/>\n";
         svg << "<text x=\"" << num(ex + 30) << "\" y=\"" << num(ey) << "\">" << escape(fit(entries[i].label, entry_width - 40)) << "<title>"
             << escape(entries[i].label) << "</title></text>\n";
     }
@@ -207,6 +215,10 @@ void gather_ranges(SharedAxes& axes, const std::vector<Panel>& panels, std::vect
     for (const auto& p : panels)
         for (const auto& s : p.series) {
             for (std::size_t i = 0; i < s.x.size(); ++i) {
+                if (s.at_floor) {  // x counts; y is the floor, whatever it is
+                    axes.xr.add(axes.tx(s.x[i]));
+                    continue;
+                }
                 if (!std::isfinite(axes.tx(s.x[i])) || !std::isfinite(axes.ty(s.y[i]))) continue;
                 axes.xr.add(axes.tx(s.x[i]));
                 axes.yr.add(axes.ty(s.y[i]));
@@ -214,10 +226,14 @@ void gather_ranges(SharedAxes& axes, const std::vector<Panel>& panels, std::vect
             }
             if (std::none_of(entries.begin(), entries.end(),
                              [&](const LegendEntry& e) { return e.label == s.label && e.color == s.color; }))
-                entries.push_back({s.label, s.color, s.dashed});
+                entries.push_back({s.label, s.color, s.dashed, s.marker});
         }
     if (!spec.x_names.empty()) axes.xr.lo = 0.5, axes.xr.hi = static_cast<double>(spec.x_names.size()) + 0.5;
     axes.xr.settle(false);
+    // A fixed end inside the data's range replaces it, and the padding is 5% of the range that is left.
+    const double fixed_lo = axes.ty(spec.y_lo), fixed_hi = axes.ty(spec.y_hi);
+    if (std::isfinite(fixed_lo) && fixed_lo > axes.yr.lo && fixed_lo < axes.yr.hi) axes.yr.lo = fixed_lo;
+    if (std::isfinite(fixed_hi) && fixed_hi < axes.yr.hi && fixed_hi > axes.yr.lo) axes.yr.hi = fixed_hi;
     axes.yr.settle(true);
 }
 
@@ -225,6 +241,26 @@ void gather_ranges(SharedAxes& axes, const std::vector<Panel>& panels, std::vect
 std::size_t thinning(double widest, std::size_t n, double panel_width) {
     const double slot = panel_width / static_cast<double>(n);
     return std::max<std::size_t>(1, static_cast<std::size_t>(std::ceil((widest + 8) / slot)));
+}
+
+// Ticks on a log10 axis spanning [lo, hi] (in log10 units): whole powers of ten, else 1-2-5 of each decade, else
+// every digit, whichever first gives at least three (one tick on a loss panel says nothing of its scale), thinned
+// so that no two labels touch.
+std::vector<double> log_ticks(double lo, double hi, double length) {
+    std::vector<double> t;
+    for (const std::vector<double>& mantissas : {std::vector<double>{1}, {1, 2, 5}, {1, 2, 3, 4, 5, 6, 7, 8, 9}}) {
+        t.clear();
+        for (double decade = std::floor(lo); decade <= std::ceil(hi); ++decade)
+            for (double m : mantissas) {
+                const double v = decade + std::log10(m);
+                if (v >= lo - 1e-9 && v <= hi + 1e-9) t.push_back(v);
+            }
+        if (t.size() >= 3) break;
+    }
+    std::vector<double> kept;  // a label's height apart at least (the digits of a decade crowd at its top)
+    for (double v : t)
+        if (kept.empty() || (v - kept.back()) * length / (hi - lo) >= kLineHeight + 2) kept.push_back(v);
+    return kept;
 }
 
 // x ticks: the category names, the given values, or round numbers; y ticks: round numbers (whole powers of ten
@@ -250,13 +286,7 @@ void choose_ticks(SharedAxes& axes) {
             axes.x_ticks.emplace_back(t, tick_label(spec.log_x ? std::pow(10, t) : t));
     }
     axes.y_ticks = ticks(axes.yr.lo, axes.yr.hi, spec.panel_height, false);
-    if (spec.log_y) {
-        std::vector<double> powers;
-        for (double t : axes.y_ticks)
-            if (std::abs(t - std::round(t)) < 1e-9) powers.push_back(std::round(t));
-        if (powers.empty()) powers.push_back(std::ceil(axes.yr.lo));
-        axes.y_ticks = powers;
-    }
+    if (spec.log_y) axes.y_ticks = log_ticks(axes.yr.lo, axes.yr.hi, spec.panel_height);
 }
 
 // One series in a panel: its band (where every point of it is drawable), its line (broken at missing points) and
@@ -264,6 +294,18 @@ void choose_ticks(SharedAxes& axes) {
 template <class Px, class Py>
 void draw_series(std::ostringstream& body, const SharedAxes& axes, const Series& s, Px&& px, Py&& py) {
     const MultiPlotSpec& spec = axes.spec;
+    auto hover = [&](std::size_t i) {
+        return s.label + (s.label.empty() ? "" : ": ") + spec.x_label + " " +
+            (spec.x_names.empty() ? tick_label(s.x[i]) : spec.x_names[static_cast<std::size_t>(s.x[i]) - 1]) +
+            (s.at_floor ? "" : ", " + spec.y_label + " " + tick_label(s.y[i]));
+    };
+    if (!s.marker.empty()) {  // points alone
+        for (std::size_t i = 0; i < s.x.size(); ++i) {
+            const double y = s.at_floor ? py(spec.log_y ? std::pow(10, axes.yr.lo) : axes.yr.lo) - 6 : py(s.y[i]);
+            if (std::isfinite(px(s.x[i])) && std::isfinite(y)) marker(body, s.marker, px(s.x[i]), y, s.color, "", "", hover(i));
+        }
+        return;
+    }
     bool band_drawable = s.band_low.size() == s.x.size() && !s.x.empty();
     for (std::size_t i = 0; band_drawable && i < s.x.size(); ++i)
         band_drawable = std::isfinite(px(s.x[i])) && std::isfinite(py(s.band_low[i])) && std::isfinite(py(s.band_high[i]));
@@ -283,10 +325,7 @@ void draw_series(std::ostringstream& body, const SharedAxes& axes, const Series&
         path += (pen_down ? " L" : " M") + num(px(s.x[i])) + " " + num(py(s.y[i]));
         pen_down = true;
         points += "<circle cx=\"" + num(px(s.x[i])) + "\" cy=\"" + num(py(s.y[i])) + "\" r=\"2\" fill=\"" + s.color + "\"><title>" +
-            escape(s.label + (s.label.empty() ? "" : ": ") + spec.x_label + " " +
-                   (spec.x_names.empty() ? tick_label(s.x[i]) : spec.x_names[static_cast<std::size_t>(s.x[i]) - 1]) + ", " + spec.y_label +
-                   " " + tick_label(s.y[i])) +
-            "</title></circle>\n";
+            escape(hover(i)) + "</title></circle>\n";
     }
     if (path.empty()) return;
     body << "<path d=\"" << path << "\" fill=\"none\" stroke=\"" << s.color << "\" stroke-width=\"1.6\""
@@ -318,8 +357,12 @@ void draw_panel(std::ostringstream& body, const SharedAxes& axes, const Panel& p
              << tick_label(spec.log_y ? std::pow(10, t) : t) << "</text>\n";
     body << "<rect class=\"plot-area\" x=\"" << num(left) << "\" y=\"" << num(top) << "\" width=\"" << num(right - left) << "\" height=\""
          << num(bottom - top) << "\" fill=\"none\" stroke=\"#888\"/>\n";
+    // The series in a viewport a marker's radius larger than the plot area: what runs past a fixed y range is cut.
+    body << "<svg x=\"" << num(left - 7) << "\" y=\"" << num(top - 7) << "\" width=\"" << num(right - left + 14) << "\" height=\""
+         << num(bottom - top + 14) << "\" viewBox=\"" << num(left - 7) << " " << num(top - 7) << " " << num(right - left + 14) << " "
+         << num(bottom - top + 14) << "\">\n";
     for (const auto& s : p.series) draw_series(body, axes, s, px, py);
-    body << "</g>\n";
+    body << "</svg>\n</g>\n";
 }
 
 }  // namespace

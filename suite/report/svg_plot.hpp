@@ -19,7 +19,23 @@ struct Series {
     std::vector<double> x, y;
     std::vector<double> band_low, band_high;  // optional: a shaded band around the line (same length as x)
     bool dashed = false;
+    // Non-empty: the points alone, each drawn as this marker (see ForestRow::marker), with no line: a choice or an
+    // event on top of the lines (the chosen tuning value, a diverged one).
+    std::string marker;
+    // The points sit on the floor of the plot area whatever their y (a value that has none to draw, e.g. diverged).
+    bool at_floor = false;
 };
+// A line, and points alone (the positional aggregate would have to spell every field out).
+inline Series make_line(std::string label, std::string color, std::vector<double> x = {}, std::vector<double> y = {}, bool dashed = false) {
+    Series s;
+    s.label = std::move(label), s.color = std::move(color), s.x = std::move(x), s.y = std::move(y), s.dashed = dashed;
+    return s;
+}
+inline Series make_points(std::string label, std::string color, std::string marker, bool at_floor = false) {
+    Series s = make_line(std::move(label), std::move(color));
+    s.marker = std::move(marker), s.at_floor = at_floor;
+    return s;
+}
 
 struct PlotSpec {
     std::string title, x_label, y_label;
@@ -42,7 +58,10 @@ struct MultiPlotSpec {
     std::vector<std::string> x_names;  // non-empty: x is categorical, x = 1..n named by these (one tick each)
     bool log_x = false;  // x on a log10 scale (learning rates)
     std::vector<double> x_ticks;  // non-empty: ticks at these x values (e.g. the values tried), thinned to fit
-    bool log_y = false;  // y on a log10 scale (losses, whose diverged seeds run to 10^4 and more)
+    bool log_y = false;  // y on a log10 scale (losses, whose diverged seeds run to 10^4 and more); at least three ticks
+    // Finite: the y range ends here, not at the data's extreme, and what lies beyond is cut at the panel's edge (a
+    // tuning curve's collapse at the largest rate would otherwise squash the differences the choice was made on).
+    double y_lo = 0.0 / 0.0, y_hi = 0.0 / 0.0;
 };
 std::string svg_small_multiples(const MultiPlotSpec& spec, const std::vector<Panel>& panels);
 
@@ -54,7 +73,7 @@ struct ForestRow {
     double reference = 0.0 / 0.0;  // this row's baseline (NaN: none)
     std::string color = "#1f77b4";
     std::string note;  // added to the hover text
-    // The estimate's marker: circle, ring (hollow), up or down (triangles), diamond — so that a verdict is carried by
+    // The estimate's marker: circle, ring (hollow), up or down (triangles), diamond, cross — so that a verdict is carried by
     // shape as well as colour. `kind` is written as the marker's data-kind, with the label as data-label (a browser
     // test reads them back against the table).
     std::string marker = "circle", kind;

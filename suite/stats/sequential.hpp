@@ -59,7 +59,8 @@ const char* decision_name(Decision d);
 // paired seeds their trials are bit-identical, so a comparison of each with the baseline would count one question
 // twice: it would inflate the family m of the corrections (21 where comparison asks 19) and k of the rank tests.
 // Two groups are aliases when, on every one of `seeds` that both stored (at least two), they agree bit for bit —
-// the same final test accuracy and final training loss, or both diverged. `seeds` are the first look's (an
+// the same final test accuracy and final training loss, or both diverged, and at least two of them finished in both
+// (two functions that diverge everywhere are not thereby one). `seeds` are the first look's (an
 // adaptive design's first min seeds, so that the runner knows m before its first decision) or a fixed design's
 // all; a property of the functions, not of the effect, so deciding it from data spends no α. Independent seeds
 // (seeds: independent) never alias: their draws differ.
