@@ -115,7 +115,7 @@ TEST_CASE("the HTML report opens in a real browser with its tables and plots", "
     // Top-level plots only: a panel's data sits in an inner <svg> that cuts what runs past a fixed range.
     for (std::size_t p = 0; (p = dom.find("<svg xmlns", p)) != std::string::npos; ++p) ++svgs;
     for (std::size_t p = 0; (p = dom.find("<table", p)) != std::string::npos; ++p) ++tables;
-    CHECK(svgs == 5);  // forest, loss, accuracy, last layer mean, zeros
+    CHECK(svgs == 8);  // forest, IQM, the two overlays, loss, accuracy, last layer mean, zeros
     CHECK(tables == 8);  // the ranking, then overview, accuracy, convergence, sparsity, per layer, gradients, cost
     CHECK_THAT(dom, Catch::Contains("<figure id=\"loss\">") && Catch::Contains("Training loss"));
     // A screenshot renders (a blank or failed page would be a few kB at most).

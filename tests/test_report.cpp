@@ -290,8 +290,9 @@ TEST_CASE("a report of 88 groups reads in a real browser: no overlapping labels,
     const json result = check_page_in_browser(dir, dir / "rep" / "report.html", "test accuracy");
     INFO(result.dump(2));
     CHECK_THAT(slurp(dir / "rep" / "report.html"), Catch::Contains("Steps to the target against relu, with "));
-    // Δ forest, forest, heatmap, loss, accuracy, last layer mean, zeros (no learning-rate axis, so no dead-vs-lr)
-    CHECK(result["svgs"] == 7);
+    // Δ forest, forest, heatmap, IQM, probability of improvement, the two overlays, loss, accuracy, last layer mean,
+    // zeros (no learning-rate axis, so no dead-vs-lr)
+    CHECK(result["svgs"] == 11);
     CHECK(result["marker_mismatch"].empty());
     CHECK(result["dead_links"].empty());
     CHECK(result["texts"].get<int>() > 500);

@@ -60,7 +60,16 @@ std::vector<Cell> group_cells(const Group& g) {
     return row;
 }
 
-Curve curve(const Group& g, const char* x_key, const char* y_key, bool epoch_ends_only) {
+namespace {
+double quantile(std::vector<double> v, double q) {  // R's type 7; v non-empty
+    std::sort(v.begin(), v.end());
+    const double h = q * static_cast<double>(v.size() - 1);
+    const std::size_t i = static_cast<std::size_t>(std::floor(h));
+    return i + 1 < v.size() ? v[i] + (h - static_cast<double>(i)) * (v[i + 1] - v[i]) : v[i];
+}
+}  // namespace
+
+Curve curve(const Group& g, const char* x_key, const char* y_key, bool epoch_ends_only, bool quartiles) {
     std::map<long, std::vector<double>> ys;
     std::map<long, double> xs;
     for (const TrialRecord* t : g.trials) {
@@ -76,7 +85,8 @@ Curve curve(const Group& g, const char* x_key, const char* y_key, bool epoch_end
     Curve c;
     for (const auto& [step, v] : ys) {
         const Summary s = summarise(v);
-        c.x.push_back(xs[step]), c.y.push_back(s.mean), c.low.push_back(s.min), c.high.push_back(s.max);
+        c.x.push_back(xs[step]), c.y.push_back(s.mean);
+        c.low.push_back(quartiles ? quantile(v, 0.25) : s.min), c.high.push_back(quartiles ? quantile(v, 0.75) : s.max);
     }
     return c;
 }
@@ -120,12 +130,17 @@ const char* verdict_text(RankedEntry::Verdict v) {
     }
     return "";
 }
-const char* verdict_color(RankedEntry::Verdict v) {
+VerdictStyle verdict_style(RankedEntry::Verdict v) {
+    using V = RankedEntry::Verdict;
     switch (v) {
-        case RankedEntry::Verdict::baseline: return "#222222";
-        case RankedEntry::Verdict::better: return "#2ca02c";
-        case RankedEntry::Verdict::worse: return "#d62728";
-        default: return "#7f9fbf";
+        case V::better: return {"better", "#009E73", "up"};
+        case V::worse: return {"worse", "#D55E00", "down"};
+        case V::equivalent: return {"equivalent", "#0072B2", "diamond"};
+        case V::pending: return {"pending", "#777777", "ring"};
+        case V::baseline: return {"baseline", "#222222", "circle"};
+        case V::not_tested:
+        case V::alias: return {"not tested", "#56B4E9", "circle"};
+        default: return {"undecided", "#777777", "ring"};  // undecided, not distinguished, underpowered: no verdict either way
     }
 }
 

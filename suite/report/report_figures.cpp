@@ -21,7 +21,7 @@ Figure forest(const Aggregate& a) {
             row.low = acc.n > 1 ? acc.ci_low : acc.mean;
             row.high = acc.n > 1 ? acc.ci_high : acc.mean;
             row.reference = r.baseline && r.baseline->stats.acc.n ? r.baseline->stats.acc.mean : NAN;
-            row.color = verdict_color(e.verdict);
+            row.color = verdict_style(e.verdict).color, row.marker = verdict_style(e.verdict).marker;
             row.note = std::string(verdict_text(e.verdict)) + ", n = " + std::to_string(acc.n);
             rows.push_back(row);
         }
@@ -34,7 +34,74 @@ Figure forest(const Aggregate& a) {
             "Final test accuracy, mean and 95% interval over seeds" +
                 std::string(a.baseline.is_null() ? "" : " (dashed / grey tick: " + a.baseline_text() + ")"),
             "final test accuracy", rows, reference,
-            a.baseline.is_null() ? "" : "green: better than the baseline; red: worse; blue-grey: not distinguished; black: the baseline")};
+            a.baseline.is_null() ? "" : "▲ better than the baseline · ▼ worse · ◆ equivalent · ○ no verdict either way · ● the baseline (the verdicts of the Summary)")};
+}
+
+namespace {
+
+std::string row_label(const Aggregate& a, const Ranking& r, const RankedEntry& e) {
+    return value_text(e.group->values[a.compared_axis]) + (r.context_label.empty() ? "" : " (" + r.context_label + ")");
+}
+
+// Rows sorted by their estimate, best first.
+std::vector<ForestRow> sorted_rows(std::vector<ForestRow> rows) {
+    std::stable_sort(rows.begin(), rows.end(), [](const ForestRow& x, const ForestRow& y) { return x.estimate > y.estimate; });
+    return rows;
+}
+
+}  // namespace
+
+// rliable's interval estimate of an aggregate (Agarwal et al. 2021, Fig. 1): the interquartile mean over seeds, robust to
+// a stray seed as the mean is not and less noisy than the median, with its percentile bootstrap interval.
+Figure iqm_figure(const Aggregate& a) {
+    std::vector<ForestRow> rows;
+    for (const Ranking& r : a.rankings)
+        for (const RankedEntry& e : r.entries) {
+            const GroupStats& st = e.group->stats;
+            if (st.acc.n == 0) continue;
+            ForestRow row;
+            row.label = row_label(a, r, e);
+            row.estimate = st.iqm;
+            row.low = st.acc.n > 1 ? st.iqm_bootstrap.low : st.iqm;
+            row.high = st.acc.n > 1 ? st.iqm_bootstrap.high : st.iqm;
+            row.reference = r.baseline && r.baseline->stats.acc.n ? r.baseline->stats.iqm : NAN;
+            row.color = verdict_style(e.verdict).color, row.marker = verdict_style(e.verdict).marker;
+            row.right = "n = " + std::to_string(st.acc.n);
+            row.note = verdict_text(e.verdict);
+            rows.push_back(row);
+        }
+    const bool one_context = a.rankings.size() == 1 && a.rankings[0].baseline && a.rankings[0].baseline->stats.acc.n;
+    return {"iqm", "Interquartile mean of the final test accuracy",
+            svg_forest_plot("Interquartile mean (IQM) of the final test accuracy over the seeds that finished, with its 95% bootstrap "
+                            "interval (Agarwal et al. 2021)" +
+                                std::string(a.baseline.is_null() ? "" : "; dashed line or grey tick: " + a.baseline_text() + "'s IQM"),
+                            "IQM of final test accuracy", sorted_rows(rows), one_context ? a.rankings[0].baseline->stats.iqm : NAN,
+                            "The IQM is the mean of the middle half of the seeds: one stray seed moves it less than the mean, and it "
+                            "is less noisy than the median. Markers as in the plot above.")};
+}
+
+// rliable's probability of improvement: P(a trial of the group beats one of the baseline), 0.5 for neither, with its
+// bootstrap interval — how often, not by how much (the Δ plot says how much).
+std::optional<Figure> improvement_figure(const Aggregate& a) {
+    std::vector<ForestRow> rows;
+    for (const Ranking& r : a.rankings)
+        for (const RankedEntry& e : r.entries) {
+            if (e.is_baseline || e.alias_of || !std::isfinite(e.improvement)) continue;
+            ForestRow row;
+            row.label = row_label(a, r, e);
+            row.estimate = e.improvement;
+            row.low = e.improvement_interval.low, row.high = e.improvement_interval.high;
+            row.color = verdict_style(e.verdict).color, row.marker = verdict_style(e.verdict).marker;
+            row.right = "n = " + std::to_string(e.group->stats.acc.n + e.group->stats.diverged);
+            row.note = verdict_text(e.verdict);
+            rows.push_back(row);
+        }
+    if (rows.empty()) return std::nullopt;
+    return Figure{"improvement", "Probability of improvement over " + a.baseline_text(),
+                  svg_forest_plot("P(a trial beats one of " + a.baseline_text() + "), with its 95% bootstrap interval (Agarwal et al. 2021)",
+                                  "probability of improvement", sorted_rows(rows), 0.5,
+                                  "0.5: as likely to lose as to win (dashed). Ties count half and a diverged trial is the worst outcome. "
+                                  "The intervals are per comparison, not adjusted for the family: the verdicts come from the Δ plot.")};
 }
 
 // The compared axis against every other combination of axes: mean accuracy, marked where it differs from the baseline.
@@ -158,10 +225,53 @@ std::optional<Figure> dead_vs_lr_figure(const Aggregate& a, const std::string& p
     return Figure{"dead_vs_lr", "Dead-unit fraction against the learning rate", svg_small_multiples(m, panels)};
 }
 
+// The curves people compare, on shared axes: in each context the baseline and the top and bottom three by final
+// accuracy (all of them where there are seven or fewer), a colour per compared value, the same in every panel — the
+// small multiples below give each value its own panel, which shows shapes but not who is ahead.
+Figure overlay_figure(const Aggregate& a, bool loss) {
+    std::map<std::string, std::size_t> colour_of;
+    std::vector<Panel> panels;
+    constexpr std::size_t kEnds = 3;
+    for (const Ranking& r : a.rankings) {
+        std::vector<const RankedEntry*> others;
+        for (const RankedEntry& e : r.entries)
+            if (!e.is_baseline && !e.alias_of) others.push_back(&e);
+        std::vector<const RankedEntry*> shown;
+        for (const RankedEntry& e : r.entries)
+            if (e.is_baseline) shown.push_back(&e);
+        for (std::size_t i = 0; i < others.size(); ++i)
+            if (others.size() <= 2 * kEnds + 1 || i < kEnds || i + kEnds >= others.size()) shown.push_back(others[i]);
+        Panel panel{r.context_label, {}};
+        for (const RankedEntry* e : shown) {
+            const std::string value = value_text(e->group->values[a.compared_axis]);
+            if (!e->is_baseline && !colour_of.count(value)) colour_of.emplace(value, colour_of.size());
+            Curve c = loss ? curve(*e->group, "step", "train_loss", false, true) : curve(*e->group, "epoch", "test_accuracy", false, true);
+            while (!loss && !c.x.empty() && c.x.front() < 1)  // epoch 0 is chance for all: it would squash the epochs that differ
+                for (auto* v : {&c.x, &c.y, &c.low, &c.high}) v->erase(v->begin());
+            Series series = make_line(value + (e->is_baseline ? " (baseline)" : ""),
+                                      e->is_baseline ? "#222222" : kPalette[colour_of[value] % 10], c.x, c.y, e->is_baseline);
+            series.band_low = c.low, series.band_high = c.high;
+            panel.series.push_back(series);
+        }
+        panels.push_back(panel);
+    }
+    const bool some_left_out = std::any_of(a.rankings.begin(), a.rankings.end(), [](const Ranking& r) { return r.entries.size() > 2 * kEnds + 2; });
+    const std::string which = std::string(a.baseline.is_null() ? "" : "the baseline (dashed), ") +
+        (some_left_out ? "the top and bottom three by final accuracy" : "every " + a.compared_axis);
+    MultiPlotSpec m = multiples((loss ? "Training loss (log scale): " : "Test accuracy: ") + which +
+                                    " on shared axes (mean over seeds; band: the interquartile range over seeds)" +
+                                    (panels.size() > 1 ? "; a panel per setting of the other axes" : ""),
+                                loss ? "step" : "epoch", loss ? "cross-entropy" : "top-1 accuracy");
+    m.log_y = loss;
+    m.columns = panels.size() == 1 ? 1 : 2;
+    m.panel_width = panels.size() == 1 ? 620 : 400, m.panel_height = panels.size() == 1 ? 300 : 220;
+    return {loss ? "overlay_loss" : "overlay_accuracy", loss ? "Training loss, compared" : "Test accuracy, compared", svg_small_multiples(m, panels)};
+}
+
 }  // namespace
 
 std::vector<Figure> curves(const Aggregate& a) {
-    std::vector<Figure> figures;
+    std::vector<Figure> figures{overlay_figure(a, false), overlay_figure(a, true)};
     const std::string per = " (a panel per " + a.compared_axis + ")";
     auto line = [](const Curve& c, const std::string& label, const char* colour, bool band) {
         Series s = make_line(label, colour, c.x, c.y);

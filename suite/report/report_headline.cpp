@@ -12,24 +12,6 @@ using namespace doc;
 
 namespace {
 
-// A verdict's look in the headline and the Δ forest plot: colour and shape both, so that neither alone carries it
-// (Okabe & Ito's colour-blind-safe palette).
-struct VerdictStyle {
-    const char* name;  // the chip's heading
-    const char* color;
-    const char* marker;
-};
-VerdictStyle style_of(RankedEntry::Verdict v) {
-    using V = RankedEntry::Verdict;
-    switch (v) {
-        case V::better: return {"better", "#009E73", "up"};
-        case V::worse: return {"worse", "#D55E00", "down"};
-        case V::equivalent: return {"equivalent", "#0072B2", "diamond"};
-        case V::pending: return {"pending", "#777777", "ring"};
-        default: return {"undecided", "#777777", "ring"};  // undecided, not distinguished, underpowered: no verdict either way
-    }
-}
-
 bool compared(const RankedEntry& e) { return !e.is_baseline && !e.alias_of && e.verdict != RankedEntry::Verdict::not_tested; }
 
 std::string name_of(const Aggregate& a, const Ranking& r, const RankedEntry& e) {
@@ -84,7 +66,7 @@ Chips gather(const Aggregate& a) {
         for (const RankedEntry& e : r.entries) {
             if (e.alias_of) c.aliases.push_back(name_of(a, r, e) + " = " + value_text(e.alias_of->values[a.compared_axis]));
             if (!compared(e)) continue;
-            const std::string verdict = style_of(e.verdict).name;
+            const std::string verdict = verdict_style(e.verdict).name;
             const bool listed_only = verdict == "undecided" || verdict == "pending" || !std::isfinite(e.verdict_ci.low);
             c.members[verdict].push_back(listed_only ? name_of(a, r, e) : member(a, r, e));
             if (e.speed.p_adjusted < a.alpha)
@@ -168,7 +150,7 @@ Figure delta_forest(const Aggregate& a) {
     for (const Ranking& r : a.rankings)
         for (const RankedEntry& e : r.entries) {
             if (!compared(e) || !std::isfinite(e.verdict_ci.low)) continue;
-            const VerdictStyle st = style_of(e.verdict);
+            const VerdictStyle st = verdict_style(e.verdict);
             ForestRow row;
             row.label = name_of(a, r, e);
             row.estimate = verdict_delta(e);

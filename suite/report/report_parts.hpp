@@ -28,17 +28,26 @@ Cell fraction_ci_cell(const std::vector<double>& v);
 // A table with a column per axis, then `rest` (numbers).
 Table group_table(const Aggregate& a, const std::vector<std::string>& rest);
 std::vector<Cell> group_cells(const Group& g);
-// Mean over a group's finished trials of a metric at each evaluation point (by step), with its min and max.
+// Mean over a group's finished trials of a metric at each evaluation point (by step), with its min and max — or,
+// with `quartiles`, its first and third quartiles (linear interpolation, R's type 7): where curves of several groups
+// share a panel, a min-to-max band is one stray seed wide and hides the others.
 struct Curve {
     std::vector<double> x, y, low, high;
 };
-Curve curve(const Group& g, const char* x_key, const char* y_key, bool epoch_ends_only = false);
+Curve curve(const Group& g, const char* x_key, const char* y_key, bool epoch_ends_only = false, bool quartiles = false);
 // A per-layer metric at each evaluation step, averaged over the group's finished trials (null entries skipped).
 std::map<long, std::vector<double>> layer_curve(const Group& g, const char* key);
 double at(const std::vector<double>& v, std::size_t i);  // NaN past the end
 double normal_cdf(double x);
 const char* verdict_text(RankedEntry::Verdict v);
-const char* verdict_color(RankedEntry::Verdict v);
+// A verdict's look in every plot and the headline: colour and marker both, so that neither alone carries it (Okabe &
+// Ito's colour-blind-safe palette); `name` is the headline chip's heading.
+struct VerdictStyle {
+    const char* name;
+    const char* color;
+    const char* marker;
+};
+VerdictStyle verdict_style(RankedEntry::Verdict v);
 Section section(std::string id, std::string title);
 std::string steps_text(double steps);
 
@@ -53,6 +62,8 @@ Section summary(const Aggregate& a);
 // report_figures.cpp
 Figure forest(const Aggregate& a);  // every group's mean final accuracy; the baseline as a line or ticks
 Figure heatmap(const Aggregate& a);  // the compared axis against every other combination of axes
+Figure iqm_figure(const Aggregate& a);  // the interquartile mean of each group with its bootstrap interval
+std::optional<Figure> improvement_figure(const Aggregate& a);  // P(group > baseline) with its interval; none without one
 std::vector<Figure> curves(const Aggregate& a);
 MultiPlotSpec multiples(const std::string& title, const std::string& x, const std::string& y);
 

@@ -226,6 +226,8 @@ Section accuracy_section(const Aggregate& a) {
                  "corrected) for an unpaired comparison, d_z (the mean difference over the differences' "
                  "standard deviation) for a paired one."));
     s.tables.push_back(t);
+    s.figures.push_back(iqm_figure(a));
+    if (auto poi = improvement_figure(a)) s.figures.push_back(std::move(*poi));
     return s;
 }
 
