@@ -7,6 +7,7 @@
 #include "report/across.hpp"
 
 #include <catch2/catch.hpp>
+#include <regex>
 
 using namespace actbench;
 using namespace actbench::test;
@@ -167,8 +168,28 @@ TEST_CASE("rank's page with 22 values over 3 studies reads in a real browser", "
     CHECK(slurp(dir / "rank" / "rank.md") == r.out);
     const json result = check_page_in_browser(dir, dir / "rank" / "rank.html", "mean rank");
     INFO(result.dump(2));
-    CHECK(result["svgs"] == 1);
+    CHECK(result["svgs"] == 3);  // the critical-difference diagram, the performance profiles, the Δ matrix
     CHECK(result["texts"].get<int>() > 40);
+    // The profiles against known values: at the smallest τ a value is within reach of the best exactly in the columns
+    // where it is the best, so its line starts at that share of the three.
+    const std::string profiles = slurp(dir / "rank" / "profiles.svg");
+    int checked = 0;
+    for (std::size_t i = 0; i < acts.size(); ++i) {
+        int best_in = 0;
+        for (std::size_t s = 0; s < 3; ++s) {  // accuracy 0.7 + 0.01 · ((i · (s + 3)) mod 22), as made above
+            std::size_t top = 0;
+            for (std::size_t j = 0; j < acts.size(); ++j) top = std::max(top, (j * (s + 3)) % 22);
+            best_in += (i * (s + 3)) % 22 == top;
+        }
+        std::smatch m;
+        const std::regex first_point("<title>" + acts[i] + "(?: \\(baseline\\))?: τ: accuracy below the column's best 0\\.0001, fraction of columns ([0-9.]+)</title>");
+        if (!std::regex_search(profiles, m, first_point)) continue;
+        INFO(acts[i]);
+        CHECK(std::stod(m[1]) == Approx(best_in / 3.0).margin(1e-5));
+        ++checked;
+    }
+    CHECK(checked >= 7);  // the top four, the bottom three (the baseline among them)
+    CHECK_THAT(slurp(dir / "rank" / "delta_matrix.svg"), Catch::Contains("against relu in each column"));
     CHECK(result["overlaps"].empty());
     CHECK(result["outside"].empty());
     CHECK(result["errors"].empty());

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <numeric>
+#include <optional>
 #include <sstream>
 
 namespace actbench {
@@ -29,6 +30,8 @@ struct Block {
     std::map<std::string, double> score;  // compared value → mean final test accuracy (NaN: no finished trial)
     std::map<std::string, std::pair<int, int>> diverged;  // compared value → seeds diverged, seeds with an outcome
     std::map<std::string, std::string> alias_of;  // compared value → the value whose function it is (report_aggregate.cpp)
+    std::string baseline;  // the study's baseline value in this block ("" without one)
+    std::map<std::string, RankedEntry::Verdict> verdict;  // compared value → the study's verdict against the baseline
 };
 
 struct Study {
@@ -59,6 +62,8 @@ Study load_study(const std::filesystem::path& dir) {
             b.score[v] = all == 0 ? NAN : st.outcome_mean();
             b.diverged[v] = {st.diverged, static_cast<int>(all)};
             if (e.alias_of) b.alias_of[v] = value_text(e.alias_of->values[a.compared_axis]);
+            if (e.is_baseline) b.baseline = v;
+            b.verdict[v] = e.verdict;
             if (std::find(s.values.begin(), s.values.end(), v) == s.values.end()) s.values.push_back(v);
         }
         s.blocks.push_back(std::move(b));
@@ -208,6 +213,106 @@ Figure diagram(const Result& r) {
     return f;
 }
 
+// Performance profiles (after Dolan & Moré 2002; rliable's score distributions, Agarwal et al. 2021): for each value
+// the fraction of columns in which its accuracy is within τ of that column's best, against τ — ranks hide how far
+// behind a value is; a profile that reaches 1 at a small τ is never far from the best anywhere. The top four and
+// bottom three by mean rank, and the baseline: twenty lines would hide each other.
+constexpr double kSmallest = 1e-4;  // a tenth of a point of accuracy on 1,000 images: the log axis's left end
+
+Figure profiles(const Result& r) {
+    const std::size_t k = r.values.size(), n = r.blocks.size();
+    std::vector<std::vector<double>> gap(k, std::vector<double>(n));
+    std::vector<double> taus;
+    for (std::size_t j = 0; j < n; ++j) {
+        double best = -INFINITY;
+        for (const std::string& v : r.values) best = std::max(best, std::isnan(r.blocks[j]->score.at(v)) ? -INFINITY : r.blocks[j]->score.at(v));
+        for (std::size_t i = 0; i < k; ++i) {
+            const double score = r.blocks[j]->score.at(r.values[i]);
+            gap[i][j] = std::isnan(score) ? INFINITY : std::max(best - score, kSmallest);
+            if (std::isfinite(gap[i][j])) taus.push_back(gap[i][j]);
+        }
+    }
+    std::sort(taus.begin(), taus.end());
+    taus.erase(std::unique(taus.begin(), taus.end()), taus.end());
+    const std::string baseline = r.blocks.front()->baseline;
+    std::vector<Series> series;
+    constexpr const char* kColours[] = {"#0072B2", "#009E73", "#56B4E9", "#CC79A7", "#D55E00", "#E69F00", "#999999"};
+    std::size_t colour = 0;
+    for (std::size_t at = 0; at < k; ++at) {
+        const std::size_t i = r.order[at];
+        const bool is_baseline = r.values[i] == baseline;
+        if (!is_baseline && at >= 4 && at + 3 < k) continue;
+        Series s = make_line(r.values[i] + (is_baseline ? " (baseline)" : ""), is_baseline ? "#222222" : kColours[colour++ % 7], {}, {},
+                             is_baseline);
+        double previous = NAN;
+        for (double tau : taus) {  // a step function: up at each τ where another column comes within reach
+            double within = 0;
+            for (std::size_t j = 0; j < n; ++j) within += gap[i][j] <= tau + 1e-12;
+            const double f = within / static_cast<double>(n);
+            if (!std::isnan(previous) && f != previous) s.x.push_back(tau), s.y.push_back(previous);
+            s.x.push_back(tau), s.y.push_back(f);
+            previous = f;
+        }
+        series.push_back(s);
+    }
+    MultiPlotSpec m;
+    m.title = "Performance profiles: the fraction of the " + std::to_string(n) + " columns in which a " + r.axis +
+        " is within τ of the column's best (the top four and bottom three by mean rank" + (baseline.empty() ? "" : ", and the baseline, dashed") +
+        "; τ on a log scale, a gap under " + fmt("%g", kSmallest) + " drawn there)";
+    m.x_label = "τ: accuracy below the column's best", m.y_label = "fraction of columns";
+    m.columns = 1, m.panel_width = 640, m.panel_height = 280, m.log_x = true;
+    Figure f;
+    f.id = "profiles";
+    f.title = "Performance profiles";
+    f.svg = svg_small_multiples(m, {Panel{"", series}});
+    return f;
+}
+
+// The size behind the ranks: each value's difference from the baseline in each column (the same means the ranks
+// come from), marked with that study's verdict.
+std::vector<std::string> delta_marks(const Result& r, std::vector<std::vector<double>>& values) {
+    std::vector<std::string> rows;
+    values.assign(r.values.size(), std::vector<double>(r.blocks.size(), NAN));
+    for (std::size_t at = 0; at < r.order.size(); ++at) {
+        const std::size_t i = r.order[at];
+        rows.push_back(r.values[i]);
+        for (std::size_t j = 0; j < r.blocks.size(); ++j) {
+            const Block& b = *r.blocks[j];
+            if (b.baseline.empty() || r.values[i] == b.baseline) continue;
+            values[at][j] = b.score.at(r.values[i]) - b.score.at(b.baseline);
+        }
+    }
+    return rows;
+}
+
+const char* verdict_mark(RankedEntry::Verdict v) {
+    using V = RankedEntry::Verdict;
+    return v == V::better ? " ▲" : v == V::worse ? " ▼" : v == V::equivalent ? " ◆" : "";
+}
+
+std::optional<Figure> delta_matrix(const Result& r) {
+    const std::string baseline = r.blocks.front()->baseline;
+    if (baseline.empty() || std::any_of(r.blocks.begin(), r.blocks.end(), [&](const Block* b) { return b->baseline != baseline; }))
+        return std::nullopt;
+    std::vector<std::vector<double>> values;
+    const std::vector<std::string> rows = delta_marks(r, values);
+    std::vector<std::vector<std::string>> marks(rows.size(), std::vector<std::string>(r.blocks.size()));
+    std::vector<std::string> columns;
+    for (std::size_t j = 0; j < r.blocks.size(); ++j) {
+        columns.push_back(r.blocks[j]->label);
+        for (std::size_t at = 0; at < rows.size(); ++at) marks[at][j] = verdict_mark(r.blocks[j]->verdict.at(rows[at]));
+    }
+    Figure f;
+    f.id = "delta_matrix";
+    f.title = "Difference from " + baseline + " in each column";
+    f.svg = svg_heatmap("Δ mean final test accuracy against " + baseline + " in each column (rows in order of mean rank)", rows, columns,
+                        values, marks,
+                        "▲ better · ▼ worse · ◆ equivalent: that study's verdict (its own design and corrections); no mark: none "
+                        "either way. A diverged seed counts at accuracy 0, as in the ranks.",
+                        true);
+    return f;
+}
+
 Document document(const Result& r) {
     Document doc;
     doc.formats = {{"Markdown", "rank.md"}, {"CSV", "rank.csv"}};
@@ -240,7 +345,11 @@ Document document(const Result& r) {
     summary.id = "summary";
     summary.title = "Summary";
     summary.paragraphs = findings(r);
-    if (r.values.size() >= 2 && r.blocks.size() >= 2) summary.figures.push_back(diagram(r));
+    if (r.values.size() >= 2 && r.blocks.size() >= 2) {
+        summary.figures.push_back(diagram(r));
+        summary.figures.push_back(profiles(r));
+        if (auto m = delta_matrix(r)) summary.figures.push_back(std::move(*m));
+    }
     doc.sections.push_back(summary);
 
     Section ranks;

@@ -470,7 +470,7 @@ std::string svg_forest_plot(const std::string& title, const std::string& x_label
 
 std::string svg_heatmap(const std::string& title, const std::vector<std::string>& row_labels, const std::vector<std::string>& column_labels,
                         const std::vector<std::vector<double>>& values, const std::vector<std::vector<std::string>>& marks,
-                        const std::string& note) {
+                        const std::string& note, bool diverging) {
     Range vr;
     for (const auto& row : values)
         for (double v : row) vr.add(v);
@@ -498,13 +498,23 @@ std::string svg_heatmap(const std::string& title, const std::vector<std::string>
         for (std::size_t c = 0; c < column_labels.size(); ++c) {
             const double v = c < values[r].size() ? values[r][c] : NAN;
             const double x = left + static_cast<double>(c) * col_w;
-            // White (lowest) to a deep blue (highest); the text turns white on the darker half.
-            const double f = std::isfinite(v) ? (v - vr.lo) / (vr.hi - vr.lo) : 0;
+            // White (lowest) to a deep blue (highest); diverging: white at 0, blue above and vermilion below, by the square
+            // root of |v| over the largest |v| (one collapse would otherwise bleach every other cell). The text turns
+            // white on the darker half.
+            const double reach = std::max(std::abs(vr.lo), std::abs(vr.hi));
+            const double f = !std::isfinite(v) ? 0 : diverging ? (reach > 0 ? std::sqrt(std::abs(v) / reach) : 0) : (v - vr.lo) / (vr.hi - vr.lo);
             char fill[16];
-            std::snprintf(fill, sizeof fill, "#%02x%02x%02x", static_cast<int>(247 - 200 * f), static_cast<int>(251 - 150 * f),
-                          static_cast<int>(255 - 80 * f));
+            if (diverging && v < 0)
+                std::snprintf(fill, sizeof fill, "#%02x%02x%02x", static_cast<int>(255 - 42 * f), static_cast<int>(255 - 161 * f),
+                              static_cast<int>(255 - 255 * f));
+            else
+                std::snprintf(fill, sizeof fill, "#%02x%02x%02x", static_cast<int>(247 - 200 * f), static_cast<int>(251 - 150 * f),
+                              static_cast<int>(255 - 80 * f));
             const std::string mark = r < marks.size() && c < marks[r].size() ? marks[r][c] : "";
-            const std::string text = std::isfinite(v) ? tick_label(std::round(v * 1000) / 1000) + mark : "";
+            char signed_text[32];
+            std::snprintf(signed_text, sizeof signed_text, "%+.3f", v);
+            const std::string text =
+                std::isfinite(v) ? (diverging ? std::string(signed_text) : tick_label(std::round(v * 1000) / 1000)) + mark : "";
             svg << "<rect x=\"" << num(x) << "\" y=\"" << num(y) << "\" width=\"" << num(col_w - 2) << "\" height=\"" << num(cell_h - 2)
                 << "\" fill=\"" << (std::isfinite(v) ? fill : "#f4f4f4") << "\"><title>"
                 << escape(row_labels[r] + ", " + column_labels[c] + ": " + text) << "</title></rect>\n";

@@ -85,10 +85,11 @@ std::string svg_forest_plot(const std::string& title, const std::string& x_label
                             const std::string& note = "", double band = 0.0 / 0.0);
 
 // A heatmap: values[r][c] coloured on one scale (NaN: empty), the value written in each cell with `marks[r][c]`
-// after it (e.g. "▲"), row and column labels outside the grid.
+// after it (e.g. "▲"), row and column labels outside the grid. `diverging`: signed values (differences), coloured
+// away from white at 0 in two hues and printed with their sign.
 std::string svg_heatmap(const std::string& title, const std::vector<std::string>& row_labels, const std::vector<std::string>& column_labels,
                         const std::vector<std::vector<double>>& values, const std::vector<std::vector<std::string>>& marks,
-                        const std::string& note);
+                        const std::string& note, bool diverging = false);
 
 // A critical-difference diagram (Demšar 2006, Fig. 1): an axis of mean ranks, 1 (the best) on the left; each name on
 // its own line, the better half to the left and the rest to the right (all on the left where both halves would make it
