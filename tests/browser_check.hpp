@@ -81,23 +81,25 @@ inline nlohmann::json check_page_in_browser(const TempDir& dir, const fs::path& 
     });
   });
   var hit = function (a, b, slack) { return a.left < b.right - slack && b.left < a.right - slack && a.top < b.bottom - slack && b.top < a.bottom - slack; };
-  document.querySelectorAll('figure > svg').forEach(function (svg) {
-    out.svgs++;
+  // A figure's plot, or the one of its two (the grid, the phone's column) that this width shows.
+  document.querySelectorAll('figure > svg, figure > div > svg').forEach(function (svg) {
     var box = svg.getBoundingClientRect();
+    if (box.width === 0) return;
+    out.svgs++;
     var texts = Array.prototype.map.call(svg.querySelectorAll('text'), function (t) { return {r: t.getBoundingClientRect(), s: t.textContent}; })
       .filter(function (t) { return t.r.width > 0; });
     out.texts += texts.length;
-    texts.forEach(function (t) { if (/…$/.test(t.s)) out.truncated.push(svg.parentNode.id + ': ' + t.s); });
+    texts.forEach(function (t) { if (/…$/.test(t.s)) out.truncated.push(svg.closest('figure').id + ': ' + t.s); });
     for (var i = 0; i < texts.length; i++) {
       var r = texts[i].r;
       if (r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1 || r.bottom > box.bottom + 1) out.outside.push(texts[i].s);
       for (var j = i + 1; j < texts.length; j++)
-        if (hit(r, texts[j].r, 1)) out.overlaps.push(svg.parentNode.id + ': "' + texts[i].s + '" / "' + texts[j].s + '"');
+        if (hit(r, texts[j].r, 1)) out.overlaps.push(svg.closest('figure').id + ': "' + texts[i].s + '" / "' + texts[j].s + '"');
     }
     var areas = Array.prototype.map.call(svg.querySelectorAll('rect.plot-area'), function (r) { return r.getBoundingClientRect(); });
     svg.querySelectorAll('g.legend').forEach(function (g) {
       var l = g.getBoundingClientRect();
-      areas.forEach(function (a) { if (hit(l, a, 0)) out.legend_on_data.push(svg.parentNode.id); });
+      areas.forEach(function (a) { if (hit(l, a, 0)) out.legend_on_data.push(svg.closest('figure').id); });
     });
   });
   var table = document.querySelector('table.sortable');

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <string>
 #include <vector>
+#include <utility>
 
 namespace actbench {
 
@@ -37,9 +38,13 @@ struct Table {
 
 // An SVG figure, inline in the HTML and a file beside it (`file`), referred to from the Markdown.
 struct Figure {
+    Figure() = default;
+    Figure(std::string id_, std::string title_, std::string svg_, std::string narrow = "")
+        : id(std::move(id_)), title(std::move(title_)), svg(std::move(svg_)), narrow_svg(std::move(narrow)) {}
     std::string id;  // also the file name without .svg
     std::string title;
     std::string svg;
+    std::string narrow_svg;  // non-empty: what the HTML page shows instead on a screen under 600 px (panels in one column)
 };
 
 struct Section {

@@ -129,6 +129,19 @@ Figure heatmap(const Aggregate& a) {
             a.baseline.is_null() ? "" : "▲ / ▼: better / worse than " + a.baseline_text() + " in that column (Holm-adjusted p < 0.05)")};
 }
 
+// Small multiples as a figure: the grid, and for a phone (the HTML shows it under 600 px) the same panels in one
+// column, which a 390-pixel screen shows at full size where it would shrink the grid's text to a third.
+Figure panel_figure(std::string id, std::string title, const MultiPlotSpec& m, const std::vector<Panel>& panels) {
+    Figure f(std::move(id), std::move(title), svg_small_multiples(m, panels));
+    if (panels.size() > 1 && m.columns > 1) {
+        MultiPlotSpec narrow = m;
+        narrow.columns = 1;
+        narrow.panel_width = std::min(m.panel_width, 260);
+        f.narrow_svg = svg_small_multiples(narrow, panels);
+    }
+    return f;
+}
+
 MultiPlotSpec multiples(const std::string& title, const std::string& x, const std::string& y) {
     MultiPlotSpec m;
     m.title = title, m.x_label = x, m.y_label = y;
@@ -163,9 +176,9 @@ Figure zeros_figure(const Aggregate& a, const std::string& per) {
     MultiPlotSpec zeros = multiples("Zero fraction per activation layer (dashed: at initialisation; solid: at the end)" + per,
                                     "activation layer", "fraction of exact zeros");
     for (std::size_t l = 0; l < layers; ++l) zeros.x_names.push_back("act" + std::to_string(l + 1));
-    return {
-        "zeros", "Zero fraction per activation layer",
-        svg_small_multiples(zeros, by_compared_value(a, [&](const Group& g, const std::string& l, const char* c, std::vector<Series>& out) {
+    return panel_figure(
+        "zeros", "Zero fraction per activation layer", zeros,
+        by_compared_value(a, [&](const Group& g, const std::string& l, const char* c, std::vector<Series>& out) {
                                 const auto per_layer = layer_curve(g, "zero_fraction");
                                 if (per_layer.empty()) return;
                                 for (int which = 0; which < 2; ++which) {
@@ -175,7 +188,7 @@ Figure zeros_figure(const Aggregate& a, const std::string& per) {
                                         s.x.push_back(static_cast<double>(k + 1)), s.y.push_back(v[k]);
                                     out.push_back(s);
                                 }
-                            }))};
+                            }));
 }
 
 // The dead fraction against the learning rate, when the rate is an axis: a panel per compared value, a line per
@@ -222,7 +235,7 @@ std::optional<Figure> dead_vs_lr_figure(const Aggregate& a, const std::string& p
         if (a.columns[i] == "train.lr")
             for (const auto& v : a.column_values[i])
                 if (v.is_number()) m.x_ticks.push_back(v.get<double>());
-    return Figure{"dead_vs_lr", "Dead-unit fraction against the learning rate", svg_small_multiples(m, panels)};
+    return panel_figure("dead_vs_lr", "Dead-unit fraction against the learning rate", m, panels);
 }
 
 // The curves people compare, on shared axes: in each context the baseline and the top and bottom three by final
@@ -265,7 +278,7 @@ Figure overlay_figure(const Aggregate& a, bool loss) {
     m.log_y = loss;
     m.columns = panels.size() == 1 ? 1 : 2;
     m.panel_width = panels.size() == 1 ? 620 : 400, m.panel_height = panels.size() == 1 ? 300 : 220;
-    return {loss ? "overlay_loss" : "overlay_accuracy", loss ? "Training loss, compared" : "Test accuracy, compared", svg_small_multiples(m, panels)};
+    return panel_figure(loss ? "overlay_loss" : "overlay_accuracy", loss ? "Training loss, compared" : "Test accuracy, compared", m, panels);
 }
 
 }  // namespace
@@ -280,28 +293,25 @@ std::vector<Figure> curves(const Aggregate& a) {
     };
     MultiPlotSpec loss = multiples("Training loss, mean over seeds (band: min to max; log scale)" + per, "step", "cross-entropy");
     loss.log_y = true;  // a diverging seed's loss runs to 10^4 and more
-    figures.push_back(
-        {"loss", "Training loss",
-         svg_small_multiples(loss, by_compared_value(a, [&](const Group& g, const std::string& l, const char* c, std::vector<Series>& out) {
-                                 out.push_back(line(curve(g, "step", "train_loss"), l, c, true));
-                             }))});
-    figures.push_back(
-        {"accuracy", "Test accuracy",
-         svg_small_multiples(multiples("Test accuracy, mean over seeds (band: min to max)" + per, "epoch", "top-1 accuracy"),
-                             by_compared_value(a, [&](const Group& g, const std::string& l, const char* c, std::vector<Series>& out) {
-                                 out.push_back(line(curve(g, "epoch", "test_accuracy"), l, c, true));
-                             }))});
+    figures.push_back(panel_figure("loss", "Training loss", loss,
+                                   by_compared_value(a, [&](const Group& g, const std::string& l, const char* c, std::vector<Series>& out) {
+                                       out.push_back(line(curve(g, "step", "train_loss"), l, c, true));
+                                   })));
+    figures.push_back(panel_figure("accuracy", "Test accuracy",
+                                   multiples("Test accuracy, mean over seeds (band: min to max)" + per, "epoch", "top-1 accuracy"),
+                                   by_compared_value(a, [&](const Group& g, const std::string& l, const char* c, std::vector<Series>& out) {
+                                       out.push_back(line(curve(g, "epoch", "test_accuracy"), l, c, true));
+                                   })));
     // The last activation layer's mean output (Glorot & Bengio 2010's saturation of the top hidden layer shows here).
-    figures.push_back(
-        {"last_layer_mean", "Mean output of the last activation layer",
-         svg_small_multiples(
+    figures.push_back(panel_figure(
+        "last_layer_mean", "Mean output of the last activation layer",
              multiples("Mean output of the last activation layer (probe set, mean over seeds)" + per, "step", "mean activation"),
              by_compared_value(a, [&](const Group& g, const std::string& l, const char* c, std::vector<Series>& out) {
                  Series s = make_line(l, c);
                  for (const auto& [step, v] : layer_curve(g, "mean"))
                      if (!v.empty() && std::isfinite(v.back())) s.x.push_back(static_cast<double>(step)), s.y.push_back(v.back());
                  out.push_back(s);
-             }))});
+             })));
     figures.push_back(zeros_figure(a, per));
     if (auto dead = dead_vs_lr_figure(a, per)) figures.push_back(std::move(*dead));
     return figures;

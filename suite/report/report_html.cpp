@@ -108,7 +108,8 @@ std::string render_html(const Document& doc) {
             "th:first-child{background:#f3f3f3}details.section>summary{font-size:1.2em;font-weight:bold;margin:1em 0}"
 
             "nav ul{columns:2}details summary{cursor:pointer;color:#1f5fa0;margin:.5em 0}code{background:#f4f4f4;padding:0 3px}"
-            "@media (max-width:600px){body{margin:1em auto;padding:0 .5em}nav ul{columns:1}}</style>\n"
+            ".narrow{display:none}"
+            "@media (max-width:600px){body{margin:1em auto;padding:0 .5em}nav ul{columns:1}.wide{display:none}.narrow{display:block}}</style>\n"
          << "</head><body>\n";
     for (const Section& s : doc.sections) {
         if (s.collapsed) html << "<details class=\"section\"" << (s.id.empty() ? "" : " id=\"" + s.id + "\"") << "><summary>" << escape(s.title)
@@ -135,7 +136,14 @@ std::string render_html(const Document& doc) {
             html << "</ul></nav>\n";
         }
         for (const Table& t : s.tables) table_html(html, t);
-        for (const Figure& f : s.figures) html << "<figure id=\"" << f.id << "\">\n" << f.svg << "</figure>\n";
+        for (const Figure& f : s.figures) {
+            html << "<figure id=\"" << f.id << "\">\n";
+            if (f.narrow_svg.empty())
+                html << f.svg;
+            else
+                html << "<div class=\"wide\">\n" << f.svg << "</div><div class=\"narrow\">\n" << f.narrow_svg << "</div>\n";
+            html << "</figure>\n";
+        }
         if (s.collapsed) html << "</details>\n";
     }
     html << "<script>" << kScript << "</script>\n</body></html>\n";

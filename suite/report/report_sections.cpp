@@ -134,7 +134,7 @@ Section tuning_section(const Aggregate& a) {
     }
     for (const auto& v : a.tuning.front().tried)
         if (v.value.is_number()) m.x_ticks.push_back(v.value.get<double>());  // a tick at each value tried
-    s.figures.push_back({"tuning", "Tuning curves", svg_small_multiples(m, panels)});
+    s.figures.push_back(panel_figure("tuning", "Tuning curves", m, panels));
     return s;
 }
 
