@@ -176,6 +176,7 @@ Figure zeros_figure(const Aggregate& a, const std::string& per) {
     MultiPlotSpec zeros = multiples("Zero fraction per activation layer (dashed: at initialisation; solid: at the end)" + per,
                                     "activation layer", "fraction of exact zeros");
     for (std::size_t l = 0; l < layers; ++l) zeros.x_names.push_back("act" + std::to_string(l + 1));
+    zeros.fraction = true;
     return panel_figure(
         "zeros", "Zero fraction per activation layer", zeros,
         by_compared_value(a, [&](const Group& g, const std::string& l, const char* c, std::vector<Series>& out) {
@@ -231,6 +232,7 @@ std::optional<Figure> dead_vs_lr_figure(const Aggregate& a, const std::string& p
     MultiPlotSpec m =
         multiples("Dead-unit fraction after training against the learning rate" + per, "learning rate (log scale)", "dead fraction");
     m.log_x = true;
+    m.fraction = true;
     for (std::size_t i = 0; i < a.columns.size(); ++i)  // a tick at each rate of the sweep
         if (a.columns[i] == "train.lr")
             for (const auto& v : a.column_values[i])

@@ -235,6 +235,7 @@ void gather_ranges(SharedAxes& axes, const std::vector<Panel>& panels, std::vect
     if (std::isfinite(fixed_lo) && fixed_lo > axes.yr.lo && fixed_lo < axes.yr.hi) axes.yr.lo = fixed_lo;
     if (std::isfinite(fixed_hi) && fixed_hi < axes.yr.hi && fixed_hi > axes.yr.lo) axes.yr.hi = fixed_hi;
     axes.yr.settle(true);
+    if (spec.fraction && !spec.log_y) axes.yr.lo = std::max(axes.yr.lo, 0.0), axes.yr.hi = std::min(axes.yr.hi, 1.0);
 }
 
 // Every k-th of n labels, k chosen so the widest fits its slot of the panel's width.

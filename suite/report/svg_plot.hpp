@@ -62,6 +62,7 @@ struct MultiPlotSpec {
     // Finite: the y range ends here, not at the data's extreme, and what lies beyond is cut at the panel's edge (a
     // tuning curve's collapse at the largest rate would otherwise squash the differences the choice was made on).
     double y_lo = 0.0 / 0.0, y_hi = 0.0 / 0.0;
+    bool fraction = false;  // y is a fraction: its range (padding included) stays within [0, 1]
 };
 std::string svg_small_multiples(const MultiPlotSpec& spec, const std::vector<Panel>& panels);
 
