@@ -316,6 +316,8 @@ std::optional<Figure> delta_matrix(const Result& r) {
 Document document(const Result& r) {
     Document doc;
     doc.formats = {{"Markdown", "rank.md"}, {"CSV", "rank.csv"}};
+    for (const Study& s : r.studies) doc.related.emplace_back(s.name + "'s report", "../" + s.name + "/report.html");
+    doc.related.emplace_back("every report (the index)", "../index.html");
     Section head;
     head.level = 1;
     head.title = "actbench rank: which " + r.axis + " across " + std::to_string(r.studies.size()) + " studies";

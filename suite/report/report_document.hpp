@@ -65,6 +65,9 @@ struct Document {
     // The same document in the other files written beside it (text, file name): the HTML page links them under its
     // title. Not in the Markdown, which is also printed where no file is written.
     std::vector<std::pair<std::string, std::string>> formats;
+    // Pages beside this one (text, path relative to it): the index that `actbench index` writes one folder up, a
+    // ranking's source studies in the folders beside it (the layout of reports/). HTML only, as the formats.
+    std::vector<std::pair<std::string, std::string>> related;
 };
 
 }  // namespace actbench

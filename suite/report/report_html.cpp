@@ -122,6 +122,12 @@ std::string render_html(const Document& doc) {
                 html << (i ? " · " : " ") << "<a href=\"" << escape(doc.formats[i].second) << "\">" << escape(doc.formats[i].first) << "</a>";
             html << "</p>\n";
         }
+        if (s.level == 1 && !doc.related.empty()) {
+            html << "<p class=\"formats\">See also";
+            for (std::size_t i = 0; i < doc.related.size(); ++i)
+                html << (i ? " · " : " ") << "<a href=\"" << escape(doc.related[i].second) << "\">" << escape(doc.related[i].first) << "</a>";
+            html << "</p>\n";
+        }
         for (const Text& p : s.paragraphs) html << "<p>" << inline_html(p) << "</p>\n";
         if (!s.bullets.empty()) {
             html << "<ul>\n";

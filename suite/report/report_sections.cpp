@@ -456,6 +456,7 @@ Document report_document(const Aggregate& a, const std::string& pivot_rows, cons
     doc.title = "actbench report: " + a.manifest.value("sweep", std::string("?"));
     doc.formats = {{"Markdown", "report.md"}, {"the trials (CSV)", "report.csv"}, {"the ranking (CSV)", "summary.csv"},
                    {"every number (JSON)", "report.json"}};
+    doc.related = {{"every report (the index beside this folder)", "../index.html"}};
     Section head = opening(a);
     if (!a.baseline.is_null()) head.figures.push_back(delta_forest(a));  // under the verdicts it draws
     doc.sections.push_back(head);
