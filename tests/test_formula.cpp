@@ -98,7 +98,8 @@ TEST_CASE("formulas that are not finite on the probe range are refused with the 
 TEST_CASE("the formula parser survives random input: it parses or throws, never crashes or hangs", "[formula][fuzz]") {
     const std::vector<std::string> tokens{"x",    "1",    "2.5", "1e3", "e",  "pi",   "beta", "+",     "-",        "*",
                                           "/",    "^",    "(",   ")",   ",",  "exp(", "log(", "min(",  "max(",     "sigmoid(",
-                                          "erf(", "abs(", " ",   "@",   "1e", ".",    "pow(", "sqrt(", "softplus("};
+                                          "erf(", "abs(", " ",   "@",   "1e", ".",    "pow(", "sqrt(", "softplus(",
+                                          ">",    "<=",   "?",   ":",   "where(", "a"};
     Rng rng(2024);
     int parsed = 0;
     for (int trial = 0; trial < 20000; ++trial) {
@@ -107,13 +108,173 @@ TEST_CASE("the formula parser survives random input: it parses or throws, never 
         for (std::uint64_t i = 0; i < len; ++i) s += tokens[rng.below(tokens.size())];
         if (rng.below(10) == 0) s[rng.below(s.size() + 1) % std::max<std::size_t>(s.size(), 1)] = static_cast<char>(rng.below(256));
         try {
-            const Formula f = Formula::parse(s, {{"beta", 1.5}});
-            float x[3] = {-1, 0, 1}, y[3];
-            f.forward(x, y, 3);
+            // With a learned parameter where the text names one (an unused one is refused).
+            std::vector<LearnedParam> learned;
+            if (s.find('a') != std::string::npos) learned.push_back(LearnedParam{"a", 1.0, true, LearnedParam::Constraint::positive});
+            const Formula f = Formula::parse(s, {{"beta", 1.5}}, learned);
+            float x[3] = {-1, 0, 1}, y[3], dy[3] = {1, 1, 1}, dx[3], a = 0.5f;
+            double grad = 0;
+            const ParamField field{1, 3, {&a}};
+            f.forward(x, y, 3, field);
+            f.backward(x, dy, dx, 3, field, learned.empty() ? std::vector<double*>{} : std::vector<double*>{&grad});
             (void)f.derivative(0.5);
             ++parsed;
         } catch (const FormulaError&) {
         }
     }
     CHECK(parsed > 100);
+}
+
+namespace {
+using C = LearnedParam::Constraint;
+LearnedParam learned(std::string name, double init, C constraint = C::none, bool per_channel = true) {
+    LearnedParam p;
+    p.name = std::move(name), p.init = init, p.constraint = constraint, p.per_channel = per_channel;
+    return p;
+}
+}  // namespace
+
+TEST_CASE("conditionals: comparisons, '? :' and where() write piecewise functions, with exact derivatives", "[formula]") {
+    const Formula elu = Formula::parse("x > 0 ? x : a * (exp(x) - 1)", {{"a", 1.0}});
+    const Formula elu_where = Formula::parse("where(x > 0, x, a * (exp(x) - 1))", {{"a", 1.0}});
+    for (double x : {-3.0, -0.5, 0.25, 2.0}) {
+        const double ref = x > 0 ? x : std::expm1(x), dref = x > 0 ? 1 : std::exp(x);
+        CHECK(elu.value(x) == Approx(ref).margin(1e-12));
+        CHECK(elu.derivative(x) == Approx(dref).margin(1e-12));
+        CHECK(elu_where.value(x) == Approx(ref).margin(1e-12));
+        CHECK(elu_where.derivative(x) == Approx(dref).margin(1e-12));
+    }
+    elu.check();  // the kink at 0 is skipped, the rest agrees with finite differences
+    // Comparisons are 1 or 0 and bind looser than arithmetic; '?' looser still, and nests to the right.
+    const Formula step = Formula::parse("x + 1 >= 2 * x ? 1 : x < -1 ? -1 : 0");
+    CHECK(step.value(0.5) == 1);  // 1.5 ≥ 1
+    CHECK(step.value(3) == 0);
+    CHECK(step.value(-2) == 1);  // −1 ≥ −4
+    CHECK(Formula::parse("(x <= 0) * x").value(-2) == -2);
+    CHECK(Formula::parse("(x <= 0) * x").derivative(-2) == 1);
+    CHECK(Formula::parse("(x <= 0) * x").value(2) == 0);
+    // A constant condition folds to its branch.
+    CHECK(Formula::parse("1 > 0 ? x : exp(x)").node_count() == 1);
+    // Array evaluation takes the branch per element.
+    std::vector<float> x{-2, -0.5f, 0, 0.5f, 2}, y(5), dy(5, 1), dx(5);
+    elu.forward(x.data(), y.data(), x.size());
+    elu.backward(x.data(), dy.data(), dx.data(), x.size());
+    for (std::size_t i = 0; i < x.size(); ++i) {
+        CHECK(y[i] == Approx(elu.value(x[i])).epsilon(1e-5));
+        CHECK(dx[i] == Approx(elu.derivative(x[i])).epsilon(1e-5));
+    }
+}
+
+TEST_CASE("conditionals: a branch that is not finite on the checked range is refused, naming it", "[formula][errors]") {
+    // log(x) is NaN for x < 0, where the 'then' branch is not taken — but both are computed everywhere.
+    CHECK_THAT(error_of("x > 0 ? log(x) : 0"), Catch::Contains("column 7: the conditional's 'then' branch is") &&
+                                                   Catch::Contains("both branches are computed everywhere"));
+    CHECK_THAT(error_of("where(x >= 0, x, exp(100 * x))"), Catch::Contains("column 1: the conditional's 'else' branch is +Inf"));
+    CHECK_THAT(error_of("x > 0 ? x"), Catch::Contains("expected ':' for the 'else' branch of the '?' at column 7"));
+    CHECK_THAT(error_of("where(x, 1)"), Catch::Contains("three arguments"));
+}
+
+TEST_CASE("learned parameters: exact derivatives in x and in each raw value, against finite differences", "[formula]") {
+    struct Case {
+        const char* text;
+        std::vector<LearnedParam> learned;
+    };
+    const std::vector<Case> cases{
+        {"x * sigmoid(beta * x)", {learned("beta", 1.0)}},  // Swish-β (Ramachandran et al. 2017)
+        {"x > 0 ? (a / b) * x : a * (exp(x / b) - 1)", {learned("a", 1.0, C::positive), learned("b", 1.0, C::positive)}},  // PELU
+        {"max(0, x) + a * min(0, x)", {learned("a", 0.25)}},  // PReLU
+        {"x * tanh(softplus(x)) * s", {learned("s", 0.5, C::range)}},
+    };
+    for (Case c : cases) {
+        INFO(c.text);
+        for (auto& p : c.learned)
+            if (p.constraint == C::range) p.lo = 0, p.hi = 2;
+        const Formula f = Formula::parse(c.text, {}, c.learned);
+        f.check();  // the load-time check covers every parameter too
+        Rng rng(7);
+        for (int trial = 0; trial < 50; ++trial) {
+            std::vector<double> raw;
+            for (const auto& p : c.learned) raw.push_back(p.raw_of(p.init) + 0.5 * (rng.uniform() - 0.5));
+            const double x = 6 * (rng.uniform() - 0.5);
+            if (std::abs(x) < 1e-3) continue;  // the kinks
+            const double h = 1e-6;
+            CHECK(f.derivative(x, raw) == Approx((f.value(x + h, raw) - f.value(x - h, raw)) / (2 * h)).epsilon(1e-5).margin(1e-7));
+            for (std::size_t k = 0; k < raw.size(); ++k) {
+                std::vector<double> up = raw, down = raw;
+                up[k] += h, down[k] -= h;
+                CHECK(f.param_derivative(x, k, raw) == Approx((f.value(x, up) - f.value(x, down)) / (2 * h)).epsilon(1e-5).margin(1e-7));
+            }
+        }
+    }
+}
+
+TEST_CASE("learned parameters: a constraint holds by reparameterisation, and the initial value is the parameter's", "[formula]") {
+    const LearnedParam positive = learned("a", 0.3, C::positive);
+    CHECK(positive.value_of(positive.raw_of(0.3)) == Approx(0.3).epsilon(1e-12));
+    CHECK(positive.value_of(-50) > 0);  // however far the raw value goes
+    LearnedParam range = learned("s", 0.7, C::range);
+    range.lo = 0.5, range.hi = 2;
+    CHECK(range.value_of(range.raw_of(0.7)) == Approx(0.7).epsilon(1e-12));
+    CHECK(range.value_of(100) <= 2);
+    CHECK(range.value_of(-100) >= 0.5);
+    // PELU at its initial a = b = 1 is ELU.
+    const Formula pelu = Formula::parse("x > 0 ? (a / b) * x : a * (exp(x / b) - 1)", {},
+                                        {learned("a", 1.0, C::positive), learned("b", 1.0, C::positive)});
+    for (double x : {-2.0, -0.3, 0.7}) CHECK(pelu.value(x) == Approx(x > 0 ? x : std::expm1(x)).epsilon(1e-12));
+}
+
+TEST_CASE("learned parameters: per-channel values and gradients over arrays equal the scalar reference", "[formula]") {
+    // PReLU as a formula, a slope per channel: NCHW with 3 channels of 5×7, two images; and a shared β.
+    const Formula prelu = Formula::parse("x > 0 ? x : a * x", {}, {learned("a", 0.25)});
+    const Formula swish = Formula::parse("x * sigmoid(beta * x)", {}, {learned("beta", 1.0, C::none, false)});
+    const std::size_t channels = 3, spatial = 35, n = 2 * channels * spatial;
+    Rng rng(11);
+    std::vector<float> x(n), dy(n), y(n), dx(n);
+    for (std::size_t i = 0; i < n; ++i) x[i] = static_cast<float>(4 * (rng.uniform() - 0.5)), dy[i] = static_cast<float>(rng.uniform() - 0.5);
+    const std::vector<float> slopes{0.1f, 0.25f, -0.3f}, beta{1.5f};
+    for (const auto& [f, values] : {std::pair{&prelu, &slopes}, std::pair{&swish, &beta}}) {
+        const bool per_channel = f->learned()[0].per_channel;
+        const ParamField field{channels, spatial, {values->data()}};
+        std::vector<double> grad(values->size(), 0.0);
+        f->forward(x.data(), y.data(), n, field);
+        f->backward(x.data(), dy.data(), dx.data(), n, field, {grad.data()});
+        std::vector<double> ref(values->size(), 0.0);
+        for (std::size_t i = 0; i < n; ++i) {
+            const std::size_t c = per_channel ? (i / spatial) % channels : 0;
+            const std::vector<double> raw{(*values)[c]};
+            CHECK(y[i] == Approx(f->value(x[i], raw)).epsilon(1e-5).margin(1e-6));
+            CHECK(dx[i] == Approx(f->derivative(x[i], raw) * dy[i]).epsilon(1e-5).margin(1e-6));
+            ref[c] += f->param_derivative(x[i], 0, raw) * dy[i];
+        }
+        for (std::size_t c = 0; c < ref.size(); ++c) CHECK(grad[c] == Approx(ref[c]).epsilon(1e-5).margin(1e-6));
+    }
+    // PReLU's slope gradient is Σ min(0, x)·dy over the channel (He et al. 2015, eq. 2).
+    std::vector<double> grad(channels, 0.0), expected(channels, 0.0);
+    prelu.backward(x.data(), dy.data(), dx.data(), n, ParamField{channels, spatial, {slopes.data()}}, {grad.data()});
+    for (std::size_t i = 0; i < n; ++i) expected[(i / spatial) % channels] += std::min(0.0f, x[i]) * dy[i];
+    for (std::size_t c = 0; c < channels; ++c) CHECK(grad[c] == Approx(expected[c]).epsilon(1e-6));
+}
+
+TEST_CASE("learned parameters: bad declarations are refused", "[formula][errors]") {
+    auto error = [](const std::string& text, const std::vector<LearnedParam>& l, const std::map<std::string, double>& params = {}) {
+        try {
+            Formula::parse(text, params, l).check();
+        } catch (const FormulaError& e) {
+            return std::string(e.what());
+        }
+        return std::string();
+    };
+    CHECK_THAT(error("x * sigmoid(x)", {learned("beta", 1.0)}), Catch::Contains("learned parameter 'beta' is not used"));
+    CHECK_THAT(error("x * beta", {learned("beta", 1.0)}, {{"beta", 2.0}}), Catch::Contains("both a constant param and a learned one"));
+    CHECK_THAT(error("x * a", {learned("a", -1.0, C::positive)}), Catch::Contains("starts at a value its constraint excludes"));
+    CHECK_THAT(error("x / a", {learned("a", 0.0)}), Catch::Contains("Inf"));
+    std::vector<LearnedParam> nine;
+    std::string sum = "x";
+    for (int i = 0; i < 9; ++i) {
+        std::string name(1, 'p');  // appended, not "p" + …: GCC 12's -Wrestrict false positive
+        name += std::to_string(i);
+        nine.push_back(learned(name, 1.0));
+        sum += " + " + name;
+    }
+    CHECK_THAT(error(sum, nine), Catch::Contains("at most 8 learned parameters"));
 }
