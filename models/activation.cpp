@@ -63,10 +63,13 @@ ActivationSpec activation_variant(std::string name, std::string_view base, const
     return spec;
 }
 
-ActivationSpec formula_activation(std::string name, std::string_view expr, const std::map<std::string, double>& params) {
+ActivationSpec formula_activation(std::string name, std::string_view expr, const std::map<std::string, double>& params,
+                                  const std::vector<LearnedParam>& learned) {
     for (const auto& [key, value] : params)
         if (key == "x" || key == "pi" || key == "e") throw FormulaError(0, "parameter name '" + key + "' is reserved (x, pi, e)");
-    auto f = std::make_shared<Formula>(Formula::parse(expr, params));
+    for (const LearnedParam& p : learned)
+        if (p.name == "x" || p.name == "pi" || p.name == "e") throw FormulaError(0, "parameter name '" + p.name + "' is reserved (x, pi, e)");
+    auto f = std::make_shared<Formula>(Formula::parse(expr, params, learned));
     f->check();
     ActivationSpec spec;
     spec.name = std::move(name);
@@ -89,8 +92,10 @@ memory::desc Activation::build(Context& ctx, const memory::desc& src, bool need_
         case ActivationKernel::eltwise: backend_ = detail::eltwise_backend(spec_); break;
         case ActivationKernel::prelu: backend_ = detail::prelu_backend(name_, spec_); break;
         case ActivationKernel::maxout: backend_ = detail::maxout_backend(name_, spec_); break;
-        case ActivationKernel::custom:
         case ActivationKernel::formula:
+            backend_ = spec_.formula->learned().empty() ? detail::elementwise_backend(spec_, seed_) : detail::learned_formula_backend(name_, spec_);
+            break;
+        case ActivationKernel::custom:
         case ActivationKernel::rrelu:
         case ActivationKernel::noisy_relu: backend_ = detail::elementwise_backend(spec_, seed_); break;
     }

@@ -97,8 +97,10 @@ ActivationSpec builtin_activation(std::string_view name);
 // A named parameterisation of a family: {base: leaky_relu, slope: 0.18}. Throws std::invalid_argument
 // naming an unknown family or parameter (with the valid ones) or a value out of range.
 ActivationSpec activation_variant(std::string name, std::string_view base, const std::map<std::string, double>& params);
-// A formula: parsed and checked on [−8, 8]. Throws FormulaError.
-ActivationSpec formula_activation(std::string name, std::string_view expr, const std::map<std::string, double>& params);
+// A formula: parsed and checked on [−8, 8]. Throws FormulaError. With `learned`, those parameters are trained (a
+// Param per layer: one value per channel or one in all), starting from their `init`.
+ActivationSpec formula_activation(std::string name, std::string_view expr, const std::map<std::string, double>& params,
+                                  const std::vector<LearnedParam>& learned = {});
 
 namespace detail {
 class ActivationBackend;  // activation_backends.hpp: one per kind of computation

@@ -30,5 +30,7 @@ std::unique_ptr<ActivationBackend> prelu_backend(const std::string& layer, const
 // activation_ours.cpp; `seed` keys the random draws of rrelu and noisy_relu.
 std::unique_ptr<ActivationBackend> maxout_backend(const std::string& layer, const ActivationSpec& spec);
 std::unique_ptr<ActivationBackend> elementwise_backend(const ActivationSpec& spec, std::uint64_t seed);
+// activation_learned.cpp: a formula with learned parameters, each a Param of the layer.
+std::unique_ptr<ActivationBackend> learned_formula_backend(const std::string& layer, const ActivationSpec& spec);
 
 }  // namespace actbench::detail

@@ -179,6 +179,7 @@ void Network::initialise_with(const InitSpec& init, RngFor&& rng_for) {
                 break;
             }
             case ParamRole::slope:
+            case ParamRole::learned:
             case ParamRole::norm: std::fill(values.begin(), values.end(), p->initial); break;
         }
         from_plain(ctx_, values, p->value);

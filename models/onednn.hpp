@@ -147,7 +147,8 @@ std::optional<std::size_t> channel_block(const memory::desc& d);
 
 // What a parameter is: it decides how it is initialised and whether weight decay applies (weights only;
 // never biases, PReLU slopes (He et al. 2015) or batch-norm scales and shifts).
-enum class ParamRole { weight, bias, slope, norm };
+// slope: PReLU's; learned: a formula's learned parameter (its raw value); norm: batch norm's scale and shift.
+enum class ParamRole { weight, bias, slope, norm, learned };
 
 // A learnable tensor: its value and gradient share one layout (the forward primitive's).
 struct Param {

@@ -24,7 +24,19 @@ inline std::vector<ActivationSpec> all_elementwise() {
     specs.push_back(formula_activation("f_swish", "x * sigmoid(beta * x)", {{"beta", 1.702}}));
     specs.push_back(formula_activation("f_mix", "log1p(exp(x)) - softplus(x) + tanh(x) * erf(x / 2) + sqrt(x*x + 1) / (2 + abs(x))", {}));
     specs.push_back(formula_activation("f_pow", "pow(1 + x*x, 0.5) + (x^2)/3 - min(x, 1) + max(0, x)", {}));
+    // Learned parameters: PReLU per channel, Swish-β with one β per layer, PELU with two positive ones per channel.
+    using C = LearnedParam::Constraint;
+    specs.push_back(formula_activation("f_prelu", "x > 0 ? x : a * x", {}, {LearnedParam{"a", 0.25, true, C::none}}));
+    specs.push_back(formula_activation("f_swish_beta", "x * sigmoid(beta * x)", {}, {LearnedParam{"beta", 1.0, false, C::none}}));
+    specs.push_back(formula_activation("f_pelu", "x > 0 ? (a / b) * x : a * (exp(x / b) - 1)", {},
+                                       {LearnedParam{"a", 1.0, true, C::positive}, LearnedParam{"b", 1.0, true, C::positive}}));
     return specs;
+}
+
+// Every learned parameter of a built layer (PReLU's slopes, a formula's raw values) at its initial value, as the
+// network's initialisation sets them.
+inline void params_at_initial(Context& ctx, Activation& act) {
+    for (Param* p : act.params()) from_plain(ctx, std::vector<float>(logical_count(p->dims), p->initial), p->value);
 }
 
 // A grid over [−6, 6] that keeps 0.05 away from every kink.

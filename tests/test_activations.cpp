@@ -21,10 +21,7 @@ TEST_CASE("every activation matches its scalar reference f and f' through the re
         Activation act("act", spec, 1);
         act.build(ctx, plain_desc(dims), true);
         act.set_training(false);
-        if (!act.params().empty()) {  // PReLU: slopes at their initial value
-            Param& slope = *act.params()[0];
-            from_plain(ctx, std::vector<float>(logical_count(slope.dims), slope.initial), slope.value);
-        }
+        params_at_initial(ctx, act);  // PReLU's slopes, a formula's learned values
         const auto x = grid_away_from_kinks(spec, logical_count(dims));
         memory in = plain_memory(ctx, dims, x);
         const auto y = to_plain(ctx, act.forward(ctx, in));
@@ -79,8 +76,7 @@ TEST_CASE("activations work on oneDNN's blocked layouts, padded channels include
         act.set_training(false);
         memory in(blocked, ctx.engine);
         from_plain(ctx, x, in);
-        if (!act.params().empty())
-            from_plain(ctx, std::vector<float>(logical_count(act.params()[0]->dims), act.params()[0]->initial), act.params()[0]->value);
+        params_at_initial(ctx, act);
         const auto y = to_plain(ctx, act.forward(ctx, in));
         for (std::size_t i = 0; i < x.size(); ++i) REQUIRE(y[i] == Approx(spec.f(x[i])).epsilon(2e-5).margin(2e-6));
         CHECK(out.dims() == dims);
@@ -484,10 +480,7 @@ TEST_CASE("golden values: each activation at a few points, as its source gives t
         Activation act("act", g.spec, 1);
         act.build(ctx, plain_desc(dims), false);
         act.set_training(false);
-        if (!act.params().empty()) {
-            Param& slope = *act.params()[0];
-            from_plain(ctx, std::vector<float>(logical_count(slope.dims), slope.initial), slope.value);
-        }
+        params_at_initial(ctx, act);  // PReLU's slopes, a formula's learned values
         std::vector<float> x;
         for (const auto& [xi, fi] : g.points) x.push_back(static_cast<float>(xi));
         memory in = plain_memory(ctx, dims, x);
@@ -525,8 +518,7 @@ TEST_CASE("blocked layouts: no activation writes its input or a padded channel",
         INFO("activation " << spec.name);
         Activation act("act", spec, 1);
         act.build(ctx, blocked, true);
-        if (!act.params().empty())
-            from_plain(ctx, std::vector<float>(logical_count(act.params()[0]->dims), act.params()[0]->initial), act.params()[0]->value);
+        params_at_initial(ctx, act);
         memory in(blocked, ctx.engine), dy(blocked, ctx.engine);
         from_plain(ctx, x, in);
         from_plain(ctx, r, dy);
@@ -560,8 +552,7 @@ TEST_CASE(
             Activation act("act", spec, 1);
             if (allowed) act.allow_in_place();
             act.build(ctx, blocked, true);
-            if (!act.params().empty())
-                from_plain(ctx, std::vector<float>(logical_count(act.params()[0]->dims), act.params()[0]->initial), act.params()[0]->value);
+            params_at_initial(ctx, act);
             memory in(blocked, ctx.engine), dy(blocked, ctx.engine);
             from_plain(ctx, x, in);
             from_plain(ctx, r, dy);
@@ -596,4 +587,50 @@ TEST_CASE(
     }
     CHECK(in_place == relu_family);  // relu and the leaky ReLUs
     CHECK(relu_family >= 2);
+}
+
+TEST_CASE("PReLU written as a learned formula gives the built-in prelu's numbers, on conv and dense shapes", "[activation][learned]") {
+    // He et al. 2015's PReLU as a config writes it: one slope per channel (per unit after a dense layer), learned.
+    const ActivationSpec formula =
+        formula_activation("f_prelu", "x > 0 ? x : a * x", {}, {LearnedParam{"a", 0.25, true, LearnedParam::Constraint::none}});
+    Context ctx;
+    Rng rng(23);
+    for (const memory::dims& dims : {memory::dims{3, 8, 5, 5}, memory::dims{16, 24}}) {
+        INFO("dims " << dims.size());
+        Activation ours("act", formula, 1), theirs("act", builtin_activation("prelu"), 1);
+        ours.build(ctx, plain_desc(dims), true);
+        theirs.build(ctx, plain_desc(dims), true);
+        REQUIRE(ours.params().size() == 1);
+        CHECK(logical_count(ours.params()[0]->dims) == logical_count(theirs.params()[0]->dims));  // a slope per channel, both
+        const auto slopes = random_vector(static_cast<std::size_t>(dims[1]), rng, 0.3);
+        from_plain(ctx, slopes, ours.params()[0]->value);
+        from_plain(ctx, slopes, theirs.params()[0]->value);
+        const auto x = random_vector(logical_count(dims), rng), dy = random_vector(logical_count(dims), rng);
+        std::vector<float> out[2][3];
+        for (int which = 0; which < 2; ++which) {
+            Activation& a = which == 0 ? ours : theirs;
+            out[which][0] = to_plain(ctx, a.forward(ctx, plain_memory(ctx, dims, x)));
+            out[which][1] = to_plain(ctx, a.backward(ctx, plain_memory(ctx, dims, dy)));
+            out[which][2] = to_plain(ctx, a.params()[0]->grad);
+        }
+        for (int k = 0; k < 3; ++k)
+            for (std::size_t i = 0; i < out[0][k].size(); ++i) REQUIRE(out[0][k][i] == Approx(out[1][k][i]).epsilon(1e-5).margin(1e-6));
+    }
+}
+
+TEST_CASE("a learned formula's gradients on a dense layer's output, every parameter element alone", "[activation][learned][gradient]") {
+    Context ctx;
+    Rng rng(29);
+    for (const auto& spec : all_elementwise()) {
+        if (!spec.formula || spec.formula->learned().empty()) continue;
+        INFO("activation " << spec.name);
+        const memory::dims dims{3, 4};  // batch 3, 4 units: a value per unit
+        Activation act("act", spec, 1);
+        act.build(ctx, plain_desc(dims), true);
+        params_at_initial(ctx, act);
+        auto x = random_vector(logical_count(dims), rng, 2.0);
+        for (auto& v : x)
+            if (std::abs(v) < 0.05) v = v < 0 ? -0.05f : 0.05f;  // away from the kink at 0
+        check_layer_gradients_elementwise(ctx, act, dims, x, 31, 1e-3);
+    }
 }

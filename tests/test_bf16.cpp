@@ -184,10 +184,7 @@ TEST_CASE("bf16 activations: every family within bf16 rounding of its scalar ref
         Activation act("act", spec, 1);
         CHECK(act.build(ctx, with_type(plain_desc(dims), dt::bf16), true).data_type() == dt::bf16);
         act.set_training(false);
-        if (!act.params().empty()) {
-            Param& slope = *act.params()[0];
-            from_plain(ctx, std::vector<float>(logical_count(slope.dims), slope.initial), slope.value);
-        }
+        params_at_initial(ctx, act);  // PReLU's slopes, a formula's learned values
         const auto x = rounded(grid_away_from_kinks(spec, logical_count(dims)));
         memory in = bf16_memory(ctx, dims, x);
         const auto y = to_plain(ctx, act.forward(ctx, in));
