@@ -5,10 +5,10 @@
 
 #include "vecmath.hpp"
 
+#include <omp.h>
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <omp.h>
 
 namespace actbench {
 
@@ -31,8 +31,8 @@ inline double m_softplus(double x) { return softplus_of(x); }
 // Each node's block of values and, for `tangent` ≥ 0, of derivatives: with respect to x (tangent 0) or to learned
 // parameter k's raw value (tangent k + 1). `p[k]` holds parameter k's raw value for each element of the block.
 template <class T>
-[[gnu::always_inline]] inline void eval_nodes(const std::vector<Node>& nodes_, const T* x, const T* const* p, std::size_t n, T* val,
-                                              T* der, int tangent) {
+[[gnu::always_inline]] inline void eval_nodes(const std::vector<Node>& nodes_, const T* x, const T* const* p, std::size_t n, T* val, T* der,
+                                              int tangent) {
     // val and der hold kBlock values per node; node k's block starts at k * kBlock.
     const bool dv = tangent >= 0;
     for (std::size_t k = 0; k < nodes_.size(); ++k) {
@@ -63,10 +63,10 @@ template <class T>
             case Op::lt:
             case Op::le:
                 for (std::size_t i = 0; i < n; ++i)
-                    v[i] = node.op == Op::gt   ? T(va[i] > vb[i])
-                        : node.op == Op::ge ? T(va[i] >= vb[i])
-                        : node.op == Op::lt ? T(va[i] < vb[i])
-                                            : T(va[i] <= vb[i]);
+                    v[i] = node.op == Op::gt ? T(va[i] > vb[i])
+                        : node.op == Op::ge  ? T(va[i] >= vb[i])
+                        : node.op == Op::lt  ? T(va[i] < vb[i])
+                                             : T(va[i] <= vb[i]);
                 if (dv) std::fill(d, d + n, T(0));  // a step: 0 everywhere but at the switch, which the checks skip
                 break;
             case Op::select: {  // both branches computed; each element takes one
@@ -172,7 +172,6 @@ template <class T>
         }
     }
 }
-
 
 // The float evaluation, built for plain x86-64, AVX2 and AVX-512 (chosen at load time); the loops in
 // eval_nodes vectorise where their functions do (tanh, erf and pow stay scalar libm calls).
@@ -315,19 +314,24 @@ void Formula::check(double lo, double hi) const {
                 if (node.op == Op::select)
                     for (const auto& [branch, which] : {std::pair{node.a, "'then'"}, {node.b, "'else'"}})
                         if (!std::isfinite(val[static_cast<std::size_t>(branch) * kBlock]))
-                            throw FormulaError(node.column, std::string("the conditional's ") + which + " branch is " +
-                                                                number_text(val[static_cast<std::size_t>(branch) * kBlock]) + " at x = " +
-                                                                number_text(x) + "; both branches are computed everywhere, so each must "
-                                                                "be finite on [" + number_text(lo) + ", " + number_text(hi) + "]");
+                            throw FormulaError(node.column,
+                                               std::string("the conditional's ") + which + " branch is " +
+                                                   number_text(val[static_cast<std::size_t>(branch) * kBlock]) +
+                                                   " at x = " + number_text(x) +
+                                                   "; both branches are computed everywhere, so each must "
+                                                   "be finite on [" +
+                                                   number_text(lo) + ", " + number_text(hi) + "]");
             const double f = value(x), d = derivative(x);
             if (!std::isfinite(f))
-                throw FormulaError(0, "the formula is " + number_text(f) + " at x = " + number_text(x) + "; it must be finite on [" +
-                                          number_text(lo) + ", " + number_text(hi) + "]");
+                throw FormulaError(0,
+                                   "the formula is " + number_text(f) + " at x = " + number_text(x) + "; it must be finite on [" +
+                                       number_text(lo) + ", " + number_text(hi) + "]");
             if (!std::isfinite(d)) throw FormulaError(0, "the formula's derivative is " + number_text(d) + " at x = " + number_text(x));
             double central = 0;
             if (!agrees([&](double t) { return value(t); }, x, d, &central))
-                throw FormulaError(0, "the derivative at x = " + number_text(x) + " is " + number_text(d) +
-                                          " but a finite difference gives " + number_text(central));
+                throw FormulaError(0,
+                                   "the derivative at x = " + number_text(x) + " is " + number_text(d) + " but a finite difference gives " +
+                                       number_text(central));
             for (std::size_t j = 0; j < learned_.size() && k % 8 == 0; ++j) {  // each learned parameter, at its initial value
                 const double dp = param_derivative(x, j);
                 auto g = [&](double r) {
@@ -336,8 +340,9 @@ void Formula::check(double lo, double hi) const {
                     return value(x, moved);
                 };
                 if (!std::isfinite(dp) || !agrees(g, raw0[j], dp, &central))
-                    throw FormulaError(0, "the derivative with respect to " + learned_[j].name + " at x = " + number_text(x) + " is " +
-                                              number_text(dp) + " but a finite difference gives " + number_text(central));
+                    throw FormulaError(0,
+                                       "the derivative with respect to " + learned_[j].name + " at x = " + number_text(x) + " is " +
+                                           number_text(dp) + " but a finite difference gives " + number_text(central));
             }
         }
     }

@@ -90,8 +90,31 @@ public:
     std::vector<double> initial_raw() const;  // each learned parameter's raw initial value
 
     enum class Op {
-        constant, x, param, add, sub, mul, div, neg, pow, exp, log, log1p, sqrt, abs, tanh, sigmoid, softplus, erf, min, max,
-        gt, ge, lt, le, select
+        constant,
+        x,
+        param,
+        add,
+        sub,
+        mul,
+        div,
+        neg,
+        pow,
+        exp,
+        log,
+        log1p,
+        sqrt,
+        abs,
+        tanh,
+        sigmoid,
+        softplus,
+        erf,
+        min,
+        max,
+        gt,
+        ge,
+        lt,
+        le,
+        select
     };
     struct Node {
         Op op;

@@ -23,9 +23,9 @@ struct FunctionInfo {
     int arity;
 };
 constexpr FunctionInfo kFunctions[] = {
-    {"exp", Op::exp, 1},   {"log", Op::log, 1},       {"log1p", Op::log1p, 1},       {"sqrt", Op::sqrt, 1}, {"abs", Op::abs, 1},
+    {"exp", Op::exp, 1},   {"log", Op::log, 1},         {"log1p", Op::log1p, 1},       {"sqrt", Op::sqrt, 1}, {"abs", Op::abs, 1},
     {"tanh", Op::tanh, 1}, {"sigmoid", Op::sigmoid, 1}, {"softplus", Op::softplus, 1}, {"erf", Op::erf, 1},   {"min", Op::min, 2},
-    {"max", Op::max, 2},   {"pow", Op::pow, 2},       {"where", Op::select, 3},
+    {"max", Op::max, 2},   {"pow", Op::pow, 2},         {"where", Op::select, 3},
 };
 
 std::string function_names() {
@@ -172,8 +172,7 @@ private:
     int call(const FunctionInfo& fn, int depth) {
         int args[3] = {-1, -1, -1};
         for (int i = 0; i < fn.arity; ++i) {
-            if (i > 0 && !eat(','))
-                fail(std::string(fn.name) + " takes " + (fn.arity == 2 ? "two" : "three") + " arguments; expected ','");
+            if (i > 0 && !eat(',')) fail(std::string(fn.name) + " takes " + (fn.arity == 2 ? "two" : "three") + " arguments; expected ','");
             args[i] = cond(depth + 1);
         }
         if (!eat(')')) fail(std::string("expected ')' to close ") + fn.name + "(");

@@ -81,6 +81,48 @@ TEST_CASE("a sweep over config-defined and stochastic activations trains end to 
         CHECK_THAT(report.out, Catch::Contains(std::string("| ") + n + " | he_normal | 0.1 | 1 | 0 |"));
 }
 
+TEST_CASE("learned activations train end to end, record their values per layer, and repeat bit for bit", "[cli][e2e][learned]") {
+    TempDir dir;
+    write_idx_dataset(dir / "data");
+    std::string text = config_text(dir / "data");
+    text.replace(text.find("sweep:"), 6,
+                 "activations:\n"
+                 "  swish_beta: {expr: \"x * sigmoid(beta * x)\", params: {beta: 1.0}, learn: {beta: layer}}\n"
+                 "  pelu: {expr: \"x > 0 ? (a / b) * x : a * (exp(x / b) - 1)\", params: {a: 1.0, b: 1.0},\n"
+                 "         learn: {a: channel, b: channel}, constrain: {a: positive, b: positive}}\n"
+                 "sweep:");
+    text.replace(text.find("[relu, tanh]"), 12, "[swish_beta, pelu]");
+    text.replace(text.find("seed: [1, 2]"), 12, "seed: [1]");
+    const fs::path cfg = write_config(dir, "c.yaml", text);
+    for (const char* out : {"runs", "again"}) {
+        const Result r = run_actbench(dir, "run " + cfg.string() + " --out " + (dir / out).string() + " --quiet");
+        INFO(r.err);
+        REQUIRE(r.code == 0);
+    }
+    int trials = 0;
+    for (const auto& e : fs::directory_iterator(dir / "runs")) {
+        if (!fs::exists(e.path() / "metrics.jsonl")) continue;
+        ++trials;
+        const std::string metrics = slurp(e.path() / "metrics.jsonl");
+        CHECK(metrics == slurp(dir / "again" / e.path().filename() / "metrics.jsonl"));  // the same bits
+        std::vector<nlohmann::json> rows;
+        std::istringstream lines(metrics);
+        for (std::string line; std::getline(lines, line);) rows.push_back(nlohmann::json::parse(line));
+        const nlohmann::json& first = rows.front()["learned"];
+        const nlohmann::json& last = rows.back()["learned"];
+        REQUIRE(first.is_object());
+        for (const auto& [name, spread] : first.items()) {
+            INFO(name);
+            for (std::size_t l = 0; l < spread["mean"].size(); ++l) {
+                CHECK(spread["mean"][l].get<double>() == Approx(1.0).epsilon(1e-6));  // every one starts at 1
+                CHECK(spread["std"][l].get<double>() < 1e-6);
+                CHECK(last[name]["mean"][l].get<double>() != spread["mean"][l].get<double>());  // and has moved
+            }
+        }
+    }
+    CHECK(trials == 2);
+}
+
 TEST_CASE("inspect model and list models", "[cli][models]") {
     TempDir dir;
     const Result lenet = run_actbench(dir, "inspect model lenet --json");

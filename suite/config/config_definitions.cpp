@@ -3,6 +3,7 @@
 
 #include "params.hpp"
 
+#include <algorithm>
 #include <map>
 
 namespace actbench {
@@ -15,6 +16,65 @@ std::map<std::string, double> read_params(const Reader& r, const YAML::Node& n, 
     for (auto it = n.begin(); it != n.end(); ++it)
         params[it->first.as<std::string>()] = r.number(it->second, what + "." + it->first.as<std::string>(), -1e12, 1e12);
     return params;
+}
+
+// A formula's learned parameters: `learn: {NAME: channel | layer}`, each NAME a key of `params` (its initial value),
+// and `constrain: {NAME: positive | [LO, HI]}` for a learned NAME. The learned names leave `params`, which keeps
+// the constants.
+std::vector<LearnedParam> read_learned(const Reader& r, const YAML::Node& def, const std::string& what,
+                                       std::map<std::string, double>& params) {
+    std::vector<LearnedParam> learned;
+    if (!def["learn"]) {
+        if (def["constrain"]) r.fail(def["constrain"], what + ".constrain: constraints are for learned parameters; add learn: first");
+        return learned;
+    }
+    const YAML::Node learn = def["learn"];
+    if (!learn.IsMap()) r.fail(learn, what + ".learn: expected a mapping of parameter names to channel or layer");
+    for (auto it = learn.begin(); it != learn.end(); ++it) {
+        const std::string name = it->first.as<std::string>();
+        const std::string per = r.str(it->second, what + ".learn." + name);
+        if (!params.count(name)) {
+            std::string known;
+            for (const auto& [k, v] : params) known += (known.empty() ? "" : ", ") + k;
+            r.fail(it->first,
+                   what + ".learn." + name + ": not in params (" + (known.empty() ? "there are none" : "params: " + known) +
+                       "); a learned parameter starts from its value there");
+        }
+        if (per != "channel" && per != "layer")
+            r.fail(
+                it->second,
+                what + ".learn." + name + ": expected channel (a value per channel or unit) or layer (one per layer), not '" + per + "'");
+        LearnedParam p;
+        p.name = name, p.init = params.at(name), p.per_channel = per == "channel";
+        learned.push_back(p);
+    }
+    if (const YAML::Node constrain = def["constrain"]) {
+        if (!constrain.IsMap())
+            r.fail(constrain, what + ".constrain: expected a mapping of learned parameter names to positive or [LO, HI]");
+        for (auto it = constrain.begin(); it != constrain.end(); ++it) {
+            const std::string name = it->first.as<std::string>(), key = what + ".constrain." + name;
+            auto p = std::find_if(learned.begin(), learned.end(), [&](const LearnedParam& l) { return l.name == name; });
+            if (p == learned.end())
+                r.fail(it->first, key + ": not a learned parameter (constraints hold by reparameterising what is learned)");
+            const YAML::Node c = it->second;
+            if (c.IsSequence() && c.size() == 2) {
+                p->constraint = LearnedParam::Constraint::range;
+                p->lo = r.number(c[0], key + "[0]", -1e6, 1e6), p->hi = r.number(c[1], key + "[1]", -1e6, 1e6);
+                if (!(p->lo < p->hi)) r.fail(c, key + ": expected [LO, HI] with LO < HI");
+                if (!(p->init > p->lo && p->init < p->hi))
+                    r.fail(c,
+                           key + ": its initial value " + format_number(p->init) + " is not inside (" + format_number(p->lo) + ", " +
+                               format_number(p->hi) + ")");
+            } else if (c.IsScalar() && c.Scalar() == "positive") {
+                p->constraint = LearnedParam::Constraint::positive;
+                if (!(p->init > 0)) r.fail(c, key + ": its initial value " + format_number(p->init) + " is not positive");
+            } else {
+                r.fail(c, key + ": expected positive or [LO, HI]");
+            }
+        }
+    }
+    for (const LearnedParam& p : learned) params.erase(p.name);
+    return learned;
 }
 
 }  // namespace
@@ -30,16 +90,18 @@ void read_activations(const Reader& r, const YAML::Node& n, std::map<std::string
         if (!valid_name) r.fail(it->first, what + ": a name is letters, digits, '_' and '-', not starting with a digit");
         if (lookup_activation(name)) r.fail(it->first, what + ": '" + name + "' is a built-in activation; give the variant another name");
         if (!def.IsMap() || (!def["base"] && !def["expr"]))
-            r.fail(def, what + ": expected {base: FAMILY, PARAM: VALUE, ...} or {expr: FORMULA, params: {...}}");
+            r.fail(def,
+                   what + ": expected {base: FAMILY, PARAM: VALUE, ...} or {expr: FORMULA, params: {...}, learn: {...}, constrain: {...}}");
         if (def["base"] && def["expr"]) r.fail(def, what + ": give either base or expr, not both");
         try {
             if (def["expr"]) {
-                r.expect_map(def, what, {"expr", "params"});
+                r.expect_map(def, what, {"expr", "params", "learn", "constrain"});
                 const YAML::Node& e = def["expr"];
-                const std::map<std::string, double> params =
+                std::map<std::string, double> params =
                     def["params"] ? read_params(r, def["params"], what + ".params") : std::map<std::string, double>{};
+                const std::vector<LearnedParam> learned = read_learned(r, def, what, params);
                 try {
-                    out.emplace(name, formula_activation(name, r.str(e, what + ".expr"), params));
+                    out.emplace(name, formula_activation(name, r.str(e, what + ".expr"), params, learned));
                 } catch (const FormulaError& fe) {
                     const YAML::Mark m = fe.column > 0 ? r.position_in_scalar(e, fe.column) : e.Mark();
                     const std::string msg =

@@ -30,7 +30,16 @@ nlohmann::json bias_json(const BiasSetting& bias) {
 }
 
 nlohmann::json activation_json(const ActivationSpec& a) {
-    if (a.formula) return {{"expr", a.formula->text()}, {"params", a.formula_params}};
+    if (a.formula) {
+        nlohmann::json j{{"expr", a.formula->text()}, {"params", a.formula_params}};
+        for (const LearnedParam& p : a.formula->learned()) {  // what is learned, from where, and how constrained
+            j["params"][p.name] = p.init;
+            j["learn"][p.name] = p.per_channel ? "channel" : "layer";
+            if (p.constraint == LearnedParam::Constraint::positive) j["constrain"][p.name] = "positive";
+            if (p.constraint == LearnedParam::Constraint::range) j["constrain"][p.name] = {p.lo, p.hi};
+        }
+        return j;
+    }
     nlohmann::json j{{"base", std::string(a.info->name)}};
     for (std::size_t i = 0; i < a.params.size(); ++i) j[std::string(a.info->params[i].name)] = a.params[i];
     return j;

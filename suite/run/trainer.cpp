@@ -48,6 +48,27 @@ ChannelView channel_view(Context& ctx, const memory& m, std::vector<float>& copy
     return {copy.data(), 0};
 }
 
+// The learned parameters of formula layers: each one's value over the layer's channels, its mean and spread.
+void learned_stats(ProbeStats& s, Network& net, const std::vector<Activation*>& acts) {
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    for (std::size_t l = 0; l < acts.size(); ++l) {
+        const auto& formula = acts[l]->spec().formula;
+        if (!formula) continue;
+        const std::vector<Param*> params = acts[l]->params();
+        for (std::size_t k = 0; k < formula->learned().size() && k < params.size(); ++k) {
+            const LearnedParam& lp = formula->learned()[k];
+            ProbeStats::Spread& spread = s.learned[lp.name];
+            spread.mean.resize(acts.size(), nan), spread.std.resize(acts.size(), nan);
+            std::vector<double> values;
+            for (float r : to_plain(net.context(), params[k]->value)) values.push_back(lp.value_of(r));
+            double mean = 0, squares = 0;  // two passes: the spread of nearly equal values survives
+            for (double v : values) mean += v / static_cast<double>(values.size());
+            for (double v : values) squares += (v - mean) * (v - mean);
+            spread.mean[l] = mean, spread.std[l] = std::sqrt(squares / static_cast<double>(values.size()));
+        }
+    }
+}
+
 // Each activation layer's probe statistics from its tally; a statistic a kind does not define is NaN (dead units
 // of a smooth function, anything of maxout's pre-activations), PReLU's slope its mean learned value.
 void per_layer_stats(ProbeStats& s, Network& net, const std::vector<Activation*>& acts, const std::vector<UnitTally>& tallies) {
@@ -74,6 +95,7 @@ void per_layer_stats(ProbeStats& s, Network& net, const std::vector<Activation*>
         }
         s.prelu_slope.push_back(slope);
     }
+    learned_stats(s, net, acts);
 }
 
 }  // namespace
@@ -189,6 +211,8 @@ nlohmann::json metrics_row(double epoch, long step, const ProbeStats& test, cons
     }
     if (std::any_of(pr.prelu_slope.begin(), pr.prelu_slope.end(), [](double v) { return std::isfinite(v); }))
         row["prelu_slope"] = fractions_json(pr.prelu_slope);
+    for (const auto& [name, spread] : pr.learned)
+        row["learned"][name] = {{"mean", fractions_json(spread.mean)}, {"std", fractions_json(spread.std)}};
     return row;
 }
 }  // namespace

@@ -58,6 +58,12 @@ struct ProbeStats {
     std::vector<double> mean, mean_abs, second_moment;  // of the output
     std::vector<double> pre_mean, pre_std;  // of the pre-activation (maxout: NaN)
     std::vector<double> prelu_slope;  // mean learned slope (PReLU layers; NaN for others)
+    // A formula's learned parameters, by name: per activation layer the mean and the standard deviation over its
+    // channels of the parameter's value (not its raw value); NaN for a layer that does not learn it.
+    struct Spread {
+        std::vector<double> mean, std;
+    };
+    std::map<std::string, Spread> learned;
 };
 
 // Loss and accuracy of `net` on `set` (padded last batch); with want_sparsity, per-activation statistics.

@@ -216,6 +216,7 @@ const std::vector<Field> kMetricsRow{{"epoch", Kind::number, true},
                                      {"pre_mean", Kind::numbers, true},
                                      {"pre_std", Kind::numbers, true},
                                      {"prelu_slope", Kind::numbers, false},
+                                     {"learned", Kind::object, false},  // a formula's learned parameters: name → {mean, std} per layer
                                      {"grad_norm", Kind::numbers, false},
                                      {"grad_ratio", Kind::number_or_null, false},
                                      {"train_loss", Kind::number_or_null, false},
