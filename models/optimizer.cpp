@@ -37,7 +37,8 @@ double Optimizer::step(double lr) {
     const float c2 = static_cast<float>(1 - std::pow(spec_.beta2, static_cast<double>(steps_)));
     for (std::size_t i = 0; i < params_.size(); ++i) {
         Param& p = *params_[i];
-        const float decay = p.role == ParamRole::weight ? static_cast<float>(spec_.weight_decay) : 0.f;
+        const bool decayed = p.role == ParamRole::weight || (p.role == ParamRole::learned && spec_.decay_learned);
+        const float decay = decayed ? static_cast<float>(spec_.weight_decay) : 0.f;
         float* w = data_of(p.value);
         const float* g = data_of(p.grad);
         const std::size_t n = floats_in(p.value.get_desc());

@@ -23,8 +23,9 @@ struct OptimizerSpec {
     std::string kind = "momentum";  // sgd | momentum | nesterov | adam
     double momentum = 0.9;  // momentum, nesterov
     double beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8;  // adam
-    double weight_decay = 0.0;
+    double weight_decay = 0.0;  // on weights; never biases, PReLU slopes or batch norm
     double clip_norm = 0.0;  // 0: no clipping
+    bool decay_learned = false;  // weight_decay on formulas' learned parameters (ParamRole::learned) too
 };
 
 std::vector<std::string_view> optimizer_kinds();

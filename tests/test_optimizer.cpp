@@ -10,9 +10,9 @@ namespace {
 // A parameter of two values with the given role, value and gradient.
 struct Fixture {
     Context ctx;
-    Param weight, bias, slope, norm;
+    Param weight, bias, slope, norm, learned;
     Fixture() {
-        for (Param* p : {&weight, &bias, &slope, &norm}) {
+        for (Param* p : {&weight, &bias, &slope, &norm, &learned}) {
             p->dims = {2};
             p->value = memory(plain_desc({2}), ctx.engine);
             p->grad = memory(plain_desc({2}), ctx.engine);
@@ -21,6 +21,8 @@ struct Fixture {
         bias.role = ParamRole::bias;
         slope.role = ParamRole::slope;
         norm.role = ParamRole::norm;
+        learned.role = ParamRole::learned;
+        set(learned, {1.0f, 2.0f}, {0.5f, 0.0f});
         set(weight, {1.0f, -2.0f}, {0.5f, 0.25f});
         set(bias, {0.1f, 0.2f}, {-1.0f, 1.0f});
         set(slope, {0.25f, 0.25f}, {0.0f, 0.0f});
@@ -44,6 +46,18 @@ TEST_CASE("each optimiser's update matches a hand-computed step", "[optimizer]")
         CHECK(Fixture::w(f.bias, 0) == Approx(0.1 + 0.5));  // no decay on biases
         CHECK(Fixture::w(f.slope, 0) == Approx(0.25));  // nor on PReLU slopes
         CHECK(Fixture::w(f.norm, 0) == Approx(1.0));  // nor on batch-norm scales
+    }
+    SECTION("a formula's learned parameters: the same step, decayed only with decay_learned") {
+        for (const bool decay_learned : {false, true}) {
+            Fixture f;
+            OptimizerSpec spec{"sgd", 0, 0.9, 0.999, 1e-8, 0.1, 0};
+            spec.decay_learned = decay_learned;
+            Optimizer opt({&f.learned}, spec);
+            opt.step(0.5);
+            const double decay = decay_learned ? 0.1 : 0.0;
+            CHECK(Fixture::w(f.learned, 0) == Approx(1.0 - 0.5 * (0.5 + decay * 1.0)));
+            CHECK(Fixture::w(f.learned, 1) == Approx(2.0 - 0.5 * (0.0 + decay * 2.0)));
+        }
     }
     SECTION("momentum, two steps") {
         Fixture f;
