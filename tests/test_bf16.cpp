@@ -397,7 +397,7 @@ TEST_CASE("bf16 where oneDNN has no native bf16: validate, plan and run refuse i
     CHECK(run_actbench(dir, "bench --precision fp16").code == 2);
 }
 
-TEST_CASE("train.precision: fp32 written out is the default's id; an unknown precision is refused with its position", "[bf16][config]") {
+TEST_CASE("train.precision: fp32 written out is the default's id — an unknown precision is refused with its position", "[bf16][config]") {
     TempDir dir;
     write_idx_dataset(dir / "data");
     const fs::path base = write_config(dir, "base.yaml", config_text(dir / "data"));

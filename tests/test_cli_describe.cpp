@@ -121,6 +121,13 @@ TEST_CASE("learned activations train end to end, record their values per layer, 
         }
     }
     CHECK(trials == 2);
+    // The report draws them per layer over training; export writes them in long form, a row per layer.
+    REQUIRE(run_actbench(dir, "report " + (dir / "runs").string() + " --out " + (dir / "rep").string()).code == 0);
+    CHECK(fs::exists(dir / "rep" / "learned.svg"));
+    CHECK_THAT(slurp(dir / "rep" / "report.html"), Catch::Contains("<figure id=\"learned\">") && Catch::Contains("pelu: b"));
+    REQUIRE(run_actbench(dir, "export " + (dir / "runs").string() + " --out " + (dir / "export").string()).code == 0);
+    const std::string curves = slurp(dir / "export" / "curves.csv");
+    CHECK_THAT(curves, Catch::Contains(",learned.beta.mean,1,") && Catch::Contains(",learned.a.std,3,"));
 }
 
 TEST_CASE("inspect model and list models", "[cli][models]") {

@@ -197,7 +197,7 @@ TEST_CASE("bench --profile breaks a training step and an evaluation step down by
     CHECK_THAT(text.out, Catch::Contains("training steps") && Catch::Contains("backward-weights") && Catch::Contains("evaluation steps"));
 }
 
-TEST_CASE("index lists the reports of a folder with their answers, linked; refuses a folder without one", "[cli][report]") {
+TEST_CASE("index lists the reports of a folder with their answers, linked — refuses a folder without one", "[cli][report]") {
     TempDir dir;
     const fs::path cfg = write_config(dir, "i.yaml", small_sweep("i"));
     REQUIRE(run_actbench(dir, "run " + cfg.string() + " --out " + (dir / "runs").string() + " --quiet").code == 0);

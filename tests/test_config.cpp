@@ -298,7 +298,7 @@ TEST_CASE("the committed model specs and sweep configs are valid", "[config][mod
     }
 }
 
-TEST_CASE("any setting is an axis by its dotted path; zip and exclude shape the grid", "[config][sweep]") {
+TEST_CASE("any setting is an axis by its dotted path — zip and exclude shape the grid", "[config][sweep]") {
     const std::string base =
         "name: g\n"
         "dataset: {kind: synthetic_shapes}\n"

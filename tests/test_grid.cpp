@@ -28,7 +28,7 @@ TEST_CASE("the grid: zipped axes move together, at the position of their first a
     CHECK(cells == expected);
 }
 
-TEST_CASE("the grid: an exclusion drops every combination it matches; unmatched rules are reported", "[grid]") {
+TEST_CASE("the grid: an exclusion drops every combination it matches — unmatched rules are reported", "[grid]") {
     const std::vector<Axis> axes{
         {"activation", {"relu", "sigmoid"}}, {"train.lr", {0.1, 0.01}}, {"bias", {0.0, nlohmann::json{{"default", 0}, {"dense1", 1.0}}}}};
     const nlohmann::json exclude = nlohmann::json::parse(

@@ -198,7 +198,7 @@ TEST_CASE("augmentation: shifted crops and flips, repeatable from the seed", "[d
     CHECK(labels[0] == 3);
 }
 
-TEST_CASE("gzip: every member of a multi-member file is read; junk after the last is refused", "[idx][errors]") {
+TEST_CASE("gzip: every member of a multi-member file is read — junk after the last is refused", "[idx][errors]") {
     TempDir dir;
     const ImageSet set = tiny_set(6, 4, 3);
     write_idx_images((dir / "img.gz").string(), set);

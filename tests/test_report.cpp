@@ -190,7 +190,7 @@ TEST_CASE("Benjamini–Hochberg on request: report --adjust bh", "[report]") {
     CHECK(run_actbench(dir, "report " + run.dir().string() + " --adjust bonferroni").code == 2);
 }
 
-TEST_CASE("with other axes swept, each context has its ranking and its own baseline; the heatmap shows them", "[report]") {
+TEST_CASE("with other axes swept, each context has its ranking and its own baseline — the heatmap shows them", "[report]") {
     TempDir dir;
     FakeRun run(dir / "runs",
                 {{"activation", {"relu", "elu"}}, {"init", {"he_normal", "xavier_uniform"}}, {"bias", {0.0}}, {"seed", {1, 2, 3}}});
@@ -360,7 +360,7 @@ TEST_CASE("every committed study's report regenerates byte for byte from its com
     }
 }
 
-TEST_CASE("diverged seeds count in the adaptive verdict and are named; equal means share their rank", "[report][pairing]") {
+TEST_CASE("diverged seeds count in the adaptive verdict and are named — equal means share their rank", "[report][pairing]") {
     // "identity" matches relu within ±0.0004 on its 6 finished seeds of 8; 2 diverged. Before, the rounds tested
     // the 6 survivors and called it equivalent, and the summary did not say that seeds diverged.
     // "twin" has relu's mean exactly (the same counts, summed in another order): it shares relu's rank.

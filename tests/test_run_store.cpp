@@ -62,7 +62,7 @@ TEST_CASE("concurrent runners into one directory split the trials and train none
     }
 }
 
-TEST_CASE("a runner killed with SIGKILL beside another leaves no stale claim; a resume completes the sweep", "[store][concurrency][e2e]") {
+TEST_CASE("a runner killed with SIGKILL beside another leaves no stale claim — a resume completes the sweep", "[store][concurrency][e2e]") {
     TempDir dir;
     std::string text = small_sweep("k");
     text.replace(text.find("epochs: 2"), 9, "epochs: 150");  // long enough that A is still running when killed
@@ -271,7 +271,7 @@ TEST_CASE("a compacted run store reports, exports, verifies and resumes as the p
     }
 }
 
-TEST_CASE("verify reproduces the run's environment: its pinned ISA; a failed trial is said, not retrained",
+TEST_CASE("verify reproduces the run's environment: its pinned ISA — a failed trial is said, not retrained",
           "[store][reproducibility][e2e]") {
     TempDir dir;
     std::string text = "name: i\nisa: avx2\n" + small_sweep("i").substr(small_sweep("i").find('\n') + 1);

@@ -58,7 +58,7 @@ TEST_CASE("the rounds' rule keeps the family-wise error at α under the null", "
     CHECK(rate <= 0.05 + 3 * std::sqrt(0.05 * 0.95 / replicates));
 }
 
-TEST_CASE("under an alternative the rounds stop well before max; equal groups are found equivalent", "[sequential][statistics]") {
+TEST_CASE("under an alternative the rounds stop well before max — equal groups are found equivalent", "[sequential][statistics]") {
     const AdaptiveSpec spec{5, 40, 5, 0.005};
     Rng rng(7);
     int better = 0, seeds_used = 0, equivalent = 0;

@@ -12,7 +12,7 @@
 using namespace actbench;
 using namespace actbench::test;
 
-TEST_CASE("a cell chooses the best mean validation score; diverged or unfinished values never; ties go first", "[tuning]") {
+TEST_CASE("a cell chooses the best mean validation score — diverged or unfinished values never — ties go first", "[tuning]") {
     auto value = [](double v, std::vector<double> scores, int diverged = 0) { return TunedValue{v, std::move(scores), 2, diverged}; };
     CHECK(choose_value({value(0.01, {0.80, 0.82}), value(0.03, {0.85, 0.84}), value(0.1, {0.70, 0.72})}, "validation_accuracy") == 1);
     CHECK(choose_value({value(0.01, {0.80, 0.82}), value(0.03, {0.95}, 1), value(0.1, {0.70, 0.72})}, "validation_accuracy") == 0);
@@ -22,7 +22,7 @@ TEST_CASE("a cell chooses the best mean validation score; diverged or unfinished
     CHECK(choose_value({value(0.01, {}, 2), value(0.03, {}, 2)}, "validation_accuracy") == -1);
 }
 
-TEST_CASE("a choice's lead over the runner-up, with its standard error; a lead under twice it is too close to call", "[tuning]") {
+TEST_CASE("a choice's lead over the runner-up, with its standard error — a lead under twice it is too close to call", "[tuning]") {
     auto value = [](double v, std::vector<double> scores, int diverged = 0) { return TunedValue{v, std::move(scores), 2, diverged}; };
     // comparison's ELU: 0.8894 against 0.8883 on two seeds each; here 0.889 ± 0.002 against 0.888 ± 0.002.
     const std::vector<TunedValue> elu{value(0.003, {0.886, 0.890}), value(0.01, {0.887, 0.891}), value(0.03, {0.95}, 1)};
@@ -104,7 +104,7 @@ TEST_CASE("bad tune blocks are refused with the file, line and column", "[tuning
                Catch::Contains("unknown key 'stop' in adaptive (did you mean 'step'?)"));
 }
 
-TEST_CASE("two stages end to end: the final trials run at each cell's chosen value; resume within and between stages",
+TEST_CASE("two stages end to end: the final trials run at each cell's chosen value — resume within and between stages",
           "[tuning][cli][e2e]") {
     TempDir dir;
     const fs::path cfg =
@@ -176,7 +176,7 @@ TEST_CASE("two stages end to end: the final trials run at each cell's chosen val
     CHECK_THAT(plan.out, Catch::Contains("stage 1 (tuning train.lr over 3 values") && Catch::Contains("stage 2 (final): 6 trials"));
 }
 
-TEST_CASE("adaptive seeds end to end: equal groups stop at the first round, the rest get more; reruns repeat the sequence",
+TEST_CASE("adaptive seeds end to end: equal groups stop at the first round, the rest get more — reruns repeat the sequence",
           "[tuning][sequential][cli][e2e]") {
     TempDir dir;
     // relu_too is relu under another name: with paired seeds, the same bits on every seed, so an alias of the baseline
@@ -252,8 +252,8 @@ TEST_CASE("adaptive seeds end to end: equal groups stop at the first round, the 
 }
 
 TEST_CASE(
-    "confirmation seeds: after the rounds, decided comparisons and their baseline train fresh seeds; the report "
-    "states the effect on them alone; a finished run is confirmed in place",
+    "confirmation seeds: after the rounds, decided comparisons and their baseline train fresh seeds — the report "
+    "states the effect on them alone — a finished run is confirmed in place",
     "[tuning][sequential][cli][e2e]") {
     TempDir dir;
     const std::string body =

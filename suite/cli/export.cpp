@@ -87,19 +87,26 @@ TidyTable trials_table(const Aggregate& a, const LoadedRuns& runs, const std::ve
     return t;
 }
 
+// One metric of an evaluation row in long form: a number is a row, a per-layer list a row per layer, and an object
+// (the learned parameters: learned → NAME → mean/std → per layer) its members under dotted names.
+void long_rows(TidyTable& t, const json& id, const json& row, const std::string& metric, const json& v) {
+    if (v.is_object()) {
+        for (auto it = v.begin(); it != v.end(); ++it) long_rows(t, id, row, metric + "." + it.key(), *it);
+        return;
+    }
+    if (!v.is_array()) {
+        t.rows.push_back({id, row["step"], row["epoch"], metric, nullptr, v});
+        return;
+    }
+    for (std::size_t l = 0; l < v.size(); ++l) t.rows.push_back({id, row["step"], row["epoch"], metric, l + 1, v[l]});
+}
+
 TidyTable curves_table(const std::vector<const TrialRecord*>& trials) {
     TidyTable t{{"trial_id", "step", "epoch", "metric", "layer", "value"}, {}};
     for (const TrialRecord* trial : trials)
         for (const TrialRecord& r = *trial; const json& row : r.metrics)
-            for (auto it = row.begin(); it != row.end(); ++it) {
-                if (it.key() == "step" || it.key() == "epoch") continue;
-                if (!it->is_array()) {
-                    t.rows.push_back({r.summary["id"], row["step"], row["epoch"], it.key(), nullptr, *it});
-                    continue;
-                }
-                for (std::size_t l = 0; l < it->size(); ++l)
-                    t.rows.push_back({r.summary["id"], row["step"], row["epoch"], it.key(), l + 1, (*it)[l]});
-            }
+            for (auto it = row.begin(); it != row.end(); ++it)
+                if (it.key() != "step" && it.key() != "epoch") long_rows(t, r.summary["id"], row, it.key(), *it);
     return t;
 }
 

@@ -65,6 +65,9 @@ Figure heatmap(const Aggregate& a);  // the compared axis against every other co
 Figure iqm_figure(const Aggregate& a);  // the interquartile mean of each group with its bootstrap interval
 std::optional<Figure> improvement_figure(const Aggregate& a);  // P(group > baseline) with its interval; none without one
 std::vector<Figure> curves(const Aggregate& a);
+// A formula's learned parameters over training, a panel per activation and parameter, a line per layer; none when
+// nothing was learned.
+std::optional<Figure> learned_figure(const Aggregate& a);
 MultiPlotSpec multiples(const std::string& title, const std::string& x, const std::string& y);
 // Small multiples as a figure, with a one-column copy for narrow screens (Figure::narrow_svg).
 Figure panel_figure(std::string id, std::string title, const MultiPlotSpec& m, const std::vector<Panel>& panels);

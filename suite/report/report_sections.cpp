@@ -371,6 +371,7 @@ Section per_layer_section(const Aggregate& a) {
         "points (the seed-averaged curve) and after the last epoch. *second moment*: E[y²] of the output at initialisation (a "
         "signal that shrinks or grows layer by layer shows here). *PReLU slope*: the mean learned slope of the layer.");
     s.tables.push_back(t);
+    if (auto learned = learned_figure(a)) s.figures.push_back(std::move(*learned));
     return s;
 }
 
