@@ -3,7 +3,8 @@
 // benchmark, with the same OpenMP threads — so the ratio is comparable across machines and loads.
 //   OMP_NUM_THREADS=1 build/bench/bench_activations
 // Bytes: forward reads x and writes y (2 × 6.4 MB); backward reads x and dy and writes dx (3 ×).
-// Also: a formula activation (x * sigmoid(x)) against the built-in swish, whose ratio the issue bounds.
+// Also: a formula activation (x * sigmoid(x)) against the built-in swish, and formulas with learned parameters
+// against the same formulas with constants and against the built-in prelu.
 #include "activation.hpp"
 
 #include <benchmark/benchmark.h>
@@ -37,6 +38,8 @@ void BM_Activation(benchmark::State& state, ActivationSpec spec, bool backward) 
     Context ctx;
     Activation act("act", spec, 7);
     act.build(ctx, plain_desc(kDims), true);
+    for (Param* p : act.params())  // learned values at their start (PReLU's slopes, a formula's parameters)
+        std::fill(data_of(p->value), data_of(p->value) + p->value.get_desc().get_size() / sizeof(float), p->initial);
     memory x(plain_desc(kDims), ctx.engine), dy(plain_desc(kDims), ctx.engine);
     const std::size_t n = logical_count(kDims);
     for (std::size_t i = 0; i < n; ++i) data_of(x)[i] = static_cast<float>(i % 17) * 0.5f - 4.f, data_of(dy)[i] = 1.f;
@@ -63,6 +66,14 @@ const bool registered = [] {
         if (info.kernel != ActivationKernel::formula && info.kernel != ActivationKernel::maxout)
             specs.push_back(builtin_activation(info.name));
     specs.push_back(formula_activation("formula_silu", "x * sigmoid(x)", {}));
+    // Learned parameters against the same formula with constants, and against the built-in prelu (oneDNN's): the
+    // cost of a per-element parameter block, one tangent more per parameter in backward, and the plain layout.
+    using C = LearnedParam::Constraint;
+    specs.push_back(formula_activation("formula_prelu_const", "x > 0 ? x : a * x", {{"a", 0.25}}));
+    specs.push_back(formula_activation("formula_prelu_learned", "x > 0 ? x : a * x", {}, {LearnedParam{"a", 0.25, true, C::none}}));
+    specs.push_back(formula_activation("formula_swish_beta_const", "x * sigmoid(beta * x)", {{"beta", 1.0}}));
+    specs.push_back(
+        formula_activation("formula_swish_beta_learned", "x * sigmoid(beta * x)", {}, {LearnedParam{"beta", 1.0, true, C::none}}));
     for (const auto& spec : specs)
         for (bool backward : {false, true})
             benchmark::RegisterBenchmark(((backward ? "BM_Backward/" : "BM_Forward/") + spec.name).c_str(), BM_Activation, spec, backward)

@@ -181,17 +181,28 @@ __attribute__((target_clones("default", "avx2", "avx512f"))) void eval_block_f32
     eval_nodes<float>(nodes, x, p, n, val, der, tangent);
 }
 
+// Runs of one channel within the elements [first, first + count) of a field: f(offset, length, channel) for each, in
+// order (a division per run, not per element: the field's channel of an element is (i / spatial) % channels).
+template <class F>
+void channel_runs(const ParamField& field, std::size_t first, std::size_t count, F&& f) {
+    std::size_t c = (first / field.spatial) % field.channels, s = first % field.spatial;
+    for (std::size_t i = 0; i < count;) {
+        const std::size_t run = std::min(count - i, field.spatial - s);
+        f(i, run, c);
+        i += run, s = 0, c = c + 1 == field.channels ? 0 : c + 1;
+    }
+}
+
 // Each learned parameter's raw value for the elements [first, first + count) of a field, into blocks[k].
 void fill_params(const ParamField& field, const std::vector<LearnedParam>& learned, std::size_t first, std::size_t count,
                  std::vector<std::vector<float>>& blocks, std::vector<const float*>& pointers) {
     for (std::size_t k = 0; k < learned.size(); ++k) {
         float* out = blocks[k].data();
         const float* raw = field.raw.at(k);
-        if (!learned[k].per_channel) {
+        if (!learned[k].per_channel)
             std::fill(out, out + count, raw[0]);
-        } else {
-            for (std::size_t i = 0; i < count; ++i) out[i] = raw[((first + i) / field.spatial) % field.channels];
-        }
+        else
+            channel_runs(field, first, count, [&](std::size_t i, std::size_t run, std::size_t c) { std::fill(out + i, out + i + run, raw[c]); });
         pointers[k] = out;
     }
 }
@@ -244,9 +255,12 @@ void Formula::backward(const float* x, const float* dy, float* dx, std::size_t n
             for (std::size_t k = 0; learn && k < learned_.size(); ++k) {
                 eval_block_f32(nodes_, x + first, p.data(), count, val.data(), der.data(), static_cast<int>(k) + 1);
                 std::vector<double>& sums = (*mine)[k];
-                for (std::size_t i = 0; i < count; ++i)
-                    sums[learned_[k].per_channel ? ((first + i) / field.spatial) % field.channels : 0] +=
-                        static_cast<double>(d[i]) * dy[first + i];
+                const float* g = dy + first;
+                channel_runs(field, first, count, [&](std::size_t i, std::size_t run, std::size_t c) {
+                    double sum = 0;
+                    for (std::size_t j = i; j < i + run; ++j) sum += static_cast<double>(d[j]) * g[j];
+                    sums[learned_[k].per_channel ? c : 0] += sum;
+                });
             }
         }
     }
