@@ -155,58 +155,6 @@ TEST_CASE("bad activation definitions point at the file, line and column", "[con
     CHECK_THAT(error_of("name: x\nsweep: {activation: [very_leaky]}\n"), Catch::Contains("unknown activation 'very_leaky'"));
 }
 
-TEST_CASE("learned activation parameters: learn and constrain, in the trial id", "[config][activation][learned]") {
-    std::string text = kGood;
-    text.replace(text.find("sweep:"), 6,
-                 "activations:\n"
-                 "  swish_beta: {expr: \"x * sigmoid(beta * x)\", params: {beta: 1.0}, learn: {beta: channel}}\n"
-                 "  pelu: {expr: \"x > 0 ? (a / b) * x : a * (exp(x / b) - 1)\", params: {a: 1.0, b: 1.0},\n"
-                 "         learn: {a: channel, b: layer}, constrain: {a: positive, b: [0.1, 10]}}\n"
-                 "sweep:");
-    text.replace(text.find("[relu, tanh]"), 12, "[relu, swish_beta, pelu]");
-    const Config c = parse_config(text, "cfg.yaml");
-    const auto& pelu = *c.activations.at("pelu").formula;
-    REQUIRE(pelu.learned().size() == 2);
-    CHECK(pelu.learned()[0].constraint == LearnedParam::Constraint::positive);
-    CHECK(pelu.learned()[1].per_channel == false);
-    CHECK(pelu.learned()[1].lo == 0.1);
-    CHECK(c.activations.at("pelu").f(-1.0) == Approx(std::expm1(-1.0)));  // ELU at a = b = 1
-    const auto plan = make_plan(c);
-    const auto& t = plan[2 * 3 * 2 * 2];  // the first pelu trial
-    CHECK(t.settings()["activation_def"] ==
-          nlohmann::json::parse(R"j({"expr": "x > 0 ? (a / b) * x : a * (exp(x / b) - 1)", "params": {"a": 1.0, "b": 1.0},
-                                   "learn": {"a": "channel", "b": "layer"}, "constrain": {"a": "positive", "b": [0.1, 10.0]}})j"));
-    // What is learned, how, from where and within what is in the id: each change moves the learned activation's trials only.
-    for (const auto& [from, to] : {std::pair{"learn: {beta: channel}", "learn: {beta: layer}"},
-                                   {"params: {beta: 1.0}", "params: {beta: 1.5}"}, {"b: [0.1, 10]", "b: [0.1, 20]"}}) {
-        std::string other = text;
-        other.replace(other.find(from), std::string(from).size(), to);
-        const auto plan2 = make_plan(parse_config(other, "cfg.yaml"));
-        const std::string changed = std::string(from).find("beta") != std::string::npos ? "swish_beta" : "pelu";
-        for (std::size_t i = 0; i < plan.size(); ++i) CHECK((plan[i].id == plan2[i].id) == (plan[i].activation.name != changed));
-    }
-}
-
-TEST_CASE("bad learned parameters point at the file, line and column", "[config][activation][learned][errors]") {
-    auto with = [](const std::string& defs) { return error_of("name: x\nactivations:\n" + defs + "sweep: {activation: [relu]}\n"); };
-    CHECK_THAT(with("  v: {expr: \"x * sigmoid(x)\", params: {beta: 1}, learn: {beta: channel}}\n"),
-               Catch::Contains("activations.v.expr: learned parameter 'beta' is not used in the formula"));
-    CHECK_THAT(with("  v: {expr: \"x * sigmoid(beta * x)\", params: {beta: 1}, learn: {gamma: channel}}\n"),
-               Catch::Contains("cfg.yaml:3:65: activations.v.learn.gamma: not in params (params: beta)"));
-    CHECK_THAT(with("  v: {expr: \"x * sigmoid(beta * x)\", params: {beta: 1}, learn: {beta: unit}}\n"),
-               Catch::Contains("cfg.yaml:3:71: activations.v.learn.beta: expected channel") && Catch::Contains("not 'unit'"));
-    CHECK_THAT(with("  v: {expr: \"x * sigmoid(beta * x)\", params: {beta: 1}, learn: {beta: layer}, constrain: {b: positive}}\n"),
-               Catch::Contains("activations.v.constrain.b: not a learned parameter"));
-    CHECK_THAT(with("  v: {expr: \"x * sigmoid(beta * x)\", params: {beta: -1}, learn: {beta: layer}, constrain: {beta: positive}}\n"),
-               Catch::Contains("activations.v.constrain.beta: its initial value -1 is not positive"));
-    CHECK_THAT(with("  v: {expr: \"x * sigmoid(beta * x)\", params: {beta: 1}, learn: {beta: layer}, constrain: {beta: [2, 3]}}\n"),
-               Catch::Contains("activations.v.constrain.beta: its initial value 1 is not inside (2, 3)"));
-    CHECK_THAT(with("  v: {expr: \"x * sigmoid(beta * x)\", params: {beta: 1}, learn: {beta: layer}, constrain: {beta: bounded}}\n"),
-               Catch::Contains("activations.v.constrain.beta: expected positive or [LO, HI]"));
-    CHECK_THAT(with("  v: {expr: \"x * sigmoid(beta * x)\", params: {beta: 1}, constrain: {beta: positive}}\n"),
-               Catch::Contains("activations.v.constrain: constraints are for learned parameters"));
-}
-
 TEST_CASE("inits defined in the config are used like built-ins", "[config][init]") {
     std::string text = kGood;
     text.replace(text.find("sweep:"), 6, "inits:\n  he_out: {base: he_normal, mode: fan_out, gain: 1.5}\nsweep:");

@@ -1,0 +1,139 @@
+// Activations with learned parameters (formula.hpp's learned parameters, activation_learned.cpp's layer, the config's
+// learn: and constrain:): PReLU as a formula against the built-in, gradients on dense outputs, the config and the id.
+#include "activation.hpp"
+#include "activation_cases.hpp"
+#include "config/config.hpp"
+#include "layer_check.hpp"
+#include "core/error.hpp"
+#include "run/plan.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <cmath>
+
+using namespace actbench;
+using namespace actbench::test;
+
+namespace {
+// A small valid config (test_config.cpp's), whose sweep the tests below give learned activations.
+const char* kGood = R"(name: t
+dataset: {kind: synthetic_shapes, classes: 3, train_count: 60, test_count: 30, size: 16}
+model: {conv1: 4, conv2: 8, dense: 16, kernel: 3, padding: 1}
+train:
+  epochs: 2
+  batch: 8
+  lr: 0.05
+sweep:
+  activation: [relu, tanh]
+  init: [he_normal, xavier_uniform]
+  bias: [0, 0.1, none]
+  seed: [1, 2]
+)";
+
+std::string error_of(const std::string& text) {
+    try {
+        parse_config(text, "cfg.yaml");
+    } catch (const InputError& e) {
+        return e.what();
+    }
+    return "";
+}
+}  // namespace
+
+TEST_CASE("PReLU written as a learned formula gives the built-in prelu's numbers, on conv and dense shapes", "[activation][learned]") {
+    // He et al. 2015's PReLU as a config writes it: one slope per channel (per unit after a dense layer), learned.
+    const ActivationSpec formula =
+        formula_activation("f_prelu", "x > 0 ? x : a * x", {}, {LearnedParam{"a", 0.25, true, LearnedParam::Constraint::none}});
+    Context ctx;
+    Rng rng(23);
+    for (const memory::dims& dims : {memory::dims{3, 8, 5, 5}, memory::dims{16, 24}}) {
+        INFO("dims " << dims.size());
+        Activation ours("act", formula, 1), theirs("act", builtin_activation("prelu"), 1);
+        ours.build(ctx, plain_desc(dims), true);
+        theirs.build(ctx, plain_desc(dims), true);
+        REQUIRE(ours.params().size() == 1);
+        CHECK(logical_count(ours.params()[0]->dims) == logical_count(theirs.params()[0]->dims));  // a slope per channel, both
+        const auto slopes = random_vector(static_cast<std::size_t>(dims[1]), rng, 0.3);
+        from_plain(ctx, slopes, ours.params()[0]->value);
+        from_plain(ctx, slopes, theirs.params()[0]->value);
+        const auto x = random_vector(logical_count(dims), rng), dy = random_vector(logical_count(dims), rng);
+        std::vector<float> out[2][3];
+        for (int which = 0; which < 2; ++which) {
+            Activation& a = which == 0 ? ours : theirs;
+            out[which][0] = to_plain(ctx, a.forward(ctx, plain_memory(ctx, dims, x)));
+            out[which][1] = to_plain(ctx, a.backward(ctx, plain_memory(ctx, dims, dy)));
+            out[which][2] = to_plain(ctx, a.params()[0]->grad);
+        }
+        for (int k = 0; k < 3; ++k)
+            for (std::size_t i = 0; i < out[0][k].size(); ++i) REQUIRE(out[0][k][i] == Approx(out[1][k][i]).epsilon(1e-5).margin(1e-6));
+    }
+}
+
+TEST_CASE("a learned formula's gradients on a dense layer's output, every parameter element alone", "[activation][learned][gradient]") {
+    Context ctx;
+    Rng rng(29);
+    for (const auto& spec : all_elementwise()) {
+        if (!spec.formula || spec.formula->learned().empty()) continue;
+        INFO("activation " << spec.name);
+        const memory::dims dims{3, 4};  // batch 3, 4 units: a value per unit
+        Activation act("act", spec, 1);
+        act.build(ctx, plain_desc(dims), true);
+        params_at_initial(ctx, act);
+        auto x = random_vector(logical_count(dims), rng, 2.0);
+        for (auto& v : x)
+            if (std::abs(v) < 0.05) v = v < 0 ? -0.05f : 0.05f;  // away from the kink at 0
+        check_layer_gradients_elementwise(ctx, act, dims, x, 31, 1e-3);
+    }
+}
+
+TEST_CASE("learned activation parameters: learn and constrain, in the trial id", "[config][activation][learned]") {
+    std::string text = kGood;
+    text.replace(text.find("sweep:"), 6,
+                 "activations:\n"
+                 "  swish_beta: {expr: \"x * sigmoid(beta * x)\", params: {beta: 1.0}, learn: {beta: channel}}\n"
+                 "  pelu: {expr: \"x > 0 ? (a / b) * x : a * (exp(x / b) - 1)\", params: {a: 1.0, b: 1.0},\n"
+                 "         learn: {a: channel, b: layer}, constrain: {a: positive, b: [0.1, 10]}}\n"
+                 "sweep:");
+    text.replace(text.find("[relu, tanh]"), 12, "[relu, swish_beta, pelu]");
+    const Config c = parse_config(text, "cfg.yaml");
+    const auto& pelu = *c.activations.at("pelu").formula;
+    REQUIRE(pelu.learned().size() == 2);
+    CHECK(pelu.learned()[0].constraint == LearnedParam::Constraint::positive);
+    CHECK(pelu.learned()[1].per_channel == false);
+    CHECK(pelu.learned()[1].lo == 0.1);
+    CHECK(c.activations.at("pelu").f(-1.0) == Approx(std::expm1(-1.0)));  // ELU at a = b = 1
+    const auto plan = make_plan(c);
+    const auto& t = plan[2 * 3 * 2 * 2];  // the first pelu trial
+    CHECK(t.settings()["activation_def"] ==
+          nlohmann::json::parse(R"j({"expr": "x > 0 ? (a / b) * x : a * (exp(x / b) - 1)", "params": {"a": 1.0, "b": 1.0},
+                                   "learn": {"a": "channel", "b": "layer"}, "constrain": {"a": "positive", "b": [0.1, 10.0]}})j"));
+    // What is learned, how, from where and within what is in the id: each change moves the learned activation's trials only.
+    for (const auto& [from, to] : {std::pair{"learn: {beta: channel}", "learn: {beta: layer}"},
+                                   {"params: {beta: 1.0}", "params: {beta: 1.5}"}, {"b: [0.1, 10]", "b: [0.1, 20]"}}) {
+        std::string other = text;
+        other.replace(other.find(from), std::string(from).size(), to);
+        const auto plan2 = make_plan(parse_config(other, "cfg.yaml"));
+        const std::string changed = std::string(from).find("beta") != std::string::npos ? "swish_beta" : "pelu";
+        for (std::size_t i = 0; i < plan.size(); ++i) CHECK((plan[i].id == plan2[i].id) == (plan[i].activation.name != changed));
+    }
+}
+
+TEST_CASE("bad learned parameters point at the file, line and column", "[config][activation][learned][errors]") {
+    auto with = [](const std::string& defs) { return error_of("name: x\nactivations:\n" + defs + "sweep: {activation: [relu]}\n"); };
+    CHECK_THAT(with("  v: {expr: \"x * sigmoid(x)\", params: {beta: 1}, learn: {beta: channel}}\n"),
+               Catch::Contains("activations.v.expr: learned parameter 'beta' is not used in the formula"));
+    CHECK_THAT(with("  v: {expr: \"x * sigmoid(beta * x)\", params: {beta: 1}, learn: {gamma: channel}}\n"),
+               Catch::Contains("cfg.yaml:3:65: activations.v.learn.gamma: not in params (params: beta)"));
+    CHECK_THAT(with("  v: {expr: \"x * sigmoid(beta * x)\", params: {beta: 1}, learn: {beta: unit}}\n"),
+               Catch::Contains("cfg.yaml:3:71: activations.v.learn.beta: expected channel") && Catch::Contains("not 'unit'"));
+    CHECK_THAT(with("  v: {expr: \"x * sigmoid(beta * x)\", params: {beta: 1}, learn: {beta: layer}, constrain: {b: positive}}\n"),
+               Catch::Contains("activations.v.constrain.b: not a learned parameter"));
+    CHECK_THAT(with("  v: {expr: \"x * sigmoid(beta * x)\", params: {beta: -1}, learn: {beta: layer}, constrain: {beta: positive}}\n"),
+               Catch::Contains("activations.v.constrain.beta: its initial value -1 is not positive"));
+    CHECK_THAT(with("  v: {expr: \"x * sigmoid(beta * x)\", params: {beta: 1}, learn: {beta: layer}, constrain: {beta: [2, 3]}}\n"),
+               Catch::Contains("activations.v.constrain.beta: its initial value 1 is not inside (2, 3)"));
+    CHECK_THAT(with("  v: {expr: \"x * sigmoid(beta * x)\", params: {beta: 1}, learn: {beta: layer}, constrain: {beta: bounded}}\n"),
+               Catch::Contains("activations.v.constrain.beta: expected positive or [LO, HI]"));
+    CHECK_THAT(with("  v: {expr: \"x * sigmoid(beta * x)\", params: {beta: 1}, constrain: {beta: positive}}\n"),
+               Catch::Contains("activations.v.constrain: constraints are for learned parameters"));
+}
