@@ -84,6 +84,9 @@ struct ActivationSpec {
     std::vector<double> params;  // every parameter of the family, in table order
     std::shared_ptr<const Formula> formula;  // kernel == formula
     std::map<std::string, double> formula_params;
+    // A rational (rational.hpp): the built-in its coefficients were fitted to at load time, and the fit's RMS error.
+    std::string fitted_to;
+    double fit_rms = 0;
 
     double param(std::string_view name) const;  // throws std::invalid_argument
     double f(double x) const;  // scalar reference (evaluation mode)

@@ -19,7 +19,7 @@
 // computes its block with one tight loop, so there is no interpreter dispatch per value. The derivative is
 // exact: every node carries its value and its derivative (forward-mode dual numbers), never a finite difference.
 //
-// Bounds: at most 2,000 characters, nesting depth 64, 256 nodes, 8 learned parameters; any input either parses or
+// Bounds: at most 2,000 characters, nesting depth 64, 256 nodes, 16 learned parameters; any input either parses or
 // throws a FormulaError with the column — it never crashes or hangs (fuzzed in tests/test_formula.cpp).
 #pragma once
 

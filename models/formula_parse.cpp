@@ -15,7 +15,7 @@ using namespace formula_detail;
 
 constexpr std::size_t kMaxLength = 2000;
 constexpr int kMaxDepth = 64;
-constexpr std::size_t kMaxLearned = 8;
+constexpr std::size_t kMaxLearned = 16;  // a rational of degrees 6 and 6 has 13 coefficients
 
 struct FunctionInfo {
     const char* name;
@@ -258,7 +258,7 @@ double LearnedParam::value_of(double raw) const {
 
 Formula Formula::parse(std::string_view text, const std::map<std::string, double>& params, const std::vector<LearnedParam>& learned) {
     if (text.size() > kMaxLength) throw FormulaError(static_cast<int>(kMaxLength) + 1, "the formula is longer than 2000 characters");
-    if (learned.size() > kMaxLearned) throw FormulaError(0, "at most 8 learned parameters");
+    if (learned.size() > kMaxLearned) throw FormulaError(0, "at most 16 learned parameters");
     for (const LearnedParam& p : learned) {
         if (params.count(p.name)) throw FormulaError(0, "'" + p.name + "' is both a constant param and a learned one");
         const bool valid = p.constraint == LearnedParam::Constraint::positive ? p.init > 0

@@ -5,6 +5,8 @@
 #include "config/config.hpp"
 #include "layer_check.hpp"
 #include "core/error.hpp"
+#include "rational.hpp"
+#include "rng.hpp"
 #include "run/plan.hpp"
 
 #include <catch2/catch.hpp>
@@ -136,4 +138,68 @@ TEST_CASE("bad learned parameters point at the file, line and column", "[config]
                Catch::Contains("activations.v.constrain.beta: expected positive or [LO, HI]"));
     CHECK_THAT(with("  v: {expr: \"x * sigmoid(beta * x)\", params: {beta: 1}, constrain: {beta: positive}}\n"),
                Catch::Contains("activations.v.constrain: constraints are for learned parameters"));
+}
+
+TEST_CASE("rational activations: the safe Padé form, fitted to a built-in by least squares", "[activation][learned][rational]") {
+    CHECK(rational_expr(2, 1) == "(a0 + a1 * x + a2 * x^2) / (1 + abs(b1) * abs(x))");
+    CHECK_THROWS_WITH(rational_expr(0, 2), Catch::Contains("numerator's degree is 0; expected 1..6"));
+    CHECK_THROWS_WITH(rational_expr(3, 7), Catch::Contains("denominator's degree is 7"));
+    // Molina et al. 2020 fit PAU(5, 4) to leaky ReLU; tanh needs less. The fit is P/Q's own error on [−3, 3].
+    const auto check_fit = [](const char* target, int m, int n, double rms_bound) {
+        INFO(target << " " << m << "/" << n);
+        const RationalFit fit = fit_rational(builtin_activation(target), m, n);
+        CHECK(fit.rms < rms_bound);
+        CHECK(fit.coefficients.size() == static_cast<std::size_t>(m + 1 + n));
+        for (const auto& [name, value] : fit.coefficients)
+            if (name[0] == 'b') CHECK(value >= 1e-3);  // learnable: |b| has no gradient at 0
+        // The formula with the fitted constants is the fitted function, and it is the built-in to within the fit.
+        const ActivationSpec spec = formula_activation("r", rational_expr(m, n), fit.coefficients);
+        const ActivationSpec ref = builtin_activation(target);
+        double squares = 0;
+        for (int i = 0; i <= 600; ++i) squares += std::pow(spec.f(-3.0 + i / 100.0) - ref.f(-3.0 + i / 100.0), 2);
+        CHECK(std::sqrt(squares / 601) == Approx(fit.rms).epsilon(1e-6));
+    };
+    check_fit("tanh", 3, 2, 0.005);
+    check_fit("leaky_relu", 5, 4, 0.02);
+    check_fit("swish", 4, 3, 0.02);
+    // The safe denominator is at least 1 for any coefficients, so a rational never has a pole: with random ones, the
+    // load-time check (finite values and exact derivatives on [−8, 8]) passes.
+    Rng rng(3);
+    for (int trial = 0; trial < 20; ++trial) {
+        std::map<std::string, double> c;
+        for (const char* a : {"a0", "a1", "a2", "a3"}) c[a] = rng.normal();
+        for (const char* b : {"b1", "b2"}) c[b] = rng.normal() + 0.01;
+        CHECK_NOTHROW(formula_activation("r", rational_expr(3, 2), c));
+    }
+}
+
+TEST_CASE("rational activations in a config: fitted at load time, learned, recorded in the id", "[config][learned][rational]") {
+    std::string text = kGood;
+    text.replace(text.find("sweep:"), 6,
+                 "activations:\n"
+                 "  pau: {rational: {numerator: 5, denominator: 4}, init: leaky_relu, learn: layer}\n"
+                 "  pau_fixed: {rational: {numerator: 3, denominator: 2}, init: tanh}\n"
+                 "sweep:");
+    text.replace(text.find("[relu, tanh]"), 12, "[pau, pau_fixed]");
+    const Config c = parse_config(text, "cfg.yaml");
+    const ActivationSpec& pau = c.activations.at("pau");
+    CHECK(pau.formula->learned().size() == 10);
+    CHECK_FALSE(pau.formula->learned()[0].per_channel);
+    CHECK(c.activations.at("pau_fixed").formula->learned().empty());
+    CHECK(pau.f(1.0) == Approx(1.0).margin(0.03));  // leaky ReLU, to within the fit
+    const nlohmann::json def = make_plan(c)[0].settings()["activation_def"];
+    CHECK(def["fit"]["to"] == "leaky_relu");
+    CHECK(def["fit"]["rms"].get<double>() == pau.fit_rms);
+    CHECK(def["learn"].size() == 10);
+    auto with = [](const std::string& defs) { return error_of("name: x\nactivations:\n" + defs + "sweep: {activation: [relu]}\n"); };
+    CHECK_THAT(with("  r: {rational: {numerator: 0, denominator: 2}, init: tanh}\n"),
+               Catch::Contains("cfg.yaml:3:29: activations.r.rational.numerator: 0 is out of range; expected 1..6"));
+    CHECK_THAT(with("  r: {rational: {numerator: 3, denominator: 9}, init: tanh}\n"),
+               Catch::Contains("cfg.yaml:3:45: activations.r.rational.denominator: 9 is out of range"));
+    CHECK_THAT(with("  r: {rational: {numerator: 3}, init: tanh}\n"), Catch::Contains("expected numerator and denominator"));
+    CHECK_THAT(with("  r: {rational: {numerator: 3, denominator: 2}, init: tanhh}\n"),
+               Catch::Contains("cfg.yaml:3:55: activations.r.init: 'tanhh' is not a built-in elementwise activation"));
+    CHECK_THAT(with("  r: {rational: {numerator: 3, denominator: 2}}\n"), Catch::Contains("expected init:"));
+    CHECK_THAT(with("  r: {rational: {numerator: 3, denominator: 2}, init: tanh, learn: all}\n"),
+               Catch::Contains("activations.r.learn: expected channel or layer") && Catch::Contains("not 'all'"));
 }

@@ -2,6 +2,7 @@
 #include "config/config_readers.hpp"
 
 #include "params.hpp"
+#include "rational.hpp"
 
 #include <algorithm>
 #include <map>
@@ -77,6 +78,44 @@ std::vector<LearnedParam> read_learned(const Reader& r, const YAML::Node& def, c
     return learned;
 }
 
+// A rational (Padé) activation, {rational: {numerator: M, denominator: N}, init: BUILTIN, learn: channel | layer}:
+// the coefficients fitted to BUILTIN at load time, learned when `learn:` says per what (else fixed).
+ActivationSpec read_rational(const Reader& r, const std::string& name, const YAML::Node& def, const std::string& what) {
+    r.expect_map(def, what, {"rational", "init", "learn"});
+    const YAML::Node degrees = def["rational"];
+    r.expect_map(degrees, what + ".rational", {"numerator", "denominator"});
+    int degree[2] = {0, 0};
+    for (int i = 0; i < 2; ++i) {
+        const char* key = i == 0 ? "numerator" : "denominator";
+        if (!degrees[key]) r.fail(degrees, what + ".rational: expected numerator and denominator (degrees 1.." + std::to_string(kMaxRationalDegree) + ")");
+        degree[i] = static_cast<int>(r.integer(degrees[key], what + ".rational." + key, 1, kMaxRationalDegree));
+    }
+    if (!def["init"]) r.fail(def, what + ": expected init: a built-in activation to fit the coefficients to (e.g. leaky_relu)");
+    const std::string target = r.str(def["init"], what + ".init");
+    if (!lookup_activation(target) || lookup_activation(target)->kernel == ActivationKernel::maxout ||
+        lookup_activation(target)->kernel == ActivationKernel::formula)
+        r.fail(def["init"], what + ".init: '" + target + "' is not a built-in elementwise activation (valid: " + activation_names() + ")");
+    const RationalFit fit = fit_rational(builtin_activation(target), degree[0], degree[1]);
+    std::map<std::string, double> constants = fit.coefficients;
+    std::vector<LearnedParam> learned;
+    if (def["learn"]) {
+        const std::string per = r.str(def["learn"], what + ".learn");
+        if (per != "channel" && per != "layer")
+            r.fail(def["learn"], what + ".learn: expected channel or layer (every coefficient learned, per channel or per layer), not '" + per + "'");
+        for (const auto& [coefficient, value] : fit.coefficients) learned.push_back(LearnedParam{coefficient, value, per == "channel", LearnedParam::Constraint::none});
+        constants.clear();
+    }
+    ActivationSpec spec;
+    try {
+        spec = formula_activation(name, rational_expr(degree[0], degree[1]), constants, learned);
+    } catch (const FormulaError& e) {  // the load-time check of the fitted function
+        r.fail(def, what + ": the rational fitted to " + target + " fails its check: " + e.what());
+    }
+    spec.formula_params = fit.coefficients;
+    spec.fitted_to = target, spec.fit_rms = fit.rms;
+    return spec;
+}
+
 }  // namespace
 
 void read_activations(const Reader& r, const YAML::Node& n, std::map<std::string, ActivationSpec>& out) {
@@ -89,6 +128,10 @@ void read_activations(const Reader& r, const YAML::Node& n, std::map<std::string
         for (char ch : name) valid_name &= std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '-';
         if (!valid_name) r.fail(it->first, what + ": a name is letters, digits, '_' and '-', not starting with a digit");
         if (lookup_activation(name)) r.fail(it->first, what + ": '" + name + "' is a built-in activation; give the variant another name");
+        if (def.IsMap() && def["rational"]) {
+            out.emplace(name, read_rational(r, name, def, what));
+            continue;
+        }
         if (!def.IsMap() || (!def["base"] && !def["expr"]))
             r.fail(def,
                    what + ": expected {base: FAMILY, PARAM: VALUE, ...} or {expr: FORMULA, params: {...}, learn: {...}, constrain: {...}}");

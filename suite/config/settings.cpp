@@ -38,6 +38,7 @@ nlohmann::json activation_json(const ActivationSpec& a) {
             if (p.constraint == LearnedParam::Constraint::positive) j["constrain"][p.name] = "positive";
             if (p.constraint == LearnedParam::Constraint::range) j["constrain"][p.name] = {p.lo, p.hi};
         }
+        if (!a.fitted_to.empty()) j["fit"] = {{"to", a.fitted_to}, {"rms", a.fit_rms}};  // a rational's initialisation
         return j;
     }
     nlohmann::json j{{"base", std::string(a.info->name)}};
