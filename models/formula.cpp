@@ -32,17 +32,17 @@ inline double m_softplus(double x) { return softplus_of(x); }
 // parameter k's raw value (tangent k + 1). `p[k]` holds parameter k's raw value for each element of the block.
 template <class T>
 [[gnu::always_inline]] inline void eval_nodes(const std::vector<Node>& nodes_, const T* x, const T* const* p, std::size_t n, T* val, T* der,
-                                              int tangent) {
-    // val and der hold kBlock values per node; node k's block starts at k * kBlock.
+                                              int tangent, std::size_t stride = kBlock) {
+    // val and der hold `stride` values per node (a block's, or one for scalar evaluation); node k's starts at k·stride.
     const bool dv = tangent >= 0;
     for (std::size_t k = 0; k < nodes_.size(); ++k) {
         const Node& node = nodes_[k];
-        T* v = val + k * kBlock;
-        T* d = dv ? der + k * kBlock : nullptr;
-        const T* va = node.a >= 0 ? val + node.a * kBlock : nullptr;
-        const T* vb = node.b >= 0 ? val + node.b * kBlock : nullptr;
-        const T* da = dv && node.a >= 0 ? der + node.a * kBlock : nullptr;
-        const T* db = dv && node.b >= 0 ? der + node.b * kBlock : nullptr;
+        T* v = val + k * stride;
+        T* d = dv ? der + k * stride : nullptr;
+        const T* va = node.a >= 0 ? val + node.a * stride : nullptr;
+        const T* vb = node.b >= 0 ? val + node.b * stride : nullptr;
+        const T* da = dv && node.a >= 0 ? der + node.a * stride : nullptr;
+        const T* db = dv && node.b >= 0 ? der + node.b * stride : nullptr;
         switch (node.op) {
             case Op::constant:
                 std::fill(v, v + n, static_cast<T>(node.constant));
@@ -70,7 +70,7 @@ template <class T>
                 if (dv) std::fill(d, d + n, T(0));  // a step: 0 everywhere but at the switch, which the checks skip
                 break;
             case Op::select: {  // both branches computed; each element takes one
-                const T* vc = val + node.c * kBlock;
+                const T* vc = val + node.c * stride;
                 for (std::size_t i = 0; i < n; ++i) v[i] = vc[i] != T(0) ? va[i] : vb[i];
                 if (dv)
                     for (std::size_t i = 0; i < n; ++i) d[i] = vc[i] != T(0) ? da[i] : db[i];
@@ -202,7 +202,8 @@ void fill_params(const ParamField& field, const std::vector<LearnedParam>& learn
         if (!learned[k].per_channel)
             std::fill(out, out + count, raw[0]);
         else
-            channel_runs(field, first, count, [&](std::size_t i, std::size_t run, std::size_t c) { std::fill(out + i, out + i + run, raw[c]); });
+            channel_runs(field, first, count,
+                         [&](std::size_t i, std::size_t run, std::size_t c) { std::fill(out + i, out + i + run, raw[c]); });
         pointers[k] = out;
     }
 }
@@ -274,9 +275,9 @@ std::vector<double> Formula::eval_scalar(double x, const std::vector<double>& ra
     if (r.size() != learned_.size()) throw std::invalid_argument("formula: wrong number of learned parameter values");
     std::vector<const double*> p;
     for (const double& v : r) p.push_back(&v);
-    std::vector<double> val(nodes_.size() * kBlock), der(nodes_.size() * kBlock);
-    eval_nodes<double>(nodes_, &x, p.data(), 1, val.data(), der.data(), tangent);
-    const std::size_t root = (nodes_.size() - 1) * kBlock;
+    std::vector<double> val(nodes_.size()), der(nodes_.size());  // one value per node: a scalar needs no block
+    eval_nodes<double>(nodes_, &x, p.data(), 1, val.data(), der.data(), tangent, 1);
+    const std::size_t root = nodes_.size() - 1;
     return {val[root], tangent >= 0 ? der[root] : NAN};
 }
 
@@ -317,21 +318,20 @@ void Formula::check(double lo, double hi) const {
     const std::vector<double> raw0 = initial_raw();
     std::vector<const double*> p;
     for (const double& v : raw0) p.push_back(&v);
-    std::vector<double> val(nodes_.size() * kBlock), der(nodes_.size() * kBlock);
+    std::vector<double> val(nodes_.size()), der(nodes_.size());
     for (int k = 0; k < points; ++k) {
         // Every grid point, and one shifted off round numbers, so the derivative check does not sit on the
         // usual kinks (0, ±1, …) while the finiteness check does visit them.
         for (const double x : {lo + step * k, lo + step * (k + 0.2718281828)}) {
             // Both branches of every conditional are computed everywhere: each must be finite, not only the one taken.
-            eval_nodes<double>(nodes_, &x, p.data(), 1, val.data(), der.data(), -1);
+            eval_nodes<double>(nodes_, &x, p.data(), 1, val.data(), der.data(), -1, 1);
             for (const Node& node : nodes_)
                 if (node.op == Op::select)
                     for (const auto& [branch, which] : {std::pair{node.a, "'then'"}, {node.b, "'else'"}})
-                        if (!std::isfinite(val[static_cast<std::size_t>(branch) * kBlock]))
+                        if (!std::isfinite(val[static_cast<std::size_t>(branch)]))
                             throw FormulaError(node.column,
                                                std::string("the conditional's ") + which + " branch is " +
-                                                   number_text(val[static_cast<std::size_t>(branch) * kBlock]) +
-                                                   " at x = " + number_text(x) +
+                                                   number_text(val[static_cast<std::size_t>(branch)]) + " at x = " + number_text(x) +
                                                    "; both branches are computed everywhere, so each must "
                                                    "be finite on [" +
                                                    number_text(lo) + ", " + number_text(hi) + "]");

@@ -60,7 +60,8 @@ std::string power(std::size_t k) {  // "", "^2", "^3", …
 std::string rational_expr(int numerator, int denominator) {
     check_degrees(numerator, denominator);
     std::string text = "(a0";
-    for (std::size_t k = 1; k <= static_cast<std::size_t>(numerator); ++k) text += " + ", text += coefficient('a', k), text += " * x", text += power(k);
+    for (std::size_t k = 1; k <= static_cast<std::size_t>(numerator); ++k)
+        text += " + ", text += coefficient('a', k), text += " * x", text += power(k);
     text += ") / (1";
     for (std::size_t k = 1; k <= static_cast<std::size_t>(denominator); ++k)
         text += " + abs(", text += coefficient('b', k), text += ") * abs(x)", text += power(k);
@@ -94,9 +95,12 @@ RationalFit fit_rational(const ActivationSpec& target, int numerator, int denomi
         const std::vector<double> sol = solve(ata, atb);
         bool negative = false;
         for (std::size_t r = 0; r < u; ++r) {
-            if (cols[r] < m) a[cols[r]] = sol[r];
-            else if (sol[r] < 0) active[cols[r] - m] = false, negative = true;
-            else c[cols[r] - m] = sol[r];
+            if (cols[r] < m)
+                a[cols[r]] = sol[r];
+            else if (sol[r] < 0)
+                active[cols[r] - m] = false, negative = true;
+            else
+                c[cols[r] - m] = sol[r];
         }
         if (!negative) break;
         for (std::size_t k = 0; k < n; ++k)

@@ -3,8 +3,9 @@
 #include "activation.hpp"
 #include "activation_cases.hpp"
 #include "config/config.hpp"
-#include "layer_check.hpp"
 #include "core/error.hpp"
+#include "layer_check.hpp"
+#include "optimizer.hpp"
 #include "rational.hpp"
 #include "rng.hpp"
 #include "run/plan.hpp"
@@ -111,7 +112,8 @@ TEST_CASE("learned activation parameters: learn and constrain, in the trial id",
                                    "learn": {"a": "channel", "b": "layer"}, "constrain": {"a": "positive", "b": [0.1, 10.0]}})j"));
     // What is learned, how, from where and within what is in the id: each change moves the learned activation's trials only.
     for (const auto& [from, to] : {std::pair{"learn: {beta: channel}", "learn: {beta: layer}"},
-                                   {"params: {beta: 1.0}", "params: {beta: 1.5}"}, {"b: [0.1, 10]", "b: [0.1, 20]"}}) {
+                                   {"params: {beta: 1.0}", "params: {beta: 1.5}"},
+                                   {"b: [0.1, 10]", "b: [0.1, 20]"}}) {
         std::string other = text;
         other.replace(other.find(from), std::string(from).size(), to);
         const auto plan2 = make_plan(parse_config(other, "cfg.yaml"));
@@ -202,4 +204,30 @@ TEST_CASE("rational activations in a config: fitted at load time, learned, recor
     CHECK_THAT(with("  r: {rational: {numerator: 3, denominator: 2}}\n"), Catch::Contains("expected init:"));
     CHECK_THAT(with("  r: {rational: {numerator: 3, denominator: 2}, init: tanh, learn: all}\n"),
                Catch::Contains("activations.r.learn: expected channel or layer") && Catch::Contains("not 'all'"));
+}
+
+TEST_CASE("Swish with beta learned from 1: one SGD step equals the update computed by hand", "[activation][learned]") {
+    // Ramachandran et al. 2017's Swish-β, one β for the layer: dL/dβ = Σ dy · ∂(x σ(βx))/∂β = Σ dy · x² σ(βx)(1 − σ(βx)),
+    // and plain SGD moves β by −lr times that. Written out here independently of the formula engine.
+    const ActivationSpec spec =
+        formula_activation("swish_beta", "x * sigmoid(beta * x)", {}, {LearnedParam{"beta", 1.0, false, LearnedParam::Constraint::none}});
+    Context ctx;
+    const memory::dims dims{4, 5};
+    Activation act("act", spec, 1);
+    act.build(ctx, plain_desc(dims), true);
+    params_at_initial(ctx, act);
+    Rng rng(37);
+    const auto x = random_vector(20, rng, 2.0), dy = random_vector(20, rng);
+    act.forward(ctx, plain_memory(ctx, dims, x));
+    act.backward(ctx, plain_memory(ctx, dims, dy));
+    double grad = 0;
+    for (std::size_t i = 0; i < x.size(); ++i) {
+        const double s = 1 / (1 + std::exp(-static_cast<double>(x[i])));
+        grad += dy[i] * x[i] * x[i] * s * (1 - s);
+    }
+    OptimizerSpec sgd;
+    sgd.kind = "sgd";
+    Optimizer opt(act.params(), sgd);
+    opt.step(0.1);
+    CHECK(to_plain(ctx, act.params()[0]->value)[0] == Approx(1.0 - 0.1 * grad).epsilon(1e-6));
 }

@@ -87,7 +87,8 @@ ActivationSpec read_rational(const Reader& r, const std::string& name, const YAM
     int degree[2] = {0, 0};
     for (int i = 0; i < 2; ++i) {
         const char* key = i == 0 ? "numerator" : "denominator";
-        if (!degrees[key]) r.fail(degrees, what + ".rational: expected numerator and denominator (degrees 1.." + std::to_string(kMaxRationalDegree) + ")");
+        if (!degrees[key])
+            r.fail(degrees, what + ".rational: expected numerator and denominator (degrees 1.." + std::to_string(kMaxRationalDegree) + ")");
         degree[i] = static_cast<int>(r.integer(degrees[key], what + ".rational." + key, 1, kMaxRationalDegree));
     }
     if (!def["init"]) r.fail(def, what + ": expected init: a built-in activation to fit the coefficients to (e.g. leaky_relu)");
@@ -101,8 +102,10 @@ ActivationSpec read_rational(const Reader& r, const std::string& name, const YAM
     if (def["learn"]) {
         const std::string per = r.str(def["learn"], what + ".learn");
         if (per != "channel" && per != "layer")
-            r.fail(def["learn"], what + ".learn: expected channel or layer (every coefficient learned, per channel or per layer), not '" + per + "'");
-        for (const auto& [coefficient, value] : fit.coefficients) learned.push_back(LearnedParam{coefficient, value, per == "channel", LearnedParam::Constraint::none});
+            r.fail(def["learn"],
+                   what + ".learn: expected channel or layer (every coefficient learned, per channel or per layer), not '" + per + "'");
+        for (const auto& [coefficient, value] : fit.coefficients)
+            learned.push_back(LearnedParam{coefficient, value, per == "channel", LearnedParam::Constraint::none});
         constants.clear();
     }
     ActivationSpec spec;
