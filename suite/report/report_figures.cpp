@@ -8,35 +8,6 @@ namespace actbench::doc {
 
 using nlohmann::json;
 
-// Forest plot of every group's mean final accuracy; the baseline as a line (one context) or a tick per row.
-Figure forest(const Aggregate& a) {
-    std::vector<ForestRow> rows;
-    for (const Ranking& r : a.rankings)
-        for (const RankedEntry& e : r.entries) {
-            const Summary& acc = e.group->stats.acc;
-            if (acc.n == 0) continue;
-            ForestRow row;
-            row.label = value_text(e.group->values[a.compared_axis]) + (r.context_label.empty() ? "" : " (" + r.context_label + ")");
-            row.estimate = acc.mean;
-            row.low = acc.n > 1 ? acc.ci_low : acc.mean;
-            row.high = acc.n > 1 ? acc.ci_high : acc.mean;
-            row.reference = r.baseline && r.baseline->stats.acc.n ? r.baseline->stats.acc.mean : NAN;
-            row.color = verdict_style(e.verdict).color, row.marker = verdict_style(e.verdict).marker;
-            row.note = std::string(verdict_text(e.verdict)) + ", n = " + std::to_string(acc.n);
-            rows.push_back(row);
-        }
-    std::stable_sort(rows.begin(), rows.end(), [](const ForestRow& x, const ForestRow& y) { return x.estimate > y.estimate; });
-    const bool one_context = a.rankings.size() == 1 && a.rankings[0].baseline;
-    const double reference = one_context && a.rankings[0].baseline->stats.acc.n ? a.rankings[0].baseline->stats.acc.mean : NAN;
-    return {
-        "forest", "Final test accuracy by group",
-        svg_forest_plot(
-            "Final test accuracy, mean and 95% interval over seeds" +
-                std::string(a.baseline.is_null() ? "" : " (dashed / grey tick: " + a.baseline_text() + ")"),
-            "final test accuracy", rows, reference,
-            a.baseline.is_null() ? "" : "▲ better than the baseline · ▼ worse · ◆ equivalent · ○ no verdict either way · ● the baseline (the verdicts of the Summary)")};
-}
-
 namespace {
 
 std::string row_label(const Aggregate& a, const Ranking& r, const RankedEntry& e) {
@@ -50,6 +21,36 @@ std::vector<ForestRow> sorted_rows(std::vector<ForestRow> rows) {
 }
 
 }  // namespace
+
+// Forest plot of every group's mean final accuracy; the baseline as a line (one context) or a tick per row.
+Figure forest(const Aggregate& a) {
+    std::vector<ForestRow> rows;
+    for (const Ranking& r : a.rankings)
+        for (const RankedEntry& e : r.entries) {
+            const Summary& acc = e.group->stats.acc;
+            if (acc.n == 0) continue;
+            ForestRow row;
+            row.label = row_label(a, r, e);
+            row.estimate = acc.mean;
+            row.low = acc.n > 1 ? acc.ci_low : acc.mean;
+            row.high = acc.n > 1 ? acc.ci_high : acc.mean;
+            row.reference = r.baseline && r.baseline->stats.acc.n ? r.baseline->stats.acc.mean : NAN;
+            row.color = verdict_style(e.verdict).color, row.marker = verdict_style(e.verdict).marker;
+            row.note = std::string(verdict_text(e.verdict)) + ", n = " + std::to_string(acc.n);
+            rows.push_back(row);
+        }
+    rows = sorted_rows(std::move(rows));
+    const bool one_context = a.rankings.size() == 1 && a.rankings[0].baseline;
+    const double reference = one_context && a.rankings[0].baseline->stats.acc.n ? a.rankings[0].baseline->stats.acc.mean : NAN;
+    return {
+        "forest", "Final test accuracy by group",
+        svg_forest_plot(
+            "Final test accuracy, mean and 95% interval over seeds" +
+                std::string(a.baseline.is_null() ? "" : " (dashed / grey tick: " + a.baseline_text() + ")"),
+            "final test accuracy", rows, reference,
+            a.baseline.is_null() ? "" : "▲ better than the baseline · ▼ worse · ◆ equivalent · ○ no verdict either way · ● the baseline (the verdicts of the Summary)")};
+}
+
 
 // rliable's interval estimate of an aggregate (Agarwal et al. 2021, Fig. 1): the interquartile mean over seeds, robust to
 // a stray seed as the mean is not and less noisy than the median, with its percentile bootstrap interval.
