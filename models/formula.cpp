@@ -159,6 +159,21 @@ template <class T>
                     for (std::size_t i = 0; i < n; ++i) d[i] = c * m_exp(-va[i] * va[i]) * da[i];
                 }
                 break;
+            case Op::sin:  // periodic activations (SIREN, Snake, GCU): scalar libm, like tanh
+                for (std::size_t i = 0; i < n; ++i) v[i] = std::sin(va[i]);
+                if (dv)
+                    for (std::size_t i = 0; i < n; ++i) d[i] = std::cos(va[i]) * da[i];
+                break;
+            case Op::cos:
+                for (std::size_t i = 0; i < n; ++i) v[i] = std::cos(va[i]);
+                if (dv)
+                    for (std::size_t i = 0; i < n; ++i) d[i] = -std::sin(va[i]) * da[i];
+                break;
+            case Op::atan:
+                for (std::size_t i = 0; i < n; ++i) v[i] = std::atan(va[i]);
+                if (dv)
+                    for (std::size_t i = 0; i < n; ++i) d[i] = da[i] / (T(1) + va[i] * va[i]);
+                break;
             case Op::min:
                 for (std::size_t i = 0; i < n; ++i) v[i] = std::min(va[i], vb[i]);
                 if (dv)
@@ -174,7 +189,7 @@ template <class T>
 }
 
 // The float evaluation, built for plain x86-64, AVX2 and AVX-512 (chosen at load time); the loops in
-// eval_nodes vectorise where their functions do (tanh, erf and pow stay scalar libm calls).
+// eval_nodes vectorise where their functions do (tanh, erf, pow, sin, cos and atan stay scalar libm calls).
 __attribute__((target_clones("default", "avx2", "avx512f"))) void eval_block_f32(const std::vector<Node>& nodes, const float* x,
                                                                                  const float* const* p, std::size_t n, float* val,
                                                                                  float* der, int tangent) {

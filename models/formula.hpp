@@ -4,7 +4,7 @@
 //           expr := term (("+" | "-") term)*      term := unary (("*" | "/") unary)*
 //           unary := "-" unary | power             power := primary ("^" unary)?
 //           primary := number | name | name "(" cond ("," cond)* ")" | "(" cond ")"
-// Names: x, the formula's params, pi, e. Functions: exp log log1p sqrt abs tanh sigmoid softplus erf
+// Names: x, the formula's params, pi, e. Functions: exp log log1p sqrt abs tanh sigmoid softplus erf sin cos atan
 // (one argument), min max pow (two), where (three: where(c, a, b) is c ? a : b). A comparison is 1 or 0 with
 // derivative 0; a conditional picks a branch per element, so piecewise functions (the rectifier family) are formulas:
 // "x > 0 ? x : a * (exp(x) - 1)". Both branches are computed everywhere, so each must be finite on the checked range
@@ -108,6 +108,9 @@ public:
         sigmoid,
         softplus,
         erf,
+        sin,
+        cos,
+        atan,
         min,
         max,
         gt,

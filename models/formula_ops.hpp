@@ -43,6 +43,9 @@ inline double apply(Op op, double a, double b) {
         case Op::sigmoid: return sigmoid_of(a);
         case Op::softplus: return softplus_of(a);
         case Op::erf: return std::erf(a);
+        case Op::sin: return std::sin(a);
+        case Op::cos: return std::cos(a);
+        case Op::atan: return std::atan(a);
         case Op::min: return std::min(a, b);
         case Op::max: return std::max(a, b);
         case Op::gt: return a > b ? 1 : 0;

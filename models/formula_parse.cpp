@@ -24,8 +24,9 @@ struct FunctionInfo {
 };
 constexpr FunctionInfo kFunctions[] = {
     {"exp", Op::exp, 1},   {"log", Op::log, 1},         {"log1p", Op::log1p, 1},       {"sqrt", Op::sqrt, 1}, {"abs", Op::abs, 1},
-    {"tanh", Op::tanh, 1}, {"sigmoid", Op::sigmoid, 1}, {"softplus", Op::softplus, 1}, {"erf", Op::erf, 1},   {"min", Op::min, 2},
-    {"max", Op::max, 2},   {"pow", Op::pow, 2},         {"where", Op::select, 3},
+    {"tanh", Op::tanh, 1}, {"sigmoid", Op::sigmoid, 1}, {"softplus", Op::softplus, 1}, {"erf", Op::erf, 1},   {"sin", Op::sin, 1},
+    {"cos", Op::cos, 1},   {"atan", Op::atan, 1},       {"min", Op::min, 2},           {"max", Op::max, 2},   {"pow", Op::pow, 2},
+    {"where", Op::select, 3},
 };
 
 std::string function_names() {

@@ -23,6 +23,7 @@ inline std::vector<ActivationSpec> all_elementwise() {
     specs.push_back(activation_variant("prelu_shared", "prelu", {{"shared", 1}, {"init", 0.1}}));
     specs.push_back(formula_activation("f_swish", "x * sigmoid(beta * x)", {{"beta", 1.702}}));
     specs.push_back(formula_activation("f_mix", "log1p(exp(x)) - softplus(x) + tanh(x) * erf(x / 2) + sqrt(x*x + 1) / (2 + abs(x))", {}));
+    specs.push_back(formula_activation("f_periodic", "x + sin(2 * x) / 2 + cos(x) * atan(x)", {}));
     specs.push_back(formula_activation("f_pow", "pow(1 + x*x, 0.5) + (x^2)/3 - min(x, 1) + max(0, x)", {}));
     // Learned parameters: PReLU per channel, Swish-β with one β per layer, PELU with two positive ones per channel.
     using C = LearnedParam::Constraint;

@@ -33,6 +33,8 @@ TEST_CASE("formulas evaluate with the usual precedence and functions", "[formula
          [](double x) { return std::exp(-x) + 2 * std::log1p(x * x) + std::sqrt(1 + x * x); }},
         {"abs(x) + tanh(x) + erf(x) + softplus(x)",
          [](double x) { return std::abs(x) + std::tanh(x) + std::erf(x) + std::log1p(std::exp(x)); }},
+        {"sin(3 * x) + cos(x * x) + atan(2 * x)",
+         [](double x) { return std::sin(3 * x) + std::cos(x * x) + std::atan(2 * x); }},
         {"min(x, 0.5) + max(x, -0.5) + pow(x*x + 1, 1.5)",
          [](double x) { return std::min(x, 0.5) + std::max(x, -0.5) + std::pow(x * x + 1, 1.5); }},
         {"pi * e * x + 1e-3 + .5", [](double x) { return M_PI * M_E * x + 1e-3 + 0.5; }},
@@ -98,7 +100,7 @@ TEST_CASE("formulas that are not finite on the probe range are refused with the 
 TEST_CASE("the formula parser survives random input: it parses or throws, never crashes or hangs", "[formula][fuzz]") {
     const std::vector<std::string> tokens{"x",    "1",    "2.5", "1e3", "e",  "pi",   "beta", "+",     "-",        "*",
                                           "/",    "^",    "(",   ")",   ",",  "exp(", "log(", "min(",  "max(",     "sigmoid(",
-                                          "erf(", "abs(", " ",   "@",   "1e", ".",    "pow(", "sqrt(", "softplus(",
+                                          "erf(", "sin(", "atan(", "abs(", " ",   "@",   "1e", ".",    "pow(", "sqrt(", "softplus(",
                                           ">",    "<=",   "?",   ":",   "where(", "a"};
     Rng rng(2024);
     int parsed = 0;
