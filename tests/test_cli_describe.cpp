@@ -124,6 +124,10 @@ TEST_CASE("learned activations train end to end, record their values per layer, 
     // The report draws them per layer over training; export writes them in long form, a row per layer.
     REQUIRE(run_actbench(dir, "report " + (dir / "runs").string() + " --out " + (dir / "rep").string()).code == 0);
     CHECK(fs::exists(dir / "rep" / "learned.svg"));
+    // and the function each ends as, per layer, beside the one it started from: a panel per learned activation
+    const std::string shapes = slurp(dir / "rep" / "learned_shape.svg");
+    CHECK_THAT(shapes, Catch::Contains(">swish_beta<") && Catch::Contains(">pelu<") && Catch::Contains("at the start") &&
+                           Catch::Contains("layer 3, end"));
     CHECK_THAT(slurp(dir / "rep" / "report.html"), Catch::Contains("<figure id=\"learned\">") && Catch::Contains("pelu: b"));
     REQUIRE(run_actbench(dir, "export " + (dir / "runs").string() + " --out " + (dir / "export").string()).code == 0);
     const std::string curves = slurp(dir / "export" / "curves.csv");

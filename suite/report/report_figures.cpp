@@ -286,58 +286,6 @@ Figure overlay_figure(const Aggregate& a, bool loss) {
 
 }  // namespace
 
-std::optional<Figure> learned_figure(const Aggregate& a) {
-    // Per group and parameter: at each step, per layer, the mean over seeds of the layer's mean and of its spread.
-    struct Track {
-        std::map<long, std::vector<double>> mean, spread, count;
-    };
-    std::vector<Panel> panels;
-    std::size_t layers = 0;
-    for (const Group& g : a.groups) {
-        std::map<std::string, Track> tracks;
-        for (const TrialRecord* t : g.trials) {
-            if (!t->ok()) continue;
-            for (const json& row : t->metrics) {
-                if (!row.contains("learned") || !row["learned"].is_object()) continue;
-                const long step = row["step"].get<long>();
-                for (const auto& [name, v] : row["learned"].items()) {
-                    Track& tr = tracks[name];
-                    const std::size_t n = v["mean"].size();
-                    for (auto* m : {&tr.mean[step], &tr.spread[step], &tr.count[step]}) m->resize(n, 0.0);
-                    for (std::size_t l = 0; l < n; ++l)
-                        if (v["mean"][l].is_number())
-                            tr.mean[step][l] += v["mean"][l].get<double>(), tr.spread[step][l] += v["std"][l].get<double>(), tr.count[step][l] += 1;
-                }
-            }
-        }
-        for (const auto& [name, tr] : tracks) {
-            Panel p{value_text(g.values[a.compared_axis]) + ": " + name, {}};
-            const std::string context = a.context_text(g.values, {a.compared_axis, a.tune_axis});
-            if (!context.empty()) p.title += " (" + context + ")";
-            const std::size_t n = tr.mean.begin()->second.size();
-            layers = std::max(layers, n);
-            for (std::size_t l = 0; l < n; ++l) {
-                Series s = make_line("layer " + std::to_string(l + 1), kPalette[l % 10]);
-                for (const auto& [step, sums] : tr.mean) {
-                    const double c = tr.count.at(step)[l];
-                    if (c == 0) continue;
-                    const double m = sums[l] / c, sd = tr.spread.at(step)[l] / c;
-                    s.x.push_back(static_cast<double>(step)), s.y.push_back(m);
-                    s.band_low.push_back(m - sd), s.band_high.push_back(m + sd);
-                }
-                p.series.push_back(s);
-            }
-            panels.push_back(p);
-        }
-    }
-    if (panels.empty()) return std::nullopt;
-    MultiPlotSpec m = multiples("Learned activation parameters over training: a panel per " + a.compared_axis +
-                                    " and parameter, a line per activation layer (1 = nearest the input); mean over seeds, band: ± the "
-                                    "spread over the layer's channels",
-                                "step", "parameter value");
-    return panel_figure("learned", "Learned activation parameters", m, panels);
-}
-
 std::vector<Figure> curves(const Aggregate& a) {
     std::vector<Figure> figures{overlay_figure(a, false), overlay_figure(a, true)};
     const std::string per = " (a panel per " + a.compared_axis + ")";

@@ -1,6 +1,6 @@
-// Report, stage 3a's parts: the document is built by three files — the summary and its findings
-// (report_findings.cpp), the figures (report_figures.cpp) and the long sections (report_sections.cpp) — from the
-// cell and text helpers here. Internal to those three.
+// Report, stage 3a's parts: the document is built by the summary and its findings (report_findings.cpp), the figures
+// (report_figures.cpp, and report_learned.cpp for learned activations) and the long sections (report_sections.cpp),
+// from the cell and text helpers here. Internal to those.
 #pragma once
 
 #include "report/report_data.hpp"
@@ -68,6 +68,8 @@ std::vector<Figure> curves(const Aggregate& a);
 // A formula's learned parameters over training, a panel per activation and parameter, a line per layer; none when
 // nothing was learned.
 std::optional<Figure> learned_figure(const Aggregate& a);
+// The function a learned formula ends as, per layer, beside its start (report_learned.cpp, like learned_figure).
+std::optional<Figure> learned_shape_figure(const Aggregate& a);
 MultiPlotSpec multiples(const std::string& title, const std::string& x, const std::string& y);
 // Small multiples as a figure, with a one-column copy for narrow screens (Figure::narrow_svg).
 Figure panel_figure(std::string id, std::string title, const MultiPlotSpec& m, const std::vector<Panel>& panels);

@@ -372,6 +372,7 @@ Section per_layer_section(const Aggregate& a) {
         "signal that shrinks or grows layer by layer shows here). *PReLU slope*: the mean learned slope of the layer.");
     s.tables.push_back(t);
     if (auto learned = learned_figure(a)) s.figures.push_back(std::move(*learned));
+    if (auto shapes = learned_shape_figure(a)) s.figures.push_back(std::move(*shapes));
     return s;
 }
 
