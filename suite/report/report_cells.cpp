@@ -94,12 +94,18 @@ Curve curve(const Group& g, const char* x_key, const char* y_key, bool epoch_end
 // A per-layer metric (a list, one value per activation layer) at each evaluation step, averaged over the
 // group's finished trials; null entries (undefined for that layer) are skipped.
 std::map<long, std::vector<double>> layer_curve(const Group& g, const char* key) {
+    std::string path(1, '/');  // appended, not "/" + key: GCC 12 warns falsely (-Wrestrict) on the latter
+    path += key;
+    return layer_curve(g, json::json_pointer(path));
+}
+
+std::map<long, std::vector<double>> layer_curve(const Group& g, const json::json_pointer& at) {
     std::map<long, std::vector<double>> sum, count;
     for (const TrialRecord* t : g.trials) {
         if (!t->ok()) continue;
         for (const json& row : t->metrics) {
-            if (!row.contains(key)) continue;
-            const json& v = row[key];
+            if (!row.contains(at) || !row[at].is_array()) continue;
+            const json& v = row[at];
             auto& s = sum[row["step"].get<long>()];
             auto& c = count[row["step"].get<long>()];
             s.resize(std::max(s.size(), v.size()), 0.0), c.resize(s.size(), 0.0);

@@ -29,22 +29,28 @@ std::optional<Formula> learned_formula(const json& def) {
     return Formula::parse(def["expr"].get<std::string>(), constants, learned);
 }
 
+// The names of the parameters a group's formula learns, as its metrics record them.
+std::vector<std::string> learned_names(const Group& g) {
+    for (const TrialRecord* t : g.trials)
+        if (t->ok() && !t->metrics.empty() && t->metrics.front().contains("learned")) {
+            std::vector<std::string> names;
+            for (const auto& [name, v] : t->metrics.front()["learned"].items()) names.push_back(name);
+            return names;
+        }
+    return {};
+}
+
+json::json_pointer learned_at(const std::string& name, const char* what) {
+    return json::json_pointer("/learned") / name / what;
+}
+
 // Per learned parameter, per layer: the mean over the group's finished trials of the layer's mean value at the
 // last evaluation.
 std::map<std::string, std::vector<double>> final_means(const Group& g) {
-    std::map<std::string, std::vector<double>> sum, count;
-    for (const TrialRecord* t : g.trials) {
-        if (!t->ok() || t->metrics.empty() || !t->metrics.back().contains("learned")) continue;
-        for (const auto& [name, v] : t->metrics.back()["learned"].items()) {
-            const std::size_t n = v["mean"].size();
-            sum[name].resize(n, 0.0), count[name].resize(n, 0.0);
-            for (std::size_t l = 0; l < n; ++l)
-                if (v["mean"][l].is_number()) sum[name][l] += v["mean"][l].get<double>(), count[name][l] += 1;
-        }
-    }
-    for (auto& [name, s] : sum)
-        for (std::size_t l = 0; l < s.size(); ++l) s[l] = count[name][l] > 0 ? s[l] / count[name][l] : NAN;
-    return sum;
+    std::map<std::string, std::vector<double>> out;
+    for (const std::string& name : learned_names(g))
+        if (const auto curve = layer_curve(g, learned_at(name, "mean")); !curve.empty()) out[name] = curve.rbegin()->second;
+    return out;
 }
 
 // f on [−4, 4] with each learned parameter at `values` (NaN: its initial value).
@@ -93,49 +99,27 @@ std::optional<Figure> learned_shape_figure(const Aggregate& a) {
 }
 
 std::optional<Figure> learned_figure(const Aggregate& a) {
-    // Per group and parameter: at each step, per layer, the mean over seeds of the layer's mean and of its spread.
-    struct Track {
-        std::map<long, std::vector<double>> mean, spread, count;
-    };
     std::vector<Panel> panels;
-    std::size_t layers = 0;
-    for (const Group& g : a.groups) {
-        std::map<std::string, Track> tracks;
-        for (const TrialRecord* t : g.trials) {
-            if (!t->ok()) continue;
-            for (const json& row : t->metrics) {
-                if (!row.contains("learned") || !row["learned"].is_object()) continue;
-                const long step = row["step"].get<long>();
-                for (const auto& [name, v] : row["learned"].items()) {
-                    Track& tr = tracks[name];
-                    const std::size_t n = v["mean"].size();
-                    for (auto* m : {&tr.mean[step], &tr.spread[step], &tr.count[step]}) m->resize(n, 0.0);
-                    for (std::size_t l = 0; l < n; ++l)
-                        if (v["mean"][l].is_number())
-                            tr.mean[step][l] += v["mean"][l].get<double>(), tr.spread[step][l] += v["std"][l].get<double>(), tr.count[step][l] += 1;
-                }
-            }
-        }
-        for (const auto& [name, tr] : tracks) {
+    for (const Group& g : a.groups)
+        for (const std::string& name : learned_names(g)) {
             Panel p{value_text(g.values[a.compared_axis]) + ": " + name, {}};
             const std::string context = a.context_text(g.values, {a.compared_axis, a.tune_axis});
             if (!context.empty()) p.title += " (" + context + ")";
-            const std::size_t n = tr.mean.begin()->second.size();
-            layers = std::max(layers, n);
-            for (std::size_t l = 0; l < n; ++l) {
+            // Per step and layer, the mean over seeds of the layer's mean and of its spread over channels.
+            const auto mean = layer_curve(g, learned_at(name, "mean")), spread = layer_curve(g, learned_at(name, "std"));
+            const std::size_t layers = mean.empty() ? 0 : mean.begin()->second.size();
+            for (std::size_t l = 0; l < layers; ++l) {
                 Series s = make_line("layer " + std::to_string(l + 1), kPalette[l % 10]);
-                for (const auto& [step, sums] : tr.mean) {
-                    const double c = tr.count.at(step)[l];
-                    if (c == 0) continue;
-                    const double m = sums[l] / c, sd = tr.spread.at(step)[l] / c;
-                    s.x.push_back(static_cast<double>(step)), s.y.push_back(m);
-                    s.band_low.push_back(m - sd), s.band_high.push_back(m + sd);
+                for (const auto& [step, m] : mean) {
+                    const double v = at(m, l), sd = at(spread.at(step), l);
+                    if (!std::isfinite(v)) continue;
+                    s.x.push_back(static_cast<double>(step)), s.y.push_back(v);
+                    s.band_low.push_back(v - sd), s.band_high.push_back(v + sd);
                 }
                 p.series.push_back(s);
             }
             panels.push_back(p);
         }
-    }
     if (panels.empty()) return std::nullopt;
     MultiPlotSpec m = multiples("Learned activation parameters over training: a panel per " + a.compared_axis +
                                     " and parameter, a line per activation layer (1 = nearest the input); mean over seeds, band: ± the "

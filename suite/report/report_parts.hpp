@@ -37,6 +37,8 @@ struct Curve {
 Curve curve(const Group& g, const char* x_key, const char* y_key, bool epoch_ends_only = false, bool quartiles = false);
 // A per-layer metric at each evaluation step, averaged over the group's finished trials (null entries skipped).
 std::map<long, std::vector<double>> layer_curve(const Group& g, const char* key);
+// The same for a list deeper in the row, e.g. /learned/beta/mean.
+std::map<long, std::vector<double>> layer_curve(const Group& g, const nlohmann::json::json_pointer& at);
 double at(const std::vector<double>& v, std::size_t i);  // NaN past the end
 double normal_cdf(double x);
 const char* verdict_text(RankedEntry::Verdict v);
