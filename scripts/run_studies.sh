@@ -5,7 +5,8 @@
 # <name> is the config file's name without .yaml. The report header quotes the run command, its commit and wall
 # time; `actbench report results/<name> --out reports/<name>` regenerates the report byte for byte.
 #   scripts/run_studies.sh                      every study: configs/claims/*.yaml, the activation comparison on three
-#                                               data sets and its follow-up (configs/comparison*.yaml), quick,
+#                                               data sets and its follow-up (configs/comparison*.yaml), the catalogue of
+#                                               literature activations (configs/catalogue.yaml), quick,
 #                                               tuned_activations, and bf16_quick, comparison_shapes_bf16 and
 #                                               comparison_bf16 where the CPU has native bf16; then `actbench rank` of
 #                                               the comparison across the data sets into reports/across_datasets, and
@@ -20,7 +21,7 @@ cd "$root"
 configs=("$@")
 if ((${#configs[@]} == 0)); then
   configs=(configs/claims/*.yaml configs/comparison.yaml configs/comparison_digits.yaml configs/comparison_shapes.yaml
-           configs/comparison_interactions.yaml configs/quick.yaml configs/tuned_activations.yaml)
+           configs/comparison_interactions.yaml configs/catalogue.yaml configs/quick.yaml configs/tuned_activations.yaml)
   # bf16 against fp32 needs bf16 instructions; validate says why not where they are missing.
   if build/actbench validate configs/bf16_quick.yaml >/dev/null 2>&1; then configs+=(configs/bf16_quick.yaml configs/comparison_shapes_bf16.yaml configs/comparison_bf16.yaml)
   else echo "== bf16_quick skipped: $(build/actbench validate configs/bf16_quick.yaml 2>&1)" >&2; fi
