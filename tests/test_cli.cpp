@@ -227,6 +227,30 @@ TEST_CASE("a diverging trial is a result, and the sweep goes on", "[cli][e2e]") 
     CHECK_THAT(report.out, Catch::Contains("diverged)"));
 }
 
+TEST_CASE("train.diverge_loss stops a trial whose loss passes the bound, as diverged at that step", "[cli][e2e]") {
+    TempDir dir;
+    write_idx_dataset(dir / "data");
+    std::string text = config_text(dir / "data");
+    text.replace(text.find("[relu, tanh]"), 12, "[relu]");
+    // A bound below chance's loss (ln 4 = 1.39 for these four classes) is passed at the first step; 0 is off.
+    text.replace(text.find("seed: [1, 2]"), 12, "seed: [1]\n  train.diverge_loss: [0, 1.0]");
+    const fs::path runs = dir / "runs";
+    const Result r = run_actbench(dir, "run " + write_config(dir, "c.yaml", text).string() + " --out " + runs.string() + " --quiet");
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    std::map<double, nlohmann::json> by_bound;
+    for (const fs::path& d : trial_dirs(runs)) {
+        const auto summary = nlohmann::json::parse(slurp(d / "summary.json"));
+        by_bound[summary["axes"]["train.diverge_loss"].get<double>()] = summary;
+    }
+    REQUIRE(by_bound.size() == 2);
+    CHECK(by_bound[0.0]["status"] == "ok");
+    CHECK(by_bound[1.0]["status"] == "diverged");
+    CHECK(by_bound[1.0]["diverged_step"] == 1);
+    CHECK(by_bound[0.0]["settings"]["train"].count("diverge_loss") == 0);  // off: the ids of before the key
+    CHECK(by_bound[1.0]["settings"]["train"]["diverge_loss"] == 1.0);
+}
+
 TEST_CASE("a sweep over dotted-path axes runs, and the report has a column per axis", "[cli][e2e][sweep]") {
     TempDir dir;
     const fs::path cfg =

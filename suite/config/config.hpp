@@ -6,7 +6,7 @@
 //   model:   {name: lenet, conv1: 32, conv2: 64, dense: 128, kernel: 5, padding: 2, batchnorm: none, dropout: 0}
 //            (families and their parameters: model_zoo.hpp, `actbench list models`)
 //   train:   {epochs: 3, batch: 64, lr: 0.05, optimizer: momentum, momentum: 0.9, weight_decay: 0, clip_norm: 0,
-//             schedule: constant | {kind: step|cosine, step_epochs, gamma, warmup_epochs}, l1_activation: 0,
+//             schedule: constant | {kind: step|cosine, step_epochs, gamma, warmup_epochs}, l1_activation: 0, diverge_loss: 0,
 //             probe: 512}
 //   inits:   {he_out: {base: he_normal, mode: fan_out}}
 //   activations: {very_leaky: {base: leaky_relu, slope: 0.18}, swish_1702: {expr: "x * sigmoid(1.702 * x)"}}

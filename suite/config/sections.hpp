@@ -42,6 +42,8 @@ struct TrainConfig {
     OptimizerSpec optimizer;
     ScheduleSpec schedule;
     double l1_activation = 0;  // λ of an L1 penalty λ·mean over the batch of Σ|a| on activation outputs
+    // > 0: a mini-batch mean training loss above this stops the trial as diverged, like NaN/Inf (which always does)
+    double diverge_loss = 0;
     double target = 0.25;  // training error whose first crossing measures convergence speed
     int eval_every = 0;  // > 0: also evaluate every this many steps (a finer convergence curve)
     int probe = 512;  // training images (the first of the training set) for sparsity statistics

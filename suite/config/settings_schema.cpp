@@ -366,6 +366,18 @@ const std::vector<SettingKey<TrainConfig>>& train_keys() {
          .id_path = "l1_activation",
          .other = "0.001",
          .description = "λ of an L1 penalty λ·(1/N)·Σ|a| on the activations (Glorot et al. 2011)"},
+        // 0 (off) is what trials hashed before the key: their ids do not change.
+        {.key = "diverge_loss",
+         .kind = ValueKind::number,
+         .min = 0,
+         .max = 1e12,
+         .access = member<T>([](auto& t) -> auto& { return t.diverge_loss; }),
+         .id_path = "diverge_loss",
+         .applies = [](const T& t) { return t.diverge_loss > 0; },
+         .other = "100",
+         .description = "> 0: a trial whose mini-batch mean training loss exceeds this stops at that step, recorded as diverged "
+                        "(NaN or Inf always stops it); 0: only NaN or Inf",
+         .hint = "a cross-entropy; chance is ln(classes)"},
         {.key = "target",
          .kind = ValueKind::number,
          .min = 0,

@@ -367,7 +367,8 @@ bool TrialRun::train_epoch(int epoch, const std::atomic<bool>* stop) {
                              labels_.data());
         const LossResult r = net_->forward(labels_.data(), batch_);
         ++step_;
-        if (!std::isfinite(r.loss_sum)) {
+        const double bound = trial_.train.diverge_loss;
+        if (!std::isfinite(r.loss_sum) || (bound > 0 && r.loss_sum / batch_ > bound)) {
             status_ = TrialStatus::diverged;
             diverged_step_ = step_;
             return true;
