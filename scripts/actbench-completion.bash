@@ -5,7 +5,7 @@ _actbench() {
     cur="${COMP_WORDS[COMP_CWORD]}"
     prev="${COMP_WORDS[COMP_CWORD-1]}"
     local cmd="${COMP_WORDS[1]}"
-    local commands="run report rank index export list show inspect validate plan verify compact bench slurm"
+    local commands="run report rank index export list show inspect validate plan verify compact bench slurm status"
     if [[ $COMP_CWORD -eq 1 ]]; then
         COMPREPLY=($(compgen -W "$commands --help --version" -- "$cur"))
         return
@@ -26,6 +26,7 @@ _actbench() {
         compact) options="--help" ;;
         bench) options="--model --conv1 --conv2 --dense --depth --width --stages --block --activation --batch --threads --seconds --precision --profile --json --help" ;;
         slurm) options="--out --tasks --partition --time --cpus-per-task --submit --help" ;;
+        status) options="--config --jobs --json --help" ;;
     esac
     case "$prev" in
         --activation) COMPREPLY=($(compgen -W "$(actbench list activations --names 2>/dev/null)" -- "$cur")); return ;;

@@ -15,6 +15,7 @@
 // in the input; 100 + n when n trials failed
 // (capped at 255). A diverged trial is a result, not a failure.
 #include "cli/bench.hpp"
+#include "cli/commands.hpp"
 #include "cli/cli_support.hpp"
 #include "cli/describe.hpp"
 #include "cli/export.hpp"
@@ -53,12 +54,6 @@ constexpr const char* kOutOfMemoryAdvice =
     "; finished trials are kept: lower --jobs, train.batch or the model's size (validate estimates what one trial needs) "
     "and rerun to resume\n";
 
-// Each subcommand: its options, registered on the parser, and what it does once they are parsed. Adding a
-// subcommand is one such function and one line in main().
-struct Command {
-    CLI::App* app;
-    std::function<int()> action;
-};
 
 std::string command_line(int argc, char** argv) {
     std::string s;
@@ -482,53 +477,6 @@ Command bench_command(CLI::App& app) {
             }};
 }
 
-Command slurm_command(CLI::App& app, const std::string& invocation) {
-    struct Options {
-        SlurmOptions slurm;
-        bool submit = false;
-    };
-    auto o = std::make_shared<Options>();
-    auto* sub = app.add_subcommand(
-        "slurm", "Write (and with --submit, submit) a Slurm job array running the sweep's shards, and a report job after it");
-    sub->add_option("config", o->slurm.config, "Sweep config (YAML)")->required();
-    sub->add_option("--out", o->slurm.out, "Run directory on storage every node shares")->required();
-    sub->add_option("--tasks", o->slurm.tasks, "Array tasks = shards (default 4)")->check(CLI::Range(1, 100000));
-    sub->add_option("--partition", o->slurm.partition, "Slurm partition");
-    sub->add_option("--time", o->slurm.time, "Time limit per task, HH:MM:SS (default 04:00:00)");
-    sub->add_option("--cpus-per-task", o->slurm.cpus_per_task, "CPUs per task = trials in parallel per task (default 2)")
-        ->check(CLI::Range(1, 4096));
-    sub->add_flag("--submit", o->submit, "Submit both jobs with sbatch and print their ids");
-    return {sub, [o, invocation] {
-                SlurmOptions options = o->slurm;
-                check_slurm_options(options);
-                options.config = locate_config(options.config);
-                const Config config = load_config(options.config);  // refuse a bad config before a cluster does
-                options.config = std::filesystem::absolute(options.config).string();
-                options.out = std::filesystem::absolute(options.out).lexically_normal().string();
-                options.binary = std::filesystem::read_symlink("/proc/self/exe").string();
-                options.command = invocation;
-                const std::filesystem::path dir(options.out);
-                const std::string array = (dir / "actbench-array.sbatch").string(), report_job = (dir / "actbench-report.sbatch").string();
-                write_output_file(array, slurm_array_script(options));
-                write_output_file(report_job, slurm_report_script(options));
-                std::cout << config.name << ": " << config.cell_count() << " trials in " << options.tasks << " tasks\n"
-                          << "wrote " << array << "\nwrote " << report_job << "\n";
-                if (!o->submit) {
-                    // The same arguments sbatch_submit passes, quoted for a shell; the job id through $jobid.
-                    std::string array_words = "sbatch", report_words = "sbatch --dependency=afterok:$jobid";
-                    for (const auto& arg : sbatch_array_args(options, array)) array_words += " " + shell_quote(arg);
-                    for (const auto& arg : sbatch_report_args(options, report_job, ""))
-                        if (arg.rfind("--dependency", 0) != 0) report_words += " " + shell_quote(arg);
-                    std::cout << "submit with: jobid=$(" << array_words << ") && " << report_words << "\n";
-                    return 0;
-                }
-                const std::string array_id = sbatch_submit(sbatch_array_args(options, array));
-                const std::string report_id = sbatch_submit(sbatch_report_args(options, report_job, array_id));
-                std::cout << "submitted array job " << array_id << " and report job " << report_id << "\n";
-                return 0;
-            }};
-}
-
 // An unknown command is named, with the valid ones (CLI11 would only say that one is required).
 bool known_command(const CLI::App& app, int argc, char** argv) {
     if (argc < 2 || argv[1][0] == '-') return true;
@@ -554,7 +502,7 @@ int main(int argc, char** argv) {
                                         export_command(app),           list_command(app),     show_command(app),
                                         inspect_command(app),          validate_command(app), plan_command(app),
                                         verify_command(app),           compact_command(app),  bench_command(app),
-                                        slurm_command(app, invocation)};
+                                        slurm_command(app, invocation), status_command(app)};
     if (!known_command(app, argc, argv)) return 2;
     try {
         app.parse(argc, argv);

@@ -7,6 +7,7 @@
 #include "run/data.hpp"
 #include "run/plan.hpp"
 #include "run/runner.hpp"
+#include "run/status.hpp"
 #include "run/trainer.hpp"
 #include "store/run_store.hpp"
 
@@ -104,11 +105,7 @@ std::vector<std::pair<const Config*, std::size_t>> trials_to_verify(const std::f
 VerifyReport verify_run(const std::filesystem::path& run_dir, const VerifyOptions& options) {
     namespace fs = std::filesystem;
     const nlohmann::json manifest = read_manifest(run_dir);
-    const std::string config_file = manifest["config_file"];
-    const Config config = load_config(config_file);
-    if (trial_id(config_json(config)) != manifest["config_hash"])
-        throw InputError(config_file + ": this config has changed since " + run_dir.string() +
-                         " was run (its hash differs from the manifest's); verify needs the config that made the run");
+    const Config config = config_of_run(run_dir);
     // The run's environment: its ISA and its threads per trial.
     VerifyReport report;
     const nlohmann::json& recorded = manifest["environment"];

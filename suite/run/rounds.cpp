@@ -157,6 +157,9 @@ RunTotals run_adaptive(const Config& config, const Stage& candidates, const RunO
         std::size_t missing = 0;
         auto outcomes = stored_outcomes(out, grid, ids, cells, missing);
         if (missing > 0) {
+            totals.at = candidates.label + (candidates.label.empty() ? "" : ", ") + "round " + std::to_string(round + 1) + " of " +
+                std::to_string(spec.rounds());
+            totals.waiting = static_cast<int>(missing);
             if (!options.quiet)
                 std::cerr << "actbench: " << missing << " trial(s) of round " << round + 1 << " are not in " << out.string()
                           << " yet (other shards?); run again when they are to decide and go on\n";

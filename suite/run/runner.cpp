@@ -152,7 +152,8 @@ std::vector<std::size_t> all_cells(const Config& grid) {
 
 RunTotals& operator+=(RunTotals& a, const RunTotals& b) {
     a.planned += b.planned, a.other_shards += b.other_shards, a.skipped += b.skipped, a.ok += b.ok, a.diverged += b.diverged;
-    a.failed += b.failed, a.elsewhere += b.elsewhere, a.interrupted |= b.interrupted;
+    a.failed += b.failed, a.elsewhere += b.elsewhere, a.to_run += b.to_run, a.interrupted |= b.interrupted;
+    a.at = b.at, a.waiting = b.waiting;  // the later step's
     return a;
 }
 
@@ -179,6 +180,7 @@ RunTotals run_sweep(const Config& config, const RunOptions& options) {
         selection = select_tuned(config, out);
     }
     if (selection.missing > 0) {
+        totals.at = "tuning", totals.waiting = static_cast<int>(selection.missing);
         if (!options.quiet)
             std::cerr << "actbench: " << config.name << ": " << selection.missing << " tuning trial(s) are not in " << out.string()
                       << " yet (other shards?); run again when they are to choose each cell's " << config.tune->axis
@@ -439,6 +441,11 @@ RunTotals run_stage(const Config& config, const Stage& stage, const RunOptions& 
     RunTotals totals;
     totals.planned = static_cast<int>(planned);
     const std::vector<std::size_t> todo = cells_to_run(stage, out, options, totals);
+    if (options.dry_run) {
+        totals.to_run = static_cast<int>(todo.size());
+        if (!todo.empty()) totals.at = stage.label.empty() ? "sweep" : stage.label, totals.waiting = totals.to_run;
+        return totals;
+    }
     const std::map<std::string, PreparedData> datasets = prepare_stage_data(config, stage.grid, todo, out);
     record_manifest(config, out, identity, config_doc, config_hash, environment);
     if (!options.quiet)

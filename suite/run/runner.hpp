@@ -18,6 +18,9 @@ struct RunOptions {
     bool retry_failed = false;  // rerun trials whose summary says failed
     bool quiet = false;
     int shard_index = 0, shard_count = 1;  // run only the trials with fnv1a(id) mod count == index
+    // Train nothing and write nothing: go through the stages as far as the stored trials allow, counting what each
+    // would train (`actbench status`, and the Slurm chain's next step).
+    bool dry_run = false;
     std::string command;  // the command line, recorded with the wall time in the run directory's runs.jsonl
 };
 
@@ -30,7 +33,12 @@ bool in_shard(const std::string& id, int index, int count);
 struct RunTotals {
     int planned = 0, other_shards = 0, skipped = 0, ok = 0, diverged = 0, failed = 0;
     int elsewhere = 0;  // trained (or being trained) by another runner into the same directory
+    int to_run = 0;  // dry_run: the trials the stages reached would train
     bool interrupted = false;
+    // Where the protocol stands when run_sweep returns: "done", or the step that waits for trials not stored yet
+    // ("tuning", "final, round 2 of 4", "confirm", …) and how many (other shards, or a dry run's to_run).
+    std::string at = "done";
+    int waiting = 0;
 };
 
 // Throws InputError for a run directory that belongs to a different config, before writing anything: the

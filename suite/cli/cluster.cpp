@@ -1,0 +1,108 @@
+// The cluster's commands: `actbench slurm` writes and submits a study's Slurm jobs, `actbench status` says where a
+// study stands in its run directory.
+#include "cli/cli_support.hpp"
+#include "cli/commands.hpp"
+#include "config/config.hpp"
+#include "run/slurm.hpp"
+#include "run/status.hpp"
+
+#include <cmath>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <sstream>
+#include <thread>
+
+namespace actbench {
+
+Command slurm_command(CLI::App& app, const std::string& invocation) {
+    struct Options {
+        SlurmOptions slurm;
+        bool submit = false;
+    };
+    auto o = std::make_shared<Options>();
+    auto* sub = app.add_subcommand(
+        "slurm", "Write (and with --submit, submit) a Slurm job array running the sweep's shards, and a report job after it");
+    sub->add_option("config", o->slurm.config, "Sweep config (YAML)")->required();
+    sub->add_option("--out", o->slurm.out, "Run directory on storage every node shares")->required();
+    sub->add_option("--tasks", o->slurm.tasks, "Array tasks = shards (default 4)")->check(CLI::Range(1, 100000));
+    sub->add_option("--partition", o->slurm.partition, "Slurm partition");
+    sub->add_option("--time", o->slurm.time, "Time limit per task, HH:MM:SS (default 04:00:00)");
+    sub->add_option("--cpus-per-task", o->slurm.cpus_per_task, "CPUs per task = trials in parallel per task (default 2)")
+        ->check(CLI::Range(1, 4096));
+    sub->add_flag("--submit", o->submit, "Submit both jobs with sbatch and print their ids");
+    return {sub, [o, invocation] {
+                SlurmOptions options = o->slurm;
+                check_slurm_options(options);
+                options.config = locate_config(options.config);
+                const Config config = load_config(options.config);  // refuse a bad config before a cluster does
+                options.config = std::filesystem::absolute(options.config).string();
+                options.out = std::filesystem::absolute(options.out).lexically_normal().string();
+                options.binary = std::filesystem::read_symlink("/proc/self/exe").string();
+                options.command = invocation;
+                const std::filesystem::path dir(options.out);
+                const std::string array = (dir / "actbench-array.sbatch").string(), report_job = (dir / "actbench-report.sbatch").string();
+                write_output_file(array, slurm_array_script(options));
+                write_output_file(report_job, slurm_report_script(options));
+                std::cout << config.name << ": " << config.cell_count() << " trials in " << options.tasks << " tasks\n"
+                          << "wrote " << array << "\nwrote " << report_job << "\n";
+                if (!o->submit) {
+                    // The same arguments sbatch_submit passes, quoted for a shell; the job id through $jobid.
+                    std::string array_words = "sbatch", report_words = "sbatch --dependency=afterok:$jobid";
+                    for (const auto& arg : sbatch_array_args(options, array)) array_words += " " + shell_quote(arg);
+                    for (const auto& arg : sbatch_report_args(options, report_job, ""))
+                        if (arg.rfind("--dependency", 0) != 0) report_words += " " + shell_quote(arg);
+                    std::cout << "submit with: jobid=$(" << array_words << ") && " << report_words << "\n";
+                    return 0;
+                }
+                const std::string array_id = sbatch_submit(sbatch_array_args(options, array));
+                const std::string report_id = sbatch_submit(sbatch_report_args(options, report_job, array_id));
+                std::cout << "submitted array job " << array_id << " and report job " << report_id << "\n";
+                return 0;
+            }};
+}
+
+namespace {
+
+std::string status_text(const std::string& dir, const StudyStatus& s, int jobs) {
+    std::ostringstream out;
+    out << s.name << " (" << s.config_file << ") in " << dir << "\n";
+    if (s.stored.empty()) out << "stored: nothing yet\n";
+    for (const auto& [stage, c] : s.stored)
+        out << "stored, " << stage << ": " << c.ok << " ok, " << c.diverged << " diverged, " << c.failed << " failed"
+            << (c.damaged ? ", " + std::to_string(c.damaged) + " damaged" : std::string()) << "\n";
+    if (s.next.at == "done") {
+        out << "next: nothing; every step of the protocol has its trials (actbench report " << dir << ")\n";
+        return out.str();
+    }
+    out << "next: " << s.next.at << ": " << s.next.waiting << " trial(s) to train";
+    if (std::isfinite(s.core_seconds_per_trial))
+        out << ", about " << std::lround(std::ceil(s.next.waiting * s.core_seconds_per_trial / jobs / 60)) << " min with " << jobs
+            << " job(s) (" << std::lround(s.core_seconds_per_trial) << " core-seconds per trial so far)";
+    out << "\nthen: what its results decide (a tuned value, the next round, the confirmation seeds)\n";
+    return out.str();
+}
+
+}  // namespace
+
+Command status_command(CLI::App& app) {
+    struct Options {
+        std::string dir, config;
+        int jobs = 0;
+        bool json = false;
+    };
+    auto o = std::make_shared<Options>();
+    auto* sub = app.add_subcommand("status", "Where a study stands: what its run directory holds and what its protocol waits for");
+    sub->add_option("run_dir", o->dir, "Run directory")->required();
+    sub->add_option("--config", o->config, "The config that made the run (default: the file its manifest names)");
+    sub->add_option("--jobs", o->jobs, "Trials in parallel, for the ETA (default: the cores)")->check(CLI::Range(1, 1024));
+    sub->add_flag("--json", o->json, "The same as JSON");
+    return {sub, [o] {
+                const StudyStatus s = study_status(o->dir, o->config);
+                const int jobs = o->jobs > 0 ? o->jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+                std::cout << (o->json ? s.to_json().dump(2) + "\n" : status_text(o->dir, s, jobs));
+                return 0;
+            }};
+}
+
+}  // namespace actbench

@@ -1,0 +1,81 @@
+#include "run/status.hpp"
+
+#include "config/settings.hpp"
+#include "core/error.hpp"
+#include "run/plan.hpp"
+#include "store/run_store.hpp"
+
+#include <cmath>
+
+namespace actbench {
+
+Config config_of_run(const std::filesystem::path& run_dir, const std::string& config_file) {
+    const nlohmann::json manifest = read_manifest(run_dir);
+    const std::string file = config_file.empty() ? manifest["config_file"].get<std::string>() : config_file;
+    const Config config = load_config(file);
+    if (trial_id(config_json(config)) != manifest["config_hash"])
+        throw InputError(file + ": this config is not the one " + run_dir.string() +
+                         " was run with (its hash differs from the manifest's); give the config that made the run");
+    return config;
+}
+
+namespace {
+
+// Counts the stored trials by stage and status; returns the training and evaluation seconds of the finished ones,
+// per trial (NaN without any), from their timing.jsonl.
+double count_stored(const std::filesystem::path& run_dir, StudyStatus& s) {
+    double seconds = 0, timed = 0;
+    for (const auto& e : std::filesystem::directory_iterator(run_dir)) {
+        if (!e.is_directory() || !std::filesystem::exists(e.path() / kSummaryFile)) continue;
+        try {
+            const StoredTrial trial = read_trial(e.path());
+            const nlohmann::json& summary = trial.summary;
+            for (const nlohmann::json& row : trial.timing) seconds += row.value("train_seconds", 0.0) + row.value("eval_seconds", 0.0);
+            timed += !trial.timing.empty();
+            StudyStatus::Counts& c = s.stored[summary["axes"].value("stage", std::string("sweep"))];
+            const TrialStatus status = *status_of(summary);
+            (status == TrialStatus::ok ? c.ok : status == TrialStatus::diverged ? c.diverged : c.failed)++;
+        } catch (const InputError&) {
+            ++s.stored["damaged"].damaged;  // unreadable: run retrains it
+        }
+    }
+    return timed > 0 ? seconds / timed : NAN;
+}
+
+double core_seconds_per_trial(const std::filesystem::path& run_dir) {
+    double core_seconds = 0, trials = 0;
+    for (const nlohmann::json& run : read_run_log(run_dir)) {
+        const double finished = run.value("trials_finished", 0.0);
+        if (finished <= 0 || run.value("interrupted", false)) continue;
+        core_seconds += run.value("wall_seconds", 0.0) * run.value("jobs", 1.0) * run.value("threads_per_trial", 1.0);
+        trials += finished;
+    }
+    return trials > 0 ? core_seconds / trials : NAN;
+}
+
+}  // namespace
+
+StudyStatus study_status(const std::filesystem::path& run_dir, const std::string& config_file) {
+    const Config config = config_of_run(run_dir, config_file);
+    StudyStatus s;
+    s.name = config.name;
+    s.config_file = config.file;
+    const double timed = count_stored(run_dir, s) * read_manifest(run_dir)["environment"].value("threads_per_trial", 1.0);
+    RunOptions dry;
+    dry.out = run_dir;
+    dry.dry_run = dry.quiet = true;
+    s.next = run_sweep(config, dry);
+    s.core_seconds_per_trial = core_seconds_per_trial(run_dir);
+    if (!std::isfinite(s.core_seconds_per_trial)) s.core_seconds_per_trial = timed;  // no run has ended yet: the trials' own timings
+    return s;
+}
+
+nlohmann::json StudyStatus::to_json() const {
+    nlohmann::json j{{"study", name}, {"config_file", config_file}, {"next", next.at}, {"waiting", next.waiting},
+                     {"core_seconds_per_trial", std::isfinite(core_seconds_per_trial) ? nlohmann::json(core_seconds_per_trial) : nlohmann::json()}};
+    for (const auto& [stage, c] : stored)
+        j["stored"][stage] = {{"ok", c.ok}, {"diverged", c.diverged}, {"failed", c.failed}, {"damaged", c.damaged}};
+    return j;
+}
+
+}  // namespace actbench
