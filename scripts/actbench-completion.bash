@@ -25,7 +25,7 @@ _actbench() {
         verify) options="--trial --sample --help" ;;
         compact) options="--help" ;;
         bench) options="--model --conv1 --conv2 --dense --depth --width --stages --block --activation --batch --threads --seconds --precision --profile --json --help" ;;
-        slurm) options="--out --tasks --partition --time --cpus-per-task --submit --help" ;;
+        slurm) options="--out --tasks --partition --time --cpus-per-task --max-array --retries --submit --step --help" ;;
         status) options="--config --jobs --json --help" ;;
     esac
     case "$prev" in

@@ -4,6 +4,7 @@
 #include "cli/commands.hpp"
 #include "config/config.hpp"
 #include "run/slurm.hpp"
+#include "run/slurm_chain.hpp"
 #include "run/status.hpp"
 
 #include <cmath>
@@ -18,7 +19,7 @@ namespace actbench {
 Command slurm_command(CLI::App& app, const std::string& invocation) {
     struct Options {
         SlurmOptions slurm;
-        bool submit = false;
+        bool submit = false, step = false;
     };
     auto o = std::make_shared<Options>();
     auto* sub = app.add_subcommand(
@@ -30,7 +31,14 @@ Command slurm_command(CLI::App& app, const std::string& invocation) {
     sub->add_option("--time", o->slurm.time, "Time limit per task, HH:MM:SS (default 04:00:00)");
     sub->add_option("--cpus-per-task", o->slurm.cpus_per_task, "CPUs per task = trials in parallel per task (default 2)")
         ->check(CLI::Range(1, 4096));
-    sub->add_flag("--submit", o->submit, "Submit both jobs with sbatch and print their ids");
+    sub->add_flag("--submit", o->submit, "Submit the jobs with sbatch and print their ids");
+    sub->add_option("--max-array", o->slurm.max_array, "No job array larger than this (the cluster's MaxArraySize caps it too)")
+        ->check(CLI::Range(1, 100000000));
+    sub->add_option("--retries", o->slurm.retries,
+                    "A staged study's chain: resubmissions of a step that stores nothing new before its missing trials are "
+                    "recorded as failed (default 2)")
+        ->check(CLI::Range(0, 100));
+    sub->add_flag("--step", o->step, "Run one step of a staged study's chain (what its step job does): submit what the study waits for");
     return {sub, [o, invocation] {
                 SlurmOptions options = o->slurm;
                 check_slurm_options(options);
@@ -40,12 +48,31 @@ Command slurm_command(CLI::App& app, const std::string& invocation) {
                 options.out = std::filesystem::absolute(options.out).lexically_normal().string();
                 options.binary = std::filesystem::read_symlink("/proc/self/exe").string();
                 options.command = invocation;
+                if (o->step) {
+                    std::cout << chain_step(options);
+                    return 0;
+                }
+                const bool staged = config.tune || config.adaptive;
                 const std::filesystem::path dir(options.out);
                 const std::string array = (dir / "actbench-array.sbatch").string(), report_job = (dir / "actbench-report.sbatch").string();
+                const std::string step_job = (dir / "actbench-step.sbatch").string();
                 write_output_file(array, slurm_array_script(options));
                 write_output_file(report_job, slurm_report_script(options));
+                if (staged) write_output_file(step_job, slurm_step_script(options));
                 std::cout << config.name << ": " << config.cell_count() << " trials in " << options.tasks << " tasks\n"
-                          << "wrote " << array << "\nwrote " << report_job << "\n";
+                          << "wrote " << array << "\nwrote " << report_job << "\n"
+                          << (staged ? "wrote " + step_job + " (tune:/adaptive: run as a chain of arrays, each followed by this step)\n" : "");
+                if (staged) {
+                    if (!o->submit) {
+                        std::string words = "sbatch";
+                        for (const auto& arg : sbatch_chain_array_args(options, array, options.tasks)) words += " " + shell_quote(arg);
+                        std::cout << "submit with --submit, or: jobid=$(" << words << ") && sbatch --dependency=afterany:$jobid "
+                                  << shell_quote("--output=" + options.out + "/slurm-step-%j.out") << " " << shell_quote(step_job) << "\n";
+                        return 0;
+                    }
+                    std::cout << start_chain(options, array, step_job);
+                    return 0;
+                }
                 if (!o->submit) {
                     // The same arguments sbatch_submit passes, quoted for a shell; the job id through $jobid.
                     std::string array_words = "sbatch", report_words = "sbatch --dependency=afterok:$jobid";
@@ -64,9 +91,25 @@ Command slurm_command(CLI::App& app, const std::string& invocation) {
 
 namespace {
 
+// The chain's last submission, and what squeue says of its jobs.
+std::string chain_text(const std::string& dir) {
+    const std::vector<nlohmann::json> log = read_chain_log(dir);
+    if (log.empty()) return "";
+    const nlohmann::json& last = log.back();
+    std::string text = "Slurm chain: " + std::to_string(log.size()) + " submission(s); the last, for " + last["at"].get<std::string>();
+    std::vector<std::string> jobs;
+    for (const char* key : {"array", "next_step", "report"})
+        if (last.contains(key)) jobs.push_back(last[key].get<std::string>()), text += std::string(", ") + key + " job " + jobs.back();
+    const auto states = queued_states(jobs);
+    if (states.empty()) return text + "; none of them queued or running now\n";
+    text += "; in the queue:";
+    for (const auto& [state, n] : states) text += " " + std::to_string(n) + " " + state;
+    return text + "\n";
+}
+
 std::string status_text(const std::string& dir, const StudyStatus& s, int jobs) {
     std::ostringstream out;
-    out << s.name << " (" << s.config_file << ") in " << dir << "\n";
+    out << s.name << " (" << s.config_file << ") in " << dir << "\n" << chain_text(dir);
     if (s.stored.empty()) out << "stored: nothing yet\n";
     for (const auto& [stage, c] : s.stored)
         out << "stored, " << stage << ": " << c.ok << " ok, " << c.diverged << " diverged, " << c.failed << " failed"

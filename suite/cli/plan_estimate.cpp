@@ -19,6 +19,9 @@
 namespace actbench {
 
 namespace {
+std::string core_hours_line(const Config& config);
+void write_untuned_plan(const Config& config, int jobs, bool json, std::ostream& out, bool compute_line);
+
 // adaptive.confirm: the most trials the confirmation adds (every comparison decided), "" without it.
 std::string confirmation_line(const Config& config, std::size_t final_trials) {
     if (!config.adaptive || config.adaptive->confirm == 0) return "";
@@ -41,7 +44,7 @@ void write_tuned_plan(const Config& config, int jobs, bool json, std::ostream& o
                        " for the cells whose choice is too close to call; listed below, run only where needed")
             << ", chosen by " << config.tune->select << "):\n";
     std::ostringstream stage1;
-    write_plan(*config.tuning_stage, jobs, json, stage1);
+    write_untuned_plan(*config.tuning_stage, jobs, json, stage1, false);
     if (json) {
         out << "{\"tuning\": " << stage1.str() << ", \"final\": {\"count\": " << final_trials
             << ", \"chosen_from\": " << nlohmann::json(config.tune->values).dump() << "}}\n";
@@ -59,7 +62,7 @@ void write_tuned_plan(const Config& config, int jobs, bool json, std::ostream& o
                     " of that for the fewest"
                             : std::string())
         << "\n"
-        << confirmation_line(config, final_trials);
+        << confirmation_line(config, final_trials) << core_hours_line(config);
 }
 
 // What a plan's time estimate needs: each distinct dataset's shape and split sizes (loaded once), each model ×
@@ -170,10 +173,38 @@ void write_plan_rows(const Config& config, const WorkEstimate& estimate, bool js
     }
 }
 
-}  // namespace
+// The whole protocol's compute on this machine, in core-hours: every stage from its fewest trials (no cell too close
+// to call, every comparison decided at the first look, none confirmed) to its most.
+std::string core_hours_line(const Config& config) {
+    const Config& trials = config.tune ? *config.final_stage : config;
+    const double per_trial = WorkEstimate(trials).seconds(trials, 0) / 3600;  // the work does not depend on the values
+    const auto range = [&](double lo, double hi) {
+        char buf[64];
+        std::snprintf(buf, sizeof buf, lo == hi ? "%.3g" : "%.3g–%.3g", lo * per_trial, hi * per_trial);
+        return std::string(buf);
+    };
+    double lo = 0, hi = 0;
+    std::string parts;
+    if (config.tune) {
+        const double all = static_cast<double>(config.tuning_stage->cell_count()), seeds = static_cast<double>(config.tune->seeds.size());
+        const double first = all * seeds / (seeds + static_cast<double>(config.tune->seeds_if_close.size()));
+        lo += first, hi += all;
+        parts += "tuning " + range(first, all) + ", ";
+    }
+    const double cells = static_cast<double>(config.tune ? config.final_stage->cell_count() / config.tune->values.size() : config.cell_count());
+    const double fewest = config.adaptive ? cells / config.adaptive->max * config.adaptive->min : cells;
+    lo += fewest, hi += cells;
+    parts += (config.tune ? "final " : "trials ") + range(fewest, cells);
+    if (config.adaptive && config.adaptive->confirm > 0) {
+        const double confirm = cells / config.adaptive->max * config.adaptive->confirm;
+        hi += confirm;
+        parts += ", confirmation up to " + range(confirm, confirm);
+    }
+    if (!config.tune && !config.adaptive) return "compute: about " + range(lo, hi) + " core-hours on this machine\n";
+    return "compute: about " + range(lo, hi) + " core-hours on this machine (" + parts + ")\n";
+}
 
-void write_plan(const Config& config, int jobs, bool json, std::ostream& out) {
-    if (config.tune) return write_tuned_plan(config, jobs, json, out);
+void write_untuned_plan(const Config& config, int jobs, bool json, std::ostream& out, bool compute_line) {
     const WorkEstimate estimate(config);
     const std::size_t count = config.cell_count();
     double total = 0;
@@ -199,6 +230,14 @@ void write_plan(const Config& config, int jobs, bool json, std::ostream& out) {
             << " of these trials run: about " << static_cast<long>(wall * config.adaptive->min / config.adaptive->max) << "–"
             << static_cast<long>(wall) << " s\n"
             << confirmation_line(config, count);
+    if (compute_line) out << core_hours_line(config);
+}
+
+}  // namespace
+
+void write_plan(const Config& config, int jobs, bool json, std::ostream& out) {
+    if (config.tune) return write_tuned_plan(config, jobs, json, out);
+    write_untuned_plan(config, jobs, json, out, true);
 }
 
 }  // namespace actbench

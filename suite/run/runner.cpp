@@ -153,7 +153,7 @@ std::vector<std::size_t> all_cells(const Config& grid) {
 RunTotals& operator+=(RunTotals& a, const RunTotals& b) {
     a.planned += b.planned, a.other_shards += b.other_shards, a.skipped += b.skipped, a.ok += b.ok, a.diverged += b.diverged;
     a.failed += b.failed, a.elsewhere += b.elsewhere, a.to_run += b.to_run, a.interrupted |= b.interrupted;
-    a.at = b.at, a.waiting = b.waiting;  // the later step's
+    a.at = b.at, a.waiting = b.waiting, a.waiting_trials = b.waiting_trials;  // the later step's
     return a;
 }
 
@@ -444,6 +444,11 @@ RunTotals run_stage(const Config& config, const Stage& stage, const RunOptions& 
     if (options.dry_run) {
         totals.to_run = static_cast<int>(todo.size());
         if (!todo.empty()) totals.at = stage.label.empty() ? "sweep" : stage.label, totals.waiting = totals.to_run;
+        for (const std::size_t cell : todo) {
+            Trial t = make_trial(stage.grid, cell);
+            if (!stage.label.empty()) t.axes["stage"] = stage.label;
+            totals.waiting_trials.push_back({{"id", t.id}, {"axes", t.axes}, {"settings", t.settings()}});
+        }
         return totals;
     }
     const std::map<std::string, PreparedData> datasets = prepare_stage_data(config, stage.grid, todo, out);

@@ -6,6 +6,7 @@
 #include "config/config.hpp"
 
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <string>
 
 namespace actbench {
@@ -39,6 +40,8 @@ struct RunTotals {
     // ("tuning", "final, round 2 of 4", "confirm", …) and how many (other shards, or a dry run's to_run).
     std::string at = "done";
     int waiting = 0;
+    // dry_run: the trials that step would train, each {id, axes, settings} (what a failed summary records).
+    nlohmann::json waiting_trials = nlohmann::json::array();
 };
 
 // Throws InputError for a run directory that belongs to a different config, before writing anything: the

@@ -67,8 +67,20 @@ std::string slurm_array_script(const SlurmOptions& o) {
       << "set -euo pipefail\n"
       << "# One shard per task, every trial with one thread (results repeat bit for bit at a fixed thread count);\n"
       << "# a re-queued or re-run task resumes: finished trials are skipped.\n"
-      << "exec " << shell_quote(o.binary) << " run " << shell_quote(o.config) << " --shard \"${SLURM_ARRAY_TASK_ID}/" << o.tasks
-      << "\" --out " << shell_quote(o.out) << " --jobs \"${SLURM_CPUS_PER_TASK:-1}\" --threads-per-trial 1 --quiet\n";
+      << "exec " << shell_quote(o.binary) << " run " << shell_quote(o.config) << " --shard \"${SLURM_ARRAY_TASK_ID}/${ACTBENCH_SHARDS:-"
+      << o.tasks << "}\" --out " << shell_quote(o.out) << " --jobs \"${SLURM_CPUS_PER_TASK:-1}\" --threads-per-trial 1 --quiet\n";
+    return s.str();
+}
+
+std::string slurm_step_script(const SlurmOptions& o) {
+    std::ostringstream s;
+    s << header(o, "actbench-step") << "set -euo pipefail\n"
+      << "# The chain's next step: where the study stands (actbench status), then the array of what it waits for and\n"
+      << "# another step after it, or the report job once nothing is left. Recorded in slurm-chain.jsonl.\n"
+      << "exec " << shell_quote(o.binary) << " slurm " << shell_quote(o.config) << " --out " << shell_quote(o.out) << " --tasks " << o.tasks
+      << " --time " << shell_quote(o.time) << " --cpus-per-task " << o.cpus_per_task
+      << (o.partition.empty() ? std::string() : " --partition " + shell_quote(o.partition))
+      << (o.max_array > 0 ? " --max-array " + std::to_string(o.max_array) : std::string()) << " --retries " << o.retries << " --step\n";
     return s.str();
 }
 
@@ -84,22 +96,36 @@ std::vector<std::string> sbatch_array_args(const SlurmOptions& o, const std::str
 }
 
 std::vector<std::string> sbatch_report_args(const SlurmOptions& o, const std::string& script, const std::string& array_id) {
+    if (array_id.empty()) return {"--parsable", "--output=" + o.out + "/slurm-report-%j.out", script};
     return {"--parsable", "--dependency=afterok:" + array_id, "--output=" + o.out + "/slurm-report-%j.out", script};
 }
 
-std::string sbatch_submit(const std::vector<std::string>& args) {
-    // sbatch is executed directly, each argument one argv entry: no shell ever reads a path.
-    std::vector<char*> argv{const_cast<char*>("sbatch")};
+std::vector<std::string> sbatch_chain_array_args(const SlurmOptions& o, const std::string& script, int tasks) {
+    return {"--parsable", "--array=0-" + std::to_string(tasks - 1), "--export=ALL,ACTBENCH_SHARDS=" + std::to_string(tasks),
+            "--output=" + o.out + "/slurm-%A_%a.out", script};
+}
+
+std::vector<std::string> sbatch_step_args(const SlurmOptions& o, const std::string& script, const std::string& array_id) {
+    // afterany: the step runs however the array ended (a lost node, a time limit), and sees what is missing.
+    return {"--parsable", "--dependency=afterany:" + array_id, "--output=" + o.out + "/slurm-step-%j.out", script};
+}
+
+namespace {
+
+// Runs `program` with `args` (each one argv entry, no shell: no shell ever reads a path); its output and errors,
+// and whether it exited 0.
+std::pair<bool, std::string> run_capture(const char* program, const std::vector<std::string>& args) {
+    std::vector<char*> argv{const_cast<char*>(program)};
     for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
     argv.push_back(nullptr);
     int fds[2];
-    if (::pipe(fds) != 0) throw IoError(std::string("cannot run sbatch: pipe: ") + std::strerror(errno));
+    if (::pipe(fds) != 0) throw IoError(std::string("cannot run ") + program + ": pipe: " + std::strerror(errno));
     const pid_t pid = ::fork();
-    if (pid < 0) throw IoError(std::string("cannot run sbatch: fork: ") + std::strerror(errno));
-    if (pid == 0) {  // the child: sbatch's output and errors into the pipe
+    if (pid < 0) throw IoError(std::string("cannot run ") + program + ": fork: " + std::strerror(errno));
+    if (pid == 0) {  // the child: its output and errors into the pipe
         ::dup2(fds[1], 1), ::dup2(fds[1], 2), ::close(fds[0]), ::close(fds[1]);
-        ::execvp("sbatch", argv.data());
-        const std::string why = std::string("cannot run sbatch: ") + std::strerror(errno) + "\n";
+        ::execvp(program, argv.data());
+        const std::string why = std::string("cannot run ") + program + ": " + std::strerror(errno) + "\n";
         [[maybe_unused]] const auto n = ::write(2, why.data(), why.size());
         ::_exit(127);
     }
@@ -116,9 +142,34 @@ std::string sbatch_submit(const std::vector<std::string>& args) {
     while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
     while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        throw InputError(out.rfind("cannot run sbatch", 0) == 0 ? out : "sbatch failed: " + out);
+    return {WIFEXITED(status) && WEXITSTATUS(status) == 0, out};
+}
+
+}  // namespace
+
+std::string sbatch_submit(const std::vector<std::string>& args) {
+    const auto [ok, out] = run_capture("sbatch", args);
+    if (!ok) throw InputError(out.rfind("cannot run sbatch", 0) == 0 ? out : "sbatch failed: " + out);
     return out.substr(0, out.find(';'));  // "id;cluster" on federated clusters
+}
+
+int cluster_max_array_size() {
+    const auto [ok, out] = run_capture("scontrol", {"show", "config"});
+    static const std::regex line(R"(MaxArraySize\s*=\s*([0-9]+))");
+    std::smatch m;
+    return ok && std::regex_search(out, m, line) ? std::stoi(m[1].str()) : 0;
+}
+
+std::map<std::string, int> queued_states(const std::vector<std::string>& job_ids) {
+    std::string list;
+    for (const auto& id : job_ids) list += (list.empty() ? "" : ",") + id;
+    std::map<std::string, int> states;
+    if (list.empty()) return states;
+    const auto [ok, out] = run_capture("squeue", {"-h", "-j", list, "-o", "%T"});
+    std::istringstream lines(out);
+    for (std::string state; ok && std::getline(lines, state);)
+        if (!state.empty()) ++states[state];
+    return states;
 }
 
 }  // namespace actbench
