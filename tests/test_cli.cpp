@@ -249,6 +249,12 @@ TEST_CASE("train.diverge_loss stops a trial whose loss passes the bound, as dive
     CHECK(by_bound[1.0]["diverged_step"] == 1);
     CHECK(by_bound[0.0]["settings"]["train"].count("diverge_loss") == 0);  // off: the ids of before the key
     CHECK(by_bound[1.0]["settings"]["train"]["diverge_loss"] == 1.0);
+    // The report's Cost section counts the steps the stop saved: all but the first of the finished trial's.
+    const long steps = by_bound[0.0]["steps"].get<long>();
+    const Result report = run_actbench(dir, "report " + runs.string());
+    CHECK_THAT(report.out, Catch::Contains("Early stops: 1 diverged trial(s) (every stage) stopped at the step") &&
+                               Catch::Contains("trained 1 of their " + std::to_string(steps) + " planned steps: " +
+                                               std::to_string(steps - 1) + " steps saved"));
 }
 
 TEST_CASE("a sweep over dotted-path axes runs, and the report has a column per axis", "[cli][e2e][sweep]") {

@@ -511,6 +511,30 @@ void pairing_gain(Aggregate& a) {
 
 }  // namespace
 
+namespace {
+
+// The steps a trial of these settings trains to the end: those of a finished trial with the same data, epochs and
+// batch (the early stop makes a diverged trial's own summary stop at its diverged step).
+Aggregate::EarlyStops early_stops(const LoadedRuns& runs) {
+    const auto key = [](const TrialRecord& t) {
+        const json& s = t.summary["settings"];
+        return s["dataset"].dump() + s["train"].value("epochs", json()).dump() + s["train"].value("batch", json()).dump();
+    };
+    std::map<std::string, double> full;
+    for (const TrialRecord& t : runs.trials)
+        if (t.ok() && t.summary.contains("steps")) full[key(t)] = std::max(full[key(t)], t.summary["steps"].get<double>());
+    Aggregate::EarlyStops e;
+    for (const TrialRecord& t : runs.trials) {
+        if (!full.count(key(t))) continue;
+        e.all_planned += full[key(t)];
+        if (t.status() != TrialStatus::diverged || !t.summary.contains("diverged_step")) continue;
+        ++e.trials, e.planned += full[key(t)], e.trained += t.summary["diverged_step"].get<double>();
+    }
+    return e;
+}
+
+}  // namespace
+
 Aggregate aggregate(const LoadedRuns& runs, const std::string& adjustment) {
     Aggregate a;
     a.adjustment = adjustment;
@@ -534,6 +558,7 @@ Aggregate aggregate(const LoadedRuns& runs, const std::string& adjustment) {
             AdaptiveSpec{d["min"].get<int>(), d["max"].get<int>(), d["step"].get<int>(), d["margin"].get<double>(), d.value("confirm", 0)};
     }
 
+    a.early_stops = early_stops(runs);
     build_groups(a, runs);
     rank_against_baseline(a);
     if (a.adaptive) sequential_verdicts(a);

@@ -181,6 +181,12 @@ struct Aggregate {
     double power_alpha = NAN;  // the level the seeds-for-power figures assume: α/m, or α/(m·K) with adaptive seeds
     double design_level = NAN;  // adaptive: the repeated confidence intervals' coverage, 1 − α/(m·K)
     int adaptive_trials = 0, fixed_design_trials = 0;
+    // Diverged trials, every stage: stopped at their diverged step, and the steps they would have trained (those of a
+    // finished trial with the same data, epochs and batch), so the steps the early stop saved.
+    struct EarlyStops {
+        int trials = 0;
+        double trained = 0, planned = 0, all_planned = 0;  // all_planned: every trial's, for the share
+    } early_stops;
     std::vector<Ranking> rankings;  // one per context
     std::vector<Text> findings;  // what the rankings support, in sentences
     double target = 0.25;

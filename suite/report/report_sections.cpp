@@ -410,6 +410,12 @@ Section cost_section(const Aggregate& a) {
                       " thread(s) per trial; an evaluation covers the test split and the probe set; *seconds to target*: the training "
                       "time of the epochs up to the one that reached the convergence target, median over seeds (censored: > max).");
     s.tables.push_back(t);
+    if (const auto& e = a.early_stops; e.trials > 0)
+        s.closing.push_back(spans("Early stops: " + std::to_string(e.trials) + " diverged trial(s) (every stage) stopped at the step their " +
+                                  "loss became NaN or Inf, or passed train.diverge_loss, and trained " + fmt("%.0f", e.trained) + " of their " +
+                                  fmt("%.0f", e.planned) + " planned steps: " + fmt("%.0f", e.planned - e.trained) + " steps saved, " +
+                                  fmt("%.1f", 100 * (e.planned - e.trained) / e.all_planned) + "% of the study's " + fmt("%.0f", e.all_planned) +
+                                  " (the planned steps of a trial are those of a finished one with the same data, epochs and batch)."));
     return s;
 }
 
