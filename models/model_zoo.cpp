@@ -148,7 +148,8 @@ const ModelInfo& find_model(std::string_view name) {
     throw std::invalid_argument("unknown model '" + std::string(name) + "' (valid: " + model_names() + ")");
 }
 
-ModelSpec ModelSpec::make(std::string_view name, const std::map<std::string, double>& params, std::string batchnorm, double dropout) {
+ModelSpec ModelSpec::make(std::string_view name, const std::map<std::string, double>& params, std::string batchnorm, double dropout,
+                          double widen) {
     const ModelInfo& info = find_model(name);
     ModelSpec spec;
     spec.name = std::string(name);
@@ -163,8 +164,10 @@ ModelSpec ModelSpec::make(std::string_view name, const std::map<std::string, dou
             "model.batchnorm: resnet places batch norm by its block parameter (post_activation, "
             "pre_activation, plain), not by model.batchnorm");
     if (!(dropout >= 0 && dropout < 1)) throw std::invalid_argument("model.dropout must be in [0, 1)");
+    if (!(widen > 0 && widen <= 64)) throw std::invalid_argument("model.widen must be in (0, 64]");
     spec.batchnorm = std::move(batchnorm);
     spec.dropout = dropout;
+    spec.widen = widen;
     return spec;
 }
 
@@ -181,7 +184,9 @@ std::vector<LayerSpec> ModelSpec::layers(int classes) const {
         out.push_back(std::move(l));
     };
     K previous = K::conv;
-    for (const auto& l : hidden) {
+    for (LayerSpec l : hidden) {
+        if (l.kind == K::conv || l.kind == K::dense || l.kind == K::residual)
+            l.units = std::max(1, static_cast<int>(std::lround(l.units * widen)));
         if (l.kind == K::act && batchnorm == "before") add({K::batchnorm, 0, 0, 0, 1, 0, ""});
         add(l);
         if (l.kind == K::act && batchnorm == "after") add({K::batchnorm, 0, 0, 0, 1, 0, ""});

@@ -67,11 +67,15 @@ struct ModelSpec {
     std::map<std::string, double> params;  // every parameter of the family (defaults filled in)
     std::string batchnorm = "none";  // none | before | after (the activation)
     double dropout = 0;
+    // Every hidden layer's channels and units × widen, rounded, at least 1 (the classifier keeps one unit per class):
+    // one knob for a family's width (Zagoruyko & Komodakis 2016's widening factor; Howard et al. 2017's width
+    // multiplier), for width studies.
+    double widen = 1;
 
     // A family with some parameters set. Throws std::invalid_argument for an unknown family, parameter,
     // an out-of-range value or a bad batchnorm placement.
     static ModelSpec make(std::string_view name, const std::map<std::string, double>& params = {}, std::string batchnorm = "none",
-                          double dropout = 0);
+                          double dropout = 0, double widen = 1);
     double param(std::string_view n) const { return params.at(std::string(n)); }
     // The full layer list, the final dense (classes) included; layers get unique names.
     std::vector<LayerSpec> layers(int classes) const;

@@ -550,3 +550,30 @@ TEST_CASE("maxout (or a maxout variant) with residual blocks is refused by valid
                Catch::Contains("model resnet: mx3 changes the channel count"));
     CHECK(error_of(head + "model: {name: lenet, conv1: 4, conv2: 8, dense: 16}\nsweep: {activation: [maxout]}\n").empty());
 }
+
+TEST_CASE("model.widen scales every hidden layer's width, enters the id only when not 1, and is checked", "[config][models]") {
+    // The layers: each hidden conv and dense layer's width × widen, rounded, at least 1; the classifier keeps the classes.
+    const std::map<std::string, double> lenet{{"conv1", 8}, {"conv2", 16}, {"dense", 32}, {"kernel", 3}, {"padding", 1}};
+    std::vector<int> widths;
+    for (const auto& l : ModelSpec::make("lenet", lenet, "none", 0, 0.25).layers(10))
+        if (l.kind == LayerSpec::Kind::conv || l.kind == LayerSpec::Kind::dense) widths.push_back(l.units);
+    CHECK(widths == std::vector<int>{2, 4, 8, 10});
+    for (const auto& l : ModelSpec::make("resnet", {{"depth", 8}, {"width", 8}}, "none", 0, 0.01).layers(3))
+        if (l.kind == LayerSpec::Kind::conv || l.kind == LayerSpec::Kind::residual) CHECK(l.units == 1);
+    // In the trial id only when not 1, so every id of before the key stays.
+    std::string text = kGood;
+    const std::string plain_id = make_plan(parse_config(text, "cfg.yaml"))[0].id;
+    text.replace(text.find("padding: 1}"), 11, "padding: 1, widen: 1}");
+    CHECK(make_plan(parse_config(text, "cfg.yaml"))[0].id == plain_id);
+    text.replace(text.find("widen: 1}"), 9, "widen: 2}");
+    const auto plan = make_plan(parse_config(text, "cfg.yaml"));
+    CHECK(plan[0].id != plain_id);
+    CHECK(plan[0].settings()["model"]["widen"] == 2.0);
+    // A factor of 0 or below, or above 64, is refused with its place.
+    for (const char* bad : {"widen: 0}", "widen: -1}", "widen: 65}", "widen: wide}"}) {
+        std::string b = kGood;
+        b.replace(b.find("padding: 1}"), 11, std::string("padding: 1, ") + bad);
+        INFO(bad);
+        CHECK_THAT(error_of(b), Catch::Contains("cfg.yaml:3:") && Catch::Contains("model.widen"));
+    }
+}

@@ -122,7 +122,7 @@ void check_tunable(const Reader& r, const YAML::Node& at, const std::string& axi
     if (section == "dataset") add(dataset_keys());
     if (section == "train") add(train_keys());
     if (section == "model") {
-        for (const char* k : {"batchnorm", "dropout"}) valid.push_back("model." + std::string(k));
+        for (const char* k : {"batchnorm", "dropout", "widen"}) valid.push_back("model." + std::string(k));
         for (const auto& p : find_model(model.name).params) valid.push_back("model." + std::string(p.name));
     }
     if (std::find(valid.begin(), valid.end(), axis) != valid.end()) return;

@@ -3,7 +3,7 @@
 //   name: quick                     # the sweep's name; runs go to runs/<name> unless out: says otherwise
 //   dataset: {kind: idx, path: DIR, classes: 10, train_subset: N, test_subset: N, normalize: standard}
 //          | {kind: synthetic_shapes, classes: 4, train_count: N, test_count: N, size: 28, noise: 8, seed: 1}
-//   model:   {name: lenet, conv1: 32, conv2: 64, dense: 128, kernel: 5, padding: 2, batchnorm: none, dropout: 0}
+//   model:   {name: lenet, conv1: 32, conv2: 64, dense: 128, kernel: 5, padding: 2, batchnorm: none, dropout: 0, widen: 1}
 //            (families and their parameters: model_zoo.hpp, `actbench list models`)
 //   train:   {epochs: 3, batch: 64, lr: 0.05, optimizer: momentum, momentum: 0.9, weight_decay: 0, clip_norm: 0,
 //             schedule: constant | {kind: step|cosine, step_epochs, gamma, warmup_epochs}, l1_activation: 0, diverge_loss: 0,

@@ -103,11 +103,12 @@ std::filesystem::path find_model_file(const std::string& config_file, const std:
 }
 
 void read_model(const Reader& r, const YAML::Node& n, ModelSpec& m, const std::string& config_file, int depth = 0) {
-    if (!n.IsMap()) r.fail(n, "'model' must be a mapping: {name: FAMILY, PARAM: VALUE, ..., batchnorm: none|before|after, dropout: RATE}");
+    if (!n.IsMap())
+        r.fail(n, "'model' must be a mapping: {name: FAMILY, PARAM: VALUE, ..., batchnorm: none|before|after, dropout: RATE, widen: FACTOR}");
     std::string name = m.name;
     std::map<std::string, double> params;
     std::string batchnorm = "none";
-    double dropout = 0;
+    double dropout = 0, widen = 1;
     if (n["name"]) {
         name = r.str(n["name"], "model.name");
         if (!lookup_model(name)) {
@@ -127,10 +128,11 @@ void read_model(const Reader& r, const YAML::Node& n, ModelSpec& m, const std::s
             params = base.params;
             batchnorm = base.batchnorm;
             dropout = base.dropout;
+            widen = base.widen;
         }
     }
     const ModelInfo& info = find_model(name);
-    std::vector<std::string> allowed{"name", "batchnorm", "dropout"};
+    std::vector<std::string> allowed{"name", "batchnorm", "dropout", "widen"};
     for (const auto& p : info.params) allowed.emplace_back(p.name);
     r.expect_map(n, "model (" + name + ")", allowed);
     for (const auto& p : info.params) {
@@ -154,8 +156,12 @@ void read_model(const Reader& r, const YAML::Node& n, ModelSpec& m, const std::s
             r.fail(n["batchnorm"], "model.batchnorm: unknown placement '" + batchnorm + "'; valid: none, before, after");
     }
     if (n["dropout"]) dropout = r.number(n["dropout"], "model.dropout", 0, 0.99);
+    if (n["widen"]) {
+        widen = r.number(n["widen"], "model.widen", 0, 64);
+        if (!(widen > 0)) r.fail(n["widen"], "model.widen: expected a factor above 0 (1: the family's widths)");
+    }
     try {  // constraints between parameters (resnet's depth and stages) and placements
-        m = ModelSpec::make(name, params, batchnorm, dropout);
+        m = ModelSpec::make(name, params, batchnorm, dropout, widen);
     } catch (const std::invalid_argument& e) {
         r.fail(n, e.what());
     }

@@ -12,6 +12,7 @@ nlohmann::json dataset_json(const DatasetConfig& d) { return canonical_settings(
 
 nlohmann::json model_json(const ModelSpec& m) {
     nlohmann::json j{{"name", m.name}, {"batchnorm", m.batchnorm}, {"dropout", m.dropout}};
+    if (m.widen != 1) j["widen"] = m.widen;  // 1 is what trials hashed before the key: their ids do not change
     const ModelInfo& info = find_model(m.name);
     for (const auto& [k, v] : m.params) j[k] = static_cast<long>(v);
     for (const auto& p : info.params)  // a choice by its name, as the config writes it

@@ -441,6 +441,7 @@ const std::vector<OtherKey>& other_keys() {
         {"model.name", "yes", "a family (`actbench list models`) or a spec file models/NAME.yaml"},
         {"model.batchnorm", "yes", "none | before | after the activation"},
         {"model.dropout", "yes", "rate of inverted dropout after each hidden dense layer's activation"},
+        {"model.widen", "yes, when not 1", "every hidden layer's channels and units × this factor, rounded, at least 1 (for width studies)"},
         {"model.PARAM", "yes: every parameter of the family, defaults included", "the family's parameters (`actbench list models`)"},
     };
     return table;
