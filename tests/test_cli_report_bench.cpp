@@ -223,3 +223,25 @@ TEST_CASE("index lists the reports of a folder with their answers, linked — re
     CHECK_THAT(broken.err, Catch::Contains((dir / "bad" / "broken" / "report.json").string() + ": not JSON"));
     CHECK_FALSE(fs::exists(dir / "bad" / "index.md"));
 }
+
+TEST_CASE("a numeric swept axis gets its trend figure: accuracy with its interval, zeros and dead units, a line each", "[cli][report]") {
+    TempDir dir;
+    const fs::path cfg = write_config(dir, "w.yaml",
+                                      "name: w\n"
+                                      "dataset: {kind: synthetic_shapes, classes: 3, train_count: 96, test_count: 30, size: 16}\n"
+                                      "model: {conv1: 8, conv2: 16, dense: 32, kernel: 3, padding: 1}\n"
+                                      "train: {epochs: 1, batch: 16, probe: 16}\n"
+                                      "baseline: relu\n"
+                                      "sweep: {activation: [relu, tanh], model.widen: [0.25, 0.5, 1], seed: [1, 2]}\n");
+    const fs::path runs = dir / "runs";
+    REQUIRE(run_actbench(dir, "run " + cfg.string() + " --out " + runs.string() + " --quiet").code == 0);
+    REQUIRE(run_actbench(dir, "report " + runs.string() + " --out " + (dir / "rep").string()).code == 0);
+    const std::string svg = slurp(dir / "rep" / "trend_model_widen.svg");
+    // Three panels, each with a line per activation over the three factors, named on the x axis.
+    CHECK_THAT(svg, Catch::Contains(">test accuracy<") && Catch::Contains(">zero fraction after training<") &&
+                        Catch::Contains(">dead or inactive units<") && Catch::Contains(">0.25<") && Catch::Contains(">0.5<"));
+    std::size_t paths = 0;
+    for (auto at = svg.find("<title>relu</title></path>"); at != std::string::npos; at = svg.find("<title>relu</title></path>", at + 1)) ++paths;
+    CHECK(paths >= 3);
+    CHECK_THAT(slurp(dir / "rep" / "report.html"), Catch::Contains("<figure id=\"trend_model_widen\">"));
+}

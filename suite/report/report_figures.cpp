@@ -317,6 +317,7 @@ std::vector<Figure> curves(const Aggregate& a) {
              })));
     figures.push_back(zeros_figure(a, per));
     if (auto dead = dead_vs_lr_figure(a, per)) figures.push_back(std::move(*dead));
+    for (Figure& f : trend_figures(a)) figures.push_back(std::move(f));
     return figures;
 }
 

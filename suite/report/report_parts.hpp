@@ -70,6 +70,8 @@ std::vector<Figure> curves(const Aggregate& a);
 // A formula's learned parameters over training, a panel per activation and parameter, a line per layer; none when
 // nothing was learned.
 std::optional<Figure> learned_figure(const Aggregate& a);
+// Accuracy and sparsity against each numeric swept axis with three values or more (report_trends.cpp).
+std::vector<Figure> trend_figures(const Aggregate& a);
 // The function a learned formula ends as, per layer, beside its start (report_learned.cpp, like learned_figure).
 std::optional<Figure> learned_shape_figure(const Aggregate& a);
 MultiPlotSpec multiples(const std::string& title, const std::string& x, const std::string& y);
