@@ -389,3 +389,21 @@ TEST_CASE("tune.seeds_if_close: the cells whose choice is too close to call get 
     CHECK(d.code == 0);
     CHECK_THAT(d.out, Catch::Contains("8 to 16 tuning trials"));
 }
+
+TEST_CASE("a baseline on a swept setting, {AXIS: VALUE}, holds in a tuned study's stages", "[tuning][config]") {
+    // Reading the baseline once wrote its value over the {AXIS: VALUE} node (yaml-cpp's node assignment writes through
+    // to the document), so the stages read from the document later took it for an activation.
+    const Config c = parse_config("name: t\n"
+                                  "dataset: {kind: synthetic_shapes, classes: 3, train_count: 60, test_count: 30, size: 16, validation: 0.2}\n"
+                                  "model: {conv1: 4, conv2: 8, dense: 16, kernel: 3, padding: 1}\n"
+                                  "train: {epochs: 1, batch: 8}\n"
+                                  "baseline: {train.l1_activation: 0.0}\n"
+                                  "tune: {axis: train.lr, values: [0.01, 0.1], seeds: [101, 102]}\n"
+                                  "adaptive: {min: 2, max: 4, step: 2}\n"
+                                  "sweep: {train.l1_activation: [0.0, 0.001], activation: [relu]}\n",
+                                  "cfg.yaml");
+    for (const Config* stage : {&c, c.tuning_stage.get(), c.final_stage.get()}) {
+        CHECK(stage->baseline_axis == "train.l1_activation");
+        CHECK(stage->baseline == 0.0);
+    }
+}

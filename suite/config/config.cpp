@@ -64,11 +64,9 @@ YAML::Node resolve_extends(const Reader& r, const YAML::Node& root, const std::s
 
 // baseline: an activation of sweep.activation, or {AXIS: VALUE} naming a value of another axis.
 void read_baseline(const Reader& r, const YAML::Node& n, Config& c) {
-    YAML::Node value_node = n;
     if (n.IsMap()) {
         if (n.size() != 1) r.fail(n, "baseline: expected one axis and its value, e.g. {bias: 0}");
         c.baseline_axis = n.begin()->first.as<std::string>();
-        value_node = n.begin()->second;
     } else if (!n.IsScalar()) {
         r.fail(n, "baseline: expected an activation of sweep.activation, or {AXIS: VALUE}");
     }
@@ -80,6 +78,9 @@ void read_baseline(const Reader& r, const YAML::Node& n, Config& c) {
     }
     if (!axis || c.baseline_axis == "seed")
         r.fail(n.IsMap() ? n.begin()->first : n, "baseline: '" + c.baseline_axis + "' is not an axis to compare along; axes: " + names);
+    // A new node, not `value_node = …` on a copy of n: yaml-cpp's assignment writes through to the document, which
+    // turned {AXIS: VALUE} into VALUE for the tuning and final stages read from it later.
+    const YAML::Node value_node = n.IsMap() ? n.begin()->second : n;
     if (!value_node.IsScalar()) r.fail(value_node, "baseline: expected a value of " + c.baseline_axis);
     // Compared as the grid compares them: the axis's own JSON values (bias values are numbers or none).
     const nlohmann::json value =
