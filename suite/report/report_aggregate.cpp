@@ -516,9 +516,11 @@ namespace {
 // The steps a trial of these settings trains to the end: those of a finished trial with the same data, epochs and
 // batch (the early stop makes a diverged trial's own summary stop at its diverged step).
 Aggregate::EarlyStops early_stops(const LoadedRuns& runs) {
-    const auto key = [](const TrialRecord& t) {
-        const json& s = t.summary["settings"];
-        return s["dataset"].dump() + s["train"].value("epochs", json()).dump() + s["train"].value("batch", json()).dump();
+    const auto key = [](const TrialRecord& t) {  // hand-built stores may hold less: what is there
+        const json s = t.summary.value("settings", json::object());
+        const json train = s.is_object() ? s.value("train", json()) : json();
+        const json dataset = s.is_object() ? s.value("dataset", json()) : json();
+        return dataset.dump() + (train.is_object() ? train.value("epochs", json()).dump() + train.value("batch", json()).dump() : train.dump());
     };
     std::map<std::string, double> full;
     for (const TrialRecord& t : runs.trials)
