@@ -49,31 +49,41 @@ inline bool whole_exponent(const std::vector<Node>& nodes, const Node& node, int
 
 // Each node's block of values and, for `tangent` ≥ 0, of derivatives: with respect to x (tangent 0) or to learned
 // parameter k's raw value (tangent k + 1). `p[k]` holds parameter k's raw value for each element of the block.
+//
+// With `values` false, val already holds every node's values (an earlier call on the same block) and only the
+// derivatives are computed, skipping the nodes that do not depend on the tangent's variable (`depends`: a bit per
+// variable, bit 0 for x and k + 1 for learned parameter k), whose derivative is 0: each learned parameter's pass then
+// touches only the path from it to the root (a rational's coefficient, a handful of its some 40 nodes).
 template <class T>
 [[gnu::always_inline]] inline void eval_nodes(const std::vector<Node>& nodes_, const T* x, const T* const* p, std::size_t n, T* val, T* der,
-                                              int tangent, std::size_t stride = kBlock) {
+                                              int tangent, std::size_t stride = kBlock, bool values = true,
+                                              const std::uint32_t* depends = nullptr) {
     // val and der hold `stride` values per node (a block's, or one for scalar evaluation); node k's starts at k·stride.
     const bool dv = tangent >= 0;
     for (std::size_t k = 0; k < nodes_.size(); ++k) {
         const Node& node = nodes_[k];
         T* v = val + k * stride;
         T* d = dv ? der + k * stride : nullptr;
+        if (!values && (!dv || (depends && !((depends[k] >> tangent) & 1u)))) {
+            if (dv) std::fill(d, d + n, T(0));
+            continue;
+        }
         const T* va = node.a >= 0 ? val + node.a * stride : nullptr;
         const T* vb = node.b >= 0 ? val + node.b * stride : nullptr;
         const T* da = dv && node.a >= 0 ? der + node.a * stride : nullptr;
         const T* db = dv && node.b >= 0 ? der + node.b * stride : nullptr;
         switch (node.op) {
             case Op::constant:
-                std::fill(v, v + n, static_cast<T>(node.constant));
+                if (values) std::fill(v, v + n, static_cast<T>(node.constant));
                 if (dv) std::fill(d, d + n, T(0));
                 break;
             case Op::x:
-                std::copy(x, x + n, v);
+                if (values) std::copy(x, x + n, v);
                 if (dv) std::fill(d, d + n, T(tangent == 0 ? 1 : 0));
                 break;
             case Op::param: {
                 const std::size_t which = static_cast<std::size_t>(node.constant);
-                std::copy(p[which], p[which] + n, v);
+                if (values) std::copy(p[which], p[which] + n, v);
                 if (dv) std::fill(d, d + n, T(tangent == static_cast<int>(which) + 1 ? 1 : 0));
                 break;
             }
@@ -81,7 +91,7 @@ template <class T>
             case Op::ge:
             case Op::lt:
             case Op::le:
-                for (std::size_t i = 0; i < n; ++i)
+                for (std::size_t i = 0; values && i < n; ++i)
                     v[i] = node.op == Op::gt ? T(va[i] > vb[i])
                         : node.op == Op::ge  ? T(va[i] >= vb[i])
                         : node.op == Op::lt  ? T(va[i] < vb[i])
@@ -90,33 +100,39 @@ template <class T>
                 break;
             case Op::select: {  // both branches computed; each element takes one
                 const T* vc = val + node.c * stride;
-                for (std::size_t i = 0; i < n; ++i) v[i] = vc[i] != T(0) ? va[i] : vb[i];
+                if (values)
+                    for (std::size_t i = 0; i < n; ++i) v[i] = vc[i] != T(0) ? va[i] : vb[i];
                 if (dv)
                     for (std::size_t i = 0; i < n; ++i) d[i] = vc[i] != T(0) ? da[i] : db[i];
                 break;
             }
             case Op::add:
-                for (std::size_t i = 0; i < n; ++i) v[i] = va[i] + vb[i];
+                if (values)
+                    for (std::size_t i = 0; i < n; ++i) v[i] = va[i] + vb[i];
                 if (dv)
                     for (std::size_t i = 0; i < n; ++i) d[i] = da[i] + db[i];
                 break;
             case Op::sub:
-                for (std::size_t i = 0; i < n; ++i) v[i] = va[i] - vb[i];
+                if (values)
+                    for (std::size_t i = 0; i < n; ++i) v[i] = va[i] - vb[i];
                 if (dv)
                     for (std::size_t i = 0; i < n; ++i) d[i] = da[i] - db[i];
                 break;
             case Op::mul:
-                for (std::size_t i = 0; i < n; ++i) v[i] = va[i] * vb[i];
+                if (values)
+                    for (std::size_t i = 0; i < n; ++i) v[i] = va[i] * vb[i];
                 if (dv)
                     for (std::size_t i = 0; i < n; ++i) d[i] = da[i] * vb[i] + va[i] * db[i];
                 break;
             case Op::div:
-                for (std::size_t i = 0; i < n; ++i) v[i] = va[i] / vb[i];
+                if (values)
+                    for (std::size_t i = 0; i < n; ++i) v[i] = va[i] / vb[i];
                 if (dv)
                     for (std::size_t i = 0; i < n; ++i) d[i] = (da[i] - v[i] * db[i]) / vb[i];
                 break;
             case Op::neg:
-                for (std::size_t i = 0; i < n; ++i) v[i] = -va[i];
+                if (values)
+                    for (std::size_t i = 0; i < n; ++i) v[i] = -va[i];
                 if (dv)
                     for (std::size_t i = 0; i < n; ++i) d[i] = -da[i];
                 break;
@@ -124,7 +140,8 @@ template <class T>
                 int whole = 0;
                 if (whole_exponent(nodes_, node, whole)) {  // x^n, n whole: products, exact for n = 2
                     const int m = std::abs(whole);
-                    for (std::size_t i = 0; i < n; ++i) v[i] = whole >= 0 ? int_pow(va[i], m) : T(1) / int_pow(va[i], m);
+                    if (values)
+                        for (std::size_t i = 0; i < n; ++i) v[i] = whole >= 0 ? int_pow(va[i], m) : T(1) / int_pow(va[i], m);
                     if (dv)
                         for (std::size_t i = 0; i < n; ++i)  // n·x^(n−1)
                             d[i] = whole == 0 ? T(0)
@@ -132,7 +149,8 @@ template <class T>
                                               : T(whole) / int_pow(va[i], m + 1) * da[i];
                     break;
                 }
-                for (std::size_t i = 0; i < n; ++i) v[i] = std::pow(va[i], vb[i]);
+                if (values)
+                    for (std::size_t i = 0; i < n; ++i) v[i] = std::pow(va[i], vb[i]);
                 if (dv) {
                     if (nodes_[node.b].op == Op::constant) {
                         const T p = static_cast<T>(nodes_[node.b].constant);
@@ -144,74 +162,88 @@ template <class T>
                 break;
             }
             case Op::exp:
-                for (std::size_t i = 0; i < n; ++i) v[i] = m_exp(va[i]);
+                if (values)
+                    for (std::size_t i = 0; i < n; ++i) v[i] = m_exp(va[i]);
                 if (dv)
                     for (std::size_t i = 0; i < n; ++i) d[i] = v[i] * da[i];
                 break;
             case Op::log:
-                for (std::size_t i = 0; i < n; ++i) v[i] = m_log(va[i]);
+                if (values)
+                    for (std::size_t i = 0; i < n; ++i) v[i] = m_log(va[i]);
                 if (dv)
                     for (std::size_t i = 0; i < n; ++i) d[i] = da[i] / va[i];
                 break;
             case Op::log1p:
-                for (std::size_t i = 0; i < n; ++i) v[i] = m_log1p(va[i]);
+                if (values)
+                    for (std::size_t i = 0; i < n; ++i) v[i] = m_log1p(va[i]);
                 if (dv)
                     for (std::size_t i = 0; i < n; ++i) d[i] = da[i] / (T(1) + va[i]);
                 break;
             case Op::sqrt:
-                for (std::size_t i = 0; i < n; ++i) v[i] = std::sqrt(va[i]);
+                if (values)
+                    for (std::size_t i = 0; i < n; ++i) v[i] = std::sqrt(va[i]);
                 if (dv)
                     for (std::size_t i = 0; i < n; ++i) d[i] = da[i] / (T(2) * v[i]);
                 break;
             case Op::abs:
-                for (std::size_t i = 0; i < n; ++i) v[i] = std::abs(va[i]);
+                if (values)
+                    for (std::size_t i = 0; i < n; ++i) v[i] = std::abs(va[i]);
                 if (dv)
                     for (std::size_t i = 0; i < n; ++i) d[i] = va[i] > T(0) ? da[i] : (va[i] < T(0) ? -da[i] : T(0));
                 break;
             case Op::tanh:
-                for (std::size_t i = 0; i < n; ++i) v[i] = std::tanh(va[i]);
+                if (values)
+                    for (std::size_t i = 0; i < n; ++i) v[i] = std::tanh(va[i]);
                 if (dv)
                     for (std::size_t i = 0; i < n; ++i) d[i] = (T(1) - v[i] * v[i]) * da[i];
                 break;
             case Op::sigmoid:
-                for (std::size_t i = 0; i < n; ++i) v[i] = m_sigmoid(va[i]);
+                if (values)
+                    for (std::size_t i = 0; i < n; ++i) v[i] = m_sigmoid(va[i]);
                 if (dv)
                     for (std::size_t i = 0; i < n; ++i) d[i] = v[i] * (T(1) - v[i]) * da[i];
                 break;
             case Op::softplus:
-                for (std::size_t i = 0; i < n; ++i) v[i] = m_softplus(va[i]);
+                if (values)
+                    for (std::size_t i = 0; i < n; ++i) v[i] = m_softplus(va[i]);
                 if (dv)
                     for (std::size_t i = 0; i < n; ++i) d[i] = m_sigmoid(va[i]) * da[i];
                 break;
             case Op::erf:
-                for (std::size_t i = 0; i < n; ++i) v[i] = std::erf(va[i]);
+                if (values)
+                    for (std::size_t i = 0; i < n; ++i) v[i] = std::erf(va[i]);
                 if (dv) {
                     const T c = static_cast<T>(2.0 / std::sqrt(M_PI));
                     for (std::size_t i = 0; i < n; ++i) d[i] = c * m_exp(-va[i] * va[i]) * da[i];
                 }
                 break;
             case Op::sin:  // periodic activations (SIREN, Snake, GCU): scalar libm, like tanh
-                for (std::size_t i = 0; i < n; ++i) v[i] = std::sin(va[i]);
+                if (values)
+                    for (std::size_t i = 0; i < n; ++i) v[i] = std::sin(va[i]);
                 if (dv)
                     for (std::size_t i = 0; i < n; ++i) d[i] = std::cos(va[i]) * da[i];
                 break;
             case Op::cos:
-                for (std::size_t i = 0; i < n; ++i) v[i] = std::cos(va[i]);
+                if (values)
+                    for (std::size_t i = 0; i < n; ++i) v[i] = std::cos(va[i]);
                 if (dv)
                     for (std::size_t i = 0; i < n; ++i) d[i] = -std::sin(va[i]) * da[i];
                 break;
             case Op::atan:
-                for (std::size_t i = 0; i < n; ++i) v[i] = std::atan(va[i]);
+                if (values)
+                    for (std::size_t i = 0; i < n; ++i) v[i] = std::atan(va[i]);
                 if (dv)
                     for (std::size_t i = 0; i < n; ++i) d[i] = da[i] / (T(1) + va[i] * va[i]);
                 break;
             case Op::min:
-                for (std::size_t i = 0; i < n; ++i) v[i] = std::min(va[i], vb[i]);
+                if (values)
+                    for (std::size_t i = 0; i < n; ++i) v[i] = std::min(va[i], vb[i]);
                 if (dv)
                     for (std::size_t i = 0; i < n; ++i) d[i] = va[i] <= vb[i] ? da[i] : db[i];
                 break;
             case Op::max:
-                for (std::size_t i = 0; i < n; ++i) v[i] = std::max(va[i], vb[i]);
+                if (values)
+                    for (std::size_t i = 0; i < n; ++i) v[i] = std::max(va[i], vb[i]);
                 if (dv)
                     for (std::size_t i = 0; i < n; ++i) d[i] = va[i] >= vb[i] ? da[i] : db[i];
                 break;
@@ -223,8 +255,9 @@ template <class T>
 // eval_nodes vectorise where their functions do (tanh, erf, pow to a fractional or variable exponent, sin, cos and atan stay scalar libm calls).
 __attribute__((target_clones("default", "avx2", "avx512f"))) void eval_block_f32(const std::vector<Node>& nodes, const float* x,
                                                                                  const float* const* p, std::size_t n, float* val,
-                                                                                 float* der, int tangent) {
-    eval_nodes<float>(nodes, x, p, n, val, der, tangent);
+                                                                                 float* der, int tangent, bool values = true,
+                                                                                 const std::uint32_t* depends = nullptr) {
+    eval_nodes<float>(nodes, x, p, n, val, der, tangent, kBlock, values, depends);
 }
 
 // Runs of one channel within the elements [first, first + count) of a field: f(offset, length, channel) for each, in
@@ -300,7 +333,8 @@ void Formula::backward(const float* x, const float* dy, float* dx, std::size_t n
             const float* d = der.data() + root * kBlock;
             for (std::size_t i = 0; i < count; ++i) dx[first + i] = d[i] * dy[first + i];
             for (std::size_t k = 0; learn && k < learned_.size(); ++k) {
-                eval_block_f32(nodes_, x + first, p.data(), count, val.data(), der.data(), static_cast<int>(k) + 1);
+                // The values are the x pass's: only the derivatives on the path from parameter k to the root.
+                eval_block_f32(nodes_, x + first, p.data(), count, val.data(), der.data(), static_cast<int>(k) + 1, false, depends_.data());
                 std::vector<double>& sums = (*mine)[k];
                 const float* g = dy + first;
                 channel_runs(field, first, count, [&](std::size_t i, std::size_t run, std::size_t c) {

@@ -23,6 +23,7 @@
 // throws a FormulaError with the column — it never crashes or hangs (fuzzed in tests/test_formula.cpp).
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <stdexcept>
 #include <string>
@@ -130,6 +131,7 @@ private:
     std::string text_;
     std::vector<Node> nodes_;  // postfix order; the last node is the result
     std::vector<LearnedParam> learned_;
+    std::vector<std::uint32_t> depends_;  // per node: bit 0 if it depends on x, bit k + 1 on learned parameter k
     std::vector<double> eval_scalar(double x, const std::vector<double>& raw, int tangent) const;  // [value, d/d tangent]
 };
 

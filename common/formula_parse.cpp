@@ -289,6 +289,15 @@ Formula Formula::parse(std::string_view text, const std::map<std::string, double
             kept.push_back(n);
         }
     f.nodes_ = std::move(kept);
+    // Which variables each node depends on (bit 0: x; bit k + 1: learned parameter k): a comparison's derivative is
+    // 0 whatever its operands, a select's is a branch's (formula.cpp skips the rest in a parameter's pass).
+    for (const Node& n : f.nodes_) {
+        std::uint32_t bits = n.op == Op::x ? 1u : n.op == Op::param ? 2u << static_cast<int>(n.constant) : 0u;
+        const bool step = n.op == Op::gt || n.op == Op::ge || n.op == Op::lt || n.op == Op::le;
+        for (int operand : {n.a, n.b})
+            if (operand >= 0 && !step) bits |= f.depends_[static_cast<std::size_t>(operand)];
+        f.depends_.push_back(bits);
+    }
     return f;
 }
 
