@@ -55,6 +55,7 @@ TEST_CASE("status says which step a tuned, adaptive study waits for, and how man
     CHECK(tuning["ok"].get<int>() + tuning["diverged"].get<int>() + s["waiting"].get<int>() == 8);  // 2 values × 2 seeds × 2
     CHECK(s["waiting"].get<int>() > 0);
     CHECK(s["core_seconds_per_trial"].get<double>() > 0);
+    CHECK(s["eta_core_seconds"].get<double>() > 0);
     const Result text = run_actbench(dir, "status " + runs.string() + " --jobs 2");
     CHECK_THAT(text.out, Catch::Contains("next: tuning: " + std::to_string(s["waiting"].get<int>()) + " trial(s) to train, about "));
 

@@ -119,9 +119,9 @@ std::string status_text(const std::string& dir, const StudyStatus& s, int jobs) 
         return out.str();
     }
     out << "next: " << s.next.at << ": " << s.next.waiting << " trial(s) to train";
-    if (std::isfinite(s.core_seconds_per_trial))
-        out << ", about " << std::lround(std::ceil(s.next.waiting * s.core_seconds_per_trial / jobs / 60)) << " min with " << jobs
-            << " job(s) (" << std::lround(s.core_seconds_per_trial) << " core-seconds per trial so far)";
+    if (std::isfinite(s.eta_core_seconds))
+        out << ", about " << std::lround(std::ceil(s.eta_core_seconds / jobs / 60)) << " min with " << jobs << " job(s) (from the stored "
+            << "trials' times, each like the ones with its activation, model and data)";
     out << "\nthen: what its results decide (a tuned value, the next round, the confirmation seeds)\n";
     return out.str();
 }

@@ -21,17 +21,35 @@ Config config_of_run(const std::filesystem::path& run_dir, const std::string& co
 
 namespace {
 
-// Counts the stored trials by stage and status; returns the training and evaluation seconds of the finished ones,
-// per trial (NaN without any), from their timing.jsonl.
-double count_stored(const std::filesystem::path& run_dir, StudyStatus& s) {
-    double seconds = 0, timed = 0;
+// What a trial's time depends on: its activation, model, data, epochs and batch (not its seed or rate).
+std::string work_key(const nlohmann::json& settings) {
+    const nlohmann::json train = settings.value("train", nlohmann::json::object());
+    return settings.value("activation_def", nlohmann::json()).dump() + settings.value("model", nlohmann::json()).dump() +
+        settings.value("dataset", nlohmann::json()).dump() + train.value("epochs", nlohmann::json()).dump() +
+        train.value("batch", nlohmann::json()).dump();
+}
+
+// Training and evaluation seconds of the finished trials (timing.jsonl), in all and by work_key.
+struct Timings {
+    double seconds = 0, trials = 0;
+    std::map<std::string, std::pair<double, double>> by_work;  // seconds, trials
+    double mean() const { return trials > 0 ? seconds / trials : NAN; }
+};
+
+// Counts the stored trials by stage and status, and gathers their timings.
+Timings count_stored(const std::filesystem::path& run_dir, StudyStatus& s) {
+    Timings timings;
     for (const auto& e : std::filesystem::directory_iterator(run_dir)) {
         if (!e.is_directory() || !std::filesystem::exists(e.path() / kSummaryFile)) continue;
         try {
             const StoredTrial trial = read_trial(e.path());
             const nlohmann::json& summary = trial.summary;
+            double seconds = 0;
             for (const nlohmann::json& row : trial.timing) seconds += row.value("train_seconds", 0.0) + row.value("eval_seconds", 0.0);
-            timed += !trial.timing.empty();
+            if (!trial.timing.empty()) {
+                auto& [sum, n] = timings.by_work[work_key(summary.value("settings", nlohmann::json::object()))];
+                sum += seconds, n += 1, timings.seconds += seconds, timings.trials += 1;
+            }
             StudyStatus::Counts& c = s.stored[summary["axes"].value("stage", std::string("sweep"))];
             const TrialStatus status = *status_of(summary);
             (status == TrialStatus::ok ? c.ok : status == TrialStatus::diverged ? c.diverged : c.failed)++;
@@ -39,7 +57,7 @@ double count_stored(const std::filesystem::path& run_dir, StudyStatus& s) {
             ++s.stored["damaged"].damaged;  // unreadable: run retrains it
         }
     }
-    return timed > 0 ? seconds / timed : NAN;
+    return timings;
 }
 
 double core_seconds_per_trial(const std::filesystem::path& run_dir) {
@@ -60,19 +78,30 @@ StudyStatus study_status(const std::filesystem::path& run_dir, const std::string
     StudyStatus s;
     s.name = config.name;
     s.config_file = config.file;
-    const double timed = count_stored(run_dir, s) * read_manifest(run_dir)["environment"].value("threads_per_trial", 1.0);
+    const Timings timings = count_stored(run_dir, s);
+    const double threads = read_manifest(run_dir)["environment"].value("threads_per_trial", 1.0), timed = timings.mean() * threads;
     RunOptions dry;
     dry.out = run_dir;
     dry.dry_run = dry.quiet = true;
     s.next = run_sweep(config, dry);
     s.core_seconds_per_trial = core_seconds_per_trial(run_dir);
     if (!std::isfinite(s.core_seconds_per_trial)) s.core_seconds_per_trial = timed;  // no run has ended yet: the trials' own timings
+    // The step's ETA, trial by trial: a trial like a stored one (same activation, model, data, epochs, batch) takes
+    // their mean training and evaluation time; any other the mean over all (the run log's figure before any timing).
+    // (Not the run log's overhead: a run log's per-trial time mixes whatever trials that run happened to train.)
+    const double fallback = std::isfinite(timed) ? timed : s.core_seconds_per_trial;
+    if (std::isfinite(fallback)) s.eta_core_seconds = 0;
+    for (const nlohmann::json& t : s.next.waiting_trials) {
+        const auto it = timings.by_work.find(work_key(t["settings"]));
+        s.eta_core_seconds += it != timings.by_work.end() ? it->second.first / it->second.second * threads : fallback;
+    }
     return s;
 }
 
 nlohmann::json StudyStatus::to_json() const {
     nlohmann::json j{{"study", name}, {"config_file", config_file}, {"next", next.at}, {"waiting", next.waiting},
-                     {"core_seconds_per_trial", std::isfinite(core_seconds_per_trial) ? nlohmann::json(core_seconds_per_trial) : nlohmann::json()}};
+                     {"core_seconds_per_trial", std::isfinite(core_seconds_per_trial) ? nlohmann::json(core_seconds_per_trial) : nlohmann::json()},
+                     {"eta_core_seconds", std::isfinite(eta_core_seconds) ? nlohmann::json(eta_core_seconds) : nlohmann::json()}};
     for (const auto& [stage, c] : stored)
         j["stored"][stage] = {{"ok", c.ok}, {"diverged", c.diverged}, {"failed", c.failed}, {"damaged", c.damaged}};
     return j;

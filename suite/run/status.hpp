@@ -29,6 +29,8 @@ struct StudyStatus {
     // while the first run is still going, from the finished trials' timing.jsonl (training and evaluation only); NaN
     // before any trial has finished.
     double core_seconds_per_trial = NAN;
+    // The waiting step's trials, each at the time stored trials like it took (NaN before any has finished).
+    double eta_core_seconds = NAN;
     nlohmann::json to_json() const;
 };
 
