@@ -39,7 +39,7 @@ inline T int_pow(T x, int n) {
     return result;
 }
 
-// The exponent of x^c when c is a whole number small enough for int_pow (|c| ≤ 64), else nullopt.
+// Whether x^c has a whole constant c small enough for int_pow (|c| ≤ 64); if so, n is c.
 inline bool whole_exponent(const std::vector<Node>& nodes, const Node& node, int& n) {
     const Node& b = nodes[node.b];
     if (b.op != Op::constant || b.constant != std::floor(b.constant) || std::abs(b.constant) > 64) return false;

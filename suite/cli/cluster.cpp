@@ -54,8 +54,8 @@ Command slurm_command(CLI::App& app, const std::string& invocation) {
                 }
                 const bool staged = config.tune || config.adaptive;
                 const std::filesystem::path dir(options.out);
-                const std::string array = (dir / "actbench-array.sbatch").string(), report_job = (dir / "actbench-report.sbatch").string();
-                const std::string step_job = (dir / "actbench-step.sbatch").string();
+                const std::string array = (dir / kArrayScript).string(), report_job = (dir / kReportScript).string();
+                const std::string step_job = (dir / kStepScript).string();
                 write_output_file(array, slurm_array_script(options));
                 write_output_file(report_job, slurm_report_script(options));
                 if (staged) write_output_file(step_job, slurm_step_script(options));
@@ -70,7 +70,7 @@ Command slurm_command(CLI::App& app, const std::string& invocation) {
                                   << shell_quote("--output=" + options.out + "/slurm-step-%j.out") << " " << shell_quote(step_job) << "\n";
                         return 0;
                     }
-                    std::cout << start_chain(options, array, step_job);
+                    std::cout << start_chain(options);
                     return 0;
                 }
                 if (!o->submit) {

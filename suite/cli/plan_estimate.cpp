@@ -19,8 +19,8 @@
 namespace actbench {
 
 namespace {
-std::string core_hours_line(const Config& config);
-void write_untuned_plan(const Config& config, int jobs, bool json, std::ostream& out, bool compute_line);
+std::string core_hours_line(const Config& config, double seconds_per_trial);
+double write_untuned_plan(const Config& config, int jobs, bool json, std::ostream& out, bool compute_line);
 
 // adaptive.confirm: the most trials the confirmation adds (every comparison decided), "" without it.
 std::string confirmation_line(const Config& config, std::size_t final_trials) {
@@ -44,7 +44,9 @@ void write_tuned_plan(const Config& config, int jobs, bool json, std::ostream& o
                        " for the cells whose choice is too close to call; listed below, run only where needed")
             << ", chosen by " << config.tune->select << "):\n";
     std::ostringstream stage1;
-    write_untuned_plan(*config.tuning_stage, jobs, json, stage1, false);
+    // The tuning stage is the final grid times the tuned values and the tuning seeds, so its mean trial is the
+    // final stages' too: one measurement.
+    const double seconds_per_trial = write_untuned_plan(*config.tuning_stage, jobs, json, stage1, false);
     if (json) {
         out << "{\"tuning\": " << stage1.str() << ", \"final\": {\"count\": " << final_trials
             << ", \"chosen_from\": " << nlohmann::json(config.tune->values).dump() << "}}\n";
@@ -62,7 +64,7 @@ void write_tuned_plan(const Config& config, int jobs, bool json, std::ostream& o
                     " of that for the fewest"
                             : std::string())
         << "\n"
-        << confirmation_line(config, final_trials) << core_hours_line(config);
+        << confirmation_line(config, final_trials) << core_hours_line(config, seconds_per_trial);
 }
 
 // What a plan's time estimate needs: each distinct dataset's shape and split sizes (loaded once), each model ×
@@ -175,9 +177,8 @@ void write_plan_rows(const Config& config, const WorkEstimate& estimate, bool js
 
 // The whole protocol's compute on this machine, in core-hours: every stage from its fewest trials (no cell too close
 // to call, every comparison decided at the first look, none confirmed) to its most.
-std::string core_hours_line(const Config& config) {
-    const Config& trials = config.tune ? *config.final_stage : config;
-    const double per_trial = WorkEstimate(trials).seconds(trials, 0) / 3600;  // the work does not depend on the values
+std::string core_hours_line(const Config& config, double seconds_per_trial) {  // seconds_per_trial: the mean
+    const double per_trial = seconds_per_trial / 3600;
     const auto range = [&](double lo, double hi) {
         char buf[64];
         std::snprintf(buf, sizeof buf, lo == hi ? "%.3g" : "%.3g–%.3g", lo * per_trial, hi * per_trial);
@@ -204,7 +205,8 @@ std::string core_hours_line(const Config& config) {
     return "compute: about " + range(lo, hi) + " core-hours on this machine (" + parts + ")\n";
 }
 
-void write_untuned_plan(const Config& config, int jobs, bool json, std::ostream& out, bool compute_line) {
+// Returns the mean estimate of a trial's seconds.
+double write_untuned_plan(const Config& config, int jobs, bool json, std::ostream& out, bool compute_line) {
     const WorkEstimate estimate(config);
     const std::size_t count = config.cell_count();
     double total = 0;
@@ -218,9 +220,10 @@ void write_untuned_plan(const Config& config, int jobs, bool json, std::ostream&
             << ", \"gflops_per_second\": " << nlohmann::json(estimate.flops_per_second() / 1e9).dump() << ", \"jobs\": " << parallel
             << ", \"trials\": [\n";
     write_plan_rows(config, estimate, json, out);
+    const double mean = count > 0 ? total / static_cast<double>(count) : 0;
     if (json) {
         out << "]}\n";
-        return;
+        return mean;
     }
     out << count << " trials; measured " << estimate.flops_per_second() / 1e9 << " GFLOP/s per trial (1 thread); about "
         << static_cast<long>(wall) << " s of wall time with " << parallel << " jobs\n";
@@ -230,7 +233,8 @@ void write_untuned_plan(const Config& config, int jobs, bool json, std::ostream&
             << " of these trials run: about " << static_cast<long>(wall * config.adaptive->min / config.adaptive->max) << "–"
             << static_cast<long>(wall) << " s\n"
             << confirmation_line(config, count);
-    if (compute_line) out << core_hours_line(config);
+    if (compute_line) out << core_hours_line(config, mean);
+    return mean;
 }
 
 }  // namespace

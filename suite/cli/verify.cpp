@@ -105,7 +105,7 @@ std::vector<std::pair<const Config*, std::size_t>> trials_to_verify(const std::f
 VerifyReport verify_run(const std::filesystem::path& run_dir, const VerifyOptions& options) {
     namespace fs = std::filesystem;
     const nlohmann::json manifest = read_manifest(run_dir);
-    const Config config = config_of_run(run_dir);
+    const Config config = config_of_run(run_dir, manifest);
     // The run's environment: its ISA and its threads per trial.
     VerifyReport report;
     const nlohmann::json& recorded = manifest["environment"];

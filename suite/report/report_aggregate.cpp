@@ -509,10 +509,6 @@ void pairing_gain(Aggregate& a) {
     }
 }
 
-}  // namespace
-
-namespace {
-
 // The steps a trial of these settings trains to the end: those of a finished trial with the same data, epochs and
 // batch (the early stop makes a diverged trial's own summary stop at its diverged step).
 Aggregate::EarlyStops early_stops(const LoadedRuns& runs) {

@@ -119,6 +119,19 @@ std::map<long, std::vector<double>> layer_curve(const Group& g, const json::json
 }
 
 double at(const std::vector<double>& v, std::size_t i) { return i < v.size() ? v[i] : NAN; }
+
+void sort_by_x(Series& s) {
+    std::vector<std::size_t> order(s.x.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](std::size_t i, std::size_t j) { return s.x[i] < s.x[j]; });
+    const bool band = s.band_low.size() == s.x.size() && s.band_high.size() == s.x.size();
+    Series sorted = s;
+    for (std::size_t i = 0; i < order.size(); ++i) {
+        sorted.x[i] = s.x[order[i]], sorted.y[i] = s.y[order[i]];
+        if (band) sorted.band_low[i] = s.band_low[order[i]], sorted.band_high[i] = s.band_high[order[i]];
+    }
+    s = std::move(sorted);
+}
 double normal_cdf(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
 
 const char* verdict_text(RankedEntry::Verdict v) {

@@ -217,14 +217,7 @@ std::optional<Figure> dead_vs_lr_figure(const Aggregate& a, const std::string& p
         s.y.push_back(summarise(g.stats.dead).mean);
     }
     for (Panel& p : panels)
-        for (Series& s : p.series) {  // in the order of the rate
-            std::vector<std::size_t> order(s.x.size());
-            for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-            std::sort(order.begin(), order.end(), [&](std::size_t i, std::size_t j) { return s.x[i] < s.x[j]; });
-            Series sorted = s;
-            for (std::size_t i = 0; i < order.size(); ++i) sorted.x[i] = s.x[order[i]], sorted.y[i] = s.y[order[i]];
-            s = sorted;
-        }
+        for (Series& s : p.series) sort_by_x(s);  // in the order of the rate
     // A curve needs two rates: a tuned study has one per group (its chosen rate), a point that shows no trend.
     const bool any_curve = std::any_of(panels.begin(), panels.end(), [](const Panel& p) {
         return std::any_of(p.series.begin(), p.series.end(), [](const Series& s) { return s.x.size() > 1 && s.x.front() != s.x.back(); });

@@ -40,6 +40,8 @@ std::map<long, std::vector<double>> layer_curve(const Group& g, const char* key)
 // The same for a list deeper in the row, e.g. /learned/beta/mean.
 std::map<long, std::vector<double>> layer_curve(const Group& g, const nlohmann::json::json_pointer& at);
 double at(const std::vector<double>& v, std::size_t i);  // NaN past the end
+// A series' points (and its band, if any) in the order of x: a line through values gathered group by group.
+void sort_by_x(Series& s);
 double normal_cdf(double x);
 const char* verdict_text(RankedEntry::Verdict v);
 // A verdict's look in every plot and the headline: colour and marker both, so that neither alone carries it (Okabe &

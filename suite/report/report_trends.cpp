@@ -54,18 +54,8 @@ Figure trend_figure(const Aggregate& a, std::size_t column) {
                 s.band_low.push_back(acc.n ? std::max(0.0, acc.ci_low) : NAN), s.band_high.push_back(acc.n ? std::min(1.0, acc.ci_high) : NAN);
         }
     }
-    for (Panel& p : panels)  // in the order of the axis's values
-        for (Series& s : p.series) {
-            std::vector<std::size_t> order(s.x.size());
-            for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-            std::sort(order.begin(), order.end(), [&](std::size_t i, std::size_t j) { return s.x[i] < s.x[j]; });
-            Series sorted = s;
-            for (std::size_t i = 0; i < order.size(); ++i) {
-                sorted.x[i] = s.x[order[i]], sorted.y[i] = s.y[order[i]];
-                if (!s.band_low.empty()) sorted.band_low[i] = s.band_low[order[i]], sorted.band_high[i] = s.band_high[order[i]];
-            }
-            s = sorted;
-        }
+    for (Panel& p : panels)
+        for (Series& s : p.series) sort_by_x(s);  // in the order of the axis's values
     MultiPlotSpec m = multiples("Against " + axis + ": test accuracy (band: its 95% interval over seeds), the zero fraction after "
                                 "training, and the dead (rectifiers) or inactive units (the others); means over seeds, a line per " +
                                     a.compared_axis,

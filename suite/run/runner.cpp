@@ -152,7 +152,7 @@ std::vector<std::size_t> all_cells(const Config& grid) {
 
 RunTotals& operator+=(RunTotals& a, const RunTotals& b) {
     a.planned += b.planned, a.other_shards += b.other_shards, a.skipped += b.skipped, a.ok += b.ok, a.diverged += b.diverged;
-    a.failed += b.failed, a.elsewhere += b.elsewhere, a.to_run += b.to_run, a.interrupted |= b.interrupted;
+    a.failed += b.failed, a.elsewhere += b.elsewhere, a.interrupted |= b.interrupted;
     a.at = b.at, a.waiting = b.waiting, a.waiting_trials = b.waiting_trials;  // the later step's
     return a;
 }
@@ -196,6 +196,13 @@ RunTotals run_sweep(const Config& config, const RunOptions& options) {
 }
 
 namespace {
+
+// A cell's trial, labelled with its stage in its axes (for reports; not part of the id).
+Trial stage_trial(const Stage& stage, std::size_t cell) {
+    Trial t = make_trial(stage.grid, cell);
+    if (!stage.label.empty()) t.axes["stage"] = stage.label;
+    return t;
+}
 
 // The stage's cells this invocation runs: in its shard, not finished (unless --no-resume), not failed (unless
 // --retry-failed). Counts the others in `totals`.
@@ -326,9 +333,7 @@ private:
         while (!g_stop.load()) {
             const std::size_t i = next_.fetch_add(1);
             if (i >= todo_.size()) return;
-            Trial t = make_trial(stage_.grid, todo_[i]);
-            if (!stage_.label.empty()) t.axes["stage"] = stage_.label;  // for reports; not part of the id
-            run_one(t);
+            run_one(stage_trial(stage_, todo_[i]));
             if (progress_) print_progress();
         }
     }
@@ -442,11 +447,9 @@ RunTotals run_stage(const Config& config, const Stage& stage, const RunOptions& 
     totals.planned = static_cast<int>(planned);
     const std::vector<std::size_t> todo = cells_to_run(stage, out, options, totals);
     if (options.dry_run) {
-        totals.to_run = static_cast<int>(todo.size());
-        if (!todo.empty()) totals.at = stage.label.empty() ? "sweep" : stage.label, totals.waiting = totals.to_run;
+        if (!todo.empty()) totals.at = stage.label.empty() ? "sweep" : stage.label, totals.waiting = static_cast<int>(todo.size());
         for (const std::size_t cell : todo) {
-            Trial t = make_trial(stage.grid, cell);
-            if (!stage.label.empty()) t.axes["stage"] = stage.label;
+            const Trial t = stage_trial(stage, cell);
             totals.waiting_trials.push_back({{"id", t.id}, {"axes", t.axes}, {"settings", t.settings()}});
         }
         return totals;

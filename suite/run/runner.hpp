@@ -34,10 +34,9 @@ bool in_shard(const std::string& id, int index, int count);
 struct RunTotals {
     int planned = 0, other_shards = 0, skipped = 0, ok = 0, diverged = 0, failed = 0;
     int elsewhere = 0;  // trained (or being trained) by another runner into the same directory
-    int to_run = 0;  // dry_run: the trials the stages reached would train
     bool interrupted = false;
     // Where the protocol stands when run_sweep returns: "done", or the step that waits for trials not stored yet
-    // ("tuning", "final, round 2 of 4", "confirm", …) and how many (other shards, or a dry run's to_run).
+    // ("tuning", "final, round 2 of 4", "confirm", …) and how many (other shards', or those a dry run would train).
     std::string at = "done";
     int waiting = 0;
     // dry_run: the trials that step would train, each {id, axes, settings} (what a failed summary records).

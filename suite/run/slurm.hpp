@@ -20,6 +20,11 @@ struct SlurmOptions {
     int retries = 2;  // resubmissions of a step that makes no progress before its missing trials are given up
 };
 
+// The scripts `actbench slurm` writes into the run directory (a staged study's chain submits them again).
+inline constexpr const char* kArrayScript = "actbench-array.sbatch";
+inline constexpr const char* kStepScript = "actbench-step.sbatch";
+inline constexpr const char* kReportScript = "actbench-report.sbatch";
+
 // Throws InputError for a value that Slurm would refuse or that would break the script: a time limit not in
 // one of sbatch's forms (MINUTES, MINUTES:SECONDS, HOURS:MINUTES:SECONDS, DAYS-HOURS, DAYS-HOURS:MINUTES,
 // DAYS-HOURS:MINUTES:SECONDS, or UNLIMITED), a partition name that is not a list of plain names, a run

@@ -37,11 +37,13 @@ int array_tasks(const SlurmOptions& o, int waiting) {
     return tasks;
 }
 
-std::string submit_array_and_step(const SlurmOptions& o, const std::string& at, int waiting) {
-    const int tasks = array_tasks(o, waiting);
-    const std::string array = sbatch_submit(sbatch_chain_array_args(o, script_path(o, "actbench-array.sbatch"), tasks));
-    const std::string step = sbatch_submit(sbatch_step_args(o, script_path(o, "actbench-step.sbatch"), array));
-    record(o, {{"at", at}, {"waiting", waiting}, {"array", array}, {"tasks", tasks}, {"next_step", step}});
+// An array for the step `at` (nullopt waiting: the start, --tasks of them) and the chain's next step after it.
+std::string submit_array_and_step(const SlurmOptions& o, const std::string& at, std::optional<int> waiting) {
+    const int tasks = array_tasks(o, waiting.value_or(o.tasks));
+    const std::string array = sbatch_submit(sbatch_chain_array_args(o, script_path(o, kArrayScript), tasks));
+    const std::string step = sbatch_submit(sbatch_step_args(o, script_path(o, kStepScript), array));
+    record(o, {{"at", at}, {"waiting", waiting ? nlohmann::json(*waiting) : nlohmann::json()}, {"array", array}, {"tasks", tasks},
+               {"next_step", step}});
     return "submitted array job " + array + " (" + std::to_string(tasks) + " tasks) and step job " + step + "\n";
 }
 
@@ -71,21 +73,16 @@ std::vector<nlohmann::json> read_chain_log(const std::string& out) {
     return lines;
 }
 
-std::string start_chain(const SlurmOptions& o, const std::string& array_script, const std::string& step_script) {
-    const std::string array = sbatch_submit(sbatch_chain_array_args(o, array_script, array_tasks(o, o.tasks)));
-    const std::string step = sbatch_submit(sbatch_step_args(o, step_script, array));
-    record(o, {{"at", "start"}, {"waiting", nullptr}, {"array", array}, {"tasks", array_tasks(o, o.tasks)}, {"next_step", step}});
-    return "submitted array job " + array + " and step job " + step + " (the chain: each step submits the next)\n";
-}
+std::string start_chain(const SlurmOptions& o) { return submit_array_and_step(o, "start", std::nullopt); }
 
 std::string chain_step(const SlurmOptions& o) {
-    std::string said;
     // A first array that stored nothing (every task lost before its first trial) leaves no manifest: start again.
-    if (!fs::exists(fs::path(o.out) / kManifestFile)) return said + submit_array_and_step(o, "start", o.tasks);
+    if (!fs::exists(fs::path(o.out) / kManifestFile)) return start_chain(o);
+    std::string said;
     for (;;) {  // each pass either submits, or gives a step up and looks again (the protocol has moved on)
         const StudyStatus s = study_status(o.out, o.config);
         if (s.next.at == "done") {
-            const std::string report = sbatch_submit(sbatch_report_args(o, script_path(o, "actbench-report.sbatch"), ""));
+            const std::string report = sbatch_submit(sbatch_report_args(o, script_path(o, kReportScript), ""));
             record(o, {{"at", "done"}, {"waiting", 0}, {"report", report}});
             return said + "the study is complete: submitted report job " + report + "\n";
         }

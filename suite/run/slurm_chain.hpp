@@ -10,6 +10,7 @@
 #include "run/slurm.hpp"
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,8 +18,8 @@ namespace actbench {
 
 inline constexpr const char* kChainLogFile = "slurm-chain.jsonl";
 
-// The first array and the step after it; returns what was submitted, as text.
-std::string start_chain(const SlurmOptions& o, const std::string& array_script, const std::string& step_script);
+// The first array and the step after it (the scripts written into the run directory); returns what was submitted.
+std::string start_chain(const SlurmOptions& o);
 // One step; returns what it did, as text. Throws InputError for a directory written by another config.
 std::string chain_step(const SlurmOptions& o);
 

@@ -9,8 +9,7 @@
 
 namespace actbench {
 
-Config config_of_run(const std::filesystem::path& run_dir, const std::string& config_file) {
-    const nlohmann::json manifest = read_manifest(run_dir);
+Config config_of_run(const std::filesystem::path& run_dir, const nlohmann::json& manifest, const std::string& config_file) {
     const std::string file = config_file.empty() ? manifest["config_file"].get<std::string>() : config_file;
     const Config config = load_config(file);
     if (trial_id(config_json(config)) != manifest["config_hash"])
@@ -74,12 +73,13 @@ double core_seconds_per_trial(const std::filesystem::path& run_dir) {
 }  // namespace
 
 StudyStatus study_status(const std::filesystem::path& run_dir, const std::string& config_file) {
-    const Config config = config_of_run(run_dir, config_file);
+    const nlohmann::json manifest = read_manifest(run_dir);
+    const Config config = config_of_run(run_dir, manifest, config_file);
     StudyStatus s;
     s.name = config.name;
     s.config_file = config.file;
     const Timings timings = count_stored(run_dir, s);
-    const double threads = read_manifest(run_dir)["environment"].value("threads_per_trial", 1.0), timed = timings.mean() * threads;
+    const double threads = manifest["environment"].value("threads_per_trial", 1.0), timed = timings.mean() * threads;
     RunOptions dry;
     dry.out = run_dir;
     dry.dry_run = dry.quiet = true;

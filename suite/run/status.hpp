@@ -14,9 +14,9 @@
 
 namespace actbench {
 
-// The config that made a run directory: the file its manifest names (or `config_file`, when given), which must
-// still hash as the manifest says. Throws InputError naming the file otherwise.
-Config config_of_run(const std::filesystem::path& run_dir, const std::string& config_file = "");
+// The config that made a run directory, from its manifest (read_manifest): the file the manifest names (or
+// `config_file`, when given), which must still hash as the manifest says. Throws InputError naming the file otherwise.
+Config config_of_run(const std::filesystem::path& run_dir, const nlohmann::json& manifest, const std::string& config_file = "");
 
 struct StudyStatus {
     std::string name, config_file;
