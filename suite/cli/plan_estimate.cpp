@@ -7,6 +7,7 @@
 #include "optimizer.hpp"
 #include "run/data.hpp"
 #include "run/plan.hpp"
+#include "run/tuning_choice.hpp"
 
 #include <omp.h>
 
@@ -32,6 +33,31 @@ std::string confirmation_line(const Config& config, std::size_t final_trials) {
         ", for each decided comparison and its baseline; none if nothing is decided)\n";
 }
 
+// The smallest train.epochs of the tuning stage's cells: the budget halving's rungs end at.
+int tuning_budget(const Config& config) {
+    int budget = std::numeric_limits<int>::max();
+    for (std::size_t cell = 0; cell < config.tuning_stage->cell_count(); ++cell)
+        budget = std::min(budget, config.tuning_stage->cell_sections(cell).train.epochs);
+    return budget;
+}
+
+// The fraction of the full schedule's tuning epochs that halving spends at most (1 without halving).
+double halving_share(const Config& config) {
+    const TuneSpec& t = *config.tune;
+    return t.halving() ? halving_fraction(t.values.size(), t.rungs, tuning_budget(config), t.keep) : 1.0;
+}
+
+std::string halving_text(const Config& config) {
+    const TuneSpec& t = *config.tune;
+    if (!t.halving()) return "";
+    char share[32];
+    std::snprintf(share, sizeof share, "%.2f", halving_share(config));
+    return "; schedule: halving, compared at epochs " + nlohmann::json(t.rungs).dump() + " of " + std::to_string(tuning_budget(config)) +
+        ", the best " + std::to_string(static_cast<int>(std::lround(t.keep * 100))) + "% (at least two) going on, " +
+        std::to_string(halving_finalists(t.values.size(), t.rungs, t.keep)) + " of " + std::to_string(t.values.size()) +
+        " values reaching the budget: at most " + share + " of the full schedule's epochs; the trials below are its most";
+}
+
 // A tuned config's plan: stage 1 as a plan of its own; stage 2's size is known, its values are chosen later.
 void write_tuned_plan(const Config& config, int jobs, bool json, std::ostream& out) {
     const std::size_t values = config.tune->values.size();
@@ -42,7 +68,7 @@ void write_tuned_plan(const Config& config, int jobs, bool json, std::ostream& o
             << (config.tune->seeds_if_close.empty() ? ""
                                                     : ", then " + nlohmann::json(config.tune->seeds_if_close).dump() +
                        " for the cells whose choice is too close to call; listed below, run only where needed")
-            << ", chosen by " << config.tune->select << "):\n";
+            << ", chosen by " << config.tune->select << halving_text(config) << "):\n";
     std::ostringstream stage1;
     // The tuning stage is the final grid times the tuned values and the tuning seeds, so its mean trial is the
     // final stages' too: one measurement.
@@ -189,8 +215,13 @@ std::string core_hours_line(const Config& config, double seconds_per_trial) {  /
     if (config.tune) {
         const double all = static_cast<double>(config.tuning_stage->cell_count()), seeds = static_cast<double>(config.tune->seeds.size());
         const double first = all * seeds / (seeds + static_cast<double>(config.tune->seeds_if_close.size()));
-        lo += first, hi += all;
-        parts += "tuning " + range(first, all) + ", ";
+        // Halving: its share of the tuning seeds' epochs; the seeds if close train only the values at the budget.
+        const TuneSpec& t = *config.tune;
+        const double finalists = t.halving() ? static_cast<double>(halving_finalists(t.values.size(), t.rungs, t.keep)) : 1.0;
+        const double halved_lo = first * halving_share(config),
+                     halved_hi = halved_lo + (all - first) * (t.halving() ? finalists / static_cast<double>(t.values.size()) : 1.0);
+        lo += halved_lo, hi += halved_hi;
+        parts += "tuning " + range(halved_lo, halved_hi) + (t.halving() ? " (full schedule " + range(first, all) + ")" : "") + ", ";
     }
     const double cells = static_cast<double>(config.tune ? config.final_stage->cell_count() / config.tune->values.size() : config.cell_count());
     const double fewest = config.adaptive ? cells / config.adaptive->max * config.adaptive->min : cells;

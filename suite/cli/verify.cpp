@@ -118,6 +118,7 @@ VerifyReport verify_run(const std::filesystem::path& run_dir, const VerifyOption
         const Trial t = make_trial(*grid, cell);
         const fs::path stored = run_dir / t.id;
         std::vector<nlohmann::json> stored_metrics;
+        std::optional<int> pruned_at;  // tune's halving stopped it: retrained to the same epoch
         try {
             StoredTrial stored_trial = read_trial(stored);
             if (status_of(stored_trial.summary) == TrialStatus::failed) {
@@ -125,13 +126,20 @@ VerifyReport verify_run(const std::filesystem::path& run_dir, const VerifyOption
                 continue;
             }
             stored_metrics = std::move(stored_trial.metrics);
+            if (stored_trial.summary.contains("pruned_at_epoch")) pruned_at = stored_trial.summary["pruned_at_epoch"].get<int>();
         } catch (const InputError& e) {
             report.trials.push_back({t.id, VerifyResult::Outcome::damaged, e.what()});
             continue;
         }
         const std::string key = dataset_json(t.dataset).dump();
         if (!datasets.count(key)) datasets.emplace(key, prepare_data(t.dataset));
-        run_trial(t, datasets.at(key), scratch.path / t.id);
+        if (pruned_at) {
+            SteppedTrial stepped(t, datasets.at(key), scratch.path / t.id);
+            stepped.advance_to(*pruned_at, nullptr);
+            stepped.finish(pruned_at);
+        } else {
+            run_trial(t, datasets.at(key), scratch.path / t.id);
+        }
         const std::string diff = first_difference(stored_metrics, read_jsonl(scratch.path / t.id / kMetricsFile));
         report.trials.push_back({t.id, diff.empty() ? VerifyResult::Outcome::identical : VerifyResult::Outcome::differs, diff});
     }

@@ -132,13 +132,37 @@ void check_tunable(const Reader& r, const YAML::Node& at, const std::string& axi
     r.fail(at, "tune.axis: '" + axis + "' is not a setting; " + section + " has " + list);
 }
 
+// tune.schedule: full (the default) or halving, with its rungs (whole epochs, increasing, each below the budget of
+// every cell) and keep (the fraction of values that go on at each rung).
+void read_schedule(const Reader& r, const YAML::Node& n, const Config& stage1, TuneSpec& t) {
+    const bool halving = n["schedule"] && read_choice(r, n["schedule"], "tune.schedule", {"full", "halving"}) == "halving";
+    for (const char* key : {"rungs", "keep"})
+        if (n[key] && !halving) r.fail(n[key], std::string("tune.") + key + ": only with tune.schedule: halving");
+    if (!halving) return;
+    if (!n["rungs"]) r.fail(n, "tune: schedule: halving needs rungs, the epochs at which values are compared (rungs: [1, 2])");
+    if (t.axis == "train.epochs") r.fail(n["schedule"], "tune.schedule: halving compares values at the same epochs; it cannot tune train.epochs");
+    int budget = std::numeric_limits<int>::max();
+    for (std::size_t cell = 0; cell < stage1.cell_count(); ++cell) budget = std::min(budget, stage1.cell_sections(cell).train.epochs);
+    const auto rungs = r.list(n["rungs"], "tune.rungs");
+    for (const auto& item : rungs) {
+        const int rung = static_cast<int>(r.integer(item, "tune.rungs", 1, std::numeric_limits<int>::max()));
+        if (!t.rungs.empty() && rung <= t.rungs.back())
+            r.fail(item, "tune.rungs: " + std::to_string(rung) + " is not above the rung before it; rungs are increasing epoch counts");
+        if (rung >= budget)
+            r.fail(item, "tune.rungs: " + std::to_string(rung) + " is not below the budget of " + std::to_string(budget) +
+                             " epochs (train.epochs); the budget itself is the last rung");
+        t.rungs.push_back(rung);
+    }
+    if (n["keep"]) t.keep = r.number(n["keep"], "tune.keep", 0.01, 0.99);
+}
+
 // tune: {axis: train.lr, values: [...], seeds: [...], seeds_if_close: [...], select: validation_accuracy |
 // validation_loss}. The two stages are configs of their own, made by putting the axis into the sweep: stage 1 with
 // the tuning seeds (and the seeds_if_close, which only close cells train), stage 2 (the candidates, one value per
 // cell chosen from stage 1) with the sweep's seeds.
 void read_tune(const Reader& r, const YAML::Node& root, Config& c) {
     const YAML::Node& n = root["tune"];
-    r.expect_map(n, "tune", {"axis", "values", "seeds", "seeds_if_close", "select"});
+    r.expect_map(n, "tune", {"axis", "values", "seeds", "seeds_if_close", "select", "schedule", "rungs", "keep"});
     for (const char* key : {"axis", "values", "seeds"})
         if (!n[key])
             r.fail(n,
@@ -192,6 +216,7 @@ void read_tune(const Reader& r, const YAML::Node& root, Config& c) {
     c.final_stage = stage(false);
     for (const Axis& a : c.tuning_stage->axes)
         if (a.name == t.axis) t.values = a.values;
+    read_schedule(r, n, *c.tuning_stage, t);
     c.tune = t;
 }
 

@@ -55,6 +55,13 @@ struct TuneSpec {
     // after them, for every value of those cells, which then choose on all their seeds. Empty: none.
     std::vector<std::int64_t> seeds_if_close;
     std::string select = "validation_accuracy";  // or validation_loss
+    // schedule: halving (successive halving; Jamieson & Talwalkar 2016, Li et al. 2018): every value trains to the
+    // first rung (an epoch count), the values whose mean score there ranks in the best `keep` fraction (at least two)
+    // continue to the next, and so on; the last rung is the budget (train.epochs). Empty rungs: every value trains
+    // the whole budget (schedule: full).
+    std::vector<int> rungs;
+    double keep = 0.5;
+    bool halving() const { return !rungs.empty(); }
     bool if_close(std::int64_t seed) const { return std::find(seeds_if_close.begin(), seeds_if_close.end(), seed) != seeds_if_close.end(); }
 };
 

@@ -86,6 +86,7 @@ nlohmann::json config_json(const Config& c) {
     if (c.tune) {
         doc["tune"] = {{"axis", c.tune->axis}, {"values", c.tune->values}, {"seeds", c.tune->seeds}, {"select", c.tune->select}};
         if (!c.tune->seeds_if_close.empty()) doc["tune"]["seeds_if_close"] = c.tune->seeds_if_close;  // absent: the hash of before
+        if (c.tune->halving()) doc["tune"].update({{"schedule", "halving"}, {"rungs", c.tune->rungs}, {"keep", c.tune->keep}});
     }
     if (c.adaptive) {
         doc["adaptive"] = {{"min", c.adaptive->min}, {"max", c.adaptive->max}, {"step", c.adaptive->step}, {"margin", c.adaptive->margin}};

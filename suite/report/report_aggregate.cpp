@@ -191,6 +191,7 @@ void tuning_cells(Aggregate& a, const LoadedRuns& runs, const json& tune) {
             if (s == axes.value("seed", json())) cell.extended = true;
         for (TunedValue& v : cell.tried) {
             if (v.value != axes[a.tune_axis]) continue;
+            if (r.summary.contains("pruned_at_epoch")) v.pruned_at = r.summary["pruned_at_epoch"].get<int>();  // its score is the rung's
             const json score =
                 r.ok() ? r.metrics.back().value(a.tune_select == "validation_loss" ? "val_loss" : "val_accuracy", json()) : json();
             if (score.is_number())
@@ -255,6 +256,7 @@ void build_groups(Aggregate& a, const LoadedRuns& runs) {
     if (tune.is_object()) {
         a.tune_axis = tune["axis"].get<std::string>();
         a.tune_select = tune["select"].get<std::string>();
+        a.tune_halving = tune.value("schedule", "full") == "halving";
         a.columns.push_back(a.tune_axis);
         a.column_values.push_back(tune["values"]);
         tuning_cells(a, runs, tune);

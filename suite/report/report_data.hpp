@@ -166,6 +166,7 @@ struct Aggregate {
 
     // tune: the tuned axis, and per cell (every axis but the seed and the tuned one) its stage-1 results.
     std::string tune_axis, tune_select;
+    bool tune_halving = false;  // tune.schedule: halving (values pruned at its rungs)
     struct TuningCell {
         nlohmann::json values;  // the cell's axes
         std::vector<TunedValue> tried;  // in the config's order of the values

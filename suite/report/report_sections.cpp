@@ -37,8 +37,9 @@ Table tuning_table(const Aggregate& a, const std::string& score) {
             const TunedValue& v = tc.tried[i];
             const double mean = v.scores.empty() ? NAN : summarise(v.scores).mean;
             std::string text = v.diverged ? std::to_string(v.diverged) + " diverged" : fmt("%.4f", mean);
+            if (v.pruned_at > 0 && !v.diverged) text = "pruned at epoch " + std::to_string(v.pruned_at) + " (" + text + ")";
             if (static_cast<int>(i) == tc.chosen) text += " ◀";
-            row.push_back(cell(text, v.diverged ? NAN : mean));
+            row.push_back(cell(text, v.diverged || v.pruned_at ? NAN : mean));
         }
         row.push_back(cell(tc.chosen >= 0 ? value_text(tc.tried[static_cast<std::size_t>(tc.chosen)].value) : "none"));
         const ChoiceMargin& m = tc.margin;
@@ -54,7 +55,10 @@ Table tuning_table(const Aggregate& a, const std::string& score) {
     t.caption = spans("Mean " + score + " over the tuning seeds for each value; ◀ marks the value chosen. *lead over the runner-up*: "
                       "how much better the chosen value's mean is than the next best qualifying value's (named), ± the "
                       "standard error of that difference over the tuning seeds, √(s²₁/n₁ + s²₂/n₂); *too close to call* where "
-                      "the lead is under twice it.");
+                      "the lead is under twice it." +
+                      std::string(a.tune_halving ? " *pruned at epoch N*: the halving schedule stopped the value at that rung, "
+                                                   "its mean score there in brackets (not comparable with the budget's)."
+                                                 : ""));
     return t;
 }
 
@@ -102,7 +106,7 @@ Section tuning_section(const Aggregate& a) {
         for (std::size_t i = 0; i < cell.tried.size(); ++i) {
             const TunedValue& v = cell.tried[i];
             if (!v.value.is_number()) continue;
-            const double x = v.value.get<double>(), y = v.scores.empty() || v.diverged ? NAN : summarise(v.scores).mean;
+            const double x = v.value.get<double>(), y = v.scores.empty() || v.diverged || v.pruned_at ? NAN : summarise(v.scores).mean;
             series.x.push_back(x), series.y.push_back(y);
             if (static_cast<int>(i) == cell.chosen) chosen.x.push_back(x), chosen.y.push_back(y);
             if (v.diverged) diverged.x.push_back(x), diverged.y.push_back(NAN);

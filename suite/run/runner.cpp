@@ -4,6 +4,7 @@
 #include "core/error.hpp"
 #include "rng.hpp"
 #include "run/data.hpp"
+#include "run/halving.hpp"
 #include "run/plan.hpp"
 #include "run/stages.hpp"
 #include "run/trainer.hpp"
@@ -167,13 +168,14 @@ RunTotals run_sweep(const Config& config, const RunOptions& options) {
     std::vector<std::size_t> first;  // the tuning seeds' cells; the seeds if close wait for the choice on them
     for (const std::size_t cell : all_cells(stage1))
         if (!config.tune->if_close(stage1.cell_values(cell)["seed"].get<std::int64_t>())) first.push_back(cell);
-    RunTotals totals = run_stage(config, {stage1, first, "tuning"}, options);
+    const TuneSpec* halving = config.tune->halving() ? &*config.tune : nullptr;
+    RunTotals totals = run_stage(config, {stage1, first, "tuning", halving}, options);
     if (totals.interrupted) return totals;
     const std::filesystem::path out = options.out.empty() ? std::filesystem::path(config.out) : options.out;
     TuningSelection selection = select_tuned(config, out);
     if (!selection.close_cells.empty()) {  // stored ones count as already done, so the totals are the store's
         if (!options.quiet)
-            std::cerr << "actbench: " << config.name << ": " << selection.close_cells.size() / (config.tune->values.size() * config.tune->seeds_if_close.size())
+            std::cerr << "actbench: " << config.name << ": " << selection.close_groups
                       << " choice(s) too close to call: more tuning seeds for them (tune.seeds_if_close)\n";
         totals += run_stage(config, {stage1, selection.close_cells, "tuning"}, options);
         if (totals.interrupted) return totals;
@@ -211,7 +213,9 @@ std::vector<std::size_t> cells_to_run(const Stage& stage, const std::filesystem:
     std::vector<std::size_t> todo;  // cells; their Trials are made as they run
     for (const std::size_t cell : stage.cells) {
         const std::string id = ids.id(cell);
-        if (!in_shard(id, options.shard_index, options.shard_count)) {
+        // With halving a group's trials train together: the group is what goes to a shard.
+        const std::string shard_key = stage.halving ? halving_group_id(stage.grid, cell, stage.halving->axis) : id;
+        if (!in_shard(shard_key, options.shard_index, options.shard_count)) {
             ++totals.other_shards;
             continue;
         }
@@ -225,6 +229,21 @@ std::vector<std::size_t> cells_to_run(const Stage& stage, const std::filesystem:
         todo.push_back(cell);
     }
     return todo;
+}
+
+// What the workers take one at a time: a cell to train, or with halving a tuning group's cells (every one: the
+// stored trials are read, the others trained).
+std::vector<std::vector<std::size_t>> work_units(const Stage& stage, const std::vector<std::size_t>& todo) {
+    std::vector<std::vector<std::size_t>> units;
+    if (!stage.halving) {
+        for (const std::size_t cell : todo) units.push_back({cell});
+        return units;
+    }
+    std::set<std::string> wanted;
+    for (const std::size_t cell : todo) wanted.insert(halving_group_id(stage.grid, cell, stage.halving->axis));
+    for (auto& group : halving_groups(stage.grid, stage.cells, *stage.halving))
+        if (wanted.count(halving_group_id(stage.grid, group.front(), stage.halving->axis))) units.push_back(std::move(group));
+    return units;
 }
 
 // Each distinct dataset setting (a sweep may vary dataset.*) prepared once and shared by its trials, and checked
@@ -307,6 +326,7 @@ public:
                  const std::filesystem::path& out, const RunOptions& options, int jobs, int threads, RunTotals& totals)
         : stage_(stage),
           todo_(todo),
+          units_(work_units(stage, todo)),
           datasets_(datasets),
           out_(out),
           options_(options),
@@ -319,7 +339,7 @@ public:
     // Runs every cell of `todo` on `jobs` threads; rethrows the first input or I/O error, which stops the others.
     void run() {
         std::vector<std::thread> pool;
-        for (int j = 0; j < std::min<int>(jobs_, static_cast<int>(todo_.size())); ++j) pool.emplace_back([this] { work(); });
+        for (int j = 0; j < std::min<int>(jobs_, static_cast<int>(units_.size())); ++j) pool.emplace_back([this] { work(); });
         for (auto& th : pool) th.join();
         totals_.interrupted = g_stop.load() && !first_error_;
     }
@@ -332,8 +352,11 @@ private:
         omp_set_num_threads(threads_);  // per thread: each worker's oneDNN calls use `threads` OpenMP threads
         while (!g_stop.load()) {
             const std::size_t i = next_.fetch_add(1);
-            if (i >= todo_.size()) return;
-            run_one(stage_trial(stage_, todo_[i]));
+            if (i >= units_.size()) return;
+            if (stage_.halving)
+                run_group(units_[i]);
+            else
+                run_one(stage_trial(stage_, units_[i].front()));
             if (progress_) print_progress();
         }
     }
@@ -349,14 +372,7 @@ private:
                 return;
             }
             const TrialOutcome r = run_trial(t, datasets_.at(dataset_json(t.dataset).dump()), out_ / t.id, &g_stop);
-            std::lock_guard lock(mu_);
-            if (r.interrupted) return;
-            ++done_;
-            (r.status == TrialStatus::ok ? totals_.ok : totals_.diverged)++;
-            if (!options_.quiet)
-                std::cerr << "[" << done_ << "/" << totals_.planned << "] " << t.id << " " << t.label() << ": " << status_name(r.status)
-                          << ", test accuracy " << r.summary["final_test_accuracy"].dump() << " (" << static_cast<int>(r.seconds)
-                          << " s)\n";
+            if (!r.interrupted) count_stored(t, r);
         } catch (const InputError&) {
             stop_with_current_exception();
         } catch (const IoError&) {  // a full disk stops the sweep; it is not the trial's failure
@@ -366,6 +382,46 @@ private:
         } catch (const std::exception& e) {
             record_failure(t, e.what());
         }
+    }
+
+    // A tuning group under halving: claimed as one, trained side by side (halving.cpp). A failure fails the
+    // group's trials that are not stored yet.
+    void run_group(const std::vector<std::size_t>& cells) {
+        const TrialIds ids(stage_.grid);
+        std::vector<std::string> missing;
+        for (const std::size_t cell : cells)
+            if (stored_state(out_ / ids.id(cell)) == Stored::none) missing.push_back(ids.id(cell));
+        const Trial first = stage_trial(stage_, cells.front());
+        try {
+            const TrialClaim claim(out_, "halving-" + halving_group_id(stage_.grid, cells.front(), stage_.halving->axis));
+            if (!claim.held()) {
+                std::lock_guard lock(mu_);
+                totals_.elsewhere += static_cast<int>(missing.size());
+                return;
+            }
+            train_halving_group(stage_.grid, *stage_.halving, cells, datasets_.at(dataset_json(first.dataset).dump()), out_, &g_stop,
+                                [&](std::size_t cell) { return stage_trial(stage_, cell); },
+                                [&](const Trial& t, const TrialOutcome& r) { count_stored(t, r); });
+        } catch (const InputError&) {
+            stop_with_current_exception();
+        } catch (const IoError&) {  // a full disk stops the sweep; it is not the trial's failure
+            stop_with_current_exception();
+        } catch (const OutOfMemory&) {  // nor is a memory limit (stored as failed, a rerun would skip it)
+            stop_with_current_exception();
+        } catch (const std::exception& e) {
+            for (const std::size_t cell : cells)
+                if (stored_state(out_ / ids.id(cell)) == Stored::none) record_failure(stage_trial(stage_, cell), e.what());
+        }
+    }
+
+    void count_stored(const Trial& t, const TrialOutcome& r) {
+        std::lock_guard lock(mu_);
+        ++done_;
+        (r.status == TrialStatus::ok ? totals_.ok : totals_.diverged)++;
+        if (!options_.quiet)
+            std::cerr << "[" << done_ << "/" << totals_.planned << "] " << t.id << " " << t.label() << ": " << status_name(r.status)
+                      << (r.summary.contains("pruned_at_epoch") ? ", pruned at epoch " + r.summary["pruned_at_epoch"].dump() : "")
+                      << ", test accuracy " << r.summary["final_test_accuracy"].dump() << " (" << static_cast<int>(r.seconds) << " s)\n";
     }
 
     // Finished (or failed, without --retry-failed) by another runner since this one planned.
@@ -410,6 +466,7 @@ private:
 
     const Stage& stage_;
     const std::vector<std::size_t>& todo_;
+    const std::vector<std::vector<std::size_t>> units_;
     const std::map<std::string, PreparedData>& datasets_;
     const std::filesystem::path out_;
     const RunOptions& options_;

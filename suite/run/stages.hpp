@@ -15,6 +15,7 @@ struct Stage {
     const Config& grid;
     std::vector<std::size_t> cells;
     std::string label;
+    const TuneSpec* halving = nullptr;  // tune's halving schedule: the workers take tuning groups (halving.hpp)
 };
 
 // runner.cpp

@@ -32,7 +32,7 @@ nlohmann::json fractions_json(const std::vector<double>& v) {
     return a;
 }
 
-double mean_of(const std::vector<double>& v) {
+double mean_of_finite(const std::vector<double>& v) {
     double s = 0;
     int n = 0;
     for (double x : v)
@@ -217,14 +217,20 @@ nlohmann::json metrics_row(double epoch, long step, const ProbeStats& test, cons
 }
 }  // namespace
 
-namespace {
-
 // A trial from its folder to its summary: the network and its random streams, the training loop, an evaluation
 // point (a row of metrics.jsonl and of timing.jsonl), and the summary built from what the loop gathered.
 class TrialRun {
 public:
     TrialRun(const Trial& trial, const PreparedData& data, const std::filesystem::path& dir);
     TrialOutcome run(const std::atomic<bool>* stop);
+    // Trains on to the end of `epoch` (at most the budget), or until the trial diverges; false when *stop
+    // interrupted it.
+    bool advance_to(int epoch, const std::atomic<bool>* stop);
+    // Writes the summary; pruned_at: the epoch at which tune's halving stopped it.
+    TrialOutcome finish(std::optional<int> pruned_at);
+    TrialStatus status() const { return status_; }
+    int epochs_done() const { return epochs_done_; }
+    const nlohmann::json& last_row() const { return metrics_.back(); }
 
 private:
     // Random streams. Paired (common random numbers): the data order, augmentation, dropout and the initial
@@ -270,6 +276,8 @@ private:
     double last_train_loss_ = std::numeric_limits<double>::quiet_NaN();
 };
 
+namespace {
+
 // Throws InputError before touching the folder when the data cannot give one batch.
 const ImageSet& checked_train_split(const Trial& trial, const PreparedData& data) {
     const ImageSet& train = data.data.train;
@@ -290,6 +298,8 @@ nlohmann::json fresh_trial_dir(const Trial& trial, const std::filesystem::path& 
     write_trial_settings(dir, trial.id, settings);
     return settings;
 }
+
+}  // namespace
 
 TrialRun::TrialRun(const Trial& trial, const PreparedData& data, const std::filesystem::path& dir)
     : trial_(trial),
@@ -395,13 +405,23 @@ bool TrialRun::train_epoch(int epoch, const std::atomic<bool>* stop) {
     return true;
 }
 
-TrialOutcome TrialRun::run(const std::atomic<bool>* stop) {
-    last_ = record(0, 0, 0, 0);
-    for (int epoch = 1; epoch <= trial_.train.epochs && status_ == TrialStatus::ok; ++epoch)
-        if (!train_epoch(epoch, stop)) return {TrialStatus::ok, true, {}, seconds_since(start_)};
-    const nlohmann::json s = summary();
+bool TrialRun::advance_to(int epoch, const std::atomic<bool>* stop) {
+    if (metrics_.empty()) last_ = record(0, 0, 0, 0);
+    for (int e = epochs_done_ + 1; e <= std::min(epoch, trial_.train.epochs) && status_ == TrialStatus::ok; ++e)
+        if (!train_epoch(e, stop)) return false;
+    return true;
+}
+
+TrialOutcome TrialRun::finish(std::optional<int> pruned_at) {
+    nlohmann::json s = summary();
+    if (pruned_at) s["pruned_at_epoch"] = *pruned_at;
     write_summary(dir_, s);
     return {status_, false, s, seconds_since(start_)};
+}
+
+TrialOutcome TrialRun::run(const std::atomic<bool>* stop) {
+    if (!advance_to(trial_.train.epochs, stop)) return {TrialStatus::ok, true, {}, seconds_since(start_)};
+    return finish(std::nullopt);
 }
 
 nlohmann::json TrialRun::summary() const {
@@ -420,11 +440,11 @@ nlohmann::json TrialRun::summary() const {
                            {"final_test_accuracy", final_row["test_accuracy"]},
                            {"best_test_accuracy", best_test_accuracy_},
                            {"final_train_loss", finite_or_null(last_train_loss_)},
-                           {"zero_fraction_init", finite_or_null(mean_of(zero_init_))},
-                           {"zero_fraction_final", finite_or_null(mean_of(last_.zero_fraction))},
-                           {"dead_fraction_final", finite_or_null(mean_of(last_.dead_fraction))},
-                           {"inactive_fraction_final", finite_or_null(mean_of(last_.inactive_fraction))},
-                           {"saturated_fraction_final", finite_or_null(mean_of(last_.saturated_fraction))},
+                           {"zero_fraction_init", finite_or_null(mean_of_finite(zero_init_))},
+                           {"zero_fraction_final", finite_or_null(mean_of_finite(last_.zero_fraction))},
+                           {"dead_fraction_final", finite_or_null(mean_of_finite(last_.dead_fraction))},
+                           {"inactive_fraction_final", finite_or_null(mean_of_finite(last_.inactive_fraction))},
+                           {"saturated_fraction_final", finite_or_null(mean_of_finite(last_.saturated_fraction))},
                            {"grad_norm_first_step", fractions_json(first_step_norms_)},
                            {"grad_ratio_first_step", finite_or_null(ratio_first_last(first_step_norms_))},
                            {"target_train_error", trial_.train.target},
@@ -441,13 +461,12 @@ nlohmann::json TrialRun::summary() const {
     return summary;
 }
 
-}  // namespace
-
 // Running out of memory is the machine's limit, not the trial's result: both ways it shows (operator new and
 // a oneDNN memory object, whose failure is dnnl_out_of_memory) become one OutOfMemory the runner stops on.
-TrialOutcome run_trial(const Trial& trial, const PreparedData& data, const std::filesystem::path& dir, const std::atomic<bool>* stop) {
+template <class F>
+auto memory_errors_as_out_of_memory(const Trial& trial, F&& f) {
     try {
-        return TrialRun(trial, data, dir).run(stop);
+        return f();
     } catch (const std::bad_alloc&) {
         throw OutOfMemory("trial " + trial.id + " (" + trial.label() + ") could not allocate its memory");
     } catch (const dnnl::error& e) {
@@ -455,5 +474,21 @@ TrialOutcome run_trial(const Trial& trial, const PreparedData& data, const std::
         throw OutOfMemory("trial " + trial.id + " (" + trial.label() + "): " + e.what());
     }
 }
+
+TrialOutcome run_trial(const Trial& trial, const PreparedData& data, const std::filesystem::path& dir, const std::atomic<bool>* stop) {
+    return memory_errors_as_out_of_memory(trial, [&] { return TrialRun(trial, data, dir).run(stop); });
+}
+
+SteppedTrial::SteppedTrial(const Trial& trial, const PreparedData& data, const std::filesystem::path& dir)
+    : trial_(trial), run_(memory_errors_as_out_of_memory(trial, [&] { return std::make_unique<TrialRun>(trial_, data, dir); })) {}
+SteppedTrial::~SteppedTrial() = default;
+
+bool SteppedTrial::advance_to(int epoch, const std::atomic<bool>* stop) {
+    return memory_errors_as_out_of_memory(trial_, [&] { return run_->advance_to(epoch, stop); });
+}
+TrialStatus SteppedTrial::status() const { return run_->status(); }
+int SteppedTrial::epochs_done() const { return run_->epochs_done(); }
+const nlohmann::json& SteppedTrial::last_row() const { return run_->last_row(); }
+TrialOutcome SteppedTrial::finish(std::optional<int> pruned_at) { return run_->finish(pruned_at); }
 
 }  // namespace actbench

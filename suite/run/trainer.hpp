@@ -29,6 +29,8 @@
 
 #include <atomic>
 #include <filesystem>
+#include <memory>
+#include <optional>
 #include <nlohmann/json.hpp>
 
 namespace actbench {
@@ -44,6 +46,31 @@ struct TrialOutcome {
 // Returns "interrupted" without writing summary.json when *stop becomes true.
 TrialOutcome run_trial(const Trial& trial, const PreparedData& data, const std::filesystem::path& dir,
                        const std::atomic<bool>* stop = nullptr);
+
+class TrialRun;
+
+// A trial trained epoch by epoch: tune's halving schedule holds a cell's values side by side and stops the worse
+// ones at each rung. Training on is the same loop as run_trial's (the learning-rate schedule always spans the
+// whole budget), so a trial that reaches its budget this way has the bits of one trained in one go.
+class SteppedTrial {
+public:
+    SteppedTrial(const Trial& trial, const PreparedData& data, const std::filesystem::path& dir);
+    ~SteppedTrial();
+    SteppedTrial(const SteppedTrial&) = delete;
+    SteppedTrial& operator=(const SteppedTrial&) = delete;
+    // Trains on to the end of `epoch` (at most the budget), or until the trial diverges; false when *stop
+    // interrupted it (nothing is stored).
+    bool advance_to(int epoch, const std::atomic<bool>* stop);
+    TrialStatus status() const;
+    int epochs_done() const;
+    const nlohmann::json& last_row() const;  // the latest metrics row
+    // Writes the summary; pruned_at: the epoch at which halving stopped the trial (recorded as pruned_at_epoch).
+    TrialOutcome finish(std::optional<int> pruned_at);
+
+private:
+    const Trial& trial_;
+    std::unique_ptr<TrialRun> run_;
+};
 
 // The ε of the flat-region definitions: an element is saturated, and a unit inactive, where |f′(x)| < ε.
 inline constexpr double kFlatEpsilon = 1e-3;

@@ -18,6 +18,10 @@ bool add_score(const TuneSpec& tune, const std::filesystem::path& dir, TunedValu
     try {
         if (!std::filesystem::exists(dir / kSummaryFile)) return false;
         const StoredTrial stored = read_trial(dir);
+        if (stored.summary.contains("pruned_at_epoch")) {  // halving stopped it: its value is out
+            value.pruned_at = stored.summary["pruned_at_epoch"].get<int>();
+            return true;
+        }
         if (status_of(stored.summary) != TrialStatus::ok) {
             ++value.diverged;
             return true;
@@ -56,6 +60,7 @@ TuningSelection select_tuned(const Config& config, const std::filesystem::path& 
                 for (const auto& v : tune.values) group.push_back({v, {}, static_cast<int>(tune.seeds.size()), 0});
             const auto index =
                 static_cast<std::size_t>(std::find(tune.values.begin(), tune.values.end(), values[tune.axis]) - tune.values.begin());
+            if (extra && group[index].pruned_at > 0) continue;  // halving: more seeds only for the values at the budget
             if (extra) ++group[index].expected, selection.close_cells.push_back(cell);
             if (!add_score(tune, run_dir / ids.id(cell), group[index])) ++selection.missing;
         }
@@ -63,6 +68,7 @@ TuningSelection select_tuned(const Config& config, const std::filesystem::path& 
         if (!extra)
             for (const auto& [key, values] : groups)
                 if (choice_margin(values, choose_value(values, tune.select), tune.select).close()) close.insert(key);
+        selection.close_groups = close.size();
     }
     if (selection.missing > 0) return selection;
     std::map<std::string, int> chosen;

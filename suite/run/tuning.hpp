@@ -20,6 +20,7 @@ struct TuningSelection {
     // tune.seeds_if_close: the stage-1 cells of the seeds if close that the close choices need (every value of a close
     // cell), stored or not; known once the tuning seeds are all stored.
     std::vector<std::size_t> close_cells;
+    std::size_t close_groups = 0;  // the cells whose choice is close
 };
 // Reads the stored stage-1 results of `config` (which has tune) from `run_dir` and chooses: on the tuning seeds, and
 // where that choice is too close to call (choice_margin) and tune.seeds_if_close is set, on them and those too.
