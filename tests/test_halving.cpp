@@ -158,6 +158,24 @@ TEST_CASE("halving end to end: the values at the budget have the full schedule's
     const Result v = run_actbench(dir, "verify " + h.string());
     INFO(v.out << v.err);
     CHECK(v.code == 0);
+    // The replay on the full schedule's store predicts the halving run: its choices and its steps.
+    const Result replay = run_actbench(dir, "halving " + f.string() + " --rungs 1 2 --json");
+    INFO(replay.err);
+    REQUIRE(replay.code == 0);
+    const auto predicted = nlohmann::json::parse(replay.out);
+    double halving_steps = 0, full_steps = 0;
+    std::map<std::string, nlohmann::json> chosen;  // activation -> the final trials' rate
+    for (const auto& [run, steps] : {std::pair{h, &halving_steps}, std::pair{f, &full_steps}})
+        for (const fs::path& d : trial_dirs(run)) {
+            const auto s = nlohmann::json::parse(slurp(d / "summary.json"));
+            if (s["axes"]["stage"] == "tuning") *steps += s["steps"].get<double>();
+            if (s["axes"]["stage"] == "final" && run == h) chosen[s["axes"]["activation"]] = s["axes"]["train.lr"];
+        }
+    CHECK(predicted["halving_steps"].get<double>() == halving_steps);
+    CHECK(predicted["full_steps"].get<double>() == full_steps);
+    for (const auto& cell : predicted["cells"]) CHECK(cell["halving_choice"] == chosen[cell["cell"]["activation"]]);
+    CHECK_THAT(run_actbench(dir, "halving " + h.string() + " --rungs 1 2").err, Catch::Contains("tuned with the halving schedule already"));
+    CHECK_THAT(run_actbench(dir, "halving " + f.string() + " --rungs 1 4").err, Catch::Contains("--rungs: expected increasing epoch counts"));
     // plan states the schedule and both schedules' compute; the report marks the pruned values.
     const Result plan = run_actbench(dir, "plan " + halving.string());
     CHECK_THAT(plan.out, Catch::Contains("schedule: halving, compared at epochs [1,2] of 4") &&

@@ -3,6 +3,7 @@
 #include "cli/cli_support.hpp"
 #include "cli/commands.hpp"
 #include "config/config.hpp"
+#include "run/halving_replay.hpp"
 #include "run/slurm.hpp"
 #include "run/slurm_chain.hpp"
 #include "run/status.hpp"
@@ -144,6 +145,42 @@ Command status_command(CLI::App& app) {
                 const StudyStatus s = study_status(o->dir, o->config);
                 const int jobs = o->jobs > 0 ? o->jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
                 std::cout << (o->json ? s.to_json().dump(2) + "\n" : status_text(o->dir, s, jobs));
+                return 0;
+            }};
+}
+
+Command halving_command(CLI::App& app) {
+    struct Options {
+        std::string dir;
+        std::vector<int> rungs;
+        double keep = 0.5;
+        bool json = false;
+    };
+    auto o = std::make_shared<Options>();
+    auto* sub = app.add_subcommand("halving",
+                                   "What tune's halving schedule would choose and spend on a study tuned with the full schedule, from its "
+                                   "stored per-epoch validation scores");
+    sub->add_option("run_dir", o->dir, "Run directory of a study with tune:")->required();
+    sub->add_option("--rungs", o->rungs, "The rungs' epochs, e.g. --rungs 1 2")->required();
+    sub->add_option("--keep", o->keep, "The fraction of values that go on at each rung (at least two)")->check(CLI::Range(0.01, 0.99));
+    sub->add_flag("--json", o->json, "Per cell and in total as JSON");
+    return {sub, [o] {
+                const HalvingReplay r = replay_halving(o->dir, o->rungs, o->keep);
+                if (!o->json) {
+                    std::cout << halving_replay_text(o->dir, r, o->rungs, o->keep);
+                    return 0;
+                }
+                nlohmann::json cells = nlohmann::json::array();
+                for (const auto& c : r.cells)
+                    cells.push_back({{"cell", c.values}, {"full_choice", c.full_choice}, {"halving_choice", c.halving_choice},
+                                     {"stopped_at", c.stopped_at}, {"gap", std::isfinite(c.gap) ? nlohmann::json(c.gap) : nlohmann::json()},
+                                     {"standard_error", std::isfinite(c.standard_error) ? nlohmann::json(c.standard_error) : nlohmann::json()},
+                                     {"estimated", c.estimated}});
+                std::cout << nlohmann::json{{"run_dir", o->dir}, {"rungs", o->rungs}, {"keep", o->keep}, {"cells", cells},
+                                            {"agree", r.agree()}, {"within_one_error", r.within_one_error()},
+                                            {"full_steps", r.full_steps}, {"halving_steps", r.halving_steps}}
+                                 .dump(2)
+                          << "\n";
                 return 0;
             }};
 }

@@ -18,5 +18,7 @@ struct Command {
 // cluster.cpp: `actbench slurm` (the job array, the report job) and `actbench status` (where a study stands).
 Command slurm_command(CLI::App& app, const std::string& invocation);
 Command status_command(CLI::App& app);
+// `actbench halving`: tune's halving schedule replayed on a study tuned with the full one (run/halving_replay.hpp).
+Command halving_command(CLI::App& app);
 
 }  // namespace actbench

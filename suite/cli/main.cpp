@@ -79,6 +79,7 @@ Command run_command(CLI::App& app, const std::string& invocation) {
     sub->add_flag("--retry-failed", o->run.retry_failed, "Rerun trials recorded as failed (resume skips them otherwise)");
     sub->add_option("--shard", o->shard, "I/N: run only shard I of N (by trial id); N machines split a sweep this way");
     sub->add_flag("--quiet", o->run.quiet, "No progress messages on stderr");
+    sub->add_flag("--only-tuning", o->run.only_tuning, "With tune: stop once the tuning stage is stored (no final trials)");
     return {sub, [o, invocation] {
                 const Config config = load_config(locate_config(o->config));
                 RunOptions options = o->run;
@@ -502,7 +503,7 @@ int main(int argc, char** argv) {
                                         export_command(app),           list_command(app),     show_command(app),
                                         inspect_command(app),          validate_command(app), plan_command(app),
                                         verify_command(app),           compact_command(app),  bench_command(app),
-                                        slurm_command(app, invocation), status_command(app)};
+                                        slurm_command(app, invocation), status_command(app),   halving_command(app)};
     if (!known_command(app, argc, argv)) return 2;
     try {
         app.parse(argc, argv);

@@ -189,6 +189,7 @@ RunTotals run_sweep(const Config& config, const RunOptions& options) {
                       << " and run stage 2\n";
         return totals;
     }
+    if (options.only_tuning) return totals;
     if (selection.groups_without_choice > 0 && !options.quiet)
         std::cerr << "actbench: " << config.name << ": " << selection.groups_without_choice << " cell(s) diverged at every "
                   << config.tune->axis << " tried: no final trials for them\n";

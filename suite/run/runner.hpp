@@ -22,6 +22,8 @@ struct RunOptions {
     // Train nothing and write nothing: go through the stages as far as the stored trials allow, counting what each
     // would train (`actbench status`, and the Slurm chain's next step).
     bool dry_run = false;
+    // Stop once the tuning stage is stored and its choices are made (to compare tuning schedules, say): no final trial.
+    bool only_tuning = false;
     std::string command;  // the command line, recorded with the wall time in the run directory's runs.jsonl
 };
 
