@@ -193,7 +193,7 @@ void tuning_cells(Aggregate& a, const LoadedRuns& runs, const json& tune) {
             if (v.value != axes[a.tune_axis]) continue;
             if (r.summary.contains("pruned_at_epoch")) v.pruned_at = r.summary["pruned_at_epoch"].get<int>();  // its score is the rung's
             const json score =
-                r.ok() ? r.metrics.back().value(a.tune_select == "validation_loss" ? "val_loss" : "val_accuracy", json()) : json();
+                r.ok() ? tuning_score(r.metrics.back(), a.tune_select) : json();
             if (score.is_number())
                 v.scores.push_back(score.get<double>());
             else
@@ -527,6 +527,8 @@ Aggregate::EarlyStops early_stops(const LoadedRuns& runs) {
     for (const TrialRecord& t : runs.trials) {
         if (!full.count(key(t))) continue;
         e.all_planned += full[key(t)];
+        if (t.summary.contains("pruned_at_epoch") && t.summary.contains("steps"))
+            ++e.pruned, e.pruned_planned += full[key(t)], e.pruned_trained += t.summary["steps"].get<double>();
         if (t.status() != TrialStatus::diverged || !t.summary.contains("diverged_step")) continue;
         ++e.trials, e.planned += full[key(t)], e.trained += t.summary["diverged_step"].get<double>();
     }

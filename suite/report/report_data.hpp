@@ -187,6 +187,8 @@ struct Aggregate {
     struct EarlyStops {
         int trials = 0;
         double trained = 0, planned = 0, all_planned = 0;  // all_planned: every trial's, for the share
+        int pruned = 0;  // tune's halving: trials stopped at a rung, and their steps
+        double pruned_trained = 0, pruned_planned = 0;
     } early_stops;
     std::vector<Ranking> rankings;  // one per context
     std::vector<Text> findings;  // what the rankings support, in sentences

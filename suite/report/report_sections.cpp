@@ -420,6 +420,11 @@ Section cost_section(const Aggregate& a) {
                                   fmt("%.0f", e.planned) + " planned steps: " + fmt("%.0f", e.planned - e.trained) + " steps saved, " +
                                   fmt("%.1f", 100 * (e.planned - e.trained) / e.all_planned) + "% of the study's " + fmt("%.0f", e.all_planned) +
                                   " (the planned steps of a trial are those of a finished one with the same data, epochs and batch)."));
+    if (const auto& e = a.early_stops; e.pruned > 0)
+        s.closing.push_back(spans("Halving: " + std::to_string(e.pruned) + " tuning trial(s) stopped at a rung (tune.schedule) trained " +
+                                  fmt("%.0f", e.pruned_trained) + " of their " + fmt("%.0f", e.pruned_planned) + " planned steps: " +
+                                  fmt("%.0f", e.pruned_planned - e.pruned_trained) + " steps saved, " +
+                                  fmt("%.1f", 100 * (e.pruned_planned - e.pruned_trained) / e.all_planned) + "% of the study's."));
     return s;
 }
 

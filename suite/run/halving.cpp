@@ -98,7 +98,7 @@ bool train_halving_group(const Config& stage1, const TuneSpec& tune, const std::
         for (Candidate& c : by_value[v]) {
             const nlohmann::json row = c.row_at(epoch, stop);
             interrupted |= stop && stop->load();
-            const nlohmann::json score = row.is_null() ? row : row.value(tune.select == "validation_loss" ? "val_loss" : "val_accuracy", row);
+            const nlohmann::json score = tuning_score(row, tune.select);
             if (score.is_number())
                 value.scores.push_back(score.get<double>());
             else

@@ -26,7 +26,7 @@ double steps_of(const StoredTrial& t) { return t.summary.value("steps", 0.0); }
 TunedValue at_budget(const nlohmann::json& value, const std::vector<StoredTrial>& trials, const std::string& select) {
     TunedValue v{value, {}, static_cast<int>(trials.size()), 0};
     for (const StoredTrial& t : trials) {
-        const nlohmann::json score = status_of(t.summary) == TrialStatus::ok ? t.metrics.back().value(select == "validation_loss" ? "val_loss" : "val_accuracy", nlohmann::json()) : nlohmann::json();
+        const nlohmann::json score = status_of(t.summary) == TrialStatus::ok ? tuning_score(t.metrics.back(), select) : nlohmann::json();
         if (score.is_number())
             v.scores.push_back(score.get<double>());
         else
@@ -76,7 +76,7 @@ HalvingReplay::Cell replay_cell(const TuneSpec& tune, const StoredGroup& g, cons
             const double reached = row.is_null() ? steps_of(t) : row.value("step", 0.0);
             totals.halving_steps += reached - trained[&t];
             trained[&t] = reached;
-            const nlohmann::json score = row.is_null() ? row : row.value(select == "validation_loss" ? "val_loss" : "val_accuracy", nlohmann::json());
+            const nlohmann::json score = tuning_score(row, select);
             if (score.is_number())
                 value.scores.push_back(score.get<double>());
             else

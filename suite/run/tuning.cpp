@@ -27,7 +27,7 @@ bool add_score(const TuneSpec& tune, const std::filesystem::path& dir, TunedValu
             return true;
         }
         const nlohmann::json& last = stored.metrics.back();
-        const nlohmann::json score = last.value(tune.select == "validation_loss" ? "val_loss" : "val_accuracy", nlohmann::json());
+        const nlohmann::json score = tuning_score(last, tune.select);
         if (score.is_number())
             value.scores.push_back(score.get<double>());
         else

@@ -34,6 +34,12 @@ int best_value(const std::vector<TunedValue>& values, const std::string& select,
 }
 }  // namespace
 
+nlohmann::json tuning_score(const nlohmann::json& row, const std::string& select) {
+    if (!row.is_object()) return nullptr;
+    const nlohmann::json score = row.value(select == "validation_loss" ? "val_loss" : "val_accuracy", nlohmann::json());
+    return score.is_number() ? score : nlohmann::json();
+}
+
 int choose_value(const std::vector<TunedValue>& values, const std::string& select) { return best_value(values, select, -1); }
 
 ChoiceMargin choice_margin(const std::vector<TunedValue>& values, int chosen, const std::string& select) {

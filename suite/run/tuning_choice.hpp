@@ -20,6 +20,10 @@ struct TunedValue {
     int pruned_at = 0;  // tune's halving stopped the value at this epoch: never chosen (0: it ran the budget)
 };
 
+// A metrics row's score for tune.select (validation_accuracy: val_accuracy, validation_loss: val_loss): a number, or
+// null where the row has none (no row, a NaN loss).
+nlohmann::json tuning_score(const nlohmann::json& row, const std::string& select);
+
 // The value a cell chooses: the best mean score (highest accuracy, lowest loss) among values whose every seed
 // finished; ties go to the earlier value in the config. −1 when no value qualifies.
 int choose_value(const std::vector<TunedValue>& values, const std::string& select);

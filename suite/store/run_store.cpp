@@ -286,6 +286,7 @@ const std::vector<SummaryMetric>& summary_metrics() {
         {"epochs_completed", K::integer, true, 0},
         {"steps", K::integer, true, 0},
         {"diverged_step", K::integer, false, 0},
+        {"pruned_at_epoch", K::integer, false, 0},  // tune's halving stopped the trial at this rung
         {"final_test_accuracy", K::number, true, 1},
         {"best_test_accuracy", K::number, true, 2},
         {"final_val_accuracy", K::number, false, 0},
