@@ -40,8 +40,8 @@ seeds if close; a diverged trial counts the steps it trained). Where halving's c
 that the full schedule did not train, their steps are estimated at the budget (said in the cell).
 
 Reading it: halving never changes a choice of `comparison`; the choices it changes elsewhere are cells whose
-best rate starts slowly (a smaller rate that is behind after one epoch and ahead at the budget), which a later
-first rung protects. The saving stays under 2× on these 5-, 10- and 6-epoch budgets because two values always
+best rate at the budget was behind after the first rung (identity on digits: 0.01 behind 0.001 and 0.003 after
+one epoch), which a later first rung protects at some cost. The saving stays under 2× on these 5-, 10- and 6-epoch budgets because two values always
 train the whole budget (so that a close final choice can still call for more seeds): with five values and a
 first rung of one epoch, that floor alone is (5·1 + 2·(E − 1)) / 5E of the full schedule's epochs, 0.52 at
 E = 5. The test suite checks the replay against a real halving run (its choices and its steps).
