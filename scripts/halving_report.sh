@@ -44,7 +44,11 @@ best rate at the budget was behind after the first rung (identity on digits: 0.0
 one epoch), which a later first rung protects at some cost. The saving stays under 2× on these 5-, 10- and 6-epoch budgets because two values always
 train the whole budget (so that a close final choice can still call for more seeds): with five values and a
 first rung of one epoch, that floor alone is (5·1 + 2·(E − 1)) / 5E of the full schedule's epochs, 0.52 at
-E = 5. The test suite checks the replay against a real halving run (its choices and its steps).
+E = 5. The test suite checks the replay against a real halving run (its choices and its steps), and so did one
+run at full size: `actbench run configs/halving/comparison_shapes.yaml --out DIR --only-tuning` (rungs [1, 3]) on
+the 2-core AMD EPYC (Zen 5) trained the replay's 61,125 steps and made its 22 choices; its 168 trials that
+reached the budget have the committed `comparison_shapes` trials' metrics line for line, its 92 stopped ones
+their prefixes.
 
 TEXT
     echo "| schedule | study | agree | within one SE | steps, full | steps, halving | saving |"

@@ -35,12 +35,13 @@ TunedValue at_budget(const nlohmann::json& value, const std::vector<StoredTrial>
     return v;
 }
 
-// Adds the seeds if close of the values that qualify, where the choice is close: the runner's second pass.
+// Adds the seeds if close where the choice is close, as the runner's second pass does (tuning.cpp): for every value
+// under the full schedule, for the values that reached the budget under halving.
 void add_close_seeds(std::vector<TunedValue>& values, const std::vector<std::vector<StoredTrial>>& extra, const std::string& select,
-                     double& steps, bool& estimated, double budget_steps) {
+                     bool halving, double& steps, bool& estimated, double budget_steps) {
     if (!choice_margin(values, choose_value(values, select), select).close()) return;
     for (std::size_t v = 0; v < values.size(); ++v) {
-        if (values[v].pruned_at > 0 || extra.empty()) continue;
+        if (extra.empty() || (halving && (values[v].pruned_at > 0 || values[v].diverged > 0))) continue;
         if (extra[v].empty()) {
             estimated = true, steps += budget_steps * 2;  // not stored: at the budget, as two seeds (the committed studies' count)
             continue;
@@ -64,7 +65,7 @@ HalvingReplay::Cell replay_cell(const TuneSpec& tune, const StoredGroup& g, cons
         for (const StoredTrial& t : g.seeds[v]) totals.full_steps += steps_of(t);
     }
     bool unused = false;
-    add_close_seeds(full, g.extra, select, totals.full_steps, unused, budget_steps);
+    add_close_seeds(full, g.extra, select, false, totals.full_steps, unused, budget_steps);
     // Halving on the stored rows: the steps each trial has trained so far.
     std::map<const StoredTrial*, double> trained;
     const auto advance = [&](std::size_t v, int epoch) {
@@ -91,7 +92,7 @@ HalvingReplay::Cell replay_cell(const TuneSpec& tune, const StoredGroup& g, cons
         halved.push_back(at_budget(tune.values[v], g.seeds[v], select));
         if (cell.stopped_at[v] < budget) halved.back().pruned_at = cell.stopped_at[v];
     }
-    add_close_seeds(halved, g.extra, select, totals.halving_steps, cell.estimated, budget_steps);
+    add_close_seeds(halved, g.extra, select, true, totals.halving_steps, cell.estimated, budget_steps);
     const int fc = choose_value(full, select), hc = choose_value(halved, select);
     if (fc >= 0) cell.full_choice = tune.values[static_cast<std::size_t>(fc)];
     if (hc >= 0) cell.halving_choice = tune.values[static_cast<std::size_t>(hc)];

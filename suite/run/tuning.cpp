@@ -60,7 +60,8 @@ TuningSelection select_tuned(const Config& config, const std::filesystem::path& 
                 for (const auto& v : tune.values) group.push_back({v, {}, static_cast<int>(tune.seeds.size()), 0});
             const auto index =
                 static_cast<std::size_t>(std::find(tune.values.begin(), tune.values.end(), values[tune.axis]) - tune.values.begin());
-            if (extra && group[index].pruned_at > 0) continue;  // halving: more seeds only for the values at the budget
+            // Halving: more seeds only for the values that reached the budget (none stopped at a rung, none diverged).
+            if (extra && tune.halving() && (group[index].pruned_at > 0 || group[index].diverged > 0)) continue;
             if (extra) ++group[index].expected, selection.close_cells.push_back(cell);
             if (!add_score(tune, run_dir / ids.id(cell), group[index])) ++selection.missing;
         }
