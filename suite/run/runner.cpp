@@ -363,55 +363,65 @@ private:
     }
 
     void run_one(const Trial& t) {
-        try {
-            // Concurrent runners into one directory split the trials: whoever holds the claim trains it; the
-            // others skip it, and skip it too when it was finished while they were planning.
-            const TrialClaim claim(out_, t.id);
-            if (!claim.held() || done_elsewhere(t.id)) {
-                std::lock_guard lock(mu_);
-                ++totals_.elsewhere;
-                return;
-            }
-            const TrialOutcome r = run_trial(t, datasets_.at(dataset_json(t.dataset).dump()), out_ / t.id, &g_stop);
-            if (!r.interrupted) count_stored(t, r);
-        } catch (const InputError&) {
-            stop_with_current_exception();
-        } catch (const IoError&) {  // a full disk stops the sweep; it is not the trial's failure
-            stop_with_current_exception();
-        } catch (const OutOfMemory&) {  // nor is a memory limit (stored as failed, a rerun would skip it)
-            stop_with_current_exception();
-        } catch (const std::exception& e) {
-            record_failure(t, e.what());
-        }
+        guarded(
+            [&] {
+                // Concurrent runners into one directory split the trials: whoever holds the claim trains it; the
+                // others skip it, and skip it too when it was finished while they were planning.
+                const TrialClaim claim(out_, t.id);
+                if (!claim.held() || done_elsewhere(t.id)) {
+                    std::lock_guard lock(mu_);
+                    ++totals_.elsewhere;
+                    return;
+                }
+                const TrialOutcome r = run_trial(t, datasets_.at(dataset_json(t.dataset).dump()), out_ / t.id, &g_stop);
+                if (!r.interrupted) count_stored(t, r);
+            },
+            [&](const char* what) { record_failure(t, what); });
     }
 
     // A tuning group under halving: claimed as one, trained side by side (halving.cpp). A failure fails the
     // group's trials that are not stored yet.
     void run_group(const std::vector<std::size_t>& cells) {
         const TrialIds ids(stage_.grid);
-        std::vector<std::string> missing;
-        for (const std::size_t cell : cells)
-            if (stored_state(out_ / ids.id(cell)) == Stored::none) missing.push_back(ids.id(cell));
-        const Trial first = stage_trial(stage_, cells.front());
+        const auto unstored = [&] {
+            std::vector<std::size_t> out;
+            for (const std::size_t cell : cells)
+                if (stored_state(out_ / ids.id(cell)) == Stored::none) out.push_back(cell);
+            return out;
+        };
+        guarded(
+            [&] {
+                const TrialClaim claim(out_, "halving-" + halving_group_id(stage_.grid, cells.front(), stage_.halving->axis));
+                if (!claim.held()) {
+                    std::lock_guard lock(mu_);
+                    totals_.elsewhere += static_cast<int>(unstored().size());
+                    return;
+                }
+                const Trial first = stage_trial(stage_, cells.front());
+                train_halving_group(stage_.grid, *stage_.halving, cells, datasets_.at(dataset_json(first.dataset).dump()), out_, &g_stop,
+                                    [&](std::size_t cell) { return stage_trial(stage_, cell); },
+                                    [&](const Trial& t, const TrialOutcome& r) { count_stored(t, r); });
+            },
+            [&](const char* what) {
+                for (const std::size_t cell : unstored()) record_failure(stage_trial(stage_, cell), what);
+            });
+    }
+
+    // The runner's error policy around a unit of work: bad input, a full disk or a memory limit stops the sweep
+    // (none is the trial's failure; a stored failure would be skipped by a rerun); anything else is the trial's
+    // failure, a result too, handed to on_failure.
+    template <class Work, class OnFailure>
+    void guarded(Work&& work, OnFailure&& on_failure) {
         try {
-            const TrialClaim claim(out_, "halving-" + halving_group_id(stage_.grid, cells.front(), stage_.halving->axis));
-            if (!claim.held()) {
-                std::lock_guard lock(mu_);
-                totals_.elsewhere += static_cast<int>(missing.size());
-                return;
-            }
-            train_halving_group(stage_.grid, *stage_.halving, cells, datasets_.at(dataset_json(first.dataset).dump()), out_, &g_stop,
-                                [&](std::size_t cell) { return stage_trial(stage_, cell); },
-                                [&](const Trial& t, const TrialOutcome& r) { count_stored(t, r); });
+            work();
         } catch (const InputError&) {
             stop_with_current_exception();
-        } catch (const IoError&) {  // a full disk stops the sweep; it is not the trial's failure
+        } catch (const IoError&) {
             stop_with_current_exception();
-        } catch (const OutOfMemory&) {  // nor is a memory limit (stored as failed, a rerun would skip it)
+        } catch (const OutOfMemory&) {
             stop_with_current_exception();
         } catch (const std::exception& e) {
-            for (const std::size_t cell : cells)
-                if (stored_state(out_ / ids.id(cell)) == Stored::none) record_failure(stage_trial(stage_, cell), e.what());
+            on_failure(e.what());
         }
     }
 
