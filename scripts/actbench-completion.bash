@@ -5,14 +5,14 @@ _actbench() {
     cur="${COMP_WORDS[COMP_CWORD]}"
     prev="${COMP_WORDS[COMP_CWORD-1]}"
     local cmd="${COMP_WORDS[1]}"
-    local commands="run report rank index export list show inspect validate plan verify compact bench slurm status"
+    local commands="run report rank index export list show inspect validate plan verify compact bench slurm status halving"
     if [[ $COMP_CWORD -eq 1 ]]; then
         COMPREPLY=($(compgen -W "$commands --help --version" -- "$cur"))
         return
     fi
     local options=""
     case "$cmd" in
-        run) options="--out --jobs --threads-per-trial --shard --no-resume --retry-failed --quiet --help" ;;
+        run) options="--out --jobs --threads-per-trial --shard --no-resume --retry-failed --only-tuning --quiet --help" ;;
         report) options="--out --rows --cols --adjust --strict --help" ;;
         rank) options="--out --alpha --help" ;;
         index) options="--help" ;;
@@ -27,6 +27,7 @@ _actbench() {
         bench) options="--model --conv1 --conv2 --dense --depth --width --stages --block --activation --batch --threads --seconds --precision --profile --json --help" ;;
         slurm) options="--out --tasks --partition --time --cpus-per-task --max-array --retries --submit --step --help" ;;
         status) options="--config --jobs --json --help" ;;
+        halving) options="--rungs --keep --json --help" ;;
     esac
     case "$prev" in
         --activation) COMPREPLY=($(compgen -W "$(actbench list activations --names 2>/dev/null)" -- "$cur")); return ;;

@@ -1,5 +1,5 @@
 // The actbench command line.
-//   actbench run CONFIG [--out DIR] [--jobs N] [--threads-per-trial M] [--shard I/N] [--no-resume] [--retry-failed] [--quiet]
+//   actbench run CONFIG [--out DIR] [--jobs N] [--threads-per-trial M] [--shard I/N] [--no-resume] [--retry-failed] [--only-tuning] [--quiet]
 //   actbench report RUN_DIR... [--out DIR] [--rows AXIS --cols AXIS] [--adjust holm|bh] [--strict]
 //   actbench rank STUDY_DIR... [--out DIR] [--alpha A]
 //   actbench index DIR
@@ -9,7 +9,8 @@
 //   actbench show activation NAME [--config FILE] [--range A:B] [--points N] [--plot FILE.svg] [--json]
 //   actbench inspect model CONFIG_OR_FAMILY [--json] | inspect dataset CONFIG [--sheet FILE.png] [--json]
 //   actbench bench [--model F] [--activation A] [--batch B] [--threads T] [--profile] [--json]
-//   actbench slurm CONFIG --out DIR [--tasks N] [--partition P] [--time T] [--cpus-per-task C] [--submit]
+//   actbench slurm CONFIG --out DIR [--tasks N] [--partition P] [--time T] [--cpus-per-task C] [--max-array M] [--retries R] [--submit | --step]
+//   actbench status RUN_DIR [--config FILE] [--jobs N] [--json] | halving RUN_DIR --rungs R... [--keep F] [--json]
 // Exit status: 0 success; 1 interrupted (verify: a trial differs); 2 bad input or usage; 3 internal error;
 // 4 the system failed: an I/O error (a full disk, a read-only directory) or out of memory, with nothing wrong
 // in the input; 100 + n when n trials failed
