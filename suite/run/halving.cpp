@@ -19,9 +19,11 @@ namespace {
 // One trial of a group: its stored result where that reaches the epoch asked for, else trained in memory.
 class Candidate {
 public:
-    Candidate(Trial trial, const PreparedData& data, std::filesystem::path dir) : trial_(std::move(trial)), data_(data), dir_(std::move(dir)) {
+    // resume false (run --no-resume): what is stored is trained again.
+    Candidate(Trial trial, const PreparedData& data, std::filesystem::path dir, bool resume)
+        : trial_(std::move(trial)), data_(data), dir_(std::move(dir)) {
         try {
-            if (std::filesystem::exists(dir_ / kSummaryFile)) stored_ = read_trial(dir_);
+            if (resume && std::filesystem::exists(dir_ / kSummaryFile)) stored_ = read_trial(dir_);
         } catch (const InputError&) {  // damaged: trained again
         }
     }
@@ -78,10 +80,11 @@ std::vector<std::vector<std::size_t>> halving_groups(const Config& stage1, const
 }
 
 bool train_halving_group(const Config& stage1, const TuneSpec& tune, const std::vector<std::size_t>& cells, const PreparedData& data,
-                         const std::filesystem::path& out, const std::atomic<bool>* stop,
+                         const std::filesystem::path& out, bool resume, const std::atomic<bool>* stop,
                          const std::function<Trial(std::size_t cell)>& make,
                          const std::function<void(const Trial&, const TrialOutcome&)>& stored) {
-    // Candidates by value (the config's order), each with its seeds.
+    // Candidates by value (the config's order), each with its seeds; all made before any trains (a live trial
+    // refers to its candidate's Trial, so the vectors must not grow after).
     std::vector<std::vector<Candidate>> by_value(tune.values.size());
     int budget = 0;
     for (const std::size_t cell : cells) {
@@ -90,7 +93,7 @@ bool train_halving_group(const Config& stage1, const TuneSpec& tune, const std::
         const auto v = static_cast<std::size_t>(std::find(tune.values.begin(), tune.values.end(), stage1.cell_values(cell)[tune.axis]) -
                                                 tune.values.begin());
         const std::filesystem::path dir = out / t.id;
-        by_value.at(v).emplace_back(std::move(t), data, dir);
+        by_value.at(v).emplace_back(std::move(t), data, dir, resume);
     }
     bool interrupted = false;
     const auto advance = [&](std::size_t v, int epoch) {

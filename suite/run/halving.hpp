@@ -19,10 +19,11 @@ std::vector<std::vector<std::size_t>> halving_groups(const Config& stage1, const
 // A group's id: what shards it (every trial of a group goes to the same runner) and claims it.
 std::string halving_group_id(const Config& stage1, std::size_t cell, const std::string& axis);
 
-// Trains one group under tune's halving schedule, reading what is stored: `make` gives a cell's trial, `stored` is
-// told each trial this call stores (pruned, diverged or at the budget). False when *stop interrupted it.
+// Trains one group under tune's halving schedule, reading what is stored (unless !resume): `make` gives a cell's
+// trial, `stored` is told each trial this call stores (pruned, diverged or at the budget). False when *stop
+// interrupted it.
 bool train_halving_group(const Config& stage1, const TuneSpec& tune, const std::vector<std::size_t>& cells, const PreparedData& data,
-                         const std::filesystem::path& out, const std::atomic<bool>* stop,
+                         const std::filesystem::path& out, bool resume, const std::atomic<bool>* stop,
                          const std::function<Trial(std::size_t cell)>& make,
                          const std::function<void(const Trial&, const TrialOutcome&)>& stored);
 

@@ -398,7 +398,8 @@ private:
                     return;
                 }
                 const Trial first = stage_trial(stage_, cells.front());
-                train_halving_group(stage_.grid, *stage_.halving, cells, datasets_.at(dataset_json(first.dataset).dump()), out_, &g_stop,
+                train_halving_group(stage_.grid, *stage_.halving, cells, datasets_.at(dataset_json(first.dataset).dump()), out_,
+                                    options_.resume, &g_stop,
                                     [&](std::size_t cell) { return stage_trial(stage_, cell); },
                                     [&](const Trial& t, const TrialOutcome& r) { count_stored(t, r); });
             },
