@@ -151,8 +151,16 @@ TEST_CASE("halving end to end: the values at the budget have the full schedule's
     CHECK(metrics_files(h) == before);
     // Shards split by group: two shards store what one run stores.
     const fs::path sharded = dir / "sharded";
-    for (const char* shard : {"0/2", "1/2"})
+    for (const char* shard : {"0/2", "1/2"}) {
         REQUIRE(run_actbench(dir, "run " + halving.string() + " --out " + sharded.string() + " --quiet --shard " + shard).code == 0);
+        // After the first shard, whole groups are stored (4 values × 2 seeds each): a group is one shard's.
+        if (shard == std::string("0/2")) {
+            const auto s = nlohmann::json::parse(run_actbench(dir, "status " + sharded.string() + " --json").out);
+            const auto& tuning = s["stored"]["tuning"];
+            CHECK((tuning["ok"].get<int>() + tuning["diverged"].get<int>()) % 8 == 0);
+            if (s["next"] == "tuning") CHECK(s["waiting"] == 16 - tuning["ok"].get<int>() - tuning["diverged"].get<int>());
+        }
+    }
     CHECK(metrics_files(sharded) == before);
     // verify retrains the pruned trials to their epoch.
     const Result v = run_actbench(dir, "verify " + h.string());
