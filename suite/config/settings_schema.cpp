@@ -428,7 +428,7 @@ const std::vector<OtherKey>& other_keys() {
         {"isa", "no: pinned in the manifest (a run directory refuses another ISA)", "oneDNN's instruction set (sse41 … avx512_core_bf16)"},
         {"seeds", "yes: paired (the default) is part of every id", "paired | independent random numbers across the compared values"},
         {"baseline", "no: what the report compares with", "an activation, or {AXIS: VALUE}"},
-        {"tune", "no: which trials run; the chosen value enters through its axis", "{axis, values, seeds, seeds_if_close, select}"},
+        {"tune", "no: which trials run; the chosen value enters through its axis", "{axis, values, seeds, seeds_if_close, select, schedule, rungs, keep}"},
         {"adaptive", "no: which seeds run; each seed enters through the seed axis", "{min, max, step, margin, confirm}"},
         {"dataset", "yes: its keys, as above", "the data set"},
         {"model", "yes: its keys, as below", "the network"},
