@@ -37,7 +37,7 @@ Table tuning_table(const Aggregate& a, const std::string& score) {
             const TunedValue& v = tc.tried[i];
             const double mean = v.scores.empty() ? NAN : summarise(v.scores).mean;
             std::string text = v.diverged ? std::to_string(v.diverged) + " diverged" : fmt("%.4f", mean);
-            if (v.pruned_at > 0 && !v.diverged) text = "pruned at epoch " + std::to_string(v.pruned_at) + " (" + text + ")";
+            if (v.pruned_at > 0 && !v.diverged) text += " at epoch " + std::to_string(v.pruned_at);
             if (static_cast<int>(i) == tc.chosen) text += " ◀";
             row.push_back(cell(text, v.diverged || v.pruned_at ? NAN : mean));
         }
@@ -56,8 +56,8 @@ Table tuning_table(const Aggregate& a, const std::string& score) {
                       "how much better the chosen value's mean is than the next best qualifying value's (named), ± the "
                       "standard error of that difference over the tuning seeds, √(s²₁/n₁ + s²₂/n₂); *too close to call* where "
                       "the lead is under twice it." +
-                      std::string(a.tune_halving ? " *pruned at epoch N*: the halving schedule stopped the value at that rung, "
-                                                   "its mean score there in brackets (not comparable with the budget's)."
+                      std::string(a.tune_halving ? " *at epoch N*: the halving schedule stopped the value at that rung; its mean "
+                                                   "score there (not comparable with the budget's)."
                                                  : ""));
     return t;
 }
@@ -103,6 +103,7 @@ Section tuning_section(const Aggregate& a) {
         const char* colour = kPalette[colour_of[label] % 10];
         Series series = make_line(label, colour);
         Series chosen = make_points("chosen", "#222222", "ring"), diverged = make_points("diverged (never chosen)", "#d62728", "cross", true);
+        Series stopped = make_points("stopped at a rung (halving)", "#7f7f7f", "down", true);
         for (std::size_t i = 0; i < cell.tried.size(); ++i) {
             const TunedValue& v = cell.tried[i];
             if (!v.value.is_number()) continue;
@@ -110,15 +111,17 @@ Section tuning_section(const Aggregate& a) {
             series.x.push_back(x), series.y.push_back(y);
             if (static_cast<int>(i) == cell.chosen) chosen.x.push_back(x), chosen.y.push_back(y);
             if (v.diverged) diverged.x.push_back(x), diverged.y.push_back(NAN);
+            if (v.pruned_at && !v.diverged) stopped.x.push_back(x), stopped.y.push_back(NAN);
         }
         auto& out = panels[panel_of[key]].series;
         out.push_back(series);
-        for (Series* marks : {&chosen, &diverged})
+        for (Series* marks : {&chosen, &diverged, &stopped})
             if (!marks->x.empty()) out.push_back(*marks);
     }
     MultiPlotSpec m =
         multiples("Tuning: " + score + " against " + a.tune_axis + " (a panel per " + a.compared_axis +
-                      "; ring: the value chosen; cross on the floor: a value with a diverged seed; a line through the floor falls further)",
+                      "; ring: the value chosen; cross on the floor: a value with a diverged seed; a line through the floor falls further" +
+                      std::string(a.tune_halving ? "; triangle on the floor: a value the halving schedule stopped at a rung" : "") + ")",
                   a.tune_axis, score);
     m.log_x = positive;
     // The y range is the one the choices were made in: from the best chosen score past the worst runner-up by half as
