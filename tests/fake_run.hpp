@@ -18,14 +18,15 @@ using nlohmann::json;
 // A run directory written the way the trainer and runner write one, with the results given.
 class FakeRun {
 public:
-    FakeRun(fs::path dir, json axes, std::string baseline = "relu", bool paired = false) : dir_(std::move(dir)), axes_(std::move(axes)) {
+    FakeRun(fs::path dir, json axes, std::string baseline = "relu", bool paired = false, json zip = json::array())
+        : dir_(std::move(dir)), axes_(std::move(axes)) {
         fs::create_directories(dir_);
         json axis_list = json::array();
         for (auto it = axes_.begin(); it != axes_.end(); ++it) axis_list.push_back({{"name", it.key()}, {"values", *it}});
         json config{{"name", "fake"},
                     {"baseline", baseline},
                     {"train", {{"epochs", 2}, {"target", 0.25}}},
-                    {"sweep", {{"axes", axis_list}, {"zip", json::array()}, {"exclude", json::array()}}}};
+                    {"sweep", {{"axes", axis_list}, {"zip", zip}, {"exclude", json::array()}}}};
         if (paired) config["seeds"] = "paired";
         const json manifest{{"sweep", "fake"},
                             {"config_file", "fake.yaml"},

@@ -236,6 +236,23 @@ TEST_CASE("a group that never reaches the target is censored, shown as > max and
     CHECK_THAT(csv, Catch::Contains(",sigmoid,3,") && Catch::Contains(",true,"));
 }
 
+TEST_CASE("an axis zipped with the compared one is compared with it, not a context apart", "[report]") {
+    // sweep.zip: [[activation, init]]: ReLU with He against tanh with Xavier, one comparison (before, each init was
+    // a context of its own, and nothing was compared).
+    TempDir dir;
+    FakeRun run(dir / "runs", {{"activation", {"relu", "tanh"}}, {"init", {"he_normal", "xavier_uniform"}}, {"bias", {0.0}}, {"seed", {1, 2, 3}}},
+                "relu", true, json::array({json::array({"activation", "init"})}));
+    for (int s = 1; s <= 3; ++s) {
+        run.trial({{"activation", "relu"}, {"init", "he_normal"}, {"bias", 0.0}, {"seed", s}}, 0.80 + 0.01 * s);
+        run.trial({{"activation", "tanh"}, {"init", "xavier_uniform"}, {"bias", 0.0}, {"seed", s}}, 0.83 + 0.01 * s + (s == 2 ? 0.005 : 0));
+    }
+    const json summary = json::parse(build_report({run.dir()}).json)["summary"];
+    REQUIRE(summary["rankings"].size() == 1);
+    CHECK(summary["rankings"][0]["entries"].size() == 2);
+    CHECK(summary["comparisons"] == 1);
+    CHECK(entry(summary["rankings"][0], "tanh")["verdict"] != "not_tested");
+}
+
 TEST_CASE("without a baseline the report ranks without testing, along the axis that varies", "[report]") {
     TempDir dir;
     FakeRun run(dir / "runs", {{"activation", {"relu"}}, {"init", {"he_normal"}}, {"bias", {0.0, 0.1}}, {"seed", {1, 2}}}, "");

@@ -223,6 +223,12 @@ json Aggregate::context_of(const json& values) const {
     json context = values;
     context.erase(compared_axis);
     if (!tune_axis.empty()) context.erase(tune_axis);
+    // An axis zipped with the compared one moves with it (sweep.zip: [[activation, init]] pairs each activation
+    // with its init): part of what is compared, not of the context it is compared in.
+    const json zips = config.contains("sweep") ? config["sweep"].value("zip", json::array()) : json::array();
+    for (const json& zip : zips)
+        if (std::find(zip.begin(), zip.end(), json(compared_axis)) != zip.end())
+            for (const json& axis : zip) context.erase(axis.get<std::string>());
     return context;
 }
 
