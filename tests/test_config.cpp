@@ -1,3 +1,4 @@
+#include "config_errors.hpp"
 #include "cli/describe.hpp"
 #include "config/config.hpp"
 #include "config/settings.hpp"
@@ -17,6 +18,7 @@
 #include <set>
 
 using namespace actbench;
+using namespace actbench::test;
 
 namespace {
 const char* kGood = R"(name: t
@@ -33,14 +35,6 @@ sweep:
   seed: [1, 2]
 )";
 
-std::string error_of(const std::string& text) {
-    try {
-        parse_config(text, "cfg.yaml");
-    } catch (const InputError& e) {
-        return e.what();
-    }
-    return "";
-}
 }  // namespace
 
 TEST_CASE("a valid config parses into typed settings and a plan", "[config]") {

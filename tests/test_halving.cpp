@@ -1,6 +1,7 @@
 // tune: {schedule: halving}: the cut and the schedule's cost on known values, the config's refusals, and a halving
 // run end to end against the full schedule (the values that reach the budget have its bits; the pruned ones are
 // its prefixes), with resume, shards, verify, plan and the report.
+#include "config_errors.hpp"
 #include "cli_helpers.hpp"
 #include "config/config.hpp"
 #include "core/error.hpp"
@@ -57,19 +58,6 @@ TEST_CASE("halve trains each value to a rung, prunes the cut ones there, and tak
     CHECK(pruned == std::vector<int>{1, 1, 0, 2});
     CHECK(reached == std::vector<int>{1, 1, 4, 2});
 }
-
-namespace {
-
-std::string error_of(const std::string& text) {
-    try {
-        parse_config(text, "cfg.yaml");
-    } catch (const InputError& e) {
-        return e.what();
-    }
-    return "";
-}
-
-}  // namespace
 
 TEST_CASE("bad halving schedules are refused with the file, line and column", "[halving][config][errors]") {
     const std::string base = "name: t\ndataset: {kind: synthetic_shapes, classes: 3, validation: 0.2}\ntrain: {epochs: 5}\n"

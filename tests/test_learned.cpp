@@ -1,5 +1,6 @@
 // Activations with learned parameters (formula.hpp's learned parameters, activation_learned.cpp's layer, the config's
 // learn: and constrain:): PReLU as a formula against the built-in, gradients on dense outputs, the config and the id.
+#include "config_errors.hpp"
 #include "activation.hpp"
 #include "activation_cases.hpp"
 #include "config/config.hpp"
@@ -33,14 +34,6 @@ sweep:
   seed: [1, 2]
 )";
 
-std::string error_of(const std::string& text) {
-    try {
-        parse_config(text, "cfg.yaml");
-    } catch (const InputError& e) {
-        return e.what();
-    }
-    return "";
-}
 }  // namespace
 
 TEST_CASE("PReLU written as a learned formula gives the built-in prelu's numbers, on conv and dense shapes", "[activation][learned]") {
