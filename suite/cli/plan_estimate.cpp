@@ -33,18 +33,10 @@ std::string confirmation_line(const Config& config, std::size_t final_trials) {
         ", for each decided comparison and its baseline; none if nothing is decided)\n";
 }
 
-// The smallest train.epochs of the tuning stage's cells: the budget halving's rungs end at.
-int tuning_budget(const Config& config) {
-    int budget = std::numeric_limits<int>::max();
-    for (std::size_t cell = 0; cell < config.tuning_stage->cell_count(); ++cell)
-        budget = std::min(budget, config.tuning_stage->cell_sections(cell).train.epochs);
-    return budget;
-}
-
 // The fraction of the full schedule's tuning epochs that halving spends at most (1 without halving).
 double halving_share(const Config& config) {
     const TuneSpec& t = *config.tune;
-    return t.halving() ? halving_fraction(t.values.size(), t.rungs, tuning_budget(config), t.keep) : 1.0;
+    return t.halving() ? halving_fraction(t.values.size(), t.rungs, fewest_epochs(*config.tuning_stage), t.keep) : 1.0;
 }
 
 std::string halving_text(const Config& config) {
@@ -52,7 +44,7 @@ std::string halving_text(const Config& config) {
     if (!t.halving()) return "";
     char share[32];
     std::snprintf(share, sizeof share, "%.2f", halving_share(config));
-    return "; schedule: halving, compared at epochs " + nlohmann::json(t.rungs).dump() + " of " + std::to_string(tuning_budget(config)) +
+    return "; schedule: halving, compared at epochs " + nlohmann::json(t.rungs).dump() + " of " + std::to_string(fewest_epochs(*config.tuning_stage)) +
         ", the best " + std::to_string(static_cast<int>(std::lround(t.keep * 100))) + "% (at least two) going on, " +
         std::to_string(halving_finalists(t.values.size(), t.rungs, t.keep)) + " of " + std::to_string(t.values.size()) +
         " values reaching the budget: at most " + share + " of the full schedule's epochs; the trials below are its most";

@@ -132,6 +132,16 @@ void check_tunable(const Reader& r, const YAML::Node& at, const std::string& axi
     r.fail(at, "tune.axis: '" + axis + "' is not a setting; " + section + " has " + list);
 }
 
+}  // namespace
+
+int fewest_epochs(const Config& grid) {
+    int fewest = std::numeric_limits<int>::max();
+    for (std::size_t cell = 0; cell < grid.cell_count(); ++cell) fewest = std::min(fewest, grid.cell_sections(cell).train.epochs);
+    return fewest;
+}
+
+namespace {
+
 // tune.schedule: full (the default) or halving, with its rungs (whole epochs, increasing, each below the budget of
 // every cell) and keep (the fraction of values that go on at each rung).
 void read_schedule(const Reader& r, const YAML::Node& n, const Config& stage1, TuneSpec& t) {
@@ -141,8 +151,7 @@ void read_schedule(const Reader& r, const YAML::Node& n, const Config& stage1, T
     if (!halving) return;
     if (!n["rungs"]) r.fail(n, "tune: schedule: halving needs rungs, the epochs at which values are compared (rungs: [1, 2])");
     if (t.axis == "train.epochs") r.fail(n["schedule"], "tune.schedule: halving compares values at the same epochs; it cannot tune train.epochs");
-    int budget = std::numeric_limits<int>::max();
-    for (std::size_t cell = 0; cell < stage1.cell_count(); ++cell) budget = std::min(budget, stage1.cell_sections(cell).train.epochs);
+    const int budget = fewest_epochs(stage1);
     const auto rungs = r.list(n["rungs"], "tune.rungs");
     for (const auto& item : rungs) {
         const int rung = static_cast<int>(r.integer(item, "tune.rungs", 1, std::numeric_limits<int>::max()));

@@ -62,6 +62,10 @@ struct TuneSpec {
     std::vector<int> rungs;
     double keep = 0.5;
     bool halving() const { return !rungs.empty(); }
+    // The index in `values` of a cell's value of the axis (its grid values, as cell_values gives them).
+    std::size_t value_index(const nlohmann::json& cell_values) const {
+        return static_cast<std::size_t>(std::find(values.begin(), values.end(), cell_values.at(axis)) - values.begin());
+    }
     bool if_close(std::int64_t seed) const { return std::find(seeds_if_close.begin(), seeds_if_close.end(), seed) != seeds_if_close.end(); }
 };
 
@@ -129,6 +133,9 @@ struct Config {
     // train the decided comparisons' cells of.
     std::shared_ptr<const Config> confirmation_stage;
 };
+
+// The fewest train.epochs of a grid's cells: tune's halving rungs must lie below it (the budget they end at).
+int fewest_epochs(const Config& grid);
 
 // Reads and validates; throws InputError ("FILE:LINE:COL: ...").
 Config load_config(const std::string& path);

@@ -194,10 +194,7 @@ void tuning_cells(Aggregate& a, const LoadedRuns& runs, const json& tune) {
             if (r.summary.contains("pruned_at_epoch")) v.pruned_at = r.summary["pruned_at_epoch"].get<int>();  // its score is the rung's
             const json score =
                 r.ok() ? tuning_score(r.metrics.back(), a.tune_select) : json();
-            if (score.is_number())
-                v.scores.push_back(score.get<double>());
-            else
-                ++v.diverged;
+            v.add(score);
         }
     }
     // In the order of the axes' values, as the groups are.

@@ -90,8 +90,7 @@ bool train_halving_group(const Config& stage1, const TuneSpec& tune, const std::
     for (const std::size_t cell : cells) {
         Trial t = make(cell);
         budget = t.train.epochs;
-        const auto v = static_cast<std::size_t>(std::find(tune.values.begin(), tune.values.end(), stage1.cell_values(cell)[tune.axis]) -
-                                                tune.values.begin());
+        const std::size_t v = tune.value_index(stage1.cell_values(cell));
         const std::filesystem::path dir = out / t.id;
         by_value.at(v).emplace_back(std::move(t), data, dir, resume);
     }
@@ -102,10 +101,7 @@ bool train_halving_group(const Config& stage1, const TuneSpec& tune, const std::
             const nlohmann::json row = c.row_at(epoch, stop);
             interrupted |= stop && stop->load();
             const nlohmann::json score = tuning_score(row, tune.select);
-            if (score.is_number())
-                value.scores.push_back(score.get<double>());
-            else
-                ++value.diverged;
+            value.add(score);
         }
         return value;
     };

@@ -27,10 +27,7 @@ TunedValue at_budget(const nlohmann::json& value, const std::vector<StoredTrial>
     TunedValue v{value, {}, static_cast<int>(trials.size()), 0};
     for (const StoredTrial& t : trials) {
         const nlohmann::json score = status_of(t.summary) == TrialStatus::ok ? tuning_score(t.metrics.back(), select) : nlohmann::json();
-        if (score.is_number())
-            v.scores.push_back(score.get<double>());
-        else
-            ++v.diverged;
+        v.add(score);
     }
     return v;
 }
@@ -78,10 +75,7 @@ HalvingReplay::Cell replay_cell(const TuneSpec& tune, const StoredGroup& g, cons
             totals.halving_steps += reached - trained[&t];
             trained[&t] = reached;
             const nlohmann::json score = tuning_score(row, select);
-            if (score.is_number())
-                value.scores.push_back(score.get<double>());
-            else
-                ++value.diverged;
+            value.add(score);
         }
         return value;
     };
@@ -122,8 +116,7 @@ HalvingReplay replay_halving(const std::filesystem::path& run_dir, const std::ve
     if (!config.tune) throw InputError(run_dir.string() + ": the study has no tune: stage to replay");
     const TuneSpec& tune = *config.tune;
     const Config& stage1 = *config.tuning_stage;
-    int budget = std::numeric_limits<int>::max();
-    for (std::size_t cell = 0; cell < stage1.cell_count(); ++cell) budget = std::min(budget, stage1.cell_sections(cell).train.epochs);
+    const int budget = fewest_epochs(stage1);
     for (std::size_t i = 0; i < rungs.size(); ++i)
         if (rungs[i] < 1 || rungs[i] >= budget || (i > 0 && rungs[i] <= rungs[i - 1]))
             throw InputError("--rungs: expected increasing epoch counts from 1 to below the budget of " + std::to_string(budget) + " epochs");
@@ -138,7 +131,7 @@ HalvingReplay replay_halving(const std::filesystem::path& run_dir, const std::ve
         if (!tune.seeds_if_close.empty()) g.extra.resize(tune.values.size());
         for (const std::size_t cell : group) {
             const nlohmann::json values = stage1.cell_values(cell);
-            const auto v = static_cast<std::size_t>(std::find(tune.values.begin(), tune.values.end(), values[tune.axis]) - tune.values.begin());
+            const std::size_t v = tune.value_index(values);
             const bool extra = tune.if_close(values["seed"].get<std::int64_t>());
             const std::filesystem::path dir = run_dir / ids.id(cell);
             if (!std::filesystem::exists(dir / kSummaryFile)) {

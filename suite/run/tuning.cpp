@@ -28,10 +28,7 @@ bool add_score(const TuneSpec& tune, const std::filesystem::path& dir, TunedValu
         }
         const nlohmann::json& last = stored.metrics.back();
         const nlohmann::json score = tuning_score(last, tune.select);
-        if (score.is_number())
-            value.scores.push_back(score.get<double>());
-        else
-            ++value.diverged;  // a validation loss of NaN: as good as diverged
+        value.add(score);  // a validation loss of NaN: as good as diverged
         return true;
     } catch (const InputError&) {
         return false;
@@ -58,8 +55,7 @@ TuningSelection select_tuned(const Config& config, const std::filesystem::path& 
             std::vector<TunedValue>& group = groups[key];
             if (group.empty())
                 for (const auto& v : tune.values) group.push_back({v, {}, static_cast<int>(tune.seeds.size()), 0});
-            const auto index =
-                static_cast<std::size_t>(std::find(tune.values.begin(), tune.values.end(), values[tune.axis]) - tune.values.begin());
+            const std::size_t index = tune.value_index(values);
             // Halving: more seeds only for the values that reached the budget (none stopped at a rung, none diverged).
             if (extra && tune.halving() && (group[index].pruned_at > 0 || group[index].diverged > 0)) continue;
             if (extra) ++group[index].expected, selection.close_cells.push_back(cell);

@@ -18,6 +18,13 @@ struct TunedValue {
     int expected = 0;  // the tuning seeds
     int diverged = 0;  // diverged or failed seeds: the value is never chosen
     int pruned_at = 0;  // tune's halving stopped the value at this epoch: never chosen (0: it ran the budget)
+    // A seed's score (tuning_score's number), or null for one that diverged, failed or has none: counted as diverged.
+    void add(const nlohmann::json& score) {
+        if (score.is_number())
+            scores.push_back(score.get<double>());
+        else
+            ++diverged;
+    }
 };
 
 // A metrics row's score for tune.select (validation_accuracy: val_accuracy, validation_loss: val_loss): a number, or
