@@ -127,6 +127,12 @@ const memory& Activation::forward(Context& ctx, const memory& src) {
     return dst_narrow_;
 }
 
+const memory& Activation::adopt_output(const memory& y) {
+    src_used_ = y;
+    backend_->adopt_output(y);
+    return y;
+}
+
 const memory& Activation::observed_forward(Context& ctx, const memory& src) {
     ActivationObserver& o = *ctx.observer;
     const memory* input = &src;

@@ -126,6 +126,9 @@ public:
     // norm layer's backward reads its own input, not its output), so a ReLU may compute in place.
     void allow_in_place() { in_place_allowed_ = true; }
     bool in_place() const { return in_place_; }
+    // Training, in place: the layer before has computed this activation into its own output `y` (a fused post-op),
+    // which becomes this layer's output and input, as if forward(y) had run.
+    const memory& adopt_output(const memory& y);
     // The output's descriptor (after build) and the last forward's output. Its input is shown to ctx.observer in
     // evaluation (the probe statistics): a layer computing in place overwrites it.
     const memory::desc& output_desc() const { return out_desc_; }

@@ -17,6 +17,9 @@ public:
     // this backend then computes in place (only a ReLU, whose backward needs only its output).
     virtual bool run_in_place() { return false; }
     virtual const memory& forward(Context& ctx, const memory& src, bool training) = 0;
+    // An in-place backend whose output the layer before computed (its forward primitive with this activation as a
+    // post-op): `y` is the output, in the input's buffer, as forward would have written it.
+    virtual void adopt_output(const memory& y) { (void)y; }
     // `src` is forward's input, as the caller kept it.
     virtual const memory& backward(Context& ctx, const memory& src, const memory& diff_dst, bool training) = 0;
     virtual std::vector<Param*> params() { return {}; }

@@ -275,4 +275,42 @@ ACTBENCH_CLONES void pass_where_positive(const float* y, const float* dy, float*
     for (std::size_t i = 0; i < n; ++i) dx[i] = y[i] > 0.f ? dy[i] : 0.f;
 }
 
+ACTBENCH_CLONES void optimizer_update(const UpdateRule& r, float* w, const float* g, float* m, float* s, std::size_t n) {
+    const float decay = r.decay;
+    switch (r.kind) {
+        case 0:
+            for (std::size_t k = 0; k < n; ++k) w[k] -= r.eta * (r.scale * g[k] + decay * w[k]);
+            break;
+        case 1:
+            for (std::size_t k = 0; k < n; ++k) {
+                m[k] = r.mu * m[k] + (r.scale * g[k] + decay * w[k]);
+                w[k] -= r.eta * m[k];
+            }
+            break;
+        case 2:
+            for (std::size_t k = 0; k < n; ++k) {
+                const float gk = r.scale * g[k] + decay * w[k];
+                m[k] = r.mu * m[k] + gk;
+                w[k] -= r.eta * (gk + r.mu * m[k]);
+            }
+            break;
+        default:
+            for (std::size_t k = 0; k < n; ++k) {
+                const float gk = r.scale * g[k] + decay * w[k];
+                m[k] = r.b1 * m[k] + (1 - r.b1) * gk;
+                s[k] = r.b2 * s[k] + (1 - r.b2) * gk * gk;
+                w[k] -= r.eta * (m[k] / r.c1) / (std::sqrt(s[k] / r.c2) + r.eps);
+            }
+    }
+}
+
+ACTBENCH_CLONES void round_to_bf16(const float* x, std::uint16_t* y, std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i) {
+        const std::uint32_t u = std::bit_cast<std::uint32_t>(x[i]), exponent = u & 0x7f800000u;
+        const std::uint32_t normal = (u + 0x7fffu + ((u >> 16) & 1u)) >> 16;
+        const std::uint32_t special = exponent == 0 ? (u >> 16) & 0x8000u : (u >> 16) | ((u & 0x7fffffu) != 0 ? 0x40u : 0u);
+        y[i] = static_cast<std::uint16_t>(exponent == 0 || exponent == 0x7f800000u ? special : normal);
+    }
+}
+
 }  // namespace actbench::kernels

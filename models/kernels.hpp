@@ -43,4 +43,19 @@ void noisy_relu_sigmoid_backward(const float* x, const float* y, const float* dy
 void relu_forward(const float* x, float* y, std::size_t n);
 void pass_where_positive(const float* y, const float* dy, float* dx, std::size_t n);  // dx = dy·[y > 0]
 
+// One optimiser step over n elements of a parameter (the rules are in optimizer.hpp): w the value, g its gradient,
+// m and s the first and second moments (null where the kind keeps none). kind: 0 sgd, 1 momentum, 2 nesterov,
+// 3 adam, the index in optimizer_kinds(); scale the clipping factor; c1, c2 Adam's bias corrections; decay the
+// weight decay of this parameter (0 where none applies).
+struct UpdateRule {
+    int kind;
+    float scale, eta, mu, b1, b2, eps, c1, c2, decay;
+};
+void optimizer_update(const UpdateRule& r, float* w, const float* g, float* m, float* s, std::size_t n);
+
+// fp32 → bf16 exactly as oneDNN 2.6 converts (its reorder, and vcvtneps2bf16 on CPUs with AVX-512 BF16): normal
+// values round to nearest, ties to even (a value that rounds past the largest bf16 becomes infinity); subnormals
+// become a zero of their sign; infinities stay; NaNs keep their sign and top mantissa bits and become quiet.
+void round_to_bf16(const float* x, std::uint16_t* y, std::size_t n);
+
 }  // namespace actbench::kernels

@@ -70,6 +70,11 @@ public:
     void set_evaluation_fusion(bool on) { fusion_ = on; }
     // The layers whose activation is fused in evaluation.
     std::size_t fused_layers() const;
+    // In training too, where the activation computes in place (ReLU, and leaky ReLU in fp32): its backward reads only
+    // the output, which the fused primitive writes with the same bits, so the activation's own forward pass is saved. On by
+    // default; tests turn it off to compare.
+    void set_training_fusion(bool on) { training_fusion_ = on; }
+    std::size_t fused_training_layers() const;
     // An L1 penalty λ·(1/N)·Σ|a| on every activation layer's output a (Glorot, Bordes & Bengio 2011 use it to
     // encourage sparsity); backward adds its gradient λ·sign(a)/N. The reported loss excludes it.
     void set_activation_l1(double lambda);
@@ -112,8 +117,9 @@ private:
     std::vector<LayerSpec> specs_;
     SoftmaxCrossEntropy loss_;
     double activation_l1_ = 0;
-    bool training_ = true, fusion_ = true;
+    bool training_ = true, fusion_ = true, training_fusion_ = true;
     std::vector<bool> fused_;  // per layer: it runs the next (activation) layer fused in evaluation
+    std::vector<bool> fused_training_;  // per layer: and in training (the activation runs in place)
     std::vector<memory> l1_scratch_, l1_output_scratch_;
 };
 

@@ -1,5 +1,7 @@
 #include "onednn.hpp"
 
+#include "kernels.hpp"
+
 #include <algorithm>
 #include <cstdlib>
 #include <stdexcept>
@@ -63,6 +65,10 @@ memory gradient_memory(Context& ctx, const memory::desc& d) {
 float* data_of(const memory& m) {
     if (m.get_desc().data_type() != dt::f32) throw std::logic_error("data_of: not an f32 memory");
     return static_cast<float*>(m.get_data_handle());
+}
+
+void round_into_low(Param& p, std::size_t begin, std::size_t end) {
+    kernels::round_to_bf16(data_of(p.value) + begin, static_cast<std::uint16_t*>(p.low.get_data_handle()) + begin, end - begin);
 }
 
 const char* precision_name(Precision p) { return p == Precision::bf16 ? "bf16" : "fp32"; }

@@ -34,13 +34,20 @@ class Optimizer {
 public:
     // Throws std::invalid_argument for an unknown kind.
     Optimizer(std::vector<Param*> params, OptimizerSpec spec);
-    // One update with learning rate lr. Returns the gradients' L2 norm before clipping.
+    // One update with learning rate lr, and the bf16 copies of the parameters that have one (Param::low). Returns
+    // the gradients' L2 norm before clipping when clipping (clip_norm > 0), else 0 (it is not computed).
     double step(double lr);
 
 private:
     std::vector<Param*> params_;
     OptimizerSpec spec_;
+    int kind_ = 0;  // spec_.kind's index in optimizer_kinds()
     std::vector<std::vector<float>> first_, second_;  // velocity / Adam moments, per parameter
+    struct Piece {
+        std::size_t param, begin, end;  // elements [begin, end) of params_[param]
+    };
+    std::vector<Piece> pieces_;
+    std::size_t total_ = 0;  // elements in all parameters
     long steps_ = 0;
 };
 

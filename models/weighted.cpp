@@ -13,10 +13,7 @@ memory::desc WeightedLayer::adopt(Context& ctx, const dnnl::primitive_desc& fwd,
     // The fp32 master weight and its gradient in forward's layout (in bf16, the layout chosen for the bf16 copy).
     const memory::desc wd = with_type(fwd.weights_desc(0), dt::f32);
     weight_ = Param{name_ + ".weight", weight_dims, memory(wd, ctx.engine), memory(wd, ctx.engine), ParamRole::weight, 0, fan_in, fan_out};
-    if (compute_ != dt::f32) {
-        weight_lp_ = memory(fwd.weights_desc(0), ctx.engine);
-        round_weight_ = dnnl::reorder(weight_.value, weight_lp_);
-    }
+    if (compute_ != dt::f32) weight_.low = memory(fwd.weights_desc(0), ctx.engine);
     if (has_bias_) {
         const memory::desc bd = fwd.weights_desc(1);
         bias_ =
@@ -36,11 +33,13 @@ memory::desc WeightedLayer::adopt(Context& ctx, const dnnl::primitive_desc& fwd,
 }
 
 const memory& WeightedLayer::run_forward(Context& ctx, const memory& src, dnnl::primitive& primitive) {
-    if (weight_lp_ && (training_ || !weight_lp_current_)) {
+    // The bf16 copy is current when the optimizer has just written it, or, in evaluation, once rounded.
+    if (weight_.low && !weight_.low_fresh && (training_ || !weight_lp_current_)) {
         ProfileScope timed(ctx, "reorder", name_);
-        round_weight_.execute(ctx.stream, weight_.value, weight_lp_);
-        weight_lp_current_ = true;
+        round_into_low(weight_, 0, floats_in(weight_.value.get_desc()));
     }
+    weight_.low_fresh = false;
+    weight_lp_current_ = true;
     src_used_ = as_layout(ctx, src, src_want_, src_scratch_);
     std::unordered_map<int, memory> args{{DNNL_ARG_SRC, src_used_}, {DNNL_ARG_WEIGHTS, compute_weight()}, {DNNL_ARG_DST, dst_}};
     if (has_bias_) args.emplace(DNNL_ARG_BIAS, bias_.value);

@@ -8,12 +8,13 @@
 //
 // Precision: in bf16 the forward and backward-data primitives take bf16 src, weights and diff_dst, and
 // backward-weights writes fp32 gradients from bf16 src and diff_dst (oneDNN accumulates in fp32 throughout). The
-// weight itself stays fp32 (the master copy the optimizer updates) and is rounded into a bf16 copy before
-// forward: every training forward, and once per switch to evaluation. The bias stays fp32 (oneDNN adds it in
+// weight itself stays fp32 (the master copy the optimizer updates) and its bf16 copy (Param::low) is written by
+// the optimizer in the same pass as the update; the forward rounds it itself only when something else wrote the
+// weight, and once per switch to evaluation. The bias stays fp32 (oneDNN adds it in
 // fp32). The output is bf16, or fp32 for the last layer, whose logits go to the fp32 loss.
 //
 // Evaluation can fuse the activation that follows into the forward primitive as a oneDNN eltwise post-op: one
-// pass over the output instead of two. It is only done for activations computed exactly (ReLU, leaky ReLU,
+// pass over the output instead of two (training too, for an activation computed in place; see network.hpp). It is only done for activations computed exactly (ReLU, leaky ReLU,
 // clipped ReLU, |x|, identity) and when oneDNN runs the fused primitive with the same implementation and
 // layouts as the plain forward, so the results are the same bits (tests/test_network.cpp checks every
 // eltwise activation).
@@ -35,8 +36,9 @@ public:
     // Builds the fused evaluation primitive; false (nothing built) when oneDNN would not run it with the
     // plain forward's implementation and layouts.
     bool fuse_activation(Context& ctx, const EltwiseArgs& activation);
-    // forward() followed by the fused activation, into this layer's output buffer (evaluation only: the
-    // activation layer it replaces keeps nothing for backward).
+    // forward() followed by the fused activation, into this layer's output buffer. In evaluation the activation
+    // layer keeps nothing for backward; in training only an in-place activation (ReLU, leaky ReLU) is fused, as its
+    // backward reads only this output (Activation::adopt_output).
     const memory& forward_fused(Context& ctx, const memory& src);
 
 protected:
@@ -61,10 +63,8 @@ protected:
 private:
     const memory& run_forward(Context& ctx, const memory& src, dnnl::primitive& primitive);
     // The weight as the primitives take it: the fp32 master, or its bf16 copy.
-    const memory& compute_weight() const { return weight_lp_ ? weight_lp_ : weight_.value; }
-    Param weight_, bias_;
-    memory weight_lp_;  // bf16: the master weight rounded, in forward's layout
-    dnnl::reorder round_weight_;  // master → weight_lp_, made once
+    const memory& compute_weight() const { return weight_.low ? weight_.low : weight_.value; }
+    Param weight_, bias_;  // in bf16, weight_.low is the master weight rounded, in forward's layout
     bool training_ = true, weight_lp_current_ = false;
     dnnl::primitive fwd_, bwd_data_, bwd_weights_, fused_fwd_;
     std::string fwd_impl_;  // oneDNN's name for the forward implementation
