@@ -245,3 +245,38 @@ TEST_CASE("a numeric swept axis gets its trend figure: accuracy with its interva
     CHECK(paths >= 3);
     CHECK_THAT(slurp(dir / "rep" / "report.html"), Catch::Contains("<figure id=\"trend_model_widen\">"));
 }
+
+TEST_CASE("bench --study predicts a run's stored trials from throughput measured now, kind of work by kind", "[cli][bench]") {
+    TempDir dir;
+    const fs::path config = write_config(dir, "s.yaml", small_sweep("s"));
+    const Result run = run_actbench(dir, "run " + config.string() + " --out " + (dir / "out").string() + " --quiet");
+    INFO(run.err);
+    REQUIRE(run.code == 0);
+    const Result r = run_actbench(dir, "bench --study " + (dir / "out").string() + " --seconds 0.1 --json");
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    const auto j = nlohmann::json::parse(r.out);
+    CHECK(j["trials"] == 8);  // four activations × two seeds, one kind of work per activation
+    REQUIRE(j["kinds"].size() == 4);
+    for (const auto& k : j["kinds"]) {
+        INFO(k.dump());
+        CHECK(k["trials"] == 2);
+        CHECK(k["train_step_seconds"].get<double>() > 0);
+        CHECK(k["eval_batch_seconds"].get<double>() > 0);
+        CHECK(k["stored_seconds"].get<double>() > 0);
+        // Two epochs of 12 steps and three evaluations of 6 batches, per trial: the prediction counts them exactly.
+        const double per_trial = 2 * 12 * k["train_step_seconds"].get<double>() + 3 * 6 * k["eval_batch_seconds"].get<double>();
+        CHECK(k["predicted_seconds"].get<double>() == Approx(2 * per_trial));
+    }
+    CHECK(j["predicted_core_hours"].get<double>() > 0);
+    CHECK(j["error"].get<double>() == Approx(j["predicted_core_hours"].get<double>() / j["stored_core_hours"].get<double>() - 1));
+    const Result text = run_actbench(dir, "bench --study " + (dir / "out").string() + " --seconds 0.1");
+    CHECK_THAT(text.out, Catch::Contains("8 stored trials of 4 kinds of work") && Catch::Contains("| noisy_relu | lenet conv1=4"));
+    // Not a run directory; options that do not apply.
+    const Result missing = run_actbench(dir, "bench --study " + (dir / "nothing").string());
+    CHECK(missing.code == 2);
+    CHECK_THAT(missing.err, Catch::Contains("nothing/manifest.json: not found"));
+    const Result both = run_actbench(dir, "bench --study " + (dir / "out").string() + " --batch 8");
+    CHECK(both.code == 2);
+    CHECK_THAT(both.err, Catch::Contains("--batch does not apply"));
+}

@@ -18,24 +18,6 @@ namespace actbench {
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-// Runs `step` until `seconds` have passed (after two warm-up calls); returns seconds per call.
-template <class Step>
-double time_per_call(Step&& step, double seconds) {
-    step();
-    step();
-    const auto t0 = Clock::now();
-    long calls = 0;
-    double elapsed = 0;
-    do {
-        step();
-        ++calls;
-        elapsed = std::chrono::duration<double>(Clock::now() - t0).count();
-    } while (elapsed < seconds);
-    return elapsed / static_cast<double>(calls);
-}
-
 // Runs `step` as time_per_call does, with every section timed into `profile`; returns the calls made (the
 // warm-up calls included: they are timed too).
 template <class Step>
@@ -210,6 +192,17 @@ void check_bench_fits(const BenchOptions& o) {
 }
 }  // namespace
 
+std::string model_text(const ModelSpec& model) {
+    std::ostringstream t;
+    t << model.name;
+    for (const auto& p : find_model(model.name).params)  // a choice by its name
+        if (p.choices.empty())
+            t << " " << p.name << "=" << model.param(p.name);
+        else
+            t << " " << p.name << "=" << choice_name(p.choices, model.param(p.name));
+    return t.str();
+}
+
 BenchResult run_bench(const BenchOptions& o) {
     check_bench_fits(o);
     omp_set_num_threads(o.threads);
@@ -241,13 +234,7 @@ BenchResult run_bench(const BenchOptions& o) {
                      {"evaluation_images_per_second", eval_ips},
                      {"evaluation_vs_training", eval_ips / train_ips}};
     std::ostringstream t;
-    t << "model " << o.model.name;
-    for (const auto& p : find_model(o.model.name).params)  // a choice by its name
-        if (p.choices.empty())
-            t << " " << p.name << "=" << o.model.param(p.name);
-        else
-            t << " " << p.name << "=" << choice_name(p.choices, o.model.param(p.name));
-    t << ", activation " << o.activation.name << ", batch " << o.batch << ", " << o.threads << " thread(s), oneDNN ISA "
+    t << "model " << model_text(o.model) << ", activation " << o.activation.name << ", batch " << o.batch << ", " << o.threads << " thread(s), oneDNN ISA "
       << effective_isa_name() << "\n"
       << "fp32 matmul peak (oneDNN, 1024² and 2048², plain and preferred layouts): " << static_cast<long>(peak) << " GFLOP/s\n"
       << "training: " << static_cast<long>(train_ips) << " images/s x " << train_flops / 1e6

@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <string>
 
 namespace actbench {
@@ -32,5 +33,25 @@ struct BenchResult {
 };
 
 BenchResult run_bench(const BenchOptions& options);
+
+// "lenet conv1=32 conv2=64 dense=128 kernel=5 padding=2": the family and every parameter (a choice by its name).
+std::string model_text(const ModelSpec& model);
+
+// Runs `step` until `seconds` have passed (after two warm-up calls); returns seconds per call.
+template <class Step>
+double time_per_call(Step&& step, double seconds) {
+    using Clock = std::chrono::steady_clock;
+    step();
+    step();
+    const auto t0 = Clock::now();
+    long calls = 0;
+    double elapsed = 0;
+    do {
+        step();
+        ++calls;
+        elapsed = std::chrono::duration<double>(Clock::now() - t0).count();
+    } while (elapsed < seconds);
+    return elapsed / static_cast<double>(calls);
+}
 
 }  // namespace actbench

@@ -8,7 +8,7 @@
 //   actbench list activations|inits|models|datasets|settings [--json | --names]
 //   actbench show activation NAME [--config FILE] [--range A:B] [--points N] [--plot FILE.svg] [--json]
 //   actbench inspect model CONFIG_OR_FAMILY [--json] | inspect dataset CONFIG [--sheet FILE.png] [--json]
-//   actbench bench [--model F] [--activation A] [--batch B] [--threads T] [--profile] [--json]
+//   actbench bench [--model F] [--activation A] [--batch B] [--threads T] [--profile] [--json] | bench --study RUN_DIR [--json]
 //   actbench slurm CONFIG --out DIR [--tasks N] [--partition P] [--time T] [--cpus-per-task C] [--max-array M] [--retries R] [--submit | --step]
 //   actbench status RUN_DIR [--config FILE] [--jobs N] [--json] | halving RUN_DIR --rungs R... [--keep F] [--json]
 // Exit status: 0 success; 1 interrupted (verify: a trial differs); 2 bad input or usage; 3 internal error;
@@ -16,6 +16,7 @@
 // in the input; 100 + n when n trials failed
 // (capped at 255). A diverged trial is a result, not a failure.
 #include "cli/bench.hpp"
+#include "cli/bench_study.hpp"
 #include "cli/commands.hpp"
 #include "cli/cli_support.hpp"
 #include "cli/describe.hpp"
@@ -430,6 +431,7 @@ Command bench_command(CLI::App& app) {
         std::string model = "lenet", activation = "relu", precision = "fp32", block;
         std::map<std::string, double> params;
         bool json = false;
+        std::string study;
     };
     auto o = std::make_shared<Options>();
     auto* sub = app.add_subcommand(
@@ -453,7 +455,19 @@ Command bench_command(CLI::App& app) {
     sub->add_option("--precision", o->precision, "fp32 (default), or bf16: also measure bf16 and its ratios to fp32")
         ->check(CLI::IsMember({"fp32", "bf16"}));
     sub->add_flag("--json", o->json, "Print JSON");
+    sub->add_option("--study", o->study,
+                    "A run directory: predict its stored trials' seconds from each kind of work's throughput measured now, and "
+                    "compare with the seconds they took (--seconds per measurement, default 0.5; the model options do not apply)");
     return {sub, [o, sub] {
+                if (!o->study.empty()) {
+                    for (const char* other : {"--model", "--conv1", "--conv2", "--dense", "--depth", "--width", "--stages", "--block",
+                                              "--activation", "--batch", "--threads", "--profile", "--precision"})
+                        if (sub->count(other))
+                            throw InputError(std::string("bench --study: ") + other + " does not apply (each trial's own settings do)");
+                    const BenchResult r = bench_study({o->study, sub->count("--seconds") ? o->bench.seconds : 0.5});
+                    std::cout << (o->json ? r.json.dump(2) + "\n" : r.text);
+                    return 0;
+                }
                 std::map<std::string, double> params;
                 for (const auto& [k, v] : o->params)
                     if (sub->count("--" + k)) params[k] = v;
