@@ -280,3 +280,38 @@ TEST_CASE("bench --study predicts a run's stored trials from throughput measured
     CHECK(both.code == 2);
     CHECK_THAT(both.err, Catch::Contains("--batch does not apply"));
 }
+
+TEST_CASE("bench --targets measures each target against its peak; --check fails on a drop beyond 10% of the committed figure",
+          "[cli][bench]") {
+    TempDir dir;
+    const std::string figures = (dir / "figures.json").string();
+    const Result r = run_actbench(dir, "bench --targets --seconds 0.1 --threads 1 --json --record " + figures);
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    const auto j = nlohmann::json::parse(r.out);
+    REQUIRE(j["targets"].size() == 5);
+    const nlohmann::json recorded = nlohmann::json::parse(slurp(dir / "figures.json"))[j["cpu_isa"].get<std::string>()];
+    for (const auto& t : j["targets"]) {
+        INFO(t.dump());
+        if (t.contains("skipped")) continue;  // bf16 where the CPU has none
+        CHECK(t["figure"].get<double>() > 0);
+        CHECK(recorded[t["target"].get<std::string>()] == t["figure"]);
+    }
+    CHECK(j["runs"]["resnet"]["model_params"]["depth"] == 20);
+    // Committed figures far above what any run measures: every one regressed, exit 1; far below: none, exit 0.
+    for (const double scale : {100.0, 0.01}) {
+        nlohmann::json committed;
+        for (const auto& [name, figure] : recorded.items()) committed[j["cpu_isa"].get<std::string>()][name] = figure.get<double>() * scale;
+        std::ofstream(dir / "committed.json") << committed.dump();
+        const Result c = run_actbench(dir, "bench --targets --seconds 0.1 --threads 1 --check " + (dir / "committed.json").string());
+        INFO(c.out << c.err);
+        CHECK(c.code == (scale > 1 ? 1 : 0));
+        CHECK_THAT(c.out, Catch::Contains(scale > 1 ? "REGRESSED" : "no regression"));
+    }
+    std::ofstream(dir / "broken.json") << "{\"avx2\": [1,";
+    const Result broken = run_actbench(dir, "bench --targets --seconds 0.1 --check " + (dir / "broken.json").string());
+    CHECK(broken.code == 2);
+    CHECK_THAT(broken.err, Catch::Contains("broken.json: byte") && Catch::Contains("not JSON"));
+    CHECK_THAT(run_actbench(dir, "bench --check " + figures).err, Catch::Contains("--check and --record go with --targets"));
+    CHECK_THAT(run_actbench(dir, "bench --targets --model resnet").err, Catch::Contains("--model does not apply"));
+}

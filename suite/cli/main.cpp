@@ -8,7 +8,7 @@
 //   actbench list activations|inits|models|datasets|settings [--json | --names]
 //   actbench show activation NAME [--config FILE] [--range A:B] [--points N] [--plot FILE.svg] [--json]
 //   actbench inspect model CONFIG_OR_FAMILY [--json] | inspect dataset CONFIG [--sheet FILE.png] [--json]
-//   actbench bench [--model F] [--activation A] [--batch B] [--threads T] [--profile] [--json] | bench --study RUN_DIR [--json]
+//   actbench bench [--model F] [--activation A] [--batch B] [--threads T] [--profile] [--json] | bench --study RUN_DIR [--json] | bench --targets [--check FILE] [--record FILE]
 //   actbench slurm CONFIG --out DIR [--tasks N] [--partition P] [--time T] [--cpus-per-task C] [--max-array M] [--retries R] [--submit | --step]
 //   actbench status RUN_DIR [--config FILE] [--jobs N] [--json] | halving RUN_DIR --rungs R... [--keep F] [--json]
 // Exit status: 0 success; 1 interrupted (verify: a trial differs); 2 bad input or usage; 3 internal error;
@@ -17,6 +17,7 @@
 // (capped at 255). A diverged trial is a result, not a failure.
 #include "cli/bench.hpp"
 #include "cli/bench_study.hpp"
+#include "cli/bench_targets.hpp"
 #include "cli/commands.hpp"
 #include "cli/cli_support.hpp"
 #include "cli/describe.hpp"
@@ -431,7 +432,8 @@ Command bench_command(CLI::App& app) {
         std::string model = "lenet", activation = "relu", precision = "fp32", block;
         std::map<std::string, double> params;
         bool json = false;
-        std::string study;
+        std::string study, check, record;
+        bool targets = false;
     };
     auto o = std::make_shared<Options>();
     auto* sub = app.add_subcommand(
@@ -458,7 +460,21 @@ Command bench_command(CLI::App& app) {
     sub->add_option("--study", o->study,
                     "A run directory: predict its stored trials' seconds from each kind of work's throughput measured now, and "
                     "compare with the seconds they took (--seconds per measurement, default 0.5; the model options do not apply)");
+    sub->add_flag("--targets", o->targets,
+                  "Measure the throughput targets (lenet and ResNet-20, fp32 and bf16 where native) against their peaks");
+    sub->add_option("--check", o->check,
+                    "With --targets: committed figures (bench/figures.json); exit 1 when one drops more than 10% below its value for this ISA");
+    sub->add_option("--record", o->record, "With --targets: write this ISA's figures into this file (other ISAs' kept)");
     return {sub, [o, sub] {
+                if (o->targets || !o->check.empty() || !o->record.empty()) {
+                    if (!o->targets) throw InputError("bench: --check and --record go with --targets");
+                    for (const char* other : {"--model", "--conv1", "--conv2", "--dense", "--depth", "--width", "--stages", "--block",
+                                              "--activation", "--batch", "--profile", "--precision", "--study"})
+                        if (sub->count(other)) throw InputError(std::string("bench --targets: ") + other + " does not apply (the targets fix the models)");
+                    const TargetsResult r = bench_targets({o->bench.seconds, o->bench.threads, o->check, o->record});
+                    std::cout << (o->json ? r.bench.json.dump(2) + "\n" : r.bench.text);
+                    return r.regressed ? 1 : 0;
+                }
                 if (!o->study.empty()) {
                     for (const char* other : {"--model", "--conv1", "--conv2", "--dense", "--depth", "--width", "--stages", "--block",
                                               "--activation", "--batch", "--threads", "--profile", "--precision"})

@@ -1,0 +1,30 @@
+// `actbench bench --targets`: the throughput targets, each measured against the peak it is defined on, in one
+// run per model (a bf16 run measures fp32 beside it), and with --check a regression check against committed figures
+// (bench/figures.json, per oneDNN ISA): a figure more than 10% below the committed one fails. The figures are
+// ratios within one run (efficiency: training GFLOP/s ÷ the matmul peak measured in the same run; bf16 ÷ fp32), so
+// they hold on a shared machine where absolute rates drift.
+#pragma once
+
+#include "cli/bench.hpp"
+
+#include <filesystem>
+
+namespace actbench {
+
+struct TargetsOptions {
+    double seconds = 3;  // per measurement
+    int threads = 2;
+    std::filesystem::path check;  // committed figures to compare with; empty: none
+    std::filesystem::path record;  // write this ISA's figures into this file (the others it holds kept); empty: none
+    double tolerance = 0.10;  // the largest drop below a committed figure that passes
+};
+
+struct TargetsResult {
+    BenchResult bench;
+    bool regressed = false;  // with check: some figure fell more than the tolerance below its committed value
+};
+
+// Throws InputError for an unreadable figures file (its path and what was expected).
+TargetsResult bench_targets(const TargetsOptions& options);
+
+}  // namespace actbench
