@@ -24,7 +24,7 @@ _actbench() {
         plan) options="--jobs --json --help" ;;
         verify) options="--trial --sample --help" ;;
         compact) options="--help" ;;
-        bench) options="--model --conv1 --conv2 --dense --depth --width --stages --block --activation --batch --threads --seconds --precision --profile --json --study --targets --check --record --help" ;;
+        bench) options="--model --conv1 --conv2 --dense --depth --width --stages --block --activation --batch --threads --seconds --precision --profile --json --study --targets --repeats --check --record --help" ;;
         slurm) options="--out --tasks --partition --time --cpus-per-task --max-array --retries --submit --step --help" ;;
         status) options="--config --jobs --json --help" ;;
         halving) options="--rungs --keep --json --help" ;;

@@ -285,7 +285,7 @@ TEST_CASE("bench --targets measures each target against its peak; --check fails 
           "[cli][bench]") {
     TempDir dir;
     const std::string figures = (dir / "figures.json").string();
-    const Result r = run_actbench(dir, "bench --targets --seconds 0.1 --threads 1 --json --record " + figures);
+    const Result r = run_actbench(dir, "bench --targets --seconds 0.1 --threads 1 --repeats 2 --json --record " + figures);
     INFO(r.err);
     REQUIRE(r.code == 0);
     const auto j = nlohmann::json::parse(r.out);
@@ -297,21 +297,22 @@ TEST_CASE("bench --targets measures each target against its peak; --check fails 
         CHECK(t["figure"].get<double>() > 0);
         CHECK(recorded[t["target"].get<std::string>()] == t["figure"]);
     }
-    CHECK(j["runs"]["resnet"]["model_params"]["depth"] == 20);
+    REQUIRE(j["runs"]["resnet"].size() == 2);  // --repeats 2: each figure from the best of two runs
+    CHECK(j["runs"]["resnet"][0]["model_params"]["depth"] == 20);
     // Committed figures far above what any run measures: every one regressed, exit 1; far below: none, exit 0.
     for (const double scale : {100.0, 0.01}) {
         nlohmann::json committed;
         for (const auto& [name, figure] : recorded.items()) committed[j["cpu_isa"].get<std::string>()][name] = figure.get<double>() * scale;
         std::ofstream(dir / "committed.json") << committed.dump();
-        const Result c = run_actbench(dir, "bench --targets --seconds 0.1 --threads 1 --check " + (dir / "committed.json").string());
+        const Result c = run_actbench(dir, "bench --targets --seconds 0.1 --threads 1 --repeats 1 --check " + (dir / "committed.json").string());
         INFO(c.out << c.err);
         CHECK(c.code == (scale > 1 ? 1 : 0));
         CHECK_THAT(c.out, Catch::Contains(scale > 1 ? "REGRESSED" : "no regression"));
     }
     std::ofstream(dir / "broken.json") << "{\"avx2\": [1,";
-    const Result broken = run_actbench(dir, "bench --targets --seconds 0.1 --check " + (dir / "broken.json").string());
+    const Result broken = run_actbench(dir, "bench --targets --seconds 0.1 --repeats 1 --check " + (dir / "broken.json").string());
     CHECK(broken.code == 2);
     CHECK_THAT(broken.err, Catch::Contains("broken.json: byte") && Catch::Contains("not JSON"));
-    CHECK_THAT(run_actbench(dir, "bench --check " + figures).err, Catch::Contains("--check and --record go with --targets"));
+    CHECK_THAT(run_actbench(dir, "bench --check " + figures).err, Catch::Contains("--check, --record and --repeats go with --targets"));
     CHECK_THAT(run_actbench(dir, "bench --targets --model resnet").err, Catch::Contains("--model does not apply"));
 }

@@ -434,6 +434,7 @@ Command bench_command(CLI::App& app) {
         bool json = false;
         std::string study, check, record;
         bool targets = false;
+        int repeats = 3;
     };
     auto o = std::make_shared<Options>();
     auto* sub = app.add_subcommand(
@@ -464,14 +465,16 @@ Command bench_command(CLI::App& app) {
                   "Measure the throughput targets (lenet and ResNet-20, fp32 and bf16 where native) against their peaks");
     sub->add_option("--check", o->check,
                     "With --targets: committed figures (bench/figures.json); exit 1 when one drops more than 10% below its value for this ISA");
+    sub->add_option("--repeats", o->repeats, "With --targets: runs per model, each value the best of them (default 3)")
+        ->check(CLI::Range(1, 100));
     sub->add_option("--record", o->record, "With --targets: write this ISA's figures into this file (other ISAs' kept)");
     return {sub, [o, sub] {
-                if (o->targets || !o->check.empty() || !o->record.empty()) {
-                    if (!o->targets) throw InputError("bench: --check and --record go with --targets");
+                if (o->targets || !o->check.empty() || !o->record.empty() || sub->count("--repeats")) {
+                    if (!o->targets) throw InputError("bench: --check, --record and --repeats go with --targets");
                     for (const char* other : {"--model", "--conv1", "--conv2", "--dense", "--depth", "--width", "--stages", "--block",
                                               "--activation", "--batch", "--profile", "--precision", "--study"})
                         if (sub->count(other)) throw InputError(std::string("bench --targets: ") + other + " does not apply (the targets fix the models)");
-                    const TargetsResult r = bench_targets({o->bench.seconds, o->bench.threads, o->check, o->record});
+                    const TargetsResult r = bench_targets({o->bench.seconds, o->bench.threads, o->repeats, o->check, o->record});
                     std::cout << (o->json ? r.bench.json.dump(2) + "\n" : r.bench.text);
                     return r.regressed ? 1 : 0;
                 }
