@@ -281,7 +281,7 @@ TEST_CASE("bench --study predicts a run's stored trials from throughput measured
     CHECK_THAT(both.err, Catch::Contains("--batch does not apply"));
 }
 
-TEST_CASE("bench --targets measures each target against its peak; --check fails on a drop beyond 10% of the committed figure",
+TEST_CASE("bench --targets measures each target against its peak, and --check fails on a drop beyond 10% of the committed figure",
           "[cli][bench]") {
     TempDir dir;
     const std::string figures = (dir / "figures.json").string();

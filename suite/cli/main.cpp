@@ -48,6 +48,7 @@
 #include <limits>
 #include <map>
 #include <memory>
+#include <optional>
 
 namespace {
 
@@ -426,17 +427,41 @@ Command compact_command(CLI::App& app) {
             }};
 }
 
-Command bench_command(CLI::App& app) {
-    struct Options {
-        BenchOptions bench;
-        std::string model = "lenet", activation = "relu", precision = "fp32", block;
-        std::map<std::string, double> params;
-        bool json = false;
-        std::string study, check, record;
-        bool targets = false;
-        int repeats = 3;
+struct BenchCliOptions {
+    BenchOptions bench;
+    std::string model = "lenet", activation = "relu", precision = "fp32", block;
+    std::map<std::string, double> params;
+    bool json = false;
+    std::string study, check, record;
+    bool targets = false;
+    int repeats = 3;
+};
+
+// bench --targets and bench --study, which fix their own models: the exit status, or nothing for a plain bench.
+std::optional<int> run_bench_suite(const BenchCliOptions& o, const CLI::App& sub) {
+    const auto refuse_model_options = [&](const std::string& mode, const char* why, std::vector<const char*> also) {
+        for (const char* other : {"--model", "--conv1", "--conv2", "--dense", "--depth", "--width", "--stages", "--block", "--activation",
+                                  "--batch", "--profile", "--precision"})
+            also.push_back(other);
+        for (const char* other : also)
+            if (sub.count(other)) throw InputError("bench " + mode + ": " + other + " does not apply (" + why + ")");
     };
-    auto o = std::make_shared<Options>();
+    if (o.targets || !o.check.empty() || !o.record.empty() || sub.count("--repeats")) {
+        if (!o.targets) throw InputError("bench: --check, --record and --repeats go with --targets");
+        refuse_model_options("--targets", "the targets fix the models", {"--study"});
+        const TargetsResult r = bench_targets({o.bench.seconds, o.bench.threads, o.repeats, o.check, o.record});
+        std::cout << (o.json ? r.bench.json.dump(2) + "\n" : r.bench.text);
+        return r.regressed ? 1 : 0;
+    }
+    if (o.study.empty()) return std::nullopt;
+    refuse_model_options("--study", "each trial's own settings do", {"--threads"});
+    const BenchResult r = bench_study({o.study, sub.count("--seconds") ? o.bench.seconds : 0.5});
+    std::cout << (o.json ? r.json.dump(2) + "\n" : r.text);
+    return 0;
+}
+
+Command bench_command(CLI::App& app) {
+    auto o = std::make_shared<BenchCliOptions>();
     auto* sub = app.add_subcommand(
         "bench",
         "Measure the matmul peak and a model's training throughput, and their ratio (fp32; with --precision bf16, bf16 beside it)");
@@ -469,24 +494,7 @@ Command bench_command(CLI::App& app) {
         ->check(CLI::Range(1, 100));
     sub->add_option("--record", o->record, "With --targets: write this ISA's figures into this file (other ISAs' kept)");
     return {sub, [o, sub] {
-                if (o->targets || !o->check.empty() || !o->record.empty() || sub->count("--repeats")) {
-                    if (!o->targets) throw InputError("bench: --check, --record and --repeats go with --targets");
-                    for (const char* other : {"--model", "--conv1", "--conv2", "--dense", "--depth", "--width", "--stages", "--block",
-                                              "--activation", "--batch", "--profile", "--precision", "--study"})
-                        if (sub->count(other)) throw InputError(std::string("bench --targets: ") + other + " does not apply (the targets fix the models)");
-                    const TargetsResult r = bench_targets({o->bench.seconds, o->bench.threads, o->repeats, o->check, o->record});
-                    std::cout << (o->json ? r.bench.json.dump(2) + "\n" : r.bench.text);
-                    return r.regressed ? 1 : 0;
-                }
-                if (!o->study.empty()) {
-                    for (const char* other : {"--model", "--conv1", "--conv2", "--dense", "--depth", "--width", "--stages", "--block",
-                                              "--activation", "--batch", "--threads", "--profile", "--precision"})
-                        if (sub->count(other))
-                            throw InputError(std::string("bench --study: ") + other + " does not apply (each trial's own settings do)");
-                    const BenchResult r = bench_study({o->study, sub->count("--seconds") ? o->bench.seconds : 0.5});
-                    std::cout << (o->json ? r.json.dump(2) + "\n" : r.text);
-                    return 0;
-                }
+                if (const std::optional<int> status = run_bench_suite(*o, *sub)) return *status;
                 std::map<std::string, double> params;
                 for (const auto& [k, v] : o->params)
                     if (sub->count("--" + k)) params[k] = v;
