@@ -43,6 +43,16 @@ TEST_CASE("report --out writes md, csv, json, html and plots, identically each t
         CHECK(slurp(dir / "ra" / f) == slurp(dir / "rb" / f));
     }
     CHECK(slurp(dir / "ra" / "report.md") == a.out);
+    // A figure the previous report in the directory linked and this one does not draw is removed; a file it did not
+    // link stays (before, both stayed, and the stale figure passed for part of the new report).
+    std::ofstream(dir / "ra" / "report.md", std::ios::app) << "\n![old](old_figure.svg) and ![kept](heatmap.svg)\n";
+    std::ofstream(dir / "ra" / "old_figure.svg") << "<svg/>";
+    std::ofstream(dir / "ra" / "notes.svg") << "<svg/>";
+    REQUIRE(run_actbench(dir, "report " + runs.string() + " --out " + (dir / "ra").string()).code == 0);
+    CHECK_FALSE(fs::exists(dir / "ra" / "old_figure.svg"));
+    CHECK(fs::exists(dir / "ra" / "notes.svg"));
+    CHECK(slurp(dir / "ra" / "heatmap.svg") == slurp(dir / "rb" / "heatmap.svg"));
+    CHECK(slurp(dir / "ra" / "report.md") == a.out);
     CHECK_THAT(a.out,
                Catch::Contains("## Accuracy") && Catch::Contains("vs relu: Δ | p | effect size") && Catch::Contains("## Convergence") &&
                    Catch::Contains("## Gradient flow") && Catch::Contains("Warning:** some groups have fewer than 5 seeds"));

@@ -6,6 +6,9 @@
 
 #include <cmath>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <regex>
 
 namespace actbench {
 
@@ -17,12 +20,39 @@ void write_output_file(const std::string& path, const std::string& text) {
     write_atomic(path, text);
 }
 
-// A document's files into `out` (report, rank): each named text, then the SVG figures.
+namespace {
+
+// The figures a document written earlier into `dir` links (`](name.svg)` in its Markdown, `main`) that the new one
+// does not write. Left there they would sit beside the new document as if current (a figure the report no longer
+// draws). Only files the old document itself linked are named, never other files in the directory.
+std::vector<std::filesystem::path> stale_figures(const std::filesystem::path& dir, const std::string& main,
+                                                 const std::map<std::string, std::string>& svgs) {
+    std::vector<std::filesystem::path> stale;
+    std::ifstream in(dir / main);
+    const std::string old((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::regex link(R"(\]\(([A-Za-z0-9_.\-]+\.svg)\))");
+    for (auto it = std::sregex_iterator(old.begin(), old.end(), link); it != std::sregex_iterator(); ++it) {
+        const std::string name = (*it)[1];
+        if (!svgs.count(name) && std::filesystem::exists(dir / name)) stale.push_back(dir / name);
+    }
+    return stale;
+}
+
+}  // namespace
+
+// A document's files into `out` (report, rank): each named text, then the SVG figures; then the figures the previous
+// document there linked and this one does not are removed.
 void write_document_files(const std::string& out, const std::vector<std::pair<std::string, const std::string*>>& texts,
                           const std::map<std::string, std::string>& svgs) {
     const std::filesystem::path dir(out);
+    const std::vector<std::filesystem::path> stale = texts.empty() ? std::vector<std::filesystem::path>{} : stale_figures(dir, texts.front().first, svgs);
     for (const auto& [name, text] : texts) write_output_file((dir / name).string(), *text);
     for (const auto& [name, svg] : svgs) write_output_file((dir / name).string(), svg);
+    for (const auto& path : stale) {
+        std::error_code ec;
+        std::filesystem::remove(path, ec);
+        if (ec) throw IoError(path.string() + ": cannot remove this figure of the previous report: " + ec.message());
+    }
 }
 
 // A number option must be finite: CLI::Range lets NaN through (every comparison with it is false).
