@@ -35,33 +35,6 @@ std::string kind_key(const Trial& t) {
         std::to_string(t.train.batch) + precision_name(t.train.precision);
 }
 
-// Seconds per training step (forward, backward, the optimizer) and per evaluation batch of the trial's network.
-void measure(WorkKind& k, const PreparedData& data, double seconds) {
-    const Trial& t = k.example;
-    const ImageSet& train = data.data.train;
-    const InputShape shape{train.channels, train.height, train.width, data.data.classes};
-    Context ctx;
-    NetworkSpec spec{t.model, t.activation, t.bias, 1};
-    spec.precision = t.train.precision;
-    Network net(ctx, spec, t.train.batch, shape);
-    Rng rng(1);
-    net.initialise(t.init, rng);
-    Optimizer optimizer(net.params(), t.train.optimizer);
-    std::vector<std::int32_t> labels(static_cast<std::size_t>(t.train.batch));
-    for (auto& l : labels) l = static_cast<std::int32_t>(rng.below(static_cast<std::uint64_t>(data.data.classes)));
-    const std::size_t inputs = labels.size() * static_cast<std::size_t>(shape.channels * shape.height * shape.width);
-    for (std::size_t i = 0; i < inputs; ++i) net.input()[i] = static_cast<float>(rng.normal());
-    k.train_step = time_per_call(
-        [&] {
-            net.forward(labels.data(), t.train.batch);
-            net.backward();
-            optimizer.step(1e-6);
-        },
-        seconds);
-    net.set_training(false);
-    k.eval_batch = time_per_call([&] { net.forward(labels.data(), t.train.batch); }, seconds);
-}
-
 // The trial's predicted seconds: each stored evaluation's batches, and each trained epoch's steps.
 double predict(const WorkKind& k, const Trial& t, const PreparedData& data, const std::vector<nlohmann::json>& timing) {
     const auto batches = [&](std::size_t images) { return static_cast<double>((images + t.train.batch - 1) / t.train.batch); };
@@ -87,6 +60,32 @@ std::string fixed(double v, int digits) {
 
 }  // namespace
 
+StepTimes time_trial_steps(const Trial& t, const InputShape& shape, double seconds, bool eval) {
+    Context ctx;
+    NetworkSpec spec{t.model, t.activation, t.bias, 1};
+    spec.precision = t.train.precision;
+    Network net(ctx, spec, t.train.batch, shape);
+    Rng rng(1);
+    net.initialise(t.init, rng);
+    Optimizer optimizer(net.params(), t.train.optimizer);
+    std::vector<std::int32_t> labels(static_cast<std::size_t>(t.train.batch));
+    for (auto& l : labels) l = static_cast<std::int32_t>(rng.below(static_cast<std::uint64_t>(shape.classes)));
+    const std::size_t inputs = labels.size() * static_cast<std::size_t>(shape.channels * shape.height * shape.width);
+    for (std::size_t i = 0; i < inputs; ++i) net.input()[i] = static_cast<float>(rng.normal());
+    StepTimes times;
+    times.train = time_per_call(
+        [&] {
+            net.forward(labels.data(), t.train.batch);
+            net.backward();
+            optimizer.step(1e-6);
+        },
+        seconds);
+    if (!eval) return times;
+    net.set_training(false);
+    times.eval = time_per_call([&] { net.forward(labels.data(), t.train.batch); }, seconds);
+    return times;
+}
+
 BenchResult bench_study(const StudyBenchOptions& o) {
     const nlohmann::json manifest = read_manifest(o.run_dir);
     const Config config = config_of_run(o.run_dir, manifest);
@@ -110,7 +109,9 @@ BenchResult bench_study(const StudyBenchOptions& o) {
             WorkKind& k = kinds[kind_key(t)];
             if (k.trials == 0) {
                 k.example = t;
-                measure(k, datasets.at(data_key), o.seconds);
+                const Dataset& d = datasets.at(data_key).data;
+                const StepTimes times = time_trial_steps(t, {d.train.channels, d.train.height, d.train.width, d.classes}, o.seconds, true);
+                k.train_step = times.train, k.eval_batch = times.eval;
             }
             const double predicted = predict(k, t, datasets.at(data_key), stored.timing), actual = stored_seconds(stored.timing);
             k.predicted += predicted, k.stored += actual, ++k.trials;

@@ -9,6 +9,7 @@
 #pragma once
 
 #include "cli/bench.hpp"
+#include "run/plan.hpp"
 
 #include <filesystem>
 
@@ -21,5 +22,13 @@ struct StudyBenchOptions {
 
 // Throws InputError for a directory that is not a run directory, or whose config cannot be found.
 BenchResult bench_study(const StudyBenchOptions& options);
+
+// Seconds per training step (forward, backward, the optimizer) and, with `eval`, per evaluation batch of a trial's
+// network as it trains — its model, activation, bias, precision, init, optimizer and batch — on random input and
+// labels, at the OpenMP threads the caller set. `plan` and `bench --study` both time a trial's work with it.
+struct StepTimes {
+    double train = 0, eval = 0;
+};
+StepTimes time_trial_steps(const Trial& trial, const InputShape& shape, double seconds, bool eval);
 
 }  // namespace actbench

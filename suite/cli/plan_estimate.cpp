@@ -1,17 +1,16 @@
 // `plan`'s writer: the trials of a config with an estimate of the wall time on this machine (plan_estimate.hpp).
 #include "cli/plan_estimate.hpp"
 
+#include "cli/bench_study.hpp"
 #include "cli/describe.hpp"
 #include "config/config.hpp"
 #include "config/settings.hpp"
-#include "optimizer.hpp"
 #include "run/data.hpp"
 #include "run/plan.hpp"
 #include "run/tuning_choice.hpp"
 
 #include <omp.h>
 
-#include <chrono>
 #include <cmath>
 #include <map>
 #include <sstream>
@@ -130,29 +129,11 @@ private:
         return model_flops_[key];
     }
 
-    // Throughput: a few training steps of the trial's network, one thread (the default per trial).
+    // Throughput: training steps of the trial's network for a fifth of a second, one thread (the default per trial).
     double measure(const Trial& first) {
         omp_set_num_threads(1);
         const InputShape shape = facts_of(first.dataset).shape;
-        Context ctx;
-        Network net(ctx, NetworkSpec{first.model, first.activation, first.bias, 1}, first.train.batch, shape);
-        Rng rng(1);
-        net.initialise(first.init, rng);
-        Optimizer optimizer(net.params(), first.train.optimizer);
-        std::vector<std::int32_t> labels(first.train.batch, 0);
-        const std::size_t inputs = static_cast<std::size_t>(first.train.batch) * shape.channels * shape.height * shape.width;
-        for (std::size_t i = 0; i < inputs; ++i) net.input()[i] = static_cast<float>(rng.normal());
-        auto step = [&] {
-            net.forward(labels.data(), first.train.batch);
-            net.backward();
-            optimizer.step(1e-6);
-        };
-        step();
-        const auto t0 = std::chrono::steady_clock::now();
-        const int steps = 5;
-        for (int i = 0; i < steps; ++i) step();
-        const double seconds_per_image =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() / (steps * first.train.batch);
+        const double seconds_per_image = time_trial_steps(first, shape, 0.2, false).train / first.train.batch;
         return flops(first.model, shape).first / seconds_per_image;
     }
 
