@@ -6,6 +6,7 @@
 #include "config/config.hpp"
 #include "core/error.hpp"
 #include "run/tuning_choice.hpp"
+#include "store/run_store.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -147,6 +148,20 @@ TEST_CASE("halving end to end: the values at the budget have the full schedule's
             const auto& tuning = s["stored"]["tuning"];
             CHECK((tuning["ok"].get<int>() + tuning["diverged"].get<int>()) % 8 == 0);
             if (s["next"] == "tuning") CHECK(s["waiting"] == 16 - tuning["ok"].get<int>() - tuning["diverged"].get<int>());
+            // The ETA: each waiting trial (the other activation: no stored trial like it) at the stored trials' mean
+            // time, a pruned one counted at its time per epoch for all 4 epochs, times the share of the epochs
+            // halving spends at most (4 values at rung 1, 2 on to 2 and to 4: 10 of 16 epochs).
+            double full_seconds = 0, stored = 0;
+            for (const fs::path& d : trial_dirs(sharded)) {
+                const auto summary = nlohmann::json::parse(slurp(d / "summary.json"));
+                double seconds = 0;
+                for (const auto& row : read_jsonl(d / "timing.jsonl")) seconds += row.value("train_seconds", 0.0) + row.value("eval_seconds", 0.0);
+                if (summary.contains("pruned_at_epoch")) seconds *= 4.0 / summary["pruned_at_epoch"].get<double>();
+                full_seconds += seconds, stored += 1;
+            }
+            CHECK(halving_fraction(4, {1, 2}, 4, 0.5) == Approx(10.0 / 16));
+            if (s["next"] == "tuning")
+                CHECK(s["eta_core_seconds"].get<double>() == Approx(s["waiting"].get<double>() * full_seconds / stored * 10.0 / 16));
         }
     }
     CHECK(metrics_files(sharded) == before);

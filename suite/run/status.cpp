@@ -3,6 +3,7 @@
 #include "config/settings.hpp"
 #include "core/error.hpp"
 #include "run/plan.hpp"
+#include "run/tuning_choice.hpp"
 #include "store/run_store.hpp"
 
 #include <cmath>
@@ -45,6 +46,9 @@ Timings count_stored(const std::filesystem::path& run_dir, StudyStatus& s) {
             const nlohmann::json& summary = trial.summary;
             double seconds = 0;
             for (const nlohmann::json& row : trial.timing) seconds += row.value("train_seconds", 0.0) + row.value("eval_seconds", 0.0);
+            // A trial tune's halving stopped at an epoch stands for a whole one at its cost per epoch.
+            if (summary.contains("pruned_at_epoch") && summary["pruned_at_epoch"].get<double>() > 0)
+                seconds *= summary["settings"]["train"]["epochs"].get<double>() / summary["pruned_at_epoch"].get<double>();
             if (!trial.timing.empty()) {
                 auto& [sum, n] = timings.by_work[work_key(summary.value("settings", nlohmann::json::object()))];
                 sum += seconds, n += 1, timings.seconds += seconds, timings.trials += 1;
@@ -95,6 +99,9 @@ StudyStatus study_status(const std::filesystem::path& run_dir, const std::string
         const auto it = timings.by_work.find(work_key(t["settings"]));
         s.eta_core_seconds += it != timings.by_work.end() ? it->second.first / it->second.second * threads : fallback;
     }
+    // Halving trains the waiting tuning trials' values for at most this share of the full schedule's epochs.
+    if (s.next.at == "tuning" && config.tune && config.tune->halving())
+        s.eta_core_seconds *= halving_fraction(config.tune->values.size(), config.tune->rungs, fewest_epochs(*config.tuning_stage), config.tune->keep);
     return s;
 }
 
