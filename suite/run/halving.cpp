@@ -33,8 +33,7 @@ public:
     // The metrics row at the end of `epoch`; null when the trial diverged before it, or training was interrupted.
     nlohmann::json row_at(int epoch, const std::atomic<bool>* stop) {
         if (stored_) {
-            for (const nlohmann::json& row : stored_->metrics)
-                if (row.value("epoch", -1.0) == epoch) return row;
+            if (nlohmann::json row = metrics_row_at(*stored_, epoch); !row.is_null()) return row;
             if (status_of(stored_->summary) != TrialStatus::ok) return nullptr;
             stored_.reset();  // pruned before this epoch by another schedule's run: train it
         }

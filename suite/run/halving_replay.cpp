@@ -68,9 +68,7 @@ HalvingReplay::Cell replay_cell(const TuneSpec& tune, const StoredGroup& g, cons
     const auto advance = [&](std::size_t v, int epoch) {
         TunedValue value{tune.values[v], {}, static_cast<int>(g.seeds[v].size()), 0};
         for (const StoredTrial& t : g.seeds[v]) {
-            nlohmann::json row;
-            for (const nlohmann::json& m : t.metrics)
-                if (m.value("epoch", -1.0) == epoch) row = m;
+            const nlohmann::json row = metrics_row_at(t, epoch);
             const double reached = row.is_null() ? steps_of(t) : row.value("step", 0.0);
             totals.halving_steps += reached - trained[&t];
             trained[&t] = reached;

@@ -427,6 +427,12 @@ StoredTrial read_trial(const fs::path& trial_dir) {
     return t;
 }
 
+json metrics_row_at(const StoredTrial& trial, double epoch) {
+    for (const json& row : trial.metrics)
+        if (row.value("epoch", -1.0) == epoch) return row;
+    return nullptr;
+}
+
 void append_line_locked(const fs::path& path, const std::string& line) {
     const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
     if (fd < 0) throw IoError(path.string() + ": cannot open for appending: " + std::strerror(errno));

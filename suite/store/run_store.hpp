@@ -101,6 +101,8 @@ struct StoredTrial {
     std::vector<nlohmann::json> metrics, timing;
 };
 StoredTrial read_trial(const std::filesystem::path& trial_dir);
+// The metrics row a stored trial wrote at `epoch` (each epoch has one), or null when it stopped before.
+nlohmann::json metrics_row_at(const StoredTrial& trial, double epoch);
 
 // Appends one line to a log shared by concurrent processes (runs.jsonl): one write() under an exclusive
 // flock, so no line is lost or interleaved. Throws IoError.
