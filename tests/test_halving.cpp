@@ -186,7 +186,10 @@ TEST_CASE("halving end to end: the values at the budget have the full schedule's
     CHECK(predicted["full_steps"].get<double>() == full_steps);
     for (const auto& cell : predicted["cells"]) CHECK(cell["halving_choice"] == chosen[cell["cell"]["activation"]]);
     CHECK_THAT(run_actbench(dir, "halving " + h.string() + " --rungs 1 2").err, Catch::Contains("tuned with the halving schedule already"));
-    CHECK_THAT(run_actbench(dir, "halving " + f.string() + " --rungs 1 4").err, Catch::Contains("--rungs: expected increasing epoch counts"));
+    CHECK_THAT(run_actbench(dir, "halving " + f.string() + " --rungs 1 4").err,
+               Catch::Contains("--rungs: 4 is not below the budget of 4 epochs (train.epochs)"));
+    CHECK_THAT(run_actbench(dir, "halving " + f.string() + " --rungs 2 1").err, Catch::Contains("--rungs: 1 is not above the rung before it"));
+    CHECK_THAT(run_actbench(dir, "halving " + f.string() + " --rungs 0").err, Catch::Contains("--rungs: 0 is not a whole number of epochs from 1"));
     // plan states the schedule and both schedules' compute; the report marks the pruned values.
     const Result plan = run_actbench(dir, "plan " + halving.string());
     CHECK_THAT(plan.out, Catch::Contains("schedule: halving, compared at epochs [1,2] of 4") &&

@@ -134,6 +134,15 @@ void check_tunable(const Reader& r, const YAML::Node& at, const std::string& axi
 
 }  // namespace
 
+std::string rung_problem(int rung, int previous, int budget) {
+    const std::string r = std::to_string(rung);
+    if (rung < 1) return r + " is not a whole number of epochs from 1";
+    if (rung <= previous) return r + " is not above the rung before it; rungs are increasing epoch counts";
+    if (rung >= budget)
+        return r + " is not below the budget of " + std::to_string(budget) + " epochs (train.epochs); the budget itself is the last rung";
+    return "";
+}
+
 int fewest_epochs(const Config& grid) {
     int fewest = std::numeric_limits<int>::max();
     for (std::size_t cell = 0; cell < grid.cell_count(); ++cell) fewest = std::min(fewest, grid.cell_sections(cell).train.epochs);
@@ -155,11 +164,8 @@ void read_schedule(const Reader& r, const YAML::Node& n, const Config& stage1, T
     const auto rungs = r.list(n["rungs"], "tune.rungs");
     for (const auto& item : rungs) {
         const int rung = static_cast<int>(r.integer(item, "tune.rungs", 1, std::numeric_limits<int>::max()));
-        if (!t.rungs.empty() && rung <= t.rungs.back())
-            r.fail(item, "tune.rungs: " + std::to_string(rung) + " is not above the rung before it; rungs are increasing epoch counts");
-        if (rung >= budget)
-            r.fail(item, "tune.rungs: " + std::to_string(rung) + " is not below the budget of " + std::to_string(budget) +
-                             " epochs (train.epochs); the budget itself is the last rung");
+        if (const std::string problem = rung_problem(rung, t.rungs.empty() ? 0 : t.rungs.back(), budget); !problem.empty())
+            r.fail(item, "tune.rungs: " + problem);
         t.rungs.push_back(rung);
     }
     if (n["keep"]) t.keep = r.number(n["keep"], "tune.keep", 0.01, 0.99);

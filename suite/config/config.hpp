@@ -136,6 +136,10 @@ struct Config {
 
 // The fewest train.epochs of a grid's cells: tune's halving rungs must lie below it (the budget they end at).
 int fewest_epochs(const Config& grid);
+// What is wrong with a halving rung after `previous` (0 for the first) under a budget of epochs, or "" when nothing:
+// rungs are whole epochs from 1, increasing, below the budget. The config's tune.rungs and `halving --rungs` both
+// check with it.
+std::string rung_problem(int rung, int previous, int budget);
 
 // Reads and validates; throws InputError ("FILE:LINE:COL: ...").
 Config load_config(const std::string& path);

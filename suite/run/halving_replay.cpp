@@ -116,8 +116,8 @@ HalvingReplay replay_halving(const std::filesystem::path& run_dir, const std::ve
     const Config& stage1 = *config.tuning_stage;
     const int budget = fewest_epochs(stage1);
     for (std::size_t i = 0; i < rungs.size(); ++i)
-        if (rungs[i] < 1 || rungs[i] >= budget || (i > 0 && rungs[i] <= rungs[i - 1]))
-            throw InputError("--rungs: expected increasing epoch counts from 1 to below the budget of " + std::to_string(budget) + " epochs");
+        if (const std::string problem = rung_problem(rungs[i], i > 0 ? rungs[i - 1] : 0, budget); !problem.empty())
+            throw InputError("--rungs: " + problem);
     if (!(keep > 0 && keep < 1)) throw InputError("--keep: expected a fraction between 0 and 1");
     const TrialIds ids(stage1);
     std::vector<std::size_t> cells;
