@@ -284,8 +284,9 @@ TEST_CASE("every model family, with batch norm and dropout, trains on synthetic 
 
 TEST_CASE("evaluation with the activation fused into conv and dense gives the unfused bits", "[network][fusion]") {
     // Every oneDNN-eltwise activation (and non-default parameters), on tiny plain layouts and on 16-channel
-    // blocked ones: the log-probabilities of an evaluation forward with fusion on equal those with it off, bit
-    // for bit, and only the exactly computed activations fuse.
+    // blocked ones, in fp32 and (where the CPU has it) bf16: the log-probabilities of an evaluation forward with
+    // fusion on equal those with it off, bit for bit (in bf16 but for leaky ReLU, below), and only the exactly
+    // computed activations fuse.
     Context ctx;
     std::vector<ActivationSpec> acts;
     for (const auto& info : activation_table())
@@ -297,12 +298,16 @@ TEST_CASE("evaluation with the activation fused into conv and dense gives the un
         ModelSpec::make("lenet", {{"conv1", 4}, {"conv2", 8}, {"dense", 16}, {"kernel", 3}, {"padding", 1}}),
         ModelSpec::make("lenet", {{"conv1", 16}, {"conv2", 32}, {"dense", 32}})};
     const int batch = 16;
+    std::vector<Precision> precisions{Precision::fp32};
+    if (native_bf16()) precisions.push_back(Precision::bf16);
+    for (const Precision precision : precisions)
     for (const ModelSpec& model : models)
         for (const ActivationSpec& act : acts) {
-            INFO(act.name << " on conv1 = " << model.params.at("conv1"));
+            INFO(act.name << " on conv1 = " << model.params.at("conv1") << " " << precision_name(precision));
             NetworkSpec spec;
             spec.model = model;
             spec.activation = act;
+            spec.precision = precision;
             Network net(ctx, spec, batch, InputShape{});
             // The exact ones fuse into both convolutions and the hidden dense layer; the rest not at all.
             const bool exact = act.name == "relu" || act.name == "leaky_relu" || act.name == "very_leaky" || act.name == "relu6" ||
@@ -321,8 +326,17 @@ TEST_CASE("evaluation with the activation fused into conv and dense gives the un
             net.set_evaluation_fusion(true);
             const LossResult fused = net.forward(labels.data(), batch);
             const std::vector<float> got(net.log_probabilities(), net.log_probabilities() + batch * 10);
-            CHECK(got == expected);
-            CHECK(fused.loss_sum == plain.loss_sum);
+            // In bf16 a fused leaky slope multiplies the fp32 sum and rounds once, where unfused it multiplies the
+            // rounded output and rounds again: other bits (measured), within bf16's rounding. Every other
+            // activation commutes with the rounding and gives the same bits. (Committed bf16 studies were evaluated
+            // fused; training fuses only where the bits are the same, network.cpp.)
+            const bool rounds_twice_unfused = precision == Precision::bf16 && (act.name == "leaky_relu" || act.name == "very_leaky");
+            if (rounds_twice_unfused) {
+                for (std::size_t i = 0; i < got.size(); ++i) CHECK(got[i] == Approx(expected[i]).margin(0.05));
+            } else {
+                CHECK(got == expected);
+                CHECK(fused.loss_sum == plain.loss_sum);
+            }
             // A training forward after evaluation gives the unfused bits too (fused or not in training).
             net.set_training(true);
             net.forward(labels.data(), batch);
