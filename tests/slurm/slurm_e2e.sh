@@ -102,44 +102,54 @@ echo "OK: 6 trials over a 3-task Slurm array equal the local run, metrics and re
 # A staged study (tuning, then adaptive rounds and confirmation seeds) as the chain: each array is followed by a step
 # job that submits the next, until the report. The first array loses a task (cancelled, as a node would be), so a
 # step must resubmit what it left missing. The result must be the local run's: the same trials, bit for bit, and the
-# same report body.
-cat > "$work/staged.yaml" <<CONF
-name: slurm_chain
+# same report body. Run twice: with the full tuning schedule (a trial per shard unit), and with tune's halving (a
+# value group per unit, the cut value pruned at epoch 1).
+chain_equals_local() {  # NAME TUNE: the study's name and its tune: mapping
+    local name=$1 tune=$2 chain="$work/$1 chain dir" local_run="$work/$1 local"
+    cat > "$work/$name.yaml" <<CONF
+name: $name
 dataset: {kind: synthetic_shapes, classes: 3, train_count: 192, test_count: 60, size: 16, validation: 0.2}
 model: {conv1: 4, conv2: 8, dense: 16, kernel: 3, padding: 1}
 train: {epochs: 2, batch: 16, probe: 32}
 baseline: relu
-tune: {axis: train.lr, values: [0.01, 0.05], seeds: [101, 102]}
+tune: $tune
 adaptive: {min: 3, max: 6, step: 3, margin: 0.005, confirm: 2}
 sweep: {activation: [relu, tanh]}
 CONF
-chain="$work/chain dir"
-"$ACTBENCH" slurm "$work/staged.yaml" --out "$chain" --tasks 3 --cpus-per-task 1 --time 00:10:00 --submit > "$work/chain.txt" \
-    || fail "actbench slurm --submit (staged): $(cat "$work/chain.txt")"
-first_array=$(sed -n 's/^submitted array job \([0-9]*\).*/\1/p' "$work/chain.txt")
-[[ -n $first_array ]] || fail "no array job id in: $(cat "$work/chain.txt")"
-scancel "${first_array}_2" 2>/dev/null  # a lost task
-for i in $(seq 1 480); do
-    [[ -f "$chain/report/report.md" && -z $(squeue -h 2>/dev/null) ]] && break
-    sleep 1
-done
-[[ -f "$chain/report/report.md" ]] || fail "the chain did not reach its report in 480 s: $(cat "$chain/slurm-chain.jsonl"; squeue)"
-tail -1 "$chain/slurm-chain.jsonl" | grep -q '"at":"done"' || fail "the chain's last step is not the report: $(tail -1 "$chain/slurm-chain.jsonl")"
-"$ACTBENCH" status "$chain" | grep -q "^next: nothing" || fail "status after the chain: $("$ACTBENCH" status "$chain")"
+    "$ACTBENCH" slurm "$work/$name.yaml" --out "$chain" --tasks 3 --cpus-per-task 1 --time 00:10:00 --submit > "$work/$name.txt" \
+        || fail "actbench slurm --submit ($name): $(cat "$work/$name.txt")"
+    local first_array
+    first_array=$(sed -n 's/^submitted array job \([0-9]*\).*/\1/p' "$work/$name.txt")
+    [[ -n $first_array ]] || fail "no array job id in: $(cat "$work/$name.txt")"
+    scancel "${first_array}_2" 2>/dev/null  # a lost task
+    for i in $(seq 1 480); do
+        [[ -f "$chain/report/report.md" && -z $(squeue -h 2>/dev/null) ]] && break
+        sleep 1
+    done
+    [[ -f "$chain/report/report.md" ]] || fail "$name: the chain did not reach its report in 480 s: $(cat "$chain/slurm-chain.jsonl"; squeue)"
+    tail -1 "$chain/slurm-chain.jsonl" | grep -q '"at":"done"' || fail "$name: the chain's last step is not the report: $(tail -1 "$chain/slurm-chain.jsonl")"
+    "$ACTBENCH" status "$chain" | grep -q "^next: nothing" || fail "$name: status after the chain: $("$ACTBENCH" status "$chain")"
 
-"$ACTBENCH" run "$work/staged.yaml" --out "$work/local_staged" --jobs 1 --quiet || fail "local run (staged)"
-"$ACTBENCH" report "$work/local_staged" --out "$work/local_staged/report" > /dev/null || fail "local report (staged)"
-n=0
-for d in "$work"/local_staged/*/; do
-    [[ -f "$d/summary.json" ]] || continue
-    id=$(basename "$d")
-    cmp -s "$d/metrics.jsonl" "$chain/$id/metrics.jsonl" || fail "staged trial $id: metrics differ between the chain and the local run"
-    cmp -s "$d/summary.json" "$chain/$id/summary.json" || fail "staged trial $id: summary differs"
-    n=$((n + 1))
-done
-m=$(find "$chain" -mindepth 2 -maxdepth 2 -name summary.json | wc -l)
-[[ $n -eq $m && $n -gt 0 ]] || fail "the chain stored $m trials, the local run $n"
-[[ "$(body "$chain/report/report.md")" == "$(body "$work/local_staged/report/report.md")" ]] || fail "the staged reports differ"
-# Whether the cancel caught the task before it finished its shard: then a step resubmitted tuning trials.
-redone=$(grep -c '"at":"tuning"' "$chain/slurm-chain.jsonl")
-echo "OK: a staged study of $n trials through the chain ($(wc -l < "$chain/slurm-chain.jsonl") submissions; tuning resubmitted $redone time(s) after the lost task) equals the local run"
+    "$ACTBENCH" run "$work/$name.yaml" --out "$local_run" --jobs 1 --quiet || fail "local run ($name)"
+    "$ACTBENCH" report "$local_run" --out "$local_run/report" > /dev/null || fail "local report ($name)"
+    local n=0 m id d
+    for d in "$local_run"/*/; do
+        [[ -f "$d/summary.json" ]] || continue
+        id=$(basename "$d")
+        cmp -s "$d/metrics.jsonl" "$chain/$id/metrics.jsonl" || fail "$name trial $id: metrics differ between the chain and the local run"
+        cmp -s "$d/summary.json" "$chain/$id/summary.json" || fail "$name trial $id: summary differs"
+        n=$((n + 1))
+    done
+    m=$(find "$chain" -mindepth 2 -maxdepth 2 -name summary.json | wc -l)
+    [[ $n -eq $m && $n -gt 0 ]] || fail "$name: the chain stored $m trials, the local run $n"
+    [[ "$(body "$chain/report/report.md")" == "$(body "$local_run/report/report.md")" ]] || fail "$name: the reports differ"
+    # Whether the cancel caught the task before it finished its shard: then a step resubmitted tuning trials.
+    local redone pruned
+    redone=$(grep -c '"at":"tuning"' "$chain/slurm-chain.jsonl")
+    pruned=$(grep -l '"pruned_at_epoch"' "$chain"/*/summary.json 2>/dev/null | wc -l)
+    echo "OK: $name, $n trials ($pruned pruned by halving) through the chain ($(wc -l < "$chain/slurm-chain.jsonl") submissions; tuning resubmitted $redone time(s) after the lost task) equals the local run"
+}
+chain_equals_local slurm_chain "{axis: train.lr, values: [0.01, 0.05], seeds: [101, 102]}"
+chain_equals_local slurm_halving "{axis: train.lr, values: [0.01, 0.05, 0.2], seeds: [101, 102], schedule: halving, rungs: [1]}"
+pruned=$(grep -l '"pruned_at_epoch"' "$work/slurm_halving chain dir"/*/summary.json 2>/dev/null | wc -l)
+[[ $pruned -gt 0 ]] || fail "slurm_halving: no trial was pruned, so halving was not exercised"
