@@ -192,6 +192,12 @@ void check_bench_fits(const BenchOptions& o) {
 }
 }  // namespace
 
+std::string fixed(double v, int digits) {
+    char b[48];
+    std::snprintf(b, sizeof b, "%.*f", digits, v);
+    return b;
+}
+
 std::string model_text(const ModelSpec& model) {
     std::ostringstream t;
     t << model.name;

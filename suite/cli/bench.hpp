@@ -34,6 +34,9 @@ struct BenchResult {
 
 BenchResult run_bench(const BenchOptions& options);
 
+// v with `digits` decimals, for the bench commands' tables.
+std::string fixed(double v, int digits);
+
 // "lenet conv1=32 conv2=64 dense=128 kernel=5 padding=2": the family and every parameter (a choice by its name).
 std::string model_text(const ModelSpec& model);
 

@@ -13,7 +13,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <map>
 #include <sstream>
 
@@ -29,12 +28,6 @@ struct WorkKind {
     std::size_t trials = 0;
 };
 
-// What a trial's time depends on: not its seed, rate or epochs (the prediction counts its epochs).
-std::string kind_key(const Trial& t) {
-    return activation_json(t.activation).dump() + model_json(t.model).dump() + dataset_json(t.dataset).dump() + "/" +
-        std::to_string(t.train.batch) + precision_name(t.train.precision);
-}
-
 // The trial's predicted seconds: each stored evaluation's batches, and each trained epoch's steps.
 double predict(const WorkKind& k, const Trial& t, const PreparedData& data, const std::vector<nlohmann::json>& timing) {
     const auto batches = [&](std::size_t images) { return static_cast<double>((images + t.train.batch - 1) / t.train.batch); };
@@ -44,18 +37,6 @@ double predict(const WorkKind& k, const Trial& t, const PreparedData& data, cons
     double s = 0;
     for (const nlohmann::json& row : timing) s += per_eval * k.eval_batch + (row.contains("train_seconds") ? steps * k.train_step : 0.0);
     return s;
-}
-
-double stored_seconds(const std::vector<nlohmann::json>& timing) {
-    double s = 0;
-    for (const nlohmann::json& row : timing) s += row.value("train_seconds", 0.0) + row.value("eval_seconds", 0.0);
-    return s;
-}
-
-std::string fixed(double v, int digits) {
-    char b[48];
-    std::snprintf(b, sizeof b, "%.*f", digits, v);
-    return b;
 }
 
 }  // namespace
@@ -106,14 +87,14 @@ BenchResult bench_study(const StudyBenchOptions& o) {
             const Trial t = make_trial(*grid, cell);
             const std::string data_key = dataset_json(t.dataset).dump();
             if (!datasets.count(data_key)) datasets.emplace(data_key, prepare_data(t.dataset));
-            WorkKind& k = kinds[kind_key(t)];
+            WorkKind& k = kinds[work_key(t.settings())];
             if (k.trials == 0) {
                 k.example = t;
                 const Dataset& d = datasets.at(data_key).data;
                 const StepTimes times = time_trial_steps(t, {d.train.channels, d.train.height, d.train.width, d.classes}, o.seconds, true);
                 k.train_step = times.train, k.eval_batch = times.eval;
             }
-            const double predicted = predict(k, t, datasets.at(data_key), stored.timing), actual = stored_seconds(stored.timing);
+            const double predicted = predict(k, t, datasets.at(data_key), stored.timing), actual = timed_seconds(stored);
             k.predicted += predicted, k.stored += actual, ++k.trials;
             if (actual > 0) ratios.push_back(predicted / actual);
         }

@@ -1,7 +1,8 @@
 // `actbench bench --study RUN_DIR`: what a study costs, predicted from throughput measured now and compared with
 // what its trials took. Every stored trial of the run directory is rebuilt from the run's config; the trials that
-// share a kind of work (activation, model, data, batch, precision: not the seed or rate) share one measurement of
-// the seconds per training step and per evaluation batch of their actual network, at the run's threads per trial.
+// share a kind of work (status.hpp's work_key: activation, model, data, epochs, batch, precision; not the seed or
+// rate) share one measurement of the seconds per training step and per evaluation batch of their actual network, at
+// the run's threads per trial.
 // A trial's prediction is its epochs' training steps and evaluation batches (test split, probe and validation
 // split, at every evaluation it stored) at those rates; its actual seconds are its timing.jsonl's training and
 // evaluation seconds. The error says how far a throughput benchmark predicts a study's compute (plan and the

@@ -49,12 +49,6 @@ nlohmann::json read_figures(const std::filesystem::path& file) {
     }
 }
 
-std::string fixed(double v) {
-    char b[32];
-    std::snprintf(b, sizeof b, "%.3f", v);
-    return b;
-}
-
 }  // namespace
 
 TargetsResult bench_targets(const TargetsOptions& o) {
@@ -77,10 +71,10 @@ TargetsResult bench_targets(const TargetsOptions& o) {
     std::ostringstream t;
     const bool bf16 = runs["lenet"].front().contains("bf16");
     t << "targets on oneDNN ISA " << isa << ", " << o.threads << " thread(s), batch 64; lenet 32/64/128, ResNet-20 width 16; each value the best of "
-      << o.repeats << " run(s) per model; peaks (GFLOP/s): fp32 " << fixed(best(runs["lenet"], "/matmul_peak_gflops")) << " and "
-      << fixed(best(runs["resnet"], "/matmul_peak_gflops"));
+      << o.repeats << " run(s) per model; peaks (GFLOP/s): fp32 " << fixed(best(runs["lenet"], "/matmul_peak_gflops"), 3) << " and "
+      << fixed(best(runs["resnet"], "/matmul_peak_gflops"), 3);
     if (bf16)
-        t << ", bf16 " << fixed(best(runs["lenet"], "/bf16/matmul_peak_gflops")) << " and " << fixed(best(runs["resnet"], "/bf16/matmul_peak_gflops"));
+        t << ", bf16 " << fixed(best(runs["lenet"], "/bf16/matmul_peak_gflops"), 3) << " and " << fixed(best(runs["resnet"], "/bf16/matmul_peak_gflops"), 3);
     t << " (measured in each model's runs)\n\n| target | figure | goal | met | committed | change |\n|---|---:|---:|---|---:|---:|\n";
     for (const Target& target : kTargets) {
         const std::vector<nlohmann::json>& model_runs = runs[target.model];
@@ -102,8 +96,8 @@ TargetsResult bench_targets(const TargetsOptions& o) {
             std::snprintf(b, sizeof b, "%+.1f%%%s", 100 * (figure / before - 1), regressed ? " REGRESSED" : "");
             change = b;
         }
-        t << "| " << target.name << " | " << fixed(figure) << " | " << target.goal << " | " << (figure >= target.goal ? "yes" : "no") << " | "
-          << (row.contains("committed") ? fixed(row["committed"].get<double>()) : "") << " | " << change << " |\n";
+        t << "| " << target.name << " | " << fixed(figure, 3) << " | " << target.goal << " | " << (figure >= target.goal ? "yes" : "no") << " | "
+          << (row.contains("committed") ? fixed(row["committed"].get<double>(), 3) : "") << " | " << change << " |\n";
         rows.push_back(row);
     }
     if (!o.check.empty())

@@ -6,6 +6,7 @@
 #include "config/config.hpp"
 #include "config/settings.hpp"
 #include "run/data.hpp"
+#include "run/halving.hpp"
 #include "run/plan.hpp"
 #include "run/tuning_choice.hpp"
 
@@ -30,12 +31,6 @@ std::string confirmation_line(const Config& config, std::size_t final_trials) {
         std::to_string(config.adaptive->confirm) + " fresh seeds, " + std::to_string(config.adaptive->max + 1) + "–" +
         std::to_string(config.adaptive->max + config.adaptive->confirm) +
         ", for each decided comparison and its baseline; none if nothing is decided)\n";
-}
-
-// The fraction of the full schedule's tuning epochs that halving spends at most (1 without halving).
-double halving_share(const Config& config) {
-    const TuneSpec& t = *config.tune;
-    return t.halving() ? halving_fraction(t.values.size(), t.rungs, fewest_epochs(*config.tuning_stage), t.keep) : 1.0;
 }
 
 std::string halving_text(const Config& config) {

@@ -114,4 +114,9 @@ bool train_halving_group(const Config& stage1, const TuneSpec& tune, const std::
     return !interrupted;
 }
 
+double halving_share(const Config& config) {
+    const TuneSpec& t = *config.tune;
+    return t.halving() ? halving_fraction(t.values.size(), t.rungs, fewest_epochs(*config.tuning_stage), t.keep) : 1.0;
+}
+
 }  // namespace actbench

@@ -1,5 +1,6 @@
 // tune: {schedule: halving}: the tuning stage's unit of work is a group (one cell's values × tuning seeds), whose
-// values train side by side through the rungs (halving.cpp says why in memory). Internal to run/.
+// values train side by side through the rungs (halving.cpp says why in memory). Internal to run/, but for
+// halving_share, which plan quotes too.
 #pragma once
 
 #include "config/config.hpp"
@@ -13,6 +14,10 @@
 #include <vector>
 
 namespace actbench {
+
+// The share of the full schedule's tuning epochs that the config's tune spends at most (halving_fraction over its
+// values, rungs and the tuning stage's budget; 1 without halving).
+double halving_share(const Config& config);
 
 // The tuning groups of a stage's cells, in the order their first cells come.
 std::vector<std::vector<std::size_t>> halving_groups(const Config& stage1, const std::vector<std::size_t>& cells, const TuneSpec& tune);

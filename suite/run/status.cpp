@@ -3,7 +3,7 @@
 #include "config/settings.hpp"
 #include "core/error.hpp"
 #include "run/plan.hpp"
-#include "run/tuning_choice.hpp"
+#include "run/halving.hpp"
 #include "store/run_store.hpp"
 
 #include <cmath>
@@ -19,15 +19,14 @@ Config config_of_run(const std::filesystem::path& run_dir, const nlohmann::json&
     return config;
 }
 
-namespace {
-
-// What a trial's time depends on: its activation, model, data, epochs and batch (not its seed or rate).
 std::string work_key(const nlohmann::json& settings) {
     const nlohmann::json train = settings.value("train", nlohmann::json::object());
     return settings.value("activation_def", nlohmann::json()).dump() + settings.value("model", nlohmann::json()).dump() +
         settings.value("dataset", nlohmann::json()).dump() + train.value("epochs", nlohmann::json()).dump() +
-        train.value("batch", nlohmann::json()).dump();
+        train.value("batch", nlohmann::json()).dump() + train.value("precision", nlohmann::json()).dump();
 }
+
+namespace {
 
 // Training and evaluation seconds of the finished trials (timing.jsonl), in all and by work_key.
 struct Timings {
@@ -44,8 +43,7 @@ Timings count_stored(const std::filesystem::path& run_dir, StudyStatus& s) {
         try {
             const StoredTrial trial = read_trial(e.path());
             const nlohmann::json& summary = trial.summary;
-            double seconds = 0;
-            for (const nlohmann::json& row : trial.timing) seconds += row.value("train_seconds", 0.0) + row.value("eval_seconds", 0.0);
+            double seconds = timed_seconds(trial);
             // A trial tune's halving stopped at an epoch stands for a whole one at its cost per epoch.
             if (summary.contains("pruned_at_epoch") && summary["pruned_at_epoch"].get<double>() > 0)
                 seconds *= summary["settings"]["train"]["epochs"].get<double>() / summary["pruned_at_epoch"].get<double>();
@@ -100,8 +98,7 @@ StudyStatus study_status(const std::filesystem::path& run_dir, const std::string
         s.eta_core_seconds += it != timings.by_work.end() ? it->second.first / it->second.second * threads : fallback;
     }
     // Halving trains the waiting tuning trials' values for at most this share of the full schedule's epochs.
-    if (s.next.at == "tuning" && config.tune && config.tune->halving())
-        s.eta_core_seconds *= halving_fraction(config.tune->values.size(), config.tune->rungs, fewest_epochs(*config.tuning_stage), config.tune->keep);
+    if (s.next.at == "tuning" && config.tune) s.eta_core_seconds *= halving_share(config);
     return s;
 }
 

@@ -18,6 +18,10 @@ namespace actbench {
 // `config_file`, when given), which must still hash as the manifest says. Throws InputError naming the file otherwise.
 Config config_of_run(const std::filesystem::path& run_dir, const nlohmann::json& manifest, const std::string& config_file = "");
 
+// What a trial's time depends on, from its settings: its activation, model, data, epochs, batch and precision (not its
+// seed or rate). status's ETA and bench --study group trials by it.
+std::string work_key(const nlohmann::json& settings);
+
 struct StudyStatus {
     std::string name, config_file;
     struct Counts {

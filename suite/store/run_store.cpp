@@ -427,6 +427,12 @@ StoredTrial read_trial(const fs::path& trial_dir) {
     return t;
 }
 
+double timed_seconds(const StoredTrial& trial) {
+    double s = 0;
+    for (const json& row : trial.timing) s += row.value("train_seconds", 0.0) + row.value("eval_seconds", 0.0);
+    return s;
+}
+
 json metrics_row_at(const StoredTrial& trial, double epoch) {
     for (const json& row : trial.metrics)
         if (row.value("epoch", -1.0) == epoch) return row;

@@ -103,6 +103,8 @@ struct StoredTrial {
 StoredTrial read_trial(const std::filesystem::path& trial_dir);
 // The metrics row a stored trial wrote at `epoch` (each epoch has one), or null when it stopped before.
 nlohmann::json metrics_row_at(const StoredTrial& trial, double epoch);
+// The seconds a stored trial spent training and evaluating: its timing.jsonl's train_seconds and eval_seconds, summed.
+double timed_seconds(const StoredTrial& trial);
 
 // Appends one line to a log shared by concurrent processes (runs.jsonl): one write() under an exclusive
 // flock, so no line is lost or interleaved. Throws IoError.
