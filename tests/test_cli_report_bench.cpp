@@ -323,6 +323,22 @@ TEST_CASE("bench --targets measures each target against its peak, and --check fa
     const Result broken = run_actbench(dir, "bench --targets --seconds 0.1 --repeats 1 --check " + (dir / "broken.json").string());
     CHECK(broken.code == 2);
     CHECK_THAT(broken.err, Catch::Contains("broken.json: byte") && Catch::Contains("not JSON"));
+    // Every other malformed figures file, and a --record path that cannot be written, are refused before measuring.
+    std::ofstream(dir / "list.json") << "[1, 2]";
+    std::ofstream(dir / "word.json") << R"({"avx2": {"lenet fp32 efficiency": "high"}})";
+    std::ofstream(dir / "flat.json") << R"({"avx2": 0.8})";
+    const std::vector<std::pair<std::string, std::string>> refused{
+        {"--check " + (dir / "list.json").string(), "list.json: not an object"},
+        {"--check " + (dir / "word.json").string(), "word.json: avx2: lenet fp32 efficiency: \"high\" is not a number"},
+        {"--record " + (dir / "flat.json").string(), "flat.json: avx2: not an object"},
+        {"--record " + (dir / "no_such_dir" / "f.json").string(), "--record: the directory"},
+        {"--repeats 0", "--repeats"}};
+    for (const auto& [args, message] : refused) {
+        const Result bad = run_actbench(dir, "bench --targets " + args);
+        INFO(args << ": " << bad.err);
+        CHECK(bad.code == 2);
+        CHECK_THAT(bad.err, Catch::Contains(message));
+    }
     CHECK_THAT(run_actbench(dir, "bench --check " + figures).err, Catch::Contains("--check, --record and --repeats go with --targets"));
     CHECK_THAT(run_actbench(dir, "bench --targets --model resnet").err, Catch::Contains("--model does not apply"));
 }

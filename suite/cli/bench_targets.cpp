@@ -1,6 +1,7 @@
 #include "cli/bench_targets.hpp"
 
 #include "core/error.hpp"
+#include "store/run_store.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -39,23 +40,35 @@ double best(const std::vector<nlohmann::json>& runs, const char* pointer) {
     return b;
 }
 
+// A figures file, checked whole before anything is measured: {ISA: {target: figure, ...}, ...}, every figure a number.
 nlohmann::json read_figures(const std::filesystem::path& file) {
+    const std::string expected = "; expected {ISA: {target: figure, ...}, ...} with numbers for figures";
     std::ifstream in(file);
     if (!in) throw InputError(file.string() + ": cannot read the committed figures");
+    nlohmann::json all;
     try {
-        return nlohmann::json::parse(in);
+        all = nlohmann::json::parse(in);
     } catch (const nlohmann::json::parse_error& e) {
-        throw InputError(file.string() + ": byte " + std::to_string(e.byte) + ": not JSON; expected {ISA: {target: figure, ...}, ...}");
+        throw InputError(file.string() + ": byte " + std::to_string(e.byte) + ": not JSON" + expected);
     }
+    if (!all.is_object()) throw InputError(file.string() + ": not an object" + expected);
+    for (const auto& [isa, figures] : all.items()) {
+        if (!figures.is_object()) throw InputError(file.string() + ": " + isa + ": not an object" + expected);
+        for (const auto& [target, figure] : figures.items())
+            if (!figure.is_number()) throw InputError(file.string() + ": " + isa + ": " + target + ": " + figure.dump() + " is not a number" + expected);
+    }
+    return all;
 }
 
 }  // namespace
 
 TargetsResult bench_targets(const TargetsOptions& o) {
     const std::string isa = effective_isa_name();
-    const nlohmann::json committed_all = o.check.empty() ? nlohmann::json::object() : read_figures(o.check);
-    if (!committed_all.is_object()) throw InputError(o.check.string() + ": expected an object {ISA: {target: figure, ...}, ...}");
-    const nlohmann::json committed = committed_all.value(isa, nlohmann::json::object());
+    const nlohmann::json committed = (o.check.empty() ? nlohmann::json::object() : read_figures(o.check)).value(isa, nlohmann::json::object());
+    // The file --record adds to is read (and checked) now, not after minutes of measuring; so is its directory.
+    if (!o.record.empty() && !o.record.parent_path().empty() && !std::filesystem::is_directory(o.record.parent_path()))
+        throw InputError(o.record.string() + ": --record: the directory " + o.record.parent_path().string() + " does not exist");
+    nlohmann::json recorded = o.record.empty() || !std::filesystem::exists(o.record) ? nlohmann::json::object() : read_figures(o.record);
     std::map<std::string, std::vector<nlohmann::json>> runs;  // model → its runs' bench JSON
     for (int repeat = 0; repeat < o.repeats; ++repeat)
         for (const char* model : {"lenet", "resnet"}) {
@@ -105,12 +118,9 @@ TargetsResult bench_targets(const TargetsOptions& o) {
           << (committed.empty() ? " (none committed for this ISA: nothing to compare)" : "") << ", failing below "
           << 100 * (1 - o.tolerance) << "% of it\n";
     if (!o.record.empty()) {
-        nlohmann::json all = std::filesystem::exists(o.record) ? read_figures(o.record) : nlohmann::json::object();
         for (const nlohmann::json& row : rows)
-            if (row.contains("figure")) all[isa][row["target"].get<std::string>()] = row["figure"];
-        std::ofstream out(o.record);
-        out << all.dump(2) << "\n";
-        if (!out) throw IoError(o.record.string() + ": cannot write the figures");
+            if (row.contains("figure")) recorded[isa][row["target"].get<std::string>()] = row["figure"];
+        write_atomic(o.record, recorded.dump(2) + "\n");
         t << "\nrecorded this ISA's figures in " << o.record.string() << "\n";
     }
     r.bench = {{{"cpu_isa", isa}, {"threads", o.threads}, {"targets", rows}, {"runs", runs}, {"regressed", r.regressed}}, t.str()};
