@@ -118,6 +118,7 @@ const memory& Activation::last_dst() const { return dst_narrow_ ? dst_narrow_ : 
 
 const memory& Activation::forward(Context& ctx, const memory& src) {
     src_used_ = src;
+    pass_through_ = false;
     if (ctx.observer && !training_) return observed_forward(ctx, src);
     if (!dst_narrow_) return backend_->forward(ctx, src, training_);
     src_wide_ = as_layout(ctx, src, src_wide_desc_, src_wide_scratch_);
@@ -127,8 +128,9 @@ const memory& Activation::forward(Context& ctx, const memory& src) {
     return dst_narrow_;
 }
 
-const memory& Activation::adopt_output(const memory& y) {
+const memory& Activation::adopt_output(const memory& y, bool backward_by_producer) {
     src_used_ = y;
+    pass_through_ = backward_by_producer;
     backend_->adopt_output(y);
     return y;
 }
@@ -153,6 +155,7 @@ const memory& Activation::observed_forward(Context& ctx, const memory& src) {
 }
 
 const memory& Activation::backward(Context& ctx, const memory& diff_dst) {
+    if (pass_through_) return diff_dst;
     return backend_->backward(ctx, dst_narrow_ ? src_wide_ : src_used_, diff_dst, training_);
 }
 

@@ -127,8 +127,9 @@ public:
     void allow_in_place() { in_place_allowed_ = true; }
     bool in_place() const { return in_place_; }
     // Training, in place: the layer before has computed this activation into its own output `y` (a fused post-op),
-    // which becomes this layer's output and input, as if forward(y) had run.
-    const memory& adopt_output(const memory& y);
+    // which becomes this layer's output and input, as if forward(y) had run. `backward_by_producer`: that layer's
+    // backward takes this activation's too (batch norm's fused ReLU), so backward() passes the gradient through.
+    const memory& adopt_output(const memory& y, bool backward_by_producer = false);
     // The output's descriptor (after build) and the last forward's output. Its input is shown to ctx.observer in
     // evaluation (the probe statistics): a layer computing in place overwrites it.
     const memory::desc& output_desc() const { return out_desc_; }
@@ -138,7 +139,7 @@ private:
     std::string name_;
     ActivationSpec spec_;
     std::uint64_t seed_;
-    bool training_ = true, in_place_allowed_ = false, in_place_ = false;
+    bool training_ = true, in_place_allowed_ = false, in_place_ = false, pass_through_ = false;
     std::unique_ptr<detail::ActivationBackend> backend_;  // chosen by the table's kernel in build()
     memory::desc out_desc_;
     memory src_used_;

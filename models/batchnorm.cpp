@@ -1,6 +1,16 @@
 #include "batchnorm.hpp"
 
+#include "activation.hpp"
+
+#include <unordered_map>
+
 namespace actbench {
+
+namespace {
+std::string implementations(const dnnl::primitive_desc& train, const dnnl::primitive_desc& eval, const dnnl::primitive_desc& bwd) {
+    return std::string(train.impl_info_str()) + " " + eval.impl_info_str() + " " + bwd.impl_info_str();
+}
+}  // namespace
 
 memory::desc BatchNorm::build(Context& ctx, const memory::desc& src, bool) {
     src_desc_ = src;
@@ -17,6 +27,7 @@ memory::desc BatchNorm::build(Context& ctx, const memory::desc& src, bool) {
     using bnb = dnnl::batch_normalization_backward;
     bnb::primitive_desc bpd(bnb::desc(dnnl::prop_kind::backward, src, src, epsilon_, flags), ctx.engine, train_pd);
     bwd_ = bnb(bpd);
+    impl_ = implementations(train_pd, eval_pd, bpd);
     dst_ = memory(train_pd.dst_desc(), ctx.engine);
     mean_ = memory(train_pd.mean_desc(), ctx.engine);
     variance_ = memory(train_pd.variance_desc(), ctx.engine);
@@ -31,25 +42,56 @@ memory::desc BatchNorm::build(Context& ctx, const memory::desc& src, bool) {
     return train_pd.dst_desc();
 }
 
+bool BatchNorm::fuse_activation(Context& ctx, const EltwiseArgs& activation) {
+    if (activation.algorithm != dnnl::algorithm::eltwise_relu || activation.alpha != 0.f) return false;
+    using bnf = dnnl::batch_normalization_forward;
+    using bnb = dnnl::batch_normalization_backward;
+    using F = dnnl::normalization_flags;
+    const auto flags = F::use_scale | F::use_shift | F::fuse_norm_relu;
+    try {
+        bnf::primitive_desc train_pd(bnf::desc(dnnl::prop_kind::forward_training, src_desc_, epsilon_, flags), ctx.engine);
+        bnf::primitive_desc eval_pd(bnf::desc(dnnl::prop_kind::forward_inference, src_desc_, epsilon_, flags | F::use_global_stats),
+                                    ctx.engine);
+        bnb::primitive_desc bwd_pd(bnb::desc(dnnl::prop_kind::backward, src_desc_, src_desc_, epsilon_, flags), ctx.engine, train_pd);
+        // The same kernels as unfused, or the bits could differ.
+        if (implementations(train_pd, eval_pd, bwd_pd) != impl_) return false;
+        fused_train_ = bnf(train_pd);
+        fused_eval_ = bnf(eval_pd);
+        fused_bwd_ = bnb(bwd_pd);
+        workspace_ = memory(train_pd.workspace_desc(), ctx.engine);
+    } catch (const dnnl::error&) {
+        return false;  // no implementation fuses it on this layout
+    }
+    return true;
+}
+
 const memory& BatchNorm::forward(Context& ctx, const memory& src) {
+    fused_ran_ = false;
+    return run_forward(ctx, src, fwd_train_, fwd_eval_);
+}
+
+const memory& BatchNorm::forward_fused(Context& ctx, const memory& src) {
+    fused_ran_ = true;
+    return run_forward(ctx, src, fused_train_, fused_eval_);
+}
+
+const memory& BatchNorm::run_forward(Context& ctx, const memory& src, dnnl::primitive& train, dnnl::primitive& eval) {
     src_used_ = src;
     if (!training_) {
-        fwd_eval_.execute(ctx.stream,
-                          {{DNNL_ARG_SRC, src},
-                           {DNNL_ARG_DST, dst_},
-                           {DNNL_ARG_MEAN, run_mean_mem_},
-                           {DNNL_ARG_VARIANCE, run_var_mem_},
-                           {DNNL_ARG_SCALE, scale_.value},
-                           {DNNL_ARG_SHIFT, shift_.value}});
+        eval.execute(ctx.stream,
+                     {{DNNL_ARG_SRC, src},
+                      {DNNL_ARG_DST, dst_},
+                      {DNNL_ARG_MEAN, run_mean_mem_},
+                      {DNNL_ARG_VARIANCE, run_var_mem_},
+                      {DNNL_ARG_SCALE, scale_.value},
+                      {DNNL_ARG_SHIFT, shift_.value}});
         return dst_;
     }
-    fwd_train_.execute(ctx.stream,
-                       {{DNNL_ARG_SRC, src},
-                        {DNNL_ARG_DST, dst_},
-                        {DNNL_ARG_MEAN, mean_},
-                        {DNNL_ARG_VARIANCE, variance_},
-                        {DNNL_ARG_SCALE, scale_.value},
-                        {DNNL_ARG_SHIFT, shift_.value}});
+    std::unordered_map<int, memory> args{{DNNL_ARG_SRC, src},          {DNNL_ARG_DST, dst_},
+                                         {DNNL_ARG_MEAN, mean_},        {DNNL_ARG_VARIANCE, variance_},
+                                         {DNNL_ARG_SCALE, scale_.value}, {DNNL_ARG_SHIFT, shift_.value}};
+    if (fused_ran_) args[DNNL_ARG_WORKSPACE] = workspace_;
+    train.execute(ctx.stream, args);
     ctx.stream.wait();
     const float* m = data_of(mean_);
     const float* v = data_of(variance_);
@@ -64,17 +106,16 @@ const memory& BatchNorm::forward(Context& ctx, const memory& src) {
 const memory& BatchNorm::backward(Context& ctx, const memory& diff_dst) {
     // oneDNN 2.6 refuses to execute the backward primitive without DNNL_ARG_SHIFT when use_shift is set,
     // although the shift does not enter the gradient ("could not execute a primitive", measured).
+    // Fused, the ReLU's gradient mask comes from the workspace. diff_dst may share diff_src's buffer (the gradient
+    // slot the layer after the ReLU wrote): oneDNN's batch norm backward runs in place.
     const memory& dd = as_layout(ctx, diff_dst, src_desc_, diff_dst_scratch_);
-    bwd_.execute(ctx.stream,
-                 {{DNNL_ARG_SRC, src_used_},
-                  {DNNL_ARG_MEAN, mean_},
-                  {DNNL_ARG_VARIANCE, variance_},
-                  {DNNL_ARG_DIFF_DST, dd},
-                  {DNNL_ARG_SCALE, scale_.value},
-                  {DNNL_ARG_SHIFT, shift_.value},
-                  {DNNL_ARG_DIFF_SRC, diff_src_},
-                  {DNNL_ARG_DIFF_SCALE, scale_.grad},
-                  {DNNL_ARG_DIFF_SHIFT, shift_.grad}});
+    std::unordered_map<int, memory> args{{DNNL_ARG_SRC, src_used_},      {DNNL_ARG_MEAN, mean_},
+                                         {DNNL_ARG_VARIANCE, variance_},   {DNNL_ARG_DIFF_DST, dd},
+                                         {DNNL_ARG_SCALE, scale_.value},   {DNNL_ARG_SHIFT, shift_.value},
+                                         {DNNL_ARG_DIFF_SRC, diff_src_},   {DNNL_ARG_DIFF_SCALE, scale_.grad},
+                                         {DNNL_ARG_DIFF_SHIFT, shift_.grad}};
+    if (fused_ran_) args[DNNL_ARG_WORKSPACE] = workspace_;
+    (fused_ran_ ? fused_bwd_ : bwd_).execute(ctx.stream, args);
     return diff_src_;
 }
 

@@ -102,29 +102,16 @@ Network::Network(Context& ctx, const NetworkSpec& spec, int batch, InputShape in
     }
     gradients_.commit(ctx);
     loss_.build(ctx, d);
-    fused_.assign(layers_.size(), false);
-    fused_training_.assign(layers_.size(), false);
-    if (act.info->kernel == ActivationKernel::eltwise) {
-        const EltwiseArgs args = act.info->eltwise(act.params.data());
-        for (std::size_t i = 0; i + 1 < layers_.size(); ++i)
-            if (auto* w = dynamic_cast<WeightedLayer*>(layers_[i].get()); w && specs_[i + 1].kind == LayerSpec::Kind::act) {
-                fused_[i] = w->fuse_activation(ctx, args);
-                // In bf16 a leaky slope would multiply before the output's rounding when fused and after it when
-                // not (different bits, measured); only a slope of 0 commutes with the rounding.
-                const bool commutes = spec_.precision == Precision::fp32 || args.alpha == 0.f;
-                fused_training_[i] = fused_[i] && commutes && static_cast<Activation&>(*layers_[i + 1]).in_place();
-            }
-    }
+    fusion_.plan(ctx, layers_, act, spec_.precision, true);
 }
 
 LossResult Network::forward(const std::int32_t* labels, int rows) {
     const memory* x = &input_mem_;
     for (std::size_t i = 0; i < layers_.size(); ++i) {
         ProfileScope timed(ctx_, specs_[i].kind == LayerSpec::Kind::act ? "activation" : "forward", specs_[i].name);
-        if (training_ ? training_fusion_ && fused_training_[i] : fusion_ && fused_[i]) {
-            x = &static_cast<WeightedLayer&>(*layers_[i]).forward_fused(ctx_, *x);
+        if (fusion_.fused(i, training_)) {
+            x = &forward_fused(ctx_, *layers_[i], *layers_[i + 1], *x, training_);
             ++i;  // the activation ran inside
-            if (training_) x = &static_cast<Activation&>(*layers_[i]).adopt_output(*x);
             continue;
         }
         x = &layers_[i]->forward(ctx_, *x);
@@ -156,9 +143,24 @@ void Network::set_training(bool training) {
     for (auto& layer : layers_) layer->set_training(training);
 }
 
-std::size_t Network::fused_layers() const { return static_cast<std::size_t>(std::count(fused_.begin(), fused_.end(), true)); }
-std::size_t Network::fused_training_layers() const {
-    return static_cast<std::size_t>(std::count(fused_training_.begin(), fused_training_.end(), true));
+void Network::set_training_fusion(bool on) {
+    fusion_.set_switches(on, fusion_.evaluation_on());
+    for (auto& layer : layers_) layer->set_fusion(on, fusion_.evaluation_on());
+}
+
+void Network::set_evaluation_fusion(bool on) {
+    fusion_.set_switches(fusion_.training_on(), on);
+    for (auto& layer : layers_) layer->set_fusion(fusion_.training_on(), on);
+}
+
+std::size_t Network::fused_layers() const { return fused_count(false); }
+std::size_t Network::fused_training_layers() const { return fused_count(true); }
+
+std::size_t Network::fused_count(bool training) const {
+    std::size_t n = fusion_.planned(training);
+    for (const auto& layer : layers_)
+        if (const auto* block = dynamic_cast<const ResidualBlock*>(layer.get())) n += block->fused_count(training);
+    return n;
 }
 
 void Network::initialise(const InitSpec& init, Rng& rng) {

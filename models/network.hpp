@@ -4,6 +4,7 @@
 #pragma once
 
 #include "activation.hpp"
+#include "fusion.hpp"
 #include "init.hpp"
 #include "loss.hpp"
 #include "model_zoo.hpp"
@@ -64,16 +65,16 @@ public:
     void backward();
     // Training mode (the default) or evaluation mode: stochastic activations draw noise only in training.
     void set_training(bool training);
-    // In evaluation mode, a conv or dense layer followed directly by a oneDNN eltwise activation runs both as one
-    // fused primitive (same bits; see weighted.hpp). On by default; turn it off to read the activation layers'
-    // inputs and outputs after a forward (the probe statistics do).
-    void set_evaluation_fusion(bool on) { fusion_ = on; }
-    // The layers whose activation is fused in evaluation.
+    // In evaluation mode, a conv, dense or batch-norm layer (or a residual block's sum) followed directly by an
+    // exact oneDNN eltwise activation runs both as one fused primitive (same bits; fusion.hpp). On by default; turn
+    // it off to read the activation layers' inputs and outputs after a forward (the probe statistics do).
+    void set_evaluation_fusion(bool on);
+    // The layers (residual blocks' parts included) whose activation is fused in evaluation.
     std::size_t fused_layers() const;
     // In training too, where the activation computes in place (ReLU, and leaky ReLU in fp32): its backward reads only
-    // the output, which the fused primitive writes with the same bits, so the activation's own forward pass is saved. On by
-    // default; tests turn it off to compare.
-    void set_training_fusion(bool on) { training_fusion_ = on; }
+    // the output, which the fused primitive writes with the same bits, so the activation's own forward pass is saved
+    // (and after batch norm its backward pass too). On by default; tests turn it off to compare.
+    void set_training_fusion(bool on);
     std::size_t fused_training_layers() const;
     // An L1 penalty λ·(1/N)·Σ|a| on every activation layer's output a (Glorot, Bordes & Bengio 2011 use it to
     // encourage sparsity); backward adds its gradient λ·sign(a)/N. The reported loss excludes it.
@@ -117,9 +118,10 @@ private:
     std::vector<LayerSpec> specs_;
     SoftmaxCrossEntropy loss_;
     double activation_l1_ = 0;
-    bool training_ = true, fusion_ = true, training_fusion_ = true;
-    std::vector<bool> fused_;  // per layer: it runs the next (activation) layer fused in evaluation
-    std::vector<bool> fused_training_;  // per layer: and in training (the activation runs in place)
+    std::size_t fused_count(bool training) const;
+
+    bool training_ = true;
+    ChainFusion fusion_;  // which layers run the activation after them
     std::vector<memory> l1_scratch_, l1_output_scratch_;
 };
 

@@ -174,6 +174,8 @@ void round_into_low(Param& p, std::size_t begin, std::size_t end);
 // One layer of a sequential network. build() is called once with the input descriptor (the previous
 // layer's output, in its layout) and creates every primitive and buffer; forward() and backward() then
 // only execute. A network is built for one batch size: oneDNN's execute() does not check shapes.
+struct EltwiseArgs;  // activation.hpp
+
 class Layer {
 public:
     virtual ~Layer() = default;
@@ -193,6 +195,14 @@ public:
     virtual std::vector<Layer*> sublayers() { return {}; }
     // A composite layer applies the network's activation L1 penalty λ to its own activation layers.
     virtual void set_activation_l1(double) {}
+    // Fusing the activation layer that follows (fusion.hpp), after build(): builds what the fused forward needs and
+    // says whether it gives the unfused bits; forward_fused() then runs both. A layer whose backward then also takes
+    // the activation's (batch norm's fused ReLU) says so, and the activation's backward passes the gradient through.
+    virtual bool fuse_activation(Context&, const EltwiseArgs&) { return false; }
+    virtual const memory& forward_fused(Context& ctx, const memory& src) { return forward(ctx, src); }
+    virtual bool fused_backward_takes_activation() const { return false; }
+    // A composite layer's fusion switches (Network::set_training_fusion, set_evaluation_fusion).
+    virtual void set_fusion(bool /*training*/, bool /*evaluation*/) {}
 };
 
 }  // namespace actbench

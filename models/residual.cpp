@@ -9,7 +9,7 @@
 namespace actbench {
 
 ResidualBlock::ResidualBlock(std::string name, ResidualSpec spec, const ActivationSpec& activation, std::uint64_t noise_seed)
-    : name_(std::move(name)), spec_(spec) {
+    : name_(std::move(name)), spec_(spec), activation_(activation) {
     // An activation that changes the channel count (maxout) never gets here: Network refuses it
     // (check_activation_width, model_zoo.hpp), as validate and bench do.
     auto conv = [&](const char* part, int stride) {
@@ -92,11 +92,10 @@ memory::desc ResidualBlock::build(Context& ctx, const memory::desc& src, bool) {
     ctx.gradient_slot = post_.empty() ? kSlotA : kSlotC;  // post_'s result is in kSlotA when there is one
     if (projection_) shortcut = projection_->build(ctx, shortcut, true);
     if (shortcut.dims() != branch_desc_.dims()) throw std::logic_error(name_ + ": the shortcut's shape differs from the branch's");
-    // The sum is computed in place into the branch's output, which no backward reads (the branch ends in a conv or
-    // a batch norm, whose backward reads its input): one batch-sized buffer less per block.
-    add_ = dnnl::binary(dnnl::binary::primitive_desc(
-        dnnl::binary::desc(dnnl::algorithm::binary_add, branch_desc_, branch_desc_, branch_desc_), ctx.engine));
     d = build_chain(ctx, post_, d, kSlotA, kSlotA);
+    pre_fusion_.plan(ctx, pre_, activation_, spec_.precision);
+    branch_fusion_.plan(ctx, branch_, activation_, spec_.precision);
+    build_sum(ctx);
 
     // The two paths' gradients: the branch's (after pre_ when pre_ comes first) plus the shortcut's.
     grad_desc_ = (pre_then_sum ? pre_.front() : branch_.front())->diff_src().get_desc();
@@ -113,18 +112,67 @@ memory::desc ResidualBlock::build(Context& ctx, const memory::desc& src, bool) {
     return d;
 }
 
-const memory& ResidualBlock::forward(Context& ctx, const memory& src) {
-    const memory* h = &src;
-    for (auto& l : pre_) h = &l->forward(ctx, *h);
-    const memory* pre_out = h;
-    for (auto& l : branch_) h = &l->forward(ctx, *h);
-    const memory* shortcut = shortcut_from_pre_ ? pre_out : &src;
-    if (projection_) shortcut = &projection_->forward(ctx, *shortcut);
-    const memory& s = as_layout(ctx, *shortcut, branch_desc_, shortcut_scratch_);
-    add_.execute(ctx.stream, {{DNNL_ARG_SRC_0, *h}, {DNNL_ARG_SRC_1, s}, {DNNL_ARG_DST, *h}});
-    const memory* out = h;
-    for (auto& l : post_) out = &l->forward(ctx, *out);
+void ResidualBlock::build_sum(Context& ctx) {
+    // The sum is computed in place into the branch's output, which no backward reads (the branch ends in a conv or
+    // a batch norm, whose backward reads its input): one batch-sized buffer less per block.
+    using B = dnnl::binary;
+    const B::desc sum(dnnl::algorithm::binary_add, branch_desc_, branch_desc_, branch_desc_);
+    const B::primitive_desc pd(sum, ctx.engine);
+    add_ = B(pd);
+    const auto* act = post_.empty() ? nullptr : dynamic_cast<const Activation*>(post_.front().get());
+    if (!act || activation_.info->kernel != ActivationKernel::eltwise) return;
+    // oneDNN 2.6's binary add with a post-op, in place on a blocked layout whose channels are padded (4 channels in
+    // blocks of 16), writes wrong values into the real channels (measured); such a sum stays unfused.
+    const std::size_t element = branch_desc_.data_type() == dt::bf16 ? 2 : 4;
+    if (branch_desc_.get_size() != logical_count(branch_desc_.dims()) * element) return;
+    const EltwiseArgs args = activation_.info->eltwise(activation_.params.data());
+    if (!computed_exactly(args) || !commutes_with_rounding(args, spec_.precision)) return;
+    dnnl::post_ops ops;
+    ops.append_eltwise(1.f, args.algorithm, args.alpha, args.beta);
+    dnnl::primitive_attr attr;
+    attr.set_post_ops(ops);
+    try {
+        const B::primitive_desc fused(sum, attr, ctx.engine);
+        if (fused.impl_info_str() != pd.impl_info_str()) return;  // another kernel might add differently
+        add_fused_ = B(fused);
+    } catch (const dnnl::error&) {
+        return;
+    }
+    sum_fused_evaluation_ = true;
+    sum_fused_training_ = fusable_in_training(args, spec_.precision, *act);
+}
+
+const memory& ResidualBlock::forward_sum(Context& ctx, const memory& branch, const memory& shortcut) {
+    const memory& s = as_layout(ctx, shortcut, branch_desc_, shortcut_scratch_);
+    const bool fused = training_ ? sum_fused_training_ && fusion_on_[0] : sum_fused_evaluation_ && fusion_on_[1];
+    (fused ? add_fused_ : add_).execute(ctx.stream, {{DNNL_ARG_SRC_0, branch}, {DNNL_ARG_SRC_1, s}, {DNNL_ARG_DST, branch}});
+    const memory* out = &branch;
+    std::size_t next = 0;  // post_'s first layer still to run
+    if (fused) {
+        next = 1;  // its activation ran inside
+        if (training_) out = &static_cast<Activation&>(*post_.front()).adopt_output(branch);
+    }
+    for (; next < post_.size(); ++next) out = &post_[next]->forward(ctx, *out);
     return *out;
+}
+
+const memory& ResidualBlock::forward(Context& ctx, const memory& src) {
+    const memory& pre_out = forward_chain(ctx, pre_, pre_fusion_, src, training_);
+    const memory& h = forward_chain(ctx, branch_, branch_fusion_, pre_out, training_);
+    const memory* shortcut = shortcut_from_pre_ ? &pre_out : &src;
+    if (projection_) shortcut = &projection_->forward(ctx, *shortcut);
+    return forward_sum(ctx, h, *shortcut);
+}
+
+void ResidualBlock::set_fusion(bool training, bool evaluation) {
+    fusion_on_ = {training, evaluation};
+    pre_fusion_.set_switches(training, evaluation);
+    branch_fusion_.set_switches(training, evaluation);
+}
+
+std::size_t ResidualBlock::fused_count(bool training) const {
+    const bool sum = training ? sum_fused_training_ : sum_fused_evaluation_;
+    return pre_fusion_.planned(training) + branch_fusion_.planned(training) + (sum ? 1 : 0);
 }
 
 const memory* ResidualBlock::backward_through(Context& ctx, Layers& layers, const memory* g) {
@@ -165,6 +213,7 @@ std::vector<Param*> ResidualBlock::params() {
 }
 
 void ResidualBlock::set_training(bool training) {
+    training_ = training;
     for (Layer* l : sublayers()) l->set_training(training);
 }
 

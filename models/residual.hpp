@@ -11,14 +11,18 @@
 // channels. Built from the layers of the sequential net (Conv2d, BatchNorm, Activation) and a oneDNN binary add
 // (in place, into the branch's output), so every precision and activation works as elsewhere; backward adds the
 // branch's and the shortcut's gradients (another binary add). The activation's layers draw their noise (RReLU, noisy ReLU) from their own streams.
+// An activation after a conv, a batch norm or the sum runs fused into it where fusion.hpp's rules allow (the
+// sum's as an eltwise post-op of the binary add), as in the sequential network.
 //
 // Shapes: src [N, C, H, W]  dst [N, channels, ⌈H/stride⌉, ⌈W/stride⌉].
 #pragma once
 
 #include "activation.hpp"
+#include "fusion.hpp"
 #include "model_zoo.hpp"
 #include "onednn.hpp"
 
+#include <array>
 #include <memory>
 #include <vector>
 
@@ -45,6 +49,9 @@ public:
     void set_training(bool training) override;
     std::vector<Layer*> sublayers() override;
     void set_activation_l1(double lambda) override { l1_ = lambda; }
+    void set_fusion(bool training, bool evaluation) override;
+    // The parts that run the activation after them fused (fusion.hpp), in this mode, switches aside.
+    std::size_t fused_count(bool training) const;
     // Multiply-adds per image of the convolutions (both 3×3 and the projection); known after build().
     double forward_macs() const { return macs_; }
 
@@ -55,9 +62,19 @@ private:
     // a + b into a buffer of a's descriptor (b reordered to it where it differs).
     const memory& add_gradients(Context& ctx, const memory& a, const memory& b);
 
+    // The sum into the branch's output, with post_'s activation fused where fusion.hpp's rules allow.
+    void build_sum(Context& ctx);
+    const memory& forward_sum(Context& ctx, const memory& branch, const memory& shortcut);
+
     std::string name_;
     ResidualSpec spec_;
+    ActivationSpec activation_;
     Layers pre_, branch_, post_;  // before the branch point, the branch, after the sum
+    ChainFusion pre_fusion_, branch_fusion_;
+    bool training_ = true;
+    bool sum_fused_evaluation_ = false, sum_fused_training_ = false;  // the sum runs post_'s activation
+    std::array<bool, 2> fusion_on_{true, true};  // the switches (set_fusion): in training, in evaluation
+    dnnl::binary add_fused_;
     std::unique_ptr<Layer> projection_;  // null: identity shortcut
     bool shortcut_from_pre_ = false;  // the projection reads pre_'s output (pre-activation blocks)
     dnnl::binary add_;

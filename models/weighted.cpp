@@ -73,15 +73,6 @@ const memory& WeightedLayer::backward(Context& ctx, const memory& diff_dst) {
 }
 
 bool WeightedLayer::fuse_activation(Context& ctx, const EltwiseArgs& activation) {
-    // Only activations computed exactly (selects, min/max, |x|, one multiply): for these no implementation can
-    // round differently. The transcendental ones (sigmoid, tanh, elu, gelu, swish, mish, ...) are left
-    // unfused: oneDNN's post-op and standalone eltwise may approximate them differently (measured: sigmoid and
-    // mish on plain layouts differ in the last bit).
-    using A = dnnl::algorithm;
-    const bool exact = activation.algorithm == A::eltwise_relu || activation.algorithm == A::eltwise_clip_v2 ||
-        activation.algorithm == A::eltwise_abs ||
-        (activation.algorithm == A::eltwise_linear && activation.alpha == 1.f && activation.beta == 0.f);
-    if (!exact) return false;
     dnnl::post_ops ops;
     ops.append_eltwise(1.f, activation.algorithm, activation.alpha, activation.beta);
     dnnl::primitive_attr attr;

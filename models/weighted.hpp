@@ -13,13 +13,11 @@
 // weight, and once per switch to evaluation. The bias stays fp32 (oneDNN adds it in
 // fp32). The output is bf16, or fp32 for the last layer, whose logits go to the fp32 loss.
 //
-// Evaluation can fuse the activation that follows into the forward primitive as a oneDNN eltwise post-op: one
-// pass over the output instead of two (training too, for an activation computed in place; see network.hpp). It
-// is only done for activations computed exactly (ReLU, leaky ReLU, clipped ReLU, |x|, identity) and when oneDNN
-// runs the fused primitive with the same implementation and layouts as the plain forward, so the results are the
-// same bits (tests/test_network.cpp checks every eltwise activation) — except in bf16 for a leaky slope, which
-// fused multiplies the fp32 sum before the output's one rounding and unfused the rounded output, rounding again.
-// Evaluation fuses it all the same (the committed bf16 studies were evaluated so); training does not.
+// The activation that follows can run fused into the forward primitive as a oneDNN eltwise post-op (fusion.hpp
+// says when): one pass over the output instead of two. Only when oneDNN runs the fused primitive with the same
+// implementation and layouts as the plain forward, so the results are the same bits (tests/test_network.cpp
+// checks every eltwise activation) — except in bf16 for a leaky slope, which fused multiplies the fp32 sum before
+// the output's one rounding and unfused the rounded output, rounding again.
 #pragma once
 
 #include "activation.hpp"
@@ -35,13 +33,13 @@ public:
     std::vector<Param*> params() override;
     void set_training(bool training) override;
 
-    // Builds the fused evaluation primitive; false (nothing built) when oneDNN would not run it with the
+    // Builds the fused primitive (an eltwise post-op); false (nothing built) when oneDNN would not run it with the
     // plain forward's implementation and layouts.
-    bool fuse_activation(Context& ctx, const EltwiseArgs& activation);
+    bool fuse_activation(Context& ctx, const EltwiseArgs& activation) override;
     // forward() followed by the fused activation, into this layer's output buffer. In evaluation the activation
     // layer keeps nothing for backward; in training only an in-place activation (ReLU, leaky ReLU) is fused, as its
     // backward reads only this output (Activation::adopt_output).
-    const memory& forward_fused(Context& ctx, const memory& src);
+    const memory& forward_fused(Context& ctx, const memory& src) override;
 
 protected:
     WeightedLayer(std::string name, bool bias, Precision precision, bool fp32_output)

@@ -282,11 +282,42 @@ TEST_CASE("every model family, with batch norm and dropout, trains on synthetic 
     }
 }
 
-TEST_CASE("evaluation with the activation fused into conv and dense gives the unfused bits", "[network][fusion]") {
-    // Every oneDNN-eltwise activation (and non-default parameters), on tiny plain layouts and on 16-channel
-    // blocked ones, in fp32 and (where the CPU has it) bf16: the log-probabilities of an evaluation forward with
-    // fusion on equal those with it off, bit for bit (in bf16 but for leaky ReLU, below), and only the exactly
-    // computed activations fuse.
+namespace {
+
+// Models for the fusion tests: lenet on tiny plain layouts and on 16-channel blocked ones, lenet with batch norm
+// before each activation, and the three residual block layouts (4 blocks; at width 4 the channels are padded to
+// blocks of 16, where the sums stay unfused, residual.cpp). The counts are of the layers that run the activation after
+// them fused in evaluation, for an activation computed exactly: every conv, dense layer and residual sum followed by
+// one; a batch norm only for ReLU (oneDNN's fuse_norm_relu has no slope); in bf16 a leaky slope only the network's
+// own conv and dense layers (fusion.hpp).
+struct FusionCase {
+    std::string name;
+    ModelSpec model;
+    std::size_t fused_any, fused_relu_extra, fused_bf16_slope;
+    bool normalised = false;  // batch norm: a training forward normalises by the batch's statistics
+};
+
+std::vector<FusionCase> fusion_cases() {
+    auto resnet = [](double block, double width) {
+        return ModelSpec::make("resnet", {{"depth", 10}, {"width", width}, {"stages", 2}, {"block", block}});
+    };
+    return {{"lenet tiny", ModelSpec::make("lenet", {{"conv1", 4}, {"conv2", 8}, {"dense", 16}, {"kernel", 3}, {"padding", 1}}), 3, 0, 3},
+            {"lenet", ModelSpec::make("lenet", {{"conv1", 16}, {"conv2", 32}, {"dense", 32}}), 3, 0, 3},
+            {"lenet batchnorm before", ModelSpec::make("lenet", {{"conv1", 16}, {"conv2", 32}, {"dense", 32}}, "before"), 0, 3, 0, true},
+            // each sum; the stem's and each block's first batch norm
+            {"resnet post_activation", resnet(0, 16), 4, 5, 0, true},
+            {"resnet post_activation padded", resnet(0, 4), 0, 5, 0, true},
+            // each block's two batch norms, and the last one
+            {"resnet pre_activation", resnet(1, 4), 0, 9, 0, true},
+            // the stem, each block's first conv and each sum
+            {"resnet plain", resnet(2, 16), 9, 0, 1}};
+}
+}  // namespace
+
+TEST_CASE("evaluation with the activation fused into conv, dense, batch norm and residual sums gives the unfused bits", "[network][fusion]") {
+    // Every oneDNN-eltwise activation (and non-default parameters), on the fusion cases, in fp32 and (where the CPU
+    // has it) bf16: the log-probabilities of an evaluation forward with fusion on equal those with it off, bit for
+    // bit (in bf16 but for leaky ReLU, below), and only the exactly computed activations fuse.
     Context ctx;
     std::vector<ActivationSpec> acts;
     for (const auto& info : activation_table())
@@ -294,25 +325,24 @@ TEST_CASE("evaluation with the activation fused into conv and dense gives the un
     acts.push_back(activation_variant("very_leaky", "leaky_relu", {{"slope", 0.18}}));
     acts.push_back(activation_variant("elu2", "elu", {{"alpha", 2.0}}));
     REQUIRE(acts.size() > 10);
-    const std::vector<ModelSpec> models{
-        ModelSpec::make("lenet", {{"conv1", 4}, {"conv2", 8}, {"dense", 16}, {"kernel", 3}, {"padding", 1}}),
-        ModelSpec::make("lenet", {{"conv1", 16}, {"conv2", 32}, {"dense", 32}})};
     const int batch = 16;
     std::vector<Precision> precisions{Precision::fp32};
     if (native_bf16()) precisions.push_back(Precision::bf16);
     for (const Precision precision : precisions)
-    for (const ModelSpec& model : models)
+    for (const FusionCase& c : fusion_cases())
         for (const ActivationSpec& act : acts) {
-            INFO(act.name << " on conv1 = " << model.params.at("conv1") << " " << precision_name(precision));
+            INFO(act.name << " on " << c.name << " " << precision_name(precision));
             NetworkSpec spec;
-            spec.model = model;
+            spec.model = c.model;
             spec.activation = act;
             spec.precision = precision;
             Network net(ctx, spec, batch, InputShape{});
-            // The exact ones fuse into both convolutions and the hidden dense layer; the rest not at all.
+            // The exact ones fuse; the rest not at all.
             const bool exact = act.name == "relu" || act.name == "leaky_relu" || act.name == "very_leaky" || act.name == "relu6" ||
                 act.name == "clipped_relu" || act.name == "abs" || act.name == "identity";
-            CHECK(net.fused_layers() == (exact ? 3u : 0u));
+            const bool bf16_slope = precision == Precision::bf16 && (act.name == "leaky_relu" || act.name == "very_leaky");
+            CHECK(net.fused_layers() ==
+                  (!exact ? 0u : bf16_slope ? c.fused_bf16_slope : c.fused_any + (act.name == "relu" ? c.fused_relu_extra : 0)));
             Rng rng(41);
             net.initialise(builtin_init("he_normal"), rng);
             const auto x = random_vector(static_cast<std::size_t>(batch) * 28 * 28, rng);
@@ -330,47 +360,48 @@ TEST_CASE("evaluation with the activation fused into conv and dense gives the un
             // rounded output and rounds again: other bits (measured), within bf16's rounding. Every other
             // activation commutes with the rounding and gives the same bits. (Committed bf16 studies were evaluated
             // fused; training fuses only where the bits are the same, network.cpp.)
-            const bool rounds_twice_unfused = precision == Precision::bf16 && (act.name == "leaky_relu" || act.name == "very_leaky");
-            if (rounds_twice_unfused) {
+            if (bf16_slope && c.fused_bf16_slope > 0) {
                 for (std::size_t i = 0; i < got.size(); ++i) CHECK(got[i] == Approx(expected[i]).margin(0.05));
             } else {
                 CHECK(got == expected);
                 CHECK(fused.loss_sum == plain.loss_sum);
             }
-            // A training forward after evaluation gives the unfused bits too (fused or not in training).
+            // A training forward after evaluation gives the unfused bits too (fused or not in training), where it
+            // computes the same function.
+            if (c.normalised) continue;
             net.set_training(true);
             net.forward(labels.data(), batch);
             CHECK(std::vector<float>(net.log_probabilities(), net.log_probabilities() + batch * 10) == expected);
         }
 }
 
-TEST_CASE("training with an in-place activation fused into conv and dense gives the unfused bits", "[network][fusion]") {
-    // ReLU and leaky ReLU compute in place, so training fuses them (their backward reads only the output); three
-    // momentum steps with training fusion on and off end at the same parameters, bit for bit, on plain and blocked
-    // layouts, in fp32 and (where the CPU has it) bf16. An activation that keeps its input (relu6) is never fused in
-    // training, nor in bf16 a leaky ReLU (its slope does not commute with the output's rounding).
+TEST_CASE("training with an in-place activation fused into conv, dense, batch norm and residual sums gives the unfused bits",
+          "[network][fusion]") {
+    // ReLU and leaky ReLU compute in place, so training fuses them (their backward reads only the output; after
+    // batch norm, ReLU's backward is batch norm's); three momentum steps with training fusion on and off end at the
+    // same parameters and batch-norm statistics, bit for bit, on the fusion cases, in fp32 and (where the CPU has
+    // it) bf16. An activation that keeps its input (relu6) is never fused in training, nor in bf16 a leaky ReLU (its
+    // slope does not commute with the output's rounding).
     Context ctx;
-    const std::vector<ModelSpec> models{
-        ModelSpec::make("lenet", {{"conv1", 4}, {"conv2", 8}, {"dense", 16}, {"kernel", 3}, {"padding", 1}}),
-        ModelSpec::make("lenet", {{"conv1", 16}, {"conv2", 32}, {"dense", 32}})};
     const int batch = 16;
     std::vector<Precision> precisions{Precision::fp32};
     if (native_bf16()) precisions.push_back(Precision::bf16);
     else WARN("bf16 not checked: oneDNN runs at " << effective_isa_name() << ", without bf16 instructions");
     for (const Precision precision : precisions)
-    for (const ModelSpec& model : models)
+    for (const FusionCase& c : fusion_cases())
         for (const ActivationSpec& act : {builtin_activation("relu"), activation_variant("very_leaky", "leaky_relu", {{"slope", 0.18}}),
                                           builtin_activation("relu6")}) {
-            INFO(act.name << " on conv1 = " << model.params.at("conv1") << ", " << precision_name(precision));
+            INFO(act.name << " on " << c.name << ", " << precision_name(precision));
             std::vector<std::vector<float>> finals;
             for (const bool fuse : {false, true}) {
                 NetworkSpec spec;
-                spec.model = model;
+                spec.model = c.model;
                 spec.activation = act;
                 spec.precision = precision;
                 Network net(ctx, spec, batch, InputShape{});
-                const bool leaky_bf16 = act.name == "very_leaky" && precision == Precision::bf16;  // see network.cpp
-                CHECK(net.fused_training_layers() == (act.name == "relu6" || leaky_bf16 ? 0u : 3u));
+                const bool leaky_bf16 = act.name == "very_leaky" && precision == Precision::bf16;  // see fusion.hpp
+                const std::size_t expected = act.name == "relu" ? c.fused_any + c.fused_relu_extra : c.fused_any;
+                CHECK(net.fused_training_layers() == (act.name == "relu6" || leaky_bf16 ? 0u : expected));
                 net.set_training_fusion(fuse);
                 Rng rng(41);
                 net.initialise(builtin_init("he_normal"), rng);
@@ -389,6 +420,9 @@ TEST_CASE("training with an in-place activation fused into conv and dense gives 
                     const auto v = to_plain(ctx, p->value);
                     all.insert(all.end(), v.begin(), v.end());
                 }
+                net.set_training(false);  // evaluation reads batch norm's running statistics
+                net.forward(labels.data(), batch);
+                all.insert(all.end(), net.log_probabilities(), net.log_probabilities() + batch * 10);
                 finals.push_back(all);
             }
             CHECK(finals[0] == finals[1]);
