@@ -43,6 +43,8 @@ const memory& WeightedLayer::run_forward(Context& ctx, const memory& src, dnnl::
     src_used_ = as_layout(ctx, src, src_want_, src_scratch_);
     std::unordered_map<int, memory> args{{DNNL_ARG_SRC, src_used_}, {DNNL_ARG_WEIGHTS, compute_weight()}, {DNNL_ARG_DST, dst_}};
     if (has_bias_) args.emplace(DNNL_ARG_BIAS, bias_.value);
+    // Timed on its own (inside a residual block's section too), so a profile can tell the primitives from the rest.
+    ProfileScope timed(ctx, "forward", name_);
     primitive.execute(ctx.stream, args);
     return dst_;
 }
@@ -66,6 +68,7 @@ const memory& WeightedLayer::backward(Context& ctx, const memory& diff_dst) {
     if (bwd_data_) {
         const memory& dd = as_layout(ctx, diff_dst, bwd_data_diff_dst_want_, diff_dst_scratch2_);
         const memory& wt = as_layout(ctx, compute_weight(), bwd_data_weight_want_, weight_scratch_);
+        ProfileScope timed(ctx, "backward-data", name_);
         bwd_data_.execute(ctx.stream, {{DNNL_ARG_DIFF_DST, dd}, {DNNL_ARG_WEIGHTS, wt}, {DNNL_ARG_DIFF_SRC, diff_src_}});
     }
     ctx.stream.wait();

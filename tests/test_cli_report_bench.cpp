@@ -195,6 +195,16 @@ TEST_CASE("bench --profile breaks a training step and an evaluation step down by
     for (const char* s : {"conv1 forward", "conv2 backward-weights", "conv2 backward-data", "dense1 backward-weights", "act1 activation",
                           "act3 activation", "pool1 forward", "step optimizer", "batch data"})
         CHECK(sections.count(s) == 1);
+    // The conv and dense layers' own primitives: their sections' sum, and the efficiency they alone would allow,
+    // above the step's.
+    double primitives = 0;
+    for (const auto& sct : p["sections"]) {
+        const std::string name = sct["section"], category = sct["category"];
+        if ((name.rfind("conv", 0) == 0 || name.rfind("dense", 0) == 0) && category != "reorder") primitives += sct["ms_per_step"].get<double>();
+    }
+    CHECK(p["conv_dense_ms_per_step"].get<double>() == Approx(primitives));
+    const auto all = nlohmann::json::parse(r.out);
+    CHECK(all["primitives_bound_efficiency"].get<double>() > all["efficiency"].get<double>());
     // The evaluation step (a forward pass in evaluation mode) is profiled separately: forward sections only, no
     // backward, optimiser or data — and no activation, since ReLU runs fused into conv and dense there.
     const auto e = nlohmann::json::parse(r.out).at("evaluation_profile");
@@ -204,7 +214,8 @@ TEST_CASE("bench --profile breaks a training step and an evaluation step down by
     CHECK(e["ms_per_step"].get<double>() < p["ms_per_step"].get<double>());
     // The text form prints the same tables.
     const Result text = run_actbench(dir, "bench --seconds 0.2 --threads 1 --conv1 8 --conv2 16 --dense 32 --profile");
-    CHECK_THAT(text.out, Catch::Contains("training steps") && Catch::Contains("backward-weights") && Catch::Contains("evaluation steps"));
+    CHECK_THAT(text.out, Catch::Contains("training steps") && Catch::Contains("backward-weights") && Catch::Contains("evaluation steps") &&
+                             Catch::Contains("conv and dense primitives alone"));
 }
 
 TEST_CASE("index lists the reports of a folder with their answers, linked — refuses a folder without one", "[cli][report]") {

@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstdio>
 #include <map>
+#include <set>
 #include <sstream>
 
 namespace actbench {
@@ -61,12 +62,17 @@ double matmul_gflops(Context& ctx, double seconds, Precision precision) {
 }
 
 // Writes one profile (sections timed over `calls_made` steps) to `t` as a table by category and one by layer, and
-// returns it as JSON.
-nlohmann::json report_profile(const Profile& profile, long calls_made, const char* what, std::ostringstream& t) {
+// returns it as JSON, with the time of the conv and dense layers' own primitives (`weighted`: their names).
+nlohmann::json report_profile(const Profile& profile, long calls_made, const char* what, const std::set<std::string>& weighted,
+                              std::ostringstream& t) {
     const double calls = static_cast<double>(calls_made);
     std::map<std::string, double> by_category;
-    double total = 0;
-    for (const auto& [key, sec] : profile.seconds) by_category[key.first] += sec, total += sec;
+    double total = 0, primitives = 0;
+    for (const auto& [key, sec] : profile.seconds) {
+        by_category[key.first] += sec, total += sec;
+        const bool compute = key.first == "forward" || key.first == "backward-data" || key.first == "backward-weights";
+        if (compute && weighted.count(key.second)) primitives += sec;
+    }
     std::vector<std::pair<double, std::pair<std::string, std::string>>> sections;
     for (const auto& [key, sec] : profile.seconds) sections.push_back({sec, key});
     std::sort(sections.rbegin(), sections.rend());
@@ -74,7 +80,9 @@ nlohmann::json report_profile(const Profile& profile, long calls_made, const cha
                       {"ms_per_step", total / calls * 1e3},
                       {"categories", nlohmann::json::object()},
                       {"sections", nlohmann::json::array()}};
-    t << "\nprofile: " << calls_made << " " << what << " steps, " << total / calls * 1e3 << " ms per step (timed sections)\n";
+    pj["conv_dense_ms_per_step"] = primitives / calls * 1e3;
+    t << "\nprofile: " << calls_made << " " << what << " steps, " << total / calls * 1e3 << " ms per step (timed sections), of which "
+      << primitives / calls * 1e3 << " ms the conv and dense layers' primitives (" << 100 * primitives / total << "%)\n";
     t << "  category            ms/step   share\n";
     char line[160];
     std::vector<std::pair<double, std::string>> categories;
@@ -127,6 +135,9 @@ Throughput measure_model(Context& ctx, const BenchOptions& o, Precision precisio
         },
         o.seconds);
     const std::string what = std::string(precision_name(precision)) + " training";
+    std::set<std::string> weighted;  // the conv and dense layers, by their weights' names
+    for (const Param* param : net.params())
+        if (param->role == ParamRole::weight) weighted.insert(param->name.substr(0, param->name.size() - std::string(".weight").size()));
     if (profile) {
         // The same training step with every section timed, and a batch prepared as the trainer does (uint8 images
         // normalised into the input buffer) timed as "data".
@@ -154,7 +165,7 @@ Throughput measure_model(Context& ctx, const BenchOptions& o, Precision precisio
                 optimizer.step(1e-6);
             },
             o.seconds);
-        r.profile = report_profile(p, steps, what.c_str(), t);
+        r.profile = report_profile(p, steps, what.c_str(), weighted, t);
     }
     net.set_training(false);
     r.eval_step = time_per_call([&] { net.forward(labels.data(), o.batch); }, o.seconds);
@@ -162,7 +173,7 @@ Throughput measure_model(Context& ctx, const BenchOptions& o, Precision precisio
         Profile p;
         const long steps = profiled_calls(
             ctx, p, [&] { net.forward(labels.data(), o.batch); }, o.seconds);
-        r.evaluation_profile = report_profile(p, steps, (std::string(precision_name(precision)) + " evaluation").c_str(), t);
+        r.evaluation_profile = report_profile(p, steps, (std::string(precision_name(precision)) + " evaluation").c_str(), weighted, t);
     }
     return r;
 }
@@ -265,6 +276,15 @@ BenchResult run_bench(const BenchOptions& o) {
     t << "(training FLOPs per image: forward + backward-data + backward-weights of conv and dense layers, as `inspect "
          "model` counts them)\n";
     const Throughput& profiled = bf16 ? low : fp32;
+    if (!profiled.profile.is_null()) {
+        // The efficiency the step would reach if nothing but the conv and dense primitives took time: what their own
+        // speed allows, whatever is done around them.
+        const double seconds = profiled.profile["conv_dense_ms_per_step"].get<double>() / 1e3;
+        const double bound = train_flops * o.batch / seconds / 1e9 / (bf16 ? peak16 : peak);
+        (bf16 ? j["bf16"] : j)["primitives_bound_efficiency"] = bound;
+        t << (bf16 ? "bf16 " : "") << "training's conv and dense primitives alone (profiled): " << bound << " of the peak, the most any "
+          << "saving around them can reach\n";
+    }
     if (!profiled.profile.is_null()) j["profile"] = profiled.profile;
     if (!profiled.evaluation_profile.is_null()) j["evaluation_profile"] = profiled.evaluation_profile;
     t << profiles.str();
