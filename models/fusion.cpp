@@ -26,18 +26,24 @@ bool fusable_in_training(const EltwiseArgs& a, Precision precision, const Activa
     return computed_exactly(a) && commutes_with_rounding(a, precision) && layer.in_place();
 }
 
+std::optional<EltwiseArgs> fusable_activation(const ActivationSpec& activation, Precision precision, bool rounding_order_in_evaluation) {
+    if (activation.info->kernel != ActivationKernel::eltwise) return std::nullopt;
+    const EltwiseArgs args = activation.info->eltwise(activation.params.data());
+    if (!computed_exactly(args) || !(rounding_order_in_evaluation || commutes_with_rounding(args, precision))) return std::nullopt;
+    return args;
+}
+
 void ChainFusion::plan(Context& ctx, const std::vector<std::unique_ptr<Layer>>& chain, const ActivationSpec& activation,
                        Precision precision, bool rounding_order_in_evaluation) {
     evaluation_.assign(chain.size(), false);
     training_.assign(chain.size(), false);
-    if (activation.info->kernel != ActivationKernel::eltwise) return;
-    const EltwiseArgs args = activation.info->eltwise(activation.params.data());
-    if (!computed_exactly(args) || !(rounding_order_in_evaluation || commutes_with_rounding(args, precision))) return;
+    const std::optional<EltwiseArgs> args = fusable_activation(activation, precision, rounding_order_in_evaluation);
+    if (!args) return;
     for (std::size_t i = 0; i + 1 < chain.size(); ++i) {
         const auto* act = dynamic_cast<const Activation*>(chain[i + 1].get());
-        if (!act || !chain[i]->fuse_activation(ctx, args)) continue;
+        if (!act || !chain[i]->fuse_activation(ctx, *args)) continue;
         evaluation_[i] = true;
-        training_[i] = fusable_in_training(args, precision, *act);
+        training_[i] = fusable_in_training(*args, precision, *act);
     }
 }
 

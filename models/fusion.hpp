@@ -20,6 +20,7 @@
 #include "onednn.hpp"
 
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace actbench {
@@ -30,6 +31,10 @@ bool computed_exactly(const EltwiseArgs& activation);
 bool commutes_with_rounding(const EltwiseArgs& activation, Precision precision);
 // Training may fuse `activation` into the layer before it.
 bool fusable_in_training(const EltwiseArgs& activation, Precision precision, const Activation& layer);
+// The eltwise arguments of an activation that may run fused at all (computed exactly, and in bf16 commuting with the
+// rounding unless `rounding_order_in_evaluation`, the network's exception); nullopt for any other.
+std::optional<EltwiseArgs> fusable_activation(const ActivationSpec& activation, Precision precision,
+                                              bool rounding_order_in_evaluation = false);
 
 class ChainFusion {
 public:

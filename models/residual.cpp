@@ -120,15 +120,14 @@ void ResidualBlock::build_sum(Context& ctx) {
     const B::primitive_desc pd(sum, ctx.engine);
     add_ = B(pd);
     const auto* act = post_.empty() ? nullptr : dynamic_cast<const Activation*>(post_.front().get());
-    if (!act || activation_.info->kernel != ActivationKernel::eltwise) return;
+    const std::optional<EltwiseArgs> args = fusable_activation(activation_, spec_.precision);
+    if (!act || !args) return;
     // oneDNN 2.6's binary add with a post-op, in place on a blocked layout whose channels are padded (4 channels in
     // blocks of 16), writes wrong values into the real channels (measured); such a sum stays unfused.
     const std::size_t element = branch_desc_.data_type() == dt::bf16 ? 2 : 4;
     if (branch_desc_.get_size() != logical_count(branch_desc_.dims()) * element) return;
-    const EltwiseArgs args = activation_.info->eltwise(activation_.params.data());
-    if (!computed_exactly(args) || !commutes_with_rounding(args, spec_.precision)) return;
     dnnl::post_ops ops;
-    ops.append_eltwise(1.f, args.algorithm, args.alpha, args.beta);
+    ops.append_eltwise(1.f, args->algorithm, args->alpha, args->beta);
     dnnl::primitive_attr attr;
     attr.set_post_ops(ops);
     try {
@@ -139,7 +138,7 @@ void ResidualBlock::build_sum(Context& ctx) {
         return;
     }
     sum_fused_evaluation_ = true;
-    sum_fused_training_ = fusable_in_training(args, spec_.precision, *act);
+    sum_fused_training_ = fusable_in_training(*args, spec_.precision, *act);
 }
 
 const memory& ResidualBlock::forward_sum(Context& ctx, const memory& branch, const memory& shortcut) {
