@@ -87,9 +87,12 @@ const memory& BatchNorm::run_forward(Context& ctx, const memory& src, dnnl::prim
                       {DNNL_ARG_SHIFT, shift_.value}});
         return dst_;
     }
-    std::unordered_map<int, memory> args{{DNNL_ARG_SRC, src},          {DNNL_ARG_DST, dst_},
-                                         {DNNL_ARG_MEAN, mean_},        {DNNL_ARG_VARIANCE, variance_},
-                                         {DNNL_ARG_SCALE, scale_.value}, {DNNL_ARG_SHIFT, shift_.value}};
+    std::unordered_map<int, memory> args{{DNNL_ARG_SRC, src},
+                                         {DNNL_ARG_DST, dst_},
+                                         {DNNL_ARG_MEAN, mean_},
+                                         {DNNL_ARG_VARIANCE, variance_},
+                                         {DNNL_ARG_SCALE, scale_.value},
+                                         {DNNL_ARG_SHIFT, shift_.value}};
     if (fused_ran_) args[DNNL_ARG_WORKSPACE] = workspace_;
     train.execute(ctx.stream, args);
     ctx.stream.wait();
@@ -109,10 +112,10 @@ const memory& BatchNorm::backward(Context& ctx, const memory& diff_dst) {
     // Fused, the ReLU's gradient mask comes from the workspace. diff_dst may share diff_src's buffer (the gradient
     // slot the layer after the ReLU wrote): oneDNN's batch norm backward runs in place.
     const memory& dd = as_layout(ctx, diff_dst, src_desc_, diff_dst_scratch_);
-    std::unordered_map<int, memory> args{{DNNL_ARG_SRC, src_used_},      {DNNL_ARG_MEAN, mean_},
-                                         {DNNL_ARG_VARIANCE, variance_},   {DNNL_ARG_DIFF_DST, dd},
-                                         {DNNL_ARG_SCALE, scale_.value},   {DNNL_ARG_SHIFT, shift_.value},
-                                         {DNNL_ARG_DIFF_SRC, diff_src_},   {DNNL_ARG_DIFF_SCALE, scale_.grad},
+    std::unordered_map<int, memory> args{{DNNL_ARG_SRC, src_used_},         {DNNL_ARG_MEAN, mean_},
+                                         {DNNL_ARG_VARIANCE, variance_},    {DNNL_ARG_DIFF_DST, dd},
+                                         {DNNL_ARG_SCALE, scale_.value},    {DNNL_ARG_SHIFT, shift_.value},
+                                         {DNNL_ARG_DIFF_SRC, diff_src_},    {DNNL_ARG_DIFF_SCALE, scale_.grad},
                                          {DNNL_ARG_DIFF_SHIFT, shift_.grad}};
     if (fused_ran_) args[DNNL_ARG_WORKSPACE] = workspace_;
     (fused_ran_ ? fused_bwd_ : bwd_).execute(ctx.stream, args);

@@ -143,14 +143,12 @@ void Network::set_training(bool training) {
     for (auto& layer : layers_) layer->set_training(training);
 }
 
-void Network::set_training_fusion(bool on) {
-    fusion_.set_switches(on, fusion_.evaluation_on());
-    for (auto& layer : layers_) layer->set_fusion(on, fusion_.evaluation_on());
-}
+void Network::set_training_fusion(bool on) { set_fusion(on, fusion_.evaluation_on()); }
+void Network::set_evaluation_fusion(bool on) { set_fusion(fusion_.training_on(), on); }
 
-void Network::set_evaluation_fusion(bool on) {
-    fusion_.set_switches(fusion_.training_on(), on);
-    for (auto& layer : layers_) layer->set_fusion(fusion_.training_on(), on);
+void Network::set_fusion(bool training, bool evaluation) {
+    fusion_.set_switches(training, evaluation);
+    for (auto& layer : layers_) layer->set_fusion(training, evaluation);
 }
 
 std::size_t Network::fused_layers() const { return fused_count(false); }

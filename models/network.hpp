@@ -119,6 +119,7 @@ private:
     SoftmaxCrossEntropy loss_;
     double activation_l1_ = 0;
     std::size_t fused_count(bool training) const;
+    void set_fusion(bool training, bool evaluation);  // this chain's switches and every residual block's
 
     bool training_ = true;
     ChainFusion fusion_;  // which layers run the activation after them

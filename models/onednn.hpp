@@ -171,11 +171,11 @@ struct Param {
 // Rounds elements [begin, end) of p.value into p.low (kernels::round_to_bf16: oneDNN's conversion, bit for bit).
 void round_into_low(Param& p, std::size_t begin, std::size_t end);
 
+struct EltwiseArgs;  // activation.hpp
+
 // One layer of a sequential network. build() is called once with the input descriptor (the previous
 // layer's output, in its layout) and creates every primitive and buffer; forward() and backward() then
 // only execute. A network is built for one batch size: oneDNN's execute() does not check shapes.
-struct EltwiseArgs;  // activation.hpp
-
 class Layer {
 public:
     virtual ~Layer() = default;

@@ -143,7 +143,9 @@ void ResidualBlock::build_sum(Context& ctx) {
 
 const memory& ResidualBlock::forward_sum(Context& ctx, const memory& branch, const memory& shortcut) {
     const memory& s = as_layout(ctx, shortcut, branch_desc_, shortcut_scratch_);
-    const bool fused = training_ ? sum_fused_training_ && fusion_on_[0] : sum_fused_evaluation_ && fusion_on_[1];
+    // set_fusion switches every part alike; the branch's switches are the block's.
+    const bool fused =
+        training_ ? sum_fused_training_ && branch_fusion_.training_on() : sum_fused_evaluation_ && branch_fusion_.evaluation_on();
     (fused ? add_fused_ : add_).execute(ctx.stream, {{DNNL_ARG_SRC_0, branch}, {DNNL_ARG_SRC_1, s}, {DNNL_ARG_DST, branch}});
     const memory* out = &branch;
     std::size_t next = 0;  // post_'s first layer still to run
@@ -164,7 +166,6 @@ const memory& ResidualBlock::forward(Context& ctx, const memory& src) {
 }
 
 void ResidualBlock::set_fusion(bool training, bool evaluation) {
-    fusion_on_ = {training, evaluation};
     pre_fusion_.set_switches(training, evaluation);
     branch_fusion_.set_switches(training, evaluation);
 }

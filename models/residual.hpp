@@ -22,7 +22,6 @@
 #include "model_zoo.hpp"
 #include "onednn.hpp"
 
-#include <array>
 #include <memory>
 #include <vector>
 
@@ -73,7 +72,6 @@ private:
     ChainFusion pre_fusion_, branch_fusion_;
     bool training_ = true;
     bool sum_fused_evaluation_ = false, sum_fused_training_ = false;  // the sum runs post_'s activation
-    std::array<bool, 2> fusion_on_{true, true};  // the switches (set_fusion): in training, in evaluation
     dnnl::binary add_fused_;
     std::unique_ptr<Layer> projection_;  // null: identity shortcut
     bool shortcut_from_pre_ = false;  // the projection reads pre_'s output (pre-activation blocks)

@@ -284,8 +284,8 @@ BenchResult run_bench(const BenchOptions& o) {
         (bf16 ? j["bf16"] : j)["primitives_bound_efficiency"] = bound;
         t << (bf16 ? "bf16 " : "") << "training's conv and dense primitives alone (profiled): " << bound << " of the peak, the most any "
           << "saving around them can reach\n";
+        j["profile"] = profiled.profile;
     }
-    if (!profiled.profile.is_null()) j["profile"] = profiled.profile;
     if (!profiled.evaluation_profile.is_null()) j["evaluation_profile"] = profiled.evaluation_profile;
     t << profiles.str();
     return {j, t.str()};
