@@ -2,6 +2,7 @@
 
 #include "activation.hpp"
 
+#include <optional>
 #include <unordered_map>
 
 namespace actbench {
@@ -77,6 +78,8 @@ const memory& BatchNorm::forward_fused(Context& ctx, const memory& src) {
 
 const memory& BatchNorm::run_forward(Context& ctx, const memory& src, dnnl::primitive& train, dnnl::primitive& eval) {
     src_used_ = src;
+    // Timed on its own (inside a residual block's section too), as the conv and dense primitives are.
+    std::optional<ProfileScope> timed(std::in_place, ctx, "forward", name_);
     if (!training_) {
         eval.execute(ctx.stream,
                      {{DNNL_ARG_SRC, src},
@@ -96,6 +99,7 @@ const memory& BatchNorm::run_forward(Context& ctx, const memory& src, dnnl::prim
     if (fused_ran_) args[DNNL_ARG_WORKSPACE] = workspace_;
     train.execute(ctx.stream, args);
     ctx.stream.wait();
+    timed.reset();
     const float* m = data_of(mean_);
     const float* v = data_of(variance_);
     const double unbias = per_channel_ > 1 ? per_channel_ / (per_channel_ - 1) : 1.0;
@@ -118,6 +122,7 @@ const memory& BatchNorm::backward(Context& ctx, const memory& diff_dst) {
                                          {DNNL_ARG_DIFF_SRC, diff_src_},    {DNNL_ARG_DIFF_SCALE, scale_.grad},
                                          {DNNL_ARG_DIFF_SHIFT, shift_.grad}};
     if (fused_ran_) args[DNNL_ARG_WORKSPACE] = workspace_;
+    ProfileScope timed(ctx, "backward-data", name_);
     (fused_ran_ ? fused_bwd_ : bwd_).execute(ctx.stream, args);
     return diff_src_;
 }

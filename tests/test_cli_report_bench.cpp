@@ -174,6 +174,35 @@ TEST_CASE("bench measures the matmul peak and the training throughput in one run
     CHECK_THAT(bad.err, Catch::Contains("relu7") && Catch::Contains("noisy_relu"));
 }
 
+// Inside residual blocks each conv and batch norm is its own section (the block's keeps only what runs around them);
+// the required primitives are the convs (shortcuts too), the dense layer, every batch norm and the global pool.
+TEST_CASE("bench --profile times a residual block's convolutions and batch norms on their own", "[cli][bench]") {
+    TempDir dir;
+    const Result r = run_actbench(dir, "bench --seconds 0.2 --threads 1 --model resnet --depth 8 --width 4 --profile --json");
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    const auto all = nlohmann::json::parse(r.out);
+    const auto& p = all.at("profile");
+    std::set<std::string> sections;
+    double conv_dense = 0, required = 0;
+    for (const auto& sct : p["sections"]) {
+        const std::string name = sct["section"], category = sct["category"];
+        sections.insert(name + " " + category);
+        if (category == "reorder") continue;
+        const std::string part = name.substr(name.find('.') + 1);
+        const bool cd = part.rfind("conv", 0) == 0 || part.rfind("shortcut", 0) == 0 || part.rfind("dense", 0) == 0;
+        const bool other = part.rfind("bn", 0) == 0 || part.rfind("gap", 0) == 0;
+        if (cd) conv_dense += sct["ms_per_step"].get<double>();
+        if (cd || other) required += sct["ms_per_step"].get<double>();
+    }
+    for (const char* s : {"block1.conv1 forward", "block1.bn1 forward", "block1.bn2 backward-data", "block2.shortcut backward-weights",
+                          "bn1 forward", "gap1 backward-data", "block1 forward", "block1 backward-data"})
+        CHECK(sections.count(s) == 1);
+    CHECK(p["conv_dense_ms_per_step"].get<double>() == Approx(conv_dense));
+    CHECK(p["required_primitives_ms_per_step"].get<double>() == Approx(required));
+    CHECK(all["required_primitives_bound_efficiency"].get<double>() < all["primitives_bound_efficiency"].get<double>());
+}
+
 TEST_CASE("bench --profile breaks a training step and an evaluation step down by category and layer", "[cli][bench]") {
     TempDir dir;
     const Result r = run_actbench(dir, "bench --seconds 0.2 --threads 1 --conv1 8 --conv2 16 --dense 32 --profile --json");
@@ -205,6 +234,13 @@ TEST_CASE("bench --profile breaks a training step and an evaluation step down by
     CHECK(p["conv_dense_ms_per_step"].get<double>() == Approx(primitives));
     const auto all = nlohmann::json::parse(r.out);
     CHECK(all["primitives_bound_efficiency"].get<double>() > all["efficiency"].get<double>());
+    // With pooling's primitives (lenet has no batch norm): more time, so a lower bound.
+    double pooling = 0;
+    for (const auto& sct : p["sections"])
+        if (sct["section"].get<std::string>().rfind("pool", 0) == 0 && sct["category"] != "reorder") pooling += sct["ms_per_step"].get<double>();
+    CHECK(pooling > 0);
+    CHECK(p["required_primitives_ms_per_step"].get<double>() == Approx(primitives + pooling));
+    CHECK(all["required_primitives_bound_efficiency"].get<double>() < all["primitives_bound_efficiency"].get<double>());
     // The evaluation step (a forward pass in evaluation mode) is profiled separately: forward sections only, no
     // backward, optimiser or data — and no activation, since ReLU runs fused into conv and dense there.
     const auto e = nlohmann::json::parse(r.out).at("evaluation_profile");
